@@ -1,0 +1,136 @@
+//! Identifiers: newtypes over [`Uuid`], one per kind of thing, so a promise id can never be
+//! passed where a complaint id is expected.
+//!
+//! The crate never makes ids: they arrive inside commands, made by the service (for example
+//! UUIDv7 from its own generator). Each id is `#[serde(transparent)]` (a plain UUID string on
+//! the wire), implements [`Display`](fmt::Display) and [`FromStr`], and orders like its UUID.
+//!
+//! ```
+//! use clientele::CustomerId;
+//!
+//! let id: CustomerId = "0191f3c4-5a6b-7c8d-9e0f-a1b2c3d4e5f6".parse()?;
+//! assert_eq!(id.to_string(), "0191f3c4-5a6b-7c8d-9e0f-a1b2c3d4e5f6");
+//! # Ok::<(), clientele::IdParseError>(())
+//! ```
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// The text could not be read as an id.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid {kind} id {input:?}: expected a UUID")]
+#[non_exhaustive]
+pub struct IdParseError {
+    /// Which kind of id was being read (`"customer"`, `"promise"`, ...).
+    pub kind: &'static str,
+    /// The text that was given (cut to 64 characters).
+    pub input: String,
+}
+
+macro_rules! ids {
+    ($($(#[$doc:meta])* $name:ident => $kind:literal;)*) => {$(
+        $(#[$doc])*
+        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(Uuid);
+
+        impl $name {
+            /// Wraps a UUID made by the service.
+            #[must_use]
+            pub const fn from_uuid(uuid: Uuid) -> Self {
+                Self(uuid)
+            }
+
+            /// Builds an id from a `u128`; handy for tests and generated data.
+            #[must_use]
+            pub const fn from_u128(value: u128) -> Self {
+                Self(Uuid::from_u128(value))
+            }
+
+            /// The UUID inside.
+            #[must_use]
+            pub const fn as_uuid(&self) -> &Uuid {
+                &self.0
+            }
+        }
+
+        impl From<Uuid> for $name {
+            fn from(uuid: Uuid) -> Self {
+                Self(uuid)
+            }
+        }
+
+        impl From<$name> for Uuid {
+            fn from(id: $name) -> Self {
+                id.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Display::fmt(&self.0, f)
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, concat!(stringify!($name), "({})"), self.0)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = IdParseError;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Uuid::parse_str(s).map(Self).map_err(|_| IdParseError {
+                    kind: $kind,
+                    input: s.chars().take(64).collect(),
+                })
+            }
+        }
+    )*};
+}
+
+ids! {
+    /// A customer: the partition key of everything in this crate.
+    CustomerId => "customer";
+    /// One interaction (a call, an e-mail, a chat, a visit) with a customer.
+    InteractionId => "interaction";
+    /// A promise made to a customer.
+    PromiseId => "promise";
+    /// A complaint a customer made.
+    ComplaintId => "complaint";
+    /// A follow-up contact we owe a customer.
+    FollowUpId => "follow-up";
+    /// One of our own staff: owns promises, complaints and follow-ups, and receives the flags.
+    AgentId => "agent";
+    /// An outside party (a vendor, a lab, a courier) that fulfils some work for us.
+    PartyId => "party";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_round_trip_through_text_and_json() {
+        let id = PromiseId::from_u128(0x0191_f3c4_5a6b_7c8d_9e0f_a1b2_c3d4_e5f6);
+        let text = id.to_string();
+        assert_eq!(text.parse::<PromiseId>().unwrap(), id);
+        assert_eq!(serde_json::to_string(&id).unwrap(), format!("\"{text}\""));
+        assert_eq!(format!("{id:?}"), format!("PromiseId({text})"));
+    }
+
+    #[test]
+    fn bad_id_text_names_the_kind() {
+        let err = "not-a-uuid".parse::<ComplaintId>().unwrap_err();
+        assert_eq!(err.kind, "complaint");
+        assert_eq!(
+            err.to_string(),
+            "invalid complaint id \"not-a-uuid\": expected a UUID"
+        );
+    }
+}
