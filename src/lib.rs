@@ -1,13 +1,30 @@
-//! `clientele`: a sans-I/O customer-relationship model.
+#![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 pub mod calendar;
+pub mod command;
+pub mod error;
+pub mod event;
+pub mod flag;
 pub mod id;
+pub mod interaction;
+pub mod ledger;
+pub mod lifecycle;
+pub mod policy;
+pub mod relationship;
 pub mod value;
 
 pub use calendar::{CalendarError, ServiceCalendar};
+pub use command::{Command, RecordInteraction, RegisterCustomer, UpdateProfile};
+pub use error::{CommandError, ReplayError};
+pub use event::{Elapsed, Envelope, Event, SCHEMA_VERSION};
+pub use flag::{Deadline, DeadlineKind, Flag, FlagKind, Subject};
 pub use id::{
     AgentId, ComplaintId, CustomerId, FollowUpId, IdParseError, InteractionId, PartyId, PromiseId,
 };
+pub use interaction::{ClockKind, Lateness, Outcome, ResponseClock, Wait};
+pub use ledger::Ledger;
+pub use policy::{ByPriority, Lead, Percent, ServicePolicy, Targets};
+pub use relationship::{Profile, Relationship};
 pub use value::{Channel, Direction, Priority, Span, Text, Tier, ValueError};

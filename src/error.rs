@@ -1,0 +1,126 @@
+//! Errors, one enum per concern. All are `Send + Sync + 'static` and `#[non_exhaustive]`.
+
+use chrono::{DateTime, Utc};
+
+use crate::{CalendarError, CustomerId, InteractionId, ValueError};
+
+/// A command was rejected. Nothing changed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CommandError {
+    /// The customer is not registered.
+    #[error("customer {0} is not registered")]
+    UnknownCustomer(CustomerId),
+    /// The customer is registered already.
+    #[error("customer {0} is already registered")]
+    AlreadyRegistered(CustomerId),
+    /// `now` is earlier than the last event of this relationship. Time never runs backwards
+    /// inside a relationship: such a command is rejected, never clamped, so no fact is ever
+    /// recorded with a time other than the one the caller gave.
+    #[error(
+        "time went backwards: {now} is before {last_seen}, the last moment this relationship recorded"
+    )]
+    TimeWentBackwards {
+        /// The `now` given.
+        now: DateTime<Utc>,
+        /// The time of the relationship's last event.
+        last_seen: DateTime<Utc>,
+    },
+    /// Something is dated before the customer was registered.
+    #[error("{now} is before the customer was registered at {registered}")]
+    BeforeRegistration {
+        /// The `now` given.
+        now: DateTime<Utc>,
+        /// When the customer was registered.
+        registered: DateTime<Utc>,
+    },
+    /// An interaction with this id is recorded already.
+    #[error("interaction {0} is already recorded")]
+    DuplicateInteraction(InteractionId),
+    /// The command would change nothing.
+    #[error("the command changes nothing")]
+    NothingToChange,
+    /// The command contradicts itself.
+    #[error("contradictory command: {0}")]
+    Contradictory(&'static str),
+    /// The lifecycle does not allow this action in the current state.
+    #[error("cannot {action} a {entity} that is {from}")]
+    InvalidTransition {
+        /// What kind of thing (`"promise"`, `"response clock"`, ...).
+        entity: &'static str,
+        /// Its current stage.
+        from: &'static str,
+        /// The action refused.
+        action: &'static str,
+    },
+    /// The events decided for the command do not apply to the state they were decided on.
+    /// This is a defect in the engine, never the caller's fault; nothing changed.
+    #[error("decided events do not apply (an engine defect; please report it): {0}")]
+    Inconsistent(ReplayError),
+    /// A value was invalid.
+    #[error(transparent)]
+    Value(#[from] ValueError),
+    /// The calendar could not compute a deadline (for example, it leaves chrono's range).
+    #[error(transparent)]
+    Calendar(#[from] CalendarError),
+}
+
+/// A stored event could not be applied. The relationship is unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReplayError {
+    /// The envelope is of a schema version this build does not read.
+    #[error("event {kind} has schema version {version}; this build reads 1..={supported}")]
+    UnsupportedVersion {
+        /// The event's kind.
+        kind: &'static str,
+        /// Its version.
+        version: u16,
+        /// The newest version this build reads.
+        supported: u16,
+    },
+    /// The envelope belongs to another customer.
+    #[error("event for customer {found} applied to customer {expected}")]
+    WrongCustomer {
+        /// The relationship's customer.
+        expected: CustomerId,
+        /// The envelope's customer.
+        found: CustomerId,
+    },
+    /// The envelope is not the next in the customer's log (lost, duplicated or reordered).
+    #[error("event sequence {found} for customer {customer}, expected {expected}")]
+    OutOfSequence {
+        /// The customer.
+        customer: CustomerId,
+        /// The sequence number expected next.
+        expected: u64,
+        /// The one found.
+        found: u64,
+    },
+    /// The envelope is dated before the previous one.
+    #[error("event at {at} is before the previous event at {last}")]
+    OutOfOrder {
+        /// Its time.
+        at: DateTime<Utc>,
+        /// The previous event's time.
+        last: DateTime<Utc>,
+    },
+    /// The event names a customer that the ledger does not hold (and is not a registration).
+    #[error("event {kind} for unknown customer {customer}")]
+    UnknownCustomer {
+        /// The event's kind.
+        kind: &'static str,
+        /// The customer.
+        customer: CustomerId,
+    },
+    /// The event does not fit the relationship's state.
+    #[error("event {kind} (seq {seq}) does not fit: {reason}")]
+    DoesNotFit {
+        /// The event's kind.
+        kind: &'static str,
+        /// Its sequence number.
+        seq: u64,
+        /// Why.
+        reason: String,
+    },
+}

@@ -1,0 +1,185 @@
+//! Events: the facts the service stores. Past tense, tagged, inside a versioned [`Envelope`].
+//!
+//! The wire form is a contract: golden JSON fixtures of every event kind live in
+//! `tests/fixtures/` and are read back by `tests/wire.rs`. There is no catch-all variant: an
+//! unknown kind fails to deserialize, loudly, rather than being skipped.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::interaction::{ClockKind, Outcome};
+use crate::{AgentId, Channel, CustomerId, Direction, InteractionId, Priority, Span, Text, Tier};
+
+/// The schema version this build writes. Envelopes of versions `1..=SCHEMA_VERSION` are read.
+pub const SCHEMA_VERSION: u16 = 1;
+
+/// A stored event: which customer, its place in that customer's log, when it happened, and
+/// the fact itself.
+///
+/// `seq` counts from 1 per customer with no gaps; replay checks it, so a lost or duplicated
+/// event is found rather than silently folded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Envelope {
+    /// Schema version of `event` (see [`SCHEMA_VERSION`]).
+    pub v: u16,
+    /// The customer (the partition key).
+    pub customer: CustomerId,
+    /// Position in the customer's log, from 1.
+    pub seq: u64,
+    /// When it happened. For a deadline that passed, the deadline itself, not the moment
+    /// `advance_to` noticed it, so replay and live runs agree however often time was advanced.
+    pub at: DateTime<Utc>,
+    /// The fact.
+    pub event: Event,
+}
+
+/// Time taken, in wall-clock and in business time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Elapsed {
+    /// Wall-clock time.
+    pub wall: Span,
+    /// Business time on the target's calendar.
+    pub business: Span,
+}
+
+/// Everything that can happen to a relationship.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    /// A customer was registered.
+    CustomerRegistered {
+        /// Display name.
+        name: Text,
+        /// Tier, as the policy names it.
+        tier: Tier,
+        /// Addresses per channel.
+        #[serde(default)]
+        contacts: BTreeMap<Channel, Text>,
+        /// The channel the customer prefers to be contacted on.
+        #[serde(default)]
+        preferred_channel: Option<Channel>,
+        /// The agent who owns the account (receives response flags).
+        #[serde(default)]
+        owner: Option<AgentId>,
+    },
+    /// The customer's display name changed.
+    CustomerRenamed {
+        /// The new name.
+        name: Text,
+    },
+    /// The customer moved to another tier. Clocks already running keep their targets.
+    TierChanged {
+        /// The new tier.
+        tier: Tier,
+    },
+    /// An address on a channel was added or replaced.
+    ContactPointSet {
+        /// The channel.
+        channel: Channel,
+        /// The address.
+        address: Text,
+    },
+    /// The address on a channel was removed.
+    ContactPointRemoved {
+        /// The channel.
+        channel: Channel,
+    },
+    /// The preferred channel was set or cleared.
+    PreferredChannelSet {
+        /// The channel, or none.
+        channel: Option<Channel>,
+    },
+    /// The account owner was set or cleared.
+    AccountOwnerSet {
+        /// The agent, or none.
+        owner: Option<AgentId>,
+    },
+    /// An interaction happened.
+    InteractionRecorded {
+        /// Its id.
+        interaction: InteractionId,
+        /// On which channel.
+        channel: Channel,
+        /// Who spoke.
+        direction: Direction,
+        /// Our agent involved, if any.
+        agent: Option<AgentId>,
+        /// A short summary.
+        summary: Text,
+        /// For inbound: whether the customer expects an answer.
+        awaits_reply: bool,
+        /// How urgent it is.
+        priority: Priority,
+    },
+    /// The customer started waiting for an answer.
+    ResponseClockStarted {
+        /// First response or reply.
+        kind: ClockKind,
+        /// The inbound interaction that started the wait.
+        since: InteractionId,
+        /// Its priority.
+        priority: Priority,
+        /// The customer's tier when the clock started.
+        tier: Tier,
+        /// The target used, in business time.
+        target: Span,
+        /// When the answer is due.
+        due: DateTime<Utc>,
+        /// When the warning is due, if any.
+        warn_at: Option<DateTime<Utc>>,
+    },
+    /// The warning lead before the response deadline was reached with no answer.
+    ResponseAtRisk {
+        /// The inbound interaction waiting.
+        since: InteractionId,
+        /// When the answer is due.
+        due: DateTime<Utc>,
+    },
+    /// The response deadline passed with no answer.
+    ResponseOverdue {
+        /// The inbound interaction waiting.
+        since: InteractionId,
+        /// The deadline that passed.
+        due: DateTime<Utc>,
+    },
+    /// We answered: the response clock stopped.
+    ResponseClockStopped {
+        /// First response or reply.
+        kind: ClockKind,
+        /// The inbound interaction that started the wait.
+        since: InteractionId,
+        /// The outbound interaction that answered.
+        answered_by: InteractionId,
+        /// The target it had.
+        target: Span,
+        /// When the answer was due.
+        due: DateTime<Utc>,
+        /// How long the customer waited.
+        waited: Elapsed,
+        /// Met, or met late.
+        outcome: Outcome,
+    },
+}
+
+impl Event {
+    /// The event's kind, as its `type` tag on the wire.
+    #[must_use]
+    pub const fn kind(&self) -> &'static str {
+        match self {
+            Event::CustomerRegistered { .. } => "customer_registered",
+            Event::CustomerRenamed { .. } => "customer_renamed",
+            Event::TierChanged { .. } => "tier_changed",
+            Event::ContactPointSet { .. } => "contact_point_set",
+            Event::ContactPointRemoved { .. } => "contact_point_removed",
+            Event::PreferredChannelSet { .. } => "preferred_channel_set",
+            Event::AccountOwnerSet { .. } => "account_owner_set",
+            Event::InteractionRecorded { .. } => "interaction_recorded",
+            Event::ResponseClockStarted { .. } => "response_clock_started",
+            Event::ResponseAtRisk { .. } => "response_at_risk",
+            Event::ResponseOverdue { .. } => "response_overdue",
+            Event::ResponseClockStopped { .. } => "response_clock_stopped",
+        }
+    }
+}

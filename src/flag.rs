@@ -1,0 +1,65 @@
+//! What needs attention: [`Deadline`]s (when to wake up, and why) and [`Flag`]s (the level
+//! view a dashboard shows), each naming the customer, the subject and the owner on our side.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::{AgentId, CustomerId, InteractionId};
+
+/// What a deadline or flag is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(tag = "subject", content = "id", rename_all = "snake_case")]
+pub enum Subject {
+    /// The customer waiting for an answer since this inbound interaction.
+    Response(InteractionId),
+}
+
+/// Why a deadline wakes the service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeadlineKind {
+    /// The response warning lead is reached.
+    ResponseWarning,
+    /// The response deadline passes.
+    ResponseDue,
+}
+
+/// The next moment something becomes due: call `advance_to(at)` then.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Deadline {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Whose.
+    pub customer: CustomerId,
+    /// Why.
+    pub kind: DeadlineKind,
+    /// About what.
+    pub subject: Subject,
+}
+
+/// What a flag says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlagKind {
+    /// The customer is waiting and the response deadline is near.
+    ResponseAtRisk,
+    /// The customer is waiting past the response deadline.
+    ResponseOverdue,
+}
+
+/// Something that needs attention now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Flag {
+    /// What it says.
+    pub kind: FlagKind,
+    /// Whose relationship.
+    pub customer: CustomerId,
+    /// About what.
+    pub subject: Subject,
+    /// Who on our side should act (the account owner for response clocks), if known.
+    pub owner: Option<AgentId>,
+    /// Since when it has been true.
+    pub since: DateTime<Utc>,
+    /// The deadline concerned, if any.
+    pub due: Option<DateTime<Utc>>,
+}

@@ -1,0 +1,244 @@
+//! The service's policy: targets by priority and tier, warning leads, thresholds.
+//!
+//! A [`ServicePolicy`] is a plain value the service supplies; nothing in it is hard-coded in the
+//! engine. Decisions record what they computed from it (the target, the due instant), so a
+//! later change of policy never rewrites history.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::{CalendarError, Priority, ServiceCalendar, Span, Tier, ValueError};
+
+/// A whole-number percentage, 0 to 100.
+///
+/// ```
+/// use clientele::Percent;
+///
+/// assert_eq!(Percent::new(20)?.get(), 20);
+/// assert!(Percent::new(101).is_err());
+/// # Ok::<(), clientele::ValueError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "u8", into = "u8")]
+pub struct Percent(u8);
+
+impl Percent {
+    /// Validates a percentage.
+    ///
+    /// # Errors
+    /// [`ValueError::OutOfRange`] above 100.
+    pub const fn new(value: u8) -> Result<Self, ValueError> {
+        if value > 100 {
+            return Err(ValueError::OutOfRange {
+                what: "percent",
+                value: value as i64,
+                min: 0,
+                max: 100,
+            });
+        }
+        Ok(Percent(value))
+    }
+
+    /// The percentage.
+    #[must_use]
+    pub const fn get(self) -> u8 {
+        self.0
+    }
+
+    /// `share` percent of `span`, rounded down to the second.
+    #[must_use]
+    pub const fn of(self, span: Span) -> Span {
+        // span <= Span::MAX (6.3e9 s), times 100 fits an i64 comfortably.
+        match Span::try_from_secs(span.as_secs() * self.0 as i64 / 100) {
+            Ok(part) => part,
+            Err(_) => Span::ZERO,
+        }
+    }
+}
+
+impl TryFrom<u8> for Percent {
+    type Error = ValueError;
+    fn try_from(value: u8) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<Percent> for u8 {
+    fn from(value: Percent) -> Self {
+        value.0
+    }
+}
+
+/// How long before a deadline a warning is raised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Lead {
+    /// A fixed time before the deadline.
+    Before(Span),
+    /// A share of the whole target before the deadline (20 % of an 8-hour target: 96 minutes).
+    Share(Percent),
+}
+
+impl Lead {
+    /// The lead for a target of length `target`.
+    #[must_use]
+    pub const fn for_target(self, target: Span) -> Span {
+        match self {
+            Lead::Before(span) => span,
+            Lead::Share(percent) => percent.of(target),
+        }
+    }
+
+    /// How far into a target of length `target` the warning falls: `None` when the lead is
+    /// zero or covers the whole target (a warning at the very start tells nobody anything).
+    #[must_use]
+    pub const fn warn_after(self, target: Span) -> Option<Span> {
+        let lead = self.for_target(target);
+        if lead.is_zero() || lead.as_secs() >= target.as_secs() {
+            None
+        } else {
+            Some(target.saturating_sub(lead))
+        }
+    }
+}
+
+/// One target per priority.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ByPriority {
+    /// For [`Priority::Low`].
+    pub low: Span,
+    /// For [`Priority::Normal`].
+    pub normal: Span,
+    /// For [`Priority::High`].
+    pub high: Span,
+    /// For [`Priority::Urgent`].
+    pub urgent: Span,
+}
+
+impl ByPriority {
+    /// The same target for every priority.
+    #[must_use]
+    pub const fn uniform(span: Span) -> Self {
+        Self {
+            low: span,
+            normal: span,
+            high: span,
+            urgent: span,
+        }
+    }
+
+    /// The target for `priority`.
+    #[must_use]
+    pub const fn get(&self, priority: Priority) -> Span {
+        match priority {
+            Priority::Low => self.low,
+            Priority::Normal => self.normal,
+            Priority::High => self.high,
+            Priority::Urgent => self.urgent,
+        }
+    }
+}
+
+/// Targets by priority × tier: a default row, and rows for tiers with their own agreement.
+///
+/// ```
+/// use clientele::{ByPriority, Priority, Span, Targets, Tier};
+///
+/// let gold = Tier::new("gold")?;
+/// let targets = Targets::new(ByPriority::uniform(Span::hours(8)))
+///     .with_tier(gold.clone(), ByPriority::uniform(Span::hours(2)));
+/// assert_eq!(targets.get(Priority::Normal, &gold), Span::hours(2));
+/// assert_eq!(targets.get(Priority::Normal, &Tier::new("standard")?), Span::hours(8));
+/// # Ok::<(), clientele::ValueError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Targets {
+    /// For tiers without their own row.
+    pub default: ByPriority,
+    /// Rows for named tiers.
+    #[serde(default)]
+    pub tiers: BTreeMap<Tier, ByPriority>,
+}
+
+impl Targets {
+    /// Targets with only a default row.
+    #[must_use]
+    pub fn new(default: ByPriority) -> Self {
+        Self {
+            default,
+            tiers: BTreeMap::new(),
+        }
+    }
+
+    /// Adds (or replaces) the row for `tier`.
+    #[must_use]
+    pub fn with_tier(mut self, tier: Tier, row: ByPriority) -> Self {
+        self.tiers.insert(tier, row);
+        self
+    }
+
+    /// The target for `priority` and `tier`.
+    #[must_use]
+    pub fn get(&self, priority: Priority, tier: &Tier) -> Span {
+        self.tiers.get(tier).unwrap_or(&self.default).get(priority)
+    }
+}
+
+/// Everything the engine needs to know about how the service wants to work.
+///
+/// `ServicePolicy::default()` is a reasonable starting point: first response and reply within
+/// 1 h (urgent), 4 h (high), 8 h (normal), 24 h (low), a warning when 20 % of the target is
+/// left, measured on an always-open calendar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServicePolicy {
+    /// The calendar targets are measured on.
+    #[serde(default)]
+    pub calendar: ServiceCalendar,
+    /// Time to the first response a customer ever gets.
+    pub first_response: Targets,
+    /// Time to a reply while the customer waits, after the first response.
+    pub reply: Targets,
+    /// When a response clock warns before its deadline.
+    pub response_warning: Lead,
+}
+
+impl Default for ServicePolicy {
+    fn default() -> Self {
+        let row = ByPriority {
+            low: Span::hours(24),
+            normal: Span::hours(8),
+            high: Span::hours(4),
+            urgent: Span::hours(1),
+        };
+        Self {
+            calendar: ServiceCalendar::always_open(),
+            first_response: Targets::new(row),
+            reply: Targets::new(row),
+            response_warning: Lead::Share(Percent(20)),
+        }
+    }
+}
+
+impl ServicePolicy {
+    /// The instant `target` of business time after `start`, on the policy's calendar.
+    ///
+    /// # Errors
+    /// [`CalendarError`] when the calendar cannot answer (out of range, never open).
+    pub fn due(&self, start: DateTime<Utc>, target: Span) -> Result<DateTime<Utc>, CalendarError> {
+        self.calendar.add(start, target)
+    }
+
+    /// Business time between `a` and `b` on the policy's calendar.
+    ///
+    /// # Errors
+    /// [`CalendarError`] when the calendar cannot answer.
+    pub fn business_between(
+        &self,
+        a: DateTime<Utc>,
+        b: DateTime<Utc>,
+    ) -> Result<Span, CalendarError> {
+        self.calendar.between(a, b)
+    }
+}

@@ -1,0 +1,674 @@
+//! [`Relationship`]: everything about one customer, and the consistency boundary of the model.
+//!
+//! ```text
+//! command + now ──decide(&self)──▶ Vec<Envelope> ──(service persists them)──▶ apply(&mut self)
+//! now ──advance_to(&mut self)──▶ Vec<Envelope>     (deadlines that passed become facts)
+//! next_deadline(&self) ──▶ Option<Deadline>         (when to wake up, and why)
+//! flags(&self, now) ──▶ Vec<Flag>                   (the level view)
+//! ```
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+
+use crate::command::{Command, RecordInteraction, RegisterCustomer, UpdateProfile};
+use crate::error::{CommandError, ReplayError};
+use crate::event::{Elapsed, Envelope, Event, SCHEMA_VERSION};
+use crate::flag::{Deadline, DeadlineKind, Flag, FlagKind, Subject};
+use crate::interaction::{
+    ClockAction, ClockKind, Lateness, Outcome, ResponseClock, ResponseLifecycle, Wait,
+};
+use crate::lifecycle::Lifecycle;
+use crate::{
+    AgentId, Channel, CustomerId, Direction, InteractionId, ServicePolicy, Span, Text, Tier,
+};
+
+/// Who the customer is, as far as we need to know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    /// Display name.
+    pub name: Text,
+    /// Tier, as the policy names it.
+    pub tier: Tier,
+    /// Addresses per channel.
+    pub contacts: BTreeMap<Channel, Text>,
+    /// The channel the customer prefers.
+    pub preferred_channel: Option<Channel>,
+    /// The agent who owns the account.
+    pub owner: Option<AgentId>,
+    /// When the customer was registered.
+    pub registered_at: DateTime<Utc>,
+}
+
+/// One customer's relationship with us: profile, interactions and their response clock.
+///
+/// It is a deterministic function of the events applied to it: it reads no clock, and
+/// [`Relationship::replay`] of its events gives an equal value.
+///
+/// # Time
+/// Every event has a time, and times never decrease within a relationship. A command whose
+/// `now` is earlier than the last event is rejected with
+/// [`CommandError::TimeWentBackwards`] (never clamped: a fact is recorded at the time the
+/// caller gave, or not at all). [`advance_to`](Self::advance_to) with an earlier `now` does
+/// nothing.
+///
+/// # Example
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use clientele::{Channel, CustomerId, Event, InteractionId, RecordInteraction, RegisterCustomer,
+///     Relationship, ServicePolicy, Text, Tier};
+///
+/// let policy = ServicePolicy::default();
+/// let mut ona = Relationship::new(CustomerId::from_u128(1));
+/// let monday = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+/// ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+/// ona.execute(
+///     &policy,
+///     RecordInteraction::inbound(InteractionId::from_u128(10), Channel::Email, Text::new("Hello?")?),
+///     monday,
+/// )?;
+/// let deadline = ona.next_deadline().expect("the customer is waiting");
+/// let events = ona.advance_to(deadline.at);
+/// assert_eq!(events.len(), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Relationship {
+    customer: CustomerId,
+    version: u64,
+    last_at: Option<DateTime<Utc>>,
+    profile: Option<Profile>,
+    response: ResponseClock,
+    responses_given: u32,
+    /// Every interaction id ever recorded, sorted, to refuse duplicates.
+    interactions: Vec<InteractionId>,
+}
+
+/// Most deadlines one `advance_to` call fires; a guard against a logic error looping, far above
+/// what any relationship can have due at once.
+const MAX_FIRINGS: usize = 100_000;
+
+impl Relationship {
+    /// An empty relationship for `customer`, before registration.
+    #[must_use]
+    pub fn new(customer: CustomerId) -> Self {
+        Self {
+            customer,
+            version: 0,
+            last_at: None,
+            profile: None,
+            response: ResponseClock::Idle,
+            responses_given: 0,
+            interactions: Vec::new(),
+        }
+    }
+
+    /// Rebuilds a relationship from its stored events.
+    ///
+    /// # Errors
+    /// The first [`ReplayError`]: an event of another customer, out of sequence or order, of an
+    /// unsupported version, or one that does not fit the state.
+    pub fn replay<'a>(
+        customer: CustomerId,
+        events: impl IntoIterator<Item = &'a Envelope>,
+    ) -> Result<Self, ReplayError> {
+        let mut relationship = Self::new(customer);
+        for envelope in events {
+            relationship.apply(envelope)?;
+        }
+        Ok(relationship)
+    }
+
+    /// The customer.
+    #[must_use]
+    pub const fn customer(&self) -> CustomerId {
+        self.customer
+    }
+
+    /// How many events have been applied: the sequence number of the last one.
+    #[must_use]
+    pub const fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// The time of the last event, if any.
+    #[must_use]
+    pub const fn last_seen(&self) -> Option<DateTime<Utc>> {
+        self.last_at
+    }
+
+    /// The profile, once registered.
+    #[must_use]
+    pub const fn profile(&self) -> Option<&Profile> {
+        self.profile.as_ref()
+    }
+
+    /// The response clock.
+    #[must_use]
+    pub const fn response_clock(&self) -> &ResponseClock {
+        &self.response
+    }
+
+    /// How many response clocks have been answered.
+    #[must_use]
+    pub const fn responses_given(&self) -> u32 {
+        self.responses_given
+    }
+
+    /// Decides what `command` at `now` means: the events to store, or why not. Changes nothing.
+    ///
+    /// Deadlines that passed up to `now` and were not yet advanced over come first in the
+    /// result, at their own instants, so the log stays in time order and no breach is lost
+    /// when a late answer arrives before anyone called [`advance_to`](Self::advance_to).
+    ///
+    /// # Errors
+    /// A [`CommandError`] saying why the command was refused.
+    pub fn decide(
+        &self,
+        policy: &ServicePolicy,
+        command: &Command,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Envelope>, CommandError> {
+        if let Some(last_seen) = self.last_at
+            && now < last_seen
+        {
+            if let Some(profile) = &self.profile
+                && now < profile.registered_at
+            {
+                return Err(CommandError::BeforeRegistration {
+                    now,
+                    registered: profile.registered_at,
+                });
+            }
+            return Err(CommandError::TimeWentBackwards { now, last_seen });
+        }
+        let due_first = self.next_deadline().is_some_and(|d| d.at <= now);
+        if due_first {
+            let mut ahead = self.clone();
+            let mut envelopes = ahead.advance_to(now);
+            let events = ahead.decide_events(policy, command, now)?;
+            envelopes.extend(ahead.seal(now, events));
+            Ok(envelopes)
+        } else {
+            let events = self.decide_events(policy, command, now)?;
+            Ok(self.seal(now, events))
+        }
+    }
+
+    /// Decides, then applies: for callers that do not persist before applying.
+    ///
+    /// # Errors
+    /// As [`decide`](Self::decide); on error nothing changed.
+    pub fn execute(
+        &mut self,
+        policy: &ServicePolicy,
+        command: impl Into<Command>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Envelope>, CommandError> {
+        let envelopes = self.decide(policy, &command.into(), now)?;
+        let mut next = self.clone();
+        for envelope in &envelopes {
+            next.apply(envelope).map_err(CommandError::Inconsistent)?;
+        }
+        *self = next;
+        Ok(envelopes)
+    }
+
+    /// Turns every deadline up to `now` into an event, applies it, and returns the events in
+    /// time order. Each event is dated at its deadline. Calling it again, or with an earlier
+    /// `now`, does nothing.
+    pub fn advance_to(&mut self, now: DateTime<Utc>) -> Vec<Envelope> {
+        let mut out = Vec::new();
+        for _ in 0..MAX_FIRINGS {
+            let Some(deadline) = self.next_deadline() else {
+                break;
+            };
+            if deadline.at > now {
+                break;
+            }
+            let Some(event) = self.fire(&deadline) else {
+                break;
+            };
+            let at = self
+                .last_at
+                .map_or(deadline.at, |last| last.max(deadline.at));
+            let Some(envelope) = self.seal(at, vec![event]).pop() else {
+                break;
+            };
+            if self.apply(&envelope).is_err() {
+                break;
+            }
+            out.push(envelope);
+        }
+        out
+    }
+
+    /// The earliest moment something becomes due, or `None` when nothing is pending.
+    #[must_use]
+    pub fn next_deadline(&self) -> Option<Deadline> {
+        let wait_deadline = |wait: &Wait, kind, at| Deadline {
+            at,
+            customer: self.customer,
+            kind,
+            subject: Subject::Response(wait.since),
+        };
+        match &self.response {
+            ResponseClock::Idle | ResponseClock::Overdue(_) => None,
+            ResponseClock::Waiting(wait) => Some(match wait.warn_at {
+                Some(warn_at) if warn_at < wait.due => {
+                    wait_deadline(wait, DeadlineKind::ResponseWarning, warn_at)
+                }
+                _ => wait_deadline(wait, DeadlineKind::ResponseDue, wait.due),
+            }),
+            ResponseClock::Warned(wait) => {
+                Some(wait_deadline(wait, DeadlineKind::ResponseDue, wait.due))
+            }
+        }
+    }
+
+    /// What needs attention at `now`, whether or not [`advance_to`](Self::advance_to) has run.
+    #[must_use]
+    pub fn flags(&self, now: DateTime<Utc>) -> Vec<Flag> {
+        let mut flags = Vec::new();
+        let owner = self.profile.as_ref().and_then(|p| p.owner);
+        if let Some(wait) = self.response.wait() {
+            let subject = Subject::Response(wait.since);
+            if now >= wait.due {
+                flags.push(Flag {
+                    kind: FlagKind::ResponseOverdue,
+                    customer: self.customer,
+                    subject,
+                    owner,
+                    since: wait.due,
+                    due: Some(wait.due),
+                });
+            } else if let Some(warn_at) = wait.warn_at.filter(|warn_at| now >= *warn_at) {
+                flags.push(Flag {
+                    kind: FlagKind::ResponseAtRisk,
+                    customer: self.customer,
+                    subject,
+                    owner,
+                    since: warn_at,
+                    due: Some(wait.due),
+                });
+            }
+        }
+        flags
+    }
+
+    /// Folds a stored event into the state.
+    ///
+    /// # Errors
+    /// A [`ReplayError`] when the event does not belong here (another customer, out of
+    /// sequence or time order, unsupported version) or does not fit the state. On error
+    /// nothing changed.
+    pub fn apply(&mut self, envelope: &Envelope) -> Result<(), ReplayError> {
+        let kind = envelope.event.kind();
+        if envelope.v == 0 || envelope.v > SCHEMA_VERSION {
+            return Err(ReplayError::UnsupportedVersion {
+                kind,
+                version: envelope.v,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        if envelope.customer != self.customer {
+            return Err(ReplayError::WrongCustomer {
+                expected: self.customer,
+                found: envelope.customer,
+            });
+        }
+        let expected = self.version.saturating_add(1);
+        if envelope.seq != expected {
+            return Err(ReplayError::OutOfSequence {
+                customer: self.customer,
+                expected,
+                found: envelope.seq,
+            });
+        }
+        if let Some(last) = self.last_at
+            && envelope.at < last
+        {
+            return Err(ReplayError::OutOfOrder {
+                at: envelope.at,
+                last,
+            });
+        }
+        let misfit = |reason: String| ReplayError::DoesNotFit {
+            kind,
+            seq: envelope.seq,
+            reason,
+        };
+        self.fold(envelope.at, &envelope.event).map_err(misfit)?;
+        self.version = expected;
+        self.last_at = Some(envelope.at);
+        Ok(())
+    }
+
+    fn seal(&self, at: DateTime<Utc>, events: Vec<Event>) -> Vec<Envelope> {
+        let mut seq = self.version;
+        events
+            .into_iter()
+            .map(|event| {
+                seq = seq.saturating_add(1);
+                Envelope {
+                    v: SCHEMA_VERSION,
+                    customer: self.customer,
+                    seq,
+                    at,
+                    event,
+                }
+            })
+            .collect()
+    }
+
+    /// The event a due deadline becomes.
+    fn fire(&self, deadline: &Deadline) -> Option<Event> {
+        let wait = self.response.wait()?;
+        match deadline.kind {
+            DeadlineKind::ResponseWarning => Some(Event::ResponseAtRisk {
+                since: wait.since,
+                due: wait.due,
+            }),
+            DeadlineKind::ResponseDue => Some(Event::ResponseOverdue {
+                since: wait.since,
+                due: wait.due,
+            }),
+        }
+    }
+
+    fn decide_events(
+        &self,
+        policy: &ServicePolicy,
+        command: &Command,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Event>, CommandError> {
+        let profile = match (command, &self.profile) {
+            (Command::RegisterCustomer(register), None) => return Ok(vec![registered(register)]),
+            (Command::RegisterCustomer(_), Some(_)) => {
+                return Err(CommandError::AlreadyRegistered(self.customer));
+            }
+            (_, None) => return Err(CommandError::UnknownCustomer(self.customer)),
+            (_, Some(profile)) => profile,
+        };
+        if now < profile.registered_at {
+            return Err(CommandError::BeforeRegistration {
+                now,
+                registered: profile.registered_at,
+            });
+        }
+        match command {
+            Command::RegisterCustomer(_) => Err(CommandError::AlreadyRegistered(self.customer)),
+            Command::UpdateProfile(update) => profile_updates(profile, update),
+            Command::RecordInteraction(record) => {
+                self.interaction_events(policy, profile, record, now)
+            }
+        }
+    }
+
+    fn interaction_events(
+        &self,
+        policy: &ServicePolicy,
+        profile: &Profile,
+        record: &RecordInteraction,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Event>, CommandError> {
+        if self.interactions.binary_search(&record.interaction).is_ok() {
+            return Err(CommandError::DuplicateInteraction(record.interaction));
+        }
+        if record.direction == Direction::Outbound && record.awaits_reply {
+            return Err(CommandError::Contradictory(
+                "an outbound interaction cannot await a reply from us",
+            ));
+        }
+        let mut events = vec![Event::InteractionRecorded {
+            interaction: record.interaction,
+            channel: record.channel,
+            direction: record.direction,
+            agent: record.agent,
+            summary: record.summary.clone(),
+            awaits_reply: record.awaits_reply,
+            priority: record.priority,
+        }];
+        match (record.direction, self.response.wait()) {
+            (Direction::Inbound, None) if record.awaits_reply => {
+                let kind = if self.responses_given == 0 {
+                    ClockKind::FirstResponse
+                } else {
+                    ClockKind::Reply
+                };
+                let targets = match kind {
+                    ClockKind::FirstResponse => &policy.first_response,
+                    ClockKind::Reply => &policy.reply,
+                };
+                let target = targets.get(record.priority, &profile.tier);
+                let due = policy.due(now, target)?;
+                let warn_at = policy
+                    .response_warning
+                    .warn_after(target)
+                    .map(|lead| policy.due(now, lead))
+                    .transpose()?;
+                events.push(Event::ResponseClockStarted {
+                    kind,
+                    since: record.interaction,
+                    priority: record.priority,
+                    tier: profile.tier.clone(),
+                    target,
+                    due,
+                    warn_at,
+                });
+            }
+            (Direction::Outbound, Some(wait)) => {
+                let waited = Elapsed {
+                    wall: wall_between(wait.started, now)?,
+                    business: policy.business_between(wait.started, now)?,
+                };
+                let outcome = if now <= wait.due {
+                    Outcome::Met
+                } else {
+                    Outcome::MetLate {
+                        lateness: Lateness {
+                            wall: wall_between(wait.due, now)?,
+                            business: policy.business_between(wait.due, now)?,
+                        },
+                    }
+                };
+                events.push(Event::ResponseClockStopped {
+                    kind: wait.kind,
+                    since: wait.since,
+                    answered_by: record.interaction,
+                    target: wait.target,
+                    due: wait.due,
+                    waited,
+                    outcome,
+                });
+            }
+            (Direction::Inbound, _) | (Direction::Outbound, None) => {}
+        }
+        Ok(events)
+    }
+
+    /// Folds one event; `Err` says why it does not fit. Leaves `self` unchanged on error.
+    fn fold(&mut self, at: DateTime<Utc>, event: &Event) -> Result<(), String> {
+        if let Event::CustomerRegistered {
+            name,
+            tier,
+            contacts,
+            preferred_channel,
+            owner,
+        } = event
+        {
+            if self.profile.is_some() {
+                return Err("the customer is registered already".into());
+            }
+            self.profile = Some(Profile {
+                name: name.clone(),
+                tier: tier.clone(),
+                contacts: contacts.clone(),
+                preferred_channel: *preferred_channel,
+                owner: *owner,
+                registered_at: at,
+            });
+            return Ok(());
+        }
+        let Some(profile) = self.profile.as_mut() else {
+            return Err("the customer is not registered".into());
+        };
+        match event {
+            Event::CustomerRegistered { .. } => {
+                return Err("the customer is registered already".into());
+            }
+            Event::CustomerRenamed { name } => profile.name = name.clone(),
+            Event::TierChanged { tier } => profile.tier = tier.clone(),
+            Event::ContactPointSet { channel, address } => {
+                profile.contacts.insert(*channel, address.clone());
+            }
+            Event::ContactPointRemoved { channel } => {
+                profile.contacts.remove(channel);
+            }
+            Event::PreferredChannelSet { channel } => profile.preferred_channel = *channel,
+            Event::AccountOwnerSet { owner } => profile.owner = *owner,
+            Event::InteractionRecorded {
+                interaction,
+                direction,
+                awaits_reply,
+                ..
+            } => {
+                let Err(slot) = self.interactions.binary_search(interaction) else {
+                    return Err(format!("interaction {interaction} is recorded already"));
+                };
+                if *direction == Direction::Inbound
+                    && *awaits_reply
+                    && self.response.wait().is_some()
+                {
+                    self.clock(ClockAction::Await, None)?;
+                }
+                self.interactions.insert(slot, *interaction);
+            }
+            Event::ResponseClockStarted {
+                kind,
+                since,
+                priority,
+                target,
+                due,
+                warn_at,
+                ..
+            } => {
+                let wait = Wait {
+                    kind: *kind,
+                    since: *since,
+                    started: at,
+                    priority: *priority,
+                    target: *target,
+                    due: *due,
+                    warn_at: *warn_at,
+                    unanswered: 1,
+                };
+                self.clock(ClockAction::Start, Some(wait))?;
+            }
+            Event::ResponseAtRisk { since, .. } => {
+                self.expect_wait(*since)?;
+                self.clock(ClockAction::Warn, None)?;
+            }
+            Event::ResponseOverdue { since, .. } => {
+                self.expect_wait(*since)?;
+                self.clock(ClockAction::Breach, None)?;
+            }
+            Event::ResponseClockStopped { since, .. } => {
+                self.expect_wait(*since)?;
+                self.clock(ClockAction::Answer, None)?;
+                self.responses_given = self.responses_given.saturating_add(1);
+            }
+        }
+        Ok(())
+    }
+
+    fn expect_wait(&self, since: InteractionId) -> Result<(), String> {
+        match self.response.wait() {
+            Some(wait) if wait.since == since => Ok(()),
+            Some(wait) => Err(format!(
+                "the response clock runs since {}, not {since}",
+                wait.since
+            )),
+            None => Err("no response clock is running".into()),
+        }
+    }
+
+    fn clock(&mut self, action: ClockAction, start: Option<Wait>) -> Result<(), String> {
+        let next = self
+            .response
+            .clone()
+            .transition(action, start)
+            .map_err(|refused| {
+                format!(
+                    "a response clock that is {} cannot {}",
+                    ResponseLifecycle::stage_name(refused.from),
+                    ResponseLifecycle::action_name(refused.action)
+                )
+            })?;
+        self.response = next;
+        Ok(())
+    }
+}
+
+fn registered(register: &RegisterCustomer) -> Event {
+    Event::CustomerRegistered {
+        name: register.name.clone(),
+        tier: register.tier.clone(),
+        contacts: register.contacts.clone(),
+        preferred_channel: register.preferred_channel,
+        owner: register.owner,
+    }
+}
+
+fn profile_updates(profile: &Profile, update: &UpdateProfile) -> Result<Vec<Event>, CommandError> {
+    if update
+        .set_contacts
+        .keys()
+        .any(|c| update.remove_contacts.contains(c))
+    {
+        return Err(CommandError::Contradictory(
+            "a contact point is both set and removed",
+        ));
+    }
+    let mut events = Vec::new();
+    if let Some(name) = update.name.as_ref().filter(|name| **name != profile.name) {
+        events.push(Event::CustomerRenamed { name: name.clone() });
+    }
+    if let Some(tier) = update.tier.as_ref().filter(|tier| **tier != profile.tier) {
+        events.push(Event::TierChanged { tier: tier.clone() });
+    }
+    for (channel, address) in &update.set_contacts {
+        if profile.contacts.get(channel) != Some(address) {
+            events.push(Event::ContactPointSet {
+                channel: *channel,
+                address: address.clone(),
+            });
+        }
+    }
+    for channel in &update.remove_contacts {
+        if profile.contacts.contains_key(channel) {
+            events.push(Event::ContactPointRemoved { channel: *channel });
+        }
+    }
+    if let Some(channel) = update
+        .preferred_channel
+        .filter(|c| *c != profile.preferred_channel)
+    {
+        events.push(Event::PreferredChannelSet { channel });
+    }
+    if let Some(owner) = update.owner.filter(|o| *o != profile.owner) {
+        events.push(Event::AccountOwnerSet { owner });
+    }
+    if events.is_empty() {
+        return Err(CommandError::NothingToChange);
+    }
+    Ok(events)
+}
+
+/// Wall-clock time from `a` to `b` as a [`Span`] (zero if `b` is not after `a`).
+fn wall_between(a: DateTime<Utc>, b: DateTime<Utc>) -> Result<Span, CommandError> {
+    if b <= a {
+        return Ok(Span::ZERO);
+    }
+    Ok(Span::try_from(b.signed_duration_since(a))?)
+}
