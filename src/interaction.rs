@@ -58,7 +58,7 @@ pub struct Lateness {
 
 /// How a target ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "outcome", rename_all = "snake_case")]
+#[serde(tag = "status", rename_all = "snake_case")]
 pub enum Outcome {
     /// Done by the due instant.
     Met,

@@ -1,0 +1,79 @@
+//! Shared by the examples: prints events as a readable timeline.
+#![allow(dead_code)]
+
+use chrono::{DateTime, Utc};
+use clientele::{Envelope, Event, Flag, Outcome};
+
+pub fn when(at: DateTime<Utc>) -> String {
+    at.format("%a %d %b %H:%M").to_string()
+}
+
+pub fn describe(event: &Event) -> String {
+    match event {
+        Event::CustomerRegistered { name, tier, .. } => format!("{name} registered ({tier})"),
+        Event::CustomerRenamed { name } => format!("now called {name}"),
+        Event::TierChanged { tier } => format!("moved to tier {tier}"),
+        Event::ContactPointSet { channel, address } => {
+            format!("{channel} address set to {address}")
+        }
+        Event::ContactPointRemoved { channel } => format!("{channel} address removed"),
+        Event::PreferredChannelSet { channel } => format!("preferred channel: {channel:?}"),
+        Event::AccountOwnerSet { owner } => format!("account owner: {owner:?}"),
+        Event::InteractionRecorded {
+            channel,
+            direction,
+            summary,
+            awaits_reply,
+            ..
+        } => match direction {
+            clientele::Direction::Inbound if *awaits_reply => {
+                format!("<- {channel}: \"{summary}\"")
+            }
+            clientele::Direction::Inbound => {
+                format!("<- {channel}: \"{summary}\" (no answer needed)")
+            }
+            clientele::Direction::Outbound => format!("-> {channel}: \"{summary}\""),
+        },
+        Event::ResponseClockStarted {
+            kind, target, due, ..
+        } => {
+            format!("   clock: {kind:?} within {target}, due {}", when(*due))
+        }
+        Event::ResponseAtRisk { due, .. } => format!("!  response at risk: due {}", when(*due)),
+        Event::ResponseOverdue { due, .. } => format!("!! response overdue since {}", when(*due)),
+        Event::ResponseClockStopped {
+            waited, outcome, ..
+        } => match outcome {
+            Outcome::Met => format!("   answered after {}: met", waited.wall),
+            Outcome::MetLate { lateness } | Outcome::Missed { lateness } => {
+                format!(
+                    "   answered after {}: late by {}",
+                    waited.wall, lateness.wall
+                )
+            }
+        },
+    }
+}
+
+pub fn print(envelopes: &[Envelope]) {
+    for envelope in envelopes {
+        println!("{}  {}", when(envelope.at), describe(&envelope.event));
+    }
+}
+
+pub fn print_flags(flags: &[Flag]) {
+    if flags.is_empty() {
+        println!("   (no flags)");
+    }
+    for flag in flags {
+        let owner = flag
+            .owner
+            .map_or_else(|| "nobody".to_string(), |o| o.to_string());
+        println!(
+            "   flag {:?} on {:?} since {}, for {owner}",
+            flag.kind,
+            flag.subject,
+            when(flag.since)
+        );
+    }
+}

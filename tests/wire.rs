@@ -1,0 +1,186 @@
+//! The wire format is a contract: one golden JSON fixture per event kind, per schema version.
+//!
+//! Each fixture must deserialize to the value built here, and the value must serialize to the
+//! fixture. Run with `BLESS=1` to write fixtures for *new* kinds; an existing fixture is never
+//! rewritten by the test (change the wire form only through a new schema version).
+
+mod support;
+
+use std::path::PathBuf;
+
+use clientele::{
+    Channel, ClockKind, Elapsed, Envelope, Event, InteractionId, Lateness, Outcome, Priority,
+    SCHEMA_VERSION, Span,
+};
+use support::*;
+
+/// Forces a decision here whenever an event kind is added: no `_` arm.
+fn kind_number(event: &Event) -> usize {
+    match event {
+        Event::CustomerRegistered { .. } => 0,
+        Event::CustomerRenamed { .. } => 1,
+        Event::TierChanged { .. } => 2,
+        Event::ContactPointSet { .. } => 3,
+        Event::ContactPointRemoved { .. } => 4,
+        Event::PreferredChannelSet { .. } => 5,
+        Event::AccountOwnerSet { .. } => 6,
+        Event::InteractionRecorded { .. } => 7,
+        Event::ResponseClockStarted { .. } => 8,
+        Event::ResponseAtRisk { .. } => 9,
+        Event::ResponseOverdue { .. } => 10,
+        Event::ResponseClockStopped { .. } => 11,
+    }
+}
+const KINDS: usize = 12;
+
+fn samples() -> Vec<Event> {
+    let i1 = InteractionId::from_u128(0x0191_f3c4_0000_7000_8000_0000_0000_0001);
+    let i2 = InteractionId::from_u128(0x0191_f3c4_0000_7000_8000_0000_0000_0002);
+    vec![
+        Event::CustomerRegistered {
+            name: text("Ona Petraitė"),
+            tier: tier("gold"),
+            contacts: [
+                (Channel::Email, text("ona@example.lt")),
+                (Channel::Phone, text("+370 600 00000")),
+            ]
+            .into(),
+            preferred_channel: Some(Channel::Email),
+            owner: Some(AGENT),
+        },
+        Event::CustomerRenamed {
+            name: text("Ona P."),
+        },
+        Event::TierChanged {
+            tier: tier("standard"),
+        },
+        Event::ContactPointSet {
+            channel: Channel::Sms,
+            address: text("+370 600 00001"),
+        },
+        Event::ContactPointRemoved {
+            channel: Channel::Phone,
+        },
+        Event::PreferredChannelSet { channel: None },
+        Event::AccountOwnerSet { owner: Some(AGENT) },
+        Event::InteractionRecorded {
+            interaction: i1,
+            channel: Channel::Email,
+            direction: clientele::Direction::Inbound,
+            agent: None,
+            summary: text("Are my glasses ready?"),
+            awaits_reply: true,
+            priority: Priority::High,
+        },
+        Event::ResponseClockStarted {
+            kind: ClockKind::FirstResponse,
+            since: i1,
+            priority: Priority::High,
+            tier: tier("gold"),
+            target: Span::hours(4),
+            due: t("2026-03-06 20:30"),
+            warn_at: Some(t("2026-03-06 19:42")),
+        },
+        Event::ResponseAtRisk {
+            since: i1,
+            due: t("2026-03-06 20:30"),
+        },
+        Event::ResponseOverdue {
+            since: i1,
+            due: t("2026-03-06 20:30"),
+        },
+        Event::ResponseClockStopped {
+            kind: ClockKind::Reply,
+            since: i1,
+            answered_by: i2,
+            target: Span::hours(4),
+            due: t("2026-03-06 20:30"),
+            waited: Elapsed {
+                wall: Span::hours(5),
+                business: Span::hours(5),
+            },
+            outcome: Outcome::MetLate {
+                lateness: Lateness {
+                    wall: Span::hours(1),
+                    business: Span::hours(1),
+                },
+            },
+        },
+    ]
+}
+
+fn fixture_path(version: u16, kind: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/v{version}/{kind}.json"))
+}
+
+#[test]
+fn every_event_kind_has_a_sample() {
+    let mut seen = [false; KINDS];
+    for event in samples() {
+        seen[kind_number(&event)] = true;
+    }
+    assert!(
+        seen.iter().all(|s| *s),
+        "an event kind has no golden sample: {seen:?}"
+    );
+}
+
+#[test]
+fn golden_fixtures_read_back_and_write_identically() {
+    let bless = std::env::var_os("BLESS").is_some();
+    for (n, event) in samples().into_iter().enumerate() {
+        let envelope = Envelope {
+            v: SCHEMA_VERSION,
+            customer: ONA,
+            seq: n as u64 + 1,
+            at: t("2026-03-06 16:30"),
+            event,
+        };
+        let path = fixture_path(SCHEMA_VERSION, envelope.event.kind());
+        if !path.exists() && bless {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(
+                &path,
+                serde_json::to_string_pretty(&envelope).unwrap() + "\n",
+            )
+            .unwrap();
+        }
+        let stored = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+            panic!(
+                "missing fixture {} (run with BLESS=1 to create it)",
+                path.display()
+            )
+        });
+        let read: Envelope =
+            serde_json::from_str(&stored).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!(read, envelope, "{} no longer reads back", path.display());
+        let written: serde_json::Value = serde_json::to_value(&envelope).unwrap();
+        let golden: serde_json::Value = serde_json::from_str(&stored).unwrap();
+        assert_eq!(
+            written,
+            golden,
+            "the wire form of {} changed",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn every_fixture_on_disk_still_reads() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut count = 0;
+    for version in std::fs::read_dir(&dir).unwrap() {
+        for file in std::fs::read_dir(version.unwrap().path()).unwrap() {
+            let path = file.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let envelope: Envelope =
+                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            assert_eq!(
+                path.file_stem().unwrap().to_str().unwrap(),
+                envelope.event.kind()
+            );
+            count += 1;
+        }
+    }
+    assert!(count >= KINDS);
+}
