@@ -8,7 +8,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::{AgentId, Channel, Direction, InteractionId, Priority, Text, Tier};
+use chrono::{DateTime, Utc};
+
+use crate::promise::Fulfiller;
+use crate::{
+    AgentId, Channel, ComplaintId, Direction, InteractionId, PartyId, Priority, PromiseId, Text,
+    Tier,
+};
 
 /// Something the service asks of one customer's relationship.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -20,6 +26,18 @@ pub enum Command {
     UpdateProfile(UpdateProfile),
     /// Record an interaction, inbound or outbound.
     RecordInteraction(RecordInteraction),
+    /// Make a promise to the customer.
+    MakePromise(MakePromise),
+    /// Promise a new due instant ("another week").
+    RevisePromise(RevisePromise),
+    /// The promise was kept.
+    KeepPromise(KeepPromise),
+    /// Release a promise (the customer no longer needs it, or it cannot be done).
+    WithdrawPromise(WithdrawPromise),
+    /// Record an outside party's own commitment behind a promise.
+    RecordDependency(RecordDependency),
+    /// The outside party delivered.
+    MeetDependency(MeetDependency),
 }
 
 impl Command {
@@ -30,6 +48,12 @@ impl Command {
             Command::RegisterCustomer(_) => "register_customer",
             Command::UpdateProfile(_) => "update_profile",
             Command::RecordInteraction(_) => "record_interaction",
+            Command::MakePromise(_) => "make_promise",
+            Command::RevisePromise(_) => "revise_promise",
+            Command::KeepPromise(_) => "keep_promise",
+            Command::WithdrawPromise(_) => "withdraw_promise",
+            Command::RecordDependency(_) => "record_dependency",
+            Command::MeetDependency(_) => "meet_dependency",
         }
     }
 }
@@ -159,6 +183,10 @@ pub struct RecordInteraction {
     /// How urgent it is; chooses the response target.
     #[serde(default)]
     pub priority: Priority,
+    /// Promises it is about. An outbound interaction about a promise counts as telling the
+    /// customer where it stands.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regarding: Vec<PromiseId>,
 }
 
 impl RecordInteraction {
@@ -173,6 +201,7 @@ impl RecordInteraction {
             summary,
             awaits_reply: true,
             priority: Priority::Normal,
+            regarding: Vec::new(),
         }
     }
 
@@ -192,6 +221,7 @@ impl RecordInteraction {
             summary,
             awaits_reply: false,
             priority: Priority::Normal,
+            regarding: Vec::new(),
         }
     }
 
@@ -206,6 +236,14 @@ impl RecordInteraction {
     #[must_use]
     pub fn no_reply_needed(mut self) -> Self {
         self.awaits_reply = false;
+        self
+    }
+
+    /// Says the interaction is about `promise`; outbound, it tells the customer where the
+    /// promise stands.
+    #[must_use]
+    pub fn regarding(mut self, promise: PromiseId) -> Self {
+        self.regarding.push(promise);
         self
     }
 
@@ -227,4 +265,138 @@ macro_rules! into_command {
     )*};
 }
 
-into_command!(RegisterCustomer, UpdateProfile, RecordInteraction);
+/// Make a promise to the customer: what, by when (exactly what the customer was told), owned
+/// by one of our agents, done by us or by an outside party.
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use clientele::{AgentId, Fulfiller, MakePromise, PartyId, PromiseId, Text};
+///
+/// let glasses = MakePromise::new(
+///     PromiseId::from_u128(1),
+///     Text::new("New glasses ready for pick-up")?,
+///     Utc.with_ymd_and_hms(2026, 3, 13, 17, 0, 0).unwrap(),
+///     AgentId::from_u128(7),
+/// )
+/// .fulfilled_by(PartyId::from_u128(3), Text::new("Lens lab")?);
+/// assert!(matches!(glasses.fulfiller, Fulfiller::Party { .. }));
+/// # Ok::<(), clientele::ValueError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MakePromise {
+    /// A new id for the promise.
+    pub promise: PromiseId,
+    /// What is promised.
+    pub what: Text,
+    /// The due instant told to the customer.
+    pub due: DateTime<Utc>,
+    /// Our agent who owns it.
+    pub owner: AgentId,
+    /// Who does the work.
+    pub fulfiller: Fulfiller,
+    /// The interaction in which it was made.
+    #[serde(default)]
+    pub interaction: Option<InteractionId>,
+    /// The complaint it answers.
+    #[serde(default)]
+    pub complaint: Option<ComplaintId>,
+}
+
+impl MakePromise {
+    /// A promise we fulfil ourselves.
+    #[must_use]
+    pub fn new(promise: PromiseId, what: Text, due: DateTime<Utc>, owner: AgentId) -> Self {
+        Self {
+            promise,
+            what,
+            due,
+            owner,
+            fulfiller: Fulfiller::Us,
+            interaction: None,
+            complaint: None,
+        }
+    }
+
+    /// Says an outside party does the work (our owner stays responsible).
+    #[must_use]
+    pub fn fulfilled_by(mut self, party: PartyId, name: Text) -> Self {
+        self.fulfiller = Fulfiller::Party { party, name };
+        self
+    }
+
+    /// Links the interaction in which the promise was made.
+    #[must_use]
+    pub fn made_in(mut self, interaction: InteractionId) -> Self {
+        self.interaction = Some(interaction);
+        self
+    }
+
+    /// Links the complaint the promise answers.
+    #[must_use]
+    pub fn answering(mut self, complaint: ComplaintId) -> Self {
+        self.complaint = Some(complaint);
+        self
+    }
+}
+
+/// Promise a new, later due instant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevisePromise {
+    /// The promise.
+    pub promise: PromiseId,
+    /// The new due instant.
+    pub due: DateTime<Utc>,
+    /// Why.
+    pub reason: Text,
+    /// Whether the customer agreed to it.
+    pub customer_agreed: bool,
+}
+
+/// The promise was kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeepPromise {
+    /// The promise.
+    pub promise: PromiseId,
+}
+
+/// Release a promise.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WithdrawPromise {
+    /// The promise.
+    pub promise: PromiseId,
+    /// Why.
+    pub reason: Text,
+}
+
+/// Record an outside party's commitment to us behind a promise ("the lab said Thursday").
+/// Recording again replaces it (the party gave a new date).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordDependency {
+    /// The promise that depends on it.
+    pub promise: PromiseId,
+    /// The party.
+    pub party: PartyId,
+    /// What they committed to.
+    pub what: Text,
+    /// When they said it would be done.
+    pub due: DateTime<Utc>,
+}
+
+/// The outside party delivered on its commitment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetDependency {
+    /// The promise whose dependency was met.
+    pub promise: PromiseId,
+}
+
+into_command!(
+    RegisterCustomer,
+    UpdateProfile,
+    RecordInteraction,
+    MakePromise,
+    RevisePromise,
+    KeepPromise,
+    WithdrawPromise,
+    RecordDependency,
+    MeetDependency
+);

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::{CalendarError, CustomerId, InteractionId, ValueError};
+use crate::{AgentId, CalendarError, CustomerId, InteractionId, PartyId, PromiseId, ValueError};
 
 /// A command was rejected. Nothing changed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -37,6 +37,40 @@ pub enum CommandError {
     /// An interaction with this id is recorded already.
     #[error("interaction {0} is already recorded")]
     DuplicateInteraction(InteractionId),
+    /// No interaction with this id is recorded.
+    #[error("interaction {0} is not recorded")]
+    UnknownInteraction(InteractionId),
+    /// No promise with this id was made to this customer.
+    #[error("promise {0} is not known")]
+    UnknownPromise(PromiseId),
+    /// A promise with this id exists already.
+    #[error("promise {0} exists already")]
+    DuplicatePromise(PromiseId),
+    /// The agent is not on the policy's roster.
+    #[error("agent {0} is not one of our agents")]
+    UnknownAgent(AgentId),
+    /// The party is not on the policy's roster.
+    #[error("party {0} is not a known outside party")]
+    UnknownParty(PartyId),
+    /// A due instant must lie after the moment it is given.
+    #[error("due instant {due} is not after {now}")]
+    DueNotInFuture {
+        /// The due instant given.
+        due: chrono::DateTime<chrono::Utc>,
+        /// The moment it was given.
+        now: chrono::DateTime<chrono::Utc>,
+    },
+    /// A re-promise must move the due instant later.
+    #[error("new due instant {due} is not after the current one, {current}")]
+    DueNotLater {
+        /// The new due instant.
+        due: chrono::DateTime<chrono::Utc>,
+        /// The one in force.
+        current: chrono::DateTime<chrono::Utc>,
+    },
+    /// The promise has no recorded dependency on an outside party.
+    #[error("promise {0} has no dependency on an outside party")]
+    NoDependency(PromiseId),
     /// The command would change nothing.
     #[error("the command changes nothing")]
     NothingToChange,

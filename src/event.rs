@@ -10,7 +10,11 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::interaction::{ClockKind, Outcome};
-use crate::{AgentId, Channel, CustomerId, Direction, InteractionId, Priority, Span, Text, Tier};
+use crate::promise::{AtRiskReason, Fulfiller, Notice, RevisionTiming};
+use crate::{
+    AgentId, Channel, ComplaintId, CustomerId, Direction, InteractionId, PartyId, Priority,
+    PromiseId, Span, Text, Tier,
+};
 
 /// The schema version this build writes. Envelopes of versions `1..=SCHEMA_VERSION` are read.
 pub const SCHEMA_VERSION: u16 = 1;
@@ -112,6 +116,9 @@ pub enum Event {
         awaits_reply: bool,
         /// How urgent it is.
         priority: Priority,
+        /// Promises it is about.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        regarding: Vec<PromiseId>,
     },
     /// The customer started waiting for an answer.
     ResponseClockStarted {
@@ -161,6 +168,132 @@ pub enum Event {
         /// Met, or met late.
         outcome: Outcome,
     },
+    /// A promise was made to the customer.
+    PromiseMade {
+        /// Its id.
+        promise: PromiseId,
+        /// What was promised.
+        what: Text,
+        /// The due instant told to the customer.
+        due: DateTime<Utc>,
+        /// Our agent who owns it.
+        owner: AgentId,
+        /// Who does the work.
+        fulfiller: Fulfiller,
+        /// The interaction in which it was made.
+        interaction: Option<InteractionId>,
+        /// The complaint it answers.
+        complaint: Option<ComplaintId>,
+        /// When it will be at risk, as the policy computed.
+        at_risk_at: Option<DateTime<Utc>>,
+    },
+    /// A promise is at risk: tell the customer before it breaks.
+    PromiseAtRisk {
+        /// The promise.
+        promise: PromiseId,
+        /// Its due instant.
+        due: DateTime<Utc>,
+        /// Our agent who owns it.
+        owner: AgentId,
+        /// Why.
+        reason: AtRiskReason,
+    },
+    /// A promise's due instant passed while it was open.
+    PromiseBroken {
+        /// The promise.
+        promise: PromiseId,
+        /// The due instant that passed.
+        due: DateTime<Utc>,
+        /// Our agent who owns it.
+        owner: AgentId,
+        /// Whether the customer had been told anything since it was made or last revised.
+        notice: Notice,
+        /// How many times it has now broken.
+        breaks: u32,
+    },
+    /// A new due instant was promised.
+    PromiseRevised {
+        /// The promise.
+        promise: PromiseId,
+        /// The due instant before.
+        previous_due: DateTime<Utc>,
+        /// The new due instant.
+        due: DateTime<Utc>,
+        /// Why.
+        reason: Text,
+        /// Before the due instant, or after the break.
+        timing: RevisionTiming,
+        /// Whether the customer agreed.
+        customer_agreed: bool,
+        /// Slips so far, this one included.
+        slips: u32,
+        /// How far the due instant has moved in total from the original.
+        cumulative_slip: Span,
+        /// When it will be at risk again, as the policy computed.
+        at_risk_at: Option<DateTime<Utc>>,
+    },
+    /// A promise slipped as often as the policy tolerates.
+    PromiseSlippedRepeatedly {
+        /// The promise.
+        promise: PromiseId,
+        /// Our agent who owns it.
+        owner: AgentId,
+        /// Slips so far.
+        slips: u32,
+        /// How far the due instant has moved in total.
+        cumulative_slip: Span,
+    },
+    /// A promise was kept.
+    PromiseKept {
+        /// The promise.
+        promise: PromiseId,
+        /// The due instant in force.
+        due: DateTime<Utc>,
+        /// Our agent who owns it.
+        owner: AgentId,
+        /// On time, or late by how much.
+        outcome: Outcome,
+    },
+    /// A promise was released.
+    PromiseWithdrawn {
+        /// The promise.
+        promise: PromiseId,
+        /// Our agent who owns it.
+        owner: AgentId,
+        /// Why.
+        reason: Text,
+    },
+    /// An outside party's commitment behind a promise was recorded.
+    DependencyRecorded {
+        /// The promise.
+        promise: PromiseId,
+        /// The party.
+        party: PartyId,
+        /// What they committed to.
+        what: Text,
+        /// When they said it would be done.
+        due: DateTime<Utc>,
+    },
+    /// An outside party's commitment passed unmet.
+    DependencyLate {
+        /// The promise.
+        promise: PromiseId,
+        /// The party.
+        party: PartyId,
+        /// The due instant that passed.
+        due: DateTime<Utc>,
+        /// Our agent who owns the promise: responsibility is never outsourced.
+        owner: AgentId,
+    },
+    /// An outside party delivered.
+    DependencyMet {
+        /// The promise.
+        promise: PromiseId,
+        /// The party.
+        party: PartyId,
+        /// On time, or late by how much.
+        outcome: Outcome,
+    },
 }
 
 impl Event {
@@ -180,6 +313,16 @@ impl Event {
             Event::ResponseAtRisk { .. } => "response_at_risk",
             Event::ResponseOverdue { .. } => "response_overdue",
             Event::ResponseClockStopped { .. } => "response_clock_stopped",
+            Event::PromiseMade { .. } => "promise_made",
+            Event::PromiseAtRisk { .. } => "promise_at_risk",
+            Event::PromiseBroken { .. } => "promise_broken",
+            Event::PromiseRevised { .. } => "promise_revised",
+            Event::PromiseSlippedRepeatedly { .. } => "promise_slipped_repeatedly",
+            Event::PromiseKept { .. } => "promise_kept",
+            Event::PromiseWithdrawn { .. } => "promise_withdrawn",
+            Event::DependencyRecorded { .. } => "dependency_recorded",
+            Event::DependencyLate { .. } => "dependency_late",
+            Event::DependencyMet { .. } => "dependency_met",
         }
     }
 }

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{AgentId, CustomerId, InteractionId};
+use crate::{AgentId, CustomerId, InteractionId, PromiseId};
 
 /// What a deadline or flag is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -12,6 +12,8 @@ use crate::{AgentId, CustomerId, InteractionId};
 pub enum Subject {
     /// The customer waiting for an answer since this inbound interaction.
     Response(InteractionId),
+    /// A promise.
+    Promise(PromiseId),
 }
 
 /// Why a deadline wakes the service.
@@ -22,6 +24,12 @@ pub enum DeadlineKind {
     ResponseWarning,
     /// The response deadline passes.
     ResponseDue,
+    /// An outside party's commitment behind a promise falls due.
+    DependencyDue,
+    /// A promise's at-risk lead is reached.
+    PromiseWarning,
+    /// A promise's due instant passes.
+    PromiseDue,
 }
 
 /// The next moment something becomes due: call `advance_to(at)` then.
@@ -45,6 +53,14 @@ pub enum FlagKind {
     ResponseAtRisk,
     /// The customer is waiting past the response deadline.
     ResponseOverdue,
+    /// An open promise is at risk: tell the customer before it breaks.
+    PromiseAtRisk,
+    /// A promise broke and has been neither re-promised nor kept.
+    PromiseBroken,
+    /// A promise has slipped as often as the policy tolerates and is still outstanding.
+    RepeatedSlips,
+    /// An outside party's commitment behind an outstanding promise is late.
+    DependencyLate,
 }
 
 /// Something that needs attention now.
@@ -56,7 +72,8 @@ pub struct Flag {
     pub customer: CustomerId,
     /// About what.
     pub subject: Subject,
-    /// Who on our side should act (the account owner for response clocks), if known.
+    /// Who on our side should act: the promise's owner, or the account owner for response
+    /// clocks, if known.
     pub owner: Option<AgentId>,
     /// Since when it has been true.
     pub since: DateTime<Utc>,

@@ -24,11 +24,15 @@ pub mod interaction;
 pub mod ledger;
 pub mod lifecycle;
 pub mod policy;
+pub mod promise;
 pub mod relationship;
 pub mod value;
 
 pub use calendar::{CalendarError, ServiceCalendar};
-pub use command::{Command, RecordInteraction, RegisterCustomer, UpdateProfile};
+pub use command::{
+    Command, KeepPromise, MakePromise, MeetDependency, RecordDependency, RecordInteraction,
+    RegisterCustomer, RevisePromise, UpdateProfile, WithdrawPromise,
+};
 pub use error::{CommandError, ReplayError};
 pub use event::{Elapsed, Envelope, Event, SCHEMA_VERSION};
 pub use flag::{Deadline, DeadlineKind, Flag, FlagKind, Subject};
@@ -37,6 +41,10 @@ pub use id::{
 };
 pub use interaction::{ClockKind, Lateness, Outcome, ResponseClock, Wait};
 pub use ledger::Ledger;
-pub use policy::{ByPriority, Lead, Percent, ServicePolicy, Targets};
+pub use policy::{ByPriority, Lead, Percent, PromisePolicy, ServicePolicy, Targets};
+pub use promise::{
+    AtRiskReason, Dependency, DependencyState, Fulfiller, Notice, Promise, PromiseStage,
+    PromiseState, PromiseTerms, Revision, RevisionTiming,
+};
 pub use relationship::{Profile, Relationship};
 pub use value::{Channel, Direction, Priority, Span, Text, Tier, ValueError};

@@ -4,12 +4,12 @@
 //! engine. Decisions record what they computed from it (the target, the due instant), so a
 //! later change of policy never rewrites history.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{CalendarError, Priority, ServiceCalendar, Span, Tier, ValueError};
+use crate::{AgentId, CalendarError, PartyId, Priority, ServiceCalendar, Span, Tier, ValueError};
 
 /// A whole-number percentage, 0 to 100.
 ///
@@ -202,6 +202,39 @@ pub struct ServicePolicy {
     pub reply: Targets,
     /// When a response clock warns before its deadline.
     pub response_warning: Lead,
+    /// How promises are watched.
+    #[serde(default)]
+    pub promises: PromisePolicy,
+    /// Our agents. When not empty, an owner must be one of them
+    /// ([`CommandError::UnknownAgent`](crate::CommandError::UnknownAgent) otherwise).
+    #[serde(default)]
+    pub agents: BTreeSet<AgentId>,
+    /// The outside parties we work with. When not empty, a party must be one of them
+    /// ([`CommandError::UnknownParty`](crate::CommandError::UnknownParty) otherwise).
+    #[serde(default)]
+    pub parties: BTreeSet<PartyId>,
+}
+
+/// How promises are watched.
+///
+/// The default raises `PromiseAtRisk` when 20 % of the promised span is left, and
+/// `PromiseSlippedRepeatedly` at the second slip ("another week, and still nothing").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PromisePolicy {
+    /// How long before the due instant a promise is at risk: absolute, or a share of the span
+    /// from when it was made (or last revised) to its due instant.
+    pub at_risk: Lead,
+    /// The number of slips that raises `PromiseSlippedRepeatedly`; 0 never raises it.
+    pub repeated_slips: u32,
+}
+
+impl Default for PromisePolicy {
+    fn default() -> Self {
+        Self {
+            at_risk: Lead::Share(Percent(20)),
+            repeated_slips: 2,
+        }
+    }
 }
 
 impl Default for ServicePolicy {
@@ -217,11 +250,38 @@ impl Default for ServicePolicy {
             first_response: Targets::new(row),
             reply: Targets::new(row),
             response_warning: Lead::Share(Percent(20)),
+            promises: PromisePolicy::default(),
+            agents: BTreeSet::new(),
+            parties: BTreeSet::new(),
         }
     }
 }
 
 impl ServicePolicy {
+    /// Checks `agent` against the roster, if there is one.
+    ///
+    /// # Errors
+    /// [`CommandError::UnknownAgent`](crate::CommandError::UnknownAgent).
+    pub fn check_agent(&self, agent: AgentId) -> Result<(), crate::CommandError> {
+        if self.agents.is_empty() || self.agents.contains(&agent) {
+            Ok(())
+        } else {
+            Err(crate::CommandError::UnknownAgent(agent))
+        }
+    }
+
+    /// Checks `party` against the roster, if there is one.
+    ///
+    /// # Errors
+    /// [`CommandError::UnknownParty`](crate::CommandError::UnknownParty).
+    pub fn check_party(&self, party: PartyId) -> Result<(), crate::CommandError> {
+        if self.parties.is_empty() || self.parties.contains(&party) {
+            Ok(())
+        } else {
+            Err(crate::CommandError::UnknownParty(party))
+        }
+    }
+
     /// The instant `target` of business time after `start`, on the policy's calendar.
     ///
     /// # Errors

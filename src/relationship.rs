@@ -19,8 +19,10 @@ use crate::interaction::{
     ClockAction, ClockKind, Lateness, Outcome, ResponseClock, ResponseLifecycle, Wait,
 };
 use crate::lifecycle::Lifecycle;
+use crate::promise::{self, Promise, Promises};
 use crate::{
-    AgentId, Channel, CustomerId, Direction, InteractionId, ServicePolicy, Span, Text, Tier,
+    AgentId, Channel, CustomerId, Direction, InteractionId, PromiseId, ServicePolicy, Span, Text,
+    Tier,
 };
 
 /// Who the customer is, as far as we need to know.
@@ -82,6 +84,7 @@ pub struct Relationship {
     responses_given: u32,
     /// Every interaction id ever recorded, sorted, to refuse duplicates.
     interactions: Vec<InteractionId>,
+    promises: Promises,
 }
 
 /// Most deadlines one `advance_to` call fires; a guard against a logic error looping, far above
@@ -100,6 +103,7 @@ impl Relationship {
             response: ResponseClock::Idle,
             responses_given: 0,
             interactions: Vec::new(),
+            promises: Promises::new(),
         }
     }
 
@@ -153,6 +157,17 @@ impl Relationship {
     #[must_use]
     pub const fn responses_given(&self) -> u32 {
         self.responses_given
+    }
+
+    /// A promise made to this customer.
+    #[must_use]
+    pub fn promise(&self, id: PromiseId) -> Option<&Promise> {
+        self.promises.get(&id)
+    }
+
+    /// Every promise made to this customer, by id.
+    pub fn promises(&self) -> impl Iterator<Item = (PromiseId, &Promise)> {
+        self.promises.iter().map(|(id, promise)| (*id, promise))
     }
 
     /// Decides what `command` at `now` means: the events to store, or why not. Changes nothing.
@@ -226,19 +241,24 @@ impl Relationship {
             if deadline.at > now {
                 break;
             }
-            let Some(event) = self.fire(&deadline) else {
+            let events = self.fire(&deadline);
+            if events.is_empty() {
                 break;
-            };
+            }
             let at = self
                 .last_at
                 .map_or(deadline.at, |last| last.max(deadline.at));
-            let Some(envelope) = self.seal(at, vec![event]).pop() else {
-                break;
-            };
-            if self.apply(&envelope).is_err() {
+            let sealed = self.seal(at, events);
+            let mut next = self.clone();
+            if sealed
+                .iter()
+                .try_for_each(|envelope| next.apply(envelope))
+                .is_err()
+            {
                 break;
             }
-            out.push(envelope);
+            *self = next;
+            out.extend(sealed);
         }
         out
     }
@@ -246,24 +266,32 @@ impl Relationship {
     /// The earliest moment something becomes due, or `None` when nothing is pending.
     #[must_use]
     pub fn next_deadline(&self) -> Option<Deadline> {
-        let wait_deadline = |wait: &Wait, kind, at| Deadline {
-            at,
-            customer: self.customer,
-            kind,
-            subject: Subject::Response(wait.since),
-        };
-        match &self.response {
-            ResponseClock::Idle | ResponseClock::Overdue(_) => None,
-            ResponseClock::Waiting(wait) => Some(match wait.warn_at {
-                Some(warn_at) if warn_at < wait.due => {
-                    wait_deadline(wait, DeadlineKind::ResponseWarning, warn_at)
+        let response = self.response.wait().and_then(|wait| {
+            let (at, kind) = match (&self.response, wait.warn_at) {
+                (ResponseClock::Waiting(_), Some(warn_at)) if warn_at < wait.due => {
+                    (warn_at, DeadlineKind::ResponseWarning)
                 }
-                _ => wait_deadline(wait, DeadlineKind::ResponseDue, wait.due),
-            }),
-            ResponseClock::Warned(wait) => {
-                Some(wait_deadline(wait, DeadlineKind::ResponseDue, wait.due))
-            }
-        }
+                (ResponseClock::Waiting(_) | ResponseClock::Warned(_), _) => {
+                    (wait.due, DeadlineKind::ResponseDue)
+                }
+                (ResponseClock::Idle | ResponseClock::Overdue(_), _) => return None,
+            };
+            Some(Deadline {
+                at,
+                customer: self.customer,
+                kind,
+                subject: Subject::Response(wait.since),
+            })
+        });
+        let promises = self.promises.iter().filter_map(|(id, promise)| {
+            promise::deadline(promise).map(|(at, kind)| Deadline {
+                at,
+                customer: self.customer,
+                kind,
+                subject: Subject::Promise(*id),
+            })
+        });
+        response.into_iter().chain(promises).min()
     }
 
     /// What needs attention at `now`, whether or not [`advance_to`](Self::advance_to) has run.
@@ -290,6 +318,18 @@ impl Relationship {
                     owner,
                     since: warn_at,
                     due: Some(wait.due),
+                });
+            }
+        }
+        for (id, promise) in &self.promises {
+            for (kind, since) in promise::flags(promise, now) {
+                flags.push(Flag {
+                    kind,
+                    customer: self.customer,
+                    subject: Subject::Promise(*id),
+                    owner: Some(promise.terms.owner),
+                    since,
+                    due: Some(promise.terms.due),
                 });
             }
         }
@@ -361,18 +401,35 @@ impl Relationship {
             .collect()
     }
 
-    /// The event a due deadline becomes.
-    fn fire(&self, deadline: &Deadline) -> Option<Event> {
-        let wait = self.response.wait()?;
-        match deadline.kind {
-            DeadlineKind::ResponseWarning => Some(Event::ResponseAtRisk {
-                since: wait.since,
-                due: wait.due,
-            }),
-            DeadlineKind::ResponseDue => Some(Event::ResponseOverdue {
-                since: wait.since,
-                due: wait.due,
-            }),
+    /// The events a due deadline becomes.
+    fn fire(&self, deadline: &Deadline) -> Vec<Event> {
+        match deadline.subject {
+            Subject::Response(_) => {
+                let Some(wait) = self.response.wait() else {
+                    return Vec::new();
+                };
+                let event = match deadline.kind {
+                    DeadlineKind::ResponseWarning => Event::ResponseAtRisk {
+                        since: wait.since,
+                        due: wait.due,
+                    },
+                    DeadlineKind::ResponseDue => Event::ResponseOverdue {
+                        since: wait.since,
+                        due: wait.due,
+                    },
+                    DeadlineKind::DependencyDue
+                    | DeadlineKind::PromiseWarning
+                    | DeadlineKind::PromiseDue => {
+                        return Vec::new();
+                    }
+                };
+                vec![event]
+            }
+            Subject::Promise(id) => self
+                .promises
+                .get(&id)
+                .map(|p| promise::fire(id, p, deadline.kind))
+                .unwrap_or_default(),
         }
     }
 
@@ -402,6 +459,16 @@ impl Relationship {
             Command::RecordInteraction(record) => {
                 self.interaction_events(policy, profile, record, now)
             }
+            Command::MakePromise(make) => {
+                promise::make(&self.promises, &self.interactions, policy, make, now)
+            }
+            Command::RevisePromise(revise) => promise::revise(&self.promises, policy, revise, now),
+            Command::KeepPromise(keep) => promise::keep(&self.promises, policy, keep, now),
+            Command::WithdrawPromise(withdraw) => promise::withdraw(&self.promises, withdraw, now),
+            Command::RecordDependency(record) => {
+                promise::depend(&self.promises, policy, record, now)
+            }
+            Command::MeetDependency(meet) => promise::meet(&self.promises, policy, meet, now),
         }
     }
 
@@ -420,6 +487,13 @@ impl Relationship {
                 "an outbound interaction cannot await a reply from us",
             ));
         }
+        if let Some(unknown) = record
+            .regarding
+            .iter()
+            .find(|id| !self.promises.contains_key(id))
+        {
+            return Err(CommandError::UnknownPromise(*unknown));
+        }
         let mut events = vec![Event::InteractionRecorded {
             interaction: record.interaction,
             channel: record.channel,
@@ -428,6 +502,7 @@ impl Relationship {
             summary: record.summary.clone(),
             awaits_reply: record.awaits_reply,
             priority: record.priority,
+            regarding: record.regarding.clone(),
         }];
         match (record.direction, self.response.wait()) {
             (Direction::Inbound, None) if record.awaits_reply => {
@@ -462,7 +537,7 @@ impl Relationship {
                     wall: wall_between(wait.started, now)?,
                     business: policy.business_between(wait.started, now)?,
                 };
-                let outcome = if now <= wait.due {
+                let outcome = if now < wait.due {
                     Outcome::Met
                 } else {
                     Outcome::MetLate {
@@ -531,11 +606,15 @@ impl Relationship {
                 interaction,
                 direction,
                 awaits_reply,
+                regarding,
                 ..
             } => {
                 let Err(slot) = self.interactions.binary_search(interaction) else {
                     return Err(format!("interaction {interaction} is recorded already"));
                 };
+                if let Some(unknown) = regarding.iter().find(|id| !self.promises.contains_key(id)) {
+                    return Err(format!("promise {unknown} is not known"));
+                }
                 if *direction == Direction::Inbound
                     && *awaits_reply
                     && self.response.wait().is_some()
@@ -543,6 +622,9 @@ impl Relationship {
                     self.clock(ClockAction::Await, None)?;
                 }
                 self.interactions.insert(slot, *interaction);
+                if *direction == Direction::Outbound {
+                    promise::inform(&mut self.promises, regarding, at)?;
+                }
             }
             Event::ResponseClockStarted {
                 kind,
@@ -577,6 +659,18 @@ impl Relationship {
                 self.expect_wait(*since)?;
                 self.clock(ClockAction::Answer, None)?;
                 self.responses_given = self.responses_given.saturating_add(1);
+            }
+            Event::PromiseMade { .. }
+            | Event::PromiseAtRisk { .. }
+            | Event::PromiseBroken { .. }
+            | Event::PromiseRevised { .. }
+            | Event::PromiseSlippedRepeatedly { .. }
+            | Event::PromiseKept { .. }
+            | Event::PromiseWithdrawn { .. }
+            | Event::DependencyRecorded { .. }
+            | Event::DependencyLate { .. }
+            | Event::DependencyMet { .. } => {
+                promise::fold(&mut self.promises, at, event)?;
             }
         }
         Ok(())

@@ -326,6 +326,7 @@ fn a_stopped_clock_that_never_started_does_not_fit() {
         summary: text("x"),
         awaits_reply: true,
         priority: clientele::Priority::Normal,
+        regarding: vec![],
     };
     relationship.apply(&stopped).unwrap();
     let mut duplicate = stopped.clone();

@@ -195,7 +195,7 @@ proptest! {
         for (since, due, stopped, overdue) in clocks {
             prop_assert!(overdue.iter().all(|at| *at >= due), "overdue before {} for {}", due, since);
             let ended = stopped.unwrap_or(run.end);
-            let expected = usize::from(ended > due);
+            let expected = usize::from(ended >= due);
             prop_assert_eq!(overdue.len(), expected, "clock {} due {} ended {}", since, due, ended);
         }
     }

@@ -9,7 +9,8 @@ mod support;
 use std::path::PathBuf;
 
 use clientele::{
-    Channel, ClockKind, Elapsed, Envelope, Event, InteractionId, Lateness, Outcome, Priority,
+    AtRiskReason, Channel, ClockKind, ComplaintId, Elapsed, Envelope, Event, Fulfiller,
+    InteractionId, Lateness, Notice, Outcome, PartyId, Priority, PromiseId, RevisionTiming,
     SCHEMA_VERSION, Span,
 };
 use support::*;
@@ -29,13 +30,27 @@ fn kind_number(event: &Event) -> usize {
         Event::ResponseAtRisk { .. } => 9,
         Event::ResponseOverdue { .. } => 10,
         Event::ResponseClockStopped { .. } => 11,
+        Event::PromiseMade { .. } => 12,
+        Event::PromiseAtRisk { .. } => 13,
+        Event::PromiseBroken { .. } => 14,
+        Event::PromiseRevised { .. } => 15,
+        Event::PromiseSlippedRepeatedly { .. } => 16,
+        Event::PromiseKept { .. } => 17,
+        Event::PromiseWithdrawn { .. } => 18,
+        Event::DependencyRecorded { .. } => 19,
+        Event::DependencyLate { .. } => 20,
+        Event::DependencyMet { .. } => 21,
     }
 }
-const KINDS: usize = 12;
+const KINDS: usize = 22;
 
 fn samples() -> Vec<Event> {
     let i1 = InteractionId::from_u128(0x0191_f3c4_0000_7000_8000_0000_0000_0001);
     let i2 = InteractionId::from_u128(0x0191_f3c4_0000_7000_8000_0000_0000_0002);
+    let p1 = PromiseId::from_u128(0x0191_f3c4_0000_7000_8000_0000_0000_00a1);
+    let lab = PartyId::from_u128(0x0191_f3c4_0000_7000_8000_0000_0000_00b1);
+    let p1 = PromiseId::from_u128(0x0191_f3c4_0000_7000_8000_0000_0000_00a1);
+    let lab = PartyId::from_u128(0x0191_f3c4_0000_7000_8000_0000_0000_00b1);
     vec![
         Event::CustomerRegistered {
             name: text("Ona Petraitė"),
@@ -71,6 +86,7 @@ fn samples() -> Vec<Event> {
             summary: text("Are my glasses ready?"),
             awaits_reply: true,
             priority: Priority::High,
+            regarding: vec![],
         },
         Event::ResponseClockStarted {
             kind: ClockKind::FirstResponse,
@@ -105,6 +121,84 @@ fn samples() -> Vec<Event> {
                     business: Span::hours(1),
                 },
             },
+        },
+        Event::PromiseMade {
+            promise: p1,
+            what: text("New glasses ready for pick-up"),
+            due: t("2026-03-13 17:00"),
+            owner: AGENT,
+            fulfiller: Fulfiller::Party {
+                party: lab,
+                name: text("Lens lab"),
+            },
+            interaction: Some(i1),
+            complaint: Some(ComplaintId::from_u128(
+                0x0191_f3c4_0000_7000_8000_0000_0000_00c1,
+            )),
+            at_risk_at: Some(t("2026-03-12 10:30")),
+        },
+        Event::PromiseAtRisk {
+            promise: p1,
+            due: t("2026-03-13 17:00"),
+            owner: AGENT,
+            reason: AtRiskReason::DependencyLate,
+        },
+        Event::PromiseBroken {
+            promise: p1,
+            due: t("2026-03-13 17:00"),
+            owner: AGENT,
+            notice: Notice::InSilence,
+            breaks: 1,
+        },
+        Event::PromiseRevised {
+            promise: p1,
+            previous_due: t("2026-03-13 17:00"),
+            due: t("2026-03-20 17:00"),
+            reason: text("The lab needs another week"),
+            timing: RevisionTiming::AfterBreak,
+            customer_agreed: false,
+            slips: 1,
+            cumulative_slip: Span::days(7),
+            at_risk_at: Some(t("2026-03-19 09:00")),
+        },
+        Event::PromiseSlippedRepeatedly {
+            promise: p1,
+            owner: AGENT,
+            slips: 2,
+            cumulative_slip: Span::days(14),
+        },
+        Event::PromiseKept {
+            promise: p1,
+            due: t("2026-03-27 17:00"),
+            owner: AGENT,
+            outcome: Outcome::MetLate {
+                lateness: Lateness {
+                    wall: Span::days(1),
+                    business: Span::days(1),
+                },
+            },
+        },
+        Event::PromiseWithdrawn {
+            promise: p1,
+            owner: AGENT,
+            reason: text("The customer no longer needs it"),
+        },
+        Event::DependencyRecorded {
+            promise: p1,
+            party: lab,
+            what: text("Lenses ground and fitted"),
+            due: t("2026-03-12 12:00"),
+        },
+        Event::DependencyLate {
+            promise: p1,
+            party: lab,
+            due: t("2026-03-12 12:00"),
+            owner: AGENT,
+        },
+        Event::DependencyMet {
+            promise: p1,
+            party: lab,
+            outcome: Outcome::Met,
         },
     ]
 }

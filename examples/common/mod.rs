@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use chrono::{DateTime, Utc};
-use clientele::{Envelope, Event, Flag, Outcome};
+use clientele::{Envelope, Event, Flag, Notice, Outcome, RevisionTiming};
 
 pub fn when(at: DateTime<Utc>) -> String {
     at.format("%a %d %b %H:%M").to_string()
@@ -50,6 +50,78 @@ pub fn describe(event: &Event) -> String {
                     "   answered after {}: late by {}",
                     waited.wall, lateness.wall
                 )
+            }
+        },
+        Event::PromiseMade {
+            what,
+            due,
+            fulfiller,
+            ..
+        } => {
+            let by = match fulfiller {
+                clientele::Fulfiller::Us => "us".to_string(),
+                clientele::Fulfiller::Party { name, .. } => name.to_string(),
+            };
+            format!("*  promised \"{what}\" by {} (done by {by})", when(*due))
+        }
+        Event::PromiseAtRisk { reason, due, .. } => {
+            format!(
+                "!  promise at risk ({reason:?}): due {}; tell the customer now",
+                when(*due)
+            )
+        }
+        Event::PromiseBroken { notice, breaks, .. } => match notice {
+            Notice::InSilence => format!("!! promise BROKEN in silence (break #{breaks})"),
+            Notice::WithNotice => format!("!! promise broken, customer was told (break #{breaks})"),
+        },
+        Event::PromiseRevised {
+            due,
+            timing,
+            customer_agreed,
+            slips,
+            cumulative_slip,
+            ..
+        } => {
+            let timing = match timing {
+                RevisionTiming::Proactive => "in time",
+                RevisionTiming::AfterBreak => "after it broke",
+            };
+            let agreed = if *customer_agreed {
+                "agreed"
+            } else {
+                "did not agree"
+            };
+            format!(
+                "*  re-promised {timing} for {} (slip #{slips}, {cumulative_slip} in total; customer {agreed})",
+                when(*due)
+            )
+        }
+        Event::PromiseSlippedRepeatedly {
+            slips,
+            cumulative_slip,
+            ..
+        } => {
+            format!(
+                "!! slipped {slips} times ({cumulative_slip}): \"another week, and still nothing\""
+            )
+        }
+        Event::PromiseKept { outcome, .. } => match outcome {
+            Outcome::Met => "*  promise kept on time".to_string(),
+            Outcome::MetLate { lateness } | Outcome::Missed { lateness } => {
+                format!("*  promise kept, late by {}", lateness.wall)
+            }
+        },
+        Event::PromiseWithdrawn { reason, .. } => format!("*  promise withdrawn: {reason}"),
+        Event::DependencyRecorded { what, due, .. } => {
+            format!("   the lab committed: \"{what}\" by {}", when(*due))
+        }
+        Event::DependencyLate { due, .. } => {
+            format!("!  the lab missed its own date ({})", when(*due))
+        }
+        Event::DependencyMet { outcome, .. } => match outcome {
+            Outcome::Met => "   the lab delivered on time".to_string(),
+            Outcome::MetLate { lateness } | Outcome::Missed { lateness } => {
+                format!("   the lab delivered, late by {}", lateness.wall)
             }
         },
     }

@@ -1,0 +1,1013 @@
+//! Promises: commitments made to a customer, with an owner on our side, a due instant that is
+//! exactly what the customer was told, and a history of every slip.
+//!
+//! "Can your customers trust you to do everything you promised?" A promise is open until it is
+//! kept or withdrawn. When its due instant passes while open, it **breaks**: `advance_to` emits
+//! `PromiseBroken` without anybody having to notice, saying whether the customer had been told
+//! anything since the promise was made or last revised (**with notice**) or not (**in
+//! silence**). A broken promise can still be kept (late) or re-promised.
+//!
+//! - **Re-promising** appends a [`Revision`] (never overwriting the original due instant),
+//!   recording whether it came before the due instant (proactive) or after the break, and
+//!   whether the customer agreed. The slip count and the cumulative slip are part of the state;
+//!   reaching the policy's threshold emits `PromiseSlippedRepeatedly` ("another week, and still
+//!   nothing").
+//! - **Say what you do**: at the policy's lead before the due instant, `PromiseAtRisk` is
+//!   raised once per due instant, unless the promise is kept. An outbound interaction that
+//!   names the promise counts as telling the customer.
+//! - **Outsourcing keeps responsibility**: a promise fulfilled by an outside party is still
+//!   owned by one of our agents, who receives every flag. The party's own commitment to us can
+//!   be recorded as a [`Dependency`]; when it passes unmet, the promise is at risk at once.
+//! - A promise never pauses: it is measured in wall-clock time.
+//!
+//! A promise is breached **at** its due instant: kept strictly before it is on time.
+//!
+//! # State diagram
+//!
+//! ```text
+//! open      --warn-->     at_risk
+//! open      --keep-->     kept
+//! open      --break-->    broken
+//! open      --revise-->   open
+//! open      --withdraw--> withdrawn
+//! at_risk   --keep-->     kept
+//! at_risk   --break-->    broken
+//! at_risk   --revise-->   open
+//! at_risk   --withdraw--> withdrawn
+//! broken    --keep-->     kept_late
+//! broken    --revise-->   open
+//! broken    --withdraw--> withdrawn
+//! ```
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::command::{
+    KeepPromise, MakePromise, MeetDependency, RecordDependency, RevisePromise, WithdrawPromise,
+};
+use crate::flag::{DeadlineKind, FlagKind};
+use crate::interaction::{Lateness, Outcome, Refused};
+use crate::lifecycle::Lifecycle;
+use crate::{
+    AgentId, CommandError, ComplaintId, Event, InteractionId, PartyId, PromiseId, ServicePolicy,
+    Span, Text,
+};
+
+/// Who does the work behind a promise. Whoever it is, the promise is owned by one of ours.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "by", rename_all = "snake_case")]
+pub enum Fulfiller {
+    /// We do it ourselves.
+    Us,
+    /// An outside party (a vendor, a lab) does it for us.
+    Party {
+        /// The party.
+        party: PartyId,
+        /// Its name, as recorded when the promise was made.
+        name: Text,
+    },
+}
+
+/// Whether a revision was made before the due instant or after the promise broke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RevisionTiming {
+    /// Before the due instant: the customer was told in time.
+    Proactive,
+    /// After the promise broke.
+    AfterBreak,
+}
+
+/// Whether the customer had heard from us about a promise when it broke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Notice {
+    /// We had told the customer something since the promise was made or last revised.
+    WithNotice,
+    /// We had said nothing.
+    InSilence,
+}
+
+/// Why a promise is at risk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AtRiskReason {
+    /// The policy's lead before the due instant was reached.
+    LeadReached,
+    /// The outside party's commitment to us passed unmet.
+    DependencyLate,
+}
+
+/// One re-promise: a new due instant, appended to the promise's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Revision {
+    /// When the re-promise was made.
+    pub at: DateTime<Utc>,
+    /// The due instant before it.
+    pub previous_due: DateTime<Utc>,
+    /// The new due instant.
+    pub due: DateTime<Utc>,
+    /// Why.
+    pub reason: Text,
+    /// Before the due instant, or after the break.
+    pub timing: RevisionTiming,
+    /// Whether the customer agreed to the new date.
+    pub customer_agreed: bool,
+}
+
+/// Where an outside party's commitment to us stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DependencyState {
+    /// Not yet due, not yet met.
+    Pending,
+    /// Its due instant passed unmet.
+    Late,
+    /// The party delivered.
+    Met,
+}
+
+/// An outside party's own commitment to us behind a promise ("the lab said Thursday").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dependency {
+    /// The party.
+    pub party: PartyId,
+    /// What they committed to.
+    pub what: Text,
+    /// When they said it would be done.
+    pub due: DateTime<Utc>,
+    /// Where it stands.
+    pub state: DependencyState,
+}
+
+/// What a promise is, whatever its state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PromiseTerms {
+    /// What was promised.
+    pub what: Text,
+    /// When it was made.
+    pub made_at: DateTime<Utc>,
+    /// The due instant first told to the customer.
+    pub original_due: DateTime<Utc>,
+    /// The due instant now in force.
+    pub due: DateTime<Utc>,
+    /// Our agent who owns it and receives its flags.
+    pub owner: AgentId,
+    /// Who does the work.
+    pub fulfiller: Fulfiller,
+    /// The interaction in which it was made.
+    pub interaction: Option<InteractionId>,
+    /// The complaint it answers.
+    pub complaint: Option<ComplaintId>,
+    /// Every re-promise, oldest first.
+    pub revisions: Vec<Revision>,
+    /// When the warning for the current due instant falls, if the policy asks for one.
+    pub at_risk_at: Option<DateTime<Utc>>,
+    /// When we last told the customer about it, since it was made or last revised.
+    pub informed_at: Option<DateTime<Utc>>,
+    /// The outside party's commitment, if recorded.
+    pub dependency: Option<Dependency>,
+    /// How many times it has broken.
+    pub breaks: u32,
+    /// Whether the repeated-slip event has been raised.
+    pub slipped_repeatedly: bool,
+}
+
+impl PromiseTerms {
+    /// How many times the due instant was moved.
+    #[must_use]
+    pub fn slips(&self) -> u32 {
+        u32::try_from(self.revisions.len()).unwrap_or(u32::MAX)
+    }
+
+    /// How far the due instant moved in total, from the original to the one in force.
+    #[must_use]
+    pub fn cumulative_slip(&self) -> Span {
+        Span::try_from(self.due.signed_duration_since(self.original_due)).unwrap_or(Span::MAX)
+    }
+
+    /// Whether the customer has been told anything since it was made or last revised.
+    #[must_use]
+    pub fn notice(&self) -> Notice {
+        if self.informed_at.is_some() {
+            Notice::WithNotice
+        } else {
+            Notice::InSilence
+        }
+    }
+}
+
+/// A promise's state, with the data valid in each.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PromiseState {
+    /// Open, the due instant not near (or no warning asked for).
+    Open,
+    /// Open and at risk.
+    AtRisk {
+        /// Why.
+        reason: AtRiskReason,
+    },
+    /// The due instant passed while open.
+    Broken {
+        /// Whether the customer had been told anything.
+        notice: Notice,
+    },
+    /// Kept on time.
+    Kept {
+        /// When.
+        at: DateTime<Utc>,
+    },
+    /// Kept after the due instant.
+    KeptLate {
+        /// When.
+        at: DateTime<Utc>,
+        /// By how much.
+        lateness: Span,
+    },
+    /// Released: the customer no longer needs it, or it cannot be done.
+    Withdrawn {
+        /// When.
+        at: DateTime<Utc>,
+        /// Why.
+        reason: Text,
+    },
+}
+
+/// A promise made to a customer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Promise {
+    /// What it is.
+    pub terms: PromiseTerms,
+    /// Where it stands.
+    pub state: PromiseState,
+}
+
+/// The stages of a promise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PromiseStage {
+    /// Open.
+    Open,
+    /// Open, at risk.
+    AtRisk,
+    /// Broken.
+    Broken,
+    /// Kept on time.
+    Kept,
+    /// Kept late.
+    KeptLate,
+    /// Withdrawn.
+    Withdrawn,
+}
+
+/// What can happen to a promise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PromiseAction {
+    /// It became at risk.
+    Warn,
+    /// It was kept.
+    Keep,
+    /// Its due instant passed.
+    Break,
+    /// A new due instant was promised.
+    Revise,
+    /// It was released.
+    Withdraw,
+}
+
+/// The promise's transition table.
+#[derive(Debug)]
+pub enum PromiseLifecycle {}
+
+impl Lifecycle for PromiseLifecycle {
+    type Stage = PromiseStage;
+    type Action = PromiseAction;
+    const STAGES: &'static [PromiseStage] = &[
+        PromiseStage::Open,
+        PromiseStage::AtRisk,
+        PromiseStage::Broken,
+        PromiseStage::Kept,
+        PromiseStage::KeptLate,
+        PromiseStage::Withdrawn,
+    ];
+    const ACTIONS: &'static [PromiseAction] = &[
+        PromiseAction::Warn,
+        PromiseAction::Keep,
+        PromiseAction::Break,
+        PromiseAction::Revise,
+        PromiseAction::Withdraw,
+    ];
+
+    fn next(stage: PromiseStage, action: PromiseAction) -> Option<PromiseStage> {
+        use PromiseAction as A;
+        use PromiseStage as S;
+        match (stage, action) {
+            (S::Open, A::Warn) => Some(S::AtRisk),
+            (S::Open | S::AtRisk, A::Keep) => Some(S::Kept),
+            (S::Open | S::AtRisk, A::Break) => Some(S::Broken),
+            (S::Open | S::AtRisk | S::Broken, A::Revise) => Some(S::Open),
+            (S::Open | S::AtRisk | S::Broken, A::Withdraw) => Some(S::Withdrawn),
+            (S::Broken, A::Keep) => Some(S::KeptLate),
+            (S::AtRisk | S::Broken, A::Warn) => None,
+            (S::Broken, A::Break) => None,
+            (
+                S::Kept | S::KeptLate | S::Withdrawn,
+                A::Warn | A::Keep | A::Break | A::Revise | A::Withdraw,
+            ) => None,
+        }
+    }
+
+    fn stage_name(stage: PromiseStage) -> &'static str {
+        match stage {
+            PromiseStage::Open => "open",
+            PromiseStage::AtRisk => "at_risk",
+            PromiseStage::Broken => "broken",
+            PromiseStage::Kept => "kept",
+            PromiseStage::KeptLate => "kept_late",
+            PromiseStage::Withdrawn => "withdrawn",
+        }
+    }
+
+    fn action_name(action: PromiseAction) -> &'static str {
+        match action {
+            PromiseAction::Warn => "warn",
+            PromiseAction::Keep => "keep",
+            PromiseAction::Break => "break",
+            PromiseAction::Revise => "revise",
+            PromiseAction::Withdraw => "withdraw",
+        }
+    }
+}
+
+/// The data an action brings into the new state.
+#[derive(Debug, Clone)]
+pub(crate) enum PromiseStep {
+    Warn(AtRiskReason),
+    Keep { at: DateTime<Utc> },
+    Break,
+    Revise(Revision, Option<DateTime<Utc>>),
+    Withdraw { at: DateTime<Utc>, reason: Text },
+}
+
+impl PromiseStep {
+    const fn action(&self) -> PromiseAction {
+        match self {
+            PromiseStep::Warn(_) => PromiseAction::Warn,
+            PromiseStep::Keep { .. } => PromiseAction::Keep,
+            PromiseStep::Break => PromiseAction::Break,
+            PromiseStep::Revise(..) => PromiseAction::Revise,
+            PromiseStep::Withdraw { .. } => PromiseAction::Withdraw,
+        }
+    }
+}
+
+impl Promise {
+    /// A new open promise.
+    #[must_use]
+    pub fn new(terms: PromiseTerms) -> Self {
+        Self {
+            terms,
+            state: PromiseState::Open,
+        }
+    }
+
+    /// The stage, without data.
+    #[must_use]
+    pub const fn stage(&self) -> PromiseStage {
+        match self.state {
+            PromiseState::Open => PromiseStage::Open,
+            PromiseState::AtRisk { .. } => PromiseStage::AtRisk,
+            PromiseState::Broken { .. } => PromiseStage::Broken,
+            PromiseState::Kept { .. } => PromiseStage::Kept,
+            PromiseState::KeptLate { .. } => PromiseStage::KeptLate,
+            PromiseState::Withdrawn { .. } => PromiseStage::Withdrawn,
+        }
+    }
+
+    /// Whether it is still to be kept (open, at risk or broken).
+    #[must_use]
+    pub const fn is_outstanding(&self) -> bool {
+        matches!(
+            self.state,
+            PromiseState::Open | PromiseState::AtRisk { .. } | PromiseState::Broken { .. }
+        )
+    }
+
+    /// Applies a step; the stage always comes from [`PromiseLifecycle::next`].
+    pub(crate) fn transition(
+        &self,
+        step: PromiseStep,
+    ) -> Result<Promise, Refused<PromiseStage, PromiseAction>> {
+        let from = self.stage();
+        let action = step.action();
+        let to = PromiseLifecycle::next(from, action).ok_or(Refused { from, action })?;
+        let mut terms = self.terms.clone();
+        let state = match (to, step) {
+            (PromiseStage::AtRisk, PromiseStep::Warn(reason)) => PromiseState::AtRisk { reason },
+            (PromiseStage::Kept, PromiseStep::Keep { at }) => PromiseState::Kept { at },
+            (PromiseStage::KeptLate, PromiseStep::Keep { at }) => PromiseState::KeptLate {
+                at,
+                lateness: Span::try_from(at.signed_duration_since(terms.due)).unwrap_or(Span::ZERO),
+            },
+            (PromiseStage::Broken, PromiseStep::Break) => {
+                terms.breaks = terms.breaks.saturating_add(1);
+                PromiseState::Broken {
+                    notice: terms.notice(),
+                }
+            }
+            (PromiseStage::Open, PromiseStep::Revise(revision, at_risk_at)) => {
+                terms.due = revision.due;
+                terms.at_risk_at = at_risk_at;
+                terms.informed_at = None;
+                terms.revisions.push(revision);
+                PromiseState::Open
+            }
+            (PromiseStage::Withdrawn, PromiseStep::Withdraw { at, reason }) => {
+                PromiseState::Withdrawn { at, reason }
+            }
+            (
+                PromiseStage::Open
+                | PromiseStage::AtRisk
+                | PromiseStage::Broken
+                | PromiseStage::Kept
+                | PromiseStage::KeptLate
+                | PromiseStage::Withdrawn,
+                _,
+            ) => return Err(Refused { from, action }),
+        };
+        Ok(Promise { terms, state })
+    }
+}
+
+/// The promises of one relationship, by id.
+pub(crate) type Promises = BTreeMap<PromiseId, Promise>;
+
+fn refused(refused: Refused<PromiseStage, PromiseAction>) -> CommandError {
+    CommandError::InvalidTransition {
+        entity: "promise",
+        from: PromiseLifecycle::stage_name(refused.from),
+        action: PromiseLifecycle::action_name(refused.action),
+    }
+}
+
+fn outstanding(promises: &Promises, id: PromiseId) -> Result<&Promise, CommandError> {
+    promises.get(&id).ok_or(CommandError::UnknownPromise(id))
+}
+
+/// When the at-risk warning falls for a promise due at `due`, given at `from`.
+fn at_risk_at(
+    policy: &ServicePolicy,
+    from: DateTime<Utc>,
+    due: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, CommandError> {
+    let span = Span::try_from(due.signed_duration_since(from))?;
+    policy
+        .promises
+        .at_risk
+        .warn_after(span)
+        .map(|after| {
+            from.checked_add_signed(after.to_time_delta())
+                .ok_or(CommandError::Calendar(crate::CalendarError::OutOfRange {
+                    from,
+                }))
+        })
+        .transpose()
+}
+
+/// Met, or met late, for something due at `due` done at `now`.
+pub(crate) fn outcome(
+    policy: &ServicePolicy,
+    due: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Outcome, CommandError> {
+    if now < due {
+        return Ok(Outcome::Met);
+    }
+    Ok(Outcome::MetLate {
+        lateness: Lateness {
+            wall: Span::try_from(now.signed_duration_since(due))?,
+            business: policy.business_between(due, now)?,
+        },
+    })
+}
+
+pub(crate) fn make(
+    promises: &Promises,
+    interactions: &[InteractionId],
+    policy: &ServicePolicy,
+    make: &MakePromise,
+    now: DateTime<Utc>,
+) -> Result<Vec<Event>, CommandError> {
+    if promises.contains_key(&make.promise) {
+        return Err(CommandError::DuplicatePromise(make.promise));
+    }
+    policy.check_agent(make.owner)?;
+    if let Fulfiller::Party { party, .. } = &make.fulfiller {
+        policy.check_party(*party)?;
+    }
+    if let Some(interaction) = make.interaction
+        && interactions.binary_search(&interaction).is_err()
+    {
+        return Err(CommandError::UnknownInteraction(interaction));
+    }
+    if make.due <= now {
+        return Err(CommandError::DueNotInFuture { due: make.due, now });
+    }
+    Ok(vec![Event::PromiseMade {
+        promise: make.promise,
+        what: make.what.clone(),
+        due: make.due,
+        owner: make.owner,
+        fulfiller: make.fulfiller.clone(),
+        interaction: make.interaction,
+        complaint: make.complaint,
+        at_risk_at: at_risk_at(policy, now, make.due)?,
+    }])
+}
+
+pub(crate) fn revise(
+    promises: &Promises,
+    policy: &ServicePolicy,
+    revise: &RevisePromise,
+    now: DateTime<Utc>,
+) -> Result<Vec<Event>, CommandError> {
+    let promise = outstanding(promises, revise.promise)?;
+    let terms = &promise.terms;
+    let timing = match promise.stage() {
+        PromiseStage::Broken => RevisionTiming::AfterBreak,
+        PromiseStage::Open
+        | PromiseStage::AtRisk
+        | PromiseStage::Kept
+        | PromiseStage::KeptLate
+        | PromiseStage::Withdrawn => RevisionTiming::Proactive,
+    };
+    PromiseLifecycle::next(promise.stage(), PromiseAction::Revise).ok_or_else(|| {
+        refused(Refused {
+            from: promise.stage(),
+            action: PromiseAction::Revise,
+        })
+    })?;
+    if revise.due <= now {
+        return Err(CommandError::DueNotInFuture {
+            due: revise.due,
+            now,
+        });
+    }
+    if revise.due <= terms.due {
+        return Err(CommandError::DueNotLater {
+            due: revise.due,
+            current: terms.due,
+        });
+    }
+    let slips = terms.slips().saturating_add(1);
+    let cumulative_slip = Span::try_from(revise.due.signed_duration_since(terms.original_due))?;
+    let mut events = vec![Event::PromiseRevised {
+        promise: revise.promise,
+        previous_due: terms.due,
+        due: revise.due,
+        reason: revise.reason.clone(),
+        timing,
+        customer_agreed: revise.customer_agreed,
+        slips,
+        cumulative_slip,
+        at_risk_at: at_risk_at(policy, now, revise.due)?,
+    }];
+    let threshold = policy.promises.repeated_slips;
+    if threshold > 0 && slips >= threshold && !terms.slipped_repeatedly {
+        events.push(Event::PromiseSlippedRepeatedly {
+            promise: revise.promise,
+            owner: terms.owner,
+            slips,
+            cumulative_slip,
+        });
+    }
+    Ok(events)
+}
+
+pub(crate) fn keep(
+    promises: &Promises,
+    policy: &ServicePolicy,
+    keep: &KeepPromise,
+    now: DateTime<Utc>,
+) -> Result<Vec<Event>, CommandError> {
+    let promise = outstanding(promises, keep.promise)?;
+    promise
+        .transition(PromiseStep::Keep { at: now })
+        .map_err(refused)?;
+    Ok(vec![Event::PromiseKept {
+        promise: keep.promise,
+        due: promise.terms.due,
+        owner: promise.terms.owner,
+        outcome: outcome(policy, promise.terms.due, now)?,
+    }])
+}
+
+pub(crate) fn withdraw(
+    promises: &Promises,
+    withdraw: &WithdrawPromise,
+    now: DateTime<Utc>,
+) -> Result<Vec<Event>, CommandError> {
+    let promise = outstanding(promises, withdraw.promise)?;
+    promise
+        .transition(PromiseStep::Withdraw {
+            at: now,
+            reason: withdraw.reason.clone(),
+        })
+        .map_err(refused)?;
+    Ok(vec![Event::PromiseWithdrawn {
+        promise: withdraw.promise,
+        owner: promise.terms.owner,
+        reason: withdraw.reason.clone(),
+    }])
+}
+
+pub(crate) fn depend(
+    promises: &Promises,
+    policy: &ServicePolicy,
+    record: &RecordDependency,
+    now: DateTime<Utc>,
+) -> Result<Vec<Event>, CommandError> {
+    let promise = outstanding(promises, record.promise)?;
+    policy.check_party(record.party)?;
+    if !promise.is_outstanding() {
+        return Err(CommandError::InvalidTransition {
+            entity: "promise",
+            from: PromiseLifecycle::stage_name(promise.stage()),
+            action: "depend on a party for",
+        });
+    }
+    if record.due <= now {
+        return Err(CommandError::DueNotInFuture {
+            due: record.due,
+            now,
+        });
+    }
+    Ok(vec![Event::DependencyRecorded {
+        promise: record.promise,
+        party: record.party,
+        what: record.what.clone(),
+        due: record.due,
+    }])
+}
+
+pub(crate) fn meet(
+    promises: &Promises,
+    policy: &ServicePolicy,
+    meet: &MeetDependency,
+    now: DateTime<Utc>,
+) -> Result<Vec<Event>, CommandError> {
+    let promise = outstanding(promises, meet.promise)?;
+    let dependency = promise
+        .terms
+        .dependency
+        .as_ref()
+        .ok_or(CommandError::NoDependency(meet.promise))?;
+    if dependency.state == DependencyState::Met {
+        return Err(CommandError::InvalidTransition {
+            entity: "dependency",
+            from: "met",
+            action: "meet",
+        });
+    }
+    Ok(vec![Event::DependencyMet {
+        promise: meet.promise,
+        party: dependency.party,
+        outcome: outcome(policy, dependency.due, now)?,
+    }])
+}
+
+/// The next deadline of one promise: `(when, why)`.
+pub(crate) fn deadline(promise: &Promise) -> Option<(DateTime<Utc>, DeadlineKind)> {
+    let terms = &promise.terms;
+    let dependency = terms
+        .dependency
+        .as_ref()
+        .filter(|d| d.state == DependencyState::Pending)
+        .map(|d| (d.due, DeadlineKind::DependencyDue));
+    let own = match promise.state {
+        PromiseState::Open => Some(match terms.at_risk_at {
+            Some(at) if at < terms.due => (at, DeadlineKind::PromiseWarning),
+            _ => (terms.due, DeadlineKind::PromiseDue),
+        }),
+        PromiseState::AtRisk { .. } => Some((terms.due, DeadlineKind::PromiseDue)),
+        PromiseState::Broken { .. } => None,
+        PromiseState::Kept { .. }
+        | PromiseState::KeptLate { .. }
+        | PromiseState::Withdrawn { .. } => {
+            return None;
+        }
+    };
+    match (own, dependency) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// The events a due deadline of `promise` becomes.
+pub(crate) fn fire(id: PromiseId, promise: &Promise, kind: DeadlineKind) -> Vec<Event> {
+    let terms = &promise.terms;
+    match kind {
+        DeadlineKind::PromiseWarning => vec![Event::PromiseAtRisk {
+            promise: id,
+            due: terms.due,
+            owner: terms.owner,
+            reason: AtRiskReason::LeadReached,
+        }],
+        DeadlineKind::PromiseDue => vec![Event::PromiseBroken {
+            promise: id,
+            due: terms.due,
+            owner: terms.owner,
+            notice: terms.notice(),
+            breaks: terms.breaks.saturating_add(1),
+        }],
+        DeadlineKind::DependencyDue => {
+            let Some(dependency) = &terms.dependency else {
+                return Vec::new();
+            };
+            let mut events = vec![Event::DependencyLate {
+                promise: id,
+                party: dependency.party,
+                due: dependency.due,
+                owner: terms.owner,
+            }];
+            if promise.state == PromiseState::Open {
+                events.push(Event::PromiseAtRisk {
+                    promise: id,
+                    due: terms.due,
+                    owner: terms.owner,
+                    reason: AtRiskReason::DependencyLate,
+                });
+            }
+            events
+        }
+        DeadlineKind::ResponseWarning | DeadlineKind::ResponseDue => Vec::new(),
+    }
+}
+
+/// The flags of one promise at `now`: `(kind, since)`.
+pub(crate) fn flags(promise: &Promise, now: DateTime<Utc>) -> Vec<(FlagKind, DateTime<Utc>)> {
+    let mut flags = Vec::new();
+    if !promise.is_outstanding() {
+        return flags;
+    }
+    let terms = &promise.terms;
+    let broken = matches!(promise.state, PromiseState::Broken { .. }) || now >= terms.due;
+    if broken {
+        flags.push((FlagKind::PromiseBroken, terms.due));
+    } else if let Some(since) = match promise.state {
+        PromiseState::AtRisk { .. } => Some(terms.at_risk_at.unwrap_or(terms.made_at).min(now)),
+        _ => terms.at_risk_at.filter(|at| now >= *at),
+    } {
+        flags.push((FlagKind::PromiseAtRisk, since));
+    }
+    if terms.slipped_repeatedly {
+        let since = terms.revisions.last().map_or(terms.made_at, |r| r.at);
+        flags.push((FlagKind::RepeatedSlips, since));
+    }
+    if let Some(dependency) = &terms.dependency {
+        let late = dependency.state == DependencyState::Late
+            || (dependency.state == DependencyState::Pending && now >= dependency.due);
+        if late {
+            flags.push((FlagKind::DependencyLate, dependency.due));
+        }
+    }
+    flags
+}
+
+/// Folds a promise event.
+pub(crate) fn fold(
+    promises: &mut Promises,
+    at: DateTime<Utc>,
+    event: &Event,
+) -> Result<(), String> {
+    let (id, step) = match event {
+        Event::PromiseMade {
+            promise,
+            what,
+            due,
+            owner,
+            fulfiller,
+            interaction,
+            complaint,
+            at_risk_at,
+        } => {
+            if promises.contains_key(promise) {
+                return Err(format!("promise {promise} exists already"));
+            }
+            let terms = PromiseTerms {
+                what: what.clone(),
+                made_at: at,
+                original_due: *due,
+                due: *due,
+                owner: *owner,
+                fulfiller: fulfiller.clone(),
+                interaction: *interaction,
+                complaint: *complaint,
+                revisions: Vec::new(),
+                at_risk_at: *at_risk_at,
+                informed_at: None,
+                dependency: None,
+                breaks: 0,
+                slipped_repeatedly: false,
+            };
+            promises.insert(*promise, Promise::new(terms));
+            return Ok(());
+        }
+        Event::PromiseAtRisk {
+            promise, reason, ..
+        } => (*promise, PromiseStep::Warn(*reason)),
+        Event::PromiseBroken { promise, .. } => (*promise, PromiseStep::Break),
+        Event::PromiseRevised {
+            promise,
+            previous_due,
+            due,
+            reason,
+            timing,
+            customer_agreed,
+            at_risk_at,
+            ..
+        } => {
+            let revision = Revision {
+                at,
+                previous_due: *previous_due,
+                due: *due,
+                reason: reason.clone(),
+                timing: *timing,
+                customer_agreed: *customer_agreed,
+            };
+            (*promise, PromiseStep::Revise(revision, *at_risk_at))
+        }
+        Event::PromiseKept { promise, .. } => (*promise, PromiseStep::Keep { at }),
+        Event::PromiseWithdrawn {
+            promise, reason, ..
+        } => (
+            *promise,
+            PromiseStep::Withdraw {
+                at,
+                reason: reason.clone(),
+            },
+        ),
+        Event::PromiseSlippedRepeatedly { promise, .. } => {
+            let existing = promises
+                .get_mut(promise)
+                .ok_or_else(|| format!("promise {promise} is not known"))?;
+            existing.terms.slipped_repeatedly = true;
+            return Ok(());
+        }
+        Event::DependencyRecorded {
+            promise,
+            party,
+            what,
+            due,
+        } => {
+            let existing = promises
+                .get_mut(promise)
+                .ok_or_else(|| format!("promise {promise} is not known"))?;
+            existing.terms.dependency = Some(Dependency {
+                party: *party,
+                what: what.clone(),
+                due: *due,
+                state: DependencyState::Pending,
+            });
+            return Ok(());
+        }
+        Event::DependencyLate { promise, .. } | Event::DependencyMet { promise, .. } => {
+            let existing = promises
+                .get_mut(promise)
+                .ok_or_else(|| format!("promise {promise} is not known"))?;
+            let dependency = existing
+                .terms
+                .dependency
+                .as_mut()
+                .ok_or_else(|| format!("promise {promise} has no dependency"))?;
+            let next = if matches!(event, Event::DependencyMet { .. }) {
+                DependencyState::Met
+            } else {
+                DependencyState::Late
+            };
+            if dependency.state == DependencyState::Met || dependency.state == next {
+                return Err(format!(
+                    "the dependency of promise {promise} is already {:?}",
+                    dependency.state
+                ));
+            }
+            dependency.state = next;
+            return Ok(());
+        }
+        _ => return Err(format!("{} is not a promise event", event.kind())),
+    };
+    let promise = promises
+        .get(&id)
+        .ok_or_else(|| format!("promise {id} is not known"))?;
+    let next = promise.transition(step).map_err(|refused| {
+        format!(
+            "a promise that is {} cannot {}",
+            PromiseLifecycle::stage_name(refused.from),
+            PromiseLifecycle::action_name(refused.action)
+        )
+    })?;
+    promises.insert(id, next);
+    Ok(())
+}
+
+/// Marks the promises an outbound interaction was about as told.
+pub(crate) fn inform(
+    promises: &mut Promises,
+    regarding: &[PromiseId],
+    at: DateTime<Utc>,
+) -> Result<(), String> {
+    for id in regarding {
+        let promise = promises
+            .get_mut(id)
+            .ok_or_else(|| format!("promise {id} is not known"))?;
+        promise.terms.informed_at = Some(at);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lifecycle::assert_documented;
+
+    #[test]
+    fn state_diagram_matches_transition_table() {
+        assert_documented::<PromiseLifecycle>(include_str!("promise.rs"));
+    }
+
+    fn terms() -> PromiseTerms {
+        let t = DateTime::<Utc>::UNIX_EPOCH;
+        PromiseTerms {
+            what: Text::new("glasses").unwrap(),
+            made_at: t,
+            original_due: t,
+            due: t,
+            owner: AgentId::from_u128(1),
+            fulfiller: Fulfiller::Us,
+            interaction: None,
+            complaint: None,
+            revisions: Vec::new(),
+            at_risk_at: None,
+            informed_at: None,
+            dependency: None,
+            breaks: 0,
+            slipped_repeatedly: false,
+        }
+    }
+
+    #[test]
+    fn data_transitions_follow_the_table_for_every_stage_and_action() {
+        let t = DateTime::<Utc>::UNIX_EPOCH;
+        let reason = Text::new("r").unwrap();
+        let states = [
+            PromiseState::Open,
+            PromiseState::AtRisk {
+                reason: AtRiskReason::LeadReached,
+            },
+            PromiseState::Broken {
+                notice: Notice::InSilence,
+            },
+            PromiseState::Kept { at: t },
+            PromiseState::KeptLate {
+                at: t,
+                lateness: Span::ZERO,
+            },
+            PromiseState::Withdrawn {
+                at: t,
+                reason: reason.clone(),
+            },
+        ];
+        for state in states {
+            let promise = Promise {
+                terms: terms(),
+                state,
+            };
+            let revision = Revision {
+                at: t,
+                previous_due: t,
+                due: t,
+                reason: reason.clone(),
+                timing: RevisionTiming::Proactive,
+                customer_agreed: true,
+            };
+            let steps = [
+                PromiseStep::Warn(AtRiskReason::LeadReached),
+                PromiseStep::Keep { at: t },
+                PromiseStep::Break,
+                PromiseStep::Revise(revision, None),
+                PromiseStep::Withdraw {
+                    at: t,
+                    reason: reason.clone(),
+                },
+            ];
+            for step in steps {
+                let action = step.action();
+                let expected = PromiseLifecycle::next(promise.stage(), action);
+                let got = promise.transition(step).ok().map(|p| p.stage());
+                assert_eq!(got, expected, "{:?} --{action:?}-->", promise.stage());
+            }
+        }
+    }
+}
