@@ -49,8 +49,6 @@ fn samples() -> Vec<Event> {
     let i2 = InteractionId::from_u128(0x0191_f3c4_0000_7000_8000_0000_0000_0002);
     let p1 = PromiseId::from_u128(0x0191_f3c4_0000_7000_8000_0000_0000_00a1);
     let lab = PartyId::from_u128(0x0191_f3c4_0000_7000_8000_0000_0000_00b1);
-    let p1 = PromiseId::from_u128(0x0191_f3c4_0000_7000_8000_0000_0000_00a1);
-    let lab = PartyId::from_u128(0x0191_f3c4_0000_7000_8000_0000_0000_00b1);
     vec![
         Event::CustomerRegistered {
             name: text("Ona Petraitė"),
