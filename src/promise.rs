@@ -208,6 +208,8 @@ pub enum PromiseState {
     AtRisk {
         /// Why.
         reason: AtRiskReason,
+        /// Since when.
+        since: DateTime<Utc>,
     },
     /// The due instant passed while open.
     Broken {
@@ -344,7 +346,7 @@ impl Lifecycle for PromiseLifecycle {
 /// The data an action brings into the new state.
 #[derive(Debug, Clone)]
 pub(crate) enum PromiseStep {
-    Warn(AtRiskReason),
+    Warn(AtRiskReason, DateTime<Utc>),
     Keep { at: DateTime<Utc> },
     Break,
     Revise(Revision, Option<DateTime<Utc>>),
@@ -354,7 +356,7 @@ pub(crate) enum PromiseStep {
 impl PromiseStep {
     const fn action(&self) -> PromiseAction {
         match self {
-            PromiseStep::Warn(_) => PromiseAction::Warn,
+            PromiseStep::Warn(..) => PromiseAction::Warn,
             PromiseStep::Keep { .. } => PromiseAction::Keep,
             PromiseStep::Break => PromiseAction::Break,
             PromiseStep::Revise(..) => PromiseAction::Revise,
@@ -405,7 +407,9 @@ impl Promise {
         let to = PromiseLifecycle::next(from, action).ok_or(Refused { from, action })?;
         let mut terms = self.terms.clone();
         let state = match (to, step) {
-            (PromiseStage::AtRisk, PromiseStep::Warn(reason)) => PromiseState::AtRisk { reason },
+            (PromiseStage::AtRisk, PromiseStep::Warn(reason, since)) => {
+                PromiseState::AtRisk { reason, since }
+            }
             (PromiseStage::Kept, PromiseStep::Keep { at }) => PromiseState::Kept { at },
             (PromiseStage::KeptLate, PromiseStep::Keep { at }) => PromiseState::KeptLate {
                 at,
@@ -757,7 +761,7 @@ pub(crate) fn flags(promise: &Promise, now: DateTime<Utc>) -> Vec<(FlagKind, Dat
     if broken {
         flags.push((FlagKind::PromiseBroken, terms.due));
     } else if let Some(since) = match promise.state {
-        PromiseState::AtRisk { .. } => Some(terms.at_risk_at.unwrap_or(terms.made_at).min(now)),
+        PromiseState::AtRisk { since, .. } => Some(since),
         _ => terms.at_risk_at.filter(|at| now >= *at),
     } {
         flags.push((FlagKind::PromiseAtRisk, since));
@@ -817,7 +821,7 @@ pub(crate) fn fold(
         }
         Event::PromiseAtRisk {
             promise, reason, ..
-        } => (*promise, PromiseStep::Warn(*reason)),
+        } => (*promise, PromiseStep::Warn(*reason, at)),
         Event::PromiseBroken { promise, .. } => (*promise, PromiseStep::Break),
         Event::PromiseRevised {
             promise,
@@ -965,6 +969,7 @@ mod tests {
             PromiseState::Open,
             PromiseState::AtRisk {
                 reason: AtRiskReason::LeadReached,
+                since: t,
             },
             PromiseState::Broken {
                 notice: Notice::InSilence,
@@ -993,7 +998,7 @@ mod tests {
                 customer_agreed: true,
             };
             let steps = [
-                PromiseStep::Warn(AtRiskReason::LeadReached),
+                PromiseStep::Warn(AtRiskReason::LeadReached, t),
                 PromiseStep::Keep { at: t },
                 PromiseStep::Break,
                 PromiseStep::Revise(revision, None),
