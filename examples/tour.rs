@@ -2,14 +2,17 @@
 //!
 //! Ona writes to her optician by e-mail on a Friday afternoon, writes again by chat, and the
 //! answer comes late. The model notices by itself: a warning before the deadline, the overdue
-//! event when it passes, and the lateness when the answer finally comes.
+//! event when it passes, and the lateness when the answer finally comes. Then a promise:
+//! "ready on Thursday", fulfilled by an outside lab that runs late; the model flags the promise
+//! at risk the moment the lab's own date passes, and the customer is told in time.
 
 mod common;
 
 use chrono::{DateTime, TimeZone, Utc};
 use clientele::{
-    AgentId, Channel, CustomerId, Envelope, InteractionId, Ledger, Priority, RecordInteraction,
-    RegisterCustomer, ServicePolicy, Text, Tier,
+    AgentId, Channel, CustomerId, Envelope, InteractionId, KeepPromise, Ledger, MakePromise,
+    MeetDependency, PartyId, Priority, PromiseId, RecordDependency, RecordInteraction,
+    RegisterCustomer, RevisePromise, ServicePolicy, Text, Tier,
 };
 
 fn at(day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
@@ -90,6 +93,69 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .no_reply_needed(),
             at(9, 9, 40),
         )?,
+    );
+
+    println!("\n== Part 2: the promise (do what you say, and say what you do)\n");
+    let glasses = PromiseId::from_u128(10);
+    let lab = PartyId::from_u128(20);
+    log.extend(
+        ledger.execute(
+            ona,
+            MakePromise::new(
+                glasses,
+                Text::new("New glasses ready for pick-up")?,
+                at(12, 17, 0),
+                ruta,
+            )
+            .fulfilled_by(lab, Text::new("Lens lab")?)
+            .made_in(InteractionId::from_u128(3)),
+            at(9, 9, 45),
+        )?,
+    );
+    log.extend(ledger.execute(
+        ona,
+        RecordDependency {
+            promise: glasses,
+            party: lab,
+            what: Text::new("Lenses fitted")?,
+            due: at(11, 12, 0),
+        },
+        at(9, 10, 0),
+    )?);
+    // The lab misses its own date: the promise is at risk at once, before it breaks.
+    log.extend(ledger.advance_to(at(11, 13, 0)));
+    println!("Flags on Wednesday 13:00:");
+    common::print_flags(&ledger.flags(at(11, 13, 0)));
+    // Rūta tells Ona in time and re-promises before the date passes.
+    log.extend(
+        ledger.execute(
+            ona,
+            RecordInteraction::outbound(
+                InteractionId::from_u128(5),
+                Channel::Sms,
+                ruta,
+                Text::new("The lab is a day late: Friday?")?,
+            )
+            .regarding(glasses),
+            at(11, 14, 0),
+        )?,
+    );
+    log.extend(ledger.execute(
+        ona,
+        RevisePromise {
+            promise: glasses,
+            due: at(13, 17, 0),
+            reason: Text::new("Lab delay")?,
+            customer_agreed: true,
+        },
+        at(11, 14, 0),
+    )?);
+    log.extend(ledger.execute(ona, MeetDependency { promise: glasses }, at(12, 16, 0))?);
+    log.extend(ledger.execute(ona, KeepPromise { promise: glasses }, at(13, 11, 0))?);
+    println!("Flags on Friday after pick-up:");
+    common::print_flags(&ledger.flags(at(13, 12, 0)));
+    println!(
+        "(`cargo run --example optician` tells the same lab delay the silent way, and compares.)"
     );
 
     println!("\nThe timeline, as stored:\n");

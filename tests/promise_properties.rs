@@ -50,27 +50,74 @@ fn play(first_due_hours: i64, ops: &[Op], advancing: bool) -> Run {
     let policy = ServicePolicy::default();
     let mut now = t("2026-03-02 10:00");
     let mut relationship = Relationship::new(ONA);
-    let mut log = relationship.execute(&policy, RegisterCustomer::new(text("Ona"), tier("standard")), now).unwrap();
+    let mut log = relationship
+        .execute(
+            &policy,
+            RegisterCustomer::new(text("Ona"), tier("standard")),
+            now,
+        )
+        .unwrap();
     let due = now + TimeDelta::hours(first_due_hours);
     let make = MakePromise::new(P, text("Glasses"), due, AGENT).fulfilled_by(LAB, text("Lab"));
     log.extend(relationship.execute(&policy, make, now).unwrap());
     for (n, op) in ops.iter().enumerate() {
         let current_due = relationship.promise(P).unwrap().terms.due;
         let (gap, command): (i64, Option<Command>) = match op {
-            Op::Revise { gap, extend, agreed } => {
+            Op::Revise {
+                gap,
+                extend,
+                agreed,
+            } => {
                 let at = now + TimeDelta::seconds(*gap);
                 let due = current_due.max(at) + TimeDelta::seconds(*extend);
-                (*gap, Some(RevisePromise { promise: P, due, reason: text("later"), customer_agreed: *agreed }.into()))
+                (
+                    *gap,
+                    Some(
+                        RevisePromise {
+                            promise: P,
+                            due,
+                            reason: text("later"),
+                            customer_agreed: *agreed,
+                        }
+                        .into(),
+                    ),
+                )
             }
             Op::Keep { gap } => (*gap, Some(KeepPromise { promise: P }.into())),
-            Op::Withdraw { gap } => (*gap, Some(WithdrawPromise { promise: P, reason: text("no") }.into())),
+            Op::Withdraw { gap } => (
+                *gap,
+                Some(
+                    WithdrawPromise {
+                        promise: P,
+                        reason: text("no"),
+                    }
+                    .into(),
+                ),
+            ),
             Op::Tell { gap } => {
-                let tell = RecordInteraction::outbound(InteractionId::from_u128(n as u128 + 1), Channel::Sms, AGENT, text("update")).regarding(P);
+                let tell = RecordInteraction::outbound(
+                    InteractionId::from_u128(n as u128 + 1),
+                    Channel::Sms,
+                    AGENT,
+                    text("update"),
+                )
+                .regarding(P);
                 (*gap, Some(tell.into()))
             }
             Op::Depend { gap, within } => {
                 let due = now + TimeDelta::seconds(gap + within);
-                (*gap, Some(RecordDependency { promise: P, party: LAB, what: text("lenses"), due }.into()))
+                (
+                    *gap,
+                    Some(
+                        RecordDependency {
+                            promise: P,
+                            party: LAB,
+                            what: text("lenses"),
+                            due,
+                        }
+                        .into(),
+                    ),
+                )
             }
             Op::Meet { gap } => (*gap, Some(MeetDependency { promise: P }.into())),
             Op::Advance { gap } => (*gap, None),

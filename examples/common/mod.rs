@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use chrono::{DateTime, Utc};
-use clientele::{Envelope, Event, Flag, Notice, Outcome, RevisionTiming};
+use clientele::{AgentId, Envelope, Event, Flag, Notice, Outcome, RevisionTiming, Subject};
 
 pub fn when(at: DateTime<Utc>) -> String {
     at.format("%a %d %b %H:%M").to_string()
@@ -133,19 +133,31 @@ pub fn print(envelopes: &[Envelope]) {
     }
 }
 
+/// The names of the people in the examples' stories.
+pub fn name(agent: Option<AgentId>) -> &'static str {
+    match agent.map(|a| a.as_uuid().as_u128()) {
+        Some(100) => "Rūta (optician)",
+        Some(101) => "Jonas (specialist)",
+        Some(102) => "Daiva (manager)",
+        Some(_) => "an agent",
+        None => "nobody",
+    }
+}
+
 pub fn print_flags(flags: &[Flag]) {
     if flags.is_empty() {
         println!("   (no flags)");
     }
     for flag in flags {
-        let owner = flag
-            .owner
-            .map_or_else(|| "nobody".to_string(), |o| o.to_string());
+        let about = match flag.subject {
+            Subject::Response(_) => "the customer's wait",
+            Subject::Promise(_) => "the promise",
+        };
         println!(
-            "   flag {:?} on {:?} since {}, for {owner}",
+            "   flag {:?} on {about} since {}, for {}",
             flag.kind,
-            flag.subject,
-            when(flag.since)
+            when(flag.since),
+            name(flag.owner)
         );
     }
 }

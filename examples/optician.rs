@@ -1,0 +1,354 @@
+//! Seed 002, "Sending mixed signals drives customers away", told through the API.
+//! `cargo run --example optician`
+//!
+//! An optician promises new glasses "in a week". The outside lens lab is late; the shop says
+//! nothing; the promise breaks in silence; "another week" is promised; it breaks again; the
+//! glasses finally come, late, and the customer does not come back.
+//!
+//! Then the same week played the way the article recommends: "do what you say, and say what
+//! you do". The lab is just as late, but the shop tells the customer in time and re-promises
+//! before the date passes. The printed flags show the difference.
+
+mod common;
+
+use chrono::{DateTime, TimeZone, Utc};
+use clientele::{
+    AgentId, Channel, CustomerId, Envelope, Event, InteractionId, KeepPromise, Ledger, MakePromise,
+    MeetDependency, Notice, PartyId, PromiseId, RecordDependency, RecordInteraction,
+    RegisterCustomer, RevisePromise, ServicePolicy, Text, Tier,
+};
+
+const ONA: CustomerId = CustomerId::from_u128(1);
+const RUTA: AgentId = AgentId::from_u128(100); // the optician, who owns the promise
+const LAB: PartyId = PartyId::from_u128(200); // the outside lens lab
+const GLASSES: PromiseId = PromiseId::from_u128(300);
+
+fn at(day: u32, hour: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, day, hour, 0, 0)
+        .single()
+        .unwrap_or(DateTime::UNIX_EPOCH)
+}
+
+fn text(s: &str) -> Text {
+    Text::new(s).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A shop: the ledger, its stored log, and an interaction counter.
+struct Shop {
+    ledger: Ledger,
+    log: Vec<Envelope>,
+    next_interaction: u128,
+}
+
+impl Shop {
+    fn open() -> Result<Self, clientele::CommandError> {
+        let mut shop = Shop {
+            ledger: Ledger::new(ServicePolicy::default()),
+            log: Vec::new(),
+            next_interaction: 1,
+        };
+        shop.run(
+            RegisterCustomer::new(text("Ona"), Tier::new("standard")?)
+                .owned_by(RUTA)
+                .into(),
+            at(2, 9),
+        )?;
+        Ok(shop)
+    }
+
+    /// Advances to `now` (as a service's timer would), then runs `command`.
+    fn run(
+        &mut self,
+        command: clientele::Command,
+        now: DateTime<Utc>,
+    ) -> Result<(), clientele::CommandError> {
+        self.wait_until(now);
+        let events = self.ledger.execute(ONA, command, now)?;
+        common::print(&events);
+        self.log.extend(events);
+        Ok(())
+    }
+
+    fn wait_until(&mut self, now: DateTime<Utc>) {
+        while let Some(deadline) = self.ledger.next_deadline().filter(|d| d.at <= now) {
+            let events = self.ledger.advance_to(deadline.at);
+            common::print(&events);
+            self.log.extend(events);
+        }
+    }
+
+    fn say(
+        &mut self,
+        direction: clientele::Direction,
+        channel: Channel,
+        words: &str,
+    ) -> RecordInteraction {
+        let id = InteractionId::from_u128(self.next_interaction);
+        self.next_interaction += 1;
+        let record = match direction {
+            clientele::Direction::Inbound => RecordInteraction::inbound(id, channel, text(words)),
+            clientele::Direction::Outbound => {
+                RecordInteraction::outbound(id, channel, RUTA, text(words))
+            }
+        };
+        if self
+            .ledger
+            .get(ONA)
+            .and_then(|r| r.promise(GLASSES))
+            .is_some()
+        {
+            record.regarding(GLASSES)
+        } else {
+            record
+        }
+    }
+
+    fn flags(&mut self, now: DateTime<Utc>) {
+        self.wait_until(now);
+        println!("   -- flags for Rūta at {}:", common::when(now));
+        common::print_flags(&self.ledger.flags(now));
+    }
+
+    fn days_after_first_date(&self) -> String {
+        self.ledger
+            .get(ONA)
+            .and_then(|r| r.promise(GLASSES))
+            .and_then(|p| match p.state {
+                clientele::PromiseState::Kept { at }
+                | clientele::PromiseState::KeptLate { at, .. } => {
+                    Some(at.signed_duration_since(p.terms.original_due))
+                }
+                _ => None,
+            })
+            .map_or_else(
+                || "-".into(),
+                |d| {
+                    if d.num_seconds() <= 0 {
+                        "on time".into()
+                    } else {
+                        format!("{} days late", d.num_days())
+                    }
+                },
+            )
+    }
+
+    fn summary(&self) -> (u32, u32, u32) {
+        let silent = self
+            .log
+            .iter()
+            .filter(|e| {
+                matches!(
+                    e.event,
+                    Event::PromiseBroken {
+                        notice: Notice::InSilence,
+                        ..
+                    }
+                )
+            })
+            .count() as u32;
+        let promise = self.ledger.get(ONA).and_then(|r| r.promise(GLASSES));
+        let (breaks, slips) = promise.map_or((0, 0), |p| (p.terms.breaks, p.terms.slips()));
+        (breaks, silent, slips)
+    }
+}
+
+fn silent_week() -> Result<Shop, Box<dyn std::error::Error>> {
+    println!("== The way it went: mixed signals\n");
+    let mut shop = Shop::open()?;
+    let order = shop
+        .say(
+            clientele::Direction::Inbound,
+            Channel::InPerson,
+            "I'd like new glasses",
+        )
+        .no_reply_needed();
+    shop.run(order.into(), at(2, 10))?;
+    shop.run(
+        MakePromise::new(GLASSES, text("New glasses ready"), at(9, 17), RUTA)
+            .fulfilled_by(LAB, text("Lens lab"))
+            .into(),
+        at(2, 10),
+    )?;
+    shop.run(
+        RecordDependency {
+            promise: GLASSES,
+            party: LAB,
+            what: text("Lenses ground and fitted"),
+            due: at(5, 12),
+        }
+        .into(),
+        at(2, 11),
+    )?;
+    shop.flags(at(6, 9));
+    // Nobody tells Ona anything. The week passes.
+    let call = shop.say(
+        clientele::Direction::Inbound,
+        Channel::Phone,
+        "Where are my glasses?",
+    );
+    shop.run(call.into(), at(10, 10))?;
+    shop.flags(at(10, 10));
+    let excuse = shop.say(
+        clientele::Direction::Outbound,
+        Channel::Phone,
+        "Not our fault, the lab is late. Another week.",
+    );
+    shop.run(excuse.into(), at(10, 11))?;
+    shop.run(
+        RevisePromise {
+            promise: GLASSES,
+            due: at(16, 17),
+            reason: text("The lab is late"),
+            customer_agreed: false,
+        }
+        .into(),
+        at(10, 11),
+    )?;
+    shop.run(
+        RecordDependency {
+            promise: GLASSES,
+            party: LAB,
+            what: text("Lenses, really this time"),
+            due: at(13, 12),
+        }
+        .into(),
+        at(10, 12),
+    )?;
+    // Silence again; the lab is late again.
+    let call = shop.say(
+        clientele::Direction::Inbound,
+        Channel::Phone,
+        "Still nothing?",
+    );
+    shop.run(call.into(), at(17, 10))?;
+    let excuse = shop.say(
+        clientele::Direction::Outbound,
+        Channel::Phone,
+        "Another few days, sorry.",
+    );
+    shop.run(excuse.into(), at(17, 11))?;
+    shop.run(
+        RevisePromise {
+            promise: GLASSES,
+            due: at(20, 17),
+            reason: text("The lab is late again"),
+            customer_agreed: false,
+        }
+        .into(),
+        at(17, 11),
+    )?;
+    shop.flags(at(17, 12));
+    // The lab delivers on the Friday afternoon, but nobody calls Ona; she comes in on Saturday.
+    shop.run(MeetDependency { promise: GLASSES }.into(), at(20, 18))?;
+    let visit = shop.say(
+        clientele::Direction::Inbound,
+        Channel::InPerson,
+        "I came to see if they are ready.",
+    );
+    shop.run(visit.into(), at(21, 11))?;
+    shop.run(KeepPromise { promise: GLASSES }.into(), at(21, 11))?;
+    let bye = shop.say(
+        clientele::Direction::Outbound,
+        Channel::InPerson,
+        "Here they are.",
+    );
+    shop.run(bye.into(), at(21, 11))?;
+    Ok(shop)
+}
+
+fn told_in_time() -> Result<Shop, Box<dyn std::error::Error>> {
+    println!("\n== The way the article recommends: say what you do\n");
+    let mut shop = Shop::open()?;
+    let order = shop
+        .say(
+            clientele::Direction::Inbound,
+            Channel::InPerson,
+            "I'd like new glasses",
+        )
+        .no_reply_needed();
+    shop.run(order.into(), at(2, 10))?;
+    shop.run(
+        MakePromise::new(GLASSES, text("New glasses ready"), at(9, 17), RUTA)
+            .fulfilled_by(LAB, text("Lens lab"))
+            .into(),
+        at(2, 10),
+    )?;
+    shop.run(
+        RecordDependency {
+            promise: GLASSES,
+            party: LAB,
+            what: text("Lenses ground and fitted"),
+            due: at(5, 12),
+        }
+        .into(),
+        at(2, 11),
+    )?;
+    // The lab's date passes: the model flags the promise at risk at once. Rūta acts.
+    let call = shop.say(
+        clientele::Direction::Outbound,
+        Channel::Phone,
+        "The lab is late; I am chasing them. Is Monday the 16th all right?",
+    );
+    shop.run(call.into(), at(5, 14))?;
+    shop.run(
+        RevisePromise {
+            promise: GLASSES,
+            due: at(16, 17),
+            reason: text("The lab is late; told Ona in time"),
+            customer_agreed: true,
+        }
+        .into(),
+        at(5, 14),
+    )?;
+    shop.run(
+        RecordDependency {
+            promise: GLASSES,
+            party: LAB,
+            what: text("Lenses, priority order"),
+            due: at(12, 12),
+        }
+        .into(),
+        at(5, 15),
+    )?;
+    shop.flags(at(10, 10));
+    let update = shop.say(
+        clientele::Direction::Outbound,
+        Channel::Sms,
+        "Your lenses are at the lab's finishing stage.",
+    );
+    shop.run(update.into(), at(11, 9))?;
+    shop.run(MeetDependency { promise: GLASSES }.into(), at(12, 11))?;
+    shop.run(KeepPromise { promise: GLASSES }.into(), at(13, 16))?;
+    let thanks = shop
+        .say(
+            clientele::Direction::Inbound,
+            Channel::InPerson,
+            "Thank you for keeping me posted!",
+        )
+        .no_reply_needed();
+    shop.run(thanks.into(), at(13, 17))?;
+    Ok(shop)
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let silent = silent_week()?;
+    let told = told_in_time()?;
+    let (b1, s1, r1) = silent.summary();
+    let (b2, s2, r2) = told.summary();
+    println!("\n== The difference\n");
+    println!("                         mixed signals   say what you do");
+    println!("   breaks                {b1:>13}   {b2:>15}");
+    println!("   broken in silence     {s1:>13}   {s2:>15}");
+    println!("   re-promises (slips)   {r1:>13}   {r2:>15}");
+    println!(
+        "   vs the first date     {:>13}   {:>15}",
+        silent.days_after_first_date(),
+        told.days_after_first_date()
+    );
+    assert!(b1 > b2 && s1 > s2, "the story must show the difference");
+    for shop in [&silent, &told] {
+        let replayed = Ledger::replay(ServicePolicy::default(), &shop.log)?;
+        assert_eq!(replayed.get(ONA), shop.ledger.get(ONA));
+    }
+    Ok(())
+}
