@@ -9,8 +9,8 @@ use std::hint::black_box;
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use clientele::{
-    AgentId, Channel, CustomerId, Envelope, InteractionId, Ledger, RecordInteraction,
-    RegisterCustomer, ServicePolicy, Text, Tier,
+    AgentId, Channel, CustomerId, Envelope, InteractionId, Ledger, MakePromise, PartyId, PromiseId,
+    RecordDependency, RecordInteraction, RegisterCustomer, ServicePolicy, Text, Tier,
 };
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 
@@ -31,9 +31,10 @@ fn text(s: &str) -> Text {
     Text::new(s).unwrap_or_else(|_| unreachable!())
 }
 
-/// A book where every customer registered, wrote in, and (every other one) got an answer and
-/// wrote again; the last customers write last, so the first `due` customers are due first.
-fn book(n: u128, answered: bool) -> (Ledger, Vec<Envelope>) {
+/// A book where every customer registered and wrote in; every other one got an answer, a
+/// promise and wrote again; then a day passed, so warnings, overdue answers and at-risk
+/// promises are in the log too. Returns the ledger and the mixed log.
+fn book(n: u128, mixed: bool) -> (Ledger, Vec<Envelope>) {
     let mut ledger = Ledger::new(ServicePolicy::default());
     let mut log = Vec::new();
     let tier = Tier::new("standard").unwrap_or_else(|_| unreachable!());
@@ -59,7 +60,8 @@ fn book(n: u128, answered: bool) -> (Ledger, Vec<Envelope>) {
             .into(),
             at,
         );
-        if answered && c % 2 == 0 {
+        if mixed && c % 2 == 0 {
+            let later = at + TimeDelta::hours(1);
             run(
                 RecordInteraction::outbound(
                     InteractionId::from_u128(c * 4 + 2),
@@ -68,7 +70,17 @@ fn book(n: u128, answered: bool) -> (Ledger, Vec<Envelope>) {
                     text("a"),
                 )
                 .into(),
-                at + TimeDelta::hours(1),
+                later,
+            );
+            run(
+                MakePromise::new(
+                    PromiseId::from_u128(c + 1),
+                    text("p"),
+                    later + TimeDelta::hours(20),
+                    agent,
+                )
+                .into(),
+                later,
             );
             run(
                 RecordInteraction::inbound(
@@ -81,7 +93,62 @@ fn book(n: u128, answered: bool) -> (Ledger, Vec<Envelope>) {
             );
         }
     }
+    if mixed {
+        log.extend(ledger.advance_to(start() + TimeDelta::hours(20)));
+    }
     (ledger, log)
+}
+
+/// Customers with three open items each: a customer waiting for an answer, a promise we keep
+/// ourselves and a promise an outside party fulfils, with that party's own commitment.
+fn three_open_items(n: u128) -> Ledger {
+    let mut ledger = Ledger::new(ServicePolicy::default());
+    let tier = Tier::new("gold").unwrap_or_else(|_| unreachable!());
+    let agent = AgentId::from_u128(7);
+    let lab = PartyId::from_u128(8);
+    for c in 0..n {
+        let customer = CustomerId::from_u128(c + 1);
+        let at = start();
+        let due = at + TimeDelta::days(7);
+        let commands: [clientele::Command; 5] = [
+            RegisterCustomer::new(text("Customer name"), tier.clone())
+                .contact(Channel::Email, text("customer@example.com"))
+                .owned_by(agent)
+                .into(),
+            RecordInteraction::inbound(
+                InteractionId::from_u128(c + 1),
+                Channel::Email,
+                text("Where is my order?"),
+            )
+            .into(),
+            MakePromise::new(
+                PromiseId::from_u128(2 * c + 1),
+                text("Call back with the tracking number"),
+                due,
+                agent,
+            )
+            .into(),
+            MakePromise::new(
+                PromiseId::from_u128(2 * c + 2),
+                text("Replacement part delivered"),
+                due,
+                agent,
+            )
+            .fulfilled_by(lab, text("Parts vendor"))
+            .into(),
+            RecordDependency {
+                promise: PromiseId::from_u128(2 * c + 2),
+                party: lab,
+                what: text("Part shipped"),
+                due: at + TimeDelta::days(3),
+            }
+            .into(),
+        ];
+        for command in commands {
+            let _ = ledger.execute(customer, command, at);
+        }
+    }
+    ledger
 }
 
 fn resident_bytes() -> Option<u64> {
@@ -94,22 +161,17 @@ fn engine(c: &mut Criterion) {
     let n = customers();
 
     let before = resident_bytes();
-    let (ledger, log) = book(n, true);
-    let after = resident_bytes();
-    if let (Some(before), Some(after)) = (before, after) {
-        // The log is resident too; measure the ledger alone by replaying into a fresh one.
-        let base = resident_bytes().unwrap_or(after);
-        let replayed = Ledger::replay(ServicePolicy::default(), &log).ok();
-        let grown = resident_bytes().unwrap_or(base).saturating_sub(base);
+    let book_of_three = three_open_items(n);
+    if let (Some(before), Some(after)) = (before, resident_bytes()) {
         println!(
-            "memory: {} customers, {} events; ledger ≈ {} bytes/customer (log + ledger {} bytes/customer)",
-            n,
-            log.len(),
-            grown / n as u64,
+            "memory: {n} customers with three open items each: {} resident bytes per customer",
             after.saturating_sub(before) / n as u64
         );
-        drop(replayed);
     }
+    drop(book_of_three);
+
+    let (ledger, log) = book(n, true);
+    println!("replay log: {} events over {n} customers", log.len());
 
     let mut group = c.benchmark_group("replay");
     group.sample_size(10);

@@ -321,7 +321,7 @@ impl Relationship {
                 });
             }
         }
-        for (id, promise) in &self.promises {
+        for (id, promise) in self.promises.iter() {
             for (kind, since) in promise::flags(promise, now) {
                 flags.push(Flag {
                     kind,
@@ -464,7 +464,7 @@ impl Relationship {
             }
             Command::RevisePromise(revise) => promise::revise(&self.promises, policy, revise, now),
             Command::KeepPromise(keep) => promise::keep(&self.promises, policy, keep, now),
-            Command::WithdrawPromise(withdraw) => promise::withdraw(&self.promises, withdraw, now),
+            Command::WithdrawPromise(withdraw) => promise::withdraw(&self.promises, withdraw),
             Command::RecordDependency(record) => {
                 promise::depend(&self.promises, policy, record, now)
             }
