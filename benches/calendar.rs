@@ -1,0 +1,2 @@
+//! Calendar benchmarks.
+fn main() {}
