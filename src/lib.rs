@@ -6,7 +6,10 @@ pub mod calendar;
 pub mod id;
 pub mod value;
 
-pub use calendar::{CalendarError, ServiceCalendar};
+pub use calendar::{
+    CalendarBuilder, CalendarError, Exception, ExceptionKind, Holiday, Period, ServiceCalendar,
+    WallTime,
+};
 pub use id::{
     AgentId, ComplaintId, CustomerId, FollowUpId, IdParseError, InteractionId, PartyId, PromiseId,
 };
