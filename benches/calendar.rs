@@ -113,9 +113,11 @@ fn bench(c: &mut Criterion) {
             &duration,
             |b, &d| b.iter(|| wc.add(black_box(start_ts), black_box(d)).unwrap()),
         );
-        group.bench_with_input(BenchmarkId::new("between/clientele", hours), &end, |b, &e| {
-            b.iter(|| cal.between(black_box(start), black_box(e)).unwrap())
-        });
+        group.bench_with_input(
+            BenchmarkId::new("between/clientele", hours),
+            &end,
+            |b, &e| b.iter(|| cal.between(black_box(start), black_box(e)).unwrap()),
+        );
         group.bench_with_input(
             BenchmarkId::new("between/workclock", hours),
             &end_ts,

@@ -742,6 +742,8 @@ struct Irregular {
 #[derive(Debug)]
 struct Compiled {
     tz: TimeZone,
+    /// The zone's offsets from 1900 to 2200, for lookups without calling into jiff.
+    table: Option<Table>,
     /// Monday first.
     week: [DaySchedule; 7],
     /// `week_prefix[i]`: nominal seconds of the weekdays before weekday `i` (Monday = 0).
@@ -923,8 +925,10 @@ impl Compiled {
             in_range(h.date)?;
         }
 
+        let table = Table::new(&tz);
         Ok(Self {
             tz,
+            table,
             week,
             week_prefix,
             weekly,
@@ -1012,6 +1016,13 @@ impl Compiled {
     /// The instant of local wall-clock second `civil` (seconds since 1970-01-01T00:00 local):
     /// the first instant whose local time is at or after it.
     fn instant(&self, civil: i64) -> Option<i64> {
+        if let Some(t) = self.table.as_ref().and_then(|table| table.instant(civil)) {
+            return Some(t);
+        }
+        self.instant_jiff(civil)
+    }
+
+    fn instant_jiff(&self, civil: i64) -> Option<i64> {
         let ts = Timestamp::from_second(civil).ok()?;
         let dt = Offset::UTC.to_datetime(ts);
         Some(match self.tz.to_ambiguous_timestamp(dt).offset() {
@@ -1029,10 +1040,18 @@ impl Compiled {
         })
     }
 
+    /// The zone's offset at instant `t`, in seconds.
+    fn offset(&self, t: i64) -> Option<i64> {
+        if let Some(o) = self.table.as_ref().and_then(|table| table.offset(t)) {
+            return Some(o);
+        }
+        let ts = Timestamp::from_second(t).ok()?;
+        Some(i64::from(self.tz.to_offset(ts).seconds()))
+    }
+
     /// The local day whose span of instants contains `t`.
     fn day_of(&self, t: i64) -> Option<i64> {
-        let ts = Timestamp::from_second(t).ok()?;
-        let civil = t + i64::from(self.tz.to_offset(ts).seconds());
+        let civil = t + self.offset(t)?;
         let day = civil.div_euclid(DAY);
         // After a fold across midnight, `t` may already belong to the next day.
         if t >= self.instant((day + 1) * DAY)? {
@@ -1160,10 +1179,19 @@ enum Stop {
     NoWorkingTime,
 }
 
+/// Where [`AffectedDays`] reads transitions from.
+enum Source<'a> {
+    /// The precomputed table, from this index on.
+    Table(usize),
+    /// jiff, beyond (or before) the table.
+    Jiff(jiff::tz::TimeZoneFollowingTransitions<'a>),
+}
+
 /// The local days whose real working time may differ from their nominal working time
 /// because a time-zone transition falls in them, in order, each once.
 struct AffectedDays<'a> {
-    transitions: jiff::tz::TimeZoneFollowingTransitions<'a>,
+    cal: &'a Compiled,
+    source: Source<'a>,
     offset: i64,
     /// Days still to yield from the current transition, `next..=last`.
     next: i64,
@@ -1176,21 +1204,46 @@ impl<'a> AffectedDays<'a> {
     /// Transitions from three days before `t`, so a transition whose gap reaches into
     /// `t`'s day is not missed.
     fn new(cal: &'a Compiled, t: i64) -> Option<Self> {
-        let from = Timestamp::from_second(t - MARGIN_DAYS * DAY).ok()?;
+        let from = t - MARGIN_DAYS * DAY;
+        let source = match cal.table.as_ref() {
+            Some(table) if table.covers(from) => {
+                Source::Table(table.starts.partition_point(|&s| s <= from))
+            }
+            _ => Source::Jiff(cal.tz.following(Timestamp::from_second(from).ok()?)),
+        };
         Some(Self {
-            transitions: cal.tz.following(from),
-            offset: i64::from(cal.tz.to_offset(from).seconds()),
+            cal,
+            source,
+            offset: cal.offset(from)?,
             next: 1,
             last: 0,
             done: i64::MIN,
         })
     }
 
+    /// The next transition: its instant and the offset from then on.
+    fn transition(&mut self) -> Option<(i64, i64)> {
+        if let Source::Table(k) = self.source {
+            let table = self.cal.table.as_ref()?;
+            if let (Some(&at), Some(&offset)) = (table.starts.get(k), table.offsets.get(k)) {
+                self.source = Source::Table(k + 1);
+                return Some((at, offset));
+            }
+            let after = Timestamp::from_second(table.end - 1).ok()?;
+            self.source = Source::Jiff(self.cal.tz.following(after));
+        }
+        match &mut self.source {
+            Source::Jiff(iter) => {
+                let t = iter.next()?;
+                Some((t.timestamp().as_second(), i64::from(t.offset().seconds())))
+            }
+            Source::Table(_) => None,
+        }
+    }
+
     fn peek(&mut self) -> Option<i64> {
         while self.next > self.last {
-            let t = self.transitions.next()?;
-            let at = t.timestamp().as_second();
-            let new = i64::from(t.offset().seconds());
+            let (at, new) = self.transition()?;
             let old = std::mem::replace(&mut self.offset, new);
             let civil = at + old;
             let (first, last) = if new < old {
@@ -1214,6 +1267,80 @@ impl<'a> AffectedDays<'a> {
     fn advance(&mut self) {
         self.done = self.next;
         self.next += 1;
+    }
+}
+
+/// A zone's offsets over a window of instants, as segments of constant offset.
+#[derive(Debug)]
+struct Table {
+    /// Segment `j` starts at `starts[j]` (the first at the window start, the others at
+    /// transitions) ...
+    starts: Vec<i64>,
+    /// ... has offset `offsets[j]` ...
+    offsets: Vec<i64>,
+    /// ... and shows local times up to (excluding) `civil_ends[j]`.
+    civil_ends: Vec<i64>,
+    /// The window ends (exclusive).
+    end: i64,
+}
+
+impl Table {
+    /// 1900-01-01T00:00Z.
+    const START: i64 = -2_208_988_800;
+    /// 2200-01-01T00:00Z.
+    const END: i64 = 7_258_118_400;
+
+    fn new(tz: &TimeZone) -> Option<Self> {
+        let start = Timestamp::from_second(Self::START).ok()?;
+        let mut starts = vec![Self::START];
+        let mut offsets = vec![i64::from(tz.to_offset(start).seconds())];
+        for t in tz.following(start) {
+            let at = t.timestamp().as_second();
+            if at >= Self::END {
+                break;
+            }
+            starts.push(at);
+            offsets.push(i64::from(t.offset().seconds()));
+        }
+        let civil_ends: Vec<i64> = starts
+            .iter()
+            .skip(1)
+            .chain(std::iter::once(&Self::END))
+            .zip(&offsets)
+            .map(|(next, offset)| next + offset)
+            .collect();
+        // The lookups below need local times to move forward from segment to segment.
+        if civil_ends.windows(2).any(|w| matches!(w, [a, b] if a >= b)) {
+            return None;
+        }
+        Some(Self {
+            starts,
+            offsets,
+            civil_ends,
+            end: Self::END,
+        })
+    }
+
+    fn covers(&self, t: i64) -> bool {
+        (Self::START..self.end).contains(&t)
+    }
+
+    fn offset(&self, t: i64) -> Option<i64> {
+        if !self.covers(t) {
+            return None;
+        }
+        let j = self.starts.partition_point(|&s| s <= t).checked_sub(1)?;
+        self.offsets.get(j).copied()
+    }
+
+    /// The first instant whose local time is at or after `civil`, if the window decides it.
+    fn instant(&self, civil: i64) -> Option<i64> {
+        let j = self.civil_ends.partition_point(|&e| e <= civil);
+        let (start, offset) = (*self.starts.get(j)?, *self.offsets.get(j)?);
+        if j == 0 && civil - offset < start {
+            return None;
+        }
+        Some(start.max(civil - offset))
     }
 }
 
@@ -1535,5 +1662,56 @@ impl ServiceCalendar {
         let secs = i64::try_from(nanos_total.div_euclid(1_000_000_000))
             .map_err(|_| CalendarError::OutOfRange { from: a })?;
         Span::try_from(secs.max(0)).map_err(|_| CalendarError::OutOfRange { from: a })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The table and jiff agree on offsets and on local-time lookups, across transitions.
+    #[test]
+    fn table_matches_jiff() {
+        for zone in [
+            "Europe/Berlin",
+            "America/New_York",
+            "America/Havana",
+            "America/Santiago",
+            "Australia/Lord_Howe",
+            "Pacific/Apia",
+            "Asia/Beirut",
+            "UTC",
+        ] {
+            let cal = Compiled::new(
+                load_zone(zone).unwrap(),
+                &[],
+                &[],
+                &[Exception {
+                    date: NaiveDate::from_ymd_opt(2000, 1, 1).unwrap(),
+                    start: WallTime::MIDNIGHT,
+                    end: WallTime::END_OF_DAY,
+                    kind: ExceptionKind::Open,
+                }],
+            )
+            .unwrap();
+            let table = cal.table.as_ref().unwrap();
+            // Around every transition from 1950 on, and on a coarse grid.
+            let mut probes: Vec<i64> = table
+                .starts
+                .iter()
+                .filter(|&&s| s > -631_152_000)
+                .flat_map(|&s| (-7200..=7200).step_by(900).map(move |d| s + d))
+                .collect();
+            probes.extend((0..2000).map(|k| -631_152_000 + k * 3_600_017));
+            for t in probes {
+                let ts = Timestamp::from_second(t).unwrap();
+                assert_eq!(
+                    table.offset(t),
+                    Some(i64::from(cal.tz.to_offset(ts).seconds())),
+                    "{zone} {t}"
+                );
+                assert_eq!(table.instant(t), cal.instant_jiff(t), "{zone} civil {t}");
+            }
+        }
     }
 }
