@@ -1053,6 +1053,9 @@ impl Compiled {
     fn day_of(&self, t: i64) -> Option<i64> {
         let civil = t + self.offset(t)?;
         let day = civil.div_euclid(DAY);
+        if self.day_offset(day).is_some() {
+            return Some(day);
+        }
         // After a fold across midnight, `t` may already belong to the next day.
         if t >= self.instant((day + 1) * DAY)? {
             return Some(day + 1);
@@ -1063,9 +1066,25 @@ impl Compiled {
     /// The instants `[start, end)` of the working intervals of `day`.
     fn intervals(&self, day: i64) -> impl Iterator<Item = Option<(i64, i64)>> + '_ {
         let base = day * DAY;
-        self.schedule(day)
-            .iter()
-            .map(move |&(s, e)| Some((self.instant(base + s)?, self.instant(base + e)?)))
+        let offset = self.day_offset(day);
+        self.schedule(day).iter().map(move |&(s, e)| match offset {
+            Some(o) => Some((base + s - o, base + e - o)),
+            None => Some((self.instant(base + s)?, self.instant(base + e)?)),
+        })
+    }
+
+    /// The one offset that maps every local time of `day` (midnight to midnight), when
+    /// the table shows no transition near it.
+    fn day_offset(&self, day: i64) -> Option<i64> {
+        let table = self.table.as_ref()?;
+        let (lo, hi) = (day * DAY, (day + 1) * DAY);
+        let j = table.civil_ends.partition_point(|&e| e <= lo);
+        let (start, offset, end) = (
+            *table.starts.get(j)?,
+            *table.offsets.get(j)?,
+            *table.civil_ends.get(j)?,
+        );
+        (hi < end && lo - offset >= start).then_some(offset)
     }
 
     /// Real working seconds of `day` within `[from, to)`.
@@ -1205,16 +1224,22 @@ impl<'a> AffectedDays<'a> {
     /// `t`'s day is not missed.
     fn new(cal: &'a Compiled, t: i64) -> Option<Self> {
         let from = t - MARGIN_DAYS * DAY;
-        let source = match cal.table.as_ref() {
+        let (source, offset) = match cal.table.as_ref() {
             Some(table) if table.covers(from) => {
-                Source::Table(table.starts.partition_point(|&s| s <= from))
+                let k = table.starts.partition_point(|&s| s <= from);
+                let offset = table.offsets.get(k.checked_sub(1)?).copied()?;
+                (Source::Table(k), offset)
             }
-            _ => Source::Jiff(cal.tz.following(Timestamp::from_second(from).ok()?)),
+            _ => {
+                let ts = Timestamp::from_second(from).ok()?;
+                let offset = i64::from(cal.tz.to_offset(ts).seconds());
+                (Source::Jiff(cal.tz.following(ts)), offset)
+            }
         };
         Some(Self {
             cal,
             source,
-            offset: cal.offset(from)?,
+            offset,
             next: 1,
             last: 0,
             done: i64::MIN,
