@@ -2,6 +2,11 @@
 //! Europe/Berlin Monday–Friday 09:00–17:00 calendar with about ten holidays a year, next to
 //! the same cases run through the `workclock` crate.
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "benchmark setup: a failure should stop the run"
+)]
+
 use std::hint::black_box;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -61,7 +66,7 @@ const HOLIDAYS: &[(i32, u32, u32)] = &[
 const HOURS: [u16; 5] = [1, 8, 40, 400, 4000];
 
 fn ours() -> ServiceCalendar {
-    let mut b = ServiceCalendar::new("Europe/Berlin")
+    let mut b = ServiceCalendar::builder("Europe/Berlin")
         .unwrap()
         .weekdays(WallTime::hm(9, 0).unwrap(), WallTime::hm(17, 0).unwrap());
     for &(y, m, d) in HOLIDAYS {

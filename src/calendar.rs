@@ -29,7 +29,7 @@
 //! use chrono::{NaiveDate, TimeZone, Utc, Weekday};
 //! use clientele::{ServiceCalendar, Span, WallTime};
 //!
-//! let calendar = ServiceCalendar::new("Europe/Berlin")?
+//! let calendar = ServiceCalendar::builder("Europe/Berlin")?
 //!     .weekdays("09:00".parse()?, "17:00".parse()?)
 //!     .holiday(NaiveDate::from_ymd_opt(2026, 12, 25).ok_or("date")?, "Christmas Day")
 //!     .build()?;
@@ -449,7 +449,7 @@ struct CalendarWire {
 
 /// When the service team works. The default is always open.
 ///
-/// Build one with [`ServiceCalendar::new`]; see the [module documentation](self) for the
+/// Build one with [`ServiceCalendar::builder`]; see the [module documentation](self) for the
 /// conventions. Calendars are plain values: they compare, clone cheaply and serialize, and
 /// a stored calendar is validated again when it is deserialized.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -519,7 +519,7 @@ fn load_zone(name: &str) -> Result<TimeZone, CalendarError> {
     TimeZone::tzif(canonical, data).map_err(|_| unknown())
 }
 
-/// Builds a [`ServiceCalendar`]; start with [`ServiceCalendar::new`].
+/// Builds a [`ServiceCalendar`]; start with [`ServiceCalendar::builder`].
 ///
 /// Periods, holidays and exceptions are collected as given and validated together by
 /// [`CalendarBuilder::build`], which names the offending part.
@@ -540,7 +540,7 @@ impl CalendarBuilder {
     /// ```
     /// use chrono::Weekday;
     /// use clientele::{ServiceCalendar, WallTime};
-    /// let calendar = ServiceCalendar::new("Europe/Paris")?
+    /// let calendar = ServiceCalendar::builder("Europe/Paris")?
     ///     .period(Weekday::Sat, WallTime::hm(9, 0)?, WallTime::hm(12, 30)?)
     ///     .build()?;
     /// assert_eq!(calendar.periods().len(), 1);
@@ -555,7 +555,7 @@ impl CalendarBuilder {
     ///
     /// ```
     /// use clientele::{ServiceCalendar, WallTime};
-    /// let calendar = ServiceCalendar::new("Europe/Paris")?
+    /// let calendar = ServiceCalendar::builder("Europe/Paris")?
     ///     .weekdays(WallTime::hm(9, 0)?, WallTime::hm(12, 30)?)
     ///     .weekdays(WallTime::hm(13, 30)?, WallTime::hm(17, 0)?)
     ///     .build()?;
@@ -579,7 +579,7 @@ impl CalendarBuilder {
     /// ```
     /// use clientele::{ServiceCalendar, WallTime};
     /// // Open around the clock, in local time.
-    /// let calendar = ServiceCalendar::new("Europe/Berlin")?
+    /// let calendar = ServiceCalendar::builder("Europe/Berlin")?
     ///     .every_day(WallTime::MIDNIGHT, WallTime::END_OF_DAY)
     ///     .build()?;
     /// assert_eq!(calendar.periods().len(), 7);
@@ -604,7 +604,7 @@ impl CalendarBuilder {
     /// ```
     /// use chrono::NaiveDate;
     /// use clientele::{ServiceCalendar, WallTime};
-    /// let calendar = ServiceCalendar::new("Europe/Paris")?
+    /// let calendar = ServiceCalendar::builder("Europe/Paris")?
     ///     .weekdays(WallTime::hm(9, 0)?, WallTime::hm(17, 0)?)
     ///     .holiday(NaiveDate::from_ymd_opt(2026, 5, 1).ok_or("date")?, "Fête du Travail")
     ///     .build()?;
@@ -621,7 +621,7 @@ impl CalendarBuilder {
     /// use chrono::NaiveDate;
     /// use clientele::{Holiday, ServiceCalendar, WallTime};
     /// let date = NaiveDate::from_ymd_opt(2026, 5, 1).ok_or("date")?;
-    /// let calendar = ServiceCalendar::new("Europe/Paris")?
+    /// let calendar = ServiceCalendar::builder("Europe/Paris")?
     ///     .weekdays(WallTime::hm(9, 0)?, WallTime::hm(17, 0)?)
     ///     .with_holiday(Holiday::new(date, "Fête du Travail").switched_off())
     ///     .build()?;
@@ -639,7 +639,7 @@ impl CalendarBuilder {
     /// ```
     /// use chrono::NaiveDate;
     /// use clientele::{ServiceCalendar, WallTime};
-    /// let calendar = ServiceCalendar::new("Europe/Paris")?
+    /// let calendar = ServiceCalendar::builder("Europe/Paris")?
     ///     .weekdays(WallTime::hm(9, 0)?, WallTime::hm(17, 0)?)
     ///     .open(NaiveDate::from_ymd_opt(2026, 3, 7).ok_or("date")?, WallTime::hm(10, 0)?, WallTime::hm(14, 0)?)
     ///     .build()?;
@@ -655,7 +655,7 @@ impl CalendarBuilder {
     /// ```
     /// use chrono::NaiveDate;
     /// use clientele::{ServiceCalendar, WallTime};
-    /// let calendar = ServiceCalendar::new("Europe/Paris")?
+    /// let calendar = ServiceCalendar::builder("Europe/Paris")?
     ///     .weekdays(WallTime::hm(9, 0)?, WallTime::hm(17, 0)?)
     ///     .close(NaiveDate::from_ymd_opt(2026, 12, 24).ok_or("date")?, WallTime::hm(12, 0)?, WallTime::END_OF_DAY)
     ///     .build()?;
@@ -695,13 +695,13 @@ impl CalendarBuilder {
     /// ```
     /// use chrono::Weekday;
     /// use clientele::{CalendarError, ServiceCalendar, WallTime};
-    /// let err = ServiceCalendar::new("Europe/Paris")?
+    /// let err = ServiceCalendar::builder("Europe/Paris")?
     ///     .period(Weekday::Mon, WallTime::hm(9, 0)?, WallTime::hm(13, 0)?)
     ///     .period(Weekday::Mon, WallTime::hm(12, 0)?, WallTime::hm(17, 0)?)
     ///     .build()
     ///     .unwrap_err();
     /// assert!(matches!(err, CalendarError::OverlappingPeriods { .. }));
-    /// assert!(matches!(ServiceCalendar::new("Europe/Paris")?.build(), Err(CalendarError::EmptyWeek)));
+    /// assert!(matches!(ServiceCalendar::builder("Europe/Paris")?.build(), Err(CalendarError::EmptyWeek)));
     /// # Ok::<(), CalendarError>(())
     /// ```
     pub fn build(self) -> Result<ServiceCalendar, CalendarError> {
@@ -713,7 +713,7 @@ impl CalendarBuilder {
             mut exceptions,
         } = self;
         periods.sort_by_key(|p| (p.day.num_days_from_monday(), p.start, p.end));
-        holidays.sort_by(|a, b| a.date.cmp(&b.date));
+        holidays.sort_by_key(|h| h.date);
         exceptions.sort_by_key(|e| (e.date, e.start, e.end));
         let compiled = Compiled::new(tz, &periods, &holidays, &exceptions)?;
         Ok(ServiceCalendar {
@@ -1403,14 +1403,14 @@ impl ServiceCalendar {
     ///
     /// ```
     /// use clientele::{CalendarError, ServiceCalendar, WallTime};
-    /// let calendar = ServiceCalendar::new("America/Edmonton")?
+    /// let calendar = ServiceCalendar::builder("America/Edmonton")?
     ///     .weekdays(WallTime::hm(8, 0)?, WallTime::hm(16, 0)?)
     ///     .build()?;
     /// assert_eq!(calendar.zone(), Some("America/Edmonton"));
-    /// assert!(matches!(ServiceCalendar::new("Mars/Olympus_Mons"), Err(CalendarError::UnknownZone { .. })));
+    /// assert!(matches!(ServiceCalendar::builder("Mars/Olympus_Mons"), Err(CalendarError::UnknownZone { .. })));
     /// # Ok::<(), CalendarError>(())
     /// ```
-    pub fn new(zone: &str) -> Result<CalendarBuilder, CalendarError> {
+    pub fn builder(zone: &str) -> Result<CalendarBuilder, CalendarError> {
         let tz = load_zone(zone)?;
         Ok(CalendarBuilder {
             zone: zone.to_owned(),
@@ -1475,7 +1475,7 @@ impl ServiceCalendar {
     /// use chrono::{NaiveDate, TimeZone, Utc};
     /// use clientele::{ServiceCalendar, WallTime};
     /// let date = NaiveDate::from_ymd_opt(2026, 5, 1).ok_or("date")?;
-    /// let calendar = ServiceCalendar::new("UTC")?
+    /// let calendar = ServiceCalendar::builder("UTC")?
     ///     .weekdays(WallTime::hm(9, 0)?, WallTime::hm(17, 0)?)
     ///     .holiday(date, "May Day")
     ///     .build()?;
@@ -1511,7 +1511,7 @@ impl ServiceCalendar {
     /// ```
     /// use chrono::{TimeZone, Utc};
     /// use clientele::{ServiceCalendar, WallTime};
-    /// let calendar = ServiceCalendar::new("Europe/Berlin")?
+    /// let calendar = ServiceCalendar::builder("Europe/Berlin")?
     ///     .weekdays(WallTime::hm(9, 0)?, WallTime::hm(17, 0)?)
     ///     .build()?;
     /// // Monday 2026-03-02, 09:00 in Berlin is 08:00 UTC.
@@ -1541,7 +1541,7 @@ impl ServiceCalendar {
     /// ```
     /// use chrono::{TimeZone, Utc};
     /// use clientele::{ServiceCalendar, WallTime};
-    /// let calendar = ServiceCalendar::new("UTC")?
+    /// let calendar = ServiceCalendar::builder("UTC")?
     ///     .weekdays(WallTime::hm(9, 0)?, WallTime::hm(17, 0)?)
     ///     .build()?;
     /// // Saturday 2026-03-07 12:00: next opening is Monday 09:00.
@@ -1589,7 +1589,7 @@ impl ServiceCalendar {
     /// ```
     /// use chrono::{TimeZone, Utc};
     /// use clientele::{ServiceCalendar, Span, WallTime};
-    /// let calendar = ServiceCalendar::new("UTC")?
+    /// let calendar = ServiceCalendar::builder("UTC")?
     ///     .weekdays(WallTime::hm(10, 0)?, WallTime::hm(18, 0)?)
     ///     .build()?;
     /// let at = |d, h, m| Utc.with_ymd_and_hms(2026, 3, d, h, m, 0).single().ok_or("time");
@@ -1649,7 +1649,7 @@ impl ServiceCalendar {
     /// ```
     /// use chrono::{TimeZone, Utc};
     /// use clientele::{ServiceCalendar, Span, WallTime};
-    /// let calendar = ServiceCalendar::new("UTC")?
+    /// let calendar = ServiceCalendar::builder("UTC")?
     ///     .weekdays(WallTime::hm(9, 0)?, WallTime::hm(17, 0)?)
     ///     .build()?;
     /// let friday = Utc.with_ymd_and_hms(2026, 3, 6, 16, 0, 0).single().ok_or("time")?;
