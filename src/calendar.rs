@@ -1078,7 +1078,7 @@ impl Compiled {
     fn day_offset(&self, day: i64) -> Option<i64> {
         let table = self.table.as_ref()?;
         let (lo, hi) = (day * DAY, (day + 1) * DAY);
-        let j = table.civil_ends.partition_point(|&e| e <= lo);
+        let j = table.segment_civil(lo)?;
         let (start, offset, end) = (
             *table.starts.get(j)?,
             *table.offsets.get(j)?,
@@ -1226,9 +1226,9 @@ impl<'a> AffectedDays<'a> {
         let from = t - MARGIN_DAYS * DAY;
         let (source, offset) = match cal.table.as_ref() {
             Some(table) if table.covers(from) => {
-                let k = table.starts.partition_point(|&s| s <= from);
-                let offset = table.offsets.get(k.checked_sub(1)?).copied()?;
-                (Source::Table(k), offset)
+                let k = table.segment(from)?;
+                let offset = table.offsets.get(k).copied()?;
+                (Source::Table(k + 1), offset)
             }
             _ => {
                 let ts = Timestamp::from_second(from).ok()?;
@@ -1307,6 +1307,12 @@ struct Table {
     civil_ends: Vec<i64>,
     /// The window ends (exclusive).
     end: i64,
+    /// For each bucket of `2^BUCKET_SHIFT` seconds from `START`, the segment containing its
+    /// first instant, so a lookup scans a step or two instead of searching.
+    by_instant: Vec<u32>,
+    /// For each bucket of local time from `START - DAY`, the first segment whose local
+    /// times reach past the bucket's start.
+    by_civil: Vec<u32>,
 }
 
 impl Table {
@@ -1338,12 +1344,49 @@ impl Table {
         if civil_ends.windows(2).any(|w| matches!(w, [a, b] if a >= b)) {
             return None;
         }
+        let buckets = ((Self::END - Self::START) >> Self::BUCKET_SHIFT) + 2;
+        let mut by_instant = Vec::new();
+        let mut by_civil = Vec::new();
+        for b in 0..buckets {
+            let at = Self::START + (b << Self::BUCKET_SHIFT);
+            let j = starts.partition_point(|&s| s <= at).saturating_sub(1);
+            by_instant.push(u32::try_from(j).ok()?);
+            let j = civil_ends.partition_point(|&e| e <= at - DAY);
+            by_civil.push(u32::try_from(j).ok()?);
+        }
         Some(Self {
             starts,
             offsets,
             civil_ends,
             end: Self::END,
+            by_instant,
+            by_civil,
         })
+    }
+
+    /// Bucket width for the lookup indexes: about 48 days.
+    const BUCKET_SHIFT: u32 = 22;
+
+    fn bucket(from: i64, x: i64) -> Option<usize> {
+        usize::try_from((x - from) >> Self::BUCKET_SHIFT).ok()
+    }
+
+    /// The segment containing instant `t` (inside the window).
+    fn segment(&self, t: i64) -> Option<usize> {
+        let mut j = *self.by_instant.get(Self::bucket(Self::START, t)?)? as usize;
+        while self.starts.get(j + 1).is_some_and(|&s| s <= t) {
+            j += 1;
+        }
+        Some(j)
+    }
+
+    /// The first segment whose local times reach past `civil`.
+    fn segment_civil(&self, civil: i64) -> Option<usize> {
+        let mut j = *self.by_civil.get(Self::bucket(Self::START - DAY, civil)?)? as usize;
+        while self.civil_ends.get(j).is_some_and(|&e| e <= civil) {
+            j += 1;
+        }
+        Some(j)
     }
 
     fn covers(&self, t: i64) -> bool {
@@ -1354,13 +1397,13 @@ impl Table {
         if !self.covers(t) {
             return None;
         }
-        let j = self.starts.partition_point(|&s| s <= t).checked_sub(1)?;
+        let j = self.segment(t)?;
         self.offsets.get(j).copied()
     }
 
     /// The first instant whose local time is at or after `civil`, if the window decides it.
     fn instant(&self, civil: i64) -> Option<i64> {
-        let j = self.civil_ends.partition_point(|&e| e <= civil);
+        let j = self.segment_civil(civil)?;
         let (start, offset) = (*self.starts.get(j)?, *self.offsets.get(j)?);
         if j == 0 && civil - offset < start {
             return None;
