@@ -28,7 +28,10 @@ pub mod promise;
 pub mod relationship;
 pub mod value;
 
-pub use calendar::{CalendarError, ServiceCalendar};
+pub use calendar::{
+    CalendarBuilder, CalendarError, Exception, ExceptionKind, Holiday, Period, ServiceCalendar,
+    WallTime,
+};
 pub use command::{
     Command, KeepPromise, MakePromise, MeetDependency, RecordDependency, RecordInteraction,
     RegisterCustomer, RevisePromise, UpdateProfile, WithdrawPromise,
