@@ -37,6 +37,9 @@ pub enum CommandError {
     /// An interaction with this id is recorded already.
     #[error("interaction {0} is already recorded")]
     DuplicateInteraction(InteractionId),
+    /// The policy names no calendar by this name.
+    #[error("the policy has no calendar named {0:?}")]
+    UnknownCalendar(String),
     /// No interaction with this id is recorded.
     #[error("interaction {0} is not recorded")]
     UnknownInteraction(InteractionId),

@@ -132,6 +132,9 @@ pub enum Event {
         tier: Tier,
         /// The target used, in business time.
         target: Span,
+        /// The named calendar it runs on; absent for the policy's own.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        calendar: Option<String>,
         /// When the answer is due.
         due: DateTime<Utc>,
         /// When the warning is due, if any.

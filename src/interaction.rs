@@ -95,6 +95,8 @@ pub struct Wait {
     pub priority: Priority,
     /// The target it was given, in business time.
     pub target: Span,
+    /// The named calendar the target runs on (`None`: the policy's own).
+    pub calendar: Option<String>,
     /// When the answer is due.
     pub due: DateTime<Utc>,
     /// When the warning is due, if the policy asks for one.
@@ -287,6 +289,7 @@ mod tests {
             started: t,
             priority: Priority::Normal,
             target: Span::hours(1),
+            calendar: None,
             due: t,
             warn_at: None,
             unanswered: 1,

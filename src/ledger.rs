@@ -24,8 +24,11 @@ struct Slot {
 
 /// Many relationships under one [`ServicePolicy`], with a deadline index.
 ///
-/// Iteration order never leaks into results: everything a ledger returns is ordered by time,
-/// then customer id.
+/// Relationships live in a dense `Vec`; a hash map turns a customer id into a position, and the
+/// deadline index holds `(instant, position)`, so advancing time touches only what is due.
+/// Hash order never leaks into results: `advance_to` returns events in deadline order (ties
+/// in the order customers were first registered, the same live and on replay), `flags` by
+/// customer id.
 ///
 /// ```
 /// use chrono::{TimeZone, Utc};
@@ -49,8 +52,9 @@ struct Slot {
 #[derive(Debug, Clone)]
 pub struct Ledger {
     policy: ServicePolicy,
-    customers: FxHashMap<CustomerId, Slot>,
-    due: BTreeSet<(DateTime<Utc>, CustomerId)>,
+    positions: FxHashMap<CustomerId, usize>,
+    slots: Vec<Slot>,
+    due: BTreeSet<(DateTime<Utc>, usize)>,
 }
 
 impl Ledger {
@@ -59,12 +63,14 @@ impl Ledger {
     pub fn new(policy: ServicePolicy) -> Self {
         Self {
             policy,
-            customers: FxHashMap::default(),
+            positions: FxHashMap::default(),
+            slots: Vec::new(),
             due: BTreeSet::new(),
         }
     }
 
     /// Rebuilds a ledger from stored events of many customers, each customer's in order.
+    /// The deadline index is built once, at the end.
     ///
     /// # Errors
     /// The first [`ReplayError`].
@@ -74,8 +80,17 @@ impl Ledger {
     ) -> Result<Self, ReplayError> {
         let mut ledger = Self::new(policy);
         for envelope in events {
-            ledger.apply(envelope)?;
+            ledger.fold(envelope)?;
         }
+        ledger.due = ledger
+            .slots
+            .iter_mut()
+            .enumerate()
+            .filter_map(|(position, slot)| {
+                slot.indexed = slot.relationship.next_deadline().map(|d| d.at);
+                slot.indexed.map(|at| (at, position))
+            })
+            .collect();
         Ok(ledger)
     }
 
@@ -94,19 +109,20 @@ impl Ledger {
     /// One customer's relationship.
     #[must_use]
     pub fn get(&self, customer: CustomerId) -> Option<&Relationship> {
-        self.customers.get(&customer).map(|slot| &slot.relationship)
+        let position = *self.positions.get(&customer)?;
+        self.slots.get(position).map(|slot| &slot.relationship)
     }
 
     /// How many customers the ledger holds.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.customers.len()
+        self.slots.len()
     }
 
     /// Whether the ledger holds no customer.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.customers.is_empty()
+        self.slots.is_empty()
     }
 
     /// How many customers have something pending.
@@ -126,8 +142,8 @@ impl Ledger {
         command: &Command,
         now: DateTime<Utc>,
     ) -> Result<Vec<Envelope>, CommandError> {
-        match (self.customers.get(&customer), command) {
-            (Some(slot), _) => slot.relationship.decide(&self.policy, command, now),
+        match (self.get(customer), command) {
+            (Some(relationship), _) => relationship.decide(&self.policy, command, now),
             (None, Command::RegisterCustomer(_)) => {
                 Relationship::new(customer).decide(&self.policy, command, now)
             }
@@ -146,24 +162,25 @@ impl Ledger {
         now: DateTime<Utc>,
     ) -> Result<Vec<Envelope>, CommandError> {
         let command = command.into();
-        match self.customers.get_mut(&customer) {
-            Some(slot) => {
-                let envelopes = slot.relationship.execute(&self.policy, command, now)?;
-                self.reindex(customer);
-                Ok(envelopes)
+        let Some(&position) = self.positions.get(&customer) else {
+            let envelopes = self.decide(customer, &command, now)?;
+            let mut relationship = Relationship::new(customer);
+            for envelope in &envelopes {
+                relationship
+                    .apply(envelope)
+                    .map_err(CommandError::Inconsistent)?;
             }
-            None => {
-                let envelopes = self.decide(customer, &command, now)?;
-                let mut relationship = Relationship::new(customer);
-                for envelope in &envelopes {
-                    relationship
-                        .apply(envelope)
-                        .map_err(CommandError::Inconsistent)?;
-                }
-                self.insert(relationship);
-                Ok(envelopes)
-            }
-        }
+            let position = self.insert(relationship);
+            self.reindex(position);
+            return Ok(envelopes);
+        };
+        let slot = self
+            .slots
+            .get_mut(position)
+            .ok_or(CommandError::UnknownCustomer(customer))?;
+        let envelopes = slot.relationship.execute(&self.policy, command, now)?;
+        self.reindex(position);
+        Ok(envelopes)
     }
 
     /// Folds a stored event into the customer it names. A registration creates the customer.
@@ -172,47 +189,52 @@ impl Ledger {
     /// [`ReplayError::UnknownCustomer`] for an event of a customer never registered, or what
     /// [`Relationship::apply`] refuses. On error nothing changed.
     pub fn apply(&mut self, envelope: &Envelope) -> Result<(), ReplayError> {
-        let customer = envelope.customer;
-        match self.customers.get_mut(&customer) {
-            Some(slot) => {
-                slot.relationship.apply(envelope)?;
-                self.reindex(customer);
-            }
-            None => {
-                if !matches!(envelope.event, Event::CustomerRegistered { .. }) {
-                    return Err(ReplayError::UnknownCustomer {
-                        kind: envelope.event.kind(),
-                        customer,
-                    });
-                }
-                let mut relationship = Relationship::new(customer);
-                relationship.apply(envelope)?;
-                self.insert(relationship);
-            }
-        }
+        let position = self.fold(envelope)?;
+        self.reindex(position);
         Ok(())
     }
 
-    /// Advances every customer with a deadline up to `now`; returns the events, ordered by
-    /// customer in deadline order. Costs in proportion to the customers due, not the book.
+    /// Applies without touching the deadline index; returns the customer's position.
+    fn fold(&mut self, envelope: &Envelope) -> Result<usize, ReplayError> {
+        let customer = envelope.customer;
+        if let Some(&position) = self.positions.get(&customer)
+            && let Some(slot) = self.slots.get_mut(position)
+        {
+            slot.relationship.apply(envelope)?;
+            return Ok(position);
+        }
+        if !matches!(envelope.event, Event::CustomerRegistered { .. }) {
+            return Err(ReplayError::UnknownCustomer {
+                kind: envelope.event.kind(),
+                customer,
+            });
+        }
+        let mut relationship = Relationship::new(customer);
+        relationship.apply(envelope)?;
+        Ok(self.insert(relationship))
+    }
+
+    /// Advances every customer with a deadline up to `now`; returns the events, customer by
+    /// customer in order of their earliest deadline. Costs in proportion to the customers due,
+    /// not the book.
     pub fn advance_to(&mut self, now: DateTime<Utc>) -> Vec<Envelope> {
         let mut out = Vec::new();
-        while let Some(&(at, customer)) = self.due.first() {
+        while let Some(&(at, position)) = self.due.first() {
             if at > now {
                 break;
             }
-            let Some(slot) = self.customers.get_mut(&customer) else {
+            let Some(slot) = self.slots.get_mut(position) else {
                 // An index entry without a customer cannot arise; drop it rather than spin.
-                self.due.remove(&(at, customer));
+                self.due.remove(&(at, position));
                 continue;
             };
             out.extend(slot.relationship.advance_to(now));
-            self.reindex(customer);
-            if self.due.first() == Some(&(at, customer)) {
+            self.reindex(position);
+            if self.due.first() == Some(&(at, position)) {
                 // Nothing could fire (the relationship refused its own deadline): unfile it so
-                // the loop ends; `next_deadline` still reports it.
-                self.due.remove(&(at, customer));
-                if let Some(slot) = self.customers.get_mut(&customer) {
+                // the loop ends; `next_deadline` of the relationship still reports it.
+                self.due.remove(&(at, position));
+                if let Some(slot) = self.slots.get_mut(position) {
                     slot.indexed = None;
                 }
             }
@@ -223,8 +245,8 @@ impl Ledger {
     /// The earliest deadline of any customer.
     #[must_use]
     pub fn next_deadline(&self) -> Option<Deadline> {
-        let &(_, customer) = self.due.first()?;
-        self.get(customer)?.next_deadline()
+        let &(_, position) = self.due.first()?;
+        self.slots.get(position)?.relationship.next_deadline()
     }
 
     /// The flags of every customer at `now`, ordered by customer id. This looks at every
@@ -232,28 +254,26 @@ impl Ledger {
     #[must_use]
     pub fn flags(&self, now: DateTime<Utc>) -> Vec<Flag> {
         let mut flags: Vec<Flag> = self
-            .customers
-            .values()
+            .slots
+            .iter()
             .flat_map(|slot| slot.relationship.flags(now))
             .collect();
         flags.sort_by_key(|f| (f.customer, f.since, f.kind));
         flags
     }
 
-    fn insert(&mut self, relationship: Relationship) {
-        let customer = relationship.customer();
-        self.customers.insert(
-            customer,
-            Slot {
-                relationship,
-                indexed: None,
-            },
-        );
-        self.reindex(customer);
+    fn insert(&mut self, relationship: Relationship) -> usize {
+        let position = self.slots.len();
+        self.positions.insert(relationship.customer(), position);
+        self.slots.push(Slot {
+            relationship,
+            indexed: None,
+        });
+        position
     }
 
-    fn reindex(&mut self, customer: CustomerId) {
-        let Some(slot) = self.customers.get_mut(&customer) else {
+    fn reindex(&mut self, position: usize) {
+        let Some(slot) = self.slots.get_mut(position) else {
             return;
         };
         let next = slot.relationship.next_deadline().map(|d| d.at);
@@ -261,10 +281,10 @@ impl Ledger {
             return;
         }
         if let Some(old) = slot.indexed {
-            self.due.remove(&(old, customer));
+            self.due.remove(&(old, position));
         }
         if let Some(new) = next {
-            self.due.insert((new, customer));
+            self.due.insert((new, position));
         }
         slot.indexed = next;
     }

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{AgentId, CalendarError, PartyId, Priority, ServiceCalendar, Span, Tier, ValueError};
+use crate::{AgentId, PartyId, Priority, ServiceCalendar, Span, Tier, ValueError};
 
 /// A whole-number percentage, 0 to 100.
 ///
@@ -160,6 +160,11 @@ pub struct Targets {
     /// Rows for named tiers.
     #[serde(default)]
     pub tiers: BTreeMap<Tier, ByPriority>,
+    /// The named calendar (from [`ServicePolicy::calendars`]) each priority's target runs on;
+    /// a priority not named here runs on the policy's own calendar. A 24/7 urgent line beside
+    /// a 9-to-5 desk is `{ urgent: "24/7" }`.
+    #[serde(default)]
+    pub calendars: BTreeMap<Priority, String>,
 }
 
 impl Targets {
@@ -169,7 +174,21 @@ impl Targets {
         Self {
             default,
             tiers: BTreeMap::new(),
+            calendars: BTreeMap::new(),
         }
+    }
+
+    /// Runs `priority`'s target on the named calendar.
+    #[must_use]
+    pub fn on_calendar(mut self, priority: Priority, calendar: impl Into<String>) -> Self {
+        self.calendars.insert(priority, calendar.into());
+        self
+    }
+
+    /// The named calendar `priority`'s target runs on, if not the policy's own.
+    #[must_use]
+    pub fn calendar(&self, priority: Priority) -> Option<&str> {
+        self.calendars.get(&priority).map(String::as_str)
     }
 
     /// Adds (or replaces) the row for `tier`.
@@ -193,9 +212,12 @@ impl Targets {
 /// left, measured on an always-open calendar.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServicePolicy {
-    /// The calendar targets are measured on.
+    /// The calendar targets are measured on, unless a target names another.
     #[serde(default)]
     pub calendar: ServiceCalendar,
+    /// Further calendars, by name, for targets that name one (see [`Targets::calendars`]).
+    #[serde(default)]
+    pub calendars: BTreeMap<String, ServiceCalendar>,
     /// Time to the first response a customer ever gets.
     pub first_response: Targets,
     /// Time to a reply while the customer waits, after the first response.
@@ -247,6 +269,7 @@ impl Default for ServicePolicy {
         };
         Self {
             calendar: ServiceCalendar::always_open(),
+            calendars: BTreeMap::new(),
             first_response: Targets::new(row),
             reply: Targets::new(row),
             response_warning: Lead::Share(Percent(20)),
@@ -282,23 +305,48 @@ impl ServicePolicy {
         }
     }
 
-    /// The instant `target` of business time after `start`, on the policy's calendar.
+    /// The calendar called `name`, or the policy's own for `None`.
     ///
     /// # Errors
-    /// [`CalendarError`] when the calendar cannot answer (out of range, never open).
-    pub fn due(&self, start: DateTime<Utc>, target: Span) -> Result<DateTime<Utc>, CalendarError> {
-        self.calendar.add(start, target)
+    /// [`CommandError::UnknownCalendar`](crate::CommandError::UnknownCalendar) for a name the
+    /// policy does not define.
+    pub fn calendar(&self, name: Option<&str>) -> Result<&ServiceCalendar, crate::CommandError> {
+        match name {
+            None => Ok(&self.calendar),
+            Some(name) => self
+                .calendars
+                .get(name)
+                .ok_or_else(|| crate::CommandError::UnknownCalendar(name.to_owned())),
+        }
     }
 
-    /// Business time between `a` and `b` on the policy's calendar.
+    /// The instant `target` of business time after `start`, on the calendar called `calendar`
+    /// (the policy's own for `None`).
     ///
     /// # Errors
-    /// [`CalendarError`] when the calendar cannot answer.
+    /// [`CommandError::UnknownCalendar`](crate::CommandError::UnknownCalendar), or
+    /// [`CommandError::Calendar`](crate::CommandError::Calendar) when the calendar cannot
+    /// answer (out of range, never open).
+    pub fn due(
+        &self,
+        calendar: Option<&str>,
+        start: DateTime<Utc>,
+        target: Span,
+    ) -> Result<DateTime<Utc>, crate::CommandError> {
+        Ok(self.calendar(calendar)?.add(start, target)?)
+    }
+
+    /// Business time between `a` and `b` on the calendar called `calendar` (the policy's own
+    /// for `None`).
+    ///
+    /// # Errors
+    /// As [`due`](Self::due).
     pub fn business_between(
         &self,
+        calendar: Option<&str>,
         a: DateTime<Utc>,
         b: DateTime<Utc>,
-    ) -> Result<Span, CalendarError> {
-        self.calendar.between(a, b)
+    ) -> Result<Span, crate::CommandError> {
+        Ok(self.calendar(calendar)?.between(a, b)?)
     }
 }

@@ -549,7 +549,7 @@ pub(crate) fn outcome(
     Ok(Outcome::MetLate {
         lateness: Lateness {
             wall: Span::try_from(now.signed_duration_since(due))?,
-            business: policy.business_between(due, now)?,
+            business: policy.business_between(None, due, now)?,
         },
     })
 }

@@ -516,11 +516,12 @@ impl Relationship {
                     ClockKind::Reply => &policy.reply,
                 };
                 let target = targets.get(record.priority, &profile.tier);
-                let due = policy.due(now, target)?;
+                let calendar = targets.calendar(record.priority);
+                let due = policy.due(calendar, now, target)?;
                 let warn_at = policy
                     .response_warning
                     .warn_after(target)
-                    .map(|lead| policy.due(now, lead))
+                    .map(|lead| policy.due(calendar, now, lead))
                     .transpose()?;
                 events.push(Event::ResponseClockStarted {
                     kind,
@@ -528,6 +529,7 @@ impl Relationship {
                     priority: record.priority,
                     tier: profile.tier.clone(),
                     target,
+                    calendar: calendar.map(str::to_owned),
                     due,
                     warn_at,
                 });
@@ -535,7 +537,11 @@ impl Relationship {
             (Direction::Outbound, Some(wait)) => {
                 let waited = Elapsed {
                     wall: wall_between(wait.started, now)?,
-                    business: policy.business_between(wait.started, now)?,
+                    business: policy.business_between(
+                        wait.calendar.as_deref(),
+                        wait.started,
+                        now,
+                    )?,
                 };
                 let outcome = if now < wait.due {
                     Outcome::Met
@@ -543,7 +549,11 @@ impl Relationship {
                     Outcome::MetLate {
                         lateness: Lateness {
                             wall: wall_between(wait.due, now)?,
-                            business: policy.business_between(wait.due, now)?,
+                            business: policy.business_between(
+                                wait.calendar.as_deref(),
+                                wait.due,
+                                now,
+                            )?,
                         },
                     }
                 };
@@ -631,11 +641,13 @@ impl Relationship {
                 since,
                 priority,
                 target,
+                calendar,
                 due,
                 warn_at,
                 ..
             } => {
                 let wait = Wait {
+                    calendar: calendar.clone(),
                     kind: *kind,
                     since: *since,
                     started: at,

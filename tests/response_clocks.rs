@@ -48,6 +48,7 @@ fn the_first_inbound_starts_the_first_response_clock_and_records_what_it_compute
             priority: Priority::Normal,
             tier: tier("standard"),
             target: Span::hours(8),
+            calendar: None,
             due: t("2026-03-07 00:30"),
             warn_at: Some(t("2026-03-06 23:30")),
         }

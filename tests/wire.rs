@@ -92,6 +92,7 @@ fn samples() -> Vec<Event> {
             priority: Priority::High,
             tier: tier("gold"),
             target: Span::hours(4),
+            calendar: Some("24/7".into()),
             due: t("2026-03-06 20:30"),
             warn_at: Some(t("2026-03-06 19:42")),
         },
@@ -255,6 +256,19 @@ fn golden_fixtures_read_back_and_write_identically() {
             path.display()
         );
     }
+}
+
+#[test]
+fn fields_added_later_default_when_absent() {
+    // Written before targets could name a calendar, and before interactions named promises.
+    let old = r#"{"v":1,"customer":"00000000-0000-0000-0000-00000000000a","seq":2,"at":"2026-03-06T16:30:00Z",
+        "event":{"type":"response_clock_started","kind":"reply","since":"00000000-0000-0000-0000-000000000001",
+        "priority":"normal","tier":"standard","target":3600,"due":"2026-03-06T17:30:00Z","warn_at":null}}"#;
+    let envelope: Envelope = serde_json::from_str(old).unwrap();
+    assert!(matches!(
+        envelope.event,
+        Event::ResponseClockStarted { calendar: None, .. }
+    ));
 }
 
 #[test]

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use clientele::{AgentId, Envelope, Event, Flag, Notice, Outcome, RevisionTiming, Subject};
 
 pub fn when(at: DateTime<Utc>) -> String {
-    at.format("%a %d %b %H:%M").to_string()
+    at.format("%a %d %b %H:%M UTC").to_string()
 }
 
 pub fn describe(event: &Event) -> String {
