@@ -152,9 +152,8 @@ impl Shop {
     }
 }
 
-fn silent_week() -> Result<Shop, Box<dyn std::error::Error>> {
-    println!("== The way it went: mixed signals\n");
-    let mut shop = Shop::open()?;
+/// Both stories start alike: Ona orders, Rūta promises a week, the lab commits to Thursday.
+fn order(shop: &mut Shop) -> Result<(), Box<dyn std::error::Error>> {
     let order = shop
         .say(
             clientele::Direction::Inbound,
@@ -179,6 +178,13 @@ fn silent_week() -> Result<Shop, Box<dyn std::error::Error>> {
         .into(),
         at(2, 11),
     )?;
+    Ok(())
+}
+
+fn silent_week() -> Result<Shop, Box<dyn std::error::Error>> {
+    println!("== The way it went: mixed signals\n");
+    let mut shop = Shop::open()?;
+    order(&mut shop)?;
     shop.flags(at(6, 9));
     // Nobody tells Ona anything. The week passes.
     let call = shop.say(
@@ -259,30 +265,7 @@ fn silent_week() -> Result<Shop, Box<dyn std::error::Error>> {
 fn told_in_time() -> Result<Shop, Box<dyn std::error::Error>> {
     println!("\n== The way the article recommends: say what you do\n");
     let mut shop = Shop::open()?;
-    let order = shop
-        .say(
-            clientele::Direction::Inbound,
-            Channel::InPerson,
-            "I'd like new glasses",
-        )
-        .no_reply_needed();
-    shop.run(order.into(), at(2, 10))?;
-    shop.run(
-        MakePromise::new(GLASSES, text("New glasses ready"), at(9, 17), RUTA)
-            .fulfilled_by(LAB, text("Lens lab"))
-            .into(),
-        at(2, 10),
-    )?;
-    shop.run(
-        RecordDependency {
-            promise: GLASSES,
-            party: LAB,
-            what: text("Lenses ground and fitted"),
-            due: at(5, 12),
-        }
-        .into(),
-        at(2, 11),
-    )?;
+    order(&mut shop)?;
     // The lab's date passes: the model flags the promise at risk at once. Rūta acts.
     let call = shop.say(
         clientele::Direction::Outbound,

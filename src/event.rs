@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::interaction::{ClockKind, Outcome};
+use crate::interaction::{ClockKind, Elapsed, Outcome};
 use crate::promise::{AtRiskReason, Fulfiller, Notice, RevisionTiming};
 use crate::{
     AgentId, Channel, ComplaintId, CustomerId, Direction, InteractionId, PartyId, Priority,
@@ -37,15 +37,6 @@ pub struct Envelope {
     pub at: DateTime<Utc>,
     /// The fact.
     pub event: Event,
-}
-
-/// Time taken, in wall-clock and in business time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct Elapsed {
-    /// Wall-clock time.
-    pub wall: Span,
-    /// Business time on the target's calendar.
-    pub business: Span,
 }
 
 /// Everything that can happen to a relationship.

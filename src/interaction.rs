@@ -47,14 +47,17 @@ pub enum ClockKind {
     Reply,
 }
 
-/// How late something was, in wall-clock and in business time.
+/// Time taken, in wall-clock and in business time (on the calendar the target runs on).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct Lateness {
-    /// Wall-clock time past the due instant.
+pub struct Elapsed {
+    /// Wall-clock time.
     pub wall: Span,
-    /// Business time past the due instant, on the calendar the target was measured on.
+    /// Business time.
     pub business: Span,
 }
+
+/// How late something was: the time from its due instant to when it was done.
+pub type Lateness = Elapsed;
 
 /// How a target ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

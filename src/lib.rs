@@ -37,12 +37,12 @@ pub use command::{
     RegisterCustomer, RevisePromise, UpdateProfile, WithdrawPromise,
 };
 pub use error::{CommandError, ReplayError};
-pub use event::{Elapsed, Envelope, Event, SCHEMA_VERSION};
+pub use event::{Envelope, Event, SCHEMA_VERSION};
 pub use flag::{Deadline, DeadlineKind, Flag, FlagKind, Subject};
 pub use id::{
     AgentId, ComplaintId, CustomerId, FollowUpId, IdParseError, InteractionId, PartyId, PromiseId,
 };
-pub use interaction::{ClockKind, Lateness, Outcome, ResponseClock, Wait};
+pub use interaction::{ClockKind, Elapsed, Lateness, Outcome, ResponseClock, Wait};
 pub use ledger::Ledger;
 pub use policy::{ByPriority, Lead, Percent, PromisePolicy, ServicePolicy, Targets};
 pub use promise::{

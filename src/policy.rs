@@ -349,4 +349,45 @@ impl ServicePolicy {
     ) -> Result<Span, crate::CommandError> {
         Ok(self.calendar(calendar)?.between(a, b)?)
     }
+
+    /// Time from `from` to `to` (zero if `to` is not later), by the wall clock and on the
+    /// calendar called `calendar`.
+    ///
+    /// # Errors
+    /// As [`due`](Self::due).
+    pub fn elapsed(
+        &self,
+        calendar: Option<&str>,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<crate::Elapsed, crate::CommandError> {
+        let wall = if to <= from {
+            Span::ZERO
+        } else {
+            Span::try_from(to.signed_duration_since(from))?
+        };
+        Ok(crate::Elapsed {
+            wall,
+            business: self.business_between(calendar, from, to)?,
+        })
+    }
+
+    /// Met (done strictly before `due`) or met late, with the lateness, for something done at
+    /// `done`.
+    ///
+    /// # Errors
+    /// As [`due`](Self::due).
+    pub fn outcome(
+        &self,
+        calendar: Option<&str>,
+        due: DateTime<Utc>,
+        done: DateTime<Utc>,
+    ) -> Result<crate::Outcome, crate::CommandError> {
+        if done < due {
+            return Ok(crate::Outcome::Met);
+        }
+        Ok(crate::Outcome::MetLate {
+            lateness: self.elapsed(calendar, due, done)?,
+        })
+    }
 }

@@ -46,7 +46,7 @@ use crate::command::{
     KeepPromise, MakePromise, MeetDependency, RecordDependency, RevisePromise, WithdrawPromise,
 };
 use crate::flag::{DeadlineKind, FlagKind};
-use crate::interaction::{Lateness, Outcome, Refused};
+use crate::interaction::Refused;
 use crate::lifecycle::Lifecycle;
 use crate::{
     AgentId, CommandError, ComplaintId, Event, InteractionId, PartyId, PromiseId, ServicePolicy,
@@ -537,23 +537,6 @@ fn at_risk_at(
         .transpose()
 }
 
-/// Met, or met late, for something due at `due` done at `now`.
-pub(crate) fn outcome(
-    policy: &ServicePolicy,
-    due: DateTime<Utc>,
-    now: DateTime<Utc>,
-) -> Result<Outcome, CommandError> {
-    if now < due {
-        return Ok(Outcome::Met);
-    }
-    Ok(Outcome::MetLate {
-        lateness: Lateness {
-            wall: Span::try_from(now.signed_duration_since(due))?,
-            business: policy.business_between(None, due, now)?,
-        },
-    })
-}
-
 pub(crate) fn make(
     promises: &Promises,
     interactions: &[InteractionId],
@@ -654,7 +637,7 @@ pub(crate) fn keep(
         promise: keep.promise,
         due: promise.terms.due,
         owner: promise.terms.owner,
-        outcome: outcome(policy, promise.terms.due, now)?,
+        outcome: policy.outcome(None, promise.terms.due, now)?,
     }])
 }
 
@@ -722,7 +705,7 @@ pub(crate) fn meet(
     Ok(vec![Event::DependencyMet {
         promise: meet.promise,
         party: dependency.party,
-        outcome: outcome(policy, dependency.due, now)?,
+        outcome: policy.outcome(None, dependency.due, now)?,
     }])
 }
 

@@ -13,16 +13,13 @@ use chrono::{DateTime, Utc};
 
 use crate::command::{Command, RecordInteraction, RegisterCustomer, UpdateProfile};
 use crate::error::{CommandError, ReplayError};
-use crate::event::{Elapsed, Envelope, Event, SCHEMA_VERSION};
+use crate::event::{Envelope, Event, SCHEMA_VERSION};
 use crate::flag::{Deadline, DeadlineKind, Flag, FlagKind, Subject};
-use crate::interaction::{
-    ClockAction, ClockKind, Lateness, Outcome, ResponseClock, ResponseLifecycle, Wait,
-};
+use crate::interaction::{ClockAction, ClockKind, ResponseClock, ResponseLifecycle, Wait};
 use crate::lifecycle::Lifecycle;
 use crate::promise::{self, Promise, Promises};
 use crate::{
-    AgentId, Channel, CustomerId, Direction, InteractionId, PromiseId, ServicePolicy, Span, Text,
-    Tier,
+    AgentId, Channel, CustomerId, Direction, InteractionId, PromiseId, ServicePolicy, Text, Tier,
 };
 
 /// Who the customer is, as far as we need to know.
@@ -535,28 +532,9 @@ impl Relationship {
                 });
             }
             (Direction::Outbound, Some(wait)) => {
-                let waited = Elapsed {
-                    wall: wall_between(wait.started, now)?,
-                    business: policy.business_between(
-                        wait.calendar.as_deref(),
-                        wait.started,
-                        now,
-                    )?,
-                };
-                let outcome = if now < wait.due {
-                    Outcome::Met
-                } else {
-                    Outcome::MetLate {
-                        lateness: Lateness {
-                            wall: wall_between(wait.due, now)?,
-                            business: policy.business_between(
-                                wait.calendar.as_deref(),
-                                wait.due,
-                                now,
-                            )?,
-                        },
-                    }
-                };
+                let calendar = wait.calendar.as_deref();
+                let waited = policy.elapsed(calendar, wait.started, now)?;
+                let outcome = policy.outcome(calendar, wait.due, now)?;
                 events.push(Event::ResponseClockStopped {
                     kind: wait.kind,
                     since: wait.since,
@@ -769,12 +747,4 @@ fn profile_updates(profile: &Profile, update: &UpdateProfile) -> Result<Vec<Even
         return Err(CommandError::NothingToChange);
     }
     Ok(events)
-}
-
-/// Wall-clock time from `a` to `b` as a [`Span`] (zero if `b` is not after `a`).
-fn wall_between(a: DateTime<Utc>, b: DateTime<Utc>) -> Result<Span, CommandError> {
-    if b <= a {
-        return Ok(Span::ZERO);
-    }
-    Ok(Span::try_from(b.signed_duration_since(a))?)
 }
