@@ -547,3 +547,62 @@ fn bad_promise_commands_are_refused_and_change_nothing() {
         assert_eq!(*w.relationship(ONA), before);
     }
 }
+
+#[test]
+fn from_at_risk_a_promise_can_be_kept_re_promised_or_withdrawn_and_open_can_be_withdrawn() {
+    let at_risk = || {
+        let mut w = promised();
+        w.run_until("2026-03-08 18:00", 10);
+        w.at("2026-03-08 18:00");
+        assert_eq!(stage(&w), PromiseStage::AtRisk);
+        w
+    };
+    let mut kept = at_risk();
+    kept.when(ONA, KeepPromise { promise: GLASSES }).unwrap();
+    assert_eq!(stage(&kept), PromiseStage::Kept);
+
+    let mut revised = at_risk();
+    let events = revised
+        .when(ONA, revise("2026-03-12 17:00", "Courier strike", true))
+        .unwrap();
+    assert!(matches!(
+        events[0],
+        Event::PromiseRevised {
+            timing: RevisionTiming::Proactive,
+            ..
+        }
+    ));
+    assert_eq!(stage(&revised), PromiseStage::Open);
+    // A new due instant gets its own warning.
+    assert_eq!(
+        envelope_kinds(&revised.run_until("2026-03-11 17:00", 10)),
+        ["promise_at_risk"]
+    );
+
+    let mut withdrawn = at_risk();
+    withdrawn
+        .when(
+            ONA,
+            WithdrawPromise {
+                promise: GLASSES,
+                reason: text("Cancelled the order"),
+            },
+        )
+        .unwrap();
+    assert_eq!(stage(&withdrawn), PromiseStage::Withdrawn);
+
+    let mut open = promised();
+    open.when(
+        ONA,
+        WithdrawPromise {
+            promise: GLASSES,
+            reason: text("Changed her mind"),
+        },
+    )
+    .unwrap();
+    assert_eq!(stage(&open), PromiseStage::Withdrawn);
+    assert_eq!(open.ledger.next_deadline(), None);
+    for w in [kept, revised, withdrawn, open] {
+        w.assert_replay_matches();
+    }
+}
