@@ -10,10 +10,11 @@ use serde::{Deserialize, Serialize};
 
 use chrono::{DateTime, Utc};
 
+use crate::follow_up::FollowUpOutcome;
 use crate::promise::Fulfiller;
 use crate::{
-    AgentId, Channel, ComplaintId, Direction, InteractionId, PartyId, Priority, PromiseId, Text,
-    Tier,
+    AgentId, Channel, ComplaintId, Direction, FollowUpId, InteractionId, PartyId, Priority,
+    PromiseId, Text, Tier,
 };
 
 /// Something the service asks of one customer's relationship.
@@ -38,6 +39,32 @@ pub enum Command {
     RecordDependency(RecordDependency),
     /// The outside party delivered.
     MeetDependency(MeetDependency),
+    /// A customer complained.
+    ReceiveComplaint(ReceiveComplaint),
+    /// Tell the customer we have their complaint.
+    AcknowledgeComplaint(AcknowledgeComplaint),
+    /// Give a complaint an owner.
+    AssignComplaint(AssignComplaint),
+    /// The customer asks for escalation.
+    RequestEscalation(RequestEscalation),
+    /// Move a complaint up the support ladder, to a new owner.
+    EscalateComplaint(EscalateComplaint),
+    /// Wait on the customer (pauses the clocks the policy marks pausable).
+    AwaitCustomer(AwaitCustomer),
+    /// The customer answered; work on the complaint goes on.
+    ResumeComplaint(ResumeComplaint),
+    /// Resolve a complaint.
+    ResolveComplaint(ResolveComplaint),
+    /// Close a resolved complaint.
+    CloseComplaint(CloseComplaint),
+    /// Reopen a resolved or closed complaint.
+    ReopenComplaint(ReopenComplaint),
+    /// Schedule a follow-up contact.
+    ScheduleFollowUp(ScheduleFollowUp),
+    /// A follow-up was done.
+    CompleteFollowUp(CompleteFollowUp),
+    /// A follow-up is no longer needed.
+    CancelFollowUp(CancelFollowUp),
 }
 
 impl Command {
@@ -54,6 +81,19 @@ impl Command {
             Command::WithdrawPromise(_) => "withdraw_promise",
             Command::RecordDependency(_) => "record_dependency",
             Command::MeetDependency(_) => "meet_dependency",
+            Command::ReceiveComplaint(_) => "receive_complaint",
+            Command::AcknowledgeComplaint(_) => "acknowledge_complaint",
+            Command::AssignComplaint(_) => "assign_complaint",
+            Command::RequestEscalation(_) => "request_escalation",
+            Command::EscalateComplaint(_) => "escalate_complaint",
+            Command::AwaitCustomer(_) => "await_customer",
+            Command::ResumeComplaint(_) => "resume_complaint",
+            Command::ResolveComplaint(_) => "resolve_complaint",
+            Command::CloseComplaint(_) => "close_complaint",
+            Command::ReopenComplaint(_) => "reopen_complaint",
+            Command::ScheduleFollowUp(_) => "schedule_follow_up",
+            Command::CompleteFollowUp(_) => "complete_follow_up",
+            Command::CancelFollowUp(_) => "cancel_follow_up",
         }
     }
 }
@@ -388,6 +428,209 @@ pub struct MeetDependency {
     /// The promise whose dependency was met.
     pub promise: PromiseId,
 }
+
+/// A customer complained.
+///
+/// ```
+/// use clientele::{Channel, ComplaintId, Priority, ReceiveComplaint, Text};
+///
+/// let complaint = ReceiveComplaint::new(ComplaintId::from_u128(1), Channel::Phone, Text::new("Glasses still not ready")?)
+///     .priority(Priority::High);
+/// assert_eq!(complaint.priority, Priority::High);
+/// # Ok::<(), clientele::ValueError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiveComplaint {
+    /// A new id for the complaint.
+    pub complaint: ComplaintId,
+    /// Where it came in.
+    pub channel: Channel,
+    /// What the customer complains about.
+    pub summary: Text,
+    /// How severe; chooses the targets.
+    #[serde(default)]
+    pub priority: Priority,
+    /// Interactions it concerns.
+    #[serde(default)]
+    pub interactions: Vec<InteractionId>,
+    /// Promises it concerns (a complaint is often about a broken one).
+    #[serde(default)]
+    pub promises: Vec<PromiseId>,
+}
+
+impl ReceiveComplaint {
+    /// A complaint of normal priority, about nothing recorded yet.
+    #[must_use]
+    pub fn new(complaint: ComplaintId, channel: Channel, summary: Text) -> Self {
+        Self {
+            complaint,
+            channel,
+            summary,
+            priority: Priority::Normal,
+            interactions: Vec::new(),
+            promises: Vec::new(),
+        }
+    }
+
+    /// Sets the priority.
+    #[must_use]
+    pub fn priority(mut self, priority: Priority) -> Self {
+        self.priority = priority;
+        self
+    }
+
+    /// Links an interaction it concerns.
+    #[must_use]
+    pub fn about_interaction(mut self, interaction: InteractionId) -> Self {
+        self.interactions.push(interaction);
+        self
+    }
+
+    /// Links a promise it concerns.
+    #[must_use]
+    pub fn about_promise(mut self, promise: PromiseId) -> Self {
+        self.promises.push(promise);
+        self
+    }
+}
+
+/// Tell the customer we have their complaint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AcknowledgeComplaint {
+    /// The complaint.
+    pub complaint: ComplaintId,
+    /// Our agent who acknowledged it.
+    pub by: AgentId,
+}
+
+/// Give a complaint an owner (or a new one at the same level).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssignComplaint {
+    /// The complaint.
+    pub complaint: ComplaintId,
+    /// Our agent who owns it from now on.
+    pub owner: AgentId,
+}
+
+/// The customer asks for escalation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestEscalation {
+    /// The complaint.
+    pub complaint: ComplaintId,
+}
+
+/// Move a complaint up the support ladder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EscalateComplaint {
+    /// The complaint.
+    pub complaint: ComplaintId,
+    /// The level (index into the policy's ladder), above the current one.
+    pub to_level: u32,
+    /// Our agent who owns it at that level.
+    pub owner: AgentId,
+}
+
+/// Wait on the customer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwaitCustomer {
+    /// The complaint.
+    pub complaint: ComplaintId,
+}
+
+/// The customer answered; work goes on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResumeComplaint {
+    /// The complaint.
+    pub complaint: ComplaintId,
+}
+
+/// Resolve a complaint: the remedy given, whether we apologised, what was done.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResolveComplaint {
+    /// The complaint.
+    pub complaint: ComplaintId,
+    /// Our agent who resolved it.
+    pub by: AgentId,
+    /// What we gave the customer, if anything.
+    #[serde(default)]
+    pub remedy: Option<Text>,
+    /// Whether we apologised.
+    pub apology: bool,
+    /// What was done.
+    pub summary: Text,
+    /// The id for the follow-up the policy schedules (required when it schedules one).
+    #[serde(default)]
+    pub follow_up: Option<FollowUpId>,
+}
+
+/// Close a resolved complaint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CloseComplaint {
+    /// The complaint.
+    pub complaint: ComplaintId,
+}
+
+/// Reopen a resolved or closed complaint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReopenComplaint {
+    /// The complaint.
+    pub complaint: ComplaintId,
+    /// Why.
+    pub reason: Text,
+}
+
+/// Schedule a follow-up contact (after a major problem, a check-in).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScheduleFollowUp {
+    /// A new id for it.
+    pub follow_up: FollowUpId,
+    /// Our agent who owns it.
+    pub owner: AgentId,
+    /// When it is due.
+    pub due: DateTime<Utc>,
+    /// Why.
+    pub reason: Text,
+    /// The complaint it follows up, if any.
+    #[serde(default)]
+    pub complaint: Option<ComplaintId>,
+}
+
+/// A follow-up was done.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompleteFollowUp {
+    /// The follow-up.
+    pub follow_up: FollowUpId,
+    /// What it found.
+    pub outcome: FollowUpOutcome,
+    /// A note.
+    #[serde(default)]
+    pub note: Option<Text>,
+}
+
+/// A follow-up is no longer needed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CancelFollowUp {
+    /// The follow-up.
+    pub follow_up: FollowUpId,
+    /// Why.
+    pub reason: Text,
+}
+
+into_command!(
+    ReceiveComplaint,
+    AcknowledgeComplaint,
+    AssignComplaint,
+    RequestEscalation,
+    EscalateComplaint,
+    AwaitCustomer,
+    ResumeComplaint,
+    ResolveComplaint,
+    CloseComplaint,
+    ReopenComplaint,
+    ScheduleFollowUp,
+    CompleteFollowUp,
+    CancelFollowUp
+);
 
 into_command!(
     RegisterCustomer,

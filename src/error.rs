@@ -2,7 +2,10 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::{AgentId, CalendarError, CustomerId, InteractionId, PartyId, PromiseId, ValueError};
+use crate::{
+    AgentId, CalendarError, ComplaintId, CustomerId, FollowUpId, InteractionId, PartyId, PromiseId,
+    ValueError,
+};
 
 /// A command was rejected. Nothing changed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -74,6 +77,40 @@ pub enum CommandError {
     /// The promise has no recorded dependency on an outside party.
     #[error("promise {0} has no dependency on an outside party")]
     NoDependency(PromiseId),
+    /// No complaint with this id.
+    #[error("complaint {0} is not known")]
+    UnknownComplaint(ComplaintId),
+    /// A complaint with this id exists already.
+    #[error("complaint {0} exists already")]
+    DuplicateComplaint(ComplaintId),
+    /// No follow-up with this id.
+    #[error("follow-up {0} is not known")]
+    UnknownFollowUp(FollowUpId),
+    /// A follow-up with this id exists already.
+    #[error("follow-up {0} exists already")]
+    DuplicateFollowUp(FollowUpId),
+    /// The policy schedules a follow-up on resolution, and the command gave no id for it.
+    #[error("resolving complaint {0} schedules a follow-up: give its id")]
+    FollowUpIdRequired(ComplaintId),
+    /// The complaint was never acknowledged, and the policy does not allow resolving it so.
+    #[error("complaint {0} was never acknowledged; the policy requires an acknowledgement first")]
+    NotAcknowledged(ComplaintId),
+    /// Escalation to a level above the top of the ladder.
+    #[error("level {level} is above the top of the ladder ({top})")]
+    EscalationPastTop {
+        /// The level asked for.
+        level: u32,
+        /// The top level.
+        top: u32,
+    },
+    /// Escalation to the current level or below.
+    #[error("level {level} is not above the current level {current}")]
+    EscalationNotUpward {
+        /// The level asked for.
+        level: u32,
+        /// The current level.
+        current: u32,
+    },
     /// The command would change nothing.
     #[error("the command changes nothing")]
     NothingToChange,

@@ -9,11 +9,14 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::complaint::{ClockTerms, ComplaintClockKind, EscalationReason, Remaining};
+use crate::follow_up::FollowUpOutcome;
 use crate::interaction::{ClockKind, Elapsed, Outcome};
+use crate::policy::ReopenMode;
 use crate::promise::{AtRiskReason, Fulfiller, Notice, RevisionTiming};
 use crate::{
-    AgentId, Channel, ComplaintId, CustomerId, Direction, InteractionId, PartyId, Priority,
-    PromiseId, Span, Text, Tier,
+    AgentId, Channel, ComplaintId, CustomerId, Direction, FollowUpId, InteractionId, PartyId,
+    Priority, PromiseId, Span, Text, Tier,
 };
 
 /// The schema version this build writes. Envelopes of versions `1..=SCHEMA_VERSION` are read.
@@ -288,6 +291,188 @@ pub enum Event {
         /// On time, or late by how much.
         outcome: Outcome,
     },
+    /// A customer complained; the acknowledgement and resolution clocks started.
+    ComplaintReceived {
+        /// Its id.
+        complaint: ComplaintId,
+        /// What about.
+        summary: Text,
+        /// How severe.
+        priority: Priority,
+        /// Where it came in.
+        channel: Channel,
+        /// The customer's tier then.
+        tier: Tier,
+        /// Interactions it concerns.
+        interactions: Vec<InteractionId>,
+        /// Promises it concerns.
+        promises: Vec<PromiseId>,
+        /// The acknowledgement clock, as computed.
+        acknowledgement: ClockTerms,
+        /// The resolution clock, as computed.
+        resolution: ClockTerms,
+        /// The escalation clock of the first level, if it has a threshold.
+        escalation: Option<ClockTerms>,
+    },
+    /// The customer was told we have the complaint.
+    ComplaintAcknowledged {
+        /// The complaint.
+        complaint: ComplaintId,
+        /// Our agent who acknowledged it.
+        by: AgentId,
+        /// The acknowledgement target: met or met late.
+        outcome: Outcome,
+    },
+    /// The complaint has an owner.
+    ComplaintAssigned {
+        /// The complaint.
+        complaint: ComplaintId,
+        /// Our agent who owns it.
+        owner: AgentId,
+    },
+    /// One of the complaint's clocks reached its warning lead.
+    ComplaintClockAtRisk {
+        /// The complaint.
+        complaint: ComplaintId,
+        /// Which clock.
+        clock: ComplaintClockKind,
+        /// Its due instant.
+        due: DateTime<Utc>,
+        /// Who should act.
+        owner: Option<AgentId>,
+    },
+    /// One of the complaint's clocks passed its due instant.
+    ComplaintClockBreached {
+        /// The complaint.
+        complaint: ComplaintId,
+        /// Which clock.
+        clock: ComplaintClockKind,
+        /// The due instant that passed.
+        due: DateTime<Utc>,
+        /// Who should act.
+        owner: Option<AgentId>,
+    },
+    /// Escalation to the next support level is due.
+    EscalationDue {
+        /// The complaint.
+        complaint: ComplaintId,
+        /// Why.
+        reason: EscalationReason,
+        /// The level it is at.
+        level: u32,
+        /// Who should act.
+        owner: Option<AgentId>,
+    },
+    /// The complaint moved up the support ladder.
+    ComplaintEscalated {
+        /// The complaint.
+        complaint: ComplaintId,
+        /// The level before.
+        from_level: u32,
+        /// The level now.
+        to_level: u32,
+        /// The level's name in the policy then.
+        level_name: Text,
+        /// Our agent who owns it now.
+        owner: AgentId,
+        /// The new level's escalation clock, if it has a threshold.
+        escalation: Option<ClockTerms>,
+    },
+    /// We are waiting on the customer; pausable clocks stopped counting.
+    ComplaintAwaitingCustomer {
+        /// The complaint.
+        complaint: ComplaintId,
+        /// Business time the resolution clock had left, if it paused.
+        resolution: Option<Remaining>,
+        /// Business time the escalation clock had left, if it paused.
+        escalation: Option<Remaining>,
+    },
+    /// The customer answered; the paused clocks run again.
+    ComplaintResumed {
+        /// The complaint.
+        complaint: ComplaintId,
+        /// Business time the pause lasted (not counted toward any target).
+        paused: Span,
+        /// The resolution clock's new terms, if it was paused.
+        resolution: Option<ClockTerms>,
+        /// The escalation clock's new terms, if it was paused.
+        escalation: Option<ClockTerms>,
+    },
+    /// The complaint was resolved.
+    ComplaintResolved {
+        /// The complaint.
+        complaint: ComplaintId,
+        /// Our agent who resolved it.
+        by: AgentId,
+        /// What we gave the customer.
+        remedy: Option<Text>,
+        /// Whether we apologised.
+        apology: bool,
+        /// What was done.
+        summary: Text,
+        /// The resolution target: met or met late.
+        outcome: Outcome,
+    },
+    /// The complaint was closed.
+    ComplaintClosed {
+        /// The complaint.
+        complaint: ComplaintId,
+    },
+    /// The complaint was reopened.
+    ComplaintReopened {
+        /// The complaint.
+        complaint: ComplaintId,
+        /// Why.
+        reason: Text,
+        /// What the policy said the reopen does to the resolution clock.
+        mode: ReopenMode,
+        /// The resolution cycle from now on.
+        cycle: u32,
+        /// The resolution clock from now on.
+        resolution: ClockTerms,
+        /// The escalation clock of its level, if the level has a threshold.
+        escalation: Option<ClockTerms>,
+    },
+    /// A follow-up contact was scheduled.
+    FollowUpScheduled {
+        /// Its id.
+        follow_up: FollowUpId,
+        /// Our agent who owns it.
+        owner: AgentId,
+        /// When it is due.
+        due: DateTime<Utc>,
+        /// Why.
+        reason: Text,
+        /// The complaint it follows up.
+        complaint: Option<ComplaintId>,
+    },
+    /// A follow-up was not done by its due instant.
+    FollowUpOverdue {
+        /// The follow-up.
+        follow_up: FollowUpId,
+        /// Our agent who owns it.
+        owner: AgentId,
+        /// The due instant that passed.
+        due: DateTime<Utc>,
+    },
+    /// A follow-up was done.
+    FollowUpCompleted {
+        /// The follow-up.
+        follow_up: FollowUpId,
+        /// What it found.
+        outcome: FollowUpOutcome,
+        /// A note.
+        note: Option<Text>,
+        /// On time or late.
+        timing: Outcome,
+    },
+    /// A follow-up is no longer needed.
+    FollowUpCancelled {
+        /// The follow-up.
+        follow_up: FollowUpId,
+        /// Why.
+        reason: Text,
+    },
 }
 
 impl Event {
@@ -317,6 +502,22 @@ impl Event {
             Event::DependencyRecorded { .. } => "dependency_recorded",
             Event::DependencyLate { .. } => "dependency_late",
             Event::DependencyMet { .. } => "dependency_met",
+            Event::ComplaintReceived { .. } => "complaint_received",
+            Event::ComplaintAcknowledged { .. } => "complaint_acknowledged",
+            Event::ComplaintAssigned { .. } => "complaint_assigned",
+            Event::ComplaintClockAtRisk { .. } => "complaint_clock_at_risk",
+            Event::ComplaintClockBreached { .. } => "complaint_clock_breached",
+            Event::EscalationDue { .. } => "escalation_due",
+            Event::ComplaintEscalated { .. } => "complaint_escalated",
+            Event::ComplaintAwaitingCustomer { .. } => "complaint_awaiting_customer",
+            Event::ComplaintResumed { .. } => "complaint_resumed",
+            Event::ComplaintResolved { .. } => "complaint_resolved",
+            Event::ComplaintClosed { .. } => "complaint_closed",
+            Event::ComplaintReopened { .. } => "complaint_reopened",
+            Event::FollowUpScheduled { .. } => "follow_up_scheduled",
+            Event::FollowUpOverdue { .. } => "follow_up_overdue",
+            Event::FollowUpCompleted { .. } => "follow_up_completed",
+            Event::FollowUpCancelled { .. } => "follow_up_cancelled",
         }
     }
 }

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{AgentId, CustomerId, InteractionId, PromiseId};
+use crate::{AgentId, ComplaintId, CustomerId, FollowUpId, InteractionId, PromiseId};
 
 /// What a deadline or flag is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -14,6 +14,10 @@ pub enum Subject {
     Response(InteractionId),
     /// A promise.
     Promise(PromiseId),
+    /// A complaint.
+    Complaint(ComplaintId),
+    /// A follow-up.
+    FollowUp(FollowUpId),
 }
 
 /// Why a deadline wakes the service.
@@ -30,6 +34,18 @@ pub enum DeadlineKind {
     PromiseWarning,
     /// A promise's due instant passes.
     PromiseDue,
+    /// A complaint's acknowledgement warning lead is reached.
+    AcknowledgementWarning,
+    /// A complaint's acknowledgement target passes.
+    AcknowledgementDue,
+    /// A complaint's resolution warning lead is reached.
+    ResolutionWarning,
+    /// A complaint's resolution target passes.
+    ResolutionDue,
+    /// A complaint has stayed at its support level as long as the level allows.
+    EscalationThreshold,
+    /// A follow-up's due instant passes.
+    FollowUpDue,
 }
 
 /// The next moment something becomes due: call `advance_to(at)` then.
@@ -61,6 +77,16 @@ pub enum FlagKind {
     RepeatedSlips,
     /// An outside party's commitment behind an outstanding promise is late.
     DependencyLate,
+    /// A complaint has not been acknowledged.
+    ComplaintUnacknowledged,
+    /// A complaint's acknowledgement or resolution target is near.
+    ComplaintClockAtRisk,
+    /// A complaint's acknowledgement or resolution target has passed.
+    ComplaintClockBreached,
+    /// Escalation is due and nobody has escalated.
+    EscalationDue,
+    /// A follow-up is overdue.
+    FollowUpOverdue,
 }
 
 /// Something that needs attention now.

@@ -16,15 +16,18 @@
 
 pub mod calendar;
 pub mod command;
+pub mod complaint;
 pub mod error;
 pub mod event;
 pub mod flag;
+pub mod follow_up;
 pub mod id;
 pub mod interaction;
 pub mod ledger;
 pub mod lifecycle;
 pub mod policy;
 pub mod promise;
+mod registry;
 pub mod relationship;
 pub mod value;
 
@@ -33,18 +36,29 @@ pub use calendar::{
     WallTime,
 };
 pub use command::{
-    Command, KeepPromise, MakePromise, MeetDependency, RecordDependency, RecordInteraction,
-    RegisterCustomer, RevisePromise, UpdateProfile, WithdrawPromise,
+    AcknowledgeComplaint, AssignComplaint, AwaitCustomer, CancelFollowUp, CloseComplaint, Command,
+    CompleteFollowUp, EscalateComplaint, KeepPromise, MakePromise, MeetDependency,
+    ReceiveComplaint, RecordDependency, RecordInteraction, RegisterCustomer, ReopenComplaint,
+    RequestEscalation, ResolveComplaint, ResumeComplaint, RevisePromise, ScheduleFollowUp,
+    UpdateProfile, WithdrawPromise,
+};
+pub use complaint::{
+    ClockPhase, ClockTerms, Complaint, ComplaintClockKind, ComplaintStage, ComplaintState,
+    EscalationReason, Handover, Remaining, Resolution, TargetClock,
 };
 pub use error::{CommandError, ReplayError};
 pub use event::{Envelope, Event, SCHEMA_VERSION};
 pub use flag::{Deadline, DeadlineKind, Flag, FlagKind, Subject};
+pub use follow_up::{FollowUp, FollowUpOutcome, FollowUpStage, FollowUpState};
 pub use id::{
     AgentId, ComplaintId, CustomerId, FollowUpId, IdParseError, InteractionId, PartyId, PromiseId,
 };
 pub use interaction::{ClockKind, Elapsed, Lateness, Outcome, ResponseClock, Wait};
 pub use ledger::Ledger;
-pub use policy::{ByPriority, Lead, Percent, PromisePolicy, ServicePolicy, Targets};
+pub use policy::{
+    ByPriority, ComplaintPolicy, Lead, Percent, PromisePolicy, ReopenMode, ServicePolicy,
+    SupportLevel, Targets,
+};
 pub use promise::{
     AtRiskReason, Dependency, DependencyState, Fulfiller, Notice, Promise, PromiseStage,
     PromiseState, PromiseTerms, Revision, RevisionTiming,

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{AgentId, PartyId, Priority, ServiceCalendar, Span, Tier, ValueError};
+use crate::{AgentId, PartyId, Priority, ServiceCalendar, Span, Text, Tier, ValueError};
 
 /// A whole-number percentage, 0 to 100.
 ///
@@ -227,6 +227,9 @@ pub struct ServicePolicy {
     /// How promises are watched.
     #[serde(default)]
     pub promises: PromisePolicy,
+    /// How complaints are handled.
+    #[serde(default)]
+    pub complaints: ComplaintPolicy,
     /// Our agents. When not empty, an owner must be one of them
     /// ([`CommandError::UnknownAgent`](crate::CommandError::UnknownAgent) otherwise).
     #[serde(default)]
@@ -235,6 +238,95 @@ pub struct ServicePolicy {
     /// ([`CommandError::UnknownParty`](crate::CommandError::UnknownParty) otherwise).
     #[serde(default)]
     pub parties: BTreeSet<PartyId>,
+}
+
+/// What a reopen does to a complaint's resolution clock. The choice is recorded in the event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReopenMode {
+    /// The clock continues where it stopped: the time the complaint was resolved or closed
+    /// counts as a pause.
+    Continue,
+    /// The clock restarts from the reopen with its whole target, in the same cycle.
+    Restart,
+    /// A new cycle starts, with its own target and its own outcome.
+    NewCycle,
+}
+
+/// A level of support a complaint can be escalated to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupportLevel {
+    /// Its name ("front line", "specialist", "management").
+    pub name: Text,
+    /// How long (in business time, pauses excluded) a complaint may stay unresolved at this
+    /// level before escalation to the next is due; `None` never raises it.
+    pub escalate_after: Option<Span>,
+}
+
+/// How complaints are handled.
+///
+/// Defaults: acknowledge within 1 h (urgent) to 8 h (low), resolve within 8 h to 80 h, a
+/// warning when 20 % is left; waiting on the customer pauses the resolution and escalation
+/// clocks; levels "front line" (escalation due after 8 h), "specialist" (after 24 h) and
+/// "management"; a reopen continues the clock; resolving requires an acknowledgement first; a
+/// follow-up is due 24 business hours after a resolution, and a not-satisfied follow-up reopens
+/// the complaint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ComplaintPolicy {
+    /// Time to acknowledge a complaint.
+    pub acknowledge: Targets,
+    /// Time to resolve a complaint.
+    pub resolve: Targets,
+    /// When a complaint's clock warns before its deadline.
+    pub warning: Lead,
+    /// Whether waiting on the customer pauses the resolution and escalation clocks.
+    pub pause_while_waiting: bool,
+    /// The escalation ladder, lowest first. A complaint starts at the first level.
+    pub levels: Vec<SupportLevel>,
+    /// What a reopen does to the resolution clock.
+    pub reopen: ReopenMode,
+    /// Whether a complaint may be resolved without having been acknowledged (a problem fixed
+    /// during the first contact). Off by default: acknowledging is a courtesy we owe.
+    pub resolve_unacknowledged: bool,
+    /// Business time after a resolution when the follow-up contact is due; `None` schedules
+    /// none.
+    pub follow_up_after: Option<Span>,
+    /// Whether a follow-up that finds the customer not satisfied reopens the complaint.
+    pub reopen_when_not_satisfied: bool,
+}
+
+impl Default for ComplaintPolicy {
+    fn default() -> Self {
+        let level = |name: &str, after: Option<Span>| SupportLevel {
+            name: Text::new(name).unwrap_or_else(|_| Text::default_name()),
+            escalate_after: after,
+        };
+        Self {
+            acknowledge: Targets::new(ByPriority {
+                low: Span::hours(8),
+                normal: Span::hours(4),
+                high: Span::hours(2),
+                urgent: Span::hours(1),
+            }),
+            resolve: Targets::new(ByPriority {
+                low: Span::hours(80),
+                normal: Span::hours(40),
+                high: Span::hours(24),
+                urgent: Span::hours(8),
+            }),
+            warning: Lead::Share(Percent(20)),
+            pause_while_waiting: true,
+            levels: vec![
+                level("front line", Some(Span::hours(8))),
+                level("specialist", Some(Span::hours(24))),
+                level("management", None),
+            ],
+            reopen: ReopenMode::Continue,
+            resolve_unacknowledged: false,
+            follow_up_after: Some(Span::hours(24)),
+            reopen_when_not_satisfied: true,
+        }
+    }
 }
 
 /// How promises are watched.
@@ -274,6 +366,7 @@ impl Default for ServicePolicy {
             reply: Targets::new(row),
             response_warning: Lead::Share(Percent(20)),
             promises: PromisePolicy::default(),
+            complaints: ComplaintPolicy::default(),
             agents: BTreeSet::new(),
             parties: BTreeSet::new(),
         }

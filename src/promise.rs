@@ -455,55 +455,8 @@ impl Promise {
     }
 }
 
-/// The promises of one relationship, sorted by id. A sorted `Vec` rather than a `BTreeMap`:
-/// a map's first leaf holds eleven slots (about 3.5 KB here) even for one promise, and most
-/// customers have a handful.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct Promises(Vec<(PromiseId, Promise)>);
-
-impl Promises {
-    pub(crate) const fn new() -> Self {
-        Self(Vec::new())
-    }
-
-    fn position(&self, id: &PromiseId) -> Result<usize, usize> {
-        self.0.binary_search_by(|(key, _)| key.cmp(id))
-    }
-
-    pub(crate) fn get(&self, id: &PromiseId) -> Option<&Promise> {
-        let index = self.position(id).ok()?;
-        self.0.get(index).map(|(_, promise)| promise)
-    }
-
-    pub(crate) fn get_mut(&mut self, id: &PromiseId) -> Option<&mut Promise> {
-        let index = self.position(id).ok()?;
-        self.0.get_mut(index).map(|(_, promise)| promise)
-    }
-
-    pub(crate) fn contains_key(&self, id: &PromiseId) -> bool {
-        self.position(id).is_ok()
-    }
-
-    /// Inserts or replaces.
-    pub(crate) fn insert(&mut self, id: PromiseId, promise: Promise) {
-        match self.position(&id) {
-            Ok(index) => {
-                if let Some(slot) = self.0.get_mut(index) {
-                    slot.1 = promise;
-                }
-            }
-            Err(index) => {
-                // Exact growth: a promise is about 300 bytes and most customers have few.
-                self.0.reserve_exact(1);
-                self.0.insert(index, (id, promise));
-            }
-        }
-    }
-
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (&PromiseId, &Promise)> {
-        self.0.iter().map(|(id, promise)| (id, promise))
-    }
-}
+/// The promises of one relationship.
+pub(crate) type Promises = crate::registry::Registry<PromiseId, Promise>;
 
 fn refused(refused: Refused<PromiseStage, PromiseAction>) -> CommandError {
     CommandError::InvalidTransition {
@@ -773,7 +726,14 @@ pub(crate) fn fire(id: PromiseId, promise: &Promise, kind: DeadlineKind) -> Vec<
             }
             events
         }
-        DeadlineKind::ResponseWarning | DeadlineKind::ResponseDue => Vec::new(),
+        DeadlineKind::ResponseWarning
+        | DeadlineKind::ResponseDue
+        | DeadlineKind::AcknowledgementWarning
+        | DeadlineKind::AcknowledgementDue
+        | DeadlineKind::ResolutionWarning
+        | DeadlineKind::ResolutionDue
+        | DeadlineKind::EscalationThreshold
+        | DeadlineKind::FollowUpDue => Vec::new(),
     }
 }
 

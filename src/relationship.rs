@@ -12,14 +12,17 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 
 use crate::command::{Command, RecordInteraction, RegisterCustomer, UpdateProfile};
+use crate::complaint::{self, Complaint, Complaints};
 use crate::error::{CommandError, ReplayError};
 use crate::event::{Envelope, Event, SCHEMA_VERSION};
 use crate::flag::{Deadline, DeadlineKind, Flag, FlagKind, Subject};
+use crate::follow_up::{self, FollowUp, FollowUps};
 use crate::interaction::{ClockAction, ClockKind, ResponseClock, ResponseLifecycle, Wait};
 use crate::lifecycle::Lifecycle;
 use crate::promise::{self, Promise, Promises};
 use crate::{
-    AgentId, Channel, CustomerId, Direction, InteractionId, PromiseId, ServicePolicy, Text, Tier,
+    AgentId, Channel, ComplaintId, CustomerId, Direction, FollowUpId, InteractionId, PromiseId,
+    ServicePolicy, Text, Tier,
 };
 
 /// Who the customer is, as far as we need to know.
@@ -82,6 +85,8 @@ pub struct Relationship {
     /// Every interaction id ever recorded, sorted, to refuse duplicates.
     interactions: Vec<InteractionId>,
     promises: Promises,
+    complaints: Complaints,
+    follow_ups: FollowUps,
 }
 
 /// Most deadlines one `advance_to` call fires; a guard against a logic error looping, far above
@@ -101,6 +106,8 @@ impl Relationship {
             responses_given: 0,
             interactions: Vec::new(),
             promises: Promises::new(),
+            complaints: Complaints::new(),
+            follow_ups: FollowUps::new(),
         }
     }
 
@@ -165,6 +172,36 @@ impl Relationship {
     /// Every promise made to this customer, by id.
     pub fn promises(&self) -> impl Iterator<Item = (PromiseId, &Promise)> {
         self.promises.iter().map(|(id, promise)| (*id, promise))
+    }
+
+    /// A complaint of this customer.
+    #[must_use]
+    pub fn complaint(&self, id: ComplaintId) -> Option<&Complaint> {
+        self.complaints.get(&id)
+    }
+
+    /// Every complaint of this customer, by id.
+    pub fn complaints(&self) -> impl Iterator<Item = (ComplaintId, &Complaint)> {
+        self.complaints
+            .iter()
+            .map(|(id, complaint)| (*id, complaint))
+    }
+
+    /// A follow-up owed to this customer.
+    #[must_use]
+    pub fn follow_up(&self, id: FollowUpId) -> Option<&FollowUp> {
+        self.follow_ups.get(&id)
+    }
+
+    /// Every follow-up of this customer, by id.
+    pub fn follow_ups(&self) -> impl Iterator<Item = (FollowUpId, &FollowUp)> {
+        self.follow_ups
+            .iter()
+            .map(|(id, follow_up)| (*id, follow_up))
+    }
+
+    fn account_owner(&self) -> Option<AgentId> {
+        self.profile.as_ref().and_then(|p| p.owner)
     }
 
     /// Decides what `command` at `now` means: the events to store, or why not. Changes nothing.
@@ -288,7 +325,28 @@ impl Relationship {
                 subject: Subject::Promise(*id),
             })
         });
-        response.into_iter().chain(promises).min()
+        let complaints = self.complaints.iter().filter_map(|(id, c)| {
+            complaint::deadline(c).map(|(at, kind)| Deadline {
+                at,
+                customer: self.customer,
+                kind,
+                subject: Subject::Complaint(*id),
+            })
+        });
+        let follow_ups = self.follow_ups.iter().filter_map(|(id, f)| {
+            follow_up::deadline(f).map(|at| Deadline {
+                at,
+                customer: self.customer,
+                kind: DeadlineKind::FollowUpDue,
+                subject: Subject::FollowUp(*id),
+            })
+        });
+        response
+            .into_iter()
+            .chain(promises)
+            .chain(complaints)
+            .chain(follow_ups)
+            .min()
     }
 
     /// What needs attention at `now`, whether or not [`advance_to`](Self::advance_to) has run.
@@ -327,6 +385,30 @@ impl Relationship {
                     owner: Some(promise.terms.owner),
                     since,
                     due: Some(promise.terms.due),
+                });
+            }
+        }
+        for (id, c) in self.complaints.iter() {
+            for (kind, since, due) in complaint::flags(c, now) {
+                flags.push(Flag {
+                    kind,
+                    customer: self.customer,
+                    subject: Subject::Complaint(*id),
+                    owner: c.owner.or(owner),
+                    since,
+                    due,
+                });
+            }
+        }
+        for (id, f) in self.follow_ups.iter() {
+            if follow_up::overdue(f, now) {
+                flags.push(Flag {
+                    kind: FlagKind::FollowUpOverdue,
+                    customer: self.customer,
+                    subject: Subject::FollowUp(*id),
+                    owner: Some(f.owner),
+                    since: f.due,
+                    due: Some(f.due),
                 });
             }
         }
@@ -416,16 +498,51 @@ impl Relationship {
                     },
                     DeadlineKind::DependencyDue
                     | DeadlineKind::PromiseWarning
-                    | DeadlineKind::PromiseDue => {
+                    | DeadlineKind::PromiseDue
+                    | DeadlineKind::AcknowledgementWarning
+                    | DeadlineKind::AcknowledgementDue
+                    | DeadlineKind::ResolutionWarning
+                    | DeadlineKind::ResolutionDue
+                    | DeadlineKind::EscalationThreshold
+                    | DeadlineKind::FollowUpDue => {
                         return Vec::new();
                     }
                 };
                 vec![event]
             }
-            Subject::Promise(id) => self
-                .promises
+            Subject::Promise(id) => {
+                let Some(p) = self.promises.get(&id) else {
+                    return Vec::new();
+                };
+                let mut events = promise::fire(id, p, deadline.kind);
+                // A promise linked to a complaint breaking a second time makes escalation due.
+                let second_break = events
+                    .iter()
+                    .any(|e| matches!(e, Event::PromiseBroken { breaks: 2, .. }));
+                if second_break
+                    && let Some(complaint_id) = p.terms.complaint
+                    && let Some(c) = self.complaints.get(&complaint_id)
+                    && c.is_open()
+                    && c.escalation_due.is_none()
+                {
+                    events.push(Event::EscalationDue {
+                        complaint: complaint_id,
+                        reason: complaint::EscalationReason::PromiseBrokenAgain,
+                        level: c.level,
+                        owner: c.owner.or(self.account_owner()),
+                    });
+                }
+                events
+            }
+            Subject::Complaint(id) => self
+                .complaints
                 .get(&id)
-                .map(|p| promise::fire(id, p, deadline.kind))
+                .map(|c| complaint::fire(id, c, deadline.kind, self.account_owner()))
+                .unwrap_or_default(),
+            Subject::FollowUp(id) => self
+                .follow_ups
+                .get(&id)
+                .map(|f| follow_up::fire(id, f))
                 .unwrap_or_default(),
         }
     }
@@ -457,6 +574,11 @@ impl Relationship {
                 self.interaction_events(policy, profile, record, now)
             }
             Command::MakePromise(make) => {
+                if let Some(linked) = make.complaint
+                    && !self.complaints.contains_key(&linked)
+                {
+                    return Err(CommandError::UnknownComplaint(linked));
+                }
                 promise::make(&self.promises, &self.interactions, policy, make, now)
             }
             Command::RevisePromise(revise) => promise::revise(&self.promises, policy, revise, now),
@@ -466,6 +588,60 @@ impl Relationship {
                 promise::depend(&self.promises, policy, record, now)
             }
             Command::MeetDependency(meet) => promise::meet(&self.promises, policy, meet, now),
+            Command::ReceiveComplaint(receive) => complaint::receive(
+                &self.complaints,
+                &self.interactions,
+                &self.promises,
+                policy,
+                &profile.tier,
+                receive,
+                now,
+            ),
+            Command::AcknowledgeComplaint(ack) => {
+                complaint::acknowledge(&self.complaints, policy, ack, now)
+            }
+            Command::AssignComplaint(assign) => complaint::assign(&self.complaints, policy, assign),
+            Command::RequestEscalation(request) => {
+                complaint::request_escalation(&self.complaints, request, profile.owner)
+            }
+            Command::EscalateComplaint(escalate) => {
+                complaint::escalate(&self.complaints, policy, escalate, now)
+            }
+            Command::AwaitCustomer(wait) => {
+                complaint::await_customer(&self.complaints, policy, wait, now)
+            }
+            Command::ResumeComplaint(resume) => {
+                complaint::resume(&self.complaints, policy, resume, now)
+            }
+            Command::ResolveComplaint(resolve) => complaint::resolve(
+                &self.complaints,
+                policy,
+                resolve,
+                profile.owner,
+                &self.follow_ups,
+                now,
+            ),
+            Command::CloseComplaint(close) => complaint::close(&self.complaints, close),
+            Command::ReopenComplaint(reopen) => complaint::reopen(
+                &self.complaints,
+                policy,
+                &self.follow_ups,
+                reopen,
+                profile.owner,
+                now,
+            ),
+            Command::ScheduleFollowUp(schedule) => {
+                follow_up::schedule(&self.follow_ups, &self.complaints, policy, schedule, now)
+            }
+            Command::CompleteFollowUp(complete) => follow_up::complete(
+                &self.follow_ups,
+                &self.complaints,
+                policy,
+                complete,
+                profile.owner,
+                now,
+            ),
+            Command::CancelFollowUp(cancel) => follow_up::cancel(&self.follow_ups, cancel),
         }
     }
 
@@ -661,6 +837,40 @@ impl Relationship {
             | Event::DependencyLate { .. }
             | Event::DependencyMet { .. } => {
                 promise::fold(&mut self.promises, at, event)?;
+            }
+            Event::ComplaintReceived { .. }
+            | Event::ComplaintAcknowledged { .. }
+            | Event::ComplaintAssigned { .. }
+            | Event::ComplaintClockAtRisk { .. }
+            | Event::ComplaintClockBreached { .. }
+            | Event::EscalationDue { .. }
+            | Event::ComplaintEscalated { .. }
+            | Event::ComplaintAwaitingCustomer { .. }
+            | Event::ComplaintResumed { .. }
+            | Event::ComplaintResolved { .. }
+            | Event::ComplaintClosed { .. }
+            | Event::ComplaintReopened { .. } => {
+                complaint::fold(&mut self.complaints, at, event)?;
+            }
+            Event::FollowUpScheduled {
+                follow_up: id,
+                complaint: linked,
+                ..
+            } => {
+                if let Some(linked) = linked
+                    && !self.complaints.contains_key(linked)
+                {
+                    return Err(format!("complaint {linked} is not known"));
+                }
+                follow_up::fold(&mut self.follow_ups, at, event)?;
+                if let Some(linked) = linked {
+                    complaint::link_follow_up(&mut self.complaints, *linked, *id);
+                }
+            }
+            Event::FollowUpOverdue { .. }
+            | Event::FollowUpCompleted { .. }
+            | Event::FollowUpCancelled { .. } => {
+                follow_up::fold(&mut self.follow_ups, at, event)?;
             }
         }
         Ok(())

@@ -194,6 +194,11 @@ impl Text {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// A placeholder for defaults built from literals that cannot fail validation.
+    pub(crate) fn default_name() -> Self {
+        Text(String::from("unnamed"))
+    }
 }
 
 impl TryFrom<String> for Text {

@@ -9,8 +9,9 @@ mod support;
 use std::path::PathBuf;
 
 use clientele::{
-    AtRiskReason, Channel, ClockKind, ComplaintId, Elapsed, Envelope, Event, Fulfiller,
-    InteractionId, Lateness, Notice, Outcome, PartyId, Priority, PromiseId, RevisionTiming,
+    AtRiskReason, Channel, ClockKind, ClockTerms, ComplaintClockKind, ComplaintId, Elapsed,
+    Envelope, EscalationReason, Event, FollowUpId, FollowUpOutcome, Fulfiller, InteractionId,
+    Lateness, Notice, Outcome, PartyId, Priority, PromiseId, Remaining, ReopenMode, RevisionTiming,
     SCHEMA_VERSION, Span,
 };
 use support::*;
@@ -40,15 +41,39 @@ fn kind_number(event: &Event) -> usize {
         Event::DependencyRecorded { .. } => 19,
         Event::DependencyLate { .. } => 20,
         Event::DependencyMet { .. } => 21,
+        Event::ComplaintReceived { .. } => 22,
+        Event::ComplaintAcknowledged { .. } => 23,
+        Event::ComplaintAssigned { .. } => 24,
+        Event::ComplaintClockAtRisk { .. } => 25,
+        Event::ComplaintClockBreached { .. } => 26,
+        Event::EscalationDue { .. } => 27,
+        Event::ComplaintEscalated { .. } => 28,
+        Event::ComplaintAwaitingCustomer { .. } => 29,
+        Event::ComplaintResumed { .. } => 30,
+        Event::ComplaintResolved { .. } => 31,
+        Event::ComplaintClosed { .. } => 32,
+        Event::ComplaintReopened { .. } => 33,
+        Event::FollowUpScheduled { .. } => 34,
+        Event::FollowUpOverdue { .. } => 35,
+        Event::FollowUpCompleted { .. } => 36,
+        Event::FollowUpCancelled { .. } => 37,
     }
 }
-const KINDS: usize = 22;
+const KINDS: usize = 38;
 
 fn samples() -> Vec<Event> {
     let i1 = InteractionId::from_u128(0x0191_f3c4_0000_7000_8000_0000_0000_0001);
     let i2 = InteractionId::from_u128(0x0191_f3c4_0000_7000_8000_0000_0000_0002);
     let p1 = PromiseId::from_u128(0x0191_f3c4_0000_7000_8000_0000_0000_00a1);
     let lab = PartyId::from_u128(0x0191_f3c4_0000_7000_8000_0000_0000_00b1);
+    let c1 = ComplaintId::from_u128(0x0191_f3c4_0000_7000_8000_0000_0000_00c1);
+    let f1 = FollowUpId::from_u128(0x0191_f3c4_0000_7000_8000_0000_0000_00f1);
+    let clock = |due: &str, warn: Option<&str>| ClockTerms {
+        target: Span::hours(8),
+        calendar: None,
+        due: t(due),
+        warn_at: warn.map(t),
+    };
     vec![
         Event::CustomerRegistered {
             name: text("Ona Petraitė"),
@@ -198,6 +223,113 @@ fn samples() -> Vec<Event> {
             promise: p1,
             party: lab,
             outcome: Outcome::Met,
+        },
+        Event::ComplaintReceived {
+            complaint: c1,
+            summary: text("Glasses still not ready after two promised dates"),
+            priority: Priority::High,
+            channel: Channel::Phone,
+            tier: tier("standard"),
+            interactions: vec![i1],
+            promises: vec![p1],
+            acknowledgement: clock("2026-03-17 12:00", Some("2026-03-17 11:36")),
+            resolution: clock("2026-03-18 10:00", Some("2026-03-18 08:24")),
+            escalation: Some(clock("2026-03-17 18:00", None)),
+        },
+        Event::ComplaintAcknowledged {
+            complaint: c1,
+            by: AGENT,
+            outcome: Outcome::Met,
+        },
+        Event::ComplaintAssigned {
+            complaint: c1,
+            owner: AGENT,
+        },
+        Event::ComplaintClockAtRisk {
+            complaint: c1,
+            clock: ComplaintClockKind::Resolution,
+            due: t("2026-03-18 10:00"),
+            owner: Some(AGENT),
+        },
+        Event::ComplaintClockBreached {
+            complaint: c1,
+            clock: ComplaintClockKind::Acknowledgement,
+            due: t("2026-03-17 12:00"),
+            owner: None,
+        },
+        Event::EscalationDue {
+            complaint: c1,
+            reason: EscalationReason::PromiseBrokenAgain,
+            level: 0,
+            owner: Some(AGENT),
+        },
+        Event::ComplaintEscalated {
+            complaint: c1,
+            from_level: 0,
+            to_level: 2,
+            level_name: text("management"),
+            owner: AGENT,
+            escalation: None,
+        },
+        Event::ComplaintAwaitingCustomer {
+            complaint: c1,
+            resolution: Some(Remaining {
+                due: Span::hours(5),
+                warn: Some(Span::hours(3)),
+            }),
+            escalation: None,
+        },
+        Event::ComplaintResumed {
+            complaint: c1,
+            paused: Span::hours(16),
+            resolution: Some(clock("2026-03-19 14:00", Some("2026-03-19 12:00"))),
+            escalation: None,
+        },
+        Event::ComplaintResolved {
+            complaint: c1,
+            by: AGENT,
+            remedy: Some(text(
+                "Free anti-glare coating and a refund of the fitting fee",
+            )),
+            apology: true,
+            summary: text("Glasses handed over; the lab changed"),
+            outcome: Outcome::MetLate {
+                lateness: Lateness {
+                    wall: Span::hours(2),
+                    business: Span::hours(2),
+                },
+            },
+        },
+        Event::ComplaintClosed { complaint: c1 },
+        Event::ComplaintReopened {
+            complaint: c1,
+            reason: text("The new lenses scratch"),
+            mode: ReopenMode::NewCycle,
+            cycle: 2,
+            resolution: clock("2026-03-25 17:00", Some("2026-03-25 15:24")),
+            escalation: Some(clock("2026-03-24 17:00", None)),
+        },
+        Event::FollowUpScheduled {
+            follow_up: f1,
+            owner: AGENT,
+            due: t("2026-03-20 10:00"),
+            reason: text("Are the new glasses right?"),
+            complaint: Some(c1),
+        },
+        Event::FollowUpOverdue {
+            follow_up: f1,
+            owner: AGENT,
+            due: t("2026-03-20 10:00"),
+        },
+        Event::FollowUpCompleted {
+            follow_up: f1,
+            outcome: FollowUpOutcome::Satisfied,
+            note: Some(text("Happy, will come back")),
+            timing: Outcome::Met,
+        },
+        Event::FollowUpCancelled {
+            follow_up: f1,
+            reason: text("the complaint was reopened"),
         },
     ]
 }

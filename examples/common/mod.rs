@@ -124,12 +124,90 @@ pub fn describe(event: &Event) -> String {
                 format!("   the lab delivered, late by {}", lateness.wall)
             }
         },
+        Event::ComplaintReceived {
+            summary,
+            acknowledgement,
+            resolution,
+            ..
+        } => format!(
+            "<- COMPLAINT: \"{summary}\" (acknowledge by {}, resolve by {})",
+            when(acknowledgement.due),
+            when(resolution.due)
+        ),
+        Event::ComplaintAcknowledged { by, outcome, .. } => {
+            format!(
+                "   complaint acknowledged by {} ({})",
+                name(Some(*by)),
+                timing(outcome)
+            )
+        }
+        Event::ComplaintAssigned { owner, .. } => {
+            format!("   complaint owned by {}", name(Some(*owner)))
+        }
+        Event::ComplaintClockAtRisk { clock, due, .. } => {
+            format!("!  complaint {clock:?} due {} is near", when(*due))
+        }
+        Event::ComplaintClockBreached { clock, due, .. } => {
+            format!("!! complaint {clock:?} target missed ({})", when(*due))
+        }
+        Event::EscalationDue { reason, level, .. } => {
+            format!("!! escalation due from level {level} ({reason:?})")
+        }
+        Event::ComplaintEscalated {
+            level_name, owner, ..
+        } => {
+            format!(
+                "^  escalated to {level_name}, owned by {}",
+                name(Some(*owner))
+            )
+        }
+        Event::ComplaintAwaitingCustomer { .. } => {
+            "   waiting on the customer (clocks paused)".to_string()
+        }
+        Event::ComplaintResumed { paused, .. } => {
+            format!("   the customer answered; clocks run again (paused {paused})")
+        }
+        Event::ComplaintResolved {
+            remedy,
+            apology,
+            summary,
+            outcome,
+            ..
+        } => format!(
+            "*  complaint resolved: \"{summary}\"{}{} ({})",
+            remedy
+                .as_ref()
+                .map_or_else(String::new, |r| format!("; remedy: {r}")),
+            if *apology { "; with an apology" } else { "" },
+            timing(outcome)
+        ),
+        Event::ComplaintClosed { .. } => "   complaint closed".to_string(),
+        Event::ComplaintReopened { reason, mode, .. } => {
+            format!("!! complaint REOPENED: \"{reason}\" (clock: {mode:?})")
+        }
+        Event::FollowUpScheduled { due, owner, .. } => {
+            format!("   follow-up due {} for {}", when(*due), name(Some(*owner)))
+        }
+        Event::FollowUpOverdue { .. } => "!! follow-up overdue".to_string(),
+        Event::FollowUpCompleted {
+            outcome, timing: t, ..
+        } => format!("   follow-up done: {outcome:?} ({})", timing(t)),
+        Event::FollowUpCancelled { reason, .. } => format!("   follow-up cancelled: {reason}"),
     }
 }
 
 pub fn print(envelopes: &[Envelope]) {
     for envelope in envelopes {
         println!("{}  {}", when(envelope.at), describe(&envelope.event));
+    }
+}
+
+fn timing(outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Met => "on time".to_string(),
+        Outcome::MetLate { lateness } | Outcome::Missed { lateness } => {
+            format!("late by {}", lateness.wall)
+        }
     }
 }
 
@@ -152,6 +230,8 @@ pub fn print_flags(flags: &[Flag]) {
         let about = match flag.subject {
             Subject::Response(_) => "the customer's wait",
             Subject::Promise(_) => "the promise",
+            Subject::Complaint(_) => "the complaint",
+            Subject::FollowUp(_) => "the follow-up",
         };
         println!(
             "   flag {:?} on {about} since {}, for {}",

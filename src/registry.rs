@@ -1,0 +1,56 @@
+//! A small map sorted by id in a `Vec`: the storage for a relationship's promises, complaints
+//! and follow-ups. A `BTreeMap`'s first leaf holds eleven slots (kilobytes for records of a few
+//! hundred bytes) even for one entry, and most customers have a handful.
+
+/// Records by id, sorted, with exact capacity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Registry<K, V>(Vec<(K, V)>);
+
+impl<K, V> Default for Registry<K, V> {
+    fn default() -> Self {
+        Self(Vec::new())
+    }
+}
+
+impl<K: Ord + Copy, V> Registry<K, V> {
+    pub(crate) const fn new() -> Self {
+        Self(Vec::new())
+    }
+
+    fn position(&self, id: &K) -> Result<usize, usize> {
+        self.0.binary_search_by(|(key, _)| key.cmp(id))
+    }
+
+    pub(crate) fn get(&self, id: &K) -> Option<&V> {
+        let index = self.position(id).ok()?;
+        self.0.get(index).map(|(_, value)| value)
+    }
+
+    pub(crate) fn get_mut(&mut self, id: &K) -> Option<&mut V> {
+        let index = self.position(id).ok()?;
+        self.0.get_mut(index).map(|(_, value)| value)
+    }
+
+    pub(crate) fn contains_key(&self, id: &K) -> bool {
+        self.position(id).is_ok()
+    }
+
+    /// Inserts or replaces.
+    pub(crate) fn insert(&mut self, id: K, value: V) {
+        match self.position(&id) {
+            Ok(index) => {
+                if let Some(slot) = self.0.get_mut(index) {
+                    slot.1 = value;
+                }
+            }
+            Err(index) => {
+                self.0.reserve_exact(1);
+                self.0.insert(index, (id, value));
+            }
+        }
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
+        self.0.iter().map(|(id, value)| (id, value))
+    }
+}
