@@ -1,0 +1,767 @@
+//! Complaints, escalation and follow-ups, given / when / then.
+//!
+//! Default complaint policy on an always-open calendar: normal priority is acknowledged within
+//! 4 h and resolved within 40 h (warnings at 20 % left); front line escalates after 8 h,
+//! specialist after 24 h, management is the top; a follow-up is due 24 h after a resolution.
+
+mod support;
+
+use clientele::{
+    AcknowledgeComplaint, AgentId, AssignComplaint, AwaitCustomer, Channel, ClockPhase,
+    CloseComplaint, CommandError, ComplaintClockKind, ComplaintId, ComplaintStage,
+    CompleteFollowUp, EscalateComplaint, EscalationReason, Event, FlagKind, FollowUpId,
+    FollowUpOutcome, FollowUpStage, Lateness, MakePromise, Outcome, PromiseId, ReceiveComplaint,
+    ReopenComplaint, ReopenMode, RequestEscalation, ResolveComplaint, ResumeComplaint,
+    RevisePromise, ScheduleFollowUp, ServicePolicy, Span,
+};
+use support::*;
+
+const C: ComplaintId = ComplaintId::from_u128(0xc1);
+const F: FollowUpId = FollowUpId::from_u128(0xf1);
+const JONAS: AgentId = AgentId::from_u128(101);
+const DAIVA: AgentId = AgentId::from_u128(102);
+
+fn world_with(policy: ServicePolicy) -> World {
+    let mut w = World::new(policy, "2026-03-02 09:00");
+    w.given_customer(ONA, "standard");
+    w.when(
+        ONA,
+        ReceiveComplaint::new(C, Channel::Phone, text("Glasses still not ready")),
+    )
+    .unwrap();
+    w
+}
+
+fn world() -> World {
+    world_with(ServicePolicy::default())
+}
+
+fn stage(w: &World) -> ComplaintStage {
+    w.relationship(ONA).complaint(C).unwrap().stage()
+}
+
+fn resolve(follow_up: Option<FollowUpId>) -> ResolveComplaint {
+    ResolveComplaint {
+        complaint: C,
+        by: JONAS,
+        remedy: Some(text("Refund of the fitting fee")),
+        apology: true,
+        summary: text("Glasses handed over"),
+        follow_up,
+    }
+}
+
+/// Acknowledged at 10:00, owned by Jonas.
+fn in_progress() -> World {
+    let mut w = world();
+    w.at("2026-03-02 10:00");
+    w.when(
+        ONA,
+        AcknowledgeComplaint {
+            complaint: C,
+            by: AGENT,
+        },
+    )
+    .unwrap();
+    w.when(
+        ONA,
+        AssignComplaint {
+            complaint: C,
+            owner: JONAS,
+        },
+    )
+    .unwrap();
+    w
+}
+
+#[test]
+fn a_complaint_starts_its_clocks_and_is_flagged_until_acknowledged() {
+    let w = world();
+    let complaint = w.relationship(ONA).complaint(C).unwrap();
+    assert_eq!(complaint.acknowledgement.terms.due, t("2026-03-02 13:00"));
+    assert_eq!(
+        complaint.acknowledgement.terms.warn_at,
+        Some(t("2026-03-02 12:12"))
+    );
+    assert_eq!(complaint.resolution.terms.due, t("2026-03-04 01:00"));
+    assert_eq!(
+        complaint.escalation.as_ref().unwrap().terms.due,
+        t("2026-03-02 17:00")
+    );
+    let flags = w.ledger.flags(t("2026-03-02 09:30"));
+    assert_eq!(
+        flags.iter().map(|f| (f.kind, f.owner)).collect::<Vec<_>>(),
+        [(FlagKind::ComplaintUnacknowledged, Some(AGENT))]
+    );
+}
+
+#[test]
+fn acknowledged_late_the_breach_comes_first_and_the_outcome_says_how_late() {
+    let mut w = world();
+    w.at("2026-03-02 13:30");
+    let envelopes = w
+        .ledger
+        .execute(
+            ONA,
+            AcknowledgeComplaint {
+                complaint: C,
+                by: AGENT,
+            },
+            w.now,
+        )
+        .unwrap();
+    assert_eq!(
+        envelope_kinds(&envelopes),
+        [
+            "complaint_clock_at_risk",
+            "complaint_clock_breached",
+            "complaint_acknowledged"
+        ]
+    );
+    assert_eq!(
+        envelopes[2].event,
+        Event::ComplaintAcknowledged {
+            complaint: C,
+            by: AGENT,
+            outcome: Outcome::MetLate {
+                lateness: Lateness {
+                    wall: Span::minutes(30),
+                    business: Span::minutes(30)
+                }
+            }
+        }
+    );
+    assert!(w.ledger.flags(t("2026-03-02 13:30")).is_empty());
+}
+
+#[test]
+fn resolution_warns_and_breaches_once_and_resolving_late_says_by_how_much() {
+    let mut w = in_progress();
+    // Escalation is due first (front line: 8 h, at 17:00); escalate to keep the ladder quiet.
+    w.at("2026-03-02 16:00");
+    w.when(
+        ONA,
+        EscalateComplaint {
+            complaint: C,
+            to_level: 2,
+            owner: DAIVA,
+        },
+    )
+    .unwrap();
+    let woke = w.run_until("2026-03-05 00:00", 10);
+    assert_eq!(
+        envelope_kinds(&woke),
+        ["complaint_clock_at_risk", "complaint_clock_breached"]
+    );
+    assert_eq!(woke[1].at, t("2026-03-04 01:00"));
+    assert!(matches!(
+        woke[1].event,
+        Event::ComplaintClockBreached {
+            clock: ComplaintClockKind::Resolution,
+            owner: Some(DAIVA),
+            ..
+        }
+    ));
+    let flags = w.ledger.flags(t("2026-03-05 00:00"));
+    assert_eq!(
+        flags.iter().map(|f| f.kind).collect::<Vec<_>>(),
+        [FlagKind::ComplaintClockBreached]
+    );
+    w.at("2026-03-05 01:00");
+    let events = w.when(ONA, resolve(Some(F))).unwrap();
+    assert!(matches!(
+        events[0],
+        Event::ComplaintResolved { outcome: Outcome::MetLate { lateness: Lateness { wall, .. } }, apology: true, .. } if wall == Span::hours(24)
+    ));
+    w.assert_replay_matches();
+}
+
+#[test]
+fn waiting_on_the_customer_pauses_the_resolution_clock_and_the_pause_is_recorded() {
+    let mut w = in_progress();
+    w.at("2026-03-02 12:00");
+    let events = w.when(ONA, AwaitCustomer { complaint: C }).unwrap();
+    assert!(
+        matches!(events[0], Event::ComplaintAwaitingCustomer { resolution: Some(r), .. } if r.due == Span::hours(37))
+    );
+    assert_eq!(stage(&w), ComplaintStage::Waiting);
+    // Nothing runs out while we wait, however long.
+    assert!(w.run_until("2026-03-09 12:00", 10).is_empty());
+    w.at("2026-03-09 12:00");
+    let events = w.when(ONA, ResumeComplaint { complaint: C }).unwrap();
+    let Event::ComplaintResumed {
+        paused,
+        resolution: Some(terms),
+        escalation: Some(escalation),
+        ..
+    } = &events[0]
+    else {
+        panic!("{events:?}")
+    };
+    assert_eq!(*paused, Span::days(7));
+    // 37 h were left on the resolution clock, 5 h on the front line's.
+    assert_eq!(terms.due, t("2026-03-11 01:00"));
+    assert_eq!(escalation.due, t("2026-03-09 17:00"));
+    let complaint = w.relationship(ONA).complaint(C).unwrap();
+    assert_eq!(complaint.resolution.paused, Span::days(7));
+    w.assert_replay_matches();
+}
+
+#[test]
+fn escalation_is_due_past_the_threshold_stays_flagged_and_climbs_the_ladder() {
+    let mut w = in_progress();
+    let due = w.run_until("2026-03-02 17:00", 10);
+    assert_eq!(
+        due.iter().map(|e| e.event.clone()).collect::<Vec<_>>(),
+        [Event::EscalationDue {
+            complaint: C,
+            reason: EscalationReason::Threshold,
+            level: 0,
+            owner: Some(JONAS)
+        }]
+    );
+    assert!(
+        w.run_until("2026-03-02 20:00", 10).is_empty(),
+        "raised once"
+    );
+    let flagged = w.ledger.flags(t("2026-03-02 20:00"));
+    assert!(
+        flagged
+            .iter()
+            .any(|f| f.kind == FlagKind::EscalationDue && f.owner == Some(JONAS))
+    );
+
+    w.at("2026-03-02 20:00");
+    let err = w
+        .when(
+            ONA,
+            EscalateComplaint {
+                complaint: C,
+                to_level: 3,
+                owner: DAIVA,
+            },
+        )
+        .unwrap_err();
+    assert_eq!(err, CommandError::EscalationPastTop { level: 3, top: 2 });
+    let err = w
+        .when(
+            ONA,
+            EscalateComplaint {
+                complaint: C,
+                to_level: 0,
+                owner: DAIVA,
+            },
+        )
+        .unwrap_err();
+    assert_eq!(
+        err,
+        CommandError::EscalationNotUpward {
+            level: 0,
+            current: 0
+        }
+    );
+    let events = w
+        .when(
+            ONA,
+            EscalateComplaint {
+                complaint: C,
+                to_level: 1,
+                owner: DAIVA,
+            },
+        )
+        .unwrap();
+    assert!(
+        matches!(&events[0], Event::ComplaintEscalated { to_level: 1, level_name, escalation: Some(e), .. } if level_name.as_str() == "specialist" && e.due == t("2026-03-03 20:00"))
+    );
+    let complaint = w.relationship(ONA).complaint(C).unwrap();
+    assert_eq!(
+        (complaint.level, complaint.owner, complaint.escalation_due),
+        (1, Some(DAIVA), None)
+    );
+    assert_eq!(
+        complaint
+            .history
+            .iter()
+            .map(|h| (h.level, h.owner))
+            .collect::<Vec<_>>(),
+        [(0, JONAS), (1, DAIVA)]
+    );
+    assert!(
+        !w.ledger
+            .flags(t("2026-03-02 20:00"))
+            .iter()
+            .any(|f| f.kind == FlagKind::EscalationDue)
+    );
+    w.assert_replay_matches();
+}
+
+#[test]
+fn the_customer_can_ask_for_escalation() {
+    let mut w = in_progress();
+    let events = w.when(ONA, RequestEscalation { complaint: C }).unwrap();
+    assert_eq!(
+        events,
+        [Event::EscalationDue {
+            complaint: C,
+            reason: EscalationReason::CustomerAsked,
+            level: 0,
+            owner: Some(JONAS)
+        }]
+    );
+    assert_eq!(
+        w.when(ONA, RequestEscalation { complaint: C }).unwrap_err(),
+        CommandError::NothingToChange
+    );
+}
+
+#[test]
+fn a_linked_promise_breaking_a_second_time_makes_escalation_due() {
+    let mut w = in_progress();
+    w.at("2026-03-02 10:30");
+    let promise = PromiseId::from_u128(0x91);
+    w.when(
+        ONA,
+        MakePromise::new(
+            promise,
+            text("Glasses by noon"),
+            t("2026-03-02 12:00"),
+            JONAS,
+        )
+        .answering(C),
+    )
+    .unwrap();
+    let first = w.run_until("2026-03-02 12:00", 10);
+    assert!(
+        !first
+            .iter()
+            .any(|e| matches!(e.event, Event::EscalationDue { .. }))
+    );
+    w.at("2026-03-02 12:30");
+    w.when(
+        ONA,
+        RevisePromise {
+            promise,
+            due: t("2026-03-02 15:00"),
+            reason: text("Lab"),
+            customer_agreed: true,
+        },
+    )
+    .unwrap();
+    let second = w.run_until("2026-03-02 15:00", 10);
+    assert_eq!(
+        second.iter().map(|e| e.event.kind()).collect::<Vec<_>>(),
+        ["promise_at_risk", "promise_broken", "escalation_due"]
+    );
+    assert!(matches!(
+        second[2].event,
+        Event::EscalationDue {
+            reason: EscalationReason::PromiseBrokenAgain,
+            ..
+        }
+    ));
+    w.assert_replay_matches();
+}
+
+#[test]
+fn resolving_an_unacknowledged_complaint_needs_the_policy_to_allow_it() {
+    let mut w = world();
+    assert_eq!(
+        w.when(ONA, resolve(Some(F))).unwrap_err(),
+        CommandError::NotAcknowledged(C)
+    );
+    let mut lenient = ServicePolicy::default();
+    lenient.complaints.resolve_unacknowledged = true;
+    let mut w = world_with(lenient);
+    w.when(ONA, resolve(Some(F))).unwrap();
+    assert_eq!(stage(&w), ComplaintStage::Resolved);
+    let complaint = w.relationship(ONA).complaint(C).unwrap();
+    assert!(matches!(
+        complaint.acknowledgement.phase,
+        ClockPhase::Stopped { .. }
+    ));
+}
+
+#[test]
+fn resolving_schedules_a_follow_up_owned_by_the_complaints_owner_which_can_go_overdue() {
+    let mut w = in_progress();
+    w.at("2026-03-02 15:00");
+    assert_eq!(
+        w.when(ONA, resolve(None)).unwrap_err(),
+        CommandError::FollowUpIdRequired(C)
+    );
+    let events = w.when(ONA, resolve(Some(F))).unwrap();
+    assert_eq!(
+        kinds(&events),
+        ["complaint_resolved", "follow_up_scheduled"]
+    );
+    assert!(
+        matches!(events[1], Event::FollowUpScheduled { owner: JONAS, due, complaint: Some(C), .. } if due == t("2026-03-03 15:00"))
+    );
+    let overdue = w.run_until("2026-03-04 00:00", 10);
+    assert_eq!(envelope_kinds(&overdue), ["follow_up_overdue"]);
+    assert!(
+        w.ledger
+            .flags(t("2026-03-04 00:00"))
+            .iter()
+            .any(|f| f.kind == FlagKind::FollowUpOverdue && f.owner == Some(JONAS))
+    );
+    w.at("2026-03-04 09:00");
+    let done = w
+        .when(
+            ONA,
+            CompleteFollowUp {
+                follow_up: F,
+                outcome: FollowUpOutcome::Satisfied,
+                note: None,
+            },
+        )
+        .unwrap();
+    assert!(matches!(
+        done[0],
+        Event::FollowUpCompleted {
+            timing: Outcome::MetLate { .. },
+            ..
+        }
+    ));
+    assert_eq!(
+        w.when(
+            ONA,
+            CompleteFollowUp {
+                follow_up: F,
+                outcome: FollowUpOutcome::Satisfied,
+                note: None
+            }
+        )
+        .unwrap_err(),
+        CommandError::InvalidTransition {
+            entity: "follow-up",
+            from: "done",
+            action: "complete"
+        }
+    );
+    w.when(ONA, CloseComplaint { complaint: C }).unwrap();
+    assert_eq!(stage(&w), ComplaintStage::Closed);
+    w.assert_replay_matches();
+}
+
+#[test]
+fn a_not_satisfied_follow_up_reopens_the_complaint_and_escalation_is_due_at_once() {
+    let mut w = in_progress();
+    w.at("2026-03-02 15:00");
+    w.when(ONA, resolve(Some(F))).unwrap();
+    w.at("2026-03-03 10:00");
+    let events = w
+        .when(
+            ONA,
+            CompleteFollowUp {
+                follow_up: F,
+                outcome: FollowUpOutcome::NotSatisfied,
+                note: Some(text("Lenses scratch")),
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        kinds(&events),
+        [
+            "follow_up_completed",
+            "complaint_reopened",
+            "escalation_due"
+        ]
+    );
+    assert!(matches!(
+        events[2],
+        Event::EscalationDue {
+            reason: EscalationReason::Reopened,
+            ..
+        }
+    ));
+    assert_eq!(stage(&w), ComplaintStage::InProgress);
+    assert_eq!(w.relationship(ONA).complaint(C).unwrap().reopened, 1);
+    assert_eq!(
+        w.when(
+            ONA,
+            ReopenComplaint {
+                complaint: C,
+                reason: text("again")
+            }
+        )
+        .unwrap_err(),
+        CommandError::InvalidTransition {
+            entity: "complaint",
+            from: "in_progress",
+            action: "reopen"
+        }
+    );
+    w.assert_replay_matches();
+}
+
+#[test]
+fn reopening_cancels_a_pending_follow_up() {
+    let mut w = in_progress();
+    w.at("2026-03-02 15:00");
+    w.when(ONA, resolve(Some(F))).unwrap();
+    w.at("2026-03-02 16:00");
+    let events = w
+        .when(
+            ONA,
+            ReopenComplaint {
+                complaint: C,
+                reason: text("Still broken"),
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        kinds(&events),
+        [
+            "complaint_reopened",
+            "follow_up_cancelled",
+            "escalation_due"
+        ]
+    );
+    assert_eq!(
+        w.relationship(ONA).follow_up(F).unwrap().stage(),
+        FollowUpStage::Cancelled
+    );
+}
+
+/// Received at 09:00, resolved at 14:00 (5 h into a 40 h target), reopened a day later.
+fn reopened(mode: ReopenMode) -> Event {
+    let mut policy = ServicePolicy::default();
+    policy.complaints.reopen = mode;
+    policy.complaints.follow_up_after = None;
+    let mut w = World::new(policy, "2026-03-02 09:00");
+    w.given_customer(ONA, "standard");
+    w.when(ONA, ReceiveComplaint::new(C, Channel::Phone, text("x")))
+        .unwrap();
+    w.at("2026-03-02 10:00");
+    w.when(
+        ONA,
+        AcknowledgeComplaint {
+            complaint: C,
+            by: AGENT,
+        },
+    )
+    .unwrap();
+    w.at("2026-03-02 14:00");
+    w.when(ONA, resolve(None)).unwrap();
+    w.at("2026-03-03 14:00");
+    let events = w
+        .when(
+            ONA,
+            ReopenComplaint {
+                complaint: C,
+                reason: text("back"),
+            },
+        )
+        .unwrap();
+    w.assert_replay_matches();
+    events.into_iter().next().unwrap()
+}
+
+#[test]
+fn a_reopen_continues_restarts_or_starts_a_new_cycle_as_the_policy_says() {
+    let Event::ComplaintReopened {
+        mode,
+        cycle,
+        resolution,
+        ..
+    } = reopened(ReopenMode::Continue)
+    else {
+        panic!()
+    };
+    // 35 h were left when it was resolved; the day it was closed counts as a pause.
+    assert_eq!(
+        (mode, cycle, resolution.due),
+        (ReopenMode::Continue, 1, t("2026-03-05 01:00"))
+    );
+    let Event::ComplaintReopened {
+        cycle, resolution, ..
+    } = reopened(ReopenMode::Restart)
+    else {
+        panic!()
+    };
+    assert_eq!((cycle, resolution.due), (1, t("2026-03-05 06:00")));
+    let Event::ComplaintReopened {
+        cycle, resolution, ..
+    } = reopened(ReopenMode::NewCycle)
+    else {
+        panic!()
+    };
+    assert_eq!((cycle, resolution.due), (2, t("2026-03-05 06:00")));
+}
+
+#[test]
+fn bad_complaint_commands_are_refused_and_change_nothing() {
+    let mut roster = ServicePolicy::default();
+    roster.agents = [AGENT, JONAS].into();
+    let mut w = world_with(roster);
+    let stranger = AgentId::from_u128(0xbad);
+    let unknown = ComplaintId::from_u128(0xdead);
+    let cases: Vec<(clientele::Command, CommandError)> = vec![
+        (
+            ReceiveComplaint::new(C, Channel::Email, text("again")).into(),
+            CommandError::DuplicateComplaint(C),
+        ),
+        (
+            ReceiveComplaint::new(unknown, Channel::Email, text("x"))
+                .about_promise(PromiseId::from_u128(5))
+                .into(),
+            CommandError::UnknownPromise(PromiseId::from_u128(5)),
+        ),
+        (
+            AcknowledgeComplaint {
+                complaint: unknown,
+                by: AGENT,
+            }
+            .into(),
+            CommandError::UnknownComplaint(unknown),
+        ),
+        (
+            AcknowledgeComplaint {
+                complaint: C,
+                by: stranger,
+            }
+            .into(),
+            CommandError::UnknownAgent(stranger),
+        ),
+        (
+            AssignComplaint {
+                complaint: C,
+                owner: JONAS,
+            }
+            .into(),
+            CommandError::InvalidTransition {
+                entity: "complaint",
+                from: "received",
+                action: "assign",
+            },
+        ),
+        (
+            EscalateComplaint {
+                complaint: C,
+                to_level: 1,
+                owner: JONAS,
+            }
+            .into(),
+            CommandError::InvalidTransition {
+                entity: "complaint",
+                from: "received",
+                action: "escalate",
+            },
+        ),
+        (
+            CloseComplaint { complaint: C }.into(),
+            CommandError::InvalidTransition {
+                entity: "complaint",
+                from: "received",
+                action: "close",
+            },
+        ),
+        (
+            ReopenComplaint {
+                complaint: C,
+                reason: text("x"),
+            }
+            .into(),
+            CommandError::InvalidTransition {
+                entity: "complaint",
+                from: "received",
+                action: "reopen",
+            },
+        ),
+        (
+            ScheduleFollowUp {
+                follow_up: F,
+                owner: AGENT,
+                due: t("2026-03-01 00:00"),
+                reason: text("x"),
+                complaint: None,
+            }
+            .into(),
+            CommandError::DueNotInFuture {
+                due: t("2026-03-01 00:00"),
+                now: t("2026-03-02 09:00"),
+            },
+        ),
+        (
+            ScheduleFollowUp {
+                follow_up: F,
+                owner: AGENT,
+                due: t("2026-03-09 00:00"),
+                reason: text("x"),
+                complaint: Some(unknown),
+            }
+            .into(),
+            CommandError::UnknownComplaint(unknown),
+        ),
+        (
+            CompleteFollowUp {
+                follow_up: F,
+                outcome: FollowUpOutcome::Satisfied,
+                note: None,
+            }
+            .into(),
+            CommandError::UnknownFollowUp(F),
+        ),
+        (
+            MakePromise::new(
+                PromiseId::from_u128(6),
+                text("x"),
+                t("2026-03-09 00:00"),
+                AGENT,
+            )
+            .answering(unknown)
+            .into(),
+            CommandError::UnknownComplaint(unknown),
+        ),
+    ];
+    for (command, expected) in cases {
+        let before = w.relationship(ONA).clone();
+        assert_eq!(
+            w.ledger.execute(ONA, command.clone(), w.now),
+            Err(expected),
+            "{command:?}"
+        );
+        assert_eq!(*w.relationship(ONA), before);
+    }
+}
+
+#[test]
+fn a_follow_up_scheduled_by_hand_for_any_reason() {
+    let mut w = world();
+    w.when(
+        ONA,
+        ScheduleFollowUp {
+            follow_up: F,
+            owner: JONAS,
+            due: t("2026-03-09 09:00"),
+            reason: text("Check-in after the big order"),
+            complaint: None,
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        w.ledger.next_deadline().map(|d| d.at),
+        Some(t("2026-03-02 12:12")),
+        "the complaint's acknowledgement warning comes first"
+    );
+    w.at("2026-03-05 09:00");
+    let events = w
+        .when(
+            ONA,
+            CompleteFollowUp {
+                follow_up: F,
+                outcome: FollowUpOutcome::Unreachable,
+                note: None,
+            },
+        )
+        .unwrap();
+    assert!(events.iter().any(|e| matches!(
+        e,
+        Event::FollowUpCompleted {
+            outcome: FollowUpOutcome::Unreachable,
+            timing: Outcome::Met,
+            ..
+        }
+    )));
+}
