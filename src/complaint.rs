@@ -791,6 +791,19 @@ pub(crate) fn resolve(
             policy.outcome(clock.terms.calendar.as_deref(), clock.terms.due, now)?
         }
     };
+    let acknowledgement = if complaint.acknowledgement.is_running() {
+        let ack = &complaint.acknowledgement.terms;
+        Some(
+            match policy.outcome(ack.calendar.as_deref(), ack.due, now)? {
+                Outcome::MetLate { lateness } | Outcome::Missed { lateness } => {
+                    Outcome::Missed { lateness }
+                }
+                Outcome::Met => Outcome::Met,
+            },
+        )
+    } else {
+        None
+    };
     let mut events = vec![Event::ComplaintResolved {
         complaint: resolve.complaint,
         by: resolve.by,
@@ -798,6 +811,7 @@ pub(crate) fn resolve(
         apology: resolve.apology,
         summary: resolve.summary.clone(),
         outcome,
+        acknowledgement,
     }];
     if let Some(after) = policy.complaints.follow_up_after {
         let id = resolve
@@ -1210,11 +1224,15 @@ pub(crate) fn fold(
             apology,
             summary,
             outcome,
+            acknowledgement,
             ..
         } => {
             transition(ComplaintAction::Resolve, complaint)?;
             if complaint.acknowledgement.is_running() {
-                stop(&mut complaint.acknowledgement, Outcome::Met);
+                let ack = acknowledgement.ok_or(
+                    "an unacknowledged complaint resolved without the acknowledgement outcome",
+                )?;
+                stop(&mut complaint.acknowledgement, ack);
             }
             stop(&mut complaint.resolution, *outcome);
             if let Some(clock) = complaint.escalation.as_mut() {

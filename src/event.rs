@@ -412,6 +412,10 @@ pub enum Event {
         summary: Text,
         /// The resolution target: met or met late.
         outcome: Outcome,
+        /// For a complaint resolved without an acknowledgement: the acknowledgement target,
+        /// met (the resolution came in time) or missed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        acknowledgement: Option<Outcome>,
     },
     /// The complaint was closed.
     ComplaintClosed {

@@ -765,3 +765,145 @@ fn a_follow_up_scheduled_by_hand_for_any_reason() {
         }
     )));
 }
+
+#[test]
+fn the_remaining_transitions_each_work_as_the_diagram_says() {
+    // acknowledged --escalate--> in_progress, and --resolve--> resolved
+    let acknowledged = || {
+        let mut w = world();
+        w.at("2026-03-02 10:00");
+        w.when(
+            ONA,
+            AcknowledgeComplaint {
+                complaint: C,
+                by: AGENT,
+            },
+        )
+        .unwrap();
+        w
+    };
+    let mut w = acknowledged();
+    w.when(
+        ONA,
+        EscalateComplaint {
+            complaint: C,
+            to_level: 1,
+            owner: JONAS,
+        },
+    )
+    .unwrap();
+    assert_eq!(stage(&w), ComplaintStage::InProgress);
+    let mut w = acknowledged();
+    w.when(ONA, resolve(Some(F))).unwrap();
+    assert_eq!(stage(&w), ComplaintStage::Resolved);
+
+    // in_progress --assign--> in_progress (a new owner at the same level)
+    let mut w = in_progress();
+    w.when(
+        ONA,
+        AssignComplaint {
+            complaint: C,
+            owner: DAIVA,
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        (stage(&w), w.relationship(ONA).complaint(C).unwrap().owner),
+        (ComplaintStage::InProgress, Some(DAIVA))
+    );
+    assert_eq!(
+        w.when(
+            ONA,
+            AssignComplaint {
+                complaint: C,
+                owner: DAIVA
+            }
+        )
+        .unwrap_err(),
+        CommandError::NothingToChange
+    );
+
+    // waiting --assign / escalate--> waiting; waiting --resolve--> resolved
+    let waiting = || {
+        let mut w = in_progress();
+        w.at("2026-03-02 11:00");
+        w.when(ONA, AwaitCustomer { complaint: C }).unwrap();
+        w
+    };
+    let mut w = waiting();
+    w.when(
+        ONA,
+        AssignComplaint {
+            complaint: C,
+            owner: DAIVA,
+        },
+    )
+    .unwrap();
+    w.when(
+        ONA,
+        EscalateComplaint {
+            complaint: C,
+            to_level: 1,
+            owner: DAIVA,
+        },
+    )
+    .unwrap();
+    assert_eq!(stage(&w), ComplaintStage::Waiting);
+    // The new level's clock starts paused too.
+    assert!(w.run_until("2026-03-20 00:00", 10).is_empty());
+    w.assert_replay_matches();
+    let mut w = waiting();
+    w.at("2026-03-03 11:00");
+    let events = w.when(ONA, resolve(Some(F))).unwrap();
+    // Resolved while waiting: measured when the wait began, so the wait does not count.
+    assert!(matches!(
+        events[0],
+        Event::ComplaintResolved {
+            outcome: Outcome::Met,
+            ..
+        }
+    ));
+
+    // closed --reopen--> in_progress
+    let mut w = in_progress();
+    w.when(ONA, resolve(Some(F))).unwrap();
+    w.when(ONA, CloseComplaint { complaint: C }).unwrap();
+    w.at("2026-03-04 10:00");
+    w.when(
+        ONA,
+        ReopenComplaint {
+            complaint: C,
+            reason: text("It broke again"),
+        },
+    )
+    .unwrap();
+    assert_eq!(stage(&w), ComplaintStage::InProgress);
+    w.assert_replay_matches();
+}
+
+#[test]
+fn resolved_without_acknowledgement_after_its_due_the_acknowledgement_target_is_missed() {
+    let mut lenient = ServicePolicy::default();
+    lenient.complaints.resolve_unacknowledged = true;
+    let mut w = world_with(lenient);
+    w.at("2026-03-02 14:00");
+    let events = w.when(ONA, resolve(Some(F))).unwrap();
+    let Some(Event::ComplaintResolved {
+        acknowledgement, ..
+    }) = events
+        .iter()
+        .find(|e| matches!(e, Event::ComplaintResolved { .. }))
+    else {
+        panic!("{events:?}")
+    };
+    assert_eq!(
+        *acknowledgement,
+        Some(Outcome::Missed {
+            lateness: Lateness {
+                wall: Span::hours(1),
+                business: Span::hours(1)
+            }
+        })
+    );
+    w.assert_replay_matches();
+}

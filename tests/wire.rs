@@ -299,6 +299,12 @@ fn samples() -> Vec<Event> {
                     business: Span::hours(2),
                 },
             },
+            acknowledgement: Some(Outcome::Missed {
+                lateness: Lateness {
+                    wall: Span::hours(20),
+                    business: Span::hours(20),
+                },
+            }),
         },
         Event::ComplaintClosed { complaint: c1 },
         Event::ComplaintReopened {
