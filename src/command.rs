@@ -174,12 +174,31 @@ pub struct UpdateProfile {
     /// Channels whose address to remove.
     #[serde(default)]
     pub remove_contacts: BTreeSet<Channel>,
-    /// `Some(Some(c))` sets the preferred channel, `Some(None)` clears it.
-    #[serde(default)]
+    /// `Some(Some(c))` sets the preferred channel, `Some(None)` clears it. On the wire: absent
+    /// leaves it, `null` clears it.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub preferred_channel: Option<Option<Channel>>,
-    /// `Some(Some(a))` sets the account owner, `Some(None)` clears it.
-    #[serde(default)]
+    /// `Some(Some(a))` sets the account owner, `Some(None)` clears it. On the wire: absent
+    /// leaves it, `null` clears it.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub owner: Option<Option<AgentId>>,
+}
+
+/// A field that is present on the wire, even as `null`, is `Some`: `null` means "clear it".
+fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 /// Record an interaction. Build one with [`RecordInteraction::inbound`] or

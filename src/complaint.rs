@@ -1132,6 +1132,21 @@ pub(crate) fn fold(
                     "the {clock:?} clock of complaint {id} already said so"
                 ));
             }
+            let stated_due = match event {
+                Event::ComplaintClockAtRisk { due, .. }
+                | Event::ComplaintClockBreached { due, .. } => *due,
+                _ => target.terms.due,
+            };
+            let moment = if breach {
+                Some(target.terms.due)
+            } else {
+                target.terms.warn_at
+            };
+            if stated_due != target.terms.due || moment.is_none_or(|m| at < m) {
+                return Err(format!(
+                    "the {clock:?} event of complaint {id} contradicts its clock"
+                ));
+            }
             if breach {
                 target.breached = true;
             } else {

@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 
 use crate::{
-    AgentId, CalendarError, ComplaintId, CustomerId, FollowUpId, InteractionId, PartyId, PromiseId,
-    ValueError,
+    AgentId, CalendarError, ComplaintId, CustomerId, FollowUpId, InteractionId, PartyId, Priority,
+    PromiseId, ValueError,
 };
 
 /// A command was rejected. Nothing changed.
@@ -197,4 +197,25 @@ pub enum ReplayError {
         /// Why.
         reason: String,
     },
+}
+
+/// A [`ServicePolicy`](crate::ServicePolicy) is inconsistent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PolicyError {
+    /// A target names a calendar the policy does not define.
+    #[error(
+        "{target} targets for {priority} priority name calendar {name:?}, which the policy does not define"
+    )]
+    UnknownCalendar {
+        /// Which targets (`"reply"`, `"complaints.resolve"`, ...).
+        target: &'static str,
+        /// For which priority.
+        priority: Priority,
+        /// The name.
+        name: String,
+    },
+    /// The escalation ladder has no level.
+    #[error("the complaint policy has no support level")]
+    NoSupportLevels,
 }

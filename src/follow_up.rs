@@ -345,6 +345,13 @@ pub(crate) fn fold(
     let follow_up = follow_ups
         .get_mut(&id)
         .ok_or_else(|| format!("follow-up {id} is not known"))?;
+    if let Event::FollowUpOverdue { due, owner, .. } = event
+        && (at < follow_up.due || *due != follow_up.due || *owner != follow_up.owner)
+    {
+        return Err(format!(
+            "the overdue event of follow-up {id} contradicts it"
+        ));
+    }
     follow_up.check(action).map_err(|r| {
         format!(
             "a follow-up that is {} cannot {}",

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use rustc_hash::FxHashMap;
 
 use crate::command::Command;
-use crate::error::{CommandError, ReplayError};
+use crate::error::{CommandError, PolicyError, ReplayError};
 use crate::event::{Envelope, Event};
 use crate::flag::{Deadline, Flag};
 use crate::{CustomerId, Relationship, ServicePolicy};
@@ -58,7 +58,8 @@ pub struct Ledger {
 }
 
 impl Ledger {
-    /// An empty ledger deciding under `policy`.
+    /// An empty ledger deciding under `policy`. A policy that names undefined calendars makes
+    /// the commands that need them fail; [`Ledger::try_new`] checks it up front.
     #[must_use]
     pub fn new(policy: ServicePolicy) -> Self {
         Self {
@@ -102,8 +103,23 @@ impl Ledger {
 
     /// Replaces the policy. Only later decisions use it: deadlines already computed stay as
     /// recorded.
-    pub fn set_policy(&mut self, policy: ServicePolicy) {
+    ///
+    /// # Errors
+    /// [`PolicyError`] when the new policy is inconsistent ([`ServicePolicy::validate`]); the
+    /// old policy stays.
+    pub fn set_policy(&mut self, policy: ServicePolicy) -> Result<(), PolicyError> {
+        policy.validate()?;
         self.policy = policy;
+        Ok(())
+    }
+
+    /// An empty ledger under a policy checked first with [`ServicePolicy::validate`].
+    ///
+    /// # Errors
+    /// [`PolicyError`] when the policy is inconsistent.
+    pub fn try_new(policy: ServicePolicy) -> Result<Self, PolicyError> {
+        policy.validate()?;
+        Ok(Self::new(policy))
     }
 
     /// One customer's relationship.
@@ -214,9 +230,9 @@ impl Ledger {
         Ok(self.insert(relationship))
     }
 
-    /// Advances every customer with a deadline up to `now`; returns the events, customer by
-    /// customer in order of their earliest deadline. Costs in proportion to the customers due,
-    /// not the book.
+    /// Advances every customer with a deadline up to `now`; returns the events in deadline
+    /// order across the book (ties in the order customers were first registered). Costs in
+    /// proportion to what is due, not to the book.
     pub fn advance_to(&mut self, now: DateTime<Utc>) -> Vec<Envelope> {
         let mut out = Vec::new();
         while let Some(&(at, position)) = self.due.first() {
@@ -228,7 +244,9 @@ impl Ledger {
                 self.due.remove(&(at, position));
                 continue;
             };
-            out.extend(slot.relationship.advance_to(now));
+            // Only up to this entry's instant: another customer may be due in between, and the
+            // result is in deadline order across the book.
+            out.extend(slot.relationship.advance_to(at));
             self.reindex(position);
             if self.due.first() == Some(&(at, position)) {
                 // Nothing could fire (the relationship refused its own deadline): unfile it so

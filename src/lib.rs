@@ -46,7 +46,7 @@ pub use complaint::{
     ClockPhase, ClockTerms, Complaint, ComplaintClockKind, ComplaintStage, ComplaintState,
     EscalationReason, Handover, Remaining, Resolution, TargetClock,
 };
-pub use error::{CommandError, ReplayError};
+pub use error::{CommandError, PolicyError, ReplayError};
 pub use event::{Envelope, Event, SCHEMA_VERSION};
 pub use flag::{Deadline, DeadlineKind, Flag, FlagKind, Subject};
 pub use follow_up::{FollowUp, FollowUpOutcome, FollowUpStage, FollowUpState};

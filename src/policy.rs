@@ -446,8 +446,13 @@ impl ServicePolicy {
     /// Time from `from` to `to` (zero if `to` is not later), by the wall clock and on the
     /// calendar called `calendar`.
     ///
+    /// A measurement never blocks a fact from being recorded: if the calendar cannot answer
+    /// (it was removed from the policy since the clock started, or the instants lie outside
+    /// the range it covers), the business figure is the wall-clock one.
+    ///
     /// # Errors
-    /// As [`due`](Self::due).
+    /// [`CommandError::Value`](crate::CommandError::Value) when the span exceeds
+    /// [`Span::MAX`].
     pub fn elapsed(
         &self,
         calendar: Option<&str>,
@@ -459,17 +464,53 @@ impl ServicePolicy {
         } else {
             Span::try_from(to.signed_duration_since(from))?
         };
-        Ok(crate::Elapsed {
-            wall,
-            business: self.business_between(calendar, from, to)?,
-        })
+        let business = self.business_between(calendar, from, to).unwrap_or(wall);
+        Ok(crate::Elapsed { wall, business })
+    }
+
+    /// Checks that every calendar a target names is defined, and that there is at least one
+    /// support level.
+    ///
+    /// # Errors
+    /// The first [`PolicyError`](crate::PolicyError) found.
+    ///
+    /// ```
+    /// use clientele::{Priority, ServicePolicy};
+    ///
+    /// let mut policy = ServicePolicy::default();
+    /// assert!(policy.validate().is_ok());
+    /// policy.reply = policy.reply.on_calendar(Priority::Urgent, "24/7");
+    /// assert!(policy.validate().is_err()); // "24/7" is not in `policy.calendars`
+    /// ```
+    pub fn validate(&self) -> Result<(), crate::PolicyError> {
+        let tables = [
+            ("first_response", &self.first_response),
+            ("reply", &self.reply),
+            ("complaints.acknowledge", &self.complaints.acknowledge),
+            ("complaints.resolve", &self.complaints.resolve),
+        ];
+        for (target, table) in tables {
+            for (priority, name) in &table.calendars {
+                if !self.calendars.contains_key(name) {
+                    return Err(crate::PolicyError::UnknownCalendar {
+                        target,
+                        priority: *priority,
+                        name: name.clone(),
+                    });
+                }
+            }
+        }
+        if self.complaints.levels.is_empty() {
+            return Err(crate::PolicyError::NoSupportLevels);
+        }
+        Ok(())
     }
 
     /// Met (done strictly before `due`) or met late, with the lateness, for something done at
-    /// `done`.
+    /// `done`. Like [`elapsed`](Self::elapsed), never fails for want of a calendar.
     ///
     /// # Errors
-    /// As [`due`](Self::due).
+    /// As [`elapsed`](Self::elapsed).
     pub fn outcome(
         &self,
         calendar: Option<&str>,

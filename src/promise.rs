@@ -643,6 +643,13 @@ pub(crate) fn meet(
     now: DateTime<Utc>,
 ) -> Result<Vec<Event>, CommandError> {
     let promise = outstanding(promises, meet.promise)?;
+    if !promise.is_outstanding() {
+        return Err(CommandError::InvalidTransition {
+            entity: "promise",
+            from: PromiseLifecycle::stage_name(promise.stage()),
+            action: "meet the dependency of",
+        });
+    }
     let dependency = promise
         .terms
         .dependency
@@ -745,12 +752,31 @@ pub(crate) fn flags(promise: &Promise, now: DateTime<Utc>) -> Vec<(FlagKind, Dat
     }
     let terms = &promise.terms;
     let broken = matches!(promise.state, PromiseState::Broken { .. }) || now >= terms.due;
+    // The same answer before and after `advance_to`: an open promise is at risk from the
+    // earlier of its warning instant and its dependency's missed date, once either has passed.
+    let lead = terms.at_risk_at.filter(|at| now >= *at);
+    let dependency_missed = terms
+        .dependency
+        .as_ref()
+        .filter(|d| {
+            d.state == DependencyState::Late
+                || (d.state == DependencyState::Pending && now >= d.due)
+        })
+        .map(|d| d.due);
+    let at_risk_since = match promise.state {
+        PromiseState::AtRisk { since, .. } => Some(since),
+        PromiseState::Open => match (lead, dependency_missed) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        },
+        PromiseState::Broken { .. }
+        | PromiseState::Kept { .. }
+        | PromiseState::KeptLate { .. }
+        | PromiseState::Withdrawn { .. } => None,
+    };
     if broken {
         flags.push((FlagKind::PromiseBroken, terms.due));
-    } else if let Some(since) = match promise.state {
-        PromiseState::AtRisk { since, .. } => Some(since),
-        _ => terms.at_risk_at.filter(|at| now >= *at),
-    } {
+    } else if let Some(since) = at_risk_since {
         flags.push((FlagKind::PromiseAtRisk, since));
     }
     if terms.slipped_repeatedly {
@@ -805,6 +831,18 @@ pub(crate) fn fold(
             };
             promises.insert(*promise, Promise::new(terms));
             return Ok(());
+        }
+        Event::PromiseAtRisk { promise, .. }
+        | Event::PromiseBroken { promise, .. }
+        | Event::PromiseRevised { promise, .. }
+        | Event::PromiseKept { promise, .. }
+        | Event::PromiseWithdrawn { promise, .. }
+            if !fits(promises, at, event)? =>
+        {
+            return Err(format!(
+                "the {} of promise {promise} contradicts its state",
+                event.kind()
+            ));
         }
         Event::PromiseAtRisk {
             promise, reason, ..
@@ -873,6 +911,12 @@ pub(crate) fn fold(
                 .dependency
                 .as_mut()
                 .ok_or_else(|| format!("promise {promise} has no dependency"))?;
+            if matches!(event, Event::DependencyLate { .. }) && at < dependency.due {
+                return Err(format!(
+                    "the dependency of promise {promise} is not due until {}",
+                    dependency.due
+                ));
+            }
             let next = if matches!(event, Event::DependencyMet { .. }) {
                 DependencyState::Met
             } else {
@@ -898,6 +942,59 @@ pub(crate) fn fold(
             PromiseLifecycle::stage_name(refused.from),
             PromiseLifecycle::action_name(refused.action)
         )
+    })
+}
+
+/// Whether a stored promise event agrees with the state it is applied to: the due instant,
+/// owner, counts and timing it states are the ones the engine would have written.
+fn fits(promises: &Promises, at: DateTime<Utc>, event: &Event) -> Result<bool, String> {
+    let id = match event {
+        Event::PromiseAtRisk { promise, .. }
+        | Event::PromiseBroken { promise, .. }
+        | Event::PromiseRevised { promise, .. }
+        | Event::PromiseKept { promise, .. }
+        | Event::PromiseWithdrawn { promise, .. } => *promise,
+        _ => return Ok(true),
+    };
+    let terms = &promises
+        .get(&id)
+        .ok_or_else(|| format!("promise {id} is not known"))?
+        .terms;
+    Ok(match event {
+        Event::PromiseAtRisk {
+            due, owner, reason, ..
+        } => {
+            *due == terms.due
+                && *owner == terms.owner
+                && (*reason != AtRiskReason::LeadReached
+                    || terms.at_risk_at.is_some_and(|w| at >= w))
+        }
+        Event::PromiseBroken {
+            due,
+            owner,
+            notice,
+            breaks,
+            ..
+        } => {
+            *due == terms.due
+                && at >= terms.due
+                && *owner == terms.owner
+                && *notice == terms.notice()
+                && *breaks == terms.breaks.saturating_add(1)
+        }
+        Event::PromiseRevised {
+            previous_due,
+            due,
+            slips,
+            ..
+        } => {
+            *previous_due == terms.due
+                && *due > *previous_due
+                && *slips == terms.slips().saturating_add(1)
+        }
+        Event::PromiseKept { due, owner, .. } => *due == terms.due && *owner == terms.owner,
+        Event::PromiseWithdrawn { owner, .. } => *owner == terms.owner,
+        _ => true,
     })
 }
 

@@ -554,7 +554,12 @@ impl Relationship {
         now: DateTime<Utc>,
     ) -> Result<Vec<Event>, CommandError> {
         let profile = match (command, &self.profile) {
-            (Command::RegisterCustomer(register), None) => return Ok(vec![registered(register)]),
+            (Command::RegisterCustomer(register), None) => {
+                if let Some(owner) = register.owner {
+                    policy.check_agent(owner)?;
+                }
+                return Ok(vec![registered(register)]);
+            }
             (Command::RegisterCustomer(_), Some(_)) => {
                 return Err(CommandError::AlreadyRegistered(self.customer));
             }
@@ -569,7 +574,12 @@ impl Relationship {
         }
         match command {
             Command::RegisterCustomer(_) => Err(CommandError::AlreadyRegistered(self.customer)),
-            Command::UpdateProfile(update) => profile_updates(profile, update),
+            Command::UpdateProfile(update) => {
+                if let Some(Some(owner)) = update.owner {
+                    policy.check_agent(owner)?;
+                }
+                profile_updates(profile, update)
+            }
             Command::RecordInteraction(record) => {
                 self.interaction_events(policy, profile, record, now)
             }
@@ -813,12 +823,26 @@ impl Relationship {
                 };
                 self.clock(ClockAction::Start, Some(wait))?;
             }
-            Event::ResponseAtRisk { since, .. } => {
+            Event::ResponseAtRisk { since, due } => {
                 self.expect_wait(*since)?;
+                let wait = self.response.wait().ok_or("no response clock is running")?;
+                if *due != wait.due || wait.warn_at.is_none_or(|warn_at| at < warn_at) {
+                    return Err(format!(
+                        "the warning contradicts the clock (due {}, warn at {:?})",
+                        wait.due, wait.warn_at
+                    ));
+                }
                 self.clock(ClockAction::Warn, None)?;
             }
-            Event::ResponseOverdue { since, .. } => {
+            Event::ResponseOverdue { since, due } => {
                 self.expect_wait(*since)?;
+                let wait = self.response.wait().ok_or("no response clock is running")?;
+                if *due != wait.due || at < wait.due {
+                    return Err(format!(
+                        "the breach contradicts the clock, due {}",
+                        wait.due
+                    ));
+                }
                 self.clock(ClockAction::Breach, None)?;
             }
             Event::ResponseClockStopped { since, .. } => {

@@ -592,8 +592,10 @@ fn a_reopen_continues_restarts_or_starts_a_new_cycle_as_the_policy_says() {
 
 #[test]
 fn bad_complaint_commands_are_refused_and_change_nothing() {
-    let mut roster = ServicePolicy::default();
-    roster.agents = [AGENT, JONAS].into();
+    let roster = ServicePolicy {
+        agents: [AGENT, JONAS].into(),
+        ..ServicePolicy::default()
+    };
     let mut w = world_with(roster);
     let stranger = AgentId::from_u128(0xbad);
     let unknown = ComplaintId::from_u128(0xdead);

@@ -1,0 +1,211 @@
+//! Regressions found in review: each test failed before its fix.
+
+mod support;
+
+use clientele::{
+    AgentId, Channel, Command, CustomerId, Envelope, Event, Ledger, MakePromise, Priority,
+    PromiseId, RegisterCustomer, Relationship, SCHEMA_VERSION, ServiceCalendar, ServicePolicy,
+    UpdateProfile,
+};
+use support::*;
+
+// ---------------------------------------------------------------------------------------------
+// 1. UpdateProfile's "clear" (Some(None)) does not survive JSON: null reads back as None.
+#[test]
+fn update_profile_clearing_owner_round_trips_through_json() {
+    let clear = Command::UpdateProfile(UpdateProfile {
+        owner: Some(None),
+        preferred_channel: Some(None),
+        ..UpdateProfile::default()
+    });
+    let json = serde_json::to_string(&clear).unwrap();
+    let back: Command = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, clear, "wire form {json}");
+}
+
+#[test]
+fn a_json_command_can_clear_the_account_owner() {
+    let mut w = World::new(ServicePolicy::default(), "2026-03-02 10:00");
+    w.given_customer(ONA, "standard"); // owned by AGENT
+    let command: Command =
+        serde_json::from_str(r#"{"type":"update_profile","owner":null}"#).unwrap();
+    w.when(ONA, command)
+        .expect("clearing the owner is a change");
+    assert_eq!(w.relationship(ONA).profile().unwrap().owner, None);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. A named calendar missing from the policy strands the customer: an urgent inbound message
+//    cannot even be recorded, and once a clock runs on a calendar the policy later drops, no
+//    outbound interaction can be recorded for that customer, ever.
+fn policy_with_named_calendar() -> ServicePolicy {
+    let mut policy = ServicePolicy::default();
+    policy.first_response = policy
+        .first_response
+        .clone()
+        .on_calendar(Priority::Urgent, "24/7");
+    policy.reply = policy.reply.clone().on_calendar(Priority::Urgent, "24/7");
+    policy
+        .calendars
+        .insert("24/7".into(), ServiceCalendar::always_open());
+    policy
+}
+
+#[test]
+fn a_clock_whose_calendar_was_later_removed_can_still_be_answered() {
+    let mut w = World::new(policy_with_named_calendar(), "2026-03-02 10:00");
+    w.given_customer(ONA, "standard");
+    w.when(ONA, inbound(1, Channel::Phone).priority(Priority::Urgent))
+        .unwrap();
+    // The service drops the 24/7 line from its policy while the clock runs on it.
+    w.ledger.set_policy(ServicePolicy::default()).unwrap();
+    w.at("2026-03-02 10:20");
+    let events = w
+        .when(ONA, outbound(2, Channel::Phone))
+        .expect("an answer is always recordable");
+    // The business figures fall back to the wall clock.
+    assert!(
+        matches!(events.last(), Some(Event::ResponseClockStopped { waited, .. }) if waited.business == waited.wall)
+    );
+}
+
+#[test]
+fn a_policy_naming_an_undefined_calendar_is_refused_up_front() {
+    let mut policy = policy_with_named_calendar();
+    policy.calendars.clear();
+    let expected = clientele::PolicyError::UnknownCalendar {
+        target: "first_response",
+        priority: Priority::Urgent,
+        name: "24/7".into(),
+    };
+    assert_eq!(policy.validate(), Err(expected.clone()));
+    assert_eq!(
+        Ledger::try_new(policy.clone()).err(),
+        Some(expected.clone())
+    );
+    let mut ledger = Ledger::new(ServicePolicy::default());
+    assert_eq!(ledger.set_policy(policy), Err(expected));
+    assert_eq!(ledger.policy(), &ServicePolicy::default());
+}
+
+#[test]
+fn account_owner_must_be_on_the_roster() {
+    let mut policy = ServicePolicy::default();
+    policy.agents.insert(AGENT);
+    let mut ledger = Ledger::new(policy);
+    let stranger = AgentId::from_u128(0xbad);
+    let register = RegisterCustomer::new(text("Ona"), tier("standard")).owned_by(stranger);
+    let result = ledger.execute(ONA, register, t("2026-03-02 10:00"));
+    assert!(result.is_err(), "an unknown owner was accepted: {result:?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. Ledger::advance_to does not return events in deadline order across customers (the
+//    Ledger docs promise "advance_to returns events in deadline order").
+#[test]
+fn ledger_advance_returns_events_in_deadline_order() {
+    let mut w = World::new(ServicePolicy::default(), "2026-03-02 08:00");
+    let (a, b) = (CustomerId::from_u128(1), CustomerId::from_u128(2));
+    w.given_customer(a, "standard");
+    w.given_customer(b, "standard");
+    w.when(a, inbound(1, Channel::Email)).unwrap(); // warn 14:24, due 16:00
+    w.at("2026-03-02 09:00");
+    w.when(b, inbound(2, Channel::Email)).unwrap(); // warn 15:24, due 17:00
+    let woke = w.ledger.advance_to(t("2026-03-02 18:00"));
+    let times: Vec<_> = woke.iter().map(|e| e.at).collect();
+    let mut sorted = times.clone();
+    sorted.sort();
+    assert_eq!(
+        times,
+        sorted,
+        "{:?}",
+        woke.iter().map(|e| (e.customer, e.at)).collect::<Vec<_>>()
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. apply accepts deadline events that contradict the state: a promise "broken" a week before
+//    its due instant, with the wrong due and break count.
+#[test]
+fn apply_refuses_a_promise_broken_before_its_due_instant() {
+    let policy = ServicePolicy::default();
+    let mut r = Relationship::new(ONA);
+    let now = t("2026-03-02 10:00");
+    r.execute(
+        &policy,
+        RegisterCustomer::new(text("Ona"), tier("standard")),
+        now,
+    )
+    .unwrap();
+    let p = PromiseId::from_u128(9);
+    r.execute(
+        &policy,
+        MakePromise::new(p, text("glasses"), t("2026-03-09 17:00"), AGENT),
+        now,
+    )
+    .unwrap();
+    let forged = Envelope {
+        v: SCHEMA_VERSION,
+        customer: ONA,
+        seq: r.version() + 1,
+        at: t("2026-03-02 11:00"),
+        event: Event::PromiseBroken {
+            promise: p,
+            due: t("2000-01-01 00:00"),
+            owner: AgentId::from_u128(0xdead),
+            notice: clientele::Notice::WithNotice,
+            breaks: 7,
+        },
+    };
+    assert!(
+        r.apply(&forged).is_err(),
+        "a broken event before its due instant folded"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. flags(now) is meant to be the same "whether or not advance_to has run", but a late
+//    dependency behind an open promise only shows PromiseAtRisk after advancing.
+#[test]
+fn flags_agree_before_and_after_advancing_over_a_late_dependency() {
+    use clientele::{FlagKind, PartyId, RecordDependency};
+    let policy = ServicePolicy::default();
+    let mut r = Relationship::new(ONA);
+    let now = t("2026-03-02 10:00");
+    r.execute(
+        &policy,
+        RegisterCustomer::new(text("Ona"), tier("standard")),
+        now,
+    )
+    .unwrap();
+    let p = PromiseId::from_u128(9);
+    r.execute(
+        &policy,
+        MakePromise::new(p, text("glasses"), t("2026-03-09 10:00"), AGENT),
+        now,
+    )
+    .unwrap();
+    r.execute(
+        &policy,
+        RecordDependency {
+            promise: p,
+            party: PartyId::from_u128(3),
+            what: text("lenses"),
+            due: t("2026-03-03 10:00"),
+        },
+        now,
+    )
+    .unwrap();
+    let wednesday = t("2026-03-04 10:00");
+    let kinds = |r: &Relationship| {
+        r.flags(wednesday)
+            .iter()
+            .map(|f| f.kind)
+            .collect::<Vec<_>>()
+    };
+    let before = kinds(&r);
+    r.advance_to(wednesday);
+    let after = kinds(&r);
+    assert_eq!(after, [FlagKind::PromiseAtRisk, FlagKind::DependencyLate]);
+    assert_eq!(before, after);
+}
