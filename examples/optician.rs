@@ -5,6 +5,10 @@
 //! nothing; the promise breaks in silence; "another week" is promised; it breaks again; the
 //! glasses finally come, late, and the customer does not come back.
 //!
+//! The story goes on: after the second break Ona complains; the complaint is acknowledged
+//! late, escalates to the manager, is resolved with an apology and a remedy, and the follow-up
+//! finds her satisfied.
+//!
 //! Then the same week played the way the article recommends: "do what you say, and say what
 //! you do". The lab is just as late, but the shop tells the customer in time and re-promises
 //! before the date passes. The printed flags show the difference.
@@ -13,15 +17,20 @@ mod common;
 
 use chrono::{DateTime, TimeZone, Utc};
 use clientele::{
-    AgentId, Channel, CustomerId, Envelope, Event, InteractionId, KeepPromise, Ledger, MakePromise,
-    MeetDependency, Notice, PartyId, PromiseId, RecordDependency, RecordInteraction,
-    RegisterCustomer, RevisePromise, ServicePolicy, Text, Tier,
+    AcknowledgeComplaint, AgentId, Channel, CloseComplaint, ComplaintId, CompleteFollowUp,
+    CustomerId, Envelope, EscalateComplaint, Event, FollowUpId, FollowUpOutcome, InteractionId,
+    KeepPromise, Ledger, MakePromise, MeetDependency, Notice, PartyId, Priority, PromiseId,
+    ReceiveComplaint, RecordDependency, RecordInteraction, RegisterCustomer, ResolveComplaint,
+    RevisePromise, ServicePolicy, Text, Tier,
 };
 
 const ONA: CustomerId = CustomerId::from_u128(1);
 const RUTA: AgentId = AgentId::from_u128(100); // the optician, who owns the promise
 const LAB: PartyId = PartyId::from_u128(200); // the outside lens lab
 const GLASSES: PromiseId = PromiseId::from_u128(300);
+const DAIVA: AgentId = AgentId::from_u128(102); // the shop's manager
+const COMPLAINT: ComplaintId = ComplaintId::from_u128(400);
+const FOLLOW_UP: FollowUpId = FollowUpId::from_u128(500);
 
 fn at(day: u32, hour: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, day, hour, 0, 0)
@@ -227,6 +236,18 @@ fn silent_week() -> Result<Shop, Box<dyn std::error::Error>> {
         "Still nothing?",
     );
     shop.run(call.into(), at(17, 10))?;
+    // This time Ona complains: a complaining customer still invests in the relationship.
+    shop.run(
+        ReceiveComplaint::new(
+            COMPLAINT,
+            Channel::Phone,
+            text("Promised twice, still no glasses"),
+        )
+        .priority(Priority::High)
+        .about_promise(GLASSES)
+        .into(),
+        at(17, 10),
+    )?;
     let excuse = shop.say(
         clientele::Direction::Outbound,
         Channel::Phone,
@@ -243,7 +264,25 @@ fn silent_week() -> Result<Shop, Box<dyn std::error::Error>> {
         .into(),
         at(17, 11),
     )?;
-    shop.flags(at(17, 12));
+    // The acknowledgement comes late, and the front line sits on it past its threshold.
+    shop.run(
+        AcknowledgeComplaint {
+            complaint: COMPLAINT,
+            by: RUTA,
+        }
+        .into(),
+        at(17, 13),
+    )?;
+    shop.flags(at(17, 18));
+    shop.run(
+        EscalateComplaint {
+            complaint: COMPLAINT,
+            to_level: 2,
+            owner: DAIVA,
+        }
+        .into(),
+        at(18, 9),
+    )?;
     // The lab delivers on the Friday afternoon, but nobody calls Ona; she comes in on Saturday.
     shop.run(MeetDependency { promise: GLASSES }.into(), at(20, 18))?;
     let visit = shop.say(
@@ -259,6 +298,34 @@ fn silent_week() -> Result<Shop, Box<dyn std::error::Error>> {
         "Here they are.",
     );
     shop.run(bye.into(), at(21, 11))?;
+    shop.run(
+        ResolveComplaint {
+            complaint: COMPLAINT,
+            by: DAIVA,
+            remedy: Some(text("Free anti-glare coating; we changed labs")),
+            apology: true,
+            summary: text("Glasses handed over; the manager apologised in person"),
+            follow_up: Some(FOLLOW_UP),
+        }
+        .into(),
+        at(21, 11),
+    )?;
+    shop.run(
+        CompleteFollowUp {
+            follow_up: FOLLOW_UP,
+            outcome: FollowUpOutcome::Satisfied,
+            note: Some(text("Glasses fit; she appreciated the call")),
+        }
+        .into(),
+        at(22, 10),
+    )?;
+    shop.run(
+        CloseComplaint {
+            complaint: COMPLAINT,
+        }
+        .into(),
+        at(22, 10),
+    )?;
     Ok(shop)
 }
 
