@@ -4,15 +4,18 @@
 //! answer comes late. The model notices by itself: a warning before the deadline, the overdue
 //! event when it passes, and the lateness when the answer finally comes. Then a promise:
 //! "ready on Thursday", fulfilled by an outside lab that runs late; the model flags the promise
-//! at risk the moment the lab's own date passes, and the customer is told in time.
+//! at risk the moment the lab's own date passes, and the customer is told in time. Last, a
+//! complaint: acknowledged, owned, resolved with an apology and a remedy, and followed up.
 
 mod common;
 
 use chrono::{DateTime, TimeZone, Utc};
 use clientele::{
-    AgentId, Channel, CustomerId, Envelope, InteractionId, KeepPromise, Ledger, MakePromise,
-    MeetDependency, PartyId, Priority, PromiseId, RecordDependency, RecordInteraction,
-    RegisterCustomer, RevisePromise, ServicePolicy, Text, Tier,
+    AcknowledgeComplaint, AgentId, AssignComplaint, Channel, ComplaintId, CompleteFollowUp,
+    CustomerId, Envelope, FollowUpId, FollowUpOutcome, InteractionId, KeepPromise, Ledger,
+    MakePromise, MeetDependency, PartyId, Priority, PromiseId, ReceiveComplaint, RecordDependency,
+    RecordInteraction, RegisterCustomer, ResolveComplaint, RevisePromise, ServicePolicy, Text,
+    Tier,
 };
 
 fn at(day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
@@ -157,6 +160,62 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "(`cargo run --example optician` tells the same lab delay the silent way, and compares.)"
     );
+
+    println!("\n== Part 3: a complaint, welcomed, resolved and followed up\n");
+    let scratch = ComplaintId::from_u128(30);
+    log.extend(
+        ledger.execute(
+            ona,
+            ReceiveComplaint::new(
+                scratch,
+                Channel::InPerson,
+                Text::new("The new frame scratches my nose")?,
+            )
+            .about_promise(glasses),
+            at(16, 10, 0),
+        )?,
+    );
+    log.extend(ledger.execute(
+        ona,
+        AcknowledgeComplaint {
+            complaint: scratch,
+            by: ruta,
+        },
+        at(16, 10, 5),
+    )?);
+    log.extend(ledger.execute(
+        ona,
+        AssignComplaint {
+            complaint: scratch,
+            owner: ruta,
+        },
+        at(16, 10, 5),
+    )?);
+    log.extend(ledger.execute(
+        ona,
+        ResolveComplaint {
+            complaint: scratch,
+            by: ruta,
+            remedy: Some(Text::new("Nose pads adjusted, free of charge")?),
+            apology: true,
+            summary: Text::new("Frame refitted while she waited")?,
+            follow_up: Some(FollowUpId::from_u128(40)),
+        },
+        at(16, 10, 30),
+    )?);
+    log.extend(ledger.advance_to(at(17, 9, 0)));
+    log.extend(ledger.execute(
+        ona,
+        CompleteFollowUp {
+            follow_up: FollowUpId::from_u128(40),
+            outcome: FollowUpOutcome::Satisfied,
+            note: None,
+        },
+        at(17, 9, 0),
+    )?);
+    println!("Flags after the follow-up:");
+    common::print_flags(&ledger.flags(at(17, 9, 0)));
+    println!("(`cargo run --example complaint_desk` climbs the escalation ladder.)");
 
     println!("\nThe timeline, as stored:\n");
     common::print(&log);
