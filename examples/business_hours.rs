@@ -4,15 +4,17 @@
 //! customer writes on the Friday afternoon before it: the first-response deadline lands on
 //! Tuesday, because the weekend and the holiday are not working time. An urgent call on the
 //! Saturday before the spring clock change runs on the 24/7 line's calendar, whose night of
-//! 29 March has only 23 hours.
+//! 29 March has only 23 hours. And a complaint waits on the customer over a weekend: the
+//! paused business time is recorded and not counted toward its target.
 
 mod common;
 
 use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
 use clientele::{
-    AgentId, ByPriority, Channel, CustomerId, Event, InteractionId, Ledger, Priority,
-    RecordInteraction, RegisterCustomer, ServiceCalendar, ServicePolicy, Span, Targets, Text, Tier,
-    WallTime,
+    AcknowledgeComplaint, AgentId, AssignComplaint, AwaitCustomer, ByPriority, Channel,
+    ComplaintId, CustomerId, Event, InteractionId, Ledger, Priority, ReceiveComplaint,
+    RecordInteraction, RegisterCustomer, ResumeComplaint, ServiceCalendar, ServicePolicy, Span,
+    Targets, Text, Tier, WallTime,
 };
 
 /// Berlin local time (UTC+1 in winter, UTC+2 from 29 March 2026 01:00 UTC) to UTC.
@@ -65,8 +67,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         urgent: Span::hours(24),
     })
     .on_calendar(Priority::Urgent, "24/7 line");
+    let mut complaints = clientele::ComplaintPolicy::default();
+    complaints.resolve = Targets::new(ByPriority::uniform(Span::hours(8)));
     let policy = ServicePolicy {
         calendar: desk,
+        complaints,
         calendars: [("24/7 line".to_string(), line)].into(),
         first_response: targets.clone(),
         reply: targets,
@@ -130,6 +135,69 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 waited.wall,
                 waited.business
             );
+        }
+    }
+
+    println!(
+        "== A complaint that waits on the customer over the weekend (resolution: 8 business hours)\n"
+    );
+    let complaint = ComplaintId::from_u128(7);
+    let friday = berlin(3, 13, 13, 0);
+    let customer = CustomerId::from_u128(3);
+    ledger.execute(
+        customer,
+        RegisterCustomer::new(Text::new("Rasa")?, Tier::new("standard")?).owned_by(agent),
+        friday,
+    )?;
+    let received = ledger.execute(
+        customer,
+        ReceiveComplaint::new(complaint, Channel::Email, Text::new("Charged twice")?),
+        friday,
+    )?;
+    for envelope in &received {
+        if let Event::ComplaintReceived { resolution, .. } = &envelope.event {
+            println!(
+                "received {}; resolution due {}",
+                local(friday),
+                local(resolution.due)
+            );
+        }
+    }
+    ledger.execute(
+        customer,
+        AcknowledgeComplaint {
+            complaint,
+            by: agent,
+        },
+        berlin(3, 13, 13, 30),
+    )?;
+    ledger.execute(
+        customer,
+        AssignComplaint {
+            complaint,
+            owner: agent,
+        },
+        berlin(3, 13, 13, 30),
+    )?;
+    let asked = berlin(3, 13, 15, 0);
+    ledger.execute(customer, AwaitCustomer { complaint }, asked)?;
+    println!(
+        "{}: asked for the bank statement; waiting on the customer",
+        local(asked)
+    );
+    let answered = berlin(3, 16, 11, 0);
+    for envelope in ledger.execute(customer, ResumeComplaint { complaint }, answered)? {
+        if let Event::ComplaintResumed {
+            paused,
+            resolution: Some(terms),
+            ..
+        } = envelope.event
+        {
+            println!(
+                "{}: statement received; {paused} of business time paused (Friday 15-17, Monday 9-11), not counted",
+                local(answered)
+            );
+            println!("resolution now due {}\n", local(terms.due));
         }
     }
 

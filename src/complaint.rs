@@ -488,8 +488,11 @@ fn escalation_terms(
     if index.saturating_add(1) >= levels.len() {
         return Ok(None);
     }
-    match levels.get(index).and_then(|l| l.escalate_after) {
-        Some(after) => terms(policy, None, start, after, false).map(Some),
+    match levels.get(index) {
+        Some(level) => match level.escalate_after {
+            Some(after) => terms(policy, level.calendar.as_deref(), start, after, false).map(Some),
+            None => Ok(None),
+        },
         None => Ok(None),
     }
 }
@@ -823,7 +826,7 @@ pub(crate) fn resolve(
         events.push(Event::FollowUpScheduled {
             follow_up: id,
             owner: complaint.owner.or(fallback_owner).unwrap_or(resolve.by),
-            due: policy.due(None, now, after)?,
+            due: policy.due(policy.complaints.follow_up_calendar.as_deref(), now, after)?,
             reason: Text::new(format!(
                 "Follow up on the resolution of: {}",
                 complaint.summary

@@ -261,6 +261,9 @@ pub struct SupportLevel {
     /// How long (in business time, pauses excluded) a complaint may stay unresolved at this
     /// level before escalation to the next is due; `None` never raises it.
     pub escalate_after: Option<Span>,
+    /// The named calendar the threshold runs on; `None` for the policy's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<String>,
 }
 
 /// How complaints are handled.
@@ -291,6 +294,9 @@ pub struct ComplaintPolicy {
     /// Business time after a resolution when the follow-up contact is due; `None` schedules
     /// none.
     pub follow_up_after: Option<Span>,
+    /// The named calendar the follow-up delay runs on; `None` for the policy's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_up_calendar: Option<String>,
     /// Whether a follow-up that finds the customer not satisfied reopens the complaint.
     pub reopen_when_not_satisfied: bool,
 }
@@ -300,6 +306,7 @@ impl Default for ComplaintPolicy {
         let level = |name: &str, after: Option<Span>| SupportLevel {
             name: Text::new(name).unwrap_or_else(|_| Text::default_name()),
             escalate_after: after,
+            calendar: None,
         };
         Self {
             acknowledge: Targets::new(ByPriority {
@@ -324,6 +331,7 @@ impl Default for ComplaintPolicy {
             reopen: ReopenMode::Continue,
             resolve_unacknowledged: false,
             follow_up_after: Some(Span::hours(24)),
+            follow_up_calendar: None,
             reopen_when_not_satisfied: true,
         }
     }
@@ -498,6 +506,24 @@ impl ServicePolicy {
                         name: name.clone(),
                     });
                 }
+            }
+        }
+        let others = self
+            .complaints
+            .levels
+            .iter()
+            .map(|level| ("complaints.levels", level.calendar.as_ref()))
+            .chain([(
+                "complaints.follow_up_calendar",
+                self.complaints.follow_up_calendar.as_ref(),
+            )]);
+        for (target, name) in others {
+            if let Some(name) = name.filter(|name| !self.calendars.contains_key(*name)) {
+                return Err(crate::PolicyError::UnknownCalendar {
+                    target,
+                    priority: Priority::Normal,
+                    name: name.clone(),
+                });
             }
         }
         if self.complaints.levels.is_empty() {

@@ -131,3 +131,73 @@ fn a_target_on_an_unknown_calendar_is_refused() {
     );
     assert_eq!(*w.relationship(ONA), before);
 }
+
+#[test]
+fn escalation_thresholds_and_follow_up_delays_run_on_their_named_calendars() {
+    use clientele::{
+        AcknowledgeComplaint, ComplaintId, FollowUpId, ReceiveComplaint, ResolveComplaint,
+    };
+    let mut policy = policy();
+    let desk = policy.calendar.clone();
+    policy.calendar = ServiceCalendar::always_open();
+    policy.calendars.insert("desk".into(), desk);
+    policy.complaints.follow_up_after = Some(Span::hours(8));
+    policy.complaints.follow_up_calendar = Some("desk".into());
+    if let Some(front_line) = policy.complaints.levels.first_mut() {
+        front_line.calendar = Some("desk".into());
+    }
+    assert_eq!(policy.validate(), Ok(()));
+    let mut w = World::new(policy, "2026-03-02 08:00");
+    w.given_customer(ONA, "standard");
+    let c = ComplaintId::from_u128(1);
+    w.now = berlin("2026-03-06 16:00"); // Friday
+    let events = w
+        .when(
+            ONA,
+            ReceiveComplaint::new(c, Channel::Email, text("Broken")),
+        )
+        .unwrap();
+    let Event::ComplaintReceived {
+        escalation: Some(escalation),
+        resolution,
+        ..
+    } = &events[0]
+    else {
+        panic!("{events:?}")
+    };
+    // 8 business hours on the desk: 1 on Friday, 7 on Monday.
+    assert_eq!(escalation.due, berlin("2026-03-09 16:00"));
+    assert_eq!(escalation.calendar.as_deref(), Some("desk"));
+    // The resolution target (40 h) runs on the policy's own calendar, now always open.
+    assert_eq!(resolution.due, berlin("2026-03-08 08:00"));
+    w.when(
+        ONA,
+        AcknowledgeComplaint {
+            complaint: c,
+            by: AGENT,
+        },
+    )
+    .unwrap();
+    let resolve = ResolveComplaint {
+        complaint: c,
+        by: AGENT,
+        remedy: None,
+        apology: true,
+        summary: text("Fixed"),
+        follow_up: Some(FollowUpId::from_u128(2)),
+    };
+    let events = w.when(ONA, resolve).unwrap();
+    assert!(
+        matches!(events[1], Event::FollowUpScheduled { due, .. } if due == berlin("2026-03-09 16:00"))
+    );
+
+    let mut broken = ServicePolicy::default();
+    broken.complaints.follow_up_calendar = Some("nowhere".into());
+    assert!(matches!(
+        broken.validate(),
+        Err(clientele::PolicyError::UnknownCalendar {
+            target: "complaints.follow_up_calendar",
+            ..
+        })
+    ));
+}
