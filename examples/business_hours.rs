@@ -67,8 +67,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         urgent: Span::hours(24),
     })
     .on_calendar(Priority::Urgent, "24/7 line");
-    let mut complaints = clientele::ComplaintPolicy::default();
-    complaints.resolve = Targets::new(ByPriority::uniform(Span::hours(8)));
+    let complaints = clientele::ComplaintPolicy {
+        resolve: Targets::new(ByPriority::uniform(Span::hours(8))),
+        ..clientele::ComplaintPolicy::default()
+    };
     let policy = ServicePolicy {
         calendar: desk,
         complaints,
