@@ -12,8 +12,8 @@ mod common;
 use chrono::{DateTime, TimeZone, Utc};
 use clientele::{
     AcknowledgeComplaint, AgentId, AssignComplaint, AwaitCustomer, Channel, ComplaintId,
-    CompleteFollowUp, CustomerId, Envelope, EscalateComplaint, FollowUpId, FollowUpOutcome, Ledger,
-    Priority, ReceiveComplaint, RegisterCustomer, ReopenMode, ResolveComplaint, ResumeComplaint,
+    CompleteFollowUp, CustomerId, EscalateComplaint, FollowUpId, FollowUpOutcome, Ledger, Priority,
+    ReceiveComplaint, RegisterCustomer, ReopenMode, ResolveComplaint, ResumeComplaint,
     ServicePolicy, Text, Tier,
 };
 
@@ -31,39 +31,6 @@ fn at(day: u32, hour: u32) -> DateTime<Utc> {
 
 fn text(s: &str) -> Text {
     Text::new(s).unwrap_or_else(|e| panic!("{e}"))
-}
-
-struct Desk {
-    ledger: Ledger,
-    log: Vec<Envelope>,
-}
-
-impl Desk {
-    fn run(
-        &mut self,
-        command: impl Into<clientele::Command>,
-        now: DateTime<Utc>,
-    ) -> Result<(), clientele::CommandError> {
-        self.wait_until(now);
-        let events = self.ledger.execute(PETRAS, command, now)?;
-        common::print(&events);
-        self.log.extend(events);
-        Ok(())
-    }
-
-    fn wait_until(&mut self, now: DateTime<Utc>) {
-        while let Some(deadline) = self.ledger.next_deadline().filter(|d| d.at <= now) {
-            let events = self.ledger.advance_to(deadline.at);
-            common::print(&events);
-            self.log.extend(events);
-        }
-    }
-
-    fn board(&mut self, now: DateTime<Utc>) {
-        self.wait_until(now);
-        println!("   -- the desk's board at {}:", common::when(now));
-        common::print_flags(&self.ledger.flags(now));
-    }
 }
 
 fn resolution(by: AgentId, summary: &str, follow_up: u128) -> ResolveComplaint {
@@ -87,10 +54,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(|l| l.name.to_string())
         .collect();
     println!("Support levels: {}\n", ladder.join(" → "));
-    let mut desk = Desk {
-        ledger: Ledger::try_new(policy)?,
-        log: Vec::new(),
-    };
+    let mut desk = common::Story::new(Ledger::try_new(policy)?, PETRAS);
 
     desk.run(
         RegisterCustomer::new(text("Petras"), Tier::new("standard")?).owned_by(RUTA),
@@ -116,7 +80,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         at(2, 10),
     )?;
     // The front line may keep it 8 hours; nobody acts.
-    desk.board(at(2, 18));
+    desk.board(at(2, 18), "the desk\'s board");
     desk.run(
         EscalateComplaint {
             complaint: LEAK,
@@ -137,7 +101,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         },
         at(5, 10),
     )?;
-    desk.board(at(5, 10));
+    desk.board(at(5, 10), "the desk\'s board");
     desk.run(
         EscalateComplaint {
             complaint: LEAK,
@@ -155,7 +119,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         },
         at(7, 11),
     )?;
-    desk.board(at(7, 12));
+    desk.board(at(7, 12), "the desk\'s board");
 
     let complaint = desk
         .ledger

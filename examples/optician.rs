@@ -18,10 +18,10 @@ mod common;
 use chrono::{DateTime, TimeZone, Utc};
 use clientele::{
     AcknowledgeComplaint, AgentId, Channel, CloseComplaint, ComplaintId, CompleteFollowUp,
-    CustomerId, Envelope, EscalateComplaint, Event, FollowUpId, FollowUpOutcome, InteractionId,
-    KeepPromise, Ledger, MakePromise, MeetDependency, Notice, PartyId, Priority, PromiseId,
-    ReceiveComplaint, RecordDependency, RecordInteraction, RegisterCustomer, ResolveComplaint,
-    RevisePromise, ServicePolicy, Text, Tier,
+    CustomerId, EscalateComplaint, Event, FollowUpId, FollowUpOutcome, InteractionId, KeepPromise,
+    Ledger, MakePromise, MeetDependency, Notice, PartyId, Priority, PromiseId, ReceiveComplaint,
+    RecordDependency, RecordInteraction, RegisterCustomer, ResolveComplaint, RevisePromise,
+    ServicePolicy, Text, Tier,
 };
 
 const ONA: CustomerId = CustomerId::from_u128(1);
@@ -44,16 +44,14 @@ fn text(s: &str) -> Text {
 
 /// A shop: the ledger, its stored log, and an interaction counter.
 struct Shop {
-    ledger: Ledger,
-    log: Vec<Envelope>,
+    story: common::Story,
     next_interaction: u128,
 }
 
 impl Shop {
     fn open() -> Result<Self, clientele::CommandError> {
         let mut shop = Shop {
-            ledger: Ledger::new(ServicePolicy::default()),
-            log: Vec::new(),
+            story: common::Story::new(Ledger::new(ServicePolicy::default()), ONA),
             next_interaction: 1,
         };
         shop.run(
@@ -65,25 +63,12 @@ impl Shop {
         Ok(shop)
     }
 
-    /// Advances to `now` (as a service's timer would), then runs `command`.
     fn run(
         &mut self,
         command: clientele::Command,
         now: DateTime<Utc>,
     ) -> Result<(), clientele::CommandError> {
-        self.wait_until(now);
-        let events = self.ledger.execute(ONA, command, now)?;
-        common::print(&events);
-        self.log.extend(events);
-        Ok(())
-    }
-
-    fn wait_until(&mut self, now: DateTime<Utc>) {
-        while let Some(deadline) = self.ledger.next_deadline().filter(|d| d.at <= now) {
-            let events = self.ledger.advance_to(deadline.at);
-            common::print(&events);
-            self.log.extend(events);
-        }
+        self.story.run(command, now)
     }
 
     fn say(
@@ -101,6 +86,7 @@ impl Shop {
             }
         };
         if self
+            .story
             .ledger
             .get(ONA)
             .and_then(|r| r.promise(GLASSES))
@@ -113,13 +99,12 @@ impl Shop {
     }
 
     fn flags(&mut self, now: DateTime<Utc>) {
-        self.wait_until(now);
-        println!("   -- flags for Rūta at {}:", common::when(now));
-        common::print_flags(&self.ledger.flags(now));
+        self.story.board(now, "flags for Rūta");
     }
 
     fn days_after_first_date(&self) -> String {
-        self.ledger
+        self.story
+            .ledger
             .get(ONA)
             .and_then(|r| r.promise(GLASSES))
             .and_then(|p| match p.state {
@@ -143,6 +128,7 @@ impl Shop {
 
     fn summary(&self) -> (u32, u32, u32) {
         let silent = self
+            .story
             .log
             .iter()
             .filter(|e| {
@@ -155,7 +141,7 @@ impl Shop {
                 )
             })
             .count() as u32;
-        let promise = self.ledger.get(ONA).and_then(|r| r.promise(GLASSES));
+        let promise = self.story.ledger.get(ONA).and_then(|r| r.promise(GLASSES));
         let (breaks, slips) = promise.map_or((0, 0), |p| (p.terms.breaks, p.terms.slips()));
         (breaks, silent, slips)
     }
@@ -397,8 +383,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     assert!(b1 > b2 && s1 > s2, "the story must show the difference");
     for shop in [&silent, &told] {
-        let replayed = Ledger::replay(ServicePolicy::default(), &shop.log)?;
-        assert_eq!(replayed.get(ONA), shop.ledger.get(ONA));
+        let replayed = Ledger::replay(ServicePolicy::default(), &shop.story.log)?;
+        assert_eq!(replayed.get(ONA), shop.story.ledger.get(ONA));
     }
     Ok(())
 }

@@ -717,15 +717,7 @@ fn bad_complaint_commands_are_refused_and_change_nothing() {
             CommandError::UnknownComplaint(unknown),
         ),
     ];
-    for (command, expected) in cases {
-        let before = w.relationship(ONA).clone();
-        assert_eq!(
-            w.ledger.execute(ONA, command.clone(), w.now),
-            Err(expected),
-            "{command:?}"
-        );
-        assert_eq!(*w.relationship(ONA), before);
-    }
+    w.assert_each_refused(ONA, cases);
 }
 
 #[test]

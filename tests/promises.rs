@@ -537,15 +537,7 @@ fn bad_promise_commands_are_refused_and_change_nothing() {
             CommandError::UnknownPromise(PromiseId::from_u128(4)),
         ),
     ];
-    for (command, expected) in cases {
-        let before = w.relationship(ONA).clone();
-        assert_eq!(
-            w.ledger.execute(ONA, command.clone(), w.now),
-            Err(expected),
-            "{command:?}"
-        );
-        assert_eq!(*w.relationship(ONA), before);
-    }
+    w.assert_each_refused(ONA, cases);
 }
 
 #[test]

@@ -2,7 +2,10 @@
 #![allow(dead_code)]
 
 use chrono::{DateTime, Utc};
-use clientele::{AgentId, Envelope, Event, Flag, Notice, Outcome, RevisionTiming, Subject};
+use clientele::{
+    AgentId, Command, CommandError, CustomerId, Envelope, Event, Flag, Ledger, Notice, Outcome,
+    RevisionTiming, Subject,
+};
 
 pub fn when(at: DateTime<Utc>) -> String {
     at.format("%a %d %b %H:%M UTC").to_string()
@@ -239,5 +242,52 @@ pub fn print_flags(flags: &[Flag]) {
             when(flag.since),
             name(flag.owner)
         );
+    }
+}
+
+/// One customer's story: the ledger, the stored log, and a printed timeline.
+pub struct Story {
+    pub ledger: Ledger,
+    pub log: Vec<Envelope>,
+    pub customer: CustomerId,
+}
+
+impl Story {
+    pub fn new(ledger: Ledger, customer: CustomerId) -> Self {
+        Self {
+            ledger,
+            log: Vec::new(),
+            customer,
+        }
+    }
+
+    /// Advances to `now` (as a service's timer would), then runs `command`, printing what
+    /// happened.
+    pub fn run(
+        &mut self,
+        command: impl Into<Command>,
+        now: DateTime<Utc>,
+    ) -> Result<(), CommandError> {
+        self.wait_until(now);
+        let events = self.ledger.execute(self.customer, command, now)?;
+        print(&events);
+        self.log.extend(events);
+        Ok(())
+    }
+
+    /// Wakes at every deadline up to `now`, as a service's timer would.
+    pub fn wait_until(&mut self, now: DateTime<Utc>) {
+        while let Some(deadline) = self.ledger.next_deadline().filter(|d| d.at <= now) {
+            let events = self.ledger.advance_to(deadline.at);
+            print(&events);
+            self.log.extend(events);
+        }
+    }
+
+    /// Prints the flags at `now`, after waking for everything due by then.
+    pub fn board(&mut self, now: DateTime<Utc>, title: &str) {
+        self.wait_until(now);
+        println!("   -- {title} at {}:", when(now));
+        print_flags(&self.ledger.flags(now));
     }
 }

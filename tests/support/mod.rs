@@ -97,6 +97,28 @@ impl World {
         panic!("the clock needed more than {max_steps} wake-ups to reach {until}");
     }
 
+    /// Runs each command at the current time and checks it is refused with the error given,
+    /// leaving the customer's relationship exactly as it was.
+    pub fn assert_each_refused(
+        &mut self,
+        customer: CustomerId,
+        cases: Vec<(Command, CommandError)>,
+    ) {
+        for (command, expected) in cases {
+            let before = self.relationship(customer).clone();
+            assert_eq!(
+                self.ledger.execute(customer, command.clone(), self.now),
+                Err(expected),
+                "{command:?}"
+            );
+            assert_eq!(
+                *self.relationship(customer),
+                before,
+                "{command:?} changed the state"
+            );
+        }
+    }
+
     pub fn relationship(&self, customer: CustomerId) -> &Relationship {
         self.ledger.get(customer).expect("customer is held")
     }
