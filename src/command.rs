@@ -12,9 +12,10 @@ use chrono::{DateTime, Utc};
 
 use crate::follow_up::FollowUpOutcome;
 use crate::promise::Fulfiller;
+use crate::survey::{SurveyAnswer, SurveyKind};
 use crate::{
     AgentId, Channel, ComplaintId, Direction, FollowUpId, InteractionId, PartyId, Priority,
-    PromiseId, Text, Tier,
+    PromiseId, SurveyId, Text, Tier,
 };
 
 /// Something the service asks of one customer's relationship.
@@ -65,6 +66,10 @@ pub enum Command {
     CompleteFollowUp(CompleteFollowUp),
     /// A follow-up is no longer needed.
     CancelFollowUp(CancelFollowUp),
+    /// Send the customer a survey.
+    RequestSurvey(RequestSurvey),
+    /// The customer answered a survey, or told us a score unprompted.
+    AnswerSurvey(AnswerSurvey),
 }
 
 impl Command {
@@ -94,6 +99,8 @@ impl Command {
             Command::ScheduleFollowUp(_) => "schedule_follow_up",
             Command::CompleteFollowUp(_) => "complete_follow_up",
             Command::CancelFollowUp(_) => "cancel_follow_up",
+            Command::RequestSurvey(_) => "request_survey",
+            Command::AnswerSurvey(_) => "answer_survey",
         }
     }
 }
@@ -634,6 +641,46 @@ pub struct CancelFollowUp {
     /// Why.
     pub reason: Text,
 }
+
+/// Send the customer a survey, about a complaint's resolution (at most one per resolution)
+/// or on its own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestSurvey {
+    /// A new id for it.
+    pub survey: SurveyId,
+    /// Which question.
+    pub kind: SurveyKind,
+    /// The resolved complaint it asks about.
+    #[serde(default)]
+    pub complaint: Option<ComplaintId>,
+}
+
+/// The customer answered a survey (`survey: Some`), or gave a score unprompted.
+///
+/// ```
+/// use clientele::{AnswerSurvey, NpsScore, SurveyAnswer, SurveyId, Text};
+///
+/// let answer = AnswerSurvey {
+///     survey: Some(SurveyId::from_u128(1)),
+///     answer: SurveyAnswer::Nps(NpsScore::new(9)?),
+///     comment: Some(Text::new("Kept me posted all along")?),
+/// };
+/// assert_eq!(answer.answer.kind(), clientele::SurveyKind::Nps);
+/// # Ok::<(), clientele::ValueError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnswerSurvey {
+    /// The survey answered, if it was requested.
+    #[serde(default)]
+    pub survey: Option<SurveyId>,
+    /// The answer.
+    pub answer: SurveyAnswer,
+    /// The customer's comment.
+    #[serde(default)]
+    pub comment: Option<Text>,
+}
+
+into_command!(RequestSurvey, AnswerSurvey);
 
 into_command!(
     ReceiveComplaint,

@@ -405,6 +405,18 @@ impl Complaint {
         )
     }
 
+    /// When its current resolution was made, if it is resolved or closed.
+    #[must_use]
+    pub const fn resolved_at(&self) -> Option<DateTime<Utc>> {
+        match &self.state {
+            ComplaintState::Resolved(r) | ComplaintState::Closed(r) => Some(r.at),
+            ComplaintState::Received
+            | ComplaintState::Acknowledged { .. }
+            | ComplaintState::InProgress
+            | ComplaintState::Waiting { .. } => None,
+        }
+    }
+
     fn check(&self, action: ComplaintAction) -> Result<ComplaintStage, CommandError> {
         let from = self.stage();
         ComplaintLifecycle::next(from, action).ok_or_else(|| refused(Refused { from, action }))
@@ -435,6 +447,11 @@ impl Complaint {
 
 /// The complaints of one relationship.
 pub(crate) type Complaints = Registry<ComplaintId, Complaint>;
+
+/// A stage's name as the docs write it.
+pub(crate) fn stage_name(stage: ComplaintStage) -> &'static str {
+    ComplaintLifecycle::stage_name(stage)
+}
 
 fn refused(refused: Refused<ComplaintStage, ComplaintAction>) -> CommandError {
     CommandError::InvalidTransition {
@@ -857,6 +874,7 @@ pub(crate) fn reopen(
     follow_ups: &crate::follow_up::FollowUps,
     reopen: &ReopenComplaint,
     fallback_owner: Option<AgentId>,
+    pending_survey: Option<crate::SurveyId>,
     now: DateTime<Utc>,
 ) -> Result<Vec<Event>, CommandError> {
     let complaint = find(complaints, reopen.complaint)?;
@@ -916,6 +934,8 @@ pub(crate) fn reopen(
                 .unwrap_or_else(|_| reopen.reason.clone()),
         });
     }
+    // A survey still pending asks about a resolution that no longer stands.
+    events.extend(pending_survey.map(crate::survey::void));
     events.push(Event::EscalationDue {
         complaint: reopen.complaint,
         reason: EscalationReason::Reopened,

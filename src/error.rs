@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use crate::{
     AgentId, CalendarError, ComplaintId, CustomerId, FollowUpId, InteractionId, PartyId, Priority,
-    PromiseId, ValueError,
+    PromiseId, SurveyId, ValueError,
 };
 
 /// A command was rejected. Nothing changed.
@@ -111,6 +111,18 @@ pub enum CommandError {
         /// The current level.
         current: u32,
     },
+    /// No survey with this id.
+    #[error("survey {0} is not known")]
+    UnknownSurvey(SurveyId),
+    /// A survey with this id exists already.
+    #[error("survey {0} exists already")]
+    DuplicateSurvey(SurveyId),
+    /// The survey was voided (its complaint was reopened); its answer cannot be recorded.
+    #[error("survey {0} was voided: the resolution it asked about was reopened")]
+    SurveyVoided(SurveyId),
+    /// The complaint's current resolution has been surveyed already.
+    #[error("the resolution of complaint {0} has a survey already")]
+    AlreadySurveyed(ComplaintId),
     /// The command would change nothing.
     #[error("the command changes nothing")]
     NothingToChange,

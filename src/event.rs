@@ -14,9 +14,10 @@ use crate::follow_up::FollowUpOutcome;
 use crate::interaction::{ClockKind, Elapsed, Outcome};
 use crate::policy::ReopenMode;
 use crate::promise::{AtRiskReason, Fulfiller, Notice, RevisionTiming};
+use crate::survey::{SurveyAnswer, SurveyKind};
 use crate::{
     AgentId, Channel, ComplaintId, CustomerId, Direction, FollowUpId, InteractionId, PartyId,
-    Priority, PromiseId, Span, Text, Tier,
+    Priority, PromiseId, Span, SurveyId, Text, Tier,
 };
 
 /// The schema version this build writes. Envelopes of versions `1..=SCHEMA_VERSION` are read.
@@ -477,6 +478,33 @@ pub enum Event {
         /// Why.
         reason: Text,
     },
+    /// A survey was sent.
+    SurveyRequested {
+        /// Its id.
+        survey: SurveyId,
+        /// Which question.
+        kind: SurveyKind,
+        /// The complaint whose resolution it asks about.
+        complaint: Option<ComplaintId>,
+    },
+    /// The customer answered.
+    SurveyAnswered {
+        /// The survey, if one was requested.
+        survey: Option<SurveyId>,
+        /// The answer.
+        answer: SurveyAnswer,
+        /// The customer's comment.
+        comment: Option<Text>,
+        /// The complaint whose resolution it was about.
+        complaint: Option<ComplaintId>,
+    },
+    /// A pending survey was voided: the resolution it asked about was reopened.
+    SurveyVoided {
+        /// The survey.
+        survey: SurveyId,
+        /// Why.
+        reason: Text,
+    },
 }
 
 impl Event {
@@ -522,6 +550,9 @@ impl Event {
             Event::FollowUpOverdue { .. } => "follow_up_overdue",
             Event::FollowUpCompleted { .. } => "follow_up_completed",
             Event::FollowUpCancelled { .. } => "follow_up_cancelled",
+            Event::SurveyRequested { .. } => "survey_requested",
+            Event::SurveyAnswered { .. } => "survey_answered",
+            Event::SurveyVoided { .. } => "survey_voided",
         }
     }
 }

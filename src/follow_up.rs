@@ -237,6 +237,7 @@ pub(crate) fn complete(
     policy: &ServicePolicy,
     complete: &CompleteFollowUp,
     fallback_owner: Option<AgentId>,
+    surveys: &crate::survey::Surveys,
     now: DateTime<Utc>,
 ) -> Result<Vec<Event>, CommandError> {
     let follow_up = find(follow_ups, complete.follow_up)?;
@@ -262,12 +263,14 @@ pub(crate) fn complete(
                 .unwrap_or_else(|_| follow_up.reason.clone()),
         };
         // This follow-up is done, not pending: the reopen cancels nothing.
+        let pending = crate::survey::pending_for(surveys, complaint);
         let reopened = crate::complaint::reopen(
             complaints,
             policy,
             &FollowUps::new(),
             &reopen,
             fallback_owner,
+            pending,
             now,
         )?;
         events.extend(reopened);

@@ -109,6 +109,8 @@ ids! {
     AgentId => "agent";
     /// An outside party (a vendor, a lab, a courier) that fulfils some work for us.
     PartyId => "party";
+    /// A satisfaction survey (CSAT or NPS) sent to a customer.
+    SurveyId => "survey";
 }
 
 #[cfg(test)]

@@ -29,6 +29,7 @@ pub mod policy;
 pub mod promise;
 mod registry;
 pub mod relationship;
+pub mod survey;
 pub mod value;
 
 pub use calendar::{
@@ -36,11 +37,11 @@ pub use calendar::{
     WallTime,
 };
 pub use command::{
-    AcknowledgeComplaint, AssignComplaint, AwaitCustomer, CancelFollowUp, CloseComplaint, Command,
-    CompleteFollowUp, EscalateComplaint, KeepPromise, MakePromise, MeetDependency,
-    ReceiveComplaint, RecordDependency, RecordInteraction, RegisterCustomer, ReopenComplaint,
-    RequestEscalation, ResolveComplaint, ResumeComplaint, RevisePromise, ScheduleFollowUp,
-    UpdateProfile, WithdrawPromise,
+    AcknowledgeComplaint, AnswerSurvey, AssignComplaint, AwaitCustomer, CancelFollowUp,
+    CloseComplaint, Command, CompleteFollowUp, EscalateComplaint, KeepPromise, MakePromise,
+    MeetDependency, ReceiveComplaint, RecordDependency, RecordInteraction, RegisterCustomer,
+    ReopenComplaint, RequestEscalation, RequestSurvey, ResolveComplaint, ResumeComplaint,
+    RevisePromise, ScheduleFollowUp, UpdateProfile, WithdrawPromise,
 };
 pub use complaint::{
     ClockPhase, ClockTerms, Complaint, ComplaintClockKind, ComplaintStage, ComplaintState,
@@ -52,6 +53,7 @@ pub use flag::{Deadline, DeadlineKind, Flag, FlagKind, Subject};
 pub use follow_up::{FollowUp, FollowUpOutcome, FollowUpStage, FollowUpState};
 pub use id::{
     AgentId, ComplaintId, CustomerId, FollowUpId, IdParseError, InteractionId, PartyId, PromiseId,
+    SurveyId,
 };
 pub use interaction::{ClockKind, Elapsed, Lateness, Outcome, ResponseClock, Wait};
 pub use ledger::Ledger;
@@ -64,4 +66,5 @@ pub use promise::{
     PromiseState, PromiseTerms, Revision, RevisionTiming,
 };
 pub use relationship::{Profile, Relationship};
-pub use value::{Channel, Direction, Priority, Span, Text, Tier, ValueError};
+pub use survey::{Survey, SurveyAnswer, SurveyKind, SurveyStage, SurveyState};
+pub use value::{Channel, CsatScore, Direction, NpsScore, Priority, Span, Text, Tier, ValueError};

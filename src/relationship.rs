@@ -20,9 +20,10 @@ use crate::follow_up::{self, FollowUp, FollowUps};
 use crate::interaction::{ClockAction, ClockKind, ResponseClock, ResponseLifecycle, Wait};
 use crate::lifecycle::Lifecycle;
 use crate::promise::{self, Promise, Promises};
+use crate::survey::{self, Survey, Surveys};
 use crate::{
     AgentId, Channel, ComplaintId, CustomerId, Direction, FollowUpId, InteractionId, PromiseId,
-    ServicePolicy, Text, Tier,
+    ServicePolicy, SurveyId, Text, Tier,
 };
 
 /// Who the customer is, as far as we need to know.
@@ -87,6 +88,7 @@ pub struct Relationship {
     promises: Promises,
     complaints: Complaints,
     follow_ups: FollowUps,
+    surveys: Surveys,
 }
 
 /// Most deadlines one `advance_to` call fires; a guard against a logic error looping, far above
@@ -108,6 +110,7 @@ impl Relationship {
             promises: Promises::new(),
             complaints: Complaints::new(),
             follow_ups: FollowUps::new(),
+            surveys: Surveys::new(),
         }
     }
 
@@ -198,6 +201,11 @@ impl Relationship {
         self.follow_ups
             .iter()
             .map(|(id, follow_up)| (*id, follow_up))
+    }
+
+    /// Every survey sent to or answered by this customer, by id.
+    pub fn surveys(&self) -> impl Iterator<Item = (SurveyId, &Survey)> {
+        self.surveys.iter().map(|(id, survey)| (*id, survey))
     }
 
     fn account_owner(&self) -> Option<AgentId> {
@@ -638,6 +646,7 @@ impl Relationship {
                 &self.follow_ups,
                 reopen,
                 profile.owner,
+                survey::pending_for(&self.surveys, reopen.complaint),
                 now,
             ),
             Command::ScheduleFollowUp(schedule) => {
@@ -649,9 +658,14 @@ impl Relationship {
                 policy,
                 complete,
                 profile.owner,
+                &self.surveys,
                 now,
             ),
             Command::CancelFollowUp(cancel) => follow_up::cancel(&self.follow_ups, cancel),
+            Command::RequestSurvey(request) => {
+                survey::request(&self.surveys, &self.complaints, request)
+            }
+            Command::AnswerSurvey(answer) => survey::answer(&self.surveys, answer),
         }
     }
 
@@ -895,6 +909,11 @@ impl Relationship {
             | Event::FollowUpCompleted { .. }
             | Event::FollowUpCancelled { .. } => {
                 follow_up::fold(&mut self.follow_ups, at, event)?;
+            }
+            Event::SurveyRequested { .. }
+            | Event::SurveyAnswered { .. }
+            | Event::SurveyVoided { .. } => {
+                survey::fold(&mut self.surveys, at, event)?;
             }
         }
         Ok(())

@@ -443,6 +443,80 @@ impl fmt::Debug for Span {
     }
 }
 
+macro_rules! score {
+    ($(#[$doc:meta])* $name:ident, $what:literal, $min:literal ..= $max:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(try_from = "u8", into = "u8")]
+        pub struct $name(u8);
+
+        impl $name {
+            /// Validates a score.
+            ///
+            /// # Errors
+            #[doc = concat!("[`ValueError::OutOfRange`] outside ", stringify!($min), "..=", stringify!($max), ".")]
+            #[allow(unused_comparisons)] // the NPS minimum is 0
+            pub const fn new(score: u8) -> Result<Self, ValueError> {
+                if score < $min || score > $max {
+                    return Err(ValueError::OutOfRange {
+                        what: $what,
+                        value: score as i64,
+                        min: $min,
+                        max: $max,
+                    });
+                }
+                Ok(Self(score))
+            }
+
+            /// The score.
+            #[must_use]
+            pub const fn get(self) -> u8 {
+                self.0
+            }
+        }
+
+        impl TryFrom<u8> for $name {
+            type Error = ValueError;
+            fn try_from(score: u8) -> Result<Self, Self::Error> {
+                Self::new(score)
+            }
+        }
+
+        impl From<$name> for u8 {
+            fn from(score: $name) -> Self {
+                score.0
+            }
+        }
+    };
+}
+
+score!(
+    /// A customer-satisfaction answer, 1 (very unsatisfied) to 5 (very satisfied). 4 and 5
+    /// count as satisfied.
+    ///
+    /// ```
+    /// use clientele::CsatScore;
+    ///
+    /// assert_eq!(CsatScore::new(4)?.get(), 4);
+    /// assert!(CsatScore::new(0).is_err());
+    /// # Ok::<(), clientele::ValueError>(())
+    /// ```
+    CsatScore, "CSAT score", 1..=5
+);
+
+score!(
+    /// A Net Promoter answer, 0 to 10: promoters 9–10, passives 7–8, detractors 0–6.
+    ///
+    /// ```
+    /// use clientele::NpsScore;
+    ///
+    /// assert_eq!(NpsScore::new(10)?.get(), 10);
+    /// assert!(NpsScore::new(11).is_err());
+    /// # Ok::<(), clientele::ValueError>(())
+    /// ```
+    NpsScore, "NPS score", 0..=10
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

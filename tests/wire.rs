@@ -9,10 +9,10 @@ mod support;
 use std::path::PathBuf;
 
 use clientele::{
-    AtRiskReason, Channel, ClockKind, ClockTerms, ComplaintClockKind, ComplaintId, Elapsed,
-    Envelope, EscalationReason, Event, FollowUpId, FollowUpOutcome, Fulfiller, InteractionId,
-    Lateness, Notice, Outcome, PartyId, Priority, PromiseId, Remaining, ReopenMode, RevisionTiming,
-    SCHEMA_VERSION, Span,
+    AtRiskReason, Channel, ClockKind, ClockTerms, ComplaintClockKind, ComplaintId, CsatScore,
+    Elapsed, Envelope, EscalationReason, Event, FollowUpId, FollowUpOutcome, Fulfiller,
+    InteractionId, Lateness, Notice, Outcome, PartyId, Priority, PromiseId, Remaining, ReopenMode,
+    RevisionTiming, SCHEMA_VERSION, Span, SurveyAnswer, SurveyId, SurveyKind,
 };
 use support::*;
 
@@ -57,9 +57,12 @@ fn kind_number(event: &Event) -> usize {
         Event::FollowUpOverdue { .. } => 35,
         Event::FollowUpCompleted { .. } => 36,
         Event::FollowUpCancelled { .. } => 37,
+        Event::SurveyRequested { .. } => 38,
+        Event::SurveyAnswered { .. } => 39,
+        Event::SurveyVoided { .. } => 40,
     }
 }
-const KINDS: usize = 38;
+const KINDS: usize = 41;
 
 fn samples() -> Vec<Event> {
     let i1 = InteractionId::from_u128(0x0191_f3c4_0000_7000_8000_0000_0000_0001);
@@ -68,6 +71,7 @@ fn samples() -> Vec<Event> {
     let lab = PartyId::from_u128(0x0191_f3c4_0000_7000_8000_0000_0000_00b1);
     let c1 = ComplaintId::from_u128(0x0191_f3c4_0000_7000_8000_0000_0000_00c1);
     let f1 = FollowUpId::from_u128(0x0191_f3c4_0000_7000_8000_0000_0000_00f1);
+    let s1 = SurveyId::from_u128(0x0191_f3c4_0000_7000_8000_0000_0000_00d1);
     let clock = |due: &str, warn: Option<&str>| ClockTerms {
         target: Span::hours(8),
         calendar: None,
@@ -335,6 +339,21 @@ fn samples() -> Vec<Event> {
         },
         Event::FollowUpCancelled {
             follow_up: f1,
+            reason: text("the complaint was reopened"),
+        },
+        Event::SurveyRequested {
+            survey: s1,
+            kind: SurveyKind::Csat,
+            complaint: Some(c1),
+        },
+        Event::SurveyAnswered {
+            survey: Some(s1),
+            answer: SurveyAnswer::Csat(CsatScore::new(5).unwrap()),
+            comment: Some(text("The manager called me herself")),
+            complaint: Some(c1),
+        },
+        Event::SurveyVoided {
+            survey: s1,
             reason: text("the complaint was reopened"),
         },
     ]

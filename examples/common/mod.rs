@@ -196,6 +196,20 @@ pub fn describe(event: &Event) -> String {
             outcome, timing: t, ..
         } => format!("   follow-up done: {outcome:?} ({})", timing(t)),
         Event::FollowUpCancelled { reason, .. } => format!("   follow-up cancelled: {reason}"),
+        Event::SurveyRequested { kind, .. } => format!("   {kind:?} survey sent"),
+        Event::SurveyAnswered {
+            answer, comment, ..
+        } => {
+            let score = match answer {
+                clientele::SurveyAnswer::Csat(s) => format!("CSAT {}/5", s.get()),
+                clientele::SurveyAnswer::Nps(s) => format!("NPS {}/10", s.get()),
+            };
+            let comment = comment
+                .as_ref()
+                .map_or_else(String::new, |c| format!(": \"{c}\""));
+            format!("<- survey answer {score}{comment}")
+        }
+        Event::SurveyVoided { reason, .. } => format!("   survey voided: {reason}"),
     }
 }
 
