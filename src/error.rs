@@ -230,4 +230,14 @@ pub enum PolicyError {
     /// The escalation ladder has no level.
     #[error("the complaint policy has no support level")]
     NoSupportLevels,
+    /// The health bands are not ordered (at risk ≤ watch ≤ 100), or the window is empty.
+    #[error(
+        "health bands must satisfy at_risk_below ({at_risk_below}) <= watch_below ({watch_below}) <= 100, with a non-empty window"
+    )]
+    HealthBands {
+        /// The watch threshold.
+        watch_below: u8,
+        /// The at-risk threshold.
+        at_risk_below: u8,
+    },
 }

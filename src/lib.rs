@@ -21,6 +21,7 @@ pub mod error;
 pub mod event;
 pub mod flag;
 pub mod follow_up;
+pub mod health;
 pub mod id;
 pub mod interaction;
 pub mod ledger;
@@ -51,6 +52,7 @@ pub use error::{CommandError, PolicyError, ReplayError};
 pub use event::{Envelope, Event, SCHEMA_VERSION};
 pub use flag::{Deadline, DeadlineKind, Flag, FlagKind, Subject};
 pub use follow_up::{FollowUp, FollowUpOutcome, FollowUpStage, FollowUpState};
+pub use health::{Band, Health, HealthPolicy, HealthWeights, Signal};
 pub use id::{
     AgentId, ComplaintId, CustomerId, FollowUpId, IdParseError, InteractionId, PartyId, PromiseId,
     SurveyId,

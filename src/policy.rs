@@ -230,6 +230,9 @@ pub struct ServicePolicy {
     /// How complaints are handled.
     #[serde(default)]
     pub complaints: ComplaintPolicy,
+    /// How relationship health is scored.
+    #[serde(default)]
+    pub health: crate::HealthPolicy,
     /// Our agents. When not empty, an owner must be one of them
     /// ([`CommandError::UnknownAgent`](crate::CommandError::UnknownAgent) otherwise).
     #[serde(default)]
@@ -375,6 +378,7 @@ impl Default for ServicePolicy {
             response_warning: Lead::Share(Percent(20)),
             promises: PromisePolicy::default(),
             complaints: ComplaintPolicy::default(),
+            health: crate::HealthPolicy::default(),
             agents: BTreeSet::new(),
             parties: BTreeSet::new(),
         }
@@ -528,6 +532,16 @@ impl ServicePolicy {
         }
         if self.complaints.levels.is_empty() {
             return Err(crate::PolicyError::NoSupportLevels);
+        }
+        let health = &self.health;
+        if health.at_risk_below > health.watch_below
+            || health.watch_below > 100
+            || health.window.is_zero()
+        {
+            return Err(crate::PolicyError::HealthBands {
+                watch_below: health.watch_below,
+                at_risk_below: health.at_risk_below,
+            });
         }
         Ok(())
     }

@@ -17,6 +17,7 @@ use crate::error::{CommandError, ReplayError};
 use crate::event::{Envelope, Event, SCHEMA_VERSION};
 use crate::flag::{Deadline, DeadlineKind, Flag, FlagKind, Subject};
 use crate::follow_up::{self, FollowUp, FollowUps};
+use crate::health::{self, Health};
 use crate::interaction::{ClockAction, ClockKind, ResponseClock, ResponseLifecycle, Wait};
 use crate::lifecycle::Lifecycle;
 use crate::promise::{self, Promise, Promises};
@@ -89,6 +90,8 @@ pub struct Relationship {
     complaints: Complaints,
     follow_ups: FollowUps,
     surveys: Surveys,
+    /// Recent facts health looks at, oldest first, at most `health::RECENT`.
+    recent: Vec<(DateTime<Utc>, health::Recent)>,
 }
 
 /// Most deadlines one `advance_to` call fires; a guard against a logic error looping, far above
@@ -111,6 +114,7 @@ impl Relationship {
             complaints: Complaints::new(),
             follow_ups: FollowUps::new(),
             surveys: Surveys::new(),
+            recent: Vec::new(),
         }
     }
 
@@ -206,6 +210,42 @@ impl Relationship {
     /// Every survey sent to or answered by this customer, by id.
     pub fn surveys(&self) -> impl Iterator<Item = (SurveyId, &Survey)> {
         self.surveys.iter().map(|(id, survey)| (*id, survey))
+    }
+
+    /// The relationship's health at `now` (see [`health`](crate::health)): a score, its band,
+    /// the reasons and the trend. Computed from the state, whether or not `advance_to` has run.
+    #[must_use]
+    pub fn health(&self, policy: &ServicePolicy, now: DateTime<Utc>) -> Health {
+        let mut open = health::OpenItems::default();
+        for (_, promise) in self.promises.iter() {
+            if promise.stage() == crate::PromiseStage::Broken
+                || (promise.is_outstanding() && now >= promise.terms.due)
+            {
+                open.broken_promises = open.broken_promises.saturating_add(1);
+            }
+            if promise.is_outstanding() && promise.terms.slipped_repeatedly {
+                open.repeated_slips = open.repeated_slips.saturating_add(1);
+            }
+        }
+        for (_, complaint) in self.complaints.iter().filter(|(_, c)| c.is_open()) {
+            let weight = 1u32
+                .saturating_add(complaint.level)
+                .saturating_add(u32::from(complaint.escalation_due.is_some()));
+            open.complaint_weight = open.complaint_weight.saturating_add(weight);
+        }
+        if let Some(wait) = self.response.wait() {
+            open.waiting_overdue = now >= wait.due;
+            open.waiting_at_risk = wait.warn_at.is_some_and(|at| now >= at);
+            open.unanswered = wait.unanswered;
+        }
+        health::score(&policy.health, open, &self.recent, now)
+    }
+
+    fn remember(&mut self, at: DateTime<Utc>, fact: health::Recent) {
+        if self.recent.len() >= health::RECENT {
+            self.recent.remove(0);
+        }
+        self.recent.push((at, fact));
     }
 
     fn account_owner(&self) -> Option<AgentId> {
@@ -859,10 +899,16 @@ impl Relationship {
                 }
                 self.clock(ClockAction::Breach, None)?;
             }
-            Event::ResponseClockStopped { since, .. } => {
+            Event::ResponseClockStopped { since, outcome, .. } => {
                 self.expect_wait(*since)?;
                 self.clock(ClockAction::Answer, None)?;
                 self.responses_given = self.responses_given.saturating_add(1);
+                let fact = if outcome.on_time() {
+                    health::Recent::ResponseMet
+                } else {
+                    health::Recent::ResponseMissed
+                };
+                self.remember(at, fact);
             }
             Event::PromiseMade { .. }
             | Event::PromiseAtRisk { .. }
@@ -875,6 +921,13 @@ impl Relationship {
             | Event::DependencyLate { .. }
             | Event::DependencyMet { .. } => {
                 promise::fold(&mut self.promises, at, event)?;
+                if let Event::PromiseBroken {
+                    notice: crate::Notice::InSilence,
+                    ..
+                } = event
+                {
+                    self.remember(at, health::Recent::SilentBreak);
+                }
             }
             Event::ComplaintReceived { .. }
             | Event::ComplaintAcknowledged { .. }
@@ -914,6 +967,13 @@ impl Relationship {
             | Event::SurveyAnswered { .. }
             | Event::SurveyVoided { .. } => {
                 survey::fold(&mut self.surveys, at, event)?;
+                if let Event::SurveyAnswered { answer, .. } = event {
+                    let fact = match answer {
+                        crate::SurveyAnswer::Csat(score) => health::Recent::Csat(score.get()),
+                        crate::SurveyAnswer::Nps(score) => health::Recent::Nps(score.get()),
+                    };
+                    self.remember(at, fact);
+                }
             }
         }
         Ok(())

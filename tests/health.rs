@@ -1,0 +1,111 @@
+//! Relationship health: falls when the service slips, even if the customer never complains.
+
+mod support;
+
+use clientele::{
+    AnswerSurvey, Band, Channel, HealthWeights, MakePromise, NpsScore, PromiseId, ServicePolicy,
+    Signal, SurveyAnswer,
+};
+use support::*;
+
+fn world() -> World {
+    let mut w = World::new(ServicePolicy::default(), "2026-03-02 09:00");
+    w.given_customer(ONA, "standard");
+    w
+}
+
+#[test]
+fn a_new_customer_is_healthy() {
+    let w = world();
+    let health = w
+        .relationship(ONA)
+        .health(w.ledger.policy(), t("2026-03-02 09:00"));
+    assert_eq!(
+        (
+            health.score,
+            health.band,
+            health.reasons.len(),
+            health.trend
+        ),
+        (100, Band::Healthy, 0, 0)
+    );
+}
+
+#[test]
+fn silent_breaks_and_a_missed_answer_put_a_customer_at_risk_without_a_complaint() {
+    let mut w = world();
+    for n in 1..=2 {
+        w.when(
+            ONA,
+            MakePromise::new(
+                PromiseId::from_u128(n),
+                text("Call back"),
+                t("2026-03-03 09:00"),
+                AGENT,
+            ),
+        )
+        .unwrap();
+    }
+    w.when(ONA, inbound(1, Channel::Email)).unwrap();
+    w.at("2026-03-02 18:00");
+    w.when(ONA, outbound(2, Channel::Email)).unwrap(); // 9 h for an 8 h target: missed
+    w.at("2026-03-04 09:00");
+    w.when(ONA, inbound(3, Channel::Email)).unwrap();
+    w.run_until("2026-03-05 09:00", 20);
+    let health = w
+        .relationship(ONA)
+        .health(w.ledger.policy(), t("2026-03-05 09:00"));
+    // Broken promises 30 × 100 %, slips and silence 15 × 66.8 % (two silent breaks),
+    // responsiveness 10 × 100 % (one of one missed), unanswered 10 × 100 % (waiting past due).
+    assert_eq!(health.score, 100 - 30 - 10 - 10 - 10);
+    assert_eq!(health.band, Band::AtRisk);
+    assert_eq!(
+        health.reasons.first().map(|r| r.0),
+        Some(Signal::BrokenPromises)
+    );
+}
+
+#[test]
+fn a_detractor_lowers_sentiment_and_the_trend_shows_the_change() {
+    let mut w = world();
+    w.when(
+        ONA,
+        AnswerSurvey {
+            survey: None,
+            answer: SurveyAnswer::Nps(NpsScore::new(10).unwrap()),
+            comment: None,
+        },
+    )
+    .unwrap();
+    w.at("2026-06-15 09:00");
+    w.when(
+        ONA,
+        AnswerSurvey {
+            survey: None,
+            answer: SurveyAnswer::Nps(NpsScore::new(3).unwrap()),
+            comment: None,
+        },
+    )
+    .unwrap();
+    let health = w
+        .relationship(ONA)
+        .health(w.ledger.policy(), t("2026-06-15 10:00"));
+    assert_eq!(health.score, 85);
+    assert_eq!(health.band, Band::Healthy);
+    assert_eq!(health.reasons, [(Signal::Sentiment, 1000)]);
+    assert_eq!(health.trend, -15);
+}
+
+#[test]
+fn weights_must_sum_to_one_hundred_and_bands_must_be_ordered() {
+    assert!(HealthWeights::new(20, 20, 20, 20, 10, 10).is_ok());
+    assert!(HealthWeights::new(20, 20, 20, 20, 10, 11).is_err());
+    let json = r#"{"broken_promises":50,"slips_and_silence":50,"complaints":50,"responsiveness":0,"unanswered":0,"sentiment":0}"#;
+    assert!(serde_json::from_str::<HealthWeights>(json).is_err());
+    let mut policy = ServicePolicy::default();
+    policy.health.at_risk_below = 80;
+    assert!(matches!(
+        policy.validate(),
+        Err(clientele::PolicyError::HealthBands { .. })
+    ));
+}
