@@ -271,11 +271,10 @@ fn windowed(
         }
     }
     let total = met.saturating_add(missed);
-    let responsiveness = if total == 0 {
-        0
-    } else {
-        u16::try_from(missed.saturating_mul(1000) / total).unwrap_or(1000)
-    };
+    let responsiveness = missed
+        .saturating_mul(1000)
+        .checked_div(total)
+        .map_or(0, |share| u16::try_from(share).unwrap_or(1000));
     let sentiment = match latest_survey {
         Some(Recent::Csat(score)) if score <= 2 => 1000,
         Some(Recent::Csat(3)) => 500,
