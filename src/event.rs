@@ -505,6 +505,19 @@ pub enum Event {
         /// Why.
         reason: Text,
     },
+    /// The relationship's health fell into the at-risk band: it is going bad, whether or not
+    /// the customer ever complained.
+    RelationshipAtRisk {
+        /// The score, 0 to 100.
+        score: u8,
+        /// The signals that weighed most, worst first.
+        reasons: Vec<crate::Signal>,
+    },
+    /// The relationship's health left the at-risk band.
+    RelationshipRecovered {
+        /// The score, 0 to 100.
+        score: u8,
+    },
 }
 
 impl Event {
@@ -553,6 +566,8 @@ impl Event {
             Event::SurveyRequested { .. } => "survey_requested",
             Event::SurveyAnswered { .. } => "survey_answered",
             Event::SurveyVoided { .. } => "survey_voided",
+            Event::RelationshipAtRisk { .. } => "relationship_at_risk",
+            Event::RelationshipRecovered { .. } => "relationship_recovered",
         }
     }
 }

@@ -18,6 +18,8 @@ pub enum Subject {
     Complaint(ComplaintId),
     /// A follow-up.
     FollowUp(FollowUpId),
+    /// The relationship as a whole.
+    Relationship,
 }
 
 /// Why a deadline wakes the service.
@@ -87,6 +89,8 @@ pub enum FlagKind {
     EscalationDue,
     /// A follow-up is overdue.
     FollowUpOverdue,
+    /// The relationship is at risk (its health is in the at-risk band).
+    RelationshipAtRisk,
 }
 
 /// Something that needs attention now.

@@ -253,13 +253,14 @@ fn capped(value: u32, per_unit: u32) -> u16 {
     u16::try_from(value.saturating_mul(per_unit).min(1000)).unwrap_or(1000)
 }
 
-/// The windowed penalties over `[from, to)`: responsiveness, silent breaks, sentiment.
+/// The windowed penalties over `(from, to]`: responsiveness, silent breaks, sentiment.
 fn windowed(
     recent: &[(DateTime<Utc>, Recent)],
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> (u16, u32, u16) {
-    let inside = recent.iter().filter(|(at, _)| *at >= from && *at < to);
+    // (from, to]: a fact recorded at the very moment health is scored counts.
+    let inside = recent.iter().filter(|(at, _)| *at > from && *at <= to);
     let (mut met, mut missed, mut silent) = (0u32, 0u32, 0u32);
     let mut latest_survey = None;
     for (_, fact) in inside {

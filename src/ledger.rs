@@ -246,7 +246,7 @@ impl Ledger {
             };
             // Only up to this entry's instant: another customer may be due in between, and the
             // result is in deadline order across the book.
-            out.extend(slot.relationship.advance_to(at));
+            out.extend(slot.relationship.advance_to(&self.policy, at));
             self.reindex(position);
             if self.due.first() == Some(&(at, position)) {
                 // Nothing could fire (the relationship refused its own deadline): unfile it so

@@ -72,7 +72,7 @@ pub struct Profile {
 ///     monday,
 /// )?;
 /// let deadline = ona.next_deadline().expect("the customer is waiting");
-/// let events = ona.advance_to(deadline.at);
+/// let events = ona.advance_to(&policy, deadline.at);
 /// assert_eq!(events.len(), 1);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -92,6 +92,8 @@ pub struct Relationship {
     surveys: Surveys,
     /// Recent facts health looks at, oldest first, at most `health::RECENT`.
     recent: Vec<(DateTime<Utc>, health::Recent)>,
+    /// Since when the relationship has been at risk, if it is.
+    at_risk_since: Option<DateTime<Utc>>,
 }
 
 /// Most deadlines one `advance_to` call fires; a guard against a logic error looping, far above
@@ -115,6 +117,7 @@ impl Relationship {
             follow_ups: FollowUps::new(),
             surveys: Surveys::new(),
             recent: Vec::new(),
+            at_risk_since: None,
         }
     }
 
@@ -279,17 +282,20 @@ impl Relationship {
             }
             return Err(CommandError::TimeWentBackwards { now, last_seen });
         }
-        let due_first = self.next_deadline().is_some_and(|d| d.at <= now);
-        if due_first {
-            let mut ahead = self.clone();
-            let mut envelopes = ahead.advance_to(now);
-            let events = ahead.decide_events(policy, command, now)?;
-            envelopes.extend(ahead.seal(now, events));
-            Ok(envelopes)
-        } else {
-            let events = self.decide_events(policy, command, now)?;
-            Ok(self.seal(now, events))
+        // Work on a copy: deadlines due before `now` are recorded first, then the command, then
+        // what the result does to the relationship's health.
+        let mut ahead = self.clone();
+        let mut envelopes = ahead.advance_to(policy, now);
+        let events = ahead.decide_events(policy, command, now)?;
+        let sealed = ahead.seal(now, events);
+        for envelope in &sealed {
+            ahead.apply(envelope).map_err(CommandError::Inconsistent)?;
         }
+        envelopes.extend(sealed);
+        if let Some(event) = ahead.health_change(policy, now) {
+            envelopes.extend(ahead.seal(now, vec![event]));
+        }
+        Ok(envelopes)
     }
 
     /// Decides, then applies: for callers that do not persist before applying.
@@ -312,9 +318,10 @@ impl Relationship {
     }
 
     /// Turns every deadline up to `now` into an event, applies it, and returns the events in
-    /// time order. Each event is dated at its deadline. Calling it again, or with an earlier
-    /// `now`, does nothing.
-    pub fn advance_to(&mut self, now: DateTime<Utc>) -> Vec<Envelope> {
+    /// time order. Each event is dated at its deadline. After each deadline, a change of health
+    /// band into or out of "at risk" is recorded too (`RelationshipAtRisk`,
+    /// `RelationshipRecovered`). Calling it again, or with an earlier `now`, does nothing.
+    pub fn advance_to(&mut self, policy: &ServicePolicy, now: DateTime<Utc>) -> Vec<Envelope> {
         let mut out = Vec::new();
         for _ in 0..MAX_FIRINGS {
             let Some(deadline) = self.next_deadline() else {
@@ -330,7 +337,7 @@ impl Relationship {
             let at = self
                 .last_at
                 .map_or(deadline.at, |last| last.max(deadline.at));
-            let sealed = self.seal(at, events);
+            let mut sealed = self.seal(at, events);
             let mut next = self.clone();
             if sealed
                 .iter()
@@ -339,10 +346,35 @@ impl Relationship {
             {
                 break;
             }
+            if let Some(change) = next.health_change(policy, at)
+                && let Some(envelope) = next.seal(at, vec![change]).pop()
+                && next.apply(&envelope).is_ok()
+            {
+                sealed.push(envelope);
+            }
             *self = next;
             out.extend(sealed);
         }
         out
+    }
+
+    /// The event a move into or out of the at-risk band at `at` becomes, if any.
+    fn health_change(&self, policy: &ServicePolicy, at: DateTime<Utc>) -> Option<Event> {
+        self.profile.as_ref()?;
+        let health = self.health(policy, at);
+        match (
+            health.band == crate::Band::AtRisk,
+            self.at_risk_since.is_some(),
+        ) {
+            (true, false) => Some(Event::RelationshipAtRisk {
+                score: health.score,
+                reasons: health.reasons.iter().map(|(signal, _)| *signal).collect(),
+            }),
+            (false, true) => Some(Event::RelationshipRecovered {
+                score: health.score,
+            }),
+            (true, true) | (false, false) => None,
+        }
     }
 
     /// The earliest moment something becomes due, or `None` when nothing is pending.
@@ -447,6 +479,16 @@ impl Relationship {
                     due,
                 });
             }
+        }
+        if let Some(since) = self.at_risk_since {
+            flags.push(Flag {
+                kind: FlagKind::RelationshipAtRisk,
+                customer: self.customer,
+                subject: Subject::Relationship,
+                owner,
+                since,
+                due: None,
+            });
         }
         for (id, f) in self.follow_ups.iter() {
             if follow_up::overdue(f, now) {
@@ -592,6 +634,8 @@ impl Relationship {
                 .get(&id)
                 .map(|f| follow_up::fire(id, f))
                 .unwrap_or_default(),
+            // Health changes are not deadlines: they are noticed after events.
+            Subject::Relationship => Vec::new(),
         }
     }
 
@@ -962,6 +1006,17 @@ impl Relationship {
             | Event::FollowUpCompleted { .. }
             | Event::FollowUpCancelled { .. } => {
                 follow_up::fold(&mut self.follow_ups, at, event)?;
+            }
+            Event::RelationshipAtRisk { .. } => {
+                if self.at_risk_since.is_some() {
+                    return Err("the relationship is at risk already".into());
+                }
+                self.at_risk_since = Some(at);
+            }
+            Event::RelationshipRecovered { .. } => {
+                if self.at_risk_since.take().is_none() {
+                    return Err("the relationship was not at risk".into());
+                }
             }
             Event::SurveyRequested { .. }
             | Event::SurveyAnswered { .. }

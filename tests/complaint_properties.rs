@@ -155,15 +155,15 @@ fn play(
                 }
             }
             None if advancing => {
-                log.extend(relationship.advance_to(now));
-                assert!(relationship.advance_to(now).is_empty());
+                log.extend(relationship.advance_to(&policy, now));
+                assert!(relationship.advance_to(&policy, now).is_empty());
                 assert!(relationship.next_deadline().is_none_or(|d| d.at > now));
             }
             None => {}
         }
     }
     let end = now + TimeDelta::days(20);
-    log.extend(relationship.advance_to(end));
+    log.extend(relationship.advance_to(&policy, end));
     (relationship, log, end)
 }
 

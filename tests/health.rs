@@ -109,3 +109,89 @@ fn weights_must_sum_to_one_hundred_and_bands_must_be_ordered() {
         Err(clientele::PolicyError::HealthBands { .. })
     ));
 }
+
+#[test]
+fn relationship_at_risk_is_raised_once_by_time_alone_and_again_only_after_recovery() {
+    use clientele::{Event, FlagKind, KeepPromise, Subject};
+    let mut w = world();
+    for n in 1..=3 {
+        w.when(
+            ONA,
+            MakePromise::new(
+                PromiseId::from_u128(n),
+                text("Call back"),
+                t("2026-03-03 09:00"),
+                AGENT,
+            ),
+        )
+        .unwrap();
+    }
+    w.when(ONA, inbound(1, Channel::Email)).unwrap();
+    // Nobody does anything: the promises break in silence and the customer waits.
+    let woke = w.run_until("2026-03-04 00:00", 20);
+    let at_risk: Vec<_> = woke
+        .iter()
+        .filter(|e| matches!(e.event, Event::RelationshipAtRisk { .. }))
+        .collect();
+    assert_eq!(at_risk.len(), 1, "{:?}", envelope_kinds(&woke));
+    assert!(
+        matches!(&at_risk[0].event, Event::RelationshipAtRisk { score, reasons } if *score < 50 && reasons[0] == Signal::BrokenPromises)
+    );
+    let flags = w.ledger.flags(t("2026-03-04 00:00"));
+    assert!(flags.iter().any(|f| f.kind == FlagKind::RelationshipAtRisk
+        && f.subject == Subject::Relationship
+        && f.owner == Some(AGENT)));
+
+    // Keeping the promises and answering brings it back out of the band, once.
+    w.at("2026-03-04 09:00");
+    w.when(ONA, outbound(2, Channel::Phone)).unwrap();
+    let mut recovered = Vec::new();
+    for n in 1..=3 {
+        recovered.extend(
+            w.when(
+                ONA,
+                KeepPromise {
+                    promise: PromiseId::from_u128(n),
+                },
+            )
+            .unwrap(),
+        );
+    }
+    assert_eq!(
+        recovered
+            .iter()
+            .filter(|e| matches!(e, Event::RelationshipRecovered { .. }))
+            .count(),
+        1
+    );
+    assert!(
+        !w.ledger
+            .flags(t("2026-03-04 09:00"))
+            .iter()
+            .any(|f| f.kind == FlagKind::RelationshipAtRisk)
+    );
+
+    // A new slide raises it again.
+    w.at("2026-03-05 09:00");
+    for n in 4..=6 {
+        w.when(
+            ONA,
+            MakePromise::new(
+                PromiseId::from_u128(n),
+                text("Again"),
+                t("2026-03-06 09:00"),
+                AGENT,
+            ),
+        )
+        .unwrap();
+    }
+    let again = w.run_until("2026-03-07 00:00", 20);
+    assert_eq!(
+        again
+            .iter()
+            .filter(|e| matches!(e.event, Event::RelationshipAtRisk { .. }))
+            .count(),
+        1
+    );
+    w.assert_replay_matches();
+}

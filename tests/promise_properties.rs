@@ -134,14 +134,14 @@ fn play(first_due_hours: i64, ops: &[Op], advancing: bool) -> Run {
                 Err(e) => panic!("unexpected refusal: {e}"),
             },
             None if advancing => {
-                log.extend(relationship.advance_to(now));
-                assert!(relationship.advance_to(now).is_empty());
+                log.extend(relationship.advance_to(&policy, now));
+                assert!(relationship.advance_to(&policy, now).is_empty());
                 assert!(relationship.next_deadline().is_none_or(|d| d.at > now));
             }
             None => {}
         }
     }
-    log.extend(relationship.advance_to(now + TimeDelta::days(30)));
+    log.extend(relationship.advance_to(&policy, now + TimeDelta::days(30)));
     Run { relationship, log }
 }
 

@@ -118,7 +118,7 @@ fn play(ops: &[Op], advancing: bool) -> Run {
                 Err(e) => panic!("unexpected refusal: {e}"),
             },
             None if advancing => {
-                let events = relationship.advance_to(now);
+                let events = relationship.advance_to(&policy, now);
                 if let Some(next) = relationship.next_deadline() {
                     assert!(
                         next.at > now,
@@ -128,7 +128,7 @@ fn play(ops: &[Op], advancing: bool) -> Run {
                 }
                 let again = relationship.clone();
                 assert!(
-                    relationship.advance_to(now).is_empty(),
+                    relationship.advance_to(&policy, now).is_empty(),
                     "a second advance_to({now}) emitted events"
                 );
                 assert_eq!(relationship, again);
@@ -138,7 +138,7 @@ fn play(ops: &[Op], advancing: bool) -> Run {
         }
     }
     let end = now + TimeDelta::days(3);
-    log.extend(relationship.advance_to(end));
+    log.extend(relationship.advance_to(&policy, end));
     Run {
         relationship,
         log,

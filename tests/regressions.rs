@@ -204,7 +204,7 @@ fn flags_agree_before_and_after_advancing_over_a_late_dependency() {
             .collect::<Vec<_>>()
     };
     let before = kinds(&r);
-    r.advance_to(wednesday);
+    r.advance_to(&policy, wednesday);
     let after = kinds(&r);
     assert_eq!(after, [FlagKind::PromiseAtRisk, FlagKind::DependencyLate]);
     assert_eq!(before, after);

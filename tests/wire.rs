@@ -60,9 +60,11 @@ fn kind_number(event: &Event) -> usize {
         Event::SurveyRequested { .. } => 38,
         Event::SurveyAnswered { .. } => 39,
         Event::SurveyVoided { .. } => 40,
+        Event::RelationshipAtRisk { .. } => 41,
+        Event::RelationshipRecovered { .. } => 42,
     }
 }
-const KINDS: usize = 41;
+const KINDS: usize = 43;
 
 fn samples() -> Vec<Event> {
     let i1 = InteractionId::from_u128(0x0191_f3c4_0000_7000_8000_0000_0000_0001);
@@ -356,6 +358,14 @@ fn samples() -> Vec<Event> {
             survey: s1,
             reason: text("the complaint was reopened"),
         },
+        Event::RelationshipAtRisk {
+            score: 40,
+            reasons: vec![
+                clientele::Signal::BrokenPromises,
+                clientele::Signal::Unanswered,
+            ],
+        },
+        Event::RelationshipRecovered { score: 80 },
     ]
 }
 

@@ -210,6 +210,12 @@ pub fn describe(event: &Event) -> String {
             format!("<- survey answer {score}{comment}")
         }
         Event::SurveyVoided { reason, .. } => format!("   survey voided: {reason}"),
+        Event::RelationshipAtRisk { score, reasons } => {
+            format!("!! RELATIONSHIP AT RISK: health {score}/100 ({reasons:?})")
+        }
+        Event::RelationshipRecovered { score } => {
+            format!("   relationship recovered: health {score}/100")
+        }
     }
 }
 
@@ -249,6 +255,7 @@ pub fn print_flags(flags: &[Flag]) {
             Subject::Promise(_) => "the promise",
             Subject::Complaint(_) => "the complaint",
             Subject::FollowUp(_) => "the follow-up",
+            Subject::Relationship => "the relationship",
         };
         println!(
             "   flag {:?} on {about} since {}, for {}",
