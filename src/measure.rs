@@ -49,7 +49,8 @@
 //! percentiles are exact, not estimated). [`Measures::merge`] adds them, so the measures of two
 //! disjoint sets of customers, merged, *equal* (`==`) the measures of their union, and
 //! [`Tally::merge`] combines tallies computed on separate shards. Floats appear only in the
-//! derived getters (rates, means, spread).
+//! derived getters (rates, means, spread). [`Measures`] serialize (serde), so a shard can ship
+//! its figures to whoever merges them.
 //!
 //! ```
 //! use chrono::{TimeZone, Utc};
@@ -80,6 +81,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 
 use crate::complaint::ComplaintClockKind;
 use crate::follow_up::FollowUpOutcome;
@@ -210,7 +212,8 @@ fn secs(span: Span) -> u64 {
 }
 
 /// Met, met late and missed targets of one kind, with their lateness.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OutcomeTally {
     /// Done by the due instant.
@@ -294,7 +297,8 @@ impl OutcomeTally {
 
 /// Every duration seen, to the second, kept exactly (as a multiset), so percentiles are exact
 /// and merging is adding counts. Memory grows with the number of *distinct* values.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
 pub struct Durations {
     /// Seconds → how many times seen.
     counts: BTreeMap<u64, u64>,
@@ -436,7 +440,8 @@ impl Durations {
 }
 
 /// Promise figures for one kind of fulfilment (ours, or outside parties').
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct PromiseCounts {
     /// Promises made (`PromiseMade`).
@@ -549,7 +554,8 @@ impl PromiseCounts {
 }
 
 /// Promise figures, split by who does the work. Whoever does it, one of ours owns it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct PromiseMeasures {
     /// Promises we fulfil ourselves.
@@ -581,7 +587,8 @@ impl PromiseMeasures {
 }
 
 /// Outside parties' own commitments to us behind promises (`DependencyRecorded`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DependencyMeasures {
     /// Commitments recorded (a new date from the party counts again).
@@ -602,7 +609,8 @@ impl DependencyMeasures {
 }
 
 /// Response times of one kind of clock (first response, or reply).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ResponseTimes {
     /// How long customers waited, in business time on the clock's calendar.
@@ -638,7 +646,8 @@ impl ResponseTimes {
 }
 
 /// Responsiveness: how long customers waited for us.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ResponseMeasures {
     /// The first answer a customer ever got.
@@ -671,7 +680,8 @@ impl ResponseMeasures {
 }
 
 /// Complaint figures.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ComplaintMeasures {
     /// Complaints received.
@@ -763,7 +773,8 @@ impl ComplaintMeasures {
 }
 
 /// Follow-up figures.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct FollowUpMeasures {
     /// Follow-ups scheduled.
@@ -808,7 +819,8 @@ impl FollowUpMeasures {
 }
 
 /// Survey answers: CSAT (1–5) and NPS (0–10) histograms.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct SurveyMeasures {
     /// Surveys sent.
@@ -915,7 +927,8 @@ impl SurveyMeasures {
 ///
 /// All state is integers, so `==` compares merged results exactly; rates, means and spread
 /// are derived by the getters of the parts.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct Measures {
     /// Promises: made, kept, broken, withdrawn, slips; ours and outside parties'.

@@ -828,3 +828,14 @@ fn the_generated_books_exercise_every_kind_of_figure() {
         assert!(n > 0, "no {name} in the generated books");
     }
 }
+
+#[test]
+fn measures_travel_as_json_and_come_back_equal() {
+    let w = complaint();
+    let tally = tally(Window::all(), &w.log);
+    let json = serde_json::to_string(tally.book()).unwrap();
+    let back: Measures = serde_json::from_str(&json).unwrap();
+    assert_eq!(&back, tally.book());
+    let empty: Measures = serde_json::from_str("{}").unwrap();
+    assert!(empty.is_empty(), "missing parts read as empty");
+}
