@@ -26,6 +26,7 @@ pub mod id;
 pub mod interaction;
 pub mod ledger;
 pub mod lifecycle;
+pub mod measure;
 pub mod policy;
 pub mod promise;
 mod registry;
@@ -59,6 +60,11 @@ pub use id::{
 };
 pub use interaction::{ClockKind, Elapsed, Lateness, Outcome, ResponseClock, Wait};
 pub use ledger::Ledger;
+pub use measure::{
+    ComplaintMeasures, DependencyMeasures, Durations, FollowUpMeasures, MeasureError, Measures,
+    OutcomeTally, PromiseCounts, PromiseMeasures, ResponseMeasures, ResponseTimes, SurveyMeasures,
+    Tally, Window,
+};
 pub use policy::{
     ByPriority, ComplaintPolicy, Lead, Percent, PromisePolicy, ReopenMode, ServicePolicy,
     SupportLevel, Targets,
