@@ -583,6 +583,48 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     print_agents(tally.by_owner());
     print_parties(tally.by_party());
     print_book(tally.book());
-    // Further sections of the report (customers at risk, ...) go after the book-wide figures.
+    print_health(&ledger, end);
     Ok(())
+}
+
+/// Every customer's health at the end of the month, worst first, with the reasons: the ones
+/// going bad in silence show up here even if they never complained.
+fn print_health(ledger: &Ledger, at: chrono::DateTime<chrono::Utc>) {
+    println!(
+        "\nRelationship health on {} (worst first)",
+        common::when(at)
+    );
+    let mut rows: Vec<_> = CUSTOMERS
+        .iter()
+        .enumerate()
+        .filter_map(|(n, name)| {
+            let relationship = ledger.get(CustomerId::from_u128(n as u128 + 1))?;
+            let complained = relationship.complaints().next().is_some();
+            Some((relationship.health(ledger.policy(), at), *name, complained))
+        })
+        .collect();
+    rows.sort_by_key(|(health, name, _)| (health.score, *name));
+    for (health, name, complained) in rows {
+        let reasons: Vec<String> = health
+            .reasons
+            .iter()
+            .map(|(signal, _)| format!("{signal:?}"))
+            .collect();
+        println!(
+            "  {name:<18} {:>3}/100  {:<8} trend {:+3}  {}{}",
+            health.score,
+            format!("{:?}", health.band),
+            health.trend,
+            if reasons.is_empty() {
+                "-".to_string()
+            } else {
+                reasons.join(", ")
+            },
+            if !complained && health.band != clientele::Band::Healthy {
+                "  (never complained)"
+            } else {
+                ""
+            },
+        );
+    }
 }

@@ -1471,7 +1471,10 @@ fn read(memory: &mut Memory, envelope: &Envelope, counts: bool) -> Option<Read> 
         | Event::ContactPointRemoved { .. }
         | Event::PreferredChannelSet { .. }
         | Event::InteractionRecorded { .. }
-        | Event::ResponseAtRisk { .. } => None,
+        | Event::ResponseAtRisk { .. }
+        // Health is a level, read from `Relationship::health`, not a count over a window.
+        | Event::RelationshipAtRisk { .. }
+        | Event::RelationshipRecovered { .. } => None,
         Event::ResponseClockStarted { kind, .. } => {
             memory.waiting = Some(*kind);
             None

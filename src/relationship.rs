@@ -215,7 +215,7 @@ impl Relationship {
         self.surveys.iter().map(|(id, survey)| (*id, survey))
     }
 
-    /// The relationship's health at `now` (see [`health`](crate::health)): a score, its band,
+    /// The relationship's health at `now` (see [`crate::health`]): a score, its band,
     /// the reasons and the trend. Computed from the state, whether or not `advance_to` has run.
     #[must_use]
     pub fn health(&self, policy: &ServicePolicy, now: DateTime<Utc>) -> Health {
