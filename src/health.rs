@@ -294,19 +294,15 @@ fn weighted(weights: &HealthWeights, penalties: &[(Signal, u16)]) -> u32 {
         / 1000
 }
 
-/// Scores health at `now`.
-pub(crate) fn score(
+/// The score and each signal's penalty at `now`, without allocating.
+pub(crate) fn points(
     policy: &HealthPolicy,
     open: OpenItems,
     recent: &[(DateTime<Utc>, Recent)],
     now: DateTime<Utc>,
-) -> Health {
-    let window = policy.window.to_time_delta();
+) -> (u8, [(Signal, u16); 6]) {
     let from = now
-        .checked_sub_signed(window)
-        .unwrap_or(DateTime::<Utc>::MIN_UTC);
-    let before = from
-        .checked_sub_signed(window)
+        .checked_sub_signed(policy.window.to_time_delta())
         .unwrap_or(DateTime::<Utc>::MIN_UTC);
     let (responsiveness, silent, sentiment) = windowed(recent, from, now);
     let unanswered = if open.waiting_overdue {
@@ -318,7 +314,7 @@ pub(crate) fn score(
     } else {
         0
     };
-    let mut penalties = vec![
+    let penalties = [
         (Signal::BrokenPromises, capped(open.broken_promises, 500)),
         (
             Signal::SlipsAndSilence,
@@ -329,42 +325,64 @@ pub(crate) fn score(
         (Signal::Unanswered, unanswered),
         (Signal::Sentiment, sentiment),
     ];
-    let total = weighted(&policy.weights, &penalties);
-    let score = u8::try_from(100u32.saturating_sub(total)).unwrap_or(0);
-    // The trend compares only the windowed signals, this window against the one before.
-    let (r0, s0, m0) = windowed(recent, before, from);
-    let windowed_now = weighted(
-        &policy.weights,
-        &[
-            (Signal::Responsiveness, responsiveness),
-            (Signal::SlipsAndSilence, capped(silent, 334)),
-            (Signal::Sentiment, sentiment),
-        ],
-    );
-    let windowed_before = weighted(
-        &policy.weights,
-        &[
-            (Signal::Responsiveness, r0),
-            (Signal::SlipsAndSilence, capped(s0, 334)),
-            (Signal::Sentiment, m0),
-        ],
-    );
-    let trend = i16::try_from(i64::from(windowed_before) - i64::from(windowed_now)).unwrap_or(0);
-    penalties.retain(|(_, penalty)| *penalty > 0);
-    penalties.sort_by_key(|(signal, penalty)| {
-        std::cmp::Reverse(u32::from(policy.weights.get(*signal)) * u32::from(*penalty))
-    });
-    let band = if score < policy.at_risk_below {
+    let score =
+        u8::try_from(100u32.saturating_sub(weighted(&policy.weights, &penalties))).unwrap_or(0);
+    (score, penalties)
+}
+
+/// The band of `score`.
+pub(crate) fn band(policy: &HealthPolicy, score: u8) -> Band {
+    if score < policy.at_risk_below {
         Band::AtRisk
     } else if score < policy.watch_below {
         Band::Watch
     } else {
         Band::Healthy
+    }
+}
+
+/// The penalised signals, worst weighted first.
+pub(crate) fn reasons(policy: &HealthPolicy, penalties: &[(Signal, u16)]) -> Vec<(Signal, u16)> {
+    let mut reasons: Vec<(Signal, u16)> =
+        penalties.iter().copied().filter(|(_, p)| *p > 0).collect();
+    reasons.sort_by_key(|(signal, penalty)| {
+        std::cmp::Reverse(u32::from(policy.weights.get(*signal)) * u32::from(*penalty))
+    });
+    reasons
+}
+
+/// Scores health at `now`, with the reasons and the trend.
+pub(crate) fn score(
+    policy: &HealthPolicy,
+    open: OpenItems,
+    recent: &[(DateTime<Utc>, Recent)],
+    now: DateTime<Utc>,
+) -> Health {
+    let (score, penalties) = points(policy, open, recent, now);
+    let window = policy.window.to_time_delta();
+    let from = now
+        .checked_sub_signed(window)
+        .unwrap_or(DateTime::<Utc>::MIN_UTC);
+    let before = from
+        .checked_sub_signed(window)
+        .unwrap_or(DateTime::<Utc>::MIN_UTC);
+    // The trend compares only the windowed signals, this window against the one before.
+    let windowed_weight = |(responsiveness, silent, sentiment): (u16, u32, u16)| {
+        weighted(
+            &policy.weights,
+            &[
+                (Signal::Responsiveness, responsiveness),
+                (Signal::SlipsAndSilence, capped(silent, 334)),
+                (Signal::Sentiment, sentiment),
+            ],
+        )
     };
+    let now_part = windowed_weight(windowed(recent, from, now));
+    let before_part = windowed_weight(windowed(recent, before, from));
     Health {
         score,
-        band,
-        reasons: penalties,
-        trend,
+        band: band(policy, score),
+        reasons: reasons(policy, &penalties),
+        trend: i16::try_from(i64::from(before_part) - i64::from(now_part)).unwrap_or(0),
     }
 }

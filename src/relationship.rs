@@ -219,6 +219,10 @@ impl Relationship {
     /// the reasons and the trend. Computed from the state, whether or not `advance_to` has run.
     #[must_use]
     pub fn health(&self, policy: &ServicePolicy, now: DateTime<Utc>) -> Health {
+        health::score(&policy.health, self.open_items(now), &self.recent, now)
+    }
+
+    fn open_items(&self, now: DateTime<Utc>) -> health::OpenItems {
         let mut open = health::OpenItems::default();
         for (_, promise) in self.promises.iter() {
             if promise.stage() == crate::PromiseStage::Broken
@@ -241,7 +245,7 @@ impl Relationship {
             open.waiting_at_risk = wait.warn_at.is_some_and(|at| now >= at);
             open.unanswered = wait.unanswered;
         }
-        health::score(&policy.health, open, &self.recent, now)
+        open
     }
 
     fn remember(&mut self, at: DateTime<Utc>, fact: health::Recent) {
@@ -337,23 +341,27 @@ impl Relationship {
             let at = self
                 .last_at
                 .map_or(deadline.at, |last| last.max(deadline.at));
-            let mut sealed = self.seal(at, events);
-            let mut next = self.clone();
-            if sealed
-                .iter()
-                .try_for_each(|envelope| next.apply(envelope))
-                .is_err()
-            {
+            // Applied in place, one by one: `apply` is all-or-nothing per event, and every event
+            // that applied is returned, so a fact is never applied without being handed over.
+            let count = events.len();
+            let mut fired = 0;
+            for envelope in self.seal(at, events) {
+                if self.apply(&envelope).is_err() {
+                    break;
+                }
+                out.push(envelope);
+                fired += 1;
+            }
+            if fired < count {
+                // An engine defect: stop rather than fire on from a state we did not foresee.
                 break;
             }
-            if let Some(change) = next.health_change(policy, at)
-                && let Some(envelope) = next.seal(at, vec![change]).pop()
-                && next.apply(&envelope).is_ok()
+            if let Some(change) = self.health_change(policy, at)
+                && let Some(envelope) = self.seal(at, vec![change]).pop()
+                && self.apply(&envelope).is_ok()
             {
-                sealed.push(envelope);
+                out.push(envelope);
             }
-            *self = next;
-            out.extend(sealed);
         }
         out
     }
@@ -361,18 +369,18 @@ impl Relationship {
     /// The event a move into or out of the at-risk band at `at` becomes, if any.
     fn health_change(&self, policy: &ServicePolicy, at: DateTime<Utc>) -> Option<Event> {
         self.profile.as_ref()?;
-        let health = self.health(policy, at);
-        match (
-            health.band == crate::Band::AtRisk,
-            self.at_risk_since.is_some(),
-        ) {
+        let rules = &policy.health;
+        let (score, penalties) = health::points(rules, self.open_items(at), &self.recent, at);
+        let at_risk = health::band(rules, score) == crate::Band::AtRisk;
+        match (at_risk, self.at_risk_since.is_some()) {
             (true, false) => Some(Event::RelationshipAtRisk {
-                score: health.score,
-                reasons: health.reasons.iter().map(|(signal, _)| *signal).collect(),
+                score,
+                reasons: health::reasons(rules, &penalties)
+                    .into_iter()
+                    .map(|(signal, _)| signal)
+                    .collect(),
             }),
-            (false, true) => Some(Event::RelationshipRecovered {
-                score: health.score,
-            }),
+            (false, true) => Some(Event::RelationshipRecovered { score }),
             (true, true) | (false, false) => None,
         }
     }
