@@ -9,29 +9,17 @@
 
 mod common;
 
-use chrono::{DateTime, TimeZone, Utc};
 use clientele::{
     AcknowledgeComplaint, AgentId, AssignComplaint, AwaitCustomer, Channel, ComplaintId,
     CompleteFollowUp, CustomerId, EscalateComplaint, FollowUpId, FollowUpOutcome, Ledger, Priority,
     ReceiveComplaint, RegisterCustomer, ReopenMode, ResolveComplaint, ResumeComplaint,
-    ServicePolicy, Text, Tier,
+    ServicePolicy, Tier,
 };
 
 const PETRAS: CustomerId = CustomerId::from_u128(2);
-const RUTA: AgentId = AgentId::from_u128(100);
-const JONAS: AgentId = AgentId::from_u128(101);
-const DAIVA: AgentId = AgentId::from_u128(102);
 const LEAK: ComplaintId = ComplaintId::from_u128(10);
 
-fn at(day: u32, hour: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 3, day, hour, 0, 0)
-        .single()
-        .unwrap_or(DateTime::UNIX_EPOCH)
-}
-
-fn text(s: &str) -> Text {
-    Text::new(s).unwrap_or_else(|e| panic!("{e}"))
-}
+use common::{DAIVA, JONAS, RUTA, march as at, text};
 
 fn resolution(by: AgentId, summary: &str, follow_up: u128) -> ResolveComplaint {
     ResolveComplaint {

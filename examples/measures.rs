@@ -19,14 +19,10 @@ use clientele::{
     FollowUpOutcome, InteractionId, KeepPromise, Ledger, MakePromise, Measures, MeetDependency,
     NpsScore, PartyId, PromiseId, ReceiveComplaint, RecordDependency, RecordInteraction,
     RegisterCustomer, RequestSurvey, ResolveComplaint, RevisePromise, ServicePolicy, Span,
-    SurveyAnswer, SurveyId, SurveyKind, Tally, Text, Tier, Window,
+    SurveyAnswer, SurveyId, SurveyKind, Tally, Tier, Window,
 };
 
-const AGENTS: [AgentId; 3] = [
-    AgentId::from_u128(100),
-    AgentId::from_u128(101),
-    AgentId::from_u128(102),
-];
+const AGENTS: [AgentId; 3] = [common::RUTA, common::JONAS, common::DAIVA];
 const PARTIES: [(PartyId, &str); 2] = [
     (PartyId::from_u128(1), "Lens lab"),
     (PartyId::from_u128(2), "Frame maker"),
@@ -65,9 +61,7 @@ impl Rng {
     }
 }
 
-fn text(s: &str) -> Text {
-    Text::new(s).unwrap()
-}
+use common::text;
 
 fn minutes(n: i64) -> TimeDelta {
     TimeDelta::minutes(n)

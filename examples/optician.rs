@@ -15,32 +15,22 @@
 
 mod common;
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use clientele::{
-    AcknowledgeComplaint, AgentId, Channel, CloseComplaint, ComplaintId, CompleteFollowUp,
-    CustomerId, EscalateComplaint, Event, FollowUpId, FollowUpOutcome, InteractionId, KeepPromise,
-    Ledger, MakePromise, MeetDependency, Notice, PartyId, Priority, PromiseId, ReceiveComplaint,
+    AcknowledgeComplaint, Channel, CloseComplaint, ComplaintId, CompleteFollowUp, CustomerId,
+    EscalateComplaint, Event, FollowUpId, FollowUpOutcome, InteractionId, KeepPromise, Ledger,
+    MakePromise, MeetDependency, Notice, PartyId, Priority, PromiseId, ReceiveComplaint,
     RecordDependency, RecordInteraction, RegisterCustomer, ResolveComplaint, RevisePromise,
-    ServicePolicy, Text, Tier,
+    ServicePolicy, Tier,
 };
 
 const ONA: CustomerId = CustomerId::from_u128(1);
-const RUTA: AgentId = AgentId::from_u128(100); // the optician, who owns the promise
 const LAB: PartyId = PartyId::from_u128(200); // the outside lens lab
 const GLASSES: PromiseId = PromiseId::from_u128(300);
-const DAIVA: AgentId = AgentId::from_u128(102); // the shop's manager
 const COMPLAINT: ComplaintId = ComplaintId::from_u128(400);
 const FOLLOW_UP: FollowUpId = FollowUpId::from_u128(500);
 
-fn at(day: u32, hour: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 3, day, hour, 0, 0)
-        .single()
-        .unwrap_or(DateTime::UNIX_EPOCH)
-}
-
-fn text(s: &str) -> Text {
-    Text::new(s).unwrap_or_else(|e| panic!("{e}"))
-}
+use common::{DAIVA, RUTA, march as at, text};
 
 /// A shop: the ledger, its stored log, and an interaction counter.
 struct Shop {

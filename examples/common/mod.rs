@@ -1,10 +1,10 @@
 //! Shared by the examples: prints events as a readable timeline.
 #![allow(dead_code)]
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 use clientele::{
     AgentId, Command, CommandError, CustomerId, Envelope, Event, Flag, Ledger, Notice, Outcome,
-    RevisionTiming, Subject,
+    RevisionTiming, Subject, Text,
 };
 
 pub fn when(at: DateTime<Utc>) -> String {
@@ -234,15 +234,34 @@ fn timing(outcome: &Outcome) -> String {
     }
 }
 
+/// Rūta: the optician, owner of accounts and promises.
+pub const RUTA: AgentId = AgentId::from_u128(100);
+/// Jonas: front line.
+pub const JONAS: AgentId = AgentId::from_u128(101);
+/// Daiva: the manager.
+pub const DAIVA: AgentId = AgentId::from_u128(102);
+
 /// The names of the people in the examples' stories.
 pub fn name(agent: Option<AgentId>) -> &'static str {
-    match agent.map(|a| a.as_uuid().as_u128()) {
-        Some(100) => "Rūta",
-        Some(101) => "Jonas",
-        Some(102) => "Daiva",
+    match agent {
+        Some(RUTA) => "Rūta",
+        Some(JONAS) => "Jonas",
+        Some(DAIVA) => "Daiva",
         Some(_) => "an agent",
         None => "nobody",
     }
+}
+
+/// Validated text from a literal the example knows to be valid.
+pub fn text(s: &str) -> Text {
+    Text::new(s).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// `day` March 2026 at `hour`:00 UTC, when the stories happen.
+pub fn march(day: u32, hour: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, day, hour, 0, 0)
+        .single()
+        .unwrap_or(DateTime::UNIX_EPOCH)
 }
 
 pub fn print_flags(flags: &[Flag]) {
