@@ -139,7 +139,7 @@ fn three_open_items(n: u128) -> Ledger {
             RecordDependency {
                 promise: PromiseId::from_u128(2 * c + 2),
                 party: lab,
-                what: text("Part shipped"),
+                what: text("Part shipped").into(),
                 due: at + TimeDelta::days(3),
             }
             .into(),

@@ -25,9 +25,9 @@ fn resolution(by: AgentId, summary: &str, follow_up: u128) -> ResolveComplaint {
     ResolveComplaint {
         complaint: LEAK,
         by,
-        remedy: Some(text("Free repair visit")),
+        remedy: Some(text("Free repair visit").into()),
         apology: true,
-        summary: text(summary),
+        summary: text(summary).into(),
         follow_up: Some(FollowUpId::from_u128(follow_up)),
     }
 }
@@ -85,7 +85,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         CompleteFollowUp {
             follow_up: FollowUpId::from_u128(1),
             outcome: FollowUpOutcome::NotSatisfied,
-            note: Some(text("Still a puddle")),
+            note: Some(text("Still a puddle").into()),
         },
         at(5, 10),
     )?;

@@ -143,7 +143,7 @@ fn plan(rng: &mut Rng, start: DateTime<Utc>) -> Plan {
                 let record = RecordDependency {
                     promise,
                     party,
-                    what: text("Delivery"),
+                    what: text("Delivery").into(),
                     due: by,
                 };
                 plan.add(made + minutes(30), customer, record);
@@ -172,7 +172,7 @@ fn plan(rng: &mut Rng, start: DateTime<Utc>) -> Plan {
                 let revise = RevisePromise {
                     promise,
                     due: new_due,
-                    reason: text("The delivery is late"),
+                    reason: text("The delivery is late").into(),
                     customer_agreed: true,
                 };
                 plan.add(revised_at, customer, revise);
@@ -185,7 +185,7 @@ fn plan(rng: &mut Rng, start: DateTime<Utc>) -> Plan {
                 let revise = RevisePromise {
                     promise,
                     due: new_due,
-                    reason: text("Sorry, another two days"),
+                    reason: text("Sorry, another two days").into(),
                     customer_agreed: rng.chance(60),
                 };
                 plan.add(revised_at, customer, revise);
@@ -239,9 +239,9 @@ fn plan(rng: &mut Rng, start: DateTime<Utc>) -> Plan {
             let resolve = ResolveComplaint {
                 complaint,
                 by,
-                remedy: rng.chance(50).then(|| text("Free cleaning kit")),
+                remedy: rng.chance(50).then(|| text("Free cleaning kit").into()),
                 apology: rng.chance(75),
-                summary: text("Glasses handed over"),
+                summary: text("Glasses handed over").into(),
                 follow_up: Some(follow_up),
             };
             plan.add(resolved, customer, resolve);

@@ -157,7 +157,7 @@ fn order(shop: &mut Shop) -> Result<(), Box<dyn std::error::Error>> {
         RecordDependency {
             promise: GLASSES,
             party: LAB,
-            what: text("Lenses ground and fitted"),
+            what: text("Lenses ground and fitted").into(),
             due: at(5, 12),
         }
         .into(),
@@ -189,7 +189,7 @@ fn silent_week() -> Result<Shop, Box<dyn std::error::Error>> {
         RevisePromise {
             promise: GLASSES,
             due: at(16, 17),
-            reason: text("The lab is late"),
+            reason: text("The lab is late").into(),
             customer_agreed: false,
         }
         .into(),
@@ -199,7 +199,7 @@ fn silent_week() -> Result<Shop, Box<dyn std::error::Error>> {
         RecordDependency {
             promise: GLASSES,
             party: LAB,
-            what: text("Lenses, really this time"),
+            what: text("Lenses, really this time").into(),
             due: at(13, 12),
         }
         .into(),
@@ -234,7 +234,7 @@ fn silent_week() -> Result<Shop, Box<dyn std::error::Error>> {
         RevisePromise {
             promise: GLASSES,
             due: at(20, 17),
-            reason: text("The lab is late again"),
+            reason: text("The lab is late again").into(),
             customer_agreed: false,
         }
         .into(),
@@ -278,9 +278,9 @@ fn silent_week() -> Result<Shop, Box<dyn std::error::Error>> {
         ResolveComplaint {
             complaint: COMPLAINT,
             by: DAIVA,
-            remedy: Some(text("Free anti-glare coating; we changed labs")),
+            remedy: Some(text("Free anti-glare coating; we changed labs").into()),
             apology: true,
-            summary: text("Glasses handed over; the manager apologised in person"),
+            summary: text("Glasses handed over; the manager apologised in person").into(),
             follow_up: Some(FOLLOW_UP),
         }
         .into(),
@@ -290,7 +290,7 @@ fn silent_week() -> Result<Shop, Box<dyn std::error::Error>> {
         CompleteFollowUp {
             follow_up: FOLLOW_UP,
             outcome: FollowUpOutcome::Satisfied,
-            note: Some(text("Glasses fit; she appreciated the call")),
+            note: Some(text("Glasses fit; she appreciated the call").into()),
         }
         .into(),
         at(22, 10),
@@ -320,7 +320,7 @@ fn told_in_time() -> Result<Shop, Box<dyn std::error::Error>> {
         RevisePromise {
             promise: GLASSES,
             due: at(16, 17),
-            reason: text("The lab is late; told Ona in time"),
+            reason: text("The lab is late; told Ona in time").into(),
             customer_agreed: true,
         }
         .into(),
@@ -330,7 +330,7 @@ fn told_in_time() -> Result<Shop, Box<dyn std::error::Error>> {
         RecordDependency {
             promise: GLASSES,
             party: LAB,
-            what: text("Lenses, priority order"),
+            what: text("Lenses, priority order").into(),
             due: at(12, 12),
         }
         .into(),

@@ -120,7 +120,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         RecordDependency {
             promise: glasses,
             party: lab,
-            what: Text::new("Lenses fitted")?,
+            what: Text::new("Lenses fitted")?.into(),
             due: at(11, 12, 0),
         },
         at(9, 10, 0),
@@ -148,7 +148,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         RevisePromise {
             promise: glasses,
             due: at(13, 17, 0),
-            reason: Text::new("Lab delay")?,
+            reason: Text::new("Lab delay")?.into(),
             customer_agreed: true,
         },
         at(11, 14, 0),
@@ -196,9 +196,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ResolveComplaint {
             complaint: scratch,
             by: ruta,
-            remedy: Some(Text::new("Nose pads adjusted, free of charge")?),
+            remedy: Some(Text::new("Nose pads adjusted, free of charge")?.into()),
             apology: true,
-            summary: Text::new("Frame refitted while she waited")?,
+            summary: Text::new("Frame refitted while she waited")?.into(),
             follow_up: Some(FollowUpId::from_u128(40)),
         },
         at(16, 10, 30),

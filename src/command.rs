@@ -14,8 +14,8 @@ use crate::follow_up::FollowUpOutcome;
 use crate::promise::Fulfiller;
 use crate::survey::{SurveyAnswer, SurveyKind};
 use crate::{
-    AgentId, Channel, ComplaintId, Direction, FollowUpId, InteractionId, PartyId, Priority,
-    PromiseId, SurveyId, Text, Tier,
+    AgentId, Channel, ComplaintId, Direction, FollowUpId, InteractionId, PartyId, Personal,
+    Priority, PromiseId, SurveyId, Text, Tier,
 };
 
 /// Something the service asks of one customer's relationship.
@@ -117,12 +117,12 @@ impl Command {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegisterCustomer {
     /// Display name.
-    pub name: Text,
+    pub name: Personal,
     /// Tier, as the policy names it.
     pub tier: Tier,
     /// Addresses per channel.
     #[serde(default)]
-    pub contacts: BTreeMap<Channel, Text>,
+    pub contacts: BTreeMap<Channel, Personal>,
     /// Preferred channel.
     #[serde(default)]
     pub preferred_channel: Option<Channel>,
@@ -134,9 +134,9 @@ pub struct RegisterCustomer {
 impl RegisterCustomer {
     /// A customer with a name and a tier, and nothing else yet.
     #[must_use]
-    pub fn new(name: Text, tier: Tier) -> Self {
+    pub fn new(name: impl Into<Personal>, tier: Tier) -> Self {
         Self {
-            name,
+            name: name.into(),
             tier,
             contacts: BTreeMap::new(),
             preferred_channel: None,
@@ -146,8 +146,8 @@ impl RegisterCustomer {
 
     /// Adds an address on a channel.
     #[must_use]
-    pub fn contact(mut self, channel: Channel, address: Text) -> Self {
-        self.contacts.insert(channel, address);
+    pub fn contact(mut self, channel: Channel, address: impl Into<Personal>) -> Self {
+        self.contacts.insert(channel, address.into());
         self
     }
 
@@ -171,13 +171,13 @@ impl RegisterCustomer {
 pub struct UpdateProfile {
     /// A new display name.
     #[serde(default)]
-    pub name: Option<Text>,
+    pub name: Option<Personal>,
     /// A new tier.
     #[serde(default)]
     pub tier: Option<Tier>,
     /// Addresses to add or replace.
     #[serde(default)]
-    pub set_contacts: BTreeMap<Channel, Text>,
+    pub set_contacts: BTreeMap<Channel, Personal>,
     /// Channels whose address to remove.
     #[serde(default)]
     pub remove_contacts: BTreeSet<Channel>,
@@ -243,7 +243,7 @@ pub struct RecordInteraction {
     #[serde(default)]
     pub agent: Option<AgentId>,
     /// A short summary.
-    pub summary: Text,
+    pub summary: Personal,
     /// For inbound: whether the customer expects an answer. Must be `false` for outbound.
     pub awaits_reply: bool,
     /// How urgent it is; chooses the response target.
@@ -258,13 +258,17 @@ pub struct RecordInteraction {
 impl RecordInteraction {
     /// The customer wrote, called or came in, and expects an answer.
     #[must_use]
-    pub fn inbound(interaction: InteractionId, channel: Channel, summary: Text) -> Self {
+    pub fn inbound(
+        interaction: InteractionId,
+        channel: Channel,
+        summary: impl Into<Personal>,
+    ) -> Self {
         Self {
             interaction,
             channel,
             direction: Direction::Inbound,
             agent: None,
-            summary,
+            summary: summary.into(),
             awaits_reply: true,
             priority: Priority::Normal,
             regarding: Vec::new(),
@@ -277,14 +281,14 @@ impl RecordInteraction {
         interaction: InteractionId,
         channel: Channel,
         agent: AgentId,
-        summary: Text,
+        summary: impl Into<Personal>,
     ) -> Self {
         Self {
             interaction,
             channel,
             direction: Direction::Outbound,
             agent: Some(agent),
-            summary,
+            summary: summary.into(),
             awaits_reply: false,
             priority: Priority::Normal,
             regarding: Vec::new(),
@@ -353,7 +357,7 @@ pub struct MakePromise {
     /// A new id for the promise.
     pub promise: PromiseId,
     /// What is promised.
-    pub what: Text,
+    pub what: Personal,
     /// The due instant told to the customer.
     pub due: DateTime<Utc>,
     /// Our agent who owns it.
@@ -371,10 +375,15 @@ pub struct MakePromise {
 impl MakePromise {
     /// A promise we fulfil ourselves.
     #[must_use]
-    pub fn new(promise: PromiseId, what: Text, due: DateTime<Utc>, owner: AgentId) -> Self {
+    pub fn new(
+        promise: PromiseId,
+        what: impl Into<Personal>,
+        due: DateTime<Utc>,
+        owner: AgentId,
+    ) -> Self {
         Self {
             promise,
-            what,
+            what: what.into(),
             due,
             owner,
             fulfiller: Fulfiller::Us,
@@ -413,7 +422,7 @@ pub struct RevisePromise {
     /// The new due instant.
     pub due: DateTime<Utc>,
     /// Why.
-    pub reason: Text,
+    pub reason: Personal,
     /// Whether the customer agreed to it.
     pub customer_agreed: bool,
 }
@@ -431,7 +440,7 @@ pub struct WithdrawPromise {
     /// The promise.
     pub promise: PromiseId,
     /// Why.
-    pub reason: Text,
+    pub reason: Personal,
 }
 
 /// Record an outside party's commitment to us behind a promise ("the lab said Thursday").
@@ -443,7 +452,7 @@ pub struct RecordDependency {
     /// The party.
     pub party: PartyId,
     /// What they committed to.
-    pub what: Text,
+    pub what: Personal,
     /// When they said it would be done.
     pub due: DateTime<Utc>,
 }
@@ -472,7 +481,7 @@ pub struct ReceiveComplaint {
     /// Where it came in.
     pub channel: Channel,
     /// What the customer complains about.
-    pub summary: Text,
+    pub summary: Personal,
     /// How severe; chooses the targets.
     #[serde(default)]
     pub priority: Priority,
@@ -487,11 +496,11 @@ pub struct ReceiveComplaint {
 impl ReceiveComplaint {
     /// A complaint of normal priority, about nothing recorded yet.
     #[must_use]
-    pub fn new(complaint: ComplaintId, channel: Channel, summary: Text) -> Self {
+    pub fn new(complaint: ComplaintId, channel: Channel, summary: impl Into<Personal>) -> Self {
         Self {
             complaint,
             channel,
-            summary,
+            summary: summary.into(),
             priority: Priority::Normal,
             interactions: Vec::new(),
             promises: Vec::new(),
@@ -579,11 +588,11 @@ pub struct ResolveComplaint {
     pub by: AgentId,
     /// What we gave the customer, if anything.
     #[serde(default)]
-    pub remedy: Option<Text>,
+    pub remedy: Option<Personal>,
     /// Whether we apologised.
     pub apology: bool,
     /// What was done.
-    pub summary: Text,
+    pub summary: Personal,
     /// The id for the follow-up the policy schedules (required when it schedules one).
     #[serde(default)]
     pub follow_up: Option<FollowUpId>,
@@ -602,7 +611,7 @@ pub struct ReopenComplaint {
     /// The complaint.
     pub complaint: ComplaintId,
     /// Why.
-    pub reason: Text,
+    pub reason: Personal,
 }
 
 /// Schedule a follow-up contact (after a major problem, a check-in).
@@ -615,7 +624,7 @@ pub struct ScheduleFollowUp {
     /// When it is due.
     pub due: DateTime<Utc>,
     /// Why.
-    pub reason: Text,
+    pub reason: Personal,
     /// The complaint it follows up, if any.
     #[serde(default)]
     pub complaint: Option<ComplaintId>,
@@ -630,7 +639,7 @@ pub struct CompleteFollowUp {
     pub outcome: FollowUpOutcome,
     /// A note.
     #[serde(default)]
-    pub note: Option<Text>,
+    pub note: Option<Personal>,
 }
 
 /// A follow-up is no longer needed.
@@ -639,7 +648,7 @@ pub struct CancelFollowUp {
     /// The follow-up.
     pub follow_up: FollowUpId,
     /// Why.
-    pub reason: Text,
+    pub reason: Personal,
 }
 
 /// Send the customer a survey, about a complaint's resolution (at most one per resolution)
@@ -663,7 +672,7 @@ pub struct RequestSurvey {
 /// let answer = AnswerSurvey {
 ///     survey: Some(SurveyId::from_u128(1)),
 ///     answer: SurveyAnswer::Nps(NpsScore::new(9)?),
-///     comment: Some(Text::new("Kept me posted all along")?),
+///     comment: Some(Text::new("Kept me posted all along")?.into()),
 /// };
 /// assert_eq!(answer.answer.kind(), clientele::SurveyKind::Nps);
 /// # Ok::<(), clientele::ValueError>(())
@@ -677,7 +686,7 @@ pub struct AnswerSurvey {
     pub answer: SurveyAnswer,
     /// The customer's comment.
     #[serde(default)]
-    pub comment: Option<Text>,
+    pub comment: Option<Personal>,
 }
 
 into_command!(RequestSurvey, AnswerSurvey);

@@ -57,8 +57,8 @@ use crate::lifecycle::Lifecycle;
 use crate::policy::ReopenMode;
 use crate::registry::Registry;
 use crate::{
-    AgentId, Channel, CommandError, ComplaintId, Event, FollowUpId, InteractionId, Priority,
-    PromiseId, ServicePolicy, Span, Text, Tier,
+    AgentId, Channel, CommandError, ComplaintId, Event, FollowUpId, InteractionId, Personal,
+    Priority, PromiseId, ServicePolicy, Span, Text, Tier,
 };
 
 /// Which of a complaint's clocks.
@@ -184,11 +184,11 @@ pub struct Resolution {
     /// Who resolved it.
     pub by: AgentId,
     /// What we gave the customer, if anything (a refund, a replacement, a discount).
-    pub remedy: Option<Text>,
+    pub remedy: Option<Personal>,
     /// Whether we apologised.
     pub apology: bool,
     /// What was done.
-    pub summary: Text,
+    pub summary: Personal,
 }
 
 /// A complaint's stage, with the data valid in it.
@@ -218,7 +218,7 @@ pub enum ComplaintState {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Complaint {
     /// What the customer complained about.
-    pub summary: Text,
+    pub summary: Personal,
     /// How severe.
     pub priority: Priority,
     /// Where it came in.
@@ -844,11 +844,10 @@ pub(crate) fn resolve(
             follow_up: id,
             owner: complaint.owner.or(fallback_owner).unwrap_or(resolve.by),
             due: policy.due(policy.complaints.follow_up_calendar.as_deref(), now, after)?,
-            reason: Text::new(format!(
-                "Follow up on the resolution of: {}",
-                complaint.summary
-            ))
-            .unwrap_or_else(|_| complaint.summary.clone()),
+            reason: complaint.summary.reveal().map_or_else(
+                || Personal::ours("Follow up on the resolution of the complaint"),
+                |summary| Personal::ours(&format!("Follow up on the resolution of: {summary}")),
+            ),
             complaint: Some(resolve.complaint),
         });
     }
@@ -930,8 +929,7 @@ pub(crate) fn reopen(
     }) {
         events.push(Event::FollowUpCancelled {
             follow_up: pending,
-            reason: Text::new("the complaint was reopened")
-                .unwrap_or_else(|_| reopen.reason.clone()),
+            reason: Personal::ours("the complaint was reopened"),
         });
     }
     // A survey still pending asks about a resolution that no longer stands.

@@ -17,7 +17,7 @@ use crate::promise::{AtRiskReason, Fulfiller, Notice, RevisionTiming};
 use crate::survey::{SurveyAnswer, SurveyKind};
 use crate::{
     AgentId, Channel, ComplaintId, CustomerId, Direction, FollowUpId, InteractionId, PartyId,
-    Priority, PromiseId, Span, SurveyId, Text, Tier,
+    Personal, Priority, PromiseId, Span, SurveyId, Text, Tier,
 };
 
 /// The schema version this build writes. Envelopes of versions `1..=SCHEMA_VERSION` are read.
@@ -50,12 +50,12 @@ pub enum Event {
     /// A customer was registered.
     CustomerRegistered {
         /// Display name.
-        name: Text,
+        name: Personal,
         /// Tier, as the policy names it.
         tier: Tier,
         /// Addresses per channel.
         #[serde(default)]
-        contacts: BTreeMap<Channel, Text>,
+        contacts: BTreeMap<Channel, Personal>,
         /// The channel the customer prefers to be contacted on.
         #[serde(default)]
         preferred_channel: Option<Channel>,
@@ -66,7 +66,7 @@ pub enum Event {
     /// The customer's display name changed.
     CustomerRenamed {
         /// The new name.
-        name: Text,
+        name: Personal,
     },
     /// The customer moved to another tier. Clocks already running keep their targets.
     TierChanged {
@@ -78,7 +78,7 @@ pub enum Event {
         /// The channel.
         channel: Channel,
         /// The address.
-        address: Text,
+        address: Personal,
     },
     /// The address on a channel was removed.
     ContactPointRemoved {
@@ -106,7 +106,7 @@ pub enum Event {
         /// Our agent involved, if any.
         agent: Option<AgentId>,
         /// A short summary.
-        summary: Text,
+        summary: Personal,
         /// For inbound: whether the customer expects an answer.
         awaits_reply: bool,
         /// How urgent it is.
@@ -171,7 +171,7 @@ pub enum Event {
         /// Its id.
         promise: PromiseId,
         /// What was promised.
-        what: Text,
+        what: Personal,
         /// The due instant told to the customer.
         due: DateTime<Utc>,
         /// Our agent who owns it.
@@ -218,7 +218,7 @@ pub enum Event {
         /// The new due instant.
         due: DateTime<Utc>,
         /// Why.
-        reason: Text,
+        reason: Personal,
         /// Before the due instant, or after the break.
         timing: RevisionTiming,
         /// Whether the customer agreed.
@@ -259,7 +259,7 @@ pub enum Event {
         /// Our agent who owns it.
         owner: AgentId,
         /// Why.
-        reason: Text,
+        reason: Personal,
     },
     /// An outside party's commitment behind a promise was recorded.
     DependencyRecorded {
@@ -268,7 +268,7 @@ pub enum Event {
         /// The party.
         party: PartyId,
         /// What they committed to.
-        what: Text,
+        what: Personal,
         /// When they said it would be done.
         due: DateTime<Utc>,
     },
@@ -297,7 +297,7 @@ pub enum Event {
         /// Its id.
         complaint: ComplaintId,
         /// What about.
-        summary: Text,
+        summary: Personal,
         /// How severe.
         priority: Priority,
         /// Where it came in.
@@ -406,11 +406,11 @@ pub enum Event {
         /// Our agent who resolved it.
         by: AgentId,
         /// What we gave the customer.
-        remedy: Option<Text>,
+        remedy: Option<Personal>,
         /// Whether we apologised.
         apology: bool,
         /// What was done.
-        summary: Text,
+        summary: Personal,
         /// The resolution target: met or met late.
         outcome: Outcome,
         /// For a complaint resolved without an acknowledgement: the acknowledgement target,
@@ -428,7 +428,7 @@ pub enum Event {
         /// The complaint.
         complaint: ComplaintId,
         /// Why.
-        reason: Text,
+        reason: Personal,
         /// What the policy said the reopen does to the resolution clock.
         mode: ReopenMode,
         /// The resolution cycle from now on.
@@ -447,7 +447,7 @@ pub enum Event {
         /// When it is due.
         due: DateTime<Utc>,
         /// Why.
-        reason: Text,
+        reason: Personal,
         /// The complaint it follows up.
         complaint: Option<ComplaintId>,
     },
@@ -467,7 +467,7 @@ pub enum Event {
         /// What it found.
         outcome: FollowUpOutcome,
         /// A note.
-        note: Option<Text>,
+        note: Option<Personal>,
         /// On time or late.
         timing: Outcome,
     },
@@ -476,7 +476,7 @@ pub enum Event {
         /// The follow-up.
         follow_up: FollowUpId,
         /// Why.
-        reason: Text,
+        reason: Personal,
     },
     /// A survey was sent.
     SurveyRequested {
@@ -494,7 +494,7 @@ pub enum Event {
         /// The answer.
         answer: SurveyAnswer,
         /// The customer's comment.
-        comment: Option<Text>,
+        comment: Option<Personal>,
         /// The complaint whose resolution it was about.
         complaint: Option<ComplaintId>,
     },
@@ -503,7 +503,7 @@ pub enum Event {
         /// The survey.
         survey: SurveyId,
         /// Why.
-        reason: Text,
+        reason: Personal,
     },
     /// The relationship's health fell into the at-risk band: it is going bad, whether or not
     /// the customer ever complained.

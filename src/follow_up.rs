@@ -24,7 +24,7 @@ use crate::complaint::{ComplaintStage, Complaints};
 use crate::interaction::{Outcome, Refused};
 use crate::lifecycle::Lifecycle;
 use crate::registry::Registry;
-use crate::{AgentId, CommandError, ComplaintId, Event, FollowUpId, ServicePolicy, Text};
+use crate::{AgentId, CommandError, ComplaintId, Event, FollowUpId, Personal, ServicePolicy};
 
 /// What a follow-up found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -59,7 +59,7 @@ pub enum FollowUpState {
         /// When.
         at: DateTime<Utc>,
         /// Why.
-        reason: Text,
+        reason: Personal,
     },
 }
 
@@ -71,7 +71,7 @@ pub struct FollowUp {
     /// When it is due.
     pub due: DateTime<Utc>,
     /// Why.
-    pub reason: Text,
+    pub reason: Personal,
     /// The complaint it follows up, if any.
     pub complaint: Option<ComplaintId>,
     /// When it was scheduled.
@@ -259,8 +259,7 @@ pub(crate) fn complete(
     {
         let reopen = ReopenComplaint {
             complaint,
-            reason: Text::new("the follow-up found the customer not satisfied")
-                .unwrap_or_else(|_| follow_up.reason.clone()),
+            reason: Personal::ours("the follow-up found the customer not satisfied"),
         };
         // This follow-up is done, not pending: the reopen cancels nothing.
         let pending = crate::survey::pending_for(surveys, complaint);

@@ -27,6 +27,7 @@ pub mod interaction;
 pub mod ledger;
 pub mod lifecycle;
 pub mod measure;
+pub mod personal;
 pub mod policy;
 pub mod promise;
 mod registry;
@@ -65,6 +66,7 @@ pub use measure::{
     OutcomeTally, PromiseCounts, PromiseMeasures, ResponseMeasures, ResponseTimes, SurveyMeasures,
     Tally, Window,
 };
+pub use personal::Personal;
 pub use policy::{
     ByPriority, ComplaintPolicy, Lead, Percent, PromisePolicy, ReopenMode, ServicePolicy,
     SupportLevel, Targets,

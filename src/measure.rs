@@ -1310,7 +1310,7 @@ impl Tally {
     ///     customer: CustomerId::from_u128(1),
     ///     seq: 2, // the first event of a log is 1
     ///     at: Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(),
-    ///     event: Event::CustomerRenamed { name: Text::new("Ona")? },
+    ///     event: Event::CustomerRenamed { name: Text::new("Ona")?.into() },
     /// };
     /// let mut tally = Tally::new(Window::all());
     /// assert!(matches!(tally.record(&registered), Err(MeasureError::OutOfOrder { expected: 1, got: 2, .. })));

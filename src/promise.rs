@@ -49,8 +49,8 @@ use crate::flag::{DeadlineKind, FlagKind};
 use crate::interaction::Refused;
 use crate::lifecycle::Lifecycle;
 use crate::{
-    AgentId, CommandError, ComplaintId, Event, InteractionId, PartyId, PromiseId, ServicePolicy,
-    Span, Text,
+    AgentId, CommandError, ComplaintId, Event, InteractionId, PartyId, Personal, PromiseId,
+    ServicePolicy, Span, Text,
 };
 
 /// Who does the work behind a promise. Whoever it is, the promise is owned by one of ours.
@@ -108,7 +108,7 @@ pub struct Revision {
     /// The new due instant.
     pub due: DateTime<Utc>,
     /// Why.
-    pub reason: Text,
+    pub reason: Personal,
     /// Before the due instant, or after the break.
     pub timing: RevisionTiming,
     /// Whether the customer agreed to the new date.
@@ -133,7 +133,7 @@ pub struct Dependency {
     /// The party.
     pub party: PartyId,
     /// What they committed to.
-    pub what: Text,
+    pub what: Personal,
     /// When they said it would be done.
     pub due: DateTime<Utc>,
     /// Where it stands.
@@ -144,7 +144,7 @@ pub struct Dependency {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PromiseTerms {
     /// What was promised.
-    pub what: Text,
+    pub what: Personal,
     /// When it was made.
     pub made_at: DateTime<Utc>,
     /// The due instant first told to the customer.
@@ -231,7 +231,7 @@ pub enum PromiseState {
         /// When.
         at: DateTime<Utc>,
         /// Why.
-        reason: Text,
+        reason: Personal,
     },
 }
 
@@ -348,7 +348,7 @@ pub(crate) enum PromiseStep {
     Keep { at: DateTime<Utc> },
     Break,
     Revise(Revision, Option<DateTime<Utc>>),
-    Withdraw { at: DateTime<Utc>, reason: Text },
+    Withdraw { at: DateTime<Utc>, reason: Personal },
 }
 
 impl PromiseStep {
@@ -1026,7 +1026,7 @@ mod tests {
     fn terms() -> PromiseTerms {
         let t = DateTime::<Utc>::UNIX_EPOCH;
         PromiseTerms {
-            what: Text::new("glasses").unwrap(),
+            what: Text::new("glasses").unwrap().into(),
             made_at: t,
             original_due: t,
             due: t,
@@ -1063,7 +1063,7 @@ mod tests {
             },
             PromiseState::Withdrawn {
                 at: t,
-                reason: reason.clone(),
+                reason: reason.clone().into(),
             },
         ];
         for state in states {
@@ -1075,7 +1075,7 @@ mod tests {
                 at: t,
                 previous_due: t,
                 due: t,
-                reason: reason.clone(),
+                reason: reason.clone().into(),
                 timing: RevisionTiming::Proactive,
                 customer_agreed: true,
             };
@@ -1086,7 +1086,7 @@ mod tests {
                 PromiseStep::Revise(revision, None),
                 PromiseStep::Withdraw {
                     at: t,
-                    reason: reason.clone(),
+                    reason: reason.clone().into(),
                 },
             ];
             for step in steps {

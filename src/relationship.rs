@@ -23,19 +23,19 @@ use crate::lifecycle::Lifecycle;
 use crate::promise::{self, Promise, Promises};
 use crate::survey::{self, Survey, Surveys};
 use crate::{
-    AgentId, Channel, ComplaintId, CustomerId, Direction, FollowUpId, InteractionId, PromiseId,
-    ServicePolicy, SurveyId, Text, Tier,
+    AgentId, Channel, ComplaintId, CustomerId, Direction, FollowUpId, InteractionId, Personal,
+    PromiseId, ServicePolicy, SurveyId, Tier,
 };
 
 /// Who the customer is, as far as we need to know.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Profile {
     /// Display name.
-    pub name: Text,
+    pub name: Personal,
     /// Tier, as the policy names it.
     pub tier: Tier,
     /// Addresses per channel.
-    pub contacts: BTreeMap<Channel, Text>,
+    pub contacts: BTreeMap<Channel, Personal>,
     /// The channel the customer prefers.
     pub preferred_channel: Option<Channel>,
     /// The agent who owns the account.

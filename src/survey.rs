@@ -20,7 +20,7 @@ use crate::complaint::{ComplaintStage, Complaints};
 use crate::interaction::Refused;
 use crate::lifecycle::Lifecycle;
 use crate::registry::Registry;
-use crate::{CommandError, ComplaintId, CsatScore, Event, NpsScore, SurveyId, Text};
+use crate::{CommandError, ComplaintId, CsatScore, Event, NpsScore, Personal, SurveyId};
 
 /// Which question a survey asks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -253,7 +253,7 @@ pub(crate) fn answer(surveys: &Surveys, answer: &AnswerSurvey) -> Result<Vec<Eve
 pub(crate) fn void(survey: SurveyId) -> Event {
     Event::SurveyVoided {
         survey,
-        reason: Text::new("the complaint was reopened").unwrap_or_else(|_| Text::default_name()),
+        reason: Personal::ours("the complaint was reopened"),
     }
 }
 

@@ -64,7 +64,7 @@ fn commands_for_an_unknown_customer_are_refused() {
         &mut w,
         PETRAS,
         UpdateProfile {
-            name: Some(text("x")),
+            name: Some(text("x").into()),
             ..Default::default()
         },
         now,
@@ -147,7 +147,7 @@ fn contradictory_and_empty_commands_are_refused() {
         CommandError::Contradictory("an outbound interaction cannot await a reply from us"),
     );
     let both = UpdateProfile {
-        set_contacts: [(Channel::Sms, text("+370 600 00000"))].into(),
+        set_contacts: [(Channel::Sms, text("+370 600 00000").into())].into(),
         remove_contacts: [Channel::Sms].into(),
         ..Default::default()
     };
@@ -323,7 +323,7 @@ fn a_stopped_clock_that_never_started_does_not_fit() {
         channel: Channel::Email,
         direction: clientele::Direction::Inbound,
         agent: None,
-        summary: text("x"),
+        summary: text("x").into(),
         awaits_reply: true,
         priority: clientele::Priority::Normal,
         regarding: vec![],

@@ -183,7 +183,7 @@ fn escalation_thresholds_and_follow_up_delays_run_on_their_named_calendars() {
         by: AGENT,
         remedy: None,
         apology: true,
-        summary: text("Fixed"),
+        summary: text("Fixed").into(),
         follow_up: Some(FollowUpId::from_u128(2)),
     };
     let events = w.when(ONA, resolve).unwrap();

@@ -124,7 +124,7 @@ fn play(
                         by: AGENT,
                         remedy: None,
                         apology: true,
-                        summary: text("done"),
+                        summary: text("done").into(),
                         follow_up: Some(FollowUpId::from_u128(follow_ups)),
                     }
                     .into(),
@@ -134,7 +134,7 @@ fn play(
             Op::Reopen => Some(
                 ReopenComplaint {
                     complaint: C,
-                    reason: text("back"),
+                    reason: text("back").into(),
                 }
                 .into(),
             ),

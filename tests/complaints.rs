@@ -44,9 +44,9 @@ fn resolve(follow_up: Option<FollowUpId>) -> ResolveComplaint {
     ResolveComplaint {
         complaint: C,
         by: JONAS,
-        remedy: Some(text("Refund of the fitting fee")),
+        remedy: Some(text("Refund of the fitting fee").into()),
         apology: true,
-        summary: text("Glasses handed over"),
+        summary: text("Glasses handed over").into(),
         follow_up,
     }
 }
@@ -342,7 +342,7 @@ fn a_linked_promise_breaking_a_second_time_makes_escalation_due() {
         RevisePromise {
             promise,
             due: t("2026-03-02 15:00"),
-            reason: text("Lab"),
+            reason: text("Lab").into(),
             customer_agreed: true,
         },
     )
@@ -456,7 +456,7 @@ fn a_not_satisfied_follow_up_reopens_the_complaint_and_escalation_is_due_at_once
             CompleteFollowUp {
                 follow_up: F,
                 outcome: FollowUpOutcome::NotSatisfied,
-                note: Some(text("Lenses scratch")),
+                note: Some(text("Lenses scratch").into()),
             },
         )
         .unwrap();
@@ -482,7 +482,7 @@ fn a_not_satisfied_follow_up_reopens_the_complaint_and_escalation_is_due_at_once
             ONA,
             ReopenComplaint {
                 complaint: C,
-                reason: text("again")
+                reason: text("again").into()
             }
         )
         .unwrap_err(),
@@ -506,7 +506,7 @@ fn reopening_cancels_a_pending_follow_up() {
             ONA,
             ReopenComplaint {
                 complaint: C,
-                reason: text("Still broken"),
+                reason: text("Still broken").into(),
             },
         )
         .unwrap();
@@ -550,7 +550,7 @@ fn reopened(mode: ReopenMode) -> Event {
             ONA,
             ReopenComplaint {
                 complaint: C,
-                reason: text("back"),
+                reason: text("back").into(),
             },
         )
         .unwrap();
@@ -662,7 +662,7 @@ fn bad_complaint_commands_are_refused_and_change_nothing() {
         (
             ReopenComplaint {
                 complaint: C,
-                reason: text("x"),
+                reason: text("x").into(),
             }
             .into(),
             CommandError::InvalidTransition {
@@ -676,7 +676,7 @@ fn bad_complaint_commands_are_refused_and_change_nothing() {
                 follow_up: F,
                 owner: AGENT,
                 due: t("2026-03-01 00:00"),
-                reason: text("x"),
+                reason: text("x").into(),
                 complaint: None,
             }
             .into(),
@@ -690,7 +690,7 @@ fn bad_complaint_commands_are_refused_and_change_nothing() {
                 follow_up: F,
                 owner: AGENT,
                 due: t("2026-03-09 00:00"),
-                reason: text("x"),
+                reason: text("x").into(),
                 complaint: Some(unknown),
             }
             .into(),
@@ -729,7 +729,7 @@ fn a_follow_up_scheduled_by_hand_for_any_reason() {
             follow_up: F,
             owner: JONAS,
             due: t("2026-03-09 09:00"),
-            reason: text("Check-in after the big order"),
+            reason: text("Check-in after the big order").into(),
             complaint: None,
         },
     )
@@ -867,7 +867,7 @@ fn the_remaining_transitions_each_work_as_the_diagram_says() {
         ONA,
         ReopenComplaint {
             complaint: C,
-            reason: text("It broke again"),
+            reason: text("It broke again").into(),
         },
     )
     .unwrap();

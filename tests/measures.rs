@@ -61,7 +61,7 @@ fn promises() -> World {
         ONA,
         WithdrawPromise {
             promise: P3,
-            reason: text("Not needed"),
+            reason: text("Not needed").into(),
         },
     )
     .unwrap();
@@ -70,7 +70,7 @@ fn promises() -> World {
     let revise = RevisePromise {
         promise: P2,
         due: t("2026-03-05 17:00"),
-        reason: text("The lab is late"),
+        reason: text("The lab is late").into(),
         customer_agreed: true,
     };
     w.when(ONA, revise).unwrap();
@@ -314,9 +314,9 @@ fn complaint() -> World {
         ResolveComplaint {
             complaint: C,
             by: DAIVA,
-            remedy: Some(text("Fee refunded")),
+            remedy: Some(text("Fee refunded").into()),
             apology: true,
-            summary: text("Glasses handed over"),
+            summary: text("Glasses handed over").into(),
             follow_up: Some(FollowUpId::from_u128(1)),
         },
     )
@@ -327,7 +327,7 @@ fn complaint() -> World {
         ONA,
         ReopenComplaint {
             complaint: C,
-            reason: text("One lens is scratched"),
+            reason: text("One lens is scratched").into(),
         },
     )
     .unwrap();
@@ -339,7 +339,7 @@ fn complaint() -> World {
             by: DAIVA,
             remedy: None,
             apology: false,
-            summary: text("Lens replaced"),
+            summary: text("Lens replaced").into(),
             follow_up: Some(FollowUpId::from_u128(2)),
         },
     )
@@ -624,13 +624,13 @@ fn book(customers: u8, steps: &[(u8, u16, Op)]) -> Vec<Envelope> {
             Op::Keep(p) => KeepPromise { promise: pick(p) }.into(),
             Op::Withdraw(p) => WithdrawPromise {
                 promise: pick(p),
-                reason: text("No"),
+                reason: text("No").into(),
             }
             .into(),
             Op::Revise(p, hours) => RevisePromise {
                 promise: pick(p),
                 due: now + TimeDelta::hours(i64::from(*hours)),
-                reason: text("Later"),
+                reason: text("Later").into(),
                 customer_agreed: true,
             }
             .into(),
@@ -659,15 +659,15 @@ fn book(customers: u8, steps: &[(u8, u16, Op)]) -> Vec<Envelope> {
             Op::Resolve(apology) => ResolveComplaint {
                 complaint,
                 by: agent(1),
-                remedy: apology.then(|| text("Refund")),
+                remedy: apology.then(|| text("Refund").into()),
                 apology: *apology,
-                summary: text("Fixed"),
+                summary: text("Fixed").into(),
                 follow_up,
             }
             .into(),
             Op::Reopen => ReopenComplaint {
                 complaint,
-                reason: text("Again"),
+                reason: text("Again").into(),
             }
             .into(),
             Op::FollowUp(outcome) => {

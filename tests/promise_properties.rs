@@ -76,7 +76,7 @@ fn play(first_due_hours: i64, ops: &[Op], advancing: bool) -> Run {
                         RevisePromise {
                             promise: P,
                             due,
-                            reason: text("later"),
+                            reason: text("later").into(),
                             customer_agreed: *agreed,
                         }
                         .into(),
@@ -89,7 +89,7 @@ fn play(first_due_hours: i64, ops: &[Op], advancing: bool) -> Run {
                 Some(
                     WithdrawPromise {
                         promise: P,
-                        reason: text("no"),
+                        reason: text("no").into(),
                     }
                     .into(),
                 ),
@@ -112,7 +112,7 @@ fn play(first_due_hours: i64, ops: &[Op], advancing: bool) -> Run {
                         RecordDependency {
                             promise: P,
                             party: LAB,
-                            what: text("lenses"),
+                            what: text("lenses").into(),
                             due,
                         }
                         .into(),

@@ -42,7 +42,7 @@ fn revise(due: &str, reason: &str, agreed: bool) -> RevisePromise {
     RevisePromise {
         promise: GLASSES,
         due: t(due),
-        reason: text(reason),
+        reason: text(reason).into(),
         customer_agreed: agreed,
     }
 }
@@ -167,7 +167,7 @@ fn kept_before_the_due_instant_is_on_time_and_final() {
         KeepPromise { promise: GLASSES }.into(),
         WithdrawPromise {
             promise: GLASSES,
-            reason: text("no"),
+            reason: text("no").into(),
         }
         .into(),
     ] {
@@ -240,7 +240,7 @@ fn a_proactive_re_promise_is_recorded_as_a_revision_and_keeps_the_original() {
             promise: GLASSES,
             previous_due: t("2026-03-09 17:00"),
             due: t("2026-03-16 17:00"),
-            reason: text("The lab needs another week"),
+            reason: text("The lab needs another week").into(),
             timing: RevisionTiming::Proactive,
             customer_agreed: true,
             slips: 1,
@@ -321,7 +321,7 @@ fn a_promise_can_be_withdrawn_while_open_or_broken_and_then_not_kept() {
             ONA,
             WithdrawPromise {
                 promise: GLASSES,
-                reason: text("Bought glasses elsewhere"),
+                reason: text("Bought glasses elsewhere").into(),
             },
         )
         .unwrap();
@@ -347,7 +347,7 @@ fn the_labs_missed_date_puts_the_promise_at_risk_at_once_and_flags_our_owner() {
         RecordDependency {
             promise: GLASSES,
             party: LAB,
-            what: text("Lenses fitted"),
+            what: text("Lenses fitted").into(),
             due: t("2026-03-05 12:00"),
         },
     )
@@ -526,7 +526,7 @@ fn bad_promise_commands_are_refused_and_change_nothing() {
             RecordDependency {
                 promise: GLASSES,
                 party: PartyId::from_u128(9),
-                what: text("x"),
+                what: text("x").into(),
                 due: t("2026-03-05 12:00"),
             }
             .into(),
@@ -577,7 +577,7 @@ fn from_at_risk_a_promise_can_be_kept_re_promised_or_withdrawn_and_open_can_be_w
             ONA,
             WithdrawPromise {
                 promise: GLASSES,
-                reason: text("Cancelled the order"),
+                reason: text("Cancelled the order").into(),
             },
         )
         .unwrap();
@@ -588,7 +588,7 @@ fn from_at_risk_a_promise_can_be_kept_re_promised_or_withdrawn_and_open_can_be_w
         ONA,
         WithdrawPromise {
             promise: GLASSES,
-            reason: text("Changed her mind"),
+            reason: text("Changed her mind").into(),
         },
     )
     .unwrap();

@@ -190,7 +190,7 @@ fn flags_agree_before_and_after_advancing_over_a_late_dependency() {
         RecordDependency {
             promise: p,
             party: PartyId::from_u128(3),
-            what: text("lenses"),
+            what: text("lenses").into(),
             due: t("2026-03-03 10:00"),
         },
         now,

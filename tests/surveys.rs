@@ -34,7 +34,7 @@ fn resolved() -> World {
         by: AGENT,
         remedy: None,
         apology: true,
-        summary: text("Done"),
+        summary: text("Done").into(),
         follow_up: Some(FollowUpId::from_u128(1)),
     };
     w.when(ONA, resolve).unwrap();
@@ -73,7 +73,7 @@ fn a_resolution_is_surveyed_once_and_answered() {
             AnswerSurvey {
                 survey: Some(S),
                 answer: csat(5),
-                comment: Some(text("Thank you")),
+                comment: Some(text("Thank you").into()),
             },
         )
         .unwrap();
@@ -120,7 +120,7 @@ fn a_reopen_voids_the_pending_survey_and_its_answer_is_refused() {
             ONA,
             ReopenComplaint {
                 complaint: C,
-                reason: text("Still wrong"),
+                reason: text("Still wrong").into(),
             },
         )
         .unwrap();
@@ -167,7 +167,7 @@ fn the_next_resolution_can_be_surveyed_again() {
         ONA,
         ReopenComplaint {
             complaint: C,
-            reason: text("Still wrong"),
+            reason: text("Still wrong").into(),
         },
     )
     .unwrap();
@@ -189,7 +189,7 @@ fn the_next_resolution_can_be_surveyed_again() {
         by: AGENT,
         remedy: None,
         apology: true,
-        summary: text("Fixed"),
+        summary: text("Fixed").into(),
         follow_up: Some(FollowUpId::from_u128(2)),
     };
     w.when(ONA, resolve).unwrap();

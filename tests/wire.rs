@@ -82,25 +82,25 @@ fn samples() -> Vec<Event> {
     };
     vec![
         Event::CustomerRegistered {
-            name: text("Ona Petraitė"),
+            name: text("Ona Petraitė").into(),
             tier: tier("gold"),
             contacts: [
-                (Channel::Email, text("ona@example.lt")),
-                (Channel::Phone, text("+370 600 00000")),
+                (Channel::Email, text("ona@example.lt").into()),
+                (Channel::Phone, text("+370 600 00000").into()),
             ]
             .into(),
             preferred_channel: Some(Channel::Email),
             owner: Some(AGENT),
         },
         Event::CustomerRenamed {
-            name: text("Ona P."),
+            name: text("Ona P.").into(),
         },
         Event::TierChanged {
             tier: tier("standard"),
         },
         Event::ContactPointSet {
             channel: Channel::Sms,
-            address: text("+370 600 00001"),
+            address: text("+370 600 00001").into(),
         },
         Event::ContactPointRemoved {
             channel: Channel::Phone,
@@ -112,7 +112,7 @@ fn samples() -> Vec<Event> {
             channel: Channel::Email,
             direction: clientele::Direction::Inbound,
             agent: None,
-            summary: text("Are my glasses ready?"),
+            summary: text("Are my glasses ready?").into(),
             awaits_reply: true,
             priority: Priority::High,
             regarding: vec![],
@@ -154,7 +154,7 @@ fn samples() -> Vec<Event> {
         },
         Event::PromiseMade {
             promise: p1,
-            what: text("New glasses ready for pick-up"),
+            what: text("New glasses ready for pick-up").into(),
             due: t("2026-03-13 17:00"),
             owner: AGENT,
             fulfiller: Fulfiller::Party {
@@ -184,7 +184,7 @@ fn samples() -> Vec<Event> {
             promise: p1,
             previous_due: t("2026-03-13 17:00"),
             due: t("2026-03-20 17:00"),
-            reason: text("The lab needs another week"),
+            reason: text("The lab needs another week").into(),
             timing: RevisionTiming::AfterBreak,
             customer_agreed: false,
             slips: 1,
@@ -211,12 +211,12 @@ fn samples() -> Vec<Event> {
         Event::PromiseWithdrawn {
             promise: p1,
             owner: AGENT,
-            reason: text("The customer no longer needs it"),
+            reason: text("The customer no longer needs it").into(),
         },
         Event::DependencyRecorded {
             promise: p1,
             party: lab,
-            what: text("Lenses ground and fitted"),
+            what: text("Lenses ground and fitted").into(),
             due: t("2026-03-12 12:00"),
         },
         Event::DependencyLate {
@@ -232,7 +232,7 @@ fn samples() -> Vec<Event> {
         },
         Event::ComplaintReceived {
             complaint: c1,
-            summary: text("Glasses still not ready after two promised dates"),
+            summary: text("Glasses still not ready after two promised dates").into(),
             priority: Priority::High,
             channel: Channel::Phone,
             tier: tier("standard"),
@@ -294,11 +294,9 @@ fn samples() -> Vec<Event> {
         Event::ComplaintResolved {
             complaint: c1,
             by: AGENT,
-            remedy: Some(text(
-                "Free anti-glare coating and a refund of the fitting fee",
-            )),
+            remedy: Some(text("Free anti-glare coating and a refund of the fitting fee").into()),
             apology: true,
-            summary: text("Glasses handed over; the lab changed"),
+            summary: text("Glasses handed over; the lab changed").into(),
             outcome: Outcome::MetLate {
                 lateness: Lateness {
                     wall: Span::hours(2),
@@ -315,7 +313,7 @@ fn samples() -> Vec<Event> {
         Event::ComplaintClosed { complaint: c1 },
         Event::ComplaintReopened {
             complaint: c1,
-            reason: text("The new lenses scratch"),
+            reason: text("The new lenses scratch").into(),
             mode: ReopenMode::NewCycle,
             cycle: 2,
             resolution: clock("2026-03-25 17:00", Some("2026-03-25 15:24")),
@@ -325,7 +323,7 @@ fn samples() -> Vec<Event> {
             follow_up: f1,
             owner: AGENT,
             due: t("2026-03-20 10:00"),
-            reason: text("Are the new glasses right?"),
+            reason: text("Are the new glasses right?").into(),
             complaint: Some(c1),
         },
         Event::FollowUpOverdue {
@@ -336,12 +334,12 @@ fn samples() -> Vec<Event> {
         Event::FollowUpCompleted {
             follow_up: f1,
             outcome: FollowUpOutcome::Satisfied,
-            note: Some(text("Happy, will come back")),
+            note: Some(text("Happy, will come back").into()),
             timing: Outcome::Met,
         },
         Event::FollowUpCancelled {
             follow_up: f1,
-            reason: text("the complaint was reopened"),
+            reason: text("the complaint was reopened").into(),
         },
         Event::SurveyRequested {
             survey: s1,
@@ -351,12 +349,12 @@ fn samples() -> Vec<Event> {
         Event::SurveyAnswered {
             survey: Some(s1),
             answer: SurveyAnswer::Csat(CsatScore::new(5).unwrap()),
-            comment: Some(text("The manager called me herself")),
+            comment: Some(text("The manager called me herself").into()),
             complaint: Some(c1),
         },
         Event::SurveyVoided {
             survey: s1,
-            reason: text("the complaint was reopened"),
+            reason: text("the complaint was reopened").into(),
         },
         Event::RelationshipAtRisk {
             score: 40,

@@ -4,20 +4,30 @@
 use chrono::{DateTime, TimeZone, Utc};
 use clientele::{
     AgentId, Command, CommandError, CustomerId, Envelope, Event, Flag, Ledger, Notice, Outcome,
-    RevisionTiming, Subject, Text,
+    Personal, RevisionTiming, Subject, Text,
 };
 
 pub fn when(at: DateTime<Utc>) -> String {
     at.format("%a %d %b %H:%M UTC").to_string()
 }
 
+/// Personal data, shown: the examples are the agent's own screen.
+pub fn shown(personal: &Personal) -> &str {
+    personal.reveal().map_or("‹erased›", Text::as_str)
+}
+
 pub fn describe(event: &Event) -> String {
     match event {
-        Event::CustomerRegistered { name, tier, .. } => format!("{name} registered ({tier})"),
-        Event::CustomerRenamed { name } => format!("now called {name}"),
+        Event::CustomerRegistered { name, tier, .. } => {
+            format!("{name} registered ({tier})", name = shown(name))
+        }
+        Event::CustomerRenamed { name } => format!("now called {name}", name = shown(name)),
         Event::TierChanged { tier } => format!("moved to tier {tier}"),
         Event::ContactPointSet { channel, address } => {
-            format!("{channel} address set to {address}")
+            format!(
+                "{channel} address set to {address}",
+                address = shown(address)
+            )
         }
         Event::ContactPointRemoved { channel } => format!("{channel} address removed"),
         Event::PreferredChannelSet { channel } => format!("preferred channel: {channel:?}"),
@@ -30,12 +40,17 @@ pub fn describe(event: &Event) -> String {
             ..
         } => match direction {
             clientele::Direction::Inbound if *awaits_reply => {
-                format!("<- {channel}: \"{summary}\"")
+                format!("<- {channel}: \"{summary}\"", summary = shown(summary))
             }
             clientele::Direction::Inbound => {
-                format!("<- {channel}: \"{summary}\" (no answer needed)")
+                format!(
+                    "<- {channel}: \"{summary}\" (no answer needed)",
+                    summary = shown(summary)
+                )
             }
-            clientele::Direction::Outbound => format!("-> {channel}: \"{summary}\""),
+            clientele::Direction::Outbound => {
+                format!("-> {channel}: \"{summary}\"", summary = shown(summary))
+            }
         },
         Event::ResponseClockStarted {
             kind, target, due, ..
@@ -65,7 +80,11 @@ pub fn describe(event: &Event) -> String {
                 clientele::Fulfiller::Us => "us".to_string(),
                 clientele::Fulfiller::Party { name, .. } => name.to_string(),
             };
-            format!("*  promised \"{what}\" by {} (done by {by})", when(*due))
+            format!(
+                "*  promised \"{what}\" by {} (done by {by})",
+                when(*due),
+                what = shown(what)
+            )
         }
         Event::PromiseAtRisk { reason, due, .. } => {
             format!(
@@ -114,9 +133,15 @@ pub fn describe(event: &Event) -> String {
                 format!("*  promise kept, late by {}", lateness.wall)
             }
         },
-        Event::PromiseWithdrawn { reason, .. } => format!("*  promise withdrawn: {reason}"),
+        Event::PromiseWithdrawn { reason, .. } => {
+            format!("*  promise withdrawn: {reason}", reason = shown(reason))
+        }
         Event::DependencyRecorded { what, due, .. } => {
-            format!("   the lab committed: \"{what}\" by {}", when(*due))
+            format!(
+                "   the lab committed: \"{what}\" by {}",
+                when(*due),
+                what = shown(what)
+            )
         }
         Event::DependencyLate { due, .. } => {
             format!("!  the lab missed its own date ({})", when(*due))
@@ -135,7 +160,8 @@ pub fn describe(event: &Event) -> String {
         } => format!(
             "<- COMPLAINT: \"{summary}\" (acknowledge by {}, resolve by {})",
             when(acknowledgement.due),
-            when(resolution.due)
+            when(resolution.due),
+            summary = shown(summary)
         ),
         Event::ComplaintAcknowledged { by, outcome, .. } => {
             format!(
@@ -180,13 +206,17 @@ pub fn describe(event: &Event) -> String {
             "*  complaint resolved: \"{summary}\"{}{} ({})",
             remedy
                 .as_ref()
-                .map_or_else(String::new, |r| format!("; remedy: {r}")),
+                .map_or_else(String::new, |r| format!("; remedy: {r}", r = shown(r))),
             if *apology { "; with an apology" } else { "" },
-            timing(outcome)
+            timing(outcome),
+            summary = shown(summary)
         ),
         Event::ComplaintClosed { .. } => "   complaint closed".to_string(),
         Event::ComplaintReopened { reason, mode, .. } => {
-            format!("!! complaint REOPENED: \"{reason}\" (clock: {mode:?})")
+            format!(
+                "!! complaint REOPENED: \"{reason}\" (clock: {mode:?})",
+                reason = shown(reason)
+            )
         }
         Event::FollowUpScheduled { due, owner, .. } => {
             format!("   follow-up due {} for {}", when(*due), name(Some(*owner)))
@@ -195,7 +225,9 @@ pub fn describe(event: &Event) -> String {
         Event::FollowUpCompleted {
             outcome, timing: t, ..
         } => format!("   follow-up done: {outcome:?} ({})", timing(t)),
-        Event::FollowUpCancelled { reason, .. } => format!("   follow-up cancelled: {reason}"),
+        Event::FollowUpCancelled { reason, .. } => {
+            format!("   follow-up cancelled: {reason}", reason = shown(reason))
+        }
         Event::SurveyRequested { kind, .. } => format!("   {kind:?} survey sent"),
         Event::SurveyAnswered {
             answer, comment, ..
@@ -206,10 +238,12 @@ pub fn describe(event: &Event) -> String {
             };
             let comment = comment
                 .as_ref()
-                .map_or_else(String::new, |c| format!(": \"{c}\""));
+                .map_or_else(String::new, |c| format!(": \"{c}\"", c = shown(c)));
             format!("<- survey answer {score}{comment}")
         }
-        Event::SurveyVoided { reason, .. } => format!("   survey voided: {reason}"),
+        Event::SurveyVoided { reason, .. } => {
+            format!("   survey voided: {reason}", reason = shown(reason))
+        }
         Event::RelationshipAtRisk { score, reasons } => {
             format!("!! RELATIONSHIP AT RISK: health {score}/100 ({reasons:?})")
         }
