@@ -139,7 +139,8 @@ fn three_open_items(n: u128) -> Ledger {
             RecordDependency {
                 promise: PromiseId::from_u128(2 * c + 2),
                 party: lab,
-                what: text("Part shipped").into(),
+                commitment: text("Part shipped").into(),
+                reference: None,
                 due: at + TimeDelta::days(3),
             }
             .into(),

@@ -143,7 +143,8 @@ fn plan(rng: &mut Rng, start: DateTime<Utc>) -> Plan {
                 let record = RecordDependency {
                     promise,
                     party,
-                    what: text("Delivery").into(),
+                    commitment: text("Delivery").into(),
+                    reference: None,
                     due: by,
                 };
                 plan.add(made + minutes(30), customer, record);

@@ -157,7 +157,8 @@ fn order(shop: &mut Shop) -> Result<(), Box<dyn std::error::Error>> {
         RecordDependency {
             promise: GLASSES,
             party: LAB,
-            what: text("Lenses ground and fitted").into(),
+            commitment: text("Lenses ground and fitted").into(),
+            reference: None,
             due: at(5, 12),
         }
         .into(),
@@ -199,7 +200,8 @@ fn silent_week() -> Result<Shop, Box<dyn std::error::Error>> {
         RecordDependency {
             promise: GLASSES,
             party: LAB,
-            what: text("Lenses, really this time").into(),
+            commitment: text("Lenses, really this time").into(),
+            reference: None,
             due: at(13, 12),
         }
         .into(),
@@ -330,7 +332,8 @@ fn told_in_time() -> Result<Shop, Box<dyn std::error::Error>> {
         RecordDependency {
             promise: GLASSES,
             party: LAB,
-            what: text("Lenses, priority order").into(),
+            commitment: text("Lenses, priority order").into(),
+            reference: None,
             due: at(12, 12),
         }
         .into(),

@@ -120,7 +120,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         RecordDependency {
             promise: glasses,
             party: lab,
-            what: Text::new("Lenses fitted")?.into(),
+            commitment: Text::new("Lenses fitted")?.into(),
+            reference: None,
             due: at(11, 12, 0),
         },
         at(9, 10, 0),

@@ -14,8 +14,8 @@ use crate::follow_up::FollowUpOutcome;
 use crate::promise::Fulfiller;
 use crate::survey::{SurveyAnswer, SurveyKind};
 use crate::{
-    AgentId, Channel, ComplaintId, Direction, FollowUpId, InteractionId, PartyId, Personal,
-    Priority, PromiseId, SurveyId, Text, Tier,
+    AgentId, Channel, ComplaintId, Direction, FollowUpId, IdempotencyKey, InteractionId, PartyId,
+    Personal, Priority, PromiseId, SurveyId, Text, Tier,
 };
 
 /// Something the service asks of one customer's relationship.
@@ -70,6 +70,8 @@ pub enum Command {
     RequestSurvey(RequestSurvey),
     /// The customer answered a survey, or told us a score unprompted.
     AnswerSurvey(AnswerSurvey),
+    /// Erase the customer's personal data (the right to erasure).
+    ErasePersonalData(ErasePersonalData),
 }
 
 impl Command {
@@ -101,6 +103,7 @@ impl Command {
             Command::CancelFollowUp(_) => "cancel_follow_up",
             Command::RequestSurvey(_) => "request_survey",
             Command::AnswerSurvey(_) => "answer_survey",
+            Command::ErasePersonalData(_) => "erase_personal_data",
         }
     }
 }
@@ -452,7 +455,10 @@ pub struct RecordDependency {
     /// The party.
     pub party: PartyId,
     /// What they committed to.
-    pub what: Personal,
+    pub commitment: Personal,
+    /// The party's own reference for it (an order or job number), to chase it by.
+    #[serde(default)]
+    pub reference: Option<Text>,
     /// When they said it would be done.
     pub due: DateTime<Utc>,
 }
@@ -689,7 +695,7 @@ pub struct AnswerSurvey {
     pub comment: Option<Personal>,
 }
 
-into_command!(RequestSurvey, AnswerSurvey);
+into_command!(RequestSurvey, AnswerSurvey, ErasePersonalData);
 
 into_command!(
     ReceiveComplaint,
@@ -718,3 +724,71 @@ into_command!(
     RecordDependency,
     MeetDependency
 );
+
+/// Erase the customer's personal data: name, contact addresses and every free-text summary,
+/// reason, note and comment the relationship holds (see [`crate::personal`]).
+///
+/// Everything else stays: ids, times, tiers, outcomes, durations, scores, so the measures and
+/// health are unchanged. Open clocks and promises keep running; withdraw or close them first if
+/// the relationship ends. Erasing twice records a second, empty erasure.
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use clientele::{CustomerId, ErasePersonalData, Event, RegisterCustomer, Relationship,
+///     ServicePolicy, Text, Tier};
+///
+/// let policy = ServicePolicy::default();
+/// let mut ona = Relationship::new(CustomerId::from_u128(1));
+/// let monday = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+/// ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+/// let events = ona.execute(&policy, ErasePersonalData::default(), monday)?;
+/// assert!(matches!(events[0].event, Event::PersonalDataErased { fields: 1 }));
+/// assert!(!ona.holds_personal_data());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErasePersonalData {}
+
+/// A command with the conditions a service attaches to it: the relationship version it was
+/// decided against (optimistic concurrency) and an idempotency key (safe retries). Decide it
+/// with [`Relationship::decide_request`](crate::Relationship::decide_request) or
+/// [`Ledger::decide_request`](crate::Ledger::decide_request).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Request {
+    /// The command.
+    pub command: Command,
+    /// The relationship's [`version`](crate::Relationship::version) the caller last saw
+    /// (0 before registration); a mismatch is
+    /// [`CommandError::VersionConflict`](crate::CommandError::VersionConflict).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_version: Option<u64>,
+    /// A key for this request: the same key again produces no new events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idempotency_key: Option<IdempotencyKey>,
+}
+
+impl Request {
+    /// A request with no conditions.
+    #[must_use]
+    pub fn new(command: impl Into<Command>) -> Self {
+        Self {
+            command: command.into(),
+            expected_version: None,
+            idempotency_key: None,
+        }
+    }
+
+    /// Refuses the request unless the relationship is at `version`.
+    #[must_use]
+    pub const fn expecting(mut self, version: u64) -> Self {
+        self.expected_version = Some(version);
+        self
+    }
+
+    /// Makes the request take effect once, however often it is sent with `key`.
+    #[must_use]
+    pub fn idempotent(mut self, key: IdempotencyKey) -> Self {
+        self.idempotency_key = Some(key);
+        self
+    }
+}

@@ -54,6 +54,7 @@ use crate::command::{
 use crate::flag::{DeadlineKind, FlagKind};
 use crate::interaction::{Outcome, Refused};
 use crate::lifecycle::Lifecycle;
+use crate::personal::Erase;
 use crate::policy::ReopenMode;
 use crate::registry::Registry;
 use crate::{
@@ -1344,6 +1345,20 @@ const fn complaint_of(event: &Event) -> Option<ComplaintId> {
         | Event::ComplaintClosed { complaint, .. }
         | Event::ComplaintReopened { complaint, .. } => Some(*complaint),
         _ => None,
+    }
+}
+
+impl Erase for Complaint {
+    fn erase_personal(&mut self) -> u32 {
+        let mut erased = self.summary.erase_personal();
+        if let ComplaintState::Resolved(resolution) | ComplaintState::Closed(resolution) =
+            &mut self.state
+        {
+            erased = erased
+                .saturating_add(resolution.summary.erase_personal())
+                .saturating_add(resolution.remedy.erase_personal());
+        }
+        erased
     }
 }
 

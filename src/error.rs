@@ -14,6 +14,15 @@ pub enum CommandError {
     /// The customer is not registered.
     #[error("customer {0} is not registered")]
     UnknownCustomer(CustomerId),
+    /// The request expected another version of the relationship: events were added since the
+    /// caller read it.
+    #[error("the relationship is at version {actual}, the request expected {expected}")]
+    VersionConflict {
+        /// The version the request expected.
+        expected: u64,
+        /// The relationship's version.
+        actual: u64,
+    },
     /// The customer is registered already.
     #[error("customer {0} is already registered")]
     AlreadyRegistered(CustomerId),
@@ -239,5 +248,58 @@ pub enum PolicyError {
         watch_below: u8,
         /// The at-risk threshold.
         at_risk_below: u8,
+    },
+}
+
+/// A stored envelope could not be read. Nothing is skipped: every envelope either reads, in
+/// the current form, or fails with one of these.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DecodeError {
+    /// Not JSON, or not shaped like an envelope (no version, no event).
+    #[error("not a stored envelope: {reason}")]
+    Malformed {
+        /// What was wrong.
+        reason: String,
+    },
+    /// The envelope is of a schema version this build does not read (a newer build wrote it,
+    /// or it is corrupt).
+    #[error("event {kind:?} has schema version {version}; this build reads 1..={supported}")]
+    UnsupportedVersion {
+        /// The event's `type` tag, if it has one (at most 64 characters of it).
+        kind: Option<String>,
+        /// The version the envelope claims.
+        version: u64,
+        /// The newest version this build reads.
+        supported: u16,
+    },
+    /// The event's kind does not exist in the envelope's schema version.
+    #[error("unknown event kind {kind:?} in schema version {version}")]
+    UnknownKind {
+        /// The `type` tag (at most 64 characters of it).
+        kind: String,
+        /// The envelope's version.
+        version: u16,
+    },
+    /// The event, or the envelope around it, does not fit its kind's schema in its version.
+    #[error("event {kind} of schema version {version} is invalid: {reason}")]
+    Invalid {
+        /// The event's kind.
+        kind: String,
+        /// The envelope's version.
+        version: u16,
+        /// What was wrong.
+        reason: String,
+    },
+    /// [`Envelope::restore_personal`](crate::Envelope::restore_personal) was given a different
+    /// number of values than the event has personal fields.
+    #[error("event {kind} has {expected} personal fields, {found} values were given")]
+    PersonalDataMismatch {
+        /// The event's kind.
+        kind: &'static str,
+        /// How many personal fields it has.
+        expected: usize,
+        /// How many values were given.
+        found: usize,
     },
 }

@@ -1,8 +1,39 @@
 //! Events: the facts the service stores. Past tense, tagged, inside a versioned [`Envelope`].
 //!
-//! The wire form is a contract: golden JSON fixtures of every event kind live in
-//! `tests/fixtures/` and are read back by `tests/wire.rs`. There is no catch-all variant: an
-//! unknown kind fails to deserialize, loudly, rather than being skipped.
+//! The wire form is a contract: golden JSON fixtures of every event kind, for every published
+//! schema version, live in `tests/fixtures/v<N>/` and are read back by `tests/wire.rs` on
+//! every test run, forever. There is no catch-all variant: an event of an unknown kind, or of
+//! a schema version this build does not know, is a [`DecodeError`] naming the kind and the
+//! version, never skipped.
+//!
+//! # Reading stored events
+//! [`Envelope::from_json`] (or `serde`'s `Deserialize`, which does the same) reads an envelope
+//! of any published version and upcasts it to the current form: what was stored as version 1
+//! comes back as the current [`Event`] with `v` set to [`SCHEMA_VERSION`]. Writing always
+//! writes the current version. A service may rewrite its log in the current version at
+//! leisure, or never.
+//!
+//! # Rules for changing an event
+//! A log written today must replay in every later build. So:
+//! 1. **Never change a published fixture.** `tests/fixtures/v<N>/` is frozen once released;
+//!    the test never rewrites one.
+//! 2. **Adding an optional field** (with `#[serde(default)]`, skipped when empty) is allowed
+//!    within a version: old events read it as absent. Give it a meaning when absent.
+//! 3. **Renaming, splitting, retyping or removing a field, or changing what a value means**
+//!    needs a new schema version: bump [`SCHEMA_VERSION`], keep the old shape as a private
+//!    struct in `src/upcast.rs` with a plain `From` conversion into the current [`Event`],
+//!    route `(old version, kind)` to it in `upcast::event`, and add a `v<N+1>` fixture
+//!    directory (`BLESS=1 cargo test --test wire` writes the new fixtures; review them).
+//! 4. **A new kind** belongs to the version that introduces it: record it in [`Event::KINDS`]
+//!    with that version, so older envelopes that claim it are refused as unknown.
+//! 5. **Never reuse a kind's name** for a different fact, and never remove a kind: old logs
+//!    still hold it.
+//! 6. An upcast must be total and lossless for valid old events: a default for what was not
+//!    recorded, never a guess that could change a measure.
+//!
+//! Version history: **1** the first published form. **2** `dependency_recorded`'s `what`
+//! became `commitment` and gained `reference`; new kind `personal_data_erased`; envelopes
+//! may carry an idempotency `key`.
 
 use std::collections::BTreeMap;
 
@@ -10,25 +41,46 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::complaint::{ClockTerms, ComplaintClockKind, EscalationReason, Remaining};
+use crate::error::DecodeError;
 use crate::follow_up::FollowUpOutcome;
 use crate::interaction::{ClockKind, Elapsed, Outcome};
 use crate::policy::ReopenMode;
 use crate::promise::{AtRiskReason, Fulfiller, Notice, RevisionTiming};
 use crate::survey::{SurveyAnswer, SurveyKind};
 use crate::{
-    AgentId, Channel, ComplaintId, CustomerId, Direction, FollowUpId, InteractionId, PartyId,
-    Personal, Priority, PromiseId, Span, SurveyId, Text, Tier,
+    AgentId, Channel, ComplaintId, CustomerId, Direction, FollowUpId, IdempotencyKey,
+    InteractionId, PartyId, Personal, Priority, PromiseId, Span, SurveyId, Text, Tier,
 };
 
-/// The schema version this build writes. Envelopes of versions `1..=SCHEMA_VERSION` are read.
-pub const SCHEMA_VERSION: u16 = 1;
+/// The schema version this build writes. Envelopes of versions `1..=SCHEMA_VERSION` are read
+/// and upcast to it.
+pub const SCHEMA_VERSION: u16 = 2;
 
 /// A stored event: which customer, its place in that customer's log, when it happened, and
 /// the fact itself.
 ///
 /// `seq` counts from 1 per customer with no gaps; replay checks it, so a lost or duplicated
 /// event is found rather than silently folded.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// Reading one checks its version and kind and upcasts an older form (see the module docs);
+/// anything else is a typed [`DecodeError`]:
+///
+/// ```
+/// use clientele::{DecodeError, Envelope};
+///
+/// let future = r#"{"v":99,"customer":"00000000-0000-0000-0000-00000000000a","seq":1,
+///     "at":"2026-03-06T16:30:00Z","event":{"type":"customer_teleported"}}"#;
+/// let error = Envelope::from_json(future).unwrap_err();
+/// assert_eq!(
+///     error,
+///     DecodeError::UnsupportedVersion {
+///         kind: Some("customer_teleported".into()),
+///         version: 99,
+///         supported: clientele::SCHEMA_VERSION,
+///     }
+/// );
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Envelope {
     /// Schema version of `event` (see [`SCHEMA_VERSION`]).
     pub v: u16,
@@ -41,6 +93,111 @@ pub struct Envelope {
     pub at: DateTime<Utc>,
     /// The fact.
     pub event: Event,
+    /// The idempotency key of the request that caused it, if it carried one (see
+    /// [`Request`](crate::Request)). Added in schema version 2; absent reads as none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<IdempotencyKey>,
+}
+
+impl Envelope {
+    /// Reads a stored envelope from JSON, upcasting an older schema version.
+    ///
+    /// # Errors
+    /// A [`DecodeError`]: not JSON or not an envelope, a schema version this build does not
+    /// read, a kind unknown in the envelope's version (both named), or an event that does not
+    /// fit its kind's schema.
+    ///
+    /// # Example
+    /// ```
+    /// use clientele::{Envelope, Event, SCHEMA_VERSION};
+    ///
+    /// // Stored by version 1, before `what` became `commitment`.
+    /// let stored = r#"{"v":1,"customer":"00000000-0000-0000-0000-00000000000a","seq":7,
+    ///     "at":"2026-03-06T16:30:00Z","event":{"type":"dependency_recorded",
+    ///     "promise":"00000000-0000-0000-0000-000000000001",
+    ///     "party":"00000000-0000-0000-0000-000000000002",
+    ///     "what":"Lenses ground","due":"2026-03-11T12:00:00Z"}}"#;
+    /// let envelope = Envelope::from_json(stored)?;
+    /// assert_eq!(envelope.v, SCHEMA_VERSION);
+    /// assert!(matches!(envelope.event, Event::DependencyRecorded { reference: None, .. }));
+    /// # Ok::<(), clientele::DecodeError>(())
+    /// ```
+    pub fn from_json(json: &str) -> Result<Self, DecodeError> {
+        let value: serde_json::Value =
+            serde_json::from_str(json).map_err(|e| DecodeError::Malformed {
+                reason: e.to_string(),
+            })?;
+        Self::from_value(value)
+    }
+
+    /// Reads a stored envelope from a JSON value, upcasting an older schema version.
+    ///
+    /// # Errors
+    /// As [`from_json`](Self::from_json).
+    pub fn from_value(value: serde_json::Value) -> Result<Self, DecodeError> {
+        crate::upcast::envelope(value)
+    }
+
+    /// Moves the event's personal data out, in a stable order, leaving every personal field
+    /// erased: for a service that stores personal data apart from the log (externalised
+    /// payloads, crypto-shredding; see [`crate::personal`]). Erased fields yield `None`.
+    pub fn take_personal(&mut self) -> Vec<Option<Text>> {
+        self.event
+            .personal_mut()
+            .into_iter()
+            .map(Personal::take)
+            .collect()
+    }
+
+    /// Puts back what [`take_personal`](Self::take_personal) moved out; `None` leaves a field
+    /// erased (its payload was deleted, or its key destroyed).
+    ///
+    /// # Errors
+    /// [`DecodeError::PersonalDataMismatch`] when `texts` does not have one entry per personal
+    /// field of the event; the envelope is unchanged then.
+    ///
+    /// ```
+    /// use clientele::{Envelope, Event, Personal, Text, SCHEMA_VERSION, CustomerId};
+    /// use chrono::DateTime;
+    ///
+    /// let mut envelope = Envelope {
+    ///     v: SCHEMA_VERSION,
+    ///     customer: CustomerId::from_u128(1),
+    ///     seq: 2,
+    ///     at: DateTime::UNIX_EPOCH,
+    ///     event: Event::CustomerRenamed { name: Text::new("Ona")?.into() },
+    ///     key: None,
+    /// };
+    /// let payload = envelope.take_personal(); // store it apart, encrypted
+    /// assert!(serde_json::to_string(&envelope)?.contains(r#"{"erased":true}"#));
+    /// envelope.restore_personal(payload)?;
+    /// assert_eq!(envelope.event, Event::CustomerRenamed { name: Text::new("Ona")?.into() });
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn restore_personal(&mut self, texts: Vec<Option<Text>>) -> Result<(), DecodeError> {
+        let kind = self.event.kind();
+        let mut fields = self.event.personal_mut();
+        if fields.len() != texts.len() {
+            return Err(DecodeError::PersonalDataMismatch {
+                kind,
+                expected: fields.len(),
+                found: texts.len(),
+            });
+        }
+        for (field, text) in fields.iter_mut().zip(texts) {
+            **field = text.map_or_else(Personal::erased, Personal::new);
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for Envelope {
+    /// Reads through a JSON value, so it accepts what [`Envelope::from_json`] accepts; it needs a
+    /// self-describing format.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        Self::from_value(value).map_err(serde::de::Error::custom)
+    }
 }
 
 /// Everything that can happen to a relationship.
@@ -262,13 +419,19 @@ pub enum Event {
         reason: Personal,
     },
     /// An outside party's commitment behind a promise was recorded.
+    ///
+    /// Changed in schema version 2: `what` was renamed `commitment`, and `reference` was
+    /// added (absent reads as none). Version 1 envelopes are upcast when read.
     DependencyRecorded {
         /// The promise.
         promise: PromiseId,
         /// The party.
         party: PartyId,
         /// What they committed to.
-        what: Personal,
+        commitment: Personal,
+        /// The party's own reference for it (an order or job number), to chase it by.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reference: Option<Text>,
         /// When they said it would be done.
         due: DateTime<Utc>,
     },
@@ -518,9 +681,130 @@ pub enum Event {
         /// The score, 0 to 100.
         score: u8,
     },
+    /// The customer's personal data was erased from the relationship. Folding this event
+    /// erases it again, so a replay never brings it back; it carries no personal data itself.
+    PersonalDataErased {
+        /// How many pieces of personal data the state held and lost.
+        fields: u32,
+    },
 }
 
 impl Event {
+    /// Every kind, as its `type` tag on the wire, with the schema version that introduced it.
+    pub const KINDS: [(&'static str, u16); 44] = [
+        ("customer_registered", 1),
+        ("customer_renamed", 1),
+        ("tier_changed", 1),
+        ("contact_point_set", 1),
+        ("contact_point_removed", 1),
+        ("preferred_channel_set", 1),
+        ("account_owner_set", 1),
+        ("interaction_recorded", 1),
+        ("response_clock_started", 1),
+        ("response_at_risk", 1),
+        ("response_overdue", 1),
+        ("response_clock_stopped", 1),
+        ("promise_made", 1),
+        ("promise_at_risk", 1),
+        ("promise_broken", 1),
+        ("promise_revised", 1),
+        ("promise_slipped_repeatedly", 1),
+        ("promise_kept", 1),
+        ("promise_withdrawn", 1),
+        ("dependency_recorded", 1),
+        ("dependency_late", 1),
+        ("dependency_met", 1),
+        ("complaint_received", 1),
+        ("complaint_acknowledged", 1),
+        ("complaint_assigned", 1),
+        ("complaint_clock_at_risk", 1),
+        ("complaint_clock_breached", 1),
+        ("escalation_due", 1),
+        ("complaint_escalated", 1),
+        ("complaint_awaiting_customer", 1),
+        ("complaint_resumed", 1),
+        ("complaint_resolved", 1),
+        ("complaint_closed", 1),
+        ("complaint_reopened", 1),
+        ("follow_up_scheduled", 1),
+        ("follow_up_overdue", 1),
+        ("follow_up_completed", 1),
+        ("follow_up_cancelled", 1),
+        ("survey_requested", 1),
+        ("survey_answered", 1),
+        ("survey_voided", 1),
+        ("relationship_at_risk", 1),
+        ("relationship_recovered", 1),
+        ("personal_data_erased", 2),
+    ];
+
+    /// The schema version that introduced `kind`, if it is a kind at all.
+    #[must_use]
+    pub fn introduced_in(kind: &str) -> Option<u16> {
+        Self::KINDS
+            .iter()
+            .find(|(known, _)| *known == kind)
+            .map(|(_, version)| *version)
+    }
+
+    /// The event's personal data (see [`crate::personal`]), in a stable order: fields in
+    /// declaration order, a map's values in key order. Part of the wire contract, like the
+    /// fields themselves.
+    pub fn personal_mut(&mut self) -> Vec<&mut Personal> {
+        match self {
+            Event::CustomerRegistered { name, contacts, .. } => {
+                let mut fields = vec![name];
+                fields.extend(contacts.values_mut());
+                fields
+            }
+            Event::CustomerRenamed { name } => vec![name],
+            Event::ContactPointSet { address, .. } => vec![address],
+            Event::InteractionRecorded { summary, .. }
+            | Event::ComplaintReceived { summary, .. } => vec![summary],
+            Event::PromiseMade { what, .. } => vec![what],
+            Event::PromiseRevised { reason, .. }
+            | Event::PromiseWithdrawn { reason, .. }
+            | Event::ComplaintReopened { reason, .. }
+            | Event::FollowUpScheduled { reason, .. }
+            | Event::FollowUpCancelled { reason, .. }
+            | Event::SurveyVoided { reason, .. } => vec![reason],
+            Event::DependencyRecorded { commitment, .. } => vec![commitment],
+            Event::ComplaintResolved {
+                remedy, summary, ..
+            } => remedy.iter_mut().chain(std::iter::once(summary)).collect(),
+            Event::FollowUpCompleted { note, .. } => note.iter_mut().collect(),
+            Event::SurveyAnswered { comment, .. } => comment.iter_mut().collect(),
+            Event::TierChanged { .. }
+            | Event::ContactPointRemoved { .. }
+            | Event::PreferredChannelSet { .. }
+            | Event::AccountOwnerSet { .. }
+            | Event::ResponseClockStarted { .. }
+            | Event::ResponseAtRisk { .. }
+            | Event::ResponseOverdue { .. }
+            | Event::ResponseClockStopped { .. }
+            | Event::PromiseAtRisk { .. }
+            | Event::PromiseBroken { .. }
+            | Event::PromiseSlippedRepeatedly { .. }
+            | Event::PromiseKept { .. }
+            | Event::DependencyLate { .. }
+            | Event::DependencyMet { .. }
+            | Event::ComplaintAcknowledged { .. }
+            | Event::ComplaintAssigned { .. }
+            | Event::ComplaintClockAtRisk { .. }
+            | Event::ComplaintClockBreached { .. }
+            | Event::EscalationDue { .. }
+            | Event::ComplaintEscalated { .. }
+            | Event::ComplaintAwaitingCustomer { .. }
+            | Event::ComplaintResumed { .. }
+            | Event::ComplaintClosed { .. }
+            | Event::FollowUpOverdue { .. }
+            | Event::SurveyRequested { .. }
+            | Event::RelationshipAtRisk { .. }
+            | Event::RelationshipRecovered { .. }
+            | Event::PersonalDataErased { .. } => Vec::new(),
+        }
+    }
+
     /// The event's kind, as its `type` tag on the wire.
     #[must_use]
     pub const fn kind(&self) -> &'static str {
@@ -568,6 +852,7 @@ impl Event {
             Event::SurveyVoided { .. } => "survey_voided",
             Event::RelationshipAtRisk { .. } => "relationship_at_risk",
             Event::RelationshipRecovered { .. } => "relationship_recovered",
+            Event::PersonalDataErased { .. } => "personal_data_erased",
         }
     }
 }

@@ -23,6 +23,7 @@ use crate::command::{CancelFollowUp, CompleteFollowUp, ReopenComplaint, Schedule
 use crate::complaint::{ComplaintStage, Complaints};
 use crate::interaction::{Outcome, Refused};
 use crate::lifecycle::Lifecycle;
+use crate::personal::Erase;
 use crate::registry::Registry;
 use crate::{AgentId, CommandError, ComplaintId, Event, FollowUpId, Personal, ServicePolicy};
 
@@ -376,6 +377,16 @@ pub(crate) fn fold(
         _ => FollowUpState::Overdue,
     };
     Ok(())
+}
+
+impl Erase for FollowUp {
+    fn erase_personal(&mut self) -> u32 {
+        let mut erased = self.reason.erase_personal();
+        if let FollowUpState::Cancelled { reason, .. } = &mut self.state {
+            erased = erased.saturating_add(reason.erase_personal());
+        }
+        erased
+    }
 }
 
 #[cfg(test)]

@@ -9,11 +9,11 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use rustc_hash::FxHashMap;
 
-use crate::command::Command;
+use crate::command::{Command, Request};
 use crate::error::{CommandError, PolicyError, ReplayError};
 use crate::event::{Envelope, Event};
 use crate::flag::{Deadline, Flag};
-use crate::{CustomerId, Relationship, ServicePolicy};
+use crate::{CustomerId, IdempotencyKey, Relationship, ServicePolicy};
 
 #[derive(Debug, Clone)]
 struct Slot {
@@ -158,13 +158,93 @@ impl Ledger {
         command: &Command,
         now: DateTime<Utc>,
     ) -> Result<Vec<Envelope>, CommandError> {
+        self.decide_with(customer, command, None, None, now)
+    }
+
+    /// Decides a [`Request`] for `customer` at `now` (see [`Relationship::decide_request`]).
+    /// Changes nothing. A customer not held is at version 0.
+    ///
+    /// # Errors
+    /// As [`decide`](Self::decide), and [`CommandError::VersionConflict`].
+    pub fn decide_request(
+        &self,
+        customer: CustomerId,
+        request: &Request,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Envelope>, CommandError> {
+        self.decide_with(
+            customer,
+            &request.command,
+            request.expected_version,
+            request.idempotency_key.as_ref(),
+            now,
+        )
+    }
+
+    fn decide_with(
+        &self,
+        customer: CustomerId,
+        command: &Command,
+        expected_version: Option<u64>,
+        key: Option<&IdempotencyKey>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Envelope>, CommandError> {
+        let decide = |relationship: &Relationship| {
+            relationship.decide_with(&self.policy, command, expected_version, key, now)
+        };
         match (self.get(customer), command) {
-            (Some(relationship), _) => relationship.decide(&self.policy, command, now),
-            (None, Command::RegisterCustomer(_)) => {
-                Relationship::new(customer).decide(&self.policy, command, now)
+            (Some(relationship), _) => decide(relationship),
+            (None, Command::RegisterCustomer(_)) => decide(&Relationship::new(customer)),
+            (None, _) if expected_version.is_some_and(|v| v != 0) => {
+                Err(CommandError::VersionConflict {
+                    expected: expected_version.unwrap_or_default(),
+                    actual: 0,
+                })
             }
             (None, _) => Err(CommandError::UnknownCustomer(customer)),
         }
+    }
+
+    /// Decides a [`Request`], then applies it.
+    ///
+    /// # Errors
+    /// As [`decide_request`](Self::decide_request); on error nothing changed.
+    pub fn execute_request(
+        &mut self,
+        customer: CustomerId,
+        request: Request,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Envelope>, CommandError> {
+        let envelopes = self.decide_request(customer, &request, now)?;
+        self.record(customer, &envelopes)?;
+        Ok(envelopes)
+    }
+
+    /// Applies freshly decided envelopes of one customer, all or none.
+    fn record(&mut self, customer: CustomerId, envelopes: &[Envelope]) -> Result<(), CommandError> {
+        if envelopes.is_empty() {
+            return Ok(());
+        }
+        let mut relationship = self
+            .get(customer)
+            .cloned()
+            .unwrap_or_else(|| Relationship::new(customer));
+        for envelope in envelopes {
+            relationship
+                .apply(envelope)
+                .map_err(CommandError::Inconsistent)?;
+        }
+        let position = match self.positions.get(&customer) {
+            Some(&position) => {
+                if let Some(slot) = self.slots.get_mut(position) {
+                    slot.relationship = relationship;
+                }
+                position
+            }
+            None => self.insert(relationship),
+        };
+        self.reindex(position);
+        Ok(())
     }
 
     /// Decides, then applies.
@@ -177,25 +257,8 @@ impl Ledger {
         command: impl Into<Command>,
         now: DateTime<Utc>,
     ) -> Result<Vec<Envelope>, CommandError> {
-        let command = command.into();
-        let Some(&position) = self.positions.get(&customer) else {
-            let envelopes = self.decide(customer, &command, now)?;
-            let mut relationship = Relationship::new(customer);
-            for envelope in &envelopes {
-                relationship
-                    .apply(envelope)
-                    .map_err(CommandError::Inconsistent)?;
-            }
-            let position = self.insert(relationship);
-            self.reindex(position);
-            return Ok(envelopes);
-        };
-        let slot = self
-            .slots
-            .get_mut(position)
-            .ok_or(CommandError::UnknownCustomer(customer))?;
-        let envelopes = slot.relationship.execute(&self.policy, command, now)?;
-        self.reindex(position);
+        let envelopes = self.decide(customer, &command.into(), now)?;
+        self.record(customer, &envelopes)?;
         Ok(envelopes)
     }
 

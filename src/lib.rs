@@ -33,6 +33,7 @@ pub mod promise;
 mod registry;
 pub mod relationship;
 pub mod survey;
+mod upcast;
 pub mod value;
 
 pub use calendar::{
@@ -41,16 +42,16 @@ pub use calendar::{
 };
 pub use command::{
     AcknowledgeComplaint, AnswerSurvey, AssignComplaint, AwaitCustomer, CancelFollowUp,
-    CloseComplaint, Command, CompleteFollowUp, EscalateComplaint, KeepPromise, MakePromise,
-    MeetDependency, ReceiveComplaint, RecordDependency, RecordInteraction, RegisterCustomer,
-    ReopenComplaint, RequestEscalation, RequestSurvey, ResolveComplaint, ResumeComplaint,
-    RevisePromise, ScheduleFollowUp, UpdateProfile, WithdrawPromise,
+    CloseComplaint, Command, CompleteFollowUp, ErasePersonalData, EscalateComplaint, KeepPromise,
+    MakePromise, MeetDependency, ReceiveComplaint, RecordDependency, RecordInteraction,
+    RegisterCustomer, ReopenComplaint, Request, RequestEscalation, RequestSurvey, ResolveComplaint,
+    ResumeComplaint, RevisePromise, ScheduleFollowUp, UpdateProfile, WithdrawPromise,
 };
 pub use complaint::{
     ClockPhase, ClockTerms, Complaint, ComplaintClockKind, ComplaintStage, ComplaintState,
     EscalationReason, Handover, Remaining, Resolution, TargetClock,
 };
-pub use error::{CommandError, PolicyError, ReplayError};
+pub use error::{CommandError, DecodeError, PolicyError, ReplayError};
 pub use event::{Envelope, Event, SCHEMA_VERSION};
 pub use flag::{Deadline, DeadlineKind, Flag, FlagKind, Subject};
 pub use follow_up::{FollowUp, FollowUpOutcome, FollowUpStage, FollowUpState};
@@ -77,4 +78,6 @@ pub use promise::{
 };
 pub use relationship::{Profile, Relationship};
 pub use survey::{Survey, SurveyAnswer, SurveyKind, SurveyStage, SurveyState};
-pub use value::{Channel, CsatScore, Direction, NpsScore, Priority, Span, Text, Tier, ValueError};
+pub use value::{
+    Channel, CsatScore, Direction, IdempotencyKey, NpsScore, Priority, Span, Text, Tier, ValueError,
+};

@@ -1306,11 +1306,12 @@ impl Tally {
     /// use clientele::{CustomerId, Envelope, Event, MeasureError, Tally, Text, Tier, Window};
     ///
     /// let registered = Envelope {
-    ///     v: 1,
+    ///     v: clientele::SCHEMA_VERSION,
     ///     customer: CustomerId::from_u128(1),
     ///     seq: 2, // the first event of a log is 1
     ///     at: Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(),
     ///     event: Event::CustomerRenamed { name: Text::new("Ona")?.into() },
+    ///     key: None,
     /// };
     /// let mut tally = Tally::new(Window::all());
     /// assert!(matches!(tally.record(&registered), Err(MeasureError::OutOfOrder { expected: 1, got: 2, .. })));
@@ -1474,7 +1475,9 @@ fn read(memory: &mut Memory, envelope: &Envelope, counts: bool) -> Option<Read> 
         | Event::ResponseAtRisk { .. }
         // Health is a level, read from `Relationship::health`, not a count over a window.
         | Event::RelationshipAtRisk { .. }
-        | Event::RelationshipRecovered { .. } => None,
+        | Event::RelationshipRecovered { .. }
+        // Erasure removes personal data; nothing counted here is personal.
+        | Event::PersonalDataErased { .. } => None,
         Event::ResponseClockStarted { kind, .. } => {
             memory.waiting = Some(*kind);
             None

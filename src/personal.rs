@@ -179,3 +179,21 @@ impl<'de> Deserialize<'de> for Personal {
         deserializer.deserialize_any(PersonalVisitor)
     }
 }
+
+/// State that can hold personal data and forget it.
+pub(crate) trait Erase {
+    /// Erases every piece of personal data held; how many there were.
+    fn erase_personal(&mut self) -> u32;
+}
+
+impl Erase for Personal {
+    fn erase_personal(&mut self) -> u32 {
+        u32::from(self.erase())
+    }
+}
+
+impl Erase for Option<Personal> {
+    fn erase_personal(&mut self) -> u32 {
+        self.as_mut().map_or(0, Personal::erase_personal)
+    }
+}

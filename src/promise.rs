@@ -48,6 +48,7 @@ use crate::command::{
 use crate::flag::{DeadlineKind, FlagKind};
 use crate::interaction::Refused;
 use crate::lifecycle::Lifecycle;
+use crate::personal::Erase;
 use crate::{
     AgentId, CommandError, ComplaintId, Event, InteractionId, PartyId, Personal, PromiseId,
     ServicePolicy, Span, Text,
@@ -133,7 +134,9 @@ pub struct Dependency {
     /// The party.
     pub party: PartyId,
     /// What they committed to.
-    pub what: Personal,
+    pub commitment: Personal,
+    /// The party's own reference for it (an order or job number).
+    pub reference: Option<Text>,
     /// When they said it would be done.
     pub due: DateTime<Utc>,
     /// Where it stands.
@@ -631,7 +634,8 @@ pub(crate) fn depend(
     Ok(vec![Event::DependencyRecorded {
         promise: record.promise,
         party: record.party,
-        what: record.what.clone(),
+        commitment: record.commitment.clone(),
+        reference: record.reference.clone(),
         due: record.due,
     }])
 }
@@ -888,7 +892,8 @@ pub(crate) fn fold(
         Event::DependencyRecorded {
             promise,
             party,
-            what,
+            commitment,
+            reference,
             due,
         } => {
             let existing = promises
@@ -896,7 +901,8 @@ pub(crate) fn fold(
                 .ok_or_else(|| format!("promise {promise} is not known"))?;
             existing.terms.dependency = Some(Dependency {
                 party: *party,
-                what: what.clone(),
+                commitment: commitment.clone(),
+                reference: reference.clone(),
                 due: *due,
                 state: DependencyState::Pending,
             });
@@ -1011,6 +1017,23 @@ pub(crate) fn inform(
         promise.terms.informed_at = Some(at);
     }
     Ok(())
+}
+
+impl Erase for Promise {
+    fn erase_personal(&mut self) -> u32 {
+        let terms = &mut self.terms;
+        let mut erased = terms.what.erase_personal();
+        for revision in &mut terms.revisions {
+            erased = erased.saturating_add(revision.reason.erase_personal());
+        }
+        if let Some(dependency) = &mut terms.dependency {
+            erased = erased.saturating_add(dependency.commitment.erase_personal());
+        }
+        if let PromiseState::Withdrawn { reason, .. } = &mut self.state {
+            erased = erased.saturating_add(reason.erase_personal());
+        }
+        erased
+    }
 }
 
 #[cfg(test)]

@@ -8,10 +8,11 @@
 //! ```
 
 use std::collections::BTreeMap;
+use std::ops::RangeInclusive;
 
 use chrono::{DateTime, Utc};
 
-use crate::command::{Command, RecordInteraction, RegisterCustomer, UpdateProfile};
+use crate::command::{Command, RecordInteraction, RegisterCustomer, Request, UpdateProfile};
 use crate::complaint::{self, Complaint, Complaints};
 use crate::error::{CommandError, ReplayError};
 use crate::event::{Envelope, Event, SCHEMA_VERSION};
@@ -20,11 +21,12 @@ use crate::follow_up::{self, FollowUp, FollowUps};
 use crate::health::{self, Health};
 use crate::interaction::{ClockAction, ClockKind, ResponseClock, ResponseLifecycle, Wait};
 use crate::lifecycle::Lifecycle;
+use crate::personal::Erase;
 use crate::promise::{self, Promise, Promises};
 use crate::survey::{self, Survey, Surveys};
 use crate::{
-    AgentId, Channel, ComplaintId, CustomerId, Direction, FollowUpId, InteractionId, Personal,
-    PromiseId, ServicePolicy, SurveyId, Tier,
+    AgentId, Channel, ComplaintId, CustomerId, Direction, FollowUpId, IdempotencyKey,
+    InteractionId, Personal, PromiseId, ServicePolicy, SurveyId, Tier,
 };
 
 /// Who the customer is, as far as we need to know.
@@ -94,6 +96,8 @@ pub struct Relationship {
     recent: Vec<(DateTime<Utc>, health::Recent)>,
     /// Since when the relationship has been at risk, if it is.
     at_risk_since: Option<DateTime<Utc>>,
+    /// The idempotency keys of the latest keyed requests.
+    keys: Keys,
 }
 
 /// Most deadlines one `advance_to` call fires; a guard against a logic error looping, far above
@@ -118,6 +122,7 @@ impl Relationship {
             surveys: Surveys::new(),
             recent: Vec::new(),
             at_risk_since: None,
+            keys: Keys::default(),
         }
     }
 
@@ -255,8 +260,36 @@ impl Relationship {
         self.recent.push((at, fact));
     }
 
+    /// Erases every piece of personal data held; how many there were.
+    fn erase_personal(&mut self) -> u32 {
+        let mut erased = 0_u32;
+        if let Some(profile) = &mut self.profile {
+            erased = profile.name.erase_personal();
+            let contacts = u32::try_from(profile.contacts.len()).unwrap_or(u32::MAX);
+            erased = erased.saturating_add(contacts);
+            profile.contacts.clear();
+        }
+        for promise in self.promises.values_mut() {
+            erased = erased.saturating_add(promise.erase_personal());
+        }
+        for complaint in self.complaints.values_mut() {
+            erased = erased.saturating_add(complaint.erase_personal());
+        }
+        for follow_up in self.follow_ups.values_mut() {
+            erased = erased.saturating_add(follow_up.erase_personal());
+        }
+        erased
+    }
+
     fn account_owner(&self) -> Option<AgentId> {
         self.profile.as_ref().and_then(|p| p.owner)
+    }
+
+    /// Whether any personal data (name, contact addresses, free text) is held: `false` after
+    /// [`ErasePersonalData`](crate::ErasePersonalData) until new personal data arrives.
+    #[must_use]
+    pub fn holds_personal_data(&self) -> bool {
+        self.clone().erase_personal() > 0
     }
 
     /// Decides what `command` at `now` means: the events to store, or why not. Changes nothing.
@@ -273,6 +306,105 @@ impl Relationship {
         command: &Command,
         now: DateTime<Utc>,
     ) -> Result<Vec<Envelope>, CommandError> {
+        self.decide_with(policy, command, None, None, now)
+    }
+
+    /// Decides a [`Request`]: a command with the version it expects and an idempotency key.
+    /// Changes nothing.
+    ///
+    /// A request whose key was already used returns no events, whatever its command: it was
+    /// decided before, and [`handled`](Self::handled) says which events it produced. The key
+    /// is checked before the version, so a retry after success is not a conflict.
+    ///
+    /// # Errors
+    /// [`CommandError::VersionConflict`] when the relationship is no longer at the expected
+    /// version (someone else's events came first: reload and decide again), or what
+    /// [`decide`](Self::decide) refuses.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{CommandError, CustomerId, IdempotencyKey, RegisterCustomer, Relationship,
+    ///     Request, ServicePolicy, Text, Tier};
+    ///
+    /// let policy = ServicePolicy::default();
+    /// let mut ona = Relationship::new(CustomerId::from_u128(1));
+    /// let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+    /// let register = Request::new(RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?))
+    ///     .expecting(0)
+    ///     .idempotent(IdempotencyKey::new("signup-42")?);
+    /// assert_eq!(ona.execute_request(&policy, register.clone(), now)?.len(), 1);
+    /// // The client timed out and sends it again: it takes effect once.
+    /// assert!(ona.execute_request(&policy, register.clone(), now)?.is_empty());
+    /// assert_eq!(ona.handled(&IdempotencyKey::new("signup-42")?), Some(1..=1));
+    /// // Without the key, the stale version is a conflict.
+    /// let stale = Request { idempotency_key: None, ..register };
+    /// assert!(matches!(
+    ///     ona.decide_request(&policy, &stale, now),
+    ///     Err(CommandError::VersionConflict { expected: 0, actual: 1 })
+    /// ));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn decide_request(
+        &self,
+        policy: &ServicePolicy,
+        request: &Request,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Envelope>, CommandError> {
+        self.decide_with(
+            policy,
+            &request.command,
+            request.expected_version,
+            request.idempotency_key.as_ref(),
+            now,
+        )
+    }
+
+    /// Decides a [`Request`], then applies its events.
+    ///
+    /// # Errors
+    /// As [`decide_request`](Self::decide_request); on error nothing changed.
+    pub fn execute_request(
+        &mut self,
+        policy: &ServicePolicy,
+        request: Request,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Envelope>, CommandError> {
+        let envelopes = self.decide_request(policy, &request, now)?;
+        self.apply_all(&envelopes)?;
+        Ok(envelopes)
+    }
+
+    /// The sequence numbers of the events a request with `key` produced, if the key is one of
+    /// the last [`Relationship::REMEMBERED_KEYS`] used.
+    #[must_use]
+    pub fn handled(&self, key: &IdempotencyKey) -> Option<RangeInclusive<u64>> {
+        self.keys.find(key).map(|k| k.first..=k.last)
+    }
+
+    /// How many of the latest keyed requests are remembered per customer. A retry older than
+    /// that many newer keyed requests takes effect again: retry windows are short.
+    pub const REMEMBERED_KEYS: usize = 64;
+
+    pub(crate) fn decide_with(
+        &self,
+        policy: &ServicePolicy,
+        command: &Command,
+        expected_version: Option<u64>,
+        key: Option<&IdempotencyKey>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Envelope>, CommandError> {
+        if key.is_some_and(|key| self.keys.find(key).is_some()) {
+            return Ok(Vec::new());
+        }
+        if let Some(expected) = expected_version
+            && expected != self.version
+        {
+            return Err(CommandError::VersionConflict {
+                expected,
+                actual: self.version,
+            });
+        }
         if let Some(last_seen) = self.last_at
             && now < last_seen
         {
@@ -291,7 +423,7 @@ impl Relationship {
         let mut ahead = self.clone();
         let mut envelopes = ahead.advance_to(policy, now);
         let events = ahead.decide_events(policy, command, now)?;
-        let sealed = ahead.seal(now, events);
+        let sealed = ahead.seal_keyed(now, events, key);
         for envelope in &sealed {
             ahead.apply(envelope).map_err(CommandError::Inconsistent)?;
         }
@@ -313,12 +445,18 @@ impl Relationship {
         now: DateTime<Utc>,
     ) -> Result<Vec<Envelope>, CommandError> {
         let envelopes = self.decide(policy, &command.into(), now)?;
+        self.apply_all(&envelopes)?;
+        Ok(envelopes)
+    }
+
+    /// Applies freshly decided envelopes, all or none.
+    fn apply_all(&mut self, envelopes: &[Envelope]) -> Result<(), CommandError> {
         let mut next = self.clone();
-        for envelope in &envelopes {
+        for envelope in envelopes {
             next.apply(envelope).map_err(CommandError::Inconsistent)?;
         }
         *self = next;
-        Ok(envelopes)
+        Ok(())
     }
 
     /// Turns every deadline up to `now` into an event, applies it, and returns the events in
@@ -555,13 +693,29 @@ impl Relationship {
             seq: envelope.seq,
             reason,
         };
+        let keyed = match &envelope.key {
+            Some(key) => Some(self.remember_key(key, envelope.seq).map_err(misfit)?),
+            None => None,
+        };
         self.fold(envelope.at, &envelope.event).map_err(misfit)?;
+        if let Some(update) = keyed {
+            self.keys.apply(update);
+        }
         self.version = expected;
         self.last_at = Some(envelope.at);
         Ok(())
     }
 
     fn seal(&self, at: DateTime<Utc>, events: Vec<Event>) -> Vec<Envelope> {
+        self.seal_keyed(at, events, None)
+    }
+
+    fn seal_keyed(
+        &self,
+        at: DateTime<Utc>,
+        events: Vec<Event>,
+        key: Option<&IdempotencyKey>,
+    ) -> Vec<Envelope> {
         let mut seq = self.version;
         events
             .into_iter()
@@ -573,6 +727,7 @@ impl Relationship {
                     seq,
                     at,
                     event,
+                    key: key.cloned(),
                 }
             })
             .collect()
@@ -758,6 +913,9 @@ impl Relationship {
                 survey::request(&self.surveys, &self.complaints, request)
             }
             Command::AnswerSurvey(answer) => survey::answer(&self.surveys, answer),
+            Command::ErasePersonalData(_) => Ok(vec![Event::PersonalDataErased {
+                fields: self.clone().erase_personal(),
+            }]),
         }
     }
 
@@ -1026,6 +1184,11 @@ impl Relationship {
                     return Err("the relationship was not at risk".into());
                 }
             }
+            // The count is not checked: a replayed log whose older events were shredded
+            // holds less than the live state did.
+            Event::PersonalDataErased { .. } => {
+                self.erase_personal();
+            }
             Event::SurveyRequested { .. }
             | Event::SurveyAnswered { .. }
             | Event::SurveyVoided { .. } => {
@@ -1123,4 +1286,69 @@ fn profile_updates(profile: &Profile, update: &UpdateProfile) -> Result<Vec<Even
         return Err(CommandError::NothingToChange);
     }
     Ok(events)
+}
+
+/// The events one keyed request produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Remembered {
+    key: IdempotencyKey,
+    first: u64,
+    last: u64,
+}
+
+/// What applying a keyed envelope does to the remembered keys.
+enum KeyUpdate {
+    /// The next event of the latest keyed request.
+    Extend,
+    /// The first event of a new keyed request.
+    Start(Remembered),
+}
+
+/// The latest keyed requests, oldest first, at most [`Relationship::REMEMBERED_KEYS`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Keys(Vec<Remembered>);
+
+impl Keys {
+    fn find(&self, key: &IdempotencyKey) -> Option<&Remembered> {
+        self.0.iter().rev().find(|k| &k.key == key)
+    }
+
+    fn apply(&mut self, update: KeyUpdate) {
+        match update {
+            KeyUpdate::Extend => {
+                if let Some(latest) = self.0.last_mut() {
+                    latest.last = latest.last.saturating_add(1);
+                }
+            }
+            KeyUpdate::Start(remembered) => {
+                if self.0.len() >= Relationship::REMEMBERED_KEYS {
+                    self.0.remove(0);
+                }
+                self.0.push(remembered);
+            }
+        }
+    }
+}
+
+impl Relationship {
+    /// How a keyed envelope at `seq` fits the remembered keys: it continues the latest keyed
+    /// request, or starts one whose key was not used yet.
+    fn remember_key(&self, key: &IdempotencyKey, seq: u64) -> Result<KeyUpdate, String> {
+        if let Some(latest) = self.keys.0.last()
+            && &latest.key == key
+            && latest.last.checked_add(1) == Some(seq)
+        {
+            return Ok(KeyUpdate::Extend);
+        }
+        if self.keys.find(key).is_some() {
+            return Err(format!(
+                "idempotency key {key} was used by an earlier request"
+            ));
+        }
+        Ok(KeyUpdate::Start(Remembered {
+            key: key.clone(),
+            first: seq,
+            last: seq,
+        }))
+    }
 }

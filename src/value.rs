@@ -233,60 +233,94 @@ impl fmt::Debug for Text {
     }
 }
 
-/// A customer tier, named by the service's policy (`"standard"`, `"gold"`, ...): not a fixed
-/// enum, because every business names its own. Non-empty, at most 64 characters.
-///
-/// ```
-/// use clientele::Tier;
-///
-/// let gold = Tier::new("gold")?;
-/// assert_eq!(gold.to_string(), "gold");
-/// # Ok::<(), clientele::ValueError>(())
-/// ```
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct Tier(String);
+/// A short validated name: non-empty, at most `$max` characters, validated on deserialize too.
+macro_rules! short_name {
+    ($(#[$doc:meta])* $name:ident, $what:literal, $max:literal) => {
+        $(#[$doc])*
+        #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
 
-impl Tier {
-    /// Validates and wraps a tier name.
+        impl $name {
+            /// The longest accepted, in characters.
+            pub const MAX_CHARS: usize = $max;
+
+            /// Validates and wraps a name.
+            ///
+            /// # Errors
+            /// [`ValueError::Empty`] for empty or blank text, [`ValueError::TooLong`] past
+            #[doc = concat!("[`", stringify!($name), "::MAX_CHARS`].")]
+            pub fn new(name: impl Into<String>) -> Result<Self, ValueError> {
+                checked_text($what, name.into(), Self::MAX_CHARS).map(Self)
+            }
+
+            /// The name.
+            #[must_use]
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = ValueError;
+            fn try_from(value: String) -> Result<Self, Self::Error> {
+                Self::new(value)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> Self {
+                value.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, concat!(stringify!($name), "({:?})"), self.0)
+            }
+        }
+    };
+}
+
+short_name!(
+    /// A customer tier, named by the service's policy (`"standard"`, `"gold"`, ...): not a fixed
+    /// enum, because every business names its own. Non-empty, at most 64 characters.
     ///
-    /// # Errors
-    /// [`ValueError::Empty`] or [`ValueError::TooLong`] (over 64 characters).
-    pub fn new(name: impl Into<String>) -> Result<Self, ValueError> {
-        checked_text("tier", name.into(), 64).map(Self)
-    }
+    /// ```
+    /// use clientele::Tier;
+    ///
+    /// let gold = Tier::new("gold")?;
+    /// assert_eq!(gold.to_string(), "gold");
+    /// # Ok::<(), clientele::ValueError>(())
+    /// ```
+    Tier,
+    "tier",
+    64
+);
 
-    /// The tier's name.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl TryFrom<String> for Tier {
-    type Error = ValueError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<Tier> for String {
-    fn from(value: Tier) -> Self {
-        value.0
-    }
-}
-
-impl fmt::Display for Tier {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl fmt::Debug for Tier {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Tier({:?})", self.0)
-    }
-}
+short_name!(
+    /// A caller's key for one request, so that a retried request takes effect once (see
+    /// [`Request`](crate::Request)). Non-empty, at most 128 characters; a UUID or a hash of
+    /// the request is typical. Not personal data: do not build it from a name or an address.
+    ///
+    /// ```
+    /// use clientele::IdempotencyKey;
+    ///
+    /// let key = IdempotencyKey::new("web-7f3a2c")?;
+    /// assert_eq!(key.as_str(), "web-7f3a2c");
+    /// assert!(IdempotencyKey::new("").is_err());
+    /// # Ok::<(), clientele::ValueError>(())
+    /// ```
+    IdempotencyKey,
+    "idempotency key",
+    128
+);
 
 /// A non-negative length of time, to the second: a target ("answer within 8 hours"), a lead
 /// time, a lateness. Whether it is counted in wall-clock or business time depends on where it

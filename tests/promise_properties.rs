@@ -112,7 +112,8 @@ fn play(first_due_hours: i64, ops: &[Op], advancing: bool) -> Run {
                         RecordDependency {
                             promise: P,
                             party: LAB,
-                            what: text("lenses").into(),
+                            commitment: text("lenses").into(),
+                            reference: None,
                             due,
                         }
                         .into(),

@@ -347,7 +347,8 @@ fn the_labs_missed_date_puts_the_promise_at_risk_at_once_and_flags_our_owner() {
         RecordDependency {
             promise: GLASSES,
             party: LAB,
-            what: text("Lenses fitted").into(),
+            commitment: text("Lenses fitted").into(),
+            reference: None,
             due: t("2026-03-05 12:00"),
         },
     )
@@ -526,7 +527,8 @@ fn bad_promise_commands_are_refused_and_change_nothing() {
             RecordDependency {
                 promise: GLASSES,
                 party: PartyId::from_u128(9),
-                what: text("x").into(),
+                commitment: text("x").into(),
+                reference: None,
                 due: t("2026-03-05 12:00"),
             }
             .into(),

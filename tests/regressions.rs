@@ -156,6 +156,7 @@ fn apply_refuses_a_promise_broken_before_its_due_instant() {
             notice: clientele::Notice::WithNotice,
             breaks: 7,
         },
+        key: None,
     };
     assert!(
         r.apply(&forged).is_err(),
@@ -190,7 +191,8 @@ fn flags_agree_before_and_after_advancing_over_a_late_dependency() {
         RecordDependency {
             promise: p,
             party: PartyId::from_u128(3),
-            what: text("lenses").into(),
+            commitment: text("lenses").into(),
+            reference: None,
             due: t("2026-03-03 10:00"),
         },
         now,

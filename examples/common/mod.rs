@@ -136,7 +136,11 @@ pub fn describe(event: &Event) -> String {
         Event::PromiseWithdrawn { reason, .. } => {
             format!("*  promise withdrawn: {reason}", reason = shown(reason))
         }
-        Event::DependencyRecorded { what, due, .. } => {
+        Event::DependencyRecorded {
+            commitment: what,
+            due,
+            ..
+        } => {
             format!(
                 "   the lab committed: \"{what}\" by {}",
                 when(*due),
@@ -249,6 +253,9 @@ pub fn describe(event: &Event) -> String {
         }
         Event::RelationshipRecovered { score } => {
             format!("   relationship recovered: health {score}/100")
+        }
+        Event::PersonalDataErased { fields } => {
+            format!("   personal data erased ({fields} pieces)")
         }
     }
 }
