@@ -10,9 +10,10 @@ use std::path::PathBuf;
 
 use clientele::{
     AtRiskReason, Channel, ClockKind, ClockTerms, ComplaintClockKind, ComplaintId, CsatScore,
-    Elapsed, Envelope, EscalationReason, Event, FollowUpId, FollowUpOutcome, Fulfiller,
-    InteractionId, Lateness, Notice, Outcome, PartyId, Priority, PromiseId, Remaining, ReopenMode,
-    RevisionTiming, SCHEMA_VERSION, DecodeError, IdempotencyKey, Span, SurveyAnswer, SurveyId, SurveyKind,
+    DecodeError, Elapsed, Envelope, EscalationReason, Event, FollowUpId, FollowUpOutcome,
+    Fulfiller, IdempotencyKey, InteractionId, Lateness, Notice, Outcome, PartyId, Priority,
+    PromiseId, Remaining, ReopenMode, RevisionTiming, SCHEMA_VERSION, Span, SurveyAnswer, SurveyId,
+    SurveyKind,
 };
 use support::*;
 
@@ -463,9 +464,13 @@ fn version_1_fixtures_upcast_to_the_current_form() {
         }
         let path = fixture_path(1, kind);
         let stored = std::fs::read_to_string(&path).unwrap();
-        assert!(stored.contains(r#""v": 1"#), "{} is a v1 fixture", path.display());
-        let envelope = Envelope::from_json(&stored)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(
+            stored.contains(r#""v": 1"#),
+            "{} is a v1 fixture",
+            path.display()
+        );
+        let envelope =
+            Envelope::from_json(&stored).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let expected = Envelope {
             v: SCHEMA_VERSION,
             customer: ONA,
@@ -559,13 +564,17 @@ fn unknown_kinds_and_versions_are_typed_errors_naming_both() {
 
 #[test]
 fn erased_personal_data_has_one_wire_form_and_replays() {
-    let mut envelope: Envelope =
-        Envelope::from_json(&std::fs::read_to_string(fixture_path(2, "complaint_resolved")).unwrap())
-            .unwrap();
+    let mut envelope: Envelope = Envelope::from_json(
+        &std::fs::read_to_string(fixture_path(2, "complaint_resolved")).unwrap(),
+    )
+    .unwrap();
     let taken = envelope.take_personal();
     assert_eq!(taken.len(), 2, "remedy and summary");
     let json = serde_json::to_value(&envelope).unwrap();
-    assert_eq!(json["event"]["summary"], serde_json::json!({"erased": true}));
+    assert_eq!(
+        json["event"]["summary"],
+        serde_json::json!({"erased": true})
+    );
     assert_eq!(json["event"]["remedy"], serde_json::json!({"erased": true}));
     let read = Envelope::from_value(json).unwrap();
     assert_eq!(read, envelope);
