@@ -1,4 +1,6 @@
-//! The wire format is a contract: one golden JSON fixture per event kind, per schema version.
+//! The wire format is a contract: one golden JSON fixture per event kind, per schema version,
+//! and a whole log written by the version 1 build (`tests/logs/v1-story.jsonl`), which must
+//! replay to the state this build reaches by itself.
 //!
 //! Each fixture must deserialize to the value built here, and the value must serialize to the
 //! fixture. Run with `BLESS=1` to write fixtures for *new* kinds; an existing fixture is never
@@ -612,4 +614,102 @@ fn every_fixture_on_disk_still_reads() {
         }
     }
     assert!(count >= KINDS);
+}
+
+/// The story `tests/logs/v1-story.jsonl` was written by: the build at commit 637c40f (schema
+/// version 1) ran exactly this, with version 1's field names.
+fn story_of_the_version_1_log() -> World {
+    use clientele::{
+        AcknowledgeComplaint, KeepPromise, MakePromise, ReceiveComplaint, RecordDependency,
+        ResolveComplaint, RevisePromise, ServicePolicy,
+    };
+    let mut w = World::new(ServicePolicy::default(), "2026-03-02 09:00");
+    w.given_customer(ONA, "standard");
+    w.when(ONA, inbound(1, Channel::Email)).unwrap();
+    w.run_until("2026-03-03 12:00", 50);
+    w.at("2026-03-03 12:00");
+    w.when(ONA, outbound(2, Channel::Email)).unwrap();
+    let glasses = PromiseId::from_u128(1);
+    w.when(
+        ONA,
+        MakePromise::new(glasses, text("new frames"), t("2026-03-06 17:00"), AGENT)
+            .fulfilled_by(PartyId::from_u128(7), text("Lens lab")),
+    )
+    .unwrap();
+    w.when(
+        ONA,
+        RecordDependency {
+            promise: glasses,
+            party: PartyId::from_u128(7),
+            commitment: text("lenses ground").into(),
+            reference: None,
+            due: t("2026-03-05 12:00"),
+        },
+    )
+    .unwrap();
+    w.run_until("2026-03-05 13:00", 50);
+    w.at("2026-03-05 13:00");
+    w.when(
+        ONA,
+        RevisePromise {
+            promise: glasses,
+            due: t("2026-03-09 17:00"),
+            reason: text("the lab is late").into(),
+            customer_agreed: true,
+        },
+    )
+    .unwrap();
+    w.run_until("2026-03-10 09:00", 50);
+    w.at("2026-03-10 09:00");
+    let complaint = ComplaintId::from_u128(1);
+    w.when(
+        ONA,
+        ReceiveComplaint::new(complaint, Channel::Phone, text("glasses still not ready")),
+    )
+    .unwrap();
+    w.run_until("2026-03-12 09:00", 50);
+    w.at("2026-03-12 09:00");
+    w.when(ONA, KeepPromise { promise: glasses }).unwrap();
+    w.when(
+        ONA,
+        AcknowledgeComplaint {
+            complaint,
+            by: AGENT,
+        },
+    )
+    .unwrap();
+    w.when(
+        ONA,
+        ResolveComplaint {
+            complaint,
+            by: AGENT,
+            remedy: Some(text("free cleaning kit").into()),
+            apology: true,
+            summary: text("frames replaced").into(),
+            follow_up: Some(FollowUpId::from_u128(1)),
+        },
+    )
+    .unwrap();
+    w.run_until("2026-03-30 09:00", 50);
+    w
+}
+
+#[test]
+fn a_log_written_by_version_1_replays_to_what_this_build_decides() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/logs/v1-story.jsonl");
+    let stored = std::fs::read_to_string(path).unwrap();
+    let log: Vec<Envelope> = stored
+        .lines()
+        .map(|line| Envelope::from_json(line).unwrap())
+        .collect();
+    assert_eq!(log.len(), 25);
+    assert!(stored.lines().all(|line| line.starts_with(r#"{"v":1,"#)));
+    let live = story_of_the_version_1_log();
+    // The same facts, event for event, once upcast...
+    assert_eq!(log, live.log);
+    // ...so the same state, deadlines and flags.
+    let replayed = clientele::Ledger::replay(live.ledger.policy().clone(), &log).unwrap();
+    assert_eq!(replayed.get(ONA), live.ledger.get(ONA));
+    assert_eq!(replayed.next_deadline(), live.ledger.next_deadline());
+    assert_eq!(replayed.flags(live.now), live.ledger.flags(live.now));
 }
