@@ -106,6 +106,9 @@ pub enum ClockPhase {
     Stopped {
         /// Met or met late.
         outcome: Outcome,
+        /// When it stopped counting: when it was stopped, or, if it was paused then, when the
+        /// pause began. A reopen that continues the clock goes on from here.
+        counted_until: DateTime<Utc>,
     },
 }
 
@@ -721,7 +724,8 @@ pub(crate) fn escalate(
         .ok()
         .and_then(|i| policy.complaints.levels.get(i))
         .map_or_else(Text::default_name, |l| l.name.clone());
-    // While waiting on the customer the new level's clock starts paused, from the same pause.
+    // While waiting on the customer (if waiting pauses the clocks) the new level's clock starts
+    // paused, from the same pause.
     Ok(vec![Event::ComplaintEscalated {
         complaint: escalate.complaint,
         from_level: complaint.level,
@@ -884,19 +888,25 @@ pub(crate) fn reopen(
     let calendar = clock.terms.calendar.as_deref();
     let (cycle, resolution) = match mode {
         ReopenMode::Continue => {
-            let resolved_at = match &complaint.state {
-                ComplaintState::Resolved(r) | ComplaintState::Closed(r) => r.at,
-                ComplaintState::Received
-                | ComplaintState::Acknowledged { .. }
-                | ComplaintState::InProgress
-                | ComplaintState::Waiting { .. } => now,
+            // From where the clock stopped counting: the resolution, or the start of the wait
+            // on the customer it was resolved in.
+            let stopped = match (&clock.phase, &complaint.state) {
+                (ClockPhase::Stopped { counted_until, .. }, _) => *counted_until,
+                (_, ComplaintState::Resolved(r) | ComplaintState::Closed(r)) => r.at,
+                (
+                    _,
+                    ComplaintState::Received
+                    | ComplaintState::Acknowledged { .. }
+                    | ComplaintState::InProgress
+                    | ComplaintState::Waiting { .. },
+                ) => now,
             };
-            let left = policy.business_between(calendar, resolved_at, clock.terms.due)?;
+            let left = policy.business_between(calendar, stopped, clock.terms.due)?;
             let warn = clock
                 .terms
                 .warn_at
-                .filter(|at| !clock.warned && *at > resolved_at)
-                .map(|at| policy.business_between(calendar, resolved_at, at))
+                .filter(|at| !clock.warned && *at > stopped)
+                .map(|at| policy.business_between(calendar, stopped, at))
                 .transpose()?;
             let terms = ClockTerms {
                 target: clock.terms.target,
@@ -1016,10 +1026,13 @@ pub(crate) fn fire(
     }
 }
 
-/// The flags of one complaint at `now`: `(kind, since, due)`.
+/// The flags of one complaint at `now`: `(kind, since, due)`. `broken_again` is when a promise
+/// answering it passed its due instant a second time, if one has and `advance_to` has not yet
+/// recorded it (see [`crate::promise::breaks_again`]).
 pub(crate) fn flags(
     complaint: &Complaint,
     now: DateTime<Utc>,
+    broken_again: Option<DateTime<Utc>>,
 ) -> Vec<(FlagKind, DateTime<Utc>, Option<DateTime<Utc>>)> {
     let mut flags = Vec::new();
     if complaint.stage() == ComplaintStage::Received {
@@ -1042,16 +1055,35 @@ pub(crate) fn flags(
     }
     if let Some((_, since)) = complaint.escalation_due {
         flags.push((FlagKind::EscalationDue, since, None));
-    } else if let Some(clock) = complaint.escalation.as_ref().filter(|c| c.is_running())
-        && now >= clock.terms.due
-    {
-        flags.push((FlagKind::EscalationDue, clock.terms.due, None));
+    } else {
+        // The same answer before and after `advance_to`: the threshold passed, or a linked
+        // promise broke a second time.
+        let threshold = complaint
+            .escalation
+            .as_ref()
+            .filter(|c| c.is_running() && now >= c.terms.due)
+            .map(|c| c.terms.due);
+        let broken_again = broken_again.filter(|_| complaint.is_open());
+        let since = match (threshold, broken_again) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        if let Some(since) = since {
+            flags.push((FlagKind::EscalationDue, since, None));
+        }
     }
     flags
 }
 
-fn stop(clock: &mut TargetClock, outcome: Outcome) {
-    clock.phase = ClockPhase::Stopped { outcome };
+fn stop(clock: &mut TargetClock, outcome: Outcome, at: DateTime<Utc>) {
+    let counted_until = match clock.phase {
+        ClockPhase::Paused { since, .. } => since,
+        ClockPhase::Running | ClockPhase::Stopped { .. } => at,
+    };
+    clock.phase = ClockPhase::Stopped {
+        outcome,
+        counted_until,
+    };
 }
 
 fn pause(clock: &mut TargetClock, since: DateTime<Utc>, remaining: Option<&Remaining>) {
@@ -1128,7 +1160,7 @@ pub(crate) fn fold(
     match event {
         Event::ComplaintAcknowledged { by, outcome, .. } => {
             transition(ComplaintAction::Acknowledge, complaint)?;
-            stop(&mut complaint.acknowledgement, *outcome);
+            stop(&mut complaint.acknowledgement, *outcome, at);
             complaint.state = ComplaintState::Acknowledged { by: *by };
         }
         Event::ComplaintAssigned { owner, .. } => {
@@ -1212,10 +1244,14 @@ pub(crate) fn fold(
                 level: *to_level,
                 owner: *owner,
             });
-            let waiting = matches!(complaint.state, ComplaintState::Waiting { .. });
+            // While the customer is awaited and the wait paused the clocks (the policy's
+            // `pause_while_waiting`), the new level's clock starts paused, from the same pause;
+            // a wait that paused nothing leaves it running.
+            let paused = matches!(complaint.state, ComplaintState::Waiting { .. })
+                && matches!(complaint.resolution.phase, ClockPhase::Paused { .. });
             complaint.escalation = escalation.clone().map(|terms| {
                 let mut clock = TargetClock::start(terms);
-                if waiting {
+                if paused {
                     let remaining = Remaining {
                         due: clock.terms.target,
                         warn: None,
@@ -1269,13 +1305,11 @@ pub(crate) fn fold(
                 let ack = acknowledgement.ok_or(
                     "an unacknowledged complaint resolved without the acknowledgement outcome",
                 )?;
-                stop(&mut complaint.acknowledgement, ack);
+                stop(&mut complaint.acknowledgement, ack, at);
             }
-            stop(&mut complaint.resolution, *outcome);
+            stop(&mut complaint.resolution, *outcome, at);
             if let Some(clock) = complaint.escalation.as_mut() {
-                clock.phase = ClockPhase::Stopped {
-                    outcome: Outcome::Met,
-                };
+                stop(clock, Outcome::Met, at);
             }
             complaint.escalation_due = None;
             complaint.follow_up = None;

@@ -262,12 +262,20 @@ pub(crate) fn complete(
             complaint,
             reason: Personal::ours("the follow-up found the customer not satisfied"),
         };
-        // This follow-up is done, not pending: the reopen cancels nothing.
+        // The reopen cancels the complaint's pending follow-up, as a reopen command does,
+        // unless that is this one: this one is done, not pending.
+        let done = FollowUps::new();
+        let linked = complaints.get(&complaint).and_then(|c| c.follow_up);
+        let others = if linked == Some(complete.follow_up) {
+            &done
+        } else {
+            follow_ups
+        };
         let pending = crate::survey::pending_for(surveys, complaint);
         let reopened = crate::complaint::reopen(
             complaints,
             policy,
-            &FollowUps::new(),
+            others,
             &reopen,
             fallback_owner,
             pending,

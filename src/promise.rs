@@ -748,6 +748,27 @@ pub(crate) fn fire(id: PromiseId, promise: &Promise, kind: DeadlineKind) -> Vec<
     }
 }
 
+/// When a promise answering `complaint` that broke once passed its due instant again by `now`,
+/// if one has and `advance_to` has not yet recorded the break (which makes escalation due):
+/// the earliest such due instant, for the level view.
+pub(crate) fn breaks_again(
+    promises: &Promises,
+    complaint: ComplaintId,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    promises
+        .iter()
+        .map(|(_, promise)| promise)
+        .filter(|p| {
+            p.terms.complaint == Some(complaint)
+                && p.terms.breaks == 1
+                && matches!(p.state, PromiseState::Open | PromiseState::AtRisk { .. })
+                && now >= p.terms.due
+        })
+        .map(|p| p.terms.due)
+        .min()
+}
+
 /// The flags of one promise at `now`: `(kind, since)`.
 pub(crate) fn flags(promise: &Promise, now: DateTime<Utc>) -> Vec<(FlagKind, DateTime<Utc>)> {
     let mut flags = Vec::new();

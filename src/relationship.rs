@@ -615,7 +615,8 @@ impl Relationship {
             }
         }
         for (id, c) in self.complaints.iter() {
-            for (kind, since, due) in complaint::flags(c, now) {
+            let broken_again = promise::breaks_again(&self.promises, *id, now);
+            for (kind, since, due) in complaint::flags(c, now, broken_again) {
                 flags.push(Flag {
                     kind,
                     customer: self.customer,

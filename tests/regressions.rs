@@ -211,3 +211,200 @@ fn flags_agree_before_and_after_advancing_over_a_late_dependency() {
     assert_eq!(after, [FlagKind::PromiseAtRisk, FlagKind::DependencyLate]);
     assert_eq!(before, after);
 }
+
+// ---------------------------------------------------------------------------------------------
+// 7-10. Found by the model-based test (tests/model.rs).
+
+/// A complaint received at 09:00, acknowledged and owned at 09:00.
+fn complaint_in_progress(policy: ServicePolicy) -> (World, clientele::ComplaintId) {
+    use clientele::{AcknowledgeComplaint, AssignComplaint, ComplaintId, ReceiveComplaint};
+    let c = ComplaintId::from_u128(0xc1);
+    let mut w = World::new(policy, "2026-03-02 09:00");
+    w.given_customer(ONA, "standard");
+    w.when(ONA, ReceiveComplaint::new(c, Channel::Phone, text("late")))
+        .unwrap();
+    w.when(
+        ONA,
+        AcknowledgeComplaint {
+            complaint: c,
+            by: AGENT,
+        },
+    )
+    .unwrap();
+    w.when(
+        ONA,
+        AssignComplaint {
+            complaint: c,
+            owner: AGENT,
+        },
+    )
+    .unwrap();
+    (w, c)
+}
+
+fn resolve(c: clientele::ComplaintId, follow_up: u128) -> clientele::ResolveComplaint {
+    clientele::ResolveComplaint {
+        complaint: c,
+        by: AGENT,
+        remedy: None,
+        apology: true,
+        summary: text("replaced").into(),
+        follow_up: Some(clientele::FollowUpId::from_u128(follow_up)),
+    }
+}
+
+// 7. When waiting on the customer pauses nothing (`pause_while_waiting: false`), a complaint
+//    escalated while waiting started the new level's escalation clock paused anyway, so the
+//    threshold never came.
+#[test]
+fn escalating_while_waiting_without_pausing_starts_the_new_levels_clock_running() {
+    use clientele::{AwaitCustomer, DeadlineKind, EscalateComplaint};
+    let mut policy = ServicePolicy::default();
+    policy.complaints.pause_while_waiting = false;
+    let (mut w, c) = complaint_in_progress(policy);
+    w.at("2026-03-02 10:00");
+    w.when(ONA, AwaitCustomer { complaint: c }).unwrap();
+    w.at("2026-03-02 11:00");
+    let other = AgentId::from_u128(0xa2);
+    w.when(
+        ONA,
+        EscalateComplaint {
+            complaint: c,
+            to_level: 1,
+            owner: other,
+        },
+    )
+    .unwrap();
+    // The specialist level allows 24 h, counted from the escalation.
+    let next = w.ledger.next_deadline().unwrap();
+    assert_eq!(
+        (next.kind, next.at),
+        (DeadlineKind::EscalationThreshold, t("2026-03-03 11:00"))
+    );
+}
+
+// 8. A not-satisfied follow-up reopens its complaint; unlike a reopen command, that reopen
+//    left the complaint's other pending follow-up scheduled.
+#[test]
+fn a_follow_up_that_reopens_cancels_the_complaints_other_pending_follow_up() {
+    use clientele::{
+        CompleteFollowUp, Event, FollowUpId, FollowUpOutcome, FollowUpStage, ScheduleFollowUp,
+    };
+    let (mut w, c) = complaint_in_progress(ServicePolicy::default());
+    w.at("2026-03-02 12:00");
+    w.when(ONA, resolve(c, 1)).unwrap();
+    let check_in = FollowUpId::from_u128(2);
+    w.when(
+        ONA,
+        ScheduleFollowUp {
+            follow_up: check_in,
+            owner: AGENT,
+            due: t("2026-03-05 12:00"),
+            reason: text("check in").into(),
+            complaint: Some(c),
+        },
+    )
+    .unwrap();
+    let events = w
+        .when(
+            ONA,
+            CompleteFollowUp {
+                follow_up: FollowUpId::from_u128(1),
+                outcome: FollowUpOutcome::NotSatisfied,
+                note: None,
+            },
+        )
+        .unwrap();
+    assert!(
+        events.iter().any(
+            |e| matches!(e, Event::FollowUpCancelled { follow_up, .. } if *follow_up == check_in)
+        ),
+        "{:?}",
+        kinds(&events)
+    );
+    let r = w.relationship(ONA);
+    assert_eq!(
+        r.follow_up(check_in).unwrap().stage(),
+        FollowUpStage::Cancelled
+    );
+    w.assert_replay_matches();
+}
+
+// 9. A reopen that continues the resolution clock went on from the resolution instant even when
+//    the complaint was resolved while waiting on the customer (its clock paused), so the wait
+//    was charged to the target after all.
+#[test]
+fn a_continued_reopen_does_not_charge_the_wait_the_complaint_was_resolved_in() {
+    use clientele::{AwaitCustomer, ReopenComplaint};
+    let (mut w, c) = complaint_in_progress(ServicePolicy::default());
+    // Normal priority: resolve within 40 h, due 2026-03-04 01:00; 39 h are left at 10:00.
+    w.at("2026-03-02 10:00");
+    w.when(ONA, AwaitCustomer { complaint: c }).unwrap();
+    w.at("2026-03-02 20:00");
+    w.when(ONA, resolve(c, 1)).unwrap();
+    w.at("2026-03-03 09:00");
+    w.when(
+        ONA,
+        ReopenComplaint {
+            complaint: c,
+            reason: text("still broken").into(),
+        },
+    )
+    .unwrap();
+    let complaint = w.relationship(ONA).complaint(c).unwrap();
+    assert_eq!(complaint.resolution.terms.due, t("2026-03-05 00:00"));
+    w.assert_replay_matches();
+}
+
+// 10. A promise answering a complaint that breaks a second time makes escalation due, but
+//     flags(now) only said so after advance_to.
+#[test]
+fn flags_show_escalation_due_for_a_second_break_before_advancing() {
+    use clientele::{ComplaintId, FlagKind, ReceiveComplaint, RevisePromise, Subject};
+    let policy = ServicePolicy::default();
+    let mut r = Relationship::new(ONA);
+    let start = t("2026-03-02 09:00");
+    r.execute(
+        &policy,
+        RegisterCustomer::new(text("Ona"), tier("standard")),
+        start,
+    )
+    .unwrap();
+    let c = ComplaintId::from_u128(0xc1);
+    r.execute(
+        &policy,
+        ReceiveComplaint::new(c, Channel::Phone, text("late")),
+        start,
+    )
+    .unwrap();
+    let p = PromiseId::from_u128(9);
+    r.execute(
+        &policy,
+        MakePromise::new(p, text("glasses"), t("2026-03-02 12:00"), AGENT).answering(c),
+        start,
+    )
+    .unwrap();
+    r.advance_to(&policy, t("2026-03-02 12:00")); // the first break
+    r.execute(
+        &policy,
+        RevisePromise {
+            promise: p,
+            due: t("2026-03-02 15:00"),
+            reason: text("the lab").into(),
+            customer_agreed: false,
+        },
+        t("2026-03-02 12:00"),
+    )
+    .unwrap();
+    // 16:00: broken again; the front line's 8 h threshold (17:00) has not passed.
+    let at = t("2026-03-02 16:00");
+    let flags = |r: &Relationship| {
+        let mut flags: Vec<_> = r.flags(at).iter().map(|f| (f.kind, f.subject)).collect();
+        flags.sort();
+        flags
+    };
+    let before = flags(&r);
+    assert!(before.contains(&(FlagKind::EscalationDue, Subject::Complaint(c))));
+    r.advance_to(&policy, at);
+    assert_eq!(before, flags(&r));
+}

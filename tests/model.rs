@@ -1,0 +1,1919 @@
+//! Model-based state-machine test (`proptest-state-machine`): a small reference model of every
+//! lifecycle, written here in plain Rust without calling the crate's internals, is driven by
+//! random command sequences on a simulated clock and compared with [`Relationship`] after
+//! every step. Case count: `PROPTEST_CASES` (CI sets 256; about 5 s in debug); sequences are
+//! up to 60 steps, and failures shrink to a short sequence.
+//!
+//! # The policy
+//!
+//! One small policy keeps the model small: the always-open calendar (business time is wall
+//! time), every priority the same target, and fixed numbers. Each case draws the two complaint
+//! settings that change behaviour most: the reopen mode (continue, restart, new cycle) and
+//! whether waiting on the customer pauses the clocks.
+//!
+//! | what | target | warning |
+//! | --- | --- | --- |
+//! | first response / reply | 4 h / 2 h | 1 h before |
+//! | promise | as promised | 2 h before (none if the promise is shorter) |
+//! | complaint acknowledgement / resolution | 2 h / 12 h | 25 % of the target before |
+//! | escalation at level 0 / 1 / 2 | 3 h / 6 h / none (top) | none |
+//! | follow-up after a resolution | 24 h | none |
+//!
+//! # The steps
+//!
+//! Commands use ids from small pools (three promises, two complaints, six follow-ups, four
+//! surveys, two agents; interaction ids mostly fresh, sometimes reused), so valid and invalid
+//! commands both occur and the model predicts which are refused. Steps are drawn from three
+//! mixes: any command with any pooled ids (mostly refused once the pools fill), commands the
+//! model would accept in the current state (so sequences get deep into every lifecycle:
+//! reopen after a wait, a second break, escalation while waiting), and interactions. `Advance`
+//! moves the simulated clock and calls `advance_to`; `Sleep` moves it without calling
+//! `advance_to`, so the next command must first record the deadlines that passed, and `flags`
+//! must say the same as if it had been called. Clock moves are 0 s to 25 h, with exact hours
+//! so that deadlines are hit at their instant.
+
+//! # Compared after every step
+//!
+//! - accepted or refused (and a refused command leaves the relationship exactly as it was);
+//! - the kinds of the events, in order, that the command or `advance_to` produced;
+//! - the stage of every promise, complaint, follow-up and survey, the response clock's stage
+//!   and the interaction it runs since, each promise's due instant and slip count, and each
+//!   complaint's support level;
+//! - `next_deadline()`: instant, kind and subject;
+//! - `flags(now)` as a sorted list of (kind, subject) (a list, not a set: a complaint whose two
+//!   clocks are both breached has two `ComplaintClockBreached` flags). The model computes them
+//!   from its state advanced to `now`, whether or not the engine's was.
+//!
+//! At the end of a case the stored log replays to the live state.
+//!
+//! # What the model covers
+//!
+//! - **Response clock**: first-response then reply targets, later inbound messages not moving
+//!   the deadline, a "thank you" that starts nothing, any outbound answering, the warning and a
+//!   single overdue event, breached at the due instant.
+//! - **Promises**: made (due in the future), at risk at the lead, broken at the due instant,
+//!   kept / kept late, withdrawn, revised (later than the due in force, in the future; the
+//!   repeated-slip event once at the second slip), an outside party's dependency (recorded,
+//!   late makes an open promise at risk, met), an outbound message naming a promise, and a
+//!   second break of a promise answering an open complaint making escalation due.
+//! - **Complaints**: received, acknowledged, assigned (the same owner again is nothing to
+//!   change), waiting on the customer (pausing the resolution and escalation clocks when the
+//!   policy says so) and resumed, escalation due by threshold, by request and on reopen,
+//!   escalated up the ladder (not down, not past the top), resolved (never unacknowledged; the
+//!   follow-up id is required and scheduled 24 h later), closed, reopened in each mode (a
+//!   pending linked follow-up is cancelled, a pending survey of the resolution voided); the
+//!   acknowledgement, resolution and escalation clocks' warnings and breaches.
+//! - **Follow-ups**: scheduled (due in the future, linked to a known complaint or none),
+//!   overdue once, completed on time or late, cancelled; a not-satisfied follow-up of a resolved
+//!   or closed complaint reopens it.
+//! - **Surveys**: requested on their own or for a resolved complaint (at most one per
+//!   resolution), answered with the asked kind, unprompted answers, voided by a reopen.
+//!
+//! # What it leaves out
+//!
+//! - Health: `RelationshipAtRisk` / `RelationshipRecovered` events and the `RelationshipAtRisk`
+//!   flag are filtered out of what is compared (health has its own tests).
+//! - Business calendars, priorities, tiers, profile changes, agent and party rosters, named
+//!   calendars, `resolve_unacknowledged` and a policy without follow-ups: one fixed policy.
+//! - Event payloads beyond their kinds (outcomes, lateness, notice, owners), flags' `since`,
+//!   `due` and owners, and error variants (only accepted versus refused).
+//! - Time never goes backwards here: every command is at the simulated `now`.
+//! - A follow-up scheduled by hand for a complaint becomes the complaint's follow-up (the one a
+//!   reopen cancels), as the crate links it; the model takes that rule as given.
+
+mod support;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use clientele::interaction::ClockStage;
+use clientele::{
+    AcknowledgeComplaint, AgentId, AnswerSurvey, AssignComplaint, AwaitCustomer, ByPriority,
+    CancelFollowUp, Channel, CloseComplaint, Command, ComplaintId, ComplaintPolicy, ComplaintStage,
+    CompleteFollowUp, CsatScore, DeadlineKind, EscalateComplaint, FlagKind, FollowUpId,
+    FollowUpOutcome, FollowUpStage, InteractionId, KeepPromise, Lead, MakePromise, MeetDependency,
+    NpsScore, PartyId, Percent, PromiseId, PromisePolicy, PromiseStage, ReceiveComplaint,
+    RecordDependency, RecordInteraction, RegisterCustomer, Relationship, ReopenComplaint,
+    ReopenMode, RequestEscalation, RequestSurvey, ResolveComplaint, ResumeComplaint, RevisePromise,
+    ScheduleFollowUp, ServicePolicy, Span, Subject, SupportLevel, SurveyAnswer, SurveyKind,
+    SurveyStage, Targets, WithdrawPromise,
+};
+use clientele::{Envelope, Event};
+use proptest::prelude::*;
+use proptest_state_machine::{ReferenceStateMachine, StateMachineTest, prop_state_machine};
+use support::*;
+
+// ---------------------------------------------------------------------------------------------
+// The policy, in seconds.
+
+const HOUR: i64 = 3600;
+const FIRST_RESPONSE: i64 = 4 * HOUR;
+const REPLY: i64 = 2 * HOUR;
+const RESPONSE_LEAD: i64 = HOUR;
+const PROMISE_LEAD: i64 = 2 * HOUR;
+const ACKNOWLEDGE: i64 = 2 * HOUR;
+const RESOLVE: i64 = 12 * HOUR;
+/// Complaint clocks warn when this share (percent) of the target is left.
+const COMPLAINT_LEAD_PERCENT: i64 = 25;
+/// Escalation thresholds by level; the last level is the top and has none.
+const ESCALATE_AFTER: [Option<i64>; 3] = [Some(3 * HOUR), Some(6 * HOUR), None];
+const TOP_LEVEL: u32 = 2;
+const FOLLOW_UP_AFTER: i64 = 24 * HOUR;
+const REPEATED_SLIPS: u32 = 2;
+
+fn span(secs: i64) -> Span {
+    Span::try_from_secs(secs).unwrap()
+}
+
+fn policy(mode: Mode, pausing: bool) -> ServicePolicy {
+    let level = |name: &str, after: Option<i64>| SupportLevel {
+        name: text(name),
+        escalate_after: after.map(span),
+        calendar: None,
+    };
+    ServicePolicy {
+        first_response: Targets::new(ByPriority::uniform(span(FIRST_RESPONSE))),
+        reply: Targets::new(ByPriority::uniform(span(REPLY))),
+        response_warning: Lead::Before(span(RESPONSE_LEAD)),
+        promises: PromisePolicy {
+            at_risk: Lead::Before(span(PROMISE_LEAD)),
+            repeated_slips: REPEATED_SLIPS,
+        },
+        complaints: ComplaintPolicy {
+            acknowledge: Targets::new(ByPriority::uniform(span(ACKNOWLEDGE))),
+            resolve: Targets::new(ByPriority::uniform(span(RESOLVE))),
+            warning: Lead::Share(Percent::new(COMPLAINT_LEAD_PERCENT as u8).unwrap()),
+            pause_while_waiting: pausing,
+            levels: vec![
+                level("front line", ESCALATE_AFTER[0]),
+                level("specialist", ESCALATE_AFTER[1]),
+                level("management", ESCALATE_AFTER[2]),
+            ],
+            reopen: match mode {
+                Mode::Continue => ReopenMode::Continue,
+                Mode::Restart => ReopenMode::Restart,
+                Mode::NewCycle => ReopenMode::NewCycle,
+            },
+            resolve_unacknowledged: false,
+            follow_up_after: Some(span(FOLLOW_UP_AFTER)),
+            follow_up_calendar: None,
+            reopen_when_not_satisfied: true,
+        },
+        ..ServicePolicy::default()
+    }
+}
+
+/// When a warning falls into a target: `None` when the lead covers the whole target.
+fn warn_after(target: i64, lead: i64) -> Option<i64> {
+    (lead > 0 && lead < target).then_some(target - lead)
+}
+
+fn complaint_warn_after(target: i64) -> Option<i64> {
+    warn_after(target, target * COMPLAINT_LEAD_PERCENT / 100)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The steps.
+
+/// Ids in a step are small numbers; [`command`] turns them into the crate's ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Base {
+    Now,
+    Due,
+}
+
+#[derive(Debug, Clone)]
+enum Step {
+    /// Move the clock and call `advance_to`.
+    Advance(i64),
+    /// Move the clock without calling `advance_to` (the service slept through deadlines).
+    Sleep(i64),
+    Inbound {
+        id: u32,
+        awaits: bool,
+    },
+    Outbound {
+        id: u32,
+        regarding: Option<u8>,
+    },
+    MakePromise {
+        promise: u8,
+        due_in: i64,
+        complaint: Option<u8>,
+    },
+    RevisePromise {
+        promise: u8,
+        base: Base,
+        later: i64,
+    },
+    KeepPromise(u8),
+    WithdrawPromise(u8),
+    RecordDependency {
+        promise: u8,
+        due_in: i64,
+    },
+    MeetDependency(u8),
+    ReceiveComplaint(u8),
+    Acknowledge(u8),
+    Assign {
+        complaint: u8,
+        agent: u8,
+    },
+    RequestEscalation(u8),
+    Escalate {
+        complaint: u8,
+        to: u32,
+        agent: u8,
+    },
+    Await(u8),
+    Resume(u8),
+    Resolve {
+        complaint: u8,
+        follow_up: Option<u8>,
+    },
+    Close(u8),
+    Reopen(u8),
+    ScheduleFollowUp {
+        follow_up: u8,
+        due_in: i64,
+        complaint: Option<u8>,
+    },
+    CompleteFollowUp {
+        follow_up: u8,
+        outcome: FollowUpOutcome,
+    },
+    CancelFollowUp(u8),
+    RequestSurvey {
+        survey: u8,
+        nps: bool,
+        complaint: Option<u8>,
+    },
+    AnswerSurvey {
+        survey: Option<u8>,
+        nps: bool,
+    },
+}
+
+const T0: &str = "2026-03-02 09:00";
+
+fn instant(secs: i64) -> DateTime<Utc> {
+    t(T0) + TimeDelta::seconds(secs)
+}
+
+fn agent(n: u8) -> AgentId {
+    AgentId::from_u128(0xa0 + u128::from(n))
+}
+fn promise_id(n: u8) -> PromiseId {
+    PromiseId::from_u128(u128::from(n))
+}
+fn complaint_id(n: u8) -> ComplaintId {
+    ComplaintId::from_u128(u128::from(n))
+}
+fn follow_up_id(n: u8) -> FollowUpId {
+    FollowUpId::from_u128(u128::from(n))
+}
+fn survey_id(n: u8) -> clientele::SurveyId {
+    clientele::SurveyId::from_u128(u128::from(n))
+}
+fn interaction_id(n: u32) -> InteractionId {
+    InteractionId::from_u128(u128::from(n))
+}
+
+/// The one place that builds the crate's commands from steps; `model` is the state before the
+/// step (a revision relative to the due instant in force needs it).
+fn command(step: &Step, model: &Model) -> Option<Command> {
+    let now = model.now;
+    Some(match *step {
+        Step::Advance(_) | Step::Sleep(_) => return None,
+        Step::Inbound { id, awaits } => {
+            let record = RecordInteraction::inbound(interaction_id(id), Channel::Email, text("q"));
+            if awaits {
+                record.into()
+            } else {
+                record.no_reply_needed().into()
+            }
+        }
+        Step::Outbound { id, regarding } => {
+            let mut record =
+                RecordInteraction::outbound(interaction_id(id), Channel::Phone, AGENT, text("a"));
+            if let Some(p) = regarding {
+                record = record.regarding(promise_id(p));
+            }
+            record.into()
+        }
+        Step::MakePromise {
+            promise,
+            due_in,
+            complaint,
+        } => {
+            let mut make = MakePromise::new(
+                promise_id(promise),
+                text("glasses"),
+                instant(now + due_in),
+                agent(1),
+            );
+            if let Some(c) = complaint {
+                make = make.answering(complaint_id(c));
+            }
+            make.into()
+        }
+        Step::RevisePromise {
+            promise,
+            base,
+            later,
+        } => {
+            let from = match (base, model.promises.get(&promise)) {
+                (Base::Due, Some(p)) => p.due,
+                _ => now,
+            };
+            RevisePromise {
+                promise: promise_id(promise),
+                due: instant(from + later),
+                reason: text("the lab is late").into(),
+                customer_agreed: true,
+            }
+            .into()
+        }
+        Step::KeepPromise(p) => KeepPromise {
+            promise: promise_id(p),
+        }
+        .into(),
+        Step::WithdrawPromise(p) => WithdrawPromise {
+            promise: promise_id(p),
+            reason: text("no longer needed").into(),
+        }
+        .into(),
+        Step::RecordDependency { promise, due_in } => RecordDependency {
+            promise: promise_id(promise),
+            party: PartyId::from_u128(0x1ab),
+            commitment: text("lenses").into(),
+            reference: None,
+            due: instant(now + due_in),
+        }
+        .into(),
+        Step::MeetDependency(p) => MeetDependency {
+            promise: promise_id(p),
+        }
+        .into(),
+        Step::ReceiveComplaint(c) => {
+            ReceiveComplaint::new(complaint_id(c), Channel::Email, text("late glasses")).into()
+        }
+        Step::Acknowledge(c) => AcknowledgeComplaint {
+            complaint: complaint_id(c),
+            by: agent(1),
+        }
+        .into(),
+        Step::Assign {
+            complaint,
+            agent: a,
+        } => AssignComplaint {
+            complaint: complaint_id(complaint),
+            owner: agent(a),
+        }
+        .into(),
+        Step::RequestEscalation(c) => RequestEscalation {
+            complaint: complaint_id(c),
+        }
+        .into(),
+        Step::Escalate {
+            complaint,
+            to,
+            agent: a,
+        } => EscalateComplaint {
+            complaint: complaint_id(complaint),
+            to_level: to,
+            owner: agent(a),
+        }
+        .into(),
+        Step::Await(c) => AwaitCustomer {
+            complaint: complaint_id(c),
+        }
+        .into(),
+        Step::Resume(c) => ResumeComplaint {
+            complaint: complaint_id(c),
+        }
+        .into(),
+        Step::Resolve {
+            complaint,
+            follow_up,
+        } => ResolveComplaint {
+            complaint: complaint_id(complaint),
+            by: agent(1),
+            remedy: None,
+            apology: true,
+            summary: text("replaced").into(),
+            follow_up: follow_up.map(follow_up_id),
+        }
+        .into(),
+        Step::Close(c) => CloseComplaint {
+            complaint: complaint_id(c),
+        }
+        .into(),
+        Step::Reopen(c) => ReopenComplaint {
+            complaint: complaint_id(c),
+            reason: text("still broken").into(),
+        }
+        .into(),
+        Step::ScheduleFollowUp {
+            follow_up,
+            due_in,
+            complaint,
+        } => ScheduleFollowUp {
+            follow_up: follow_up_id(follow_up),
+            owner: agent(2),
+            due: instant(now + due_in),
+            reason: text("check in").into(),
+            complaint: complaint.map(complaint_id),
+        }
+        .into(),
+        Step::CompleteFollowUp { follow_up, outcome } => CompleteFollowUp {
+            follow_up: follow_up_id(follow_up),
+            outcome,
+            note: None,
+        }
+        .into(),
+        Step::CancelFollowUp(f) => CancelFollowUp {
+            follow_up: follow_up_id(f),
+            reason: text("not needed").into(),
+        }
+        .into(),
+        Step::RequestSurvey {
+            survey,
+            nps,
+            complaint,
+        } => RequestSurvey {
+            survey: survey_id(survey),
+            kind: if nps {
+                SurveyKind::Nps
+            } else {
+                SurveyKind::Csat
+            },
+            complaint: complaint.map(complaint_id),
+        }
+        .into(),
+        Step::AnswerSurvey { survey, nps } => AnswerSurvey {
+            survey: survey.map(survey_id),
+            answer: if nps {
+                SurveyAnswer::Nps(NpsScore::new(9).unwrap())
+            } else {
+                SurveyAnswer::Csat(CsatScore::new(4).unwrap())
+            },
+            comment: None,
+        }
+        .into(),
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// The reference model. Times are seconds since `T0`.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Continue,
+    Restart,
+    NewCycle,
+}
+
+/// Deadline kinds in the order the crate documents for ties (the order of `DeadlineKind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Kind {
+    ResponseWarning,
+    ResponseDue,
+    DependencyDue,
+    PromiseWarning,
+    PromiseDue,
+    AcknowledgementWarning,
+    AcknowledgementDue,
+    ResolutionWarning,
+    ResolutionDue,
+    EscalationThreshold,
+    FollowUpDue,
+}
+
+/// Subjects, ordered as the crate's `Subject`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Subj {
+    Response(u32),
+    Promise(u8),
+    Complaint(u8),
+    FollowUp(u8),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum FlagK {
+    ResponseAtRisk,
+    ResponseOverdue,
+    PromiseAtRisk,
+    PromiseBroken,
+    RepeatedSlips,
+    DependencyLate,
+    ComplaintUnacknowledged,
+    ComplaintClockAtRisk,
+    ComplaintClockBreached,
+    EscalationDue,
+    FollowUpOverdue,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum WaitStage {
+    Waiting,
+    Warned,
+    Overdue,
+}
+
+#[derive(Debug, Clone)]
+struct Wait {
+    since: u32,
+    due: i64,
+    warn_at: Option<i64>,
+    stage: WaitStage,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PStage {
+    Open,
+    AtRisk,
+    Broken,
+    Kept,
+    KeptLate,
+    Withdrawn,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DepState {
+    Pending,
+    Late,
+    Met,
+}
+
+#[derive(Debug, Clone)]
+struct MPromise {
+    due: i64,
+    at_risk_at: Option<i64>,
+    stage: PStage,
+    slips: u32,
+    slipped_repeatedly: bool,
+    breaks: u32,
+    dependency: Option<(i64, DepState)>,
+    complaint: Option<u8>,
+}
+
+impl MPromise {
+    fn outstanding(&self) -> bool {
+        matches!(self.stage, PStage::Open | PStage::AtRisk | PStage::Broken)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Running,
+    /// Not counting: what was left to the due instant and to the warning.
+    Paused {
+        left: i64,
+        warn_left: Option<i64>,
+    },
+    /// Stopped; `left` is what was left when it stopped (for a reopen that continues it).
+    Stopped {
+        left: i64,
+        warn_left: Option<i64>,
+    },
+}
+
+#[derive(Debug, Clone)]
+struct Clock {
+    target: i64,
+    due: i64,
+    warn_at: Option<i64>,
+    warned: bool,
+    breached: bool,
+    phase: Phase,
+}
+
+impl Clock {
+    fn start(now: i64, target: i64, warn: Option<i64>) -> Self {
+        Clock {
+            target,
+            due: now + target,
+            warn_at: warn.map(|w| now + w),
+            warned: false,
+            breached: false,
+            phase: Phase::Running,
+        }
+    }
+
+    fn escalation(now: i64, level: u32) -> Option<Self> {
+        ESCALATE_AFTER[level as usize].map(|after| Clock::start(now, after, None))
+    }
+
+    fn running(&self) -> bool {
+        self.phase == Phase::Running
+    }
+
+    /// What is left at `now`, to the due instant and to a warning not yet raised.
+    fn left(&self, now: i64) -> (i64, Option<i64>) {
+        match self.phase {
+            Phase::Paused { left, warn_left } | Phase::Stopped { left, warn_left } => {
+                (left, warn_left)
+            }
+            Phase::Running => {
+                let left = if self.breached {
+                    0
+                } else {
+                    (self.due - now).max(0)
+                };
+                let warn = self
+                    .warn_at
+                    .filter(|w| !self.warned && *w > now)
+                    .map(|w| w - now);
+                (left, warn)
+            }
+        }
+    }
+
+    fn pause(&mut self, now: i64) {
+        if self.running() {
+            let (left, warn_left) = self.left(now);
+            self.phase = Phase::Paused { left, warn_left };
+        }
+    }
+
+    fn resume(&mut self, now: i64) {
+        if let Phase::Paused { left, warn_left } = self.phase {
+            self.due = now + left;
+            self.warn_at = warn_left.map(|w| now + w);
+            self.phase = Phase::Running;
+        }
+    }
+
+    fn stop(&mut self, now: i64) {
+        let (left, warn_left) = self.left(now);
+        self.phase = Phase::Stopped { left, warn_left };
+    }
+
+    /// The next deadline of a running clock: `(at, is_warning)`.
+    fn deadline(&self) -> Option<(i64, bool)> {
+        if !self.running() || self.breached {
+            return None;
+        }
+        match self.warn_at {
+            Some(w) if !self.warned && w < self.due => Some((w, true)),
+            _ => Some((self.due, false)),
+        }
+    }
+
+    /// The flag of a running acknowledgement or resolution clock at `now`.
+    fn flag(&self, now: i64) -> Option<FlagK> {
+        if !self.running() {
+            None
+        } else if self.breached || now >= self.due {
+            Some(FlagK::ComplaintClockBreached)
+        } else if self.warn_at.is_some_and(|w| self.warned || now >= w) {
+            Some(FlagK::ComplaintClockAtRisk)
+        } else {
+            None
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CStage {
+    Received,
+    Acknowledged,
+    InProgress,
+    Waiting,
+    Resolved,
+    Closed,
+}
+
+#[derive(Debug, Clone)]
+struct MComplaint {
+    stage: CStage,
+    owner: Option<u8>,
+    level: u32,
+    acknowledgement: Clock,
+    resolution: Clock,
+    escalation: Option<Clock>,
+    escalation_due: bool,
+    /// The follow-up most recently scheduled for it.
+    follow_up: Option<u8>,
+    /// How many times it was resolved: the survey rule is one per resolution.
+    resolutions: u32,
+}
+
+impl MComplaint {
+    fn open(&self) -> bool {
+        !matches!(self.stage, CStage::Resolved | CStage::Closed)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FStage {
+    Scheduled,
+    Overdue,
+    Done,
+    Cancelled,
+}
+
+#[derive(Debug, Clone)]
+struct MFollowUp {
+    due: i64,
+    stage: FStage,
+    complaint: Option<u8>,
+}
+
+impl MFollowUp {
+    fn pending(&self) -> bool {
+        matches!(self.stage, FStage::Scheduled | FStage::Overdue)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SStage {
+    Pending,
+    Answered,
+    Voided,
+}
+
+#[derive(Debug, Clone)]
+struct MSurvey {
+    nps: bool,
+    /// The complaint and which of its resolutions it asks about.
+    about: Option<(u8, u32)>,
+    stage: SStage,
+}
+
+#[derive(Debug, Clone)]
+struct Model {
+    mode: Mode,
+    pausing: bool,
+    now: i64,
+    interactions: Vec<u32>,
+    responses_given: u32,
+    wait: Option<Wait>,
+    promises: BTreeMap<u8, MPromise>,
+    complaints: BTreeMap<u8, MComplaint>,
+    follow_ups: BTreeMap<u8, MFollowUp>,
+    surveys: BTreeMap<u8, MSurvey>,
+    /// What the last step did: `None` for a refused command, else the kinds of its events.
+    last: Option<Vec<&'static str>>,
+}
+
+type Refused = ();
+
+fn refuse<T>() -> Result<T, Refused> {
+    Err(())
+}
+
+fn check(ok: bool) -> Result<(), Refused> {
+    if ok { Ok(()) } else { refuse() }
+}
+
+impl Model {
+    fn new(mode: Mode, pausing: bool) -> Self {
+        Model {
+            mode,
+            pausing,
+            now: 0,
+            interactions: Vec::new(),
+            responses_given: 0,
+            wait: None,
+            promises: BTreeMap::new(),
+            complaints: BTreeMap::new(),
+            follow_ups: BTreeMap::new(),
+            surveys: BTreeMap::new(),
+            last: Some(Vec::new()),
+        }
+    }
+
+    // --- deadlines --------------------------------------------------------------------------
+
+    fn deadlines(&self) -> Vec<(i64, Kind, Subj)> {
+        let mut all = Vec::new();
+        if let Some(w) = &self.wait {
+            let subject = Subj::Response(w.since);
+            match (w.stage, w.warn_at) {
+                (WaitStage::Waiting, Some(at)) if at < w.due => {
+                    all.push((at, Kind::ResponseWarning, subject));
+                }
+                (WaitStage::Waiting | WaitStage::Warned, _) => {
+                    all.push((w.due, Kind::ResponseDue, subject));
+                }
+                (WaitStage::Overdue, _) => {}
+            }
+        }
+        for (&id, p) in &self.promises {
+            if !p.outstanding() {
+                continue;
+            }
+            let subject = Subj::Promise(id);
+            if let Some((due, DepState::Pending)) = p.dependency {
+                all.push((due, Kind::DependencyDue, subject));
+            }
+            match p.stage {
+                PStage::Open => match p.at_risk_at {
+                    Some(at) if at < p.due => all.push((at, Kind::PromiseWarning, subject)),
+                    _ => all.push((p.due, Kind::PromiseDue, subject)),
+                },
+                PStage::AtRisk => all.push((p.due, Kind::PromiseDue, subject)),
+                _ => {}
+            }
+        }
+        for (&id, c) in &self.complaints {
+            let subject = Subj::Complaint(id);
+            if let Some((at, warning)) = c.acknowledgement.deadline() {
+                let kind = if warning {
+                    Kind::AcknowledgementWarning
+                } else {
+                    Kind::AcknowledgementDue
+                };
+                all.push((at, kind, subject));
+            }
+            if let Some((at, warning)) = c.resolution.deadline() {
+                let kind = if warning {
+                    Kind::ResolutionWarning
+                } else {
+                    Kind::ResolutionDue
+                };
+                all.push((at, kind, subject));
+            }
+            if let Some((at, _)) = c.escalation.as_ref().and_then(Clock::deadline) {
+                all.push((at, Kind::EscalationThreshold, subject));
+            }
+        }
+        for (&id, f) in &self.follow_ups {
+            if f.stage == FStage::Scheduled {
+                all.push((f.due, Kind::FollowUpDue, Subj::FollowUp(id)));
+            }
+        }
+        all
+    }
+
+    fn next_deadline(&self) -> Option<(i64, Kind, Subj)> {
+        self.deadlines().into_iter().min()
+    }
+
+    /// Fires one deadline: its events' kinds.
+    fn fire(&mut self, kind: Kind, subject: Subj) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        match subject {
+            Subj::Response(_) => {
+                let w = self.wait.as_mut().unwrap();
+                if kind == Kind::ResponseWarning {
+                    w.stage = WaitStage::Warned;
+                    out.push("response_at_risk");
+                } else {
+                    w.stage = WaitStage::Overdue;
+                    out.push("response_overdue");
+                }
+            }
+            Subj::Promise(id) => {
+                let p = self.promises.get_mut(&id).unwrap();
+                match kind {
+                    Kind::PromiseWarning => {
+                        p.stage = PStage::AtRisk;
+                        out.push("promise_at_risk");
+                    }
+                    Kind::PromiseDue => {
+                        p.stage = PStage::Broken;
+                        p.breaks += 1;
+                        out.push("promise_broken");
+                        // A promise answering a complaint that breaks a second time makes
+                        // escalation due.
+                        if p.breaks == 2
+                            && let Some(c) = p.complaint.and_then(|c| self.complaints.get_mut(&c))
+                            && c.open()
+                            && !c.escalation_due
+                        {
+                            c.escalation_due = true;
+                            out.push("escalation_due");
+                        }
+                    }
+                    _ => {
+                        p.dependency.as_mut().unwrap().1 = DepState::Late;
+                        out.push("dependency_late");
+                        if p.stage == PStage::Open {
+                            p.stage = PStage::AtRisk;
+                            out.push("promise_at_risk");
+                        }
+                    }
+                }
+            }
+            Subj::Complaint(id) => {
+                let c = self.complaints.get_mut(&id).unwrap();
+                match kind {
+                    Kind::AcknowledgementWarning => {
+                        c.acknowledgement.warned = true;
+                        out.push("complaint_clock_at_risk");
+                    }
+                    Kind::AcknowledgementDue => {
+                        c.acknowledgement.breached = true;
+                        out.push("complaint_clock_breached");
+                    }
+                    Kind::ResolutionWarning => {
+                        c.resolution.warned = true;
+                        out.push("complaint_clock_at_risk");
+                    }
+                    Kind::ResolutionDue => {
+                        c.resolution.breached = true;
+                        out.push("complaint_clock_breached");
+                    }
+                    _ => {
+                        c.escalation.as_mut().unwrap().breached = true;
+                        c.escalation_due = true;
+                        out.push("escalation_due");
+                    }
+                }
+            }
+            Subj::FollowUp(id) => {
+                self.follow_ups.get_mut(&id).unwrap().stage = FStage::Overdue;
+                out.push("follow_up_overdue");
+            }
+        }
+        out
+    }
+
+    /// Every deadline up to `now`, in order.
+    fn advance(&mut self, now: i64) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        while let Some((_, kind, subject)) = self.next_deadline().filter(|d| d.0 <= now) {
+            out.extend(self.fire(kind, subject));
+        }
+        out
+    }
+
+    // --- the level view ---------------------------------------------------------------------
+
+    /// The flags at `self.now`, from the state advanced to `now` (so they cannot depend on
+    /// whether `advance_to` ran).
+    fn flags(&self) -> Vec<(FlagK, Subj)> {
+        let mut m = self.clone();
+        let now = m.now;
+        m.advance(now);
+        let mut flags = Vec::new();
+        if let Some(w) = &m.wait {
+            let subject = Subj::Response(w.since);
+            if now >= w.due {
+                flags.push((FlagK::ResponseOverdue, subject));
+            } else if w.warn_at.is_some_and(|at| now >= at) {
+                flags.push((FlagK::ResponseAtRisk, subject));
+            }
+        }
+        for (&id, p) in &m.promises {
+            if !p.outstanding() {
+                continue;
+            }
+            let subject = Subj::Promise(id);
+            let dependency_late = matches!(p.dependency, Some((_, DepState::Late)));
+            if p.stage == PStage::Broken {
+                flags.push((FlagK::PromiseBroken, subject));
+            } else if p.stage == PStage::AtRisk || dependency_late {
+                flags.push((FlagK::PromiseAtRisk, subject));
+            }
+            if p.slipped_repeatedly {
+                flags.push((FlagK::RepeatedSlips, subject));
+            }
+            if dependency_late {
+                flags.push((FlagK::DependencyLate, subject));
+            }
+        }
+        for (&id, c) in &m.complaints {
+            let subject = Subj::Complaint(id);
+            if c.stage == CStage::Received {
+                flags.push((FlagK::ComplaintUnacknowledged, subject));
+            }
+            flags.extend(c.acknowledgement.flag(now).map(|k| (k, subject)));
+            flags.extend(c.resolution.flag(now).map(|k| (k, subject)));
+            if c.escalation_due {
+                flags.push((FlagK::EscalationDue, subject));
+            }
+        }
+        for (&id, f) in &m.follow_ups {
+            if f.stage == FStage::Overdue {
+                flags.push((FlagK::FollowUpOverdue, Subj::FollowUp(id)));
+            }
+        }
+        flags.sort();
+        flags
+    }
+
+    // --- commands ---------------------------------------------------------------------------
+
+    /// A command at `self.now`: first the deadlines that passed, then the command; on refusal
+    /// nothing changes.
+    fn command(&mut self, step: &Step) {
+        let mut next = self.clone();
+        let now = next.now;
+        let mut kinds = next.advance(now);
+        match next.decide(step) {
+            Ok(more) => {
+                kinds.extend(more);
+                next.last = Some(kinds);
+                *self = next;
+            }
+            Err(()) => self.last = None,
+        }
+    }
+
+    fn decide(&mut self, step: &Step) -> Result<Vec<&'static str>, Refused> {
+        let now = self.now;
+        let mut out = Vec::new();
+        match *step {
+            Step::Advance(_) | Step::Sleep(_) => unreachable!(),
+            Step::Inbound { id, awaits } => {
+                check(!self.interactions.contains(&id))?;
+                self.interactions.push(id);
+                out.push("interaction_recorded");
+                if awaits && self.wait.is_none() {
+                    let target = if self.responses_given == 0 {
+                        FIRST_RESPONSE
+                    } else {
+                        REPLY
+                    };
+                    self.wait = Some(Wait {
+                        since: id,
+                        due: now + target,
+                        warn_at: warn_after(target, RESPONSE_LEAD).map(|w| now + w),
+                        stage: WaitStage::Waiting,
+                    });
+                    out.push("response_clock_started");
+                }
+            }
+            Step::Outbound { id, regarding } => {
+                check(!self.interactions.contains(&id))?;
+                check(regarding.is_none_or(|p| self.promises.contains_key(&p)))?;
+                self.interactions.push(id);
+                out.push("interaction_recorded");
+                if self.wait.take().is_some() {
+                    self.responses_given += 1;
+                    out.push("response_clock_stopped");
+                }
+            }
+            Step::MakePromise {
+                promise,
+                due_in,
+                complaint,
+            } => {
+                check(complaint.is_none_or(|c| self.complaints.contains_key(&c)))?;
+                check(!self.promises.contains_key(&promise))?;
+                check(due_in > 0)?;
+                self.promises.insert(
+                    promise,
+                    MPromise {
+                        due: now + due_in,
+                        at_risk_at: warn_after(due_in, PROMISE_LEAD).map(|w| now + w),
+                        stage: PStage::Open,
+                        slips: 0,
+                        slipped_repeatedly: false,
+                        breaks: 0,
+                        dependency: None,
+                        complaint,
+                    },
+                );
+                out.push("promise_made");
+            }
+            Step::RevisePromise {
+                promise,
+                base,
+                later,
+            } => {
+                let p = self.promises.get_mut(&promise).ok_or(())?;
+                check(matches!(
+                    p.stage,
+                    PStage::Open | PStage::AtRisk | PStage::Broken
+                ))?;
+                let due = match base {
+                    Base::Now => now,
+                    Base::Due => p.due,
+                } + later;
+                check(due > now && due > p.due)?;
+                p.due = due;
+                p.at_risk_at = warn_after(due - now, PROMISE_LEAD).map(|w| now + w);
+                p.stage = PStage::Open;
+                p.slips += 1;
+                out.push("promise_revised");
+                if p.slips >= REPEATED_SLIPS && !p.slipped_repeatedly {
+                    p.slipped_repeatedly = true;
+                    out.push("promise_slipped_repeatedly");
+                }
+            }
+            Step::KeepPromise(id) => {
+                let p = self.promises.get_mut(&id).ok_or(())?;
+                p.stage = match p.stage {
+                    PStage::Open | PStage::AtRisk => PStage::Kept,
+                    PStage::Broken => PStage::KeptLate,
+                    _ => return refuse(),
+                };
+                out.push("promise_kept");
+            }
+            Step::WithdrawPromise(id) => {
+                let p = self.promises.get_mut(&id).ok_or(())?;
+                check(p.outstanding())?;
+                p.stage = PStage::Withdrawn;
+                out.push("promise_withdrawn");
+            }
+            Step::RecordDependency { promise, due_in } => {
+                let p = self.promises.get_mut(&promise).ok_or(())?;
+                check(p.outstanding() && due_in > 0)?;
+                p.dependency = Some((now + due_in, DepState::Pending));
+                out.push("dependency_recorded");
+            }
+            Step::MeetDependency(id) => {
+                let p = self.promises.get_mut(&id).ok_or(())?;
+                check(p.outstanding())?;
+                let dependency = p.dependency.as_mut().ok_or(())?;
+                check(dependency.1 != DepState::Met)?;
+                dependency.1 = DepState::Met;
+                out.push("dependency_met");
+            }
+            Step::ReceiveComplaint(id) => {
+                check(!self.complaints.contains_key(&id))?;
+                self.complaints.insert(
+                    id,
+                    MComplaint {
+                        stage: CStage::Received,
+                        owner: None,
+                        level: 0,
+                        acknowledgement: Clock::start(
+                            now,
+                            ACKNOWLEDGE,
+                            complaint_warn_after(ACKNOWLEDGE),
+                        ),
+                        resolution: Clock::start(now, RESOLVE, complaint_warn_after(RESOLVE)),
+                        escalation: Clock::escalation(now, 0),
+                        escalation_due: false,
+                        follow_up: None,
+                        resolutions: 0,
+                    },
+                );
+                out.push("complaint_received");
+            }
+            Step::Acknowledge(id) => {
+                let c = self.complaints.get_mut(&id).ok_or(())?;
+                check(c.stage == CStage::Received)?;
+                c.acknowledgement.stop(now);
+                c.stage = CStage::Acknowledged;
+                out.push("complaint_acknowledged");
+            }
+            Step::Assign { complaint, agent } => {
+                let c = self.complaints.get_mut(&complaint).ok_or(())?;
+                check(matches!(
+                    c.stage,
+                    CStage::Acknowledged | CStage::InProgress | CStage::Waiting
+                ))?;
+                // Assigning the owner it has is nothing to change, except to start work.
+                check(c.owner != Some(agent) || c.stage == CStage::Acknowledged)?;
+                c.owner = Some(agent);
+                if c.stage == CStage::Acknowledged {
+                    c.stage = CStage::InProgress;
+                }
+                out.push("complaint_assigned");
+            }
+            Step::RequestEscalation(id) => {
+                let c = self.complaints.get_mut(&id).ok_or(())?;
+                check(c.open() && !c.escalation_due)?;
+                c.escalation_due = true;
+                out.push("escalation_due");
+            }
+            Step::Escalate {
+                complaint,
+                to,
+                agent,
+            } => {
+                let pausing = self.pausing;
+                let c = self.complaints.get_mut(&complaint).ok_or(())?;
+                check(matches!(
+                    c.stage,
+                    CStage::Acknowledged | CStage::InProgress | CStage::Waiting
+                ))?;
+                check(to <= TOP_LEVEL && to > c.level)?;
+                c.level = to;
+                c.owner = Some(agent);
+                c.escalation_due = false;
+                c.escalation = Clock::escalation(now, to);
+                if c.stage == CStage::Waiting {
+                    // The new level's clock does not count while the customer is awaited, if
+                    // waiting pauses the clocks.
+                    if pausing && let Some(clock) = c.escalation.as_mut() {
+                        clock.pause(now);
+                    }
+                } else {
+                    c.stage = CStage::InProgress;
+                }
+                out.push("complaint_escalated");
+            }
+            Step::Await(id) => {
+                let pausing = self.pausing;
+                let c = self.complaints.get_mut(&id).ok_or(())?;
+                check(c.stage == CStage::InProgress)?;
+                if pausing {
+                    c.resolution.pause(now);
+                    if let Some(clock) = c.escalation.as_mut() {
+                        clock.pause(now);
+                    }
+                }
+                c.stage = CStage::Waiting;
+                out.push("complaint_awaiting_customer");
+            }
+            Step::Resume(id) => {
+                let c = self.complaints.get_mut(&id).ok_or(())?;
+                check(c.stage == CStage::Waiting)?;
+                c.resolution.resume(now);
+                if let Some(clock) = c.escalation.as_mut() {
+                    clock.resume(now);
+                }
+                c.stage = CStage::InProgress;
+                out.push("complaint_resumed");
+            }
+            Step::Resolve {
+                complaint,
+                follow_up,
+            } => {
+                let f = follow_up.ok_or(())?;
+                check(!self.follow_ups.contains_key(&f))?;
+                let c = self.complaints.get_mut(&complaint).ok_or(())?;
+                check(matches!(
+                    c.stage,
+                    CStage::Acknowledged | CStage::InProgress | CStage::Waiting
+                ))?;
+                c.resolution.stop(now);
+                if let Some(clock) = c.escalation.as_mut() {
+                    clock.stop(now);
+                }
+                c.escalation_due = false;
+                c.stage = CStage::Resolved;
+                c.resolutions += 1;
+                c.follow_up = Some(f);
+                self.follow_ups.insert(
+                    f,
+                    MFollowUp {
+                        due: now + FOLLOW_UP_AFTER,
+                        stage: FStage::Scheduled,
+                        complaint: Some(complaint),
+                    },
+                );
+                out.extend(["complaint_resolved", "follow_up_scheduled"]);
+            }
+            Step::Close(id) => {
+                let c = self.complaints.get_mut(&id).ok_or(())?;
+                check(c.stage == CStage::Resolved)?;
+                c.stage = CStage::Closed;
+                out.push("complaint_closed");
+            }
+            Step::Reopen(id) => {
+                out.extend(self.reopen(id)?);
+            }
+            Step::ScheduleFollowUp {
+                follow_up,
+                due_in,
+                complaint,
+            } => {
+                check(!self.follow_ups.contains_key(&follow_up))?;
+                check(complaint.is_none_or(|c| self.complaints.contains_key(&c)))?;
+                check(due_in > 0)?;
+                self.follow_ups.insert(
+                    follow_up,
+                    MFollowUp {
+                        due: now + due_in,
+                        stage: FStage::Scheduled,
+                        complaint,
+                    },
+                );
+                if let Some(c) = complaint.and_then(|c| self.complaints.get_mut(&c)) {
+                    c.follow_up = Some(follow_up);
+                }
+                out.push("follow_up_scheduled");
+            }
+            Step::CompleteFollowUp { follow_up, outcome } => {
+                let f = self.follow_ups.get_mut(&follow_up).ok_or(())?;
+                check(f.pending())?;
+                f.stage = FStage::Done;
+                out.push("follow_up_completed");
+                let reopens = f.complaint.filter(|c| {
+                    matches!(self.complaints[c].stage, CStage::Resolved | CStage::Closed)
+                });
+                if outcome == FollowUpOutcome::NotSatisfied
+                    && let Some(c) = reopens
+                {
+                    out.extend(self.reopen(c)?);
+                }
+            }
+            Step::CancelFollowUp(id) => {
+                let f = self.follow_ups.get_mut(&id).ok_or(())?;
+                check(f.pending())?;
+                f.stage = FStage::Cancelled;
+                out.push("follow_up_cancelled");
+            }
+            Step::RequestSurvey {
+                survey,
+                nps,
+                complaint,
+            } => {
+                check(!self.surveys.contains_key(&survey))?;
+                let about = match complaint {
+                    Some(id) => {
+                        let c = self.complaints.get(&id).ok_or(())?;
+                        check(matches!(c.stage, CStage::Resolved | CStage::Closed))?;
+                        let about = (id, c.resolutions);
+                        let already = self
+                            .surveys
+                            .values()
+                            .any(|s| s.about == Some(about) && s.stage != SStage::Voided);
+                        check(!already)?;
+                        Some(about)
+                    }
+                    None => None,
+                };
+                self.surveys.insert(
+                    survey,
+                    MSurvey {
+                        nps,
+                        about,
+                        stage: SStage::Pending,
+                    },
+                );
+                out.push("survey_requested");
+            }
+            Step::AnswerSurvey { survey, nps } => {
+                if let Some(id) = survey {
+                    let s = self.surveys.get_mut(&id).ok_or(())?;
+                    check(s.stage == SStage::Pending && s.nps == nps)?;
+                    s.stage = SStage::Answered;
+                }
+                out.push("survey_answered");
+            }
+        }
+        Ok(out)
+    }
+
+    /// Reopening a resolved or closed complaint.
+    fn reopen(&mut self, id: u8) -> Result<Vec<&'static str>, Refused> {
+        let now = self.now;
+        let mode = self.mode;
+        let c = self.complaints.get_mut(&id).ok_or(())?;
+        check(matches!(c.stage, CStage::Resolved | CStage::Closed))?;
+        let mut out = vec!["complaint_reopened"];
+        c.resolution = match mode {
+            // The clock goes on from where it stopped.
+            Mode::Continue => {
+                let (left, warn_left) = c.resolution.left(now);
+                Clock {
+                    target: c.resolution.target,
+                    due: now + left,
+                    warn_at: warn_left.map(|w| now + w),
+                    warned: c.resolution.warned,
+                    breached: c.resolution.breached,
+                    phase: Phase::Running,
+                }
+            }
+            Mode::Restart | Mode::NewCycle => Clock::start(
+                now,
+                c.resolution.target,
+                complaint_warn_after(c.resolution.target),
+            ),
+        };
+        c.escalation = Clock::escalation(now, c.level);
+        c.stage = CStage::InProgress;
+        c.escalation_due = true;
+        let resolution = c.resolutions;
+        if let Some(f) = c.follow_up
+            && let Some(follow_up) = self.follow_ups.get_mut(&f).filter(|f| f.pending())
+        {
+            follow_up.stage = FStage::Cancelled;
+            out.push("follow_up_cancelled");
+        }
+        if let Some(s) = self
+            .surveys
+            .values_mut()
+            .find(|s| s.about == Some((id, resolution)) && s.stage == SStage::Pending)
+        {
+            s.stage = SStage::Voided;
+            out.push("survey_voided");
+        }
+        out.push("escalation_due");
+        Ok(out)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generation.
+
+struct Reference;
+
+const PROMISES: u8 = 3;
+const COMPLAINTS: u8 = 2;
+const FOLLOW_UPS: u8 = 6;
+const SURVEYS: u8 = 4;
+const OUTCOMES: [FollowUpOutcome; 3] = [
+    FollowUpOutcome::Satisfied,
+    FollowUpOutcome::NotSatisfied,
+    FollowUpOutcome::Unreachable,
+];
+
+/// Commands the model would accept now (and a few near misses), so that random sequences get
+/// deep into every lifecycle instead of being refused at its first step.
+fn likely(m: &Model) -> Vec<Step> {
+    let mut steps = Vec::new();
+    let fresh = m.interactions.iter().max().map_or(1, |x| x + 1);
+    let free = |taken: &dyn Fn(u8) -> bool, pool: u8| (1..=pool).find(|n| !taken(*n));
+    let free_follow_up = free(&|n| m.follow_ups.contains_key(&n), FOLLOW_UPS);
+    if let Some(promise) = free(&|n| m.promises.contains_key(&n), PROMISES) {
+        for (due_in, complaint) in [
+            (6 * HOUR, None),
+            (HOUR, m.complaints.keys().next().copied()),
+        ] {
+            steps.push(Step::MakePromise {
+                promise,
+                due_in,
+                complaint,
+            });
+        }
+    }
+    if let Some(complaint) = free(&|n| m.complaints.contains_key(&n), COMPLAINTS) {
+        steps.push(Step::ReceiveComplaint(complaint));
+    }
+    for (&promise, p) in m.promises.iter().filter(|(_, p)| p.outstanding()) {
+        steps.extend([
+            Step::KeepPromise(promise),
+            Step::RevisePromise {
+                promise,
+                base: Base::Due,
+                later: 2 * HOUR,
+            },
+            Step::RevisePromise {
+                promise,
+                base: Base::Now,
+                later: 3 * HOUR,
+            },
+            Step::RecordDependency {
+                promise,
+                due_in: 2 * HOUR,
+            },
+            Step::MeetDependency(promise),
+            Step::Outbound {
+                id: fresh,
+                regarding: Some(promise),
+            },
+        ]);
+        if p.stage == PStage::Broken {
+            steps.push(Step::WithdrawPromise(promise));
+        }
+    }
+    for (&complaint, c) in &m.complaints {
+        let other = if c.owner == Some(1) { 2 } else { 1 };
+        let escalate = Step::Escalate {
+            complaint,
+            to: c.level + 1,
+            agent: other,
+        };
+        let resolve = Step::Resolve {
+            complaint,
+            follow_up: free_follow_up,
+        };
+        match c.stage {
+            CStage::Received => steps.push(Step::Acknowledge(complaint)),
+            CStage::Acknowledged => steps.extend([
+                Step::Assign {
+                    complaint,
+                    agent: other,
+                },
+                escalate,
+                resolve,
+            ]),
+            CStage::InProgress => steps.extend([
+                Step::Await(complaint),
+                Step::Await(complaint),
+                escalate,
+                resolve,
+                Step::RequestEscalation(complaint),
+                Step::Assign {
+                    complaint,
+                    agent: other,
+                },
+            ]),
+            CStage::Waiting => steps.extend([
+                Step::Resume(complaint),
+                escalate,
+                resolve,
+                Step::Assign {
+                    complaint,
+                    agent: other,
+                },
+            ]),
+            CStage::Resolved | CStage::Closed => {
+                steps.extend([Step::Reopen(complaint), Step::Close(complaint)]);
+                if let Some(survey) = free(&|n| m.surveys.contains_key(&n), SURVEYS) {
+                    steps.push(Step::RequestSurvey {
+                        survey,
+                        nps: true,
+                        complaint: Some(complaint),
+                    });
+                }
+                if let Some(follow_up) = free_follow_up {
+                    steps.push(Step::ScheduleFollowUp {
+                        follow_up,
+                        due_in: HOUR,
+                        complaint: Some(complaint),
+                    });
+                }
+            }
+        }
+    }
+    for (&follow_up, f) in m.follow_ups.iter().filter(|(_, f)| f.pending()) {
+        for outcome in OUTCOMES {
+            steps.push(Step::CompleteFollowUp { follow_up, outcome });
+        }
+        steps.push(Step::CompleteFollowUp {
+            follow_up,
+            outcome: FollowUpOutcome::NotSatisfied,
+        });
+        if f.complaint.is_none() {
+            steps.push(Step::CancelFollowUp(follow_up));
+        }
+    }
+    for (&survey, s) in m.surveys.iter().filter(|(_, s)| s.stage == SStage::Pending) {
+        steps.push(Step::AnswerSurvey {
+            survey: Some(survey),
+            nps: s.nps,
+        });
+    }
+    steps
+}
+
+fn delay() -> impl Strategy<Value = i64> {
+    prop::sample::select(vec![
+        0,
+        1,
+        15 * 60,
+        HOUR / 2,
+        HOUR,
+        2 * HOUR,
+        3 * HOUR,
+        5 * HOUR,
+        9 * HOUR,
+        25 * HOUR,
+    ])
+}
+
+fn due_in() -> impl Strategy<Value = i64> {
+    prop::sample::select(vec![0, HOUR, 2 * HOUR, 3 * HOUR, 6 * HOUR, 26 * HOUR])
+}
+
+impl ReferenceStateMachine for Reference {
+    type State = Model;
+    type Transition = Step;
+
+    fn init_state() -> BoxedStrategy<Model> {
+        (
+            prop::sample::select(vec![Mode::Continue, Mode::Restart, Mode::NewCycle]),
+            any::<bool>(),
+        )
+            .prop_map(|(mode, pausing)| Model::new(mode, pausing))
+            .boxed()
+    }
+
+    fn transitions(state: &Model) -> BoxedStrategy<Step> {
+        let fresh = state.interactions.iter().max().map_or(1, |m| m + 1);
+        let interaction = prop_oneof![9 => Just(fresh), 1 => 1..=fresh];
+        let p = || 1..=PROMISES;
+        let c = || 1..=COMPLAINTS;
+        let f = || 1..=FOLLOW_UPS;
+        let s = || 1..=SURVEYS;
+        let a = || 1u8..=2;
+        let outcome = prop::sample::select(OUTCOMES.to_vec());
+        // Any command with any ids from the pools: mostly refused once the pools fill up.
+        let any_command = prop_oneof![
+            2 => (p(), due_in(), prop::option::weighted(0.4, c())).prop_map(
+                |(promise, due_in, complaint)| Step::MakePromise { promise, due_in, complaint }
+            ),
+            2 => (p(), prop::sample::select(vec![Base::Now, Base::Due]), due_in()).prop_map(
+                |(promise, base, later)| Step::RevisePromise { promise, base, later }
+            ),
+            1 => p().prop_map(Step::KeepPromise),
+            1 => p().prop_map(Step::WithdrawPromise),
+            1 => (p(), due_in())
+                .prop_map(|(promise, due_in)| Step::RecordDependency { promise, due_in }),
+            1 => p().prop_map(Step::MeetDependency),
+            1 => c().prop_map(Step::ReceiveComplaint),
+            1 => c().prop_map(Step::Acknowledge),
+            1 => (c(), a()).prop_map(|(complaint, agent)| Step::Assign { complaint, agent }),
+            1 => c().prop_map(Step::RequestEscalation),
+            1 => (c(), 0u32..=3, a())
+                .prop_map(|(complaint, to, agent)| Step::Escalate { complaint, to, agent }),
+            1 => c().prop_map(Step::Await),
+            1 => c().prop_map(Step::Resume),
+            1 => (c(), prop::option::weighted(0.9, f()))
+                .prop_map(|(complaint, follow_up)| Step::Resolve { complaint, follow_up }),
+            1 => c().prop_map(Step::Close),
+            1 => c().prop_map(Step::Reopen),
+            1 => (f(), due_in(), prop::option::weighted(0.6, c())).prop_map(
+                |(follow_up, due_in, complaint)| Step::ScheduleFollowUp { follow_up, due_in, complaint }
+            ),
+            1 => (f(), outcome)
+                .prop_map(|(follow_up, outcome)| Step::CompleteFollowUp { follow_up, outcome }),
+            1 => f().prop_map(Step::CancelFollowUp),
+            1 => (s(), any::<bool>(), prop::option::weighted(0.7, c())).prop_map(
+                |(survey, nps, complaint)| Step::RequestSurvey { survey, nps, complaint }
+            ),
+            1 => (prop::option::weighted(0.8, s()), any::<bool>())
+                .prop_map(|(survey, nps)| Step::AnswerSurvey { survey, nps }),
+        ];
+        let likely = likely(state);
+        let likely = if likely.is_empty() {
+            Just(Step::Sleep(0)).boxed()
+        } else {
+            prop::sample::select(likely).boxed()
+        };
+        prop_oneof![
+            6 => delay().prop_map(Step::Advance),
+            2 => delay().prop_map(Step::Sleep),
+            3 => (interaction.clone(), prop::bool::weighted(0.8))
+                .prop_map(|(id, awaits)| Step::Inbound { id, awaits }),
+            2 => (interaction, prop::option::weighted(0.2, p()))
+                .prop_map(|(id, regarding)| Step::Outbound { id, regarding }),
+            5 => any_command,
+            10 => likely,
+        ]
+        .boxed()
+    }
+
+    fn apply(mut state: Model, step: &Step) -> Model {
+        match *step {
+            Step::Advance(secs) => {
+                state.now += secs;
+                let now = state.now;
+                state.last = Some(state.advance(now));
+            }
+            Step::Sleep(secs) => {
+                state.now += secs;
+                state.last = Some(Vec::new());
+            }
+            _ => state.command(step),
+        }
+        state
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The system under test, and the comparison.
+
+struct Engine {
+    policy: ServicePolicy,
+    relationship: Relationship,
+    log: Vec<Envelope>,
+    /// The model's state before the step being applied (commands are built from it).
+    before: Model,
+}
+
+/// Health is left out of the model.
+fn modelled(event: &Event) -> bool {
+    !matches!(
+        event,
+        Event::RelationshipAtRisk { .. } | Event::RelationshipRecovered { .. }
+    )
+}
+
+fn kinds(envelopes: &[Envelope]) -> Vec<&'static str> {
+    envelopes
+        .iter()
+        .map(|e| &e.event)
+        .filter(|e| modelled(e))
+        .map(Event::kind)
+        .collect()
+}
+
+fn subject(s: Subj) -> Subject {
+    match s {
+        Subj::Response(i) => Subject::Response(interaction_id(i)),
+        Subj::Promise(p) => Subject::Promise(promise_id(p)),
+        Subj::Complaint(c) => Subject::Complaint(complaint_id(c)),
+        Subj::FollowUp(f) => Subject::FollowUp(follow_up_id(f)),
+    }
+}
+
+fn deadline_kind(k: Kind) -> DeadlineKind {
+    match k {
+        Kind::ResponseWarning => DeadlineKind::ResponseWarning,
+        Kind::ResponseDue => DeadlineKind::ResponseDue,
+        Kind::DependencyDue => DeadlineKind::DependencyDue,
+        Kind::PromiseWarning => DeadlineKind::PromiseWarning,
+        Kind::PromiseDue => DeadlineKind::PromiseDue,
+        Kind::AcknowledgementWarning => DeadlineKind::AcknowledgementWarning,
+        Kind::AcknowledgementDue => DeadlineKind::AcknowledgementDue,
+        Kind::ResolutionWarning => DeadlineKind::ResolutionWarning,
+        Kind::ResolutionDue => DeadlineKind::ResolutionDue,
+        Kind::EscalationThreshold => DeadlineKind::EscalationThreshold,
+        Kind::FollowUpDue => DeadlineKind::FollowUpDue,
+    }
+}
+
+fn flag_kind(k: FlagK) -> FlagKind {
+    match k {
+        FlagK::ResponseAtRisk => FlagKind::ResponseAtRisk,
+        FlagK::ResponseOverdue => FlagKind::ResponseOverdue,
+        FlagK::PromiseAtRisk => FlagKind::PromiseAtRisk,
+        FlagK::PromiseBroken => FlagKind::PromiseBroken,
+        FlagK::RepeatedSlips => FlagKind::RepeatedSlips,
+        FlagK::DependencyLate => FlagKind::DependencyLate,
+        FlagK::ComplaintUnacknowledged => FlagKind::ComplaintUnacknowledged,
+        FlagK::ComplaintClockAtRisk => FlagKind::ComplaintClockAtRisk,
+        FlagK::ComplaintClockBreached => FlagKind::ComplaintClockBreached,
+        FlagK::EscalationDue => FlagKind::EscalationDue,
+        FlagK::FollowUpOverdue => FlagKind::FollowUpOverdue,
+    }
+}
+
+fn promise_stage(s: PStage) -> PromiseStage {
+    match s {
+        PStage::Open => PromiseStage::Open,
+        PStage::AtRisk => PromiseStage::AtRisk,
+        PStage::Broken => PromiseStage::Broken,
+        PStage::Kept => PromiseStage::Kept,
+        PStage::KeptLate => PromiseStage::KeptLate,
+        PStage::Withdrawn => PromiseStage::Withdrawn,
+    }
+}
+
+fn complaint_stage(s: CStage) -> ComplaintStage {
+    match s {
+        CStage::Received => ComplaintStage::Received,
+        CStage::Acknowledged => ComplaintStage::Acknowledged,
+        CStage::InProgress => ComplaintStage::InProgress,
+        CStage::Waiting => ComplaintStage::Waiting,
+        CStage::Resolved => ComplaintStage::Resolved,
+        CStage::Closed => ComplaintStage::Closed,
+    }
+}
+
+fn follow_up_stage(s: FStage) -> FollowUpStage {
+    match s {
+        FStage::Scheduled => FollowUpStage::Scheduled,
+        FStage::Overdue => FollowUpStage::Overdue,
+        FStage::Done => FollowUpStage::Done,
+        FStage::Cancelled => FollowUpStage::Cancelled,
+    }
+}
+
+fn survey_stage(s: SStage) -> SurveyStage {
+    match s {
+        SStage::Pending => SurveyStage::Pending,
+        SStage::Answered => SurveyStage::Answered,
+        SStage::Voided => SurveyStage::Voided,
+    }
+}
+
+impl StateMachineTest for Engine {
+    type SystemUnderTest = Engine;
+    type Reference = Reference;
+
+    fn init_test(model: &Model) -> Engine {
+        let policy = policy(model.mode, model.pausing);
+        let mut relationship = Relationship::new(ONA);
+        let register = RegisterCustomer::new(text("Ona"), tier("standard")).owned_by(agent(1));
+        let log = relationship.execute(&policy, register, instant(0)).unwrap();
+        Engine {
+            policy,
+            relationship,
+            log,
+            before: model.clone(),
+        }
+    }
+
+    fn apply(mut engine: Engine, model: &Model, step: Step) -> Engine {
+        let now = instant(model.now);
+        let produced = match step {
+            Step::Advance(_) => Some(engine.relationship.advance_to(&engine.policy, now)),
+            Step::Sleep(_) => Some(Vec::new()),
+            _ => {
+                let command = command(&step, &engine.before).unwrap();
+                let before = engine.relationship.clone();
+                match engine.relationship.execute(&engine.policy, command, now) {
+                    Ok(envelopes) => Some(envelopes),
+                    Err(error) => {
+                        assert_eq!(
+                            engine.relationship, before,
+                            "the refused {step:?} changed the state"
+                        );
+                        if model.last.is_some() {
+                            panic!("{step:?} at {now} was refused ({error}); the model accepts it");
+                        }
+                        None
+                    }
+                }
+            }
+        };
+        match (&produced, &model.last) {
+            (Some(envelopes), Some(expected)) => {
+                assert_eq!(
+                    &kinds(envelopes),
+                    expected,
+                    "the events of {step:?} at {now}"
+                );
+            }
+            (Some(envelopes), None) => panic!(
+                "{step:?} at {now} was accepted ({:?}); the model refuses it",
+                kinds(envelopes)
+            ),
+            (None, _) => {}
+        }
+        engine.log.extend(produced.unwrap_or_default());
+        engine.before = model.clone();
+        engine
+    }
+
+    fn check_invariants(engine: &Engine, model: &Model) {
+        let r = &engine.relationship;
+        let now = instant(model.now);
+
+        // The response clock.
+        let clock = r.response_clock();
+        let expected = model.wait.as_ref().map(|w| {
+            let stage = match w.stage {
+                WaitStage::Waiting => ClockStage::Waiting,
+                WaitStage::Warned => ClockStage::Warned,
+                WaitStage::Overdue => ClockStage::Overdue,
+            };
+            (stage, interaction_id(w.since), instant(w.due))
+        });
+        let actual = clock.wait().map(|w| (clock.stage(), w.since, w.due));
+        assert_eq!(actual, expected, "response clock at {now}");
+
+        // Every lifecycle's stages, and a few facts the deadlines depend on.
+        let promises: Vec<_> = r
+            .promises()
+            .map(|(id, p)| (id, p.stage(), p.terms.due, p.terms.slips()))
+            .collect();
+        let expected: Vec<_> = model
+            .promises
+            .iter()
+            .map(|(&id, p)| {
+                (
+                    promise_id(id),
+                    promise_stage(p.stage),
+                    instant(p.due),
+                    p.slips,
+                )
+            })
+            .collect();
+        assert_eq!(promises, expected, "promises at {now}");
+
+        let complaints: Vec<_> = r
+            .complaints()
+            .map(|(id, c)| (id, c.stage(), c.level))
+            .collect();
+        let expected: Vec<_> = model
+            .complaints
+            .iter()
+            .map(|(&id, c)| (complaint_id(id), complaint_stage(c.stage), c.level))
+            .collect();
+        assert_eq!(complaints, expected, "complaints at {now}");
+
+        let follow_ups: Vec<_> = r.follow_ups().map(|(id, f)| (id, f.stage())).collect();
+        let expected: Vec<_> = model
+            .follow_ups
+            .iter()
+            .map(|(&id, f)| (follow_up_id(id), follow_up_stage(f.stage)))
+            .collect();
+        assert_eq!(follow_ups, expected, "follow-ups at {now}");
+
+        let surveys: Vec<_> = r.surveys().map(|(id, s)| (id, s.stage())).collect();
+        let expected: Vec<_> = model
+            .surveys
+            .iter()
+            .map(|(&id, s)| (survey_id(id), survey_stage(s.stage)))
+            .collect();
+        assert_eq!(surveys, expected, "surveys at {now}");
+
+        // When to wake up, and why.
+        let actual = r.next_deadline().map(|d| (d.at, d.kind, d.subject));
+        let expected = model
+            .next_deadline()
+            .map(|(at, kind, s)| (instant(at), deadline_kind(kind), subject(s)));
+        assert_eq!(actual, expected, "next deadline at {now}");
+
+        // The level view.
+        let mut actual: Vec<_> = r
+            .flags(now)
+            .into_iter()
+            .filter(|f| f.kind != FlagKind::RelationshipAtRisk)
+            .map(|f| (f.kind, f.subject))
+            .collect();
+        actual.sort();
+        let mut expected: Vec<_> = model
+            .flags()
+            .into_iter()
+            .map(|(k, s)| (flag_kind(k), subject(s)))
+            .collect();
+        expected.sort();
+        assert_eq!(actual, expected, "flags at {now}");
+    }
+
+    fn teardown(engine: Engine, _model: Model) {
+        let replayed = Relationship::replay(ONA, &engine.log).unwrap();
+        assert_eq!(replayed, engine.relationship, "replay of the stored log");
+    }
+}
+
+prop_state_machine! {
+    #[test]
+    fn the_engine_follows_the_reference_model(sequential 1..60 => Engine);
+}
