@@ -21,6 +21,7 @@ use crate::{
 /// Something the service asks of one customer's relationship.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Command {
     /// Register a new customer.
     RegisterCustomer(RegisterCustomer),
@@ -118,6 +119,7 @@ impl Command {
 /// # Ok::<(), clientele::ValueError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RegisterCustomer {
     /// Display name.
     pub name: Personal,
@@ -171,6 +173,7 @@ impl RegisterCustomer {
 
 /// Change parts of a customer's profile; what is left `None` or empty stays as it is.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct UpdateProfile {
     /// A new display name.
     #[serde(default)]
@@ -235,6 +238,7 @@ where
 /// # Ok::<(), clientele::ValueError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RecordInteraction {
     /// A new id for the interaction.
     pub interaction: InteractionId,
@@ -356,6 +360,7 @@ macro_rules! into_command {
 /// # Ok::<(), clientele::ValueError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MakePromise {
     /// A new id for the promise.
     pub promise: PromiseId,
@@ -419,6 +424,7 @@ impl MakePromise {
 
 /// Promise a new, later due instant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RevisePromise {
     /// The promise.
     pub promise: PromiseId,
@@ -432,6 +438,7 @@ pub struct RevisePromise {
 
 /// The promise was kept.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct KeepPromise {
     /// The promise.
     pub promise: PromiseId,
@@ -439,6 +446,7 @@ pub struct KeepPromise {
 
 /// Release a promise.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct WithdrawPromise {
     /// The promise.
     pub promise: PromiseId,
@@ -449,6 +457,7 @@ pub struct WithdrawPromise {
 /// Record an outside party's commitment to us behind a promise ("the lab said Thursday").
 /// Recording again replaces it (the party gave a new date).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RecordDependency {
     /// The promise that depends on it.
     pub promise: PromiseId,
@@ -465,6 +474,7 @@ pub struct RecordDependency {
 
 /// The outside party delivered on its commitment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MeetDependency {
     /// The promise whose dependency was met.
     pub promise: PromiseId,
@@ -481,6 +491,7 @@ pub struct MeetDependency {
 /// # Ok::<(), clientele::ValueError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ReceiveComplaint {
     /// A new id for the complaint.
     pub complaint: ComplaintId,
@@ -537,6 +548,7 @@ impl ReceiveComplaint {
 
 /// Tell the customer we have their complaint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AcknowledgeComplaint {
     /// The complaint.
     pub complaint: ComplaintId,
@@ -546,6 +558,7 @@ pub struct AcknowledgeComplaint {
 
 /// Give a complaint an owner (or a new one at the same level).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AssignComplaint {
     /// The complaint.
     pub complaint: ComplaintId,
@@ -555,6 +568,7 @@ pub struct AssignComplaint {
 
 /// The customer asks for escalation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RequestEscalation {
     /// The complaint.
     pub complaint: ComplaintId,
@@ -562,6 +576,7 @@ pub struct RequestEscalation {
 
 /// Move a complaint up the support ladder.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct EscalateComplaint {
     /// The complaint.
     pub complaint: ComplaintId,
@@ -573,6 +588,7 @@ pub struct EscalateComplaint {
 
 /// Wait on the customer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AwaitCustomer {
     /// The complaint.
     pub complaint: ComplaintId,
@@ -580,6 +596,7 @@ pub struct AwaitCustomer {
 
 /// The customer answered; work goes on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ResumeComplaint {
     /// The complaint.
     pub complaint: ComplaintId,
@@ -587,6 +604,7 @@ pub struct ResumeComplaint {
 
 /// Resolve a complaint: the remedy given, whether we apologised, what was done.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ResolveComplaint {
     /// The complaint.
     pub complaint: ComplaintId,
@@ -606,6 +624,7 @@ pub struct ResolveComplaint {
 
 /// Close a resolved complaint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CloseComplaint {
     /// The complaint.
     pub complaint: ComplaintId,
@@ -613,6 +632,7 @@ pub struct CloseComplaint {
 
 /// Reopen a resolved or closed complaint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ReopenComplaint {
     /// The complaint.
     pub complaint: ComplaintId,
@@ -622,6 +642,7 @@ pub struct ReopenComplaint {
 
 /// Schedule a follow-up contact (after a major problem, a check-in).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ScheduleFollowUp {
     /// A new id for it.
     pub follow_up: FollowUpId,
@@ -638,6 +659,7 @@ pub struct ScheduleFollowUp {
 
 /// A follow-up was done.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CompleteFollowUp {
     /// The follow-up.
     pub follow_up: FollowUpId,
@@ -650,6 +672,7 @@ pub struct CompleteFollowUp {
 
 /// A follow-up is no longer needed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CancelFollowUp {
     /// The follow-up.
     pub follow_up: FollowUpId,
@@ -660,6 +683,7 @@ pub struct CancelFollowUp {
 /// Send the customer a survey, about a complaint's resolution (at most one per resolution)
 /// or on its own.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RequestSurvey {
     /// A new id for it.
     pub survey: SurveyId,
@@ -684,6 +708,7 @@ pub struct RequestSurvey {
 /// # Ok::<(), clientele::ValueError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AnswerSurvey {
     /// The survey answered, if it was requested.
     #[serde(default)]
@@ -747,6 +772,7 @@ into_command!(
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ErasePersonalData {}
 
 /// A command with the conditions a service attaches to it: the relationship version it was
@@ -754,6 +780,7 @@ pub struct ErasePersonalData {}
 /// with [`Relationship::decide_request`](crate::Relationship::decide_request) or
 /// [`Ledger::decide_request`](crate::Ledger::decide_request).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Request {
     /// The command.
     pub command: Command,

@@ -65,6 +65,7 @@ use crate::{
 /// Which of a complaint's clocks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum ComplaintClockKind {
     /// Time to acknowledge.
     Acknowledgement,
@@ -76,6 +77,7 @@ pub enum ComplaintClockKind {
 
 /// What a decision computed for a clock; recorded in the event, so replay needs no calendar.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ClockTerms {
     /// The target, in business time.
     pub target: Span,
@@ -158,6 +160,7 @@ impl TargetClock {
 /// Why escalation is due.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum EscalationReason {
     /// The complaint stayed unresolved past its level's threshold.
     Threshold,
@@ -564,6 +567,7 @@ fn resumed(
 
 /// What a pause records for one clock: the business time left, and left to its warning.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Remaining {
     /// To the due instant.
     pub due: Span,

@@ -81,6 +81,7 @@ pub const SCHEMA_VERSION: u16 = 2;
 /// );
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Envelope {
     /// Schema version of `event` (see [`SCHEMA_VERSION`]).
     pub v: u16,
@@ -203,6 +204,7 @@ impl<'de> Deserialize<'de> for Envelope {
 /// Everything that can happen to a relationship.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Event {
     /// A customer was registered.
     CustomerRegistered {

@@ -30,6 +30,7 @@ use crate::{AgentId, CommandError, ComplaintId, Event, FollowUpId, Personal, Ser
 /// What a follow-up found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum FollowUpOutcome {
     /// The customer is satisfied.
     Satisfied,

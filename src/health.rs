@@ -171,6 +171,7 @@ impl Default for HealthPolicy {
 /// One of the signals health is made of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Signal {
     /// Promises broken and neither re-promised nor kept.
     BrokenPromises,

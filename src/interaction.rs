@@ -40,6 +40,7 @@ use crate::{InteractionId, Priority, Span};
 /// Which response target a clock measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum ClockKind {
     /// The first answer a customer ever gets from us.
     FirstResponse,
@@ -49,6 +50,7 @@ pub enum ClockKind {
 
 /// Time taken, in wall-clock and in business time (on the calendar the target runs on).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Elapsed {
     /// Wall-clock time.
     pub wall: Span,
@@ -62,6 +64,7 @@ pub type Lateness = Elapsed;
 /// How a target ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Outcome {
     /// Done by the due instant.
     Met,

@@ -32,6 +32,8 @@ pub mod policy;
 pub mod promise;
 mod registry;
 pub mod relationship;
+#[cfg(feature = "schema")]
+pub mod schema;
 pub mod survey;
 mod upcast;
 pub mod value;

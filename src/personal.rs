@@ -197,3 +197,26 @@ impl Erase for Option<Personal> {
         self.as_mut().map_or(0, Personal::erase_personal)
     }
 }
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Personal {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Personal".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "Personal data: encrypt or externalise it, erase it on request. A text, or {\"erased\": true} once erased.",
+            "x-personal-data": true,
+            "oneOf": [
+                { "type": "string", "minLength": 1, "maxLength": Text::MAX_CHARS },
+                {
+                    "type": "object",
+                    "properties": { "erased": { "const": true } },
+                    "required": ["erased"],
+                    "additionalProperties": false
+                }
+            ]
+        })
+    }
+}

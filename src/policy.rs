@@ -246,6 +246,7 @@ pub struct ServicePolicy {
 /// What a reopen does to a complaint's resolution clock. The choice is recorded in the event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum ReopenMode {
     /// The clock continues where it stopped: the time the complaint was resolved or closed
     /// counts as a pause.

@@ -57,6 +57,7 @@ use crate::{
 /// Who does the work behind a promise. Whoever it is, the promise is owned by one of ours.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "by", rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Fulfiller {
     /// We do it ourselves.
     Us,
@@ -72,6 +73,7 @@ pub enum Fulfiller {
 /// Whether a revision was made before the due instant or after the promise broke.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum RevisionTiming {
     /// Before the due instant: the customer was told in time.
     Proactive,
@@ -82,6 +84,7 @@ pub enum RevisionTiming {
 /// Whether the customer had heard from us about a promise when it broke.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Notice {
     /// We had told the customer something since the promise was made or last revised.
     WithNotice,
@@ -92,6 +95,7 @@ pub enum Notice {
 /// Why a promise is at risk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum AtRiskReason {
     /// The policy's lead before the due instant was reached.
     LeadReached,

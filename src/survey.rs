@@ -25,6 +25,7 @@ use crate::{CommandError, ComplaintId, CsatScore, Event, NpsScore, Personal, Sur
 /// Which question a survey asks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum SurveyKind {
     /// "How satisfied are you?" 1–5.
     Csat,
@@ -35,6 +36,7 @@ pub enum SurveyKind {
 /// An answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "score", rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum SurveyAnswer {
     /// A CSAT answer.
     Csat(CsatScore),

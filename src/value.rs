@@ -46,6 +46,7 @@ pub enum ValueError {
 /// a phone call answers an e-mail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Channel {
     /// A phone call.
     Phone,
@@ -105,6 +106,7 @@ impl fmt::Display for Channel {
 /// Who spoke: the customer to us, or we to the customer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Direction {
     /// From the customer to us.
     Inbound,
@@ -117,6 +119,7 @@ pub enum Direction {
     Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Priority {
     /// Can wait.
     Low,
@@ -174,6 +177,7 @@ fn checked_text(what: &'static str, text: String, max: usize) -> Result<String, 
 /// ```
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Text(String);
 
 impl Text {
@@ -238,6 +242,7 @@ macro_rules! short_name {
     ($(#[$doc:meta])* $name:ident, $what:literal, $max:literal) => {
         $(#[$doc])*
         #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[serde(try_from = "String", into = "String")]
         pub struct $name(String);
 
@@ -340,6 +345,7 @@ short_name!(
 /// ```
 #[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "i64", into = "i64")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Span(i64);
 
 impl Span {
@@ -481,6 +487,7 @@ macro_rules! score {
     ($(#[$doc:meta])* $name:ident, $what:literal, $min:literal ..= $max:literal) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[serde(try_from = "u8", into = "u8")]
         pub struct $name(u8);
 

@@ -1,0 +1,131 @@
+//! The exported JSON Schemas (feature `schema`): every golden fixture, of every published
+//! version, validates against the schema of its version; personal data is marked; commands
+//! and requests validate too. Run with `cargo test --features schema --test schema`.
+#![cfg(feature = "schema")]
+
+mod support;
+
+use std::path::PathBuf;
+
+use clientele::{Command, Request, SCHEMA_VERSION, schema};
+use serde_json::Value;
+use support::*;
+
+fn validator(schema: &schemars::Schema) -> jsonschema::Validator {
+    jsonschema::validator_for(schema.as_value()).expect("the exported schema is a valid schema")
+}
+
+fn fixtures(version: u16) -> Vec<(PathBuf, Value)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/v{version}"));
+    let mut found: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| {
+            let path = entry.unwrap().path();
+            let value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            (path, value)
+        })
+        .collect();
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    found
+}
+
+#[test]
+fn every_golden_fixture_validates_against_the_schema_of_its_version() {
+    let mut checked = 0;
+    for version in 1..=SCHEMA_VERSION {
+        let schema = schema::envelope_of_version(version).unwrap();
+        let validator = validator(&schema);
+        for (path, fixture) in fixtures(version) {
+            let errors: Vec<String> = validator
+                .iter_errors(&fixture)
+                .map(|e| e.to_string())
+                .collect();
+            assert!(errors.is_empty(), "{}: {errors:?}", path.display());
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 43 + 44);
+    assert!(schema::envelope_of_version(SCHEMA_VERSION + 1).is_none());
+    assert!(schema::envelope_of_version(0).is_none());
+}
+
+#[test]
+fn the_schemas_tell_versions_apart() {
+    // A version 1 `dependency_recorded` is not a version 2 one, and the reverse.
+    let v1 = fixtures(1)
+        .into_iter()
+        .find(|(p, _)| p.ends_with("dependency_recorded.json"))
+        .unwrap()
+        .1;
+    let v2 = fixtures(2)
+        .into_iter()
+        .find(|(p, _)| p.ends_with("dependency_recorded.json"))
+        .unwrap()
+        .1;
+    let current = validator(&schema::envelope());
+    let old = validator(&schema::envelope_of_version(1).unwrap());
+    assert!(!current.is_valid(&v1));
+    assert!(!old.is_valid(&v2));
+    // And a kind added in version 2 is not in version 1's schema.
+    let erased = fixtures(2)
+        .into_iter()
+        .find(|(p, _)| p.ends_with("personal_data_erased.json"))
+        .unwrap()
+        .1;
+    assert!(current.is_valid(&erased) && !old.is_valid(&erased));
+}
+
+#[test]
+fn hostile_envelopes_do_not_validate() {
+    let validator = validator(&schema::envelope());
+    let (_, good) = fixtures(2).swap_remove(0);
+    let mut unknown_kind = good.clone();
+    unknown_kind["event"]["type"] = Value::from("customer_teleported");
+    let mut wrong_type = good.clone();
+    wrong_type["seq"] = Value::from("seven");
+    let mut no_event = good.clone();
+    no_event.as_object_mut().unwrap().remove("event");
+    for bad in [unknown_kind, wrong_type, no_event] {
+        assert!(!validator.is_valid(&bad), "{bad}");
+    }
+    assert!(validator.is_valid(&good));
+}
+
+#[test]
+fn personal_data_is_marked_in_the_schema() {
+    let text = serde_json::to_string(&schema::envelope()).unwrap();
+    assert!(text.contains("\"x-personal-data\":true"));
+    // Every event field the crate treats as personal refers to the marked definition.
+    let schema = schema::envelope();
+    let personal = &schema.as_value()["$defs"]["Personal"];
+    assert_eq!(personal["x-personal-data"], Value::Bool(true));
+    let renamed = schema.as_value()["$defs"]["Event"]["oneOf"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["properties"]["type"]["const"] == "customer_renamed")
+        .unwrap();
+    assert_eq!(renamed["properties"]["name"]["$ref"], "#/$defs/Personal");
+    // The erased form validates where a personal value is expected.
+    let mut erased = fixtures(2)
+        .into_iter()
+        .find(|(p, _)| p.ends_with("customer_renamed.json"))
+        .unwrap()
+        .1;
+    erased["event"]["name"] = serde_json::json!({"erased": true});
+    assert!(validator(&schema).is_valid(&erased));
+}
+
+#[test]
+fn commands_and_requests_validate() {
+    let request = Request::new(inbound(1, clientele::Channel::Email))
+        .expecting(3)
+        .idempotent(clientele::IdempotencyKey::new("k-1").unwrap());
+    let as_json = serde_json::to_value(&request).unwrap();
+    assert!(validator(&schema::request()).is_valid(&as_json));
+    let command: Command = clientele::ErasePersonalData::default().into();
+    assert!(validator(&schema::command()).is_valid(&serde_json::to_value(&command).unwrap()));
+    let mut bad = as_json;
+    bad["command"]["type"] = Value::from("delete_everything");
+    assert!(!validator(&schema::request()).is_valid(&bad));
+}
