@@ -12,10 +12,10 @@ mod common;
 use chrono::{DateTime, TimeZone, Utc};
 use clientele::{
     AcknowledgeComplaint, AgentId, AssignComplaint, Channel, ComplaintId, CompleteFollowUp,
-    CustomerId, Envelope, FollowUpId, FollowUpOutcome, InteractionId, KeepPromise, Ledger,
-    MakePromise, MeetDependency, PartyId, Priority, PromiseId, ReceiveComplaint, RecordDependency,
-    RecordInteraction, RegisterCustomer, ResolveComplaint, RevisePromise, ServicePolicy, Text,
-    Tier,
+    CustomerId, Envelope, ErasePersonalData, FollowUpId, FollowUpOutcome, IdempotencyKey,
+    InteractionId, KeepPromise, Ledger, MakePromise, MeetDependency, PartyId, Priority, PromiseId,
+    ReceiveComplaint, RecordDependency, RecordInteraction, RegisterCustomer, Relationship, Request,
+    ResolveComplaint, RevisePromise, ServicePolicy, Tally, Text, Tier, Window,
 };
 
 fn at(day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
@@ -218,13 +218,62 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     common::print_flags(&ledger.flags(at(17, 9, 0)));
     println!("(`cargo run --example complaint_desk` climbs the escalation ladder.)");
 
+    println!("\n== Part 4: retries, two agents at once, and the right to be forgotten\n");
+    // The shop's web form times out and sends Ona's thank-you note twice, with the same key.
+    let note = Request::new(
+        RecordInteraction::inbound(
+            InteractionId::from_u128(50),
+            Channel::Email,
+            Text::new("Thank you, all sorted")?,
+        )
+        .no_reply_needed(),
+    )
+    .idempotent(IdempotencyKey::new("web-form-8812")?);
+    let first = ledger.execute_request(ona, note.clone(), at(18, 8, 0))?;
+    let again = ledger.execute_request(ona, note, at(18, 8, 1))?;
+    println!(
+        "The web form sent the note twice: {} event stored the first time, {} the second.",
+        first.len(),
+        again.len()
+    );
+    log.extend(first);
+    // Two agents read version N; the first to write wins, the second is told to reload.
+    let seen = ledger.get(ona).map_or(0, Relationship::version);
+    let thanks = |n| {
+        Ok::<_, clientele::ValueError>(Request::new(RecordInteraction::outbound(
+            InteractionId::from_u128(n),
+            Channel::Email,
+            ruta,
+            Text::new("Glad to help!")?,
+        )))
+    };
+    log.extend(ledger.execute_request(ona, thanks(51)?.expecting(seen), at(18, 9, 0))?);
+    match ledger.execute_request(ona, thanks(52)?.expecting(seen), at(18, 9, 0)) {
+        Err(conflict) => println!("The second agent's reply is refused: {conflict}."),
+        Ok(_) => unreachable!("the relationship moved on"),
+    }
+    // Ona asks the shop to forget her. Her measures stay; her name and words go.
+    let before = Tally::from_log(Window::all(), &log)?;
+    log.extend(ledger.execute(ona, ErasePersonalData::default(), at(18, 10, 0))?);
+    let after = Tally::from_log(Window::all(), &log)?;
+    let relationship = ledger.get(ona).ok_or("Ona is held")?;
+    assert!(!relationship.holds_personal_data());
+    assert_eq!(before.book(), after.book());
+    println!(
+        "Erased: she is now {:?}; every measure is unchanged ({} promise kept, {} complaint resolved).",
+        relationship.profile().map(|p| &p.name),
+        after.book().promises.total().kept.met + after.book().promises.total().kept.met_late,
+        after.book().complaints.resolution.met + after.book().complaints.resolution.met_late,
+    );
+
     println!("\nThe timeline, as stored:\n");
     common::print(&log);
 
     let replayed = Ledger::replay(ServicePolicy::default(), &log)?;
     assert_eq!(replayed.get(ona), ledger.get(ona));
     println!(
-        "\nReplaying the {} stored events gives the same state, with no clock.",
+        "\nReplaying the {} stored events gives the same state, with no clock; the erasure \
+         replays too, so her personal data never comes back.",
         log.len()
     );
     Ok(())
