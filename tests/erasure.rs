@@ -144,6 +144,17 @@ fn story() -> World {
     w
 }
 
+/// The log as a crypto-shredding service reads it once the customer's key is destroyed.
+fn shredded(log: &[Envelope]) -> Vec<Envelope> {
+    log.iter()
+        .cloned()
+        .map(|mut e| {
+            e.take_personal();
+            e
+        })
+        .collect()
+}
+
 fn leaks(debug: &str) -> Vec<&'static str> {
     SECRETS.into_iter().filter(|s| debug.contains(s)).collect()
 }
@@ -221,15 +232,7 @@ fn a_log_shredded_by_the_service_replays_to_the_same_state() {
     let mut w = story();
     w.when(ONA, ErasePersonalData::default()).unwrap();
     // Crypto-shredding: the service destroyed the key, so every stored payload reads erased.
-    let shredded: Vec<Envelope> = w
-        .log
-        .iter()
-        .cloned()
-        .map(|mut e| {
-            e.take_personal();
-            e
-        })
-        .collect();
+    let shredded = shredded(&w.log);
     let stored = serde_json::to_string(&shredded).unwrap();
     assert_eq!(leaks(&stored), Vec::<&str>::new());
     let read: Vec<Envelope> = serde_json::from_str(&stored).unwrap();
@@ -246,15 +249,7 @@ fn every_measure_survives_erasure_and_shredding() {
     assert_eq!(erased.book(), untouched.book());
     assert_eq!(erased.customer(ONA), untouched.customer(ONA));
     assert_eq!(erased.owner(AGENT), untouched.owner(AGENT));
-    let shredded: Vec<Envelope> = w
-        .log
-        .iter()
-        .cloned()
-        .map(|mut e| {
-            e.take_personal();
-            e
-        })
-        .collect();
+    let shredded = shredded(&w.log);
     assert_eq!(Tally::from_log(Window::all(), &shredded).unwrap(), erased);
     assert!(!untouched.book().is_empty());
 }
