@@ -181,6 +181,25 @@ fn engine(c: &mut Criterion) {
         b.iter(|| Ledger::replay(ServicePolicy::default(), black_box(&log)).map(|l| l.len()))
     });
     group.finish();
+
+    // Reading stored JSON: version and kind checked, then the event, through a JSON value.
+    let stored: Vec<String> = log
+        .iter()
+        .take(100_000)
+        .filter_map(|e| serde_json::to_string(e).ok())
+        .collect();
+    let mut group = c.benchmark_group("wire");
+    group.throughput(Throughput::Elements(stored.len() as u64));
+    group.sample_size(10);
+    group.bench_function("decode_json", |b| {
+        b.iter(|| {
+            black_box(&stored)
+                .iter()
+                .filter(|line| Envelope::from_json(line).is_ok())
+                .count()
+        })
+    });
+    group.finish();
     drop(log);
 
     let mut group = c.benchmark_group("ledger");
