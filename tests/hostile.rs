@@ -31,7 +31,7 @@
 #[path = "support/arb.rs"]
 mod arb;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -90,6 +90,29 @@ fn check<S>(
     count(name, ran.load(Ordering::Relaxed));
     if let Err(error) = result {
         panic!("{name}: {error}");
+    }
+}
+
+/// Accepted and refused commands by name, refusals by error, and applied events by kind,
+/// printed at the end of the driving tests when `HOSTILE_STATS` is set: a check that the
+/// hostile histories get somewhere.
+static STATS: std::sync::Mutex<BTreeMap<String, u64>> = std::sync::Mutex::new(BTreeMap::new());
+
+fn stat(key: impl FnOnce() -> String) {
+    if std::env::var_os("HOSTILE_STATS").is_some()
+        && let Ok(mut stats) = STATS.lock()
+    {
+        *stats.entry(key()).or_insert(0) += 1;
+    }
+}
+
+fn print_stats() {
+    if std::env::var_os("HOSTILE_STATS").is_some()
+        && let Ok(stats) = STATS.lock()
+    {
+        for (key, n) in stats.iter() {
+            eprintln!("hostile stats: {key}: {n}");
+        }
     }
 }
 
@@ -242,17 +265,25 @@ fn policies_validate_or_refuse_with_typed_errors() {
 enum When {
     /// This many seconds later (earlier when negative).
     Step(i64),
-    /// At this instant, whatever the clock says.
+    /// At this instant, whatever the clock says; the clock moves there.
     At(DateTime<Utc>),
+    /// At this instant, once; the clock stays where it was.
+    Probe(DateTime<Utc>),
 }
 
 fn when() -> impl Strategy<Value = When> {
+    let max = DateTime::<Utc>::MAX_UTC;
     prop_oneof![
-        10 => (0i64..6 * 3600).prop_map(When::Step),
-        4 => (0i64..5 * 86_400).prop_map(When::Step),
-        1 => Just(When::Step(0)),
-        2 => (-2 * 86_400i64..0).prop_map(When::Step),
-        1 => instant().prop_map(When::At),
+        40 => (0i64..6 * 3600).prop_map(When::Step),
+        12 => (0i64..5 * 86_400).prop_map(When::Step),
+        6 => Just(When::Step(0)),
+        4 => (-3600i64..0).prop_map(When::Step),
+        1 => (-2 * 86_400i64..0).prop_map(When::Step),
+        3 => ordinary_instant().prop_map(When::At),
+        5 => extreme_instant().prop_map(When::Probe),
+        2 => any_instant().prop_map(When::Probe),
+        // To the end of time, for good: rare, as nothing after it can move on.
+        1 => (0i64..=7 * 86_400).prop_map(move |s| When::At(max - TimeDelta::seconds(s))),
     ]
 }
 
@@ -266,7 +297,16 @@ fn resolve(now: DateTime<Utc>, when: &When) -> DateTime<Utc> {
                     DateTime::<Utc>::MAX_UTC
                 })
         }
-        When::At(at) => *at,
+        When::At(at) | When::Probe(at) => *at,
+    }
+}
+
+/// The instant an operation happens at, and the driver's clock after it.
+fn tick(now: DateTime<Utc>, when: &When) -> (DateTime<Utc>, DateTime<Utc>) {
+    let at = resolve(now, when);
+    match when {
+        When::Probe(_) => (at, now),
+        When::Step(_) | When::At(_) => (at, at),
     }
 }
 
@@ -288,30 +328,88 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
-/// Registrations at the start (usually), then hostile operations.
+/// Registrations at the start (of customer 1, nearly always), then hostile operations.
 fn history() -> impl Strategy<Value = (Vec<Tweak>, Vec<Op>)> {
-    let registrations = proptest::collection::vec(
-        (1u128..=3).prop_map(|customer| {
-            Op::Execute(
-                CustomerId::from_u128(customer),
-                When::Step(0),
-                Command::RegisterCustomer(clientele::RegisterCustomer::new(
-                    Text::new("Ona").unwrap(),
-                    Tier::new("standard").unwrap(),
-                )),
-            )
+    let registrations = prop_oneof![
+        1 => Just(Vec::new()),
+        15 => proptest::collection::vec(1u128..=3, 0..3).prop_map(|mut customers| {
+            customers.insert(0, 1);
+            customers
         }),
-        0..4,
-    );
+    ]
+    .prop_map(|customers| {
+        customers
+            .into_iter()
+            .map(|customer| {
+                Op::Execute(
+                    CustomerId::from_u128(customer),
+                    When::Step(0),
+                    Command::RegisterCustomer(clientele::RegisterCustomer::new(
+                        Text::new("Ona").unwrap(),
+                        Tier::new("standard").unwrap(),
+                    )),
+                )
+            })
+            .collect::<Vec<_>>()
+    });
     (
         policy_tweaks(),
         registrations,
-        proptest::collection::vec(op(), 1..40),
+        any::<bool>(),
+        proptest::collection::vec(op(), 1..48),
     )
-        .prop_map(|(tweaks, mut ops, more)| {
+        .prop_map(|(tweaks, mut ops, set_up, more)| {
+            if set_up {
+                ops.extend(setup());
+            }
             ops.extend(more);
             (tweaks, ops)
         })
+}
+
+/// Something of everything for customer 1 (all with id 1), so hostile operations that follow
+/// find things in every stage to act on rather than unknown ids.
+fn setup() -> Vec<Op> {
+    use clientele::{
+        AcknowledgeComplaint, Channel, InteractionId, MakePromise, ReceiveComplaint,
+        RecordInteraction, RequestSurvey, ScheduleFollowUp, SurveyKind,
+    };
+    let text = |s: &str| Text::new(s).unwrap();
+    let (agent, promise, complaint) = (
+        clientele::AgentId::from_u128(1),
+        clientele::PromiseId::from_u128(1),
+        clientele::ComplaintId::from_u128(1),
+    );
+    let commands: Vec<Command> = vec![
+        RecordInteraction::inbound(InteractionId::from_u128(1), Channel::Email, text("q")).into(),
+        MakePromise::new(promise, text("glasses"), base() + TimeDelta::days(3), agent).into(),
+        ReceiveComplaint::new(complaint, Channel::Phone, text("late"))
+            .about_promise(promise)
+            .into(),
+        AcknowledgeComplaint {
+            complaint,
+            by: agent,
+        }
+        .into(),
+        ScheduleFollowUp {
+            follow_up: clientele::FollowUpId::from_u128(1),
+            owner: agent,
+            due: base() + TimeDelta::days(2),
+            reason: text("check in"),
+            complaint: None,
+        }
+        .into(),
+        RequestSurvey {
+            survey: clientele::SurveyId::from_u128(1),
+            kind: SurveyKind::Nps,
+            complaint: None,
+        }
+        .into(),
+    ];
+    commands
+        .into_iter()
+        .map(|command| Op::Execute(CustomerId::from_u128(1), When::Step(60), command))
+        .collect()
 }
 
 /// Checks what a successful call stored: consecutive sequence numbers after the state it was
@@ -362,13 +460,25 @@ fn a_relationship_survives_hostile_command_sequences() {
         for op in &ops {
             match op {
                 Op::Execute(_, when, command) => {
-                    now = resolve(now, when);
+                    let (at, next) = tick(now, when);
+                    now = next;
                     let before = relationship.clone();
-                    let decided = relationship.decide(&policy, command, now);
-                    let executed = relationship.execute(&policy, command.clone(), now);
+                    let decided = relationship.decide(&policy, command, at);
+                    let executed = relationship.execute(&policy, command.clone(), at);
                     prop_assert_eq!(&decided, &executed, "decide and execute disagree");
+                    stat(|| match &executed {
+                        Ok(_) => format!("ok {}", command.name()),
+                        Err(error) => format!("refused {}: {:?}", command.name(), error)
+                            .split(['(', '{'])
+                            .next()
+                            .unwrap_or_default()
+                            .to_owned(),
+                    });
                     match executed {
                         Ok(envelopes) => {
+                            for envelope in &envelopes {
+                                stat(|| format!("event {}", envelope.event.kind()));
+                            }
                             check_sealed(&before, &envelopes)?;
                             log.extend(envelopes);
                         }
@@ -379,16 +489,17 @@ fn a_relationship_survives_hostile_command_sequences() {
                     }
                 }
                 Op::Advance(when) => {
-                    now = resolve(now, when);
+                    let (at, next) = tick(now, when);
+                    now = next;
                     let before = relationship.clone();
-                    let fired = relationship.advance_to(&policy, now);
+                    let fired = relationship.advance_to(&policy, at);
                     check_sealed(&before, &fired)?;
                     log.extend(fired);
                     let again = relationship.clone();
-                    prop_assert!(relationship.advance_to(&policy, now).is_empty());
+                    prop_assert!(relationship.advance_to(&policy, at).is_empty());
                     prop_assert_eq!(&relationship, &again);
                     if let Some(next) = relationship.next_deadline() {
-                        prop_assert!(next.at > now, "after advance_to({}): {:?}", now, next);
+                        prop_assert!(next.at > at, "after advance_to({}): {:?}", at, next);
                     }
                 }
                 Op::Look(when) => look(&relationship, &policy, resolve(now, when)),
@@ -399,6 +510,7 @@ fn a_relationship_survives_hostile_command_sequences() {
         prop_assert_eq!(replayed.as_ref(), Ok(&relationship));
         Ok(())
     });
+    print_stats();
 }
 
 #[test]
@@ -411,12 +523,13 @@ fn a_ledger_survives_hostile_command_sequences() {
         for op in &ops {
             match op {
                 Op::Execute(customer, when, command) => {
-                    now = resolve(now, when);
+                    let (at, next) = tick(now, when);
+                    now = next;
                     let before = ledger.get(*customer).cloned();
                     let (len, pending, next) =
                         (ledger.len(), ledger.pending(), ledger.next_deadline());
-                    let decided = ledger.decide(*customer, command, now);
-                    let executed = ledger.execute(*customer, command.clone(), now);
+                    let decided = ledger.decide(*customer, command, at);
+                    let executed = ledger.execute(*customer, command.clone(), at);
                     prop_assert_eq!(&decided, &executed, "decide and execute disagree");
                     match executed {
                         Ok(envelopes) => {
@@ -435,11 +548,12 @@ fn a_ledger_survives_hostile_command_sequences() {
                     }
                 }
                 Op::Advance(when) => {
-                    now = resolve(now, when);
-                    log.extend(ledger.advance_to(now));
-                    prop_assert!(ledger.advance_to(now).is_empty());
+                    let (at, next) = tick(now, when);
+                    now = next;
+                    log.extend(ledger.advance_to(at));
+                    prop_assert!(ledger.advance_to(at).is_empty());
                     if let Some(next) = ledger.next_deadline() {
-                        prop_assert!(next.at > now, "after advance_to({}): {:?}", now, next);
+                        prop_assert!(next.at > at, "after advance_to({}): {:?}", at, next);
                     }
                 }
                 Op::Look(when) => {
@@ -644,14 +758,16 @@ fn valid_log(policy: &ServicePolicy, ops: &[Op]) -> Vec<Envelope> {
     for op in ops {
         match op {
             Op::Execute(customer, when, command) => {
-                now = resolve(now, when);
-                if let Ok(envelopes) = ledger.execute(*customer, command.clone(), now) {
+                let (at, next) = tick(now, when);
+                now = next;
+                if let Ok(envelopes) = ledger.execute(*customer, command.clone(), at) {
                     log.extend(envelopes);
                 }
             }
             Op::Advance(when) => {
-                now = resolve(now, when);
-                log.extend(ledger.advance_to(now));
+                let (at, next) = tick(now, when);
+                now = next;
+                log.extend(ledger.advance_to(at));
             }
             Op::Look(_) => {}
         }
