@@ -124,14 +124,16 @@ impl Envelope {
     /// # Ok::<(), clientele::DecodeError>(())
     /// ```
     pub fn from_json(json: &str) -> Result<Self, DecodeError> {
-        let value: serde_json::Value =
+        let crate::upcast::Strict(value) =
             serde_json::from_str(json).map_err(|e| DecodeError::Malformed {
                 reason: e.to_string(),
             })?;
         Self::from_value(value)
     }
 
-    /// Reads a stored envelope from a JSON value, upcasting an older schema version.
+    /// Reads a stored envelope from a JSON value, upcasting an older schema version. (A key
+    /// given twice in one object, which [`from_json`](Self::from_json) refuses, is already
+    /// gone from a `Value`.)
     ///
     /// # Errors
     /// As [`from_json`](Self::from_json).
@@ -196,7 +198,7 @@ impl<'de> Deserialize<'de> for Envelope {
     /// Reads through a JSON value, so it accepts what [`Envelope::from_json`] accepts; it needs a
     /// self-describing format.
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
+        let crate::upcast::Strict(value) = crate::upcast::Strict::deserialize(deserializer)?;
         Self::from_value(value).map_err(serde::de::Error::custom)
     }
 }
