@@ -372,6 +372,22 @@ fn bad_instants_and_durations_are_errors() {
         cal.add(late, Span::MAX),
         Err(CalendarError::OutOfRange { .. })
     ));
+    // The last supported day (three days inside jiff's last instant, 9999-12-30T22:00Z) can
+    // still be landed on, to its very end; a deadline beyond it cannot.
+    let all_day = ServiceCalendar::builder("UTC")
+        .unwrap()
+        .every_day(WallTime::MIDNIGHT, WallTime::END_OF_DAY)
+        .build()
+        .unwrap();
+    let start = utc(9999, 12, 25, 0, 0);
+    assert_eq!(
+        all_day.add(start, Span::hours(72)).unwrap(),
+        utc(9999, 12, 28, 0, 0)
+    );
+    assert!(matches!(
+        all_day.add(start, Span::hours(73)),
+        Err(CalendarError::OutOfRange { .. })
+    ));
     // The always-open calendar uses chrono's range.
     let open = ServiceCalendar::always_open();
     assert!(matches!(

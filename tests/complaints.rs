@@ -910,3 +910,37 @@ fn resolved_without_acknowledgement_after_its_due_the_acknowledgement_target_is_
     );
     w.assert_replay_matches();
 }
+
+/// A stored clock event that names another due instant than its clock's (a tampered or
+/// mixed-up log) is refused on replay.
+#[test]
+fn replay_refuses_a_clock_breach_that_names_another_due_instant() {
+    use clientele::{Relationship, ReplayError};
+    // Given the acknowledgement target (4 h) passing unanswered,
+    let mut w = world();
+    w.run_until("2026-03-02 14:00", 10);
+    let log = w.log.clone();
+    assert!(Relationship::replay(ONA, &log).is_ok());
+    let at = log
+        .iter()
+        .position(|e| e.event.kind() == "complaint_clock_breached")
+        .unwrap();
+    // when its breach is stored with another due instant,
+    let mut relationship = Relationship::replay(ONA, &log[..at]).unwrap();
+    let mut breach = log[at].clone();
+    if let Event::ComplaintClockBreached { due, .. } = &mut breach.event {
+        *due = t("2026-03-02 12:00");
+    }
+    // then it does not fit.
+    let result = relationship.apply(&breach);
+    assert!(
+        matches!(
+            &result,
+            Err(ReplayError::DoesNotFit {
+                kind: "complaint_clock_breached",
+                ..
+            })
+        ),
+        "{result:?}"
+    );
+}

@@ -843,7 +843,8 @@ fn measures_travel_as_json_and_come_back_equal() {
 /// The figure helpers a report is built from, on hand-made tallies.
 mod figures {
     use clientele::{
-        DependencyMeasures, Durations, Elapsed, Outcome, OutcomeTally, PromiseCounts, Span,
+        DependencyMeasures, Durations, Elapsed, FollowUpMeasures, Outcome, OutcomeTally,
+        PromiseCounts, Span,
     };
 
     fn late(wall_h: u16, business_h: u16) -> Elapsed {
@@ -889,6 +890,15 @@ mod figures {
         counts.withdrawn = 1;
         counts.settled_cumulative_slip_secs = 7200;
         assert_eq!(counts.mean_cumulative_slip_secs(), Some(3600.0));
+    }
+
+    #[test]
+    fn follow_ups_came_due_when_done_on_time_or_overdue() {
+        let mut follow_ups = FollowUpMeasures::default();
+        follow_ups.done.add(&Outcome::Met);
+        follow_ups.overdue = 2;
+        assert_eq!(follow_ups.came_due(), 3);
+        assert_eq!(follow_ups.on_time_rate(), Some(1.0 / 3.0));
     }
 
     #[test]
