@@ -181,8 +181,9 @@ fn waiting_on_the_customer_pauses_the_resolution_clock_and_the_pause_is_recorded
     let mut w = in_progress();
     w.at("2026-03-02 12:00");
     let events = w.when(ONA, AwaitCustomer { complaint: C }).unwrap();
+    // 37 h left to the due instant and 29 h to the warning (at 20 % left, 8 h before it).
     assert!(
-        matches!(events[0], Event::ComplaintAwaitingCustomer { resolution: Some(r), .. } if r.due == Span::hours(37))
+        matches!(events[0], Event::ComplaintAwaitingCustomer { resolution: Some(r), .. } if r.due == Span::hours(37) && r.warn == Some(Span::hours(29)))
     );
     assert_eq!(stage(&w), ComplaintStage::Waiting);
     // Nothing runs out while we wait, however long.
@@ -201,6 +202,8 @@ fn waiting_on_the_customer_pauses_the_resolution_clock_and_the_pause_is_recorded
     assert_eq!(*paused, Span::days(7));
     // 37 h were left on the resolution clock, 5 h on the front line's.
     assert_eq!(terms.due, t("2026-03-11 01:00"));
+    // The warning keeps its distance too: 29 h after resuming, not lost in the pause.
+    assert_eq!(terms.warn_at, Some(t("2026-03-10 17:00")));
     assert_eq!(escalation.due, t("2026-03-09 17:00"));
     let complaint = w.relationship(ONA).complaint(C).unwrap();
     assert_eq!(complaint.resolution.paused, Span::days(7));
@@ -569,10 +572,16 @@ fn a_reopen_continues_restarts_or_starts_a_new_cycle_as_the_policy_says() {
     else {
         panic!()
     };
-    // 35 h were left when it was resolved; the day it was closed counts as a pause.
+    // 35 h were left when it was resolved, 27 h to the warning it had not yet raised; the day
+    // it was closed counts as a pause.
     assert_eq!(
-        (mode, cycle, resolution.due),
-        (ReopenMode::Continue, 1, t("2026-03-05 01:00"))
+        (mode, cycle, resolution.due, resolution.warn_at),
+        (
+            ReopenMode::Continue,
+            1,
+            t("2026-03-05 01:00"),
+            Some(t("2026-03-04 17:00"))
+        )
     );
     let Event::ComplaintReopened {
         cycle, resolution, ..
@@ -900,4 +909,38 @@ fn resolved_without_acknowledgement_after_its_due_the_acknowledgement_target_is_
         })
     );
     w.assert_replay_matches();
+}
+
+/// A stored clock event that names another due instant than its clock's (a tampered or
+/// mixed-up log) is refused on replay.
+#[test]
+fn replay_refuses_a_clock_breach_that_names_another_due_instant() {
+    use clientele::{Relationship, ReplayError};
+    // Given the acknowledgement target (4 h) passing unanswered,
+    let mut w = world();
+    w.run_until("2026-03-02 14:00", 10);
+    let log = w.log.clone();
+    assert!(Relationship::replay(ONA, &log).is_ok());
+    let at = log
+        .iter()
+        .position(|e| e.event.kind() == "complaint_clock_breached")
+        .unwrap();
+    // when its breach is stored with another due instant,
+    let mut relationship = Relationship::replay(ONA, &log[..at]).unwrap();
+    let mut breach = log[at].clone();
+    if let Event::ComplaintClockBreached { due, .. } = &mut breach.event {
+        *due = t("2026-03-02 12:00");
+    }
+    // then it does not fit.
+    let result = relationship.apply(&breach);
+    assert!(
+        matches!(
+            &result,
+            Err(ReplayError::DoesNotFit {
+                kind: "complaint_clock_breached",
+                ..
+            })
+        ),
+        "{result:?}"
+    );
 }

@@ -66,6 +66,34 @@ fn silent_breaks_and_a_missed_answer_put_a_customer_at_risk_without_a_complaint(
 }
 
 #[test]
+fn answers_on_time_keep_responsiveness_full_and_a_late_one_costs_its_weight() {
+    // Given an e-mail answered within the 8 h target,
+    let mut w = world();
+    w.when(ONA, inbound(1, Channel::Email)).unwrap();
+    w.at("2026-03-02 12:00");
+    w.when(ONA, outbound(2, Channel::Email)).unwrap();
+    // then responsiveness costs nothing and the customer stays fully healthy;
+    let health = w
+        .relationship(ONA)
+        .health(w.ledger.policy(), t("2026-03-02 12:00"));
+    assert_eq!((health.score, health.reasons.len()), (100, 0));
+
+    // when the next one waits 9 h for its answer, responsiveness is one of two missed.
+    w.at("2026-03-03 09:00");
+    w.when(ONA, inbound(3, Channel::Email)).unwrap();
+    w.at("2026-03-03 18:00");
+    w.when(ONA, outbound(4, Channel::Email)).unwrap();
+    let health = w
+        .relationship(ONA)
+        .health(w.ledger.policy(), t("2026-03-03 18:00"));
+    assert_eq!(
+        health.reasons.first().map(|r| r.0),
+        Some(Signal::Responsiveness)
+    );
+    assert_eq!(health.score, 100 - 5);
+}
+
+#[test]
 fn a_detractor_lowers_sentiment_and_the_trend_shows_the_change() {
     let mut w = world();
     w.when(
@@ -104,6 +132,19 @@ fn weights_must_sum_to_one_hundred_and_bands_must_be_ordered() {
     assert!(serde_json::from_str::<HealthWeights>(json).is_err());
     let mut policy = ServicePolicy::default();
     policy.health.at_risk_below = 80;
+    assert!(matches!(
+        policy.validate(),
+        Err(clientele::PolicyError::HealthBands { .. })
+    ));
+    // Each rule alone is enough: a band above 100, or a window of no time at all.
+    let mut policy = ServicePolicy::default();
+    policy.health.watch_below = 101;
+    assert!(matches!(
+        policy.validate(),
+        Err(clientele::PolicyError::HealthBands { .. })
+    ));
+    let mut policy = ServicePolicy::default();
+    policy.health.window = clientele::Span::ZERO;
     assert!(matches!(
         policy.validate(),
         Err(clientele::PolicyError::HealthBands { .. })

@@ -839,3 +839,76 @@ fn measures_travel_as_json_and_come_back_equal() {
     let empty: Measures = serde_json::from_str("{}").unwrap();
     assert!(empty.is_empty(), "missing parts read as empty");
 }
+
+/// The figure helpers a report is built from, on hand-made tallies.
+mod figures {
+    use clientele::{
+        DependencyMeasures, Durations, Elapsed, FollowUpMeasures, Outcome, OutcomeTally,
+        PromiseCounts, Span,
+    };
+
+    fn late(wall_h: u16, business_h: u16) -> Elapsed {
+        Elapsed {
+            wall: Span::hours(wall_h),
+            business: Span::hours(business_h),
+        }
+    }
+
+    #[test]
+    fn mean_lateness_is_over_the_late_and_missed_ones_only() {
+        let mut tally = OutcomeTally::default();
+        tally.add(&Outcome::Met);
+        tally.add(&Outcome::MetLate {
+            lateness: late(2, 1),
+        });
+        tally.add(&Outcome::Missed {
+            lateness: late(4, 3),
+        });
+        assert_eq!(tally.late(), 2);
+        assert_eq!(tally.mean_lateness_wall_secs(), Some(3.0 * 3600.0));
+        assert_eq!(tally.mean_lateness_business_secs(), Some(2.0 * 3600.0));
+    }
+
+    #[test]
+    fn durations_list_each_value_with_its_count_and_spread() {
+        let mut waits = Durations::default();
+        assert_eq!((waits.mean_secs(), waits.std_dev_secs()), (None, None));
+        for secs in [10, 40, 10] {
+            waits.add(Span::seconds(secs));
+        }
+        assert_eq!(waits.iter().collect::<Vec<_>>(), [(10, 2), (40, 1)]);
+        assert_eq!(waits.mean_secs(), Some(20.0));
+        // Deviations -10, -10 and +20: (100 + 100 + 400) / 3 = 200.
+        assert_eq!(waits.std_dev_secs(), Some(200.0_f64.sqrt()));
+    }
+
+    #[test]
+    fn mean_cumulative_slip_is_per_settled_promise() {
+        let mut counts = PromiseCounts::default();
+        assert_eq!(counts.mean_cumulative_slip_secs(), None);
+        counts.kept.add(&Outcome::Met);
+        counts.withdrawn = 1;
+        counts.settled_cumulative_slip_secs = 7200;
+        assert_eq!(counts.mean_cumulative_slip_secs(), Some(3600.0));
+    }
+
+    #[test]
+    fn follow_ups_came_due_when_done_on_time_or_overdue() {
+        let mut follow_ups = FollowUpMeasures::default();
+        follow_ups.done.add(&Outcome::Met);
+        follow_ups.overdue = 2;
+        assert_eq!(follow_ups.came_due(), 3);
+        assert_eq!(follow_ups.on_time_rate(), Some(1.0 / 3.0));
+    }
+
+    #[test]
+    fn dependency_measures_merge_by_adding() {
+        let mut one = DependencyMeasures::default();
+        one.recorded = 2;
+        one.late = 1;
+        one.met.add(&Outcome::Met);
+        let mut both = one.clone();
+        both.merge(&one);
+        assert_eq!((both.recorded, both.late, both.met.met), (4, 2, 2));
+    }
+}

@@ -600,3 +600,75 @@ fn from_at_risk_a_promise_can_be_kept_re_promised_or_withdrawn_and_open_can_be_w
         w.assert_replay_matches();
     }
 }
+
+/// A stored promise event that contradicts the promise it is applied to (as a tampered or
+/// mixed-up log would have) is refused on replay, and names itself.
+#[test]
+fn replay_refuses_promise_events_that_contradict_the_promise() {
+    use clientele::{Envelope, Relationship, ReplayError};
+    // Given the lab's date passing, a revision the customer agreed to, and the new date passing,
+    let mut w = promised();
+    w.at("2026-03-03 09:00");
+    w.when(
+        ONA,
+        RecordDependency {
+            promise: GLASSES,
+            party: LAB,
+            commitment: text("Lenses fitted").into(),
+            reference: None,
+            due: t("2026-03-05 12:00"),
+        },
+    )
+    .unwrap();
+    w.run_until("2026-03-05 12:00", 10);
+    w.at("2026-03-06 09:00");
+    w.when(ONA, revise("2026-03-10 17:00", "Lab is late", true))
+        .unwrap();
+    w.run_until("2026-03-11 09:00", 10);
+    let log = w.log.clone();
+    assert!(Relationship::replay(ONA, &log).is_ok());
+    // when one of those events is changed and applied after the events before it,
+    let tampered = |kind: &str, change: &dyn Fn(&mut Event)| {
+        let at = log.iter().position(|e| e.event.kind() == kind).unwrap();
+        let mut relationship = Relationship::replay(ONA, &log[..at]).unwrap();
+        let mut envelope: Envelope = log[at].clone();
+        change(&mut envelope.event);
+        relationship.apply(&envelope)
+    };
+    let does_not_fit = |result: Result<(), ReplayError>, kind: &str| {
+        assert!(
+            matches!(&result, Err(ReplayError::DoesNotFit { kind: k, .. }) if *k == kind),
+            "{kind}: {result:?}"
+        );
+    };
+    // then a revision from a due instant the promise never had does not fit,
+    does_not_fit(
+        tampered("promise_revised", &|event| {
+            if let Event::PromiseRevised { previous_due, .. } = event {
+                *previous_due = t("2026-03-09 16:00");
+            }
+        }),
+        "promise_revised",
+    );
+    // nor a break of another due instant, even with the right count of breaks,
+    does_not_fit(
+        tampered("promise_broken", &|event| {
+            if let Event::PromiseBroken { due, .. } = event {
+                *due = t("2026-03-10 16:00");
+            }
+        }),
+        "promise_broken",
+    );
+    // nor the lab's commitment reported late before its date.
+    let early = {
+        let at = log
+            .iter()
+            .position(|e| e.event.kind() == "dependency_late")
+            .unwrap();
+        let mut relationship = Relationship::replay(ONA, &log[..at]).unwrap();
+        let mut envelope = log[at].clone();
+        envelope.at = t("2026-03-05 11:59");
+        relationship.apply(&envelope)
+    };
+    does_not_fit(early, "dependency_late");
+}
