@@ -374,3 +374,31 @@ fn profile_updates_emit_one_event_per_change() {
     );
     w.assert_replay_matches();
 }
+
+#[test]
+fn replay_refuses_an_overdue_event_dated_before_its_deadline() {
+    let mut w = world();
+    w.at("2026-03-06 16:30");
+    w.when(ONA, inbound(1, Channel::Email)).unwrap();
+    let overdue = w.run_until("2026-03-09 09:00", 10);
+    let stored = overdue.last().unwrap().clone();
+    assert!(matches!(stored.event, Event::ResponseOverdue { .. }));
+    // The same fact, claimed an hour before the deadline it says passed.
+    let mut log = w.log.clone();
+    let last = log.pop().unwrap();
+    assert_eq!(last, stored);
+    let mut early = stored.clone();
+    early.at = t("2026-03-06 23:30");
+    log.push(early);
+    assert!(matches!(
+        clientele::Ledger::replay(policy(), &log),
+        Err(clientele::ReplayError::DoesNotFit {
+            kind: "response_overdue",
+            ..
+        })
+    ));
+    // Dated at the deadline, it fits.
+    log.pop();
+    log.push(stored);
+    assert!(clientele::Ledger::replay(policy(), &log).is_ok());
+}
