@@ -17,10 +17,10 @@
 //! Each property runs `PROPTEST_CASES` × its weight cases (proptest's default config reads the
 //! variable; 256 when unset, and CI exports 256); the weights add up to 18. The exhaustive JSON
 //! tests (every truncation, replacement, duplicate key, bad tag and invalid UTF-8 byte of every
-//! golden fixture) and the variant check add a fixed 90,799 cases. A run therefore generates
-//! 18 × `PROPTEST_CASES` + 90,799 cases; every test prints its count and the running total to
-//! stderr (`-- --nocapture`). With `PROPTEST_CASES=256` that is 95,407 cases, about 27 s in
-//! debug on the 2-core machine below.
+//! golden fixture of every schema version) and the variant check add a fixed 179,001 cases. A
+//! run therefore generates 18 × `PROPTEST_CASES` + 179,001 cases; every test prints its count
+//! and the running total to stderr (`-- --nocapture`). With `PROPTEST_CASES=256` that is
+//! 183,609 cases, about 25 s in debug on the 2-core machine below.
 //!
 //! `HOSTILE_STATS=1` also prints, after the relationship test, how often each command was
 //! accepted or refused (by error) and how often each event kind was stored: a check that the
@@ -35,8 +35,7 @@
 //! Last run (2026-11-23, after schema v2): 1,169,001 cases, all passed, 65 s of tests in
 //! release on a 2-core AMD EPYC VM. The first run (version 1 decoder, fewer fixtures):
 //! 1,080,799 cases (18 × 55,000 property cases + 90,799 exhaustive JSON and variant cases),
-//! 182 s wall on a busier machine. The fixed cases grew with the v2 fixtures, so the total is
-//! no longer 18 × `PROPTEST_CASES` + 90,799: each test prints its own count.
+//! 182 s wall on a busier machine, before the v2 fixtures doubled the fixed cases.
 
 #[path = "support/arb.rs"]
 mod arb;
