@@ -189,19 +189,14 @@ impl Ledger {
         key: Option<&IdempotencyKey>,
         now: DateTime<Utc>,
     ) -> Result<Vec<Envelope>, CommandError> {
+        // A customer not held is an empty relationship: at version 0, and refusing every
+        // command but a registration as `UnknownCustomer`.
         let decide = |relationship: &Relationship| {
             relationship.decide_with(&self.policy, command, expected_version, key, now)
         };
-        match (self.get(customer), command) {
-            (Some(relationship), _) => decide(relationship),
-            (None, Command::RegisterCustomer(_)) => decide(&Relationship::new(customer)),
-            (None, _) if expected_version.is_some_and(|v| v != 0) => {
-                Err(CommandError::VersionConflict {
-                    expected: expected_version.unwrap_or_default(),
-                    actual: 0,
-                })
-            }
-            (None, _) => Err(CommandError::UnknownCustomer(customer)),
+        match self.get(customer) {
+            Some(relationship) => decide(relationship),
+            None => decide(&Relationship::new(customer)),
         }
     }
 

@@ -289,7 +289,12 @@ impl Relationship {
     /// [`ErasePersonalData`](crate::ErasePersonalData) until new personal data arrives.
     #[must_use]
     pub fn holds_personal_data(&self) -> bool {
-        self.clone().erase_personal() > 0
+        self.personal_data_held() > 0
+    }
+
+    /// How many pieces of personal data are held: what an erasure would remove.
+    fn personal_data_held(&self) -> u32 {
+        self.clone().erase_personal()
     }
 
     /// Decides what `command` at `now` means: the events to store, or why not. Changes nothing.
@@ -694,10 +699,12 @@ impl Relationship {
             seq: envelope.seq,
             reason,
         };
-        let keyed = match &envelope.key {
-            Some(key) => Some(self.remember_key(key, envelope.seq).map_err(misfit)?),
-            None => None,
-        };
+        let keyed = envelope
+            .key
+            .as_ref()
+            .map(|key| self.keys.check(key, envelope.seq))
+            .transpose()
+            .map_err(misfit)?;
         self.fold(envelope.at, &envelope.event).map_err(misfit)?;
         if let Some(update) = keyed {
             self.keys.apply(update);
@@ -915,7 +922,7 @@ impl Relationship {
             }
             Command::AnswerSurvey(answer) => survey::answer(&self.surveys, answer),
             Command::ErasePersonalData(_) => Ok(vec![Event::PersonalDataErased {
-                fields: self.clone().erase_personal(),
+                fields: self.personal_data_held(),
             }]),
         }
     }
@@ -1314,6 +1321,27 @@ impl Keys {
         self.0.iter().rev().find(|k| &k.key == key)
     }
 
+    /// How a keyed envelope at `seq` fits: it continues the latest keyed request, or starts
+    /// one whose key was not used yet.
+    fn check(&self, key: &IdempotencyKey, seq: u64) -> Result<KeyUpdate, String> {
+        if let Some(latest) = self.0.last()
+            && &latest.key == key
+            && latest.last.checked_add(1) == Some(seq)
+        {
+            return Ok(KeyUpdate::Extend);
+        }
+        if self.find(key).is_some() {
+            return Err(format!(
+                "idempotency key {key} was used by an earlier request"
+            ));
+        }
+        Ok(KeyUpdate::Start(Remembered {
+            key: key.clone(),
+            first: seq,
+            last: seq,
+        }))
+    }
+
     fn apply(&mut self, update: KeyUpdate) {
         match update {
             KeyUpdate::Extend => {
@@ -1328,28 +1356,5 @@ impl Keys {
                 self.0.push(remembered);
             }
         }
-    }
-}
-
-impl Relationship {
-    /// How a keyed envelope at `seq` fits the remembered keys: it continues the latest keyed
-    /// request, or starts one whose key was not used yet.
-    fn remember_key(&self, key: &IdempotencyKey, seq: u64) -> Result<KeyUpdate, String> {
-        if let Some(latest) = self.keys.0.last()
-            && &latest.key == key
-            && latest.last.checked_add(1) == Some(seq)
-        {
-            return Ok(KeyUpdate::Extend);
-        }
-        if self.keys.find(key).is_some() {
-            return Err(format!(
-                "idempotency key {key} was used by an earlier request"
-            ));
-        }
-        Ok(KeyUpdate::Start(Remembered {
-            key: key.clone(),
-            first: seq,
-            last: seq,
-        }))
     }
 }
