@@ -23,7 +23,7 @@ pub mod flag;
 pub mod follow_up;
 pub mod health;
 pub mod id;
-pub mod interaction;
+pub mod response;
 pub mod ledger;
 pub mod lifecycle;
 pub mod measure;
@@ -35,7 +35,7 @@ pub mod relationship;
 #[cfg(feature = "schema")]
 pub mod schema;
 pub mod survey;
-mod upcast;
+
 pub mod value;
 
 pub use calendar::{
@@ -62,7 +62,7 @@ pub use id::{
     AgentId, ComplaintId, CustomerId, FollowUpId, IdParseError, InteractionId, PartyId, PromiseId,
     SurveyId,
 };
-pub use interaction::{ClockKind, Elapsed, Lateness, Outcome, ResponseClock, Wait};
+pub use response::{ClockKind, Elapsed, Lateness, Outcome, ResponseClock, Wait};
 pub use ledger::Ledger;
 pub use measure::{
     ComplaintMeasures, DependencyMeasures, Durations, FollowUpMeasures, MeasureError, Measures,

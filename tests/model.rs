@@ -86,7 +86,7 @@ mod support;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use clientele::interaction::ClockStage;
+use clientele::response::ClockStage;
 use clientele::{
     AcknowledgeComplaint, AgentId, AnswerSurvey, AssignComplaint, AwaitCustomer, ByPriority,
     CancelFollowUp, Channel, CloseComplaint, Command, ComplaintId, ComplaintPolicy, ComplaintStage,

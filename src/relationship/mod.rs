@@ -19,7 +19,7 @@ use crate::event::{Envelope, Event, SCHEMA_VERSION};
 use crate::flag::{Deadline, DeadlineKind, Flag, FlagKind, Subject};
 use crate::follow_up::{self, FollowUp, FollowUps};
 use crate::health::{self, Health};
-use crate::interaction::{ClockAction, ClockKind, ResponseClock, ResponseLifecycle, Wait};
+use crate::response::{ClockAction, ClockKind, ResponseClock, ResponseLifecycle, Wait};
 use crate::lifecycle::Lifecycle;
 use crate::personal::Erase;
 use crate::promise::{self, Promise, Promises};

@@ -52,7 +52,7 @@ use crate::command::{
     ReceiveComplaint, ReopenComplaint, RequestEscalation, ResolveComplaint, ResumeComplaint,
 };
 use crate::flag::{DeadlineKind, FlagKind};
-use crate::interaction::{Outcome, Refused};
+use crate::response::{Outcome, Refused};
 use crate::lifecycle::Lifecycle;
 use crate::personal::Erase;
 use crate::policy::ReopenMode;
@@ -1407,6 +1407,6 @@ mod tests {
 
     #[test]
     fn state_diagram_matches_transition_table() {
-        assert_documented::<ComplaintLifecycle>(include_str!("complaint.rs"));
+        assert_documented::<ComplaintLifecycle>(include_str!("mod.rs"));
     }
 }

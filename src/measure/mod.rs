@@ -85,7 +85,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::complaint::ComplaintClockKind;
 use crate::follow_up::FollowUpOutcome;
-use crate::interaction::{ClockKind, Elapsed, Outcome};
+use crate::response::{ClockKind, Elapsed, Outcome};
 use crate::promise::{Fulfiller, Notice, RevisionTiming};
 use crate::survey::SurveyAnswer;
 use crate::{

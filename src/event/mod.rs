@@ -40,10 +40,12 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+pub(crate) mod upcast;
+
 use crate::complaint::{ClockTerms, ComplaintClockKind, EscalationReason, Remaining};
 use crate::error::DecodeError;
 use crate::follow_up::FollowUpOutcome;
-use crate::interaction::{ClockKind, Elapsed, Outcome};
+use crate::response::{ClockKind, Elapsed, Outcome};
 use crate::policy::ReopenMode;
 use crate::promise::{AtRiskReason, Fulfiller, Notice, RevisionTiming};
 use crate::survey::{SurveyAnswer, SurveyKind};
@@ -124,7 +126,7 @@ impl Envelope {
     /// # Ok::<(), clientele::DecodeError>(())
     /// ```
     pub fn from_json(json: &str) -> Result<Self, DecodeError> {
-        let crate::upcast::Strict(value) =
+        let crate::event::upcast::Strict(value) =
             serde_json::from_str(json).map_err(|e| DecodeError::Malformed {
                 reason: e.to_string(),
             })?;
@@ -138,7 +140,7 @@ impl Envelope {
     /// # Errors
     /// As [`from_json`](Self::from_json).
     pub fn from_value(value: serde_json::Value) -> Result<Self, DecodeError> {
-        crate::upcast::envelope(value)
+        crate::event::upcast::envelope(value)
     }
 
     /// Moves the event's personal data out, in a stable order, leaving every personal field
@@ -198,7 +200,7 @@ impl<'de> Deserialize<'de> for Envelope {
     /// Reads through a JSON value, so it accepts what [`Envelope::from_json`] accepts; it needs a
     /// self-describing format.
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let crate::upcast::Strict(value) = crate::upcast::Strict::deserialize(deserializer)?;
+        let crate::event::upcast::Strict(value) = crate::event::upcast::Strict::deserialize(deserializer)?;
         Self::from_value(value).map_err(serde::de::Error::custom)
     }
 }

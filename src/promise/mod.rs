@@ -46,7 +46,7 @@ use crate::command::{
     KeepPromise, MakePromise, MeetDependency, RecordDependency, RevisePromise, WithdrawPromise,
 };
 use crate::flag::{DeadlineKind, FlagKind};
-use crate::interaction::Refused;
+use crate::response::Refused;
 use crate::lifecycle::Lifecycle;
 use crate::personal::Erase;
 use crate::{
@@ -1068,7 +1068,7 @@ mod tests {
 
     #[test]
     fn state_diagram_matches_transition_table() {
-        assert_documented::<PromiseLifecycle>(include_str!("promise.rs"));
+        assert_documented::<PromiseLifecycle>(include_str!("mod.rs"));
     }
 
     fn terms() -> PromiseTerms {

@@ -284,7 +284,7 @@ mod tests {
 
     #[test]
     fn state_diagram_matches_transition_table() {
-        assert_documented::<ResponseLifecycle>(include_str!("interaction.rs"));
+        assert_documented::<ResponseLifecycle>(include_str!("mod.rs"));
     }
 
     fn wait() -> Wait {

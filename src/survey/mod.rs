@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::command::{AnswerSurvey, RequestSurvey};
 use crate::complaint::{ComplaintStage, Complaints};
-use crate::interaction::Refused;
+use crate::response::Refused;
 use crate::lifecycle::Lifecycle;
 use crate::registry::Registry;
 use crate::{CommandError, ComplaintId, CsatScore, Event, NpsScore, Personal, SurveyId};
@@ -329,6 +329,6 @@ mod tests {
 
     #[test]
     fn state_diagram_matches_transition_table() {
-        assert_documented::<SurveyLifecycle>(include_str!("survey.rs"));
+        assert_documented::<SurveyLifecycle>(include_str!("mod.rs"));
     }
 }

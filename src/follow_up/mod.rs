@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::command::{CancelFollowUp, CompleteFollowUp, ReopenComplaint, ScheduleFollowUp};
 use crate::complaint::{ComplaintStage, Complaints};
-use crate::interaction::{Outcome, Refused};
+use crate::response::{Outcome, Refused};
 use crate::lifecycle::Lifecycle;
 use crate::personal::Erase;
 use crate::registry::Registry;
@@ -405,6 +405,6 @@ mod tests {
 
     #[test]
     fn state_diagram_matches_transition_table() {
-        assert_documented::<FollowUpLifecycle>(include_str!("follow_up.rs"));
+        assert_documented::<FollowUpLifecycle>(include_str!("mod.rs"));
     }
 }
