@@ -16,6 +16,7 @@ use clientele::{
     RecordInteraction, RegisterCustomer, ResumeComplaint, ServiceCalendar, ServicePolicy, Span,
     Targets, Text, Tier, WallTime,
 };
+use clientele::{ComplaintEvent, ResponseEvent};
 
 /// Berlin local time (UTC+1 in winter, UTC+2 from 29 March 2026 01:00 UTC) to UTC.
 fn berlin(month: u32, day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
@@ -104,7 +105,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         friday,
     )?;
     for envelope in &started {
-        if let Event::ResponseClockStarted { due, target, .. } = envelope.event {
+        if let Event::Response(ResponseEvent::ClockStarted { due, target, .. }) = envelope.event {
             println!(
                 "written {}; {target} of business time; due {}",
                 local(friday),
@@ -127,9 +128,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         answer,
     )?;
     for envelope in &stopped {
-        if let Event::ResponseClockStopped {
+        if let Event::Response(ResponseEvent::ClockStopped {
             waited, outcome, ..
-        } = &envelope.event
+        }) = &envelope.event
         {
             println!(
                 "answered {}: waited {} by the wall clock, {} of business time: {outcome:?}\n",
@@ -157,7 +158,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         friday,
     )?;
     for envelope in &received {
-        if let Event::ComplaintReceived { resolution, .. } = &envelope.event {
+        if let Event::Complaint(ComplaintEvent::Received { resolution, .. }) = &envelope.event {
             println!(
                 "received {}; resolution due {}",
                 local(friday),
@@ -189,11 +190,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     let answered = berlin(3, 16, 11, 0);
     for envelope in ledger.execute(customer, ResumeComplaint { complaint }, answered)? {
-        if let Event::ComplaintResumed {
+        if let Event::Complaint(ComplaintEvent::Resumed {
             paused,
             resolution: Some(terms),
             ..
-        } = envelope.event
+        }) = envelope.event
         {
             println!(
                 "{}: statement received; {paused} of business time paused (Friday 15-17, Monday 9-11), not counted",
@@ -224,9 +225,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         saturday,
     )?;
     for envelope in &started {
-        if let Event::ResponseClockStarted {
+        if let Event::Response(ResponseEvent::ClockStarted {
             due, ref calendar, ..
-        } = envelope.event
+        }) = envelope.event
         {
             println!(
                 "called {} on calendar {calendar:?}; due {}",

@@ -16,6 +16,7 @@
 mod common;
 
 use chrono::{DateTime, Utc};
+use clientele::PromiseEvent;
 use clientele::{
     AcknowledgeComplaint, Channel, CloseComplaint, ComplaintId, CompleteFollowUp, CustomerId,
     EscalateComplaint, Event, FollowUpId, FollowUpOutcome, InteractionId, KeepPromise, Ledger,
@@ -124,10 +125,10 @@ impl Shop {
             .filter(|e| {
                 matches!(
                     e.event,
-                    Event::PromiseBroken {
+                    Event::Promise(PromiseEvent::Broken {
                         notice: Notice::InSilence,
                         ..
-                    }
+                    })
                 )
             })
             .count() as u32;

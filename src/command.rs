@@ -759,7 +759,7 @@ into_command!(
 ///
 /// ```
 /// use chrono::{TimeZone, Utc};
-/// use clientele::{CustomerId, ErasePersonalData, Event, RegisterCustomer, Relationship,
+/// use clientele::{CustomerId, ErasePersonalData, Event, CustomerEvent, RegisterCustomer, Relationship,
 ///     ServicePolicy, Text, Tier};
 ///
 /// let policy = ServicePolicy::default();
@@ -767,7 +767,7 @@ into_command!(
 /// let monday = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
 /// ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
 /// let events = ona.execute(&policy, ErasePersonalData::default(), monday)?;
-/// assert!(matches!(events[0].event, Event::PersonalDataErased { fields: 1 }));
+/// assert!(matches!(events[0].event, Event::Customer(CustomerEvent::PersonalDataErased { fields: 1 })));
 /// assert!(!ona.holds_personal_data());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```

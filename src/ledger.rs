@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use rustc_hash::FxHashMap;
 
 use crate::command::{Command, Request};
+use crate::customer::CustomerEvent;
 use crate::error::{CommandError, PolicyError, ReplayError};
 use crate::event::{Envelope, Event};
 use crate::flag::{Deadline, Flag};
@@ -277,7 +278,10 @@ impl Ledger {
             slot.relationship.apply(envelope)?;
             return Ok(position);
         }
-        if !matches!(envelope.event, Event::CustomerRegistered { .. }) {
+        if !matches!(
+            envelope.event,
+            Event::Customer(CustomerEvent::Registered { .. })
+        ) {
             return Err(ReplayError::UnknownCustomer {
                 kind: envelope.event.kind(),
                 customer,

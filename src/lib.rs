@@ -17,13 +17,13 @@
 pub mod calendar;
 pub mod command;
 pub mod complaint;
+pub mod customer;
 pub mod error;
 pub mod event;
 pub mod flag;
 pub mod follow_up;
 pub mod health;
 pub mod id;
-pub mod response;
 pub mod ledger;
 pub mod lifecycle;
 pub mod measure;
@@ -32,6 +32,7 @@ pub mod policy;
 pub mod promise;
 mod registry;
 pub mod relationship;
+pub mod response;
 #[cfg(feature = "schema")]
 pub mod schema;
 pub mod survey;
@@ -49,20 +50,23 @@ pub use command::{
     RegisterCustomer, ReopenComplaint, Request, RequestEscalation, RequestSurvey, ResolveComplaint,
     ResumeComplaint, RevisePromise, ScheduleFollowUp, UpdateProfile, WithdrawPromise,
 };
+pub use complaint::ComplaintEvent;
 pub use complaint::{
     ClockPhase, ClockTerms, Complaint, ComplaintClockKind, ComplaintStage, ComplaintState,
     EscalationReason, Handover, Remaining, Resolution, TargetClock,
 };
+pub use customer::CustomerEvent;
 pub use error::{CommandError, DecodeError, PolicyError, ReplayError};
 pub use event::{Envelope, Event, SCHEMA_VERSION};
 pub use flag::{Deadline, DeadlineKind, Flag, FlagKind, Subject};
+pub use follow_up::FollowUpEvent;
 pub use follow_up::{FollowUp, FollowUpOutcome, FollowUpStage, FollowUpState};
+pub use health::HealthEvent;
 pub use health::{Band, Health, HealthPolicy, HealthWeights, Signal};
 pub use id::{
     AgentId, ComplaintId, CustomerId, FollowUpId, IdParseError, InteractionId, PartyId, PromiseId,
     SurveyId,
 };
-pub use response::{ClockKind, Elapsed, Lateness, Outcome, ResponseClock, Wait};
 pub use ledger::Ledger;
 pub use measure::{
     ComplaintMeasures, DependencyMeasures, Durations, FollowUpMeasures, MeasureError, Measures,
@@ -74,11 +78,15 @@ pub use policy::{
     ByPriority, ComplaintPolicy, Lead, Percent, PromisePolicy, ReopenMode, ServicePolicy,
     SupportLevel, Targets,
 };
+pub use promise::PromiseEvent;
 pub use promise::{
     AtRiskReason, Dependency, DependencyState, Fulfiller, Notice, Promise, PromiseStage,
     PromiseState, PromiseTerms, Revision, RevisionTiming,
 };
 pub use relationship::{Profile, Relationship};
+pub use response::ResponseEvent;
+pub use response::{ClockKind, Elapsed, Lateness, Outcome, ResponseClock, Wait};
+pub use survey::SurveyEvent;
 pub use survey::{Survey, SurveyAnswer, SurveyKind, SurveyStage, SurveyState};
 pub use value::{
     Channel, CsatScore, Direction, IdempotencyKey, NpsScore, Priority, Span, Text, Tier, ValueError,

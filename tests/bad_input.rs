@@ -3,6 +3,7 @@
 mod support;
 
 use chrono::{DateTime, TimeDelta, Utc};
+use clientele::ResponseEvent;
 use clientele::{
     CalendarError, Channel, Command, CommandError, CustomerId, Envelope, Event, InteractionId,
     Ledger, RecordInteraction, RegisterCustomer, Relationship, ReplayError, SCHEMA_VERSION,
@@ -273,10 +274,10 @@ fn replay_refuses_events_that_do_not_belong_and_changes_nothing() {
     ));
 
     let mut misfit = log[1].clone();
-    misfit.event = Event::ResponseOverdue {
+    misfit.event = Event::Response(ResponseEvent::Overdue {
         since: InteractionId::from_u128(1),
         due: log[1].at,
-    };
+    });
     assert!(matches!(
         relationship.apply(&misfit),
         Err(ReplayError::DoesNotFit {
@@ -318,7 +319,7 @@ fn a_stopped_clock_that_never_started_does_not_fit() {
     let log = log();
     let mut relationship = Relationship::replay(ONA, &log[..1]).unwrap();
     let mut stopped = log[1].clone();
-    stopped.event = Event::InteractionRecorded {
+    stopped.event = Event::Response(ResponseEvent::InteractionRecorded {
         interaction: InteractionId::from_u128(1),
         channel: Channel::Email,
         direction: clientele::Direction::Inbound,
@@ -327,7 +328,7 @@ fn a_stopped_clock_that_never_started_does_not_fit() {
         awaits_reply: true,
         priority: clientele::Priority::Normal,
         regarding: vec![],
-    };
+    });
     relationship.apply(&stopped).unwrap();
     let mut duplicate = stopped.clone();
     duplicate.seq = 3;

@@ -7,6 +7,7 @@ use clientele::{
     ByPriority, Channel, CommandError, Event, Lateness, Outcome, Priority, ServiceCalendar,
     ServicePolicy, Span, Targets, WallTime,
 };
+use clientele::{ComplaintEvent, FollowUpEvent, ResponseEvent};
 use support::*;
 
 /// Europe/Berlin, Monday–Friday 09:00–17:00, Easter Monday 2026 off; urgent runs on "24/7".
@@ -62,7 +63,7 @@ fn friday_afternoon_before_a_holiday_monday_is_due_on_tuesday() {
     let events = w
         .when(ONA, inbound(1, Channel::Email).priority(Priority::High))
         .unwrap();
-    let Event::ResponseClockStarted { due, calendar, .. } = &events[1] else {
+    let Event::Response(ResponseEvent::ClockStarted { due, calendar, .. }) = &events[1] else {
         panic!("{events:?}")
     };
     assert_eq!(*calendar, None);
@@ -78,7 +79,7 @@ fn the_urgent_line_runs_on_its_own_calendar_across_the_spring_clock_change() {
     let events = w
         .when(ONA, inbound(1, Channel::Phone).priority(Priority::Urgent))
         .unwrap();
-    let Event::ResponseClockStarted { due, calendar, .. } = &events[1] else {
+    let Event::Response(ResponseEvent::ClockStarted { due, calendar, .. }) = &events[1] else {
         panic!("{events:?}")
     };
     assert_eq!(calendar.as_deref(), Some("24/7"));
@@ -95,9 +96,9 @@ fn lateness_is_reported_in_business_and_wall_clock_time() {
         .unwrap();
     w.now = berlin("2026-03-09 10:00"); // Monday 10:00: one business hour late, three days wall.
     let events = w.when(ONA, outbound(2, Channel::Email)).unwrap();
-    let Some(Event::ResponseClockStopped {
+    let Some(Event::Response(ResponseEvent::ClockStopped {
         outcome, waited, ..
-    }) = events.last()
+    })) = events.last()
     else {
         panic!("{events:?}")
     };
@@ -157,11 +158,11 @@ fn escalation_thresholds_and_follow_up_delays_run_on_their_named_calendars() {
             ReceiveComplaint::new(c, Channel::Email, text("Broken")),
         )
         .unwrap();
-    let Event::ComplaintReceived {
+    let Event::Complaint(ComplaintEvent::Received {
         escalation: Some(escalation),
         resolution,
         ..
-    } = &events[0]
+    }) = &events[0]
     else {
         panic!("{events:?}")
     };
@@ -188,7 +189,7 @@ fn escalation_thresholds_and_follow_up_delays_run_on_their_named_calendars() {
     };
     let events = w.when(ONA, resolve).unwrap();
     assert!(
-        matches!(events[1], Event::FollowUpScheduled { due, .. } if due == berlin("2026-03-09 16:00"))
+        matches!(events[1], Event::FollowUp(FollowUpEvent::Scheduled { due, .. }) if due == berlin("2026-03-09 16:00"))
     );
 
     let mut broken = ServicePolicy::default();

@@ -7,6 +7,7 @@
 mod support;
 
 use chrono::{DateTime, TimeDelta, Utc};
+use clientele::ComplaintEvent;
 use clientele::{
     AcknowledgeComplaint, AgentId, AssignComplaint, AwaitCustomer, Channel, CloseComplaint,
     Command, ComplaintClockKind, ComplaintId, CompleteFollowUp, Envelope, EscalateComplaint, Event,
@@ -189,9 +190,9 @@ proptest! {
         let mut paused_at: Option<DateTime<Utc>> = None;
         for envelope in &log {
             match &envelope.event {
-                Event::ComplaintReceived { resolution, .. } => runs.push(Run { due: resolution.due, breaches: vec![] }),
-                Event::ComplaintAwaitingCustomer { resolution: Some(_), .. } => paused_at = Some(envelope.at),
-                Event::ComplaintResumed { resolution: Some(terms), .. } => {
+                Event::Complaint(ComplaintEvent::Received { resolution, .. }) => runs.push(Run { due: resolution.due, breaches: vec![] }),
+                Event::Complaint(ComplaintEvent::AwaitingCustomer { resolution: Some(_), .. }) => paused_at = Some(envelope.at),
+                Event::Complaint(ComplaintEvent::Resumed { resolution: Some(terms), .. }) => {
                     let run = runs.last_mut().unwrap();
                     let pause = paused_at.take().unwrap();
                     if run.breaches.is_empty() && run.due > pause {
@@ -200,7 +201,7 @@ proptest! {
                     }
                     run.due = terms.due;
                 }
-                Event::ComplaintReopened { mode, resolution, .. } => {
+                Event::Complaint(ComplaintEvent::Reopened { mode, resolution, .. }) => {
                     paused_at = None;
                     if *mode == ReopenMode::Continue {
                         runs.last_mut().unwrap().due = resolution.due;
@@ -208,7 +209,7 @@ proptest! {
                         runs.push(Run { due: resolution.due, breaches: vec![] });
                     }
                 }
-                Event::ComplaintClockBreached { clock: ComplaintClockKind::Resolution, due, .. } => {
+                Event::Complaint(ComplaintEvent::ClockBreached { clock: ComplaintClockKind::Resolution, due, .. }) => {
                     let run = runs.last_mut().unwrap();
                     prop_assert_eq!(*due, run.due);
                     prop_assert!(envelope.at >= run.due, "breached at {} before {}", envelope.at, run.due);

@@ -14,6 +14,7 @@ use clientele::{
     ReopenComplaint, ReopenMode, RequestEscalation, ResolveComplaint, ResumeComplaint,
     RevisePromise, ScheduleFollowUp, ServicePolicy, Span,
 };
+use clientele::{ComplaintEvent, FollowUpEvent};
 use support::*;
 
 const C: ComplaintId = ComplaintId::from_u128(0xc1);
@@ -120,7 +121,7 @@ fn acknowledged_late_the_breach_comes_first_and_the_outcome_says_how_late() {
     );
     assert_eq!(
         envelopes[2].event,
-        Event::ComplaintAcknowledged {
+        Event::Complaint(ComplaintEvent::Acknowledged {
             complaint: C,
             by: AGENT,
             outcome: Outcome::MetLate {
@@ -129,7 +130,7 @@ fn acknowledged_late_the_breach_comes_first_and_the_outcome_says_how_late() {
                     business: Span::minutes(30)
                 }
             }
-        }
+        })
     );
     assert!(w.ledger.flags(t("2026-03-02 13:30")).is_empty());
 }
@@ -156,11 +157,11 @@ fn resolution_warns_and_breaches_once_and_resolving_late_says_by_how_much() {
     assert_eq!(woke[1].at, t("2026-03-04 01:00"));
     assert!(matches!(
         woke[1].event,
-        Event::ComplaintClockBreached {
+        Event::Complaint(ComplaintEvent::ClockBreached {
             clock: ComplaintClockKind::Resolution,
             owner: Some(DAIVA),
             ..
-        }
+        })
     ));
     let flags = w.ledger.flags(t("2026-03-05 00:00"));
     assert_eq!(
@@ -171,7 +172,7 @@ fn resolution_warns_and_breaches_once_and_resolving_late_says_by_how_much() {
     let events = w.when(ONA, resolve(Some(F))).unwrap();
     assert!(matches!(
         events[0],
-        Event::ComplaintResolved { outcome: Outcome::MetLate { lateness: Lateness { wall, .. } }, apology: true, .. } if wall == Span::hours(24)
+        Event::Complaint(ComplaintEvent::Resolved { outcome: Outcome::MetLate { lateness: Lateness { wall, .. } }, apology: true, .. }) if wall == Span::hours(24)
     ));
     w.assert_replay_matches();
 }
@@ -183,19 +184,19 @@ fn waiting_on_the_customer_pauses_the_resolution_clock_and_the_pause_is_recorded
     let events = w.when(ONA, AwaitCustomer { complaint: C }).unwrap();
     // 37 h left to the due instant and 29 h to the warning (at 20 % left, 8 h before it).
     assert!(
-        matches!(events[0], Event::ComplaintAwaitingCustomer { resolution: Some(r), .. } if r.due == Span::hours(37) && r.warn == Some(Span::hours(29)))
+        matches!(events[0], Event::Complaint(ComplaintEvent::AwaitingCustomer { resolution: Some(r), .. }) if r.due == Span::hours(37) && r.warn == Some(Span::hours(29)))
     );
     assert_eq!(stage(&w), ComplaintStage::Waiting);
     // Nothing runs out while we wait, however long.
     assert!(w.run_until("2026-03-09 12:00", 10).is_empty());
     w.at("2026-03-09 12:00");
     let events = w.when(ONA, ResumeComplaint { complaint: C }).unwrap();
-    let Event::ComplaintResumed {
+    let Event::Complaint(ComplaintEvent::Resumed {
         paused,
         resolution: Some(terms),
         escalation: Some(escalation),
         ..
-    } = &events[0]
+    }) = &events[0]
     else {
         panic!("{events:?}")
     };
@@ -216,12 +217,12 @@ fn escalation_is_due_past_the_threshold_stays_flagged_and_climbs_the_ladder() {
     let due = w.run_until("2026-03-02 17:00", 10);
     assert_eq!(
         due.iter().map(|e| e.event.clone()).collect::<Vec<_>>(),
-        [Event::EscalationDue {
+        [Event::Complaint(ComplaintEvent::EscalationDue {
             complaint: C,
             reason: EscalationReason::Threshold,
             level: 0,
             owner: Some(JONAS)
-        }]
+        })]
     );
     assert!(
         w.run_until("2026-03-02 20:00", 10).is_empty(),
@@ -274,7 +275,7 @@ fn escalation_is_due_past_the_threshold_stays_flagged_and_climbs_the_ladder() {
         )
         .unwrap();
     assert!(
-        matches!(&events[0], Event::ComplaintEscalated { to_level: 1, level_name, escalation: Some(e), .. } if level_name.as_str() == "specialist" && e.due == t("2026-03-03 20:00"))
+        matches!(&events[0], Event::Complaint(ComplaintEvent::Escalated { to_level: 1, level_name, escalation: Some(e), .. }) if level_name.as_str() == "specialist" && e.due == t("2026-03-03 20:00"))
     );
     let complaint = w.relationship(ONA).complaint(C).unwrap();
     assert_eq!(
@@ -304,12 +305,12 @@ fn the_customer_can_ask_for_escalation() {
     let events = w.when(ONA, RequestEscalation { complaint: C }).unwrap();
     assert_eq!(
         events,
-        [Event::EscalationDue {
+        [Event::Complaint(ComplaintEvent::EscalationDue {
             complaint: C,
             reason: EscalationReason::CustomerAsked,
             level: 0,
             owner: Some(JONAS)
-        }]
+        })]
     );
     assert_eq!(
         w.when(ONA, RequestEscalation { complaint: C }).unwrap_err(),
@@ -334,11 +335,10 @@ fn a_linked_promise_breaking_a_second_time_makes_escalation_due() {
     )
     .unwrap();
     let first = w.run_until("2026-03-02 12:00", 10);
-    assert!(
-        !first
-            .iter()
-            .any(|e| matches!(e.event, Event::EscalationDue { .. }))
-    );
+    assert!(!first.iter().any(|e| matches!(
+        e.event,
+        Event::Complaint(ComplaintEvent::EscalationDue { .. })
+    )));
     w.at("2026-03-02 12:30");
     w.when(
         ONA,
@@ -357,10 +357,10 @@ fn a_linked_promise_breaking_a_second_time_makes_escalation_due() {
     );
     assert!(matches!(
         second[2].event,
-        Event::EscalationDue {
+        Event::Complaint(ComplaintEvent::EscalationDue {
             reason: EscalationReason::PromiseBrokenAgain,
             ..
-        }
+        })
     ));
     w.assert_replay_matches();
 }
@@ -398,7 +398,7 @@ fn resolving_schedules_a_follow_up_owned_by_the_complaints_owner_which_can_go_ov
         ["complaint_resolved", "follow_up_scheduled"]
     );
     assert!(
-        matches!(events[1], Event::FollowUpScheduled { owner: JONAS, due, complaint: Some(C), .. } if due == t("2026-03-03 15:00"))
+        matches!(events[1], Event::FollowUp(FollowUpEvent::Scheduled { owner: JONAS, due, complaint: Some(C), .. }) if due == t("2026-03-03 15:00"))
     );
     let overdue = w.run_until("2026-03-04 00:00", 10);
     assert_eq!(envelope_kinds(&overdue), ["follow_up_overdue"]);
@@ -421,10 +421,10 @@ fn resolving_schedules_a_follow_up_owned_by_the_complaints_owner_which_can_go_ov
         .unwrap();
     assert!(matches!(
         done[0],
-        Event::FollowUpCompleted {
+        Event::FollowUp(FollowUpEvent::Completed {
             timing: Outcome::MetLate { .. },
             ..
-        }
+        })
     ));
     assert_eq!(
         w.when(
@@ -473,10 +473,10 @@ fn a_not_satisfied_follow_up_reopens_the_complaint_and_escalation_is_due_at_once
     );
     assert!(matches!(
         events[2],
-        Event::EscalationDue {
+        Event::Complaint(ComplaintEvent::EscalationDue {
             reason: EscalationReason::Reopened,
             ..
-        }
+        })
     ));
     assert_eq!(stage(&w), ComplaintStage::InProgress);
     assert_eq!(w.relationship(ONA).complaint(C).unwrap().reopened, 1);
@@ -563,12 +563,12 @@ fn reopened(mode: ReopenMode) -> Event {
 
 #[test]
 fn a_reopen_continues_restarts_or_starts_a_new_cycle_as_the_policy_says() {
-    let Event::ComplaintReopened {
+    let Event::Complaint(ComplaintEvent::Reopened {
         mode,
         cycle,
         resolution,
         ..
-    } = reopened(ReopenMode::Continue)
+    }) = reopened(ReopenMode::Continue)
     else {
         panic!()
     };
@@ -583,16 +583,16 @@ fn a_reopen_continues_restarts_or_starts_a_new_cycle_as_the_policy_says() {
             Some(t("2026-03-04 17:00"))
         )
     );
-    let Event::ComplaintReopened {
+    let Event::Complaint(ComplaintEvent::Reopened {
         cycle, resolution, ..
-    } = reopened(ReopenMode::Restart)
+    }) = reopened(ReopenMode::Restart)
     else {
         panic!()
     };
     assert_eq!((cycle, resolution.due), (1, t("2026-03-05 06:00")));
-    let Event::ComplaintReopened {
+    let Event::Complaint(ComplaintEvent::Reopened {
         cycle, resolution, ..
-    } = reopened(ReopenMode::NewCycle)
+    }) = reopened(ReopenMode::NewCycle)
     else {
         panic!()
     };
@@ -761,11 +761,11 @@ fn a_follow_up_scheduled_by_hand_for_any_reason() {
         .unwrap();
     assert!(events.iter().any(|e| matches!(
         e,
-        Event::FollowUpCompleted {
+        Event::FollowUp(FollowUpEvent::Completed {
             outcome: FollowUpOutcome::Unreachable,
             timing: Outcome::Met,
             ..
-        }
+        })
     )));
 }
 
@@ -861,10 +861,10 @@ fn the_remaining_transitions_each_work_as_the_diagram_says() {
     // Resolved while waiting: measured when the wait began, so the wait does not count.
     assert!(matches!(
         events[0],
-        Event::ComplaintResolved {
+        Event::Complaint(ComplaintEvent::Resolved {
             outcome: Outcome::Met,
             ..
-        }
+        })
     ));
 
     // closed --reopen--> in_progress
@@ -891,11 +891,11 @@ fn resolved_without_acknowledgement_after_its_due_the_acknowledgement_target_is_
     let mut w = world_with(lenient);
     w.at("2026-03-02 14:00");
     let events = w.when(ONA, resolve(Some(F))).unwrap();
-    let Some(Event::ComplaintResolved {
+    let Some(Event::Complaint(ComplaintEvent::Resolved {
         acknowledgement, ..
-    }) = events
+    })) = events
         .iter()
-        .find(|e| matches!(e, Event::ComplaintResolved { .. }))
+        .find(|e| matches!(e, Event::Complaint(ComplaintEvent::Resolved { .. })))
     else {
         panic!("{events:?}")
     };
@@ -928,7 +928,7 @@ fn replay_refuses_a_clock_breach_that_names_another_due_instant() {
     // when its breach is stored with another due instant,
     let mut relationship = Relationship::replay(ONA, &log[..at]).unwrap();
     let mut breach = log[at].clone();
-    if let Event::ComplaintClockBreached { due, .. } = &mut breach.event {
+    if let Event::Complaint(ComplaintEvent::ClockBreached { due, .. }) = &mut breach.event {
         *due = t("2026-03-02 12:00");
     }
     // then it does not fit.

@@ -3,6 +3,7 @@
 
 mod support;
 
+use clientele::CustomerEvent;
 use clientele::{
     AcknowledgeComplaint, AnswerSurvey, Channel, CompleteFollowUp, CsatScore, Envelope,
     ErasePersonalData, Event, FollowUpId, FollowUpOutcome, KeepPromise, Ledger, MakePromise,
@@ -181,7 +182,7 @@ fn erasing_removes_every_piece_of_personal_data_and_says_so() {
     let policy = w.ledger.policy().clone();
     let before = w.relationship(ONA).clone();
     let events = w.when(ONA, ErasePersonalData::default()).unwrap();
-    let Some(Event::PersonalDataErased { fields }) = events.last() else {
+    let Some(Event::Customer(CustomerEvent::PersonalDataErased { fields })) = events.last() else {
         panic!("{events:?}");
     };
     // Name, 2 addresses, what was promised twice, the lab's commitment, the revision's reason,
@@ -200,7 +201,12 @@ fn erasing_removes_every_piece_of_personal_data_and_says_so() {
     assert_eq!(after.version(), before.version() + 1);
     // A second request erases nothing more, and says so.
     let again = w.when(ONA, ErasePersonalData::default()).unwrap();
-    assert_eq!(again, vec![Event::PersonalDataErased { fields: 0 }]);
+    assert_eq!(
+        again,
+        vec![Event::Customer(CustomerEvent::PersonalDataErased {
+            fields: 0
+        })]
+    );
     w.assert_replay_matches();
 }
 

@@ -2,6 +2,7 @@
 
 mod support;
 
+use clientele::HealthEvent;
 use clientele::{
     AnswerSurvey, Band, Channel, HealthWeights, MakePromise, NpsScore, PromiseId, ServicePolicy,
     Signal, SurveyAnswer,
@@ -172,11 +173,11 @@ fn relationship_at_risk_is_raised_once_by_time_alone_and_again_only_after_recove
     let woke = w.run_until("2026-03-04 00:00", 20);
     let at_risk: Vec<_> = woke
         .iter()
-        .filter(|e| matches!(e.event, Event::RelationshipAtRisk { .. }))
+        .filter(|e| matches!(e.event, Event::Health(HealthEvent::AtRisk { .. })))
         .collect();
     assert_eq!(at_risk.len(), 1, "{:?}", envelope_kinds(&woke));
     assert!(
-        matches!(&at_risk[0].event, Event::RelationshipAtRisk { score, reasons } if *score < 50 && reasons[0] == Signal::BrokenPromises)
+        matches!(&at_risk[0].event, Event::Health(HealthEvent::AtRisk { score, reasons }) if *score < 50 && reasons[0] == Signal::BrokenPromises)
     );
     let flags = w.ledger.flags(t("2026-03-04 00:00"));
     assert!(flags.iter().any(|f| f.kind == FlagKind::RelationshipAtRisk
@@ -201,7 +202,7 @@ fn relationship_at_risk_is_raised_once_by_time_alone_and_again_only_after_recove
     assert_eq!(
         recovered
             .iter()
-            .filter(|e| matches!(e, Event::RelationshipRecovered { .. }))
+            .filter(|e| matches!(e, Event::Health(HealthEvent::Recovered { .. })))
             .count(),
         1
     );
@@ -230,7 +231,7 @@ fn relationship_at_risk_is_raised_once_by_time_alone_and_again_only_after_recove
     assert_eq!(
         again
             .iter()
-            .filter(|e| matches!(e.event, Event::RelationshipAtRisk { .. }))
+            .filter(|e| matches!(e.event, Event::Health(HealthEvent::AtRisk { .. })))
             .count(),
         1
     );

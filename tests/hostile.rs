@@ -888,7 +888,7 @@ fn fixtures() -> Vec<(String, String)> {
             .collect();
         let kinds = clientele::Event::KINDS
             .iter()
-            .filter(|(_, v)| *v <= version)
+            .filter(|kind| kind.since <= version)
             .count();
         assert_eq!(
             found.len(),

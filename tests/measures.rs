@@ -17,6 +17,7 @@ use clientele::{
     ReopenComplaint, ResolveComplaint, RevisePromise, ServicePolicy, Span, SurveyAnswer, Tally,
     Window, WithdrawPromise,
 };
+use clientele::{ComplaintEvent, FollowUpEvent, PromiseEvent};
 use proptest::prelude::*;
 use support::*;
 
@@ -592,9 +593,9 @@ fn book(customers: u8, steps: &[(u8, u16, Op)]) -> Vec<Envelope> {
         ids += 1;
         let follow_up = Some(FollowUpId::from_u128(ids));
         let complaint = ComplaintId::from_u128(1);
-        let complained = log
-            .iter()
-            .any(|e| e.customer == id && matches!(e.event, Event::ComplaintReceived { .. }));
+        let complained = log.iter().any(|e| {
+            e.customer == id && matches!(e.event, Event::Complaint(ComplaintEvent::Received { .. }))
+        });
         let op = match op {
             Op::Acknowledge | Op::Escalate(_) | Op::Resolve(_) | Op::Reopen if !complained => {
                 &Op::Complain
@@ -716,7 +717,7 @@ fn pending_follow_up(log: &[Envelope], customer: CustomerId) -> Option<FollowUpI
         .rev()
         .filter(|e| e.customer == customer)
         .find_map(|e| match e.event {
-            Event::FollowUpScheduled { follow_up, .. } => Some(follow_up),
+            Event::FollowUp(FollowUpEvent::Scheduled { follow_up, .. }) => Some(follow_up),
             _ => None,
         })
 }
@@ -775,7 +776,7 @@ proptest! {
         let mut broken = std::collections::BTreeSet::new();
         let mut breaks = 0u64;
         for envelope in &in_window {
-            if let Event::PromiseBroken { promise, .. } = envelope.event {
+            if let Event::Promise(PromiseEvent::Broken { promise, .. }) = envelope.event {
                 broken.insert((envelope.customer, promise));
                 breaks += 1;
             }
@@ -789,7 +790,7 @@ proptest! {
         prop_assert_eq!(by_owner, total.broken);
         let by_party: u64 = tally.by_party().values().map(|m| m.promises.outside.broken).sum();
         prop_assert_eq!(by_party, tally.book().promises.outside.broken);
-        let kept: u64 = in_window.iter().filter(|e| matches!(e.event, Event::PromiseKept { .. })).count() as u64;
+        let kept: u64 = in_window.iter().filter(|e| matches!(e.event, Event::Promise(PromiseEvent::Kept { .. }))).count() as u64;
         prop_assert_eq!(total.kept.total(), kept);
     }
 }

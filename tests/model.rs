@@ -86,6 +86,7 @@ mod support;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, TimeDelta, Utc};
+use clientele::HealthEvent;
 use clientele::response::ClockStage;
 use clientele::{
     AcknowledgeComplaint, AgentId, AnswerSurvey, AssignComplaint, AwaitCustomer, ByPriority,
@@ -1668,7 +1669,7 @@ struct Engine {
 fn modelled(event: &Event) -> bool {
     !matches!(
         event,
-        Event::RelationshipAtRisk { .. } | Event::RelationshipRecovered { .. }
+        Event::Health(HealthEvent::AtRisk { .. }) | Event::Health(HealthEvent::Recovered { .. })
     )
 }
 

@@ -6,6 +6,7 @@
 mod support;
 
 use chrono::{DateTime, TimeDelta, Utc};
+use clientele::PromiseEvent;
 use clientele::{
     Channel, Command, CommandError, Envelope, Event, InteractionId, KeepPromise, MakePromise,
     MeetDependency, Outcome, PartyId, PromiseId, PromiseState, RecordDependency, RecordInteraction,
@@ -167,13 +168,13 @@ proptest! {
         let mut revisions = 0u32;
         for envelope in &run.log {
             match &envelope.event {
-                Event::PromiseMade { due, .. } => periods.push(Period { due: *due, ended: None, breaks: vec![] }),
-                Event::PromiseRevised { due, .. } => {
+                Event::Promise(PromiseEvent::Made { due, .. }) => periods.push(Period { due: *due, ended: None, breaks: vec![] }),
+                Event::Promise(PromiseEvent::Revised { due, .. }) => {
                     revisions += 1;
                     periods.last_mut().unwrap().ended = Some(envelope.at);
                     periods.push(Period { due: *due, ended: None, breaks: vec![] });
                 }
-                Event::PromiseKept { due, outcome, .. } => {
+                Event::Promise(PromiseEvent::Kept { due, outcome, .. }) => {
                     periods.last_mut().unwrap().ended = Some(envelope.at);
                     match outcome {
                         Outcome::Met => prop_assert!(envelope.at < *due),
@@ -183,8 +184,8 @@ proptest! {
                         Outcome::Missed { .. } => prop_assert!(false, "a kept promise is never missed"),
                     }
                 }
-                Event::PromiseWithdrawn { .. } => periods.last_mut().unwrap().ended = Some(envelope.at),
-                Event::PromiseBroken { due, .. } => {
+                Event::Promise(PromiseEvent::Withdrawn { .. }) => periods.last_mut().unwrap().ended = Some(envelope.at),
+                Event::Promise(PromiseEvent::Broken { due, .. }) => {
                     let period = periods.last_mut().unwrap();
                     prop_assert_eq!(*due, period.due);
                     period.breaks.push(envelope.at);

@@ -2,6 +2,7 @@
 
 mod support;
 
+use clientele::PromiseEvent;
 use clientele::{
     AgentId, AtRiskReason, Channel, CommandError, Event, FlagKind, KeepPromise, Lateness, Lead,
     MakePromise, MeetDependency, Notice, Outcome, PartyId, PromiseId, PromiseStage,
@@ -83,25 +84,25 @@ fn open_warns_at_the_lead_then_breaks_in_silence_at_the_due_instant() {
     let warned = w.run_until("2026-03-08 17:00", 10);
     assert_eq!(
         warned[0].event,
-        Event::PromiseAtRisk {
+        Event::Promise(PromiseEvent::AtRisk {
             promise: GLASSES,
             due: t("2026-03-09 17:00"),
             owner: AGENT,
             reason: AtRiskReason::LeadReached
-        }
+        })
     );
     assert_eq!(stage(&w), PromiseStage::AtRisk);
     assert!(w.run_until("2026-03-09 16:59:59", 10).is_empty());
     let broken = w.run_until("2026-03-20 00:00", 10);
     assert_eq!(
         broken.iter().map(|e| &e.event).collect::<Vec<_>>(),
-        [&Event::PromiseBroken {
+        [&Event::Promise(PromiseEvent::Broken {
             promise: GLASSES,
             due: t("2026-03-09 17:00"),
             owner: AGENT,
             notice: Notice::InSilence,
             breaks: 1
-        }]
+        })]
     );
     assert_eq!(broken[0].at, t("2026-03-09 17:00"));
     assert_eq!(stage(&w), PromiseStage::Broken);
@@ -130,18 +131,18 @@ fn telling_the_customer_makes_a_break_one_with_notice_but_their_own_question_doe
     let told = w.run_until("2026-03-10 00:00", 10);
     assert!(told.iter().any(|e| matches!(
         e.event,
-        Event::PromiseBroken {
+        Event::Promise(PromiseEvent::Broken {
             notice: Notice::WithNotice,
             ..
-        }
+        })
     )));
     let quiet = silent.run_until("2026-03-10 00:00", 10);
     assert!(quiet.iter().any(|e| matches!(
         e.event,
-        Event::PromiseBroken {
+        Event::Promise(PromiseEvent::Broken {
             notice: Notice::InSilence,
             ..
-        }
+        })
     )));
 }
 
@@ -152,12 +153,12 @@ fn kept_before_the_due_instant_is_on_time_and_final() {
     let events = w.when(ONA, KeepPromise { promise: GLASSES }).unwrap();
     assert_eq!(
         events,
-        [Event::PromiseKept {
+        [Event::Promise(PromiseEvent::Kept {
             promise: GLASSES,
             due: t("2026-03-09 17:00"),
             owner: AGENT,
             outcome: Outcome::Met
-        }]
+        })]
     );
     assert_eq!(stage(&w), PromiseStage::Kept);
     assert_eq!(w.ledger.next_deadline(), None);
@@ -202,7 +203,7 @@ fn a_broken_promise_can_still_be_kept_late_with_the_lateness() {
     let late = Span::try_from_secs(19 * 3600 + 30 * 60).unwrap();
     assert_eq!(
         envelopes[2].event,
-        Event::PromiseKept {
+        Event::Promise(PromiseEvent::Kept {
             promise: GLASSES,
             due: t("2026-03-09 17:00"),
             owner: AGENT,
@@ -212,7 +213,7 @@ fn a_broken_promise_can_still_be_kept_late_with_the_lateness() {
                     business: late
                 }
             }
-        }
+        })
     );
     let promise = w.relationship(ONA).promise(GLASSES).unwrap();
     assert_eq!(
@@ -236,7 +237,7 @@ fn a_proactive_re_promise_is_recorded_as_a_revision_and_keeps_the_original() {
         .unwrap();
     assert_eq!(
         events,
-        [Event::PromiseRevised {
+        [Event::Promise(PromiseEvent::Revised {
             promise: GLASSES,
             previous_due: t("2026-03-09 17:00"),
             due: t("2026-03-16 17:00"),
@@ -246,7 +247,7 @@ fn a_proactive_re_promise_is_recorded_as_a_revision_and_keeps_the_original() {
             slips: 1,
             cumulative_slip: Span::days(7),
             at_risk_at: Some(t("2026-03-15 17:00")),
-        }]
+        })]
     );
     let promise = w.relationship(ONA).promise(GLASSES).unwrap();
     assert_eq!(promise.stage(), PromiseStage::Open);
@@ -273,11 +274,11 @@ fn another_week_and_still_nothing_raises_the_repeated_slip_event_once() {
         .unwrap();
     assert!(matches!(
         first[0],
-        Event::PromiseRevised {
+        Event::Promise(PromiseEvent::Revised {
             timing: RevisionTiming::AfterBreak,
             slips: 1,
             ..
-        }
+        })
     ));
     assert_eq!(first.len(), 1);
     w.run_until("2026-03-17 09:00", 10);
@@ -290,12 +291,12 @@ fn another_week_and_still_nothing_raises_the_repeated_slip_event_once() {
         .unwrap();
     assert_eq!(
         second[1],
-        Event::PromiseSlippedRepeatedly {
+        Event::Promise(PromiseEvent::SlippedRepeatedly {
             promise: GLASSES,
             owner: AGENT,
             slips: 2,
             cumulative_slip: Span::days(14)
-        }
+        })
     );
     let flags = w.ledger.flags(t("2026-03-17 09:00"));
     assert!(
@@ -357,18 +358,18 @@ fn the_labs_missed_date_puts_the_promise_at_risk_at_once_and_flags_our_owner() {
     assert_eq!(
         late.iter().map(|e| e.event.clone()).collect::<Vec<_>>(),
         [
-            Event::DependencyLate {
+            Event::Promise(PromiseEvent::DependencyLate {
                 promise: GLASSES,
                 party: LAB,
                 due: t("2026-03-05 12:00"),
                 owner: AGENT
-            },
-            Event::PromiseAtRisk {
+            }),
+            Event::Promise(PromiseEvent::AtRisk {
                 promise: GLASSES,
                 due: t("2026-03-09 17:00"),
                 owner: AGENT,
                 reason: AtRiskReason::DependencyLate
-            },
+            }),
         ]
     );
     let flags = w.ledger.flags(t("2026-03-05 13:00"));
@@ -391,7 +392,7 @@ fn the_labs_missed_date_puts_the_promise_at_risk_at_once_and_flags_our_owner() {
     let six_h_half = Span::try_from_secs(4 * 86_400 + 6 * 3600).unwrap();
     assert_eq!(
         met,
-        [Event::DependencyMet {
+        [Event::Promise(PromiseEvent::DependencyMet {
             promise: GLASSES,
             party: LAB,
             outcome: Outcome::MetLate {
@@ -400,7 +401,7 @@ fn the_labs_missed_date_puts_the_promise_at_risk_at_once_and_flags_our_owner() {
                     business: six_h_half
                 }
             }
-        }]
+        })]
     );
     assert!(
         !w.ledger
@@ -561,10 +562,10 @@ fn from_at_risk_a_promise_can_be_kept_re_promised_or_withdrawn_and_open_can_be_w
         .unwrap();
     assert!(matches!(
         events[0],
-        Event::PromiseRevised {
+        Event::Promise(PromiseEvent::Revised {
             timing: RevisionTiming::Proactive,
             ..
-        }
+        })
     ));
     assert_eq!(stage(&revised), PromiseStage::Open);
     // A new due instant gets its own warning.
@@ -644,7 +645,7 @@ fn replay_refuses_promise_events_that_contradict_the_promise() {
     // then a revision from a due instant the promise never had does not fit,
     does_not_fit(
         tampered("promise_revised", &|event| {
-            if let Event::PromiseRevised { previous_due, .. } = event {
+            if let Event::Promise(PromiseEvent::Revised { previous_due, .. }) = event {
                 *previous_due = t("2026-03-09 16:00");
             }
         }),
@@ -653,7 +654,7 @@ fn replay_refuses_promise_events_that_contradict_the_promise() {
     // nor a break of another due instant, even with the right count of breaks,
     does_not_fit(
         tampered("promise_broken", &|event| {
-            if let Event::PromiseBroken { due, .. } = event {
+            if let Event::Promise(PromiseEvent::Broken { due, .. }) = event {
                 *due = t("2026-03-10 16:00");
             }
         }),

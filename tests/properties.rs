@@ -8,6 +8,7 @@
 mod support;
 
 use chrono::{DateTime, TimeDelta, Utc};
+use clientele::ResponseEvent;
 use clientele::{
     ByPriority, Channel, Command, Envelope, Event, InteractionId, Lead, Priority,
     RecordInteraction, RegisterCustomer, Relationship, ServicePolicy, Span, Targets, UpdateProfile,
@@ -179,12 +180,12 @@ proptest! {
         let mut clocks: Vec<ClockTrace> = Vec::new();
         for envelope in &run.log {
             match &envelope.event {
-                Event::ResponseClockStarted { since, due, .. } => clocks.push((*since, *due, None, Vec::new())),
-                Event::ResponseClockStopped { since, .. } => {
+                Event::Response(ResponseEvent::ClockStarted { since, due, .. }) => clocks.push((*since, *due, None, Vec::new())),
+                Event::Response(ResponseEvent::ClockStopped { since, .. }) => {
                     let clock = clocks.iter_mut().rev().find(|c| c.0 == *since).unwrap();
                     clock.2 = Some(envelope.at);
                 }
-                Event::ResponseOverdue { since, due } => {
+                Event::Response(ResponseEvent::Overdue { since, due }) => {
                     let clock = clocks.iter_mut().rev().find(|c| c.0 == *since).unwrap();
                     prop_assert_eq!(*due, clock.1);
                     clock.3.push(envelope.at);

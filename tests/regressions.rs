@@ -7,6 +7,7 @@ use clientele::{
     PromiseId, RegisterCustomer, Relationship, SCHEMA_VERSION, ServiceCalendar, ServicePolicy,
     UpdateProfile,
 };
+use clientele::{FollowUpEvent, PromiseEvent, ResponseEvent};
 use support::*;
 
 // ---------------------------------------------------------------------------------------------
@@ -65,7 +66,7 @@ fn a_clock_whose_calendar_was_later_removed_can_still_be_answered() {
         .expect("an answer is always recordable");
     // The business figures fall back to the wall clock.
     assert!(
-        matches!(events.last(), Some(Event::ResponseClockStopped { waited, .. }) if waited.business == waited.wall)
+        matches!(events.last(), Some(Event::Response(ResponseEvent::ClockStopped { waited, .. })) if waited.business == waited.wall)
     );
 }
 
@@ -149,13 +150,13 @@ fn apply_refuses_a_promise_broken_before_its_due_instant() {
         customer: ONA,
         seq: r.version() + 1,
         at: t("2026-03-02 11:00"),
-        event: Event::PromiseBroken {
+        event: Event::Promise(PromiseEvent::Broken {
             promise: p,
             due: t("2000-01-01 00:00"),
             owner: AgentId::from_u128(0xdead),
             notice: clientele::Notice::WithNotice,
             breaks: 7,
-        },
+        }),
         key: None,
     };
     assert!(
@@ -317,7 +318,7 @@ fn a_follow_up_that_reopens_cancels_the_complaints_other_pending_follow_up() {
         .unwrap();
     assert!(
         events.iter().any(
-            |e| matches!(e, Event::FollowUpCancelled { follow_up, .. } if *follow_up == check_in)
+            |e| matches!(e, Event::FollowUp(FollowUpEvent::Cancelled { follow_up, .. }) if *follow_up == check_in)
         ),
         "{:?}",
         kinds(&events)

@@ -4,6 +4,7 @@
 
 mod support;
 
+use clientele::ResponseEvent;
 use clientele::{
     CommandError, Envelope, Event, IdempotencyKey, Ledger, RegisterCustomer, Relationship,
     ReplayError, Request, ServicePolicy,
@@ -168,5 +169,8 @@ fn a_stored_event_reusing_an_old_key_does_not_fit() {
         Err(ReplayError::DoesNotFit { reason, .. }) if reason.contains("q-1")
     ));
     assert_eq!(ona, before);
-    assert!(matches!(forged[0].event, Event::InteractionRecorded { .. }));
+    assert!(matches!(
+        forged[0].event,
+        Event::Response(ResponseEvent::InteractionRecorded { .. })
+    ));
 }

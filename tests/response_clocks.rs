@@ -2,6 +2,7 @@
 
 mod support;
 
+use clientele::ResponseEvent;
 use clientele::{
     ByPriority, Channel, ClockKind, Elapsed, Event, FlagKind, InteractionId, Lateness, Lead,
     Outcome, Priority, ResponseClock, ServicePolicy, Span, Subject, Targets, UpdateProfile,
@@ -42,7 +43,7 @@ fn the_first_inbound_starts_the_first_response_clock_and_records_what_it_compute
     );
     assert_eq!(
         events[1],
-        Event::ResponseClockStarted {
+        Event::Response(ResponseEvent::ClockStarted {
             kind: ClockKind::FirstResponse,
             since: InteractionId::from_u128(1),
             priority: Priority::Normal,
@@ -51,7 +52,7 @@ fn the_first_inbound_starts_the_first_response_clock_and_records_what_it_compute
             calendar: None,
             due: t("2026-03-07 00:30"),
             warn_at: Some(t("2026-03-06 23:30")),
-        }
+        })
     );
 }
 
@@ -82,7 +83,7 @@ fn an_answer_on_any_channel_answers_everything_before_it() {
     let events = w.when(ONA, outbound(3, Channel::Phone)).unwrap();
     assert_eq!(
         events[1],
-        Event::ResponseClockStopped {
+        Event::Response(ResponseEvent::ClockStopped {
             kind: ClockKind::FirstResponse,
             since: InteractionId::from_u128(1),
             answered_by: InteractionId::from_u128(3),
@@ -93,7 +94,7 @@ fn an_answer_on_any_channel_answers_everything_before_it() {
                 business: Span::minutes(90)
             },
             outcome: Outcome::Met,
-        }
+        })
     );
     assert_eq!(*w.relationship(ONA).response_clock(), ResponseClock::Idle);
     assert_eq!(w.ledger.next_deadline(), None);
@@ -152,7 +153,7 @@ fn a_late_answer_closes_the_clock_met_late_with_the_lateness() {
     w.run_until("2026-03-09 09:00", 10);
     w.at("2026-03-09 09:00");
     let events = w.when(ONA, outbound(2, Channel::Email)).unwrap();
-    let Event::ResponseClockStopped { outcome, .. } = &events[1] else {
+    let Event::Response(ResponseEvent::ClockStopped { outcome, .. }) = &events[1] else {
         panic!("expected the clock to stop, got {events:?}");
     };
     let late = Span::try_from_secs(2 * 86_400 + 8 * 3600 + 30 * 60).unwrap();
@@ -205,9 +206,9 @@ fn after_the_first_answer_the_reply_target_applies() {
     w.when(ONA, outbound(2, Channel::Email)).unwrap();
     w.at("2026-03-06 10:00");
     let events = w.when(ONA, inbound(3, Channel::Email)).unwrap();
-    let Event::ResponseClockStarted {
+    let Event::Response(ResponseEvent::ClockStarted {
         kind, target, due, ..
-    } = &events[1]
+    }) = &events[1]
     else {
         panic!("expected a clock, got {events:?}");
     };
@@ -224,7 +225,7 @@ fn targets_depend_on_priority_and_tier_and_a_running_clock_keeps_its_target() {
         .when(ONA, inbound(1, Channel::Phone).priority(Priority::Urgent))
         .unwrap();
     assert!(
-        matches!(urgent[1], Event::ResponseClockStarted { target, .. } if target == Span::hours(1))
+        matches!(urgent[1], Event::Response(ResponseEvent::ClockStarted { target, .. }) if target == Span::hours(1))
     );
 
     w.when(
@@ -234,7 +235,7 @@ fn targets_depend_on_priority_and_tier_and_a_running_clock_keeps_its_target() {
     .unwrap();
     let gold = w.when(PETRAS, inbound(2, Channel::Email)).unwrap();
     assert!(
-        matches!(gold[1], Event::ResponseClockStarted { target, .. } if target == Span::hours(2))
+        matches!(gold[1], Event::Response(ResponseEvent::ClockStarted { target, .. }) if target == Span::hours(2))
     );
 
     let upgrade = UpdateProfile {
@@ -256,7 +257,7 @@ fn a_share_lead_warns_at_that_share_of_the_target_and_a_lead_covering_the_target
     w.given_customer(ONA, "standard");
     let events = w.when(ONA, inbound(1, Channel::Email)).unwrap();
     assert!(
-        matches!(events[1], Event::ResponseClockStarted { warn_at, .. } if warn_at == Some(t("2026-03-06 15:00")))
+        matches!(events[1], Event::Response(ResponseEvent::ClockStarted { warn_at, .. }) if warn_at == Some(t("2026-03-06 15:00")))
     );
 
     let mut never = policy();
@@ -266,7 +267,7 @@ fn a_share_lead_warns_at_that_share_of_the_target_and_a_lead_covering_the_target
     let events = w.when(ONA, inbound(1, Channel::Email)).unwrap();
     assert!(matches!(
         events[1],
-        Event::ResponseClockStarted { warn_at: None, .. }
+        Event::Response(ResponseEvent::ClockStarted { warn_at: None, .. })
     ));
     assert_eq!(
         envelope_kinds(&w.run_until("2026-03-07 00:00", 10)),
@@ -283,10 +284,10 @@ fn an_answer_while_nobody_waits_touches_no_clock() {
     let events = w.when(ONA, inbound(2, Channel::Email)).unwrap();
     assert!(matches!(
         events[1],
-        Event::ResponseClockStarted {
+        Event::Response(ResponseEvent::ClockStarted {
             kind: ClockKind::FirstResponse,
             ..
-        }
+        })
     ));
 }
 
@@ -382,7 +383,10 @@ fn replay_refuses_an_overdue_event_dated_before_its_deadline() {
     w.when(ONA, inbound(1, Channel::Email)).unwrap();
     let overdue = w.run_until("2026-03-09 09:00", 10);
     let stored = overdue.last().unwrap().clone();
-    assert!(matches!(stored.event, Event::ResponseOverdue { .. }));
+    assert!(matches!(
+        stored.event,
+        Event::Response(ResponseEvent::Overdue { .. })
+    ));
     // The same fact, claimed an hour before the deadline it says passed.
     let mut log = w.log.clone();
     let last = log.pop().unwrap();

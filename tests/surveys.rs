@@ -2,6 +2,7 @@
 
 mod support;
 
+use clientele::SurveyEvent;
 use clientele::{
     AcknowledgeComplaint, AnswerSurvey, Channel, CommandError, ComplaintId, CsatScore, Event,
     FollowUpId, NpsScore, ReceiveComplaint, ReopenComplaint, RequestSurvey, ResolveComplaint,
@@ -79,10 +80,10 @@ fn a_resolution_is_surveyed_once_and_answered() {
         .unwrap();
     assert!(matches!(
         events[0],
-        Event::SurveyAnswered {
+        Event::Survey(SurveyEvent::Answered {
             complaint: Some(C),
             ..
-        }
+        })
     ));
     let (_, survey) = w.relationship(ONA).surveys().next().unwrap();
     assert_eq!(survey.stage(), SurveyStage::Answered);
@@ -127,7 +128,7 @@ fn a_reopen_voids_the_pending_survey_and_its_answer_is_refused() {
     assert!(
         events
             .iter()
-            .any(|e| matches!(e, Event::SurveyVoided { survey: S, .. }))
+            .any(|e| matches!(e, Event::Survey(SurveyEvent::Voided { survey: S, .. })))
     );
     let late = AnswerSurvey {
         survey: Some(S),

@@ -17,55 +17,59 @@ use clientele::{
     PromiseId, Remaining, ReopenMode, RevisionTiming, SCHEMA_VERSION, Span, SurveyAnswer, SurveyId,
     SurveyKind,
 };
+use clientele::{
+    ComplaintEvent, CustomerEvent, FollowUpEvent, HealthEvent, PromiseEvent, ResponseEvent,
+    SurveyEvent,
+};
 use support::*;
 
 /// Forces a decision here whenever an event kind is added: no `_` arm.
 fn kind_number(event: &Event) -> usize {
     match event {
-        Event::CustomerRegistered { .. } => 0,
-        Event::CustomerRenamed { .. } => 1,
-        Event::TierChanged { .. } => 2,
-        Event::ContactPointSet { .. } => 3,
-        Event::ContactPointRemoved { .. } => 4,
-        Event::PreferredChannelSet { .. } => 5,
-        Event::AccountOwnerSet { .. } => 6,
-        Event::InteractionRecorded { .. } => 7,
-        Event::ResponseClockStarted { .. } => 8,
-        Event::ResponseAtRisk { .. } => 9,
-        Event::ResponseOverdue { .. } => 10,
-        Event::ResponseClockStopped { .. } => 11,
-        Event::PromiseMade { .. } => 12,
-        Event::PromiseAtRisk { .. } => 13,
-        Event::PromiseBroken { .. } => 14,
-        Event::PromiseRevised { .. } => 15,
-        Event::PromiseSlippedRepeatedly { .. } => 16,
-        Event::PromiseKept { .. } => 17,
-        Event::PromiseWithdrawn { .. } => 18,
-        Event::DependencyRecorded { .. } => 19,
-        Event::DependencyLate { .. } => 20,
-        Event::DependencyMet { .. } => 21,
-        Event::ComplaintReceived { .. } => 22,
-        Event::ComplaintAcknowledged { .. } => 23,
-        Event::ComplaintAssigned { .. } => 24,
-        Event::ComplaintClockAtRisk { .. } => 25,
-        Event::ComplaintClockBreached { .. } => 26,
-        Event::EscalationDue { .. } => 27,
-        Event::ComplaintEscalated { .. } => 28,
-        Event::ComplaintAwaitingCustomer { .. } => 29,
-        Event::ComplaintResumed { .. } => 30,
-        Event::ComplaintResolved { .. } => 31,
-        Event::ComplaintClosed { .. } => 32,
-        Event::ComplaintReopened { .. } => 33,
-        Event::FollowUpScheduled { .. } => 34,
-        Event::FollowUpOverdue { .. } => 35,
-        Event::FollowUpCompleted { .. } => 36,
-        Event::FollowUpCancelled { .. } => 37,
-        Event::SurveyRequested { .. } => 38,
-        Event::SurveyAnswered { .. } => 39,
-        Event::SurveyVoided { .. } => 40,
-        Event::RelationshipAtRisk { .. } => 41,
-        Event::RelationshipRecovered { .. } => 42,
-        Event::PersonalDataErased { .. } => 43,
+        Event::Customer(CustomerEvent::Registered { .. }) => 0,
+        Event::Customer(CustomerEvent::Renamed { .. }) => 1,
+        Event::Customer(CustomerEvent::TierChanged { .. }) => 2,
+        Event::Customer(CustomerEvent::ContactPointSet { .. }) => 3,
+        Event::Customer(CustomerEvent::ContactPointRemoved { .. }) => 4,
+        Event::Customer(CustomerEvent::PreferredChannelSet { .. }) => 5,
+        Event::Customer(CustomerEvent::AccountOwnerSet { .. }) => 6,
+        Event::Response(ResponseEvent::InteractionRecorded { .. }) => 7,
+        Event::Response(ResponseEvent::ClockStarted { .. }) => 8,
+        Event::Response(ResponseEvent::AtRisk { .. }) => 9,
+        Event::Response(ResponseEvent::Overdue { .. }) => 10,
+        Event::Response(ResponseEvent::ClockStopped { .. }) => 11,
+        Event::Promise(PromiseEvent::Made { .. }) => 12,
+        Event::Promise(PromiseEvent::AtRisk { .. }) => 13,
+        Event::Promise(PromiseEvent::Broken { .. }) => 14,
+        Event::Promise(PromiseEvent::Revised { .. }) => 15,
+        Event::Promise(PromiseEvent::SlippedRepeatedly { .. }) => 16,
+        Event::Promise(PromiseEvent::Kept { .. }) => 17,
+        Event::Promise(PromiseEvent::Withdrawn { .. }) => 18,
+        Event::Promise(PromiseEvent::DependencyRecorded { .. }) => 19,
+        Event::Promise(PromiseEvent::DependencyLate { .. }) => 20,
+        Event::Promise(PromiseEvent::DependencyMet { .. }) => 21,
+        Event::Complaint(ComplaintEvent::Received { .. }) => 22,
+        Event::Complaint(ComplaintEvent::Acknowledged { .. }) => 23,
+        Event::Complaint(ComplaintEvent::Assigned { .. }) => 24,
+        Event::Complaint(ComplaintEvent::ClockAtRisk { .. }) => 25,
+        Event::Complaint(ComplaintEvent::ClockBreached { .. }) => 26,
+        Event::Complaint(ComplaintEvent::EscalationDue { .. }) => 27,
+        Event::Complaint(ComplaintEvent::Escalated { .. }) => 28,
+        Event::Complaint(ComplaintEvent::AwaitingCustomer { .. }) => 29,
+        Event::Complaint(ComplaintEvent::Resumed { .. }) => 30,
+        Event::Complaint(ComplaintEvent::Resolved { .. }) => 31,
+        Event::Complaint(ComplaintEvent::Closed { .. }) => 32,
+        Event::Complaint(ComplaintEvent::Reopened { .. }) => 33,
+        Event::FollowUp(FollowUpEvent::Scheduled { .. }) => 34,
+        Event::FollowUp(FollowUpEvent::Overdue { .. }) => 35,
+        Event::FollowUp(FollowUpEvent::Completed { .. }) => 36,
+        Event::FollowUp(FollowUpEvent::Cancelled { .. }) => 37,
+        Event::Survey(SurveyEvent::Requested { .. }) => 38,
+        Event::Survey(SurveyEvent::Answered { .. }) => 39,
+        Event::Survey(SurveyEvent::Voided { .. }) => 40,
+        Event::Health(HealthEvent::AtRisk { .. }) => 41,
+        Event::Health(HealthEvent::Recovered { .. }) => 42,
+        Event::Customer(CustomerEvent::PersonalDataErased { .. }) => 43,
     }
 }
 const KINDS: usize = Event::KINDS.len();
@@ -85,7 +89,7 @@ fn samples() -> Vec<Event> {
         warn_at: warn.map(t),
     };
     vec![
-        Event::CustomerRegistered {
+        Event::Customer(CustomerEvent::Registered {
             name: text("Ona Petraitė").into(),
             tier: tier("gold"),
             contacts: [
@@ -95,23 +99,23 @@ fn samples() -> Vec<Event> {
             .into(),
             preferred_channel: Some(Channel::Email),
             owner: Some(AGENT),
-        },
-        Event::CustomerRenamed {
+        }),
+        Event::Customer(CustomerEvent::Renamed {
             name: text("Ona P.").into(),
-        },
-        Event::TierChanged {
+        }),
+        Event::Customer(CustomerEvent::TierChanged {
             tier: tier("standard"),
-        },
-        Event::ContactPointSet {
+        }),
+        Event::Customer(CustomerEvent::ContactPointSet {
             channel: Channel::Sms,
             address: text("+370 600 00001").into(),
-        },
-        Event::ContactPointRemoved {
+        }),
+        Event::Customer(CustomerEvent::ContactPointRemoved {
             channel: Channel::Phone,
-        },
-        Event::PreferredChannelSet { channel: None },
-        Event::AccountOwnerSet { owner: Some(AGENT) },
-        Event::InteractionRecorded {
+        }),
+        Event::Customer(CustomerEvent::PreferredChannelSet { channel: None }),
+        Event::Customer(CustomerEvent::AccountOwnerSet { owner: Some(AGENT) }),
+        Event::Response(ResponseEvent::InteractionRecorded {
             interaction: i1,
             channel: Channel::Email,
             direction: clientele::Direction::Inbound,
@@ -120,8 +124,8 @@ fn samples() -> Vec<Event> {
             awaits_reply: true,
             priority: Priority::High,
             regarding: vec![],
-        },
-        Event::ResponseClockStarted {
+        }),
+        Event::Response(ResponseEvent::ClockStarted {
             kind: ClockKind::FirstResponse,
             since: i1,
             priority: Priority::High,
@@ -130,16 +134,16 @@ fn samples() -> Vec<Event> {
             calendar: Some("24/7".into()),
             due: t("2026-03-06 20:30"),
             warn_at: Some(t("2026-03-06 19:42")),
-        },
-        Event::ResponseAtRisk {
+        }),
+        Event::Response(ResponseEvent::AtRisk {
             since: i1,
             due: t("2026-03-06 20:30"),
-        },
-        Event::ResponseOverdue {
+        }),
+        Event::Response(ResponseEvent::Overdue {
             since: i1,
             due: t("2026-03-06 20:30"),
-        },
-        Event::ResponseClockStopped {
+        }),
+        Event::Response(ResponseEvent::ClockStopped {
             kind: ClockKind::Reply,
             since: i1,
             answered_by: i2,
@@ -155,8 +159,8 @@ fn samples() -> Vec<Event> {
                     business: Span::hours(1),
                 },
             },
-        },
-        Event::PromiseMade {
+        }),
+        Event::Promise(PromiseEvent::Made {
             promise: p1,
             what: text("New glasses ready for pick-up").into(),
             due: t("2026-03-13 17:00"),
@@ -170,21 +174,21 @@ fn samples() -> Vec<Event> {
                 0x0191_f3c4_0000_7000_8000_0000_0000_00c1,
             )),
             at_risk_at: Some(t("2026-03-12 10:30")),
-        },
-        Event::PromiseAtRisk {
+        }),
+        Event::Promise(PromiseEvent::AtRisk {
             promise: p1,
             due: t("2026-03-13 17:00"),
             owner: AGENT,
             reason: AtRiskReason::DependencyLate,
-        },
-        Event::PromiseBroken {
+        }),
+        Event::Promise(PromiseEvent::Broken {
             promise: p1,
             due: t("2026-03-13 17:00"),
             owner: AGENT,
             notice: Notice::InSilence,
             breaks: 1,
-        },
-        Event::PromiseRevised {
+        }),
+        Event::Promise(PromiseEvent::Revised {
             promise: p1,
             previous_due: t("2026-03-13 17:00"),
             due: t("2026-03-20 17:00"),
@@ -194,14 +198,14 @@ fn samples() -> Vec<Event> {
             slips: 1,
             cumulative_slip: Span::days(7),
             at_risk_at: Some(t("2026-03-19 09:00")),
-        },
-        Event::PromiseSlippedRepeatedly {
+        }),
+        Event::Promise(PromiseEvent::SlippedRepeatedly {
             promise: p1,
             owner: AGENT,
             slips: 2,
             cumulative_slip: Span::days(14),
-        },
-        Event::PromiseKept {
+        }),
+        Event::Promise(PromiseEvent::Kept {
             promise: p1,
             due: t("2026-03-27 17:00"),
             owner: AGENT,
@@ -211,31 +215,31 @@ fn samples() -> Vec<Event> {
                     business: Span::days(1),
                 },
             },
-        },
-        Event::PromiseWithdrawn {
+        }),
+        Event::Promise(PromiseEvent::Withdrawn {
             promise: p1,
             owner: AGENT,
             reason: text("The customer no longer needs it").into(),
-        },
-        Event::DependencyRecorded {
+        }),
+        Event::Promise(PromiseEvent::DependencyRecorded {
             promise: p1,
             party: lab,
             commitment: text("Lenses ground and fitted").into(),
             reference: Some(text("LAB-2291")),
             due: t("2026-03-12 12:00"),
-        },
-        Event::DependencyLate {
+        }),
+        Event::Promise(PromiseEvent::DependencyLate {
             promise: p1,
             party: lab,
             due: t("2026-03-12 12:00"),
             owner: AGENT,
-        },
-        Event::DependencyMet {
+        }),
+        Event::Promise(PromiseEvent::DependencyMet {
             promise: p1,
             party: lab,
             outcome: Outcome::Met,
-        },
-        Event::ComplaintReceived {
+        }),
+        Event::Complaint(ComplaintEvent::Received {
             complaint: c1,
             summary: text("Glasses still not ready after two promised dates").into(),
             priority: Priority::High,
@@ -246,57 +250,57 @@ fn samples() -> Vec<Event> {
             acknowledgement: clock("2026-03-17 12:00", Some("2026-03-17 11:36")),
             resolution: clock("2026-03-18 10:00", Some("2026-03-18 08:24")),
             escalation: Some(clock("2026-03-17 18:00", None)),
-        },
-        Event::ComplaintAcknowledged {
+        }),
+        Event::Complaint(ComplaintEvent::Acknowledged {
             complaint: c1,
             by: AGENT,
             outcome: Outcome::Met,
-        },
-        Event::ComplaintAssigned {
+        }),
+        Event::Complaint(ComplaintEvent::Assigned {
             complaint: c1,
             owner: AGENT,
-        },
-        Event::ComplaintClockAtRisk {
+        }),
+        Event::Complaint(ComplaintEvent::ClockAtRisk {
             complaint: c1,
             clock: ComplaintClockKind::Resolution,
             due: t("2026-03-18 10:00"),
             owner: Some(AGENT),
-        },
-        Event::ComplaintClockBreached {
+        }),
+        Event::Complaint(ComplaintEvent::ClockBreached {
             complaint: c1,
             clock: ComplaintClockKind::Acknowledgement,
             due: t("2026-03-17 12:00"),
             owner: None,
-        },
-        Event::EscalationDue {
+        }),
+        Event::Complaint(ComplaintEvent::EscalationDue {
             complaint: c1,
             reason: EscalationReason::PromiseBrokenAgain,
             level: 0,
             owner: Some(AGENT),
-        },
-        Event::ComplaintEscalated {
+        }),
+        Event::Complaint(ComplaintEvent::Escalated {
             complaint: c1,
             from_level: 0,
             to_level: 2,
             level_name: text("management"),
             owner: AGENT,
             escalation: None,
-        },
-        Event::ComplaintAwaitingCustomer {
+        }),
+        Event::Complaint(ComplaintEvent::AwaitingCustomer {
             complaint: c1,
             resolution: Some(Remaining {
                 due: Span::hours(5),
                 warn: Some(Span::hours(3)),
             }),
             escalation: None,
-        },
-        Event::ComplaintResumed {
+        }),
+        Event::Complaint(ComplaintEvent::Resumed {
             complaint: c1,
             paused: Span::hours(16),
             resolution: Some(clock("2026-03-19 14:00", Some("2026-03-19 12:00"))),
             escalation: None,
-        },
-        Event::ComplaintResolved {
+        }),
+        Event::Complaint(ComplaintEvent::Resolved {
             complaint: c1,
             by: AGENT,
             remedy: Some(text("Free anti-glare coating and a refund of the fitting fee").into()),
@@ -314,62 +318,62 @@ fn samples() -> Vec<Event> {
                     business: Span::hours(20),
                 },
             }),
-        },
-        Event::ComplaintClosed { complaint: c1 },
-        Event::ComplaintReopened {
+        }),
+        Event::Complaint(ComplaintEvent::Closed { complaint: c1 }),
+        Event::Complaint(ComplaintEvent::Reopened {
             complaint: c1,
             reason: text("The new lenses scratch").into(),
             mode: ReopenMode::NewCycle,
             cycle: 2,
             resolution: clock("2026-03-25 17:00", Some("2026-03-25 15:24")),
             escalation: Some(clock("2026-03-24 17:00", None)),
-        },
-        Event::FollowUpScheduled {
+        }),
+        Event::FollowUp(FollowUpEvent::Scheduled {
             follow_up: f1,
             owner: AGENT,
             due: t("2026-03-20 10:00"),
             reason: text("Are the new glasses right?").into(),
             complaint: Some(c1),
-        },
-        Event::FollowUpOverdue {
+        }),
+        Event::FollowUp(FollowUpEvent::Overdue {
             follow_up: f1,
             owner: AGENT,
             due: t("2026-03-20 10:00"),
-        },
-        Event::FollowUpCompleted {
+        }),
+        Event::FollowUp(FollowUpEvent::Completed {
             follow_up: f1,
             outcome: FollowUpOutcome::Satisfied,
             note: Some(text("Happy, will come back").into()),
             timing: Outcome::Met,
-        },
-        Event::FollowUpCancelled {
+        }),
+        Event::FollowUp(FollowUpEvent::Cancelled {
             follow_up: f1,
             reason: text("the complaint was reopened").into(),
-        },
-        Event::SurveyRequested {
+        }),
+        Event::Survey(SurveyEvent::Requested {
             survey: s1,
             kind: SurveyKind::Csat,
             complaint: Some(c1),
-        },
-        Event::SurveyAnswered {
+        }),
+        Event::Survey(SurveyEvent::Answered {
             survey: Some(s1),
             answer: SurveyAnswer::Csat(CsatScore::new(5).unwrap()),
             comment: Some(text("The manager called me herself").into()),
             complaint: Some(c1),
-        },
-        Event::SurveyVoided {
+        }),
+        Event::Survey(SurveyEvent::Voided {
             survey: s1,
             reason: text("the complaint was reopened").into(),
-        },
-        Event::RelationshipAtRisk {
+        }),
+        Event::Health(HealthEvent::AtRisk {
             score: 40,
             reasons: vec![
                 clientele::Signal::BrokenPromises,
                 clientele::Signal::Unanswered,
             ],
-        },
-        Event::RelationshipRecovered { score: 80 },
-        Event::PersonalDataErased { fields: 7 },
+        }),
+        Event::Health(HealthEvent::Recovered { score: 80 }),
+        Event::Customer(CustomerEvent::PersonalDataErased { fields: 7 }),
     ]
 }
 
@@ -432,26 +436,29 @@ fn golden_fixtures_read_back_and_write_identically() {
 
 /// The one sample whose envelope carries an idempotency key, so the fixtures pin its form.
 fn keyed(event: &Event) -> Option<IdempotencyKey> {
-    matches!(event, Event::InteractionRecorded { .. })
-        .then(|| IdempotencyKey::new("web-7f3a2c").unwrap())
+    matches!(
+        event,
+        Event::Response(ResponseEvent::InteractionRecorded { .. })
+    )
+    .then(|| IdempotencyKey::new("web-7f3a2c").unwrap())
 }
 
 /// What schema version 1 stored for each sample: the same facts, before `reference` existed.
 fn as_version_1(event: Event) -> Event {
     match event {
-        Event::DependencyRecorded {
+        Event::Promise(PromiseEvent::DependencyRecorded {
             promise,
             party,
             commitment,
             due,
             ..
-        } => Event::DependencyRecorded {
+        }) => Event::Promise(PromiseEvent::DependencyRecorded {
             promise,
             party,
             commitment,
             reference: None,
             due,
-        },
+        }),
         other => other,
     }
 }
@@ -592,7 +599,7 @@ fn fields_added_later_default_when_absent() {
     let envelope: Envelope = serde_json::from_str(old).unwrap();
     assert!(matches!(
         envelope.event,
-        Event::ResponseClockStarted { calendar: None, .. }
+        Event::Response(ResponseEvent::ClockStarted { calendar: None, .. })
     ));
 }
 

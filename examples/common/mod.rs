@@ -6,6 +6,10 @@ use clientele::{
     AgentId, Command, CommandError, CustomerId, Envelope, Event, Flag, Ledger, Notice, Outcome,
     Personal, RevisionTiming, Subject, Text,
 };
+use clientele::{
+    ComplaintEvent, CustomerEvent, FollowUpEvent, HealthEvent, PromiseEvent, ResponseEvent,
+    SurveyEvent,
+};
 
 pub fn when(at: DateTime<Utc>) -> String {
     at.format("%a %d %b %H:%M UTC").to_string()
@@ -18,27 +22,35 @@ pub fn shown(personal: &Personal) -> &str {
 
 pub fn describe(event: &Event) -> String {
     match event {
-        Event::CustomerRegistered { name, tier, .. } => {
+        Event::Customer(CustomerEvent::Registered { name, tier, .. }) => {
             format!("{name} registered ({tier})", name = shown(name))
         }
-        Event::CustomerRenamed { name } => format!("now called {name}", name = shown(name)),
-        Event::TierChanged { tier } => format!("moved to tier {tier}"),
-        Event::ContactPointSet { channel, address } => {
+        Event::Customer(CustomerEvent::Renamed { name }) => {
+            format!("now called {name}", name = shown(name))
+        }
+        Event::Customer(CustomerEvent::TierChanged { tier }) => format!("moved to tier {tier}"),
+        Event::Customer(CustomerEvent::ContactPointSet { channel, address }) => {
             format!(
                 "{channel} address set to {address}",
                 address = shown(address)
             )
         }
-        Event::ContactPointRemoved { channel } => format!("{channel} address removed"),
-        Event::PreferredChannelSet { channel } => format!("preferred channel: {channel:?}"),
-        Event::AccountOwnerSet { owner } => format!("account owner: {owner:?}"),
-        Event::InteractionRecorded {
+        Event::Customer(CustomerEvent::ContactPointRemoved { channel }) => {
+            format!("{channel} address removed")
+        }
+        Event::Customer(CustomerEvent::PreferredChannelSet { channel }) => {
+            format!("preferred channel: {channel:?}")
+        }
+        Event::Customer(CustomerEvent::AccountOwnerSet { owner }) => {
+            format!("account owner: {owner:?}")
+        }
+        Event::Response(ResponseEvent::InteractionRecorded {
             channel,
             direction,
             summary,
             awaits_reply,
             ..
-        } => match direction {
+        }) => match direction {
             clientele::Direction::Inbound if *awaits_reply => {
                 format!("<- {channel}: \"{summary}\"", summary = shown(summary))
             }
@@ -52,16 +64,20 @@ pub fn describe(event: &Event) -> String {
                 format!("-> {channel}: \"{summary}\"", summary = shown(summary))
             }
         },
-        Event::ResponseClockStarted {
+        Event::Response(ResponseEvent::ClockStarted {
             kind, target, due, ..
-        } => {
+        }) => {
             format!("   clock: {kind:?} within {target}, due {}", when(*due))
         }
-        Event::ResponseAtRisk { due, .. } => format!("!  response at risk: due {}", when(*due)),
-        Event::ResponseOverdue { due, .. } => format!("!! response overdue since {}", when(*due)),
-        Event::ResponseClockStopped {
+        Event::Response(ResponseEvent::AtRisk { due, .. }) => {
+            format!("!  response at risk: due {}", when(*due))
+        }
+        Event::Response(ResponseEvent::Overdue { due, .. }) => {
+            format!("!! response overdue since {}", when(*due))
+        }
+        Event::Response(ResponseEvent::ClockStopped {
             waited, outcome, ..
-        } => match outcome {
+        }) => match outcome {
             Outcome::Met => format!("   answered after {}: met", waited.wall),
             Outcome::MetLate { lateness } | Outcome::Missed { lateness } => {
                 format!(
@@ -70,12 +86,12 @@ pub fn describe(event: &Event) -> String {
                 )
             }
         },
-        Event::PromiseMade {
+        Event::Promise(PromiseEvent::Made {
             what,
             due,
             fulfiller,
             ..
-        } => {
+        }) => {
             let by = match fulfiller {
                 clientele::Fulfiller::Us => "us".to_string(),
                 clientele::Fulfiller::Party { name, .. } => name.to_string(),
@@ -86,24 +102,24 @@ pub fn describe(event: &Event) -> String {
                 what = shown(what)
             )
         }
-        Event::PromiseAtRisk { reason, due, .. } => {
+        Event::Promise(PromiseEvent::AtRisk { reason, due, .. }) => {
             format!(
                 "!  promise at risk ({reason:?}): due {}; tell the customer now",
                 when(*due)
             )
         }
-        Event::PromiseBroken { notice, breaks, .. } => match notice {
+        Event::Promise(PromiseEvent::Broken { notice, breaks, .. }) => match notice {
             Notice::InSilence => format!("!! promise BROKEN in silence (break #{breaks})"),
             Notice::WithNotice => format!("!! promise broken, customer was told (break #{breaks})"),
         },
-        Event::PromiseRevised {
+        Event::Promise(PromiseEvent::Revised {
             due,
             timing,
             customer_agreed,
             slips,
             cumulative_slip,
             ..
-        } => {
+        }) => {
             let timing = match timing {
                 RevisionTiming::Proactive => "in time",
                 RevisionTiming::AfterBreak => "after it broke",
@@ -118,95 +134,95 @@ pub fn describe(event: &Event) -> String {
                 when(*due)
             )
         }
-        Event::PromiseSlippedRepeatedly {
+        Event::Promise(PromiseEvent::SlippedRepeatedly {
             slips,
             cumulative_slip,
             ..
-        } => {
+        }) => {
             format!(
                 "!! slipped {slips} times ({cumulative_slip}): \"another week, and still nothing\""
             )
         }
-        Event::PromiseKept { outcome, .. } => match outcome {
+        Event::Promise(PromiseEvent::Kept { outcome, .. }) => match outcome {
             Outcome::Met => "*  promise kept on time".to_string(),
             Outcome::MetLate { lateness } | Outcome::Missed { lateness } => {
                 format!("*  promise kept, late by {}", lateness.wall)
             }
         },
-        Event::PromiseWithdrawn { reason, .. } => {
+        Event::Promise(PromiseEvent::Withdrawn { reason, .. }) => {
             format!("*  promise withdrawn: {reason}", reason = shown(reason))
         }
-        Event::DependencyRecorded {
+        Event::Promise(PromiseEvent::DependencyRecorded {
             commitment: what,
             due,
             ..
-        } => {
+        }) => {
             format!(
                 "   the lab committed: \"{what}\" by {}",
                 when(*due),
                 what = shown(what)
             )
         }
-        Event::DependencyLate { due, .. } => {
+        Event::Promise(PromiseEvent::DependencyLate { due, .. }) => {
             format!("!  the lab missed its own date ({})", when(*due))
         }
-        Event::DependencyMet { outcome, .. } => match outcome {
+        Event::Promise(PromiseEvent::DependencyMet { outcome, .. }) => match outcome {
             Outcome::Met => "   the lab delivered on time".to_string(),
             Outcome::MetLate { lateness } | Outcome::Missed { lateness } => {
                 format!("   the lab delivered, late by {}", lateness.wall)
             }
         },
-        Event::ComplaintReceived {
+        Event::Complaint(ComplaintEvent::Received {
             summary,
             acknowledgement,
             resolution,
             ..
-        } => format!(
+        }) => format!(
             "<- COMPLAINT: \"{summary}\" (acknowledge by {}, resolve by {})",
             when(acknowledgement.due),
             when(resolution.due),
             summary = shown(summary)
         ),
-        Event::ComplaintAcknowledged { by, outcome, .. } => {
+        Event::Complaint(ComplaintEvent::Acknowledged { by, outcome, .. }) => {
             format!(
                 "   complaint acknowledged by {} ({})",
                 name(Some(*by)),
                 timing(outcome)
             )
         }
-        Event::ComplaintAssigned { owner, .. } => {
+        Event::Complaint(ComplaintEvent::Assigned { owner, .. }) => {
             format!("   complaint owned by {}", name(Some(*owner)))
         }
-        Event::ComplaintClockAtRisk { clock, due, .. } => {
+        Event::Complaint(ComplaintEvent::ClockAtRisk { clock, due, .. }) => {
             format!("!  complaint {clock:?} due {} is near", when(*due))
         }
-        Event::ComplaintClockBreached { clock, due, .. } => {
+        Event::Complaint(ComplaintEvent::ClockBreached { clock, due, .. }) => {
             format!("!! complaint {clock:?} target missed ({})", when(*due))
         }
-        Event::EscalationDue { reason, level, .. } => {
+        Event::Complaint(ComplaintEvent::EscalationDue { reason, level, .. }) => {
             format!("!! escalation due from level {level} ({reason:?})")
         }
-        Event::ComplaintEscalated {
+        Event::Complaint(ComplaintEvent::Escalated {
             level_name, owner, ..
-        } => {
+        }) => {
             format!(
                 "^  escalated to {level_name}, owned by {}",
                 name(Some(*owner))
             )
         }
-        Event::ComplaintAwaitingCustomer { .. } => {
+        Event::Complaint(ComplaintEvent::AwaitingCustomer { .. }) => {
             "   waiting on the customer (clocks paused)".to_string()
         }
-        Event::ComplaintResumed { paused, .. } => {
+        Event::Complaint(ComplaintEvent::Resumed { paused, .. }) => {
             format!("   the customer answered; clocks run again (paused {paused})")
         }
-        Event::ComplaintResolved {
+        Event::Complaint(ComplaintEvent::Resolved {
             remedy,
             apology,
             summary,
             outcome,
             ..
-        } => format!(
+        }) => format!(
             "*  complaint resolved: \"{summary}\"{}{} ({})",
             remedy
                 .as_ref()
@@ -215,27 +231,27 @@ pub fn describe(event: &Event) -> String {
             timing(outcome),
             summary = shown(summary)
         ),
-        Event::ComplaintClosed { .. } => "   complaint closed".to_string(),
-        Event::ComplaintReopened { reason, mode, .. } => {
+        Event::Complaint(ComplaintEvent::Closed { .. }) => "   complaint closed".to_string(),
+        Event::Complaint(ComplaintEvent::Reopened { reason, mode, .. }) => {
             format!(
                 "!! complaint REOPENED: \"{reason}\" (clock: {mode:?})",
                 reason = shown(reason)
             )
         }
-        Event::FollowUpScheduled { due, owner, .. } => {
+        Event::FollowUp(FollowUpEvent::Scheduled { due, owner, .. }) => {
             format!("   follow-up due {} for {}", when(*due), name(Some(*owner)))
         }
-        Event::FollowUpOverdue { .. } => "!! follow-up overdue".to_string(),
-        Event::FollowUpCompleted {
+        Event::FollowUp(FollowUpEvent::Overdue { .. }) => "!! follow-up overdue".to_string(),
+        Event::FollowUp(FollowUpEvent::Completed {
             outcome, timing: t, ..
-        } => format!("   follow-up done: {outcome:?} ({})", timing(t)),
-        Event::FollowUpCancelled { reason, .. } => {
+        }) => format!("   follow-up done: {outcome:?} ({})", timing(t)),
+        Event::FollowUp(FollowUpEvent::Cancelled { reason, .. }) => {
             format!("   follow-up cancelled: {reason}", reason = shown(reason))
         }
-        Event::SurveyRequested { kind, .. } => format!("   {kind:?} survey sent"),
-        Event::SurveyAnswered {
+        Event::Survey(SurveyEvent::Requested { kind, .. }) => format!("   {kind:?} survey sent"),
+        Event::Survey(SurveyEvent::Answered {
             answer, comment, ..
-        } => {
+        }) => {
             let score = match answer {
                 clientele::SurveyAnswer::Csat(s) => format!("CSAT {}/5", s.get()),
                 clientele::SurveyAnswer::Nps(s) => format!("NPS {}/10", s.get()),
@@ -245,16 +261,16 @@ pub fn describe(event: &Event) -> String {
                 .map_or_else(String::new, |c| format!(": \"{c}\"", c = shown(c)));
             format!("<- survey answer {score}{comment}")
         }
-        Event::SurveyVoided { reason, .. } => {
+        Event::Survey(SurveyEvent::Voided { reason, .. }) => {
             format!("   survey voided: {reason}", reason = shown(reason))
         }
-        Event::RelationshipAtRisk { score, reasons } => {
+        Event::Health(HealthEvent::AtRisk { score, reasons }) => {
             format!("!! RELATIONSHIP AT RISK: health {score}/100 ({reasons:?})")
         }
-        Event::RelationshipRecovered { score } => {
+        Event::Health(HealthEvent::Recovered { score }) => {
             format!("   relationship recovered: health {score}/100")
         }
-        Event::PersonalDataErased { fields } => {
+        Event::Customer(CustomerEvent::PersonalDataErased { fields }) => {
             format!("   personal data erased ({fields} pieces)")
         }
     }

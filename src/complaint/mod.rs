@@ -44,6 +44,10 @@
 //! Resolving straight from `received` is in the table; the policy decides whether it is
 //! allowed.
 
+mod event;
+
+pub use event::ComplaintEvent;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -52,11 +56,12 @@ use crate::command::{
     ReceiveComplaint, ReopenComplaint, RequestEscalation, ResolveComplaint, ResumeComplaint,
 };
 use crate::flag::{DeadlineKind, FlagKind};
-use crate::response::{Outcome, Refused};
+use crate::follow_up::FollowUpEvent;
 use crate::lifecycle::Lifecycle;
 use crate::personal::Erase;
 use crate::policy::ReopenMode;
 use crate::registry::Registry;
+use crate::response::{Outcome, Refused};
 use crate::{
     AgentId, Channel, CommandError, ComplaintId, Event, FollowUpId, InteractionId, Personal,
     Priority, PromiseId, ServicePolicy, Span, Text, Tier,
@@ -630,7 +635,7 @@ pub(crate) fn receive(
         rules.resolve.get(receive.priority, tier),
         true,
     )?;
-    Ok(vec![Event::ComplaintReceived {
+    Ok(vec![Event::Complaint(ComplaintEvent::Received {
         complaint: receive.complaint,
         summary: receive.summary.clone(),
         priority: receive.priority,
@@ -641,7 +646,7 @@ pub(crate) fn receive(
         acknowledgement,
         resolution,
         escalation: escalation_terms(policy, 0, now)?,
-    }])
+    })])
 }
 
 pub(crate) fn acknowledge(
@@ -654,11 +659,11 @@ pub(crate) fn acknowledge(
     complaint.check(ComplaintAction::Acknowledge)?;
     policy.check_agent(ack.by)?;
     let clock = &complaint.acknowledgement;
-    Ok(vec![Event::ComplaintAcknowledged {
+    Ok(vec![Event::Complaint(ComplaintEvent::Acknowledged {
         complaint: ack.complaint,
         by: ack.by,
         outcome: policy.outcome(clock.terms.calendar.as_deref(), clock.terms.due, now)?,
-    }])
+    })])
 }
 
 pub(crate) fn assign(
@@ -672,10 +677,10 @@ pub(crate) fn assign(
     if complaint.owner == Some(assign.owner) && complaint.stage() != ComplaintStage::Acknowledged {
         return Err(CommandError::NothingToChange);
     }
-    Ok(vec![Event::ComplaintAssigned {
+    Ok(vec![Event::Complaint(ComplaintEvent::Assigned {
         complaint: assign.complaint,
         owner: assign.owner,
-    }])
+    })])
 }
 
 pub(crate) fn request_escalation(
@@ -694,12 +699,12 @@ pub(crate) fn request_escalation(
     if complaint.escalation_due.is_some() {
         return Err(CommandError::NothingToChange);
     }
-    Ok(vec![Event::EscalationDue {
+    Ok(vec![Event::Complaint(ComplaintEvent::EscalationDue {
         complaint: request.complaint,
         reason: EscalationReason::CustomerAsked,
         level: complaint.level,
         owner: complaint.owner.or(owner),
-    }])
+    })])
 }
 
 pub(crate) fn escalate(
@@ -730,14 +735,14 @@ pub(crate) fn escalate(
         .map_or_else(Text::default_name, |l| l.name.clone());
     // While waiting on the customer (if waiting pauses the clocks) the new level's clock starts
     // paused, from the same pause.
-    Ok(vec![Event::ComplaintEscalated {
+    Ok(vec![Event::Complaint(ComplaintEvent::Escalated {
         complaint: escalate.complaint,
         from_level: complaint.level,
         to_level: escalate.to_level,
         level_name: name,
         owner: escalate.owner,
         escalation: escalation_terms(policy, escalate.to_level, now)?,
-    }])
+    })])
 }
 
 pub(crate) fn await_customer(
@@ -757,11 +762,11 @@ pub(crate) fn await_customer(
     } else {
         (None, None)
     };
-    Ok(vec![Event::ComplaintAwaitingCustomer {
+    Ok(vec![Event::Complaint(ComplaintEvent::AwaitingCustomer {
         complaint: wait.complaint,
         resolution,
         escalation,
-    }])
+    })])
 }
 
 pub(crate) fn resume(
@@ -783,7 +788,7 @@ pub(crate) fn resume(
     } else {
         Span::ZERO
     };
-    Ok(vec![Event::ComplaintResumed {
+    Ok(vec![Event::Complaint(ComplaintEvent::Resumed {
         complaint: resume.complaint,
         paused,
         resolution: resumed(policy, &complaint.resolution, now)?,
@@ -793,7 +798,7 @@ pub(crate) fn resume(
             .map(|clock| resumed(policy, clock, now))
             .transpose()?
             .flatten(),
-    }])
+    })])
 }
 
 pub(crate) fn resolve(
@@ -833,7 +838,7 @@ pub(crate) fn resolve(
     } else {
         None
     };
-    let mut events = vec![Event::ComplaintResolved {
+    let mut events = vec![Event::Complaint(ComplaintEvent::Resolved {
         complaint: resolve.complaint,
         by: resolve.by,
         remedy: resolve.remedy.clone(),
@@ -841,7 +846,7 @@ pub(crate) fn resolve(
         summary: resolve.summary.clone(),
         outcome,
         acknowledgement,
-    }];
+    })];
     if let Some(after) = policy.complaints.follow_up_after {
         let id = resolve
             .follow_up
@@ -849,7 +854,7 @@ pub(crate) fn resolve(
         if follow_ups.contains_key(&id) {
             return Err(CommandError::DuplicateFollowUp(id));
         }
-        events.push(Event::FollowUpScheduled {
+        events.push(Event::FollowUp(FollowUpEvent::Scheduled {
             follow_up: id,
             owner: complaint.owner.or(fallback_owner).unwrap_or(resolve.by),
             due: policy.due(policy.complaints.follow_up_calendar.as_deref(), now, after)?,
@@ -858,7 +863,7 @@ pub(crate) fn resolve(
                 |summary| Personal::ours(&format!("Follow up on the resolution of: {summary}")),
             ),
             complaint: Some(resolve.complaint),
-        });
+        }));
     }
     Ok(events)
 }
@@ -869,9 +874,9 @@ pub(crate) fn close(
 ) -> Result<Vec<Event>, CommandError> {
     let complaint = find(complaints, close.complaint)?;
     complaint.check(ComplaintAction::Close)?;
-    Ok(vec![Event::ComplaintClosed {
+    Ok(vec![Event::Complaint(ComplaintEvent::Closed {
         complaint: close.complaint,
-    }])
+    })])
 }
 
 /// The events of a reopen: the reopen itself (with the clock the policy's mode gives), the
@@ -929,32 +934,32 @@ pub(crate) fn reopen(
             terms(policy, calendar, now, clock.terms.target, true)?,
         ),
     };
-    let mut events = vec![Event::ComplaintReopened {
+    let mut events = vec![Event::Complaint(ComplaintEvent::Reopened {
         complaint: reopen.complaint,
         reason: reopen.reason.clone(),
         mode,
         cycle,
         resolution,
         escalation: escalation_terms(policy, complaint.level, now)?,
-    }];
+    })];
     if let Some(pending) = complaint.follow_up.filter(|id| {
         follow_ups
             .get(id)
             .is_some_and(crate::follow_up::FollowUp::is_pending)
     }) {
-        events.push(Event::FollowUpCancelled {
+        events.push(Event::FollowUp(FollowUpEvent::Cancelled {
             follow_up: pending,
             reason: Personal::ours("the complaint was reopened"),
-        });
+        }));
     }
     // A survey still pending asks about a resolution that no longer stands.
     events.extend(pending_survey.map(crate::survey::void));
-    events.push(Event::EscalationDue {
+    events.push(Event::Complaint(ComplaintEvent::EscalationDue {
         complaint: reopen.complaint,
         reason: EscalationReason::Reopened,
         level: complaint.level,
         owner: complaint.owner.or(fallback_owner),
-    });
+    }));
     Ok(events)
 }
 
@@ -993,12 +998,12 @@ pub(crate) fn fire(
         DeadlineKind::ResolutionWarning => (ComplaintClockKind::Resolution, true),
         DeadlineKind::ResolutionDue => (ComplaintClockKind::Resolution, false),
         DeadlineKind::EscalationThreshold => {
-            return vec![Event::EscalationDue {
+            return vec![Event::Complaint(ComplaintEvent::EscalationDue {
                 complaint: id,
                 reason: EscalationReason::Threshold,
                 level: complaint.level,
                 owner,
-            }];
+            })];
         }
         DeadlineKind::ResponseWarning
         | DeadlineKind::ResponseDue
@@ -1014,19 +1019,19 @@ pub(crate) fn fire(
         }
     };
     if warning {
-        vec![Event::ComplaintClockAtRisk {
+        vec![Event::Complaint(ComplaintEvent::ClockAtRisk {
             complaint: id,
             clock,
             due,
             owner,
-        }]
+        })]
     } else {
-        vec![Event::ComplaintClockBreached {
+        vec![Event::Complaint(ComplaintEvent::ClockBreached {
             complaint: id,
             clock,
             due,
             owner,
-        }]
+        })]
     }
 }
 
@@ -1112,7 +1117,7 @@ pub(crate) fn fold(
     at: DateTime<Utc>,
     event: &Event,
 ) -> Result<(), String> {
-    if let Event::ComplaintReceived {
+    if let Event::Complaint(ComplaintEvent::Received {
         complaint,
         summary,
         priority,
@@ -1123,7 +1128,7 @@ pub(crate) fn fold(
         acknowledgement,
         resolution,
         escalation,
-    } = event
+    }) = event
     {
         if complaints.contains_key(complaint) {
             return Err(format!("complaint {complaint} exists already"));
@@ -1162,12 +1167,12 @@ pub(crate) fn fold(
         complaint.check(action).map_err(|e| e.to_string())
     };
     match event {
-        Event::ComplaintAcknowledged { by, outcome, .. } => {
+        Event::Complaint(ComplaintEvent::Acknowledged { by, outcome, .. }) => {
             transition(ComplaintAction::Acknowledge, complaint)?;
             stop(&mut complaint.acknowledgement, *outcome, at);
             complaint.state = ComplaintState::Acknowledged { by: *by };
         }
-        Event::ComplaintAssigned { owner, .. } => {
+        Event::Complaint(ComplaintEvent::Assigned { owner, .. }) => {
             let to = transition(ComplaintAction::Assign, complaint)?;
             complaint.owner = Some(*owner);
             complaint.history.push(Handover {
@@ -1179,8 +1184,12 @@ pub(crate) fn fold(
                 complaint.state = ComplaintState::InProgress;
             }
         }
-        Event::ComplaintClockAtRisk { clock, .. } | Event::ComplaintClockBreached { clock, .. } => {
-            let breach = matches!(event, Event::ComplaintClockBreached { .. });
+        Event::Complaint(ComplaintEvent::ClockAtRisk { clock, .. })
+        | Event::Complaint(ComplaintEvent::ClockBreached { clock, .. }) => {
+            let breach = matches!(
+                event,
+                Event::Complaint(ComplaintEvent::ClockBreached { .. })
+            );
             let target = complaint
                 .clock_mut(*clock)
                 .filter(|c| c.is_running())
@@ -1191,8 +1200,8 @@ pub(crate) fn fold(
                 ));
             }
             let stated_due = match event {
-                Event::ComplaintClockAtRisk { due, .. }
-                | Event::ComplaintClockBreached { due, .. } => *due,
+                Event::Complaint(ComplaintEvent::ClockAtRisk { due, .. })
+                | Event::Complaint(ComplaintEvent::ClockBreached { due, .. }) => *due,
                 _ => target.terms.due,
             };
             let moment = if breach {
@@ -1211,7 +1220,7 @@ pub(crate) fn fold(
                 target.warned = true;
             }
         }
-        Event::EscalationDue { reason, .. } => {
+        Event::Complaint(ComplaintEvent::EscalationDue { reason, .. }) => {
             if !complaint.is_open() && *reason != EscalationReason::Reopened {
                 return Err(format!("complaint {id} is not open"));
             }
@@ -1227,12 +1236,12 @@ pub(crate) fn fold(
                 complaint.escalation_due = Some((*reason, at));
             }
         }
-        Event::ComplaintEscalated {
+        Event::Complaint(ComplaintEvent::Escalated {
             to_level,
             owner,
             escalation,
             ..
-        } => {
+        }) => {
             if *to_level <= complaint.level {
                 return Err(format!(
                     "complaint {id} is at level {} already",
@@ -1268,11 +1277,11 @@ pub(crate) fn fold(
                 complaint.state = ComplaintState::InProgress;
             }
         }
-        Event::ComplaintAwaitingCustomer {
+        Event::Complaint(ComplaintEvent::AwaitingCustomer {
             resolution,
             escalation,
             ..
-        } => {
+        }) => {
             transition(ComplaintAction::Wait, complaint)?;
             pause(&mut complaint.resolution, at, resolution.as_ref());
             if let Some(clock) = complaint.escalation.as_mut() {
@@ -1280,12 +1289,12 @@ pub(crate) fn fold(
             }
             complaint.state = ComplaintState::Waiting { since: at };
         }
-        Event::ComplaintResumed {
+        Event::Complaint(ComplaintEvent::Resumed {
             paused,
             resolution,
             escalation,
             ..
-        } => {
+        }) => {
             transition(ComplaintAction::Resume, complaint)?;
             if let Some(terms) = resolution {
                 run(&mut complaint.resolution, terms.clone(), *paused);
@@ -1295,7 +1304,7 @@ pub(crate) fn fold(
             }
             complaint.state = ComplaintState::InProgress;
         }
-        Event::ComplaintResolved {
+        Event::Complaint(ComplaintEvent::Resolved {
             by,
             remedy,
             apology,
@@ -1303,7 +1312,7 @@ pub(crate) fn fold(
             outcome,
             acknowledgement,
             ..
-        } => {
+        }) => {
             transition(ComplaintAction::Resolve, complaint)?;
             if complaint.acknowledgement.is_running() {
                 let ack = acknowledgement.ok_or(
@@ -1325,19 +1334,19 @@ pub(crate) fn fold(
                 summary: summary.clone(),
             });
         }
-        Event::ComplaintClosed { .. } => {
+        Event::Complaint(ComplaintEvent::Closed { .. }) => {
             transition(ComplaintAction::Close, complaint)?;
             if let ComplaintState::Resolved(resolution) = &complaint.state {
                 complaint.state = ComplaintState::Closed(resolution.clone());
             }
         }
-        Event::ComplaintReopened {
+        Event::Complaint(ComplaintEvent::Reopened {
             mode,
             cycle,
             resolution,
             escalation,
             ..
-        } => {
+        }) => {
             transition(ComplaintAction::Reopen, complaint)?;
             let keep_flags = *mode == ReopenMode::Continue;
             let (warned, breached) = (complaint.resolution.warned, complaint.resolution.breached);
@@ -1370,18 +1379,18 @@ pub(crate) fn link_follow_up(
 /// The complaint an event is about, for complaint events.
 const fn complaint_of(event: &Event) -> Option<ComplaintId> {
     match event {
-        Event::ComplaintReceived { complaint, .. }
-        | Event::ComplaintAcknowledged { complaint, .. }
-        | Event::ComplaintAssigned { complaint, .. }
-        | Event::ComplaintClockAtRisk { complaint, .. }
-        | Event::ComplaintClockBreached { complaint, .. }
-        | Event::EscalationDue { complaint, .. }
-        | Event::ComplaintEscalated { complaint, .. }
-        | Event::ComplaintAwaitingCustomer { complaint, .. }
-        | Event::ComplaintResumed { complaint, .. }
-        | Event::ComplaintResolved { complaint, .. }
-        | Event::ComplaintClosed { complaint, .. }
-        | Event::ComplaintReopened { complaint, .. } => Some(*complaint),
+        Event::Complaint(ComplaintEvent::Received { complaint, .. })
+        | Event::Complaint(ComplaintEvent::Acknowledged { complaint, .. })
+        | Event::Complaint(ComplaintEvent::Assigned { complaint, .. })
+        | Event::Complaint(ComplaintEvent::ClockAtRisk { complaint, .. })
+        | Event::Complaint(ComplaintEvent::ClockBreached { complaint, .. })
+        | Event::Complaint(ComplaintEvent::EscalationDue { complaint, .. })
+        | Event::Complaint(ComplaintEvent::Escalated { complaint, .. })
+        | Event::Complaint(ComplaintEvent::AwaitingCustomer { complaint, .. })
+        | Event::Complaint(ComplaintEvent::Resumed { complaint, .. })
+        | Event::Complaint(ComplaintEvent::Resolved { complaint, .. })
+        | Event::Complaint(ComplaintEvent::Closed { complaint, .. })
+        | Event::Complaint(ComplaintEvent::Reopened { complaint, .. }) => Some(*complaint),
         _ => None,
     }
 }

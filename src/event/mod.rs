@@ -35,24 +35,20 @@
 //! became `commitment` and gained `reference`; new kind `personal_data_erased`; envelopes
 //! may carry an idempotency `key`.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 pub(crate) mod upcast;
 
-use crate::complaint::{ClockTerms, ComplaintClockKind, EscalationReason, Remaining};
+use crate::complaint::ComplaintEvent;
+use crate::customer::CustomerEvent;
 use crate::error::DecodeError;
-use crate::follow_up::FollowUpOutcome;
-use crate::response::{ClockKind, Elapsed, Outcome};
-use crate::policy::ReopenMode;
-use crate::promise::{AtRiskReason, Fulfiller, Notice, RevisionTiming};
-use crate::survey::{SurveyAnswer, SurveyKind};
-use crate::{
-    AgentId, Channel, ComplaintId, CustomerId, Direction, FollowUpId, IdempotencyKey,
-    InteractionId, PartyId, Personal, Priority, PromiseId, Span, SurveyId, Text, Tier,
-};
+use crate::follow_up::FollowUpEvent;
+use crate::health::HealthEvent;
+use crate::promise::PromiseEvent;
+use crate::response::ResponseEvent;
+use crate::survey::SurveyEvent;
+use crate::{CustomerId, IdempotencyKey, Personal, Text};
 
 /// The schema version this build writes. Envelopes of versions `1..=SCHEMA_VERSION` are read
 /// and upcast to it.
@@ -112,7 +108,7 @@ impl Envelope {
     ///
     /// # Example
     /// ```
-    /// use clientele::{Envelope, Event, SCHEMA_VERSION};
+    /// use clientele::{Envelope, Event, PromiseEvent, SCHEMA_VERSION};
     ///
     /// // Stored by version 1, before `what` became `commitment`.
     /// let stored = r#"{"v":1,"customer":"00000000-0000-0000-0000-00000000000a","seq":7,
@@ -122,7 +118,7 @@ impl Envelope {
     ///     "what":"Lenses ground","due":"2026-03-11T12:00:00Z"}}"#;
     /// let envelope = Envelope::from_json(stored)?;
     /// assert_eq!(envelope.v, SCHEMA_VERSION);
-    /// assert!(matches!(envelope.event, Event::DependencyRecorded { reference: None, .. }));
+    /// assert!(matches!(envelope.event, Event::Promise(PromiseEvent::DependencyRecorded { reference: None, .. })));
     /// # Ok::<(), clientele::DecodeError>(())
     /// ```
     pub fn from_json(json: &str) -> Result<Self, DecodeError> {
@@ -162,7 +158,7 @@ impl Envelope {
     /// field of the event; the envelope is unchanged then.
     ///
     /// ```
-    /// use clientele::{Envelope, Event, Personal, Text, SCHEMA_VERSION, CustomerId};
+    /// use clientele::{Envelope, Event, CustomerEvent, Personal, Text, SCHEMA_VERSION, CustomerId};
     /// use chrono::DateTime;
     ///
     /// let mut envelope = Envelope {
@@ -170,13 +166,13 @@ impl Envelope {
     ///     customer: CustomerId::from_u128(1),
     ///     seq: 2,
     ///     at: DateTime::UNIX_EPOCH,
-    ///     event: Event::CustomerRenamed { name: Text::new("Ona")?.into() },
+    ///     event: Event::Customer(CustomerEvent::Renamed { name: Text::new("Ona")?.into() }),
     ///     key: None,
     /// };
     /// let payload = envelope.take_personal(); // store it apart, encrypted
     /// assert!(serde_json::to_string(&envelope)?.contains(r#"{"erased":true}"#));
     /// envelope.restore_personal(payload)?;
-    /// assert_eq!(envelope.event, Event::CustomerRenamed { name: Text::new("Ona")?.into() });
+    /// assert_eq!(envelope.event, Event::Customer(CustomerEvent::Renamed { name: Text::new("Ona")?.into() }));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn restore_personal(&mut self, texts: Vec<Option<Text>>) -> Result<(), DecodeError> {
@@ -200,557 +196,140 @@ impl<'de> Deserialize<'de> for Envelope {
     /// Reads through a JSON value, so it accepts what [`Envelope::from_json`] accepts; it needs a
     /// self-describing format.
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let crate::event::upcast::Strict(value) = crate::event::upcast::Strict::deserialize(deserializer)?;
+        let crate::event::upcast::Strict(value) =
+            crate::event::upcast::Strict::deserialize(deserializer)?;
         Self::from_value(value).map_err(serde::de::Error::custom)
     }
 }
 
-/// Everything that can happen to a relationship.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+/// Everything that can happen to a relationship: one arm per lifecycle family.
+///
+/// Not `#[non_exhaustive]`, on purpose: a service must handle every fact it stores, so a new
+/// family is a breaking change the compiler points at. The JSON form is flat
+/// (`{"type": "promise_made", ...}`): the family is found from the kind through
+/// [`Event::KINDS`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
 pub enum Event {
-    /// A customer was registered.
-    CustomerRegistered {
-        /// Display name.
-        name: Personal,
-        /// Tier, as the policy names it.
-        tier: Tier,
-        /// Addresses per channel.
-        #[serde(default)]
-        contacts: BTreeMap<Channel, Personal>,
-        /// The channel the customer prefers to be contacted on.
-        #[serde(default)]
-        preferred_channel: Option<Channel>,
-        /// The agent who owns the account (receives response flags).
-        #[serde(default)]
-        owner: Option<AgentId>,
-    },
-    /// The customer's display name changed.
-    CustomerRenamed {
-        /// The new name.
-        name: Personal,
-    },
-    /// The customer moved to another tier. Clocks already running keep their targets.
-    TierChanged {
-        /// The new tier.
-        tier: Tier,
-    },
-    /// An address on a channel was added or replaced.
-    ContactPointSet {
-        /// The channel.
-        channel: Channel,
-        /// The address.
-        address: Personal,
-    },
-    /// The address on a channel was removed.
-    ContactPointRemoved {
-        /// The channel.
-        channel: Channel,
-    },
-    /// The preferred channel was set or cleared.
-    PreferredChannelSet {
-        /// The channel, or none.
-        channel: Option<Channel>,
-    },
-    /// The account owner was set or cleared.
-    AccountOwnerSet {
-        /// The agent, or none.
-        owner: Option<AgentId>,
-    },
-    /// An interaction happened.
-    InteractionRecorded {
-        /// Its id.
-        interaction: InteractionId,
-        /// On which channel.
-        channel: Channel,
-        /// Who spoke.
-        direction: Direction,
-        /// Our agent involved, if any.
-        agent: Option<AgentId>,
-        /// A short summary.
-        summary: Personal,
-        /// For inbound: whether the customer expects an answer.
-        awaits_reply: bool,
-        /// How urgent it is.
-        priority: Priority,
-        /// Promises it is about.
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        regarding: Vec<PromiseId>,
-    },
-    /// The customer started waiting for an answer.
-    ResponseClockStarted {
-        /// First response or reply.
-        kind: ClockKind,
-        /// The inbound interaction that started the wait.
-        since: InteractionId,
-        /// Its priority.
-        priority: Priority,
-        /// The customer's tier when the clock started.
-        tier: Tier,
-        /// The target used, in business time.
-        target: Span,
-        /// The named calendar it runs on; absent for the policy's own.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        calendar: Option<String>,
-        /// When the answer is due.
-        due: DateTime<Utc>,
-        /// When the warning is due, if any.
-        warn_at: Option<DateTime<Utc>>,
-    },
-    /// The warning lead before the response deadline was reached with no answer.
-    ResponseAtRisk {
-        /// The inbound interaction waiting.
-        since: InteractionId,
-        /// When the answer is due.
-        due: DateTime<Utc>,
-    },
-    /// The response deadline passed with no answer.
-    ResponseOverdue {
-        /// The inbound interaction waiting.
-        since: InteractionId,
-        /// The deadline that passed.
-        due: DateTime<Utc>,
-    },
-    /// We answered: the response clock stopped.
-    ResponseClockStopped {
-        /// First response or reply.
-        kind: ClockKind,
-        /// The inbound interaction that started the wait.
-        since: InteractionId,
-        /// The outbound interaction that answered.
-        answered_by: InteractionId,
-        /// The target it had.
-        target: Span,
-        /// When the answer was due.
-        due: DateTime<Utc>,
-        /// How long the customer waited.
-        waited: Elapsed,
-        /// Met, or met late.
-        outcome: Outcome,
-    },
-    /// A promise was made to the customer.
-    PromiseMade {
-        /// Its id.
-        promise: PromiseId,
-        /// What was promised.
-        what: Personal,
-        /// The due instant told to the customer.
-        due: DateTime<Utc>,
-        /// Our agent who owns it.
-        owner: AgentId,
-        /// Who does the work.
-        fulfiller: Fulfiller,
-        /// The interaction in which it was made.
-        interaction: Option<InteractionId>,
-        /// The complaint it answers.
-        complaint: Option<ComplaintId>,
-        /// When it will be at risk, as the policy computed.
-        at_risk_at: Option<DateTime<Utc>>,
-    },
-    /// A promise is at risk: tell the customer before it breaks.
-    PromiseAtRisk {
-        /// The promise.
-        promise: PromiseId,
-        /// Its due instant.
-        due: DateTime<Utc>,
-        /// Our agent who owns it.
-        owner: AgentId,
-        /// Why.
-        reason: AtRiskReason,
-    },
-    /// A promise's due instant passed while it was open.
-    PromiseBroken {
-        /// The promise.
-        promise: PromiseId,
-        /// The due instant that passed.
-        due: DateTime<Utc>,
-        /// Our agent who owns it.
-        owner: AgentId,
-        /// Whether the customer had been told anything since it was made or last revised.
-        notice: Notice,
-        /// How many times it has now broken.
-        breaks: u32,
-    },
-    /// A new due instant was promised.
-    PromiseRevised {
-        /// The promise.
-        promise: PromiseId,
-        /// The due instant before.
-        previous_due: DateTime<Utc>,
-        /// The new due instant.
-        due: DateTime<Utc>,
-        /// Why.
-        reason: Personal,
-        /// Before the due instant, or after the break.
-        timing: RevisionTiming,
-        /// Whether the customer agreed.
-        customer_agreed: bool,
-        /// Slips so far, this one included.
-        slips: u32,
-        /// How far the due instant has moved in total from the original.
-        cumulative_slip: Span,
-        /// When it will be at risk again, as the policy computed.
-        at_risk_at: Option<DateTime<Utc>>,
-    },
-    /// A promise slipped as often as the policy tolerates.
-    PromiseSlippedRepeatedly {
-        /// The promise.
-        promise: PromiseId,
-        /// Our agent who owns it.
-        owner: AgentId,
-        /// Slips so far.
-        slips: u32,
-        /// How far the due instant has moved in total.
-        cumulative_slip: Span,
-    },
-    /// A promise was kept.
-    PromiseKept {
-        /// The promise.
-        promise: PromiseId,
-        /// The due instant in force.
-        due: DateTime<Utc>,
-        /// Our agent who owns it.
-        owner: AgentId,
-        /// On time, or late by how much.
-        outcome: Outcome,
-    },
-    /// A promise was released.
-    PromiseWithdrawn {
-        /// The promise.
-        promise: PromiseId,
-        /// Our agent who owns it.
-        owner: AgentId,
-        /// Why.
-        reason: Personal,
-    },
-    /// An outside party's commitment behind a promise was recorded.
-    ///
-    /// Changed in schema version 2: `what` was renamed `commitment`, and `reference` was
-    /// added (absent reads as none). Version 1 envelopes are upcast when read.
-    DependencyRecorded {
-        /// The promise.
-        promise: PromiseId,
-        /// The party.
-        party: PartyId,
-        /// What they committed to.
-        commitment: Personal,
-        /// The party's own reference for it (an order or job number), to chase it by.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        reference: Option<Text>,
-        /// When they said it would be done.
-        due: DateTime<Utc>,
-    },
-    /// An outside party's commitment passed unmet.
-    DependencyLate {
-        /// The promise.
-        promise: PromiseId,
-        /// The party.
-        party: PartyId,
-        /// The due instant that passed.
-        due: DateTime<Utc>,
-        /// Our agent who owns the promise: responsibility is never outsourced.
-        owner: AgentId,
-    },
-    /// An outside party delivered.
-    DependencyMet {
-        /// The promise.
-        promise: PromiseId,
-        /// The party.
-        party: PartyId,
-        /// On time, or late by how much.
-        outcome: Outcome,
-    },
-    /// A customer complained; the acknowledgement and resolution clocks started.
-    ComplaintReceived {
-        /// Its id.
-        complaint: ComplaintId,
-        /// What about.
-        summary: Personal,
-        /// How severe.
-        priority: Priority,
-        /// Where it came in.
-        channel: Channel,
-        /// The customer's tier then.
-        tier: Tier,
-        /// Interactions it concerns.
-        interactions: Vec<InteractionId>,
-        /// Promises it concerns.
-        promises: Vec<PromiseId>,
-        /// The acknowledgement clock, as computed.
-        acknowledgement: ClockTerms,
-        /// The resolution clock, as computed.
-        resolution: ClockTerms,
-        /// The escalation clock of the first level, if it has a threshold.
-        escalation: Option<ClockTerms>,
-    },
-    /// The customer was told we have the complaint.
-    ComplaintAcknowledged {
-        /// The complaint.
-        complaint: ComplaintId,
-        /// Our agent who acknowledged it.
-        by: AgentId,
-        /// The acknowledgement target: met or met late.
-        outcome: Outcome,
-    },
-    /// The complaint has an owner.
-    ComplaintAssigned {
-        /// The complaint.
-        complaint: ComplaintId,
-        /// Our agent who owns it.
-        owner: AgentId,
-    },
-    /// One of the complaint's clocks reached its warning lead.
-    ComplaintClockAtRisk {
-        /// The complaint.
-        complaint: ComplaintId,
-        /// Which clock.
-        clock: ComplaintClockKind,
-        /// Its due instant.
-        due: DateTime<Utc>,
-        /// Who should act.
-        owner: Option<AgentId>,
-    },
-    /// One of the complaint's clocks passed its due instant.
-    ComplaintClockBreached {
-        /// The complaint.
-        complaint: ComplaintId,
-        /// Which clock.
-        clock: ComplaintClockKind,
-        /// The due instant that passed.
-        due: DateTime<Utc>,
-        /// Who should act.
-        owner: Option<AgentId>,
-    },
-    /// Escalation to the next support level is due.
-    EscalationDue {
-        /// The complaint.
-        complaint: ComplaintId,
-        /// Why.
-        reason: EscalationReason,
-        /// The level it is at.
-        level: u32,
-        /// Who should act.
-        owner: Option<AgentId>,
-    },
-    /// The complaint moved up the support ladder.
-    ComplaintEscalated {
-        /// The complaint.
-        complaint: ComplaintId,
-        /// The level before.
-        from_level: u32,
-        /// The level now.
-        to_level: u32,
-        /// The level's name in the policy then.
-        level_name: Text,
-        /// Our agent who owns it now.
-        owner: AgentId,
-        /// The new level's escalation clock, if it has a threshold.
-        escalation: Option<ClockTerms>,
-    },
-    /// We are waiting on the customer; pausable clocks stopped counting.
-    ComplaintAwaitingCustomer {
-        /// The complaint.
-        complaint: ComplaintId,
-        /// Business time the resolution clock had left, if it paused.
-        resolution: Option<Remaining>,
-        /// Business time the escalation clock had left, if it paused.
-        escalation: Option<Remaining>,
-    },
-    /// The customer answered; the paused clocks run again.
-    ComplaintResumed {
-        /// The complaint.
-        complaint: ComplaintId,
-        /// Business time the pause lasted (not counted toward any target).
-        paused: Span,
-        /// The resolution clock's new terms, if it was paused.
-        resolution: Option<ClockTerms>,
-        /// The escalation clock's new terms, if it was paused.
-        escalation: Option<ClockTerms>,
-    },
-    /// The complaint was resolved.
-    ComplaintResolved {
-        /// The complaint.
-        complaint: ComplaintId,
-        /// Our agent who resolved it.
-        by: AgentId,
-        /// What we gave the customer.
-        remedy: Option<Personal>,
-        /// Whether we apologised.
-        apology: bool,
-        /// What was done.
-        summary: Personal,
-        /// The resolution target: met or met late.
-        outcome: Outcome,
-        /// For a complaint resolved without an acknowledgement: the acknowledgement target,
-        /// met (the resolution came in time) or missed.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        acknowledgement: Option<Outcome>,
-    },
-    /// The complaint was closed.
-    ComplaintClosed {
-        /// The complaint.
-        complaint: ComplaintId,
-    },
-    /// The complaint was reopened.
-    ComplaintReopened {
-        /// The complaint.
-        complaint: ComplaintId,
-        /// Why.
-        reason: Personal,
-        /// What the policy said the reopen does to the resolution clock.
-        mode: ReopenMode,
-        /// The resolution cycle from now on.
-        cycle: u32,
-        /// The resolution clock from now on.
-        resolution: ClockTerms,
-        /// The escalation clock of its level, if the level has a threshold.
-        escalation: Option<ClockTerms>,
-    },
-    /// A follow-up contact was scheduled.
-    FollowUpScheduled {
-        /// Its id.
-        follow_up: FollowUpId,
-        /// Our agent who owns it.
-        owner: AgentId,
-        /// When it is due.
-        due: DateTime<Utc>,
-        /// Why.
-        reason: Personal,
-        /// The complaint it follows up.
-        complaint: Option<ComplaintId>,
-    },
-    /// A follow-up was not done by its due instant.
-    FollowUpOverdue {
-        /// The follow-up.
-        follow_up: FollowUpId,
-        /// Our agent who owns it.
-        owner: AgentId,
-        /// The due instant that passed.
-        due: DateTime<Utc>,
-    },
-    /// A follow-up was done.
-    FollowUpCompleted {
-        /// The follow-up.
-        follow_up: FollowUpId,
-        /// What it found.
-        outcome: FollowUpOutcome,
-        /// A note.
-        note: Option<Personal>,
-        /// On time or late.
-        timing: Outcome,
-    },
-    /// A follow-up is no longer needed.
-    FollowUpCancelled {
-        /// The follow-up.
-        follow_up: FollowUpId,
-        /// Why.
-        reason: Personal,
-    },
-    /// A survey was sent.
-    SurveyRequested {
-        /// Its id.
-        survey: SurveyId,
-        /// Which question.
-        kind: SurveyKind,
-        /// The complaint whose resolution it asks about.
-        complaint: Option<ComplaintId>,
-    },
-    /// The customer answered.
-    SurveyAnswered {
-        /// The survey, if one was requested.
-        survey: Option<SurveyId>,
-        /// The answer.
-        answer: SurveyAnswer,
-        /// The customer's comment.
-        comment: Option<Personal>,
-        /// The complaint whose resolution it was about.
-        complaint: Option<ComplaintId>,
-    },
-    /// A pending survey was voided: the resolution it asked about was reopened.
-    SurveyVoided {
-        /// The survey.
-        survey: SurveyId,
-        /// Why.
-        reason: Personal,
-    },
-    /// The relationship's health fell into the at-risk band: it is going bad, whether or not
-    /// the customer ever complained.
-    RelationshipAtRisk {
-        /// The score, 0 to 100.
-        score: u8,
-        /// The signals that weighed most, worst first.
-        reasons: Vec<crate::Signal>,
-    },
-    /// The relationship's health left the at-risk band.
-    RelationshipRecovered {
-        /// The score, 0 to 100.
-        score: u8,
-    },
-    /// The customer's personal data was erased from the relationship. Folding this event
-    /// erases it again, so a replay never brings it back; it carries no personal data itself.
-    PersonalDataErased {
-        /// How many pieces of personal data the state held and lost.
-        fields: u32,
-    },
+    /// The customer's profile: registration, name, tier, contacts, owner, erasure.
+    Customer(CustomerEvent),
+    /// Interactions and the response clock.
+    Response(ResponseEvent),
+    /// Promises and the outside parties behind them.
+    Promise(PromiseEvent),
+    /// Complaints, their target clocks and escalation.
+    Complaint(ComplaintEvent),
+    /// Follow-ups.
+    FollowUp(FollowUpEvent),
+    /// Surveys (CSAT, NPS).
+    Survey(SurveyEvent),
+    /// Relationship health bands.
+    Health(HealthEvent),
+}
+
+/// A lifecycle family: which arm of [`Event`] (and of [`Command`](crate::Command)) a kind
+/// belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Family {
+    /// [`CustomerEvent`].
+    Customer,
+    /// [`ResponseEvent`].
+    Response,
+    /// [`PromiseEvent`].
+    Promise,
+    /// [`ComplaintEvent`].
+    Complaint,
+    /// [`FollowUpEvent`].
+    FollowUp,
+    /// [`SurveyEvent`].
+    Survey,
+    /// [`HealthEvent`].
+    Health,
+}
+
+/// One row of the kinds table: an event kind as its `type` tag on the wire, the family it
+/// belongs to, and the schema version that introduced it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Kind {
+    /// The `type` tag.
+    pub name: &'static str,
+    /// The family whose events carry it.
+    pub family: Family,
+    /// The schema version that introduced it.
+    pub since: u16,
+}
+
+impl Kind {
+    const fn new(name: &'static str, family: Family, since: u16) -> Self {
+        Self {
+            name,
+            family,
+            since,
+        }
+    }
 }
 
 impl Event {
-    /// Every kind, as its `type` tag on the wire, with the schema version that introduced it.
-    pub const KINDS: [(&'static str, u16); 44] = [
-        ("customer_registered", 1),
-        ("customer_renamed", 1),
-        ("tier_changed", 1),
-        ("contact_point_set", 1),
-        ("contact_point_removed", 1),
-        ("preferred_channel_set", 1),
-        ("account_owner_set", 1),
-        ("interaction_recorded", 1),
-        ("response_clock_started", 1),
-        ("response_at_risk", 1),
-        ("response_overdue", 1),
-        ("response_clock_stopped", 1),
-        ("promise_made", 1),
-        ("promise_at_risk", 1),
-        ("promise_broken", 1),
-        ("promise_revised", 1),
-        ("promise_slipped_repeatedly", 1),
-        ("promise_kept", 1),
-        ("promise_withdrawn", 1),
-        ("dependency_recorded", 1),
-        ("dependency_late", 1),
-        ("dependency_met", 1),
-        ("complaint_received", 1),
-        ("complaint_acknowledged", 1),
-        ("complaint_assigned", 1),
-        ("complaint_clock_at_risk", 1),
-        ("complaint_clock_breached", 1),
-        ("escalation_due", 1),
-        ("complaint_escalated", 1),
-        ("complaint_awaiting_customer", 1),
-        ("complaint_resumed", 1),
-        ("complaint_resolved", 1),
-        ("complaint_closed", 1),
-        ("complaint_reopened", 1),
-        ("follow_up_scheduled", 1),
-        ("follow_up_overdue", 1),
-        ("follow_up_completed", 1),
-        ("follow_up_cancelled", 1),
-        ("survey_requested", 1),
-        ("survey_answered", 1),
-        ("survey_voided", 1),
-        ("relationship_at_risk", 1),
-        ("relationship_recovered", 1),
-        ("personal_data_erased", 2),
+    /// Every kind: its `type` tag on the wire, its family, and the schema version that
+    /// introduced it. Reading an event finds its family here, never from the tag's spelling
+    /// (`escalation_due` is a complaint's, `dependency_met` a promise's).
+    pub const KINDS: [Kind; 44] = [
+        Kind::new("customer_registered", Family::Customer, 1),
+        Kind::new("customer_renamed", Family::Customer, 1),
+        Kind::new("tier_changed", Family::Customer, 1),
+        Kind::new("contact_point_set", Family::Customer, 1),
+        Kind::new("contact_point_removed", Family::Customer, 1),
+        Kind::new("preferred_channel_set", Family::Customer, 1),
+        Kind::new("account_owner_set", Family::Customer, 1),
+        Kind::new("interaction_recorded", Family::Response, 1),
+        Kind::new("response_clock_started", Family::Response, 1),
+        Kind::new("response_at_risk", Family::Response, 1),
+        Kind::new("response_overdue", Family::Response, 1),
+        Kind::new("response_clock_stopped", Family::Response, 1),
+        Kind::new("promise_made", Family::Promise, 1),
+        Kind::new("promise_at_risk", Family::Promise, 1),
+        Kind::new("promise_broken", Family::Promise, 1),
+        Kind::new("promise_revised", Family::Promise, 1),
+        Kind::new("promise_slipped_repeatedly", Family::Promise, 1),
+        Kind::new("promise_kept", Family::Promise, 1),
+        Kind::new("promise_withdrawn", Family::Promise, 1),
+        Kind::new("dependency_recorded", Family::Promise, 1),
+        Kind::new("dependency_late", Family::Promise, 1),
+        Kind::new("dependency_met", Family::Promise, 1),
+        Kind::new("complaint_received", Family::Complaint, 1),
+        Kind::new("complaint_acknowledged", Family::Complaint, 1),
+        Kind::new("complaint_assigned", Family::Complaint, 1),
+        Kind::new("complaint_clock_at_risk", Family::Complaint, 1),
+        Kind::new("complaint_clock_breached", Family::Complaint, 1),
+        Kind::new("escalation_due", Family::Complaint, 1),
+        Kind::new("complaint_escalated", Family::Complaint, 1),
+        Kind::new("complaint_awaiting_customer", Family::Complaint, 1),
+        Kind::new("complaint_resumed", Family::Complaint, 1),
+        Kind::new("complaint_resolved", Family::Complaint, 1),
+        Kind::new("complaint_closed", Family::Complaint, 1),
+        Kind::new("complaint_reopened", Family::Complaint, 1),
+        Kind::new("follow_up_scheduled", Family::FollowUp, 1),
+        Kind::new("follow_up_overdue", Family::FollowUp, 1),
+        Kind::new("follow_up_completed", Family::FollowUp, 1),
+        Kind::new("follow_up_cancelled", Family::FollowUp, 1),
+        Kind::new("survey_requested", Family::Survey, 1),
+        Kind::new("survey_answered", Family::Survey, 1),
+        Kind::new("survey_voided", Family::Survey, 1),
+        Kind::new("relationship_at_risk", Family::Health, 1),
+        Kind::new("relationship_recovered", Family::Health, 1),
+        Kind::new("personal_data_erased", Family::Customer, 2),
     ];
+
+    /// The row of [`KINDS`](Self::KINDS) for `kind`, if it is a kind at all.
+    #[must_use]
+    pub fn kind_of(kind: &str) -> Option<Kind> {
+        Self::KINDS.iter().find(|known| known.name == kind).copied()
+    }
 
     /// The schema version that introduced `kind`, if it is a kind at all.
     #[must_use]
     pub fn introduced_in(kind: &str) -> Option<u16> {
-        Self::KINDS
-            .iter()
-            .find(|(known, _)| *known == kind)
-            .map(|(_, version)| *version)
+        Self::kind_of(kind).map(|known| known.since)
     }
 
     /// The event's personal data (see [`crate::personal`]), in a stable order: fields in
@@ -758,56 +337,13 @@ impl Event {
     /// fields themselves.
     pub fn personal_mut(&mut self) -> Vec<&mut Personal> {
         match self {
-            Event::CustomerRegistered { name, contacts, .. } => {
-                let mut fields = vec![name];
-                fields.extend(contacts.values_mut());
-                fields
-            }
-            Event::CustomerRenamed { name } => vec![name],
-            Event::ContactPointSet { address, .. } => vec![address],
-            Event::InteractionRecorded { summary, .. }
-            | Event::ComplaintReceived { summary, .. } => vec![summary],
-            Event::PromiseMade { what, .. } => vec![what],
-            Event::PromiseRevised { reason, .. }
-            | Event::PromiseWithdrawn { reason, .. }
-            | Event::ComplaintReopened { reason, .. }
-            | Event::FollowUpScheduled { reason, .. }
-            | Event::FollowUpCancelled { reason, .. }
-            | Event::SurveyVoided { reason, .. } => vec![reason],
-            Event::DependencyRecorded { commitment, .. } => vec![commitment],
-            Event::ComplaintResolved {
-                remedy, summary, ..
-            } => remedy.iter_mut().chain(std::iter::once(summary)).collect(),
-            Event::FollowUpCompleted { note, .. } => note.iter_mut().collect(),
-            Event::SurveyAnswered { comment, .. } => comment.iter_mut().collect(),
-            Event::TierChanged { .. }
-            | Event::ContactPointRemoved { .. }
-            | Event::PreferredChannelSet { .. }
-            | Event::AccountOwnerSet { .. }
-            | Event::ResponseClockStarted { .. }
-            | Event::ResponseAtRisk { .. }
-            | Event::ResponseOverdue { .. }
-            | Event::ResponseClockStopped { .. }
-            | Event::PromiseAtRisk { .. }
-            | Event::PromiseBroken { .. }
-            | Event::PromiseSlippedRepeatedly { .. }
-            | Event::PromiseKept { .. }
-            | Event::DependencyLate { .. }
-            | Event::DependencyMet { .. }
-            | Event::ComplaintAcknowledged { .. }
-            | Event::ComplaintAssigned { .. }
-            | Event::ComplaintClockAtRisk { .. }
-            | Event::ComplaintClockBreached { .. }
-            | Event::EscalationDue { .. }
-            | Event::ComplaintEscalated { .. }
-            | Event::ComplaintAwaitingCustomer { .. }
-            | Event::ComplaintResumed { .. }
-            | Event::ComplaintClosed { .. }
-            | Event::FollowUpOverdue { .. }
-            | Event::SurveyRequested { .. }
-            | Event::RelationshipAtRisk { .. }
-            | Event::RelationshipRecovered { .. }
-            | Event::PersonalDataErased { .. } => Vec::new(),
+            Event::Customer(event) => event.personal_mut(),
+            Event::Response(event) => event.personal_mut(),
+            Event::Promise(event) => event.personal_mut(),
+            Event::Complaint(event) => event.personal_mut(),
+            Event::FollowUp(event) => event.personal_mut(),
+            Event::Survey(event) => event.personal_mut(),
+            Event::Health(event) => event.personal_mut(),
         }
     }
 
@@ -815,50 +351,88 @@ impl Event {
     #[must_use]
     pub const fn kind(&self) -> &'static str {
         match self {
-            Event::CustomerRegistered { .. } => "customer_registered",
-            Event::CustomerRenamed { .. } => "customer_renamed",
-            Event::TierChanged { .. } => "tier_changed",
-            Event::ContactPointSet { .. } => "contact_point_set",
-            Event::ContactPointRemoved { .. } => "contact_point_removed",
-            Event::PreferredChannelSet { .. } => "preferred_channel_set",
-            Event::AccountOwnerSet { .. } => "account_owner_set",
-            Event::InteractionRecorded { .. } => "interaction_recorded",
-            Event::ResponseClockStarted { .. } => "response_clock_started",
-            Event::ResponseAtRisk { .. } => "response_at_risk",
-            Event::ResponseOverdue { .. } => "response_overdue",
-            Event::ResponseClockStopped { .. } => "response_clock_stopped",
-            Event::PromiseMade { .. } => "promise_made",
-            Event::PromiseAtRisk { .. } => "promise_at_risk",
-            Event::PromiseBroken { .. } => "promise_broken",
-            Event::PromiseRevised { .. } => "promise_revised",
-            Event::PromiseSlippedRepeatedly { .. } => "promise_slipped_repeatedly",
-            Event::PromiseKept { .. } => "promise_kept",
-            Event::PromiseWithdrawn { .. } => "promise_withdrawn",
-            Event::DependencyRecorded { .. } => "dependency_recorded",
-            Event::DependencyLate { .. } => "dependency_late",
-            Event::DependencyMet { .. } => "dependency_met",
-            Event::ComplaintReceived { .. } => "complaint_received",
-            Event::ComplaintAcknowledged { .. } => "complaint_acknowledged",
-            Event::ComplaintAssigned { .. } => "complaint_assigned",
-            Event::ComplaintClockAtRisk { .. } => "complaint_clock_at_risk",
-            Event::ComplaintClockBreached { .. } => "complaint_clock_breached",
-            Event::EscalationDue { .. } => "escalation_due",
-            Event::ComplaintEscalated { .. } => "complaint_escalated",
-            Event::ComplaintAwaitingCustomer { .. } => "complaint_awaiting_customer",
-            Event::ComplaintResumed { .. } => "complaint_resumed",
-            Event::ComplaintResolved { .. } => "complaint_resolved",
-            Event::ComplaintClosed { .. } => "complaint_closed",
-            Event::ComplaintReopened { .. } => "complaint_reopened",
-            Event::FollowUpScheduled { .. } => "follow_up_scheduled",
-            Event::FollowUpOverdue { .. } => "follow_up_overdue",
-            Event::FollowUpCompleted { .. } => "follow_up_completed",
-            Event::FollowUpCancelled { .. } => "follow_up_cancelled",
-            Event::SurveyRequested { .. } => "survey_requested",
-            Event::SurveyAnswered { .. } => "survey_answered",
-            Event::SurveyVoided { .. } => "survey_voided",
-            Event::RelationshipAtRisk { .. } => "relationship_at_risk",
-            Event::RelationshipRecovered { .. } => "relationship_recovered",
-            Event::PersonalDataErased { .. } => "personal_data_erased",
+            Event::Customer(event) => event.kind(),
+            Event::Response(event) => event.kind(),
+            Event::Promise(event) => event.kind(),
+            Event::Complaint(event) => event.kind(),
+            Event::FollowUp(event) => event.kind(),
+            Event::Survey(event) => event.kind(),
+            Event::Health(event) => event.kind(),
         }
+    }
+
+    /// The event's family.
+    #[must_use]
+    pub const fn family(&self) -> Family {
+        match self {
+            Event::Customer(_) => Family::Customer,
+            Event::Response(_) => Family::Response,
+            Event::Promise(_) => Family::Promise,
+            Event::Complaint(_) => Family::Complaint,
+            Event::FollowUp(_) => Family::FollowUp,
+            Event::Survey(_) => Family::Survey,
+            Event::Health(_) => Family::Health,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Event {
+    /// Reads the `type` tag, finds the family in [`Event::KINDS`] and reads the family's
+    /// event; it needs a self-describing format. An unknown kind is an error, never skipped.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let kind = value
+            .get("type")
+            .and_then(serde_json::Value::as_str)
+            .ok_or_else(|| D::Error::missing_field("type"))?;
+        let Some(known) = Event::kind_of(kind) else {
+            return Err(D::Error::unknown_variant(kind, &[]));
+        };
+        let event = match known.family {
+            Family::Customer => CustomerEvent::deserialize(value).map(Event::Customer),
+            Family::Response => ResponseEvent::deserialize(value).map(Event::Response),
+            Family::Promise => PromiseEvent::deserialize(value).map(Event::Promise),
+            Family::Complaint => ComplaintEvent::deserialize(value).map(Event::Complaint),
+            Family::FollowUp => FollowUpEvent::deserialize(value).map(Event::FollowUp),
+            Family::Survey => SurveyEvent::deserialize(value).map(Event::Survey),
+            Family::Health => HealthEvent::deserialize(value).map(Event::Health),
+        };
+        event.map_err(D::Error::custom)
+    }
+}
+
+/// The schema of the flat wire form: one `oneOf` of every kind, whatever its family, so the
+/// schema accepts exactly the documents it accepted before events were grouped by family.
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Event {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Event".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let families = [
+            CustomerEvent::json_schema(generator),
+            ResponseEvent::json_schema(generator),
+            PromiseEvent::json_schema(generator),
+            ComplaintEvent::json_schema(generator),
+            FollowUpEvent::json_schema(generator),
+            SurveyEvent::json_schema(generator),
+            HealthEvent::json_schema(generator),
+        ];
+        let kinds: Vec<serde_json::Value> = families
+            .into_iter()
+            .filter_map(|family| {
+                family
+                    .get("oneOf")
+                    .and_then(serde_json::Value::as_array)
+                    .cloned()
+            })
+            .flatten()
+            .collect();
+        schemars::json_schema!({
+            "description": "Everything that can happen to a relationship.",
+            "oneOf": kinds,
+        })
     }
 }

@@ -11,6 +11,7 @@ use serde::de::{self, Visitor};
 
 use crate::error::DecodeError;
 use crate::event::{Envelope, Event, SCHEMA_VERSION};
+use crate::promise::PromiseEvent;
 use crate::{CustomerId, IdempotencyKey, PartyId, Personal, PromiseId};
 
 /// The most of a hostile `type` tag kept in an error.
@@ -37,13 +38,13 @@ struct DependencyRecordedV1 {
 
 impl From<DependencyRecordedV1> for Event {
     fn from(old: DependencyRecordedV1) -> Self {
-        Event::DependencyRecorded {
+        Event::Promise(PromiseEvent::DependencyRecorded {
             promise: old.promise,
             party: old.party,
             commitment: old.what,
             reference: None,
             due: old.due,
-        }
+        })
     }
 }
 

@@ -16,15 +16,19 @@
 //! overdue   --cancel-->   cancelled
 //! ```
 
+mod event;
+
+pub use event::FollowUpEvent;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::command::{CancelFollowUp, CompleteFollowUp, ReopenComplaint, ScheduleFollowUp};
 use crate::complaint::{ComplaintStage, Complaints};
-use crate::response::{Outcome, Refused};
 use crate::lifecycle::Lifecycle;
 use crate::personal::Erase;
 use crate::registry::Registry;
+use crate::response::{Outcome, Refused};
 use crate::{AgentId, CommandError, ComplaintId, Event, FollowUpId, Personal, ServicePolicy};
 
 /// What a follow-up found.
@@ -223,13 +227,13 @@ pub(crate) fn schedule(
             now,
         });
     }
-    Ok(vec![Event::FollowUpScheduled {
+    Ok(vec![Event::FollowUp(FollowUpEvent::Scheduled {
         follow_up: schedule.follow_up,
         owner: schedule.owner,
         due: schedule.due,
         reason: schedule.reason.clone(),
         complaint: schedule.complaint,
-    }])
+    })])
 }
 
 /// Completing a follow-up; a not-satisfied one reopens its complaint when the policy says so.
@@ -244,12 +248,12 @@ pub(crate) fn complete(
 ) -> Result<Vec<Event>, CommandError> {
     let follow_up = find(follow_ups, complete.follow_up)?;
     follow_up.check(FollowUpAction::Complete).map_err(refused)?;
-    let mut events = vec![Event::FollowUpCompleted {
+    let mut events = vec![Event::FollowUp(FollowUpEvent::Completed {
         follow_up: complete.follow_up,
         outcome: complete.outcome,
         note: complete.note.clone(),
         timing: policy.outcome(None, follow_up.due, now)?,
-    }];
+    })];
     let reopenable = follow_up.complaint.filter(|id| {
         complaints
             .get(id)
@@ -293,10 +297,10 @@ pub(crate) fn cancel(
 ) -> Result<Vec<Event>, CommandError> {
     let follow_up = find(follow_ups, cancel.follow_up)?;
     follow_up.check(FollowUpAction::Cancel).map_err(refused)?;
-    Ok(vec![Event::FollowUpCancelled {
+    Ok(vec![Event::FollowUp(FollowUpEvent::Cancelled {
         follow_up: cancel.follow_up,
         reason: cancel.reason.clone(),
-    }])
+    })])
 }
 
 /// The next deadline of one follow-up.
@@ -306,11 +310,11 @@ pub(crate) fn deadline(follow_up: &FollowUp) -> Option<DateTime<Utc>> {
 
 /// The event a due follow-up becomes.
 pub(crate) fn fire(id: FollowUpId, follow_up: &FollowUp) -> Vec<Event> {
-    vec![Event::FollowUpOverdue {
+    vec![Event::FollowUp(FollowUpEvent::Overdue {
         follow_up: id,
         owner: follow_up.owner,
         due: follow_up.due,
-    }]
+    })]
 }
 
 /// Whether a follow-up is overdue at `now` (level view).
@@ -326,13 +330,13 @@ pub(crate) fn fold(
     event: &Event,
 ) -> Result<(), String> {
     let (id, action) = match event {
-        Event::FollowUpScheduled {
+        Event::FollowUp(FollowUpEvent::Scheduled {
             follow_up,
             owner,
             due,
             reason,
             complaint,
-        } => {
+        }) => {
             if follow_ups.contains_key(follow_up) {
                 return Err(format!("follow-up {follow_up} exists already"));
             }
@@ -349,15 +353,21 @@ pub(crate) fn fold(
             );
             return Ok(());
         }
-        Event::FollowUpOverdue { follow_up, .. } => (*follow_up, FollowUpAction::Breach),
-        Event::FollowUpCompleted { follow_up, .. } => (*follow_up, FollowUpAction::Complete),
-        Event::FollowUpCancelled { follow_up, .. } => (*follow_up, FollowUpAction::Cancel),
+        Event::FollowUp(FollowUpEvent::Overdue { follow_up, .. }) => {
+            (*follow_up, FollowUpAction::Breach)
+        }
+        Event::FollowUp(FollowUpEvent::Completed { follow_up, .. }) => {
+            (*follow_up, FollowUpAction::Complete)
+        }
+        Event::FollowUp(FollowUpEvent::Cancelled { follow_up, .. }) => {
+            (*follow_up, FollowUpAction::Cancel)
+        }
         _ => return Err(format!("{} is not a follow-up event", event.kind())),
     };
     let follow_up = follow_ups
         .get_mut(&id)
         .ok_or_else(|| format!("follow-up {id} is not known"))?;
-    if let Event::FollowUpOverdue { due, owner, .. } = event
+    if let Event::FollowUp(FollowUpEvent::Overdue { due, owner, .. }) = event
         && (at < follow_up.due || *due != follow_up.due || *owner != follow_up.owner)
     {
         return Err(format!(
@@ -372,14 +382,14 @@ pub(crate) fn fold(
         )
     })?;
     follow_up.state = match event {
-        Event::FollowUpCompleted {
+        Event::FollowUp(FollowUpEvent::Completed {
             outcome, timing, ..
-        } => FollowUpState::Done {
+        }) => FollowUpState::Done {
             at,
             outcome: *outcome,
             timing: *timing,
         },
-        Event::FollowUpCancelled { reason, .. } => FollowUpState::Cancelled {
+        Event::FollowUp(FollowUpEvent::Cancelled { reason, .. }) => FollowUpState::Cancelled {
             at,
             reason: reason.clone(),
         },

@@ -16,6 +16,10 @@
 //! `score = 100 − Σ weight × penalty / 1000`. Bands: healthy from `watch_below`, watch from
 //! `at_risk_below`, at risk under it (defaults 75 and 50).
 
+mod event;
+
+pub use event::HealthEvent;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 

@@ -84,10 +84,17 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::complaint::ComplaintClockKind;
+use crate::complaint::ComplaintEvent;
+use crate::customer::CustomerEvent;
+use crate::follow_up::FollowUpEvent;
 use crate::follow_up::FollowUpOutcome;
-use crate::response::{ClockKind, Elapsed, Outcome};
+use crate::health::HealthEvent;
+use crate::promise::PromiseEvent;
 use crate::promise::{Fulfiller, Notice, RevisionTiming};
+use crate::response::ResponseEvent;
+use crate::response::{ClockKind, Elapsed, Outcome};
 use crate::survey::SurveyAnswer;
+use crate::survey::SurveyEvent;
 use crate::{
     AgentId, ComplaintId, CustomerId, Envelope, Event, FollowUpId, PartyId, PromiseId, Span,
     SurveyId,
@@ -1303,14 +1310,14 @@ impl Tally {
     ///
     /// ```
     /// use chrono::{TimeZone, Utc};
-    /// use clientele::{CustomerId, Envelope, Event, MeasureError, Tally, Text, Tier, Window};
+    /// use clientele::{CustomerId, Envelope, Event, CustomerEvent, MeasureError, Tally, Text, Tier, Window};
     ///
     /// let registered = Envelope {
     ///     v: clientele::SCHEMA_VERSION,
     ///     customer: CustomerId::from_u128(1),
     ///     seq: 2, // the first event of a log is 1
     ///     at: Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(),
-    ///     event: Event::CustomerRenamed { name: Text::new("Ona")?.into() },
+    ///     event: Event::Customer(CustomerEvent::Renamed { name: Text::new("Ona")?.into() }),
     ///     key: None,
     /// };
     /// let mut tally = Tally::new(Window::all());
@@ -1462,35 +1469,35 @@ fn read(memory: &mut Memory, envelope: &Envelope, counts: bool) -> Option<Read> 
     };
     let promise_fact = |outside: bool, what: PromiseFact| Fact::Promise { outside, what };
     match &envelope.event {
-        Event::CustomerRegistered { owner, .. } | Event::AccountOwnerSet { owner } => {
+        Event::Customer(CustomerEvent::Registered { owner, .. }) | Event::Customer(CustomerEvent::AccountOwnerSet { owner }) => {
             memory.account_owner = *owner;
             None
         }
-        Event::CustomerRenamed { .. }
-        | Event::TierChanged { .. }
-        | Event::ContactPointSet { .. }
-        | Event::ContactPointRemoved { .. }
-        | Event::PreferredChannelSet { .. }
-        | Event::InteractionRecorded { .. }
-        | Event::ResponseAtRisk { .. }
+        Event::Customer(CustomerEvent::Renamed { .. })
+        | Event::Customer(CustomerEvent::TierChanged { .. })
+        | Event::Customer(CustomerEvent::ContactPointSet { .. })
+        | Event::Customer(CustomerEvent::ContactPointRemoved { .. })
+        | Event::Customer(CustomerEvent::PreferredChannelSet { .. })
+        | Event::Response(ResponseEvent::InteractionRecorded { .. })
+        | Event::Response(ResponseEvent::AtRisk { .. })
         // Health is a level, read from `Relationship::health`, not a count over a window.
-        | Event::RelationshipAtRisk { .. }
-        | Event::RelationshipRecovered { .. }
+        | Event::Health(HealthEvent::AtRisk { .. })
+        | Event::Health(HealthEvent::Recovered { .. })
         // Erasure removes personal data; nothing counted here is personal.
-        | Event::PersonalDataErased { .. } => None,
-        Event::ResponseClockStarted { kind, .. } => {
+        | Event::Customer(CustomerEvent::PersonalDataErased { .. }) => None,
+        Event::Response(ResponseEvent::ClockStarted { kind, .. }) => {
             memory.waiting = Some(*kind);
             None
         }
-        Event::ResponseOverdue { .. } => memory
+        Event::Response(ResponseEvent::Overdue { .. }) => memory
             .waiting
             .map(|kind| (Fact::ResponseOverdue(kind), memory.account_owner, None)),
-        Event::ResponseClockStopped {
+        Event::Response(ResponseEvent::ClockStopped {
             kind,
             waited,
             outcome,
             ..
-        } => {
+        }) => {
             memory.waiting = None;
             let fact = Fact::Answered {
                 kind: *kind,
@@ -1499,12 +1506,12 @@ fn read(memory: &mut Memory, envelope: &Envelope, counts: bool) -> Option<Read> 
             };
             Some((fact, memory.account_owner, None))
         }
-        Event::PromiseMade {
+        Event::Promise(PromiseEvent::Made {
             promise,
             owner,
             fulfiller,
             ..
-        } => {
+        }) => {
             let party = match fulfiller {
                 Fulfiller::Us => None,
                 Fulfiller::Party { party, .. } => Some(*party),
@@ -1525,7 +1532,7 @@ fn read(memory: &mut Memory, envelope: &Envelope, counts: bool) -> Option<Read> 
                 party,
             ))
         }
-        Event::PromiseAtRisk { promise, owner, .. } => {
+        Event::Promise(PromiseEvent::AtRisk { promise, owner, .. }) => {
             let (outside, _, party) = promise_memo(memory, promise);
             Some((
                 promise_fact(outside, PromiseFact::AtRisk),
@@ -1533,12 +1540,12 @@ fn read(memory: &mut Memory, envelope: &Envelope, counts: bool) -> Option<Read> 
                 party,
             ))
         }
-        Event::PromiseBroken {
+        Event::Promise(PromiseEvent::Broken {
             promise: id,
             owner,
             notice,
             ..
-        } => {
+        }) => {
             let (outside, _, party) = promise_memo(memory, id);
             let memo = memory.promises.get_mut(id);
             let first = counts && memo.as_ref().is_some_and(|m| !m.broken_counted);
@@ -1551,13 +1558,13 @@ fn read(memory: &mut Memory, envelope: &Envelope, counts: bool) -> Option<Read> 
             };
             Some((promise_fact(outside, what), Some(*owner), party))
         }
-        Event::PromiseRevised {
+        Event::Promise(PromiseEvent::Revised {
             promise: id,
             timing,
             slips,
             cumulative_slip,
             ..
-        } => {
+        }) => {
             let (outside, owner, party) = promise_memo(memory, id);
             if let Some(memo) = memory.promises.get_mut(id) {
                 memo.slips = *slips;
@@ -1569,7 +1576,7 @@ fn read(memory: &mut Memory, envelope: &Envelope, counts: bool) -> Option<Read> 
                 party,
             ))
         }
-        Event::PromiseSlippedRepeatedly { promise, owner, .. } => {
+        Event::Promise(PromiseEvent::SlippedRepeatedly { promise, owner, .. }) => {
             let (outside, _, party) = promise_memo(memory, promise);
             Some((
                 promise_fact(outside, PromiseFact::SlippedRepeatedly),
@@ -1577,31 +1584,31 @@ fn read(memory: &mut Memory, envelope: &Envelope, counts: bool) -> Option<Read> 
                 party,
             ))
         }
-        Event::PromiseKept {
+        Event::Promise(PromiseEvent::Kept {
             promise: id,
             owner,
             outcome,
             ..
-        } => Some(settled(memory, id, *owner, Some(*outcome))),
-        Event::PromiseWithdrawn {
+        }) => Some(settled(memory, id, *owner, Some(*outcome))),
+        Event::Promise(PromiseEvent::Withdrawn {
             promise: id, owner, ..
-        } => Some(settled(memory, id, *owner, None)),
-        Event::DependencyRecorded { promise, party, .. } => {
+        }) => Some(settled(memory, id, *owner, None)),
+        Event::Promise(PromiseEvent::DependencyRecorded { promise, party, .. }) => {
             let (_, owner, _) = promise_memo(memory, promise);
             Some((Fact::DependencyRecorded, owner, Some(*party)))
         }
-        Event::DependencyLate { party, owner, .. } => {
+        Event::Promise(PromiseEvent::DependencyLate { party, owner, .. }) => {
             Some((Fact::DependencyLate, Some(*owner), Some(*party)))
         }
-        Event::DependencyMet {
+        Event::Promise(PromiseEvent::DependencyMet {
             promise,
             party,
             outcome,
-        } => {
+        }) => {
             let (_, owner, _) = promise_memo(memory, promise);
             Some((Fact::DependencyMet(*outcome), owner, Some(*party)))
         }
-        Event::ComplaintReceived { complaint, .. } => {
+        Event::Complaint(ComplaintEvent::Received { complaint, .. }) => {
             memory.complaints.insert(
                 *complaint,
                 ComplaintMemo {
@@ -1613,9 +1620,9 @@ fn read(memory: &mut Memory, envelope: &Envelope, counts: bool) -> Option<Read> 
             let fact = Fact::Complaint(ComplaintFact::Received);
             Some((fact, memory.account_owner, None))
         }
-        Event::ComplaintAcknowledged {
+        Event::Complaint(ComplaintEvent::Acknowledged {
             complaint, outcome, ..
-        } => {
+        }) => {
             let after = memory
                 .complaints
                 .get(complaint)
@@ -1626,21 +1633,21 @@ fn read(memory: &mut Memory, envelope: &Envelope, counts: bool) -> Option<Read> 
             });
             Some((fact, complaint_owner(memory, complaint), None))
         }
-        Event::ComplaintAssigned { complaint, owner } => {
+        Event::Complaint(ComplaintEvent::Assigned { complaint, owner }) => {
             if let Some(memo) = memory.complaints.get_mut(complaint) {
                 memo.owner = Some(*owner);
             }
             None
         }
-        Event::ComplaintClockAtRisk { .. }
-        | Event::ComplaintAwaitingCustomer { .. }
-        | Event::ComplaintResumed { .. } => None,
-        Event::ComplaintClockBreached {
+        Event::Complaint(ComplaintEvent::ClockAtRisk { .. })
+        | Event::Complaint(ComplaintEvent::AwaitingCustomer { .. })
+        | Event::Complaint(ComplaintEvent::Resumed { .. }) => None,
+        Event::Complaint(ComplaintEvent::ClockBreached {
             complaint,
             clock,
             owner,
             ..
-        } => {
+        }) => {
             let owner = owner.or_else(|| complaint_owner(memory, complaint));
             Some((
                 Fact::Complaint(ComplaintFact::Breached(*clock)),
@@ -1648,32 +1655,32 @@ fn read(memory: &mut Memory, envelope: &Envelope, counts: bool) -> Option<Read> 
                 None,
             ))
         }
-        Event::EscalationDue {
+        Event::Complaint(ComplaintEvent::EscalationDue {
             complaint, owner, ..
-        } => {
+        }) => {
             let owner = owner.or_else(|| complaint_owner(memory, complaint));
             Some((Fact::Complaint(ComplaintFact::EscalationDue), owner, None))
         }
-        Event::ComplaintEscalated {
+        Event::Complaint(ComplaintEvent::Escalated {
             complaint,
             to_level,
             owner,
             ..
-        } => {
+        }) => {
             if let Some(memo) = memory.complaints.get_mut(complaint) {
                 memo.owner = Some(*owner);
             }
             let fact = Fact::Complaint(ComplaintFact::Escalated(*to_level));
             Some((fact, Some(*owner), None))
         }
-        Event::ComplaintResolved {
+        Event::Complaint(ComplaintEvent::Resolved {
             complaint,
             remedy,
             apology,
             outcome,
             acknowledgement,
             ..
-        } => {
+        }) => {
             let after = memory
                 .complaints
                 .get(complaint)
@@ -1687,12 +1694,12 @@ fn read(memory: &mut Memory, envelope: &Envelope, counts: bool) -> Option<Read> 
             });
             Some((fact, complaint_owner(memory, complaint), None))
         }
-        Event::ComplaintClosed { complaint } => Some((
+        Event::Complaint(ComplaintEvent::Closed { complaint }) => Some((
             Fact::Complaint(ComplaintFact::Closed),
             complaint_owner(memory, complaint),
             None,
         )),
-        Event::ComplaintReopened { complaint, .. } => {
+        Event::Complaint(ComplaintEvent::Reopened { complaint, .. }) => {
             if let Some(memo) = memory.complaints.get_mut(complaint) {
                 memo.cycle_started = at;
             }
@@ -1702,50 +1709,50 @@ fn read(memory: &mut Memory, envelope: &Envelope, counts: bool) -> Option<Read> 
                 None,
             ))
         }
-        Event::FollowUpScheduled {
+        Event::FollowUp(FollowUpEvent::Scheduled {
             follow_up, owner, ..
-        } => {
+        }) => {
             memory.follow_ups.insert(*follow_up, *owner);
             Some((Fact::FollowUp(FollowUpFact::Scheduled), Some(*owner), None))
         }
-        Event::FollowUpOverdue { owner, .. } => {
+        Event::FollowUp(FollowUpEvent::Overdue { owner, .. }) => {
             Some((Fact::FollowUp(FollowUpFact::Overdue), Some(*owner), None))
         }
-        Event::FollowUpCompleted {
+        Event::FollowUp(FollowUpEvent::Completed {
             follow_up,
             outcome,
             timing,
             ..
-        } => {
+        }) => {
             let fact = Fact::FollowUp(FollowUpFact::Completed {
                 outcome: *outcome,
                 timing: *timing,
             });
             Some((fact, memory.follow_ups.get(follow_up).copied(), None))
         }
-        Event::FollowUpCancelled { follow_up, .. } => Some((
+        Event::FollowUp(FollowUpEvent::Cancelled { follow_up, .. }) => Some((
             Fact::FollowUp(FollowUpFact::Cancelled),
             memory.follow_ups.get(follow_up).copied(),
             None,
         )),
-        Event::SurveyRequested {
+        Event::Survey(SurveyEvent::Requested {
             survey, complaint, ..
-        } => {
+        }) => {
             memory.surveys.insert(*survey, *complaint);
             let owner = complaint
                 .as_ref()
                 .map_or(memory.account_owner, |c| complaint_owner(memory, c));
             Some((Fact::Survey(SurveyFact::Requested), owner, None))
         }
-        Event::SurveyAnswered {
+        Event::Survey(SurveyEvent::Answered {
             answer, complaint, ..
-        } => {
+        }) => {
             let owner = complaint
                 .as_ref()
                 .map_or(memory.account_owner, |c| complaint_owner(memory, c));
             Some((Fact::Survey(SurveyFact::Answered(*answer)), owner, None))
         }
-        Event::SurveyVoided { survey, .. } => {
+        Event::Survey(SurveyEvent::Voided { survey, .. }) => {
             let owner = match memory.surveys.get(survey) {
                 Some(Some(complaint)) => complaint_owner(memory, complaint),
                 Some(None) | None => memory.account_owner,

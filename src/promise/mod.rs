@@ -39,6 +39,10 @@
 //! broken    --withdraw--> withdrawn
 //! ```
 
+mod event;
+
+pub use event::PromiseEvent;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -46,9 +50,9 @@ use crate::command::{
     KeepPromise, MakePromise, MeetDependency, RecordDependency, RevisePromise, WithdrawPromise,
 };
 use crate::flag::{DeadlineKind, FlagKind};
-use crate::response::Refused;
 use crate::lifecycle::Lifecycle;
 use crate::personal::Erase;
+use crate::response::Refused;
 use crate::{
     AgentId, CommandError, ComplaintId, Event, InteractionId, PartyId, Personal, PromiseId,
     ServicePolicy, Span, Text,
@@ -519,7 +523,7 @@ pub(crate) fn make(
     if make.due <= now {
         return Err(CommandError::DueNotInFuture { due: make.due, now });
     }
-    Ok(vec![Event::PromiseMade {
+    Ok(vec![Event::Promise(PromiseEvent::Made {
         promise: make.promise,
         what: make.what.clone(),
         due: make.due,
@@ -528,7 +532,7 @@ pub(crate) fn make(
         interaction: make.interaction,
         complaint: make.complaint,
         at_risk_at: at_risk_at(policy, now, make.due)?,
-    }])
+    })])
 }
 
 pub(crate) fn revise(
@@ -562,7 +566,7 @@ pub(crate) fn revise(
     }
     let slips = terms.slips().saturating_add(1);
     let cumulative_slip = Span::try_from(revise.due.signed_duration_since(terms.original_due))?;
-    let mut events = vec![Event::PromiseRevised {
+    let mut events = vec![Event::Promise(PromiseEvent::Revised {
         promise: revise.promise,
         previous_due: terms.due,
         due: revise.due,
@@ -572,15 +576,15 @@ pub(crate) fn revise(
         slips,
         cumulative_slip,
         at_risk_at: at_risk_at(policy, now, revise.due)?,
-    }];
+    })];
     let threshold = policy.promises.repeated_slips;
     if threshold > 0 && slips >= threshold && !terms.slipped_repeatedly {
-        events.push(Event::PromiseSlippedRepeatedly {
+        events.push(Event::Promise(PromiseEvent::SlippedRepeatedly {
             promise: revise.promise,
             owner: terms.owner,
             slips,
             cumulative_slip,
-        });
+        }));
     }
     Ok(events)
 }
@@ -593,12 +597,12 @@ pub(crate) fn keep(
 ) -> Result<Vec<Event>, CommandError> {
     let promise = outstanding(promises, keep.promise)?;
     promise.check(PromiseAction::Keep).map_err(refused)?;
-    Ok(vec![Event::PromiseKept {
+    Ok(vec![Event::Promise(PromiseEvent::Kept {
         promise: keep.promise,
         due: promise.terms.due,
         owner: promise.terms.owner,
         outcome: policy.outcome(None, promise.terms.due, now)?,
-    }])
+    })])
 }
 
 pub(crate) fn withdraw(
@@ -607,11 +611,11 @@ pub(crate) fn withdraw(
 ) -> Result<Vec<Event>, CommandError> {
     let promise = outstanding(promises, withdraw.promise)?;
     promise.check(PromiseAction::Withdraw).map_err(refused)?;
-    Ok(vec![Event::PromiseWithdrawn {
+    Ok(vec![Event::Promise(PromiseEvent::Withdrawn {
         promise: withdraw.promise,
         owner: promise.terms.owner,
         reason: withdraw.reason.clone(),
-    }])
+    })])
 }
 
 pub(crate) fn depend(
@@ -635,13 +639,13 @@ pub(crate) fn depend(
             now,
         });
     }
-    Ok(vec![Event::DependencyRecorded {
+    Ok(vec![Event::Promise(PromiseEvent::DependencyRecorded {
         promise: record.promise,
         party: record.party,
         commitment: record.commitment.clone(),
         reference: record.reference.clone(),
         due: record.due,
-    }])
+    })])
 }
 
 pub(crate) fn meet(
@@ -670,11 +674,11 @@ pub(crate) fn meet(
             action: "meet",
         });
     }
-    Ok(vec![Event::DependencyMet {
+    Ok(vec![Event::Promise(PromiseEvent::DependencyMet {
         promise: meet.promise,
         party: dependency.party,
         outcome: policy.outcome(None, dependency.due, now)?,
-    }])
+    })])
 }
 
 /// The next deadline of one promise: `(when, why)`.
@@ -708,36 +712,36 @@ pub(crate) fn deadline(promise: &Promise) -> Option<(DateTime<Utc>, DeadlineKind
 pub(crate) fn fire(id: PromiseId, promise: &Promise, kind: DeadlineKind) -> Vec<Event> {
     let terms = &promise.terms;
     match kind {
-        DeadlineKind::PromiseWarning => vec![Event::PromiseAtRisk {
+        DeadlineKind::PromiseWarning => vec![Event::Promise(PromiseEvent::AtRisk {
             promise: id,
             due: terms.due,
             owner: terms.owner,
             reason: AtRiskReason::LeadReached,
-        }],
-        DeadlineKind::PromiseDue => vec![Event::PromiseBroken {
+        })],
+        DeadlineKind::PromiseDue => vec![Event::Promise(PromiseEvent::Broken {
             promise: id,
             due: terms.due,
             owner: terms.owner,
             notice: terms.notice(),
             breaks: terms.breaks.saturating_add(1),
-        }],
+        })],
         DeadlineKind::DependencyDue => {
             let Some(dependency) = &terms.dependency else {
                 return Vec::new();
             };
-            let mut events = vec![Event::DependencyLate {
+            let mut events = vec![Event::Promise(PromiseEvent::DependencyLate {
                 promise: id,
                 party: dependency.party,
                 due: dependency.due,
                 owner: terms.owner,
-            }];
+            })];
             if promise.state == PromiseState::Open {
-                events.push(Event::PromiseAtRisk {
+                events.push(Event::Promise(PromiseEvent::AtRisk {
                     promise: id,
                     due: terms.due,
                     owner: terms.owner,
                     reason: AtRiskReason::DependencyLate,
-                });
+                }));
             }
             events
         }
@@ -829,7 +833,7 @@ pub(crate) fn fold(
     event: &Event,
 ) -> Result<(), String> {
     let (id, step) = match event {
-        Event::PromiseMade {
+        Event::Promise(PromiseEvent::Made {
             promise,
             what,
             due,
@@ -838,7 +842,7 @@ pub(crate) fn fold(
             interaction,
             complaint,
             at_risk_at,
-        } => {
+        }) => {
             if promises.contains_key(promise) {
                 return Err(format!("promise {promise} exists already"));
             }
@@ -861,11 +865,11 @@ pub(crate) fn fold(
             promises.insert(*promise, Promise::new(terms));
             return Ok(());
         }
-        Event::PromiseAtRisk { promise, .. }
-        | Event::PromiseBroken { promise, .. }
-        | Event::PromiseRevised { promise, .. }
-        | Event::PromiseKept { promise, .. }
-        | Event::PromiseWithdrawn { promise, .. }
+        Event::Promise(PromiseEvent::AtRisk { promise, .. })
+        | Event::Promise(PromiseEvent::Broken { promise, .. })
+        | Event::Promise(PromiseEvent::Revised { promise, .. })
+        | Event::Promise(PromiseEvent::Kept { promise, .. })
+        | Event::Promise(PromiseEvent::Withdrawn { promise, .. })
             if !fits(promises, at, event)? =>
         {
             return Err(format!(
@@ -873,11 +877,11 @@ pub(crate) fn fold(
                 event.kind()
             ));
         }
-        Event::PromiseAtRisk {
+        Event::Promise(PromiseEvent::AtRisk {
             promise, reason, ..
-        } => (*promise, PromiseStep::Warn(*reason, at)),
-        Event::PromiseBroken { promise, .. } => (*promise, PromiseStep::Break),
-        Event::PromiseRevised {
+        }) => (*promise, PromiseStep::Warn(*reason, at)),
+        Event::Promise(PromiseEvent::Broken { promise, .. }) => (*promise, PromiseStep::Break),
+        Event::Promise(PromiseEvent::Revised {
             promise,
             previous_due,
             due,
@@ -886,7 +890,7 @@ pub(crate) fn fold(
             customer_agreed,
             at_risk_at,
             ..
-        } => {
+        }) => {
             let revision = Revision {
                 at,
                 previous_due: *previous_due,
@@ -897,30 +901,30 @@ pub(crate) fn fold(
             };
             (*promise, PromiseStep::Revise(revision, *at_risk_at))
         }
-        Event::PromiseKept { promise, .. } => (*promise, PromiseStep::Keep { at }),
-        Event::PromiseWithdrawn {
+        Event::Promise(PromiseEvent::Kept { promise, .. }) => (*promise, PromiseStep::Keep { at }),
+        Event::Promise(PromiseEvent::Withdrawn {
             promise, reason, ..
-        } => (
+        }) => (
             *promise,
             PromiseStep::Withdraw {
                 at,
                 reason: reason.clone(),
             },
         ),
-        Event::PromiseSlippedRepeatedly { promise, .. } => {
+        Event::Promise(PromiseEvent::SlippedRepeatedly { promise, .. }) => {
             let existing = promises
                 .get_mut(promise)
                 .ok_or_else(|| format!("promise {promise} is not known"))?;
             existing.terms.slipped_repeatedly = true;
             return Ok(());
         }
-        Event::DependencyRecorded {
+        Event::Promise(PromiseEvent::DependencyRecorded {
             promise,
             party,
             commitment,
             reference,
             due,
-        } => {
+        }) => {
             let existing = promises
                 .get_mut(promise)
                 .ok_or_else(|| format!("promise {promise} is not known"))?;
@@ -933,7 +937,8 @@ pub(crate) fn fold(
             });
             return Ok(());
         }
-        Event::DependencyLate { promise, .. } | Event::DependencyMet { promise, .. } => {
+        Event::Promise(PromiseEvent::DependencyLate { promise, .. })
+        | Event::Promise(PromiseEvent::DependencyMet { promise, .. }) => {
             let existing = promises
                 .get_mut(promise)
                 .ok_or_else(|| format!("promise {promise} is not known"))?;
@@ -942,13 +947,15 @@ pub(crate) fn fold(
                 .dependency
                 .as_mut()
                 .ok_or_else(|| format!("promise {promise} has no dependency"))?;
-            if matches!(event, Event::DependencyLate { .. }) && at < dependency.due {
+            if matches!(event, Event::Promise(PromiseEvent::DependencyLate { .. }))
+                && at < dependency.due
+            {
                 return Err(format!(
                     "the dependency of promise {promise} is not due until {}",
                     dependency.due
                 ));
             }
-            let next = if matches!(event, Event::DependencyMet { .. }) {
+            let next = if matches!(event, Event::Promise(PromiseEvent::DependencyMet { .. })) {
                 DependencyState::Met
             } else {
                 DependencyState::Late
@@ -980,11 +987,11 @@ pub(crate) fn fold(
 /// owner, counts and timing it states are the ones the engine would have written.
 fn fits(promises: &Promises, at: DateTime<Utc>, event: &Event) -> Result<bool, String> {
     let id = match event {
-        Event::PromiseAtRisk { promise, .. }
-        | Event::PromiseBroken { promise, .. }
-        | Event::PromiseRevised { promise, .. }
-        | Event::PromiseKept { promise, .. }
-        | Event::PromiseWithdrawn { promise, .. } => *promise,
+        Event::Promise(PromiseEvent::AtRisk { promise, .. })
+        | Event::Promise(PromiseEvent::Broken { promise, .. })
+        | Event::Promise(PromiseEvent::Revised { promise, .. })
+        | Event::Promise(PromiseEvent::Kept { promise, .. })
+        | Event::Promise(PromiseEvent::Withdrawn { promise, .. }) => *promise,
         _ => return Ok(true),
     };
     let terms = &promises
@@ -992,39 +999,41 @@ fn fits(promises: &Promises, at: DateTime<Utc>, event: &Event) -> Result<bool, S
         .ok_or_else(|| format!("promise {id} is not known"))?
         .terms;
     Ok(match event {
-        Event::PromiseAtRisk {
+        Event::Promise(PromiseEvent::AtRisk {
             due, owner, reason, ..
-        } => {
+        }) => {
             *due == terms.due
                 && *owner == terms.owner
                 && (*reason != AtRiskReason::LeadReached
                     || terms.at_risk_at.is_some_and(|w| at >= w))
         }
-        Event::PromiseBroken {
+        Event::Promise(PromiseEvent::Broken {
             due,
             owner,
             notice,
             breaks,
             ..
-        } => {
+        }) => {
             *due == terms.due
                 && at >= terms.due
                 && *owner == terms.owner
                 && *notice == terms.notice()
                 && *breaks == terms.breaks.saturating_add(1)
         }
-        Event::PromiseRevised {
+        Event::Promise(PromiseEvent::Revised {
             previous_due,
             due,
             slips,
             ..
-        } => {
+        }) => {
             *previous_due == terms.due
                 && *due > *previous_due
                 && *slips == terms.slips().saturating_add(1)
         }
-        Event::PromiseKept { due, owner, .. } => *due == terms.due && *owner == terms.owner,
-        Event::PromiseWithdrawn { owner, .. } => *owner == terms.owner,
+        Event::Promise(PromiseEvent::Kept { due, owner, .. }) => {
+            *due == terms.due && *owner == terms.owner
+        }
+        Event::Promise(PromiseEvent::Withdrawn { owner, .. }) => *owner == terms.owner,
         _ => true,
     })
 }

@@ -13,16 +13,23 @@ use std::ops::RangeInclusive;
 use chrono::{DateTime, Utc};
 
 use crate::command::{Command, RecordInteraction, RegisterCustomer, Request, UpdateProfile};
+use crate::complaint::ComplaintEvent;
 use crate::complaint::{self, Complaint, Complaints};
+use crate::customer::CustomerEvent;
 use crate::error::{CommandError, ReplayError};
 use crate::event::{Envelope, Event, SCHEMA_VERSION};
 use crate::flag::{Deadline, DeadlineKind, Flag, FlagKind, Subject};
+use crate::follow_up::FollowUpEvent;
 use crate::follow_up::{self, FollowUp, FollowUps};
+use crate::health::HealthEvent;
 use crate::health::{self, Health};
-use crate::response::{ClockAction, ClockKind, ResponseClock, ResponseLifecycle, Wait};
 use crate::lifecycle::Lifecycle;
 use crate::personal::Erase;
+use crate::promise::PromiseEvent;
 use crate::promise::{self, Promise, Promises};
+use crate::response::ResponseEvent;
+use crate::response::{ClockAction, ClockKind, ResponseClock, ResponseLifecycle, Wait};
+use crate::survey::SurveyEvent;
 use crate::survey::{self, Survey, Surveys};
 use crate::{
     AgentId, Channel, ComplaintId, CustomerId, Direction, FollowUpId, IdempotencyKey,
@@ -516,14 +523,14 @@ impl Relationship {
         let (score, penalties) = health::points(rules, self.open_items(at), &self.recent, at);
         let at_risk = health::band(rules, score) == crate::Band::AtRisk;
         match (at_risk, self.at_risk_since.is_some()) {
-            (true, false) => Some(Event::RelationshipAtRisk {
+            (true, false) => Some(Event::Health(HealthEvent::AtRisk {
                 score,
                 reasons: health::reasons(rules, &penalties)
                     .into_iter()
                     .map(|(signal, _)| signal)
                     .collect(),
-            }),
-            (false, true) => Some(Event::RelationshipRecovered { score }),
+            })),
+            (false, true) => Some(Event::Health(HealthEvent::Recovered { score })),
             (true, true) | (false, false) => None,
         }
     }
@@ -749,14 +756,14 @@ impl Relationship {
                     return Vec::new();
                 };
                 let event = match deadline.kind {
-                    DeadlineKind::ResponseWarning => Event::ResponseAtRisk {
+                    DeadlineKind::ResponseWarning => Event::Response(ResponseEvent::AtRisk {
                         since: wait.since,
                         due: wait.due,
-                    },
-                    DeadlineKind::ResponseDue => Event::ResponseOverdue {
+                    }),
+                    DeadlineKind::ResponseDue => Event::Response(ResponseEvent::Overdue {
                         since: wait.since,
                         due: wait.due,
-                    },
+                    }),
                     DeadlineKind::DependencyDue
                     | DeadlineKind::PromiseWarning
                     | DeadlineKind::PromiseDue
@@ -779,19 +786,19 @@ impl Relationship {
                 // A promise linked to a complaint breaking a second time makes escalation due.
                 let second_break = events
                     .iter()
-                    .any(|e| matches!(e, Event::PromiseBroken { breaks: 2, .. }));
+                    .any(|e| matches!(e, Event::Promise(PromiseEvent::Broken { breaks: 2, .. })));
                 if second_break
                     && let Some(complaint_id) = p.terms.complaint
                     && let Some(c) = self.complaints.get(&complaint_id)
                     && c.is_open()
                     && c.escalation_due.is_none()
                 {
-                    events.push(Event::EscalationDue {
+                    events.push(Event::Complaint(ComplaintEvent::EscalationDue {
                         complaint: complaint_id,
                         reason: complaint::EscalationReason::PromiseBrokenAgain,
                         level: c.level,
                         owner: c.owner.or(self.account_owner()),
-                    });
+                    }));
                 }
                 events
             }
@@ -921,9 +928,11 @@ impl Relationship {
                 survey::request(&self.surveys, &self.complaints, request)
             }
             Command::AnswerSurvey(answer) => survey::answer(&self.surveys, answer),
-            Command::ErasePersonalData(_) => Ok(vec![Event::PersonalDataErased {
-                fields: self.personal_data_held(),
-            }]),
+            Command::ErasePersonalData(_) => {
+                Ok(vec![Event::Customer(CustomerEvent::PersonalDataErased {
+                    fields: self.personal_data_held(),
+                })])
+            }
         }
     }
 
@@ -949,7 +958,7 @@ impl Relationship {
         {
             return Err(CommandError::UnknownPromise(*unknown));
         }
-        let mut events = vec![Event::InteractionRecorded {
+        let mut events = vec![Event::Response(ResponseEvent::InteractionRecorded {
             interaction: record.interaction,
             channel: record.channel,
             direction: record.direction,
@@ -958,7 +967,7 @@ impl Relationship {
             awaits_reply: record.awaits_reply,
             priority: record.priority,
             regarding: record.regarding.clone(),
-        }];
+        })];
         match (record.direction, self.response.wait()) {
             (Direction::Inbound, None) if record.awaits_reply => {
                 let kind = if self.responses_given == 0 {
@@ -978,7 +987,7 @@ impl Relationship {
                     .warn_after(target)
                     .map(|lead| policy.due(calendar, now, lead))
                     .transpose()?;
-                events.push(Event::ResponseClockStarted {
+                events.push(Event::Response(ResponseEvent::ClockStarted {
                     kind,
                     since: record.interaction,
                     priority: record.priority,
@@ -987,13 +996,13 @@ impl Relationship {
                     calendar: calendar.map(str::to_owned),
                     due,
                     warn_at,
-                });
+                }));
             }
             (Direction::Outbound, Some(wait)) => {
                 let calendar = wait.calendar.as_deref();
                 let waited = policy.elapsed(calendar, wait.started, now)?;
                 let outcome = policy.outcome(calendar, wait.due, now)?;
-                events.push(Event::ResponseClockStopped {
+                events.push(Event::Response(ResponseEvent::ClockStopped {
                     kind: wait.kind,
                     since: wait.since,
                     answered_by: record.interaction,
@@ -1001,7 +1010,7 @@ impl Relationship {
                     due: wait.due,
                     waited,
                     outcome,
-                });
+                }));
             }
             (Direction::Inbound, _) | (Direction::Outbound, None) => {}
         }
@@ -1010,13 +1019,13 @@ impl Relationship {
 
     /// Folds one event; `Err` says why it does not fit. Leaves `self` unchanged on error.
     fn fold(&mut self, at: DateTime<Utc>, event: &Event) -> Result<(), String> {
-        if let Event::CustomerRegistered {
+        if let Event::Customer(CustomerEvent::Registered {
             name,
             tier,
             contacts,
             preferred_channel,
             owner,
-        } = event
+        }) = event
         {
             if self.profile.is_some() {
                 return Err("the customer is registered already".into());
@@ -1035,26 +1044,28 @@ impl Relationship {
             return Err("the customer is not registered".into());
         };
         match event {
-            Event::CustomerRegistered { .. } => {
+            Event::Customer(CustomerEvent::Registered { .. }) => {
                 return Err("the customer is registered already".into());
             }
-            Event::CustomerRenamed { name } => profile.name = name.clone(),
-            Event::TierChanged { tier } => profile.tier = tier.clone(),
-            Event::ContactPointSet { channel, address } => {
+            Event::Customer(CustomerEvent::Renamed { name }) => profile.name = name.clone(),
+            Event::Customer(CustomerEvent::TierChanged { tier }) => profile.tier = tier.clone(),
+            Event::Customer(CustomerEvent::ContactPointSet { channel, address }) => {
                 profile.contacts.insert(*channel, address.clone());
             }
-            Event::ContactPointRemoved { channel } => {
+            Event::Customer(CustomerEvent::ContactPointRemoved { channel }) => {
                 profile.contacts.remove(channel);
             }
-            Event::PreferredChannelSet { channel } => profile.preferred_channel = *channel,
-            Event::AccountOwnerSet { owner } => profile.owner = *owner,
-            Event::InteractionRecorded {
+            Event::Customer(CustomerEvent::PreferredChannelSet { channel }) => {
+                profile.preferred_channel = *channel
+            }
+            Event::Customer(CustomerEvent::AccountOwnerSet { owner }) => profile.owner = *owner,
+            Event::Response(ResponseEvent::InteractionRecorded {
                 interaction,
                 direction,
                 awaits_reply,
                 regarding,
                 ..
-            } => {
+            }) => {
                 let Err(slot) = self.interactions.binary_search(interaction) else {
                     return Err(format!("interaction {interaction} is recorded already"));
                 };
@@ -1072,7 +1083,7 @@ impl Relationship {
                     promise::inform(&mut self.promises, regarding, at)?;
                 }
             }
-            Event::ResponseClockStarted {
+            Event::Response(ResponseEvent::ClockStarted {
                 kind,
                 since,
                 priority,
@@ -1081,7 +1092,7 @@ impl Relationship {
                 due,
                 warn_at,
                 ..
-            } => {
+            }) => {
                 let wait = Wait {
                     calendar: calendar.clone(),
                     kind: *kind,
@@ -1095,7 +1106,7 @@ impl Relationship {
                 };
                 self.clock(ClockAction::Start, Some(wait))?;
             }
-            Event::ResponseAtRisk { since, due } => {
+            Event::Response(ResponseEvent::AtRisk { since, due }) => {
                 self.expect_wait(*since)?;
                 let wait = self.response.wait().ok_or("no response clock is running")?;
                 if *due != wait.due || wait.warn_at.is_none_or(|warn_at| at < warn_at) {
@@ -1106,7 +1117,7 @@ impl Relationship {
                 }
                 self.clock(ClockAction::Warn, None)?;
             }
-            Event::ResponseOverdue { since, due } => {
+            Event::Response(ResponseEvent::Overdue { since, due }) => {
                 self.expect_wait(*since)?;
                 let wait = self.response.wait().ok_or("no response clock is running")?;
                 if *due != wait.due || at < wait.due {
@@ -1117,7 +1128,7 @@ impl Relationship {
                 }
                 self.clock(ClockAction::Breach, None)?;
             }
-            Event::ResponseClockStopped { since, outcome, .. } => {
+            Event::Response(ResponseEvent::ClockStopped { since, outcome, .. }) => {
                 self.expect_wait(*since)?;
                 self.clock(ClockAction::Answer, None)?;
                 self.responses_given = self.responses_given.saturating_add(1);
@@ -1128,44 +1139,44 @@ impl Relationship {
                 };
                 self.remember(at, fact);
             }
-            Event::PromiseMade { .. }
-            | Event::PromiseAtRisk { .. }
-            | Event::PromiseBroken { .. }
-            | Event::PromiseRevised { .. }
-            | Event::PromiseSlippedRepeatedly { .. }
-            | Event::PromiseKept { .. }
-            | Event::PromiseWithdrawn { .. }
-            | Event::DependencyRecorded { .. }
-            | Event::DependencyLate { .. }
-            | Event::DependencyMet { .. } => {
+            Event::Promise(PromiseEvent::Made { .. })
+            | Event::Promise(PromiseEvent::AtRisk { .. })
+            | Event::Promise(PromiseEvent::Broken { .. })
+            | Event::Promise(PromiseEvent::Revised { .. })
+            | Event::Promise(PromiseEvent::SlippedRepeatedly { .. })
+            | Event::Promise(PromiseEvent::Kept { .. })
+            | Event::Promise(PromiseEvent::Withdrawn { .. })
+            | Event::Promise(PromiseEvent::DependencyRecorded { .. })
+            | Event::Promise(PromiseEvent::DependencyLate { .. })
+            | Event::Promise(PromiseEvent::DependencyMet { .. }) => {
                 promise::fold(&mut self.promises, at, event)?;
-                if let Event::PromiseBroken {
+                if let Event::Promise(PromiseEvent::Broken {
                     notice: crate::Notice::InSilence,
                     ..
-                } = event
+                }) = event
                 {
                     self.remember(at, health::Recent::SilentBreak);
                 }
             }
-            Event::ComplaintReceived { .. }
-            | Event::ComplaintAcknowledged { .. }
-            | Event::ComplaintAssigned { .. }
-            | Event::ComplaintClockAtRisk { .. }
-            | Event::ComplaintClockBreached { .. }
-            | Event::EscalationDue { .. }
-            | Event::ComplaintEscalated { .. }
-            | Event::ComplaintAwaitingCustomer { .. }
-            | Event::ComplaintResumed { .. }
-            | Event::ComplaintResolved { .. }
-            | Event::ComplaintClosed { .. }
-            | Event::ComplaintReopened { .. } => {
+            Event::Complaint(ComplaintEvent::Received { .. })
+            | Event::Complaint(ComplaintEvent::Acknowledged { .. })
+            | Event::Complaint(ComplaintEvent::Assigned { .. })
+            | Event::Complaint(ComplaintEvent::ClockAtRisk { .. })
+            | Event::Complaint(ComplaintEvent::ClockBreached { .. })
+            | Event::Complaint(ComplaintEvent::EscalationDue { .. })
+            | Event::Complaint(ComplaintEvent::Escalated { .. })
+            | Event::Complaint(ComplaintEvent::AwaitingCustomer { .. })
+            | Event::Complaint(ComplaintEvent::Resumed { .. })
+            | Event::Complaint(ComplaintEvent::Resolved { .. })
+            | Event::Complaint(ComplaintEvent::Closed { .. })
+            | Event::Complaint(ComplaintEvent::Reopened { .. }) => {
                 complaint::fold(&mut self.complaints, at, event)?;
             }
-            Event::FollowUpScheduled {
+            Event::FollowUp(FollowUpEvent::Scheduled {
                 follow_up: id,
                 complaint: linked,
                 ..
-            } => {
+            }) => {
                 if let Some(linked) = linked
                     && !self.complaints.contains_key(linked)
                 {
@@ -1176,32 +1187,32 @@ impl Relationship {
                     complaint::link_follow_up(&mut self.complaints, *linked, *id);
                 }
             }
-            Event::FollowUpOverdue { .. }
-            | Event::FollowUpCompleted { .. }
-            | Event::FollowUpCancelled { .. } => {
+            Event::FollowUp(FollowUpEvent::Overdue { .. })
+            | Event::FollowUp(FollowUpEvent::Completed { .. })
+            | Event::FollowUp(FollowUpEvent::Cancelled { .. }) => {
                 follow_up::fold(&mut self.follow_ups, at, event)?;
             }
-            Event::RelationshipAtRisk { .. } => {
+            Event::Health(HealthEvent::AtRisk { .. }) => {
                 if self.at_risk_since.is_some() {
                     return Err("the relationship is at risk already".into());
                 }
                 self.at_risk_since = Some(at);
             }
-            Event::RelationshipRecovered { .. } => {
+            Event::Health(HealthEvent::Recovered { .. }) => {
                 if self.at_risk_since.take().is_none() {
                     return Err("the relationship was not at risk".into());
                 }
             }
             // The count is not checked: a replayed log whose older events were shredded
             // holds less than the live state did.
-            Event::PersonalDataErased { .. } => {
+            Event::Customer(CustomerEvent::PersonalDataErased { .. }) => {
                 self.erase_personal();
             }
-            Event::SurveyRequested { .. }
-            | Event::SurveyAnswered { .. }
-            | Event::SurveyVoided { .. } => {
+            Event::Survey(SurveyEvent::Requested { .. })
+            | Event::Survey(SurveyEvent::Answered { .. })
+            | Event::Survey(SurveyEvent::Voided { .. }) => {
                 survey::fold(&mut self.surveys, at, event)?;
-                if let Event::SurveyAnswered { answer, .. } = event {
+                if let Event::Survey(SurveyEvent::Answered { answer, .. }) = event {
                     let fact = match answer {
                         crate::SurveyAnswer::Csat(score) => health::Recent::Csat(score.get()),
                         crate::SurveyAnswer::Nps(score) => health::Recent::Nps(score.get()),
@@ -1242,13 +1253,13 @@ impl Relationship {
 }
 
 fn registered(register: &RegisterCustomer) -> Event {
-    Event::CustomerRegistered {
+    Event::Customer(CustomerEvent::Registered {
         name: register.name.clone(),
         tier: register.tier.clone(),
         contacts: register.contacts.clone(),
         preferred_channel: register.preferred_channel,
         owner: register.owner,
-    }
+    })
 }
 
 fn profile_updates(profile: &Profile, update: &UpdateProfile) -> Result<Vec<Event>, CommandError> {
@@ -1263,32 +1274,40 @@ fn profile_updates(profile: &Profile, update: &UpdateProfile) -> Result<Vec<Even
     }
     let mut events = Vec::new();
     if let Some(name) = update.name.as_ref().filter(|name| **name != profile.name) {
-        events.push(Event::CustomerRenamed { name: name.clone() });
+        events.push(Event::Customer(CustomerEvent::Renamed {
+            name: name.clone(),
+        }));
     }
     if let Some(tier) = update.tier.as_ref().filter(|tier| **tier != profile.tier) {
-        events.push(Event::TierChanged { tier: tier.clone() });
+        events.push(Event::Customer(CustomerEvent::TierChanged {
+            tier: tier.clone(),
+        }));
     }
     for (channel, address) in &update.set_contacts {
         if profile.contacts.get(channel) != Some(address) {
-            events.push(Event::ContactPointSet {
+            events.push(Event::Customer(CustomerEvent::ContactPointSet {
                 channel: *channel,
                 address: address.clone(),
-            });
+            }));
         }
     }
     for channel in &update.remove_contacts {
         if profile.contacts.contains_key(channel) {
-            events.push(Event::ContactPointRemoved { channel: *channel });
+            events.push(Event::Customer(CustomerEvent::ContactPointRemoved {
+                channel: *channel,
+            }));
         }
     }
     if let Some(channel) = update
         .preferred_channel
         .filter(|c| *c != profile.preferred_channel)
     {
-        events.push(Event::PreferredChannelSet { channel });
+        events.push(Event::Customer(CustomerEvent::PreferredChannelSet {
+            channel,
+        }));
     }
     if let Some(owner) = update.owner.filter(|o| *o != profile.owner) {
-        events.push(Event::AccountOwnerSet { owner });
+        events.push(Event::Customer(CustomerEvent::AccountOwnerSet { owner }));
     }
     if events.is_empty() {
         return Err(CommandError::NothingToChange);

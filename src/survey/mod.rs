@@ -12,14 +12,18 @@
 //! pending --void-->   voided
 //! ```
 
+mod event;
+
+pub use event::SurveyEvent;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::command::{AnswerSurvey, RequestSurvey};
 use crate::complaint::{ComplaintStage, Complaints};
-use crate::response::Refused;
 use crate::lifecycle::Lifecycle;
 use crate::registry::Registry;
+use crate::response::Refused;
 use crate::{CommandError, ComplaintId, CsatScore, Event, NpsScore, Personal, SurveyId};
 
 /// Which question a survey asks.
@@ -213,11 +217,11 @@ pub(crate) fn request(
             return Err(CommandError::AlreadySurveyed(id));
         }
     }
-    Ok(vec![Event::SurveyRequested {
+    Ok(vec![Event::Survey(SurveyEvent::Requested {
         survey: request.survey,
         kind: request.kind,
         complaint: request.complaint,
-    }])
+    })])
 }
 
 pub(crate) fn answer(surveys: &Surveys, answer: &AnswerSurvey) -> Result<Vec<Event>, CommandError> {
@@ -243,30 +247,30 @@ pub(crate) fn answer(surveys: &Surveys, answer: &AnswerSurvey) -> Result<Vec<Eve
         }
         None => None,
     };
-    Ok(vec![Event::SurveyAnswered {
+    Ok(vec![Event::Survey(SurveyEvent::Answered {
         survey: answer.survey,
         answer: answer.answer,
         comment: answer.comment.clone(),
         complaint,
-    }])
+    })])
 }
 
 /// The event voiding a pending survey when its complaint is reopened.
 pub(crate) fn void(survey: SurveyId) -> Event {
-    Event::SurveyVoided {
+    Event::Survey(SurveyEvent::Voided {
         survey,
         reason: Personal::ours("the complaint was reopened"),
-    }
+    })
 }
 
 /// Folds a survey event. Validates before changing anything.
 pub(crate) fn fold(surveys: &mut Surveys, at: DateTime<Utc>, event: &Event) -> Result<(), String> {
     match event {
-        Event::SurveyRequested {
+        Event::Survey(SurveyEvent::Requested {
             survey,
             kind,
             complaint,
-        } => {
+        }) => {
             if surveys.contains_key(survey) {
                 return Err(format!("survey {survey} exists already"));
             }
@@ -281,12 +285,12 @@ pub(crate) fn fold(surveys: &mut Surveys, at: DateTime<Utc>, event: &Event) -> R
             );
             Ok(())
         }
-        Event::SurveyAnswered { survey: None, .. } => Ok(()),
-        Event::SurveyAnswered {
+        Event::Survey(SurveyEvent::Answered { survey: None, .. }) => Ok(()),
+        Event::Survey(SurveyEvent::Answered {
             survey: Some(id),
             answer,
             ..
-        } => {
+        }) => {
             let survey = surveys
                 .get_mut(id)
                 .ok_or_else(|| format!("survey {id} is not known"))?;
@@ -305,7 +309,7 @@ pub(crate) fn fold(surveys: &mut Surveys, at: DateTime<Utc>, event: &Event) -> R
             };
             Ok(())
         }
-        Event::SurveyVoided { survey: id, .. } => {
+        Event::Survey(SurveyEvent::Voided { survey: id, .. }) => {
             let survey = surveys
                 .get_mut(id)
                 .ok_or_else(|| format!("survey {id} is not known"))?;

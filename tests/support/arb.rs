@@ -29,6 +29,10 @@ use clientele::{
     ServicePolicy, Signal, Span, SupportLevel, SurveyAnswer, SurveyId, SurveyKind, Targets, Text,
     Tier, UpdateProfile, WallTime, WithdrawPromise,
 };
+use clientele::{
+    ComplaintEvent, CustomerEvent, FollowUpEvent, HealthEvent, PromiseEvent, ResponseEvent,
+    SurveyEvent,
+};
 use proptest::collection::{btree_map, btree_set, vec};
 use proptest::option;
 use proptest::prelude::*;
@@ -660,7 +664,6 @@ fn score() -> impl Strategy<Value = u8> {
 
 /// Every [`Event`] variant, every field drawn. Update here when events change.
 pub fn event() -> BoxedStrategy<Event> {
-    use Event as E;
     let mut arms: Vec<BoxedStrategy<Event>> = vec![
         (
             text(),
@@ -669,34 +672,38 @@ pub fn event() -> BoxedStrategy<Event> {
             option::of(channel()),
             option::of(agent_id()),
         )
-            .prop_map(
-                |(name, tier, contacts, preferred_channel, owner)| E::CustomerRegistered {
+            .prop_map(|(name, tier, contacts, preferred_channel, owner)| {
+                Event::Customer(CustomerEvent::Registered {
                     name: name.into(),
                     tier,
                     contacts,
                     preferred_channel,
                     owner,
-                },
-            )
+                })
+            })
             .boxed(),
         text()
-            .prop_map(|name| E::CustomerRenamed { name: name.into() })
+            .prop_map(|name| Event::Customer(CustomerEvent::Renamed { name: name.into() }))
             .boxed(),
-        tier().prop_map(|tier| E::TierChanged { tier }).boxed(),
+        tier()
+            .prop_map(|tier| Event::Customer(CustomerEvent::TierChanged { tier }))
+            .boxed(),
         (channel(), text())
-            .prop_map(|(channel, address)| E::ContactPointSet {
-                channel,
-                address: address.into(),
+            .prop_map(|(channel, address)| {
+                Event::Customer(CustomerEvent::ContactPointSet {
+                    channel,
+                    address: address.into(),
+                })
             })
             .boxed(),
         channel()
-            .prop_map(|channel| E::ContactPointRemoved { channel })
+            .prop_map(|channel| Event::Customer(CustomerEvent::ContactPointRemoved { channel }))
             .boxed(),
         option::of(channel())
-            .prop_map(|channel| E::PreferredChannelSet { channel })
+            .prop_map(|channel| Event::Customer(CustomerEvent::PreferredChannelSet { channel }))
             .boxed(),
         option::of(agent_id())
-            .prop_map(|owner| E::AccountOwnerSet { owner })
+            .prop_map(|owner| Event::Customer(CustomerEvent::AccountOwnerSet { owner }))
             .boxed(),
         (
             interaction_id(),
@@ -719,7 +726,7 @@ pub fn event() -> BoxedStrategy<Event> {
                     priority,
                     regarding,
                 )| {
-                    E::InteractionRecorded {
+                    Event::Response(ResponseEvent::InteractionRecorded {
                         interaction,
                         channel,
                         direction,
@@ -728,7 +735,7 @@ pub fn event() -> BoxedStrategy<Event> {
                         awaits_reply,
                         priority,
                         regarding,
-                    }
+                    })
                 },
             )
             .boxed(),
@@ -744,7 +751,7 @@ pub fn event() -> BoxedStrategy<Event> {
         )
             .prop_map(
                 |(kind, since, priority, tier, target, calendar, due, warn_at)| {
-                    E::ResponseClockStarted {
+                    Event::Response(ResponseEvent::ClockStarted {
                         kind,
                         since,
                         priority,
@@ -753,15 +760,15 @@ pub fn event() -> BoxedStrategy<Event> {
                         calendar,
                         due,
                         warn_at,
-                    }
+                    })
                 },
             )
             .boxed(),
         (interaction_id(), instant())
-            .prop_map(|(since, due)| E::ResponseAtRisk { since, due })
+            .prop_map(|(since, due)| Event::Response(ResponseEvent::AtRisk { since, due }))
             .boxed(),
         (interaction_id(), instant())
-            .prop_map(|(since, due)| E::ResponseOverdue { since, due })
+            .prop_map(|(since, due)| Event::Response(ResponseEvent::Overdue { since, due }))
             .boxed(),
         (
             clock_kind(),
@@ -773,7 +780,7 @@ pub fn event() -> BoxedStrategy<Event> {
             outcome(),
         )
             .prop_map(|(kind, since, answered_by, target, due, waited, outcome)| {
-                E::ResponseClockStopped {
+                Event::Response(ResponseEvent::ClockStopped {
                     kind,
                     since,
                     answered_by,
@@ -781,7 +788,7 @@ pub fn event() -> BoxedStrategy<Event> {
                     due,
                     waited,
                     outcome,
-                }
+                })
             })
             .boxed(),
         (
@@ -796,7 +803,7 @@ pub fn event() -> BoxedStrategy<Event> {
         )
             .prop_map(
                 |(promise, what, due, owner, fulfiller, interaction, complaint, at_risk_at)| {
-                    E::PromiseMade {
+                    Event::Promise(PromiseEvent::Made {
                         promise,
                         what: what.into(),
                         due,
@@ -805,7 +812,7 @@ pub fn event() -> BoxedStrategy<Event> {
                         interaction,
                         complaint,
                         at_risk_at,
-                    }
+                    })
                 },
             )
             .boxed(),
@@ -818,11 +825,13 @@ pub fn event() -> BoxedStrategy<Event> {
                 Just(AtRiskReason::DependencyLate)
             ],
         )
-            .prop_map(|(promise, due, owner, reason)| E::PromiseAtRisk {
-                promise,
-                due,
-                owner,
-                reason,
+            .prop_map(|(promise, due, owner, reason)| {
+                Event::Promise(PromiseEvent::AtRisk {
+                    promise,
+                    due,
+                    owner,
+                    reason,
+                })
             })
             .boxed(),
         (
@@ -832,12 +841,14 @@ pub fn event() -> BoxedStrategy<Event> {
             prop_oneof![Just(Notice::WithNotice), Just(Notice::InSilence)],
             count(),
         )
-            .prop_map(|(promise, due, owner, notice, breaks)| E::PromiseBroken {
-                promise,
-                due,
-                owner,
-                notice,
-                breaks,
+            .prop_map(|(promise, due, owner, notice, breaks)| {
+                Event::Promise(PromiseEvent::Broken {
+                    promise,
+                    due,
+                    owner,
+                    notice,
+                    breaks,
+                })
             })
             .boxed(),
         (
@@ -857,66 +868,78 @@ pub fn event() -> BoxedStrategy<Event> {
                 |(
                     (promise, previous_due, due, reason),
                     (timing, customer_agreed, slips, cumulative_slip, at_risk_at),
-                )| E::PromiseRevised {
-                    promise,
-                    previous_due,
-                    due,
-                    reason: reason.into(),
-                    timing,
-                    customer_agreed,
-                    slips,
-                    cumulative_slip,
-                    at_risk_at,
+                )| {
+                    Event::Promise(PromiseEvent::Revised {
+                        promise,
+                        previous_due,
+                        due,
+                        reason: reason.into(),
+                        timing,
+                        customer_agreed,
+                        slips,
+                        cumulative_slip,
+                        at_risk_at,
+                    })
                 },
             )
             .boxed(),
         (promise_id(), agent_id(), count(), span())
-            .prop_map(
-                |(promise, owner, slips, cumulative_slip)| E::PromiseSlippedRepeatedly {
+            .prop_map(|(promise, owner, slips, cumulative_slip)| {
+                Event::Promise(PromiseEvent::SlippedRepeatedly {
                     promise,
                     owner,
                     slips,
                     cumulative_slip,
-                },
-            )
+                })
+            })
             .boxed(),
         (promise_id(), instant(), agent_id(), outcome())
-            .prop_map(|(promise, due, owner, outcome)| E::PromiseKept {
-                promise,
-                due,
-                owner,
-                outcome,
+            .prop_map(|(promise, due, owner, outcome)| {
+                Event::Promise(PromiseEvent::Kept {
+                    promise,
+                    due,
+                    owner,
+                    outcome,
+                })
             })
             .boxed(),
         (promise_id(), agent_id(), text())
-            .prop_map(|(promise, owner, reason)| E::PromiseWithdrawn {
-                promise,
-                owner,
-                reason: reason.into(),
+            .prop_map(|(promise, owner, reason)| {
+                Event::Promise(PromiseEvent::Withdrawn {
+                    promise,
+                    owner,
+                    reason: reason.into(),
+                })
             })
             .boxed(),
         (promise_id(), party_id(), text(), instant())
-            .prop_map(|(promise, party, what, due)| E::DependencyRecorded {
-                promise,
-                party,
-                commitment: what.into(),
-                reference: None,
-                due,
+            .prop_map(|(promise, party, what, due)| {
+                Event::Promise(PromiseEvent::DependencyRecorded {
+                    promise,
+                    party,
+                    commitment: what.into(),
+                    reference: None,
+                    due,
+                })
             })
             .boxed(),
         (promise_id(), party_id(), instant(), agent_id())
-            .prop_map(|(promise, party, due, owner)| E::DependencyLate {
-                promise,
-                party,
-                due,
-                owner,
+            .prop_map(|(promise, party, due, owner)| {
+                Event::Promise(PromiseEvent::DependencyLate {
+                    promise,
+                    party,
+                    due,
+                    owner,
+                })
             })
             .boxed(),
         (promise_id(), party_id(), outcome())
-            .prop_map(|(promise, party, outcome)| E::DependencyMet {
-                promise,
-                party,
-                outcome,
+            .prop_map(|(promise, party, outcome)| {
+                Event::Promise(PromiseEvent::DependencyMet {
+                    promise,
+                    party,
+                    outcome,
+                })
             })
             .boxed(),
         (
@@ -933,41 +956,34 @@ pub fn event() -> BoxedStrategy<Event> {
                 |(
                     (complaint, summary, priority, channel, tier),
                     (interactions, promises, acknowledgement, resolution, escalation),
-                )| E::ComplaintReceived {
-                    complaint,
-                    summary: summary.into(),
-                    priority,
-                    channel,
-                    tier,
-                    interactions,
-                    promises,
-                    acknowledgement,
-                    resolution,
-                    escalation,
+                )| {
+                    Event::Complaint(ComplaintEvent::Received {
+                        complaint,
+                        summary: summary.into(),
+                        priority,
+                        channel,
+                        tier,
+                        interactions,
+                        promises,
+                        acknowledgement,
+                        resolution,
+                        escalation,
+                    })
                 },
             )
             .boxed(),
         (complaint_id(), agent_id(), outcome())
-            .prop_map(|(complaint, by, outcome)| E::ComplaintAcknowledged {
-                complaint,
-                by,
-                outcome,
+            .prop_map(|(complaint, by, outcome)| {
+                Event::Complaint(ComplaintEvent::Acknowledged {
+                    complaint,
+                    by,
+                    outcome,
+                })
             })
             .boxed(),
         (complaint_id(), agent_id())
-            .prop_map(|(complaint, owner)| E::ComplaintAssigned { complaint, owner })
-            .boxed(),
-        (
-            complaint_id(),
-            complaint_clock_kind(),
-            instant(),
-            option::of(agent_id()),
-        )
-            .prop_map(|(complaint, clock, due, owner)| E::ComplaintClockAtRisk {
-                complaint,
-                clock,
-                due,
-                owner,
+            .prop_map(|(complaint, owner)| {
+                Event::Complaint(ComplaintEvent::Assigned { complaint, owner })
             })
             .boxed(),
         (
@@ -976,11 +992,28 @@ pub fn event() -> BoxedStrategy<Event> {
             instant(),
             option::of(agent_id()),
         )
-            .prop_map(|(complaint, clock, due, owner)| E::ComplaintClockBreached {
-                complaint,
-                clock,
-                due,
-                owner,
+            .prop_map(|(complaint, clock, due, owner)| {
+                Event::Complaint(ComplaintEvent::ClockAtRisk {
+                    complaint,
+                    clock,
+                    due,
+                    owner,
+                })
+            })
+            .boxed(),
+        (
+            complaint_id(),
+            complaint_clock_kind(),
+            instant(),
+            option::of(agent_id()),
+        )
+            .prop_map(|(complaint, clock, due, owner)| {
+                Event::Complaint(ComplaintEvent::ClockBreached {
+                    complaint,
+                    clock,
+                    due,
+                    owner,
+                })
             })
             .boxed(),
         (
@@ -989,11 +1022,13 @@ pub fn event() -> BoxedStrategy<Event> {
             level(),
             option::of(agent_id()),
         )
-            .prop_map(|(complaint, reason, level, owner)| E::EscalationDue {
-                complaint,
-                reason,
-                level,
-                owner,
+            .prop_map(|(complaint, reason, level, owner)| {
+                Event::Complaint(ComplaintEvent::EscalationDue {
+                    complaint,
+                    reason,
+                    level,
+                    owner,
+                })
             })
             .boxed(),
         (
@@ -1006,14 +1041,14 @@ pub fn event() -> BoxedStrategy<Event> {
         )
             .prop_map(
                 |(complaint, from_level, to_level, level_name, owner, escalation)| {
-                    E::ComplaintEscalated {
+                    Event::Complaint(ComplaintEvent::Escalated {
                         complaint,
                         from_level,
                         to_level,
                         level_name,
                         owner,
                         escalation,
-                    }
+                    })
                 },
             )
             .boxed(),
@@ -1022,13 +1057,13 @@ pub fn event() -> BoxedStrategy<Event> {
             option::of(remaining()),
             option::of(remaining()),
         )
-            .prop_map(
-                |(complaint, resolution, escalation)| E::ComplaintAwaitingCustomer {
+            .prop_map(|(complaint, resolution, escalation)| {
+                Event::Complaint(ComplaintEvent::AwaitingCustomer {
                     complaint,
                     resolution,
                     escalation,
-                },
-            )
+                })
+            })
             .boxed(),
         (
             complaint_id(),
@@ -1036,14 +1071,14 @@ pub fn event() -> BoxedStrategy<Event> {
             option::of(clock_terms()),
             option::of(clock_terms()),
         )
-            .prop_map(
-                |(complaint, paused, resolution, escalation)| E::ComplaintResumed {
+            .prop_map(|(complaint, paused, resolution, escalation)| {
+                Event::Complaint(ComplaintEvent::Resumed {
                     complaint,
                     paused,
                     resolution,
                     escalation,
-                },
-            )
+                })
+            })
             .boxed(),
         (
             complaint_id(),
@@ -1056,7 +1091,7 @@ pub fn event() -> BoxedStrategy<Event> {
         )
             .prop_map(
                 |(complaint, by, remedy, apology, summary, outcome, acknowledgement)| {
-                    E::ComplaintResolved {
+                    Event::Complaint(ComplaintEvent::Resolved {
                         complaint,
                         by,
                         remedy: remedy.map(Personal::from),
@@ -1064,12 +1099,12 @@ pub fn event() -> BoxedStrategy<Event> {
                         summary: summary.into(),
                         outcome,
                         acknowledgement,
-                    }
+                    })
                 },
             )
             .boxed(),
         complaint_id()
-            .prop_map(|complaint| E::ComplaintClosed { complaint })
+            .prop_map(|complaint| Event::Complaint(ComplaintEvent::Closed { complaint }))
             .boxed(),
         (
             complaint_id(),
@@ -1080,14 +1115,14 @@ pub fn event() -> BoxedStrategy<Event> {
             option::of(clock_terms()),
         )
             .prop_map(|(complaint, reason, mode, cycle, resolution, escalation)| {
-                E::ComplaintReopened {
+                Event::Complaint(ComplaintEvent::Reopened {
                     complaint,
                     reason: reason.into(),
                     mode,
                     cycle,
                     resolution,
                     escalation,
-                }
+                })
             })
             .boxed(),
         (
@@ -1097,21 +1132,23 @@ pub fn event() -> BoxedStrategy<Event> {
             text(),
             option::of(complaint_id()),
         )
-            .prop_map(
-                |(follow_up, owner, due, reason, complaint)| E::FollowUpScheduled {
+            .prop_map(|(follow_up, owner, due, reason, complaint)| {
+                Event::FollowUp(FollowUpEvent::Scheduled {
                     follow_up,
                     owner,
                     due,
                     reason: reason.into(),
                     complaint,
-                },
-            )
+                })
+            })
             .boxed(),
         (follow_up_id(), agent_id(), instant())
-            .prop_map(|(follow_up, owner, due)| E::FollowUpOverdue {
-                follow_up,
-                owner,
-                due,
+            .prop_map(|(follow_up, owner, due)| {
+                Event::FollowUp(FollowUpEvent::Overdue {
+                    follow_up,
+                    owner,
+                    due,
+                })
             })
             .boxed(),
         (
@@ -1120,24 +1157,30 @@ pub fn event() -> BoxedStrategy<Event> {
             option::of(text()),
             outcome(),
         )
-            .prop_map(|(follow_up, outcome, note, timing)| E::FollowUpCompleted {
-                follow_up,
-                outcome,
-                note: note.map(Personal::from),
-                timing,
+            .prop_map(|(follow_up, outcome, note, timing)| {
+                Event::FollowUp(FollowUpEvent::Completed {
+                    follow_up,
+                    outcome,
+                    note: note.map(Personal::from),
+                    timing,
+                })
             })
             .boxed(),
         (follow_up_id(), text())
-            .prop_map(|(follow_up, reason)| E::FollowUpCancelled {
-                follow_up,
-                reason: reason.into(),
+            .prop_map(|(follow_up, reason)| {
+                Event::FollowUp(FollowUpEvent::Cancelled {
+                    follow_up,
+                    reason: reason.into(),
+                })
             })
             .boxed(),
         (survey_id(), survey_kind(), option::of(complaint_id()))
-            .prop_map(|(survey, kind, complaint)| E::SurveyRequested {
-                survey,
-                kind,
-                complaint,
+            .prop_map(|(survey, kind, complaint)| {
+                Event::Survey(SurveyEvent::Requested {
+                    survey,
+                    kind,
+                    complaint,
+                })
             })
             .boxed(),
         (
@@ -1146,27 +1189,31 @@ pub fn event() -> BoxedStrategy<Event> {
             option::of(text()),
             option::of(complaint_id()),
         )
-            .prop_map(|(survey, answer, comment, complaint)| E::SurveyAnswered {
-                survey,
-                answer,
-                comment: comment.map(Personal::from),
-                complaint,
+            .prop_map(|(survey, answer, comment, complaint)| {
+                Event::Survey(SurveyEvent::Answered {
+                    survey,
+                    answer,
+                    comment: comment.map(Personal::from),
+                    complaint,
+                })
             })
             .boxed(),
         (survey_id(), text())
-            .prop_map(|(survey, reason)| E::SurveyVoided {
-                survey,
-                reason: reason.into(),
+            .prop_map(|(survey, reason)| {
+                Event::Survey(SurveyEvent::Voided {
+                    survey,
+                    reason: reason.into(),
+                })
             })
             .boxed(),
         (score(), vec(select(Signal::ALL.to_vec()), 0..8))
-            .prop_map(|(score, reasons)| E::RelationshipAtRisk { score, reasons })
+            .prop_map(|(score, reasons)| Event::Health(HealthEvent::AtRisk { score, reasons }))
             .boxed(),
         score()
-            .prop_map(|score| E::RelationshipRecovered { score })
+            .prop_map(|score| Event::Health(HealthEvent::Recovered { score }))
             .boxed(),
         any::<u32>()
-            .prop_map(|fields| E::PersonalDataErased { fields })
+            .prop_map(|fields| Event::Customer(CustomerEvent::PersonalDataErased { fields }))
             .boxed(),
     ];
     debug_assert_eq!(arms.len(), EVENT_VARIANTS);

@@ -1,0 +1,217 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::complaint::{ClockTerms, ComplaintClockKind, EscalationReason, Remaining};
+use crate::id::{AgentId, ComplaintId, InteractionId, PromiseId};
+use crate::personal::Personal;
+use crate::policy::ReopenMode;
+use crate::response::Outcome;
+use crate::value::{Channel, Priority, Span, Text, Tier};
+
+/// What happens in this family, as stored facts. The `type` tag on the wire is the kind
+/// (see [`Event::kind`](crate::Event::kind)).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum ComplaintEvent {
+    /// A customer complained; the acknowledgement and resolution clocks started.
+    #[serde(rename = "complaint_received")]
+    Received {
+        /// Its id.
+        complaint: ComplaintId,
+        /// What about.
+        summary: Personal,
+        /// How severe.
+        priority: Priority,
+        /// Where it came in.
+        channel: Channel,
+        /// The customer's tier then.
+        tier: Tier,
+        /// Interactions it concerns.
+        interactions: Vec<InteractionId>,
+        /// Promises it concerns.
+        promises: Vec<PromiseId>,
+        /// The acknowledgement clock, as computed.
+        acknowledgement: ClockTerms,
+        /// The resolution clock, as computed.
+        resolution: ClockTerms,
+        /// The escalation clock of the first level, if it has a threshold.
+        escalation: Option<ClockTerms>,
+    },
+    /// The customer was told we have the complaint.
+    #[serde(rename = "complaint_acknowledged")]
+    Acknowledged {
+        /// The complaint.
+        complaint: ComplaintId,
+        /// Our agent who acknowledged it.
+        by: AgentId,
+        /// The acknowledgement target: met or met late.
+        outcome: Outcome,
+    },
+    /// The complaint has an owner.
+    #[serde(rename = "complaint_assigned")]
+    Assigned {
+        /// The complaint.
+        complaint: ComplaintId,
+        /// Our agent who owns it.
+        owner: AgentId,
+    },
+    /// One of the complaint's clocks reached its warning lead.
+    #[serde(rename = "complaint_clock_at_risk")]
+    ClockAtRisk {
+        /// The complaint.
+        complaint: ComplaintId,
+        /// Which clock.
+        clock: ComplaintClockKind,
+        /// Its due instant.
+        due: DateTime<Utc>,
+        /// Who should act.
+        owner: Option<AgentId>,
+    },
+    /// One of the complaint's clocks passed its due instant.
+    #[serde(rename = "complaint_clock_breached")]
+    ClockBreached {
+        /// The complaint.
+        complaint: ComplaintId,
+        /// Which clock.
+        clock: ComplaintClockKind,
+        /// The due instant that passed.
+        due: DateTime<Utc>,
+        /// Who should act.
+        owner: Option<AgentId>,
+    },
+    /// Escalation to the next support level is due.
+    #[serde(rename = "escalation_due")]
+    EscalationDue {
+        /// The complaint.
+        complaint: ComplaintId,
+        /// Why.
+        reason: EscalationReason,
+        /// The level it is at.
+        level: u32,
+        /// Who should act.
+        owner: Option<AgentId>,
+    },
+    /// The complaint moved up the support ladder.
+    #[serde(rename = "complaint_escalated")]
+    Escalated {
+        /// The complaint.
+        complaint: ComplaintId,
+        /// The level before.
+        from_level: u32,
+        /// The level now.
+        to_level: u32,
+        /// The level's name in the policy then.
+        level_name: Text,
+        /// Our agent who owns it now.
+        owner: AgentId,
+        /// The new level's escalation clock, if it has a threshold.
+        escalation: Option<ClockTerms>,
+    },
+    /// We are waiting on the customer; pausable clocks stopped counting.
+    #[serde(rename = "complaint_awaiting_customer")]
+    AwaitingCustomer {
+        /// The complaint.
+        complaint: ComplaintId,
+        /// Business time the resolution clock had left, if it paused.
+        resolution: Option<Remaining>,
+        /// Business time the escalation clock had left, if it paused.
+        escalation: Option<Remaining>,
+    },
+    /// The customer answered; the paused clocks run again.
+    #[serde(rename = "complaint_resumed")]
+    Resumed {
+        /// The complaint.
+        complaint: ComplaintId,
+        /// Business time the pause lasted (not counted toward any target).
+        paused: Span,
+        /// The resolution clock's new terms, if it was paused.
+        resolution: Option<ClockTerms>,
+        /// The escalation clock's new terms, if it was paused.
+        escalation: Option<ClockTerms>,
+    },
+    /// The complaint was resolved.
+    #[serde(rename = "complaint_resolved")]
+    Resolved {
+        /// The complaint.
+        complaint: ComplaintId,
+        /// Our agent who resolved it.
+        by: AgentId,
+        /// What we gave the customer.
+        remedy: Option<Personal>,
+        /// Whether we apologised.
+        apology: bool,
+        /// What was done.
+        summary: Personal,
+        /// The resolution target: met or met late.
+        outcome: Outcome,
+        /// For a complaint resolved without an acknowledgement: the acknowledgement target,
+        /// met (the resolution came in time) or missed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        acknowledgement: Option<Outcome>,
+    },
+    /// The complaint was closed.
+    #[serde(rename = "complaint_closed")]
+    Closed {
+        /// The complaint.
+        complaint: ComplaintId,
+    },
+    /// The complaint was reopened.
+    #[serde(rename = "complaint_reopened")]
+    Reopened {
+        /// The complaint.
+        complaint: ComplaintId,
+        /// Why.
+        reason: Personal,
+        /// What the policy said the reopen does to the resolution clock.
+        mode: ReopenMode,
+        /// The resolution cycle from now on.
+        cycle: u32,
+        /// The resolution clock from now on.
+        resolution: ClockTerms,
+        /// The escalation clock of its level, if the level has a threshold.
+        escalation: Option<ClockTerms>,
+    },
+}
+
+impl ComplaintEvent {
+    /// The kind, as the `type` tag on the wire.
+    #[must_use]
+    pub const fn kind(&self) -> &'static str {
+        match self {
+            Self::Received { .. } => "complaint_received",
+            Self::Acknowledged { .. } => "complaint_acknowledged",
+            Self::Assigned { .. } => "complaint_assigned",
+            Self::ClockAtRisk { .. } => "complaint_clock_at_risk",
+            Self::ClockBreached { .. } => "complaint_clock_breached",
+            Self::EscalationDue { .. } => "escalation_due",
+            Self::Escalated { .. } => "complaint_escalated",
+            Self::AwaitingCustomer { .. } => "complaint_awaiting_customer",
+            Self::Resumed { .. } => "complaint_resumed",
+            Self::Resolved { .. } => "complaint_resolved",
+            Self::Closed { .. } => "complaint_closed",
+            Self::Reopened { .. } => "complaint_reopened",
+        }
+    }
+
+    /// The personal data it holds (see [`crate::personal`]), in a stable order: fields in
+    /// declaration order, a map's values in key order. Part of the wire contract.
+    pub(crate) fn personal_mut(&mut self) -> Vec<&mut Personal> {
+        match self {
+            Self::Received { summary, .. } => vec![summary],
+            Self::Reopened { reason, .. } => vec![reason],
+            Self::Resolved {
+                remedy, summary, ..
+            } => remedy.iter_mut().chain(std::iter::once(summary)).collect(),
+            Self::Acknowledged { .. }
+            | Self::Assigned { .. }
+            | Self::ClockAtRisk { .. }
+            | Self::ClockBreached { .. }
+            | Self::EscalationDue { .. }
+            | Self::Escalated { .. }
+            | Self::AwaitingCustomer { .. }
+            | Self::Resumed { .. }
+            | Self::Closed { .. } => Vec::new(),
+        }
+    }
+}

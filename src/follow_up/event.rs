@@ -1,0 +1,82 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::follow_up::FollowUpOutcome;
+use crate::id::{AgentId, ComplaintId, FollowUpId};
+use crate::personal::Personal;
+use crate::response::Outcome;
+
+/// What happens in this family, as stored facts. The `type` tag on the wire is the kind
+/// (see [`Event::kind`](crate::Event::kind)).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum FollowUpEvent {
+    /// A follow-up contact was scheduled.
+    #[serde(rename = "follow_up_scheduled")]
+    Scheduled {
+        /// Its id.
+        follow_up: FollowUpId,
+        /// Our agent who owns it.
+        owner: AgentId,
+        /// When it is due.
+        due: DateTime<Utc>,
+        /// Why.
+        reason: Personal,
+        /// The complaint it follows up.
+        complaint: Option<ComplaintId>,
+    },
+    /// A follow-up was not done by its due instant.
+    #[serde(rename = "follow_up_overdue")]
+    Overdue {
+        /// The follow-up.
+        follow_up: FollowUpId,
+        /// Our agent who owns it.
+        owner: AgentId,
+        /// The due instant that passed.
+        due: DateTime<Utc>,
+    },
+    /// A follow-up was done.
+    #[serde(rename = "follow_up_completed")]
+    Completed {
+        /// The follow-up.
+        follow_up: FollowUpId,
+        /// What it found.
+        outcome: FollowUpOutcome,
+        /// A note.
+        note: Option<Personal>,
+        /// On time or late.
+        timing: Outcome,
+    },
+    /// A follow-up is no longer needed.
+    #[serde(rename = "follow_up_cancelled")]
+    Cancelled {
+        /// The follow-up.
+        follow_up: FollowUpId,
+        /// Why.
+        reason: Personal,
+    },
+}
+
+impl FollowUpEvent {
+    /// The kind, as the `type` tag on the wire.
+    #[must_use]
+    pub const fn kind(&self) -> &'static str {
+        match self {
+            Self::Scheduled { .. } => "follow_up_scheduled",
+            Self::Overdue { .. } => "follow_up_overdue",
+            Self::Completed { .. } => "follow_up_completed",
+            Self::Cancelled { .. } => "follow_up_cancelled",
+        }
+    }
+
+    /// The personal data it holds (see [`crate::personal`]), in a stable order: fields in
+    /// declaration order, a map's values in key order. Part of the wire contract.
+    pub(crate) fn personal_mut(&mut self) -> Vec<&mut Personal> {
+        match self {
+            Self::Scheduled { reason, .. } | Self::Cancelled { reason, .. } => vec![reason],
+            Self::Completed { note, .. } => note.iter_mut().collect(),
+            Self::Overdue { .. } => Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,45 @@
+use serde::{Deserialize, Serialize};
+
+use crate::personal::Personal;
+
+/// What happens in this family, as stored facts. The `type` tag on the wire is the kind
+/// (see [`Event::kind`](crate::Event::kind)).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum HealthEvent {
+    /// The relationship's health fell into the at-risk band: it is going bad, whether or not
+    /// the customer ever complained.
+    #[serde(rename = "relationship_at_risk")]
+    AtRisk {
+        /// The score, 0 to 100.
+        score: u8,
+        /// The signals that weighed most, worst first.
+        reasons: Vec<crate::Signal>,
+    },
+    /// The relationship's health left the at-risk band.
+    #[serde(rename = "relationship_recovered")]
+    Recovered {
+        /// The score, 0 to 100.
+        score: u8,
+    },
+}
+
+impl HealthEvent {
+    /// The kind, as the `type` tag on the wire.
+    #[must_use]
+    pub const fn kind(&self) -> &'static str {
+        match self {
+            Self::AtRisk { .. } => "relationship_at_risk",
+            Self::Recovered { .. } => "relationship_recovered",
+        }
+    }
+
+    /// The personal data it holds (see [`crate::personal`]), in a stable order: fields in
+    /// declaration order, a map's values in key order. Part of the wire contract.
+    pub(crate) fn personal_mut(&mut self) -> Vec<&mut Personal> {
+        match self {
+            Self::AtRisk { .. } | Self::Recovered { .. } => Vec::new(),
+        }
+    }
+}

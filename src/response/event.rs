@@ -1,0 +1,117 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::id::{AgentId, InteractionId, PromiseId};
+use crate::personal::Personal;
+use crate::response::{ClockKind, Elapsed, Outcome};
+use crate::value::{Channel, Direction, Priority, Span, Tier};
+
+/// What happens in this family, as stored facts. The `type` tag on the wire is the kind
+/// (see [`Event::kind`](crate::Event::kind)).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum ResponseEvent {
+    /// An interaction happened.
+    #[serde(rename = "interaction_recorded")]
+    InteractionRecorded {
+        /// Its id.
+        interaction: InteractionId,
+        /// On which channel.
+        channel: Channel,
+        /// Who spoke.
+        direction: Direction,
+        /// Our agent involved, if any.
+        agent: Option<AgentId>,
+        /// A short summary.
+        summary: Personal,
+        /// For inbound: whether the customer expects an answer.
+        awaits_reply: bool,
+        /// How urgent it is.
+        priority: Priority,
+        /// Promises it is about.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        regarding: Vec<PromiseId>,
+    },
+    /// The customer started waiting for an answer.
+    #[serde(rename = "response_clock_started")]
+    ClockStarted {
+        /// First response or reply.
+        kind: ClockKind,
+        /// The inbound interaction that started the wait.
+        since: InteractionId,
+        /// Its priority.
+        priority: Priority,
+        /// The customer's tier when the clock started.
+        tier: Tier,
+        /// The target used, in business time.
+        target: Span,
+        /// The named calendar it runs on; absent for the policy's own.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        calendar: Option<String>,
+        /// When the answer is due.
+        due: DateTime<Utc>,
+        /// When the warning is due, if any.
+        warn_at: Option<DateTime<Utc>>,
+    },
+    /// The warning lead before the response deadline was reached with no answer.
+    #[serde(rename = "response_at_risk")]
+    AtRisk {
+        /// The inbound interaction waiting.
+        since: InteractionId,
+        /// When the answer is due.
+        due: DateTime<Utc>,
+    },
+    /// The response deadline passed with no answer.
+    #[serde(rename = "response_overdue")]
+    Overdue {
+        /// The inbound interaction waiting.
+        since: InteractionId,
+        /// The deadline that passed.
+        due: DateTime<Utc>,
+    },
+    /// We answered: the response clock stopped.
+    #[serde(rename = "response_clock_stopped")]
+    ClockStopped {
+        /// First response or reply.
+        kind: ClockKind,
+        /// The inbound interaction that started the wait.
+        since: InteractionId,
+        /// The outbound interaction that answered.
+        answered_by: InteractionId,
+        /// The target it had.
+        target: Span,
+        /// When the answer was due.
+        due: DateTime<Utc>,
+        /// How long the customer waited.
+        waited: Elapsed,
+        /// Met, or met late.
+        outcome: Outcome,
+    },
+}
+
+impl ResponseEvent {
+    /// The kind, as the `type` tag on the wire.
+    #[must_use]
+    pub const fn kind(&self) -> &'static str {
+        match self {
+            Self::InteractionRecorded { .. } => "interaction_recorded",
+            Self::ClockStarted { .. } => "response_clock_started",
+            Self::AtRisk { .. } => "response_at_risk",
+            Self::Overdue { .. } => "response_overdue",
+            Self::ClockStopped { .. } => "response_clock_stopped",
+        }
+    }
+
+    /// The personal data it holds (see [`crate::personal`]), in a stable order: fields in
+    /// declaration order, a map's values in key order. Part of the wire contract.
+    pub(crate) fn personal_mut(&mut self) -> Vec<&mut Personal> {
+        match self {
+            Self::InteractionRecorded { summary, .. } => vec![summary],
+            Self::ClockStarted { .. }
+            | Self::AtRisk { .. }
+            | Self::Overdue { .. }
+            | Self::ClockStopped { .. } => Vec::new(),
+        }
+    }
+}
