@@ -43,23 +43,24 @@ pub use calendar::{
     CalendarBuilder, CalendarError, Exception, ExceptionKind, Holiday, Period, ServiceCalendar,
     WallTime,
 };
-pub use command::{
-    AcknowledgeComplaint, AnswerSurvey, AssignComplaint, AwaitCustomer, CancelFollowUp,
-    CloseComplaint, Command, CompleteFollowUp, ErasePersonalData, EscalateComplaint, KeepPromise,
-    MakePromise, MeetDependency, ReceiveComplaint, RecordDependency, RecordInteraction,
-    RegisterCustomer, ReopenComplaint, Request, RequestEscalation, RequestSurvey, ResolveComplaint,
-    ResumeComplaint, RevisePromise, ScheduleFollowUp, UpdateProfile, WithdrawPromise,
-};
+pub use command::{Command, Request};
 pub use complaint::ComplaintEvent;
+pub use complaint::{
+    AcknowledgeComplaint, AssignComplaint, AwaitCustomer, CloseComplaint, ComplaintCommand,
+    EscalateComplaint, ReceiveComplaint, ReopenComplaint, RequestEscalation, ResolveComplaint,
+    ResumeComplaint,
+};
 pub use complaint::{
     ClockPhase, ClockTerms, Complaint, ComplaintClockKind, ComplaintStage, ComplaintState,
     EscalationReason, Handover, Remaining, Resolution, TargetClock,
 };
 pub use customer::CustomerEvent;
+pub use customer::{CustomerCommand, ErasePersonalData, RegisterCustomer, UpdateProfile};
 pub use error::{CommandError, DecodeError, PolicyError, ReplayError};
 pub use event::{Envelope, Event, SCHEMA_VERSION};
 pub use flag::{Deadline, DeadlineKind, Flag, FlagKind, Subject};
 pub use follow_up::FollowUpEvent;
+pub use follow_up::{CancelFollowUp, CompleteFollowUp, FollowUpCommand, ScheduleFollowUp};
 pub use follow_up::{FollowUp, FollowUpOutcome, FollowUpStage, FollowUpState};
 pub use health::HealthEvent;
 pub use health::{Band, Health, HealthPolicy, HealthWeights, Signal};
@@ -83,10 +84,16 @@ pub use promise::{
     AtRiskReason, Dependency, DependencyState, Fulfiller, Notice, Promise, PromiseStage,
     PromiseState, PromiseTerms, Revision, RevisionTiming,
 };
+pub use promise::{
+    KeepPromise, MakePromise, MeetDependency, PromiseCommand, RecordDependency, RevisePromise,
+    WithdrawPromise,
+};
 pub use relationship::{Profile, Relationship};
 pub use response::ResponseEvent;
 pub use response::{ClockKind, Elapsed, Lateness, Outcome, ResponseClock, Wait};
+pub use response::{RecordInteraction, ResponseCommand};
 pub use survey::SurveyEvent;
+pub use survey::{AnswerSurvey, RequestSurvey, SurveyCommand};
 pub use survey::{Survey, SurveyAnswer, SurveyKind, SurveyStage, SurveyState};
 pub use value::{
     Channel, CsatScore, Direction, IdempotencyKey, NpsScore, Priority, Span, Text, Tier, ValueError,

@@ -44,6 +44,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, TimeDelta, Utc};
+use clientele::CustomerCommand;
 use clientele::{
     Command, CommandError, CsatScore, CustomerId, Envelope, HealthWeights, Ledger, NpsScore,
     Percent, Relationship, SCHEMA_VERSION, ServicePolicy, Span, Text, Tier, WallTime,
@@ -347,10 +348,10 @@ fn history() -> impl Strategy<Value = (Vec<Tweak>, Vec<Op>)> {
                 Op::Execute(
                     CustomerId::from_u128(customer),
                     When::Step(0),
-                    Command::RegisterCustomer(clientele::RegisterCustomer::new(
+                    Command::Customer(CustomerCommand::Register(clientele::RegisterCustomer::new(
                         Text::new("Ona").unwrap(),
                         Tier::new("standard").unwrap(),
-                    )),
+                    ))),
                 )
             })
             .collect::<Vec<_>>()

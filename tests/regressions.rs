@@ -2,6 +2,7 @@
 
 mod support;
 
+use clientele::CustomerCommand;
 use clientele::{
     AgentId, Channel, Command, CustomerId, Envelope, Event, Ledger, MakePromise, Priority,
     PromiseId, RegisterCustomer, Relationship, SCHEMA_VERSION, ServiceCalendar, ServicePolicy,
@@ -14,11 +15,11 @@ use support::*;
 // 1. UpdateProfile's "clear" (Some(None)) does not survive JSON: null reads back as None.
 #[test]
 fn update_profile_clearing_owner_round_trips_through_json() {
-    let clear = Command::UpdateProfile(UpdateProfile {
+    let clear = Command::Customer(CustomerCommand::UpdateProfile(UpdateProfile {
         owner: Some(None),
         preferred_channel: Some(None),
         ..UpdateProfile::default()
-    });
+    }));
     let json = serde_json::to_string(&clear).unwrap();
     let back: Command = serde_json::from_str(&json).unwrap();
     assert_eq!(back, clear, "wire form {json}");

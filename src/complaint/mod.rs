@@ -44,17 +44,19 @@
 //! Resolving straight from `received` is in the table; the policy decides whether it is
 //! allowed.
 
+mod command;
 mod event;
 
+pub use command::{
+    AcknowledgeComplaint, AssignComplaint, AwaitCustomer, CloseComplaint, ComplaintCommand,
+    EscalateComplaint, ReceiveComplaint, ReopenComplaint, RequestEscalation, ResolveComplaint,
+    ResumeComplaint,
+};
 pub use event::ComplaintEvent;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::command::{
-    AcknowledgeComplaint, AssignComplaint, AwaitCustomer, CloseComplaint, EscalateComplaint,
-    ReceiveComplaint, ReopenComplaint, RequestEscalation, ResolveComplaint, ResumeComplaint,
-};
 use crate::flag::{DeadlineKind, FlagKind};
 use crate::follow_up::FollowUpEvent;
 use crate::lifecycle::Lifecycle;

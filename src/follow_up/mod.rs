@@ -16,14 +16,16 @@
 //! overdue   --cancel-->   cancelled
 //! ```
 
+mod command;
 mod event;
 
+pub use command::{CancelFollowUp, CompleteFollowUp, FollowUpCommand, ScheduleFollowUp};
 pub use event::FollowUpEvent;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::command::{CancelFollowUp, CompleteFollowUp, ReopenComplaint, ScheduleFollowUp};
+use crate::complaint::ReopenComplaint;
 use crate::complaint::{ComplaintStage, Complaints};
 use crate::lifecycle::Lifecycle;
 use crate::personal::Erase;

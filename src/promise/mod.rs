@@ -39,16 +39,18 @@
 //! broken    --withdraw--> withdrawn
 //! ```
 
+mod command;
 mod event;
 
+pub use command::{
+    KeepPromise, MakePromise, MeetDependency, PromiseCommand, RecordDependency, RevisePromise,
+    WithdrawPromise,
+};
 pub use event::PromiseEvent;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::command::{
-    KeepPromise, MakePromise, MeetDependency, RecordDependency, RevisePromise, WithdrawPromise,
-};
 use crate::flag::{DeadlineKind, FlagKind};
 use crate::lifecycle::Lifecycle;
 use crate::personal::Erase;

@@ -12,23 +12,31 @@ use std::ops::RangeInclusive;
 
 use chrono::{DateTime, Utc};
 
-use crate::command::{Command, RecordInteraction, RegisterCustomer, Request, UpdateProfile};
+use crate::command::{Command, Request};
+use crate::complaint::ComplaintCommand;
 use crate::complaint::ComplaintEvent;
 use crate::complaint::{self, Complaint, Complaints};
+use crate::customer::CustomerCommand;
 use crate::customer::CustomerEvent;
+use crate::customer::{RegisterCustomer, UpdateProfile};
 use crate::error::{CommandError, ReplayError};
 use crate::event::{Envelope, Event, SCHEMA_VERSION};
 use crate::flag::{Deadline, DeadlineKind, Flag, FlagKind, Subject};
+use crate::follow_up::FollowUpCommand;
 use crate::follow_up::FollowUpEvent;
 use crate::follow_up::{self, FollowUp, FollowUps};
 use crate::health::HealthEvent;
 use crate::health::{self, Health};
 use crate::lifecycle::Lifecycle;
 use crate::personal::Erase;
+use crate::promise::PromiseCommand;
 use crate::promise::PromiseEvent;
 use crate::promise::{self, Promise, Promises};
+use crate::response::RecordInteraction;
+use crate::response::ResponseCommand;
 use crate::response::ResponseEvent;
 use crate::response::{ClockAction, ClockKind, ResponseClock, ResponseLifecycle, Wait};
+use crate::survey::SurveyCommand;
 use crate::survey::SurveyEvent;
 use crate::survey::{self, Survey, Surveys};
 use crate::{
@@ -824,13 +832,13 @@ impl Relationship {
         now: DateTime<Utc>,
     ) -> Result<Vec<Event>, CommandError> {
         let profile = match (command, &self.profile) {
-            (Command::RegisterCustomer(register), None) => {
+            (Command::Customer(CustomerCommand::Register(register)), None) => {
                 if let Some(owner) = register.owner {
                     policy.check_agent(owner)?;
                 }
                 return Ok(vec![registered(register)]);
             }
-            (Command::RegisterCustomer(_), Some(_)) => {
+            (Command::Customer(CustomerCommand::Register(_)), Some(_)) => {
                 return Err(CommandError::AlreadyRegistered(self.customer));
             }
             (_, None) => return Err(CommandError::UnknownCustomer(self.customer)),
@@ -843,17 +851,19 @@ impl Relationship {
             });
         }
         match command {
-            Command::RegisterCustomer(_) => Err(CommandError::AlreadyRegistered(self.customer)),
-            Command::UpdateProfile(update) => {
+            Command::Customer(CustomerCommand::Register(_)) => {
+                Err(CommandError::AlreadyRegistered(self.customer))
+            }
+            Command::Customer(CustomerCommand::UpdateProfile(update)) => {
                 if let Some(Some(owner)) = update.owner {
                     policy.check_agent(owner)?;
                 }
                 profile_updates(profile, update)
             }
-            Command::RecordInteraction(record) => {
+            Command::Response(ResponseCommand::RecordInteraction(record)) => {
                 self.interaction_events(policy, profile, record, now)
             }
-            Command::MakePromise(make) => {
+            Command::Promise(PromiseCommand::Make(make)) => {
                 if let Some(linked) = make.complaint
                     && !self.complaints.contains_key(&linked)
                 {
@@ -861,14 +871,22 @@ impl Relationship {
                 }
                 promise::make(&self.promises, &self.interactions, policy, make, now)
             }
-            Command::RevisePromise(revise) => promise::revise(&self.promises, policy, revise, now),
-            Command::KeepPromise(keep) => promise::keep(&self.promises, policy, keep, now),
-            Command::WithdrawPromise(withdraw) => promise::withdraw(&self.promises, withdraw),
-            Command::RecordDependency(record) => {
+            Command::Promise(PromiseCommand::Revise(revise)) => {
+                promise::revise(&self.promises, policy, revise, now)
+            }
+            Command::Promise(PromiseCommand::Keep(keep)) => {
+                promise::keep(&self.promises, policy, keep, now)
+            }
+            Command::Promise(PromiseCommand::Withdraw(withdraw)) => {
+                promise::withdraw(&self.promises, withdraw)
+            }
+            Command::Promise(PromiseCommand::RecordDependency(record)) => {
                 promise::depend(&self.promises, policy, record, now)
             }
-            Command::MeetDependency(meet) => promise::meet(&self.promises, policy, meet, now),
-            Command::ReceiveComplaint(receive) => complaint::receive(
+            Command::Promise(PromiseCommand::MeetDependency(meet)) => {
+                promise::meet(&self.promises, policy, meet, now)
+            }
+            Command::Complaint(ComplaintCommand::Receive(receive)) => complaint::receive(
                 &self.complaints,
                 &self.interactions,
                 &self.promises,
@@ -877,23 +895,25 @@ impl Relationship {
                 receive,
                 now,
             ),
-            Command::AcknowledgeComplaint(ack) => {
+            Command::Complaint(ComplaintCommand::Acknowledge(ack)) => {
                 complaint::acknowledge(&self.complaints, policy, ack, now)
             }
-            Command::AssignComplaint(assign) => complaint::assign(&self.complaints, policy, assign),
-            Command::RequestEscalation(request) => {
+            Command::Complaint(ComplaintCommand::Assign(assign)) => {
+                complaint::assign(&self.complaints, policy, assign)
+            }
+            Command::Complaint(ComplaintCommand::RequestEscalation(request)) => {
                 complaint::request_escalation(&self.complaints, request, profile.owner)
             }
-            Command::EscalateComplaint(escalate) => {
+            Command::Complaint(ComplaintCommand::Escalate(escalate)) => {
                 complaint::escalate(&self.complaints, policy, escalate, now)
             }
-            Command::AwaitCustomer(wait) => {
+            Command::Complaint(ComplaintCommand::AwaitCustomer(wait)) => {
                 complaint::await_customer(&self.complaints, policy, wait, now)
             }
-            Command::ResumeComplaint(resume) => {
+            Command::Complaint(ComplaintCommand::Resume(resume)) => {
                 complaint::resume(&self.complaints, policy, resume, now)
             }
-            Command::ResolveComplaint(resolve) => complaint::resolve(
+            Command::Complaint(ComplaintCommand::Resolve(resolve)) => complaint::resolve(
                 &self.complaints,
                 policy,
                 resolve,
@@ -901,8 +921,10 @@ impl Relationship {
                 &self.follow_ups,
                 now,
             ),
-            Command::CloseComplaint(close) => complaint::close(&self.complaints, close),
-            Command::ReopenComplaint(reopen) => complaint::reopen(
+            Command::Complaint(ComplaintCommand::Close(close)) => {
+                complaint::close(&self.complaints, close)
+            }
+            Command::Complaint(ComplaintCommand::Reopen(reopen)) => complaint::reopen(
                 &self.complaints,
                 policy,
                 &self.follow_ups,
@@ -911,10 +933,10 @@ impl Relationship {
                 survey::pending_for(&self.surveys, reopen.complaint),
                 now,
             ),
-            Command::ScheduleFollowUp(schedule) => {
+            Command::FollowUp(FollowUpCommand::Schedule(schedule)) => {
                 follow_up::schedule(&self.follow_ups, &self.complaints, policy, schedule, now)
             }
-            Command::CompleteFollowUp(complete) => follow_up::complete(
+            Command::FollowUp(FollowUpCommand::Complete(complete)) => follow_up::complete(
                 &self.follow_ups,
                 &self.complaints,
                 policy,
@@ -923,12 +945,14 @@ impl Relationship {
                 &self.surveys,
                 now,
             ),
-            Command::CancelFollowUp(cancel) => follow_up::cancel(&self.follow_ups, cancel),
-            Command::RequestSurvey(request) => {
+            Command::FollowUp(FollowUpCommand::Cancel(cancel)) => {
+                follow_up::cancel(&self.follow_ups, cancel)
+            }
+            Command::Survey(SurveyCommand::Request(request)) => {
                 survey::request(&self.surveys, &self.complaints, request)
             }
-            Command::AnswerSurvey(answer) => survey::answer(&self.surveys, answer),
-            Command::ErasePersonalData(_) => {
+            Command::Survey(SurveyCommand::Answer(answer)) => survey::answer(&self.surveys, answer),
+            Command::Customer(CustomerCommand::ErasePersonalData(_)) => {
                 Ok(vec![Event::Customer(CustomerEvent::PersonalDataErased {
                     fields: self.personal_data_held(),
                 })])

@@ -31,8 +31,10 @@
 //! `start` is the first unanswered inbound, `await` any further one, `warn` and `breach` are
 //! moments passing (emitted by `advance_to`), `answer` is an outbound interaction.
 
+mod command;
 mod event;
 
+pub use command::{RecordInteraction, ResponseCommand};
 pub use event::ResponseEvent;
 
 use chrono::{DateTime, Utc};

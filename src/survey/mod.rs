@@ -12,14 +12,15 @@
 //! pending --void-->   voided
 //! ```
 
+mod command;
 mod event;
 
+pub use command::{AnswerSurvey, RequestSurvey, SurveyCommand};
 pub use event::SurveyEvent;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::command::{AnswerSurvey, RequestSurvey};
 use crate::complaint::{ComplaintStage, Complaints};
 use crate::lifecycle::Lifecycle;
 use crate::registry::Registry;

@@ -30,6 +30,10 @@ use clientele::{
     Tier, UpdateProfile, WallTime, WithdrawPromise,
 };
 use clientele::{
+    ComplaintCommand, CustomerCommand, FollowUpCommand, PromiseCommand, ResponseCommand,
+    SurveyCommand,
+};
+use clientele::{
     ComplaintEvent, CustomerEvent, FollowUpEvent, HealthEvent, PromiseEvent, ResponseEvent,
     SurveyEvent,
 };
@@ -324,13 +328,13 @@ pub fn command() -> BoxedStrategy<Command> {
         option::of(agent_id()),
     )
         .prop_map(|(name, tier, contacts, preferred_channel, owner)| {
-            Command::RegisterCustomer(RegisterCustomer {
+            Command::Customer(CustomerCommand::Register(RegisterCustomer {
                 name: name.into(),
                 tier,
                 contacts,
                 preferred_channel,
                 owner,
-            })
+            }))
         });
     let update = (
         option::weighted(0.3, text()),
@@ -342,14 +346,14 @@ pub fn command() -> BoxedStrategy<Command> {
     )
         .prop_map(
             |(name, tier, set_contacts, remove_contacts, preferred_channel, owner)| {
-                Command::UpdateProfile(UpdateProfile {
+                Command::Customer(CustomerCommand::UpdateProfile(UpdateProfile {
                     name: name.map(Personal::from),
                     tier,
                     set_contacts,
                     remove_contacts,
                     preferred_channel,
                     owner,
-                })
+                }))
             },
         );
     let interaction = (
@@ -373,7 +377,7 @@ pub fn command() -> BoxedStrategy<Command> {
                 priority,
                 regarding,
             )| {
-                Command::RecordInteraction(RecordInteraction {
+                Command::Response(ResponseCommand::RecordInteraction(RecordInteraction {
                     interaction,
                     channel,
                     direction,
@@ -382,7 +386,7 @@ pub fn command() -> BoxedStrategy<Command> {
                     awaits_reply,
                     priority,
                     regarding,
-                })
+                }))
             },
         );
     let make = (
@@ -396,7 +400,7 @@ pub fn command() -> BoxedStrategy<Command> {
     )
         .prop_map(
             |(promise, what, due, owner, fulfiller, interaction, complaint)| {
-                Command::MakePromise(MakePromise {
+                Command::Promise(PromiseCommand::Make(MakePromise {
                     promise,
                     what: what.into(),
                     due,
@@ -404,37 +408,40 @@ pub fn command() -> BoxedStrategy<Command> {
                     fulfiller,
                     interaction,
                     complaint,
-                })
+                }))
             },
         );
     let revise = (promise_id(), instant(), text(), any::<bool>()).prop_map(
         |(promise, due, reason, customer_agreed)| {
-            Command::RevisePromise(RevisePromise {
+            Command::Promise(PromiseCommand::Revise(RevisePromise {
                 promise,
                 due,
                 reason: reason.into(),
                 customer_agreed,
-            })
+            }))
         },
     );
-    let keep = promise_id().prop_map(|promise| Command::KeepPromise(KeepPromise { promise }));
+    let keep = promise_id()
+        .prop_map(|promise| Command::Promise(PromiseCommand::Keep(KeepPromise { promise })));
     let withdraw = (promise_id(), text()).prop_map(|(promise, reason)| {
-        Command::WithdrawPromise(WithdrawPromise {
+        Command::Promise(PromiseCommand::Withdraw(WithdrawPromise {
             promise,
             reason: reason.into(),
-        })
+        }))
     });
     let depend =
         (promise_id(), party_id(), text(), instant()).prop_map(|(promise, party, what, due)| {
-            Command::RecordDependency(RecordDependency {
+            Command::Promise(PromiseCommand::RecordDependency(RecordDependency {
                 promise,
                 party,
                 commitment: what.into(),
                 reference: None,
                 due,
-            })
+            }))
         });
-    let meet = promise_id().prop_map(|promise| Command::MeetDependency(MeetDependency { promise }));
+    let meet = promise_id().prop_map(|promise| {
+        Command::Promise(PromiseCommand::MeetDependency(MeetDependency { promise }))
+    });
     let complain = (
         complaint_id(),
         channel(),
@@ -445,36 +452,47 @@ pub fn command() -> BoxedStrategy<Command> {
     )
         .prop_map(
             |(complaint, channel, summary, priority, interactions, promises)| {
-                Command::ReceiveComplaint(ReceiveComplaint {
+                Command::Complaint(ComplaintCommand::Receive(ReceiveComplaint {
                     complaint,
                     channel,
                     summary: summary.into(),
                     priority,
                     interactions,
                     promises,
-                })
+                }))
             },
         );
     let acknowledge = (complaint_id(), agent_id()).prop_map(|(complaint, by)| {
-        Command::AcknowledgeComplaint(AcknowledgeComplaint { complaint, by })
+        Command::Complaint(ComplaintCommand::Acknowledge(AcknowledgeComplaint {
+            complaint,
+            by,
+        }))
     });
     let assign = (complaint_id(), agent_id()).prop_map(|(complaint, owner)| {
-        Command::AssignComplaint(AssignComplaint { complaint, owner })
+        Command::Complaint(ComplaintCommand::Assign(AssignComplaint {
+            complaint,
+            owner,
+        }))
     });
-    let request_escalation = complaint_id()
-        .prop_map(|complaint| Command::RequestEscalation(RequestEscalation { complaint }));
+    let request_escalation = complaint_id().prop_map(|complaint| {
+        Command::Complaint(ComplaintCommand::RequestEscalation(RequestEscalation {
+            complaint,
+        }))
+    });
     let escalate =
         (complaint_id(), level(), agent_id()).prop_map(|(complaint, to_level, owner)| {
-            Command::EscalateComplaint(EscalateComplaint {
+            Command::Complaint(ComplaintCommand::Escalate(EscalateComplaint {
                 complaint,
                 to_level,
                 owner,
-            })
+            }))
         });
-    let await_customer =
-        complaint_id().prop_map(|complaint| Command::AwaitCustomer(AwaitCustomer { complaint }));
-    let resume = complaint_id()
-        .prop_map(|complaint| Command::ResumeComplaint(ResumeComplaint { complaint }));
+    let await_customer = complaint_id().prop_map(|complaint| {
+        Command::Complaint(ComplaintCommand::AwaitCustomer(AwaitCustomer { complaint }))
+    });
+    let resume = complaint_id().prop_map(|complaint| {
+        Command::Complaint(ComplaintCommand::Resume(ResumeComplaint { complaint }))
+    });
     let resolve = (
         complaint_id(),
         agent_id(),
@@ -484,22 +502,23 @@ pub fn command() -> BoxedStrategy<Command> {
         option::weighted(0.8, follow_up_id()),
     )
         .prop_map(|(complaint, by, remedy, apology, summary, follow_up)| {
-            Command::ResolveComplaint(ResolveComplaint {
+            Command::Complaint(ComplaintCommand::Resolve(ResolveComplaint {
                 complaint,
                 by,
                 remedy: remedy.map(Personal::from),
                 apology,
                 summary: summary.into(),
                 follow_up,
-            })
+            }))
         });
-    let close =
-        complaint_id().prop_map(|complaint| Command::CloseComplaint(CloseComplaint { complaint }));
+    let close = complaint_id().prop_map(|complaint| {
+        Command::Complaint(ComplaintCommand::Close(CloseComplaint { complaint }))
+    });
     let reopen = (complaint_id(), text()).prop_map(|(complaint, reason)| {
-        Command::ReopenComplaint(ReopenComplaint {
+        Command::Complaint(ComplaintCommand::Reopen(ReopenComplaint {
             complaint,
             reason: reason.into(),
-        })
+        }))
     });
     let schedule = (
         follow_up_id(),
@@ -509,44 +528,44 @@ pub fn command() -> BoxedStrategy<Command> {
         link(complaint_id()),
     )
         .prop_map(|(follow_up, owner, due, reason, complaint)| {
-            Command::ScheduleFollowUp(ScheduleFollowUp {
+            Command::FollowUp(FollowUpCommand::Schedule(ScheduleFollowUp {
                 follow_up,
                 owner,
                 due,
                 reason: reason.into(),
                 complaint,
-            })
+            }))
         });
     let complete = (follow_up_id(), follow_up_outcome(), option::of(text())).prop_map(
         |(follow_up, outcome, note)| {
-            Command::CompleteFollowUp(CompleteFollowUp {
+            Command::FollowUp(FollowUpCommand::Complete(CompleteFollowUp {
                 follow_up,
                 outcome,
                 note: note.map(Personal::from),
-            })
+            }))
         },
     );
     let cancel = (follow_up_id(), text()).prop_map(|(follow_up, reason)| {
-        Command::CancelFollowUp(CancelFollowUp {
+        Command::FollowUp(FollowUpCommand::Cancel(CancelFollowUp {
             follow_up,
             reason: reason.into(),
-        })
+        }))
     });
     let request_survey =
         (survey_id(), survey_kind(), link(complaint_id())).prop_map(|(survey, kind, complaint)| {
-            Command::RequestSurvey(RequestSurvey {
+            Command::Survey(SurveyCommand::Request(RequestSurvey {
                 survey,
                 kind,
                 complaint,
-            })
+            }))
         });
     let answer_survey = (option::of(survey_id()), survey_answer(), option::of(text())).prop_map(
         |(survey, answer, comment)| {
-            Command::AnswerSurvey(AnswerSurvey {
+            Command::Survey(SurveyCommand::Answer(AnswerSurvey {
                 survey,
                 answer,
                 comment: comment.map(Personal::from),
-            })
+            }))
         },
     );
     Union::new_weighted(vec![
@@ -576,7 +595,10 @@ pub fn command() -> BoxedStrategy<Command> {
         (1, answer_survey.boxed()),
         (
             1,
-            Just(Command::ErasePersonalData(ErasePersonalData::default())).boxed(),
+            Just(Command::Customer(CustomerCommand::ErasePersonalData(
+                ErasePersonalData::default(),
+            )))
+            .boxed(),
         ),
     ])
     .boxed()

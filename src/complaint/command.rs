@@ -1,0 +1,343 @@
+use serde::{Deserialize, Serialize};
+
+use crate::id::{AgentId, ComplaintId, FollowUpId, InteractionId, PromiseId};
+use crate::personal::Personal;
+use crate::value::{Channel, Priority};
+
+/// What the service can ask of this family. `#[non_exhaustive]`: later releases add
+/// commands; build one from its struct (`.into()`), and match with a `_` arm.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub enum ComplaintCommand {
+    /// A customer complained.
+    #[serde(rename = "receive_complaint")]
+    Receive(ReceiveComplaint),
+    /// Tell the customer we have their complaint.
+    #[serde(rename = "acknowledge_complaint")]
+    Acknowledge(AcknowledgeComplaint),
+    /// Give a complaint an owner.
+    #[serde(rename = "assign_complaint")]
+    Assign(AssignComplaint),
+    /// The customer asks for escalation.
+    #[serde(rename = "request_escalation")]
+    RequestEscalation(RequestEscalation),
+    /// Move a complaint up the support ladder, to a new owner.
+    #[serde(rename = "escalate_complaint")]
+    Escalate(EscalateComplaint),
+    /// Wait on the customer (pauses the clocks the policy marks pausable).
+    #[serde(rename = "await_customer")]
+    AwaitCustomer(AwaitCustomer),
+    /// The customer answered; work on the complaint goes on.
+    #[serde(rename = "resume_complaint")]
+    Resume(ResumeComplaint),
+    /// Resolve a complaint.
+    #[serde(rename = "resolve_complaint")]
+    Resolve(ResolveComplaint),
+    /// Close a resolved complaint.
+    #[serde(rename = "close_complaint")]
+    Close(CloseComplaint),
+    /// Reopen a resolved or closed complaint.
+    #[serde(rename = "reopen_complaint")]
+    Reopen(ReopenComplaint),
+}
+
+impl ComplaintCommand {
+    /// The command's name, as its `type` tag on the wire.
+    #[must_use]
+    pub const fn name(&self) -> &'static str {
+        match self {
+            Self::Receive(_) => "receive_complaint",
+            Self::Acknowledge(_) => "acknowledge_complaint",
+            Self::Assign(_) => "assign_complaint",
+            Self::RequestEscalation(_) => "request_escalation",
+            Self::Escalate(_) => "escalate_complaint",
+            Self::AwaitCustomer(_) => "await_customer",
+            Self::Resume(_) => "resume_complaint",
+            Self::Resolve(_) => "resolve_complaint",
+            Self::Close(_) => "close_complaint",
+            Self::Reopen(_) => "reopen_complaint",
+        }
+    }
+}
+
+impl From<ReceiveComplaint> for ComplaintCommand {
+    fn from(command: ReceiveComplaint) -> Self {
+        Self::Receive(command)
+    }
+}
+
+impl From<ReceiveComplaint> for crate::command::Command {
+    fn from(command: ReceiveComplaint) -> Self {
+        Self::Complaint(ComplaintCommand::Receive(command))
+    }
+}
+
+impl From<AcknowledgeComplaint> for ComplaintCommand {
+    fn from(command: AcknowledgeComplaint) -> Self {
+        Self::Acknowledge(command)
+    }
+}
+
+impl From<AcknowledgeComplaint> for crate::command::Command {
+    fn from(command: AcknowledgeComplaint) -> Self {
+        Self::Complaint(ComplaintCommand::Acknowledge(command))
+    }
+}
+
+impl From<AssignComplaint> for ComplaintCommand {
+    fn from(command: AssignComplaint) -> Self {
+        Self::Assign(command)
+    }
+}
+
+impl From<AssignComplaint> for crate::command::Command {
+    fn from(command: AssignComplaint) -> Self {
+        Self::Complaint(ComplaintCommand::Assign(command))
+    }
+}
+
+impl From<RequestEscalation> for ComplaintCommand {
+    fn from(command: RequestEscalation) -> Self {
+        Self::RequestEscalation(command)
+    }
+}
+
+impl From<RequestEscalation> for crate::command::Command {
+    fn from(command: RequestEscalation) -> Self {
+        Self::Complaint(ComplaintCommand::RequestEscalation(command))
+    }
+}
+
+impl From<EscalateComplaint> for ComplaintCommand {
+    fn from(command: EscalateComplaint) -> Self {
+        Self::Escalate(command)
+    }
+}
+
+impl From<EscalateComplaint> for crate::command::Command {
+    fn from(command: EscalateComplaint) -> Self {
+        Self::Complaint(ComplaintCommand::Escalate(command))
+    }
+}
+
+impl From<AwaitCustomer> for ComplaintCommand {
+    fn from(command: AwaitCustomer) -> Self {
+        Self::AwaitCustomer(command)
+    }
+}
+
+impl From<AwaitCustomer> for crate::command::Command {
+    fn from(command: AwaitCustomer) -> Self {
+        Self::Complaint(ComplaintCommand::AwaitCustomer(command))
+    }
+}
+
+impl From<ResumeComplaint> for ComplaintCommand {
+    fn from(command: ResumeComplaint) -> Self {
+        Self::Resume(command)
+    }
+}
+
+impl From<ResumeComplaint> for crate::command::Command {
+    fn from(command: ResumeComplaint) -> Self {
+        Self::Complaint(ComplaintCommand::Resume(command))
+    }
+}
+
+impl From<ResolveComplaint> for ComplaintCommand {
+    fn from(command: ResolveComplaint) -> Self {
+        Self::Resolve(command)
+    }
+}
+
+impl From<ResolveComplaint> for crate::command::Command {
+    fn from(command: ResolveComplaint) -> Self {
+        Self::Complaint(ComplaintCommand::Resolve(command))
+    }
+}
+
+impl From<CloseComplaint> for ComplaintCommand {
+    fn from(command: CloseComplaint) -> Self {
+        Self::Close(command)
+    }
+}
+
+impl From<CloseComplaint> for crate::command::Command {
+    fn from(command: CloseComplaint) -> Self {
+        Self::Complaint(ComplaintCommand::Close(command))
+    }
+}
+
+impl From<ReopenComplaint> for ComplaintCommand {
+    fn from(command: ReopenComplaint) -> Self {
+        Self::Reopen(command)
+    }
+}
+
+impl From<ReopenComplaint> for crate::command::Command {
+    fn from(command: ReopenComplaint) -> Self {
+        Self::Complaint(ComplaintCommand::Reopen(command))
+    }
+}
+
+/// A customer complained.
+///
+/// ```
+/// use clientele::{Channel, ComplaintId, Priority, ReceiveComplaint, Text};
+///
+/// let complaint = ReceiveComplaint::new(ComplaintId::from_u128(1), Channel::Phone, Text::new("Glasses still not ready")?)
+///     .priority(Priority::High);
+/// assert_eq!(complaint.priority, Priority::High);
+/// # Ok::<(), clientele::ValueError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ReceiveComplaint {
+    /// A new id for the complaint.
+    pub complaint: ComplaintId,
+    /// Where it came in.
+    pub channel: Channel,
+    /// What the customer complains about.
+    pub summary: Personal,
+    /// How severe; chooses the targets.
+    #[serde(default)]
+    pub priority: Priority,
+    /// Interactions it concerns.
+    #[serde(default)]
+    pub interactions: Vec<InteractionId>,
+    /// Promises it concerns (a complaint is often about a broken one).
+    #[serde(default)]
+    pub promises: Vec<PromiseId>,
+}
+
+impl ReceiveComplaint {
+    /// A complaint of normal priority, about nothing recorded yet.
+    #[must_use]
+    pub fn new(complaint: ComplaintId, channel: Channel, summary: impl Into<Personal>) -> Self {
+        Self {
+            complaint,
+            channel,
+            summary: summary.into(),
+            priority: Priority::Normal,
+            interactions: Vec::new(),
+            promises: Vec::new(),
+        }
+    }
+
+    /// Sets the priority.
+    #[must_use]
+    pub fn priority(mut self, priority: Priority) -> Self {
+        self.priority = priority;
+        self
+    }
+
+    /// Links an interaction it concerns.
+    #[must_use]
+    pub fn about_interaction(mut self, interaction: InteractionId) -> Self {
+        self.interactions.push(interaction);
+        self
+    }
+
+    /// Links a promise it concerns.
+    #[must_use]
+    pub fn about_promise(mut self, promise: PromiseId) -> Self {
+        self.promises.push(promise);
+        self
+    }
+}
+
+/// Tell the customer we have their complaint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct AcknowledgeComplaint {
+    /// The complaint.
+    pub complaint: ComplaintId,
+    /// Our agent who acknowledged it.
+    pub by: AgentId,
+}
+
+/// Give a complaint an owner (or a new one at the same level).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct AssignComplaint {
+    /// The complaint.
+    pub complaint: ComplaintId,
+    /// Our agent who owns it from now on.
+    pub owner: AgentId,
+}
+
+/// The customer asks for escalation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RequestEscalation {
+    /// The complaint.
+    pub complaint: ComplaintId,
+}
+
+/// Move a complaint up the support ladder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct EscalateComplaint {
+    /// The complaint.
+    pub complaint: ComplaintId,
+    /// The level (index into the policy's ladder), above the current one.
+    pub to_level: u32,
+    /// Our agent who owns it at that level.
+    pub owner: AgentId,
+}
+
+/// Wait on the customer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct AwaitCustomer {
+    /// The complaint.
+    pub complaint: ComplaintId,
+}
+
+/// The customer answered; work goes on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ResumeComplaint {
+    /// The complaint.
+    pub complaint: ComplaintId,
+}
+
+/// Resolve a complaint: the remedy given, whether we apologised, what was done.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ResolveComplaint {
+    /// The complaint.
+    pub complaint: ComplaintId,
+    /// Our agent who resolved it.
+    pub by: AgentId,
+    /// What we gave the customer, if anything.
+    #[serde(default)]
+    pub remedy: Option<Personal>,
+    /// Whether we apologised.
+    pub apology: bool,
+    /// What was done.
+    pub summary: Personal,
+    /// The id for the follow-up the policy schedules (required when it schedules one).
+    #[serde(default)]
+    pub follow_up: Option<FollowUpId>,
+}
+
+/// Close a resolved complaint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct CloseComplaint {
+    /// The complaint.
+    pub complaint: ComplaintId,
+}
+
+/// Reopen a resolved or closed complaint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ReopenComplaint {
+    /// The complaint.
+    pub complaint: ComplaintId,
+    /// Why.
+    pub reason: Personal,
+}

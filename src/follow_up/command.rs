@@ -1,0 +1,112 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::follow_up::FollowUpOutcome;
+use crate::id::{AgentId, ComplaintId, FollowUpId};
+use crate::personal::Personal;
+
+/// What the service can ask of this family. `#[non_exhaustive]`: later releases add
+/// commands; build one from its struct (`.into()`), and match with a `_` arm.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub enum FollowUpCommand {
+    /// Schedule a follow-up contact.
+    #[serde(rename = "schedule_follow_up")]
+    Schedule(ScheduleFollowUp),
+    /// A follow-up was done.
+    #[serde(rename = "complete_follow_up")]
+    Complete(CompleteFollowUp),
+    /// A follow-up is no longer needed.
+    #[serde(rename = "cancel_follow_up")]
+    Cancel(CancelFollowUp),
+}
+
+impl FollowUpCommand {
+    /// The command's name, as its `type` tag on the wire.
+    #[must_use]
+    pub const fn name(&self) -> &'static str {
+        match self {
+            Self::Schedule(_) => "schedule_follow_up",
+            Self::Complete(_) => "complete_follow_up",
+            Self::Cancel(_) => "cancel_follow_up",
+        }
+    }
+}
+
+impl From<ScheduleFollowUp> for FollowUpCommand {
+    fn from(command: ScheduleFollowUp) -> Self {
+        Self::Schedule(command)
+    }
+}
+
+impl From<ScheduleFollowUp> for crate::command::Command {
+    fn from(command: ScheduleFollowUp) -> Self {
+        Self::FollowUp(FollowUpCommand::Schedule(command))
+    }
+}
+
+impl From<CompleteFollowUp> for FollowUpCommand {
+    fn from(command: CompleteFollowUp) -> Self {
+        Self::Complete(command)
+    }
+}
+
+impl From<CompleteFollowUp> for crate::command::Command {
+    fn from(command: CompleteFollowUp) -> Self {
+        Self::FollowUp(FollowUpCommand::Complete(command))
+    }
+}
+
+impl From<CancelFollowUp> for FollowUpCommand {
+    fn from(command: CancelFollowUp) -> Self {
+        Self::Cancel(command)
+    }
+}
+
+impl From<CancelFollowUp> for crate::command::Command {
+    fn from(command: CancelFollowUp) -> Self {
+        Self::FollowUp(FollowUpCommand::Cancel(command))
+    }
+}
+
+/// Schedule a follow-up contact (after a major problem, a check-in).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ScheduleFollowUp {
+    /// A new id for it.
+    pub follow_up: FollowUpId,
+    /// Our agent who owns it.
+    pub owner: AgentId,
+    /// When it is due.
+    pub due: DateTime<Utc>,
+    /// Why.
+    pub reason: Personal,
+    /// The complaint it follows up, if any.
+    #[serde(default)]
+    pub complaint: Option<ComplaintId>,
+}
+
+/// A follow-up was done.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct CompleteFollowUp {
+    /// The follow-up.
+    pub follow_up: FollowUpId,
+    /// What it found.
+    pub outcome: FollowUpOutcome,
+    /// A note.
+    #[serde(default)]
+    pub note: Option<Personal>,
+}
+
+/// A follow-up is no longer needed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct CancelFollowUp {
+    /// The follow-up.
+    pub follow_up: FollowUpId,
+    /// Why.
+    pub reason: Personal,
+}

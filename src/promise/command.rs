@@ -1,0 +1,259 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::id::{AgentId, ComplaintId, InteractionId, PartyId, PromiseId};
+use crate::personal::Personal;
+use crate::promise::Fulfiller;
+use crate::value::Text;
+
+/// What the service can ask of this family. `#[non_exhaustive]`: later releases add
+/// commands; build one from its struct (`.into()`), and match with a `_` arm.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub enum PromiseCommand {
+    /// Make a promise to the customer.
+    #[serde(rename = "make_promise")]
+    Make(MakePromise),
+    /// Promise a new due instant ("another week").
+    #[serde(rename = "revise_promise")]
+    Revise(RevisePromise),
+    /// The promise was kept.
+    #[serde(rename = "keep_promise")]
+    Keep(KeepPromise),
+    /// Release a promise (the customer no longer needs it, or it cannot be done).
+    #[serde(rename = "withdraw_promise")]
+    Withdraw(WithdrawPromise),
+    /// Record an outside party's own commitment behind a promise.
+    #[serde(rename = "record_dependency")]
+    RecordDependency(RecordDependency),
+    /// The outside party delivered.
+    #[serde(rename = "meet_dependency")]
+    MeetDependency(MeetDependency),
+}
+
+impl PromiseCommand {
+    /// The command's name, as its `type` tag on the wire.
+    #[must_use]
+    pub const fn name(&self) -> &'static str {
+        match self {
+            Self::Make(_) => "make_promise",
+            Self::Revise(_) => "revise_promise",
+            Self::Keep(_) => "keep_promise",
+            Self::Withdraw(_) => "withdraw_promise",
+            Self::RecordDependency(_) => "record_dependency",
+            Self::MeetDependency(_) => "meet_dependency",
+        }
+    }
+}
+
+impl From<MakePromise> for PromiseCommand {
+    fn from(command: MakePromise) -> Self {
+        Self::Make(command)
+    }
+}
+
+impl From<MakePromise> for crate::command::Command {
+    fn from(command: MakePromise) -> Self {
+        Self::Promise(PromiseCommand::Make(command))
+    }
+}
+
+impl From<RevisePromise> for PromiseCommand {
+    fn from(command: RevisePromise) -> Self {
+        Self::Revise(command)
+    }
+}
+
+impl From<RevisePromise> for crate::command::Command {
+    fn from(command: RevisePromise) -> Self {
+        Self::Promise(PromiseCommand::Revise(command))
+    }
+}
+
+impl From<KeepPromise> for PromiseCommand {
+    fn from(command: KeepPromise) -> Self {
+        Self::Keep(command)
+    }
+}
+
+impl From<KeepPromise> for crate::command::Command {
+    fn from(command: KeepPromise) -> Self {
+        Self::Promise(PromiseCommand::Keep(command))
+    }
+}
+
+impl From<WithdrawPromise> for PromiseCommand {
+    fn from(command: WithdrawPromise) -> Self {
+        Self::Withdraw(command)
+    }
+}
+
+impl From<WithdrawPromise> for crate::command::Command {
+    fn from(command: WithdrawPromise) -> Self {
+        Self::Promise(PromiseCommand::Withdraw(command))
+    }
+}
+
+impl From<RecordDependency> for PromiseCommand {
+    fn from(command: RecordDependency) -> Self {
+        Self::RecordDependency(command)
+    }
+}
+
+impl From<RecordDependency> for crate::command::Command {
+    fn from(command: RecordDependency) -> Self {
+        Self::Promise(PromiseCommand::RecordDependency(command))
+    }
+}
+
+impl From<MeetDependency> for PromiseCommand {
+    fn from(command: MeetDependency) -> Self {
+        Self::MeetDependency(command)
+    }
+}
+
+impl From<MeetDependency> for crate::command::Command {
+    fn from(command: MeetDependency) -> Self {
+        Self::Promise(PromiseCommand::MeetDependency(command))
+    }
+}
+
+/// Make a promise to the customer: what, by when (exactly what the customer was told), owned
+/// by one of our agents, done by us or by an outside party.
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use clientele::{AgentId, Fulfiller, MakePromise, PartyId, PromiseId, Text};
+///
+/// let glasses = MakePromise::new(
+///     PromiseId::from_u128(1),
+///     Text::new("New glasses ready for pick-up")?,
+///     Utc.with_ymd_and_hms(2026, 3, 13, 17, 0, 0).unwrap(),
+///     AgentId::from_u128(7),
+/// )
+/// .fulfilled_by(PartyId::from_u128(3), Text::new("Lens lab")?);
+/// assert!(matches!(glasses.fulfiller, Fulfiller::Party { .. }));
+/// # Ok::<(), clientele::ValueError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct MakePromise {
+    /// A new id for the promise.
+    pub promise: PromiseId,
+    /// What is promised.
+    pub what: Personal,
+    /// The due instant told to the customer.
+    pub due: DateTime<Utc>,
+    /// Our agent who owns it.
+    pub owner: AgentId,
+    /// Who does the work.
+    pub fulfiller: Fulfiller,
+    /// The interaction in which it was made.
+    #[serde(default)]
+    pub interaction: Option<InteractionId>,
+    /// The complaint it answers.
+    #[serde(default)]
+    pub complaint: Option<ComplaintId>,
+}
+
+impl MakePromise {
+    /// A promise we fulfil ourselves.
+    #[must_use]
+    pub fn new(
+        promise: PromiseId,
+        what: impl Into<Personal>,
+        due: DateTime<Utc>,
+        owner: AgentId,
+    ) -> Self {
+        Self {
+            promise,
+            what: what.into(),
+            due,
+            owner,
+            fulfiller: Fulfiller::Us,
+            interaction: None,
+            complaint: None,
+        }
+    }
+
+    /// Says an outside party does the work (our owner stays responsible).
+    #[must_use]
+    pub fn fulfilled_by(mut self, party: PartyId, name: Text) -> Self {
+        self.fulfiller = Fulfiller::Party { party, name };
+        self
+    }
+
+    /// Links the interaction in which the promise was made.
+    #[must_use]
+    pub fn made_in(mut self, interaction: InteractionId) -> Self {
+        self.interaction = Some(interaction);
+        self
+    }
+
+    /// Links the complaint the promise answers.
+    #[must_use]
+    pub fn answering(mut self, complaint: ComplaintId) -> Self {
+        self.complaint = Some(complaint);
+        self
+    }
+}
+
+/// Promise a new, later due instant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RevisePromise {
+    /// The promise.
+    pub promise: PromiseId,
+    /// The new due instant.
+    pub due: DateTime<Utc>,
+    /// Why.
+    pub reason: Personal,
+    /// Whether the customer agreed to it.
+    pub customer_agreed: bool,
+}
+
+/// The promise was kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct KeepPromise {
+    /// The promise.
+    pub promise: PromiseId,
+}
+
+/// Release a promise.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct WithdrawPromise {
+    /// The promise.
+    pub promise: PromiseId,
+    /// Why.
+    pub reason: Personal,
+}
+
+/// Record an outside party's commitment to us behind a promise ("the lab said Thursday").
+/// Recording again replaces it (the party gave a new date).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RecordDependency {
+    /// The promise that depends on it.
+    pub promise: PromiseId,
+    /// The party.
+    pub party: PartyId,
+    /// What they committed to.
+    pub commitment: Personal,
+    /// The party's own reference for it (an order or job number), to chase it by.
+    #[serde(default)]
+    pub reference: Option<Text>,
+    /// When they said it would be done.
+    pub due: DateTime<Utc>,
+}
+
+/// The outside party delivered on its commitment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct MeetDependency {
+    /// The promise whose dependency was met.
+    pub promise: PromiseId,
+}

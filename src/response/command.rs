@@ -1,0 +1,157 @@
+use serde::{Deserialize, Serialize};
+
+use crate::id::{AgentId, InteractionId, PromiseId};
+use crate::personal::Personal;
+use crate::value::{Channel, Direction, Priority};
+
+/// What the service can ask of this family. `#[non_exhaustive]`: later releases add
+/// commands; build one from its struct (`.into()`), and match with a `_` arm.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub enum ResponseCommand {
+    /// Record an interaction, inbound or outbound.
+    #[serde(rename = "record_interaction")]
+    RecordInteraction(RecordInteraction),
+}
+
+impl ResponseCommand {
+    /// The command's name, as its `type` tag on the wire.
+    #[must_use]
+    pub const fn name(&self) -> &'static str {
+        match self {
+            Self::RecordInteraction(_) => "record_interaction",
+        }
+    }
+}
+
+impl From<RecordInteraction> for ResponseCommand {
+    fn from(command: RecordInteraction) -> Self {
+        Self::RecordInteraction(command)
+    }
+}
+
+impl From<RecordInteraction> for crate::command::Command {
+    fn from(command: RecordInteraction) -> Self {
+        Self::Response(ResponseCommand::RecordInteraction(command))
+    }
+}
+
+/// Record an interaction. Build one with [`RecordInteraction::inbound`] or
+/// [`RecordInteraction::outbound`].
+///
+/// ```
+/// use clientele::{AgentId, Channel, InteractionId, Priority, RecordInteraction, Text};
+///
+/// let question = RecordInteraction::inbound(
+///     InteractionId::from_u128(1),
+///     Channel::Email,
+///     Text::new("Are my glasses ready?")?,
+/// )
+/// .priority(Priority::High);
+/// let thanks = RecordInteraction::inbound(InteractionId::from_u128(2), Channel::Chat, Text::new("Thanks!")?)
+///     .no_reply_needed();
+/// let answer = RecordInteraction::outbound(
+///     InteractionId::from_u128(3),
+///     Channel::Phone,
+///     AgentId::from_u128(7),
+///     Text::new("Called back: ready Thursday")?,
+/// );
+/// assert!(question.awaits_reply && !thanks.awaits_reply && !answer.awaits_reply);
+/// # Ok::<(), clientele::ValueError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RecordInteraction {
+    /// A new id for the interaction.
+    pub interaction: InteractionId,
+    /// The channel.
+    pub channel: Channel,
+    /// Who spoke.
+    pub direction: Direction,
+    /// Our agent involved, if any.
+    #[serde(default)]
+    pub agent: Option<AgentId>,
+    /// A short summary.
+    pub summary: Personal,
+    /// For inbound: whether the customer expects an answer. Must be `false` for outbound.
+    pub awaits_reply: bool,
+    /// How urgent it is; chooses the response target.
+    #[serde(default)]
+    pub priority: Priority,
+    /// Promises it is about. An outbound interaction about a promise counts as telling the
+    /// customer where it stands.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regarding: Vec<PromiseId>,
+}
+
+impl RecordInteraction {
+    /// The customer wrote, called or came in, and expects an answer.
+    #[must_use]
+    pub fn inbound(
+        interaction: InteractionId,
+        channel: Channel,
+        summary: impl Into<Personal>,
+    ) -> Self {
+        Self {
+            interaction,
+            channel,
+            direction: Direction::Inbound,
+            agent: None,
+            summary: summary.into(),
+            awaits_reply: true,
+            priority: Priority::Normal,
+            regarding: Vec::new(),
+        }
+    }
+
+    /// We contacted the customer; this answers everything inbound before it.
+    #[must_use]
+    pub fn outbound(
+        interaction: InteractionId,
+        channel: Channel,
+        agent: AgentId,
+        summary: impl Into<Personal>,
+    ) -> Self {
+        Self {
+            interaction,
+            channel,
+            direction: Direction::Outbound,
+            agent: Some(agent),
+            summary: summary.into(),
+            awaits_reply: false,
+            priority: Priority::Normal,
+            regarding: Vec::new(),
+        }
+    }
+
+    /// Sets the priority.
+    #[must_use]
+    pub fn priority(mut self, priority: Priority) -> Self {
+        self.priority = priority;
+        self
+    }
+
+    /// Marks an inbound interaction as needing no answer (a "thank you"): it starts no clock.
+    #[must_use]
+    pub fn no_reply_needed(mut self) -> Self {
+        self.awaits_reply = false;
+        self
+    }
+
+    /// Says the interaction is about `promise`; outbound, it tells the customer where the
+    /// promise stands.
+    #[must_use]
+    pub fn regarding(mut self, promise: PromiseId) -> Self {
+        self.regarding.push(promise);
+        self
+    }
+
+    /// Sets the agent who took it.
+    #[must_use]
+    pub fn agent(mut self, agent: AgentId) -> Self {
+        self.agent = Some(agent);
+        self
+    }
+}
