@@ -1117,9 +1117,9 @@ fn run(clock: &mut TargetClock, terms: ClockTerms, paused: Span) {
 pub(crate) fn fold(
     complaints: &mut Complaints,
     at: DateTime<Utc>,
-    event: &Event,
+    event: &ComplaintEvent,
 ) -> Result<(), String> {
-    if let Event::Complaint(ComplaintEvent::Received {
+    if let ComplaintEvent::Received {
         complaint,
         summary,
         priority,
@@ -1130,7 +1130,7 @@ pub(crate) fn fold(
         acknowledgement,
         resolution,
         escalation,
-    }) = event
+    } = event
     {
         if complaints.contains_key(complaint) {
             return Err(format!("complaint {complaint} exists already"));
@@ -1169,12 +1169,16 @@ pub(crate) fn fold(
         complaint.check(action).map_err(|e| e.to_string())
     };
     match event {
-        Event::Complaint(ComplaintEvent::Acknowledged { by, outcome, .. }) => {
+        // Folded above, before the complaint exists.
+        ComplaintEvent::Received { .. } => {
+            return Err(format!("complaint {id} exists already"));
+        }
+        ComplaintEvent::Acknowledged { by, outcome, .. } => {
             transition(ComplaintAction::Acknowledge, complaint)?;
             stop(&mut complaint.acknowledgement, *outcome, at);
             complaint.state = ComplaintState::Acknowledged { by: *by };
         }
-        Event::Complaint(ComplaintEvent::Assigned { owner, .. }) => {
+        ComplaintEvent::Assigned { owner, .. } => {
             let to = transition(ComplaintAction::Assign, complaint)?;
             complaint.owner = Some(*owner);
             complaint.history.push(Handover {
@@ -1186,12 +1190,8 @@ pub(crate) fn fold(
                 complaint.state = ComplaintState::InProgress;
             }
         }
-        Event::Complaint(ComplaintEvent::ClockAtRisk { clock, .. })
-        | Event::Complaint(ComplaintEvent::ClockBreached { clock, .. }) => {
-            let breach = matches!(
-                event,
-                Event::Complaint(ComplaintEvent::ClockBreached { .. })
-            );
+        ComplaintEvent::ClockAtRisk { clock, .. } | ComplaintEvent::ClockBreached { clock, .. } => {
+            let breach = matches!(event, ComplaintEvent::ClockBreached { .. });
             let target = complaint
                 .clock_mut(*clock)
                 .filter(|c| c.is_running())
@@ -1202,8 +1202,8 @@ pub(crate) fn fold(
                 ));
             }
             let stated_due = match event {
-                Event::Complaint(ComplaintEvent::ClockAtRisk { due, .. })
-                | Event::Complaint(ComplaintEvent::ClockBreached { due, .. }) => *due,
+                ComplaintEvent::ClockAtRisk { due, .. }
+                | ComplaintEvent::ClockBreached { due, .. } => *due,
                 _ => target.terms.due,
             };
             let moment = if breach {
@@ -1222,7 +1222,7 @@ pub(crate) fn fold(
                 target.warned = true;
             }
         }
-        Event::Complaint(ComplaintEvent::EscalationDue { reason, .. }) => {
+        ComplaintEvent::EscalationDue { reason, .. } => {
             if !complaint.is_open() && *reason != EscalationReason::Reopened {
                 return Err(format!("complaint {id} is not open"));
             }
@@ -1238,12 +1238,12 @@ pub(crate) fn fold(
                 complaint.escalation_due = Some((*reason, at));
             }
         }
-        Event::Complaint(ComplaintEvent::Escalated {
+        ComplaintEvent::Escalated {
             to_level,
             owner,
             escalation,
             ..
-        }) => {
+        } => {
             if *to_level <= complaint.level {
                 return Err(format!(
                     "complaint {id} is at level {} already",
@@ -1279,11 +1279,11 @@ pub(crate) fn fold(
                 complaint.state = ComplaintState::InProgress;
             }
         }
-        Event::Complaint(ComplaintEvent::AwaitingCustomer {
+        ComplaintEvent::AwaitingCustomer {
             resolution,
             escalation,
             ..
-        }) => {
+        } => {
             transition(ComplaintAction::Wait, complaint)?;
             pause(&mut complaint.resolution, at, resolution.as_ref());
             if let Some(clock) = complaint.escalation.as_mut() {
@@ -1291,12 +1291,12 @@ pub(crate) fn fold(
             }
             complaint.state = ComplaintState::Waiting { since: at };
         }
-        Event::Complaint(ComplaintEvent::Resumed {
+        ComplaintEvent::Resumed {
             paused,
             resolution,
             escalation,
             ..
-        }) => {
+        } => {
             transition(ComplaintAction::Resume, complaint)?;
             if let Some(terms) = resolution {
                 run(&mut complaint.resolution, terms.clone(), *paused);
@@ -1306,7 +1306,7 @@ pub(crate) fn fold(
             }
             complaint.state = ComplaintState::InProgress;
         }
-        Event::Complaint(ComplaintEvent::Resolved {
+        ComplaintEvent::Resolved {
             by,
             remedy,
             apology,
@@ -1314,7 +1314,7 @@ pub(crate) fn fold(
             outcome,
             acknowledgement,
             ..
-        }) => {
+        } => {
             transition(ComplaintAction::Resolve, complaint)?;
             if complaint.acknowledgement.is_running() {
                 let ack = acknowledgement.ok_or(
@@ -1336,19 +1336,19 @@ pub(crate) fn fold(
                 summary: summary.clone(),
             });
         }
-        Event::Complaint(ComplaintEvent::Closed { .. }) => {
+        ComplaintEvent::Closed { .. } => {
             transition(ComplaintAction::Close, complaint)?;
             if let ComplaintState::Resolved(resolution) = &complaint.state {
                 complaint.state = ComplaintState::Closed(resolution.clone());
             }
         }
-        Event::Complaint(ComplaintEvent::Reopened {
+        ComplaintEvent::Reopened {
             mode,
             cycle,
             resolution,
             escalation,
             ..
-        }) => {
+        } => {
             transition(ComplaintAction::Reopen, complaint)?;
             let keep_flags = *mode == ReopenMode::Continue;
             let (warned, breached) = (complaint.resolution.warned, complaint.resolution.breached);
@@ -1362,7 +1362,6 @@ pub(crate) fn fold(
             complaint.reopened = complaint.reopened.saturating_add(1);
             complaint.state = ComplaintState::InProgress;
         }
-        _ => return Err(format!("{} is not a complaint event", event.kind())),
     }
     Ok(())
 }
@@ -1379,21 +1378,20 @@ pub(crate) fn link_follow_up(
 }
 
 /// The complaint an event is about, for complaint events.
-const fn complaint_of(event: &Event) -> Option<ComplaintId> {
+const fn complaint_of(event: &ComplaintEvent) -> Option<ComplaintId> {
     match event {
-        Event::Complaint(ComplaintEvent::Received { complaint, .. })
-        | Event::Complaint(ComplaintEvent::Acknowledged { complaint, .. })
-        | Event::Complaint(ComplaintEvent::Assigned { complaint, .. })
-        | Event::Complaint(ComplaintEvent::ClockAtRisk { complaint, .. })
-        | Event::Complaint(ComplaintEvent::ClockBreached { complaint, .. })
-        | Event::Complaint(ComplaintEvent::EscalationDue { complaint, .. })
-        | Event::Complaint(ComplaintEvent::Escalated { complaint, .. })
-        | Event::Complaint(ComplaintEvent::AwaitingCustomer { complaint, .. })
-        | Event::Complaint(ComplaintEvent::Resumed { complaint, .. })
-        | Event::Complaint(ComplaintEvent::Resolved { complaint, .. })
-        | Event::Complaint(ComplaintEvent::Closed { complaint, .. })
-        | Event::Complaint(ComplaintEvent::Reopened { complaint, .. }) => Some(*complaint),
-        _ => None,
+        ComplaintEvent::Received { complaint, .. }
+        | ComplaintEvent::Acknowledged { complaint, .. }
+        | ComplaintEvent::Assigned { complaint, .. }
+        | ComplaintEvent::ClockAtRisk { complaint, .. }
+        | ComplaintEvent::ClockBreached { complaint, .. }
+        | ComplaintEvent::EscalationDue { complaint, .. }
+        | ComplaintEvent::Escalated { complaint, .. }
+        | ComplaintEvent::AwaitingCustomer { complaint, .. }
+        | ComplaintEvent::Resumed { complaint, .. }
+        | ComplaintEvent::Resolved { complaint, .. }
+        | ComplaintEvent::Closed { complaint, .. }
+        | ComplaintEvent::Reopened { complaint, .. } => Some(*complaint),
     }
 }
 

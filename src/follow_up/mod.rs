@@ -329,16 +329,16 @@ pub(crate) fn overdue(follow_up: &FollowUp, now: DateTime<Utc>) -> bool {
 pub(crate) fn fold(
     follow_ups: &mut FollowUps,
     at: DateTime<Utc>,
-    event: &Event,
+    event: &FollowUpEvent,
 ) -> Result<(), String> {
     let (id, action) = match event {
-        Event::FollowUp(FollowUpEvent::Scheduled {
+        FollowUpEvent::Scheduled {
             follow_up,
             owner,
             due,
             reason,
             complaint,
-        }) => {
+        } => {
             if follow_ups.contains_key(follow_up) {
                 return Err(format!("follow-up {follow_up} exists already"));
             }
@@ -355,21 +355,14 @@ pub(crate) fn fold(
             );
             return Ok(());
         }
-        Event::FollowUp(FollowUpEvent::Overdue { follow_up, .. }) => {
-            (*follow_up, FollowUpAction::Breach)
-        }
-        Event::FollowUp(FollowUpEvent::Completed { follow_up, .. }) => {
-            (*follow_up, FollowUpAction::Complete)
-        }
-        Event::FollowUp(FollowUpEvent::Cancelled { follow_up, .. }) => {
-            (*follow_up, FollowUpAction::Cancel)
-        }
-        _ => return Err(format!("{} is not a follow-up event", event.kind())),
+        FollowUpEvent::Overdue { follow_up, .. } => (*follow_up, FollowUpAction::Breach),
+        FollowUpEvent::Completed { follow_up, .. } => (*follow_up, FollowUpAction::Complete),
+        FollowUpEvent::Cancelled { follow_up, .. } => (*follow_up, FollowUpAction::Cancel),
     };
     let follow_up = follow_ups
         .get_mut(&id)
         .ok_or_else(|| format!("follow-up {id} is not known"))?;
-    if let Event::FollowUp(FollowUpEvent::Overdue { due, owner, .. }) = event
+    if let FollowUpEvent::Overdue { due, owner, .. } = event
         && (at < follow_up.due || *due != follow_up.due || *owner != follow_up.owner)
     {
         return Err(format!(
@@ -384,14 +377,14 @@ pub(crate) fn fold(
         )
     })?;
     follow_up.state = match event {
-        Event::FollowUp(FollowUpEvent::Completed {
+        FollowUpEvent::Completed {
             outcome, timing, ..
-        }) => FollowUpState::Done {
+        } => FollowUpState::Done {
             at,
             outcome: *outcome,
             timing: *timing,
         },
-        Event::FollowUp(FollowUpEvent::Cancelled { reason, .. }) => FollowUpState::Cancelled {
+        FollowUpEvent::Cancelled { reason, .. } => FollowUpState::Cancelled {
             at,
             reason: reason.clone(),
         },

@@ -711,39 +711,39 @@ pub(crate) fn deadline(promise: &Promise) -> Option<(DateTime<Utc>, DeadlineKind
 }
 
 /// The events a due deadline of `promise` becomes.
-pub(crate) fn fire(id: PromiseId, promise: &Promise, kind: DeadlineKind) -> Vec<Event> {
+pub(crate) fn fire(id: PromiseId, promise: &Promise, kind: DeadlineKind) -> Vec<PromiseEvent> {
     let terms = &promise.terms;
     match kind {
-        DeadlineKind::PromiseWarning => vec![Event::Promise(PromiseEvent::AtRisk {
+        DeadlineKind::PromiseWarning => vec![PromiseEvent::AtRisk {
             promise: id,
             due: terms.due,
             owner: terms.owner,
             reason: AtRiskReason::LeadReached,
-        })],
-        DeadlineKind::PromiseDue => vec![Event::Promise(PromiseEvent::Broken {
+        }],
+        DeadlineKind::PromiseDue => vec![PromiseEvent::Broken {
             promise: id,
             due: terms.due,
             owner: terms.owner,
             notice: terms.notice(),
             breaks: terms.breaks.saturating_add(1),
-        })],
+        }],
         DeadlineKind::DependencyDue => {
             let Some(dependency) = &terms.dependency else {
                 return Vec::new();
             };
-            let mut events = vec![Event::Promise(PromiseEvent::DependencyLate {
+            let mut events = vec![PromiseEvent::DependencyLate {
                 promise: id,
                 party: dependency.party,
                 due: dependency.due,
                 owner: terms.owner,
-            })];
+            }];
             if promise.state == PromiseState::Open {
-                events.push(Event::Promise(PromiseEvent::AtRisk {
+                events.push(PromiseEvent::AtRisk {
                     promise: id,
                     due: terms.due,
                     owner: terms.owner,
                     reason: AtRiskReason::DependencyLate,
-                }));
+                });
             }
             events
         }
@@ -832,10 +832,10 @@ pub(crate) fn flags(promise: &Promise, now: DateTime<Utc>) -> Vec<(FlagKind, Dat
 pub(crate) fn fold(
     promises: &mut Promises,
     at: DateTime<Utc>,
-    event: &Event,
+    event: &PromiseEvent,
 ) -> Result<(), String> {
     let (id, step) = match event {
-        Event::Promise(PromiseEvent::Made {
+        PromiseEvent::Made {
             promise,
             what,
             due,
@@ -844,7 +844,7 @@ pub(crate) fn fold(
             interaction,
             complaint,
             at_risk_at,
-        }) => {
+        } => {
             if promises.contains_key(promise) {
                 return Err(format!("promise {promise} exists already"));
             }
@@ -867,11 +867,11 @@ pub(crate) fn fold(
             promises.insert(*promise, Promise::new(terms));
             return Ok(());
         }
-        Event::Promise(PromiseEvent::AtRisk { promise, .. })
-        | Event::Promise(PromiseEvent::Broken { promise, .. })
-        | Event::Promise(PromiseEvent::Revised { promise, .. })
-        | Event::Promise(PromiseEvent::Kept { promise, .. })
-        | Event::Promise(PromiseEvent::Withdrawn { promise, .. })
+        PromiseEvent::AtRisk { promise, .. }
+        | PromiseEvent::Broken { promise, .. }
+        | PromiseEvent::Revised { promise, .. }
+        | PromiseEvent::Kept { promise, .. }
+        | PromiseEvent::Withdrawn { promise, .. }
             if !fits(promises, at, event)? =>
         {
             return Err(format!(
@@ -879,11 +879,11 @@ pub(crate) fn fold(
                 event.kind()
             ));
         }
-        Event::Promise(PromiseEvent::AtRisk {
+        PromiseEvent::AtRisk {
             promise, reason, ..
-        }) => (*promise, PromiseStep::Warn(*reason, at)),
-        Event::Promise(PromiseEvent::Broken { promise, .. }) => (*promise, PromiseStep::Break),
-        Event::Promise(PromiseEvent::Revised {
+        } => (*promise, PromiseStep::Warn(*reason, at)),
+        PromiseEvent::Broken { promise, .. } => (*promise, PromiseStep::Break),
+        PromiseEvent::Revised {
             promise,
             previous_due,
             due,
@@ -892,7 +892,7 @@ pub(crate) fn fold(
             customer_agreed,
             at_risk_at,
             ..
-        }) => {
+        } => {
             let revision = Revision {
                 at,
                 previous_due: *previous_due,
@@ -903,30 +903,30 @@ pub(crate) fn fold(
             };
             (*promise, PromiseStep::Revise(revision, *at_risk_at))
         }
-        Event::Promise(PromiseEvent::Kept { promise, .. }) => (*promise, PromiseStep::Keep { at }),
-        Event::Promise(PromiseEvent::Withdrawn {
+        PromiseEvent::Kept { promise, .. } => (*promise, PromiseStep::Keep { at }),
+        PromiseEvent::Withdrawn {
             promise, reason, ..
-        }) => (
+        } => (
             *promise,
             PromiseStep::Withdraw {
                 at,
                 reason: reason.clone(),
             },
         ),
-        Event::Promise(PromiseEvent::SlippedRepeatedly { promise, .. }) => {
+        PromiseEvent::SlippedRepeatedly { promise, .. } => {
             let existing = promises
                 .get_mut(promise)
                 .ok_or_else(|| format!("promise {promise} is not known"))?;
             existing.terms.slipped_repeatedly = true;
             return Ok(());
         }
-        Event::Promise(PromiseEvent::DependencyRecorded {
+        PromiseEvent::DependencyRecorded {
             promise,
             party,
             commitment,
             reference,
             due,
-        }) => {
+        } => {
             let existing = promises
                 .get_mut(promise)
                 .ok_or_else(|| format!("promise {promise} is not known"))?;
@@ -939,8 +939,8 @@ pub(crate) fn fold(
             });
             return Ok(());
         }
-        Event::Promise(PromiseEvent::DependencyLate { promise, .. })
-        | Event::Promise(PromiseEvent::DependencyMet { promise, .. }) => {
+        PromiseEvent::DependencyLate { promise, .. }
+        | PromiseEvent::DependencyMet { promise, .. } => {
             let existing = promises
                 .get_mut(promise)
                 .ok_or_else(|| format!("promise {promise} is not known"))?;
@@ -949,15 +949,13 @@ pub(crate) fn fold(
                 .dependency
                 .as_mut()
                 .ok_or_else(|| format!("promise {promise} has no dependency"))?;
-            if matches!(event, Event::Promise(PromiseEvent::DependencyLate { .. }))
-                && at < dependency.due
-            {
+            if matches!(event, PromiseEvent::DependencyLate { .. }) && at < dependency.due {
                 return Err(format!(
                     "the dependency of promise {promise} is not due until {}",
                     dependency.due
                 ));
             }
-            let next = if matches!(event, Event::Promise(PromiseEvent::DependencyMet { .. })) {
+            let next = if matches!(event, PromiseEvent::DependencyMet { .. }) {
                 DependencyState::Met
             } else {
                 DependencyState::Late
@@ -971,7 +969,6 @@ pub(crate) fn fold(
             dependency.state = next;
             return Ok(());
         }
-        _ => return Err(format!("{} is not a promise event", event.kind())),
     };
     let promise = promises
         .get_mut(&id)
@@ -987,56 +984,62 @@ pub(crate) fn fold(
 
 /// Whether a stored promise event agrees with the state it is applied to: the due instant,
 /// owner, counts and timing it states are the ones the engine would have written.
-fn fits(promises: &Promises, at: DateTime<Utc>, event: &Event) -> Result<bool, String> {
+fn fits(promises: &Promises, at: DateTime<Utc>, event: &PromiseEvent) -> Result<bool, String> {
     let id = match event {
-        Event::Promise(PromiseEvent::AtRisk { promise, .. })
-        | Event::Promise(PromiseEvent::Broken { promise, .. })
-        | Event::Promise(PromiseEvent::Revised { promise, .. })
-        | Event::Promise(PromiseEvent::Kept { promise, .. })
-        | Event::Promise(PromiseEvent::Withdrawn { promise, .. }) => *promise,
-        _ => return Ok(true),
+        PromiseEvent::AtRisk { promise, .. }
+        | PromiseEvent::Broken { promise, .. }
+        | PromiseEvent::Revised { promise, .. }
+        | PromiseEvent::Kept { promise, .. }
+        | PromiseEvent::Withdrawn { promise, .. } => *promise,
+        PromiseEvent::Made { .. }
+        | PromiseEvent::SlippedRepeatedly { .. }
+        | PromiseEvent::DependencyRecorded { .. }
+        | PromiseEvent::DependencyLate { .. }
+        | PromiseEvent::DependencyMet { .. } => return Ok(true),
     };
     let terms = &promises
         .get(&id)
         .ok_or_else(|| format!("promise {id} is not known"))?
         .terms;
     Ok(match event {
-        Event::Promise(PromiseEvent::AtRisk {
+        PromiseEvent::AtRisk {
             due, owner, reason, ..
-        }) => {
+        } => {
             *due == terms.due
                 && *owner == terms.owner
                 && (*reason != AtRiskReason::LeadReached
                     || terms.at_risk_at.is_some_and(|w| at >= w))
         }
-        Event::Promise(PromiseEvent::Broken {
+        PromiseEvent::Broken {
             due,
             owner,
             notice,
             breaks,
             ..
-        }) => {
+        } => {
             *due == terms.due
                 && at >= terms.due
                 && *owner == terms.owner
                 && *notice == terms.notice()
                 && *breaks == terms.breaks.saturating_add(1)
         }
-        Event::Promise(PromiseEvent::Revised {
+        PromiseEvent::Revised {
             previous_due,
             due,
             slips,
             ..
-        }) => {
+        } => {
             *previous_due == terms.due
                 && *due > *previous_due
                 && *slips == terms.slips().saturating_add(1)
         }
-        Event::Promise(PromiseEvent::Kept { due, owner, .. }) => {
-            *due == terms.due && *owner == terms.owner
-        }
-        Event::Promise(PromiseEvent::Withdrawn { owner, .. }) => *owner == terms.owner,
-        _ => true,
+        PromiseEvent::Kept { due, owner, .. } => *due == terms.due && *owner == terms.owner,
+        PromiseEvent::Withdrawn { owner, .. } => *owner == terms.owner,
+        PromiseEvent::Made { .. }
+        | PromiseEvent::SlippedRepeatedly { .. }
+        | PromiseEvent::DependencyRecorded { .. }
+        | PromiseEvent::DependencyLate { .. }
+        | PromiseEvent::DependencyMet { .. } => true,
     })
 }
 

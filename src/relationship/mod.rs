@@ -7,6 +7,8 @@
 //! flags(&self, now) ──▶ Vec<Flag>                   (the level view)
 //! ```
 
+mod reactions;
+
 use std::collections::BTreeMap;
 use std::ops::RangeInclusive;
 
@@ -14,7 +16,6 @@ use chrono::{DateTime, Utc};
 
 use crate::command::{Command, Request};
 use crate::complaint::ComplaintCommand;
-use crate::complaint::ComplaintEvent;
 use crate::complaint::{self, Complaint, Complaints};
 use crate::customer::CustomerCommand;
 use crate::customer::CustomerEvent;
@@ -30,14 +31,12 @@ use crate::health::{self, Health};
 use crate::lifecycle::Lifecycle;
 use crate::personal::Erase;
 use crate::promise::PromiseCommand;
-use crate::promise::PromiseEvent;
 use crate::promise::{self, Promise, Promises};
 use crate::response::RecordInteraction;
 use crate::response::ResponseCommand;
 use crate::response::ResponseEvent;
 use crate::response::{ClockAction, ClockKind, ResponseClock, ResponseLifecycle, Wait};
 use crate::survey::SurveyCommand;
-use crate::survey::SurveyEvent;
 use crate::survey::{self, Survey, Surveys};
 use crate::{
     AgentId, Channel, ComplaintId, CustomerId, Direction, FollowUpId, IdempotencyKey,
@@ -790,24 +789,15 @@ impl Relationship {
                 let Some(p) = self.promises.get(&id) else {
                     return Vec::new();
                 };
-                let mut events = promise::fire(id, p, deadline.kind);
-                // A promise linked to a complaint breaking a second time makes escalation due.
-                let second_break = events
-                    .iter()
-                    .any(|e| matches!(e, Event::Promise(PromiseEvent::Broken { breaks: 2, .. })));
-                if second_break
-                    && let Some(complaint_id) = p.terms.complaint
-                    && let Some(c) = self.complaints.get(&complaint_id)
-                    && c.is_open()
-                    && c.escalation_due.is_none()
-                {
-                    events.push(Event::Complaint(ComplaintEvent::EscalationDue {
-                        complaint: complaint_id,
-                        reason: complaint::EscalationReason::PromiseBrokenAgain,
-                        level: c.level,
-                        owner: c.owner.or(self.account_owner()),
-                    }));
-                }
+                let fired = promise::fire(id, p, deadline.kind);
+                let escalation = reactions::escalation_after_break(
+                    &fired,
+                    &p.terms,
+                    &self.complaints,
+                    self.account_owner(),
+                );
+                let mut events: Vec<Event> = fired.into_iter().map(Event::Promise).collect();
+                events.extend(escalation.map(Event::Complaint));
                 events
             }
             Subject::Complaint(id) => self
@@ -1043,13 +1033,61 @@ impl Relationship {
 
     /// Folds one event; `Err` says why it does not fit. Leaves `self` unchanged on error.
     fn fold(&mut self, at: DateTime<Utc>, event: &Event) -> Result<(), String> {
-        if let Event::Customer(CustomerEvent::Registered {
+        if self.profile.is_none() && !matches!(event, Event::Customer(_)) {
+            return Err("the customer is not registered".into());
+        }
+        match event {
+            Event::Customer(event) => self.fold_customer(at, event),
+            Event::Response(event) => self.fold_response(at, event),
+            Event::Promise(event) => {
+                promise::fold(&mut self.promises, at, event)?;
+                self.remember_after(at, reactions::remembered_promise(event));
+                Ok(())
+            }
+            Event::Complaint(event) => complaint::fold(&mut self.complaints, at, event),
+            Event::FollowUp(event) => {
+                if let FollowUpEvent::Scheduled {
+                    complaint: Some(linked),
+                    ..
+                } = event
+                    && !self.complaints.contains_key(linked)
+                {
+                    return Err(format!("complaint {linked} is not known"));
+                }
+                follow_up::fold(&mut self.follow_ups, at, event)?;
+                if let FollowUpEvent::Scheduled {
+                    follow_up: id,
+                    complaint: Some(linked),
+                    ..
+                } = event
+                {
+                    complaint::link_follow_up(&mut self.complaints, *linked, *id);
+                }
+                Ok(())
+            }
+            Event::Survey(event) => {
+                survey::fold(&mut self.surveys, at, event)?;
+                self.remember_after(at, reactions::remembered_survey(event));
+                Ok(())
+            }
+            Event::Health(event) => self.fold_health(at, event),
+        }
+    }
+
+    fn remember_after(&mut self, at: DateTime<Utc>, fact: Option<health::Recent>) {
+        if let Some(fact) = fact {
+            self.remember(at, fact);
+        }
+    }
+
+    fn fold_customer(&mut self, at: DateTime<Utc>, event: &CustomerEvent) -> Result<(), String> {
+        if let CustomerEvent::Registered {
             name,
             tier,
             contacts,
             preferred_channel,
             owner,
-        }) = event
+        } = event
         {
             if self.profile.is_some() {
                 return Err("the customer is registered already".into());
@@ -1064,32 +1102,40 @@ impl Relationship {
             });
             return Ok(());
         }
+        if let CustomerEvent::PersonalDataErased { .. } = event {
+            // The count is not checked: a replayed log whose older events were shredded
+            // holds less than the live state did.
+            self.erase_personal();
+            return Ok(());
+        }
         let Some(profile) = self.profile.as_mut() else {
             return Err("the customer is not registered".into());
         };
         match event {
-            Event::Customer(CustomerEvent::Registered { .. }) => {
-                return Err("the customer is registered already".into());
-            }
-            Event::Customer(CustomerEvent::Renamed { name }) => profile.name = name.clone(),
-            Event::Customer(CustomerEvent::TierChanged { tier }) => profile.tier = tier.clone(),
-            Event::Customer(CustomerEvent::ContactPointSet { channel, address }) => {
+            CustomerEvent::Renamed { name } => profile.name = name.clone(),
+            CustomerEvent::TierChanged { tier } => profile.tier = tier.clone(),
+            CustomerEvent::ContactPointSet { channel, address } => {
                 profile.contacts.insert(*channel, address.clone());
             }
-            Event::Customer(CustomerEvent::ContactPointRemoved { channel }) => {
+            CustomerEvent::ContactPointRemoved { channel } => {
                 profile.contacts.remove(channel);
             }
-            Event::Customer(CustomerEvent::PreferredChannelSet { channel }) => {
-                profile.preferred_channel = *channel
-            }
-            Event::Customer(CustomerEvent::AccountOwnerSet { owner }) => profile.owner = *owner,
-            Event::Response(ResponseEvent::InteractionRecorded {
+            CustomerEvent::PreferredChannelSet { channel } => profile.preferred_channel = *channel,
+            CustomerEvent::AccountOwnerSet { owner } => profile.owner = *owner,
+            CustomerEvent::Registered { .. } | CustomerEvent::PersonalDataErased { .. } => {}
+        }
+        Ok(())
+    }
+
+    fn fold_response(&mut self, at: DateTime<Utc>, event: &ResponseEvent) -> Result<(), String> {
+        match event {
+            ResponseEvent::InteractionRecorded {
                 interaction,
                 direction,
                 awaits_reply,
                 regarding,
                 ..
-            }) => {
+            } => {
                 let Err(slot) = self.interactions.binary_search(interaction) else {
                     return Err(format!("interaction {interaction} is recorded already"));
                 };
@@ -1107,7 +1153,7 @@ impl Relationship {
                     promise::inform(&mut self.promises, regarding, at)?;
                 }
             }
-            Event::Response(ResponseEvent::ClockStarted {
+            ResponseEvent::ClockStarted {
                 kind,
                 since,
                 priority,
@@ -1116,7 +1162,7 @@ impl Relationship {
                 due,
                 warn_at,
                 ..
-            }) => {
+            } => {
                 let wait = Wait {
                     calendar: calendar.clone(),
                     kind: *kind,
@@ -1130,7 +1176,7 @@ impl Relationship {
                 };
                 self.clock(ClockAction::Start, Some(wait))?;
             }
-            Event::Response(ResponseEvent::AtRisk { since, due }) => {
+            ResponseEvent::AtRisk { since, due } => {
                 self.expect_wait(*since)?;
                 let wait = self.response.wait().ok_or("no response clock is running")?;
                 if *due != wait.due || wait.warn_at.is_none_or(|warn_at| at < warn_at) {
@@ -1141,7 +1187,7 @@ impl Relationship {
                 }
                 self.clock(ClockAction::Warn, None)?;
             }
-            Event::Response(ResponseEvent::Overdue { since, due }) => {
+            ResponseEvent::Overdue { since, due } => {
                 self.expect_wait(*since)?;
                 let wait = self.response.wait().ok_or("no response clock is running")?;
                 if *due != wait.due || at < wait.due {
@@ -1152,96 +1198,27 @@ impl Relationship {
                 }
                 self.clock(ClockAction::Breach, None)?;
             }
-            Event::Response(ResponseEvent::ClockStopped { since, outcome, .. }) => {
+            ResponseEvent::ClockStopped { since, .. } => {
                 self.expect_wait(*since)?;
                 self.clock(ClockAction::Answer, None)?;
                 self.responses_given = self.responses_given.saturating_add(1);
-                let fact = if outcome.on_time() {
-                    health::Recent::ResponseMet
-                } else {
-                    health::Recent::ResponseMissed
-                };
-                self.remember(at, fact);
             }
-            Event::Promise(PromiseEvent::Made { .. })
-            | Event::Promise(PromiseEvent::AtRisk { .. })
-            | Event::Promise(PromiseEvent::Broken { .. })
-            | Event::Promise(PromiseEvent::Revised { .. })
-            | Event::Promise(PromiseEvent::SlippedRepeatedly { .. })
-            | Event::Promise(PromiseEvent::Kept { .. })
-            | Event::Promise(PromiseEvent::Withdrawn { .. })
-            | Event::Promise(PromiseEvent::DependencyRecorded { .. })
-            | Event::Promise(PromiseEvent::DependencyLate { .. })
-            | Event::Promise(PromiseEvent::DependencyMet { .. }) => {
-                promise::fold(&mut self.promises, at, event)?;
-                if let Event::Promise(PromiseEvent::Broken {
-                    notice: crate::Notice::InSilence,
-                    ..
-                }) = event
-                {
-                    self.remember(at, health::Recent::SilentBreak);
-                }
-            }
-            Event::Complaint(ComplaintEvent::Received { .. })
-            | Event::Complaint(ComplaintEvent::Acknowledged { .. })
-            | Event::Complaint(ComplaintEvent::Assigned { .. })
-            | Event::Complaint(ComplaintEvent::ClockAtRisk { .. })
-            | Event::Complaint(ComplaintEvent::ClockBreached { .. })
-            | Event::Complaint(ComplaintEvent::EscalationDue { .. })
-            | Event::Complaint(ComplaintEvent::Escalated { .. })
-            | Event::Complaint(ComplaintEvent::AwaitingCustomer { .. })
-            | Event::Complaint(ComplaintEvent::Resumed { .. })
-            | Event::Complaint(ComplaintEvent::Resolved { .. })
-            | Event::Complaint(ComplaintEvent::Closed { .. })
-            | Event::Complaint(ComplaintEvent::Reopened { .. }) => {
-                complaint::fold(&mut self.complaints, at, event)?;
-            }
-            Event::FollowUp(FollowUpEvent::Scheduled {
-                follow_up: id,
-                complaint: linked,
-                ..
-            }) => {
-                if let Some(linked) = linked
-                    && !self.complaints.contains_key(linked)
-                {
-                    return Err(format!("complaint {linked} is not known"));
-                }
-                follow_up::fold(&mut self.follow_ups, at, event)?;
-                if let Some(linked) = linked {
-                    complaint::link_follow_up(&mut self.complaints, *linked, *id);
-                }
-            }
-            Event::FollowUp(FollowUpEvent::Overdue { .. })
-            | Event::FollowUp(FollowUpEvent::Completed { .. })
-            | Event::FollowUp(FollowUpEvent::Cancelled { .. }) => {
-                follow_up::fold(&mut self.follow_ups, at, event)?;
-            }
-            Event::Health(HealthEvent::AtRisk { .. }) => {
+        }
+        self.remember_after(at, reactions::remembered_response(event));
+        Ok(())
+    }
+
+    fn fold_health(&mut self, at: DateTime<Utc>, event: &HealthEvent) -> Result<(), String> {
+        match event {
+            HealthEvent::AtRisk { .. } => {
                 if self.at_risk_since.is_some() {
                     return Err("the relationship is at risk already".into());
                 }
                 self.at_risk_since = Some(at);
             }
-            Event::Health(HealthEvent::Recovered { .. }) => {
+            HealthEvent::Recovered { .. } => {
                 if self.at_risk_since.take().is_none() {
                     return Err("the relationship was not at risk".into());
-                }
-            }
-            // The count is not checked: a replayed log whose older events were shredded
-            // holds less than the live state did.
-            Event::Customer(CustomerEvent::PersonalDataErased { .. }) => {
-                self.erase_personal();
-            }
-            Event::Survey(SurveyEvent::Requested { .. })
-            | Event::Survey(SurveyEvent::Answered { .. })
-            | Event::Survey(SurveyEvent::Voided { .. }) => {
-                survey::fold(&mut self.surveys, at, event)?;
-                if let Event::Survey(SurveyEvent::Answered { answer, .. }) = event {
-                    let fact = match answer {
-                        crate::SurveyAnswer::Csat(score) => health::Recent::Csat(score.get()),
-                        crate::SurveyAnswer::Nps(score) => health::Recent::Nps(score.get()),
-                    };
-                    self.remember(at, fact);
                 }
             }
         }

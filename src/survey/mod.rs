@@ -265,13 +265,17 @@ pub(crate) fn void(survey: SurveyId) -> Event {
 }
 
 /// Folds a survey event. Validates before changing anything.
-pub(crate) fn fold(surveys: &mut Surveys, at: DateTime<Utc>, event: &Event) -> Result<(), String> {
+pub(crate) fn fold(
+    surveys: &mut Surveys,
+    at: DateTime<Utc>,
+    event: &SurveyEvent,
+) -> Result<(), String> {
     match event {
-        Event::Survey(SurveyEvent::Requested {
+        SurveyEvent::Requested {
             survey,
             kind,
             complaint,
-        }) => {
+        } => {
             if surveys.contains_key(survey) {
                 return Err(format!("survey {survey} exists already"));
             }
@@ -286,12 +290,12 @@ pub(crate) fn fold(surveys: &mut Surveys, at: DateTime<Utc>, event: &Event) -> R
             );
             Ok(())
         }
-        Event::Survey(SurveyEvent::Answered { survey: None, .. }) => Ok(()),
-        Event::Survey(SurveyEvent::Answered {
+        SurveyEvent::Answered { survey: None, .. } => Ok(()),
+        SurveyEvent::Answered {
             survey: Some(id),
             answer,
             ..
-        }) => {
+        } => {
             let survey = surveys
                 .get_mut(id)
                 .ok_or_else(|| format!("survey {id} is not known"))?;
@@ -310,7 +314,7 @@ pub(crate) fn fold(surveys: &mut Surveys, at: DateTime<Utc>, event: &Event) -> R
             };
             Ok(())
         }
-        Event::Survey(SurveyEvent::Voided { survey: id, .. }) => {
+        SurveyEvent::Voided { survey: id, .. } => {
             let survey = surveys
                 .get_mut(id)
                 .ok_or_else(|| format!("survey {id} is not known"))?;
@@ -323,7 +327,6 @@ pub(crate) fn fold(surveys: &mut Surveys, at: DateTime<Utc>, event: &Event) -> R
             survey.state = SurveyState::Voided { at };
             Ok(())
         }
-        _ => Err(format!("{} is not a survey event", event.kind())),
     }
 }
 
