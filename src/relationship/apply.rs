@@ -1,0 +1,338 @@
+//! Applying: stored events fold into the state, family by family.
+
+use chrono::{DateTime, Utc};
+
+use super::*;
+use crate::complaint::{self};
+use crate::customer::CustomerEvent;
+use crate::error::ReplayError;
+use crate::event::{Envelope, Event, SCHEMA_VERSION};
+use crate::follow_up::FollowUpEvent;
+use crate::follow_up::{self};
+use crate::health::HealthEvent;
+use crate::health::{self};
+use crate::lifecycle::Lifecycle;
+use crate::promise::{self};
+use crate::response::ResponseEvent;
+use crate::response::{ClockAction, ResponseLifecycle, Wait};
+use crate::survey::{self};
+use crate::{Direction, IdempotencyKey, InteractionId};
+
+impl Relationship {
+    /// Folds a stored event into the state.
+    ///
+    /// # Errors
+    /// A [`ReplayError`] when the event does not belong here (another customer, out of
+    /// sequence or time order, unsupported version) or does not fit the state. On error
+    /// nothing changed.
+    pub fn apply(&mut self, envelope: &Envelope) -> Result<(), ReplayError> {
+        let kind = envelope.event.kind();
+        if envelope.v == 0 || envelope.v > SCHEMA_VERSION {
+            return Err(ReplayError::UnsupportedVersion {
+                kind,
+                version: envelope.v,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        if envelope.customer != self.customer {
+            return Err(ReplayError::WrongCustomer {
+                expected: self.customer,
+                found: envelope.customer,
+            });
+        }
+        let expected = self.version.saturating_add(1);
+        if envelope.seq != expected {
+            return Err(ReplayError::OutOfSequence {
+                customer: self.customer,
+                expected,
+                found: envelope.seq,
+            });
+        }
+        if let Some(last) = self.last_at
+            && envelope.at < last
+        {
+            return Err(ReplayError::OutOfOrder {
+                at: envelope.at,
+                last,
+            });
+        }
+        let misfit = |reason: String| ReplayError::DoesNotFit {
+            kind,
+            seq: envelope.seq,
+            reason,
+        };
+        let keyed = envelope
+            .key
+            .as_ref()
+            .map(|key| self.keys.check(key, envelope.seq))
+            .transpose()
+            .map_err(misfit)?;
+        self.fold(envelope.at, &envelope.event).map_err(misfit)?;
+        if let Some(update) = keyed {
+            self.keys.apply(update);
+        }
+        self.version = expected;
+        self.last_at = Some(envelope.at);
+        Ok(())
+    }
+
+    pub(super) fn seal(&self, at: DateTime<Utc>, events: Vec<Event>) -> Vec<Envelope> {
+        self.seal_keyed(at, events, None)
+    }
+
+    pub(super) fn seal_keyed(
+        &self,
+        at: DateTime<Utc>,
+        events: Vec<Event>,
+        key: Option<&IdempotencyKey>,
+    ) -> Vec<Envelope> {
+        let mut seq = self.version;
+        events
+            .into_iter()
+            .map(|event| {
+                seq = seq.saturating_add(1);
+                Envelope {
+                    v: SCHEMA_VERSION,
+                    customer: self.customer,
+                    seq,
+                    at,
+                    event,
+                    key: key.cloned(),
+                }
+            })
+            .collect()
+    }
+
+    /// Folds one event; `Err` says why it does not fit. Leaves `self` unchanged on error.
+    pub(super) fn fold(&mut self, at: DateTime<Utc>, event: &Event) -> Result<(), String> {
+        if self.profile.is_none() && !matches!(event, Event::Customer(_)) {
+            return Err("the customer is not registered".into());
+        }
+        match event {
+            Event::Customer(event) => self.fold_customer(at, event),
+            Event::Response(event) => self.fold_response(at, event),
+            Event::Promise(event) => {
+                promise::fold(&mut self.promises, at, event)?;
+                self.remember_after(at, reactions::remembered_promise(event));
+                Ok(())
+            }
+            Event::Complaint(event) => complaint::fold(&mut self.complaints, at, event),
+            Event::FollowUp(event) => {
+                if let FollowUpEvent::Scheduled {
+                    complaint: Some(linked),
+                    ..
+                } = event
+                    && !self.complaints.contains_key(linked)
+                {
+                    return Err(format!("complaint {linked} is not known"));
+                }
+                follow_up::fold(&mut self.follow_ups, at, event)?;
+                if let FollowUpEvent::Scheduled {
+                    follow_up: id,
+                    complaint: Some(linked),
+                    ..
+                } = event
+                {
+                    complaint::link_follow_up(&mut self.complaints, *linked, *id);
+                }
+                Ok(())
+            }
+            Event::Survey(event) => {
+                survey::fold(&mut self.surveys, at, event)?;
+                self.remember_after(at, reactions::remembered_survey(event));
+                Ok(())
+            }
+            Event::Health(event) => self.fold_health(at, event),
+        }
+    }
+
+    pub(super) fn remember_after(&mut self, at: DateTime<Utc>, fact: Option<health::Recent>) {
+        if let Some(fact) = fact {
+            self.remember(at, fact);
+        }
+    }
+
+    pub(super) fn fold_customer(
+        &mut self,
+        at: DateTime<Utc>,
+        event: &CustomerEvent,
+    ) -> Result<(), String> {
+        if let CustomerEvent::Registered {
+            name,
+            tier,
+            contacts,
+            preferred_channel,
+            owner,
+        } = event
+        {
+            if self.profile.is_some() {
+                return Err("the customer is registered already".into());
+            }
+            self.profile = Some(Profile {
+                name: name.clone(),
+                tier: tier.clone(),
+                contacts: contacts.clone(),
+                preferred_channel: *preferred_channel,
+                owner: *owner,
+                registered_at: at,
+            });
+            return Ok(());
+        }
+        if let CustomerEvent::PersonalDataErased { .. } = event {
+            // The count is not checked: a replayed log whose older events were shredded
+            // holds less than the live state did.
+            self.erase_personal();
+            return Ok(());
+        }
+        let Some(profile) = self.profile.as_mut() else {
+            return Err("the customer is not registered".into());
+        };
+        match event {
+            CustomerEvent::Renamed { name } => profile.name = name.clone(),
+            CustomerEvent::TierChanged { tier } => profile.tier = tier.clone(),
+            CustomerEvent::ContactPointSet { channel, address } => {
+                profile.contacts.insert(*channel, address.clone());
+            }
+            CustomerEvent::ContactPointRemoved { channel } => {
+                profile.contacts.remove(channel);
+            }
+            CustomerEvent::PreferredChannelSet { channel } => profile.preferred_channel = *channel,
+            CustomerEvent::AccountOwnerSet { owner } => profile.owner = *owner,
+            CustomerEvent::Registered { .. } | CustomerEvent::PersonalDataErased { .. } => {}
+        }
+        Ok(())
+    }
+
+    pub(super) fn fold_response(
+        &mut self,
+        at: DateTime<Utc>,
+        event: &ResponseEvent,
+    ) -> Result<(), String> {
+        match event {
+            ResponseEvent::InteractionRecorded {
+                interaction,
+                direction,
+                awaits_reply,
+                regarding,
+                ..
+            } => {
+                let Err(slot) = self.interactions.binary_search(interaction) else {
+                    return Err(format!("interaction {interaction} is recorded already"));
+                };
+                if let Some(unknown) = regarding.iter().find(|id| !self.promises.contains_key(id)) {
+                    return Err(format!("promise {unknown} is not known"));
+                }
+                if *direction == Direction::Inbound
+                    && *awaits_reply
+                    && self.response.wait().is_some()
+                {
+                    self.clock(ClockAction::Await, None)?;
+                }
+                self.interactions.insert(slot, *interaction);
+                if *direction == Direction::Outbound {
+                    promise::inform(&mut self.promises, regarding, at)?;
+                }
+            }
+            ResponseEvent::ClockStarted {
+                kind,
+                since,
+                priority,
+                target,
+                calendar,
+                due,
+                warn_at,
+                ..
+            } => {
+                let wait = Wait {
+                    calendar: calendar.clone(),
+                    kind: *kind,
+                    since: *since,
+                    started: at,
+                    priority: *priority,
+                    target: *target,
+                    due: *due,
+                    warn_at: *warn_at,
+                    unanswered: 1,
+                };
+                self.clock(ClockAction::Start, Some(wait))?;
+            }
+            ResponseEvent::AtRisk { since, due } => {
+                self.expect_wait(*since)?;
+                let wait = self.response.wait().ok_or("no response clock is running")?;
+                if *due != wait.due || wait.warn_at.is_none_or(|warn_at| at < warn_at) {
+                    return Err(format!(
+                        "the warning contradicts the clock (due {}, warn at {:?})",
+                        wait.due, wait.warn_at
+                    ));
+                }
+                self.clock(ClockAction::Warn, None)?;
+            }
+            ResponseEvent::Overdue { since, due } => {
+                self.expect_wait(*since)?;
+                let wait = self.response.wait().ok_or("no response clock is running")?;
+                if *due != wait.due || at < wait.due {
+                    return Err(format!(
+                        "the breach contradicts the clock, due {}",
+                        wait.due
+                    ));
+                }
+                self.clock(ClockAction::Breach, None)?;
+            }
+            ResponseEvent::ClockStopped { since, .. } => {
+                self.expect_wait(*since)?;
+                self.clock(ClockAction::Answer, None)?;
+                self.responses_given = self.responses_given.saturating_add(1);
+            }
+        }
+        self.remember_after(at, reactions::remembered_response(event));
+        Ok(())
+    }
+
+    pub(super) fn fold_health(
+        &mut self,
+        at: DateTime<Utc>,
+        event: &HealthEvent,
+    ) -> Result<(), String> {
+        match event {
+            HealthEvent::AtRisk { .. } => {
+                if self.at_risk_since.is_some() {
+                    return Err("the relationship is at risk already".into());
+                }
+                self.at_risk_since = Some(at);
+            }
+            HealthEvent::Recovered { .. } => {
+                if self.at_risk_since.take().is_none() {
+                    return Err("the relationship was not at risk".into());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn expect_wait(&self, since: InteractionId) -> Result<(), String> {
+        match self.response.wait() {
+            Some(wait) if wait.since == since => Ok(()),
+            Some(wait) => Err(format!(
+                "the response clock runs since {}, not {since}",
+                wait.since
+            )),
+            None => Err("no response clock is running".into()),
+        }
+    }
+
+    pub(super) fn clock(&mut self, action: ClockAction, start: Option<Wait>) -> Result<(), String> {
+        let next = self
+            .response
+            .clone()
+            .transition(action, start)
+            .map_err(|refused| {
+                format!(
+                    "a response clock that is {} cannot {}",
+                    ResponseLifecycle::stage_name(refused.from),
+                    ResponseLifecycle::action_name(refused.action)
+                )
+            })?;
+        self.response = next;
+        Ok(())
+    }
+}

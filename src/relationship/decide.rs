@@ -1,0 +1,406 @@
+//! Deciding: commands become events (pure), and the all-or-nothing `execute`.
+
+use std::ops::RangeInclusive;
+
+use chrono::{DateTime, Utc};
+
+use super::*;
+use crate::command::{Command, Request};
+use crate::complaint::ComplaintCommand;
+use crate::complaint::{self};
+use crate::customer::CustomerCommand;
+use crate::customer::CustomerEvent;
+use crate::error::CommandError;
+use crate::event::{Envelope, Event};
+use crate::follow_up::FollowUpCommand;
+use crate::follow_up::{self};
+use crate::promise::PromiseCommand;
+use crate::promise::{self};
+use crate::response::ClockKind;
+use crate::response::RecordInteraction;
+use crate::response::ResponseCommand;
+use crate::response::ResponseEvent;
+use crate::survey::SurveyCommand;
+use crate::survey::{self};
+use crate::{Direction, IdempotencyKey, ServicePolicy};
+
+impl Relationship {
+    /// Decides what `command` at `now` means: the events to store, or why not. Changes nothing.
+    ///
+    /// Deadlines that passed up to `now` and were not yet advanced over come first in the
+    /// result, at their own instants, so the log stays in time order and no breach is lost
+    /// when a late answer arrives before anyone called [`advance_to`](Self::advance_to).
+    ///
+    /// # Errors
+    /// A [`CommandError`] saying why the command was refused.
+    pub fn decide(
+        &self,
+        policy: &ServicePolicy,
+        command: &Command,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Envelope>, CommandError> {
+        self.decide_with(policy, command, None, None, now)
+    }
+
+    /// Decides a [`Request`]: a command with the version it expects and an idempotency key.
+    /// Changes nothing.
+    ///
+    /// A request whose key was already used returns no events, whatever its command: it was
+    /// decided before, and [`handled`](Self::handled) says which events it produced. The key
+    /// is checked before the version, so a retry after success is not a conflict.
+    ///
+    /// # Errors
+    /// [`CommandError::VersionConflict`] when the relationship is no longer at the expected
+    /// version (someone else's events came first: reload and decide again), or what
+    /// [`decide`](Self::decide) refuses.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{CommandError, CustomerId, IdempotencyKey, RegisterCustomer, Relationship,
+    ///     Request, ServicePolicy, Text, Tier};
+    ///
+    /// let policy = ServicePolicy::default();
+    /// let mut ona = Relationship::new(CustomerId::from_u128(1));
+    /// let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+    /// let register = Request::new(RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?))
+    ///     .expecting(0)
+    ///     .idempotent(IdempotencyKey::new("signup-42")?);
+    /// assert_eq!(ona.execute_request(&policy, register.clone(), now)?.len(), 1);
+    /// // The client timed out and sends it again: it takes effect once.
+    /// assert!(ona.execute_request(&policy, register.clone(), now)?.is_empty());
+    /// assert_eq!(ona.handled(&IdempotencyKey::new("signup-42")?), Some(1..=1));
+    /// // Without the key, the stale version is a conflict.
+    /// let stale = Request { idempotency_key: None, ..register };
+    /// assert!(matches!(
+    ///     ona.decide_request(&policy, &stale, now),
+    ///     Err(CommandError::VersionConflict { expected: 0, actual: 1 })
+    /// ));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn decide_request(
+        &self,
+        policy: &ServicePolicy,
+        request: &Request,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Envelope>, CommandError> {
+        self.decide_with(
+            policy,
+            &request.command,
+            request.expected_version,
+            request.idempotency_key.as_ref(),
+            now,
+        )
+    }
+
+    /// Decides a [`Request`], then applies its events.
+    ///
+    /// # Errors
+    /// As [`decide_request`](Self::decide_request); on error nothing changed.
+    pub fn execute_request(
+        &mut self,
+        policy: &ServicePolicy,
+        request: Request,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Envelope>, CommandError> {
+        let envelopes = self.decide_request(policy, &request, now)?;
+        self.apply_all(&envelopes)?;
+        Ok(envelopes)
+    }
+
+    /// The sequence numbers of the events a request with `key` produced, if the key is one of
+    /// the last [`Relationship::REMEMBERED_KEYS`] used.
+    #[must_use]
+    pub fn handled(&self, key: &IdempotencyKey) -> Option<RangeInclusive<u64>> {
+        self.keys.find(key).map(|k| k.first..=k.last)
+    }
+
+    pub(crate) fn decide_with(
+        &self,
+        policy: &ServicePolicy,
+        command: &Command,
+        expected_version: Option<u64>,
+        key: Option<&IdempotencyKey>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Envelope>, CommandError> {
+        if key.is_some_and(|key| self.keys.find(key).is_some()) {
+            return Ok(Vec::new());
+        }
+        if let Some(expected) = expected_version
+            && expected != self.version
+        {
+            return Err(CommandError::VersionConflict {
+                expected,
+                actual: self.version,
+            });
+        }
+        if let Some(last_seen) = self.last_at
+            && now < last_seen
+        {
+            if let Some(profile) = &self.profile
+                && now < profile.registered_at
+            {
+                return Err(CommandError::BeforeRegistration {
+                    now,
+                    registered: profile.registered_at,
+                });
+            }
+            return Err(CommandError::TimeWentBackwards { now, last_seen });
+        }
+        // Work on a copy: deadlines due before `now` are recorded first, then the command, then
+        // what the result does to the relationship's health.
+        let mut ahead = self.clone();
+        let mut envelopes = ahead.advance_to(policy, now);
+        let events = ahead.decide_events(policy, command, now)?;
+        let sealed = ahead.seal_keyed(now, events, key);
+        for envelope in &sealed {
+            ahead.apply(envelope).map_err(CommandError::Inconsistent)?;
+        }
+        envelopes.extend(sealed);
+        if let Some(event) = ahead.health_change(policy, now) {
+            envelopes.extend(ahead.seal(now, vec![event]));
+        }
+        Ok(envelopes)
+    }
+
+    /// Decides, then applies: for callers that do not persist before applying.
+    ///
+    /// # Errors
+    /// As [`decide`](Self::decide); on error nothing changed.
+    pub fn execute(
+        &mut self,
+        policy: &ServicePolicy,
+        command: impl Into<Command>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Envelope>, CommandError> {
+        let envelopes = self.decide(policy, &command.into(), now)?;
+        self.apply_all(&envelopes)?;
+        Ok(envelopes)
+    }
+
+    /// Applies freshly decided envelopes, all or none.
+    pub(super) fn apply_all(&mut self, envelopes: &[Envelope]) -> Result<(), CommandError> {
+        let mut next = self.clone();
+        for envelope in envelopes {
+            next.apply(envelope).map_err(CommandError::Inconsistent)?;
+        }
+        *self = next;
+        Ok(())
+    }
+
+    pub(super) fn decide_events(
+        &self,
+        policy: &ServicePolicy,
+        command: &Command,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Event>, CommandError> {
+        let profile = match (command, &self.profile) {
+            (Command::Customer(CustomerCommand::Register(register)), None) => {
+                if let Some(owner) = register.owner {
+                    policy.check_agent(owner)?;
+                }
+                return Ok(vec![crate::customer::registered(register)]);
+            }
+            (Command::Customer(CustomerCommand::Register(_)), Some(_)) => {
+                return Err(CommandError::AlreadyRegistered(self.customer));
+            }
+            (_, None) => return Err(CommandError::UnknownCustomer(self.customer)),
+            (_, Some(profile)) => profile,
+        };
+        if now < profile.registered_at {
+            return Err(CommandError::BeforeRegistration {
+                now,
+                registered: profile.registered_at,
+            });
+        }
+        match command {
+            Command::Customer(CustomerCommand::Register(_)) => {
+                Err(CommandError::AlreadyRegistered(self.customer))
+            }
+            Command::Customer(CustomerCommand::UpdateProfile(update)) => {
+                if let Some(Some(owner)) = update.owner {
+                    policy.check_agent(owner)?;
+                }
+                crate::customer::profile_updates(profile, update)
+            }
+            Command::Response(ResponseCommand::RecordInteraction(record)) => {
+                self.interaction_events(policy, profile, record, now)
+            }
+            Command::Promise(PromiseCommand::Make(make)) => {
+                if let Some(linked) = make.complaint
+                    && !self.complaints.contains_key(&linked)
+                {
+                    return Err(CommandError::UnknownComplaint(linked));
+                }
+                promise::make(&self.promises, &self.interactions, policy, make, now)
+            }
+            Command::Promise(PromiseCommand::Revise(revise)) => {
+                promise::revise(&self.promises, policy, revise, now)
+            }
+            Command::Promise(PromiseCommand::Keep(keep)) => {
+                promise::keep(&self.promises, policy, keep, now)
+            }
+            Command::Promise(PromiseCommand::Withdraw(withdraw)) => {
+                promise::withdraw(&self.promises, withdraw)
+            }
+            Command::Promise(PromiseCommand::RecordDependency(record)) => {
+                promise::depend(&self.promises, policy, record, now)
+            }
+            Command::Promise(PromiseCommand::MeetDependency(meet)) => {
+                promise::meet(&self.promises, policy, meet, now)
+            }
+            Command::Complaint(ComplaintCommand::Receive(receive)) => complaint::receive(
+                &self.complaints,
+                &self.interactions,
+                &self.promises,
+                policy,
+                &profile.tier,
+                receive,
+                now,
+            ),
+            Command::Complaint(ComplaintCommand::Acknowledge(ack)) => {
+                complaint::acknowledge(&self.complaints, policy, ack, now)
+            }
+            Command::Complaint(ComplaintCommand::Assign(assign)) => {
+                complaint::assign(&self.complaints, policy, assign)
+            }
+            Command::Complaint(ComplaintCommand::RequestEscalation(request)) => {
+                complaint::request_escalation(&self.complaints, request, profile.owner)
+            }
+            Command::Complaint(ComplaintCommand::Escalate(escalate)) => {
+                complaint::escalate(&self.complaints, policy, escalate, now)
+            }
+            Command::Complaint(ComplaintCommand::AwaitCustomer(wait)) => {
+                complaint::await_customer(&self.complaints, policy, wait, now)
+            }
+            Command::Complaint(ComplaintCommand::Resume(resume)) => {
+                complaint::resume(&self.complaints, policy, resume, now)
+            }
+            Command::Complaint(ComplaintCommand::Resolve(resolve)) => complaint::resolve(
+                &self.complaints,
+                policy,
+                resolve,
+                profile.owner,
+                &self.follow_ups,
+                now,
+            ),
+            Command::Complaint(ComplaintCommand::Close(close)) => {
+                complaint::close(&self.complaints, close)
+            }
+            Command::Complaint(ComplaintCommand::Reopen(reopen)) => complaint::reopen(
+                &self.complaints,
+                policy,
+                &self.follow_ups,
+                reopen,
+                profile.owner,
+                survey::pending_for(&self.surveys, reopen.complaint),
+                now,
+            ),
+            Command::FollowUp(FollowUpCommand::Schedule(schedule)) => {
+                follow_up::schedule(&self.follow_ups, &self.complaints, policy, schedule, now)
+            }
+            Command::FollowUp(FollowUpCommand::Complete(complete)) => follow_up::complete(
+                &self.follow_ups,
+                &self.complaints,
+                policy,
+                complete,
+                profile.owner,
+                &self.surveys,
+                now,
+            ),
+            Command::FollowUp(FollowUpCommand::Cancel(cancel)) => {
+                follow_up::cancel(&self.follow_ups, cancel)
+            }
+            Command::Survey(SurveyCommand::Request(request)) => {
+                survey::request(&self.surveys, &self.complaints, request)
+            }
+            Command::Survey(SurveyCommand::Answer(answer)) => survey::answer(&self.surveys, answer),
+            Command::Customer(CustomerCommand::ErasePersonalData(_)) => {
+                Ok(vec![Event::Customer(CustomerEvent::PersonalDataErased {
+                    fields: self.personal_data_held(),
+                })])
+            }
+        }
+    }
+
+    pub(super) fn interaction_events(
+        &self,
+        policy: &ServicePolicy,
+        profile: &Profile,
+        record: &RecordInteraction,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Event>, CommandError> {
+        if self.interactions.binary_search(&record.interaction).is_ok() {
+            return Err(CommandError::DuplicateInteraction(record.interaction));
+        }
+        if record.direction == Direction::Outbound && record.awaits_reply {
+            return Err(CommandError::Contradictory(
+                "an outbound interaction cannot await a reply from us",
+            ));
+        }
+        if let Some(unknown) = record
+            .regarding
+            .iter()
+            .find(|id| !self.promises.contains_key(id))
+        {
+            return Err(CommandError::UnknownPromise(*unknown));
+        }
+        let mut events = vec![Event::Response(ResponseEvent::InteractionRecorded {
+            interaction: record.interaction,
+            channel: record.channel,
+            direction: record.direction,
+            agent: record.agent,
+            summary: record.summary.clone(),
+            awaits_reply: record.awaits_reply,
+            priority: record.priority,
+            regarding: record.regarding.clone(),
+        })];
+        match (record.direction, self.response.wait()) {
+            (Direction::Inbound, None) if record.awaits_reply => {
+                let kind = if self.responses_given == 0 {
+                    ClockKind::FirstResponse
+                } else {
+                    ClockKind::Reply
+                };
+                let targets = match kind {
+                    ClockKind::FirstResponse => &policy.first_response,
+                    ClockKind::Reply => &policy.reply,
+                };
+                let target = targets.get(record.priority, &profile.tier);
+                let calendar = targets.calendar(record.priority);
+                let due = policy.due(calendar, now, target)?;
+                let warn_at = policy
+                    .response_warning
+                    .warn_after(target)
+                    .map(|lead| policy.due(calendar, now, lead))
+                    .transpose()?;
+                events.push(Event::Response(ResponseEvent::ClockStarted {
+                    kind,
+                    since: record.interaction,
+                    priority: record.priority,
+                    tier: profile.tier.clone(),
+                    target,
+                    calendar: calendar.map(str::to_owned),
+                    due,
+                    warn_at,
+                }));
+            }
+            (Direction::Outbound, Some(wait)) => {
+                let calendar = wait.calendar.as_deref();
+                let waited = policy.elapsed(calendar, wait.started, now)?;
+                let outcome = policy.outcome(calendar, wait.due, now)?;
+                events.push(Event::Response(ResponseEvent::ClockStopped {
+                    kind: wait.kind,
+                    since: wait.since,
+                    answered_by: record.interaction,
+                    target: wait.target,
+                    due: wait.due,
+                    waited,
+                    outcome,
+                }));
+            }
+            (Direction::Inbound, _) | (Direction::Outbound, None) => {}
+        }
+        Ok(events)
+    }
+}

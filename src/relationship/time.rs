@@ -1,0 +1,270 @@
+//! Time: deadlines falling due, the next deadline, and the level view (flags).
+
+use chrono::{DateTime, Utc};
+
+use super::*;
+use crate::ServicePolicy;
+use crate::complaint::{self};
+use crate::event::{Envelope, Event};
+use crate::flag::{Deadline, DeadlineKind, Flag, FlagKind, Subject};
+use crate::follow_up::{self};
+use crate::health::HealthEvent;
+use crate::health::{self};
+use crate::promise::{self};
+use crate::response::ResponseClock;
+use crate::response::ResponseEvent;
+
+impl Relationship {
+    /// Turns every deadline up to `now` into an event, applies it, and returns the events in
+    /// time order. Each event is dated at its deadline. After each deadline, a change of health
+    /// band into or out of "at risk" is recorded too (`RelationshipAtRisk`,
+    /// `RelationshipRecovered`). Calling it again, or with an earlier `now`, does nothing.
+    pub fn advance_to(&mut self, policy: &ServicePolicy, now: DateTime<Utc>) -> Vec<Envelope> {
+        let mut out = Vec::new();
+        for _ in 0..MAX_FIRINGS {
+            let Some(deadline) = self.next_deadline() else {
+                break;
+            };
+            if deadline.at > now {
+                break;
+            }
+            let events = self.fire(&deadline);
+            if events.is_empty() {
+                break;
+            }
+            let at = self
+                .last_at
+                .map_or(deadline.at, |last| last.max(deadline.at));
+            // Applied in place, one by one: `apply` is all-or-nothing per event, and every event
+            // that applied is returned, so a fact is never applied without being handed over.
+            let count = events.len();
+            let mut fired = 0;
+            for envelope in self.seal(at, events) {
+                if self.apply(&envelope).is_err() {
+                    break;
+                }
+                out.push(envelope);
+                fired += 1;
+            }
+            if fired < count {
+                // An engine defect: stop rather than fire on from a state we did not foresee.
+                break;
+            }
+            if let Some(change) = self.health_change(policy, at)
+                && let Some(envelope) = self.seal(at, vec![change]).pop()
+                && self.apply(&envelope).is_ok()
+            {
+                out.push(envelope);
+            }
+        }
+        out
+    }
+
+    /// The event a move into or out of the at-risk band at `at` becomes, if any.
+    pub(super) fn health_change(&self, policy: &ServicePolicy, at: DateTime<Utc>) -> Option<Event> {
+        self.profile.as_ref()?;
+        let rules = &policy.health;
+        let (score, penalties) = health::points(rules, self.open_items(at), &self.recent, at);
+        let at_risk = health::band(rules, score) == crate::Band::AtRisk;
+        match (at_risk, self.at_risk_since.is_some()) {
+            (true, false) => Some(Event::Health(HealthEvent::AtRisk {
+                score,
+                reasons: health::reasons(rules, &penalties)
+                    .into_iter()
+                    .map(|(signal, _)| signal)
+                    .collect(),
+            })),
+            (false, true) => Some(Event::Health(HealthEvent::Recovered { score })),
+            (true, true) | (false, false) => None,
+        }
+    }
+
+    /// The earliest moment something becomes due, or `None` when nothing is pending.
+    #[must_use]
+    pub fn next_deadline(&self) -> Option<Deadline> {
+        let response = self.response.wait().and_then(|wait| {
+            let (at, kind) = match (&self.response, wait.warn_at) {
+                (ResponseClock::Waiting(_), Some(warn_at)) if warn_at < wait.due => {
+                    (warn_at, DeadlineKind::ResponseWarning)
+                }
+                (ResponseClock::Waiting(_) | ResponseClock::Warned(_), _) => {
+                    (wait.due, DeadlineKind::ResponseDue)
+                }
+                (ResponseClock::Idle | ResponseClock::Overdue(_), _) => return None,
+            };
+            Some(Deadline {
+                at,
+                customer: self.customer,
+                kind,
+                subject: Subject::Response(wait.since),
+            })
+        });
+        let promises = self.promises.iter().filter_map(|(id, promise)| {
+            promise::deadline(promise).map(|(at, kind)| Deadline {
+                at,
+                customer: self.customer,
+                kind,
+                subject: Subject::Promise(*id),
+            })
+        });
+        let complaints = self.complaints.iter().filter_map(|(id, c)| {
+            complaint::deadline(c).map(|(at, kind)| Deadline {
+                at,
+                customer: self.customer,
+                kind,
+                subject: Subject::Complaint(*id),
+            })
+        });
+        let follow_ups = self.follow_ups.iter().filter_map(|(id, f)| {
+            follow_up::deadline(f).map(|at| Deadline {
+                at,
+                customer: self.customer,
+                kind: DeadlineKind::FollowUpDue,
+                subject: Subject::FollowUp(*id),
+            })
+        });
+        response
+            .into_iter()
+            .chain(promises)
+            .chain(complaints)
+            .chain(follow_ups)
+            .min()
+    }
+
+    /// What needs attention at `now`, whether or not [`advance_to`](Self::advance_to) has run.
+    #[must_use]
+    pub fn flags(&self, now: DateTime<Utc>) -> Vec<Flag> {
+        let mut flags = Vec::new();
+        let owner = self.profile.as_ref().and_then(|p| p.owner);
+        if let Some(wait) = self.response.wait() {
+            let subject = Subject::Response(wait.since);
+            if now >= wait.due {
+                flags.push(Flag {
+                    kind: FlagKind::ResponseOverdue,
+                    customer: self.customer,
+                    subject,
+                    owner,
+                    since: wait.due,
+                    due: Some(wait.due),
+                });
+            } else if let Some(warn_at) = wait.warn_at.filter(|warn_at| now >= *warn_at) {
+                flags.push(Flag {
+                    kind: FlagKind::ResponseAtRisk,
+                    customer: self.customer,
+                    subject,
+                    owner,
+                    since: warn_at,
+                    due: Some(wait.due),
+                });
+            }
+        }
+        for (id, promise) in self.promises.iter() {
+            for (kind, since) in promise::flags(promise, now) {
+                flags.push(Flag {
+                    kind,
+                    customer: self.customer,
+                    subject: Subject::Promise(*id),
+                    owner: Some(promise.terms.owner),
+                    since,
+                    due: Some(promise.terms.due),
+                });
+            }
+        }
+        for (id, c) in self.complaints.iter() {
+            let broken_again = promise::breaks_again(&self.promises, *id, now);
+            for (kind, since, due) in complaint::flags(c, now, broken_again) {
+                flags.push(Flag {
+                    kind,
+                    customer: self.customer,
+                    subject: Subject::Complaint(*id),
+                    owner: c.owner.or(owner),
+                    since,
+                    due,
+                });
+            }
+        }
+        if let Some(since) = self.at_risk_since {
+            flags.push(Flag {
+                kind: FlagKind::RelationshipAtRisk,
+                customer: self.customer,
+                subject: Subject::Relationship,
+                owner,
+                since,
+                due: None,
+            });
+        }
+        for (id, f) in self.follow_ups.iter() {
+            if follow_up::overdue(f, now) {
+                flags.push(Flag {
+                    kind: FlagKind::FollowUpOverdue,
+                    customer: self.customer,
+                    subject: Subject::FollowUp(*id),
+                    owner: Some(f.owner),
+                    since: f.due,
+                    due: Some(f.due),
+                });
+            }
+        }
+        flags
+    }
+
+    /// The events a due deadline becomes.
+    pub(super) fn fire(&self, deadline: &Deadline) -> Vec<Event> {
+        match deadline.subject {
+            Subject::Response(_) => {
+                let Some(wait) = self.response.wait() else {
+                    return Vec::new();
+                };
+                let event = match deadline.kind {
+                    DeadlineKind::ResponseWarning => Event::Response(ResponseEvent::AtRisk {
+                        since: wait.since,
+                        due: wait.due,
+                    }),
+                    DeadlineKind::ResponseDue => Event::Response(ResponseEvent::Overdue {
+                        since: wait.since,
+                        due: wait.due,
+                    }),
+                    DeadlineKind::DependencyDue
+                    | DeadlineKind::PromiseWarning
+                    | DeadlineKind::PromiseDue
+                    | DeadlineKind::AcknowledgementWarning
+                    | DeadlineKind::AcknowledgementDue
+                    | DeadlineKind::ResolutionWarning
+                    | DeadlineKind::ResolutionDue
+                    | DeadlineKind::EscalationThreshold
+                    | DeadlineKind::FollowUpDue => {
+                        return Vec::new();
+                    }
+                };
+                vec![event]
+            }
+            Subject::Promise(id) => {
+                let Some(p) = self.promises.get(&id) else {
+                    return Vec::new();
+                };
+                let fired = promise::fire(id, p, deadline.kind);
+                let escalation = reactions::escalation_after_break(
+                    &fired,
+                    &p.terms,
+                    &self.complaints,
+                    self.account_owner(),
+                );
+                let mut events: Vec<Event> = fired.into_iter().map(Event::Promise).collect();
+                events.extend(escalation.map(Event::Complaint));
+                events
+            }
+            Subject::Complaint(id) => self
+                .complaints
+                .get(&id)
+                .map(|c| complaint::fire(id, c, deadline.kind, self.account_owner()))
+                .unwrap_or_default(),
+            Subject::FollowUp(id) => self
+                .follow_ups
+                .get(&id)
+                .map(|f| follow_up::fire(id, f))
+                .unwrap_or_default(),
+            // Health changes are not deadlines: they are noticed after events.
+            Subject::Relationship => Vec::new(),
+        }
+    }
+}
