@@ -12,6 +12,7 @@ use crate::follow_up::{self};
 use crate::health::HealthEvent;
 use crate::health::{self};
 use crate::lifecycle::Lifecycle;
+use crate::lifecycle::Misfit;
 use crate::promise::{self};
 use crate::response::ResponseEvent;
 use crate::response::{ClockAction, ResponseLifecycle, Wait};
@@ -67,7 +68,8 @@ impl Relationship {
             .map(|key| self.keys.check(key, envelope.seq))
             .transpose()
             .map_err(misfit)?;
-        self.fold(envelope.at, &envelope.event).map_err(misfit)?;
+        self.fold(envelope.at, &envelope.event)
+            .map_err(|m| misfit(m.to_string()))?;
         if let Some(update) = keyed {
             self.keys.apply(update);
         }
@@ -104,9 +106,9 @@ impl Relationship {
     }
 
     /// Folds one event; `Err` says why it does not fit. Leaves `self` unchanged on error.
-    pub(super) fn fold(&mut self, at: DateTime<Utc>, event: &Event) -> Result<(), String> {
+    pub(super) fn fold(&mut self, at: DateTime<Utc>, event: &Event) -> Result<(), Misfit> {
         if self.profile.is_none() && !matches!(event, Event::Customer(_)) {
-            return Err("the customer is not registered".into());
+            return Err(Misfit::from("the customer is not registered"));
         }
         match event {
             Event::Customer(event) => self.fold_customer(at, event),
@@ -116,7 +118,7 @@ impl Relationship {
                 self.remember_after(at, reactions::remembered_promise(event));
                 Ok(())
             }
-            Event::Complaint(event) => complaint::fold(&mut self.complaints, at, event),
+            Event::Complaint(event) => Ok(complaint::fold(&mut self.complaints, at, event)?),
             Event::FollowUp(event) => {
                 if let FollowUpEvent::Scheduled {
                     complaint: Some(linked),
@@ -124,7 +126,7 @@ impl Relationship {
                 } = event
                     && !self.complaints.contains_key(linked)
                 {
-                    return Err(format!("complaint {linked} is not known"));
+                    return Err(Misfit::unknown("complaint", linked));
                 }
                 follow_up::fold(&mut self.follow_ups, at, event)?;
                 if let FollowUpEvent::Scheduled {
@@ -156,7 +158,7 @@ impl Relationship {
         &mut self,
         at: DateTime<Utc>,
         event: &CustomerEvent,
-    ) -> Result<(), String> {
+    ) -> Result<(), Misfit> {
         if let CustomerEvent::Registered {
             name,
             tier,
@@ -166,7 +168,7 @@ impl Relationship {
         } = event
         {
             if self.profile.is_some() {
-                return Err("the customer is registered already".into());
+                return Err(Misfit::from("the customer is registered already"));
             }
             self.profile = Some(Profile {
                 name: name.clone(),
@@ -185,7 +187,7 @@ impl Relationship {
             return Ok(());
         }
         let Some(profile) = self.profile.as_mut() else {
-            return Err("the customer is not registered".into());
+            return Err(Misfit::from("the customer is not registered"));
         };
         match event {
             CustomerEvent::Renamed { name } => profile.name = name.clone(),
@@ -207,7 +209,7 @@ impl Relationship {
         &mut self,
         at: DateTime<Utc>,
         event: &ResponseEvent,
-    ) -> Result<(), String> {
+    ) -> Result<(), Misfit> {
         match event {
             ResponseEvent::InteractionRecorded {
                 interaction,
@@ -217,10 +219,10 @@ impl Relationship {
                 ..
             } => {
                 let Err(slot) = self.interactions.binary_search(interaction) else {
-                    return Err(format!("interaction {interaction} is recorded already"));
+                    return Err(format!("interaction {interaction} is recorded already").into());
                 };
                 if let Some(unknown) = regarding.iter().find(|id| !self.promises.contains_key(id)) {
-                    return Err(format!("promise {unknown} is not known"));
+                    return Err(Misfit::unknown("promise", unknown));
                 }
                 if *direction == Direction::Inbound
                     && *awaits_reply
@@ -263,7 +265,8 @@ impl Relationship {
                     return Err(format!(
                         "the warning contradicts the clock (due {}, warn at {:?})",
                         wait.due, wait.warn_at
-                    ));
+                    )
+                    .into());
                 }
                 self.clock(ClockAction::Warn, None)?;
             }
@@ -271,10 +274,9 @@ impl Relationship {
                 self.expect_wait(*since)?;
                 let wait = self.response.wait().ok_or("no response clock is running")?;
                 if *due != wait.due || at < wait.due {
-                    return Err(format!(
-                        "the breach contradicts the clock, due {}",
-                        wait.due
-                    ));
+                    return Err(
+                        format!("the breach contradicts the clock, due {}", wait.due).into(),
+                    );
                 }
                 self.clock(ClockAction::Breach, None)?;
             }
@@ -292,35 +294,34 @@ impl Relationship {
         &mut self,
         at: DateTime<Utc>,
         event: &HealthEvent,
-    ) -> Result<(), String> {
+    ) -> Result<(), Misfit> {
         match event {
             HealthEvent::AtRisk { .. } => {
                 if self.at_risk_since.is_some() {
-                    return Err("the relationship is at risk already".into());
+                    return Err(Misfit::from("the relationship is at risk already"));
                 }
                 self.at_risk_since = Some(at);
             }
             HealthEvent::Recovered { .. } => {
                 if self.at_risk_since.take().is_none() {
-                    return Err("the relationship was not at risk".into());
+                    return Err(Misfit::from("the relationship was not at risk"));
                 }
             }
         }
         Ok(())
     }
 
-    pub(super) fn expect_wait(&self, since: InteractionId) -> Result<(), String> {
+    pub(super) fn expect_wait(&self, since: InteractionId) -> Result<(), Misfit> {
         match self.response.wait() {
             Some(wait) if wait.since == since => Ok(()),
-            Some(wait) => Err(format!(
-                "the response clock runs since {}, not {since}",
-                wait.since
-            )),
-            None => Err("no response clock is running".into()),
+            Some(wait) => {
+                Err(format!("the response clock runs since {}, not {since}", wait.since).into())
+            }
+            None => Err(Misfit::from("no response clock is running")),
         }
     }
 
-    pub(super) fn clock(&mut self, action: ClockAction, start: Option<Wait>) -> Result<(), String> {
+    pub(super) fn clock(&mut self, action: ClockAction, start: Option<Wait>) -> Result<(), Misfit> {
         let next = self
             .response
             .clone()
