@@ -234,3 +234,18 @@ pub(crate) fn assert_documented<L: Lifecycle>(source: &str) {
         "the state diagram in the module docs differs from the transition table"
     );
 }
+
+/// What a family's decision needs besides its own items: the policy, the moment, and the
+/// customer's tier and account owner. One value instead of long parameter lists.
+#[derive(Debug, Clone, Copy)]
+#[allow(dead_code, reason = "the families take it up as their decisions move to it")]
+pub(crate) struct Context<'a> {
+    /// The policy in force.
+    pub(crate) policy: &'a crate::policy::ServicePolicy,
+    /// When the command is decided (or the deadline fires).
+    pub(crate) now: chrono::DateTime<chrono::Utc>,
+    /// The customer's tier now.
+    pub(crate) tier: &'a crate::value::Tier,
+    /// The agent who owns the account, if any (receives flags nobody else owns).
+    pub(crate) account_owner: Option<crate::id::AgentId>,
+}
