@@ -1,0 +1,316 @@
+//! Complaint measures: clocks, escalations, resolutions, reopenings; and how a tally reads
+//! complaint events.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::complaint::{ComplaintClockKind, ComplaintEvent};
+use crate::id::{AgentId, ComplaintId};
+use crate::measure::stats::{Durations, OutcomeTally, ratio};
+use crate::measure::tally::{Fact, Memory, Read};
+use crate::response::Outcome;
+use crate::value::Span;
+
+/// Complaint figures.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ComplaintMeasures {
+    /// Complaints received.
+    pub received: u64,
+    /// Acknowledgement target: met or met late when acknowledged, met or missed when resolved
+    /// without an acknowledgement.
+    pub acknowledgement: OutcomeTally,
+    /// Resolution target, per resolution (a reopened complaint resolved again counts again).
+    pub resolution: OutcomeTally,
+    /// Wall-clock time from receipt to acknowledgement.
+    pub time_to_acknowledge: Durations,
+    /// Wall-clock time from receipt (or the latest reopening) to resolution.
+    pub time_to_resolve: Durations,
+    /// Acknowledgement deadlines that passed unacknowledged.
+    pub acknowledgement_breached: u64,
+    /// Resolution deadlines that passed unresolved.
+    pub resolution_breached: u64,
+    /// Escalations due (`EscalationDue`).
+    pub escalations_due: u64,
+    /// Escalations done, by the support level escalated to.
+    pub escalations: BTreeMap<u32, u64>,
+    /// Resolutions.
+    pub resolved: u64,
+    /// Resolutions with an apology.
+    pub resolved_with_apology: u64,
+    /// Resolutions with a remedy.
+    pub resolved_with_remedy: u64,
+    /// Reopenings.
+    pub reopened: u64,
+    /// Closings.
+    pub closed: u64,
+}
+
+impl ComplaintMeasures {
+    /// Adds `other`'s figures to these.
+    pub fn merge(&mut self, other: &ComplaintMeasures) {
+        self.received = self.received.saturating_add(other.received);
+        self.acknowledgement.merge(&other.acknowledgement);
+        self.resolution.merge(&other.resolution);
+        self.time_to_acknowledge.merge(&other.time_to_acknowledge);
+        self.time_to_resolve.merge(&other.time_to_resolve);
+        self.acknowledgement_breached = self
+            .acknowledgement_breached
+            .saturating_add(other.acknowledgement_breached);
+        self.resolution_breached = self
+            .resolution_breached
+            .saturating_add(other.resolution_breached);
+        self.escalations_due = self.escalations_due.saturating_add(other.escalations_due);
+        for (level, count) in &other.escalations {
+            let n = self.escalations.entry(*level).or_insert(0);
+            *n = n.saturating_add(*count);
+        }
+        self.resolved = self.resolved.saturating_add(other.resolved);
+        self.resolved_with_apology = self
+            .resolved_with_apology
+            .saturating_add(other.resolved_with_apology);
+        self.resolved_with_remedy = self
+            .resolved_with_remedy
+            .saturating_add(other.resolved_with_remedy);
+        self.reopened = self.reopened.saturating_add(other.reopened);
+        self.closed = self.closed.saturating_add(other.closed);
+    }
+
+    /// All escalations done.
+    #[must_use]
+    pub fn escalated(&self) -> u64 {
+        self.escalations
+            .values()
+            .fold(0, |a, n| a.saturating_add(*n))
+    }
+
+    /// Reopenings per resolution; `None` without resolutions.
+    #[must_use]
+    pub fn reopen_rate(&self) -> Option<f64> {
+        ratio(self.reopened, self.resolved)
+    }
+
+    /// The share of resolutions with an apology; `None` without resolutions.
+    #[must_use]
+    pub fn apology_share(&self) -> Option<f64> {
+        ratio(self.resolved_with_apology, self.resolved)
+    }
+
+    /// The share of resolutions with a remedy; `None` without resolutions.
+    #[must_use]
+    pub fn remedy_share(&self) -> Option<f64> {
+        ratio(self.resolved_with_remedy, self.resolved)
+    }
+}
+
+impl ComplaintMeasures {
+    /// Counts one complaint fact.
+    pub(super) fn count(&mut self, what: &ComplaintFact) {
+        let one = |n: &mut u64| *n = n.saturating_add(1);
+        match what {
+            ComplaintFact::Received => one(&mut self.received),
+            ComplaintFact::Acknowledged { outcome, after } => {
+                self.acknowledgement.add(outcome);
+                if let Some(after) = after {
+                    self.time_to_acknowledge.add(*after);
+                }
+            }
+            ComplaintFact::Breached(clock) => match clock {
+                ComplaintClockKind::Acknowledgement => one(&mut self.acknowledgement_breached),
+                ComplaintClockKind::Resolution => one(&mut self.resolution_breached),
+                ComplaintClockKind::Escalation => {}
+            },
+            ComplaintFact::EscalationDue => one(&mut self.escalations_due),
+            ComplaintFact::Escalated(level) => one(self.escalations.entry(*level).or_insert(0)),
+            ComplaintFact::Resolved {
+                outcome,
+                acknowledgement,
+                after,
+                apology,
+                remedy,
+            } => {
+                one(&mut self.resolved);
+                self.resolution.add(outcome);
+                if let Some(ack) = acknowledgement {
+                    self.acknowledgement.add(ack);
+                }
+                if let Some(after) = after {
+                    self.time_to_resolve.add(*after);
+                }
+                if *apology {
+                    one(&mut self.resolved_with_apology);
+                }
+                if *remedy {
+                    one(&mut self.resolved_with_remedy);
+                }
+            }
+            ComplaintFact::Reopened => one(&mut self.reopened),
+            ComplaintFact::Closed => one(&mut self.closed),
+        }
+    }
+}
+
+/// What a complaint event adds to the complaint figures.
+pub(super) enum ComplaintFact {
+    Received,
+    Acknowledged {
+        outcome: Outcome,
+        after: Option<Span>,
+    },
+    Breached(ComplaintClockKind),
+    EscalationDue,
+    Escalated(u32),
+    Resolved {
+        outcome: Outcome,
+        acknowledgement: Option<Outcome>,
+        after: Option<Span>,
+        apology: bool,
+        remedy: bool,
+    },
+    Reopened,
+    Closed,
+}
+
+/// What a tally remembers of one complaint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct ComplaintMemo {
+    owner: Option<AgentId>,
+    received: DateTime<Utc>,
+    cycle_started: DateTime<Utc>,
+}
+
+/// The time from `from` to `to`; `None` if `to` is earlier.
+fn since(from: DateTime<Utc>, to: DateTime<Utc>) -> Option<Span> {
+    to.signed_duration_since(from).try_into().ok()
+}
+
+impl Memory {
+    /// Who a complaint's figures go to: the owner from the latest `ComplaintAssigned` or
+    /// `ComplaintEscalated`, else the account owner.
+    pub(super) fn complaint_owner(&self, id: &ComplaintId) -> Option<AgentId> {
+        self.complaints
+            .get(id)
+            .and_then(|c| c.owner)
+            .or(self.account_owner)
+    }
+
+    /// Reads a complaint event dated `at`: remembers when the complaint came in (or was last
+    /// reopened) and who owns it, and returns what it counts and for whom.
+    pub(super) fn read_complaint(
+        &mut self,
+        event: &ComplaintEvent,
+        at: DateTime<Utc>,
+    ) -> Option<Read> {
+        match event {
+            ComplaintEvent::Received { complaint, .. } => {
+                Some(self.complaint_received(*complaint, at))
+            }
+            ComplaintEvent::Acknowledged {
+                complaint, outcome, ..
+            } => {
+                let after = self
+                    .complaints
+                    .get(complaint)
+                    .and_then(|c| since(c.received, at));
+                let what = ComplaintFact::Acknowledged {
+                    outcome: *outcome,
+                    after,
+                };
+                Some(self.complaint_fact(complaint, what))
+            }
+            ComplaintEvent::Assigned { complaint, owner } => {
+                self.assign_complaint(complaint, *owner);
+                None
+            }
+            ComplaintEvent::ClockAtRisk { .. }
+            | ComplaintEvent::AwaitingCustomer { .. }
+            | ComplaintEvent::Resumed { .. } => None,
+            ComplaintEvent::ClockBreached {
+                complaint,
+                clock,
+                owner,
+                ..
+            } => {
+                let owner = owner.or_else(|| self.complaint_owner(complaint));
+                let fact = Fact::Complaint(ComplaintFact::Breached(*clock));
+                Some((fact, owner, None))
+            }
+            ComplaintEvent::EscalationDue {
+                complaint, owner, ..
+            } => {
+                let owner = owner.or_else(|| self.complaint_owner(complaint));
+                Some((Fact::Complaint(ComplaintFact::EscalationDue), owner, None))
+            }
+            ComplaintEvent::Escalated {
+                complaint,
+                to_level,
+                owner,
+                ..
+            } => {
+                self.assign_complaint(complaint, *owner);
+                let fact = Fact::Complaint(ComplaintFact::Escalated(*to_level));
+                Some((fact, Some(*owner), None))
+            }
+            ComplaintEvent::Resolved {
+                complaint,
+                remedy,
+                apology,
+                outcome,
+                acknowledgement,
+                ..
+            } => {
+                let after = self
+                    .complaints
+                    .get(complaint)
+                    .and_then(|c| since(c.cycle_started, at));
+                let what = ComplaintFact::Resolved {
+                    outcome: *outcome,
+                    acknowledgement: *acknowledgement,
+                    after,
+                    apology: *apology,
+                    remedy: remedy.is_some(),
+                };
+                Some(self.complaint_fact(complaint, what))
+            }
+            ComplaintEvent::Closed { complaint } => {
+                Some(self.complaint_fact(complaint, ComplaintFact::Closed))
+            }
+            ComplaintEvent::Reopened { complaint, .. } => {
+                if let Some(memo) = self.complaints.get_mut(complaint) {
+                    memo.cycle_started = at;
+                }
+                Some(self.complaint_fact(complaint, ComplaintFact::Reopened))
+            }
+        }
+    }
+
+    /// A complaint received at `at`: remembers when, counts it for the account owner (nobody
+    /// is assigned yet).
+    fn complaint_received(&mut self, complaint: ComplaintId, at: DateTime<Utc>) -> Read {
+        self.complaints.insert(
+            complaint,
+            ComplaintMemo {
+                owner: None,
+                received: at,
+                cycle_started: at,
+            },
+        );
+        let fact = Fact::Complaint(ComplaintFact::Received);
+        (fact, self.account_owner, None)
+    }
+
+    /// A complaint fact, for the complaint's owner (see [`Memory::complaint_owner`]).
+    fn complaint_fact(&self, id: &ComplaintId, what: ComplaintFact) -> Read {
+        (Fact::Complaint(what), self.complaint_owner(id), None)
+    }
+
+    /// Remembers `owner` as the owner of a complaint (assigned, or escalated to them).
+    fn assign_complaint(&mut self, id: &ComplaintId, owner: AgentId) {
+        if let Some(memo) = self.complaints.get_mut(id) {
+            memo.owner = Some(owner);
+        }
+    }
+}

@@ -1,0 +1,143 @@
+//! Response measures: how long customers waited for an answer; and how a tally reads
+//! response events.
+
+use serde::{Deserialize, Serialize};
+
+use crate::measure::stats::{Durations, OutcomeTally};
+use crate::measure::tally::{Fact, Memory, Read};
+use crate::response::{ClockKind, Elapsed, Outcome, ResponseEvent};
+
+/// Response times of one kind of clock (first response, or reply).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ResponseTimes {
+    /// How long customers waited, in business time on the clock's calendar.
+    pub business: Durations,
+    /// How long customers waited, wall-clock.
+    pub wall: Durations,
+    /// Answers within target (met) and after it (met late, with the lateness).
+    pub outcomes: OutcomeTally,
+    /// Deadlines that passed unanswered (`ResponseOverdue`), answered later or not yet.
+    pub overdue: u64,
+}
+
+impl ResponseTimes {
+    /// Adds `other`'s figures to these.
+    pub fn merge(&mut self, other: &ResponseTimes) {
+        self.business.merge(&other.business);
+        self.wall.merge(&other.wall);
+        self.outcomes.merge(&other.outcomes);
+        self.overdue = self.overdue.saturating_add(other.overdue);
+    }
+
+    /// Answers given.
+    #[must_use]
+    pub const fn answered(&self) -> u64 {
+        self.outcomes.total()
+    }
+
+    /// The share of answers within target; `None` with no answer.
+    #[must_use]
+    pub fn within_target(&self) -> Option<f64> {
+        self.outcomes.on_time_share()
+    }
+}
+
+/// Responsiveness: how long customers waited for us.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ResponseMeasures {
+    /// The first answer a customer ever got.
+    pub first_response: ResponseTimes,
+    /// Answers after the first.
+    pub reply: ResponseTimes,
+}
+
+impl ResponseMeasures {
+    /// Adds `other`'s figures to these.
+    pub fn merge(&mut self, other: &ResponseMeasures) {
+        self.first_response.merge(&other.first_response);
+        self.reply.merge(&other.reply);
+    }
+
+    /// First responses and replies together.
+    #[must_use]
+    pub fn all(&self) -> ResponseTimes {
+        let mut all = self.first_response.clone();
+        all.merge(&self.reply);
+        all
+    }
+
+    fn of(&mut self, kind: ClockKind) -> &mut ResponseTimes {
+        match kind {
+            ClockKind::FirstResponse => &mut self.first_response,
+            ClockKind::Reply => &mut self.reply,
+        }
+    }
+}
+
+impl ResponseMeasures {
+    /// Counts one response fact.
+    pub(super) fn count(&mut self, what: &ResponseFact) {
+        match what {
+            ResponseFact::Answered {
+                kind,
+                waited,
+                outcome,
+            } => {
+                let times = self.of(*kind);
+                times.business.add(waited.business);
+                times.wall.add(waited.wall);
+                times.outcomes.add(outcome);
+            }
+            ResponseFact::Overdue(kind) => {
+                let times = self.of(*kind);
+                times.overdue = times.overdue.saturating_add(1);
+            }
+        }
+    }
+}
+
+/// What a response event adds to the response figures.
+pub(super) enum ResponseFact {
+    Answered {
+        kind: ClockKind,
+        waited: Elapsed,
+        outcome: Outcome,
+    },
+    Overdue(ClockKind),
+}
+
+impl Memory {
+    /// Reads a response event: remembers which clock runs, and returns what it counts and for
+    /// whom (the account owner, who receives the response flags).
+    pub(super) fn read_response(&mut self, event: &ResponseEvent) -> Option<Read> {
+        match event {
+            ResponseEvent::InteractionRecorded { .. } | ResponseEvent::AtRisk { .. } => None,
+            ResponseEvent::ClockStarted { kind, .. } => {
+                self.waiting = Some(*kind);
+                None
+            }
+            ResponseEvent::Overdue { .. } => self.waiting.map(|kind| {
+                let fact = Fact::Response(ResponseFact::Overdue(kind));
+                (fact, self.account_owner, None)
+            }),
+            ResponseEvent::ClockStopped {
+                kind,
+                waited,
+                outcome,
+                ..
+            } => {
+                self.waiting = None;
+                let fact = Fact::Response(ResponseFact::Answered {
+                    kind: *kind,
+                    waited: *waited,
+                    outcome: *outcome,
+                });
+                Some((fact, self.account_owner, None))
+            }
+        }
+    }
+}
