@@ -6,6 +6,11 @@
 //! next_deadline(&self) ──▶ Option<Deadline>         (when to wake up, and why)
 //! flags(&self, now) ──▶ Vec<Flag>                   (the level view)
 //! ```
+//!
+//! The aggregate is split by verb family: `decide.rs` (commands become events), `apply.rs`
+//! (stored events fold in, family by family), `time.rs` (deadlines, flags), `keys.rs`
+//! (idempotency keys), and `reactions.rs`: the rules that span families, run after the
+//! primary events the same way in `decide` and `advance_to`.
 
 mod apply;
 mod decide;
@@ -32,10 +37,29 @@ use crate::{
     AgentId, ComplaintId, CustomerId, FollowUpId, InteractionId, PromiseId, ServicePolicy, SurveyId,
 };
 
-/// One customer's relationship with us: profile, interactions and their response clock.
+/// One customer's relationship with us: the profile, interactions and the response clock,
+/// promises, complaints with their target clocks and escalation, follow-ups, surveys, and the
+/// relationship's health.
 ///
 /// It is a deterministic function of the events applied to it: it reads no clock, and
 /// [`Relationship::replay`] of its events gives an equal value.
+///
+/// # Its methods, by family
+/// - **Reading state**: [`customer`](Self::customer), [`version`](Self::version),
+///   [`last_seen`](Self::last_seen), [`profile`](Self::profile),
+///   [`response_clock`](Self::response_clock), [`promise`](Self::promise) /
+///   [`promises`](Self::promises), [`complaint`](Self::complaint) /
+///   [`complaints`](Self::complaints), [`follow_up`](Self::follow_up) /
+///   [`follow_ups`](Self::follow_ups), [`surveys`](Self::surveys), [`health`](Self::health),
+///   [`holds_personal_data`](Self::holds_personal_data), [`handled`](Self::handled).
+/// - **Deciding** (pure: events or a typed error, nothing changes):
+///   [`decide`](Self::decide), [`decide_request`](Self::decide_request).
+/// - **Applying** (folding stored events): [`apply`](Self::apply), [`replay`](Self::replay);
+///   and both at once, all or nothing: [`execute`](Self::execute),
+///   [`execute_request`](Self::execute_request).
+/// - **Time**: [`next_deadline`](Self::next_deadline) (when to wake up, and why),
+///   [`advance_to`](Self::advance_to) (deadlines that passed become events),
+///   [`flags`](Self::flags) (the level view for dashboards).
 ///
 /// # Time
 /// Every event has a time, and times never decrease within a relationship. A command whose
