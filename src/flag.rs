@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 use crate::{AgentId, ComplaintId, CustomerId, FollowUpId, InteractionId, PromiseId};
 
 /// What a deadline or flag is about.
+///
+/// `#[non_exhaustive]`: a new family brings a new subject; match with a `_` arm.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(tag = "subject", content = "id", rename_all = "snake_case")]
 pub enum Subject {
@@ -22,7 +25,11 @@ pub enum Subject {
     Relationship,
 }
 
-/// Why a deadline wakes the service.
+/// Why a deadline wakes the service: the flat view of the timer that falls due.
+///
+/// `#[non_exhaustive]`: later releases add timers (the issues after 0.2.0 add clocks to most
+/// families); a service typically shows or logs the kind, and should match with a `_` arm.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeadlineKind {
@@ -64,6 +71,11 @@ pub struct Deadline {
 }
 
 /// What a flag says.
+///
+/// `#[non_exhaustive]`: later releases add flags (a clock with no target, a reopen at the top
+/// of the ladder, ...); a dashboard should show an unknown kind rather than fail to build, so
+/// match with a `_` arm.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FlagKind {

@@ -332,6 +332,7 @@ pub fn print_flags(flags: &[Flag]) {
             Subject::Complaint(_) => "the complaint",
             Subject::FollowUp(_) => "the follow-up",
             Subject::Relationship => "the relationship",
+            _ => "something new",
         };
         println!(
             "   flag {:?} on {about} since {}, for {}",
