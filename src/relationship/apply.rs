@@ -11,13 +11,14 @@ use crate::follow_up::FollowUpEvent;
 use crate::follow_up::{self};
 use crate::health::HealthEvent;
 use crate::health::{self};
+use crate::id::InteractionId;
 use crate::lifecycle::Lifecycle;
 use crate::lifecycle::Misfit;
 use crate::promise::{self};
 use crate::response::ResponseEvent;
 use crate::response::{ClockAction, ResponseLifecycle, Wait};
 use crate::survey::{self};
-use crate::{Direction, IdempotencyKey, InteractionId};
+use crate::value::{Direction, IdempotencyKey};
 
 impl Relationship {
     /// Folds a stored event into the state.
@@ -118,7 +119,7 @@ impl Relationship {
                 self.remember_after(at, reactions::remembered_promise(event));
                 Ok(())
             }
-            Event::Complaint(event) => Ok(complaint::fold(&mut self.complaints, at, event)?),
+            Event::Complaint(event) => complaint::fold(&mut self.complaints, at, event),
             Event::FollowUp(event) => {
                 if let FollowUpEvent::Scheduled {
                     complaint: Some(linked),

@@ -6,14 +6,16 @@ use chrono::{DateTime, Utc};
 
 use super::*;
 use crate::command::{Command, Request};
-use crate::complaint::ComplaintCommand;
 use crate::complaint::{self};
+use crate::complaint::{ComplaintCommand, ComplaintEvent, ReceiveComplaint};
 use crate::customer::CustomerCommand;
 use crate::customer::CustomerEvent;
 use crate::error::CommandError;
 use crate::event::{Envelope, Event};
 use crate::follow_up::FollowUpCommand;
 use crate::follow_up::{self};
+use crate::lifecycle::Context;
+use crate::policy::ServicePolicy;
 use crate::promise::PromiseCommand;
 use crate::promise::{self};
 use crate::response::ClockKind;
@@ -22,7 +24,7 @@ use crate::response::ResponseCommand;
 use crate::response::ResponseEvent;
 use crate::survey::SurveyCommand;
 use crate::survey::{self};
-use crate::{Direction, IdempotencyKey, ServicePolicy};
+use crate::value::{Direction, IdempotencyKey};
 
 impl Relationship {
     /// Decides what `command` at `now` means: the events to store, or why not. Changes nothing.
@@ -151,7 +153,8 @@ impl Relationship {
         // what the result does to the relationship's health.
         let mut ahead = self.clone();
         let mut envelopes = ahead.advance_to(policy, now);
-        let events = ahead.decide_events(policy, command, now)?;
+        let primary = ahead.decide_events(policy, command, now)?;
+        let events = reactions::follow(&ahead, policy, command, primary, now)?;
         let sealed = ahead.seal_keyed(now, events, key);
         for envelope in &sealed {
             ahead.apply(envelope).map_err(CommandError::Inconsistent)?;
@@ -213,6 +216,12 @@ impl Relationship {
                 registered: profile.registered_at,
             });
         }
+        let ctx = Context {
+            policy,
+            now,
+            tier: &profile.tier,
+            account_owner: profile.owner,
+        };
         match command {
             Command::Customer(CustomerCommand::Register(_)) => {
                 Err(CommandError::AlreadyRegistered(self.customer))
@@ -249,78 +258,81 @@ impl Relationship {
             Command::Promise(PromiseCommand::MeetDependency(meet)) => {
                 promise::meet(&self.promises, policy, meet, now)
             }
-            Command::Complaint(ComplaintCommand::Receive(receive)) => complaint::receive(
-                &self.complaints,
-                &self.interactions,
-                &self.promises,
-                policy,
-                &profile.tier,
-                receive,
-                now,
-            ),
-            Command::Complaint(ComplaintCommand::Acknowledge(ack)) => {
-                complaint::acknowledge(&self.complaints, policy, ack, now)
-            }
-            Command::Complaint(ComplaintCommand::Assign(assign)) => {
-                complaint::assign(&self.complaints, policy, assign)
-            }
-            Command::Complaint(ComplaintCommand::RequestEscalation(request)) => {
-                complaint::request_escalation(&self.complaints, request, profile.owner)
-            }
-            Command::Complaint(ComplaintCommand::Escalate(escalate)) => {
-                complaint::escalate(&self.complaints, policy, escalate, now)
-            }
-            Command::Complaint(ComplaintCommand::AwaitCustomer(wait)) => {
-                complaint::await_customer(&self.complaints, policy, wait, now)
-            }
-            Command::Complaint(ComplaintCommand::Resume(resume)) => {
-                complaint::resume(&self.complaints, policy, resume, now)
-            }
-            Command::Complaint(ComplaintCommand::Resolve(resolve)) => complaint::resolve(
-                &self.complaints,
-                policy,
-                resolve,
-                profile.owner,
-                &self.follow_ups,
-                now,
-            ),
-            Command::Complaint(ComplaintCommand::Close(close)) => {
-                complaint::close(&self.complaints, close)
-            }
-            Command::Complaint(ComplaintCommand::Reopen(reopen)) => complaint::reopen(
-                &self.complaints,
-                policy,
-                &self.follow_ups,
-                reopen,
-                profile.owner,
-                survey::pending_for(&self.surveys, reopen.complaint),
-                now,
-            ),
+            Command::Complaint(command) => self
+                .complaint_events(command, &ctx)
+                .map(|events| events.into_iter().map(Event::Complaint).collect()),
             Command::FollowUp(FollowUpCommand::Schedule(schedule)) => {
-                follow_up::schedule(&self.follow_ups, &self.complaints, policy, schedule, now)
+                let known = |id| self.complaints.contains_key(&id);
+                follow_up::schedule(&self.follow_ups, schedule, known, &ctx)
+                    .map(|events| events.into_iter().map(Event::FollowUp).collect())
             }
-            Command::FollowUp(FollowUpCommand::Complete(complete)) => follow_up::complete(
-                &self.follow_ups,
-                &self.complaints,
-                policy,
-                complete,
-                profile.owner,
-                &self.surveys,
-                now,
-            ),
+            Command::FollowUp(FollowUpCommand::Complete(complete)) => {
+                follow_up::complete(&self.follow_ups, complete, &ctx)
+                    .map(|events| events.into_iter().map(Event::FollowUp).collect())
+            }
             Command::FollowUp(FollowUpCommand::Cancel(cancel)) => {
                 follow_up::cancel(&self.follow_ups, cancel)
+                    .map(|events| events.into_iter().map(Event::FollowUp).collect())
             }
             Command::Survey(SurveyCommand::Request(request)) => {
-                survey::request(&self.surveys, &self.complaints, request)
+                let resolution = |id| complaint::surveyable(&self.complaints, id);
+                survey::request(&self.surveys, request, resolution)
+                    .map(|events| events.into_iter().map(Event::Survey).collect())
             }
-            Command::Survey(SurveyCommand::Answer(answer)) => survey::answer(&self.surveys, answer),
+            Command::Survey(SurveyCommand::Answer(answer)) => survey::answer(&self.surveys, answer)
+                .map(|events| events.into_iter().map(Event::Survey).collect()),
             Command::Customer(CustomerCommand::ErasePersonalData(_)) => {
                 Ok(vec![Event::Customer(CustomerEvent::PersonalDataErased {
                     fields: self.personal_data_held(),
                 })])
             }
         }
+    }
+
+    /// The complaint family's events for a complaint command (its reactions come after).
+    pub(super) fn complaint_events(
+        &self,
+        command: &ComplaintCommand,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<ComplaintEvent>, CommandError> {
+        let complaints = &self.complaints;
+        match command {
+            ComplaintCommand::Receive(receive) => {
+                complaint::receive(complaints, receive, |r| self.known_links(r), ctx)
+            }
+            ComplaintCommand::Acknowledge(ack) => complaint::acknowledge(complaints, ack, ctx),
+            ComplaintCommand::Assign(assign) => complaint::assign(complaints, assign, ctx),
+            ComplaintCommand::RequestEscalation(request) => {
+                complaint::request_escalation(complaints, request, ctx)
+            }
+            ComplaintCommand::Escalate(escalate) => complaint::escalate(complaints, escalate, ctx),
+            ComplaintCommand::AwaitCustomer(wait) => {
+                complaint::await_customer(complaints, wait, ctx)
+            }
+            ComplaintCommand::Resume(resume) => complaint::resume(complaints, resume, ctx),
+            ComplaintCommand::Resolve(resolve) => complaint::resolve(complaints, resolve, ctx),
+            ComplaintCommand::Close(close) => complaint::close(complaints, close),
+            ComplaintCommand::Reopen(reopen) => complaint::reopen(complaints, reopen, ctx),
+        }
+    }
+
+    /// The interactions and promises a new complaint names must be known.
+    fn known_links(&self, receive: &ReceiveComplaint) -> Result<(), CommandError> {
+        if let Some(unknown) = receive
+            .interactions
+            .iter()
+            .find(|id| self.interactions.binary_search(id).is_err())
+        {
+            return Err(CommandError::UnknownInteraction(*unknown));
+        }
+        if let Some(unknown) = receive
+            .promises
+            .iter()
+            .find(|id| !self.promises.contains_key(id))
+        {
+            return Err(CommandError::UnknownPromise(*unknown));
+        }
+        Ok(())
     }
 
     pub(super) fn interaction_events(

@@ -4,15 +4,251 @@
 //!
 //! - A promise linked to a complaint breaking a second time makes escalation due
 //!   ([`escalation_after_break`]).
+//! - A resolved complaint gets the follow-up the policy schedules
+//!   ([`follow_up_after_resolution`]).
+//! - A reopened complaint cancels its pending follow-up and voids its pending survey
+//!   ([`after_reopen`]).
+//! - A follow-up that finds the customer not satisfied reopens its complaint, when the policy
+//!   says so ([`reopen_when_not_satisfied`]).
+//!
+//! When deciding a command, [`follow`] puts each event's reactions right after it, and
+//! reactions react in turn: a not-satisfied follow-up is followed by the reopen, the reopen by
+//! the cancelled follow-up and the voided survey, then the escalation the reopen made due.
 //! - Health remembers answered response clocks, silent breaks and survey scores
 //!   ([`remembered_response`], [`remembered_promise`], [`remembered_survey`]).
 
-use crate::complaint::{ComplaintEvent, Complaints, EscalationReason};
+use chrono::{DateTime, Utc};
+
+use super::Relationship;
+use crate::command::Command;
+use crate::complaint::{
+    self, ComplaintCommand, ComplaintEvent, ComplaintStage, Complaints, EscalationReason,
+    ReopenComplaint,
+};
+use crate::error::CommandError;
+use crate::event::Event;
+use crate::follow_up::{FollowUp, FollowUpEvent, FollowUpOutcome};
 use crate::health::Recent;
-use crate::id::AgentId;
+use crate::id::{AgentId, ComplaintId, FollowUpId};
+use crate::lifecycle::Context;
+use crate::personal::Personal;
+use crate::policy::ServicePolicy;
 use crate::promise::{Notice, PromiseEvent, PromiseTerms};
 use crate::response::ResponseEvent;
-use crate::survey::{SurveyAnswer, SurveyEvent};
+use crate::survey::{self, SurveyAnswer, SurveyEvent};
+
+/// A decision's events with the reactions they call for: each event followed by the events it
+/// causes in sibling families, and those by theirs. Reactions see the relationship as it was
+/// before the decision, and the events decided before them.
+///
+/// # Errors
+/// What a reaction refuses (a resolution without the follow-up id the policy needs, ...).
+pub(super) fn follow(
+    relationship: &Relationship,
+    policy: &ServicePolicy,
+    command: &Command,
+    primary: Vec<Event>,
+    now: DateTime<Utc>,
+) -> Result<Vec<Event>, CommandError> {
+    let Some(profile) = relationship.profile.as_ref() else {
+        return Ok(primary);
+    };
+    let ctx = Context {
+        policy,
+        now,
+        tier: &profile.tier,
+        account_owner: profile.owner,
+    };
+    let mut out = Vec::with_capacity(primary.len());
+    for event in primary {
+        push_reacting(relationship, command, &ctx, event, &mut out)?;
+    }
+    Ok(out)
+}
+
+/// Pushes `event`, then its reactions (each with theirs).
+fn push_reacting(
+    relationship: &Relationship,
+    command: &Command,
+    ctx: &Context<'_>,
+    event: Event,
+    out: &mut Vec<Event>,
+) -> Result<(), CommandError> {
+    let derived = reactions_to(relationship, command, ctx, &event, out)?;
+    out.push(event);
+    for next in derived {
+        push_reacting(relationship, command, ctx, next, out)?;
+    }
+    Ok(())
+}
+
+/// The events `event` causes in sibling families; `earlier` are the events decided before it.
+fn reactions_to(
+    relationship: &Relationship,
+    command: &Command,
+    ctx: &Context<'_>,
+    event: &Event,
+    earlier: &[Event],
+) -> Result<Vec<Event>, CommandError> {
+    match event {
+        Event::Complaint(ComplaintEvent::Resolved { complaint, by, .. }) => {
+            let requested = match command {
+                Command::Complaint(ComplaintCommand::Resolve(resolve)) => resolve.follow_up,
+                Command::Customer(_)
+                | Command::Response(_)
+                | Command::Promise(_)
+                | Command::Complaint(_)
+                | Command::FollowUp(_)
+                | Command::Survey(_) => None,
+            };
+            let scheduled =
+                follow_up_after_resolution(relationship, *complaint, *by, requested, ctx)?;
+            Ok(scheduled.into_iter().map(Event::FollowUp).collect())
+        }
+        Event::Complaint(ComplaintEvent::Reopened { complaint, .. }) => {
+            Ok(after_reopen(relationship, *complaint, earlier))
+        }
+        Event::FollowUp(FollowUpEvent::Completed {
+            follow_up, outcome, ..
+        }) => reopen_when_not_satisfied(relationship, *follow_up, *outcome, ctx),
+        Event::Complaint(
+            ComplaintEvent::Received { .. }
+            | ComplaintEvent::Acknowledged { .. }
+            | ComplaintEvent::Assigned { .. }
+            | ComplaintEvent::ClockAtRisk { .. }
+            | ComplaintEvent::ClockBreached { .. }
+            | ComplaintEvent::EscalationDue { .. }
+            | ComplaintEvent::Escalated { .. }
+            | ComplaintEvent::AwaitingCustomer { .. }
+            | ComplaintEvent::Resumed { .. }
+            | ComplaintEvent::Closed { .. },
+        )
+        | Event::FollowUp(
+            FollowUpEvent::Scheduled { .. }
+            | FollowUpEvent::Overdue { .. }
+            | FollowUpEvent::Cancelled { .. },
+        )
+        | Event::Customer(_)
+        | Event::Response(_)
+        | Event::Promise(_)
+        | Event::Survey(_)
+        | Event::Health(_) => Ok(Vec::new()),
+    }
+}
+
+/// The follow-up the policy schedules after a resolution, with the id the command gave (it
+/// must give a new one when the policy schedules one). Owned by the complaint's owner, else the
+/// account owner, else whoever resolved it.
+pub(crate) fn follow_up_after_resolution(
+    relationship: &Relationship,
+    complaint_id: ComplaintId,
+    by: AgentId,
+    requested: Option<FollowUpId>,
+    ctx: &Context<'_>,
+) -> Result<Option<FollowUpEvent>, CommandError> {
+    let policy = ctx.policy;
+    let Some(after) = policy.complaints.follow_up_after else {
+        return Ok(None);
+    };
+    let id = requested.ok_or(CommandError::FollowUpIdRequired(complaint_id))?;
+    if relationship.follow_ups.contains_key(&id) {
+        return Err(CommandError::DuplicateFollowUp(id));
+    }
+    let complaint = relationship
+        .complaints
+        .get(&complaint_id)
+        .ok_or(CommandError::UnknownComplaint(complaint_id))?;
+    Ok(Some(FollowUpEvent::Scheduled {
+        follow_up: id,
+        owner: complaint.owner.or(ctx.account_owner).unwrap_or(by),
+        due: policy.due(
+            policy.complaints.follow_up_calendar.as_deref(),
+            ctx.now,
+            after,
+        )?,
+        reason: complaint.summary.reveal().map_or_else(
+            || Personal::ours("Follow up on the resolution of the complaint"),
+            |summary| Personal::ours(&format!("Follow up on the resolution of: {summary}")),
+        ),
+        complaint: Some(complaint_id),
+    }))
+}
+
+/// A reopen cancels the complaint's follow-up still pending (unless an earlier event of the
+/// decision completed or cancelled it) and voids the survey still pending for the resolution
+/// that no longer stands.
+pub(crate) fn after_reopen(
+    relationship: &Relationship,
+    complaint_id: ComplaintId,
+    earlier: &[Event],
+) -> Vec<Event> {
+    let settled = |id: FollowUpId| {
+        earlier.iter().any(|event| {
+            matches!(
+                event,
+                Event::FollowUp(
+                    FollowUpEvent::Completed { follow_up, .. }
+                    | FollowUpEvent::Cancelled { follow_up, .. }
+                ) if *follow_up == id
+            )
+        })
+    };
+    let mut events = Vec::new();
+    let pending = relationship
+        .complaints
+        .get(&complaint_id)
+        .and_then(|c| c.follow_up)
+        .filter(|id| {
+            relationship
+                .follow_ups
+                .get(id)
+                .is_some_and(FollowUp::is_pending)
+                && !settled(*id)
+        });
+    if let Some(pending) = pending {
+        events.push(Event::FollowUp(FollowUpEvent::Cancelled {
+            follow_up: pending,
+            reason: Personal::ours("the complaint was reopened"),
+        }));
+    }
+    events.extend(
+        survey::pending_for(&relationship.surveys, complaint_id)
+            .map(|id| Event::Survey(survey::void(id))),
+    );
+    events
+}
+
+/// A follow-up that found the customer not satisfied reopens its resolved or closed complaint,
+/// when the policy says so.
+pub(crate) fn reopen_when_not_satisfied(
+    relationship: &Relationship,
+    follow_up: FollowUpId,
+    outcome: FollowUpOutcome,
+    ctx: &Context<'_>,
+) -> Result<Vec<Event>, CommandError> {
+    let reopenable = relationship
+        .follow_ups
+        .get(&follow_up)
+        .and_then(|f| f.complaint)
+        .filter(|id| {
+            relationship.complaints.get(id).is_some_and(|c| {
+                matches!(c.stage(), ComplaintStage::Resolved | ComplaintStage::Closed)
+            })
+        });
+    if outcome != FollowUpOutcome::NotSatisfied || !ctx.policy.complaints.reopen_when_not_satisfied
+    {
+        return Ok(Vec::new());
+    }
+    let Some(complaint) = reopenable else {
+        return Ok(Vec::new());
+    };
+    let reopen = ReopenComplaint {
+        complaint,
+        reason: Personal::ours("the follow-up found the customer not satisfied"),
+    };
+    let reopened = complaint::reopen(&relationship.complaints, &reopen, ctx)?;
+    Ok(reopened.into_iter().map(Event::Complaint).collect())
+}
 
 /// A promise linked to an open complaint broke for the second time: escalation is due, unless
 /// it is due already.

@@ -3,13 +3,13 @@
 use chrono::{DateTime, Utc};
 
 use super::*;
-use crate::ServicePolicy;
 use crate::complaint::{self};
 use crate::event::{Envelope, Event};
 use crate::flag::{Deadline, DeadlineKind, Flag, FlagKind, Subject};
 use crate::follow_up::{self};
 use crate::health::HealthEvent;
 use crate::health::{self};
+use crate::policy::ServicePolicy;
 use crate::promise::{self};
 use crate::response::ResponseClock;
 use crate::response::ResponseEvent;
@@ -257,12 +257,18 @@ impl Relationship {
                 .complaints
                 .get(&id)
                 .map(|c| complaint::fire(id, c, deadline.kind, self.account_owner()))
-                .unwrap_or_default(),
+                .unwrap_or_default()
+                .into_iter()
+                .map(Event::Complaint)
+                .collect(),
             Subject::FollowUp(id) => self
                 .follow_ups
                 .get(&id)
                 .map(|f| follow_up::fire(id, f))
-                .unwrap_or_default(),
+                .unwrap_or_default()
+                .into_iter()
+                .map(Event::FollowUp)
+                .collect(),
             // Health changes are not deadlines: they are noticed after events.
             Subject::Relationship => Vec::new(),
         }

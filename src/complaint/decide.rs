@@ -1,0 +1,386 @@
+//! Commands become the complaint family's own events. What a complaint's events cause in
+//! sibling families (a follow-up scheduled, a survey voided) is the relationship's
+//! [reactions](crate::relationship), not decided here.
+
+use chrono::{DateTime, Utc};
+
+use super::clock::{self, ClockPhase, ClockTerms, escalation_terms, pause_of, resumed, terms};
+use super::command::{
+    AcknowledgeComplaint, AssignComplaint, AwaitCustomer, CloseComplaint, EscalateComplaint,
+    ReceiveComplaint, ReopenComplaint, RequestEscalation, ResolveComplaint, ResumeComplaint,
+};
+use super::event::ComplaintEvent;
+use super::state::{
+    Complaint, ComplaintAction, ComplaintLifecycle, ComplaintStage, ComplaintState, Complaints,
+    EscalationReason,
+};
+use crate::error::CommandError;
+use crate::id::ComplaintId;
+use crate::lifecycle::{Context, Entity, Lifecycle, Refused};
+use crate::policy::{ReopenMode, ServicePolicy};
+use crate::response::Outcome;
+use crate::value::{Span, Text};
+
+fn find(complaints: &Complaints, id: ComplaintId) -> Result<&Complaint, CommandError> {
+    complaints
+        .get(&id)
+        .ok_or(CommandError::UnknownComplaint(id))
+}
+
+/// A new complaint. `links` checks the interactions and promises it names (the relationship
+/// knows them), after the id is found new.
+pub(crate) fn receive(
+    complaints: &Complaints,
+    receive: &ReceiveComplaint,
+    links: impl FnOnce(&ReceiveComplaint) -> Result<(), CommandError>,
+    ctx: &Context<'_>,
+) -> Result<Vec<ComplaintEvent>, CommandError> {
+    if complaints.contains_key(&receive.complaint) {
+        return Err(CommandError::DuplicateComplaint(receive.complaint));
+    }
+    links(receive)?;
+    let (policy, now) = (ctx.policy, ctx.now);
+    let rules = &policy.complaints;
+    let acknowledgement = terms(
+        policy,
+        rules.acknowledge.calendar(receive.priority),
+        now,
+        rules.acknowledge.get(receive.priority, ctx.tier),
+        true,
+    )?;
+    let resolution = terms(
+        policy,
+        rules.resolve.calendar(receive.priority),
+        now,
+        rules.resolve.get(receive.priority, ctx.tier),
+        true,
+    )?;
+    Ok(vec![ComplaintEvent::Received {
+        complaint: receive.complaint,
+        summary: receive.summary.clone(),
+        priority: receive.priority,
+        channel: receive.channel,
+        tier: ctx.tier.clone(),
+        interactions: receive.interactions.clone(),
+        promises: receive.promises.clone(),
+        acknowledgement,
+        resolution,
+        escalation: escalation_terms(policy, 0, now)?,
+    }])
+}
+
+pub(crate) fn acknowledge(
+    complaints: &Complaints,
+    ack: &AcknowledgeComplaint,
+    ctx: &Context<'_>,
+) -> Result<Vec<ComplaintEvent>, CommandError> {
+    let complaint = find(complaints, ack.complaint)?;
+    complaint.check(ComplaintAction::Acknowledge)?;
+    ctx.policy.check_agent(ack.by)?;
+    let clock = &complaint.acknowledgement;
+    Ok(vec![ComplaintEvent::Acknowledged {
+        complaint: ack.complaint,
+        by: ack.by,
+        outcome: ctx
+            .policy
+            .outcome(clock.terms.calendar.as_deref(), clock.terms.due, ctx.now)?,
+    }])
+}
+
+pub(crate) fn assign(
+    complaints: &Complaints,
+    assign: &AssignComplaint,
+    ctx: &Context<'_>,
+) -> Result<Vec<ComplaintEvent>, CommandError> {
+    let complaint = find(complaints, assign.complaint)?;
+    complaint.check(ComplaintAction::Assign)?;
+    ctx.policy.check_agent(assign.owner)?;
+    if complaint.owner == Some(assign.owner) && complaint.stage() != ComplaintStage::Acknowledged {
+        return Err(CommandError::NothingToChange);
+    }
+    Ok(vec![ComplaintEvent::Assigned {
+        complaint: assign.complaint,
+        owner: assign.owner,
+    }])
+}
+
+pub(crate) fn request_escalation(
+    complaints: &Complaints,
+    request: &RequestEscalation,
+    ctx: &Context<'_>,
+) -> Result<Vec<ComplaintEvent>, CommandError> {
+    let complaint = find(complaints, request.complaint)?;
+    if !complaint.is_open() {
+        // Not an action of the table: the customer asks, the complaint does not move.
+        return Err(CommandError::InvalidTransition {
+            entity: ComplaintLifecycle::ENTITY,
+            from: ComplaintLifecycle::stage_name(complaint.stage()),
+            action: "ask to escalate",
+        });
+    }
+    if complaint.escalation_due.is_some() {
+        return Err(CommandError::NothingToChange);
+    }
+    Ok(vec![ComplaintEvent::EscalationDue {
+        complaint: request.complaint,
+        reason: EscalationReason::CustomerAsked,
+        level: complaint.level,
+        owner: complaint.owner.or(ctx.account_owner),
+    }])
+}
+
+pub(crate) fn escalate(
+    complaints: &Complaints,
+    escalate: &EscalateComplaint,
+    ctx: &Context<'_>,
+) -> Result<Vec<ComplaintEvent>, CommandError> {
+    let policy = ctx.policy;
+    let complaint = find(complaints, escalate.complaint)?;
+    complaint.check(ComplaintAction::Escalate)?;
+    policy.check_agent(escalate.owner)?;
+    let top = u32::try_from(policy.complaints.levels.len().saturating_sub(1)).unwrap_or(u32::MAX);
+    if escalate.to_level > top {
+        return Err(CommandError::EscalationPastTop {
+            level: escalate.to_level,
+            top,
+        });
+    }
+    if escalate.to_level <= complaint.level {
+        return Err(CommandError::EscalationNotUpward {
+            level: escalate.to_level,
+            current: complaint.level,
+        });
+    }
+    let name = usize::try_from(escalate.to_level)
+        .ok()
+        .and_then(|i| policy.complaints.levels.get(i))
+        .map_or_else(Text::default_name, |l| l.name.clone());
+    // While waiting on the customer (if waiting pauses the clocks) the new level's clock starts
+    // paused, from the same pause.
+    Ok(vec![ComplaintEvent::Escalated {
+        complaint: escalate.complaint,
+        from_level: complaint.level,
+        to_level: escalate.to_level,
+        level_name: name,
+        owner: escalate.owner,
+        escalation: escalation_terms(policy, escalate.to_level, ctx.now)?,
+    }])
+}
+
+pub(crate) fn await_customer(
+    complaints: &Complaints,
+    wait: &AwaitCustomer,
+    ctx: &Context<'_>,
+) -> Result<Vec<ComplaintEvent>, CommandError> {
+    let (policy, now) = (ctx.policy, ctx.now);
+    let complaint = find(complaints, wait.complaint)?;
+    complaint.check(ComplaintAction::Wait)?;
+    let pausing = policy.complaints.pause_while_waiting;
+    let (resolution, escalation) = if pausing {
+        (
+            pause_of(policy, Some(&complaint.resolution), now)?,
+            pause_of(policy, complaint.escalation.as_ref(), now)?,
+        )
+    } else {
+        (None, None)
+    };
+    Ok(vec![ComplaintEvent::AwaitingCustomer {
+        complaint: wait.complaint,
+        resolution,
+        escalation,
+    }])
+}
+
+pub(crate) fn resume(
+    complaints: &Complaints,
+    resume: &ResumeComplaint,
+    ctx: &Context<'_>,
+) -> Result<Vec<ComplaintEvent>, CommandError> {
+    let (policy, now) = (ctx.policy, ctx.now);
+    let complaint = find(complaints, resume.complaint)?;
+    complaint.check(ComplaintAction::Resume)?;
+    let ComplaintState::Waiting { since } = complaint.state else {
+        return Err(Refused::<ComplaintLifecycle> {
+            from: complaint.stage(),
+            action: ComplaintAction::Resume,
+        }
+        .into());
+    };
+    let paused = if policy.complaints.pause_while_waiting {
+        policy.business_between(complaint.resolution.terms.calendar.as_deref(), since, now)?
+    } else {
+        Span::ZERO
+    };
+    Ok(vec![ComplaintEvent::Resumed {
+        complaint: resume.complaint,
+        paused,
+        resolution: resumed(policy, &complaint.resolution, now)?,
+        escalation: complaint
+            .escalation
+            .as_ref()
+            .map(|clock| resumed(policy, clock, now))
+            .transpose()?
+            .flatten(),
+    }])
+}
+
+/// The resolution. The follow-up the policy schedules for it is a reaction of the
+/// relationship.
+pub(crate) fn resolve(
+    complaints: &Complaints,
+    resolve: &ResolveComplaint,
+    ctx: &Context<'_>,
+) -> Result<Vec<ComplaintEvent>, CommandError> {
+    let (policy, now) = (ctx.policy, ctx.now);
+    let complaint = find(complaints, resolve.complaint)?;
+    complaint.check(ComplaintAction::Resolve)?;
+    policy.check_agent(resolve.by)?;
+    if complaint.stage() == ComplaintStage::Received && !policy.complaints.resolve_unacknowledged {
+        return Err(CommandError::NotAcknowledged(resolve.complaint));
+    }
+    let clock = &complaint.resolution;
+    let outcome = match &clock.phase {
+        ClockPhase::Paused { since, .. } => {
+            // Resolved while waiting on the customer: measured at the start of the pause.
+            policy.outcome(clock.terms.calendar.as_deref(), clock.terms.due, *since)?
+        }
+        ClockPhase::Running | ClockPhase::Stopped { .. } => {
+            policy.outcome(clock.terms.calendar.as_deref(), clock.terms.due, now)?
+        }
+    };
+    let acknowledgement = if complaint.acknowledgement.is_running() {
+        let ack = &complaint.acknowledgement.terms;
+        Some(
+            match policy.outcome(ack.calendar.as_deref(), ack.due, now)? {
+                Outcome::MetLate { lateness } | Outcome::Missed { lateness } => {
+                    Outcome::Missed { lateness }
+                }
+                Outcome::Met => Outcome::Met,
+            },
+        )
+    } else {
+        None
+    };
+    Ok(vec![ComplaintEvent::Resolved {
+        complaint: resolve.complaint,
+        by: resolve.by,
+        remedy: resolve.remedy.clone(),
+        apology: resolve.apology,
+        summary: resolve.summary.clone(),
+        outcome,
+        acknowledgement,
+    }])
+}
+
+pub(crate) fn close(
+    complaints: &Complaints,
+    close: &CloseComplaint,
+) -> Result<Vec<ComplaintEvent>, CommandError> {
+    let complaint = find(complaints, close.complaint)?;
+    complaint.check(ComplaintAction::Close)?;
+    Ok(vec![ComplaintEvent::Closed {
+        complaint: close.complaint,
+    }])
+}
+
+/// The complaint's events of a reopen: the reopen itself (with the clock the policy's mode
+/// gives) and the escalation it makes due. What it cancels in sibling families (the pending
+/// follow-up and survey) the relationship's reactions add after the reopen.
+pub(crate) fn reopen(
+    complaints: &Complaints,
+    reopen: &ReopenComplaint,
+    ctx: &Context<'_>,
+) -> Result<Vec<ComplaintEvent>, CommandError> {
+    let (policy, now) = (ctx.policy, ctx.now);
+    let complaint = find(complaints, reopen.complaint)?;
+    complaint.check(ComplaintAction::Reopen)?;
+    let mode = policy.complaints.reopen;
+    let (cycle, resolution) = reopened_clock(complaint, mode, policy, now)?;
+    Ok(vec![
+        ComplaintEvent::Reopened {
+            complaint: reopen.complaint,
+            reason: reopen.reason.clone(),
+            mode,
+            cycle,
+            resolution,
+            escalation: escalation_terms(policy, complaint.level, now)?,
+        },
+        ComplaintEvent::EscalationDue {
+            complaint: reopen.complaint,
+            reason: EscalationReason::Reopened,
+            level: complaint.level,
+            owner: complaint.owner.or(ctx.account_owner),
+        },
+    ])
+}
+
+/// The cycle and resolution clock a reopen in `mode` at `now` gives.
+fn reopened_clock(
+    complaint: &Complaint,
+    mode: ReopenMode,
+    policy: &ServicePolicy,
+    now: DateTime<Utc>,
+) -> Result<(u32, ClockTerms), CommandError> {
+    let clock = &complaint.resolution;
+    let calendar = clock.terms.calendar.as_deref();
+    Ok(match mode {
+        ReopenMode::Continue => {
+            // From where the clock stopped counting: the resolution, or the start of the wait
+            // on the customer it was resolved in.
+            let stopped = match (&clock.phase, &complaint.state) {
+                (ClockPhase::Stopped { counted_until, .. }, _) => *counted_until,
+                (_, ComplaintState::Resolved(r) | ComplaintState::Closed(r)) => r.at,
+                (
+                    _,
+                    ComplaintState::Received
+                    | ComplaintState::Acknowledged { .. }
+                    | ComplaintState::InProgress
+                    | ComplaintState::Waiting { .. },
+                ) => now,
+            };
+            let left = policy.business_between(calendar, stopped, clock.terms.due)?;
+            let warn = clock
+                .terms
+                .warn_at
+                .filter(|at| !clock.warned && *at > stopped)
+                .map(|at| policy.business_between(calendar, stopped, at))
+                .transpose()?;
+            let terms = ClockTerms {
+                target: clock.terms.target,
+                calendar: clock.terms.calendar.clone(),
+                due: policy.due(calendar, now, left)?,
+                warn_at: warn.map(|w| policy.due(calendar, now, w)).transpose()?,
+            };
+            (complaint.cycle, terms)
+        }
+        ReopenMode::Restart => (
+            complaint.cycle,
+            clock::terms(policy, calendar, now, clock.terms.target, true)?,
+        ),
+        ReopenMode::NewCycle => (
+            complaint.cycle.saturating_add(1),
+            clock::terms(policy, calendar, now, clock.terms.target, true)?,
+        ),
+    })
+}
+
+/// When the complaint's current resolution was made, for a survey about it; refused unless
+/// the complaint is resolved or closed.
+pub(crate) fn surveyable(
+    complaints: &Complaints,
+    id: ComplaintId,
+) -> Result<Option<DateTime<Utc>>, CommandError> {
+    let complaint = find(complaints, id)?;
+    if !matches!(
+        complaint.stage(),
+        ComplaintStage::Resolved | ComplaintStage::Closed
+    ) {
+        // Not an action of the table: a survey does not move the complaint.
+        return Err(CommandError::InvalidTransition {
+            entity: ComplaintLifecycle::ENTITY,
+            from: ComplaintLifecycle::stage_name(complaint.stage()),
+            action: "survey the resolution of",
+        });
+    }
+    Ok(complaint.resolved_at())
+}

@@ -1,0 +1,131 @@
+//! Time for complaints: the next deadline of a complaint's clocks, what a deadline becomes
+//! when it falls due, and the flags a complaint raises.
+
+use chrono::{DateTime, Utc};
+
+use super::clock::ComplaintClockKind;
+use super::event::ComplaintEvent;
+use super::state::{Complaint, ComplaintStage, EscalationReason};
+use crate::flag::{DeadlineKind, FlagKind};
+use crate::id::{AgentId, ComplaintId};
+
+/// The next deadline of one complaint: `(when, why)`.
+pub(crate) fn deadline(complaint: &Complaint) -> Option<(DateTime<Utc>, DeadlineKind)> {
+    complaint
+        .clocks()
+        .filter_map(|(kind, clock)| {
+            let (at, warning) = clock.deadline()?;
+            Some((at, deadline_kind(kind, warning)))
+        })
+        .min()
+}
+
+const fn deadline_kind(kind: ComplaintClockKind, warning: bool) -> DeadlineKind {
+    match (kind, warning) {
+        (ComplaintClockKind::Acknowledgement, true) => DeadlineKind::AcknowledgementWarning,
+        (ComplaintClockKind::Acknowledgement, false) => DeadlineKind::AcknowledgementDue,
+        (ComplaintClockKind::Resolution, true) => DeadlineKind::ResolutionWarning,
+        (ComplaintClockKind::Resolution, false) => DeadlineKind::ResolutionDue,
+        (ComplaintClockKind::Escalation, _) => DeadlineKind::EscalationThreshold,
+    }
+}
+
+/// The events a due deadline of `complaint` becomes.
+pub(crate) fn fire(
+    id: ComplaintId,
+    complaint: &Complaint,
+    kind: DeadlineKind,
+    fallback_owner: Option<AgentId>,
+) -> Vec<ComplaintEvent> {
+    let owner = complaint.owner.or(fallback_owner);
+    let (clock, warning) = match kind {
+        DeadlineKind::AcknowledgementWarning => (ComplaintClockKind::Acknowledgement, true),
+        DeadlineKind::AcknowledgementDue => (ComplaintClockKind::Acknowledgement, false),
+        DeadlineKind::ResolutionWarning => (ComplaintClockKind::Resolution, true),
+        DeadlineKind::ResolutionDue => (ComplaintClockKind::Resolution, false),
+        DeadlineKind::EscalationThreshold => {
+            return vec![ComplaintEvent::EscalationDue {
+                complaint: id,
+                reason: EscalationReason::Threshold,
+                level: complaint.level,
+                owner,
+            }];
+        }
+        DeadlineKind::ResponseWarning
+        | DeadlineKind::ResponseDue
+        | DeadlineKind::DependencyDue
+        | DeadlineKind::PromiseWarning
+        | DeadlineKind::PromiseDue
+        | DeadlineKind::FollowUpDue => return Vec::new(),
+    };
+    let due = match clock {
+        ComplaintClockKind::Acknowledgement => complaint.acknowledgement.terms.due,
+        ComplaintClockKind::Resolution | ComplaintClockKind::Escalation => {
+            complaint.resolution.terms.due
+        }
+    };
+    if warning {
+        vec![ComplaintEvent::ClockAtRisk {
+            complaint: id,
+            clock,
+            due,
+            owner,
+        }]
+    } else {
+        vec![ComplaintEvent::ClockBreached {
+            complaint: id,
+            clock,
+            due,
+            owner,
+        }]
+    }
+}
+
+/// The flags of one complaint at `now`: `(kind, since, due)`. `broken_again` is when a promise
+/// answering it passed its due instant a second time, if one has and `advance_to` has not yet
+/// recorded it (see [`crate::promise::breaks_again`]).
+pub(crate) fn flags(
+    complaint: &Complaint,
+    now: DateTime<Utc>,
+    broken_again: Option<DateTime<Utc>>,
+) -> Vec<(FlagKind, DateTime<Utc>, Option<DateTime<Utc>>)> {
+    let mut flags = Vec::new();
+    if complaint.stage() == ComplaintStage::Received {
+        flags.push((
+            FlagKind::ComplaintUnacknowledged,
+            complaint.received_at,
+            Some(complaint.acknowledgement.terms.due),
+        ));
+    }
+    for (kind, clock) in complaint.clocks() {
+        if kind == ComplaintClockKind::Escalation || !clock.is_running() {
+            continue;
+        }
+        let terms = &clock.terms;
+        if clock.breached || now >= terms.due {
+            flags.push((FlagKind::ComplaintClockBreached, terms.due, Some(terms.due)));
+        } else if let Some(at) = terms.warn_at.filter(|at| clock.warned || now >= *at) {
+            flags.push((FlagKind::ComplaintClockAtRisk, at, Some(terms.due)));
+        }
+    }
+    if let Some((_, since)) = complaint.escalation_due {
+        flags.push((FlagKind::EscalationDue, since, None));
+    } else {
+        // The same answer before and after `advance_to`: the threshold passed, or a linked
+        // promise broke a second time.
+        let threshold = complaint
+            .escalation
+            .as_ref()
+            .filter(|c| c.is_running() && now >= c.terms.due)
+            .map(|c| c.terms.due);
+        let broken_again = broken_again.filter(|_| complaint.is_open());
+        let since = match (threshold, broken_again) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        if let Some(since) = since {
+            flags.push((FlagKind::EscalationDue, since, None));
+        }
+    }
+    flags
+}

@@ -1,0 +1,401 @@
+//! Folding the complaint family's own events into the complaints. Each fold validates before
+//! it changes anything.
+
+use chrono::{DateTime, Utc};
+
+use super::clock::{
+    ClockPhase, ClockTerms, ComplaintClockKind, Remaining, TargetClock, pause, run, stop,
+};
+use super::event::ComplaintEvent;
+use super::state::{
+    Complaint, ComplaintAction, ComplaintLifecycle, ComplaintStage, ComplaintState, Complaints,
+    EscalationReason, Handover, Resolution,
+};
+use crate::error::CommandError;
+use crate::id::{AgentId, ComplaintId, FollowUpId};
+use crate::lifecycle::{Entity, Misfit};
+use crate::policy::ReopenMode;
+use crate::response::Outcome;
+use crate::value::Span;
+
+/// Folds a complaint event.
+pub(crate) fn fold(
+    complaints: &mut Complaints,
+    at: DateTime<Utc>,
+    event: &ComplaintEvent,
+) -> Result<(), Misfit> {
+    match event {
+        ComplaintEvent::Received {
+            complaint,
+            summary,
+            priority,
+            channel,
+            tier,
+            interactions,
+            promises,
+            acknowledgement,
+            resolution,
+            escalation,
+        } => {
+            if complaints.contains_key(complaint) {
+                return Err(Misfit::exists(ComplaintLifecycle::ENTITY, complaint));
+            }
+            complaints.insert(
+                *complaint,
+                Complaint {
+                    summary: summary.clone(),
+                    priority: *priority,
+                    channel: *channel,
+                    received_at: at,
+                    tier: tier.clone(),
+                    interactions: interactions.clone(),
+                    promises: promises.clone(),
+                    owner: None,
+                    level: 0,
+                    history: Vec::new(),
+                    acknowledgement: TargetClock::start(acknowledgement.clone()),
+                    resolution: TargetClock::start(resolution.clone()),
+                    escalation: escalation.clone().map(TargetClock::start),
+                    escalation_due: None,
+                    cycle: 1,
+                    reopened: 0,
+                    follow_up: None,
+                    state: ComplaintState::Received,
+                },
+            );
+            Ok(())
+        }
+        ComplaintEvent::Acknowledged { complaint: id, .. }
+        | ComplaintEvent::Assigned { complaint: id, .. }
+        | ComplaintEvent::ClockAtRisk { complaint: id, .. }
+        | ComplaintEvent::ClockBreached { complaint: id, .. }
+        | ComplaintEvent::EscalationDue { complaint: id, .. }
+        | ComplaintEvent::Escalated { complaint: id, .. }
+        | ComplaintEvent::AwaitingCustomer { complaint: id, .. }
+        | ComplaintEvent::Resumed { complaint: id, .. }
+        | ComplaintEvent::Resolved { complaint: id, .. }
+        | ComplaintEvent::Closed { complaint: id }
+        | ComplaintEvent::Reopened { complaint: id, .. } => {
+            let complaint = complaints
+                .get_mut(id)
+                .ok_or_else(|| Misfit::unknown(ComplaintLifecycle::ENTITY, id))?;
+            fold_into(complaint, *id, at, event)
+        }
+    }
+}
+
+/// Folds an event about an existing complaint.
+fn fold_into(
+    complaint: &mut Complaint,
+    id: ComplaintId,
+    at: DateTime<Utc>,
+    event: &ComplaintEvent,
+) -> Result<(), Misfit> {
+    match event {
+        // Folded by `fold`, before the complaint exists.
+        ComplaintEvent::Received { .. } => {
+            return Err(Misfit::exists(ComplaintLifecycle::ENTITY, id));
+        }
+        ComplaintEvent::Acknowledged { by, outcome, .. } => {
+            transition(complaint, ComplaintAction::Acknowledge)?;
+            stop(&mut complaint.acknowledgement, *outcome, at);
+            complaint.state = ComplaintState::Acknowledged { by: *by };
+        }
+        ComplaintEvent::Assigned { owner, .. } => assigned(complaint, at, *owner)?,
+        ComplaintEvent::ClockAtRisk { clock, due, .. }
+        | ComplaintEvent::ClockBreached { clock, due, .. } => {
+            let said = ClockSaid {
+                clock: *clock,
+                due: *due,
+                breach: matches!(event, ComplaintEvent::ClockBreached { .. }),
+            };
+            clock_said(complaint, id, at, said)?;
+        }
+        ComplaintEvent::EscalationDue { reason, .. } => {
+            escalation_due(complaint, id, at, *reason)?;
+        }
+        ComplaintEvent::Escalated {
+            to_level,
+            owner,
+            escalation,
+            ..
+        } => {
+            if *to_level <= complaint.level {
+                return Err(Misfit::Contradicts(format!(
+                    "complaint {id} is at level {} already",
+                    complaint.level
+                )));
+            }
+            escalated(complaint, at, *to_level, *owner, escalation.as_ref())?;
+        }
+        ComplaintEvent::AwaitingCustomer {
+            resolution,
+            escalation,
+            ..
+        } => awaiting(complaint, at, resolution.as_ref(), escalation.as_ref())?,
+        ComplaintEvent::Resumed {
+            paused,
+            resolution,
+            escalation,
+            ..
+        } => resumed(complaint, *paused, resolution.as_ref(), escalation.as_ref())?,
+        ComplaintEvent::Resolved {
+            by,
+            remedy,
+            apology,
+            summary,
+            outcome,
+            acknowledgement,
+            ..
+        } => {
+            let resolution = Resolution {
+                at,
+                by: *by,
+                remedy: remedy.clone(),
+                apology: *apology,
+                summary: summary.clone(),
+            };
+            resolved(complaint, resolution, *outcome, *acknowledgement)?;
+        }
+        ComplaintEvent::Closed { .. } => {
+            transition(complaint, ComplaintAction::Close)?;
+            if let ComplaintState::Resolved(resolution) = &complaint.state {
+                complaint.state = ComplaintState::Closed(resolution.clone());
+            }
+        }
+        ComplaintEvent::Reopened {
+            mode,
+            cycle,
+            resolution,
+            escalation,
+            ..
+        } => {
+            transition(complaint, ComplaintAction::Reopen)?;
+            reopened(complaint, *mode, *cycle, resolution, escalation.as_ref());
+        }
+    }
+    Ok(())
+}
+
+/// Records the follow-up scheduled for a complaint's resolution.
+pub(crate) fn link_follow_up(
+    complaints: &mut Complaints,
+    complaint: ComplaintId,
+    follow_up: FollowUpId,
+) {
+    if let Some(complaint) = complaints.get_mut(&complaint) {
+        complaint.follow_up = Some(follow_up);
+    }
+}
+
+/// Where `action` leads, or why not. A complaint's fold has always worded a refused transition
+/// as the command does ("cannot close a complaint that is waiting"); replay errors keep that
+/// wording rather than [`Misfit::Transition`]'s.
+fn transition(complaint: &Complaint, action: ComplaintAction) -> Result<ComplaintStage, Misfit> {
+    complaint
+        .check(action)
+        .map_err(|refused| Misfit::Contradicts(CommandError::from(refused).to_string()))
+}
+
+fn assigned(complaint: &mut Complaint, at: DateTime<Utc>, owner: AgentId) -> Result<(), Misfit> {
+    let to = transition(complaint, ComplaintAction::Assign)?;
+    complaint.owner = Some(owner);
+    complaint.history.push(Handover {
+        at,
+        level: complaint.level,
+        owner,
+    });
+    if to == ComplaintStage::InProgress {
+        complaint.state = ComplaintState::InProgress;
+    }
+    Ok(())
+}
+
+/// What a clock's warning or breach event says.
+struct ClockSaid {
+    /// Which clock.
+    clock: ComplaintClockKind,
+    /// The due instant the event states.
+    due: DateTime<Utc>,
+    /// A breach (or else a warning).
+    breach: bool,
+}
+
+/// A clock's warning or breach.
+fn clock_said(
+    complaint: &mut Complaint,
+    id: ComplaintId,
+    at: DateTime<Utc>,
+    said: ClockSaid,
+) -> Result<(), Misfit> {
+    let ClockSaid {
+        clock,
+        due: stated_due,
+        breach,
+    } = said;
+    let target = complaint
+        .clock_mut(clock)
+        .filter(|c| c.is_running())
+        .ok_or_else(|| format!("the {clock:?} clock of complaint {id} is not running"))?;
+    if target.breached || (!breach && target.warned) {
+        return Err(Misfit::Contradicts(format!(
+            "the {clock:?} clock of complaint {id} already said so"
+        )));
+    }
+    let moment = if breach {
+        Some(target.terms.due)
+    } else {
+        target.terms.warn_at
+    };
+    if stated_due != target.terms.due || moment.is_none_or(|m| at < m) {
+        return Err(Misfit::Contradicts(format!(
+            "the {clock:?} event of complaint {id} contradicts its clock"
+        )));
+    }
+    if breach {
+        target.breached = true;
+    } else {
+        target.warned = true;
+    }
+    Ok(())
+}
+
+fn escalation_due(
+    complaint: &mut Complaint,
+    id: ComplaintId,
+    at: DateTime<Utc>,
+    reason: EscalationReason,
+) -> Result<(), Misfit> {
+    if !complaint.is_open() && reason != EscalationReason::Reopened {
+        return Err(Misfit::Contradicts(format!("complaint {id} is not open")));
+    }
+    if reason == EscalationReason::Threshold {
+        let clock = complaint
+            .escalation
+            .as_mut()
+            .filter(|c| c.is_running() && !c.breached)
+            .ok_or_else(|| format!("complaint {id} has no escalation clock running"))?;
+        clock.breached = true;
+    }
+    if complaint.escalation_due.is_none() {
+        complaint.escalation_due = Some((reason, at));
+    }
+    Ok(())
+}
+
+fn escalated(
+    complaint: &mut Complaint,
+    at: DateTime<Utc>,
+    to_level: u32,
+    owner: AgentId,
+    escalation: Option<&ClockTerms>,
+) -> Result<(), Misfit> {
+    let to = transition(complaint, ComplaintAction::Escalate)?;
+    complaint.level = to_level;
+    complaint.owner = Some(owner);
+    complaint.escalation_due = None;
+    complaint.history.push(Handover {
+        at,
+        level: to_level,
+        owner,
+    });
+    // While the customer is awaited and the wait paused the clocks (the policy's
+    // `pause_while_waiting`), the new level's clock starts paused, from the same pause;
+    // a wait that paused nothing leaves it running.
+    let paused = matches!(complaint.state, ComplaintState::Waiting { .. })
+        && matches!(complaint.resolution.phase, ClockPhase::Paused { .. });
+    complaint.escalation = escalation.cloned().map(|terms| {
+        let mut clock = TargetClock::start(terms);
+        if paused {
+            let remaining = Remaining {
+                due: clock.terms.target,
+                warn: None,
+            };
+            pause(&mut clock, at, Some(&remaining));
+        }
+        clock
+    });
+    if to == ComplaintStage::InProgress {
+        complaint.state = ComplaintState::InProgress;
+    }
+    Ok(())
+}
+
+/// A resolution: the clocks stop (the acknowledgement one, if still running, with the outcome
+/// the event states for it).
+fn resolved(
+    complaint: &mut Complaint,
+    resolution: Resolution,
+    outcome: Outcome,
+    acknowledgement: Option<Outcome>,
+) -> Result<(), Misfit> {
+    let at = resolution.at;
+    transition(complaint, ComplaintAction::Resolve)?;
+    if complaint.acknowledgement.is_running() {
+        let ack = acknowledgement
+            .ok_or("an unacknowledged complaint resolved without the acknowledgement outcome")?;
+        stop(&mut complaint.acknowledgement, ack, at);
+    }
+    stop(&mut complaint.resolution, outcome, at);
+    if let Some(clock) = complaint.escalation.as_mut() {
+        stop(clock, Outcome::Met, at);
+    }
+    complaint.escalation_due = None;
+    complaint.follow_up = None;
+    complaint.state = ComplaintState::Resolved(resolution);
+    Ok(())
+}
+
+/// The customer is awaited: the clocks the wait pauses stop counting.
+fn awaiting(
+    complaint: &mut Complaint,
+    at: DateTime<Utc>,
+    resolution: Option<&Remaining>,
+    escalation: Option<&Remaining>,
+) -> Result<(), Misfit> {
+    transition(complaint, ComplaintAction::Wait)?;
+    pause(&mut complaint.resolution, at, resolution);
+    if let Some(clock) = complaint.escalation.as_mut() {
+        pause(clock, at, escalation);
+    }
+    complaint.state = ComplaintState::Waiting { since: at };
+    Ok(())
+}
+
+/// The customer answered: paused clocks run again on their new terms.
+fn resumed(
+    complaint: &mut Complaint,
+    paused: Span,
+    resolution: Option<&ClockTerms>,
+    escalation: Option<&ClockTerms>,
+) -> Result<(), Misfit> {
+    transition(complaint, ComplaintAction::Resume)?;
+    if let Some(terms) = resolution {
+        run(&mut complaint.resolution, terms.clone(), paused);
+    }
+    if let (Some(clock), Some(terms)) = (complaint.escalation.as_mut(), escalation) {
+        run(clock, terms.clone(), paused);
+    }
+    complaint.state = ComplaintState::InProgress;
+    Ok(())
+}
+
+fn reopened(
+    complaint: &mut Complaint,
+    mode: ReopenMode,
+    cycle: u32,
+    resolution: &ClockTerms,
+    escalation: Option<&ClockTerms>,
+) {
+    let keep_flags = mode == ReopenMode::Continue;
+    let (warned, breached) = (complaint.resolution.warned, complaint.resolution.breached);
+    complaint.resolution = TargetClock::start(resolution.clone());
+    if keep_flags {
+        complaint.resolution.warned = warned;
+        complaint.resolution.breached = breached;
+    }
+    complaint.escalation = escalation.cloned().map(TargetClock::start);
+    complaint.cycle = cycle;
+    complaint.reopened = complaint.reopened.saturating_add(1);
+    complaint.state = ComplaintState::InProgress;
+}

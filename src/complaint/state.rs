@@ -1,0 +1,332 @@
+//! What a complaint is: its data, its stages and actions, and the transition table between
+//! them (drawn in the [module docs](super)).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::clock::{ComplaintClockKind, TargetClock};
+use crate::id::{AgentId, ComplaintId, FollowUpId, InteractionId, PromiseId};
+use crate::lifecycle::{Entity, Lifecycle, Refused};
+use crate::personal::{Erase, Personal};
+use crate::registry::Registry;
+use crate::value::{Channel, Priority, Tier};
+
+/// Why escalation is due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum EscalationReason {
+    /// The complaint stayed unresolved past its level's threshold.
+    Threshold,
+    /// The complaint was reopened.
+    Reopened,
+    /// A promise linked to it broke a second time.
+    PromiseBrokenAgain,
+    /// The customer asked.
+    CustomerAsked,
+}
+
+/// A change of support level or owner, kept as history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Handover {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// The level from then on (index into the policy's ladder).
+    pub level: u32,
+    /// The owner from then on.
+    pub owner: AgentId,
+}
+
+/// How a complaint was resolved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Resolution {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who resolved it.
+    pub by: AgentId,
+    /// What we gave the customer, if anything (a refund, a replacement, a discount).
+    pub remedy: Option<Personal>,
+    /// Whether we apologised.
+    pub apology: bool,
+    /// What was done.
+    pub summary: Personal,
+}
+
+/// A complaint's stage, with the data valid in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ComplaintState {
+    /// Received, not yet acknowledged.
+    Received,
+    /// The customer was told we have it.
+    Acknowledged {
+        /// By whom.
+        by: AgentId,
+    },
+    /// Someone owns it and works on it.
+    InProgress,
+    /// Waiting on the customer.
+    Waiting {
+        /// Since when.
+        since: DateTime<Utc>,
+    },
+    /// Resolved.
+    Resolved(Resolution),
+    /// Closed after resolution.
+    Closed(Resolution),
+}
+
+/// A complaint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Complaint {
+    /// What the customer complained about.
+    pub summary: Personal,
+    /// How severe.
+    pub priority: Priority,
+    /// Where it came in.
+    pub channel: Channel,
+    /// When.
+    pub received_at: DateTime<Utc>,
+    /// The customer's tier when it came in.
+    pub tier: Tier,
+    /// Interactions it concerns.
+    pub interactions: Vec<InteractionId>,
+    /// Promises it concerns.
+    pub promises: Vec<PromiseId>,
+    /// Who owns it, once someone does.
+    pub owner: Option<AgentId>,
+    /// Its support level (index into the policy's ladder).
+    pub level: u32,
+    /// Every change of level or owner.
+    pub history: Vec<Handover>,
+    /// The acknowledgement clock.
+    pub acknowledgement: TargetClock,
+    /// The resolution clock.
+    pub resolution: TargetClock,
+    /// The escalation clock of the current level, if the level has a threshold.
+    pub escalation: Option<TargetClock>,
+    /// Escalation due and not yet acted on: why, and since when.
+    pub escalation_due: Option<(EscalationReason, DateTime<Utc>)>,
+    /// The resolution cycle (1 at first; a reopen in `NewCycle` mode adds one).
+    pub cycle: u32,
+    /// How many times it was reopened.
+    pub reopened: u32,
+    /// The follow-up scheduled for its latest resolution.
+    pub follow_up: Option<FollowUpId>,
+    /// Where it stands.
+    pub state: ComplaintState,
+}
+
+/// The stages of a complaint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ComplaintStage {
+    /// Received.
+    Received,
+    /// Acknowledged.
+    Acknowledged,
+    /// In progress.
+    InProgress,
+    /// Waiting on the customer.
+    Waiting,
+    /// Resolved.
+    Resolved,
+    /// Closed.
+    Closed,
+}
+
+/// What can happen to a complaint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ComplaintAction {
+    /// We told the customer we have it.
+    Acknowledge,
+    /// Someone takes ownership.
+    Assign,
+    /// It moves up the ladder.
+    Escalate,
+    /// We wait on the customer.
+    Wait,
+    /// The customer answered; work goes on.
+    Resume,
+    /// It is resolved.
+    Resolve,
+    /// It is closed.
+    Close,
+    /// It is reopened.
+    Reopen,
+}
+
+/// The complaint's transition table.
+#[derive(Debug)]
+pub enum ComplaintLifecycle {}
+
+impl Lifecycle for ComplaintLifecycle {
+    type Stage = ComplaintStage;
+    type Action = ComplaintAction;
+    const STAGES: &'static [ComplaintStage] = &[
+        ComplaintStage::Received,
+        ComplaintStage::Acknowledged,
+        ComplaintStage::InProgress,
+        ComplaintStage::Waiting,
+        ComplaintStage::Resolved,
+        ComplaintStage::Closed,
+    ];
+    const ACTIONS: &'static [ComplaintAction] = &[
+        ComplaintAction::Acknowledge,
+        ComplaintAction::Assign,
+        ComplaintAction::Escalate,
+        ComplaintAction::Wait,
+        ComplaintAction::Resume,
+        ComplaintAction::Resolve,
+        ComplaintAction::Close,
+        ComplaintAction::Reopen,
+    ];
+
+    fn next(stage: ComplaintStage, action: ComplaintAction) -> Option<ComplaintStage> {
+        use ComplaintAction as A;
+        use ComplaintStage as S;
+        match (stage, action) {
+            (S::Received, A::Acknowledge) => Some(S::Acknowledged),
+            (S::Received | S::Acknowledged | S::InProgress | S::Waiting, A::Resolve) => {
+                Some(S::Resolved)
+            }
+            (S::Acknowledged | S::InProgress, A::Assign | A::Escalate) => Some(S::InProgress),
+            (S::Waiting, A::Assign | A::Escalate) => Some(S::Waiting),
+            (S::InProgress, A::Wait) => Some(S::Waiting),
+            (S::Waiting, A::Resume) => Some(S::InProgress),
+            (S::Resolved, A::Close) => Some(S::Closed),
+            (S::Resolved | S::Closed, A::Reopen) => Some(S::InProgress),
+            (S::Received, A::Assign | A::Escalate | A::Wait | A::Resume | A::Close | A::Reopen) => {
+                None
+            }
+            (S::Acknowledged, A::Acknowledge | A::Wait | A::Resume | A::Close | A::Reopen) => None,
+            (S::InProgress, A::Acknowledge | A::Resume | A::Close | A::Reopen) => None,
+            (S::Waiting, A::Acknowledge | A::Wait | A::Close | A::Reopen) => None,
+            (
+                S::Resolved,
+                A::Acknowledge | A::Assign | A::Escalate | A::Wait | A::Resume | A::Resolve,
+            ) => None,
+            (
+                S::Closed,
+                A::Acknowledge
+                | A::Assign
+                | A::Escalate
+                | A::Wait
+                | A::Resume
+                | A::Resolve
+                | A::Close,
+            ) => None,
+        }
+    }
+
+    fn stage_name(stage: ComplaintStage) -> &'static str {
+        match stage {
+            ComplaintStage::Received => "received",
+            ComplaintStage::Acknowledged => "acknowledged",
+            ComplaintStage::InProgress => "in_progress",
+            ComplaintStage::Waiting => "waiting",
+            ComplaintStage::Resolved => "resolved",
+            ComplaintStage::Closed => "closed",
+        }
+    }
+
+    fn action_name(action: ComplaintAction) -> &'static str {
+        match action {
+            ComplaintAction::Acknowledge => "acknowledge",
+            ComplaintAction::Assign => "assign",
+            ComplaintAction::Escalate => "escalate",
+            ComplaintAction::Wait => "wait",
+            ComplaintAction::Resume => "resume",
+            ComplaintAction::Resolve => "resolve",
+            ComplaintAction::Close => "close",
+            ComplaintAction::Reopen => "reopen",
+        }
+    }
+}
+
+impl Entity for ComplaintLifecycle {
+    const ENTITY: &'static str = "complaint";
+}
+
+impl Complaint {
+    /// The stage, without data.
+    #[must_use]
+    pub const fn stage(&self) -> ComplaintStage {
+        match self.state {
+            ComplaintState::Received => ComplaintStage::Received,
+            ComplaintState::Acknowledged { .. } => ComplaintStage::Acknowledged,
+            ComplaintState::InProgress => ComplaintStage::InProgress,
+            ComplaintState::Waiting { .. } => ComplaintStage::Waiting,
+            ComplaintState::Resolved(_) => ComplaintStage::Resolved,
+            ComplaintState::Closed(_) => ComplaintStage::Closed,
+        }
+    }
+
+    /// Whether it is still open (not resolved or closed).
+    #[must_use]
+    pub const fn is_open(&self) -> bool {
+        !matches!(
+            self.state,
+            ComplaintState::Resolved(_) | ComplaintState::Closed(_)
+        )
+    }
+
+    /// When its current resolution was made, if it is resolved or closed.
+    #[must_use]
+    pub const fn resolved_at(&self) -> Option<DateTime<Utc>> {
+        match &self.state {
+            ComplaintState::Resolved(r) | ComplaintState::Closed(r) => Some(r.at),
+            ComplaintState::Received
+            | ComplaintState::Acknowledged { .. }
+            | ComplaintState::InProgress
+            | ComplaintState::Waiting { .. } => None,
+        }
+    }
+
+    /// Where `action` leads from its stage, or the refusal naming both.
+    pub(super) fn check(
+        &self,
+        action: ComplaintAction,
+    ) -> Result<ComplaintStage, Refused<ComplaintLifecycle>> {
+        ComplaintLifecycle::step(self.stage(), action)
+    }
+
+    /// Every running clock with its kind.
+    pub(super) fn clocks(&self) -> impl Iterator<Item = (ComplaintClockKind, &TargetClock)> {
+        [
+            (
+                ComplaintClockKind::Acknowledgement,
+                Some(&self.acknowledgement),
+            ),
+            (ComplaintClockKind::Resolution, Some(&self.resolution)),
+            (ComplaintClockKind::Escalation, self.escalation.as_ref()),
+        ]
+        .into_iter()
+        .filter_map(|(kind, clock)| clock.map(|clock| (kind, clock)))
+    }
+
+    /// The clock of `kind`, if the complaint has one.
+    pub(super) fn clock_mut(&mut self, kind: ComplaintClockKind) -> Option<&mut TargetClock> {
+        match kind {
+            ComplaintClockKind::Acknowledgement => Some(&mut self.acknowledgement),
+            ComplaintClockKind::Resolution => Some(&mut self.resolution),
+            ComplaintClockKind::Escalation => self.escalation.as_mut(),
+        }
+    }
+}
+
+/// The complaints of one relationship.
+pub(crate) type Complaints = Registry<ComplaintId, Complaint>;
+
+impl Erase for Complaint {
+    fn erase_personal(&mut self) -> u32 {
+        let mut erased = self.summary.erase_personal();
+        if let ComplaintState::Resolved(resolution) | ComplaintState::Closed(resolution) =
+            &mut self.state
+        {
+            erased = erased
+                .saturating_add(resolution.summary.erase_personal())
+                .saturating_add(resolution.remedy.erase_personal());
+        }
+        erased
+    }
+}

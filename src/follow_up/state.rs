@@ -1,0 +1,187 @@
+//! What a follow-up is: its data, its stages and actions, and the transition table between
+//! them (drawn in the [module docs](super)).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::id::{AgentId, ComplaintId, FollowUpId};
+use crate::lifecycle::{Entity, Lifecycle, Refused};
+use crate::personal::{Erase, Personal};
+use crate::registry::Registry;
+use crate::response::Outcome;
+
+/// What a follow-up found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum FollowUpOutcome {
+    /// The customer is satisfied.
+    Satisfied,
+    /// The customer is not satisfied.
+    NotSatisfied,
+    /// We could not reach the customer.
+    Unreachable,
+}
+
+/// A follow-up's state, with the data valid in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FollowUpState {
+    /// Due, not yet done.
+    Scheduled,
+    /// Its due instant passed.
+    Overdue,
+    /// Done.
+    Done {
+        /// When.
+        at: DateTime<Utc>,
+        /// What it found.
+        outcome: FollowUpOutcome,
+        /// On time or late.
+        timing: Outcome,
+    },
+    /// No longer needed.
+    Cancelled {
+        /// When.
+        at: DateTime<Utc>,
+        /// Why.
+        reason: Personal,
+    },
+}
+
+/// A follow-up contact we owe a customer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FollowUp {
+    /// Our agent who owns it.
+    pub owner: AgentId,
+    /// When it is due.
+    pub due: DateTime<Utc>,
+    /// Why.
+    pub reason: Personal,
+    /// The complaint it follows up, if any.
+    pub complaint: Option<ComplaintId>,
+    /// When it was scheduled.
+    pub scheduled_at: DateTime<Utc>,
+    /// Where it stands.
+    pub state: FollowUpState,
+}
+
+/// The stages of a follow-up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FollowUpStage {
+    /// Scheduled.
+    Scheduled,
+    /// Overdue.
+    Overdue,
+    /// Done.
+    Done,
+    /// Cancelled.
+    Cancelled,
+}
+
+/// What can happen to a follow-up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FollowUpAction {
+    /// Its due instant passed.
+    Breach,
+    /// It was done.
+    Complete,
+    /// It is no longer needed.
+    Cancel,
+}
+
+/// The follow-up's transition table.
+#[derive(Debug)]
+pub enum FollowUpLifecycle {}
+
+impl Lifecycle for FollowUpLifecycle {
+    type Stage = FollowUpStage;
+    type Action = FollowUpAction;
+    const STAGES: &'static [FollowUpStage] = &[
+        FollowUpStage::Scheduled,
+        FollowUpStage::Overdue,
+        FollowUpStage::Done,
+        FollowUpStage::Cancelled,
+    ];
+    const ACTIONS: &'static [FollowUpAction] = &[
+        FollowUpAction::Breach,
+        FollowUpAction::Complete,
+        FollowUpAction::Cancel,
+    ];
+
+    fn next(stage: FollowUpStage, action: FollowUpAction) -> Option<FollowUpStage> {
+        use FollowUpAction as A;
+        use FollowUpStage as S;
+        match (stage, action) {
+            (S::Scheduled, A::Breach) => Some(S::Overdue),
+            (S::Scheduled | S::Overdue, A::Complete) => Some(S::Done),
+            (S::Scheduled | S::Overdue, A::Cancel) => Some(S::Cancelled),
+            (S::Overdue, A::Breach) => None,
+            (S::Done | S::Cancelled, A::Breach | A::Complete | A::Cancel) => None,
+        }
+    }
+
+    fn stage_name(stage: FollowUpStage) -> &'static str {
+        match stage {
+            FollowUpStage::Scheduled => "scheduled",
+            FollowUpStage::Overdue => "overdue",
+            FollowUpStage::Done => "done",
+            FollowUpStage::Cancelled => "cancelled",
+        }
+    }
+
+    fn action_name(action: FollowUpAction) -> &'static str {
+        match action {
+            FollowUpAction::Breach => "breach",
+            FollowUpAction::Complete => "complete",
+            FollowUpAction::Cancel => "cancel",
+        }
+    }
+}
+
+impl Entity for FollowUpLifecycle {
+    const ENTITY: &'static str = "follow-up";
+}
+
+impl FollowUp {
+    /// The stage, without data.
+    #[must_use]
+    pub const fn stage(&self) -> FollowUpStage {
+        match self.state {
+            FollowUpState::Scheduled => FollowUpStage::Scheduled,
+            FollowUpState::Overdue => FollowUpStage::Overdue,
+            FollowUpState::Done { .. } => FollowUpStage::Done,
+            FollowUpState::Cancelled { .. } => FollowUpStage::Cancelled,
+        }
+    }
+
+    /// Whether it is still to be done.
+    #[must_use]
+    pub const fn is_pending(&self) -> bool {
+        matches!(
+            self.state,
+            FollowUpState::Scheduled | FollowUpState::Overdue
+        )
+    }
+
+    /// Where `action` leads from its stage, or the refusal naming both.
+    pub(super) fn check(
+        &self,
+        action: FollowUpAction,
+    ) -> Result<FollowUpStage, Refused<FollowUpLifecycle>> {
+        FollowUpLifecycle::step(self.stage(), action)
+    }
+}
+
+/// The follow-ups of one relationship.
+pub(crate) type FollowUps = Registry<FollowUpId, FollowUp>;
+
+impl Erase for FollowUp {
+    fn erase_personal(&mut self) -> u32 {
+        let mut erased = self.reason.erase_personal();
+        if let FollowUpState::Cancelled { reason, .. } = &mut self.state {
+            erased = erased.saturating_add(reason.erase_personal());
+        }
+        erased
+    }
+}

@@ -1,0 +1,172 @@
+//! What a survey is: its question and answer, its stages, and the transition table between
+//! them (drawn in the [module docs](super)).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::id::{ComplaintId, SurveyId};
+use crate::lifecycle::{Entity, Lifecycle, Refused};
+use crate::registry::Registry;
+use crate::value::{CsatScore, NpsScore};
+
+/// Which question a survey asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum SurveyKind {
+    /// "How satisfied are you?" 1–5.
+    Csat,
+    /// "How likely are you to recommend us?" 0–10.
+    Nps,
+}
+
+/// An answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "score", rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum SurveyAnswer {
+    /// A CSAT answer.
+    Csat(CsatScore),
+    /// An NPS answer.
+    Nps(NpsScore),
+}
+
+impl SurveyAnswer {
+    /// The question it answers.
+    #[must_use]
+    pub const fn kind(self) -> SurveyKind {
+        match self {
+            SurveyAnswer::Csat(_) => SurveyKind::Csat,
+            SurveyAnswer::Nps(_) => SurveyKind::Nps,
+        }
+    }
+}
+
+/// A survey's state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SurveyState {
+    /// Sent, not answered.
+    Pending,
+    /// Answered.
+    Answered {
+        /// When.
+        at: DateTime<Utc>,
+        /// The answer.
+        answer: SurveyAnswer,
+    },
+    /// Voided: the resolution it asked about no longer stands.
+    Voided {
+        /// When.
+        at: DateTime<Utc>,
+    },
+}
+
+/// A survey sent to a customer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Survey {
+    /// Which question.
+    pub kind: SurveyKind,
+    /// The complaint whose resolution it asks about, if any.
+    pub complaint: Option<ComplaintId>,
+    /// When it was sent.
+    pub requested_at: DateTime<Utc>,
+    /// Where it stands.
+    pub state: SurveyState,
+}
+
+/// The stages of a survey.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SurveyStage {
+    /// Pending.
+    Pending,
+    /// Answered.
+    Answered,
+    /// Voided.
+    Voided,
+}
+
+/// What can happen to a survey.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SurveyAction {
+    /// The customer answered.
+    Answer,
+    /// The resolution it asked about was reopened.
+    Void,
+}
+
+/// The survey's transition table.
+#[derive(Debug)]
+pub enum SurveyLifecycle {}
+
+impl Lifecycle for SurveyLifecycle {
+    type Stage = SurveyStage;
+    type Action = SurveyAction;
+    const STAGES: &'static [SurveyStage] = &[
+        SurveyStage::Pending,
+        SurveyStage::Answered,
+        SurveyStage::Voided,
+    ];
+    const ACTIONS: &'static [SurveyAction] = &[SurveyAction::Answer, SurveyAction::Void];
+
+    fn next(stage: SurveyStage, action: SurveyAction) -> Option<SurveyStage> {
+        match (stage, action) {
+            (SurveyStage::Pending, SurveyAction::Answer) => Some(SurveyStage::Answered),
+            (SurveyStage::Pending, SurveyAction::Void) => Some(SurveyStage::Voided),
+            (
+                SurveyStage::Answered | SurveyStage::Voided,
+                SurveyAction::Answer | SurveyAction::Void,
+            ) => None,
+        }
+    }
+
+    fn stage_name(stage: SurveyStage) -> &'static str {
+        match stage {
+            SurveyStage::Pending => "pending",
+            SurveyStage::Answered => "answered",
+            SurveyStage::Voided => "voided",
+        }
+    }
+
+    fn action_name(action: SurveyAction) -> &'static str {
+        match action {
+            SurveyAction::Answer => "answer",
+            SurveyAction::Void => "void",
+        }
+    }
+}
+
+impl Entity for SurveyLifecycle {
+    const ENTITY: &'static str = "survey";
+}
+
+impl Survey {
+    /// The stage, without data.
+    #[must_use]
+    pub const fn stage(&self) -> SurveyStage {
+        match self.state {
+            SurveyState::Pending => SurveyStage::Pending,
+            SurveyState::Answered { .. } => SurveyStage::Answered,
+            SurveyState::Voided { .. } => SurveyStage::Voided,
+        }
+    }
+
+    /// Where `action` leads from its stage, or the refusal naming both.
+    pub(super) fn check(
+        &self,
+        action: SurveyAction,
+    ) -> Result<SurveyStage, Refused<SurveyLifecycle>> {
+        SurveyLifecycle::step(self.stage(), action)
+    }
+}
+
+/// The surveys of one relationship.
+pub(crate) type Surveys = Registry<SurveyId, Survey>;
+
+/// The survey still pending for `complaint`'s current resolution.
+pub(crate) fn pending_for(surveys: &Surveys, complaint: ComplaintId) -> Option<SurveyId> {
+    surveys
+        .iter()
+        .find(|(_, s)| s.complaint == Some(complaint) && s.state == SurveyState::Pending)
+        .map(|(id, _)| *id)
+}
