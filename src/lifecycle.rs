@@ -120,10 +120,6 @@ pub(crate) enum Misfit {
     },
     /// The event creates an item that exists already.
     #[error("{entity} {id} exists already")]
-    #[allow(
-        dead_code,
-        reason = "the families take it up as their folds move to Misfit"
-    )]
     Exists {
         /// `"promise"`, `"complaint"`, ...
         entity: &'static str,
@@ -155,10 +151,6 @@ impl Misfit {
     }
 
     /// An item that exists already.
-    #[allow(
-        dead_code,
-        reason = "the families take it up as their folds move to Misfit"
-    )]
     pub(crate) fn exists(entity: &'static str, id: impl std::fmt::Display) -> Self {
         Misfit::Exists {
             entity,
@@ -238,7 +230,6 @@ pub(crate) fn assert_documented<L: Lifecycle>(source: &str) {
 /// What a family's decision needs besides its own items: the policy, the moment, and the
 /// customer's tier and account owner. One value instead of long parameter lists.
 #[derive(Debug, Clone, Copy)]
-#[allow(dead_code, reason = "the families take it up as their decisions move to it")]
 pub(crate) struct Context<'a> {
     /// The policy in force.
     pub(crate) policy: &'a crate::policy::ServicePolicy,
@@ -247,5 +238,9 @@ pub(crate) struct Context<'a> {
     /// The customer's tier now.
     pub(crate) tier: &'a crate::value::Tier,
     /// The agent who owns the account, if any (receives flags nobody else owns).
+    #[allow(
+        dead_code,
+        reason = "promises and the response clock do not read it; the complaint family will"
+    )]
     pub(crate) account_owner: Option<crate::id::AgentId>,
 }
