@@ -31,33 +31,20 @@ pub(crate) fn fold(
                 return Err(Misfit::exists(PromiseLifecycle::ENTITY, promise));
             }
             let terms = PromiseTerms {
-                what: what.clone(),
-                made_at: at,
-                original_due: *due,
-                due: *due,
-                owner: *owner,
-                fulfiller: fulfiller.clone(),
                 interaction: *interaction,
                 complaint: *complaint,
-                revisions: Vec::new(),
                 at_risk_at: *at_risk_at,
-                informed_at: None,
-                dependency: None,
-                breaks: 0,
-                slipped_repeatedly: false,
+                ..PromiseTerms::made(what.clone(), at, *due, *owner, fulfiller.clone())
             };
             promises.insert(*promise, Promise::new(terms));
             Ok(())
         }
         PromiseEvent::AtRisk {
             promise, reason, ..
-        } => step(
-            promises,
-            at,
-            event,
-            *promise,
-            PromiseStep::Warn(*reason, at),
-        ),
+        } => {
+            let warn = PromiseStep::Warn(*reason, at);
+            step(promises, at, event, *promise, warn)
+        }
         PromiseEvent::Broken { promise, .. } => {
             step(promises, at, event, *promise, PromiseStep::Break)
         }
@@ -89,13 +76,8 @@ pub(crate) fn fold(
             promise, reason, ..
         } => {
             let reason = reason.clone();
-            step(
-                promises,
-                at,
-                event,
-                *promise,
-                PromiseStep::Withdraw { at, reason },
-            )
+            let withdraw = PromiseStep::Withdraw { at, reason };
+            step(promises, at, event, *promise, withdraw)
         }
         PromiseEvent::SlippedRepeatedly { promise, .. } => {
             known(promises, *promise)?.terms.slipped_repeatedly = true;
@@ -108,13 +90,8 @@ pub(crate) fn fold(
             reference,
             due,
         } => {
-            known(promises, *promise)?.terms.dependency = Some(Dependency {
-                party: *party,
-                commitment: commitment.clone(),
-                reference: reference.clone(),
-                due: *due,
-                state: DependencyState::Pending,
-            });
+            let pending = Dependency::pending(*party, commitment.clone(), reference.clone(), *due);
+            known(promises, *promise)?.terms.dependency = Some(pending);
             Ok(())
         }
         PromiseEvent::DependencyLate { promise, .. } => {

@@ -102,6 +102,24 @@ pub struct Dependency {
     pub state: DependencyState,
 }
 
+impl Dependency {
+    /// A commitment just recorded: pending.
+    pub(crate) const fn pending(
+        party: PartyId,
+        commitment: Personal,
+        reference: Option<Text>,
+        due: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            party,
+            commitment,
+            reference,
+            due,
+            state: DependencyState::Pending,
+        }
+    }
+}
+
 /// What a promise is, whatever its state.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PromiseTerms {
@@ -136,6 +154,32 @@ pub struct PromiseTerms {
 }
 
 impl PromiseTerms {
+    /// The terms of a promise just made: no revision, warning, notice, dependency or break yet.
+    pub(crate) fn made(
+        what: Personal,
+        made_at: DateTime<Utc>,
+        due: DateTime<Utc>,
+        owner: AgentId,
+        fulfiller: Fulfiller,
+    ) -> Self {
+        Self {
+            what,
+            made_at,
+            original_due: due,
+            due,
+            owner,
+            fulfiller,
+            interaction: None,
+            complaint: None,
+            revisions: Vec::new(),
+            at_risk_at: None,
+            informed_at: None,
+            dependency: None,
+            breaks: 0,
+            slipped_repeatedly: false,
+        }
+    }
+
     /// How many times the due instant was moved.
     #[must_use]
     pub fn slips(&self) -> u32 {
