@@ -213,6 +213,12 @@ impl Relationship {
                 registered: profile.registered_at,
             });
         }
+        let ctx = Context {
+            policy,
+            now,
+            tier: &profile.tier,
+            account_owner: profile.owner,
+        };
         match command {
             Command::Customer(CustomerCommand::Register(_)) => {
                 Err(CommandError::AlreadyRegistered(self.customer))
@@ -224,12 +230,6 @@ impl Relationship {
                 crate::customer::profile_updates(profile, update)
             }
             Command::Response(ResponseCommand::RecordInteraction(record)) => {
-                let ctx = Context {
-                    policy,
-                    now,
-                    tier: &profile.tier,
-                    account_owner: profile.owner,
-                };
                 let events = response::record(&ctx, &self.interactions(), record)?;
                 Ok(events.into_iter().map(Event::Response).collect())
             }
@@ -240,12 +240,6 @@ impl Relationship {
                 {
                     return Err(CommandError::UnknownComplaint(linked));
                 }
-                let ctx = Context {
-                    policy,
-                    now,
-                    tier: &profile.tier,
-                    account_owner: profile.owner,
-                };
                 let events = promise::decide(&ctx, &self.promises, &self.interactions, command)?;
                 Ok(events.into_iter().map(Event::Promise).collect())
             }
