@@ -11,14 +11,11 @@ use crate::follow_up::FollowUpEvent;
 use crate::follow_up::{self};
 use crate::health::HealthEvent;
 use crate::health::{self};
-use crate::id::InteractionId;
-use crate::lifecycle::Lifecycle;
 use crate::lifecycle::Misfit;
 use crate::promise::{self};
-use crate::response::ResponseEvent;
-use crate::response::{ClockAction, ResponseLifecycle, Wait};
+use crate::response::{self};
 use crate::survey::{self};
-use crate::value::{Direction, IdempotencyKey};
+use crate::value::IdempotencyKey;
 
 impl Relationship {
     /// Folds a stored event into the state.
@@ -113,7 +110,11 @@ impl Relationship {
         }
         match event {
             Event::Customer(event) => self.fold_customer(at, event),
-            Event::Response(event) => self.fold_response(at, event),
+            Event::Response(event) => {
+                response::fold(self.interactions_mut(), at, event)?;
+                self.remember_after(at, reactions::remembered_response(event));
+                Ok(())
+            }
             Event::Promise(event) => {
                 promise::fold(&mut self.promises, at, event)?;
                 self.remember_after(at, reactions::remembered_promise(event));
@@ -206,91 +207,6 @@ impl Relationship {
         Ok(())
     }
 
-    pub(super) fn fold_response(
-        &mut self,
-        at: DateTime<Utc>,
-        event: &ResponseEvent,
-    ) -> Result<(), Misfit> {
-        match event {
-            ResponseEvent::InteractionRecorded {
-                interaction,
-                direction,
-                awaits_reply,
-                regarding,
-                ..
-            } => {
-                let Err(slot) = self.interactions.binary_search(interaction) else {
-                    return Err(format!("interaction {interaction} is recorded already").into());
-                };
-                if let Some(unknown) = regarding.iter().find(|id| !self.promises.contains_key(id)) {
-                    return Err(Misfit::unknown("promise", unknown));
-                }
-                if *direction == Direction::Inbound
-                    && *awaits_reply
-                    && self.response.wait().is_some()
-                {
-                    self.clock(ClockAction::Await, None)?;
-                }
-                self.interactions.insert(slot, *interaction);
-                if *direction == Direction::Outbound {
-                    promise::inform(&mut self.promises, regarding, at)?;
-                }
-            }
-            ResponseEvent::ClockStarted {
-                kind,
-                since,
-                priority,
-                target,
-                calendar,
-                due,
-                warn_at,
-                ..
-            } => {
-                let wait = Wait {
-                    calendar: calendar.clone(),
-                    kind: *kind,
-                    since: *since,
-                    started: at,
-                    priority: *priority,
-                    target: *target,
-                    due: *due,
-                    warn_at: *warn_at,
-                    unanswered: 1,
-                };
-                self.clock(ClockAction::Start, Some(wait))?;
-            }
-            ResponseEvent::AtRisk { since, due } => {
-                self.expect_wait(*since)?;
-                let wait = self.response.wait().ok_or("no response clock is running")?;
-                if *due != wait.due || wait.warn_at.is_none_or(|warn_at| at < warn_at) {
-                    return Err(format!(
-                        "the warning contradicts the clock (due {}, warn at {:?})",
-                        wait.due, wait.warn_at
-                    )
-                    .into());
-                }
-                self.clock(ClockAction::Warn, None)?;
-            }
-            ResponseEvent::Overdue { since, due } => {
-                self.expect_wait(*since)?;
-                let wait = self.response.wait().ok_or("no response clock is running")?;
-                if *due != wait.due || at < wait.due {
-                    return Err(
-                        format!("the breach contradicts the clock, due {}", wait.due).into(),
-                    );
-                }
-                self.clock(ClockAction::Breach, None)?;
-            }
-            ResponseEvent::ClockStopped { since, .. } => {
-                self.expect_wait(*since)?;
-                self.clock(ClockAction::Answer, None)?;
-                self.responses_given = self.responses_given.saturating_add(1);
-            }
-        }
-        self.remember_after(at, reactions::remembered_response(event));
-        Ok(())
-    }
-
     pub(super) fn fold_health(
         &mut self,
         at: DateTime<Utc>,
@@ -312,29 +228,13 @@ impl Relationship {
         Ok(())
     }
 
-    pub(super) fn expect_wait(&self, since: InteractionId) -> Result<(), Misfit> {
-        match self.response.wait() {
-            Some(wait) if wait.since == since => Ok(()),
-            Some(wait) => {
-                Err(format!("the response clock runs since {}, not {since}", wait.since).into())
-            }
-            None => Err(Misfit::from("no response clock is running")),
+    /// The part of the state the response family folds into.
+    fn interactions_mut(&mut self) -> response::InteractionsMut<'_> {
+        response::InteractionsMut {
+            clock: &mut self.response,
+            answered: &mut self.responses_given,
+            recorded: &mut self.interactions,
+            promises: &mut self.promises,
         }
-    }
-
-    pub(super) fn clock(&mut self, action: ClockAction, start: Option<Wait>) -> Result<(), Misfit> {
-        let next = self
-            .response
-            .clone()
-            .transition(action, start)
-            .map_err(|refused| {
-                format!(
-                    "a response clock that is {} cannot {}",
-                    ResponseLifecycle::stage_name(refused.from),
-                    ResponseLifecycle::action_name(refused.action)
-                )
-            })?;
-        self.response = next;
-        Ok(())
     }
 }

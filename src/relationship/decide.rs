@@ -18,13 +18,11 @@ use crate::lifecycle::Context;
 use crate::policy::ServicePolicy;
 use crate::promise::PromiseCommand;
 use crate::promise::{self};
-use crate::response::ClockKind;
-use crate::response::RecordInteraction;
 use crate::response::ResponseCommand;
-use crate::response::ResponseEvent;
+use crate::response::{self};
 use crate::survey::SurveyCommand;
 use crate::survey::{self};
-use crate::value::{Direction, IdempotencyKey};
+use crate::value::IdempotencyKey;
 
 impl Relationship {
     /// Decides what `command` at `now` means: the events to store, or why not. Changes nothing.
@@ -233,30 +231,18 @@ impl Relationship {
                 crate::customer::profile_updates(profile, update)
             }
             Command::Response(ResponseCommand::RecordInteraction(record)) => {
-                self.interaction_events(policy, profile, record, now)
+                let events = response::record(&ctx, &self.interactions(), record)?;
+                Ok(events.into_iter().map(Event::Response).collect())
             }
-            Command::Promise(PromiseCommand::Make(make)) => {
-                if let Some(linked) = make.complaint
+            Command::Promise(command) => {
+                if let PromiseCommand::Make(make) = command
+                    && let Some(linked) = make.complaint
                     && !self.complaints.contains_key(&linked)
                 {
                     return Err(CommandError::UnknownComplaint(linked));
                 }
-                promise::make(&self.promises, &self.interactions, policy, make, now)
-            }
-            Command::Promise(PromiseCommand::Revise(revise)) => {
-                promise::revise(&self.promises, policy, revise, now)
-            }
-            Command::Promise(PromiseCommand::Keep(keep)) => {
-                promise::keep(&self.promises, policy, keep, now)
-            }
-            Command::Promise(PromiseCommand::Withdraw(withdraw)) => {
-                promise::withdraw(&self.promises, withdraw)
-            }
-            Command::Promise(PromiseCommand::RecordDependency(record)) => {
-                promise::depend(&self.promises, policy, record, now)
-            }
-            Command::Promise(PromiseCommand::MeetDependency(meet)) => {
-                promise::meet(&self.promises, policy, meet, now)
+                let events = promise::decide(&ctx, &self.promises, &self.interactions, command)?;
+                Ok(events.into_iter().map(Event::Promise).collect())
             }
             Command::Complaint(command) => self
                 .complaint_events(command, &ctx)
@@ -335,84 +321,13 @@ impl Relationship {
         Ok(())
     }
 
-    pub(super) fn interaction_events(
-        &self,
-        policy: &ServicePolicy,
-        profile: &Profile,
-        record: &RecordInteraction,
-        now: DateTime<Utc>,
-    ) -> Result<Vec<Event>, CommandError> {
-        if self.interactions.binary_search(&record.interaction).is_ok() {
-            return Err(CommandError::DuplicateInteraction(record.interaction));
+    /// What the response family decides on.
+    fn interactions(&self) -> response::Interactions<'_> {
+        response::Interactions {
+            clock: &self.response,
+            answered: self.responses_given,
+            recorded: &self.interactions,
+            promises: &self.promises,
         }
-        if record.direction == Direction::Outbound && record.awaits_reply {
-            return Err(CommandError::Contradictory(
-                "an outbound interaction cannot await a reply from us",
-            ));
-        }
-        if let Some(unknown) = record
-            .regarding
-            .iter()
-            .find(|id| !self.promises.contains_key(id))
-        {
-            return Err(CommandError::UnknownPromise(*unknown));
-        }
-        let mut events = vec![Event::Response(ResponseEvent::InteractionRecorded {
-            interaction: record.interaction,
-            channel: record.channel,
-            direction: record.direction,
-            agent: record.agent,
-            summary: record.summary.clone(),
-            awaits_reply: record.awaits_reply,
-            priority: record.priority,
-            regarding: record.regarding.clone(),
-        })];
-        match (record.direction, self.response.wait()) {
-            (Direction::Inbound, None) if record.awaits_reply => {
-                let kind = if self.responses_given == 0 {
-                    ClockKind::FirstResponse
-                } else {
-                    ClockKind::Reply
-                };
-                let targets = match kind {
-                    ClockKind::FirstResponse => &policy.first_response,
-                    ClockKind::Reply => &policy.reply,
-                };
-                let target = targets.get(record.priority, &profile.tier);
-                let calendar = targets.calendar(record.priority);
-                let due = policy.due(calendar, now, target)?;
-                let warn_at = policy
-                    .response_warning
-                    .warn_after(target)
-                    .map(|lead| policy.due(calendar, now, lead))
-                    .transpose()?;
-                events.push(Event::Response(ResponseEvent::ClockStarted {
-                    kind,
-                    since: record.interaction,
-                    priority: record.priority,
-                    tier: profile.tier.clone(),
-                    target,
-                    calendar: calendar.map(str::to_owned),
-                    due,
-                    warn_at,
-                }));
-            }
-            (Direction::Outbound, Some(wait)) => {
-                let calendar = wait.calendar.as_deref();
-                let waited = policy.elapsed(calendar, wait.started, now)?;
-                let outcome = policy.outcome(calendar, wait.due, now)?;
-                events.push(Event::Response(ResponseEvent::ClockStopped {
-                    kind: wait.kind,
-                    since: wait.since,
-                    answered_by: record.interaction,
-                    target: wait.target,
-                    due: wait.due,
-                    waited,
-                    outcome,
-                }));
-            }
-            (Direction::Inbound, _) | (Direction::Outbound, None) => {}
-        }
-        Ok(events)
     }
 }

@@ -11,8 +11,7 @@ use crate::health::HealthEvent;
 use crate::health::{self};
 use crate::policy::ServicePolicy;
 use crate::promise::{self};
-use crate::response::ResponseClock;
-use crate::response::ResponseEvent;
+use crate::response::{self};
 
 impl Relationship {
     /// Turns every deadline up to `now` into an event, applies it, and returns the events in
@@ -82,22 +81,11 @@ impl Relationship {
     /// The earliest moment something becomes due, or `None` when nothing is pending.
     #[must_use]
     pub fn next_deadline(&self) -> Option<Deadline> {
-        let response = self.response.wait().and_then(|wait| {
-            let (at, kind) = match (&self.response, wait.warn_at) {
-                (ResponseClock::Waiting(_), Some(warn_at)) if warn_at < wait.due => {
-                    (warn_at, DeadlineKind::ResponseWarning)
-                }
-                (ResponseClock::Waiting(_) | ResponseClock::Warned(_), _) => {
-                    (wait.due, DeadlineKind::ResponseDue)
-                }
-                (ResponseClock::Idle | ResponseClock::Overdue(_), _) => return None,
-            };
-            Some(Deadline {
-                at,
-                customer: self.customer,
-                kind,
-                subject: Subject::Response(wait.since),
-            })
+        let response = response::deadline(&self.response).map(|(at, kind, since)| Deadline {
+            at,
+            customer: self.customer,
+            kind,
+            subject: Subject::Response(since),
         });
         let promises = self.promises.iter().filter_map(|(id, promise)| {
             promise::deadline(promise).map(|(at, kind)| Deadline {
@@ -136,27 +124,15 @@ impl Relationship {
     pub fn flags(&self, now: DateTime<Utc>) -> Vec<Flag> {
         let mut flags = Vec::new();
         let owner = self.profile.as_ref().and_then(|p| p.owner);
-        if let Some(wait) = self.response.wait() {
-            let subject = Subject::Response(wait.since);
-            if now >= wait.due {
-                flags.push(Flag {
-                    kind: FlagKind::ResponseOverdue,
-                    customer: self.customer,
-                    subject,
-                    owner,
-                    since: wait.due,
-                    due: Some(wait.due),
-                });
-            } else if let Some(warn_at) = wait.warn_at.filter(|warn_at| now >= *warn_at) {
-                flags.push(Flag {
-                    kind: FlagKind::ResponseAtRisk,
-                    customer: self.customer,
-                    subject,
-                    owner,
-                    since: warn_at,
-                    due: Some(wait.due),
-                });
-            }
+        if let Some((kind, since, wait)) = response::flag(&self.response, now) {
+            flags.push(Flag {
+                kind,
+                customer: self.customer,
+                subject: Subject::Response(wait.since),
+                owner,
+                since,
+                due: Some(wait.due),
+            });
         }
         for (id, promise) in self.promises.iter() {
             for (kind, since) in promise::flags(promise, now) {
@@ -211,33 +187,10 @@ impl Relationship {
     /// The events a due deadline becomes.
     pub(super) fn fire(&self, deadline: &Deadline) -> Vec<Event> {
         match deadline.subject {
-            Subject::Response(_) => {
-                let Some(wait) = self.response.wait() else {
-                    return Vec::new();
-                };
-                let event = match deadline.kind {
-                    DeadlineKind::ResponseWarning => Event::Response(ResponseEvent::AtRisk {
-                        since: wait.since,
-                        due: wait.due,
-                    }),
-                    DeadlineKind::ResponseDue => Event::Response(ResponseEvent::Overdue {
-                        since: wait.since,
-                        due: wait.due,
-                    }),
-                    DeadlineKind::DependencyDue
-                    | DeadlineKind::PromiseWarning
-                    | DeadlineKind::PromiseDue
-                    | DeadlineKind::AcknowledgementWarning
-                    | DeadlineKind::AcknowledgementDue
-                    | DeadlineKind::ResolutionWarning
-                    | DeadlineKind::ResolutionDue
-                    | DeadlineKind::EscalationThreshold
-                    | DeadlineKind::FollowUpDue => {
-                        return Vec::new();
-                    }
-                };
-                vec![event]
-            }
+            Subject::Response(_) => response::fire(&self.response, deadline.kind)
+                .into_iter()
+                .map(Event::Response)
+                .collect(),
             Subject::Promise(id) => {
                 let Some(p) = self.promises.get(&id) else {
                     return Vec::new();

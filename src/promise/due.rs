@@ -1,0 +1,153 @@
+//! Time: a promise's next deadline, the events a deadline becomes, and its flags.
+
+use chrono::{DateTime, Utc};
+
+use super::event::PromiseEvent;
+use super::state::{AtRiskReason, DependencyState, Promise, PromiseState, Promises};
+use crate::flag::{DeadlineKind, FlagKind};
+use crate::id::{ComplaintId, PromiseId};
+
+/// The next deadline of one promise: `(when, why)`.
+pub(crate) fn deadline(promise: &Promise) -> Option<(DateTime<Utc>, DeadlineKind)> {
+    let terms = &promise.terms;
+    let dependency = terms
+        .dependency
+        .as_ref()
+        .filter(|d| d.state == DependencyState::Pending)
+        .map(|d| (d.due, DeadlineKind::DependencyDue));
+    let own = match promise.state {
+        PromiseState::Open => Some(match terms.at_risk_at {
+            Some(at) if at < terms.due => (at, DeadlineKind::PromiseWarning),
+            _ => (terms.due, DeadlineKind::PromiseDue),
+        }),
+        PromiseState::AtRisk { .. } => Some((terms.due, DeadlineKind::PromiseDue)),
+        PromiseState::Broken { .. } => None,
+        PromiseState::Kept { .. }
+        | PromiseState::KeptLate { .. }
+        | PromiseState::Withdrawn { .. } => {
+            return None;
+        }
+    };
+    match (own, dependency) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// The events a due deadline of `promise` becomes.
+pub(crate) fn fire(id: PromiseId, promise: &Promise, kind: DeadlineKind) -> Vec<PromiseEvent> {
+    let terms = &promise.terms;
+    match kind {
+        DeadlineKind::PromiseWarning => vec![PromiseEvent::AtRisk {
+            promise: id,
+            due: terms.due,
+            owner: terms.owner,
+            reason: AtRiskReason::LeadReached,
+        }],
+        DeadlineKind::PromiseDue => vec![PromiseEvent::Broken {
+            promise: id,
+            due: terms.due,
+            owner: terms.owner,
+            notice: terms.notice(),
+            breaks: terms.breaks.saturating_add(1),
+        }],
+        DeadlineKind::DependencyDue => {
+            let Some(dependency) = &terms.dependency else {
+                return Vec::new();
+            };
+            let mut events = vec![PromiseEvent::DependencyLate {
+                promise: id,
+                party: dependency.party,
+                due: dependency.due,
+                owner: terms.owner,
+            }];
+            if promise.state == PromiseState::Open {
+                events.push(PromiseEvent::AtRisk {
+                    promise: id,
+                    due: terms.due,
+                    owner: terms.owner,
+                    reason: AtRiskReason::DependencyLate,
+                });
+            }
+            events
+        }
+        DeadlineKind::ResponseWarning
+        | DeadlineKind::ResponseDue
+        | DeadlineKind::AcknowledgementWarning
+        | DeadlineKind::AcknowledgementDue
+        | DeadlineKind::ResolutionWarning
+        | DeadlineKind::ResolutionDue
+        | DeadlineKind::EscalationThreshold
+        | DeadlineKind::FollowUpDue => Vec::new(),
+    }
+}
+
+/// When a promise answering `complaint` that broke once passed its due instant again by `now`,
+/// if one has and `advance_to` has not yet recorded the break (which makes escalation due):
+/// the earliest such due instant, for the level view.
+pub(crate) fn breaks_again(
+    promises: &Promises,
+    complaint: ComplaintId,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    promises
+        .iter()
+        .map(|(_, promise)| promise)
+        .filter(|p| {
+            p.terms.complaint == Some(complaint)
+                && p.terms.breaks == 1
+                && matches!(p.state, PromiseState::Open | PromiseState::AtRisk { .. })
+                && now >= p.terms.due
+        })
+        .map(|p| p.terms.due)
+        .min()
+}
+
+/// The flags of one promise at `now`: `(kind, since)`.
+pub(crate) fn flags(promise: &Promise, now: DateTime<Utc>) -> Vec<(FlagKind, DateTime<Utc>)> {
+    let mut flags = Vec::new();
+    if !promise.is_outstanding() {
+        return flags;
+    }
+    let terms = &promise.terms;
+    let broken = matches!(promise.state, PromiseState::Broken { .. }) || now >= terms.due;
+    // The same answer before and after `advance_to`: an open promise is at risk from the
+    // earlier of its warning instant and its dependency's missed date, once either has passed.
+    let lead = terms.at_risk_at.filter(|at| now >= *at);
+    let dependency_missed = terms
+        .dependency
+        .as_ref()
+        .filter(|d| {
+            d.state == DependencyState::Late
+                || (d.state == DependencyState::Pending && now >= d.due)
+        })
+        .map(|d| d.due);
+    let at_risk_since = match promise.state {
+        PromiseState::AtRisk { since, .. } => Some(since),
+        PromiseState::Open => match (lead, dependency_missed) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        },
+        PromiseState::Broken { .. }
+        | PromiseState::Kept { .. }
+        | PromiseState::KeptLate { .. }
+        | PromiseState::Withdrawn { .. } => None,
+    };
+    if broken {
+        flags.push((FlagKind::PromiseBroken, terms.due));
+    } else if let Some(since) = at_risk_since {
+        flags.push((FlagKind::PromiseAtRisk, since));
+    }
+    if terms.slipped_repeatedly {
+        let since = terms.revisions.last().map_or(terms.made_at, |r| r.at);
+        flags.push((FlagKind::RepeatedSlips, since));
+    }
+    if let Some(dependency) = &terms.dependency {
+        let late = dependency.state == DependencyState::Late
+            || (dependency.state == DependencyState::Pending && now >= dependency.due);
+        if late {
+            flags.push((FlagKind::DependencyLate, dependency.due));
+        }
+    }
+    flags
+}

@@ -1,0 +1,572 @@
+//! The promise's data and its transition table: the terms, the states with their data, the
+//! stages and actions, and the one place a promise changes stage (`Promise::transition`).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::id::{AgentId, ComplaintId, InteractionId, PartyId, PromiseId};
+use crate::lifecycle::{Entity, Lifecycle, Refused};
+use crate::personal::{Erase, Personal};
+use crate::value::{Span, Text};
+
+/// Who does the work behind a promise. Whoever it is, the promise is owned by one of ours.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "by", rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum Fulfiller {
+    /// We do it ourselves.
+    Us,
+    /// An outside party (a vendor, a lab) does it for us.
+    Party {
+        /// The party.
+        party: PartyId,
+        /// Its name, as recorded when the promise was made.
+        name: Text,
+    },
+}
+
+/// Whether a revision was made before the due instant or after the promise broke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum RevisionTiming {
+    /// Before the due instant: the customer was told in time.
+    Proactive,
+    /// After the promise broke.
+    AfterBreak,
+}
+
+/// Whether the customer had heard from us about a promise when it broke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum Notice {
+    /// We had told the customer something since the promise was made or last revised.
+    WithNotice,
+    /// We had said nothing.
+    InSilence,
+}
+
+/// Why a promise is at risk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum AtRiskReason {
+    /// The policy's lead before the due instant was reached.
+    LeadReached,
+    /// The outside party's commitment to us passed unmet.
+    DependencyLate,
+}
+
+/// One re-promise: a new due instant, appended to the promise's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Revision {
+    /// When the re-promise was made.
+    pub at: DateTime<Utc>,
+    /// The due instant before it.
+    pub previous_due: DateTime<Utc>,
+    /// The new due instant.
+    pub due: DateTime<Utc>,
+    /// Why.
+    pub reason: Personal,
+    /// Before the due instant, or after the break.
+    pub timing: RevisionTiming,
+    /// Whether the customer agreed to the new date.
+    pub customer_agreed: bool,
+}
+
+/// Where an outside party's commitment to us stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DependencyState {
+    /// Not yet due, not yet met.
+    Pending,
+    /// Its due instant passed unmet.
+    Late,
+    /// The party delivered.
+    Met,
+}
+
+/// An outside party's own commitment to us behind a promise ("the lab said Thursday").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dependency {
+    /// The party.
+    pub party: PartyId,
+    /// What they committed to.
+    pub commitment: Personal,
+    /// The party's own reference for it (an order or job number).
+    pub reference: Option<Text>,
+    /// When they said it would be done.
+    pub due: DateTime<Utc>,
+    /// Where it stands.
+    pub state: DependencyState,
+}
+
+impl Dependency {
+    /// A commitment just recorded: pending.
+    pub(crate) const fn pending(
+        party: PartyId,
+        commitment: Personal,
+        reference: Option<Text>,
+        due: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            party,
+            commitment,
+            reference,
+            due,
+            state: DependencyState::Pending,
+        }
+    }
+}
+
+/// What a promise is, whatever its state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PromiseTerms {
+    /// What was promised.
+    pub what: Personal,
+    /// When it was made.
+    pub made_at: DateTime<Utc>,
+    /// The due instant first told to the customer.
+    pub original_due: DateTime<Utc>,
+    /// The due instant now in force.
+    pub due: DateTime<Utc>,
+    /// Our agent who owns it and receives its flags.
+    pub owner: AgentId,
+    /// Who does the work.
+    pub fulfiller: Fulfiller,
+    /// The interaction in which it was made.
+    pub interaction: Option<InteractionId>,
+    /// The complaint it answers.
+    pub complaint: Option<ComplaintId>,
+    /// Every re-promise, oldest first.
+    pub revisions: Vec<Revision>,
+    /// When the warning for the current due instant falls, if the policy asks for one.
+    pub at_risk_at: Option<DateTime<Utc>>,
+    /// When we last told the customer about it, since it was made or last revised.
+    pub informed_at: Option<DateTime<Utc>>,
+    /// The outside party's commitment, if recorded.
+    pub dependency: Option<Dependency>,
+    /// How many times it has broken.
+    pub breaks: u32,
+    /// Whether the repeated-slip event has been raised.
+    pub slipped_repeatedly: bool,
+}
+
+impl PromiseTerms {
+    /// The terms of a promise just made: no revision, warning, notice, dependency or break yet.
+    pub(crate) fn made(
+        what: Personal,
+        made_at: DateTime<Utc>,
+        due: DateTime<Utc>,
+        owner: AgentId,
+        fulfiller: Fulfiller,
+    ) -> Self {
+        Self {
+            what,
+            made_at,
+            original_due: due,
+            due,
+            owner,
+            fulfiller,
+            interaction: None,
+            complaint: None,
+            revisions: Vec::new(),
+            at_risk_at: None,
+            informed_at: None,
+            dependency: None,
+            breaks: 0,
+            slipped_repeatedly: false,
+        }
+    }
+
+    /// How many times the due instant was moved.
+    #[must_use]
+    pub fn slips(&self) -> u32 {
+        u32::try_from(self.revisions.len()).unwrap_or(u32::MAX)
+    }
+
+    /// How far the due instant moved in total, from the original to the one in force.
+    #[must_use]
+    pub fn cumulative_slip(&self) -> Span {
+        Span::try_from(self.due.signed_duration_since(self.original_due)).unwrap_or(Span::MAX)
+    }
+
+    /// Whether the customer has been told anything since it was made or last revised.
+    #[must_use]
+    pub fn notice(&self) -> Notice {
+        if self.informed_at.is_some() {
+            Notice::WithNotice
+        } else {
+            Notice::InSilence
+        }
+    }
+}
+
+/// A promise's state, with the data valid in each.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PromiseState {
+    /// Open, the due instant not near (or no warning asked for).
+    Open,
+    /// Open and at risk.
+    AtRisk {
+        /// Why.
+        reason: AtRiskReason,
+        /// Since when.
+        since: DateTime<Utc>,
+    },
+    /// The due instant passed while open.
+    Broken {
+        /// Whether the customer had been told anything.
+        notice: Notice,
+    },
+    /// Kept on time.
+    Kept {
+        /// When.
+        at: DateTime<Utc>,
+    },
+    /// Kept after the due instant.
+    KeptLate {
+        /// When.
+        at: DateTime<Utc>,
+        /// By how much.
+        lateness: Span,
+    },
+    /// Released: the customer no longer needs it, or it cannot be done.
+    Withdrawn {
+        /// When.
+        at: DateTime<Utc>,
+        /// Why.
+        reason: Personal,
+    },
+}
+
+/// A promise made to a customer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Promise {
+    /// What it is.
+    pub terms: PromiseTerms,
+    /// Where it stands.
+    pub state: PromiseState,
+}
+
+/// The stages of a promise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PromiseStage {
+    /// Open.
+    Open,
+    /// Open, at risk.
+    AtRisk,
+    /// Broken.
+    Broken,
+    /// Kept on time.
+    Kept,
+    /// Kept late.
+    KeptLate,
+    /// Withdrawn.
+    Withdrawn,
+}
+
+/// What can happen to a promise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PromiseAction {
+    /// It became at risk.
+    Warn,
+    /// It was kept.
+    Keep,
+    /// Its due instant passed.
+    Break,
+    /// A new due instant was promised.
+    Revise,
+    /// It was released.
+    Withdraw,
+}
+
+/// The promise's transition table.
+#[derive(Debug)]
+pub enum PromiseLifecycle {}
+
+impl Lifecycle for PromiseLifecycle {
+    type Stage = PromiseStage;
+    type Action = PromiseAction;
+    const STAGES: &'static [PromiseStage] = &[
+        PromiseStage::Open,
+        PromiseStage::AtRisk,
+        PromiseStage::Broken,
+        PromiseStage::Kept,
+        PromiseStage::KeptLate,
+        PromiseStage::Withdrawn,
+    ];
+    const ACTIONS: &'static [PromiseAction] = &[
+        PromiseAction::Warn,
+        PromiseAction::Keep,
+        PromiseAction::Break,
+        PromiseAction::Revise,
+        PromiseAction::Withdraw,
+    ];
+
+    fn next(stage: PromiseStage, action: PromiseAction) -> Option<PromiseStage> {
+        use PromiseAction as A;
+        use PromiseStage as S;
+        match (stage, action) {
+            (S::Open, A::Warn) => Some(S::AtRisk),
+            (S::Open | S::AtRisk, A::Keep) => Some(S::Kept),
+            (S::Open | S::AtRisk, A::Break) => Some(S::Broken),
+            (S::Open | S::AtRisk | S::Broken, A::Revise) => Some(S::Open),
+            (S::Open | S::AtRisk | S::Broken, A::Withdraw) => Some(S::Withdrawn),
+            (S::Broken, A::Keep) => Some(S::KeptLate),
+            (S::AtRisk | S::Broken, A::Warn) => None,
+            (S::Broken, A::Break) => None,
+            (
+                S::Kept | S::KeptLate | S::Withdrawn,
+                A::Warn | A::Keep | A::Break | A::Revise | A::Withdraw,
+            ) => None,
+        }
+    }
+
+    fn stage_name(stage: PromiseStage) -> &'static str {
+        match stage {
+            PromiseStage::Open => "open",
+            PromiseStage::AtRisk => "at_risk",
+            PromiseStage::Broken => "broken",
+            PromiseStage::Kept => "kept",
+            PromiseStage::KeptLate => "kept_late",
+            PromiseStage::Withdrawn => "withdrawn",
+        }
+    }
+
+    fn action_name(action: PromiseAction) -> &'static str {
+        match action {
+            PromiseAction::Warn => "warn",
+            PromiseAction::Keep => "keep",
+            PromiseAction::Break => "break",
+            PromiseAction::Revise => "revise",
+            PromiseAction::Withdraw => "withdraw",
+        }
+    }
+}
+
+impl Entity for PromiseLifecycle {
+    const ENTITY: &'static str = "promise";
+}
+
+/// The data an action brings into the new state.
+#[derive(Debug, Clone)]
+pub(crate) enum PromiseStep {
+    Warn(AtRiskReason, DateTime<Utc>),
+    Keep { at: DateTime<Utc> },
+    Break,
+    Revise(Revision, Option<DateTime<Utc>>),
+    Withdraw { at: DateTime<Utc>, reason: Personal },
+}
+
+impl PromiseStep {
+    const fn action(&self) -> PromiseAction {
+        match self {
+            PromiseStep::Warn(..) => PromiseAction::Warn,
+            PromiseStep::Keep { .. } => PromiseAction::Keep,
+            PromiseStep::Break => PromiseAction::Break,
+            PromiseStep::Revise(..) => PromiseAction::Revise,
+            PromiseStep::Withdraw { .. } => PromiseAction::Withdraw,
+        }
+    }
+}
+
+impl Promise {
+    /// A new open promise.
+    #[must_use]
+    pub fn new(terms: PromiseTerms) -> Self {
+        Self {
+            terms,
+            state: PromiseState::Open,
+        }
+    }
+
+    /// The stage, without data.
+    #[must_use]
+    pub const fn stage(&self) -> PromiseStage {
+        match self.state {
+            PromiseState::Open => PromiseStage::Open,
+            PromiseState::AtRisk { .. } => PromiseStage::AtRisk,
+            PromiseState::Broken { .. } => PromiseStage::Broken,
+            PromiseState::Kept { .. } => PromiseStage::Kept,
+            PromiseState::KeptLate { .. } => PromiseStage::KeptLate,
+            PromiseState::Withdrawn { .. } => PromiseStage::Withdrawn,
+        }
+    }
+
+    /// Whether it is still to be kept (open, at risk or broken).
+    #[must_use]
+    pub const fn is_outstanding(&self) -> bool {
+        matches!(
+            self.state,
+            PromiseState::Open | PromiseState::AtRisk { .. } | PromiseState::Broken { .. }
+        )
+    }
+
+    /// Whether `action` is allowed now.
+    pub(crate) fn check(
+        &self,
+        action: PromiseAction,
+    ) -> Result<PromiseStage, Refused<PromiseLifecycle>> {
+        PromiseLifecycle::step(self.stage(), action)
+    }
+
+    /// Applies a step in place; the stage always comes from [`PromiseLifecycle::next`]. On
+    /// error nothing changed.
+    pub(crate) fn transition(
+        &mut self,
+        step: PromiseStep,
+    ) -> Result<(), Refused<PromiseLifecycle>> {
+        let from = self.stage();
+        let action = step.action();
+        let to = self.check(action)?;
+        let terms = &mut self.terms;
+        self.state = match (to, step) {
+            (PromiseStage::AtRisk, PromiseStep::Warn(reason, since)) => {
+                PromiseState::AtRisk { reason, since }
+            }
+            (PromiseStage::Kept, PromiseStep::Keep { at }) => PromiseState::Kept { at },
+            (PromiseStage::KeptLate, PromiseStep::Keep { at }) => PromiseState::KeptLate {
+                at,
+                lateness: Span::try_from(at.signed_duration_since(terms.due)).unwrap_or(Span::ZERO),
+            },
+            (PromiseStage::Broken, PromiseStep::Break) => {
+                terms.breaks = terms.breaks.saturating_add(1);
+                PromiseState::Broken {
+                    notice: terms.notice(),
+                }
+            }
+            (PromiseStage::Open, PromiseStep::Revise(revision, at_risk_at)) => {
+                terms.due = revision.due;
+                terms.at_risk_at = at_risk_at;
+                terms.informed_at = None;
+                terms.revisions.push(revision);
+                PromiseState::Open
+            }
+            (PromiseStage::Withdrawn, PromiseStep::Withdraw { at, reason }) => {
+                PromiseState::Withdrawn { at, reason }
+            }
+            // The table and the step disagree only if a step is given the wrong data; nothing
+            // has been changed at this point.
+            (
+                PromiseStage::Open
+                | PromiseStage::AtRisk
+                | PromiseStage::Broken
+                | PromiseStage::Kept
+                | PromiseStage::KeptLate
+                | PromiseStage::Withdrawn,
+                _,
+            ) => return Err(Refused { from, action }),
+        };
+        Ok(())
+    }
+}
+
+/// The promises of one relationship.
+pub(crate) type Promises = crate::registry::Registry<PromiseId, Promise>;
+
+impl Erase for Promise {
+    fn erase_personal(&mut self) -> u32 {
+        let terms = &mut self.terms;
+        let mut erased = terms.what.erase_personal();
+        for revision in &mut terms.revisions {
+            erased = erased.saturating_add(revision.reason.erase_personal());
+        }
+        if let Some(dependency) = &mut terms.dependency {
+            erased = erased.saturating_add(dependency.commitment.erase_personal());
+        }
+        if let PromiseState::Withdrawn { reason, .. } = &mut self.state {
+            erased = erased.saturating_add(reason.erase_personal());
+        }
+        erased
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lifecycle::assert_documented;
+
+    #[test]
+    fn state_diagram_matches_transition_table() {
+        assert_documented::<PromiseLifecycle>(include_str!("mod.rs"));
+    }
+
+    fn terms() -> PromiseTerms {
+        let t = DateTime::<Utc>::UNIX_EPOCH;
+        PromiseTerms {
+            what: Text::new("glasses").unwrap().into(),
+            made_at: t,
+            original_due: t,
+            due: t,
+            owner: AgentId::from_u128(1),
+            fulfiller: Fulfiller::Us,
+            interaction: None,
+            complaint: None,
+            revisions: Vec::new(),
+            at_risk_at: None,
+            informed_at: None,
+            dependency: None,
+            breaks: 0,
+            slipped_repeatedly: false,
+        }
+    }
+
+    #[test]
+    fn data_transitions_follow_the_table_for_every_stage_and_action() {
+        let t = DateTime::<Utc>::UNIX_EPOCH;
+        let reason = Text::new("r").unwrap();
+        let states = [
+            PromiseState::Open,
+            PromiseState::AtRisk {
+                reason: AtRiskReason::LeadReached,
+                since: t,
+            },
+            PromiseState::Broken {
+                notice: Notice::InSilence,
+            },
+            PromiseState::Kept { at: t },
+            PromiseState::KeptLate {
+                at: t,
+                lateness: Span::ZERO,
+            },
+            PromiseState::Withdrawn {
+                at: t,
+                reason: reason.clone().into(),
+            },
+        ];
+        for state in states {
+            let promise = Promise {
+                terms: terms(),
+                state,
+            };
+            let revision = Revision {
+                at: t,
+                previous_due: t,
+                due: t,
+                reason: reason.clone().into(),
+                timing: RevisionTiming::Proactive,
+                customer_agreed: true,
+            };
+            let steps = [
+                PromiseStep::Warn(AtRiskReason::LeadReached, t),
+                PromiseStep::Keep { at: t },
+                PromiseStep::Break,
+                PromiseStep::Revise(revision, None),
+                PromiseStep::Withdraw {
+                    at: t,
+                    reason: reason.clone().into(),
+                },
+            ];
+            for step in steps {
+                let action = step.action();
+                let expected = PromiseLifecycle::next(promise.stage(), action);
+                let mut after = promise.clone();
+                let got = after.transition(step).ok().map(|()| after.stage());
+                assert_eq!(got, expected, "{:?} --{action:?}-->", promise.stage());
+            }
+        }
+    }
+}

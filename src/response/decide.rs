@@ -1,0 +1,115 @@
+//! Deciding: a recorded interaction becomes response events, starting or stopping the clock.
+
+use super::command::RecordInteraction;
+use super::event::ResponseEvent;
+use super::state::{ClockKind, ResponseClock};
+use crate::error::CommandError;
+use crate::id::InteractionId;
+use crate::lifecycle::Context;
+use crate::promise::Promises;
+use crate::value::Direction;
+
+/// What the response family decides on: the clock, how many answers were given, every
+/// interaction recorded (sorted), and the promises an interaction may be about.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Interactions<'a> {
+    /// The response clock.
+    pub(crate) clock: &'a ResponseClock,
+    /// How many response clocks have been answered.
+    pub(crate) answered: u32,
+    /// Every interaction id recorded, sorted.
+    pub(crate) recorded: &'a [InteractionId],
+    /// The promises held.
+    pub(crate) promises: &'a Promises,
+}
+
+/// The events recording an interaction becomes.
+pub(crate) fn record(
+    ctx: &Context<'_>,
+    state: &Interactions<'_>,
+    record: &RecordInteraction,
+) -> Result<Vec<ResponseEvent>, CommandError> {
+    if state.recorded.binary_search(&record.interaction).is_ok() {
+        return Err(CommandError::DuplicateInteraction(record.interaction));
+    }
+    if record.direction == Direction::Outbound && record.awaits_reply {
+        return Err(CommandError::Contradictory(
+            "an outbound interaction cannot await a reply from us",
+        ));
+    }
+    if let Some(unknown) = record
+        .regarding
+        .iter()
+        .find(|id| !state.promises.contains_key(id))
+    {
+        return Err(CommandError::UnknownPromise(*unknown));
+    }
+    let mut events = vec![ResponseEvent::InteractionRecorded {
+        interaction: record.interaction,
+        channel: record.channel,
+        direction: record.direction,
+        agent: record.agent,
+        summary: record.summary.clone(),
+        awaits_reply: record.awaits_reply,
+        priority: record.priority,
+        regarding: record.regarding.clone(),
+    }];
+    match (record.direction, state.clock.wait()) {
+        (Direction::Inbound, None) if record.awaits_reply => {
+            events.push(start(ctx, state.answered, record)?);
+        }
+        (Direction::Outbound, Some(wait)) => {
+            let calendar = wait.calendar.as_deref();
+            let waited = ctx.policy.elapsed(calendar, wait.started, ctx.now)?;
+            let outcome = ctx.policy.outcome(calendar, wait.due, ctx.now)?;
+            events.push(ResponseEvent::ClockStopped {
+                kind: wait.kind,
+                since: wait.since,
+                answered_by: record.interaction,
+                target: wait.target,
+                due: wait.due,
+                waited,
+                outcome,
+            });
+        }
+        (Direction::Inbound, _) | (Direction::Outbound, None) => {}
+    }
+    Ok(events)
+}
+
+/// The clock an inbound interaction expecting an answer starts while nobody was waiting:
+/// first response if no answer was ever given, reply otherwise.
+fn start(
+    ctx: &Context<'_>,
+    answered: u32,
+    record: &RecordInteraction,
+) -> Result<ResponseEvent, CommandError> {
+    let policy = ctx.policy;
+    let kind = if answered == 0 {
+        ClockKind::FirstResponse
+    } else {
+        ClockKind::Reply
+    };
+    let targets = match kind {
+        ClockKind::FirstResponse => &policy.first_response,
+        ClockKind::Reply => &policy.reply,
+    };
+    let target = targets.get(record.priority, ctx.tier);
+    let calendar = targets.calendar(record.priority);
+    let due = policy.due(calendar, ctx.now, target)?;
+    let warn_at = policy
+        .response_warning
+        .warn_after(target)
+        .map(|lead| policy.due(calendar, ctx.now, lead))
+        .transpose()?;
+    Ok(ResponseEvent::ClockStarted {
+        kind,
+        since: record.interaction,
+        priority: record.priority,
+        tier: ctx.tier.clone(),
+        target,
+        calendar: calendar.map(str::to_owned),
+        due,
+        warn_at,
+    })
+}

@@ -1,0 +1,124 @@
+//! Folding: stored response events change the clock and the interactions recorded.
+
+use chrono::{DateTime, Utc};
+
+use super::event::ResponseEvent;
+use super::state::{ClockAction, ResponseClock, Wait};
+use crate::id::InteractionId;
+use crate::lifecycle::{Entity, Misfit};
+use crate::promise::{self, PromiseLifecycle, Promises};
+use crate::value::Direction;
+
+/// What the response family folds into: the clock, how many answers were given, every
+/// interaction recorded (sorted), and the promises an outbound interaction tells about.
+#[derive(Debug)]
+pub(crate) struct InteractionsMut<'a> {
+    /// The response clock.
+    pub(crate) clock: &'a mut ResponseClock,
+    /// How many response clocks have been answered.
+    pub(crate) answered: &'a mut u32,
+    /// Every interaction id recorded, sorted.
+    pub(crate) recorded: &'a mut Vec<InteractionId>,
+    /// The promises held.
+    pub(crate) promises: &'a mut Promises,
+}
+
+/// Folds a response event. On error nothing changed.
+pub(crate) fn fold(
+    state: InteractionsMut<'_>,
+    at: DateTime<Utc>,
+    event: &ResponseEvent,
+) -> Result<(), Misfit> {
+    match event {
+        ResponseEvent::InteractionRecorded {
+            interaction,
+            direction,
+            awaits_reply,
+            regarding,
+            ..
+        } => {
+            let Err(slot) = state.recorded.binary_search(interaction) else {
+                return Err(Misfit::Contradicts(format!(
+                    "interaction {interaction} is recorded already"
+                )));
+            };
+            if let Some(unknown) = regarding.iter().find(|id| !state.promises.contains_key(id)) {
+                return Err(Misfit::unknown(PromiseLifecycle::ENTITY, unknown));
+            }
+            if *direction == Direction::Inbound && *awaits_reply && state.clock.wait().is_some() {
+                step(state.clock, ClockAction::Await, None)?;
+            }
+            state.recorded.insert(slot, *interaction);
+            if *direction == Direction::Outbound {
+                promise::inform(state.promises, regarding, at)?;
+            }
+        }
+        ResponseEvent::ClockStarted {
+            kind,
+            since,
+            priority,
+            target,
+            calendar,
+            due,
+            warn_at,
+            ..
+        } => {
+            let wait = Wait {
+                calendar: calendar.clone(),
+                kind: *kind,
+                since: *since,
+                started: at,
+                priority: *priority,
+                target: *target,
+                due: *due,
+                warn_at: *warn_at,
+                unanswered: 1,
+            };
+            step(state.clock, ClockAction::Start, Some(wait))?;
+        }
+        ResponseEvent::AtRisk { since, due } => {
+            let wait = expect_wait(state.clock, *since)?;
+            if *due != wait.due || wait.warn_at.is_none_or(|warn_at| at < warn_at) {
+                return Err(Misfit::Contradicts(format!(
+                    "the warning contradicts the clock (due {}, warn at {:?})",
+                    wait.due, wait.warn_at
+                )));
+            }
+            step(state.clock, ClockAction::Warn, None)?;
+        }
+        ResponseEvent::Overdue { since, due } => {
+            let wait = expect_wait(state.clock, *since)?;
+            if *due != wait.due || at < wait.due {
+                return Err(Misfit::Contradicts(format!(
+                    "the breach contradicts the clock, due {}",
+                    wait.due
+                )));
+            }
+            step(state.clock, ClockAction::Breach, None)?;
+        }
+        ResponseEvent::ClockStopped { since, .. } => {
+            expect_wait(state.clock, *since)?;
+            step(state.clock, ClockAction::Answer, None)?;
+            *state.answered = state.answered.saturating_add(1);
+        }
+    }
+    Ok(())
+}
+
+/// The running wait, if it is the one started by `since`.
+fn expect_wait(clock: &ResponseClock, since: InteractionId) -> Result<&Wait, Misfit> {
+    match clock.wait() {
+        Some(wait) if wait.since == since => Ok(wait),
+        Some(wait) => Err(Misfit::Contradicts(format!(
+            "the response clock runs since {}, not {since}",
+            wait.since
+        ))),
+        None => Err(Misfit::from("no response clock is running")),
+    }
+}
+
+/// Moves the clock by `action`; `start` carries a new wait. On error the clock is unchanged.
+fn step(clock: &mut ResponseClock, action: ClockAction, start: Option<Wait>) -> Result<(), Misfit> {
+    *clock = clock.clone().transition(action, start)?;
+    Ok(())
+}

@@ -1,0 +1,303 @@
+//! The response clock's data and its transition table: what a clock measures, how a target
+//! ended, the clock's states with their data, and the one place the clock changes stage
+//! (`ResponseClock::transition`).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::id::InteractionId;
+use crate::lifecycle::{Entity, Lifecycle, Refused};
+use crate::value::{Priority, Span};
+
+/// Which response target a clock measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum ClockKind {
+    /// The first answer a customer ever gets from us.
+    FirstResponse,
+    /// An answer while the customer waits, after the first.
+    Reply,
+}
+
+/// Time taken, in wall-clock and in business time (on the calendar the target runs on).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Elapsed {
+    /// Wall-clock time.
+    pub wall: Span,
+    /// Business time.
+    pub business: Span,
+}
+
+/// How late something was: the time from its due instant to when it was done.
+pub type Lateness = Elapsed;
+
+/// How a target ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum Outcome {
+    /// Done by the due instant.
+    Met,
+    /// Done, after the due instant.
+    MetLate {
+        /// By how much.
+        lateness: Lateness,
+    },
+    /// Never done: the target was abandoned after its due instant passed.
+    Missed {
+        /// How late it was when abandoned.
+        lateness: Lateness,
+    },
+}
+
+impl Outcome {
+    /// Whether the target was met on time.
+    #[must_use]
+    pub const fn on_time(&self) -> bool {
+        matches!(self, Outcome::Met)
+    }
+}
+
+/// A customer waiting for an answer: what the clock measures and when it runs out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Wait {
+    /// First response or reply.
+    pub kind: ClockKind,
+    /// The oldest unanswered inbound interaction: it fixed the deadline.
+    pub since: InteractionId,
+    /// When that interaction happened.
+    pub started: DateTime<Utc>,
+    /// Its priority, which chose the target.
+    pub priority: Priority,
+    /// The target it was given, in business time.
+    pub target: Span,
+    /// The named calendar the target runs on (`None`: the policy's own).
+    pub calendar: Option<String>,
+    /// When the answer is due.
+    pub due: DateTime<Utc>,
+    /// When the warning is due, if the policy asks for one.
+    pub warn_at: Option<DateTime<Utc>>,
+    /// How many inbound interactions are waiting for this answer (at least one).
+    pub unanswered: u32,
+}
+
+/// The response clock of one customer, with the data valid in each state.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum ResponseClock {
+    /// Nobody is waiting for us.
+    #[default]
+    Idle,
+    /// The customer is waiting; the deadline has not come near.
+    Waiting(Wait),
+    /// The customer is waiting and the warning lead has been reached.
+    Warned(Wait),
+    /// The customer is waiting past the deadline.
+    Overdue(Wait),
+}
+
+/// The stages of a [`ResponseClock`], without their data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ClockStage {
+    /// Nobody is waiting.
+    Idle,
+    /// Waiting, deadline not near.
+    Waiting,
+    /// Waiting, warning raised.
+    Warned,
+    /// Waiting past the deadline.
+    Overdue,
+}
+
+/// What can happen to a response clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ClockAction {
+    /// An inbound interaction that expects an answer, while nobody was waiting.
+    Start,
+    /// A further inbound interaction that expects an answer.
+    Await,
+    /// The warning lead was reached.
+    Warn,
+    /// The deadline passed.
+    Breach,
+    /// We answered.
+    Answer,
+}
+
+/// The response clock's transition table.
+#[derive(Debug)]
+pub enum ResponseLifecycle {}
+
+impl Lifecycle for ResponseLifecycle {
+    type Stage = ClockStage;
+    type Action = ClockAction;
+    const STAGES: &'static [ClockStage] = &[
+        ClockStage::Idle,
+        ClockStage::Waiting,
+        ClockStage::Warned,
+        ClockStage::Overdue,
+    ];
+    const ACTIONS: &'static [ClockAction] = &[
+        ClockAction::Start,
+        ClockAction::Await,
+        ClockAction::Warn,
+        ClockAction::Breach,
+        ClockAction::Answer,
+    ];
+
+    fn next(stage: ClockStage, action: ClockAction) -> Option<ClockStage> {
+        use ClockAction as A;
+        use ClockStage as S;
+        match (stage, action) {
+            (S::Idle, A::Start) => Some(S::Waiting),
+            (S::Idle, A::Await | A::Warn | A::Breach | A::Answer) => None,
+            (S::Waiting, A::Await) => Some(S::Waiting),
+            (S::Waiting, A::Warn) => Some(S::Warned),
+            (S::Waiting | S::Warned, A::Breach) => Some(S::Overdue),
+            (S::Waiting | S::Warned | S::Overdue, A::Answer) => Some(S::Idle),
+            (S::Warned, A::Await) => Some(S::Warned),
+            (S::Overdue, A::Await) => Some(S::Overdue),
+            (S::Waiting | S::Warned | S::Overdue, A::Start) => None,
+            (S::Warned | S::Overdue, A::Warn) => None,
+            (S::Overdue, A::Breach) => None,
+        }
+    }
+
+    fn stage_name(stage: ClockStage) -> &'static str {
+        match stage {
+            ClockStage::Idle => "idle",
+            ClockStage::Waiting => "waiting",
+            ClockStage::Warned => "warned",
+            ClockStage::Overdue => "overdue",
+        }
+    }
+
+    fn action_name(action: ClockAction) -> &'static str {
+        match action {
+            ClockAction::Start => "start",
+            ClockAction::Await => "await",
+            ClockAction::Warn => "warn",
+            ClockAction::Breach => "breach",
+            ClockAction::Answer => "answer",
+        }
+    }
+}
+
+impl Entity for ResponseLifecycle {
+    const ENTITY: &'static str = "response clock";
+}
+
+impl ResponseClock {
+    /// The stage, without data.
+    #[must_use]
+    pub const fn stage(&self) -> ClockStage {
+        match self {
+            ResponseClock::Idle => ClockStage::Idle,
+            ResponseClock::Waiting(_) => ClockStage::Waiting,
+            ResponseClock::Warned(_) => ClockStage::Warned,
+            ResponseClock::Overdue(_) => ClockStage::Overdue,
+        }
+    }
+
+    /// The wait, unless idle.
+    #[must_use]
+    pub const fn wait(&self) -> Option<&Wait> {
+        match self {
+            ResponseClock::Idle => None,
+            ResponseClock::Waiting(wait)
+            | ResponseClock::Warned(wait)
+            | ResponseClock::Overdue(wait) => Some(wait),
+        }
+    }
+
+    /// Applies `action`; `start` carries the new wait. The stage it moves to always comes
+    /// from [`ResponseLifecycle::next`].
+    pub(crate) fn transition(
+        self,
+        action: ClockAction,
+        start: Option<Wait>,
+    ) -> Result<ResponseClock, Refused<ResponseLifecycle>> {
+        let from = self.stage();
+        let refused = Refused { from, action };
+        let to = ResponseLifecycle::step(from, action)?;
+        let wait = match (self, start) {
+            (ResponseClock::Idle, Some(wait)) => Some(wait),
+            (ResponseClock::Idle, None) => None,
+            (
+                ResponseClock::Waiting(mut wait)
+                | ResponseClock::Warned(mut wait)
+                | ResponseClock::Overdue(mut wait),
+                _,
+            ) => {
+                if action == ClockAction::Await {
+                    wait.unanswered = wait.unanswered.saturating_add(1);
+                }
+                Some(wait)
+            }
+        };
+        match (to, wait) {
+            (ClockStage::Idle, _) => Ok(ResponseClock::Idle),
+            (ClockStage::Waiting, Some(wait)) => Ok(ResponseClock::Waiting(wait)),
+            (ClockStage::Warned, Some(wait)) => Ok(ResponseClock::Warned(wait)),
+            (ClockStage::Overdue, Some(wait)) => Ok(ResponseClock::Overdue(wait)),
+            (ClockStage::Waiting | ClockStage::Warned | ClockStage::Overdue, None) => Err(refused),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lifecycle::assert_documented;
+
+    #[test]
+    fn state_diagram_matches_transition_table() {
+        assert_documented::<ResponseLifecycle>(include_str!("mod.rs"));
+    }
+
+    fn wait() -> Wait {
+        let t = DateTime::<Utc>::UNIX_EPOCH;
+        Wait {
+            kind: ClockKind::FirstResponse,
+            since: InteractionId::from_u128(1),
+            started: t,
+            priority: Priority::Normal,
+            target: Span::hours(1),
+            calendar: None,
+            due: t,
+            warn_at: None,
+            unanswered: 1,
+        }
+    }
+
+    #[test]
+    fn data_transitions_follow_the_table_for_every_stage_and_action() {
+        let samples = [
+            ResponseClock::Idle,
+            ResponseClock::Waiting(wait()),
+            ResponseClock::Warned(wait()),
+            ResponseClock::Overdue(wait()),
+        ];
+        for clock in samples {
+            for &action in ResponseLifecycle::ACTIONS {
+                let start = (action == ClockAction::Start).then(wait);
+                let expected = ResponseLifecycle::next(clock.stage(), action);
+                let got = clock
+                    .clone()
+                    .transition(action, start)
+                    .ok()
+                    .map(|c| c.stage());
+                assert_eq!(got, expected, "{:?} --{action:?}-->", clock.stage());
+            }
+        }
+    }
+
+    #[test]
+    fn a_further_inbound_counts_but_does_not_move_the_deadline() {
+        let clock = ResponseClock::Waiting(wait());
+        let after = clock.transition(ClockAction::Await, None).unwrap();
+        assert_eq!(after.wait().unwrap().unanswered, 2);
+        assert_eq!(after.wait().unwrap().due, wait().due);
+    }
+}
