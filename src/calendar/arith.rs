@@ -101,11 +101,13 @@ impl Compiled {
         Some(false)
     }
 
+    #[inline]
     pub(super) fn supports(&self, t: i64) -> bool {
         t >= (self.min_day + 1) * DAY && t < (self.max_day - 1) * DAY
     }
 
     /// Business seconds in `[a, b)`, `a < b`, both supported.
+    #[inline]
     pub(super) fn between(&self, a: i64, b: i64) -> Option<i64> {
         let (da, db) = (self.day_of(a)?, self.day_of(b)?);
         if da == db {
@@ -197,10 +199,12 @@ pub(super) enum Stop {
 }
 
 /// An instant as whole seconds and nanoseconds.
+#[inline]
 pub(super) fn split(t: DateTime<Utc>) -> (i64, u32) {
     (t.timestamp(), t.timestamp_subsec_nanos())
 }
 
+#[inline]
 pub(super) fn join(secs: i64, nanos: u32) -> Option<DateTime<Utc>> {
     DateTime::from_timestamp(secs, nanos)
 }
