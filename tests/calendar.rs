@@ -432,6 +432,42 @@ fn sub_second_instants() {
     );
 }
 
+/// A start a fraction of a second after closing time counts from the next opening, and the
+/// fraction is not carried into the answer: Monday 17:00:00.5 plus one business second is
+/// Tuesday 09:00:01 sharp. Rounding alone cannot move that answer (17:00:00 and 17:00:01 are
+/// both closed), so the twin cases start a fraction *before* closing, where the fraction left
+/// on Monday counts and the answer keeps the complement: rounding the start's fraction down,
+/// up or to the nearest second moves every one of them by up to a second.
+#[test]
+fn a_fraction_of_a_second_after_closing_counts_from_the_next_opening() {
+    let cal = office("UTC", "09:00", "17:00");
+    let ns = chrono::TimeDelta::nanoseconds;
+    let closing = utc(2026, 3, 2, 17, 0); // Monday
+    let opening = utc(2026, 3, 3, 9, 0); // Tuesday
+    let second = ns(1_000_000_000);
+    for after in [ns(500_000_000), ns(1), ns(999_999_999)] {
+        let start = closing + after;
+        let due = cal.add(start, Span::seconds(1)).unwrap();
+        assert_eq!(due, opening + second, "from {start}");
+        assert_eq!(
+            cal.between(start, due).unwrap(),
+            Span::seconds(1),
+            "from {start}"
+        );
+        assert_eq!(cal.next_open(start).unwrap(), Some(opening), "from {start}");
+    }
+    for before in [ns(750_000_000), ns(500_000_000), ns(250_000_000), ns(1)] {
+        let start = closing - before;
+        let due = cal.add(start, Span::seconds(1)).unwrap();
+        assert_eq!(due, opening + (second - before), "from {start}");
+        assert_eq!(
+            cal.between(start, due).unwrap(),
+            Span::seconds(1),
+            "from {start}"
+        );
+    }
+}
+
 #[test]
 fn long_spans_match_week_counting() {
     let cal = office("Europe/Berlin", "09:00", "17:00");
