@@ -68,7 +68,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!(
             "   (the service wakes at {} for {:?})",
             common::when(deadline.at),
-            deadline.kind
+            deadline.kind()
         );
         log.extend(ledger.advance_to(deadline.at));
     }

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{AgentId, ComplaintId, CustomerId, FollowUpId, InteractionId, PromiseId};
+use crate::id::{AgentId, ComplaintId, CustomerId, FollowUpId, InteractionId, PromiseId};
 
 /// What a deadline or flag is about.
 ///
@@ -57,17 +57,180 @@ pub enum DeadlineKind {
     FollowUpDue,
 }
 
-/// The next moment something becomes due: call `advance_to(at)` then.
+/// The response clock's timers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResponseTimer {
+    /// The warning lead before the response deadline.
+    Warning,
+    /// The response deadline.
+    Due,
+}
+
+/// A promise's timers, in the order they fire when they fall due together (the outside
+/// party's commitment first, so the promise is at risk before it breaks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PromiseTimer {
+    /// The outside party's own commitment behind the promise.
+    Dependency,
+    /// The at-risk lead before the due instant.
+    Warning,
+    /// The due instant told to the customer.
+    Due,
+}
+
+/// A complaint's timers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ComplaintTimer {
+    /// The warning lead before the acknowledgement target.
+    AcknowledgementWarning,
+    /// The acknowledgement target.
+    AcknowledgementDue,
+    /// The warning lead before the resolution target.
+    ResolutionWarning,
+    /// The resolution target.
+    ResolutionDue,
+    /// The time a complaint may stay at its support level.
+    EscalationThreshold,
+}
+
+/// Which family's clock falls due, and which of its timers: a closed table, one arm per
+/// family (as quinn-proto keeps its connection timers), so a deadline cannot name a promise
+/// with a complaint's timer.
+///
+/// `#[non_exhaustive]`: later releases add clocks; match with a `_` arm.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "family", rename_all = "snake_case")]
+pub enum Timer {
+    /// The response clock of the customer waiting since an inbound interaction.
+    Response {
+        /// The inbound interaction waiting.
+        since: InteractionId,
+        /// Which timer.
+        timer: ResponseTimer,
+    },
+    /// A promise's clock.
+    Promise {
+        /// The promise.
+        promise: PromiseId,
+        /// Which timer.
+        timer: PromiseTimer,
+    },
+    /// A complaint's clocks.
+    Complaint {
+        /// The complaint.
+        complaint: ComplaintId,
+        /// Which timer.
+        timer: ComplaintTimer,
+    },
+    /// A follow-up's due instant.
+    FollowUp {
+        /// The follow-up.
+        follow_up: FollowUpId,
+    },
+}
+
+impl Timer {
+    /// The flat view: why the deadline wakes the service.
+    #[must_use]
+    pub const fn kind(&self) -> DeadlineKind {
+        match self {
+            Timer::Response { timer, .. } => match timer {
+                ResponseTimer::Warning => DeadlineKind::ResponseWarning,
+                ResponseTimer::Due => DeadlineKind::ResponseDue,
+            },
+            Timer::Promise { timer, .. } => match timer {
+                PromiseTimer::Warning => DeadlineKind::PromiseWarning,
+                PromiseTimer::Due => DeadlineKind::PromiseDue,
+                PromiseTimer::Dependency => DeadlineKind::DependencyDue,
+            },
+            Timer::Complaint { timer, .. } => match timer {
+                ComplaintTimer::AcknowledgementWarning => DeadlineKind::AcknowledgementWarning,
+                ComplaintTimer::AcknowledgementDue => DeadlineKind::AcknowledgementDue,
+                ComplaintTimer::ResolutionWarning => DeadlineKind::ResolutionWarning,
+                ComplaintTimer::ResolutionDue => DeadlineKind::ResolutionDue,
+                ComplaintTimer::EscalationThreshold => DeadlineKind::EscalationThreshold,
+            },
+            Timer::FollowUp { .. } => DeadlineKind::FollowUpDue,
+        }
+    }
+
+    /// What the timer is about.
+    #[must_use]
+    pub const fn subject(&self) -> Subject {
+        match self {
+            Timer::Response { since, .. } => Subject::Response(*since),
+            Timer::Promise { promise, .. } => Subject::Promise(*promise),
+            Timer::Complaint { complaint, .. } => Subject::Complaint(*complaint),
+            Timer::FollowUp { follow_up } => Subject::FollowUp(*follow_up),
+        }
+    }
+}
+
+/// The next moment something becomes due: call `advance_to(at)` then.
+///
+/// Deadlines order by instant, then customer, then [`kind`](Self::kind), then
+/// [`subject`](Self::subject): the order in which deadlines falling due together fire.
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use clientele::{Channel, CustomerId, DeadlineKind, InteractionId, RecordInteraction,
+///     RegisterCustomer, Relationship, ServicePolicy, Text, Tier};
+/// use clientele::flag::{ResponseTimer, Timer};
+///
+/// let policy = ServicePolicy::default();
+/// let mut ona = Relationship::new(CustomerId::from_u128(1));
+/// let monday = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+/// ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+/// let asked = InteractionId::from_u128(10);
+/// ona.execute(&policy, RecordInteraction::inbound(asked, Channel::Email, Text::new("Hello?")?), monday)?;
+/// let deadline = ona.next_deadline().expect("the customer is waiting");
+/// assert_eq!(deadline.timer, Timer::Response { since: asked, timer: ResponseTimer::Warning });
+/// assert_eq!(deadline.kind(), DeadlineKind::ResponseWarning);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Deadline {
     /// When.
     pub at: DateTime<Utc>,
     /// Whose.
     pub customer: CustomerId,
-    /// Why.
-    pub kind: DeadlineKind,
+    /// Which family's clock, and which of its timers.
+    pub timer: Timer,
+}
+
+impl Deadline {
+    /// Why: the flat view of [`timer`](Self::timer).
+    #[must_use]
+    pub const fn kind(&self) -> DeadlineKind {
+        self.timer.kind()
+    }
+
     /// About what.
-    pub subject: Subject,
+    #[must_use]
+    pub const fn subject(&self) -> Subject {
+        self.timer.subject()
+    }
+}
+
+impl PartialOrd for Deadline {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Deadline {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.at, self.customer, self.kind(), self.subject()).cmp(&(
+            other.at,
+            other.customer,
+            other.kind(),
+            other.subject(),
+        ))
+    }
 }
 
 /// What a flag says.
@@ -121,4 +284,57 @@ pub struct Flag {
     pub since: DateTime<Utc>,
     /// The deadline concerned, if any.
     pub due: Option<DateTime<Utc>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A family's own deadline picks the earliest `(instant, timer)`; deadlines across
+    /// families order by `(instant, kind)`. The two orders must agree, or timers falling due
+    /// together would fire in another order than the relationship's next deadline names.
+    #[test]
+    fn timers_order_as_their_kinds() {
+        let promise = PromiseId::from_u128(1);
+        let complaint = ComplaintId::from_u128(2);
+        let since = InteractionId::from_u128(3);
+        let families: [Vec<Timer>; 3] = [
+            [ResponseTimer::Warning, ResponseTimer::Due]
+                .map(|timer| Timer::Response { since, timer })
+                .to_vec(),
+            [
+                PromiseTimer::Dependency,
+                PromiseTimer::Warning,
+                PromiseTimer::Due,
+            ]
+            .map(|timer| Timer::Promise { promise, timer })
+            .to_vec(),
+            [
+                ComplaintTimer::AcknowledgementWarning,
+                ComplaintTimer::AcknowledgementDue,
+                ComplaintTimer::ResolutionWarning,
+                ComplaintTimer::ResolutionDue,
+                ComplaintTimer::EscalationThreshold,
+            ]
+            .map(|timer| Timer::Complaint { complaint, timer })
+            .to_vec(),
+        ];
+        let inner = |t: &Timer| match *t {
+            Timer::Response { timer, .. } => timer as u8,
+            Timer::Promise { timer, .. } => timer as u8,
+            Timer::Complaint { timer, .. } => timer as u8,
+            Timer::FollowUp { .. } => 0,
+        };
+        for timers in &families {
+            for a in timers {
+                for b in timers {
+                    assert_eq!(
+                        inner(a).cmp(&inner(b)),
+                        a.kind().cmp(&b.kind()),
+                        "{a:?} {b:?}"
+                    );
+                }
+            }
+        }
+    }
 }

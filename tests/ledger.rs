@@ -37,7 +37,7 @@ fn the_next_deadline_is_the_earliest_of_any_customer() {
     .unwrap();
     let next = w.ledger.next_deadline().unwrap();
     assert_eq!(
-        (next.customer, next.kind, next.at),
+        (next.customer, next.kind(), next.at),
         (
             CustomerId::from_u128(7),
             DeadlineKind::ResponseWarning,

@@ -1885,7 +1885,7 @@ impl StateMachineTest for Engine {
         assert_eq!(surveys, expected, "surveys at {now}");
 
         // When to wake up, and why.
-        let actual = r.next_deadline().map(|d| (d.at, d.kind, d.subject));
+        let actual = r.next_deadline().map(|d| (d.at, d.kind(), d.subject()));
         let expected = model
             .next_deadline()
             .map(|(at, kind, s)| (instant(at), deadline_kind(kind), subject(s)));

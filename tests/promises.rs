@@ -72,7 +72,7 @@ fn a_promise_records_what_when_who_owns_it_and_who_does_it() {
     ));
     let next = w.ledger.next_deadline().unwrap();
     assert_eq!(
-        (next.at, next.subject),
+        (next.at, next.subject()),
         (t("2026-03-08 17:00"), Subject::Promise(GLASSES))
     );
 }

@@ -280,7 +280,7 @@ fn escalating_while_waiting_without_pausing_starts_the_new_levels_clock_running(
     // The specialist level allows 24 h, counted from the escalation.
     let next = w.ledger.next_deadline().unwrap();
     assert_eq!(
-        (next.kind, next.at),
+        (next.kind(), next.at),
         (DeadlineKind::EscalationThreshold, t("2026-03-03 11:00"))
     );
 }

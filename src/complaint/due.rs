@@ -6,27 +6,27 @@ use chrono::{DateTime, Utc};
 use super::clock::ComplaintClockKind;
 use super::event::ComplaintEvent;
 use super::state::{Complaint, ComplaintStage, EscalationReason};
-use crate::flag::{DeadlineKind, FlagKind};
+use crate::flag::{ComplaintTimer, FlagKind};
 use crate::id::{AgentId, ComplaintId};
 
 /// The next deadline of one complaint: `(when, why)`.
-pub(crate) fn deadline(complaint: &Complaint) -> Option<(DateTime<Utc>, DeadlineKind)> {
+pub(crate) fn deadline(complaint: &Complaint) -> Option<(DateTime<Utc>, ComplaintTimer)> {
     complaint
         .clocks()
         .filter_map(|(kind, clock)| {
             let (at, warning) = clock.deadline()?;
-            Some((at, deadline_kind(kind, warning)))
+            Some((at, timer(kind, warning)))
         })
         .min()
 }
 
-const fn deadline_kind(kind: ComplaintClockKind, warning: bool) -> DeadlineKind {
+const fn timer(kind: ComplaintClockKind, warning: bool) -> ComplaintTimer {
     match (kind, warning) {
-        (ComplaintClockKind::Acknowledgement, true) => DeadlineKind::AcknowledgementWarning,
-        (ComplaintClockKind::Acknowledgement, false) => DeadlineKind::AcknowledgementDue,
-        (ComplaintClockKind::Resolution, true) => DeadlineKind::ResolutionWarning,
-        (ComplaintClockKind::Resolution, false) => DeadlineKind::ResolutionDue,
-        (ComplaintClockKind::Escalation, _) => DeadlineKind::EscalationThreshold,
+        (ComplaintClockKind::Acknowledgement, true) => ComplaintTimer::AcknowledgementWarning,
+        (ComplaintClockKind::Acknowledgement, false) => ComplaintTimer::AcknowledgementDue,
+        (ComplaintClockKind::Resolution, true) => ComplaintTimer::ResolutionWarning,
+        (ComplaintClockKind::Resolution, false) => ComplaintTimer::ResolutionDue,
+        (ComplaintClockKind::Escalation, _) => ComplaintTimer::EscalationThreshold,
     }
 }
 
@@ -34,16 +34,16 @@ const fn deadline_kind(kind: ComplaintClockKind, warning: bool) -> DeadlineKind 
 pub(crate) fn fire(
     id: ComplaintId,
     complaint: &Complaint,
-    kind: DeadlineKind,
+    timer: ComplaintTimer,
     fallback_owner: Option<AgentId>,
 ) -> Vec<ComplaintEvent> {
     let owner = complaint.owner.or(fallback_owner);
-    let (clock, warning) = match kind {
-        DeadlineKind::AcknowledgementWarning => (ComplaintClockKind::Acknowledgement, true),
-        DeadlineKind::AcknowledgementDue => (ComplaintClockKind::Acknowledgement, false),
-        DeadlineKind::ResolutionWarning => (ComplaintClockKind::Resolution, true),
-        DeadlineKind::ResolutionDue => (ComplaintClockKind::Resolution, false),
-        DeadlineKind::EscalationThreshold => {
+    let (clock, warning) = match timer {
+        ComplaintTimer::AcknowledgementWarning => (ComplaintClockKind::Acknowledgement, true),
+        ComplaintTimer::AcknowledgementDue => (ComplaintClockKind::Acknowledgement, false),
+        ComplaintTimer::ResolutionWarning => (ComplaintClockKind::Resolution, true),
+        ComplaintTimer::ResolutionDue => (ComplaintClockKind::Resolution, false),
+        ComplaintTimer::EscalationThreshold => {
             return vec![ComplaintEvent::EscalationDue {
                 complaint: id,
                 reason: EscalationReason::Threshold,
@@ -51,12 +51,6 @@ pub(crate) fn fire(
                 owner,
             }];
         }
-        DeadlineKind::ResponseWarning
-        | DeadlineKind::ResponseDue
-        | DeadlineKind::DependencyDue
-        | DeadlineKind::PromiseWarning
-        | DeadlineKind::PromiseDue
-        | DeadlineKind::FollowUpDue => return Vec::new(),
     };
     let due = match clock {
         ComplaintClockKind::Acknowledgement => complaint.acknowledgement.terms.due,

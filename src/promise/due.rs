@@ -4,23 +4,23 @@ use chrono::{DateTime, Utc};
 
 use super::event::PromiseEvent;
 use super::state::{AtRiskReason, DependencyState, Promise, PromiseState, Promises};
-use crate::flag::{DeadlineKind, FlagKind};
+use crate::flag::{FlagKind, PromiseTimer};
 use crate::id::{ComplaintId, PromiseId};
 
 /// The next deadline of one promise: `(when, why)`.
-pub(crate) fn deadline(promise: &Promise) -> Option<(DateTime<Utc>, DeadlineKind)> {
+pub(crate) fn deadline(promise: &Promise) -> Option<(DateTime<Utc>, PromiseTimer)> {
     let terms = &promise.terms;
     let dependency = terms
         .dependency
         .as_ref()
         .filter(|d| d.state == DependencyState::Pending)
-        .map(|d| (d.due, DeadlineKind::DependencyDue));
+        .map(|d| (d.due, PromiseTimer::Dependency));
     let own = match promise.state {
         PromiseState::Open => Some(match terms.at_risk_at {
-            Some(at) if at < terms.due => (at, DeadlineKind::PromiseWarning),
-            _ => (terms.due, DeadlineKind::PromiseDue),
+            Some(at) if at < terms.due => (at, PromiseTimer::Warning),
+            _ => (terms.due, PromiseTimer::Due),
         }),
-        PromiseState::AtRisk { .. } => Some((terms.due, DeadlineKind::PromiseDue)),
+        PromiseState::AtRisk { .. } => Some((terms.due, PromiseTimer::Due)),
         PromiseState::Broken { .. } => None,
         PromiseState::Kept { .. }
         | PromiseState::KeptLate { .. }
@@ -35,23 +35,23 @@ pub(crate) fn deadline(promise: &Promise) -> Option<(DateTime<Utc>, DeadlineKind
 }
 
 /// The events a due deadline of `promise` becomes.
-pub(crate) fn fire(id: PromiseId, promise: &Promise, kind: DeadlineKind) -> Vec<PromiseEvent> {
+pub(crate) fn fire(id: PromiseId, promise: &Promise, timer: PromiseTimer) -> Vec<PromiseEvent> {
     let terms = &promise.terms;
-    match kind {
-        DeadlineKind::PromiseWarning => vec![PromiseEvent::AtRisk {
+    match timer {
+        PromiseTimer::Warning => vec![PromiseEvent::AtRisk {
             promise: id,
             due: terms.due,
             owner: terms.owner,
             reason: AtRiskReason::LeadReached,
         }],
-        DeadlineKind::PromiseDue => vec![PromiseEvent::Broken {
+        PromiseTimer::Due => vec![PromiseEvent::Broken {
             promise: id,
             due: terms.due,
             owner: terms.owner,
             notice: terms.notice(),
             breaks: terms.breaks.saturating_add(1),
         }],
-        DeadlineKind::DependencyDue => {
+        PromiseTimer::Dependency => {
             let Some(dependency) = &terms.dependency else {
                 return Vec::new();
             };
@@ -71,14 +71,6 @@ pub(crate) fn fire(id: PromiseId, promise: &Promise, kind: DeadlineKind) -> Vec<
             }
             events
         }
-        DeadlineKind::ResponseWarning
-        | DeadlineKind::ResponseDue
-        | DeadlineKind::AcknowledgementWarning
-        | DeadlineKind::AcknowledgementDue
-        | DeadlineKind::ResolutionWarning
-        | DeadlineKind::ResolutionDue
-        | DeadlineKind::EscalationThreshold
-        | DeadlineKind::FollowUpDue => Vec::new(),
     }
 }
 

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use super::*;
 use crate::complaint::{self};
 use crate::event::{Envelope, Event};
-use crate::flag::{Deadline, DeadlineKind, Flag, FlagKind, Subject};
+use crate::flag::{Deadline, Flag, FlagKind, Subject, Timer};
 use crate::follow_up::{self};
 use crate::health::HealthEvent;
 use crate::health::{self};
@@ -81,34 +81,37 @@ impl Relationship {
     /// The earliest moment something becomes due, or `None` when nothing is pending.
     #[must_use]
     pub fn next_deadline(&self) -> Option<Deadline> {
-        let response = response::deadline(&self.response).map(|(at, kind, since)| Deadline {
+        let customer = self.customer;
+        let response = response::deadline(&self.response).map(|(at, timer, since)| Deadline {
             at,
-            customer: self.customer,
-            kind,
-            subject: Subject::Response(since),
+            customer,
+            timer: Timer::Response { since, timer },
         });
-        let promises = self.promises.iter().filter_map(|(id, promise)| {
-            promise::deadline(promise).map(|(at, kind)| Deadline {
+        let promises = self.promises.iter().filter_map(|(id, p)| {
+            promise::deadline(p).map(|(at, timer)| Deadline {
                 at,
-                customer: self.customer,
-                kind,
-                subject: Subject::Promise(*id),
+                customer,
+                timer: Timer::Promise {
+                    promise: *id,
+                    timer,
+                },
             })
         });
         let complaints = self.complaints.iter().filter_map(|(id, c)| {
-            complaint::deadline(c).map(|(at, kind)| Deadline {
+            complaint::deadline(c).map(|(at, timer)| Deadline {
                 at,
-                customer: self.customer,
-                kind,
-                subject: Subject::Complaint(*id),
+                customer,
+                timer: Timer::Complaint {
+                    complaint: *id,
+                    timer,
+                },
             })
         });
         let follow_ups = self.follow_ups.iter().filter_map(|(id, f)| {
             follow_up::deadline(f).map(|at| Deadline {
                 at,
-                customer: self.customer,
-                kind: DeadlineKind::FollowUpDue,
-                subject: Subject::FollowUp(*id),
+                customer,
+                timer: Timer::FollowUp { follow_up: *id },
             })
         });
         response
@@ -186,16 +189,16 @@ impl Relationship {
 
     /// The events a due deadline becomes.
     pub(super) fn fire(&self, deadline: &Deadline) -> Vec<Event> {
-        match deadline.subject {
-            Subject::Response(_) => response::fire(&self.response, deadline.kind)
+        match deadline.timer {
+            Timer::Response { timer, .. } => response::fire(&self.response, timer)
                 .into_iter()
                 .map(Event::Response)
                 .collect(),
-            Subject::Promise(id) => {
+            Timer::Promise { promise: id, timer } => {
                 let Some(p) = self.promises.get(&id) else {
                     return Vec::new();
                 };
-                let fired = promise::fire(id, p, deadline.kind);
+                let fired = promise::fire(id, p, timer);
                 let escalation = reactions::escalation_after_break(
                     &fired,
                     &p.terms,
@@ -206,15 +209,18 @@ impl Relationship {
                 events.extend(escalation.map(Event::Complaint));
                 events
             }
-            Subject::Complaint(id) => self
+            Timer::Complaint {
+                complaint: id,
+                timer,
+            } => self
                 .complaints
                 .get(&id)
-                .map(|c| complaint::fire(id, c, deadline.kind, self.account_owner()))
+                .map(|c| complaint::fire(id, c, timer, self.account_owner()))
                 .unwrap_or_default()
                 .into_iter()
                 .map(Event::Complaint)
                 .collect(),
-            Subject::FollowUp(id) => self
+            Timer::FollowUp { follow_up: id } => self
                 .follow_ups
                 .get(&id)
                 .map(|f| follow_up::fire(id, f))
@@ -222,8 +228,6 @@ impl Relationship {
                 .into_iter()
                 .map(Event::FollowUp)
                 .collect(),
-            // Health changes are not deadlines: they are noticed after events.
-            Subject::Relationship => Vec::new(),
         }
     }
 }

@@ -4,51 +4,38 @@ use chrono::{DateTime, Utc};
 
 use super::event::ResponseEvent;
 use super::state::{ResponseClock, Wait};
-use crate::flag::{DeadlineKind, FlagKind};
+use crate::flag::{FlagKind, ResponseTimer};
 use crate::id::InteractionId;
 
 /// The clock's next deadline: `(when, why, the inbound interaction waiting)`.
 pub(crate) fn deadline(
     clock: &ResponseClock,
-) -> Option<(DateTime<Utc>, DeadlineKind, InteractionId)> {
+) -> Option<(DateTime<Utc>, ResponseTimer, InteractionId)> {
     let wait = clock.wait()?;
     let (at, kind) = match (clock, wait.warn_at) {
         (ResponseClock::Waiting(_), Some(warn_at)) if warn_at < wait.due => {
-            (warn_at, DeadlineKind::ResponseWarning)
+            (warn_at, ResponseTimer::Warning)
         }
-        (ResponseClock::Waiting(_) | ResponseClock::Warned(_), _) => {
-            (wait.due, DeadlineKind::ResponseDue)
-        }
+        (ResponseClock::Waiting(_) | ResponseClock::Warned(_), _) => (wait.due, ResponseTimer::Due),
         (ResponseClock::Idle | ResponseClock::Overdue(_), _) => return None,
     };
     Some((at, kind, wait.since))
 }
 
 /// The events a due deadline of the clock becomes.
-pub(crate) fn fire(clock: &ResponseClock, kind: DeadlineKind) -> Vec<ResponseEvent> {
+pub(crate) fn fire(clock: &ResponseClock, timer: ResponseTimer) -> Vec<ResponseEvent> {
     let Some(wait) = clock.wait() else {
         return Vec::new();
     };
-    let event = match kind {
-        DeadlineKind::ResponseWarning => ResponseEvent::AtRisk {
+    let event = match timer {
+        ResponseTimer::Warning => ResponseEvent::AtRisk {
             since: wait.since,
             due: wait.due,
         },
-        DeadlineKind::ResponseDue => ResponseEvent::Overdue {
+        ResponseTimer::Due => ResponseEvent::Overdue {
             since: wait.since,
             due: wait.due,
         },
-        DeadlineKind::DependencyDue
-        | DeadlineKind::PromiseWarning
-        | DeadlineKind::PromiseDue
-        | DeadlineKind::AcknowledgementWarning
-        | DeadlineKind::AcknowledgementDue
-        | DeadlineKind::ResolutionWarning
-        | DeadlineKind::ResolutionDue
-        | DeadlineKind::EscalationThreshold
-        | DeadlineKind::FollowUpDue => {
-            return Vec::new();
-        }
     };
     vec![event]
 }
