@@ -10,7 +10,8 @@
 use std::hint::black_box;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use clientele::{ServiceCalendar, Span, WallTime};
+use clientele::calendar::WallTime;
+use clientele::{ServiceCalendar, Span};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use jiff::SignedDuration;
 

@@ -10,11 +10,12 @@
 mod common;
 
 use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
+use clientele::calendar::WallTime;
+use clientele::policy::{ByPriority, Targets};
 use clientele::{
-    AcknowledgeComplaint, AgentId, AssignComplaint, AwaitCustomer, ByPriority, Channel,
-    ComplaintId, CustomerId, Event, InteractionId, Ledger, Priority, ReceiveComplaint,
-    RecordInteraction, RegisterCustomer, ResumeComplaint, ServiceCalendar, ServicePolicy, Span,
-    Targets, Text, Tier, WallTime,
+    AcknowledgeComplaint, AgentId, AssignComplaint, AwaitCustomer, Channel, ComplaintId,
+    CustomerId, Event, InteractionId, Ledger, Priority, ReceiveComplaint, RecordInteraction,
+    RegisterCustomer, ResumeComplaint, ServiceCalendar, ServicePolicy, Span, Text, Tier,
 };
 use clientele::{ComplaintEvent, ResponseEvent};
 
@@ -68,9 +69,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         urgent: Span::hours(24),
     })
     .on_calendar(Priority::Urgent, "24/7 line");
-    let complaints = clientele::ComplaintPolicy {
+    let complaints = clientele::policy::ComplaintPolicy {
         resolve: Targets::new(ByPriority::uniform(Span::hours(8))),
-        ..clientele::ComplaintPolicy::default()
+        ..clientele::policy::ComplaintPolicy::default()
     };
     let policy = ServicePolicy {
         calendar: desk,

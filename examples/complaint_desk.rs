@@ -9,11 +9,11 @@
 
 mod common;
 
+use clientele::policy::ReopenMode;
 use clientele::{
     AcknowledgeComplaint, AgentId, AssignComplaint, AwaitCustomer, Channel, ComplaintId,
     CompleteFollowUp, CustomerId, EscalateComplaint, FollowUpId, FollowUpOutcome, Ledger, Priority,
-    ReceiveComplaint, RegisterCustomer, ReopenMode, ResolveComplaint, ResumeComplaint,
-    ServicePolicy, Tier,
+    ReceiveComplaint, RegisterCustomer, ResolveComplaint, ResumeComplaint, ServicePolicy, Tier,
 };
 
 const PETRAS: CustomerId = CustomerId::from_u128(2);

@@ -13,13 +13,14 @@ mod common;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use clientele::measure::Durations;
 use clientele::{
     AcknowledgeComplaint, AgentId, AnswerSurvey, AssignComplaint, Channel, Command, ComplaintId,
-    CompleteFollowUp, CsatScore, CustomerId, Durations, EscalateComplaint, FollowUpId,
-    FollowUpOutcome, InteractionId, KeepPromise, Ledger, MakePromise, Measures, MeetDependency,
-    NpsScore, PartyId, PromiseId, ReceiveComplaint, RecordDependency, RecordInteraction,
-    RegisterCustomer, RequestSurvey, ResolveComplaint, RevisePromise, ServicePolicy, Span,
-    SurveyAnswer, SurveyId, SurveyKind, Tally, Tier, Window,
+    CompleteFollowUp, CsatScore, CustomerId, EscalateComplaint, FollowUpId, FollowUpOutcome,
+    InteractionId, KeepPromise, Ledger, MakePromise, Measures, MeetDependency, NpsScore, PartyId,
+    PromiseId, ReceiveComplaint, RecordDependency, RecordInteraction, RegisterCustomer,
+    RequestSurvey, ResolveComplaint, RevisePromise, ServicePolicy, Span, SurveyAnswer, SurveyId,
+    SurveyKind, Tally, Tier, Window,
 };
 
 const AGENTS: [AgentId; 3] = [common::RUTA, common::JONAS, common::DAIVA];

@@ -17,12 +17,12 @@ mod common;
 
 use chrono::{DateTime, Utc};
 use clientele::PromiseEvent;
+use clientele::promise::Notice;
 use clientele::{
     AcknowledgeComplaint, Channel, CloseComplaint, ComplaintId, CompleteFollowUp, CustomerId,
     EscalateComplaint, Event, FollowUpId, FollowUpOutcome, InteractionId, KeepPromise, Ledger,
-    MakePromise, MeetDependency, Notice, PartyId, Priority, PromiseId, ReceiveComplaint,
-    RecordDependency, RecordInteraction, RegisterCustomer, ResolveComplaint, RevisePromise,
-    ServicePolicy, Tier,
+    MakePromise, MeetDependency, PartyId, Priority, PromiseId, ReceiveComplaint, RecordDependency,
+    RecordInteraction, RegisterCustomer, ResolveComplaint, RevisePromise, ServicePolicy, Tier,
 };
 
 const ONA: CustomerId = CustomerId::from_u128(1);
@@ -99,8 +99,8 @@ impl Shop {
             .get(ONA)
             .and_then(|r| r.promise(GLASSES))
             .and_then(|p| match p.state {
-                clientele::PromiseState::Kept { at }
-                | clientele::PromiseState::KeptLate { at, .. } => {
+                clientele::promise::PromiseState::Kept { at }
+                | clientele::promise::PromiseState::KeptLate { at, .. } => {
                     Some(at.signed_duration_since(p.terms.original_due))
                 }
                 _ => None,

@@ -2,10 +2,11 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::{
-    AgentId, CalendarError, ComplaintId, CustomerId, FollowUpId, InteractionId, PartyId, Priority,
-    PromiseId, SurveyId, ValueError,
+use crate::calendar::CalendarError;
+use crate::id::{
+    AgentId, ComplaintId, CustomerId, FollowUpId, InteractionId, PartyId, PromiseId, SurveyId,
 };
+use crate::value::{Priority, ValueError};
 
 /// A command was rejected. Nothing changed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

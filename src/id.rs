@@ -10,7 +10,7 @@
 //!
 //! let id: CustomerId = "0191f3c4-5a6b-7c8d-9e0f-a1b2c3d4e5f6".parse()?;
 //! assert_eq!(id.to_string(), "0191f3c4-5a6b-7c8d-9e0f-a1b2c3d4e5f6");
-//! # Ok::<(), clientele::IdParseError>(())
+//! # Ok::<(), clientele::id::IdParseError>(())
 //! ```
 
 use std::fmt;

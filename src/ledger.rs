@@ -14,7 +14,10 @@ use crate::customer::CustomerEvent;
 use crate::error::{CommandError, PolicyError, ReplayError};
 use crate::event::{Envelope, Event};
 use crate::flag::{Deadline, Flag};
-use crate::{CustomerId, IdempotencyKey, Relationship, ServicePolicy};
+use crate::id::CustomerId;
+use crate::policy::ServicePolicy;
+use crate::relationship::Relationship;
+use crate::value::IdempotencyKey;
 
 #[derive(Debug, Clone)]
 struct Slot {

@@ -51,7 +51,7 @@ use serde::de::{self, MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::Text;
+use crate::value::Text;
 
 /// A piece of personal data: a name, a contact address, a free-text summary or comment; or
 /// the mark that it was erased.

@@ -9,12 +9,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{AgentId, PartyId, Priority, ServiceCalendar, Span, Text, Tier, ValueError};
+use crate::calendar::ServiceCalendar;
+use crate::id::{AgentId, PartyId};
+use crate::value::{Priority, Span, Text, Tier, ValueError};
 
 /// A whole-number percentage, 0 to 100.
 ///
 /// ```
-/// use clientele::Percent;
+/// use clientele::policy::Percent;
 ///
 /// assert_eq!(Percent::new(20)?.get(), 20);
 /// assert!(Percent::new(101).is_err());
@@ -144,7 +146,8 @@ impl ByPriority {
 /// Targets by priority × tier: a default row, and rows for tiers with their own agreement.
 ///
 /// ```
-/// use clientele::{ByPriority, Priority, Span, Targets, Tier};
+/// use clientele::{Priority, Span, Tier};
+/// use clientele::policy::{ByPriority, Targets};
 ///
 /// let gold = Tier::new("gold")?;
 /// let targets = Targets::new(ByPriority::uniform(Span::hours(8)))
@@ -232,7 +235,7 @@ pub struct ServicePolicy {
     pub complaints: ComplaintPolicy,
     /// How relationship health is scored.
     #[serde(default)]
-    pub health: crate::HealthPolicy,
+    pub health: crate::health::HealthPolicy,
     /// Our agents. When not empty, an owner must be one of them
     /// ([`CommandError::UnknownAgent`](crate::CommandError::UnknownAgent) otherwise).
     #[serde(default)]
@@ -379,7 +382,7 @@ impl Default for ServicePolicy {
             response_warning: Lead::Share(Percent(20)),
             promises: PromisePolicy::default(),
             complaints: ComplaintPolicy::default(),
-            health: crate::HealthPolicy::default(),
+            health: crate::health::HealthPolicy::default(),
             agents: BTreeSet::new(),
             parties: BTreeSet::new(),
         }
@@ -471,14 +474,14 @@ impl ServicePolicy {
         calendar: Option<&str>,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
-    ) -> Result<crate::Elapsed, crate::CommandError> {
+    ) -> Result<crate::response::Elapsed, crate::CommandError> {
         let wall = if to <= from {
             Span::ZERO
         } else {
             Span::try_from(to.signed_duration_since(from))?
         };
         let business = self.business_between(calendar, from, to).unwrap_or(wall);
-        Ok(crate::Elapsed { wall, business })
+        Ok(crate::response::Elapsed { wall, business })
     }
 
     /// Checks that every calendar a target names is defined, and that there is at least one
@@ -557,11 +560,11 @@ impl ServicePolicy {
         calendar: Option<&str>,
         due: DateTime<Utc>,
         done: DateTime<Utc>,
-    ) -> Result<crate::Outcome, crate::CommandError> {
+    ) -> Result<crate::response::Outcome, crate::CommandError> {
         if done < due {
-            return Ok(crate::Outcome::Met);
+            return Ok(crate::response::Outcome::Met);
         }
-        Ok(crate::Outcome::MetLate {
+        Ok(crate::response::Outcome::MetLate {
             lateness: self.elapsed(calendar, due, done)?,
         })
     }

@@ -20,8 +20,9 @@
 use schemars::{Schema, schema_for};
 use serde_json::Value;
 
+use crate::command::{Command, Request};
+use crate::event::Envelope;
 use crate::event::SCHEMA_VERSION;
-use crate::{Command, Envelope, Request};
 
 /// The schema of a stored envelope of the current version ([`SCHEMA_VERSION`]).
 #[must_use]

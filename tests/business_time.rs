@@ -3,10 +3,10 @@
 mod support;
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use clientele::{
-    ByPriority, Channel, CommandError, Event, Lateness, Outcome, Priority, ServiceCalendar,
-    ServicePolicy, Span, Targets, WallTime,
-};
+use clientele::calendar::WallTime;
+use clientele::policy::{ByPriority, Targets};
+use clientele::response::{Lateness, Outcome};
+use clientele::{Channel, CommandError, Event, Priority, ServiceCalendar, ServicePolicy, Span};
 use clientele::{ComplaintEvent, FollowUpEvent, ResponseEvent};
 use support::*;
 

@@ -8,7 +8,8 @@
 )]
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc, Weekday};
-use clientele::{CalendarError, ExceptionKind, Holiday, ServiceCalendar, Span, WallTime};
+use clientele::calendar::{ExceptionKind, Holiday, WallTime};
+use clientele::{CalendarError, ServiceCalendar, Span};
 use proptest::prelude::*;
 
 fn wt(text: &str) -> WallTime {

@@ -8,11 +8,13 @@ mod support;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use clientele::ComplaintEvent;
+use clientele::complaint::ComplaintClockKind;
+use clientele::policy::ReopenMode;
 use clientele::{
     AcknowledgeComplaint, AgentId, AssignComplaint, AwaitCustomer, Channel, CloseComplaint,
-    Command, ComplaintClockKind, ComplaintId, CompleteFollowUp, Envelope, EscalateComplaint, Event,
-    FollowUpId, FollowUpOutcome, ReceiveComplaint, RegisterCustomer, Relationship, ReopenComplaint,
-    ReopenMode, RequestEscalation, ResolveComplaint, ResumeComplaint, ServicePolicy,
+    Command, ComplaintId, CompleteFollowUp, Envelope, EscalateComplaint, Event, FollowUpId,
+    FollowUpOutcome, ReceiveComplaint, RegisterCustomer, Relationship, ReopenComplaint,
+    RequestEscalation, ResolveComplaint, ResumeComplaint, ServicePolicy,
 };
 use proptest::prelude::*;
 use support::*;
@@ -222,7 +224,7 @@ proptest! {
             prop_assert!(run.breaches.len() <= 1, "{} breaches in one run", run.breaches.len());
         }
         let complaint = live.complaint(C).unwrap();
-        if complaint.resolution.phase == clientele::ClockPhase::Running {
+        if complaint.resolution.phase == clientele::complaint::ClockPhase::Running {
             // Left running for 20 days past the last command: the last run breached exactly once.
             prop_assert_eq!(runs.last().unwrap().breaches.len(), 1);
         }

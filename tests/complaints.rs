@@ -6,13 +6,15 @@
 
 mod support;
 
+use clientele::complaint::{ClockPhase, ComplaintClockKind, ComplaintStage, EscalationReason};
+use clientele::follow_up::FollowUpStage;
+use clientele::policy::ReopenMode;
+use clientele::response::{Lateness, Outcome};
 use clientele::{
-    AcknowledgeComplaint, AgentId, AssignComplaint, AwaitCustomer, Channel, ClockPhase,
-    CloseComplaint, CommandError, ComplaintClockKind, ComplaintId, ComplaintStage,
-    CompleteFollowUp, EscalateComplaint, EscalationReason, Event, FlagKind, FollowUpId,
-    FollowUpOutcome, FollowUpStage, Lateness, MakePromise, Outcome, PromiseId, ReceiveComplaint,
-    ReopenComplaint, ReopenMode, RequestEscalation, ResolveComplaint, ResumeComplaint,
-    RevisePromise, ScheduleFollowUp, ServicePolicy, Span,
+    AcknowledgeComplaint, AgentId, AssignComplaint, AwaitCustomer, Channel, CloseComplaint,
+    CommandError, ComplaintId, CompleteFollowUp, EscalateComplaint, Event, FlagKind, FollowUpId,
+    FollowUpOutcome, MakePromise, PromiseId, ReceiveComplaint, ReopenComplaint, RequestEscalation,
+    ResolveComplaint, ResumeComplaint, RevisePromise, ScheduleFollowUp, ServicePolicy, Span,
 };
 use clientele::{ComplaintEvent, FollowUpEvent};
 use support::*;

@@ -3,9 +3,9 @@
 mod support;
 
 use clientele::HealthEvent;
+use clientele::health::{HealthWeights, Signal};
 use clientele::{
-    AnswerSurvey, Band, Channel, HealthWeights, MakePromise, NpsScore, PromiseId, ServicePolicy,
-    Signal, SurveyAnswer,
+    AnswerSurvey, Band, Channel, MakePromise, NpsScore, PromiseId, ServicePolicy, SurveyAnswer,
 };
 use support::*;
 

@@ -44,10 +44,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, TimeDelta, Utc};
-use clientele::CustomerCommand;
+use clientele::calendar::WallTime;
+use clientele::customer::CustomerCommand;
+use clientele::health::HealthWeights;
+use clientele::policy::Percent;
 use clientele::{
-    Command, CommandError, CsatScore, CustomerId, Envelope, HealthWeights, Ledger, NpsScore,
-    Percent, Relationship, SCHEMA_VERSION, ServicePolicy, Span, Text, Tier, WallTime,
+    Command, CommandError, CsatScore, CustomerId, Envelope, Ledger, NpsScore, Relationship,
+    SCHEMA_VERSION, ServicePolicy, Span, Text, Tier,
 };
 use proptest::prelude::*;
 use proptest::sample::Index;

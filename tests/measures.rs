@@ -843,10 +843,11 @@ fn measures_travel_as_json_and_come_back_equal() {
 
 /// The figure helpers a report is built from, on hand-made tallies.
 mod figures {
-    use clientele::{
-        DependencyMeasures, Durations, Elapsed, FollowUpMeasures, Outcome, OutcomeTally,
-        PromiseCounts, Span,
+    use clientele::Span;
+    use clientele::measure::{
+        DependencyMeasures, Durations, FollowUpMeasures, OutcomeTally, PromiseCounts,
     };
+    use clientele::response::{Elapsed, Outcome};
 
     fn late(wall_h: u16, business_h: u16) -> Elapsed {
         Elapsed {

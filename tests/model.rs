@@ -87,17 +87,22 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use clientele::HealthEvent;
+use clientele::complaint::ComplaintStage;
+use clientele::follow_up::FollowUpStage;
+use clientele::policy::{
+    ByPriority, ComplaintPolicy, Lead, Percent, PromisePolicy, ReopenMode, SupportLevel, Targets,
+};
+use clientele::promise::PromiseStage;
 use clientele::response::ClockStage;
+use clientele::survey::SurveyStage;
 use clientele::{
-    AcknowledgeComplaint, AgentId, AnswerSurvey, AssignComplaint, AwaitCustomer, ByPriority,
-    CancelFollowUp, Channel, CloseComplaint, Command, ComplaintId, ComplaintPolicy, ComplaintStage,
-    CompleteFollowUp, CsatScore, DeadlineKind, EscalateComplaint, FlagKind, FollowUpId,
-    FollowUpOutcome, FollowUpStage, InteractionId, KeepPromise, Lead, MakePromise, MeetDependency,
-    NpsScore, PartyId, Percent, PromiseId, PromisePolicy, PromiseStage, ReceiveComplaint,
-    RecordDependency, RecordInteraction, RegisterCustomer, Relationship, ReopenComplaint,
-    ReopenMode, RequestEscalation, RequestSurvey, ResolveComplaint, ResumeComplaint, RevisePromise,
-    ScheduleFollowUp, ServicePolicy, Span, Subject, SupportLevel, SurveyAnswer, SurveyKind,
-    SurveyStage, Targets, WithdrawPromise,
+    AcknowledgeComplaint, AgentId, AnswerSurvey, AssignComplaint, AwaitCustomer, CancelFollowUp,
+    Channel, CloseComplaint, Command, ComplaintId, CompleteFollowUp, CsatScore, DeadlineKind,
+    EscalateComplaint, FlagKind, FollowUpId, FollowUpOutcome, InteractionId, KeepPromise,
+    MakePromise, MeetDependency, NpsScore, PartyId, PromiseId, ReceiveComplaint, RecordDependency,
+    RecordInteraction, RegisterCustomer, Relationship, ReopenComplaint, RequestEscalation,
+    RequestSurvey, ResolveComplaint, ResumeComplaint, RevisePromise, ScheduleFollowUp,
+    ServicePolicy, Span, Subject, SurveyAnswer, SurveyKind, WithdrawPromise,
 };
 use clientele::{Envelope, Event};
 use proptest::prelude::*;

@@ -7,10 +7,12 @@ mod support;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use clientele::PromiseEvent;
+use clientele::promise::PromiseState;
+use clientele::response::Outcome;
 use clientele::{
     Channel, Command, CommandError, Envelope, Event, InteractionId, KeepPromise, MakePromise,
-    MeetDependency, Outcome, PartyId, PromiseId, PromiseState, RecordDependency, RecordInteraction,
-    RegisterCustomer, Relationship, RevisePromise, ServicePolicy, Span, WithdrawPromise,
+    MeetDependency, PartyId, PromiseId, RecordDependency, RecordInteraction, RegisterCustomer,
+    Relationship, RevisePromise, ServicePolicy, Span, WithdrawPromise,
 };
 use proptest::prelude::*;
 use support::*;

@@ -3,10 +3,12 @@
 mod support;
 
 use clientele::PromiseEvent;
+use clientele::policy::Lead;
+use clientele::promise::{AtRiskReason, Notice, PromiseStage, RevisionTiming};
+use clientele::response::{Lateness, Outcome};
 use clientele::{
-    AgentId, AtRiskReason, Channel, CommandError, Event, FlagKind, KeepPromise, Lateness, Lead,
-    MakePromise, MeetDependency, Notice, Outcome, PartyId, PromiseId, PromiseStage,
-    RecordDependency, RecordInteraction, RevisePromise, RevisionTiming, ServicePolicy, Span,
+    AgentId, Channel, CommandError, Event, FlagKind, KeepPromise, MakePromise, MeetDependency,
+    PartyId, PromiseId, RecordDependency, RecordInteraction, RevisePromise, ServicePolicy, Span,
     Subject, WithdrawPromise,
 };
 use support::*;
@@ -218,7 +220,7 @@ fn a_broken_promise_can_still_be_kept_late_with_the_lateness() {
     let promise = w.relationship(ONA).promise(GLASSES).unwrap();
     assert_eq!(
         promise.state,
-        clientele::PromiseState::KeptLate {
+        clientele::promise::PromiseState::KeptLate {
             at: t("2026-03-10 12:30"),
             lateness: late
         }

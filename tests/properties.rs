@@ -9,9 +9,10 @@ mod support;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use clientele::ResponseEvent;
+use clientele::policy::{ByPriority, Lead, Targets};
 use clientele::{
-    ByPriority, Channel, Command, Envelope, Event, InteractionId, Lead, Priority,
-    RecordInteraction, RegisterCustomer, Relationship, ServicePolicy, Span, Targets, UpdateProfile,
+    Channel, Command, Envelope, Event, InteractionId, Priority, RecordInteraction,
+    RegisterCustomer, Relationship, ServicePolicy, Span, UpdateProfile,
 };
 use proptest::prelude::*;
 use support::*;

@@ -2,7 +2,7 @@
 
 mod support;
 
-use clientele::CustomerCommand;
+use clientele::customer::CustomerCommand;
 use clientele::{
     AgentId, Channel, Command, CustomerId, Envelope, Event, Ledger, MakePromise, Priority,
     PromiseId, RegisterCustomer, Relationship, SCHEMA_VERSION, ServiceCalendar, ServicePolicy,
@@ -155,7 +155,7 @@ fn apply_refuses_a_promise_broken_before_its_due_instant() {
             promise: p,
             due: t("2000-01-01 00:00"),
             owner: AgentId::from_u128(0xdead),
-            notice: clientele::Notice::WithNotice,
+            notice: clientele::promise::Notice::WithNotice,
             breaks: 7,
         }),
         key: None,
@@ -289,9 +289,8 @@ fn escalating_while_waiting_without_pausing_starts_the_new_levels_clock_running(
 //    left the complaint's other pending follow-up scheduled.
 #[test]
 fn a_follow_up_that_reopens_cancels_the_complaints_other_pending_follow_up() {
-    use clientele::{
-        CompleteFollowUp, Event, FollowUpId, FollowUpOutcome, FollowUpStage, ScheduleFollowUp,
-    };
+    use clientele::follow_up::FollowUpStage;
+    use clientele::{CompleteFollowUp, Event, FollowUpId, FollowUpOutcome, ScheduleFollowUp};
     let (mut w, c) = complaint_in_progress(ServicePolicy::default());
     w.at("2026-03-02 12:00");
     w.when(ONA, resolve(c, 1)).unwrap();

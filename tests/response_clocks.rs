@@ -3,9 +3,10 @@
 mod support;
 
 use clientele::ResponseEvent;
+use clientele::policy::{ByPriority, Lead, Targets};
+use clientele::response::{ClockKind, Elapsed, Lateness, Outcome, ResponseClock};
 use clientele::{
-    ByPriority, Channel, ClockKind, Elapsed, Event, FlagKind, InteractionId, Lateness, Lead,
-    Outcome, Priority, ResponseClock, ServicePolicy, Span, Subject, Targets, UpdateProfile,
+    Channel, Event, FlagKind, InteractionId, Priority, ServicePolicy, Span, Subject, UpdateProfile,
 };
 use support::*;
 
@@ -252,7 +253,7 @@ fn targets_depend_on_priority_and_tier_and_a_running_clock_keeps_its_target() {
 #[test]
 fn a_share_lead_warns_at_that_share_of_the_target_and_a_lead_covering_the_target_warns_never() {
     let mut shared = policy();
-    shared.response_warning = Lead::Share(clientele::Percent::new(25).unwrap());
+    shared.response_warning = Lead::Share(clientele::policy::Percent::new(25).unwrap());
     let mut w = World::new(shared, "2026-03-06 09:00");
     w.given_customer(ONA, "standard");
     let events = w.when(ONA, inbound(1, Channel::Email)).unwrap();

@@ -3,10 +3,11 @@
 mod support;
 
 use clientele::SurveyEvent;
+use clientele::survey::SurveyStage;
 use clientele::{
     AcknowledgeComplaint, AnswerSurvey, Channel, CommandError, ComplaintId, CsatScore, Event,
     FollowUpId, NpsScore, ReceiveComplaint, ReopenComplaint, RequestSurvey, ResolveComplaint,
-    ServicePolicy, SurveyAnswer, SurveyId, SurveyKind, SurveyStage,
+    ServicePolicy, SurveyAnswer, SurveyId, SurveyKind,
 };
 use support::*;
 

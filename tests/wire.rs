@@ -10,12 +10,14 @@ mod support;
 
 use std::path::PathBuf;
 
+use clientele::complaint::{ClockTerms, ComplaintClockKind, EscalationReason, Remaining};
+use clientele::policy::ReopenMode;
+use clientele::promise::{AtRiskReason, Notice, RevisionTiming};
+use clientele::response::{ClockKind, Elapsed, Lateness, Outcome};
 use clientele::{
-    AtRiskReason, Channel, ClockKind, ClockTerms, ComplaintClockKind, ComplaintId, CsatScore,
-    DecodeError, Elapsed, Envelope, EscalationReason, Event, FollowUpId, FollowUpOutcome,
-    Fulfiller, IdempotencyKey, InteractionId, Lateness, Notice, Outcome, PartyId, Priority,
-    PromiseId, Remaining, ReopenMode, RevisionTiming, SCHEMA_VERSION, Span, SurveyAnswer, SurveyId,
-    SurveyKind,
+    Channel, ComplaintId, CsatScore, DecodeError, Envelope, Event, FollowUpId, FollowUpOutcome,
+    Fulfiller, IdempotencyKey, InteractionId, PartyId, Priority, PromiseId, SCHEMA_VERSION, Span,
+    SurveyAnswer, SurveyId, SurveyKind,
 };
 use clientele::{
     ComplaintEvent, CustomerEvent, FollowUpEvent, HealthEvent, PromiseEvent, ResponseEvent,
@@ -368,8 +370,8 @@ fn samples() -> Vec<Event> {
         Event::Health(HealthEvent::AtRisk {
             score: 40,
             reasons: vec![
-                clientele::Signal::BrokenPromises,
-                clientele::Signal::Unanswered,
+                clientele::health::Signal::BrokenPromises,
+                clientele::health::Signal::Unanswered,
             ],
         }),
         Event::Health(HealthEvent::Recovered { score: 80 }),

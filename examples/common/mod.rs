@@ -2,9 +2,11 @@
 #![allow(dead_code)]
 
 use chrono::{DateTime, TimeZone, Utc};
+use clientele::promise::{Notice, RevisionTiming};
+use clientele::response::Outcome;
 use clientele::{
-    AgentId, Command, CommandError, CustomerId, Envelope, Event, Flag, Ledger, Notice, Outcome,
-    Personal, RevisionTiming, Subject, Text,
+    AgentId, Command, CommandError, CustomerId, Envelope, Event, Flag, Ledger, Personal, Subject,
+    Text,
 };
 use clientele::{
     ComplaintEvent, CustomerEvent, FollowUpEvent, HealthEvent, PromiseEvent, ResponseEvent,

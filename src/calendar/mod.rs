@@ -29,7 +29,8 @@
 //!
 //! ```
 //! use chrono::{NaiveDate, TimeZone, Utc, Weekday};
-//! use clientele::{ServiceCalendar, Span, WallTime};
+//! use clientele::{ServiceCalendar, Span};
+//! use clientele::calendar::WallTime;
 //!
 //! let calendar = ServiceCalendar::builder("Europe/Berlin")?
 //!     .weekdays("09:00".parse()?, "17:00".parse()?)
@@ -173,7 +174,7 @@ pub enum CalendarError {
 ///
 /// ```
 /// use chrono::Weekday;
-/// use clientele::{Period, WallTime};
+/// use clientele::calendar::{Period, WallTime};
 ///
 /// let p = Period { day: Weekday::Mon, start: WallTime::hm(9, 0)?, end: WallTime::END_OF_DAY };
 /// assert_eq!(p.to_string(), "Mon 09:00–24:00");
@@ -203,7 +204,7 @@ impl fmt::Display for Period {
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use clientele::Holiday;
+/// use clientele::calendar::Holiday;
 ///
 /// let date = NaiveDate::from_ymd_opt(2026, 12, 25).ok_or("date")?;
 /// let h = Holiday::new(date, "Christmas Day").switched_off();
@@ -231,7 +232,7 @@ impl Holiday {
     ///
     /// ```
     /// use chrono::NaiveDate;
-    /// use clientele::Holiday;
+    /// use clientele::calendar::Holiday;
     /// let h = Holiday::new(NaiveDate::from_ymd_opt(2026, 1, 1).ok_or("date")?, "New Year");
     /// assert!(h.active);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -249,7 +250,7 @@ impl Holiday {
     ///
     /// ```
     /// use chrono::NaiveDate;
-    /// use clientele::Holiday;
+    /// use clientele::calendar::Holiday;
     /// let h = Holiday::new(NaiveDate::from_ymd_opt(2026, 1, 1).ok_or("date")?, "New Year");
     /// assert!(!h.switched_off().active);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -278,7 +279,7 @@ pub enum ExceptionKind {
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use clientele::{Exception, ExceptionKind, WallTime};
+/// use clientele::calendar::{Exception, ExceptionKind, WallTime};
 ///
 /// let e = Exception {
 ///     date: NaiveDate::from_ymd_opt(2026, 12, 24).ok_or("date")?,
@@ -408,7 +409,8 @@ impl CalendarBuilder {
     ///
     /// ```
     /// use chrono::Weekday;
-    /// use clientele::{ServiceCalendar, WallTime};
+    /// use clientele::ServiceCalendar;
+    /// use clientele::calendar::WallTime;
     /// let calendar = ServiceCalendar::builder("Europe/Paris")?
     ///     .period(Weekday::Sat, WallTime::hm(9, 0)?, WallTime::hm(12, 30)?)
     ///     .build()?;
@@ -423,7 +425,8 @@ impl CalendarBuilder {
     /// Adds the same working period on Monday to Friday.
     ///
     /// ```
-    /// use clientele::{ServiceCalendar, WallTime};
+    /// use clientele::ServiceCalendar;
+    /// use clientele::calendar::WallTime;
     /// let calendar = ServiceCalendar::builder("Europe/Paris")?
     ///     .weekdays(WallTime::hm(9, 0)?, WallTime::hm(12, 30)?)
     ///     .weekdays(WallTime::hm(13, 30)?, WallTime::hm(17, 0)?)
@@ -446,7 +449,8 @@ impl CalendarBuilder {
     /// Adds the same working period on every day of the week.
     ///
     /// ```
-    /// use clientele::{ServiceCalendar, WallTime};
+    /// use clientele::ServiceCalendar;
+    /// use clientele::calendar::WallTime;
     /// // Open around the clock, in local time.
     /// let calendar = ServiceCalendar::builder("Europe/Berlin")?
     ///     .every_day(WallTime::MIDNIGHT, WallTime::END_OF_DAY)
@@ -472,7 +476,8 @@ impl CalendarBuilder {
     ///
     /// ```
     /// use chrono::NaiveDate;
-    /// use clientele::{ServiceCalendar, WallTime};
+    /// use clientele::ServiceCalendar;
+    /// use clientele::calendar::WallTime;
     /// let calendar = ServiceCalendar::builder("Europe/Paris")?
     ///     .weekdays(WallTime::hm(9, 0)?, WallTime::hm(17, 0)?)
     ///     .holiday(NaiveDate::from_ymd_opt(2026, 5, 1).ok_or("date")?, "Fête du Travail")
@@ -488,7 +493,8 @@ impl CalendarBuilder {
     ///
     /// ```
     /// use chrono::NaiveDate;
-    /// use clientele::{Holiday, ServiceCalendar, WallTime};
+    /// use clientele::ServiceCalendar;
+    /// use clientele::calendar::{Holiday, WallTime};
     /// let date = NaiveDate::from_ymd_opt(2026, 5, 1).ok_or("date")?;
     /// let calendar = ServiceCalendar::builder("Europe/Paris")?
     ///     .weekdays(WallTime::hm(9, 0)?, WallTime::hm(17, 0)?)
@@ -507,7 +513,8 @@ impl CalendarBuilder {
     ///
     /// ```
     /// use chrono::NaiveDate;
-    /// use clientele::{ServiceCalendar, WallTime};
+    /// use clientele::ServiceCalendar;
+    /// use clientele::calendar::WallTime;
     /// let calendar = ServiceCalendar::builder("Europe/Paris")?
     ///     .weekdays(WallTime::hm(9, 0)?, WallTime::hm(17, 0)?)
     ///     .open(NaiveDate::from_ymd_opt(2026, 3, 7).ok_or("date")?, WallTime::hm(10, 0)?, WallTime::hm(14, 0)?)
@@ -523,7 +530,8 @@ impl CalendarBuilder {
     ///
     /// ```
     /// use chrono::NaiveDate;
-    /// use clientele::{ServiceCalendar, WallTime};
+    /// use clientele::ServiceCalendar;
+    /// use clientele::calendar::WallTime;
     /// let calendar = ServiceCalendar::builder("Europe/Paris")?
     ///     .weekdays(WallTime::hm(9, 0)?, WallTime::hm(17, 0)?)
     ///     .close(NaiveDate::from_ymd_opt(2026, 12, 24).ok_or("date")?, WallTime::hm(12, 0)?, WallTime::END_OF_DAY)
@@ -563,7 +571,8 @@ impl CalendarBuilder {
     ///
     /// ```
     /// use chrono::Weekday;
-    /// use clientele::{CalendarError, ServiceCalendar, WallTime};
+    /// use clientele::{CalendarError, ServiceCalendar};
+    /// use clientele::calendar::WallTime;
     /// let err = ServiceCalendar::builder("Europe/Paris")?
     ///     .period(Weekday::Mon, WallTime::hm(9, 0)?, WallTime::hm(13, 0)?)
     ///     .period(Weekday::Mon, WallTime::hm(12, 0)?, WallTime::hm(17, 0)?)
@@ -621,7 +630,8 @@ impl ServiceCalendar {
     /// [`CalendarError::UnknownZone`] when the bundled database has no such zone.
     ///
     /// ```
-    /// use clientele::{CalendarError, ServiceCalendar, WallTime};
+    /// use clientele::{CalendarError, ServiceCalendar};
+    /// use clientele::calendar::WallTime;
     /// let calendar = ServiceCalendar::builder("America/Edmonton")?
     ///     .weekdays(WallTime::hm(8, 0)?, WallTime::hm(16, 0)?)
     ///     .build()?;
@@ -692,7 +702,8 @@ impl ServiceCalendar {
     ///
     /// ```
     /// use chrono::{NaiveDate, TimeZone, Utc};
-    /// use clientele::{ServiceCalendar, WallTime};
+    /// use clientele::ServiceCalendar;
+    /// use clientele::calendar::WallTime;
     /// let date = NaiveDate::from_ymd_opt(2026, 5, 1).ok_or("date")?;
     /// let calendar = ServiceCalendar::builder("UTC")?
     ///     .weekdays(WallTime::hm(9, 0)?, WallTime::hm(17, 0)?)
@@ -729,7 +740,8 @@ impl ServiceCalendar {
     ///
     /// ```
     /// use chrono::{TimeZone, Utc};
-    /// use clientele::{ServiceCalendar, WallTime};
+    /// use clientele::ServiceCalendar;
+    /// use clientele::calendar::WallTime;
     /// let calendar = ServiceCalendar::builder("Europe/Berlin")?
     ///     .weekdays(WallTime::hm(9, 0)?, WallTime::hm(17, 0)?)
     ///     .build()?;
@@ -759,7 +771,8 @@ impl ServiceCalendar {
     ///
     /// ```
     /// use chrono::{TimeZone, Utc};
-    /// use clientele::{ServiceCalendar, WallTime};
+    /// use clientele::ServiceCalendar;
+    /// use clientele::calendar::WallTime;
     /// let calendar = ServiceCalendar::builder("UTC")?
     ///     .weekdays(WallTime::hm(9, 0)?, WallTime::hm(17, 0)?)
     ///     .build()?;
@@ -807,7 +820,8 @@ impl ServiceCalendar {
     ///
     /// ```
     /// use chrono::{TimeZone, Utc};
-    /// use clientele::{ServiceCalendar, Span, WallTime};
+    /// use clientele::{ServiceCalendar, Span};
+    /// use clientele::calendar::WallTime;
     /// let calendar = ServiceCalendar::builder("UTC")?
     ///     .weekdays(WallTime::hm(10, 0)?, WallTime::hm(18, 0)?)
     ///     .build()?;
@@ -867,7 +881,8 @@ impl ServiceCalendar {
     ///
     /// ```
     /// use chrono::{TimeZone, Utc};
-    /// use clientele::{ServiceCalendar, Span, WallTime};
+    /// use clientele::{ServiceCalendar, Span};
+    /// use clientele::calendar::WallTime;
     /// let calendar = ServiceCalendar::builder("UTC")?
     ///     .weekdays(WallTime::hm(9, 0)?, WallTime::hm(17, 0)?)
     ///     .build()?;

@@ -13,7 +13,7 @@ use super::CalendarError;
 /// and writes as `HH:MM`, or `HH:MM:SS` when the seconds are not zero.
 ///
 /// ```
-/// use clientele::WallTime;
+/// use clientele::calendar::WallTime;
 ///
 /// let t: WallTime = "13:30".parse()?;
 /// assert_eq!(t, WallTime::hms(13, 30, 0)?);
@@ -38,7 +38,7 @@ impl WallTime {
     /// or the time is exactly `24:00:00`.
     ///
     /// ```
-    /// use clientele::WallTime;
+    /// use clientele::calendar::WallTime;
     /// assert_eq!(WallTime::hms(24, 0, 0)?, WallTime::END_OF_DAY);
     /// assert!(WallTime::hms(24, 0, 1).is_err());
     /// # Ok::<(), clientele::CalendarError>(())
@@ -62,7 +62,7 @@ impl WallTime {
     /// As [`WallTime::hms`].
     ///
     /// ```
-    /// use clientele::WallTime;
+    /// use clientele::calendar::WallTime;
     /// assert_eq!(WallTime::hm(9, 30)?.seconds_from_midnight(), 34_200);
     /// # Ok::<(), clientele::CalendarError>(())
     /// ```
@@ -73,7 +73,7 @@ impl WallTime {
     /// Seconds since the start of the day, `0..=86_400`.
     ///
     /// ```
-    /// use clientele::WallTime;
+    /// use clientele::calendar::WallTime;
     /// assert_eq!(WallTime::END_OF_DAY.seconds_from_midnight(), 86_400);
     /// ```
     #[must_use]

@@ -15,7 +15,7 @@
 //!   `EscalationDue` is raised when that passes, at once on a reopen, when a promise linked to
 //!   the complaint breaks a second time, and when the customer asks. It stays flagged until
 //!   someone escalates (a command naming the level and the new owner).
-//! - A reopen does to the resolution clock what the policy says ([`ReopenMode`]), and the
+//! - A reopen does to the resolution clock what the policy says ([`ReopenMode`](crate::policy::ReopenMode)), and the
 //!   event records the choice.
 //! - Resolving a complaint that was never acknowledged is refused unless the policy allows it
 //!   (`ComplaintPolicy::resolve_unacknowledged`): acknowledging is a courtesy we owe.

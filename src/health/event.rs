@@ -15,7 +15,7 @@ pub enum HealthEvent {
         /// The score, 0 to 100.
         score: u8,
         /// The signals that weighed most, worst first.
-        reasons: Vec<crate::Signal>,
+        reasons: Vec<crate::health::Signal>,
     },
     /// The relationship's health left the at-risk band.
     #[serde(rename = "relationship_recovered")]

@@ -23,7 +23,7 @@ pub use event::HealthEvent;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{Span, ValueError};
+use crate::value::{Span, ValueError};
 
 /// The weight of each health signal; they must sum to 100.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -96,7 +96,7 @@ impl HealthWeights {
     /// [`ValueError::OutOfRange`] naming the sum when it is not 100.
     ///
     /// ```
-    /// use clientele::HealthWeights;
+    /// use clientele::health::HealthWeights;
     ///
     /// assert!(HealthWeights::new(30, 15, 20, 10, 10, 15).is_ok());
     /// assert!(HealthWeights::new(30, 15, 20, 10, 10, 10).is_err());

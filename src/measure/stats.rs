@@ -180,7 +180,8 @@ impl Durations {
     /// values at or below it; `p` above 100 is taken as 100); `None` when empty.
     ///
     /// ```
-    /// use clientele::{Durations, Span};
+    /// use clientele::Span;
+    /// use clientele::measure::Durations;
     ///
     /// let mut waits = Durations::default();
     /// for minutes in [5, 10, 15, 20, 60] {

@@ -97,7 +97,7 @@ impl SurveyMeasures {
     /// `None` without answers.
     ///
     /// ```
-    /// use clientele::SurveyMeasures;
+    /// use clientele::measure::SurveyMeasures;
     ///
     /// let mut surveys = SurveyMeasures::default();
     /// surveys.nps_scores[10] = 3; // promoters

@@ -29,13 +29,12 @@ use crate::error::ReplayError;
 use crate::event::Envelope;
 use crate::follow_up::{FollowUp, FollowUps};
 use crate::health::{self, Health};
+use crate::id::{AgentId, ComplaintId, CustomerId, FollowUpId, InteractionId, PromiseId, SurveyId};
 use crate::personal::Erase;
+use crate::policy::ServicePolicy;
 use crate::promise::{Promise, Promises};
 use crate::response::ResponseClock;
 use crate::survey::{Survey, Surveys};
-use crate::{
-    AgentId, ComplaintId, CustomerId, FollowUpId, InteractionId, PromiseId, ServicePolicy, SurveyId,
-};
 
 /// One customer's relationship with us: the profile, interactions and the response clock,
 /// promises, complaints with their target clocks and escalation, follow-ups, surveys, and the
@@ -64,7 +63,7 @@ use crate::{
 /// # Time
 /// Every event has a time, and times never decrease within a relationship. A command whose
 /// `now` is earlier than the last event is rejected with
-/// [`CommandError::TimeWentBackwards`] (never clamped: a fact is recorded at the time the
+/// [`CommandError::TimeWentBackwards`](crate::error::CommandError::TimeWentBackwards) (never clamped: a fact is recorded at the time the
 /// caller gave, or not at all). [`advance_to`](Self::advance_to) with an earlier `now` does
 /// nothing.
 ///
@@ -240,7 +239,7 @@ impl Relationship {
     fn open_items(&self, now: DateTime<Utc>) -> health::OpenItems {
         let mut open = health::OpenItems::default();
         for (_, promise) in self.promises.iter() {
-            if promise.stage() == crate::PromiseStage::Broken
+            if promise.stage() == crate::promise::PromiseStage::Broken
                 || (promise.is_outstanding() && now >= promise.terms.due)
             {
                 open.broken_promises = open.broken_promises.saturating_add(1);

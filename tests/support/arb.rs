@@ -16,22 +16,27 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use clientele::calendar::WallTime;
+use clientele::complaint::ComplaintCommand;
+use clientele::complaint::{ClockTerms, ComplaintClockKind, EscalationReason, Remaining};
+use clientele::customer::CustomerCommand;
+use clientele::follow_up::FollowUpCommand;
+use clientele::health::{HealthWeights, Signal};
+use clientele::policy::{ByPriority, Lead, Percent, ReopenMode, SupportLevel, Targets};
+use clientele::promise::PromiseCommand;
+use clientele::promise::{AtRiskReason, Notice, RevisionTiming};
+use clientele::response::ResponseCommand;
+use clientele::response::{ClockKind, Elapsed, Outcome};
+use clientele::survey::SurveyCommand;
 use clientele::{
-    AcknowledgeComplaint, AgentId, AnswerSurvey, AssignComplaint, AtRiskReason, AwaitCustomer,
-    ByPriority, CancelFollowUp, Channel, ClockKind, ClockTerms, CloseComplaint, Command,
-    ComplaintClockKind, ComplaintId, CompleteFollowUp, CsatScore, CustomerId, Direction, Elapsed,
-    Envelope, ErasePersonalData, EscalateComplaint, EscalationReason, Event, FollowUpId,
-    FollowUpOutcome, Fulfiller, HealthWeights, IdempotencyKey, InteractionId, KeepPromise, Lead,
-    MakePromise, MeetDependency, Notice, NpsScore, Outcome, PartyId, Percent, Personal, Priority,
-    PromiseId, ReceiveComplaint, RecordDependency, RecordInteraction, RegisterCustomer, Remaining,
-    ReopenComplaint, ReopenMode, RequestEscalation, RequestSurvey, ResolveComplaint,
-    ResumeComplaint, RevisePromise, RevisionTiming, ScheduleFollowUp, ServiceCalendar,
-    ServicePolicy, Signal, Span, SupportLevel, SurveyAnswer, SurveyId, SurveyKind, Targets, Text,
-    Tier, UpdateProfile, WallTime, WithdrawPromise,
-};
-use clientele::{
-    ComplaintCommand, CustomerCommand, FollowUpCommand, PromiseCommand, ResponseCommand,
-    SurveyCommand,
+    AcknowledgeComplaint, AgentId, AnswerSurvey, AssignComplaint, AwaitCustomer, CancelFollowUp,
+    Channel, CloseComplaint, Command, ComplaintId, CompleteFollowUp, CsatScore, CustomerId,
+    Direction, Envelope, ErasePersonalData, EscalateComplaint, Event, FollowUpId, FollowUpOutcome,
+    Fulfiller, IdempotencyKey, InteractionId, KeepPromise, MakePromise, MeetDependency, NpsScore,
+    PartyId, Personal, Priority, PromiseId, ReceiveComplaint, RecordDependency, RecordInteraction,
+    RegisterCustomer, ReopenComplaint, RequestEscalation, RequestSurvey, ResolveComplaint,
+    ResumeComplaint, RevisePromise, ScheduleFollowUp, ServiceCalendar, ServicePolicy, Span,
+    SurveyAnswer, SurveyId, SurveyKind, Text, Tier, UpdateProfile, WithdrawPromise,
 };
 use clientele::{
     ComplaintEvent, CustomerEvent, FollowUpEvent, HealthEvent, PromiseEvent, ResponseEvent,
