@@ -11,11 +11,22 @@
 use serde::{Deserialize, Serialize};
 
 use crate::complaint::ComplaintCommand;
+use crate::complaint::{
+    AcknowledgeComplaint, AssignComplaint, AwaitCustomer, CloseComplaint, EscalateComplaint,
+    ReceiveComplaint, ReopenComplaint, RequestEscalation, ResolveComplaint, ResumeComplaint,
+};
 use crate::customer::CustomerCommand;
+use crate::customer::{ErasePersonalData, RegisterCustomer, UpdateProfile};
 use crate::follow_up::FollowUpCommand;
+use crate::follow_up::{CancelFollowUp, CompleteFollowUp, ScheduleFollowUp};
 use crate::promise::PromiseCommand;
+use crate::promise::{
+    KeepPromise, MakePromise, MeetDependency, RecordDependency, RevisePromise, WithdrawPromise,
+};
+use crate::response::RecordInteraction;
 use crate::response::ResponseCommand;
 use crate::survey::SurveyCommand;
+use crate::survey::{AnswerSurvey, RequestSurvey};
 use crate::value::IdempotencyKey;
 
 /// Something the service asks of one customer's relationship: one arm per lifecycle family.
@@ -152,6 +163,27 @@ impl From<SurveyCommand> for Command {
     fn from(command: SurveyCommand) -> Self {
         Self::Survey(command)
     }
+}
+
+/// `From<each command struct> for Command`, through its family's enum: the union knows its
+/// families, the families do not know the union.
+macro_rules! into_command {
+    ($($family:ident($enum:ty): $($command:ty),*;)*) => {$($(
+        impl From<$command> for Command {
+            fn from(command: $command) -> Self {
+                Command::$family(<$enum>::from(command))
+            }
+        }
+    )*)*};
+}
+
+into_command! {
+    Customer(CustomerCommand): RegisterCustomer, UpdateProfile, ErasePersonalData;
+    Response(ResponseCommand): RecordInteraction;
+    Promise(PromiseCommand): MakePromise, RevisePromise, KeepPromise, WithdrawPromise, RecordDependency, MeetDependency;
+    Complaint(ComplaintCommand): ReceiveComplaint, AcknowledgeComplaint, AssignComplaint, RequestEscalation, EscalateComplaint, AwaitCustomer, ResumeComplaint, ResolveComplaint, CloseComplaint, ReopenComplaint;
+    FollowUp(FollowUpCommand): ScheduleFollowUp, CompleteFollowUp, CancelFollowUp;
+    Survey(SurveyCommand): RequestSurvey, AnswerSurvey;
 }
 
 /// The schema of the flat wire form: one `oneOf` of every command, whatever its family.

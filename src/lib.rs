@@ -27,6 +27,7 @@ pub mod id;
 pub mod ledger;
 pub mod lifecycle;
 pub mod measure;
+pub mod outcome;
 pub mod personal;
 pub mod policy;
 pub mod promise;

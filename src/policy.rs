@@ -474,14 +474,14 @@ impl ServicePolicy {
         calendar: Option<&str>,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
-    ) -> Result<crate::response::Elapsed, crate::CommandError> {
+    ) -> Result<crate::outcome::Elapsed, crate::CommandError> {
         let wall = if to <= from {
             Span::ZERO
         } else {
             Span::try_from(to.signed_duration_since(from))?
         };
         let business = self.business_between(calendar, from, to).unwrap_or(wall);
-        Ok(crate::response::Elapsed { wall, business })
+        Ok(crate::outcome::Elapsed { wall, business })
     }
 
     /// Checks that every calendar a target names is defined, and that there is at least one
@@ -560,11 +560,11 @@ impl ServicePolicy {
         calendar: Option<&str>,
         due: DateTime<Utc>,
         done: DateTime<Utc>,
-    ) -> Result<crate::response::Outcome, crate::CommandError> {
+    ) -> Result<crate::outcome::Outcome, crate::CommandError> {
         if done < due {
-            return Ok(crate::response::Outcome::Met);
+            return Ok(crate::outcome::Outcome::Met);
         }
-        Ok(crate::response::Outcome::MetLate {
+        Ok(crate::outcome::Outcome::MetLate {
             lateness: self.elapsed(calendar, due, done)?,
         })
     }

@@ -4,8 +4,8 @@ mod support;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use clientele::calendar::WallTime;
+use clientele::outcome::{Lateness, Outcome};
 use clientele::policy::{ByPriority, Targets};
-use clientele::response::{Lateness, Outcome};
 use clientele::{Channel, CommandError, Event, Priority, ServiceCalendar, ServicePolicy, Span};
 use clientele::{ComplaintEvent, FollowUpEvent, ResponseEvent};
 use support::*;

@@ -8,8 +8,8 @@ mod support;
 
 use clientele::complaint::{ClockPhase, ComplaintClockKind, ComplaintStage, EscalationReason};
 use clientele::follow_up::FollowUpStage;
+use clientele::outcome::{Lateness, Outcome};
 use clientele::policy::ReopenMode;
-use clientele::response::{Lateness, Outcome};
 use clientele::{
     AcknowledgeComplaint, AgentId, AssignComplaint, AwaitCustomer, Channel, CloseComplaint,
     CommandError, ComplaintId, CompleteFollowUp, EscalateComplaint, Event, FlagKind, FollowUpId,

@@ -847,7 +847,7 @@ mod figures {
     use clientele::measure::{
         DependencyMeasures, Durations, FollowUpMeasures, OutcomeTally, PromiseCounts,
     };
-    use clientele::response::{Elapsed, Outcome};
+    use clientele::outcome::{Elapsed, Outcome};
 
     fn late(wall_h: u16, business_h: u16) -> Elapsed {
         Elapsed {

@@ -7,8 +7,8 @@ mod support;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use clientele::PromiseEvent;
+use clientele::outcome::Outcome;
 use clientele::promise::PromiseState;
-use clientele::response::Outcome;
 use clientele::{
     Channel, Command, CommandError, Envelope, Event, InteractionId, KeepPromise, MakePromise,
     MeetDependency, PartyId, PromiseId, RecordDependency, RecordInteraction, RegisterCustomer,

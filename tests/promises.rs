@@ -3,9 +3,9 @@
 mod support;
 
 use clientele::PromiseEvent;
+use clientele::outcome::{Lateness, Outcome};
 use clientele::policy::Lead;
 use clientele::promise::{AtRiskReason, Notice, PromiseStage, RevisionTiming};
-use clientele::response::{Lateness, Outcome};
 use clientele::{
     AgentId, Channel, CommandError, Event, FlagKind, KeepPromise, MakePromise, MeetDependency,
     PartyId, PromiseId, RecordDependency, RecordInteraction, RevisePromise, ServicePolicy, Span,

@@ -3,8 +3,9 @@
 mod support;
 
 use clientele::ResponseEvent;
+use clientele::outcome::{Elapsed, Lateness, Outcome};
 use clientele::policy::{ByPriority, Lead, Targets};
-use clientele::response::{ClockKind, Elapsed, Lateness, Outcome, ResponseClock};
+use clientele::response::{ClockKind, ResponseClock};
 use clientele::{
     Channel, Event, FlagKind, InteractionId, Priority, ServicePolicy, Span, Subject, UpdateProfile,
 };

@@ -11,9 +11,10 @@ mod support;
 use std::path::PathBuf;
 
 use clientele::complaint::{ClockTerms, ComplaintClockKind, EscalationReason, Remaining};
+use clientele::outcome::{Elapsed, Lateness, Outcome};
 use clientele::policy::ReopenMode;
 use clientele::promise::{AtRiskReason, Notice, RevisionTiming};
-use clientele::response::{ClockKind, Elapsed, Lateness, Outcome};
+use clientele::response::ClockKind;
 use clientele::{
     Channel, ComplaintId, CsatScore, DecodeError, Envelope, Event, FollowUpId, FollowUpOutcome,
     Fulfiller, IdempotencyKey, InteractionId, PartyId, Priority, PromiseId, SCHEMA_VERSION, Span,

@@ -2,8 +2,8 @@
 #![allow(dead_code)]
 
 use chrono::{DateTime, TimeZone, Utc};
+use clientele::outcome::Outcome;
 use clientele::promise::{Notice, RevisionTiming};
-use clientele::response::Outcome;
 use clientele::{
     AgentId, Command, CommandError, CustomerId, Envelope, Event, Flag, Ledger, Personal, Subject,
     Text,

@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::CommandError;
+use crate::outcome::Outcome;
 use crate::policy::ServicePolicy;
-use crate::response::Outcome;
 use crate::value::Span;
 
 /// Which of a complaint's clocks.

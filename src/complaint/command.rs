@@ -68,21 +68,9 @@ impl From<ReceiveComplaint> for ComplaintCommand {
     }
 }
 
-impl From<ReceiveComplaint> for crate::command::Command {
-    fn from(command: ReceiveComplaint) -> Self {
-        Self::Complaint(ComplaintCommand::Receive(command))
-    }
-}
-
 impl From<AcknowledgeComplaint> for ComplaintCommand {
     fn from(command: AcknowledgeComplaint) -> Self {
         Self::Acknowledge(command)
-    }
-}
-
-impl From<AcknowledgeComplaint> for crate::command::Command {
-    fn from(command: AcknowledgeComplaint) -> Self {
-        Self::Complaint(ComplaintCommand::Acknowledge(command))
     }
 }
 
@@ -92,21 +80,9 @@ impl From<AssignComplaint> for ComplaintCommand {
     }
 }
 
-impl From<AssignComplaint> for crate::command::Command {
-    fn from(command: AssignComplaint) -> Self {
-        Self::Complaint(ComplaintCommand::Assign(command))
-    }
-}
-
 impl From<RequestEscalation> for ComplaintCommand {
     fn from(command: RequestEscalation) -> Self {
         Self::RequestEscalation(command)
-    }
-}
-
-impl From<RequestEscalation> for crate::command::Command {
-    fn from(command: RequestEscalation) -> Self {
-        Self::Complaint(ComplaintCommand::RequestEscalation(command))
     }
 }
 
@@ -116,21 +92,9 @@ impl From<EscalateComplaint> for ComplaintCommand {
     }
 }
 
-impl From<EscalateComplaint> for crate::command::Command {
-    fn from(command: EscalateComplaint) -> Self {
-        Self::Complaint(ComplaintCommand::Escalate(command))
-    }
-}
-
 impl From<AwaitCustomer> for ComplaintCommand {
     fn from(command: AwaitCustomer) -> Self {
         Self::AwaitCustomer(command)
-    }
-}
-
-impl From<AwaitCustomer> for crate::command::Command {
-    fn from(command: AwaitCustomer) -> Self {
-        Self::Complaint(ComplaintCommand::AwaitCustomer(command))
     }
 }
 
@@ -140,21 +104,9 @@ impl From<ResumeComplaint> for ComplaintCommand {
     }
 }
 
-impl From<ResumeComplaint> for crate::command::Command {
-    fn from(command: ResumeComplaint) -> Self {
-        Self::Complaint(ComplaintCommand::Resume(command))
-    }
-}
-
 impl From<ResolveComplaint> for ComplaintCommand {
     fn from(command: ResolveComplaint) -> Self {
         Self::Resolve(command)
-    }
-}
-
-impl From<ResolveComplaint> for crate::command::Command {
-    fn from(command: ResolveComplaint) -> Self {
-        Self::Complaint(ComplaintCommand::Resolve(command))
     }
 }
 
@@ -164,21 +116,9 @@ impl From<CloseComplaint> for ComplaintCommand {
     }
 }
 
-impl From<CloseComplaint> for crate::command::Command {
-    fn from(command: CloseComplaint) -> Self {
-        Self::Complaint(ComplaintCommand::Close(command))
-    }
-}
-
 impl From<ReopenComplaint> for ComplaintCommand {
     fn from(command: ReopenComplaint) -> Self {
         Self::Reopen(command)
-    }
-}
-
-impl From<ReopenComplaint> for crate::command::Command {
-    fn from(command: ReopenComplaint) -> Self {
-        Self::Complaint(ComplaintCommand::Reopen(command))
     }
 }
 

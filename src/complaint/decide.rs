@@ -17,8 +17,8 @@ use super::state::{
 use crate::error::CommandError;
 use crate::id::ComplaintId;
 use crate::lifecycle::{Context, Entity, Lifecycle, Refused};
+use crate::outcome::Outcome;
 use crate::policy::{ReopenMode, ServicePolicy};
-use crate::response::Outcome;
 use crate::value::{Span, Text};
 
 fn find(complaints: &Complaints, id: ComplaintId) -> Result<&Complaint, CommandError> {

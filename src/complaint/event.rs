@@ -3,9 +3,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::complaint::{ClockTerms, ComplaintClockKind, EscalationReason, Remaining};
 use crate::id::{AgentId, ComplaintId, InteractionId, PromiseId};
+use crate::outcome::Outcome;
 use crate::personal::Personal;
 use crate::policy::ReopenMode;
-use crate::response::Outcome;
 use crate::value::{Channel, Priority, Span, Text, Tier};
 
 /// What happens in this family, as stored facts. The `type` tag on the wire is the kind

@@ -14,8 +14,8 @@ use super::state::{
 use crate::error::CommandError;
 use crate::id::{AgentId, ComplaintId, FollowUpId};
 use crate::lifecycle::{Entity, Misfit};
+use crate::outcome::Outcome;
 use crate::policy::ReopenMode;
-use crate::response::Outcome;
 use crate::value::Span;
 
 /// Folds a complaint event.

@@ -42,33 +42,15 @@ impl From<RegisterCustomer> for CustomerCommand {
     }
 }
 
-impl From<RegisterCustomer> for crate::command::Command {
-    fn from(command: RegisterCustomer) -> Self {
-        Self::Customer(CustomerCommand::Register(command))
-    }
-}
-
 impl From<UpdateProfile> for CustomerCommand {
     fn from(command: UpdateProfile) -> Self {
         Self::UpdateProfile(command)
     }
 }
 
-impl From<UpdateProfile> for crate::command::Command {
-    fn from(command: UpdateProfile) -> Self {
-        Self::Customer(CustomerCommand::UpdateProfile(command))
-    }
-}
-
 impl From<ErasePersonalData> for CustomerCommand {
     fn from(command: ErasePersonalData) -> Self {
         Self::ErasePersonalData(command)
-    }
-}
-
-impl From<ErasePersonalData> for crate::command::Command {
-    fn from(command: ErasePersonalData) -> Self {
-        Self::Customer(CustomerCommand::ErasePersonalData(command))
     }
 }
 

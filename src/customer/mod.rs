@@ -12,7 +12,6 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 
 use crate::error::CommandError;
-use crate::event::Event;
 use crate::id::AgentId;
 use crate::personal::Personal;
 use crate::value::{Channel, Tier};
@@ -34,20 +33,20 @@ pub struct Profile {
     pub registered_at: DateTime<Utc>,
 }
 
-pub(crate) fn registered(register: &RegisterCustomer) -> Event {
-    Event::Customer(CustomerEvent::Registered {
+pub(crate) fn registered(register: &RegisterCustomer) -> CustomerEvent {
+    CustomerEvent::Registered {
         name: register.name.clone(),
         tier: register.tier.clone(),
         contacts: register.contacts.clone(),
         preferred_channel: register.preferred_channel,
         owner: register.owner,
-    })
+    }
 }
 
 pub(crate) fn profile_updates(
     profile: &Profile,
     update: &UpdateProfile,
-) -> Result<Vec<Event>, CommandError> {
+) -> Result<Vec<CustomerEvent>, CommandError> {
     if update
         .set_contacts
         .keys()
@@ -59,40 +58,32 @@ pub(crate) fn profile_updates(
     }
     let mut events = Vec::new();
     if let Some(name) = update.name.as_ref().filter(|name| **name != profile.name) {
-        events.push(Event::Customer(CustomerEvent::Renamed {
-            name: name.clone(),
-        }));
+        events.push(CustomerEvent::Renamed { name: name.clone() });
     }
     if let Some(tier) = update.tier.as_ref().filter(|tier| **tier != profile.tier) {
-        events.push(Event::Customer(CustomerEvent::TierChanged {
-            tier: tier.clone(),
-        }));
+        events.push(CustomerEvent::TierChanged { tier: tier.clone() });
     }
     for (channel, address) in &update.set_contacts {
         if profile.contacts.get(channel) != Some(address) {
-            events.push(Event::Customer(CustomerEvent::ContactPointSet {
+            events.push(CustomerEvent::ContactPointSet {
                 channel: *channel,
                 address: address.clone(),
-            }));
+            });
         }
     }
     for channel in &update.remove_contacts {
         if profile.contacts.contains_key(channel) {
-            events.push(Event::Customer(CustomerEvent::ContactPointRemoved {
-                channel: *channel,
-            }));
+            events.push(CustomerEvent::ContactPointRemoved { channel: *channel });
         }
     }
     if let Some(channel) = update
         .preferred_channel
         .filter(|c| *c != profile.preferred_channel)
     {
-        events.push(Event::Customer(CustomerEvent::PreferredChannelSet {
-            channel,
-        }));
+        events.push(CustomerEvent::PreferredChannelSet { channel });
     }
     if let Some(owner) = update.owner.filter(|o| *o != profile.owner) {
-        events.push(Event::Customer(CustomerEvent::AccountOwnerSet { owner }));
+        events.push(CustomerEvent::AccountOwnerSet { owner });
     }
     if events.is_empty() {
         return Err(CommandError::NothingToChange);

@@ -45,10 +45,12 @@ use crate::customer::CustomerEvent;
 use crate::error::DecodeError;
 use crate::follow_up::FollowUpEvent;
 use crate::health::HealthEvent;
+use crate::id::CustomerId;
+use crate::personal::Personal;
 use crate::promise::PromiseEvent;
 use crate::response::ResponseEvent;
 use crate::survey::SurveyEvent;
-use crate::{CustomerId, IdempotencyKey, Personal, Text};
+use crate::value::{IdempotencyKey, Text};
 
 /// The schema version this build writes. Envelopes of versions `1..=SCHEMA_VERSION` are read
 /// and upcast to it.

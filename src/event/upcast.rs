@@ -11,8 +11,10 @@ use serde::de::{self, Visitor};
 
 use crate::error::DecodeError;
 use crate::event::{Envelope, Event, SCHEMA_VERSION};
+use crate::id::{CustomerId, PartyId, PromiseId};
+use crate::personal::Personal;
 use crate::promise::PromiseEvent;
-use crate::{CustomerId, IdempotencyKey, PartyId, Personal, PromiseId};
+use crate::value::IdempotencyKey;
 
 /// The most of a hostile `type` tag kept in an error.
 const MAX_KIND_CHARS: usize = 64;

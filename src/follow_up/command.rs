@@ -41,33 +41,15 @@ impl From<ScheduleFollowUp> for FollowUpCommand {
     }
 }
 
-impl From<ScheduleFollowUp> for crate::command::Command {
-    fn from(command: ScheduleFollowUp) -> Self {
-        Self::FollowUp(FollowUpCommand::Schedule(command))
-    }
-}
-
 impl From<CompleteFollowUp> for FollowUpCommand {
     fn from(command: CompleteFollowUp) -> Self {
         Self::Complete(command)
     }
 }
 
-impl From<CompleteFollowUp> for crate::command::Command {
-    fn from(command: CompleteFollowUp) -> Self {
-        Self::FollowUp(FollowUpCommand::Complete(command))
-    }
-}
-
 impl From<CancelFollowUp> for FollowUpCommand {
     fn from(command: CancelFollowUp) -> Self {
         Self::Cancel(command)
-    }
-}
-
-impl From<CancelFollowUp> for crate::command::Command {
-    fn from(command: CancelFollowUp) -> Self {
-        Self::FollowUp(FollowUpCommand::Cancel(command))
     }
 }
 

@@ -3,8 +3,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::follow_up::FollowUpOutcome;
 use crate::id::{AgentId, ComplaintId, FollowUpId};
+use crate::outcome::Outcome;
 use crate::personal::Personal;
-use crate::response::Outcome;
 
 /// What happens in this family, as stored facts. The `type` tag on the wire is the kind
 /// (see [`Event::kind`](crate::Event::kind)).

@@ -6,9 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::id::{AgentId, ComplaintId, FollowUpId};
 use crate::lifecycle::{Entity, Lifecycle, Refused};
+use crate::outcome::Outcome;
 use crate::personal::{Erase, Personal};
 use crate::registry::Registry;
-use crate::response::Outcome;
 
 /// What a follow-up found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -10,7 +10,7 @@ use crate::complaint::{ComplaintClockKind, ComplaintEvent};
 use crate::id::{AgentId, ComplaintId};
 use crate::measure::stats::{Durations, OutcomeTally, ratio};
 use crate::measure::tally::{Fact, Memory, Read};
-use crate::response::Outcome;
+use crate::outcome::Outcome;
 use crate::value::Span;
 
 /// Complaint figures.

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::follow_up::{FollowUpEvent, FollowUpOutcome};
 use crate::measure::stats::{OutcomeTally, ratio};
 use crate::measure::tally::{Fact, Memory, Read};
-use crate::response::Outcome;
+use crate::outcome::Outcome;
 
 /// Follow-up figures.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use crate::id::{AgentId, PartyId, PromiseId};
 use crate::measure::stats::{OutcomeTally, ratio, secs};
 use crate::measure::tally::{Fact, Memory, Read};
+use crate::outcome::Outcome;
 use crate::promise::{Fulfiller, Notice, PromiseEvent, RevisionTiming};
-use crate::response::Outcome;
 use crate::value::Span;
 
 /// Promise figures for one kind of fulfilment (ours, or outside parties').

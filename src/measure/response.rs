@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::measure::stats::{Durations, OutcomeTally};
 use crate::measure::tally::{Fact, Memory, Read};
-use crate::response::{ClockKind, Elapsed, Outcome, ResponseEvent};
+use crate::outcome::{Elapsed, Outcome};
+use crate::response::{ClockKind, ResponseEvent};
 
 /// Response times of one kind of clock (first response, or reply).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

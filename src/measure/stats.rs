@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::response::Outcome;
+use crate::outcome::Outcome;
 use crate::value::Span;
 
 /// `part / whole`; `None` when `whole` is zero.

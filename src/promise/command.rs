@@ -54,21 +54,9 @@ impl From<MakePromise> for PromiseCommand {
     }
 }
 
-impl From<MakePromise> for crate::command::Command {
-    fn from(command: MakePromise) -> Self {
-        Self::Promise(PromiseCommand::Make(command))
-    }
-}
-
 impl From<RevisePromise> for PromiseCommand {
     fn from(command: RevisePromise) -> Self {
         Self::Revise(command)
-    }
-}
-
-impl From<RevisePromise> for crate::command::Command {
-    fn from(command: RevisePromise) -> Self {
-        Self::Promise(PromiseCommand::Revise(command))
     }
 }
 
@@ -78,21 +66,9 @@ impl From<KeepPromise> for PromiseCommand {
     }
 }
 
-impl From<KeepPromise> for crate::command::Command {
-    fn from(command: KeepPromise) -> Self {
-        Self::Promise(PromiseCommand::Keep(command))
-    }
-}
-
 impl From<WithdrawPromise> for PromiseCommand {
     fn from(command: WithdrawPromise) -> Self {
         Self::Withdraw(command)
-    }
-}
-
-impl From<WithdrawPromise> for crate::command::Command {
-    fn from(command: WithdrawPromise) -> Self {
-        Self::Promise(PromiseCommand::Withdraw(command))
     }
 }
 
@@ -102,21 +78,9 @@ impl From<RecordDependency> for PromiseCommand {
     }
 }
 
-impl From<RecordDependency> for crate::command::Command {
-    fn from(command: RecordDependency) -> Self {
-        Self::Promise(PromiseCommand::RecordDependency(command))
-    }
-}
-
 impl From<MeetDependency> for PromiseCommand {
     fn from(command: MeetDependency) -> Self {
         Self::MeetDependency(command)
-    }
-}
-
-impl From<MeetDependency> for crate::command::Command {
-    fn from(command: MeetDependency) -> Self {
-        Self::Promise(PromiseCommand::MeetDependency(command))
     }
 }
 

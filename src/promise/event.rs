@@ -2,9 +2,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::id::{AgentId, ComplaintId, InteractionId, PartyId, PromiseId};
+use crate::outcome::Outcome;
 use crate::personal::Personal;
 use crate::promise::{AtRiskReason, Fulfiller, Notice, RevisionTiming};
-use crate::response::Outcome;
 use crate::value::{Span, Text};
 
 /// What happens in this family, as stored facts. The `type` tag on the wire is the kind

@@ -111,7 +111,16 @@ impl Relationship {
         match event {
             Event::Customer(event) => self.fold_customer(at, event),
             Event::Response(event) => {
-                response::fold(self.interactions_mut(), at, event)?;
+                let promises = &self.promises;
+                let known_promise = |id| promises.contains_key(&id);
+                let state = response::InteractionsMut {
+                    clock: &mut self.response,
+                    answered: &mut self.responses_given,
+                    recorded: &mut self.interactions,
+                    known_promise: &known_promise,
+                };
+                response::fold(state, at, event)?;
+                reactions::tell_promises(&mut self.promises, event, at)?;
                 self.remember_after(at, reactions::remembered_response(event));
                 Ok(())
             }
@@ -226,15 +235,5 @@ impl Relationship {
             }
         }
         Ok(())
-    }
-
-    /// The part of the state the response family folds into.
-    fn interactions_mut(&mut self) -> response::InteractionsMut<'_> {
-        response::InteractionsMut {
-            clock: &mut self.response,
-            answered: &mut self.responses_given,
-            recorded: &mut self.interactions,
-            promises: &mut self.promises,
-        }
     }
 }

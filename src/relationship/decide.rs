@@ -200,7 +200,7 @@ impl Relationship {
                 if let Some(owner) = register.owner {
                     policy.check_agent(owner)?;
                 }
-                return Ok(vec![crate::customer::registered(register)]);
+                return Ok(vec![Event::Customer(crate::customer::registered(register))]);
             }
             (Command::Customer(CustomerCommand::Register(_)), Some(_)) => {
                 return Err(CommandError::AlreadyRegistered(self.customer));
@@ -229,9 +229,17 @@ impl Relationship {
                     policy.check_agent(owner)?;
                 }
                 crate::customer::profile_updates(profile, update)
+                    .map(|events| events.into_iter().map(Event::Customer).collect())
             }
             Command::Response(ResponseCommand::RecordInteraction(record)) => {
-                let events = response::record(&ctx, &self.interactions(), record)?;
+                let known_promise = |id| self.promises.contains_key(&id);
+                let state = response::Interactions {
+                    clock: &self.response,
+                    answered: self.responses_given,
+                    recorded: &self.interactions,
+                    known_promise: &known_promise,
+                };
+                let events = response::record(&ctx, &state, record)?;
                 Ok(events.into_iter().map(Event::Response).collect())
             }
             Command::Promise(command) => {
@@ -319,15 +327,5 @@ impl Relationship {
             return Err(CommandError::UnknownPromise(*unknown));
         }
         Ok(())
-    }
-
-    /// What the response family decides on.
-    fn interactions(&self) -> response::Interactions<'_> {
-        response::Interactions {
-            clock: &self.response,
-            answered: self.responses_given,
-            recorded: &self.interactions,
-            promises: &self.promises,
-        }
     }
 }

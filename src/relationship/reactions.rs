@@ -31,11 +31,14 @@ use crate::follow_up::{FollowUp, FollowUpEvent, FollowUpOutcome};
 use crate::health::Recent;
 use crate::id::{AgentId, ComplaintId, FollowUpId};
 use crate::lifecycle::Context;
+use crate::lifecycle::Misfit;
 use crate::personal::Personal;
 use crate::policy::ServicePolicy;
+use crate::promise::{self as promise_family, Promises};
 use crate::promise::{Notice, PromiseEvent, PromiseTerms};
 use crate::response::ResponseEvent;
 use crate::survey::{self, SurveyAnswer, SurveyEvent};
+use crate::value::Direction;
 
 /// A decision's events with the reactions they call for: each event followed by the events it
 /// causes in sibling families, and those by theirs. Reactions see the relationship as it was
@@ -271,6 +274,27 @@ pub(crate) fn escalation_after_break(
             owner: c.owner.or(account_owner),
         }
     })
+}
+
+/// An outbound interaction about promises tells the customer about them: a later break is
+/// not in silence.
+pub(crate) fn tell_promises(
+    promises: &mut Promises,
+    event: &ResponseEvent,
+    at: DateTime<Utc>,
+) -> Result<(), Misfit> {
+    match event {
+        ResponseEvent::InteractionRecorded {
+            direction: Direction::Outbound,
+            regarding,
+            ..
+        } => promise_family::inform(promises, regarding, at),
+        ResponseEvent::InteractionRecorded { .. }
+        | ResponseEvent::ClockStarted { .. }
+        | ResponseEvent::AtRisk { .. }
+        | ResponseEvent::Overdue { .. }
+        | ResponseEvent::ClockStopped { .. } => Ok(()),
+    }
 }
 
 /// What health remembers of a response event: whether an answer met its target.

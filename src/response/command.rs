@@ -32,12 +32,6 @@ impl From<RecordInteraction> for ResponseCommand {
     }
 }
 
-impl From<RecordInteraction> for crate::command::Command {
-    fn from(command: RecordInteraction) -> Self {
-        Self::Response(ResponseCommand::RecordInteraction(command))
-    }
-}
-
 /// Record an interaction. Build one with [`RecordInteraction::inbound`] or
 /// [`RecordInteraction::outbound`].
 ///

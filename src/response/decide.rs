@@ -4,14 +4,13 @@ use super::command::RecordInteraction;
 use super::event::ResponseEvent;
 use super::state::{ClockKind, ResponseClock};
 use crate::error::CommandError;
-use crate::id::InteractionId;
+use crate::id::{InteractionId, PromiseId};
 use crate::lifecycle::Context;
-use crate::promise::Promises;
 use crate::value::Direction;
 
 /// What the response family decides on: the clock, how many answers were given, every
-/// interaction recorded (sorted), and the promises an interaction may be about.
-#[derive(Debug, Clone, Copy)]
+/// interaction recorded (sorted), and which promises an interaction may be about.
+#[derive(Clone, Copy)]
 pub(crate) struct Interactions<'a> {
     /// The response clock.
     pub(crate) clock: &'a ResponseClock,
@@ -19,8 +18,8 @@ pub(crate) struct Interactions<'a> {
     pub(crate) answered: u32,
     /// Every interaction id recorded, sorted.
     pub(crate) recorded: &'a [InteractionId],
-    /// The promises held.
-    pub(crate) promises: &'a Promises,
+    /// Whether the relationship holds a promise (the promise family answers).
+    pub(crate) known_promise: &'a dyn Fn(PromiseId) -> bool,
 }
 
 /// The events recording an interaction becomes.
@@ -40,7 +39,7 @@ pub(crate) fn record(
     if let Some(unknown) = record
         .regarding
         .iter()
-        .find(|id| !state.promises.contains_key(id))
+        .find(|id| !(state.known_promise)(**id))
     {
         return Err(CommandError::UnknownPromise(*unknown));
     }

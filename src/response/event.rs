@@ -2,8 +2,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::id::{AgentId, InteractionId, PromiseId};
+use crate::outcome::{Elapsed, Outcome};
 use crate::personal::Personal;
-use crate::response::{ClockKind, Elapsed, Outcome};
+use crate::response::ClockKind;
 use crate::value::{Channel, Direction, Priority, Span, Tier};
 
 /// What happens in this family, as stored facts. The `type` tag on the wire is the kind

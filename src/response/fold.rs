@@ -4,14 +4,13 @@ use chrono::{DateTime, Utc};
 
 use super::event::ResponseEvent;
 use super::state::{ClockAction, ResponseClock, Wait};
-use crate::id::InteractionId;
-use crate::lifecycle::{Entity, Misfit};
-use crate::promise::{self, PromiseLifecycle, Promises};
+use crate::id::{InteractionId, PromiseId};
+use crate::lifecycle::Misfit;
 use crate::value::Direction;
 
 /// What the response family folds into: the clock, how many answers were given, every
-/// interaction recorded (sorted), and the promises an outbound interaction tells about.
-#[derive(Debug)]
+/// interaction recorded (sorted), and which promises an interaction may be about. Telling
+/// the customer about a promise is the relationship's reaction, after the fold.
 pub(crate) struct InteractionsMut<'a> {
     /// The response clock.
     pub(crate) clock: &'a mut ResponseClock,
@@ -19,8 +18,8 @@ pub(crate) struct InteractionsMut<'a> {
     pub(crate) answered: &'a mut u32,
     /// Every interaction id recorded, sorted.
     pub(crate) recorded: &'a mut Vec<InteractionId>,
-    /// The promises held.
-    pub(crate) promises: &'a mut Promises,
+    /// Whether the relationship holds a promise (the promise family answers).
+    pub(crate) known_promise: &'a dyn Fn(PromiseId) -> bool,
 }
 
 /// Folds a response event. On error nothing changed.
@@ -42,16 +41,13 @@ pub(crate) fn fold(
                     "interaction {interaction} is recorded already"
                 )));
             };
-            if let Some(unknown) = regarding.iter().find(|id| !state.promises.contains_key(id)) {
-                return Err(Misfit::unknown(PromiseLifecycle::ENTITY, unknown));
+            if let Some(unknown) = regarding.iter().find(|id| !(state.known_promise)(**id)) {
+                return Err(Misfit::unknown("promise", unknown));
             }
             if *direction == Direction::Inbound && *awaits_reply && state.clock.wait().is_some() {
                 step(state.clock, ClockAction::Await, None)?;
             }
             state.recorded.insert(slot, *interaction);
-            if *direction == Direction::Outbound {
-                promise::inform(state.promises, regarding, at)?;
-            }
         }
         ResponseEvent::ClockStarted {
             kind,

@@ -11,7 +11,7 @@
 //! - an inbound that needs no answer (a "thank you") starts no clock;
 //! - [`advance_to`](crate::Relationship::advance_to) emits a warning when the policy's lead
 //!   before the deadline is reached, and `ResponseOverdue` exactly once when it passes;
-//! - the answer closes the clock with an [`Outcome`]: met, or met late with the lateness.
+//! - the answer closes the clock with an [`Outcome`](crate::outcome::Outcome): met, or met late with the lateness.
 //!
 //! # State diagram
 //!
@@ -47,10 +47,7 @@ mod state;
 
 pub use command::{RecordInteraction, ResponseCommand};
 pub use event::ResponseEvent;
-pub use state::{
-    ClockAction, ClockKind, ClockStage, Elapsed, Lateness, Outcome, ResponseClock,
-    ResponseLifecycle, Wait,
-};
+pub use state::{ClockAction, ClockKind, ClockStage, ResponseClock, ResponseLifecycle, Wait};
 
 pub(crate) use decide::{Interactions, record};
 pub(crate) use due::{deadline, fire, flag};

@@ -36,21 +36,9 @@ impl From<RequestSurvey> for SurveyCommand {
     }
 }
 
-impl From<RequestSurvey> for crate::command::Command {
-    fn from(command: RequestSurvey) -> Self {
-        Self::Survey(SurveyCommand::Request(command))
-    }
-}
-
 impl From<AnswerSurvey> for SurveyCommand {
     fn from(command: AnswerSurvey) -> Self {
         Self::Answer(command)
-    }
-}
-
-impl From<AnswerSurvey> for crate::command::Command {
-    fn from(command: AnswerSurvey) -> Self {
-        Self::Survey(SurveyCommand::Answer(command))
     }
 }
 

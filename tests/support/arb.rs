@@ -22,11 +22,12 @@ use clientele::complaint::{ClockTerms, ComplaintClockKind, EscalationReason, Rem
 use clientele::customer::CustomerCommand;
 use clientele::follow_up::FollowUpCommand;
 use clientele::health::{HealthWeights, Signal};
+use clientele::outcome::{Elapsed, Outcome};
 use clientele::policy::{ByPriority, Lead, Percent, ReopenMode, SupportLevel, Targets};
 use clientele::promise::PromiseCommand;
 use clientele::promise::{AtRiskReason, Notice, RevisionTiming};
+use clientele::response::ClockKind;
 use clientele::response::ResponseCommand;
-use clientele::response::{ClockKind, Elapsed, Outcome};
 use clientele::survey::SurveyCommand;
 use clientele::{
     AcknowledgeComplaint, AgentId, AnswerSurvey, AssignComplaint, AwaitCustomer, CancelFollowUp,
