@@ -38,6 +38,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+mod decode;
 pub(crate) mod upcast;
 
 use crate::complaint::ComplaintEvent;
@@ -122,11 +123,7 @@ impl Envelope {
     /// # Ok::<(), clientele::DecodeError>(())
     /// ```
     pub fn from_json(json: &str) -> Result<Self, DecodeError> {
-        let crate::event::upcast::Strict(value) =
-            serde_json::from_str(json).map_err(|e| DecodeError::Malformed {
-                reason: e.to_string(),
-            })?;
-        Self::from_value(value)
+        crate::event::decode::from_str(json)
     }
 
     /// Reads a stored envelope from a JSON value, upcasting an older schema version. (A key
@@ -193,12 +190,11 @@ impl Envelope {
 }
 
 impl<'de> Deserialize<'de> for Envelope {
-    /// Reads through a JSON value, so it accepts what [`Envelope::from_json`] accepts; it needs a
-    /// self-describing format.
+    /// Reads as [`Envelope::from_json`] does, so it accepts what that accepts; it needs one of
+    /// serde_json's deserializers (text, bytes, a reader or a `Value`), which can hand over the
+    /// event's raw JSON.
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let crate::event::upcast::Strict(value) =
-            crate::event::upcast::Strict::deserialize(deserializer)?;
-        Self::from_value(value).map_err(serde::de::Error::custom)
+        crate::event::decode::deserialize(deserializer)
     }
 }
 
