@@ -49,7 +49,9 @@ const FEW_KEYS: usize = 16;
 
 /// Reads an envelope from JSON text (see the module docs).
 pub(crate) fn from_str(json: &str) -> Result<Envelope, DecodeError> {
+    // Anything but an object is refused at its first byte by serde_json below.
     if json.len() > PRESCAN_OVER
+        && json.trim_start().starts_with('{')
         && let Some(at) = too_deep(json.as_bytes())
     {
         return Err(DecodeError::Malformed {
