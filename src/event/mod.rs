@@ -30,6 +30,9 @@
 //!    still hold it.
 //! 6. An upcast must be total and lossless for valid old events: a default for what was not
 //!    recorded, never a guess that could change a measure.
+//! 7. **No event nests deeper than 4 levels** (the event object counts as 1; the reader
+//!    refuses deeper ones before serde buffers them): a field that would must raise
+//!    `MAX_EVENT_NESTING` in `src/event/decode.rs`.
 //!
 //! Version history: **1** the first published form. **2** `dependency_recorded`'s `what`
 //! became `commitment` and gained `reference`; new kind `personal_data_erased`; envelopes
