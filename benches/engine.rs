@@ -9,10 +9,25 @@ use std::hint::black_box;
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use clientele::{
-    AgentId, Channel, CustomerId, Envelope, InteractionId, Ledger, MakePromise, PartyId, PromiseId,
-    RecordDependency, RecordInteraction, RegisterCustomer, ServicePolicy, Text, Tier,
+    AgentId, Channel, CustomerId, Envelope, Event, IdempotencyKey, InteractionId, Ledger,
+    MakePromise, PartyId, PromiseId, RecordDependency, RecordInteraction, RegisterCustomer,
+    ServicePolicy, Text, Tier,
 };
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+
+/// The envelope's shape as a plain derived struct: what `serde_json::from_str` costs with no
+/// version check, no upcast and no duplicate-key check (the floor for `wire/decode_json`).
+#[derive(serde::Deserialize)]
+#[allow(dead_code)] // read only to be thrown away
+struct Floor {
+    v: u16,
+    customer: CustomerId,
+    seq: u64,
+    at: DateTime<Utc>,
+    event: Event,
+    #[serde(default)]
+    key: Option<IdempotencyKey>,
+}
 
 fn customers() -> u128 {
     std::env::var("CLIENTELE_BENCH_CUSTOMERS")
@@ -182,7 +197,8 @@ fn engine(c: &mut Criterion) {
     });
     group.finish();
 
-    // Reading stored JSON: version and kind checked, then the event, through a JSON value.
+    // Reading stored JSON: version and kind checked, duplicate keys refused, then the event;
+    // beside it the floor, `serde_json::from_str` into a derived struct of the same shape.
     let stored: Vec<String> = log
         .iter()
         .take(100_000)
@@ -196,6 +212,14 @@ fn engine(c: &mut Criterion) {
             black_box(&stored)
                 .iter()
                 .filter(|line| Envelope::from_json(line).is_ok())
+                .count()
+        })
+    });
+    group.bench_function("serde_floor", |b| {
+        b.iter(|| {
+            black_box(&stored)
+                .iter()
+                .filter(|line| serde_json::from_str::<Floor>(line).is_ok())
                 .count()
         })
     });

@@ -30,6 +30,9 @@
 //!    still hold it.
 //! 6. An upcast must be total and lossless for valid old events: a default for what was not
 //!    recorded, never a guess that could change a measure.
+//! 7. **No event nests deeper than 4 levels** (the event object counts as 1; the reader
+//!    refuses deeper ones before serde buffers them): a field that would must raise
+//!    `MAX_EVENT_NESTING` in `src/event/decode.rs`.
 //!
 //! Version history: **1** the first published form. **2** `dependency_recorded`'s `what`
 //! became `commitment` and gained `reference`; new kind `personal_data_erased`; envelopes
@@ -38,6 +41,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+mod decode;
 pub(crate) mod upcast;
 
 use crate::complaint::ComplaintEvent;
@@ -124,11 +128,7 @@ impl Envelope {
     /// # Ok::<(), clientele::DecodeError>(())
     /// ```
     pub fn from_json(json: &str) -> Result<Self, DecodeError> {
-        let crate::event::upcast::Strict(value) =
-            serde_json::from_str(json).map_err(|e| DecodeError::Malformed {
-                reason: e.to_string(),
-            })?;
-        Self::from_value(value)
+        crate::event::decode::from_str(json)
     }
 
     /// Reads a stored envelope from a JSON value, upcasting an older schema version. (A key
@@ -195,12 +195,11 @@ impl Envelope {
 }
 
 impl<'de> Deserialize<'de> for Envelope {
-    /// Reads through a JSON value, so it accepts what [`Envelope::from_json`] accepts; it needs a
-    /// self-describing format.
+    /// Reads as [`Envelope::from_json`] does, so it accepts what that accepts; it needs one of
+    /// serde_json's deserializers (text, bytes, a reader or a `Value`), which can hand over the
+    /// event's raw JSON.
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let crate::event::upcast::Strict(value) =
-            crate::event::upcast::Strict::deserialize(deserializer)?;
-        Self::from_value(value).map_err(serde::de::Error::custom)
+        crate::event::decode::deserialize(deserializer)
     }
 }
 

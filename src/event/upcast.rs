@@ -4,10 +4,7 @@
 //! conversion into the current [`Event`]. See the rules in [`crate::event`].
 
 use chrono::{DateTime, Utc};
-use std::fmt;
-
 use serde::Deserialize;
-use serde::de::{self, Visitor};
 
 use crate::error::DecodeError;
 use crate::event::{Envelope, Event, SCHEMA_VERSION};
@@ -17,7 +14,7 @@ use crate::promise::PromiseEvent;
 use crate::value::IdempotencyKey;
 
 /// The most of a hostile `type` tag kept in an error.
-const MAX_KIND_CHARS: usize = 64;
+pub(crate) const MAX_KIND_CHARS: usize = 64;
 
 /// The envelope around the event, before the event is read.
 #[derive(Deserialize)]
@@ -31,7 +28,7 @@ struct Header {
 
 /// `dependency_recorded` as schema version 1 wrote it.
 #[derive(Deserialize)]
-struct DependencyRecordedV1 {
+pub(crate) struct DependencyRecordedV1 {
     promise: PromiseId,
     party: PartyId,
     what: Personal,
@@ -47,84 +44,6 @@ impl From<DependencyRecordedV1> for Event {
             reference: None,
             due: old.due,
         })
-    }
-}
-
-/// A JSON value read strictly: a key given twice in one object is an error, not "the last one
-/// wins", since a stored fact must not be ambiguous.
-pub(crate) struct Strict(pub(crate) serde_json::Value);
-
-impl<'de> Deserialize<'de> for Strict {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(StrictVisitor).map(Strict)
-    }
-}
-
-struct StrictVisitor;
-
-impl<'de> Visitor<'de> for StrictVisitor {
-    type Value = serde_json::Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(v.into())
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(v.into())
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(v.into())
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        serde_json::Number::from_f64(v)
-            .map(serde_json::Value::Number)
-            .ok_or_else(|| E::custom("a number JSON cannot hold"))
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(v.into())
-    }
-
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-        Ok(v.into())
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(serde_json::Value::Null)
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(serde_json::Value::Null)
-    }
-
-    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        Strict::deserialize(d).map(|s| s.0)
-    }
-
-    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut items = Vec::new();
-        while let Some(Strict(item)) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(serde_json::Value::Array(items))
-    }
-
-    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut object = serde_json::Map::new();
-        while let Some(key) = map.next_key::<String>()? {
-            let Strict(value) = map.next_value()?;
-            if object.contains_key(&key) {
-                return Err(de::Error::custom(format_args!("duplicate key {key:?}")));
-            }
-            object.insert(key, value);
-        }
-        Ok(serde_json::Value::Object(object))
     }
 }
 
