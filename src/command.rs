@@ -202,20 +202,10 @@ impl schemars::JsonSchema for Command {
             FollowUpCommand::json_schema(generator),
             SurveyCommand::json_schema(generator),
         ];
-        let commands: Vec<serde_json::Value> = families
-            .into_iter()
-            .filter_map(|family| {
-                family
-                    .get("oneOf")
-                    .and_then(serde_json::Value::as_array)
-                    .cloned()
-            })
-            .flatten()
-            .collect();
-        schemars::json_schema!({
-            "description": "Something the service asks of one customer's relationship.",
-            "oneOf": commands,
-        })
+        crate::event::one_of(
+            "Something the service asks of one customer's relationship.",
+            families,
+        )
     }
 }
 

@@ -433,17 +433,7 @@ fn envelope<R: Deref<Target = RawValue>>(fields: &Fields<R>) -> Result<Envelope,
             reason: "`v` must be a schema version number".into(),
         });
     };
-    let supported = SCHEMA_VERSION;
-    let v = match u16::try_from(version) {
-        Ok(v) if (1..=supported).contains(&v) => v,
-        _ => {
-            return Err(DecodeError::UnsupportedVersion {
-                kind,
-                version,
-                supported,
-            });
-        }
-    };
+    let v = super::upcast::supported(version, kind.as_deref())?;
     let (Some((raw, scanned)), Some(kind)) = (event, kind) else {
         return Err(DecodeError::Malformed {
             reason: "the envelope has no event with a `type`".into(),

@@ -421,19 +421,29 @@ impl schemars::JsonSchema for Event {
             SurveyEvent::json_schema(generator),
             HealthEvent::json_schema(generator),
         ];
-        let kinds: Vec<serde_json::Value> = families
-            .into_iter()
-            .filter_map(|family| {
-                family
-                    .get("oneOf")
-                    .and_then(serde_json::Value::as_array)
-                    .cloned()
-            })
-            .flatten()
-            .collect();
-        schemars::json_schema!({
-            "description": "Everything that can happen to a relationship.",
-            "oneOf": kinds,
-        })
+        one_of("Everything that can happen to a relationship.", families)
     }
+}
+
+/// One `oneOf` of every variant of the given internally tagged family schemas: the flat wire
+/// form of a union whose JSON does not show its families (`Event`, `Command`).
+#[cfg(feature = "schema")]
+pub(crate) fn one_of(
+    description: &str,
+    families: impl IntoIterator<Item = schemars::Schema>,
+) -> schemars::Schema {
+    let variants: Vec<serde_json::Value> = families
+        .into_iter()
+        .filter_map(|family| {
+            family
+                .get("oneOf")
+                .and_then(serde_json::Value::as_array)
+                .cloned()
+        })
+        .flatten()
+        .collect();
+    schemars::json_schema!({
+        "description": description,
+        "oneOf": variants,
+    })
 }

@@ -67,17 +67,7 @@ pub(crate) fn envelope(mut value: serde_json::Value) -> Result<Envelope, DecodeE
             });
         }
     };
-    let supported = SCHEMA_VERSION;
-    let v = match u16::try_from(version) {
-        Ok(v) if (1..=supported).contains(&v) => v,
-        _ => {
-            return Err(DecodeError::UnsupportedVersion {
-                kind,
-                version,
-                supported,
-            });
-        }
-    };
+    let v = supported(version, kind.as_deref())?;
     let (Some(event), Some(kind)) = (event, kind) else {
         return Err(DecodeError::Malformed {
             reason: "the envelope has no event with a `type`".into(),
@@ -102,6 +92,18 @@ pub(crate) fn envelope(mut value: serde_json::Value) -> Result<Envelope, DecodeE
         event,
         key: header.key,
     })
+}
+
+/// `version` as a schema version this build reads, or the error naming it and the kind.
+pub(crate) fn supported(version: u64, kind: Option<&str>) -> Result<u16, DecodeError> {
+    match u16::try_from(version) {
+        Ok(v) if (1..=SCHEMA_VERSION).contains(&v) => Ok(v),
+        _ => Err(DecodeError::UnsupportedVersion {
+            kind: kind.map(str::to_owned),
+            version,
+            supported: SCHEMA_VERSION,
+        }),
+    }
 }
 
 /// The event of `kind` as version `v` wrote it, in the current form.
