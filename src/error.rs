@@ -304,3 +304,20 @@ pub enum DecodeError {
         found: usize,
     },
 }
+
+/// A view of a relationship was asked for a moment it cannot answer for.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ViewError {
+    /// `now` is earlier than the latest fact the relationship recorded. The state holds the
+    /// facts up to that fact, so what stood at an earlier moment (a promise kept since, a clock
+    /// stopped since) is no longer in it: such a moment is refused rather than answered with
+    /// the latest state.
+    #[error("{now} is before {latest}, the latest fact this relationship recorded")]
+    BeforeLatestFact {
+        /// The moment asked about.
+        now: DateTime<Utc>,
+        /// When the relationship's latest fact was recorded.
+        latest: DateTime<Utc>,
+    },
+}

@@ -235,8 +235,7 @@ impl Ord for Deadline {
 
 /// What a flag says.
 ///
-/// `#[non_exhaustive]`: later releases add flags (a clock with no target, a reopen at the top
-/// of the ladder, ...); a dashboard should show an unknown kind rather than fail to build, so
+/// `#[non_exhaustive]`: later releases add flags (a clock with no target, ...); a dashboard should show an unknown kind rather than fail to build, so
 /// match with a `_` arm.
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -262,6 +261,9 @@ pub enum FlagKind {
     ComplaintClockBreached,
     /// Escalation is due and nobody has escalated.
     EscalationDue,
+    /// A complaint was reopened at the top of the support ladder, where there is nowhere to
+    /// escalate: its owner should take it up. It stands until the complaint is resolved again.
+    ReopenedAtTop,
     /// A follow-up is overdue.
     FollowUpOverdue,
     /// The relationship is at risk (its health is in the at-risk band).

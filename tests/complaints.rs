@@ -946,3 +946,193 @@ fn replay_refuses_a_clock_breach_that_names_another_due_instant() {
         "{result:?}"
     );
 }
+
+/// Put on hold for an hour, resolved, then reopened 11 h later with the clock continuing: the
+/// due instant leaves out both spans, and so does the clock's total paused time.
+#[test]
+fn a_reopen_that_continues_the_clock_counts_the_time_set_aside_as_paused() {
+    // Given a complaint waiting on the customer from 12:00 to 13:00 and resolved at 14:00,
+    let mut w = in_progress();
+    w.at("2026-03-02 12:00");
+    w.when(ONA, AwaitCustomer { complaint: C }).unwrap();
+    w.at("2026-03-02 13:00");
+    w.when(ONA, ResumeComplaint { complaint: C }).unwrap();
+    w.at("2026-03-02 14:00");
+    w.when(ONA, resolve(Some(F))).unwrap();
+    // when it is reopened 11 h later and the clock goes on,
+    w.at("2026-03-03 01:00");
+    w.when(
+        ONA,
+        ReopenComplaint {
+            complaint: C,
+            reason: text("Still scratched").into(),
+        },
+    )
+    .unwrap();
+    // then 4 h of the 40 h were used (09:00 to 12:00, 13:00 to 14:00): 36 h are left,
+    let complaint = w.relationship(ONA).complaint(C).unwrap();
+    assert_eq!(complaint.resolution.terms.due, t("2026-03-04 13:00"));
+    // and the clock was paused 1 h + 11 h in all, across the resolution.
+    let policy = w.ledger.policy();
+    assert_eq!(
+        complaint.resolution.paused_total(policy),
+        Ok(Span::seconds(43_200))
+    );
+    assert_eq!(complaint.resolution.paused, Span::hours(1));
+    assert_eq!(
+        complaint.resolution.set_aside,
+        [(t("2026-03-02 14:00"), t("2026-03-03 01:00"))]
+    );
+    w.assert_replay_matches();
+}
+
+/// A complaint recorded as about a promise escalates when that promise, re-promised, breaks
+/// again: as it does for a promise made in answer to the complaint, and once.
+#[test]
+fn a_complaint_about_a_promise_that_breaks_again_makes_escalation_due() {
+    // Given a promise that broke at noon, and a complaint about it,
+    let mut w = World::new(ServicePolicy::default(), "2026-03-02 09:00");
+    w.given_customer(ONA, "standard");
+    let promise = PromiseId::from_u128(0x91);
+    w.when(
+        ONA,
+        MakePromise::new(
+            promise,
+            text("Glasses by noon"),
+            t("2026-03-02 12:00"),
+            JONAS,
+        ),
+    )
+    .unwrap();
+    w.run_until("2026-03-02 12:00", 10);
+    w.at("2026-03-02 12:30");
+    w.when(
+        ONA,
+        ReceiveComplaint::new(C, Channel::Phone, text("No glasses")).about_promise(promise),
+    )
+    .unwrap();
+    w.when(
+        ONA,
+        RevisePromise {
+            promise,
+            due: t("2026-03-02 15:00"),
+            reason: text("Lab").into(),
+            customer_agreed: true,
+        },
+    )
+    .unwrap();
+    // when the new date passes, the level view says escalation is due before `advance_to`,
+    let escalation = |w: &World| {
+        w.relationship(ONA)
+            .flags(t("2026-03-02 15:00"))
+            .into_iter()
+            .filter(|f| f.kind == FlagKind::EscalationDue)
+            .map(|f| (f.subject, f.since))
+            .collect::<Vec<_>>()
+    };
+    let expected = [(clientele::Subject::Complaint(C), t("2026-03-02 15:00"))];
+    assert_eq!(escalation(&w), expected);
+    // and `advance_to` records it, once.
+    let second = w.run_until("2026-03-02 15:00", 10);
+    assert_eq!(
+        second
+            .iter()
+            .filter(|e| matches!(
+                e.event,
+                Event::Complaint(ComplaintEvent::EscalationDue {
+                    complaint: C,
+                    reason: EscalationReason::PromiseBrokenAgain,
+                    ..
+                })
+            ))
+            .count(),
+        1,
+        "{:?}",
+        envelope_kinds(&second)
+    );
+    assert_eq!(escalation(&w), expected);
+    w.assert_replay_matches();
+}
+
+/// At the top of the ladder there is nowhere to escalate: a reopen there is recorded at the top
+/// level and flagged for the complaint's owner, and demands no escalation.
+#[test]
+fn a_reopen_at_the_top_of_the_ladder_is_flagged_for_the_owner_and_demands_no_escalation() {
+    // Given a complaint escalated to management (the top) and resolved,
+    let mut w = in_progress();
+    w.at("2026-03-02 11:00");
+    w.when(
+        ONA,
+        EscalateComplaint {
+            complaint: C,
+            to_level: 2,
+            owner: DAIVA,
+        },
+    )
+    .unwrap();
+    w.at("2026-03-02 15:00");
+    w.when(ONA, resolve(Some(F))).unwrap();
+    // when the follow-up finds the customer not satisfied and reopens it,
+    w.at("2026-03-02 16:00");
+    let events = w
+        .when(
+            ONA,
+            CompleteFollowUp {
+                follow_up: F,
+                outcome: FollowUpOutcome::NotSatisfied,
+                note: None,
+            },
+        )
+        .unwrap();
+    // then the reopen is recorded at the top level, with no escalation due,
+    assert_eq!(
+        kinds(&events),
+        ["follow_up_completed", "complaint_reopened"]
+    );
+    let complaint = w.relationship(ONA).complaint(C).unwrap();
+    assert_eq!((complaint.level, complaint.escalation_due), (2, None));
+    // and the owner is told it is back.
+    let flags = w.ledger.flags(t("2026-03-02 16:00"));
+    assert_eq!(
+        flags
+            .iter()
+            .map(|f| (f.kind, f.subject, f.owner, f.since))
+            .collect::<Vec<_>>(),
+        [(
+            FlagKind::ReopenedAtTop,
+            clientele::Subject::Complaint(C),
+            Some(DAIVA),
+            t("2026-03-02 16:00")
+        )]
+    );
+    // Resolving it again clears the flag.
+    w.at("2026-03-02 17:00");
+    w.when(ONA, resolve(Some(FollowUpId::from_u128(0xf2))))
+        .unwrap();
+    assert!(w.ledger.flags(t("2026-03-02 17:00")).is_empty());
+    w.assert_replay_matches();
+}
+
+/// Below the top, a reopen still makes escalation due, and raises no "reopened at the top".
+#[test]
+fn a_reopen_below_the_top_makes_escalation_due_and_is_not_flagged_as_at_the_top() {
+    let mut w = in_progress();
+    w.at("2026-03-02 15:00");
+    w.when(ONA, resolve(Some(F))).unwrap();
+    w.at("2026-03-02 16:00");
+    w.when(
+        ONA,
+        ReopenComplaint {
+            complaint: C,
+            reason: text("Still broken").into(),
+        },
+    )
+    .unwrap();
+    let flags: Vec<_> = w
+        .ledger
+        .flags(t("2026-03-02 16:00"))
+        .into_iter()
+        .map(|f| f.kind)
+        .collect();
+    assert_eq!(flags, [FlagKind::EscalationDue]);
+}

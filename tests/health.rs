@@ -237,3 +237,40 @@ fn relationship_at_risk_is_raised_once_by_time_alone_and_again_only_after_recove
     );
     w.assert_replay_matches();
 }
+
+/// Reasons come worst weighted first, weight × penalty: a heavy signal half penalised comes
+/// before a light one fully penalised (by weight + penalty it would be the other way round).
+#[test]
+fn reasons_are_ordered_by_weight_times_penalty() {
+    // Given broken promises weighing 50 and unanswered messages 1,
+    let mut policy = ServicePolicy::default();
+    policy.health.weights = HealthWeights::new(50, 15, 20, 10, 1, 4).unwrap();
+    let mut w = World::new(policy, "2026-03-02 09:00");
+    w.given_customer(ONA, "standard");
+    // when one promise breaks in silence and a message waits past its target,
+    w.when(
+        ONA,
+        MakePromise::new(
+            PromiseId::from_u128(1),
+            text("Call back"),
+            t("2026-03-03 09:00"),
+            AGENT,
+        ),
+    )
+    .unwrap();
+    w.when(ONA, inbound(1, Channel::Email)).unwrap();
+    w.run_until("2026-03-03 10:00", 20);
+    let health = w
+        .relationship(ONA)
+        .health(w.ledger.policy(), t("2026-03-03 10:00"));
+    // then broken promises (50 × 500 ‰) come before slips and silence (15 × 334 ‰), and those
+    // before unanswered messages (1 × 1000 ‰), though 1 + 1000 is more than 50 + 500.
+    assert_eq!(
+        health.reasons,
+        [
+            (Signal::BrokenPromises, 500),
+            (Signal::SlipsAndSilence, 334),
+            (Signal::Unanswered, 1000)
+        ]
+    );
+}

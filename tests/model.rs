@@ -55,10 +55,12 @@
 //!   kept / kept late, withdrawn, revised (later than the due in force, in the future; the
 //!   repeated-slip event once at the second slip), an outside party's dependency (recorded,
 //!   late makes an open promise at risk, met), an outbound message naming a promise, and a
-//!   second break of a promise answering an open complaint making escalation due.
+//!   second break of a promise answering an open complaint, or of one an open complaint is
+//!   about, making escalation due (once per complaint).
 //! - **Complaints**: received, acknowledged, assigned (the same owner again is nothing to
 //!   change), waiting on the customer (pausing the resolution and escalation clocks when the
-//!   policy says so) and resumed, escalation due by threshold, by request and on reopen,
+//!   policy says so) and resumed, escalation due by threshold, by request and on reopen (a
+//!   reopen at the top of the ladder demands none and is flagged for the owner instead),
 //!   escalated up the ladder (not down, not past the top), resolved (never unacknowledged; the
 //!   follow-up id is required and scheduled 24 h later), closed, reopened in each mode (a
 //!   pending linked follow-up is cancelled, a pending survey of the resolution voided); the
@@ -219,7 +221,11 @@ enum Step {
         due_in: i64,
     },
     MeetDependency(u8),
-    ReceiveComplaint(u8),
+    ReceiveComplaint {
+        complaint: u8,
+        /// A promise it is about, if any.
+        about: Option<u8>,
+    },
     Acknowledge(u8),
     Assign {
         complaint: u8,
@@ -361,8 +367,16 @@ fn command(step: &Step, model: &Model) -> Option<Command> {
             promise: promise_id(p),
         }
         .into(),
-        Step::ReceiveComplaint(c) => {
-            ReceiveComplaint::new(complaint_id(c), Channel::Email, text("late glasses")).into()
+        Step::ReceiveComplaint { complaint, about } => {
+            let mut receive = ReceiveComplaint::new(
+                complaint_id(complaint),
+                Channel::Email,
+                text("late glasses"),
+            );
+            if let Some(p) = about {
+                receive = receive.about_promise(promise_id(p));
+            }
+            receive.into()
         }
         Step::Acknowledge(c) => AcknowledgeComplaint {
             complaint: complaint_id(c),
@@ -517,6 +531,7 @@ enum FlagK {
     ComplaintClockAtRisk,
     ComplaintClockBreached,
     EscalationDue,
+    ReopenedAtTop,
     FollowUpOverdue,
 }
 
@@ -700,6 +715,10 @@ struct MComplaint {
     resolution: Clock,
     escalation: Option<Clock>,
     escalation_due: bool,
+    /// Reopened at the top of the ladder and not resolved since.
+    reopened_at_top: bool,
+    /// The promises it is about.
+    promises: Vec<u8>,
     /// The follow-up most recently scheduled for it.
     follow_up: Option<u8>,
     /// How many times it was resolved: the survey rule is one per resolution.
@@ -883,15 +902,17 @@ impl Model {
                         p.stage = PStage::Broken;
                         p.breaks += 1;
                         out.push("promise_broken");
-                        // A promise answering a complaint that breaks a second time makes
-                        // escalation due.
-                        if p.breaks == 2
-                            && let Some(c) = p.complaint.and_then(|c| self.complaints.get_mut(&c))
-                            && c.open()
-                            && !c.escalation_due
-                        {
-                            c.escalation_due = true;
-                            out.push("escalation_due");
+                        // A promise answering a complaint, or one a complaint is about, that
+                        // breaks a second time makes escalation due, once per complaint.
+                        if p.breaks == 2 {
+                            let answering = p.complaint;
+                            for (&cid, c) in &mut self.complaints {
+                                let linked = answering == Some(cid) || c.promises.contains(&id);
+                                if linked && c.open() && !c.escalation_due {
+                                    c.escalation_due = true;
+                                    out.push("escalation_due");
+                                }
+                            }
                         }
                     }
                     _ => {
@@ -991,6 +1012,9 @@ impl Model {
             flags.extend(c.resolution.flag(now).map(|k| (k, subject)));
             if c.escalation_due {
                 flags.push((FlagK::EscalationDue, subject));
+            }
+            if c.reopened_at_top && c.open() {
+                flags.push((FlagK::ReopenedAtTop, subject));
             }
         }
         for (&id, f) in &m.follow_ups {
@@ -1131,8 +1155,12 @@ impl Model {
                 dependency.1 = DepState::Met;
                 out.push("dependency_met");
             }
-            Step::ReceiveComplaint(id) => {
+            Step::ReceiveComplaint {
+                complaint: id,
+                about,
+            } => {
                 check(!self.complaints.contains_key(&id))?;
+                check(about.is_none_or(|p| self.promises.contains_key(&p)))?;
                 self.complaints.insert(
                     id,
                     MComplaint {
@@ -1147,6 +1175,8 @@ impl Model {
                         resolution: Clock::start(now, RESOLVE, complaint_warn_after(RESOLVE)),
                         escalation: Clock::escalation(now, 0),
                         escalation_due: false,
+                        reopened_at_top: false,
+                        promises: about.into_iter().collect(),
                         follow_up: None,
                         resolutions: 0,
                     },
@@ -1246,6 +1276,7 @@ impl Model {
                     clock.stop(now);
                 }
                 c.escalation_due = false;
+                c.reopened_at_top = false;
                 c.stage = CStage::Resolved;
                 c.resolutions += 1;
                 c.follow_up = Some(f);
@@ -1379,7 +1410,11 @@ impl Model {
         };
         c.escalation = Clock::escalation(now, c.level);
         c.stage = CStage::InProgress;
-        c.escalation_due = true;
+        // At the top of the ladder there is nowhere to escalate: the reopen is flagged for the
+        // owner instead.
+        let at_top = c.level >= TOP_LEVEL;
+        c.escalation_due = !at_top;
+        c.reopened_at_top = at_top;
         let resolution = c.resolutions;
         if let Some(f) = c.follow_up
             && let Some(follow_up) = self.follow_ups.get_mut(&f).filter(|f| f.pending())
@@ -1395,7 +1430,9 @@ impl Model {
             s.stage = SStage::Voided;
             out.push("survey_voided");
         }
-        out.push("escalation_due");
+        if !at_top {
+            out.push("escalation_due");
+        }
         Ok(out)
     }
 }
@@ -1435,7 +1472,16 @@ fn likely(m: &Model) -> Vec<Step> {
         }
     }
     if let Some(complaint) = free(&|n| m.complaints.contains_key(&n), COMPLAINTS) {
-        steps.push(Step::ReceiveComplaint(complaint));
+        steps.push(Step::ReceiveComplaint {
+            complaint,
+            about: None,
+        });
+        if let Some((&about, _)) = m.promises.iter().find(|(_, p)| p.outstanding()) {
+            steps.push(Step::ReceiveComplaint {
+                complaint,
+                about: Some(about),
+            });
+        }
     }
     for (&promise, p) in m.promises.iter().filter(|(_, p)| p.outstanding()) {
         steps.extend([
@@ -1599,7 +1645,8 @@ impl ReferenceStateMachine for Reference {
             1 => (p(), due_in())
                 .prop_map(|(promise, due_in)| Step::RecordDependency { promise, due_in }),
             1 => p().prop_map(Step::MeetDependency),
-            1 => c().prop_map(Step::ReceiveComplaint),
+            1 => (c(), prop::option::weighted(0.3, p()))
+                .prop_map(|(complaint, about)| Step::ReceiveComplaint { complaint, about }),
             1 => c().prop_map(Step::Acknowledge),
             1 => (c(), a()).prop_map(|(complaint, agent)| Step::Assign { complaint, agent }),
             1 => c().prop_map(Step::RequestEscalation),
@@ -1723,6 +1770,7 @@ fn flag_kind(k: FlagK) -> FlagKind {
         FlagK::ComplaintUnacknowledged => FlagKind::ComplaintUnacknowledged,
         FlagK::ComplaintClockAtRisk => FlagKind::ComplaintClockAtRisk,
         FlagK::ComplaintClockBreached => FlagKind::ComplaintClockBreached,
+        FlagK::ReopenedAtTop => FlagKind::ReopenedAtTop,
         FlagK::EscalationDue => FlagKind::EscalationDue,
         FlagK::FollowUpOverdue => FlagKind::FollowUpOverdue,
     }
@@ -1922,4 +1970,65 @@ impl StateMachineTest for Engine {
 prop_state_machine! {
     #[test]
     fn the_engine_follows_the_reference_model(sequential 1..60 => Engine);
+}
+
+proptest! {
+    /// The level view does not depend on the timer: at every step of a generated history, and
+    /// at each of the next few deadlines after it, `flags(now)` says the same (kinds, subjects, owners, `since` and `due`) whether or not
+    /// `advance_to(now)` ran first. The relationship-at-risk flag is left out: health is
+    /// scored with the policy, which `flags` does not take, so that flag stands from when a
+    /// command or `advance_to` records the move into the band.
+    #[test]
+    fn flags_are_the_same_with_or_without_advance_to(
+        (model, steps, _) in Reference::sequential_strategy(1..60)
+    ) {
+        let policy = policy(model.mode, model.pausing);
+        let mut relationship = Relationship::new(ONA);
+        let register = RegisterCustomer::new(text("Ona"), tier("standard")).owned_by(agent(1));
+        relationship.execute(&policy, register, instant(0)).unwrap();
+        let mut model = model;
+        let view = |flags: Vec<clientele::Flag>| -> Vec<clientele::Flag> {
+            flags.into_iter().filter(|f| f.kind != FlagKind::RelationshipAtRisk).collect()
+        };
+        for step in &steps {
+            let before = model.clone();
+            model = <Reference as ReferenceStateMachine>::apply(model, step);
+            let now = instant(model.now);
+            match step {
+                Step::Advance(_) => {
+                    relationship.advance_to(&policy, now);
+                }
+                Step::Sleep(_) => {}
+                _ => {
+                    let command = command(step, &before).unwrap();
+                    // Refused or not, what counts is the view afterwards.
+                    let _ = relationship.execute(&policy, command, now);
+                }
+            }
+            // Asked now and at the next few deadlines, as a service that slept through them
+            // would ask, and as one that woke for each.
+            let mut probes = vec![now];
+            let mut ahead = relationship.clone();
+            while probes.len() < 6 {
+                let at = probes[probes.len() - 1];
+                ahead.advance_to(&policy, at);
+                match ahead.next_deadline() {
+                    Some(deadline) => probes.push(deadline.at),
+                    None => break,
+                }
+            }
+            for at in probes {
+                let mut advanced = relationship.clone();
+                advanced.advance_to(&policy, at);
+                prop_assert_eq!(
+                    view(relationship.flags(at)),
+                    view(advanced.flags(at)),
+                    "flags at {} after {:?} at {}",
+                    at,
+                    step,
+                    now
+                );
+            }
+        }
+    }
 }

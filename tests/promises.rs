@@ -675,3 +675,110 @@ fn replay_refuses_promise_events_that_contradict_the_promise() {
     };
     does_not_fit(early, "dependency_late");
 }
+
+/// The level view does not depend on the timer: a promise re-promised while its lab is late is
+/// at risk since the lab's date, before `advance_to` records the new warning and after.
+#[test]
+fn a_promise_is_at_risk_since_the_same_instant_whether_or_not_advance_to_ran() {
+    // Given the lab late on 5 Mar, and the promise moved to 12 Mar (its warning on 11 Mar),
+    let mut w = promised();
+    w.at("2026-03-03 09:00");
+    w.when(
+        ONA,
+        RecordDependency {
+            promise: GLASSES,
+            party: LAB,
+            commitment: text("Lenses fitted").into(),
+            reference: None,
+            due: t("2026-03-05 12:00"),
+        },
+    )
+    .unwrap();
+    w.run_until("2026-03-05 12:00", 10);
+    w.at("2026-03-06 09:00");
+    w.when(ONA, revise("2026-03-12 17:00", "Lab is late", true))
+        .unwrap();
+    // when the flags are asked on 11 Mar after the warning instant, before and after
+    // `advance_to` has recorded the warning,
+    let now = t("2026-03-11 18:00");
+    let before = w.relationship(ONA).flags(now);
+    let woke = w.run_until("2026-03-11 18:00", 10);
+    assert_eq!(envelope_kinds(&woke), ["promise_at_risk"]);
+    let after = w.relationship(ONA).flags(now);
+    // then they are the same: at risk since the lab's date.
+    assert_eq!(before, after);
+    let at_risk: Vec<_> = after
+        .iter()
+        .filter(|f| f.kind == FlagKind::PromiseAtRisk)
+        .map(|f| f.since)
+        .collect();
+    assert_eq!(at_risk, [t("2026-03-05 12:00")]);
+}
+
+/// Asked about a moment before the latest recorded fact, the level view has no true answer
+/// from the current state: `try_flags` refuses it, and `flags` answers for the latest fact's
+/// instant, never with a flag dated after the moment it answers for.
+#[test]
+fn flags_before_the_latest_fact_are_refused_or_answered_for_that_fact() {
+    use clientele::error::ViewError;
+    // Given the promise broken on Mon 9 Mar at 17:00, the latest fact recorded,
+    let mut w = promised();
+    w.run_until("2026-03-09 17:00", 10);
+    let r = w.relationship(ONA);
+    // when the flags are asked about 15:00 that day,
+    let earlier = t("2026-03-09 15:00");
+    // then `try_flags` refuses, naming the latest fact,
+    assert_eq!(
+        r.try_flags(earlier),
+        Err(ViewError::BeforeLatestFact {
+            now: earlier,
+            latest: t("2026-03-09 17:00")
+        })
+    );
+    // `flags` answers for 17:00,
+    assert_eq!(r.flags(earlier), r.flags(t("2026-03-09 17:00")));
+    // and at or after the latest fact both agree.
+    let later = t("2026-03-09 17:00");
+    assert_eq!(r.try_flags(later), Ok(r.flags(later)));
+}
+
+/// A stored warning must fit the promise it warns about: the right owner, and not before its
+/// lead, even when the due instant it names is right.
+#[test]
+fn replay_refuses_a_tampered_at_risk_warning() {
+    use clientele::{Relationship, ReplayError};
+    // Given the warning raised at the lead, a day before the due instant,
+    let mut w = promised();
+    w.run_until("2026-03-08 17:00", 10);
+    let log = w.log.clone();
+    let at = log
+        .iter()
+        .position(|e| e.event.kind() == "promise_at_risk")
+        .unwrap();
+    assert_eq!(log[at].at, t("2026-03-08 17:00"));
+    let before = Relationship::replay(ONA, &log[..at]).unwrap();
+    let does_not_fit = |envelope: &clientele::Envelope| {
+        let result = before.clone().apply(envelope);
+        assert!(
+            matches!(
+                &result,
+                Err(ReplayError::DoesNotFit {
+                    kind: "promise_at_risk",
+                    ..
+                })
+            ),
+            "{result:?}"
+        );
+    };
+    assert!(before.clone().apply(&log[at]).is_ok());
+    // when it names another owner, it does not fit;
+    let mut other_owner = log[at].clone();
+    if let Event::Promise(PromiseEvent::AtRisk { owner, .. }) = &mut other_owner.event {
+        *owner = AgentId::from_u128(0xbad);
+    }
+    does_not_fit(&other_owner);
+    // nor when it is dated before the lead.
+    let mut early = log[at].clone();
+    early.at = t("2026-03-08 16:59");
+    does_not_fit(&early);
+}

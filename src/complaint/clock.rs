@@ -73,8 +73,17 @@ pub struct TargetClock {
     pub breached: bool,
     /// Where it stands.
     pub phase: ClockPhase,
-    /// Business time it spent paused, in total.
+    /// Business time it spent paused waiting on the customer, in total across the cycles a
+    /// reopen continued, as each resumption recorded it. [`paused_total`](Self::paused_total)
+    /// adds the time a reopen set aside.
     pub paused: Span,
+    /// The spans a reopen that continued the clock ([`ReopenMode::Continue`]) set aside, from
+    /// where it stopped counting to the reopen: `(from, to)` in wall time, oldest first. The
+    /// reopen records no span, and replay has no calendar, so they are kept as instants;
+    /// [`paused_total`](Self::paused_total) measures them on the clock's calendar.
+    ///
+    /// [`ReopenMode::Continue`]: crate::policy::ReopenMode::Continue
+    pub set_aside: Vec<(DateTime<Utc>, DateTime<Utc>)>,
 }
 
 impl TargetClock {
@@ -85,7 +94,44 @@ impl TargetClock {
             breached: false,
             phase: ClockPhase::Running,
             paused: Span::ZERO,
+            set_aside: Vec::new(),
         }
+    }
+
+    /// Every span excluded from the target, in business time on the clock's calendar: the
+    /// waits on the customer that paused it ([`paused`](Self::paused)) and the time between a
+    /// resolution and a reopen that continued it ([`set_aside`](Self::set_aside)), across
+    /// cycles. A reopen that restarts the clock, or starts a new cycle, starts from zero.
+    ///
+    /// # Errors
+    /// [`CommandError::UnknownCalendar`] when the policy has no calendar the clock runs on, or
+    /// what measuring business time on it refuses.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{
+    ///     AcknowledgeComplaint, AgentId, Channel, ComplaintId, CustomerId, ReceiveComplaint,
+    ///     RegisterCustomer, Relationship, ServicePolicy, Span, Text, Tier,
+    /// };
+    ///
+    /// let policy = ServicePolicy::default();
+    /// let complaint = ComplaintId::from_u128(7);
+    /// let mut ona = Relationship::new(CustomerId::from_u128(1));
+    /// let monday = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+    /// ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// ona.execute(&policy, ReceiveComplaint::new(complaint, Channel::Phone, Text::new("Late")?), monday)?;
+    /// let clock = &ona.complaint(complaint).expect("received").resolution;
+    /// assert_eq!(clock.paused_total(&policy)?, Span::ZERO);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn paused_total(&self, policy: &ServicePolicy) -> Result<Span, CommandError> {
+        let calendar = self.terms.calendar.as_deref();
+        self.set_aside
+            .iter()
+            .try_fold(self.paused, |total, &(from, to)| {
+                let span = policy.business_between(calendar, from, to)?;
+                Ok(total.checked_add(span).unwrap_or(Span::MAX))
+            })
     }
 
     /// Its next deadline while running.

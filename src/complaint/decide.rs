@@ -284,8 +284,13 @@ pub(crate) fn close(
 }
 
 /// The complaint's events of a reopen: the reopen itself (with the clock the policy's mode
-/// gives) and the escalation it makes due. What it cancels in sibling families (the pending
-/// follow-up and survey) the relationship's reactions add after the reopen.
+/// gives) and the escalation it makes due. At the top of the ladder there is nowhere to
+/// escalate: the reopen is recorded at the top level and makes no escalation due; the level
+/// view flags it for the complaint's owner instead ([`FlagKind::ReopenedAtTop`]). What it
+/// cancels in sibling families (the pending follow-up and survey) the relationship's reactions
+/// add after the reopen.
+///
+/// [`FlagKind::ReopenedAtTop`]: crate::flag::FlagKind::ReopenedAtTop
 pub(crate) fn reopen(
     complaints: &Complaints,
     reopen: &ReopenComplaint,
@@ -296,22 +301,25 @@ pub(crate) fn reopen(
     complaint.check(ComplaintAction::Reopen)?;
     let mode = policy.complaints.reopen;
     let (cycle, resolution) = reopened_clock(complaint, mode, policy, now)?;
-    Ok(vec![
-        ComplaintEvent::Reopened {
-            complaint: reopen.complaint,
-            reason: reopen.reason.clone(),
-            mode,
-            cycle,
-            resolution,
-            escalation: escalation_terms(policy, complaint.level, now)?,
-        },
-        ComplaintEvent::EscalationDue {
+    let mut events = vec![ComplaintEvent::Reopened {
+        complaint: reopen.complaint,
+        reason: reopen.reason.clone(),
+        mode,
+        cycle,
+        resolution,
+        escalation: escalation_terms(policy, complaint.level, now)?,
+    }];
+    let index = usize::try_from(complaint.level).unwrap_or(usize::MAX);
+    let at_top = index.saturating_add(1) >= policy.complaints.levels.len();
+    if !at_top {
+        events.push(ComplaintEvent::EscalationDue {
             complaint: reopen.complaint,
             reason: EscalationReason::Reopened,
             level: complaint.level,
             owner: complaint.owner.or(ctx.account_owner),
-        },
-    ])
+        });
+    }
+    Ok(events)
 }
 
 /// The cycle and resolution clock a reopen in `mode` at `now` gives.

@@ -76,8 +76,9 @@ pub(crate) fn fire(
 }
 
 /// The flags of one complaint at `now`: `(kind, since, due)`. `broken_again` is when a promise
-/// answering it passed its due instant a second time, if one has and `advance_to` has not yet
-/// recorded it (see [`crate::promise::breaks_again`]).
+/// linked to it (made in answer to it, or one it is about) passed its due instant a second
+/// time, if one has and `advance_to` has not yet recorded it (see
+/// [`crate::promise::breaks_again`]).
 pub(crate) fn flags(
     complaint: &Complaint,
     now: DateTime<Utc>,
@@ -120,6 +121,9 @@ pub(crate) fn flags(
         if let Some(since) = since {
             flags.push((FlagKind::EscalationDue, since, None));
         }
+    }
+    if let Some(since) = complaint.reopened_at_top.filter(|_| complaint.is_open()) {
+        flags.push((FlagKind::ReopenedAtTop, since, None));
     }
     flags
 }

@@ -59,6 +59,7 @@ pub(crate) fn fold(
                     escalation_due: None,
                     cycle: 1,
                     reopened: 0,
+                    reopened_at_top: None,
                     follow_up: None,
                     state: ComplaintState::Received,
                 },
@@ -171,7 +172,14 @@ fn fold_into(
             ..
         } => {
             transition(complaint, ComplaintAction::Reopen)?;
-            reopened(complaint, *mode, *cycle, resolution, escalation.as_ref());
+            reopened(
+                complaint,
+                at,
+                *mode,
+                *cycle,
+                resolution,
+                escalation.as_ref(),
+            );
         }
     }
     Ok(())
@@ -280,6 +288,10 @@ fn escalation_due(
     if complaint.escalation_due.is_none() {
         complaint.escalation_due = Some((reason, at));
     }
+    if reason == EscalationReason::Reopened {
+        // The reopen was not at the top: escalating is what it asks for.
+        complaint.reopened_at_top = None;
+    }
     Ok(())
 }
 
@@ -341,6 +353,7 @@ fn resolved(
         stop(clock, Outcome::Met, at);
     }
     complaint.escalation_due = None;
+    complaint.reopened_at_top = None;
     complaint.follow_up = None;
     complaint.state = ComplaintState::Resolved(resolution);
     Ok(())
@@ -380,22 +393,46 @@ fn resumed(
     Ok(())
 }
 
+/// A reopen: the resolution clock runs on the terms the event states. One that continues keeps
+/// what the clock said and what it was paused, and sets aside the time from where it stopped
+/// counting (the resolution, or the start of the wait it was resolved in) to the reopen. Until
+/// an escalation is made due for it, the reopen stands as one at the top of the ladder.
 fn reopened(
     complaint: &mut Complaint,
+    at: DateTime<Utc>,
     mode: ReopenMode,
     cycle: u32,
     resolution: &ClockTerms,
     escalation: Option<&ClockTerms>,
 ) {
-    let keep_flags = mode == ReopenMode::Continue;
-    let (warned, breached) = (complaint.resolution.warned, complaint.resolution.breached);
-    complaint.resolution = TargetClock::start(resolution.clone());
-    if keep_flags {
-        complaint.resolution.warned = warned;
-        complaint.resolution.breached = breached;
+    let before = std::mem::replace(
+        &mut complaint.resolution,
+        TargetClock::start(resolution.clone()),
+    );
+    if mode == ReopenMode::Continue {
+        let stopped = match (&before.phase, &complaint.state) {
+            (ClockPhase::Stopped { counted_until, .. }, _) => Some(*counted_until),
+            (_, ComplaintState::Resolved(r) | ComplaintState::Closed(r)) => Some(r.at),
+            (
+                _,
+                ComplaintState::Received
+                | ComplaintState::Acknowledged { .. }
+                | ComplaintState::InProgress
+                | ComplaintState::Waiting { .. },
+            ) => None,
+        };
+        let clock = &mut complaint.resolution;
+        clock.warned = before.warned;
+        clock.breached = before.breached;
+        clock.paused = before.paused;
+        clock.set_aside = before.set_aside;
+        if let Some(from) = stopped.filter(|from| *from < at) {
+            clock.set_aside.push((from, at));
+        }
     }
     complaint.escalation = escalation.cloned().map(TargetClock::start);
     complaint.cycle = cycle;
     complaint.reopened = complaint.reopened.saturating_add(1);
+    complaint.reopened_at_top = Some(at);
     complaint.state = ComplaintState::InProgress;
 }

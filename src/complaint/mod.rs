@@ -12,11 +12,16 @@
 //!   calendars; a warning at the policy's lead, a breach event exactly once per run of a clock,
 //!   and an outcome when it stops: met, or met late with the lateness.
 //! - Escalation: each support level may say how long a complaint may stay unresolved there.
-//!   `EscalationDue` is raised when that passes, at once on a reopen, when a promise linked to
-//!   the complaint breaks a second time, and when the customer asks. It stays flagged until
-//!   someone escalates (a command naming the level and the new owner).
+//!   `EscalationDue` is raised when that passes, at once on a reopen below the top of the
+//!   ladder, when a promise linked to the complaint (made in answer to it, or one it is about)
+//!   breaks a second time, and when the customer asks. It stays flagged until someone
+//!   escalates (a command naming the level and the new owner). A reopen at the top, where
+//!   there is nowhere to escalate, makes no escalation due: it is flagged for the complaint's
+//!   owner (`FlagKind::ReopenedAtTop`) until the complaint is resolved again.
 //! - A reopen does to the resolution clock what the policy says ([`ReopenMode`](crate::policy::ReopenMode)), and the
-//!   event records the choice.
+//!   event records the choice. One that continues the clock sets aside the time since it
+//!   stopped counting, and the clock's total paused time counts it
+//!   (`TargetClock::paused_total`).
 //! - Resolving a complaint that was never acknowledged is refused unless the policy allows it
 //!   (`ComplaintPolicy::resolve_unacknowledged`): acknowledging is a courtesy we owe.
 //!

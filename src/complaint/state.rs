@@ -110,6 +110,9 @@ pub struct Complaint {
     pub cycle: u32,
     /// How many times it was reopened.
     pub reopened: u32,
+    /// When it was reopened at the top of the support ladder, where a reopen makes no
+    /// escalation due, if that is how it stands: flagged for its owner until it is resolved.
+    pub reopened_at_top: Option<DateTime<Utc>>,
     /// The follow-up scheduled for its latest resolution.
     pub follow_up: Option<FollowUpId>,
     /// Where it stands.

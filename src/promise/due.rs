@@ -74,20 +74,22 @@ pub(crate) fn fire(id: PromiseId, promise: &Promise, timer: PromiseTimer) -> Vec
     }
 }
 
-/// When a promise answering `complaint` that broke once passed its due instant again by `now`,
-/// if one has and `advance_to` has not yet recorded the break (which makes escalation due):
-/// the earliest such due instant, for the level view.
+/// When a promise linked to `complaint` (made in answer to it, or one of `about`, the
+/// promises the complaint is about) that broke once passed its due instant again by `now`, if
+/// one has and `advance_to` has not yet recorded the break (which makes escalation due): the
+/// earliest such due instant, for the level view.
 pub(crate) fn breaks_again(
     promises: &Promises,
     complaint: ComplaintId,
+    about: &[PromiseId],
     now: DateTime<Utc>,
 ) -> Option<DateTime<Utc>> {
     promises
         .iter()
+        .filter(|(id, p)| p.terms.complaint == Some(complaint) || about.contains(id))
         .map(|(_, promise)| promise)
         .filter(|p| {
-            p.terms.complaint == Some(complaint)
-                && p.terms.breaks == 1
+            p.terms.breaks == 1
                 && matches!(p.state, PromiseState::Open | PromiseState::AtRisk { .. })
                 && now >= p.terms.due
         })
@@ -103,8 +105,9 @@ pub(crate) fn flags(promise: &Promise, now: DateTime<Utc>) -> Vec<(FlagKind, Dat
     }
     let terms = &promise.terms;
     let broken = matches!(promise.state, PromiseState::Broken { .. }) || now >= terms.due;
-    // The same answer before and after `advance_to`: an open promise is at risk from the
-    // earlier of its warning instant and its dependency's missed date, once either has passed.
+    // The same answer before and after `advance_to`: a promise is at risk from the earlier of
+    // its warning instant and its dependency's missed date, once either has passed, whichever
+    // of them `advance_to` recorded and whenever it ran.
     let lead = terms.at_risk_at.filter(|at| now >= *at);
     let dependency_missed = terms
         .dependency
@@ -114,12 +117,15 @@ pub(crate) fn flags(promise: &Promise, now: DateTime<Utc>) -> Vec<(FlagKind, Dat
                 || (d.state == DependencyState::Pending && now >= d.due)
         })
         .map(|d| d.due);
+    let reached = match (lead, dependency_missed) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
     let at_risk_since = match promise.state {
-        PromiseState::AtRisk { since, .. } => Some(since),
-        PromiseState::Open => match (lead, dependency_missed) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        },
+        // At risk for a reason that no longer shows in the terms (a late dependency met
+        // since): from when it was recorded, which no later `advance_to` changes.
+        PromiseState::AtRisk { since, .. } => Some(reached.unwrap_or(since)),
+        PromiseState::Open => reached,
         PromiseState::Broken { .. }
         | PromiseState::Kept { .. }
         | PromiseState::KeptLate { .. }

@@ -2,8 +2,8 @@
 //! another's. They run after a family's primary events, the same way when deciding a command
 //! and when firing a deadline, so no family needs its siblings as parameters.
 //!
-//! - A promise linked to a complaint breaking a second time makes escalation due
-//!   ([`escalation_after_break`]).
+//! - A promise linked to a complaint (made in answer to it, or one the complaint is about)
+//!   breaking a second time makes escalation due ([`escalation_after_break`]).
 //! - A resolved complaint gets the follow-up the policy schedules
 //!   ([`follow_up_after_resolution`]).
 //! - A reopened complaint cancels its pending follow-up and voids its pending survey
@@ -29,7 +29,7 @@ use crate::error::CommandError;
 use crate::event::Event;
 use crate::follow_up::{FollowUp, FollowUpEvent, FollowUpOutcome};
 use crate::health::Recent;
-use crate::id::{AgentId, ComplaintId, FollowUpId};
+use crate::id::{AgentId, ComplaintId, FollowUpId, PromiseId};
 use crate::lifecycle::Context;
 use crate::lifecycle::Misfit;
 use crate::personal::Personal;
@@ -253,27 +253,33 @@ pub(crate) fn reopen_when_not_satisfied(
     Ok(reopened.into_iter().map(Event::Complaint).collect())
 }
 
-/// A promise linked to an open complaint broke for the second time: escalation is due, unless
-/// it is due already.
+/// A promise broke for the second time: escalation is due for each open complaint it is linked
+/// to, the one it was made in answer to and every one recorded as about it, once per
+/// complaint, unless it is due already.
 pub(crate) fn escalation_after_break(
     events: &[PromiseEvent],
+    promise: PromiseId,
     terms: &PromiseTerms,
     complaints: &Complaints,
     account_owner: Option<AgentId>,
-) -> Option<ComplaintEvent> {
+) -> Vec<ComplaintEvent> {
     let second_break = events
         .iter()
         .any(|e| matches!(e, PromiseEvent::Broken { breaks: 2, .. }));
-    let complaint_id = terms.complaint?;
-    let c = complaints.get(&complaint_id)?;
-    (second_break && c.is_open() && c.escalation_due.is_none()).then(|| {
-        ComplaintEvent::EscalationDue {
-            complaint: complaint_id,
+    if !second_break {
+        return Vec::new();
+    }
+    complaints
+        .iter()
+        .filter(|(id, c)| terms.complaint == Some(**id) || c.promises.contains(&promise))
+        .filter(|(_, c)| c.is_open() && c.escalation_due.is_none())
+        .map(|(id, c)| ComplaintEvent::EscalationDue {
+            complaint: *id,
             reason: EscalationReason::PromiseBrokenAgain,
             level: c.level,
             owner: c.owner.or(account_owner),
-        }
-    })
+        })
+        .collect()
 }
 
 /// An outbound interaction about promises tells the customer about them: a later break is

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 
 use super::*;
 use crate::complaint::{self};
+use crate::error::ViewError;
 use crate::event::{Envelope, Event};
 use crate::flag::{Deadline, Flag, FlagKind, Subject, Timer};
 use crate::follow_up::{self};
@@ -122,9 +123,54 @@ impl Relationship {
             .min()
     }
 
-    /// What needs attention at `now`, whether or not [`advance_to`](Self::advance_to) has run.
+    /// What needs attention at `now`, whether or not [`advance_to`](Self::advance_to) has run:
+    /// the same flags, with the same `since` and `due`, either way. A flag's `since` is when
+    /// what it says became true (a promise at risk since its warning instant or its
+    /// dependency's missed date, whichever came first), never when `advance_to` ran. The
+    /// relationship-at-risk flag is the exception: health is scored with the policy, so that
+    /// flag stands from when a command or `advance_to` records the move into the band.
+    ///
+    /// A `now` earlier than the latest recorded fact has no true answer from the current state
+    /// (what stood then may have changed since): `flags` answers for the latest fact's instant
+    /// instead, as if asked then. Use [`try_flags`](Self::try_flags) to have such a `now`
+    /// refused.
     #[must_use]
     pub fn flags(&self, now: DateTime<Utc>) -> Vec<Flag> {
+        self.flags_at(self.last_at.map_or(now, |last| last.max(now)))
+    }
+
+    /// [`flags`](Self::flags), refusing a `now` earlier than the latest recorded fact rather
+    /// than answering for that fact's instant.
+    ///
+    /// # Errors
+    /// [`ViewError::BeforeLatestFact`] when `now` is before the latest fact recorded.
+    ///
+    /// ```
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// use clientele::error::ViewError;
+    /// use clientele::{CustomerId, RegisterCustomer, Relationship, ServicePolicy, Text, Tier};
+    ///
+    /// let policy = ServicePolicy::default();
+    /// let mut ona = Relationship::new(CustomerId::from_u128(1));
+    /// let monday = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+    /// ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// assert!(ona.try_flags(monday)?.is_empty());
+    /// let earlier = monday - TimeDelta::hours(1);
+    /// assert_eq!(
+    ///     ona.try_flags(earlier),
+    ///     Err(ViewError::BeforeLatestFact { now: earlier, latest: monday })
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn try_flags(&self, now: DateTime<Utc>) -> Result<Vec<Flag>, ViewError> {
+        match self.last_at {
+            Some(latest) if now < latest => Err(ViewError::BeforeLatestFact { now, latest }),
+            Some(_) | None => Ok(self.flags_at(now)),
+        }
+    }
+
+    /// The flags at `now`, at or after the latest recorded fact.
+    fn flags_at(&self, now: DateTime<Utc>) -> Vec<Flag> {
         let mut flags = Vec::new();
         let owner = self.profile.as_ref().and_then(|p| p.owner);
         if let Some((kind, since, wait)) = response::flag(&self.response, now) {
@@ -150,7 +196,7 @@ impl Relationship {
             }
         }
         for (id, c) in self.complaints.iter() {
-            let broken_again = promise::breaks_again(&self.promises, *id, now);
+            let broken_again = promise::breaks_again(&self.promises, *id, &c.promises, now);
             for (kind, since, due) in complaint::flags(c, now, broken_again) {
                 flags.push(Flag {
                     kind,
@@ -199,14 +245,15 @@ impl Relationship {
                     return Vec::new();
                 };
                 let fired = promise::fire(id, p, timer);
-                let escalation = reactions::escalation_after_break(
+                let escalations = reactions::escalation_after_break(
                     &fired,
+                    id,
                     &p.terms,
                     &self.complaints,
                     self.account_owner(),
                 );
                 let mut events: Vec<Event> = fired.into_iter().map(Event::Promise).collect();
-                events.extend(escalation.map(Event::Complaint));
+                events.extend(escalations.into_iter().map(Event::Complaint));
                 events
             }
             Timer::Complaint {
