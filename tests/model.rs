@@ -1838,7 +1838,7 @@ impl StateMachineTest for Engine {
                 WaitStage::Warned => ClockStage::Warned,
                 WaitStage::Overdue => ClockStage::Overdue,
             };
-            (stage, interaction_id(w.since), instant(w.due))
+            (stage, interaction_id(w.since), Some(instant(w.due)))
         });
         let actual = clock.wait().map(|w| (clock.stage(), w.since, w.due));
         assert_eq!(actual, expected, "response clock at {now}");

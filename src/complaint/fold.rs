@@ -40,6 +40,7 @@ pub(crate) fn fold(
             if complaints.contains_key(complaint) {
                 return Err(Misfit::exists(ComplaintLifecycle::ENTITY, complaint));
             }
+            consistent([Some(acknowledgement), Some(resolution), escalation.as_ref()])?;
             complaints.insert(
                 *complaint,
                 Complaint {
@@ -53,9 +54,11 @@ pub(crate) fn fold(
                     owner: None,
                     level: 0,
                     history: Vec::new(),
-                    acknowledgement: TargetClock::start(acknowledgement.clone()),
-                    resolution: TargetClock::start(resolution.clone()),
-                    escalation: escalation.clone().map(TargetClock::start),
+                    acknowledgement: TargetClock::start(acknowledgement.clone(), at),
+                    resolution: TargetClock::start(resolution.clone(), at),
+                    escalation: escalation
+                        .clone()
+                        .map(|terms| TargetClock::start(terms, at)),
                     escalation_due: None,
                     cycle: 1,
                     reopened: 0,
@@ -126,6 +129,7 @@ fn fold_into(
                     complaint.level
                 )));
             }
+            consistent([escalation.as_ref()])?;
             escalated(complaint, at, *to_level, *owner, escalation.as_ref())?;
         }
         ComplaintEvent::AwaitingCustomer {
@@ -138,7 +142,16 @@ fn fold_into(
             resolution,
             escalation,
             ..
-        } => resumed(complaint, *paused, resolution.as_ref(), escalation.as_ref())?,
+        } => {
+            consistent([resolution.as_ref(), escalation.as_ref()])?;
+            resumed(
+                complaint,
+                at,
+                *paused,
+                resolution.as_ref(),
+                escalation.as_ref(),
+            )?;
+        }
         ComplaintEvent::Resolved {
             by,
             remedy,
@@ -170,8 +183,16 @@ fn fold_into(
             escalation,
             ..
         } => {
+            consistent([Some(resolution), escalation.as_ref()])?;
             transition(complaint, ComplaintAction::Reopen)?;
-            reopened(complaint, *mode, *cycle, resolution, escalation.as_ref());
+            reopened(
+                complaint,
+                at,
+                *mode,
+                *cycle,
+                resolution,
+                escalation.as_ref(),
+            );
         }
     }
     Ok(())
@@ -211,6 +232,17 @@ fn assigned(complaint: &mut Complaint, at: DateTime<Utc>, owner: AgentId) -> Res
     Ok(())
 }
 
+/// Clock terms state a due instant or why there is none, never both or neither.
+fn consistent<const N: usize>(terms: [Option<&ClockTerms>; N]) -> Result<(), Misfit> {
+    if terms.into_iter().flatten().all(ClockTerms::is_consistent) {
+        Ok(())
+    } else {
+        Err(Misfit::Contradicts(
+            "clock terms state both a due instant and no target, or neither".to_owned(),
+        ))
+    }
+}
+
 /// What a clock's warning or breach event says.
 struct ClockSaid {
     /// Which clock.
@@ -242,12 +274,19 @@ fn clock_said(
             "the {clock:?} clock of complaint {id} already said so"
         )));
     }
+    let contradicts = || {
+        Misfit::Contradicts(format!(
+            "the {clock:?} event of complaint {id} contradicts its clock"
+        ))
+    };
+    // A clock with no target never warns or falls due.
+    let due = target.terms.due.ok_or_else(contradicts)?;
     let moment = if breach {
-        Some(target.terms.due)
+        Some(due)
     } else {
         target.terms.warn_at
     };
-    if stated_due != target.terms.due || moment.is_none_or(|m| at < m) {
+    if stated_due != due || moment.is_none_or(|m| at < m) {
         return Err(Misfit::Contradicts(format!(
             "the {clock:?} event of complaint {id} contradicts its clock"
         )));
@@ -305,8 +344,9 @@ fn escalated(
     let paused = matches!(complaint.state, ComplaintState::Waiting { .. })
         && matches!(complaint.resolution.phase, ClockPhase::Paused { .. });
     complaint.escalation = escalation.cloned().map(|terms| {
-        let mut clock = TargetClock::start(terms);
-        if paused {
+        let mut clock = TargetClock::start(terms, at);
+        // A clock with no target has nothing to pause.
+        if paused && clock.terms.due.is_some() {
             let remaining = Remaining {
                 due: clock.terms.target,
                 warn: None,
@@ -365,16 +405,17 @@ fn awaiting(
 /// The customer answered: paused clocks run again on their new terms.
 fn resumed(
     complaint: &mut Complaint,
+    at: DateTime<Utc>,
     paused: Span,
     resolution: Option<&ClockTerms>,
     escalation: Option<&ClockTerms>,
 ) -> Result<(), Misfit> {
     transition(complaint, ComplaintAction::Resume)?;
     if let Some(terms) = resolution {
-        run(&mut complaint.resolution, terms.clone(), paused);
+        run(&mut complaint.resolution, terms.clone(), at, paused);
     }
     if let (Some(clock), Some(terms)) = (complaint.escalation.as_mut(), escalation) {
-        run(clock, terms.clone(), paused);
+        run(clock, terms.clone(), at, paused);
     }
     complaint.state = ComplaintState::InProgress;
     Ok(())
@@ -382,6 +423,7 @@ fn resumed(
 
 fn reopened(
     complaint: &mut Complaint,
+    at: DateTime<Utc>,
     mode: ReopenMode,
     cycle: u32,
     resolution: &ClockTerms,
@@ -389,12 +431,14 @@ fn reopened(
 ) {
     let keep_flags = mode == ReopenMode::Continue;
     let (warned, breached) = (complaint.resolution.warned, complaint.resolution.breached);
-    complaint.resolution = TargetClock::start(resolution.clone());
+    complaint.resolution = TargetClock::start(resolution.clone(), at);
     if keep_flags {
         complaint.resolution.warned = warned;
         complaint.resolution.breached = breached;
     }
-    complaint.escalation = escalation.cloned().map(TargetClock::start);
+    complaint.escalation = escalation
+        .cloned()
+        .map(|terms| TargetClock::start(terms, at));
     complaint.cycle = cycle;
     complaint.reopened = complaint.reopened.saturating_add(1);
     complaint.state = ComplaintState::InProgress;

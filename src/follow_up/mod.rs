@@ -33,7 +33,7 @@ pub use state::{
 };
 
 pub(crate) use decide::{cancel, complete, schedule};
-pub(crate) use due::{deadline, fire, overdue};
+pub(crate) use due::{deadline, fire, overdue, without_target};
 pub(crate) use fold::fold;
 pub(crate) use state::FollowUps;
 

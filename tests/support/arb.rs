@@ -22,7 +22,7 @@ use clientele::complaint::{ClockTerms, ComplaintClockKind, EscalationReason, Rem
 use clientele::customer::CustomerCommand;
 use clientele::follow_up::FollowUpCommand;
 use clientele::health::{HealthWeights, Signal};
-use clientele::outcome::{Elapsed, Outcome};
+use clientele::outcome::{Elapsed, NoTarget, Outcome};
 use clientele::policy::{ByPriority, Lead, Percent, ReopenMode, SupportLevel, Targets};
 use clientele::promise::PromiseCommand;
 use clientele::promise::{AtRiskReason, Notice, RevisionTiming};
@@ -626,16 +626,41 @@ pub fn calendar_name() -> impl Strategy<Value = Option<String>> {
     ]
 }
 
-/// Clock terms with arbitrary target, calendar, due and warning.
+/// Why a clock has no target.
+pub fn no_target() -> impl Strategy<Value = NoTarget> {
+    prop_oneof![
+        calendar_name().prop_map(|name| NoTarget::UnknownCalendar {
+            name: name.unwrap_or_else(|| "retired".to_owned()),
+        }),
+        Just(NoTarget::NoWorkingTime),
+        Just(NoTarget::OutOfRange),
+    ]
+}
+
+/// A clock's due instant, or why it has none (schema version 3): `(due, no_target)`, exactly
+/// one of them set, mostly a due instant.
+pub fn due_or_no_target() -> impl Strategy<Value = (Option<DateTime<Utc>>, Option<NoTarget>)> {
+    prop_oneof![
+        4 => instant().prop_map(|due| (Some(due), None)),
+        1 => no_target().prop_map(|reason| (None, Some(reason))),
+    ]
+}
+
+/// Clock terms with arbitrary target, calendar, due (or none, with the reason) and warning.
 pub fn clock_terms() -> impl Strategy<Value = ClockTerms> {
-    (span(), calendar_name(), instant(), option::of(instant())).prop_map(
-        |(target, calendar, due, warn_at)| ClockTerms {
+    (
+        span(),
+        calendar_name(),
+        due_or_no_target(),
+        option::of(instant()),
+    )
+        .prop_map(|(target, calendar, (due, no_target), warn_at)| ClockTerms {
             target,
             calendar,
             due,
-            warn_at,
-        },
-    )
+            warn_at: warn_at.filter(|_| due.is_some()),
+            no_target,
+        })
 }
 
 /// Business time left on a paused clock.
@@ -646,6 +671,12 @@ pub fn remaining() -> impl Strategy<Value = Remaining> {
 /// Wall and business time.
 pub fn elapsed() -> impl Strategy<Value = Elapsed> {
     (span(), span()).prop_map(|(wall, business)| Elapsed { wall, business })
+}
+
+/// How a complaint's or follow-up's clock ended: as [`outcome`], or untimed (it had no
+/// target; schema version 3).
+pub fn clock_outcome() -> impl Strategy<Value = Outcome> {
+    prop_oneof![4 => outcome(), 1 => Just(Outcome::Untimed)]
 }
 
 /// Met, met late or missed, with any lateness.
@@ -774,11 +805,11 @@ pub fn event() -> BoxedStrategy<Event> {
             tier(),
             span(),
             calendar_name(),
-            instant(),
+            due_or_no_target(),
             option::of(instant()),
         )
             .prop_map(
-                |(kind, since, priority, tier, target, calendar, due, warn_at)| {
+                |(kind, since, priority, tier, target, calendar, (due, no_target), warn_at)| {
                     Event::Response(ResponseEvent::ClockStarted {
                         kind,
                         since,
@@ -787,7 +818,8 @@ pub fn event() -> BoxedStrategy<Event> {
                         target,
                         calendar,
                         due,
-                        warn_at,
+                        no_target,
+                        warn_at: warn_at.filter(|_| due.is_some()),
                     })
                 },
             )
@@ -803,11 +835,17 @@ pub fn event() -> BoxedStrategy<Event> {
             interaction_id(),
             interaction_id(),
             span(),
-            instant(),
+            option::of(instant()),
             elapsed(),
             outcome(),
         )
             .prop_map(|(kind, since, answered_by, target, due, waited, outcome)| {
+                // Untimed exactly when the clock had no due instant.
+                let outcome = if due.is_some() {
+                    outcome
+                } else {
+                    Outcome::Untimed
+                };
                 Event::Response(ResponseEvent::ClockStopped {
                     kind,
                     since,
@@ -1000,7 +1038,7 @@ pub fn event() -> BoxedStrategy<Event> {
                 },
             )
             .boxed(),
-        (complaint_id(), agent_id(), outcome())
+        (complaint_id(), agent_id(), clock_outcome())
             .prop_map(|(complaint, by, outcome)| {
                 Event::Complaint(ComplaintEvent::Acknowledged {
                     complaint,
@@ -1114,8 +1152,8 @@ pub fn event() -> BoxedStrategy<Event> {
             option::of(text()),
             any::<bool>(),
             text(),
-            outcome(),
-            option::of(outcome()),
+            clock_outcome(),
+            option::of(clock_outcome()),
         )
             .prop_map(
                 |(complaint, by, remedy, apology, summary, outcome, acknowledgement)| {
@@ -1156,15 +1194,16 @@ pub fn event() -> BoxedStrategy<Event> {
         (
             follow_up_id(),
             agent_id(),
-            instant(),
+            due_or_no_target(),
             text(),
             option::of(complaint_id()),
         )
-            .prop_map(|(follow_up, owner, due, reason, complaint)| {
+            .prop_map(|(follow_up, owner, (due, no_target), reason, complaint)| {
                 Event::FollowUp(FollowUpEvent::Scheduled {
                     follow_up,
                     owner,
                     due,
+                    no_target,
                     reason: reason.into(),
                     complaint,
                 })
@@ -1183,7 +1222,7 @@ pub fn event() -> BoxedStrategy<Event> {
             follow_up_id(),
             follow_up_outcome(),
             option::of(text()),
-            outcome(),
+            clock_outcome(),
         )
             .prop_map(|(follow_up, outcome, note, timing)| {
                 Event::FollowUp(FollowUpEvent::Completed {
