@@ -639,15 +639,18 @@ pub fn no_target() -> impl Strategy<Value = NoTarget> {
 
 /// A clock's due instant, or why it has none (schema version 3): `(due, no_target)`, exactly
 /// one of them set, mostly a due instant.
-pub fn due_or_no_target() -> impl Strategy<Value = (Option<DateTime<Utc>>, Option<NoTarget>)> {
+/// Boxed: nested in the event strategies, an unboxed union's value tree overflows the stack
+/// of a debug build.
+pub fn due_or_no_target() -> BoxedStrategy<(Option<DateTime<Utc>>, Option<NoTarget>)> {
     prop_oneof![
         4 => instant().prop_map(|due| (Some(due), None)),
         1 => no_target().prop_map(|reason| (None, Some(reason))),
     ]
+    .boxed()
 }
 
 /// Clock terms with arbitrary target, calendar, due (or none, with the reason) and warning.
-pub fn clock_terms() -> impl Strategy<Value = ClockTerms> {
+pub fn clock_terms() -> BoxedStrategy<ClockTerms> {
     (
         span(),
         calendar_name(),
@@ -661,6 +664,7 @@ pub fn clock_terms() -> impl Strategy<Value = ClockTerms> {
             warn_at: warn_at.filter(|_| due.is_some()),
             no_target,
         })
+        .boxed()
 }
 
 /// Business time left on a paused clock.
@@ -675,8 +679,8 @@ pub fn elapsed() -> impl Strategy<Value = Elapsed> {
 
 /// How a complaint's or follow-up's clock ended: as [`outcome`], or untimed (it had no
 /// target; schema version 3).
-pub fn clock_outcome() -> impl Strategy<Value = Outcome> {
-    prop_oneof![4 => outcome(), 1 => Just(Outcome::Untimed)]
+pub fn clock_outcome() -> BoxedStrategy<Outcome> {
+    prop_oneof![4 => outcome(), 1 => Just(Outcome::Untimed)].boxed()
 }
 
 /// Met, met late or missed, with any lateness.
@@ -1374,6 +1378,23 @@ pub fn once_calendar() -> ServiceCalendar {
     .clone()
 }
 
+/// A calendar open 9 to 17 in Vilnius on the first twenty days of June 2026 and never after.
+pub fn june_calendar() -> ServiceCalendar {
+    static JUNE: OnceLock<ServiceCalendar> = OnceLock::new();
+    JUNE.get_or_init(|| {
+        let nine = WallTime::hm(9, 0).unwrap_or_else(|e| panic!("{e}"));
+        let five = WallTime::hm(17, 0).unwrap_or_else(|e| panic!("{e}"));
+        ServiceCalendar::builder("Europe/Vilnius")
+            .and_then(|b| {
+                (1..=20)
+                    .fold(b, |b, day| b.open(date(2026, 6, day), nine, five))
+                    .build()
+            })
+            .unwrap_or_else(|e| panic!("{e}"))
+    })
+    .clone()
+}
+
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or_else(|| panic!("bad test date"))
 }
@@ -1426,7 +1447,8 @@ pub enum Tweak {
     Switches(bool, bool, bool),
     /// The follow-up delay and its calendar.
     FollowUp(Option<Span>, Option<String>),
-    /// The policy's own calendar: 0 always open, 1 office hours, 2 open once.
+    /// The policy's own calendar: 0 always open, 1 office hours, 2 open once, 3 open on the
+    /// first twenty days of June 2026 only.
     OwnCalendar(u8),
     /// Define the named calendars "24/7" and "office".
     NamedCalendars,
@@ -1451,7 +1473,7 @@ fn tweak() -> impl Strategy<Value = Tweak> {
         1 => reopen_mode().prop_map(Tweak::Reopen),
         2 => (any::<bool>(), any::<bool>(), any::<bool>()).prop_map(|(a, b, c)| Tweak::Switches(a, b, c)),
         1 => (option::of(span()), calendar_name()).prop_map(|(s, c)| Tweak::FollowUp(s, c)),
-        2 => (0u8..3).prop_map(Tweak::OwnCalendar),
+        2 => (0u8..4).prop_map(Tweak::OwnCalendar),
         2 => Just(Tweak::NamedCalendars),
         1 => btree_set(raw_id(), 0..3).prop_map(Tweak::Agents),
         1 => btree_set(raw_id(), 0..3).prop_map(Tweak::Parties),
@@ -1524,7 +1546,8 @@ fn apply_tweak(policy: &mut ServicePolicy, tweak: &Tweak) {
             policy.calendar = match n {
                 0 => ServiceCalendar::always_open(),
                 1 => office_calendar(),
-                _ => once_calendar(),
+                2 => once_calendar(),
+                _ => june_calendar(),
             }
         }
         Tweak::NamedCalendars => {
@@ -1546,6 +1569,22 @@ fn apply_tweak(policy: &mut ServicePolicy, tweak: &Tweak) {
             }
         }
     }
+}
+
+/// `policy` after its named calendars were retired: every target, threshold and follow-up
+/// that named one runs on the policy's own calendar, and the names are gone. Clocks started
+/// on them lose their calendar.
+pub fn retired_calendars(policy: &ServicePolicy) -> ServicePolicy {
+    let mut policy = policy.clone();
+    for t in 0..4 {
+        table(&mut policy, t).calendars.clear();
+    }
+    for level in &mut policy.complaints.levels {
+        level.calendar = None;
+    }
+    policy.complaints.follow_up_calendar = None;
+    policy.calendars.clear();
+    policy
 }
 
 /// Tweaks to the default policy: valid or not, usually mild, sometimes extreme.
