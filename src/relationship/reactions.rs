@@ -5,7 +5,8 @@
 //! - A promise linked to a complaint breaking a second time makes escalation due
 //!   ([`escalation_after_break`]).
 //! - A resolved complaint gets the follow-up the policy schedules
-//!   ([`follow_up_after_resolution`]).
+//!   ([`follow_up_after_resolution`]), with no due instant if its delay cannot be computed on
+//!   its calendar: a reaction never refuses a fact for want of a deadline.
 //! - A reopened complaint cancels its pending follow-up and voids its pending survey
 //!   ([`after_reopen`]).
 //! - A follow-up that finds the customer not satisfied reopens its complaint, when the policy
