@@ -340,9 +340,12 @@ fn escalated(
     });
     // While the customer is awaited and the wait paused the clocks (the policy's
     // `pause_while_waiting`), the new level's clock starts paused, from the same pause;
-    // a wait that paused nothing leaves it running.
+    // a wait that paused nothing leaves it running. The resolution clock says whether it
+    // paused, or, when it has no target (nothing pauses it), the previous level's clock.
+    let is_paused = |clock: &TargetClock| matches!(clock.phase, ClockPhase::Paused { .. });
     let paused = matches!(complaint.state, ComplaintState::Waiting { .. })
-        && matches!(complaint.resolution.phase, ClockPhase::Paused { .. });
+        && (is_paused(&complaint.resolution)
+            || complaint.escalation.as_ref().is_some_and(is_paused));
     complaint.escalation = escalation.cloned().map(|terms| {
         let mut clock = TargetClock::start(terms, at);
         // A clock with no target has nothing to pause.
