@@ -24,6 +24,12 @@ pub(crate) fn fold(
     at: DateTime<Utc>,
     event: &ComplaintEvent,
 ) -> Result<(), Misfit> {
+    // Clock terms state a due instant or why there is none, never both or neither.
+    if !event.is_consistent() {
+        return Err(Misfit::Contradicts(
+            "clock terms state both a due instant and no target, or neither".to_owned(),
+        ));
+    }
     match event {
         ComplaintEvent::Received {
             complaint,
@@ -40,7 +46,6 @@ pub(crate) fn fold(
             if complaints.contains_key(complaint) {
                 return Err(Misfit::exists(ComplaintLifecycle::ENTITY, complaint));
             }
-            consistent([Some(acknowledgement), Some(resolution), escalation.as_ref()])?;
             complaints.insert(
                 *complaint,
                 Complaint {
@@ -129,7 +134,6 @@ fn fold_into(
                     complaint.level
                 )));
             }
-            consistent([escalation.as_ref()])?;
             escalated(complaint, at, *to_level, *owner, escalation.as_ref())?;
         }
         ComplaintEvent::AwaitingCustomer {
@@ -142,16 +146,13 @@ fn fold_into(
             resolution,
             escalation,
             ..
-        } => {
-            consistent([resolution.as_ref(), escalation.as_ref()])?;
-            resumed(
-                complaint,
-                at,
-                *paused,
-                resolution.as_ref(),
-                escalation.as_ref(),
-            )?;
-        }
+        } => resumed(
+            complaint,
+            at,
+            *paused,
+            resolution.as_ref(),
+            escalation.as_ref(),
+        )?,
         ComplaintEvent::Resolved {
             by,
             remedy,
@@ -170,12 +171,7 @@ fn fold_into(
             };
             resolved(complaint, resolution, *outcome, *acknowledgement)?;
         }
-        ComplaintEvent::Closed { .. } => {
-            transition(complaint, ComplaintAction::Close)?;
-            if let ComplaintState::Resolved(resolution) = &complaint.state {
-                complaint.state = ComplaintState::Closed(resolution.clone());
-            }
-        }
+        ComplaintEvent::Closed { .. } => closed(complaint)?,
         ComplaintEvent::Reopened {
             mode,
             cycle,
@@ -183,7 +179,6 @@ fn fold_into(
             escalation,
             ..
         } => {
-            consistent([Some(resolution), escalation.as_ref()])?;
             transition(complaint, ComplaintAction::Reopen)?;
             reopened(
                 complaint,
@@ -232,15 +227,13 @@ fn assigned(complaint: &mut Complaint, at: DateTime<Utc>, owner: AgentId) -> Res
     Ok(())
 }
 
-/// Clock terms state a due instant or why there is none, never both or neither.
-fn consistent<const N: usize>(terms: [Option<&ClockTerms>; N]) -> Result<(), Misfit> {
-    if terms.into_iter().flatten().all(ClockTerms::is_consistent) {
-        Ok(())
-    } else {
-        Err(Misfit::Contradicts(
-            "clock terms state both a due instant and no target, or neither".to_owned(),
-        ))
+/// The complaint is closed, with the resolution it had.
+fn closed(complaint: &mut Complaint) -> Result<(), Misfit> {
+    transition(complaint, ComplaintAction::Close)?;
+    if let ComplaintState::Resolved(resolution) = &complaint.state {
+        complaint.state = ComplaintState::Closed(resolution.clone());
     }
+    Ok(())
 }
 
 /// What a clock's warning or breach event says.
