@@ -38,6 +38,11 @@ fn berlin(month: u32, day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
     }
 }
 
+/// A clock's due instant in local time, or that it has none.
+fn local_due(due: Option<DateTime<Utc>>) -> String {
+    due.map_or_else(|| "never (no target)".to_string(), local)
+}
+
 fn local(at: DateTime<Utc>) -> String {
     let summer = at
         >= Utc
@@ -110,7 +115,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             println!(
                 "written {}; {target} of business time; due {}",
                 local(friday),
-                local(due)
+                local_due(due)
             );
             println!(
                 "(30 minutes on Friday; the weekend and Easter Monday do not count; 3 h 30 on Tuesday)"
@@ -163,7 +168,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             println!(
                 "received {}; resolution due {}",
                 local(friday),
-                local(resolution.due)
+                local_due(resolution.due)
             );
         }
     }
@@ -201,7 +206,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 "{}: statement received; {paused} of business time paused (Friday 15-17, Monday 9-11), not counted",
                 local(answered)
             );
-            println!("resolution now due {}\n", local(terms.due));
+            println!("resolution now due {}\n", local_due(terms.due));
         }
     }
 
@@ -233,12 +238,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             println!(
                 "called {} on calendar {calendar:?}; due {}",
                 local(saturday),
-                local(due)
+                local_due(due)
             );
             println!(
                 "(the night of 29 March has 23 hours: 24 business hours end at 13:00, not 12:00)"
             );
-            assert_eq!(due, berlin(3, 29, 13, 0));
+            assert_eq!(due, Some(berlin(3, 29, 13, 0)));
         }
     }
     let woke = ledger.advance_to(berlin(3, 30, 0, 0));

@@ -268,6 +268,11 @@ pub enum FlagKind {
     FollowUpOverdue,
     /// The relationship is at risk (its health is in the at-risk band).
     RelationshipAtRisk,
+    /// A clock (a response clock, a complaint's target, a follow-up) runs with no target: its
+    /// deadline could not be computed ([`NoTarget`](crate::outcome::NoTarget)), so it never
+    /// falls due. Raised for the clock's owner since the clock started without a target, until
+    /// it stops.
+    NoTarget,
 }
 
 /// Something that needs attention now.

@@ -1,5 +1,6 @@
-//! How a target ends: [`Outcome`] (met, met late, missed) with its [`Lateness`], and the
-//! [`Elapsed`] time it took, in wall-clock and business time. Every family's clocks (response,
+//! How a target ends: [`Outcome`] (met, met late, missed, or untimed for a clock that had no
+//! target) with its [`Lateness`], the [`Elapsed`] time it took, in wall-clock and business
+//! time, and why a clock may have [`NoTarget`]. Every family's clocks (response,
 //! complaint targets, follow-ups) and the policy's arithmetic share this vocabulary, so it sits
 //! below them.
 
@@ -37,6 +38,9 @@ pub enum Outcome {
         /// How late it was when abandoned.
         lateness: Lateness,
     },
+    /// Done, on a clock that had no target ([`NoTarget`]): neither on time nor late. Measures
+    /// count it apart from the outcomes against a target (added in schema version 3).
+    Untimed,
 }
 
 impl Outcome {
@@ -45,4 +49,37 @@ impl Outcome {
     pub const fn on_time(&self) -> bool {
         matches!(self, Outcome::Met)
     }
+
+    /// Whether there was a target to measure against (every outcome but
+    /// [`Untimed`](Outcome::Untimed)).
+    #[must_use]
+    pub const fn had_target(&self) -> bool {
+        !matches!(self, Outcome::Untimed)
+    }
+}
+
+/// Why a clock has no target: its deadline could not be computed when it started (or ran
+/// again). The fact that started it is recorded all the same; the clock never falls due and
+/// is flagged ([`FlagKind::NoTarget`](crate::FlagKind::NoTarget)) to its owner, and what
+/// answers it is [`Outcome::Untimed`]. Added in schema version 3.
+///
+/// On the wire, an object tagged by `reason`:
+/// `{"reason":"unknown_calendar","name":"support desk"}`, `{"reason":"no_working_time"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum NoTarget {
+    /// The calendar the target runs on is not in the policy (it was retired while the clock
+    /// was paused or stopped, or the policy never defined it).
+    #[error("the policy has no calendar named {name:?}")]
+    UnknownCalendar {
+        /// The calendar's name.
+        name: String,
+    },
+    /// The calendar has no working time left after the clock's start.
+    #[error("the calendar has no working time left")]
+    NoWorkingTime,
+    /// The deadline would lie beyond the instants the calendar can represent.
+    #[error("the deadline lies beyond the instants the calendar can represent")]
+    OutOfRange,
 }

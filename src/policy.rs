@@ -9,8 +9,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::ServiceCalendar;
+use crate::calendar::{CalendarError, ServiceCalendar};
 use crate::id::{AgentId, PartyId};
+use crate::outcome::NoTarget;
 use crate::value::{Priority, Span, Text, Tier, ValueError};
 
 /// A whole-number percentage, 0 to 100.
@@ -443,6 +444,64 @@ impl ServicePolicy {
         target: Span,
     ) -> Result<DateTime<Utc>, crate::CommandError> {
         Ok(self.calendar(calendar)?.add(start, target)?)
+    }
+
+    /// The instant `target` of business time after `start` on the calendar called `calendar`,
+    /// for a clock that starts or runs again: like [`due`](Self::due), but a calendar that
+    /// cannot answer gives the reason the clock has no target instead of an error. A decision
+    /// never refuses a fact for want of a deadline (see [`NoTarget`]).
+    ///
+    /// # Errors
+    /// The [`NoTarget`] reason: the calendar is not in the policy, has no working time after
+    /// `start`, or cannot represent the deadline.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{ServicePolicy, Span};
+    /// use clientele::outcome::NoTarget;
+    ///
+    /// let policy = ServicePolicy::default();
+    /// let start = Utc.with_ymd_and_hms(2026, 6, 19, 9, 0, 0).single().ok_or("time")?;
+    /// assert_eq!(policy.target_due(None, start, Span::hours(1))?, start + Span::hours(1).to_time_delta());
+    /// assert_eq!(
+    ///     policy.target_due(Some("retired"), start, Span::hours(1)),
+    ///     Err(NoTarget::UnknownCalendar { name: "retired".into() })
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn target_due(
+        &self,
+        calendar: Option<&str>,
+        start: DateTime<Utc>,
+        target: Span,
+    ) -> Result<DateTime<Utc>, NoTarget> {
+        let calendar = self
+            .calendar(calendar)
+            .map_err(|_| NoTarget::UnknownCalendar {
+                name: calendar.unwrap_or_default().to_owned(),
+            })?;
+        calendar.add(start, target).map_err(|error| match error {
+            CalendarError::NoWorkingTime { .. } => NoTarget::NoWorkingTime,
+            _ => NoTarget::OutOfRange,
+        })
+    }
+
+    /// Business time between `a` and `b` on the calendar called `calendar`, or the wall-clock
+    /// time when the calendar cannot answer: for measuring what is left of a clock, which
+    /// never blocks a fact (see [`elapsed`](Self::elapsed)). Zero if `b` is not later.
+    pub(crate) fn business_or_wall(
+        &self,
+        calendar: Option<&str>,
+        a: DateTime<Utc>,
+        b: DateTime<Utc>,
+    ) -> Span {
+        self.business_between(calendar, a, b).unwrap_or_else(|_| {
+            if b <= a {
+                Span::ZERO
+            } else {
+                Span::try_from(b.signed_duration_since(a)).unwrap_or(Span::MAX)
+            }
+        })
     }
 
     /// Business time between `a` and `b` on the calendar called `calendar` (the policy's own

@@ -7,7 +7,9 @@
 //!
 //! [`envelope`] describes what this build writes ([`SCHEMA_VERSION`]);
 //! [`envelope_of_version`] describes what an older published version wrote, which this build
-//! still reads and upcasts. `tests/schema.rs` validates every golden fixture against the schema
+//! still reads and upcasts. Where a clock starts or runs again, version 3's schema requires
+//! exactly one of `due` and `no_target`; version 2's requires `due` and knows neither
+//! `no_target` nor the `untimed` outcome. `tests/schema.rs` validates every golden fixture against the schema
 //! of its version.
 //!
 //! ```
@@ -27,7 +29,11 @@ use crate::event::SCHEMA_VERSION;
 /// The schema of a stored envelope of the current version ([`SCHEMA_VERSION`]).
 #[must_use]
 pub fn envelope() -> Schema {
-    schema_for!(Envelope)
+    let mut schema = schema_for!(Envelope);
+    for clock in clocks(&mut schema) {
+        one_deadline(clock);
+    }
+    schema
 }
 
 /// The schema of a stored envelope as schema version `version` wrote it, or `None` for a
@@ -35,7 +41,8 @@ pub fn envelope() -> Schema {
 #[must_use]
 pub fn envelope_of_version(version: u16) -> Option<Schema> {
     match version {
-        1 => Some(version_1(envelope())),
+        1 => Some(version_1(version_2(envelope()))),
+        2 => Some(version_2(envelope())),
         SCHEMA_VERSION => Some(envelope()),
         _ => None,
     }
@@ -51,6 +58,101 @@ pub fn request() -> Schema {
 #[must_use]
 pub fn command() -> Schema {
     schema_for!(Command)
+}
+
+/// The objects that state a clock's due instant: the clock terms of complaints, and the
+/// response clock and follow-up kinds (`response_clock_stopped` last, which has no
+/// `no_target`).
+fn clocks(schema: &mut Schema) -> Vec<&mut serde_json::Map<String, Value>> {
+    let Some(defs) = schema
+        .as_object_mut()
+        .and_then(|r| r.get_mut("$defs"))
+        .and_then(Value::as_object_mut)
+    else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    for (name, def) in defs.iter_mut() {
+        if name == "ClockTerms" {
+            found.extend(def.as_object_mut());
+        } else if name == "Event"
+            && let Some(variants) = def.get_mut("oneOf").and_then(Value::as_array_mut)
+        {
+            found.extend(
+                variants
+                    .iter_mut()
+                    .filter(|variant| {
+                        matches!(
+                            kind_of(variant),
+                            Some(
+                                "response_clock_started"
+                                    | "follow_up_scheduled"
+                                    | "response_clock_stopped"
+                            )
+                        )
+                    })
+                    .filter_map(Value::as_object_mut),
+            );
+        }
+    }
+    found
+}
+
+/// A clock states its due instant (a string, never `null`) or why it has none: exactly one.
+fn one_deadline(clock: &mut serde_json::Map<String, Value>) {
+    let Some(properties) = clock.get_mut("properties").and_then(Value::as_object_mut) else {
+        return;
+    };
+    if let Some(due) = properties.get_mut("due").and_then(Value::as_object_mut) {
+        due.insert("type".into(), Value::from("string"));
+    }
+    if let Some(reason) = properties
+        .get_mut("no_target")
+        .and_then(Value::as_object_mut)
+    {
+        reason.remove("anyOf");
+        reason.insert("$ref".into(), Value::from("#/$defs/NoTarget"));
+        clock.insert(
+            "oneOf".into(),
+            serde_json::json!([{ "required": ["due"] }, { "required": ["no_target"] }]),
+        );
+    }
+}
+
+/// Version 3's schema, taken back to version 2: every clock has its due instant, and no
+/// outcome is untimed.
+fn version_2(mut schema: Schema) -> Schema {
+    for clock in clocks(&mut schema) {
+        clock.remove("oneOf");
+        if let Some(properties) = clock.get_mut("properties").and_then(Value::as_object_mut) {
+            properties.remove("no_target");
+        }
+        if let Some(required) = clock.get_mut("required").and_then(Value::as_array_mut) {
+            required.push(Value::from("due"));
+        }
+    }
+    if let Some(defs) = schema
+        .as_object_mut()
+        .and_then(|r| r.get_mut("$defs"))
+        .and_then(Value::as_object_mut)
+    {
+        defs.remove("NoTarget");
+        if let Some(outcomes) = defs
+            .get_mut("Outcome")
+            .and_then(|o| o.get_mut("oneOf"))
+            .and_then(Value::as_array_mut)
+        {
+            outcomes.retain(|outcome| {
+                outcome
+                    .get("properties")
+                    .and_then(|p| p.get("status"))
+                    .and_then(|s| s.get("const"))
+                    .and_then(Value::as_str)
+                    != Some("untimed")
+            });
+        }
+    }
+    schema
 }
 
 /// Version 2's schema, taken back to version 1: the reverse of the upcast in `src/upcast.rs`.

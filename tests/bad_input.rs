@@ -4,10 +4,11 @@ mod support;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use clientele::ResponseEvent;
+use clientele::outcome::NoTarget;
 use clientele::{
-    CalendarError, Channel, Command, CommandError, CustomerId, Envelope, Event, InteractionId,
-    Ledger, RecordInteraction, RegisterCustomer, Relationship, ReplayError, SCHEMA_VERSION,
-    ServicePolicy, Span, UpdateProfile,
+    Channel, Command, CommandError, CustomerId, Envelope, Event, InteractionId, Ledger,
+    RecordInteraction, RegisterCustomer, Relationship, ReplayError, SCHEMA_VERSION, ServicePolicy,
+    Span, UpdateProfile,
 };
 use support::*;
 
@@ -174,7 +175,7 @@ fn contradictory_and_empty_commands_are_refused() {
 }
 
 #[test]
-fn timestamps_at_chronos_limits_give_errors_not_panics() {
+fn timestamps_at_chronos_limits_record_the_fact_with_no_target_not_panics() {
     let far = DateTime::<Utc>::MAX_UTC - TimeDelta::hours(1);
     let mut ledger = Ledger::new(ServicePolicy::default());
     ledger
@@ -184,16 +185,26 @@ fn timestamps_at_chronos_limits_give_errors_not_panics() {
             far,
         )
         .unwrap();
+    // The deadline cannot be represented: the message is recorded, its clock has no target.
     let command: Command = inbound(1, Channel::Email).into();
-    let err = ledger.execute(ONA, command, far).unwrap_err();
+    let events = ledger.execute(ONA, command, far).unwrap();
     assert!(
         matches!(
-            err,
-            CommandError::Calendar(CalendarError::OutOfRange { .. })
+            &events[1].event,
+            Event::Response(ResponseEvent::ClockStarted {
+                due: None,
+                no_target: Some(NoTarget::OutOfRange),
+                ..
+            })
         ),
-        "{err:?}"
+        "{events:?}"
     );
-    assert_eq!(ledger.get(ONA).unwrap().version(), 1);
+    assert_eq!(ledger.get(ONA).unwrap().version(), 3);
+    assert_eq!(
+        ledger.next_deadline(),
+        None,
+        "a clock with no target never falls due"
+    );
 
     // At the very end of time, nothing to add: registering and advancing are fine.
     let end = DateTime::<Utc>::MAX_UTC;
@@ -213,11 +224,16 @@ fn timestamps_at_chronos_limits_give_errors_not_panics() {
     let mut policy = ServicePolicy::default();
     policy.first_response.default.normal = Span::MAX;
     let mut relationship = ledger.get(ONA).unwrap().clone();
-    assert!(
-        relationship
-            .execute(&policy, inbound(2, Channel::Email), end)
-            .is_err()
-    );
+    let events = relationship
+        .execute(&policy, inbound(2, Channel::Email), end)
+        .unwrap();
+    assert!(matches!(
+        &events[1].event,
+        Event::Response(ResponseEvent::ClockStarted {
+            no_target: Some(NoTarget::OutOfRange),
+            ..
+        })
+    ));
 }
 
 fn log() -> Vec<Envelope> {

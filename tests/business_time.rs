@@ -4,9 +4,9 @@ mod support;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use clientele::calendar::WallTime;
-use clientele::outcome::{Lateness, Outcome};
+use clientele::outcome::{Lateness, NoTarget, Outcome};
 use clientele::policy::{ByPriority, Targets};
-use clientele::{Channel, CommandError, Event, Priority, ServiceCalendar, ServicePolicy, Span};
+use clientele::{Channel, Event, Priority, ServiceCalendar, ServicePolicy, Span};
 use clientele::{ComplaintEvent, FollowUpEvent, ResponseEvent};
 use support::*;
 
@@ -68,7 +68,7 @@ fn friday_afternoon_before_a_holiday_monday_is_due_on_tuesday() {
     };
     assert_eq!(*calendar, None);
     // 30 minutes on Friday, none over the weekend and the holiday, 3.5 hours on Tuesday.
-    assert_eq!(*due, berlin("2026-04-07 12:30"));
+    assert_eq!(*due, Some(berlin("2026-04-07 12:30")));
 }
 
 #[test]
@@ -84,7 +84,7 @@ fn the_urgent_line_runs_on_its_own_calendar_across_the_spring_clock_change() {
     };
     assert_eq!(calendar.as_deref(), Some("24/7"));
     // The night of 29 March has only 23 hours: 24 business hours end at 13:00 local.
-    assert_eq!(*due, berlin("2026-03-29 13:00"));
+    assert_eq!(*due, Some(berlin("2026-03-29 13:00")));
 }
 
 #[test]
@@ -115,22 +115,25 @@ fn lateness_is_reported_in_business_and_wall_clock_time() {
 }
 
 #[test]
-fn a_target_on_an_unknown_calendar_is_refused() {
+fn a_target_on_an_unknown_calendar_records_the_message_with_no_target() {
+    // A policy that does not validate: the message is a fact all the same.
     let mut broken = policy();
     broken.first_response = broken
         .first_response
         .on_calendar(Priority::Low, "no such calendar");
     let mut w = World::new(broken, "2026-03-02 08:00");
     w.given_customer(ONA, "standard");
-    let before = w.relationship(ONA).clone();
-    let err = w
+    let events = w
         .when(ONA, inbound(1, Channel::Email).priority(Priority::Low))
-        .unwrap_err();
-    assert_eq!(
-        err,
-        CommandError::UnknownCalendar("no such calendar".into())
-    );
-    assert_eq!(*w.relationship(ONA), before);
+        .unwrap();
+    assert!(matches!(
+        &events[1],
+        Event::Response(ResponseEvent::ClockStarted {
+            due: None,
+            no_target: Some(NoTarget::UnknownCalendar { name }),
+            ..
+        }) if name == "no such calendar"
+    ));
 }
 
 #[test]
@@ -167,10 +170,10 @@ fn escalation_thresholds_and_follow_up_delays_run_on_their_named_calendars() {
         panic!("{events:?}")
     };
     // 8 business hours on the desk: 1 on Friday, 7 on Monday.
-    assert_eq!(escalation.due, berlin("2026-03-09 16:00"));
+    assert_eq!(escalation.due, Some(berlin("2026-03-09 16:00")));
     assert_eq!(escalation.calendar.as_deref(), Some("desk"));
     // The resolution target (40 h) runs on the policy's own calendar, now always open.
-    assert_eq!(resolution.due, berlin("2026-03-08 08:00"));
+    assert_eq!(resolution.due, Some(berlin("2026-03-08 08:00")));
     w.when(
         ONA,
         AcknowledgeComplaint {
@@ -189,7 +192,7 @@ fn escalation_thresholds_and_follow_up_delays_run_on_their_named_calendars() {
     };
     let events = w.when(ONA, resolve).unwrap();
     assert!(
-        matches!(events[1], Event::FollowUp(FollowUpEvent::Scheduled { due, .. }) if due == berlin("2026-03-09 16:00"))
+        matches!(events[1], Event::FollowUp(FollowUpEvent::Scheduled { due, .. }) if due == Some(berlin("2026-03-09 16:00")))
     );
 
     let mut broken = ServicePolicy::default();

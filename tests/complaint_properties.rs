@@ -192,23 +192,23 @@ proptest! {
         let mut paused_at: Option<DateTime<Utc>> = None;
         for envelope in &log {
             match &envelope.event {
-                Event::Complaint(ComplaintEvent::Received { resolution, .. }) => runs.push(Run { due: resolution.due, breaches: vec![] }),
+                Event::Complaint(ComplaintEvent::Received { resolution, .. }) => runs.push(Run { due: resolution.due.unwrap(), breaches: vec![] }),
                 Event::Complaint(ComplaintEvent::AwaitingCustomer { resolution: Some(_), .. }) => paused_at = Some(envelope.at),
                 Event::Complaint(ComplaintEvent::Resumed { resolution: Some(terms), .. }) => {
                     let run = runs.last_mut().unwrap();
                     let pause = paused_at.take().unwrap();
                     if run.breaches.is_empty() && run.due > pause {
                         // Paused time never counts: the due instant moves by exactly the pause.
-                        prop_assert_eq!(terms.due, run.due + (envelope.at - pause));
+                        prop_assert_eq!(terms.due.unwrap(), run.due + (envelope.at - pause));
                     }
-                    run.due = terms.due;
+                    run.due = terms.due.unwrap();
                 }
                 Event::Complaint(ComplaintEvent::Reopened { mode, resolution, .. }) => {
                     paused_at = None;
                     if *mode == ReopenMode::Continue {
-                        runs.last_mut().unwrap().due = resolution.due;
+                        runs.last_mut().unwrap().due = resolution.due.unwrap();
                     } else {
-                        runs.push(Run { due: resolution.due, breaches: vec![] });
+                        runs.push(Run { due: resolution.due.unwrap(), breaches: vec![] });
                     }
                 }
                 Event::Complaint(ComplaintEvent::ClockBreached { clock: ComplaintClockKind::Resolution, due, .. }) => {

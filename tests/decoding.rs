@@ -136,12 +136,12 @@ fn fields_in_any_order_are_read_and_checked_in_the_same_order() {
         serde_json::from_str::<Envelope>(late_version).unwrap(),
         envelope
     );
-    let future = late_version.replace(r#""v":1"#, r#""v":3"#);
+    let future = late_version.replace(r#""v":1"#, r#""v":4"#);
     assert_eq!(
         Envelope::from_json(&future),
         Err(DecodeError::UnsupportedVersion {
             kind: Some("dependency_recorded".into()),
-            version: 3,
+            version: 4,
             supported: clientele::SCHEMA_VERSION,
         })
     );

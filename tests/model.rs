@@ -9,7 +9,11 @@
 //! One small policy keeps the model small: the always-open calendar (business time is wall
 //! time), every priority the same target, and fixed numbers. Each case draws the two complaint
 //! settings that change behaviour most: the reopen mode (continue, restart, new cycle) and
-//! whether waiting on the customer pauses the clocks.
+//! whether waiting on the customer pauses the clocks. The resolution target runs on a named
+//! calendar, `desk` (always open too), which a `Retire` step removes from the policy: a
+//! resolution clock started on it and given new terms after that (resumed after a wait,
+//! reopened in any mode) has no target, never falls due, is not paused by a wait, and is
+//! flagged `NoTarget`; complaints received after it run on the policy's own calendar.
 //!
 //! | what | target | warning |
 //! | --- | --- | --- |
@@ -76,7 +80,9 @@
 //! - Health: `RelationshipAtRisk` / `RelationshipRecovered` events and the `RelationshipAtRisk`
 //!   flag are filtered out of what is compared (health has its own tests).
 //! - Business calendars, priorities, tiers, profile changes, agent and party rosters, named
-//!   calendars, `resolve_unacknowledged` and a policy without follow-ups: one fixed policy.
+//!   calendars other than `desk`, calendars with no working time left (`tests/no_target.rs`),
+//!   `resolve_unacknowledged` and a policy without follow-ups: one fixed policy, but for the
+//!   retirement of `desk`.
 //! - Event payloads beyond their kinds (outcomes, lateness, notice, owners), flags' `since`,
 //!   `due` and owners, and error variants (only accepted versus refused).
 //! - Time never goes backwards here: every command is at the simulated `now`.
@@ -101,10 +107,11 @@ use clientele::{
     AcknowledgeComplaint, AgentId, AnswerSurvey, AssignComplaint, AwaitCustomer, CancelFollowUp,
     Channel, CloseComplaint, Command, ComplaintId, CompleteFollowUp, CsatScore, DeadlineKind,
     EscalateComplaint, FlagKind, FollowUpId, FollowUpOutcome, InteractionId, KeepPromise,
-    MakePromise, MeetDependency, NpsScore, PartyId, PromiseId, ReceiveComplaint, RecordDependency,
-    RecordInteraction, RegisterCustomer, Relationship, ReopenComplaint, RequestEscalation,
-    RequestSurvey, ResolveComplaint, ResumeComplaint, RevisePromise, ScheduleFollowUp,
-    ServicePolicy, Span, Subject, SurveyAnswer, SurveyKind, WithdrawPromise,
+    MakePromise, MeetDependency, NpsScore, PartyId, Priority, PromiseId, ReceiveComplaint,
+    RecordDependency, RecordInteraction, RegisterCustomer, Relationship, ReopenComplaint,
+    RequestEscalation, RequestSurvey, ResolveComplaint, ResumeComplaint, RevisePromise,
+    ScheduleFollowUp, ServiceCalendar, ServicePolicy, Span, Subject, SurveyAnswer, SurveyKind,
+    WithdrawPromise,
 };
 use clientele::{Envelope, Event};
 use proptest::prelude::*;
@@ -149,7 +156,17 @@ fn policy(mode: Mode, pausing: bool) -> ServicePolicy {
         },
         complaints: ComplaintPolicy {
             acknowledge: Targets::new(ByPriority::uniform(span(ACKNOWLEDGE))),
-            resolve: Targets::new(ByPriority::uniform(span(RESOLVE))),
+            resolve: [
+                Priority::Low,
+                Priority::Normal,
+                Priority::High,
+                Priority::Urgent,
+            ]
+            .into_iter()
+            .fold(
+                Targets::new(ByPriority::uniform(span(RESOLVE))),
+                |targets, priority| targets.on_calendar(priority, DESK),
+            ),
             warning: Lead::Share(Percent::new(COMPLAINT_LEAD_PERCENT as u8).unwrap()),
             pause_while_waiting: pausing,
             levels: vec![
@@ -167,8 +184,23 @@ fn policy(mode: Mode, pausing: bool) -> ServicePolicy {
             follow_up_calendar: None,
             reopen_when_not_satisfied: true,
         },
+        calendars: [(DESK.to_owned(), ServiceCalendar::always_open())].into(),
         ..ServicePolicy::default()
     }
+}
+
+/// The named calendar the resolution target runs on until a step retires it: always open, so
+/// the arithmetic is the same; what changes is that a clock started on it cannot be given new
+/// terms once the policy no longer has it.
+const DESK: &str = "desk";
+
+/// `policy` without the `DESK` calendar: it validates, and no target names it.
+fn retired(policy: &ServicePolicy) -> ServicePolicy {
+    let mut policy = policy.clone();
+    policy.complaints.resolve.calendars.clear();
+    policy.calendars.remove(DESK);
+    policy.validate().unwrap();
+    policy
 }
 
 /// When a warning falls into a target: `None` when the lead covers the whole target.
@@ -264,6 +296,8 @@ enum Step {
         survey: Option<u8>,
         nps: bool,
     },
+    /// The policy retires the `DESK` calendar: no target names it any more, and it is gone.
+    Retire,
 }
 
 const T0: &str = "2026-03-02 09:00";
@@ -296,7 +330,7 @@ fn interaction_id(n: u32) -> InteractionId {
 fn command(step: &Step, model: &Model) -> Option<Command> {
     let now = model.now;
     Some(match *step {
-        Step::Advance(_) | Step::Sleep(_) => return None,
+        Step::Advance(_) | Step::Sleep(_) | Step::Retire => return None,
         Step::Inbound { id, awaits } => {
             let record = RecordInteraction::inbound(interaction_id(id), Channel::Email, text("q"));
             if awaits {
@@ -533,6 +567,7 @@ enum FlagK {
     EscalationDue,
     ReopenedAtTop,
     FollowUpOverdue,
+    NoTarget,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -602,6 +637,11 @@ enum Phase {
 
 #[derive(Debug, Clone)]
 struct Clock {
+    /// Runs on the named calendar `DESK` (the resolution target's, until it is retired).
+    desk: bool,
+    /// It has no target: its calendar was retired before it was given new terms. It never
+    /// warns or falls due, is not paused, and is flagged while it runs.
+    no_target: bool,
     target: i64,
     due: i64,
     warn_at: Option<i64>,
@@ -613,6 +653,8 @@ struct Clock {
 impl Clock {
     fn start(now: i64, target: i64, warn: Option<i64>) -> Self {
         Clock {
+            desk: false,
+            no_target: false,
             target,
             due: now + target,
             warn_at: warn.map(|w| now + w),
@@ -651,15 +693,24 @@ impl Clock {
         }
     }
 
+    /// The same clock, but with no target if it runs on the desk calendar and that is retired.
+    fn on_calendar(mut self, desk: bool, retired: bool) -> Self {
+        self.desk = desk;
+        self.no_target = self.no_target || (desk && retired);
+        self
+    }
+
     fn pause(&mut self, now: i64) {
-        if self.running() {
+        if self.running() && !self.no_target {
             let (left, warn_left) = self.left(now);
             self.phase = Phase::Paused { left, warn_left };
         }
     }
 
-    fn resume(&mut self, now: i64) {
+    fn resume(&mut self, now: i64, retired: bool) {
         if let Phase::Paused { left, warn_left } = self.phase {
+            // Its calendar is gone: it runs on with no target.
+            self.no_target = self.desk && retired;
             self.due = now + left;
             self.warn_at = warn_left.map(|w| now + w);
             self.phase = Phase::Running;
@@ -673,7 +724,7 @@ impl Clock {
 
     /// The next deadline of a running clock: `(at, is_warning)`.
     fn deadline(&self) -> Option<(i64, bool)> {
-        if !self.running() || self.breached {
+        if !self.running() || self.breached || self.no_target {
             return None;
         }
         match self.warn_at {
@@ -686,6 +737,8 @@ impl Clock {
     fn flag(&self, now: i64) -> Option<FlagK> {
         if !self.running() {
             None
+        } else if self.no_target {
+            Some(FlagK::NoTarget)
         } else if self.breached || now >= self.due {
             Some(FlagK::ComplaintClockBreached)
         } else if self.warn_at.is_some_and(|w| self.warned || now >= w) {
@@ -771,6 +824,8 @@ struct MSurvey {
 struct Model {
     mode: Mode,
     pausing: bool,
+    /// The policy retired the `DESK` calendar the resolution target ran on.
+    retired: bool,
     now: i64,
     interactions: Vec<u32>,
     responses_given: u32,
@@ -798,6 +853,7 @@ impl Model {
         Model {
             mode,
             pausing,
+            retired: false,
             now: 0,
             interactions: Vec::new(),
             responses_given: 0,
@@ -1048,7 +1104,7 @@ impl Model {
         let now = self.now;
         let mut out = Vec::new();
         match *step {
-            Step::Advance(_) | Step::Sleep(_) => unreachable!(),
+            Step::Advance(_) | Step::Sleep(_) | Step::Retire => unreachable!(),
             Step::Inbound { id, awaits } => {
                 check(!self.interactions.contains(&id))?;
                 self.interactions.push(id);
@@ -1172,7 +1228,9 @@ impl Model {
                             ACKNOWLEDGE,
                             complaint_warn_after(ACKNOWLEDGE),
                         ),
-                        resolution: Clock::start(now, RESOLVE, complaint_warn_after(RESOLVE)),
+                        // On the desk calendar until it is retired, then on the policy's own.
+                        resolution: Clock::start(now, RESOLVE, complaint_warn_after(RESOLVE))
+                            .on_calendar(!self.retired, false),
                         escalation: Clock::escalation(now, 0),
                         escalation_due: false,
                         reopened_at_top: false,
@@ -1225,11 +1283,20 @@ impl Model {
                 c.level = to;
                 c.owner = Some(agent);
                 c.escalation_due = false;
+                // Whether the wait paused a clock: the resolution clock (unless it has no
+                // target, which nothing pauses) or the previous level's.
+                let wait_paused = !c.resolution.no_target
+                    || c.escalation
+                        .as_ref()
+                        .is_some_and(|e| matches!(e.phase, Phase::Paused { .. }));
                 c.escalation = Clock::escalation(now, to);
                 if c.stage == CStage::Waiting {
                     // The new level's clock does not count while the customer is awaited, if
-                    // waiting pauses the clocks.
-                    if pausing && let Some(clock) = c.escalation.as_mut() {
+                    // waiting paused the clocks.
+                    if pausing
+                        && wait_paused
+                        && let Some(clock) = c.escalation.as_mut()
+                    {
                         clock.pause(now);
                     }
                 } else {
@@ -1251,11 +1318,12 @@ impl Model {
                 out.push("complaint_awaiting_customer");
             }
             Step::Resume(id) => {
+                let retired = self.retired;
                 let c = self.complaints.get_mut(&id).ok_or(())?;
                 check(c.stage == CStage::Waiting)?;
-                c.resolution.resume(now);
+                c.resolution.resume(now, retired);
                 if let Some(clock) = c.escalation.as_mut() {
-                    clock.resume(now);
+                    clock.resume(now, retired);
                 }
                 c.stage = CStage::InProgress;
                 out.push("complaint_resumed");
@@ -1386,14 +1454,19 @@ impl Model {
     fn reopen(&mut self, id: u8) -> Result<Vec<&'static str>, Refused> {
         let now = self.now;
         let mode = self.mode;
+        let retired = self.retired;
         let c = self.complaints.get_mut(&id).ok_or(())?;
         check(matches!(c.stage, CStage::Resolved | CStage::Closed))?;
         let mut out = vec!["complaint_reopened"];
+        let (desk, no_target) = (c.resolution.desk, c.resolution.no_target);
         c.resolution = match mode {
             // The clock goes on from where it stopped.
             Mode::Continue => {
                 let (left, warn_left) = c.resolution.left(now);
                 Clock {
+                    desk,
+                    // A clock with no target goes on without one.
+                    no_target,
                     target: c.resolution.target,
                     due: now + left,
                     warn_at: warn_left.map(|w| now + w),
@@ -1407,7 +1480,9 @@ impl Model {
                 c.resolution.target,
                 complaint_warn_after(c.resolution.target),
             ),
-        };
+        }
+        // On the calendar it was started on: none if that is retired.
+        .on_calendar(desk, retired);
         c.escalation = Clock::escalation(now, c.level);
         c.stage = CStage::InProgress;
         // At the top of the ladder there is nowhere to escalate: the reopen is flagged for the
@@ -1685,6 +1760,7 @@ impl ReferenceStateMachine for Reference {
                 .prop_map(|(id, regarding)| Step::Outbound { id, regarding }),
             5 => any_command,
             10 => likely,
+            1 => Just(Step::Retire),
         ]
         .boxed()
     }
@@ -1698,6 +1774,10 @@ impl ReferenceStateMachine for Reference {
             }
             Step::Sleep(secs) => {
                 state.now += secs;
+                state.last = Some(Vec::new());
+            }
+            Step::Retire => {
+                state.retired = true;
                 state.last = Some(Vec::new());
             }
             _ => state.command(step),
@@ -1773,6 +1853,7 @@ fn flag_kind(k: FlagK) -> FlagKind {
         FlagK::ReopenedAtTop => FlagKind::ReopenedAtTop,
         FlagK::EscalationDue => FlagKind::EscalationDue,
         FlagK::FollowUpOverdue => FlagKind::FollowUpOverdue,
+        FlagK::NoTarget => FlagKind::NoTarget,
     }
 }
 
@@ -1837,6 +1918,10 @@ impl StateMachineTest for Engine {
         let produced = match step {
             Step::Advance(_) => Some(engine.relationship.advance_to(&engine.policy, now)),
             Step::Sleep(_) => Some(Vec::new()),
+            Step::Retire => {
+                engine.policy = retired(&engine.policy);
+                Some(Vec::new())
+            }
             _ => {
                 let command = command(&step, &engine.before).unwrap();
                 let before = engine.relationship.clone();
@@ -1886,7 +1971,7 @@ impl StateMachineTest for Engine {
                 WaitStage::Warned => ClockStage::Warned,
                 WaitStage::Overdue => ClockStage::Overdue,
             };
-            (stage, interaction_id(w.since), instant(w.due))
+            (stage, interaction_id(w.since), Some(instant(w.due)))
         });
         let actual = clock.wait().map(|w| (clock.stage(), w.since, w.due));
         assert_eq!(actual, expected, "response clock at {now}");
@@ -1982,7 +2067,7 @@ proptest! {
     fn flags_are_the_same_with_or_without_advance_to(
         (model, steps, _) in Reference::sequential_strategy(1..60)
     ) {
-        let policy = policy(model.mode, model.pausing);
+        let mut policy = policy(model.mode, model.pausing);
         let mut relationship = Relationship::new(ONA);
         let register = RegisterCustomer::new(text("Ona"), tier("standard")).owned_by(agent(1));
         relationship.execute(&policy, register, instant(0)).unwrap();
@@ -1999,6 +2084,7 @@ proptest! {
                     relationship.advance_to(&policy, now);
                 }
                 Step::Sleep(_) => {}
+                Step::Retire => policy = retired(&policy),
                 _ => {
                     let command = command(step, &before).unwrap();
                     // Refused or not, what counts is the view afterwards.

@@ -184,6 +184,7 @@ proptest! {
                             prop_assert_eq!(lateness.wall, Span::try_from(envelope.at - *due).unwrap());
                         }
                         Outcome::Missed { .. } => prop_assert!(false, "a kept promise is never missed"),
+                        Outcome::Untimed => prop_assert!(false, "a promise always has its due instant"),
                     }
                 }
                 Event::Promise(PromiseEvent::Withdrawn { .. }) => periods.last_mut().unwrap().ended = Some(envelope.at),

@@ -181,7 +181,7 @@ proptest! {
         let mut clocks: Vec<ClockTrace> = Vec::new();
         for envelope in &run.log {
             match &envelope.event {
-                Event::Response(ResponseEvent::ClockStarted { since, due, .. }) => clocks.push((*since, *due, None, Vec::new())),
+                Event::Response(ResponseEvent::ClockStarted { since, due, .. }) => clocks.push((*since, due.unwrap(), None, Vec::new())),
                 Event::Response(ResponseEvent::ClockStopped { since, .. }) => {
                     let clock = clocks.iter_mut().rev().find(|c| c.0 == *since).unwrap();
                     clock.2 = Some(envelope.at);

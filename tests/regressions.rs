@@ -353,7 +353,7 @@ fn a_continued_reopen_does_not_charge_the_wait_the_complaint_was_resolved_in() {
     )
     .unwrap();
     let complaint = w.relationship(ONA).complaint(c).unwrap();
-    assert_eq!(complaint.resolution.terms.due, t("2026-03-05 00:00"));
+    assert_eq!(complaint.resolution.terms.due, Some(t("2026-03-05 00:00")));
     w.assert_replay_matches();
 }
 

@@ -52,7 +52,8 @@ fn the_first_inbound_starts_the_first_response_clock_and_records_what_it_compute
             tier: tier("standard"),
             target: Span::hours(8),
             calendar: None,
-            due: t("2026-03-07 00:30"),
+            due: Some(t("2026-03-07 00:30")),
+            no_target: None,
             warn_at: Some(t("2026-03-06 23:30")),
         })
     );
@@ -70,7 +71,7 @@ fn later_inbound_messages_do_not_move_the_deadline() {
     assert_eq!(kinds(&events), ["interaction_recorded"]);
     let wait = w.relationship(ONA).response_clock().wait().unwrap().clone();
     assert_eq!(wait.since, InteractionId::from_u128(1));
-    assert_eq!(wait.due, t("2026-03-07 00:30"));
+    assert_eq!(wait.due, Some(t("2026-03-07 00:30")));
     assert_eq!(wait.unanswered, 2);
 }
 
@@ -90,7 +91,7 @@ fn an_answer_on_any_channel_answers_everything_before_it() {
             since: InteractionId::from_u128(1),
             answered_by: InteractionId::from_u128(3),
             target: Span::hours(8),
-            due: t("2026-03-07 00:30"),
+            due: Some(t("2026-03-07 00:30")),
             waited: Elapsed {
                 wall: Span::minutes(90),
                 business: Span::minutes(90)
@@ -216,7 +217,11 @@ fn after_the_first_answer_the_reply_target_applies() {
     };
     assert_eq!(
         (*kind, *target, *due),
-        (ClockKind::Reply, Span::hours(4), t("2026-03-06 14:00"))
+        (
+            ClockKind::Reply,
+            Span::hours(4),
+            Some(t("2026-03-06 14:00"))
+        )
     );
 }
 

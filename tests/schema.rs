@@ -44,7 +44,7 @@ fn every_golden_fixture_validates_against_the_schema_of_its_version() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 43 + 44);
+    assert_eq!(checked, 43 + 44 + 44);
     assert!(schema::envelope_of_version(SCHEMA_VERSION + 1).is_none());
     assert!(schema::envelope_of_version(0).is_none());
 }
@@ -73,6 +73,40 @@ fn the_schemas_tell_versions_apart() {
         .unwrap()
         .1;
     assert!(current.is_valid(&erased) && !old.is_valid(&erased));
+}
+
+#[test]
+fn only_version_3_describes_clocks_with_no_target() {
+    let v2 = validator(&schema::envelope_of_version(2).unwrap());
+    let v3 = validator(&schema::envelope());
+    let mut differing = 0;
+    for ((path, old), (_, new)) in fixtures(2).into_iter().zip(fixtures(3)) {
+        let mut as_v3 = old.clone();
+        as_v3["v"] = Value::from(3);
+        if as_v3 == new {
+            continue;
+        }
+        // A no-target (or untimed) form is version 3's only.
+        let mut claimed = new.clone();
+        claimed["v"] = Value::from(2);
+        assert!(!v2.is_valid(&claimed), "{}", path.display());
+        assert!(v3.is_valid(&new), "{}", path.display());
+        // Both a due instant and no target, or neither, is nobody's.
+        let event = new["event"].clone();
+        let mut both = new.clone();
+        let mut neither = new.clone();
+        if event.get("no_target").is_some() {
+            both["event"]["due"] = Value::from("2026-03-06T20:30:00Z");
+            neither["event"]
+                .as_object_mut()
+                .unwrap()
+                .remove("no_target");
+            assert!(!v3.is_valid(&both), "{}", path.display());
+            assert!(!v3.is_valid(&neither), "{}", path.display());
+        }
+        differing += 1;
+    }
+    assert_eq!(differing, 10);
 }
 
 #[test]

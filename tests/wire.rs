@@ -11,7 +11,7 @@ mod support;
 use std::path::PathBuf;
 
 use clientele::complaint::{ClockTerms, ComplaintClockKind, EscalationReason, Remaining};
-use clientele::outcome::{Elapsed, Lateness, Outcome};
+use clientele::outcome::{Elapsed, Lateness, NoTarget, Outcome};
 use clientele::policy::ReopenMode;
 use clientele::promise::{AtRiskReason, Notice, RevisionTiming};
 use clientele::response::ClockKind;
@@ -88,7 +88,8 @@ fn samples() -> Vec<Event> {
     let clock = |due: &str, warn: Option<&str>| ClockTerms {
         target: Span::hours(8),
         calendar: None,
-        due: t(due),
+        due: Some(t(due)),
+        no_target: None,
         warn_at: warn.map(t),
     };
     vec![
@@ -135,7 +136,8 @@ fn samples() -> Vec<Event> {
             tier: tier("gold"),
             target: Span::hours(4),
             calendar: Some("24/7".into()),
-            due: t("2026-03-06 20:30"),
+            due: Some(t("2026-03-06 20:30")),
+            no_target: None,
             warn_at: Some(t("2026-03-06 19:42")),
         }),
         Event::Response(ResponseEvent::AtRisk {
@@ -151,7 +153,7 @@ fn samples() -> Vec<Event> {
             since: i1,
             answered_by: i2,
             target: Span::hours(4),
-            due: t("2026-03-06 20:30"),
+            due: Some(t("2026-03-06 20:30")),
             waited: Elapsed {
                 wall: Span::hours(5),
                 business: Span::hours(5),
@@ -334,7 +336,8 @@ fn samples() -> Vec<Event> {
         Event::FollowUp(FollowUpEvent::Scheduled {
             follow_up: f1,
             owner: AGENT,
-            due: t("2026-03-20 10:00"),
+            due: Some(t("2026-03-20 10:00")),
+            no_target: None,
             reason: text("Are the new glasses right?").into(),
             complaint: Some(c1),
         }),
@@ -396,10 +399,195 @@ fn every_event_kind_has_a_sample() {
     );
 }
 
+/// What schema version 3 says that version 2 could not, pinned in its fixtures: the kinds
+/// that start, run or answer a clock take their no-target form (every other kind is as in
+/// version 2, whose fixtures pin the forms with a target).
+fn as_version_3(event: Event) -> Event {
+    let retired = || NoTarget::UnknownCalendar {
+        name: "retired desk".into(),
+    };
+    let untargeted = |terms: ClockTerms| ClockTerms {
+        due: None,
+        no_target: Some(NoTarget::NoWorkingTime),
+        warn_at: None,
+        ..terms
+    };
+    match event {
+        Event::Response(ResponseEvent::ClockStarted {
+            kind,
+            since,
+            priority,
+            tier,
+            target,
+            calendar,
+            ..
+        }) => Event::Response(ResponseEvent::ClockStarted {
+            kind,
+            since,
+            priority,
+            tier,
+            target,
+            calendar,
+            due: None,
+            no_target: Some(NoTarget::NoWorkingTime),
+            warn_at: None,
+        }),
+        Event::Response(ResponseEvent::ClockStopped {
+            kind,
+            since,
+            answered_by,
+            target,
+            waited,
+            ..
+        }) => Event::Response(ResponseEvent::ClockStopped {
+            kind,
+            since,
+            answered_by,
+            target,
+            due: None,
+            waited,
+            outcome: Outcome::Untimed,
+        }),
+        Event::Complaint(ComplaintEvent::Received {
+            complaint,
+            summary,
+            priority,
+            channel,
+            tier,
+            interactions,
+            promises,
+            acknowledgement,
+            resolution,
+            escalation,
+        }) => Event::Complaint(ComplaintEvent::Received {
+            complaint,
+            summary,
+            priority,
+            channel,
+            tier,
+            interactions,
+            promises,
+            acknowledgement,
+            resolution: untargeted(resolution),
+            escalation: escalation.map(|terms| ClockTerms {
+                due: None,
+                no_target: Some(NoTarget::OutOfRange),
+                warn_at: None,
+                ..terms
+            }),
+        }),
+        Event::Complaint(ComplaintEvent::Acknowledged { complaint, by, .. }) => {
+            Event::Complaint(ComplaintEvent::Acknowledged {
+                complaint,
+                by,
+                outcome: Outcome::Untimed,
+            })
+        }
+        Event::Complaint(ComplaintEvent::Resumed {
+            complaint,
+            paused,
+            resolution,
+            escalation,
+        }) => Event::Complaint(ComplaintEvent::Resumed {
+            complaint,
+            paused,
+            resolution: resolution.map(|terms| ClockTerms {
+                calendar: Some("retired desk".into()),
+                due: None,
+                no_target: Some(retired()),
+                warn_at: None,
+                ..terms
+            }),
+            escalation,
+        }),
+        Event::Complaint(ComplaintEvent::Escalated {
+            complaint,
+            from_level,
+            to_level,
+            level_name,
+            owner,
+            escalation,
+        }) => Event::Complaint(ComplaintEvent::Escalated {
+            complaint,
+            from_level,
+            to_level,
+            level_name,
+            owner,
+            escalation: Some(escalation.map_or_else(
+                || ClockTerms {
+                    target: Span::hours(24),
+                    calendar: Some("specialists".into()),
+                    due: None,
+                    no_target: Some(NoTarget::NoWorkingTime),
+                    warn_at: None,
+                },
+                untargeted,
+            )),
+        }),
+        Event::Complaint(ComplaintEvent::Reopened {
+            complaint,
+            reason,
+            mode,
+            cycle,
+            resolution,
+            escalation,
+        }) => Event::Complaint(ComplaintEvent::Reopened {
+            complaint,
+            reason,
+            mode,
+            cycle,
+            resolution: untargeted(resolution),
+            escalation,
+        }),
+        Event::Complaint(ComplaintEvent::Resolved {
+            complaint,
+            by,
+            remedy,
+            apology,
+            summary,
+            ..
+        }) => Event::Complaint(ComplaintEvent::Resolved {
+            complaint,
+            by,
+            remedy,
+            apology,
+            summary,
+            outcome: Outcome::Untimed,
+            acknowledgement: Some(Outcome::Untimed),
+        }),
+        Event::FollowUp(FollowUpEvent::Scheduled {
+            follow_up,
+            owner,
+            reason,
+            complaint,
+            ..
+        }) => Event::FollowUp(FollowUpEvent::Scheduled {
+            follow_up,
+            owner,
+            due: None,
+            no_target: Some(NoTarget::NoWorkingTime),
+            reason,
+            complaint,
+        }),
+        Event::FollowUp(FollowUpEvent::Completed {
+            follow_up,
+            outcome,
+            note,
+            ..
+        }) => Event::FollowUp(FollowUpEvent::Completed {
+            follow_up,
+            outcome,
+            note,
+            timing: Outcome::Untimed,
+        }),
+        other => other,
+    }
+}
+
 #[test]
 fn golden_fixtures_read_back_and_write_identically() {
     let bless = std::env::var_os("BLESS").is_some();
-    for (n, event) in samples().into_iter().enumerate() {
+    for (n, event) in samples().into_iter().map(as_version_3).enumerate() {
         let envelope = Envelope {
             v: SCHEMA_VERSION,
             customer: ONA,
@@ -433,6 +621,84 @@ fn golden_fixtures_read_back_and_write_identically() {
             golden,
             "the wire form of {} changed",
             path.display()
+        );
+    }
+}
+
+/// Version 3 only adds what a clock with no target needs: every version 2 fixture reads back
+/// as the sample with a target, and the current build writes it exactly as version 2 did, but
+/// for `v`.
+#[test]
+fn version_2_fixtures_read_back_and_write_as_before_but_for_the_version() {
+    for (n, event) in samples().into_iter().enumerate() {
+        let envelope = Envelope {
+            v: SCHEMA_VERSION,
+            customer: ONA,
+            seq: n as u64 + 1,
+            at: t("2026-03-06 16:30"),
+            key: keyed(&event),
+            event,
+        };
+        let path = fixture_path(2, envelope.event.kind());
+        let stored = std::fs::read_to_string(&path).unwrap();
+        let read =
+            Envelope::from_json(&stored).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!(read, envelope, "{} no longer reads back", path.display());
+        let mut written = serde_json::to_value(&envelope).unwrap();
+        written["v"] = serde_json::json!(2);
+        let golden: serde_json::Value = serde_json::from_str(&stored).unwrap();
+        assert_eq!(
+            written,
+            golden,
+            "{} is not written as before",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn what_only_version_3_can_say_is_refused_in_a_version_2_envelope() {
+    let mut refused = 0;
+    for event in samples().into_iter().map(as_version_3) {
+        let kind = event.kind();
+        let stored = std::fs::read_to_string(fixture_path(3, kind)).unwrap();
+        let v2 = fixture_path(2, kind);
+        if std::fs::read_to_string(&v2)
+            .unwrap()
+            .replace(r#""v": 2"#, r#""v": 3"#)
+            == stored
+        {
+            continue;
+        }
+        let claimed = stored.replace(r#""v": 3"#, r#""v": 2"#);
+        let error = Envelope::from_json(&claimed).unwrap_err();
+        assert!(
+            matches!(&error, DecodeError::Invalid { version: 2, reason, .. } if reason.contains("version 3")),
+            "{kind}: {error:?}"
+        );
+        let tree = Envelope::from_value(serde_json::from_str(&claimed).unwrap()).unwrap_err();
+        assert_eq!(tree, error, "{kind}: both readers agree");
+        refused += 1;
+    }
+    assert_eq!(refused, 10, "every kind whose no-target form differs");
+}
+
+#[test]
+fn a_clock_with_both_a_due_instant_and_no_target_or_neither_is_refused() {
+    let stored = std::fs::read_to_string(fixture_path(3, "response_clock_started")).unwrap();
+    let mut both: serde_json::Value = serde_json::from_str(&stored).unwrap();
+    both["event"]["due"] = serde_json::json!("2026-03-06T20:30:00Z");
+    let mut neither = both.clone();
+    neither["event"].as_object_mut().unwrap().remove("due");
+    neither["event"]
+        .as_object_mut()
+        .unwrap()
+        .remove("no_target");
+    for value in [both, neither] {
+        let error = Envelope::from_json(&value.to_string()).unwrap_err();
+        assert!(
+            matches!(&error, DecodeError::Invalid { version: 3, reason, .. } if reason.contains("either")),
+            "{error:?}"
         );
     }
 }
@@ -530,10 +796,10 @@ fn unknown_kinds_and_versions_are_typed_errors_naming_both() {
         )
     };
     assert_eq!(
-        Envelope::from_json(&envelope("3", "customer_registered")),
+        Envelope::from_json(&envelope("4", "customer_registered")),
         Err(DecodeError::UnsupportedVersion {
             kind: Some("customer_registered".into()),
-            version: 3,
+            version: 4,
             supported: SCHEMA_VERSION,
         })
     );

@@ -17,6 +17,11 @@ pub fn when(at: DateTime<Utc>) -> String {
     at.format("%a %d %b %H:%M UTC").to_string()
 }
 
+/// A clock's due instant, or that it has none (its calendar could not compute one).
+pub fn due_at(due: Option<DateTime<Utc>>) -> String {
+    due.map_or_else(|| "never (no target)".to_string(), when)
+}
+
 /// Personal data, shown: the examples are the agent's own screen.
 pub fn shown(personal: &Personal) -> &str {
     personal.reveal().map_or("‹erased›", Text::as_str)
@@ -69,7 +74,7 @@ pub fn describe(event: &Event) -> String {
         Event::Response(ResponseEvent::ClockStarted {
             kind, target, due, ..
         }) => {
-            format!("   clock: {kind:?} within {target}, due {}", when(*due))
+            format!("   clock: {kind:?} within {target}, due {}", due_at(*due))
         }
         Event::Response(ResponseEvent::AtRisk { due, .. }) => {
             format!("!  response at risk: due {}", when(*due))
@@ -87,6 +92,7 @@ pub fn describe(event: &Event) -> String {
                     waited.wall, lateness.wall
                 )
             }
+            Outcome::Untimed => format!("   answered after {} (no target)", waited.wall),
         },
         Event::Promise(PromiseEvent::Made {
             what,
@@ -150,6 +156,7 @@ pub fn describe(event: &Event) -> String {
             Outcome::MetLate { lateness } | Outcome::Missed { lateness } => {
                 format!("*  promise kept, late by {}", lateness.wall)
             }
+            Outcome::Untimed => "*  promise kept".to_string(),
         },
         Event::Promise(PromiseEvent::Withdrawn { reason, .. }) => {
             format!("*  promise withdrawn: {reason}", reason = shown(reason))
@@ -173,6 +180,7 @@ pub fn describe(event: &Event) -> String {
             Outcome::MetLate { lateness } | Outcome::Missed { lateness } => {
                 format!("   the lab delivered, late by {}", lateness.wall)
             }
+            Outcome::Untimed => "   the lab delivered".to_string(),
         },
         Event::Complaint(ComplaintEvent::Received {
             summary,
@@ -181,8 +189,8 @@ pub fn describe(event: &Event) -> String {
             ..
         }) => format!(
             "<- COMPLAINT: \"{summary}\" (acknowledge by {}, resolve by {})",
-            when(acknowledgement.due),
-            when(resolution.due),
+            due_at(acknowledgement.due),
+            due_at(resolution.due),
             summary = shown(summary)
         ),
         Event::Complaint(ComplaintEvent::Acknowledged { by, outcome, .. }) => {
@@ -241,7 +249,11 @@ pub fn describe(event: &Event) -> String {
             )
         }
         Event::FollowUp(FollowUpEvent::Scheduled { due, owner, .. }) => {
-            format!("   follow-up due {} for {}", when(*due), name(Some(*owner)))
+            format!(
+                "   follow-up due {} for {}",
+                due_at(*due),
+                name(Some(*owner))
+            )
         }
         Event::FollowUp(FollowUpEvent::Overdue { .. }) => "!! follow-up overdue".to_string(),
         Event::FollowUp(FollowUpEvent::Completed {
@@ -290,6 +302,7 @@ fn timing(outcome: &Outcome) -> String {
         Outcome::MetLate { lateness } | Outcome::Missed { lateness } => {
             format!("late by {}", lateness.wall)
         }
+        Outcome::Untimed => "with no target".to_string(),
     }
 }
 

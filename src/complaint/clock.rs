@@ -1,12 +1,26 @@
 //! A complaint's target clocks: their terms (computed once, when decided, and recorded in the
 //! event), where they stand (running, paused while the customer is awaited, stopped with an
 //! outcome), and the arithmetic of pauses and resumptions.
+//!
+//! # A clock with no target
+//! Computing a clock's deadline never stops a fact from being recorded. When the calendar its
+//! target runs on cannot answer (the policy retired it while the clock was paused or stopped,
+//! it has no working time left, or the deadline cannot be represented), the terms record
+//! [`NoTarget`] with the reason instead of a due instant (schema version 3). Such a clock never
+//! warns or falls due, is flagged to the complaint's owner
+//! ([`FlagKind::NoTarget`](crate::FlagKind::NoTarget)), is not paused by a wait (nothing
+//! counts), and what stops it is [`Outcome::Untimed`]. A clock resumed or continued after a
+//! reopen carries on on the calendar named when it started: the engine keeps no calendar
+//! definitions of its own (the policy holds them by name, and copying one into every event
+//! would bloat the log), so if that name is gone from the policy the clock has no target. The
+//! business time left at a pause or a reopen is measured on the calendar, or by the wall clock
+//! when the calendar is gone, as every measurement is ([`ServicePolicy::elapsed`]).
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::CommandError;
-use crate::outcome::Outcome;
+use crate::outcome::{NoTarget, Outcome};
 use crate::policy::ServicePolicy;
 use crate::value::Span;
 
@@ -32,10 +46,47 @@ pub struct ClockTerms {
     /// The named calendar it runs on; `None` for the policy's own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calendar: Option<String>,
-    /// When it runs out.
-    pub due: DateTime<Utc>,
+    /// When it runs out; absent when it has no target (then `no_target` says why). Exactly
+    /// one of the two is present: the reader refuses an event with both or neither.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<DateTime<Utc>>,
+    /// Why it has no target, if it has none (added in schema version 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_target: Option<NoTarget>,
     /// When it warns, if it does.
     pub warn_at: Option<DateTime<Utc>>,
+}
+
+impl ClockTerms {
+    /// Terms of `target` on `calendar` from a computed deadline, or with no target.
+    fn of(
+        target: Span,
+        calendar: Option<String>,
+        due: Result<DateTime<Utc>, NoTarget>,
+        warn_at: Option<DateTime<Utc>>,
+    ) -> Self {
+        match due {
+            Ok(due) => Self {
+                target,
+                calendar,
+                due: Some(due),
+                no_target: None,
+                warn_at,
+            },
+            Err(reason) => Self {
+                target,
+                calendar,
+                due: None,
+                no_target: Some(reason),
+                warn_at: None,
+            },
+        }
+    }
+
+    /// Whether the terms are well formed: a due instant or a reason for none, not both.
+    pub(crate) const fn is_consistent(&self) -> bool {
+        self.due.is_some() != self.no_target.is_some()
+    }
 }
 
 /// Where a clock stands.
@@ -67,6 +118,8 @@ pub enum ClockPhase {
 pub struct TargetClock {
     /// What it was given.
     pub terms: ClockTerms,
+    /// When it was given its current terms (started, ran again, restarted).
+    pub since: DateTime<Utc>,
     /// Whether its warning has been raised in this run.
     pub warned: bool,
     /// Whether its breach has been recorded in this run.
@@ -87,9 +140,10 @@ pub struct TargetClock {
 }
 
 impl TargetClock {
-    pub(super) fn start(terms: ClockTerms) -> Self {
+    pub(super) fn start(terms: ClockTerms, since: DateTime<Utc>) -> Self {
         Self {
             terms,
+            since,
             warned: false,
             breached: false,
             phase: ClockPhase::Running,
@@ -139,11 +193,17 @@ impl TargetClock {
         if self.phase != ClockPhase::Running {
             return None;
         }
+        let due = self.terms.due?;
         match self.terms.warn_at {
-            Some(at) if !self.warned && !self.breached && at < self.terms.due => Some((at, true)),
-            _ if !self.breached => Some((self.terms.due, false)),
+            Some(at) if !self.warned && !self.breached && at < due => Some((at, true)),
+            _ if !self.breached => Some((due, false)),
             _ => None,
         }
+    }
+
+    /// Why it has no target, while it runs without one.
+    pub(super) fn without_target(&self) -> Option<&NoTarget> {
+        self.terms.no_target.as_ref().filter(|_| self.is_running())
     }
 
     pub(super) fn is_running(&self) -> bool {
@@ -168,24 +228,19 @@ pub(super) fn terms(
     start: DateTime<Utc>,
     target: Span,
     warn: bool,
-) -> Result<ClockTerms, CommandError> {
-    let due = policy.due(calendar, start, target)?;
+) -> ClockTerms {
+    let due = policy.target_due(calendar, start, target);
+    // A warning falls before the due instant, so it can be computed whenever that can.
     let warn_at = if warn {
         policy
             .complaints
             .warning
             .warn_after(target)
-            .map(|after| policy.due(calendar, start, after))
-            .transpose()?
+            .and_then(|after| policy.target_due(calendar, start, after).ok())
     } else {
         None
     };
-    Ok(ClockTerms {
-        target,
-        calendar: calendar.map(str::to_owned),
-        due,
-        warn_at,
-    })
+    ClockTerms::of(target, calendar.map(str::to_owned), due, warn_at)
 }
 
 /// The escalation clock for `level`, if the level has a threshold and a level above it.
@@ -193,38 +248,42 @@ pub(super) fn escalation_terms(
     policy: &ServicePolicy,
     level: u32,
     start: DateTime<Utc>,
-) -> Result<Option<ClockTerms>, CommandError> {
+) -> Option<ClockTerms> {
     let levels = &policy.complaints.levels;
     let index = usize::try_from(level).unwrap_or(usize::MAX);
     if index.saturating_add(1) >= levels.len() {
-        return Ok(None);
+        return None;
     }
-    match levels.get(index) {
-        Some(level) => match level.escalate_after {
-            Some(after) => terms(policy, level.calendar.as_deref(), start, after, false).map(Some),
-            None => Ok(None),
-        },
-        None => Ok(None),
-    }
+    let level = levels.get(index)?;
+    let after = level.escalate_after?;
+    Some(terms(
+        policy,
+        level.calendar.as_deref(),
+        start,
+        after,
+        false,
+    ))
 }
 
-/// Business time left on a running clock at `now`, and to its warning if not yet raised.
+/// Business time left at `now` on a running clock with a due instant `due`, and to its warning
+/// if not yet raised (by the wall clock if its calendar is gone).
 fn remaining(
     policy: &ServicePolicy,
     clock: &TargetClock,
+    due: DateTime<Utc>,
     now: DateTime<Utc>,
-) -> Result<(Span, Option<Span>), CommandError> {
+) -> (Span, Option<Span>) {
     let calendar = clock.terms.calendar.as_deref();
     let left = if clock.breached {
         Span::ZERO
     } else {
-        policy.business_between(calendar, now, clock.terms.due)?
+        policy.business_or_wall(calendar, now, due)
     };
     let warn_left = match clock.terms.warn_at {
-        Some(at) if !clock.warned && at > now => Some(policy.business_between(calendar, now, at)?),
+        Some(at) if !clock.warned && at > now => Some(policy.business_or_wall(calendar, now, at)),
         _ => None,
     };
-    Ok((left, warn_left))
+    (left, warn_left)
 }
 
 /// A paused clock's terms when it runs again at `now`.
@@ -232,39 +291,52 @@ pub(super) fn resumed(
     policy: &ServicePolicy,
     clock: &TargetClock,
     now: DateTime<Utc>,
-) -> Result<Option<ClockTerms>, CommandError> {
+) -> Option<ClockTerms> {
     let ClockPhase::Paused {
         remaining,
         warn_remaining,
         ..
     } = clock.phase
     else {
-        return Ok(None);
+        return None;
     };
-    let calendar = clock.terms.calendar.as_deref();
-    Ok(Some(ClockTerms {
-        target: clock.terms.target,
-        calendar: clock.terms.calendar.clone(),
-        due: policy.due(calendar, now, remaining)?,
-        warn_at: warn_remaining
-            .map(|left| policy.due(calendar, now, left))
-            .transpose()?,
-    }))
+    Some(carried_on(
+        policy,
+        &clock.terms,
+        now,
+        remaining,
+        warn_remaining,
+    ))
 }
 
-/// What pausing `clock` at `now` records, if it is running.
+/// A clock's terms when it carries on at `now` with `left` business time to its due instant
+/// and `warn_left` to its warning, on the calendar it was started on.
+pub(super) fn carried_on(
+    policy: &ServicePolicy,
+    terms: &ClockTerms,
+    now: DateTime<Utc>,
+    left: Span,
+    warn_left: Option<Span>,
+) -> ClockTerms {
+    let calendar = terms.calendar.as_deref();
+    ClockTerms::of(
+        terms.target,
+        terms.calendar.clone(),
+        policy.target_due(calendar, now, left),
+        warn_left.and_then(|left| policy.target_due(calendar, now, left).ok()),
+    )
+}
+
+/// What pausing `clock` at `now` records, if it is running with a target (a clock with no
+/// target has nothing to pause: it goes on without one).
 pub(super) fn pause_of(
     policy: &ServicePolicy,
     clock: Option<&TargetClock>,
     now: DateTime<Utc>,
-) -> Result<Option<Remaining>, CommandError> {
-    match clock.filter(|c| c.is_running()) {
-        Some(clock) => {
-            let (due, warn) = remaining(policy, clock, now)?;
-            Ok(Some(Remaining { due, warn }))
-        }
-        None => Ok(None),
-    }
+) -> Option<Remaining> {
+    let clock = clock.filter(|c| c.is_running())?;
+    let (due, warn) = remaining(policy, clock, clock.terms.due?, now);
+    Some(Remaining { due, warn })
 }
 
 /// Stops a clock with its outcome at `at` (or where its pause began).
@@ -290,9 +362,10 @@ pub(super) fn pause(clock: &mut TargetClock, since: DateTime<Utc>, remaining: Op
     }
 }
 
-/// Runs a clock again on new terms, adding the time it spent paused.
-pub(super) fn run(clock: &mut TargetClock, terms: ClockTerms, paused: Span) {
+/// Runs a clock again on new terms at `since`, adding the time it spent paused.
+pub(super) fn run(clock: &mut TargetClock, terms: ClockTerms, since: DateTime<Utc>, paused: Span) {
     clock.terms = terms;
+    clock.since = since;
     clock.phase = ClockPhase::Running;
     clock.paused = clock.paused.checked_add(paused).unwrap_or(Span::MAX);
 }

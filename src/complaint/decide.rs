@@ -47,14 +47,14 @@ pub(crate) fn receive(
         now,
         rules.acknowledge.get(receive.priority, ctx.tier),
         true,
-    )?;
+    );
     let resolution = terms(
         policy,
         rules.resolve.calendar(receive.priority),
         now,
         rules.resolve.get(receive.priority, ctx.tier),
         true,
-    )?;
+    );
     Ok(vec![ComplaintEvent::Received {
         complaint: receive.complaint,
         summary: receive.summary.clone(),
@@ -65,7 +65,7 @@ pub(crate) fn receive(
         promises: receive.promises.clone(),
         acknowledgement,
         resolution,
-        escalation: escalation_terms(policy, 0, now)?,
+        escalation: escalation_terms(policy, 0, now),
     }])
 }
 
@@ -77,13 +77,10 @@ pub(crate) fn acknowledge(
     let complaint = find(complaints, ack.complaint)?;
     complaint.check(ComplaintAction::Acknowledge)?;
     ctx.policy.check_agent(ack.by)?;
-    let clock = &complaint.acknowledgement;
     Ok(vec![ComplaintEvent::Acknowledged {
         complaint: ack.complaint,
         by: ack.by,
-        outcome: ctx
-            .policy
-            .outcome(clock.terms.calendar.as_deref(), clock.terms.due, ctx.now)?,
+        outcome: outcome_at(ctx.policy, &complaint.acknowledgement.terms, ctx.now)?,
     }])
 }
 
@@ -163,7 +160,7 @@ pub(crate) fn escalate(
         to_level: escalate.to_level,
         level_name: name,
         owner: escalate.owner,
-        escalation: escalation_terms(policy, escalate.to_level, ctx.now)?,
+        escalation: escalation_terms(policy, escalate.to_level, ctx.now),
     }])
 }
 
@@ -178,8 +175,8 @@ pub(crate) fn await_customer(
     let pausing = policy.complaints.pause_while_waiting;
     let (resolution, escalation) = if pausing {
         (
-            pause_of(policy, Some(&complaint.resolution), now)?,
-            pause_of(policy, complaint.escalation.as_ref(), now)?,
+            pause_of(policy, Some(&complaint.resolution), now),
+            pause_of(policy, complaint.escalation.as_ref(), now),
         )
     } else {
         (None, None)
@@ -206,21 +203,22 @@ pub(crate) fn resume(
         }
         .into());
     };
+    // The customer's answer is recorded whatever the calendars say: the pause is measured by
+    // the wall clock if the calendar is gone, and a clock whose calendar is gone runs on with
+    // no target.
     let paused = if policy.complaints.pause_while_waiting {
-        policy.business_between(complaint.resolution.terms.calendar.as_deref(), since, now)?
+        policy.business_or_wall(complaint.resolution.terms.calendar.as_deref(), since, now)
     } else {
         Span::ZERO
     };
     Ok(vec![ComplaintEvent::Resumed {
         complaint: resume.complaint,
         paused,
-        resolution: resumed(policy, &complaint.resolution, now)?,
+        resolution: resumed(policy, &complaint.resolution, now),
         escalation: complaint
             .escalation
             .as_ref()
-            .map(|clock| resumed(policy, clock, now))
-            .transpose()?
-            .flatten(),
+            .and_then(|clock| resumed(policy, clock, now)),
     }])
 }
 
@@ -242,20 +240,18 @@ pub(crate) fn resolve(
     let outcome = match &clock.phase {
         ClockPhase::Paused { since, .. } => {
             // Resolved while waiting on the customer: measured at the start of the pause.
-            policy.outcome(clock.terms.calendar.as_deref(), clock.terms.due, *since)?
+            outcome_at(policy, &clock.terms, *since)?
         }
-        ClockPhase::Running | ClockPhase::Stopped { .. } => {
-            policy.outcome(clock.terms.calendar.as_deref(), clock.terms.due, now)?
-        }
+        ClockPhase::Running | ClockPhase::Stopped { .. } => outcome_at(policy, &clock.terms, now)?,
     };
     let acknowledgement = if complaint.acknowledgement.is_running() {
-        let ack = &complaint.acknowledgement.terms;
         Some(
-            match policy.outcome(ack.calendar.as_deref(), ack.due, now)? {
+            match outcome_at(policy, &complaint.acknowledgement.terms, now)? {
                 Outcome::MetLate { lateness } | Outcome::Missed { lateness } => {
                     Outcome::Missed { lateness }
                 }
                 Outcome::Met => Outcome::Met,
+                Outcome::Untimed => Outcome::Untimed,
             },
         )
     } else {
@@ -300,14 +296,14 @@ pub(crate) fn reopen(
     let complaint = find(complaints, reopen.complaint)?;
     complaint.check(ComplaintAction::Reopen)?;
     let mode = policy.complaints.reopen;
-    let (cycle, resolution) = reopened_clock(complaint, mode, policy, now)?;
+    let (cycle, resolution) = reopened_clock(complaint, mode, policy, now);
     let mut events = vec![ComplaintEvent::Reopened {
         complaint: reopen.complaint,
         reason: reopen.reason.clone(),
         mode,
         cycle,
         resolution,
-        escalation: escalation_terms(policy, complaint.level, now)?,
+        escalation: escalation_terms(policy, complaint.level, now),
     }];
     let index = usize::try_from(complaint.level).unwrap_or(usize::MAX);
     let at_top = index.saturating_add(1) >= policy.complaints.levels.len();
@@ -322,16 +318,17 @@ pub(crate) fn reopen(
     Ok(events)
 }
 
-/// The cycle and resolution clock a reopen in `mode` at `now` gives.
+/// The cycle and resolution clock a reopen in `mode` at `now` gives: on the calendar the clock
+/// was started on, with no target if that calendar cannot answer any more.
 fn reopened_clock(
     complaint: &Complaint,
     mode: ReopenMode,
     policy: &ServicePolicy,
     now: DateTime<Utc>,
-) -> Result<(u32, ClockTerms), CommandError> {
+) -> (u32, ClockTerms) {
     let clock = &complaint.resolution;
     let calendar = clock.terms.calendar.as_deref();
-    Ok(match mode {
+    match mode {
         ReopenMode::Continue => {
             // From where the clock stopped counting: the resolution, or the start of the wait
             // on the customer it was resolved in.
@@ -346,30 +343,43 @@ fn reopened_clock(
                     | ComplaintState::Waiting { .. },
                 ) => now,
             };
-            let left = policy.business_between(calendar, stopped, clock.terms.due)?;
-            let warn = clock
-                .terms
-                .warn_at
-                .filter(|at| !clock.warned && *at > stopped)
-                .map(|at| policy.business_between(calendar, stopped, at))
-                .transpose()?;
-            let terms = ClockTerms {
-                target: clock.terms.target,
-                calendar: clock.terms.calendar.clone(),
-                due: policy.due(calendar, now, left)?,
-                warn_at: warn.map(|w| policy.due(calendar, now, w)).transpose()?,
+            let terms = match clock.terms.due {
+                Some(due) => {
+                    let left = policy.business_or_wall(calendar, stopped, due);
+                    let warn = clock
+                        .terms
+                        .warn_at
+                        .filter(|at| !clock.warned && *at > stopped)
+                        .map(|at| policy.business_or_wall(calendar, stopped, at));
+                    clock::carried_on(policy, &clock.terms, now, left, warn)
+                }
+                // A clock that had no target goes on without one, for the same reason.
+                None => clock.terms.clone(),
             };
             (complaint.cycle, terms)
         }
         ReopenMode::Restart => (
             complaint.cycle,
-            clock::terms(policy, calendar, now, clock.terms.target, true)?,
+            clock::terms(policy, calendar, now, clock.terms.target, true),
         ),
         ReopenMode::NewCycle => (
             complaint.cycle.saturating_add(1),
-            clock::terms(policy, calendar, now, clock.terms.target, true)?,
+            clock::terms(policy, calendar, now, clock.terms.target, true),
         ),
-    })
+    }
+}
+
+/// How a clock with `terms` ends when what it waits for is done at `done`: against its due
+/// instant, or untimed if it has no target.
+fn outcome_at(
+    policy: &ServicePolicy,
+    terms: &ClockTerms,
+    done: DateTime<Utc>,
+) -> Result<Outcome, CommandError> {
+    match terms.due {
+        Some(due) => policy.outcome(terms.calendar.as_deref(), due, done),
+        None => Ok(Outcome::Untimed),
+    }
 }
 
 /// When the complaint's current resolution was made, for a survey about it; refused unless

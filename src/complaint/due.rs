@@ -52,11 +52,15 @@ pub(crate) fn fire(
             }];
         }
     };
-    let due = match clock {
-        ComplaintClockKind::Acknowledgement => complaint.acknowledgement.terms.due,
+    let terms = match clock {
+        ComplaintClockKind::Acknowledgement => &complaint.acknowledgement.terms,
         ComplaintClockKind::Resolution | ComplaintClockKind::Escalation => {
-            complaint.resolution.terms.due
+            &complaint.resolution.terms
         }
+    };
+    // A clock with no target has no deadline to fire.
+    let Some(due) = terms.due else {
+        return Vec::new();
     };
     if warning {
         vec![ComplaintEvent::ClockAtRisk {
@@ -75,7 +79,8 @@ pub(crate) fn fire(
     }
 }
 
-/// The flags of one complaint at `now`: `(kind, since, due)`. `broken_again` is when a promise
+/// The flags of one complaint at `now`: `(kind, since, due)`. A clock running with no target
+/// raises [`FlagKind::NoTarget`] since it was given its terms. `broken_again` is when a promise
 /// linked to it (made in answer to it, or one it is about) passed its due instant a second
 /// time, if one has and `advance_to` has not yet recorded it (see
 /// [`crate::promise::breaks_again`]).
@@ -89,18 +94,26 @@ pub(crate) fn flags(
         flags.push((
             FlagKind::ComplaintUnacknowledged,
             complaint.received_at,
-            Some(complaint.acknowledgement.terms.due),
+            complaint.acknowledgement.terms.due,
         ));
+    }
+    for (_, clock) in complaint.clocks() {
+        if clock.without_target().is_some() {
+            flags.push((FlagKind::NoTarget, clock.since, None));
+        }
     }
     for (kind, clock) in complaint.clocks() {
         if kind == ComplaintClockKind::Escalation || !clock.is_running() {
             continue;
         }
         let terms = &clock.terms;
-        if clock.breached || now >= terms.due {
-            flags.push((FlagKind::ComplaintClockBreached, terms.due, Some(terms.due)));
+        let Some(due) = terms.due else {
+            continue;
+        };
+        if clock.breached || now >= due {
+            flags.push((FlagKind::ComplaintClockBreached, due, Some(due)));
         } else if let Some(at) = terms.warn_at.filter(|at| clock.warned || now >= *at) {
-            flags.push((FlagKind::ComplaintClockAtRisk, at, Some(terms.due)));
+            flags.push((FlagKind::ComplaintClockAtRisk, at, Some(due)));
         }
     }
     if let Some((_, since)) = complaint.escalation_due {
@@ -111,8 +124,9 @@ pub(crate) fn flags(
         let threshold = complaint
             .escalation
             .as_ref()
-            .filter(|c| c.is_running() && now >= c.terms.due)
-            .map(|c| c.terms.due);
+            .filter(|c| c.is_running())
+            .and_then(|c| c.terms.due)
+            .filter(|due| now >= *due);
         let broken_again = broken_again.filter(|_| complaint.is_open());
         let since = match (threshold, broken_again) {
             (Some(a), Some(b)) => Some(a.min(b)),

@@ -194,6 +194,75 @@ impl ComplaintEvent {
         }
     }
 
+    /// Every set of clock terms it states.
+    fn terms(&self) -> Vec<&ClockTerms> {
+        match self {
+            Self::Received {
+                acknowledgement,
+                resolution,
+                escalation,
+                ..
+            } => [Some(acknowledgement), Some(resolution), escalation.as_ref()]
+                .into_iter()
+                .flatten()
+                .collect(),
+            Self::Escalated { escalation, .. } => escalation.iter().collect(),
+            Self::Resumed {
+                resolution,
+                escalation,
+                ..
+            } => resolution.iter().chain(escalation.iter()).collect(),
+            Self::Reopened {
+                resolution,
+                escalation,
+                ..
+            } => std::iter::once(resolution)
+                .chain(escalation.iter())
+                .collect(),
+            Self::Acknowledged { .. }
+            | Self::Assigned { .. }
+            | Self::ClockAtRisk { .. }
+            | Self::ClockBreached { .. }
+            | Self::EscalationDue { .. }
+            | Self::AwaitingCustomer { .. }
+            | Self::Resolved { .. }
+            | Self::Closed { .. } => Vec::new(),
+        }
+    }
+
+    /// Whether every clock it states has a due instant or a reason for none, not both.
+    pub(crate) fn is_consistent(&self) -> bool {
+        self.terms().into_iter().all(ClockTerms::is_consistent)
+    }
+
+    /// The first schema version that can say it: 3 for a clock with no target or an untimed
+    /// outcome, 1 otherwise.
+    pub(crate) fn needs_version(&self) -> u16 {
+        let untimed = match self {
+            Self::Acknowledged { outcome, .. } => !outcome.had_target(),
+            Self::Resolved {
+                outcome,
+                acknowledgement,
+                ..
+            } => !outcome.had_target() || acknowledgement.is_some_and(|a| !a.had_target()),
+            Self::Received { .. }
+            | Self::Assigned { .. }
+            | Self::ClockAtRisk { .. }
+            | Self::ClockBreached { .. }
+            | Self::EscalationDue { .. }
+            | Self::Escalated { .. }
+            | Self::AwaitingCustomer { .. }
+            | Self::Resumed { .. }
+            | Self::Closed { .. }
+            | Self::Reopened { .. } => false,
+        };
+        let without_target = self
+            .terms()
+            .into_iter()
+            .any(|terms| terms.due.is_none() || terms.no_target.is_some());
+        if untimed || without_target { 3 } else { 1 }
+    }
+
     /// The personal data it holds (see [`crate::personal`]), in a stable order: fields in
     /// declaration order, a map's values in key order. Part of the wire contract.
     pub(crate) fn personal_mut(&mut self) -> Vec<&mut Personal> {

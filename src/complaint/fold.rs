@@ -24,6 +24,12 @@ pub(crate) fn fold(
     at: DateTime<Utc>,
     event: &ComplaintEvent,
 ) -> Result<(), Misfit> {
+    // Clock terms state a due instant or why there is none, never both or neither.
+    if !event.is_consistent() {
+        return Err(Misfit::Contradicts(
+            "clock terms state both a due instant and no target, or neither".to_owned(),
+        ));
+    }
     match event {
         ComplaintEvent::Received {
             complaint,
@@ -53,9 +59,11 @@ pub(crate) fn fold(
                     owner: None,
                     level: 0,
                     history: Vec::new(),
-                    acknowledgement: TargetClock::start(acknowledgement.clone()),
-                    resolution: TargetClock::start(resolution.clone()),
-                    escalation: escalation.clone().map(TargetClock::start),
+                    acknowledgement: TargetClock::start(acknowledgement.clone(), at),
+                    resolution: TargetClock::start(resolution.clone(), at),
+                    escalation: escalation
+                        .clone()
+                        .map(|terms| TargetClock::start(terms, at)),
                     escalation_due: None,
                     cycle: 1,
                     reopened: 0,
@@ -139,7 +147,13 @@ fn fold_into(
             resolution,
             escalation,
             ..
-        } => resumed(complaint, *paused, resolution.as_ref(), escalation.as_ref())?,
+        } => resumed(
+            complaint,
+            at,
+            *paused,
+            resolution.as_ref(),
+            escalation.as_ref(),
+        )?,
         ComplaintEvent::Resolved {
             by,
             remedy,
@@ -158,12 +172,7 @@ fn fold_into(
             };
             resolved(complaint, resolution, *outcome, *acknowledgement)?;
         }
-        ComplaintEvent::Closed { .. } => {
-            transition(complaint, ComplaintAction::Close)?;
-            if let ComplaintState::Resolved(resolution) = &complaint.state {
-                complaint.state = ComplaintState::Closed(resolution.clone());
-            }
-        }
+        ComplaintEvent::Closed { .. } => closed(complaint)?,
         ComplaintEvent::Reopened {
             mode,
             cycle,
@@ -219,6 +228,15 @@ fn assigned(complaint: &mut Complaint, at: DateTime<Utc>, owner: AgentId) -> Res
     Ok(())
 }
 
+/// The complaint is closed, with the resolution it had.
+fn closed(complaint: &mut Complaint) -> Result<(), Misfit> {
+    transition(complaint, ComplaintAction::Close)?;
+    if let ComplaintState::Resolved(resolution) = &complaint.state {
+        complaint.state = ComplaintState::Closed(resolution.clone());
+    }
+    Ok(())
+}
+
 /// What a clock's warning or breach event says.
 struct ClockSaid {
     /// Which clock.
@@ -250,12 +268,19 @@ fn clock_said(
             "the {clock:?} clock of complaint {id} already said so"
         )));
     }
+    let contradicts = || {
+        Misfit::Contradicts(format!(
+            "the {clock:?} event of complaint {id} contradicts its clock"
+        ))
+    };
+    // A clock with no target never warns or falls due.
+    let due = target.terms.due.ok_or_else(contradicts)?;
     let moment = if breach {
-        Some(target.terms.due)
+        Some(due)
     } else {
         target.terms.warn_at
     };
-    if stated_due != target.terms.due || moment.is_none_or(|m| at < m) {
+    if stated_due != due || moment.is_none_or(|m| at < m) {
         return Err(Misfit::Contradicts(format!(
             "the {clock:?} event of complaint {id} contradicts its clock"
         )));
@@ -313,12 +338,16 @@ fn escalated(
     });
     // While the customer is awaited and the wait paused the clocks (the policy's
     // `pause_while_waiting`), the new level's clock starts paused, from the same pause;
-    // a wait that paused nothing leaves it running.
+    // a wait that paused nothing leaves it running. The resolution clock says whether it
+    // paused, or, when it has no target (nothing pauses it), the previous level's clock.
+    let is_paused = |clock: &TargetClock| matches!(clock.phase, ClockPhase::Paused { .. });
     let paused = matches!(complaint.state, ComplaintState::Waiting { .. })
-        && matches!(complaint.resolution.phase, ClockPhase::Paused { .. });
+        && (is_paused(&complaint.resolution)
+            || complaint.escalation.as_ref().is_some_and(is_paused));
     complaint.escalation = escalation.cloned().map(|terms| {
-        let mut clock = TargetClock::start(terms);
-        if paused {
+        let mut clock = TargetClock::start(terms, at);
+        // A clock with no target has nothing to pause.
+        if paused && clock.terms.due.is_some() {
             let remaining = Remaining {
                 due: clock.terms.target,
                 warn: None,
@@ -378,16 +407,17 @@ fn awaiting(
 /// The customer answered: paused clocks run again on their new terms.
 fn resumed(
     complaint: &mut Complaint,
+    at: DateTime<Utc>,
     paused: Span,
     resolution: Option<&ClockTerms>,
     escalation: Option<&ClockTerms>,
 ) -> Result<(), Misfit> {
     transition(complaint, ComplaintAction::Resume)?;
     if let Some(terms) = resolution {
-        run(&mut complaint.resolution, terms.clone(), paused);
+        run(&mut complaint.resolution, terms.clone(), at, paused);
     }
     if let (Some(clock), Some(terms)) = (complaint.escalation.as_mut(), escalation) {
-        run(clock, terms.clone(), paused);
+        run(clock, terms.clone(), at, paused);
     }
     complaint.state = ComplaintState::InProgress;
     Ok(())
@@ -407,7 +437,7 @@ fn reopened(
 ) {
     let before = std::mem::replace(
         &mut complaint.resolution,
-        TargetClock::start(resolution.clone()),
+        TargetClock::start(resolution.clone(), at),
     );
     if mode == ReopenMode::Continue {
         let stopped = match (&before.phase, &complaint.state) {
@@ -430,7 +460,9 @@ fn reopened(
             clock.set_aside.push((from, at));
         }
     }
-    complaint.escalation = escalation.cloned().map(TargetClock::start);
+    complaint.escalation = escalation
+        .cloned()
+        .map(|terms| TargetClock::start(terms, at));
     complaint.cycle = cycle;
     complaint.reopened = complaint.reopened.saturating_add(1);
     complaint.reopened_at_top = Some(at);

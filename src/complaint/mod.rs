@@ -24,6 +24,14 @@
 //!   (`TargetClock::paused_total`).
 //! - Resolving a complaint that was never acknowledged is refused unless the policy allows it
 //!   (`ComplaintPolicy::resolve_unacknowledged`): acknowledging is a courtesy we owe.
+//! - No fact is refused for want of a deadline. A clock whose deadline cannot be computed
+//!   (its calendar retired from the policy while the complaint waited on the customer or was
+//!   resolved, no working time left, out of range) has **no target**: it records why, never
+//!   warns or falls due, is flagged to the complaint's owner, and stops untimed (see
+//!   [`ClockTerms`] and [`NoTarget`](crate::outcome::NoTarget)). A resumed or
+//!   continued clock carries on on the calendar it was started on while the policy still
+//!   names it. What remains refused contradicts the state: an unknown id, a duplicate, a
+//!   transition the table forbids.
 //!
 //! # State diagram
 //!

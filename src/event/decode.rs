@@ -468,6 +468,7 @@ fn envelope<R: Deref<Target = RawValue>>(fields: &Fields<R>) -> Result<Envelope,
         (_, Family::Health) => typed(raw).map(Event::Health),
     }
     .map_err(invalid)?;
+    event.check_form(v).map_err(invalid)?;
     let (customer, seq, at, key) = header;
     Ok(Envelope {
         v: SCHEMA_VERSION,

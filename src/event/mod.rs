@@ -36,7 +36,19 @@
 //!
 //! Version history: **1** the first published form. **2** `dependency_recorded`'s `what`
 //! became `commitment` and gained `reference`; new kind `personal_data_erased`; envelopes
-//! may carry an idempotency `key`.
+//! may carry an idempotency `key`. **3** recording a fact never depends on computing a
+//! deadline: a clock whose deadline cannot be computed (its calendar is not in the policy,
+//! has no working time left, or cannot represent the deadline) starts with no target. Where a
+//! clock starts or runs again (`response_clock_started`, the clock terms of
+//! `complaint_received`, `complaint_escalated`, `complaint_resumed`, `complaint_reopened`,
+//! and `follow_up_scheduled`) the `due` instant is then absent and `no_target` says why
+//! (`{"reason":"unknown_calendar","name":..}`, `{"reason":"no_working_time"}`,
+//! `{"reason":"out_of_range"}`); exactly one of the two is present. An answer to such a clock
+//! has the outcome `{"status":"untimed"}`, and `response_clock_stopped` then has no `due`.
+//! The change is additive: an event with a target writes exactly what version 2 wrote, so a
+//! version 2 event is read through the current types unchanged (no upcast struct is needed),
+//! and a version 2 envelope that claims what only version 3 can say (`no_target`, an untimed
+//! outcome, a missing `due`) is refused as [`DecodeError::Invalid`].
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -58,7 +70,7 @@ use crate::value::{IdempotencyKey, Text};
 
 /// The schema version this build writes. Envelopes of versions `1..=SCHEMA_VERSION` are read
 /// and upcast to it.
-pub const SCHEMA_VERSION: u16 = 2;
+pub const SCHEMA_VERSION: u16 = 3;
 
 /// A stored event: which customer, its place in that customer's log, when it happened, and
 /// the fact itself.
@@ -360,6 +372,38 @@ impl Event {
             Event::Survey(event) => event.kind(),
             Event::Health(event) => event.kind(),
         }
+    }
+
+    /// Checks what the types allow and the facts do not, for an event read from schema
+    /// version `v`: every clock states a due instant or why it has none (not both, not
+    /// neither), an answer is untimed exactly when its clock had no due instant, and nothing
+    /// is said that version `v` could not say (a clock with no target, an untimed outcome:
+    /// version 3).
+    pub(crate) fn check_form(&self, v: u16) -> Result<(), String> {
+        let (consistent, needs) = match self {
+            Event::Response(event) => (event.is_consistent(), event.needs_version()),
+            Event::Complaint(event) => (event.is_consistent(), event.needs_version()),
+            Event::FollowUp(event) => (event.is_consistent(), event.needs_version()),
+            // A promise always has the due instant the customer was told: never untimed.
+            Event::Promise(
+                PromiseEvent::Kept { outcome, .. } | PromiseEvent::DependencyMet { outcome, .. },
+            ) => (outcome.had_target(), 1),
+            Event::Customer(_) | Event::Promise(_) | Event::Survey(_) | Event::Health(_) => {
+                (true, 1)
+            }
+        };
+        if !consistent {
+            return Err(
+                "a clock must state either its due instant or why it has no target".to_owned(),
+            );
+        }
+        if needs > v {
+            return Err(format!(
+                "a clock with no target (or an untimed outcome) needs schema version {needs}, \
+                 not {v}"
+            ));
+        }
+        Ok(())
     }
 
     /// The event's family.

@@ -84,6 +84,7 @@ pub(crate) fn envelope(mut value: serde_json::Value) -> Result<Envelope, DecodeE
     };
     let header = Header::deserialize(value).map_err(|e| invalid(e.to_string()))?;
     let event = self::event(v, &kind, event).map_err(|e| invalid(e.to_string()))?;
+    event.check_form(v).map_err(invalid)?;
     Ok(Envelope {
         v: SCHEMA_VERSION,
         customer: header.customer,

@@ -7,6 +7,7 @@ use super::state::{FollowUp, FollowUpAction, FollowUps};
 use crate::error::CommandError;
 use crate::id::{ComplaintId, FollowUpId};
 use crate::lifecycle::Context;
+use crate::outcome::Outcome;
 
 fn find(follow_ups: &FollowUps, id: FollowUpId) -> Result<&FollowUp, CommandError> {
     follow_ups.get(&id).ok_or(CommandError::UnknownFollowUp(id))
@@ -38,7 +39,8 @@ pub(crate) fn schedule(
     Ok(vec![FollowUpEvent::Scheduled {
         follow_up: schedule.follow_up,
         owner: schedule.owner,
-        due: schedule.due,
+        due: Some(schedule.due),
+        no_target: None,
         reason: schedule.reason.clone(),
         complaint: schedule.complaint,
     }])
@@ -56,7 +58,10 @@ pub(crate) fn complete(
         follow_up: complete.follow_up,
         outcome: complete.outcome,
         note: complete.note.clone(),
-        timing: ctx.policy.outcome(None, follow_up.due, ctx.now)?,
+        timing: match follow_up.due {
+            Some(due) => ctx.policy.outcome(None, due, ctx.now)?,
+            None => Outcome::Untimed,
+        },
     }])
 }
 

@@ -3,7 +3,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::follow_up::FollowUpOutcome;
 use crate::id::{AgentId, ComplaintId, FollowUpId};
-use crate::outcome::Outcome;
+use crate::outcome::{NoTarget, Outcome};
 use crate::personal::Personal;
 
 /// What happens in this family, as stored facts. The `type` tag on the wire is the kind
@@ -19,8 +19,13 @@ pub enum FollowUpEvent {
         follow_up: FollowUpId,
         /// Our agent who owns it.
         owner: AgentId,
-        /// When it is due.
-        due: DateTime<Utc>,
+        /// When it is due; absent when the policy's delay could not be computed on its
+        /// calendar (then `no_target` says why). Exactly one of the two is present.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        due: Option<DateTime<Utc>>,
+        /// Why it has no due instant, if it has none (added in schema version 3).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        no_target: Option<NoTarget>,
         /// Why.
         reason: Personal,
         /// The complaint it follows up.
@@ -45,7 +50,7 @@ pub enum FollowUpEvent {
         outcome: FollowUpOutcome,
         /// A note.
         note: Option<Personal>,
-        /// On time or late.
+        /// On time or late; untimed for a follow-up that had no due instant.
         timing: Outcome,
     },
     /// A follow-up is no longer needed.
@@ -67,6 +72,34 @@ impl FollowUpEvent {
             Self::Overdue { .. } => "follow_up_overdue",
             Self::Completed { .. } => "follow_up_completed",
             Self::Cancelled { .. } => "follow_up_cancelled",
+        }
+    }
+
+    /// Whether the event is well formed where the types allow more than the facts: a
+    /// scheduled follow-up states a due instant or why it has none.
+    pub(crate) const fn is_consistent(&self) -> bool {
+        match self {
+            Self::Scheduled { due, no_target, .. } => due.is_some() != no_target.is_some(),
+            Self::Overdue { .. } | Self::Completed { .. } | Self::Cancelled { .. } => true,
+        }
+    }
+
+    /// The first schema version that can say it: 3 for a follow-up with no due instant or an
+    /// untimed one, 1 otherwise.
+    pub(crate) const fn needs_version(&self) -> u16 {
+        match self {
+            Self::Scheduled {
+                no_target: Some(_), ..
+            }
+            | Self::Scheduled { due: None, .. }
+            | Self::Completed {
+                timing: Outcome::Untimed,
+                ..
+            } => 3,
+            Self::Scheduled { .. }
+            | Self::Overdue { .. }
+            | Self::Completed { .. }
+            | Self::Cancelled { .. } => 1,
         }
     }
 

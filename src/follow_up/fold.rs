@@ -18,17 +18,24 @@ pub(crate) fn fold(
             follow_up,
             owner,
             due,
+            no_target,
             reason,
             complaint,
         } => {
             if follow_ups.contains_key(follow_up) {
                 return Err(Misfit::exists(FollowUpLifecycle::ENTITY, follow_up));
             }
+            if due.is_some() == no_target.is_some() {
+                return Err(Misfit::from(
+                    "a follow-up states both a due instant and no target, or neither",
+                ));
+            }
             follow_ups.insert(
                 *follow_up,
                 FollowUp {
                     owner: *owner,
                     due: *due,
+                    no_target: no_target.clone(),
                     reason: reason.clone(),
                     complaint: *complaint,
                     scheduled_at: at,
@@ -42,7 +49,7 @@ pub(crate) fn fold(
             due,
         } => {
             let follow_up = find(follow_ups, *id)?;
-            if at < follow_up.due || *due != follow_up.due || *owner != follow_up.owner {
+            if follow_up.due.is_none_or(|d| at < d || *due != d) || *owner != follow_up.owner {
                 return Err(Misfit::Contradicts(format!(
                     "the overdue event of follow-up {id} contradicts it"
                 )));

@@ -4,7 +4,11 @@
 //! Resolving a complaint schedules one after the policy's delay, owned by the complaint's
 //! owner. A follow-up is done with an outcome: satisfied, not satisfied (which reopens the
 //! complaint when the policy says so, as it does by default) or unreachable. One not done by its
-//! due instant raises `FollowUpOverdue` once; it can still be done, late.
+//! due instant raises `FollowUpOverdue` once; it can still be done, late. When the policy's
+//! delay cannot be computed on its calendar, the follow-up is scheduled all the same with no
+//! due instant and the reason ([`NoTarget`](crate::outcome::NoTarget)): it is never overdue,
+//! is flagged to its owner ([`FlagKind::NoTarget`](crate::FlagKind::NoTarget)) and is done
+//! untimed.
 //!
 //! # State diagram
 //!
@@ -33,7 +37,7 @@ pub use state::{
 };
 
 pub(crate) use decide::{cancel, complete, schedule};
-pub(crate) use due::{deadline, fire, overdue};
+pub(crate) use due::{deadline, fire, overdue, without_target};
 pub(crate) use fold::fold;
 pub(crate) use state::FollowUps;
 

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::id::{AgentId, ComplaintId, FollowUpId};
 use crate::lifecycle::{Entity, Lifecycle, Refused};
-use crate::outcome::Outcome;
+use crate::outcome::{NoTarget, Outcome};
 use crate::personal::{Erase, Personal};
 use crate::registry::Registry;
 
@@ -53,8 +53,10 @@ pub enum FollowUpState {
 pub struct FollowUp {
     /// Our agent who owns it.
     pub owner: AgentId,
-    /// When it is due.
-    pub due: DateTime<Utc>,
+    /// When it is due; `None` when it has no due instant (see `no_target`).
+    pub due: Option<DateTime<Utc>>,
+    /// Why it has no due instant, if it has none: it never falls due, and is flagged.
+    pub no_target: Option<NoTarget>,
     /// Why.
     pub reason: Personal,
     /// The complaint it follows up, if any.

@@ -17,7 +17,8 @@ pub struct ResponseTimes {
     pub business: Durations,
     /// How long customers waited, wall-clock.
     pub wall: Durations,
-    /// Answers within target (met) and after it (met late, with the lateness).
+    /// Answers within target (met) and after it (met late, with the lateness); apart, the
+    /// answers to clocks that had no target (`untimed`).
     pub outcomes: OutcomeTally,
     /// Deadlines that passed unanswered (`ResponseOverdue`), answered later or not yet.
     pub overdue: u64,
@@ -32,13 +33,14 @@ impl ResponseTimes {
         self.overdue = self.overdue.saturating_add(other.overdue);
     }
 
-    /// Answers given.
+    /// Answers given, to clocks with a target or without.
     #[must_use]
     pub const fn answered(&self) -> u64 {
-        self.outcomes.total()
+        self.outcomes.total().saturating_add(self.outcomes.untimed)
     }
 
-    /// The share of answers within target; `None` with no answer.
+    /// The share of answers within target, of the answers to clocks that had one; `None`
+    /// with no such answer.
     #[must_use]
     pub fn within_target(&self) -> Option<f64> {
         self.outcomes.on_time_share()

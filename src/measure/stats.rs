@@ -18,7 +18,9 @@ pub(super) fn secs(span: Span) -> u64 {
     u64::try_from(span.as_secs()).unwrap_or(0)
 }
 
-/// Met, met late and missed targets of one kind, with their lateness.
+/// Met, met late and missed targets of one kind, with their lateness; and, apart, the clocks
+/// done with no target ([`Outcome::Untimed`]), which are neither on time nor late and so count
+/// in no share.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
@@ -33,6 +35,8 @@ pub struct OutcomeTally {
     pub late_wall_secs: u64,
     /// Total lateness of the late and missed ones, business seconds.
     pub late_business_secs: u64,
+    /// Done on a clock that had no target (not in [`total`](Self::total)).
+    pub untimed: u64,
 }
 
 impl OutcomeTally {
@@ -51,6 +55,10 @@ impl OutcomeTally {
                 self.missed = self.missed.saturating_add(1);
                 lateness
             }
+            Outcome::Untimed => {
+                self.untimed = self.untimed.saturating_add(1);
+                return;
+            }
         };
         self.late_wall_secs = self.late_wall_secs.saturating_add(secs(lateness.wall));
         self.late_business_secs = self
@@ -63,13 +71,14 @@ impl OutcomeTally {
         self.met = self.met.saturating_add(other.met);
         self.met_late = self.met_late.saturating_add(other.met_late);
         self.missed = self.missed.saturating_add(other.missed);
+        self.untimed = self.untimed.saturating_add(other.untimed);
         self.late_wall_secs = self.late_wall_secs.saturating_add(other.late_wall_secs);
         self.late_business_secs = self
             .late_business_secs
             .saturating_add(other.late_business_secs);
     }
 
-    /// All outcomes.
+    /// All outcomes against a target (the untimed ones are apart).
     #[must_use]
     pub const fn total(&self) -> u64 {
         self.met

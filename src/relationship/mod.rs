@@ -255,7 +255,7 @@ impl Relationship {
             open.complaint_weight = open.complaint_weight.saturating_add(weight);
         }
         if let Some(wait) = self.response.wait() {
-            open.waiting_overdue = now >= wait.due;
+            open.waiting_overdue = wait.due.is_some_and(|due| now >= due);
             open.waiting_at_risk = wait.warn_at.is_some_and(|at| now >= at);
             open.unanswered = wait.unanswered;
         }

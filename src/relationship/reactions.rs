@@ -5,7 +5,8 @@
 //! - A promise linked to a complaint (made in answer to it, or one the complaint is about)
 //!   breaking a second time makes escalation due ([`escalation_after_break`]).
 //! - A resolved complaint gets the follow-up the policy schedules
-//!   ([`follow_up_after_resolution`]).
+//!   ([`follow_up_after_resolution`]), with no due instant if its delay cannot be computed on
+//!   its calendar: a reaction never refuses a fact for want of a deadline.
 //! - A reopened complaint cancels its pending follow-up and voids its pending survey
 //!   ([`after_reopen`]).
 //! - A follow-up that finds the customer not satisfied reopens its complaint, when the policy
@@ -161,14 +162,21 @@ pub(crate) fn follow_up_after_resolution(
         .complaints
         .get(&complaint_id)
         .ok_or(CommandError::UnknownComplaint(complaint_id))?;
+    // The resolution is recorded whatever the calendar says: a delay that cannot be computed
+    // schedules the follow-up with no due instant, flagged to its owner.
+    let (due, no_target) = match policy.target_due(
+        policy.complaints.follow_up_calendar.as_deref(),
+        ctx.now,
+        after,
+    ) {
+        Ok(due) => (Some(due), None),
+        Err(reason) => (None, Some(reason)),
+    };
     Ok(Some(FollowUpEvent::Scheduled {
         follow_up: id,
         owner: complaint.owner.or(ctx.account_owner).unwrap_or(by),
-        due: policy.due(
-            policy.complaints.follow_up_calendar.as_deref(),
-            ctx.now,
-            after,
-        )?,
+        due,
+        no_target,
         reason: complaint.summary.reveal().map_or_else(
             || Personal::ours("Follow up on the resolution of the complaint"),
             |summary| Personal::ours(&format!("Follow up on the resolution of: {summary}")),
@@ -306,6 +314,8 @@ pub(crate) fn tell_promises(
 /// What health remembers of a response event: whether an answer met its target.
 pub(crate) fn remembered_response(event: &ResponseEvent) -> Option<Recent> {
     match event {
+        // An answer on a clock with no target was neither on time nor late.
+        ResponseEvent::ClockStopped { outcome, .. } if !outcome.had_target() => None,
         ResponseEvent::ClockStopped { outcome, .. } => Some(if outcome.on_time() {
             Recent::ResponseMet
         } else {

@@ -180,7 +180,7 @@ impl Relationship {
                 subject: Subject::Response(wait.since),
                 owner,
                 since,
-                due: Some(wait.due),
+                due: wait.due,
             });
         }
         for (id, promise) in self.promises.iter() {
@@ -219,14 +219,24 @@ impl Relationship {
             });
         }
         for (id, f) in self.follow_ups.iter() {
-            if follow_up::overdue(f, now) {
+            if let Some(due) = follow_up::overdue(f, now) {
                 flags.push(Flag {
                     kind: FlagKind::FollowUpOverdue,
                     customer: self.customer,
                     subject: Subject::FollowUp(*id),
                     owner: Some(f.owner),
-                    since: f.due,
-                    due: Some(f.due),
+                    since: due,
+                    due: Some(due),
+                });
+            }
+            if let Some(since) = follow_up::without_target(f) {
+                flags.push(Flag {
+                    kind: FlagKind::NoTarget,
+                    customer: self.customer,
+                    subject: Subject::FollowUp(*id),
+                    owner: Some(f.owner),
+                    since,
+                    due: None,
                 });
             }
         }

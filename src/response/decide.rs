@@ -1,4 +1,11 @@
 //! Deciding: a recorded interaction becomes response events, starting or stopping the clock.
+//!
+//! The interaction is recorded whatever the calendar says: when the deadline cannot be
+//! computed (the target's calendar is not in the policy, has no working time left, or cannot
+//! represent the deadline), the clock starts with no target and records why
+//! ([`NoTarget`](crate::outcome::NoTarget), schema version 3). It never falls due, is flagged
+//! to the account owner, and the answer that stops it is
+//! [`Outcome::Untimed`](crate::outcome::Outcome::Untimed).
 
 use super::command::RecordInteraction;
 use super::event::ResponseEvent;
@@ -6,6 +13,7 @@ use super::state::{ClockKind, ResponseClock};
 use crate::error::CommandError;
 use crate::id::{InteractionId, PromiseId};
 use crate::lifecycle::Context;
+use crate::outcome::Outcome;
 use crate::value::Direction;
 
 /// What the response family decides on: the clock, how many answers were given, every
@@ -55,12 +63,15 @@ pub(crate) fn record(
     }];
     match (record.direction, state.clock.wait()) {
         (Direction::Inbound, None) if record.awaits_reply => {
-            events.push(start(ctx, state.answered, record)?);
+            events.push(start(ctx, state.answered, record));
         }
         (Direction::Outbound, Some(wait)) => {
             let calendar = wait.calendar.as_deref();
             let waited = ctx.policy.elapsed(calendar, wait.started, ctx.now)?;
-            let outcome = ctx.policy.outcome(calendar, wait.due, ctx.now)?;
+            let outcome = match wait.due {
+                Some(due) => ctx.policy.outcome(calendar, due, ctx.now)?,
+                None => Outcome::Untimed,
+            };
             events.push(ResponseEvent::ClockStopped {
                 kind: wait.kind,
                 since: wait.since,
@@ -78,11 +89,7 @@ pub(crate) fn record(
 
 /// The clock an inbound interaction expecting an answer starts while nobody was waiting:
 /// first response if no answer was ever given, reply otherwise.
-fn start(
-    ctx: &Context<'_>,
-    answered: u32,
-    record: &RecordInteraction,
-) -> Result<ResponseEvent, CommandError> {
+fn start(ctx: &Context<'_>, answered: u32, record: &RecordInteraction) -> ResponseEvent {
     let policy = ctx.policy;
     let kind = if answered == 0 {
         ClockKind::FirstResponse
@@ -95,13 +102,19 @@ fn start(
     };
     let target = targets.get(record.priority, ctx.tier);
     let calendar = targets.calendar(record.priority);
-    let due = policy.due(calendar, ctx.now, target)?;
-    let warn_at = policy
-        .response_warning
-        .warn_after(target)
-        .map(|lead| policy.due(calendar, ctx.now, lead))
-        .transpose()?;
-    Ok(ResponseEvent::ClockStarted {
+    let due = policy.target_due(calendar, ctx.now, target);
+    // The warning falls before the due instant: there is one only if there is a due instant.
+    let warn_at = due.as_ref().ok().and_then(|_| {
+        policy
+            .response_warning
+            .warn_after(target)
+            .and_then(|lead| policy.target_due(calendar, ctx.now, lead).ok())
+    });
+    let (due, no_target) = match due {
+        Ok(due) => (Some(due), None),
+        Err(reason) => (None, Some(reason)),
+    };
+    ResponseEvent::ClockStarted {
         kind,
         since: record.interaction,
         priority: record.priority,
@@ -109,6 +122,7 @@ fn start(
         target,
         calendar: calendar.map(str::to_owned),
         due,
+        no_target,
         warn_at,
-    })
+    }
 }

@@ -12,11 +12,13 @@ pub(crate) fn deadline(
     clock: &ResponseClock,
 ) -> Option<(DateTime<Utc>, ResponseTimer, InteractionId)> {
     let wait = clock.wait()?;
+    // A clock with no target never falls due.
+    let due = wait.due?;
     let (at, kind) = match (clock, wait.warn_at) {
-        (ResponseClock::Waiting(_), Some(warn_at)) if warn_at < wait.due => {
+        (ResponseClock::Waiting(_), Some(warn_at)) if warn_at < due => {
             (warn_at, ResponseTimer::Warning)
         }
-        (ResponseClock::Waiting(_) | ResponseClock::Warned(_), _) => (wait.due, ResponseTimer::Due),
+        (ResponseClock::Waiting(_) | ResponseClock::Warned(_), _) => (due, ResponseTimer::Due),
         (ResponseClock::Idle | ResponseClock::Overdue(_), _) => return None,
     };
     Some((at, kind, wait.since))
@@ -24,31 +26,34 @@ pub(crate) fn deadline(
 
 /// The events a due deadline of the clock becomes.
 pub(crate) fn fire(clock: &ResponseClock, timer: ResponseTimer) -> Vec<ResponseEvent> {
-    let Some(wait) = clock.wait() else {
+    let Some((wait, due)) = clock.wait().and_then(|w| Some((w, w.due?))) else {
         return Vec::new();
     };
     let event = match timer {
         ResponseTimer::Warning => ResponseEvent::AtRisk {
             since: wait.since,
-            due: wait.due,
+            due,
         },
         ResponseTimer::Due => ResponseEvent::Overdue {
             since: wait.since,
-            due: wait.due,
+            due,
         },
     };
     vec![event]
 }
 
-/// The clock's flag at `now`, if the customer has waited past the deadline or the warning:
-/// `(kind, since, the wait)`.
+/// The clock's flag at `now`, if the customer has waited past the deadline or the warning,
+/// or waits on a clock with no target (since it started): `(kind, since, the wait)`.
 pub(crate) fn flag(
     clock: &ResponseClock,
     now: DateTime<Utc>,
 ) -> Option<(FlagKind, DateTime<Utc>, &Wait)> {
     let wait = clock.wait()?;
-    if now >= wait.due {
-        return Some((FlagKind::ResponseOverdue, wait.due, wait));
+    let Some(due) = wait.due else {
+        return Some((FlagKind::NoTarget, wait.started, wait));
+    };
+    if now >= due {
+        return Some((FlagKind::ResponseOverdue, due, wait));
     }
     wait.warn_at
         .filter(|warn_at| now >= *warn_at)

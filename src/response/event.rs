@@ -2,7 +2,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::id::{AgentId, InteractionId, PromiseId};
-use crate::outcome::{Elapsed, Outcome};
+use crate::outcome::{Elapsed, NoTarget, Outcome};
 use crate::personal::Personal;
 use crate::response::ClockKind;
 use crate::value::{Channel, Direction, Priority, Span, Tier};
@@ -50,8 +50,13 @@ pub enum ResponseEvent {
         /// The named calendar it runs on; absent for the policy's own.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         calendar: Option<String>,
-        /// When the answer is due.
-        due: DateTime<Utc>,
+        /// When the answer is due; absent when the clock has no target (then `no_target`
+        /// says why). Exactly one of the two is present.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        due: Option<DateTime<Utc>>,
+        /// Why the clock has no target, if it has none (added in schema version 3).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        no_target: Option<NoTarget>,
         /// When the warning is due, if any.
         warn_at: Option<DateTime<Utc>>,
     },
@@ -82,11 +87,12 @@ pub enum ResponseEvent {
         answered_by: InteractionId,
         /// The target it had.
         target: Span,
-        /// When the answer was due.
-        due: DateTime<Utc>,
+        /// When the answer was due; absent when the clock had no target.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        due: Option<DateTime<Utc>>,
         /// How long the customer waited.
         waited: Elapsed,
-        /// Met, or met late.
+        /// Met, or met late; untimed when the clock had no target (then `due` is absent).
         outcome: Outcome,
     },
 }
@@ -101,6 +107,37 @@ impl ResponseEvent {
             Self::AtRisk { .. } => "response_at_risk",
             Self::Overdue { .. } => "response_overdue",
             Self::ClockStopped { .. } => "response_clock_stopped",
+        }
+    }
+
+    /// Whether the event is well formed where the types allow more than the facts: a started
+    /// clock states a due instant or why it has none, and a stopped one is untimed exactly when
+    /// it had no due instant.
+    pub(crate) const fn is_consistent(&self) -> bool {
+        match self {
+            Self::ClockStarted { due, no_target, .. } => due.is_some() != no_target.is_some(),
+            Self::ClockStopped { due, outcome, .. } => due.is_some() == outcome.had_target(),
+            Self::InteractionRecorded { .. } | Self::AtRisk { .. } | Self::Overdue { .. } => true,
+        }
+    }
+
+    /// The first schema version that can say it: 3 for a clock with no target or an untimed
+    /// answer, 1 otherwise.
+    pub(crate) const fn needs_version(&self) -> u16 {
+        match self {
+            Self::ClockStarted {
+                no_target: Some(_), ..
+            }
+            | Self::ClockStopped {
+                outcome: Outcome::Untimed,
+                ..
+            } => 3,
+            Self::ClockStopped { due: None, .. } => 3,
+            Self::InteractionRecorded { .. }
+            | Self::ClockStarted { .. }
+            | Self::AtRisk { .. }
+            | Self::Overdue { .. }
+            | Self::ClockStopped { .. } => 1,
         }
     }
 

@@ -56,9 +56,15 @@ pub(crate) fn fold(
             target,
             calendar,
             due,
+            no_target,
             warn_at,
             ..
         } => {
+            if due.is_some() == no_target.is_some() {
+                return Err(Misfit::from(
+                    "a response clock states both a due instant and no target, or neither",
+                ));
+            }
             let wait = Wait {
                 calendar: calendar.clone(),
                 kind: *kind,
@@ -67,6 +73,7 @@ pub(crate) fn fold(
                 priority: *priority,
                 target: *target,
                 due: *due,
+                no_target: no_target.clone(),
                 warn_at: *warn_at,
                 unanswered: 1,
             };
@@ -74,9 +81,9 @@ pub(crate) fn fold(
         }
         ResponseEvent::AtRisk { since, due } => {
             let wait = expect_wait(state.clock, *since)?;
-            if *due != wait.due || wait.warn_at.is_none_or(|warn_at| at < warn_at) {
+            if Some(*due) != wait.due || wait.warn_at.is_none_or(|warn_at| at < warn_at) {
                 return Err(Misfit::Contradicts(format!(
-                    "the warning contradicts the clock (due {}, warn at {:?})",
+                    "the warning contradicts the clock (due {:?}, warn at {:?})",
                     wait.due, wait.warn_at
                 )));
             }
@@ -84,16 +91,27 @@ pub(crate) fn fold(
         }
         ResponseEvent::Overdue { since, due } => {
             let wait = expect_wait(state.clock, *since)?;
-            if *due != wait.due || at < wait.due {
+            if wait.due.is_none_or(|d| *due != d || at < d) {
                 return Err(Misfit::Contradicts(format!(
-                    "the breach contradicts the clock, due {}",
+                    "the breach contradicts the clock, due {:?}",
                     wait.due
                 )));
             }
             step(state.clock, ClockAction::Breach, None)?;
         }
-        ResponseEvent::ClockStopped { since, .. } => {
-            expect_wait(state.clock, *since)?;
+        ResponseEvent::ClockStopped {
+            since,
+            due,
+            outcome,
+            ..
+        } => {
+            let wait = expect_wait(state.clock, *since)?;
+            if *due != wait.due || due.is_some() != outcome.had_target() {
+                return Err(Misfit::Contradicts(format!(
+                    "the answer contradicts the clock, due {:?}",
+                    wait.due
+                )));
+            }
             step(state.clock, ClockAction::Answer, None)?;
             *state.answered = state.answered.saturating_add(1);
         }

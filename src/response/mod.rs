@@ -12,6 +12,11 @@
 //! - [`advance_to`](crate::Relationship::advance_to) emits a warning when the policy's lead
 //!   before the deadline is reached, and `ResponseOverdue` exactly once when it passes;
 //! - the answer closes the clock with an [`Outcome`](crate::outcome::Outcome): met, or met late with the lateness.
+//! - the message is recorded even when its deadline cannot be computed (the target's calendar
+//!   is not in the policy, or has no working time left): the clock then starts with **no
+//!   target** and the reason ([`NoTarget`](crate::outcome::NoTarget)), never falls due, is
+//!   flagged to the account owner ([`FlagKind::NoTarget`](crate::FlagKind::NoTarget), since the
+//!   message came in), and its answer is untimed.
 //!
 //! # State diagram
 //!

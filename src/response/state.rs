@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::id::InteractionId;
 use crate::lifecycle::{Entity, Lifecycle, Refused};
+use crate::outcome::NoTarget;
 use crate::value::{Priority, Span};
 
 /// Which response target a clock measures.
@@ -35,8 +36,10 @@ pub struct Wait {
     pub target: Span,
     /// The named calendar the target runs on (`None`: the policy's own).
     pub calendar: Option<String>,
-    /// When the answer is due.
-    pub due: DateTime<Utc>,
+    /// When the answer is due; `None` when the clock has no target (see `no_target`).
+    pub due: Option<DateTime<Utc>>,
+    /// Why the clock has no target, if it has none: it never falls due, and is flagged.
+    pub no_target: Option<NoTarget>,
     /// When the warning is due, if the policy asks for one.
     pub warn_at: Option<DateTime<Utc>>,
     /// How many inbound interactions are waiting for this answer (at least one).
@@ -225,7 +228,8 @@ mod tests {
             priority: Priority::Normal,
             target: Span::hours(1),
             calendar: None,
-            due: t,
+            due: Some(t),
+            no_target: None,
             warn_at: None,
             unanswered: 1,
         }

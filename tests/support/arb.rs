@@ -22,7 +22,7 @@ use clientele::complaint::{ClockTerms, ComplaintClockKind, EscalationReason, Rem
 use clientele::customer::CustomerCommand;
 use clientele::follow_up::FollowUpCommand;
 use clientele::health::{HealthWeights, Signal};
-use clientele::outcome::{Elapsed, Outcome};
+use clientele::outcome::{Elapsed, NoTarget, Outcome};
 use clientele::policy::{ByPriority, Lead, Percent, ReopenMode, SupportLevel, Targets};
 use clientele::promise::PromiseCommand;
 use clientele::promise::{AtRiskReason, Notice, RevisionTiming};
@@ -626,16 +626,45 @@ pub fn calendar_name() -> impl Strategy<Value = Option<String>> {
     ]
 }
 
-/// Clock terms with arbitrary target, calendar, due and warning.
-pub fn clock_terms() -> impl Strategy<Value = ClockTerms> {
-    (span(), calendar_name(), instant(), option::of(instant())).prop_map(
-        |(target, calendar, due, warn_at)| ClockTerms {
+/// Why a clock has no target.
+pub fn no_target() -> impl Strategy<Value = NoTarget> {
+    prop_oneof![
+        calendar_name().prop_map(|name| NoTarget::UnknownCalendar {
+            name: name.unwrap_or_else(|| "retired".to_owned()),
+        }),
+        Just(NoTarget::NoWorkingTime),
+        Just(NoTarget::OutOfRange),
+    ]
+}
+
+/// A clock's due instant, or why it has none (schema version 3): `(due, no_target)`, exactly
+/// one of them set, mostly a due instant.
+/// Boxed: nested in the event strategies, an unboxed union's value tree overflows the stack
+/// of a debug build.
+pub fn due_or_no_target() -> BoxedStrategy<(Option<DateTime<Utc>>, Option<NoTarget>)> {
+    prop_oneof![
+        4 => instant().prop_map(|due| (Some(due), None)),
+        1 => no_target().prop_map(|reason| (None, Some(reason))),
+    ]
+    .boxed()
+}
+
+/// Clock terms with arbitrary target, calendar, due (or none, with the reason) and warning.
+pub fn clock_terms() -> BoxedStrategy<ClockTerms> {
+    (
+        span(),
+        calendar_name(),
+        due_or_no_target(),
+        option::of(instant()),
+    )
+        .prop_map(|(target, calendar, (due, no_target), warn_at)| ClockTerms {
             target,
             calendar,
             due,
-            warn_at,
-        },
-    )
+            warn_at: warn_at.filter(|_| due.is_some()),
+            no_target,
+        })
+        .boxed()
 }
 
 /// Business time left on a paused clock.
@@ -646,6 +675,12 @@ pub fn remaining() -> impl Strategy<Value = Remaining> {
 /// Wall and business time.
 pub fn elapsed() -> impl Strategy<Value = Elapsed> {
     (span(), span()).prop_map(|(wall, business)| Elapsed { wall, business })
+}
+
+/// How a complaint's or follow-up's clock ended: as [`outcome`], or untimed (it had no
+/// target; schema version 3).
+pub fn clock_outcome() -> BoxedStrategy<Outcome> {
+    prop_oneof![4 => outcome(), 1 => Just(Outcome::Untimed)].boxed()
 }
 
 /// Met, met late or missed, with any lateness.
@@ -774,11 +809,11 @@ pub fn event() -> BoxedStrategy<Event> {
             tier(),
             span(),
             calendar_name(),
-            instant(),
+            due_or_no_target(),
             option::of(instant()),
         )
             .prop_map(
-                |(kind, since, priority, tier, target, calendar, due, warn_at)| {
+                |(kind, since, priority, tier, target, calendar, (due, no_target), warn_at)| {
                     Event::Response(ResponseEvent::ClockStarted {
                         kind,
                         since,
@@ -787,7 +822,8 @@ pub fn event() -> BoxedStrategy<Event> {
                         target,
                         calendar,
                         due,
-                        warn_at,
+                        no_target,
+                        warn_at: warn_at.filter(|_| due.is_some()),
                     })
                 },
             )
@@ -803,11 +839,17 @@ pub fn event() -> BoxedStrategy<Event> {
             interaction_id(),
             interaction_id(),
             span(),
-            instant(),
+            option::of(instant()),
             elapsed(),
             outcome(),
         )
             .prop_map(|(kind, since, answered_by, target, due, waited, outcome)| {
+                // Untimed exactly when the clock had no due instant.
+                let outcome = if due.is_some() {
+                    outcome
+                } else {
+                    Outcome::Untimed
+                };
                 Event::Response(ResponseEvent::ClockStopped {
                     kind,
                     since,
@@ -1000,7 +1042,7 @@ pub fn event() -> BoxedStrategy<Event> {
                 },
             )
             .boxed(),
-        (complaint_id(), agent_id(), outcome())
+        (complaint_id(), agent_id(), clock_outcome())
             .prop_map(|(complaint, by, outcome)| {
                 Event::Complaint(ComplaintEvent::Acknowledged {
                     complaint,
@@ -1114,8 +1156,8 @@ pub fn event() -> BoxedStrategy<Event> {
             option::of(text()),
             any::<bool>(),
             text(),
-            outcome(),
-            option::of(outcome()),
+            clock_outcome(),
+            option::of(clock_outcome()),
         )
             .prop_map(
                 |(complaint, by, remedy, apology, summary, outcome, acknowledgement)| {
@@ -1156,15 +1198,16 @@ pub fn event() -> BoxedStrategy<Event> {
         (
             follow_up_id(),
             agent_id(),
-            instant(),
+            due_or_no_target(),
             text(),
             option::of(complaint_id()),
         )
-            .prop_map(|(follow_up, owner, due, reason, complaint)| {
+            .prop_map(|(follow_up, owner, (due, no_target), reason, complaint)| {
                 Event::FollowUp(FollowUpEvent::Scheduled {
                     follow_up,
                     owner,
                     due,
+                    no_target,
                     reason: reason.into(),
                     complaint,
                 })
@@ -1183,7 +1226,7 @@ pub fn event() -> BoxedStrategy<Event> {
             follow_up_id(),
             follow_up_outcome(),
             option::of(text()),
-            outcome(),
+            clock_outcome(),
         )
             .prop_map(|(follow_up, outcome, note, timing)| {
                 Event::FollowUp(FollowUpEvent::Completed {
@@ -1335,6 +1378,23 @@ pub fn once_calendar() -> ServiceCalendar {
     .clone()
 }
 
+/// A calendar open 9 to 17 in Vilnius on the first twenty days of June 2026 and never after.
+pub fn june_calendar() -> ServiceCalendar {
+    static JUNE: OnceLock<ServiceCalendar> = OnceLock::new();
+    JUNE.get_or_init(|| {
+        let nine = WallTime::hm(9, 0).unwrap_or_else(|e| panic!("{e}"));
+        let five = WallTime::hm(17, 0).unwrap_or_else(|e| panic!("{e}"));
+        ServiceCalendar::builder("Europe/Vilnius")
+            .and_then(|b| {
+                (1..=20)
+                    .fold(b, |b, day| b.open(date(2026, 6, day), nine, five))
+                    .build()
+            })
+            .unwrap_or_else(|e| panic!("{e}"))
+    })
+    .clone()
+}
+
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or_else(|| panic!("bad test date"))
 }
@@ -1387,7 +1447,8 @@ pub enum Tweak {
     Switches(bool, bool, bool),
     /// The follow-up delay and its calendar.
     FollowUp(Option<Span>, Option<String>),
-    /// The policy's own calendar: 0 always open, 1 office hours, 2 open once.
+    /// The policy's own calendar: 0 always open, 1 office hours, 2 open once, 3 open on the
+    /// first twenty days of June 2026 only.
     OwnCalendar(u8),
     /// Define the named calendars "24/7" and "office".
     NamedCalendars,
@@ -1412,7 +1473,7 @@ fn tweak() -> impl Strategy<Value = Tweak> {
         1 => reopen_mode().prop_map(Tweak::Reopen),
         2 => (any::<bool>(), any::<bool>(), any::<bool>()).prop_map(|(a, b, c)| Tweak::Switches(a, b, c)),
         1 => (option::of(span()), calendar_name()).prop_map(|(s, c)| Tweak::FollowUp(s, c)),
-        2 => (0u8..3).prop_map(Tweak::OwnCalendar),
+        2 => (0u8..4).prop_map(Tweak::OwnCalendar),
         2 => Just(Tweak::NamedCalendars),
         1 => btree_set(raw_id(), 0..3).prop_map(Tweak::Agents),
         1 => btree_set(raw_id(), 0..3).prop_map(Tweak::Parties),
@@ -1485,7 +1546,8 @@ fn apply_tweak(policy: &mut ServicePolicy, tweak: &Tweak) {
             policy.calendar = match n {
                 0 => ServiceCalendar::always_open(),
                 1 => office_calendar(),
-                _ => once_calendar(),
+                2 => once_calendar(),
+                _ => june_calendar(),
             }
         }
         Tweak::NamedCalendars => {
@@ -1507,6 +1569,22 @@ fn apply_tweak(policy: &mut ServicePolicy, tweak: &Tweak) {
             }
         }
     }
+}
+
+/// `policy` after its named calendars were retired: every target, threshold and follow-up
+/// that named one runs on the policy's own calendar, and the names are gone. Clocks started
+/// on them lose their calendar.
+pub fn retired_calendars(policy: &ServicePolicy) -> ServicePolicy {
+    let mut policy = policy.clone();
+    for t in 0..4 {
+        table(&mut policy, t).calendars.clear();
+    }
+    for level in &mut policy.complaints.levels {
+        level.calendar = None;
+    }
+    policy.complaints.follow_up_calendar = None;
+    policy.calendars.clear();
+    policy
 }
 
 /// Tweaks to the default policy: valid or not, usually mild, sometimes extreme.
