@@ -100,13 +100,12 @@ impl<'de> Deserialize<'de> for Command {
     /// command; it needs a self-describing format.
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use serde::de::Error as _;
-        let value = serde_json::Value::deserialize(deserializer)?;
-        let name = value
-            .get("type")
-            .and_then(serde_json::Value::as_str)
-            .ok_or_else(|| D::Error::missing_field("type"))?;
+        let (name, value) = crate::strict::tagged(deserializer, "a command (a JSON object)")?;
         let names: Vec<&'static str> = Self::KINDS.iter().map(|(name, _)| *name).collect();
-        let Some((_, family)) = Self::KINDS.iter().find(|(known, _)| *known == name) else {
+        let Some((_, family)) = Self::KINDS
+            .iter()
+            .find(|(known, _)| *known == name.as_str())
+        else {
             return Err(D::Error::custom(format_args!(
                 "unknown variant `{name}`, expected one of {}",
                 names.join(", ")

@@ -36,6 +36,7 @@ pub mod relationship;
 pub mod response;
 #[cfg(feature = "schema")]
 pub mod schema;
+mod strict;
 pub mod survey;
 
 pub mod value;

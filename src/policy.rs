@@ -238,11 +238,11 @@ pub struct ServicePolicy {
     #[serde(default)]
     pub health: crate::health::HealthPolicy,
     /// Our agents. When not empty, an owner must be one of them
-    /// ([`CommandError::UnknownAgent`](crate::CommandError::UnknownAgent) otherwise).
+    /// ([`CommandError::UnknownAgent`](crate::error::CommandError::UnknownAgent) otherwise).
     #[serde(default)]
     pub agents: BTreeSet<AgentId>,
     /// The outside parties we work with. When not empty, a party must be one of them
-    /// ([`CommandError::UnknownParty`](crate::CommandError::UnknownParty) otherwise).
+    /// ([`CommandError::UnknownParty`](crate::error::CommandError::UnknownParty) otherwise).
     #[serde(default)]
     pub parties: BTreeSet<PartyId>,
 }
@@ -394,39 +394,42 @@ impl ServicePolicy {
     /// Checks `agent` against the roster, if there is one.
     ///
     /// # Errors
-    /// [`CommandError::UnknownAgent`](crate::CommandError::UnknownAgent).
-    pub fn check_agent(&self, agent: AgentId) -> Result<(), crate::CommandError> {
+    /// [`CommandError::UnknownAgent`](crate::error::CommandError::UnknownAgent).
+    pub fn check_agent(&self, agent: AgentId) -> Result<(), crate::error::CommandError> {
         if self.agents.is_empty() || self.agents.contains(&agent) {
             Ok(())
         } else {
-            Err(crate::CommandError::UnknownAgent(agent))
+            Err(crate::error::CommandError::UnknownAgent(agent))
         }
     }
 
     /// Checks `party` against the roster, if there is one.
     ///
     /// # Errors
-    /// [`CommandError::UnknownParty`](crate::CommandError::UnknownParty).
-    pub fn check_party(&self, party: PartyId) -> Result<(), crate::CommandError> {
+    /// [`CommandError::UnknownParty`](crate::error::CommandError::UnknownParty).
+    pub fn check_party(&self, party: PartyId) -> Result<(), crate::error::CommandError> {
         if self.parties.is_empty() || self.parties.contains(&party) {
             Ok(())
         } else {
-            Err(crate::CommandError::UnknownParty(party))
+            Err(crate::error::CommandError::UnknownParty(party))
         }
     }
 
     /// The calendar called `name`, or the policy's own for `None`.
     ///
     /// # Errors
-    /// [`CommandError::UnknownCalendar`](crate::CommandError::UnknownCalendar) for a name the
+    /// [`CommandError::UnknownCalendar`](crate::error::CommandError::UnknownCalendar) for a name the
     /// policy does not define.
-    pub fn calendar(&self, name: Option<&str>) -> Result<&ServiceCalendar, crate::CommandError> {
+    pub fn calendar(
+        &self,
+        name: Option<&str>,
+    ) -> Result<&ServiceCalendar, crate::error::CommandError> {
         match name {
             None => Ok(&self.calendar),
             Some(name) => self
                 .calendars
                 .get(name)
-                .ok_or_else(|| crate::CommandError::UnknownCalendar(name.to_owned())),
+                .ok_or_else(|| crate::error::CommandError::UnknownCalendar(name.to_owned())),
         }
     }
 
@@ -434,15 +437,15 @@ impl ServicePolicy {
     /// (the policy's own for `None`).
     ///
     /// # Errors
-    /// [`CommandError::UnknownCalendar`](crate::CommandError::UnknownCalendar), or
-    /// [`CommandError::Calendar`](crate::CommandError::Calendar) when the calendar cannot
+    /// [`CommandError::UnknownCalendar`](crate::error::CommandError::UnknownCalendar), or
+    /// [`CommandError::Calendar`](crate::error::CommandError::Calendar) when the calendar cannot
     /// answer (out of range, never open).
     pub fn due(
         &self,
         calendar: Option<&str>,
         start: DateTime<Utc>,
         target: Span,
-    ) -> Result<DateTime<Utc>, crate::CommandError> {
+    ) -> Result<DateTime<Utc>, crate::error::CommandError> {
         Ok(self.calendar(calendar)?.add(start, target)?)
     }
 
@@ -514,7 +517,7 @@ impl ServicePolicy {
         calendar: Option<&str>,
         a: DateTime<Utc>,
         b: DateTime<Utc>,
-    ) -> Result<Span, crate::CommandError> {
+    ) -> Result<Span, crate::error::CommandError> {
         Ok(self.calendar(calendar)?.between(a, b)?)
     }
 
@@ -526,14 +529,14 @@ impl ServicePolicy {
     /// the range it covers), the business figure is the wall-clock one.
     ///
     /// # Errors
-    /// [`CommandError::Value`](crate::CommandError::Value) when the span exceeds
+    /// [`CommandError::Value`](crate::error::CommandError::Value) when the span exceeds
     /// [`Span::MAX`].
     pub fn elapsed(
         &self,
         calendar: Option<&str>,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
-    ) -> Result<crate::outcome::Elapsed, crate::CommandError> {
+    ) -> Result<crate::outcome::Elapsed, crate::error::CommandError> {
         let wall = if to <= from {
             Span::ZERO
         } else {
@@ -547,7 +550,7 @@ impl ServicePolicy {
     /// support level.
     ///
     /// # Errors
-    /// The first [`PolicyError`](crate::PolicyError) found.
+    /// The first [`PolicyError`](crate::error::PolicyError) found.
     ///
     /// ```
     /// use clientele::{Priority, ServicePolicy};
@@ -557,7 +560,7 @@ impl ServicePolicy {
     /// policy.reply = policy.reply.on_calendar(Priority::Urgent, "24/7");
     /// assert!(policy.validate().is_err()); // "24/7" is not in `policy.calendars`
     /// ```
-    pub fn validate(&self) -> Result<(), crate::PolicyError> {
+    pub fn validate(&self) -> Result<(), crate::error::PolicyError> {
         let tables = [
             ("first_response", &self.first_response),
             ("reply", &self.reply),
@@ -567,7 +570,7 @@ impl ServicePolicy {
         for (target, table) in tables {
             for (priority, name) in &table.calendars {
                 if !self.calendars.contains_key(name) {
-                    return Err(crate::PolicyError::UnknownCalendar {
+                    return Err(crate::error::PolicyError::UnknownCalendar {
                         target,
                         priority: *priority,
                         name: name.clone(),
@@ -586,7 +589,7 @@ impl ServicePolicy {
             )]);
         for (target, name) in others {
             if let Some(name) = name.filter(|name| !self.calendars.contains_key(*name)) {
-                return Err(crate::PolicyError::UnknownCalendar {
+                return Err(crate::error::PolicyError::UnknownCalendar {
                     target,
                     priority: Priority::Normal,
                     name: name.clone(),
@@ -594,14 +597,14 @@ impl ServicePolicy {
             }
         }
         if self.complaints.levels.is_empty() {
-            return Err(crate::PolicyError::NoSupportLevels);
+            return Err(crate::error::PolicyError::NoSupportLevels);
         }
         let health = &self.health;
         if health.at_risk_below > health.watch_below
             || health.watch_below > 100
             || health.window.is_zero()
         {
-            return Err(crate::PolicyError::HealthBands {
+            return Err(crate::error::PolicyError::HealthBands {
                 watch_below: health.watch_below,
                 at_risk_below: health.at_risk_below,
             });
@@ -619,7 +622,7 @@ impl ServicePolicy {
         calendar: Option<&str>,
         due: DateTime<Utc>,
         done: DateTime<Utc>,
-    ) -> Result<crate::outcome::Outcome, crate::CommandError> {
+    ) -> Result<crate::outcome::Outcome, crate::error::CommandError> {
         if done < due {
             return Ok(crate::outcome::Outcome::Met);
         }

@@ -175,7 +175,7 @@ fn version_1(mut schema: Schema) -> Schema {
         // Kinds introduced after version 1 did not exist.
         variants.retain(|variant| {
             kind_of(variant)
-                .and_then(crate::Event::introduced_in)
+                .and_then(crate::event::Event::introduced_in)
                 .is_some_and(|v| v <= 1)
         });
         for variant in variants.iter_mut() {

@@ -387,3 +387,46 @@ fn an_unregistered_relationship_refuses_everything_but_registration() {
         Err(CommandError::UnknownCustomer(ONA))
     );
 }
+
+/// A command, request or bare event that gives a key twice is ambiguous and refused, as 0.1
+/// refused it ("duplicate field"): read "last one wins", `{"type":"keep_promise",
+/// "type":"withdraw_promise", ..}` would withdraw a promise the client asked to keep.
+#[test]
+fn a_key_given_twice_in_a_command_request_or_event_is_refused() {
+    let commands = [
+        r#"{"type":"keep_promise","type":"withdraw_promise","promise":"00000000-0000-0000-0000-000000000001","reason":"x"}"#,
+        r#"{"type":"register_customer","name":"Ona","name":"Petras","tier":"standard"}"#,
+    ];
+    for json in commands {
+        let error = serde_json::from_str::<Command>(json).unwrap_err();
+        assert!(error.to_string().contains("duplicate"), "{json}: {error}");
+        let request = format!(r#"{{"command":{json}}}"#);
+        let error = serde_json::from_str::<clientele::Request>(&request).unwrap_err();
+        assert!(
+            error.to_string().contains("duplicate"),
+            "{request}: {error}"
+        );
+    }
+    let events = [
+        r#"{"type":"customer_renamed","name":"a","name":"b"}"#,
+        r#"{"type":"customer_renamed","type":"tier_changed","tier":"gold","name":"a"}"#,
+    ];
+    for json in events {
+        let error = serde_json::from_str::<Event>(json).unwrap_err();
+        assert!(error.to_string().contains("duplicate"), "{json}: {error}");
+    }
+}
+
+/// A `type` that is there but not a string is a bad `type`, not a missing one; an unknown
+/// event kind names the kinds there are, as an unknown command names the commands.
+#[test]
+fn a_bad_type_tag_is_named_as_bad_and_an_unknown_kind_lists_the_kinds() {
+    let error = serde_json::from_str::<Command>(r#"{"type":7,"name":"Ona"}"#).unwrap_err();
+    assert!(!error.to_string().contains("missing"), "{error}");
+    let error = serde_json::from_str::<Event>(r#"{"type":7}"#).unwrap_err();
+    assert!(!error.to_string().contains("missing"), "{error}");
+    let error = serde_json::from_str::<Command>("5").unwrap_err();
+    assert!(!error.to_string().contains("missing"), "{error}");
+    let error = serde_json::from_str::<Event>(r#"{"type":"customer_teleported"}"#).unwrap_err();
+    assert!(error.to_string().contains("customer_registered"), "{error}");
+}

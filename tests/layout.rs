@@ -54,11 +54,15 @@ fn no_module_imports_through_the_crate_root() {
     for (name, text) in src() {
         for (n, line) in code(&text) {
             let line = line.trim_start();
+            // `use crate::{..}`, and `crate::Name` anywhere in code (a path through the root
+            // hides the module it comes from, and so a circle, from `imports_flow_one_way`).
             let through_root = line.starts_with("use crate::{")
-                || line
-                    .strip_prefix("use crate::")
-                    .and_then(|rest| rest.chars().next())
-                    .is_some_and(char::is_uppercase);
+                || line.match_indices("crate::").any(|(i, _)| {
+                    line[i + "crate::".len()..]
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_uppercase)
+                });
             if through_root {
                 found.push(format!("{name}:{n}: {line}"));
             }
@@ -139,17 +143,13 @@ fn no_function_over_a_hundred_lines() {
         for (start, line) in lines.iter().enumerate() {
             let trimmed = line.trim_start();
             let indent = line.len() - trimmed.len();
-            let is_fn = [
-                "fn ",
-                "pub fn ",
-                "pub(crate) fn ",
-                "pub(super) fn ",
-                "const fn ",
-                "pub const fn ",
-                "pub(crate) const fn ",
-            ]
-            .iter()
-            .any(|p| trimmed.starts_with(p));
+            // Any visibility and qualifiers before `fn`: `pub(super) const fn`, `async fn`, ...
+            let is_fn = trimmed.split_once("fn ").is_some_and(|(before, _)| {
+                before.split_whitespace().all(|word| {
+                    word.starts_with("pub")
+                        || ["const", "async", "unsafe", "extern", "\"C\""].contains(&word)
+                })
+            });
             if !is_fn || trimmed.ends_with(';') {
                 continue;
             }
@@ -197,8 +197,11 @@ fn family_folds_name_every_event() {
                     .find(|l| l.contains("match "))
                     .copied()
                     .unwrap_or_default();
+                // In a family's `event.rs`, `match self` is a match over the family's events.
+                let over_events = scrutinee.contains("event")
+                    || (name.ends_with("event.rs") && scrutinee.contains("match self"));
                 assert!(
-                    !scrutinee.contains("event"),
+                    !over_events,
                     "src/{name}:{}: a wildcard arm in `{}`",
                     n + 1,
                     scrutinee.trim()

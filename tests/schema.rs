@@ -163,3 +163,67 @@ fn commands_and_requests_validate() {
     bad["command"]["type"] = Value::from("delete_everything");
     assert!(!validator(&schema::request()).is_valid(&bad));
 }
+
+/// The kinds table names exactly the events the family enums hold, each under its family. The
+/// schema is derived from the enums, so a kind added to a family without its row in
+/// `Event::KINDS` fails here; without the row the build would write the event and refuse it on
+/// reading (`UnknownKind`), and no other test notices.
+#[test]
+fn the_kinds_table_names_every_event_of_every_family() {
+    use clientele::event::Family;
+    use std::collections::BTreeSet;
+    fn kinds(schema: &schemars::Schema) -> BTreeSet<String> {
+        schema.as_value()["oneOf"]
+            .as_array()
+            .expect("a family's schema is a oneOf of its kinds")
+            .iter()
+            .map(|kind| {
+                kind["properties"]["type"]["const"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect()
+    }
+    let families = [
+        (
+            Family::Customer,
+            schemars::schema_for!(clientele::CustomerEvent),
+        ),
+        (
+            Family::Response,
+            schemars::schema_for!(clientele::ResponseEvent),
+        ),
+        (
+            Family::Promise,
+            schemars::schema_for!(clientele::PromiseEvent),
+        ),
+        (
+            Family::Complaint,
+            schemars::schema_for!(clientele::ComplaintEvent),
+        ),
+        (
+            Family::FollowUp,
+            schemars::schema_for!(clientele::FollowUpEvent),
+        ),
+        (
+            Family::Survey,
+            schemars::schema_for!(clientele::SurveyEvent),
+        ),
+        (
+            Family::Health,
+            schemars::schema_for!(clientele::HealthEvent),
+        ),
+    ];
+    let mut all = BTreeSet::new();
+    for (family, schema) in &families {
+        let table: BTreeSet<String> = clientele::Event::KINDS
+            .iter()
+            .filter(|kind| kind.family == *family)
+            .map(|kind| kind.name.to_owned())
+            .collect();
+        assert_eq!(kinds(schema), table, "{family:?}");
+        all.extend(table);
+    }
+    assert_eq!(all.len(), clientele::Event::KINDS.len());
+}

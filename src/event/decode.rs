@@ -492,10 +492,10 @@ fn version(raw: &RawValue) -> Option<u64> {
 }
 
 type Header = (
-    crate::CustomerId,
+    crate::id::CustomerId,
     u64,
     DateTime<Utc>,
-    Option<crate::IdempotencyKey>,
+    Option<crate::value::IdempotencyKey>,
 );
 
 /// The header fields, the first wrong one named as a derived struct read from a sorted JSON

@@ -426,13 +426,13 @@ impl<'de> Deserialize<'de> for Event {
     /// event; it needs a self-describing format. An unknown kind is an error, never skipped.
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use serde::de::Error as _;
-        let value = serde_json::Value::deserialize(deserializer)?;
-        let kind = value
-            .get("type")
-            .and_then(serde_json::Value::as_str)
-            .ok_or_else(|| D::Error::missing_field("type"))?;
-        let Some(known) = Event::kind_of(kind) else {
-            return Err(D::Error::unknown_variant(kind, &[]));
+        let (kind, value) = crate::strict::tagged(deserializer, "an event (a JSON object)")?;
+        let Some(known) = Event::kind_of(&kind) else {
+            let names: Vec<&str> = Event::KINDS.iter().map(|known| known.name).collect();
+            return Err(D::Error::custom(format_args!(
+                "unknown variant `{kind}`, expected one of {}",
+                names.join(", ")
+            )));
         };
         let event = match known.family {
             Family::Customer => CustomerEvent::deserialize(value).map(Event::Customer),

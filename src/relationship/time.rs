@@ -65,7 +65,7 @@ impl Relationship {
         self.profile.as_ref()?;
         let rules = &policy.health;
         let (score, penalties) = health::points(rules, self.open_items(at), &self.recent, at);
-        let at_risk = health::band(rules, score) == crate::Band::AtRisk;
+        let at_risk = health::band(rules, score) == crate::health::Band::AtRisk;
         match (at_risk, self.at_risk_since.is_some()) {
             (true, false) => Some(Event::Health(HealthEvent::AtRisk {
                 score,
