@@ -33,11 +33,12 @@ use crate::event::{Envelope, Event, Family, SCHEMA_VERSION};
 /// serde_json refuses the 128th level of nesting ("recursion limit exceeded").
 const MAX_NESTING: usize = 127;
 
-/// The deepest a valid event nests, counting the event object as 1: a list of objects in an
-/// event (`relationship_at_risk`'s `reasons`) is 3, every fixture and snapshot line is at most
-/// 3; one level is kept spare. Deeper is refused as [`DecodeError::Invalid`], unknown fields
-/// included.
-pub(crate) const MAX_EVENT_NESTING: usize = 4;
+/// The deepest an event may nest, counting the event object as 1. Events this build writes
+/// nest at most 3 levels (`relationship_at_risk`'s `reasons`); the rest is room for fields a
+/// later build of the same schema version may add (rule 2 of the event docs: an older reader
+/// must read them and ignore them). Deeper is refused as [`DecodeError::Invalid`] before serde
+/// buffers it, unknown fields included.
+pub(crate) const MAX_EVENT_NESTING: usize = 16;
 
 /// Inputs longer than this are checked for nesting past [`MAX_NESTING`] byte by byte first,
 /// so a deep one is refused where it becomes too deep (the raw capture of a value keeps a

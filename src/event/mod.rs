@@ -21,18 +21,23 @@
 //!    within a version: old events read it as absent. Give it a meaning when absent.
 //! 3. **Renaming, splitting, retyping or removing a field, or changing what a value means**
 //!    needs a new schema version: bump [`SCHEMA_VERSION`], keep the old shape as a private
-//!    struct in `src/upcast.rs` with a plain `From` conversion into the current [`Event`],
-//!    route `(old version, kind)` to it in `upcast::event`, and add a `v<N+1>` fixture
-//!    directory (`BLESS=1 cargo test --test wire` writes the new fixtures; review them).
+//!    struct in `src/event/upcast.rs` with a plain `From` conversion into the current
+//!    [`Event`], route `(old version, kind)` to it in both readers (`upcast::event` for
+//!    [`Envelope::from_value`], and the event step of `src/event/decode.rs` for
+//!    [`Envelope::from_json`]; `tests/decoding.rs` checks that they agree), and add a `v<N+1>`
+//!    fixture directory (`BLESS=1 cargo test --test wire` writes the new fixtures; review
+//!    them).
 //! 4. **A new kind** belongs to the version that introduces it: record it in [`Event::KINDS`]
 //!    with that version, so older envelopes that claim it are refused as unknown.
 //! 5. **Never reuse a kind's name** for a different fact, and never remove a kind: old logs
 //!    still hold it.
 //! 6. An upcast must be total and lossless for valid old events: a default for what was not
 //!    recorded, never a guess that could change a measure.
-//! 7. **No event nests deeper than 4 levels** (the event object counts as 1; the reader
-//!    refuses deeper ones before serde buffers them): a field that would must raise
-//!    `MAX_EVENT_NESTING` in `src/event/decode.rs`.
+//! 7. **No event nests deeper than 16 levels** (the event object counts as 1; the reader
+//!    refuses deeper ones before serde buffers them, and unknown fields count). Events today
+//!    nest at most 3, so fields added within a version have room; a field that would nest
+//!    deeper needs `MAX_EVENT_NESTING` in `src/event/decode.rs` raised first, in a release
+//!    before the one that writes it.
 //!
 //! Version history: **1** the first published form. **2** `dependency_recorded`'s `what`
 //! became `commitment` and gained `reference`; new kind `personal_data_erased`; envelopes
