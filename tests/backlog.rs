@@ -26,7 +26,8 @@ fn envelope(seq: u64, at: DateTime<Utc>, event: Event) -> Envelope {
 
 /// Ona, registered on Monday, with 33,400 promises made on Monday, each with an outside
 /// party's commitment behind it, falling due over Wednesday to Friday: three deadlines each
-/// (the party's date, the warning, the due instant), 100,200 in all. Built from stored events:
+/// (the warning two hours before, the party's date an hour before, the due instant), 100,200
+/// in all. Built from stored events:
 /// deciding them one by one would take the test longer than the point it makes.
 fn backlog_log() -> Vec<Envelope> {
     let monday = t("2026-03-02 09:00");
@@ -70,7 +71,7 @@ fn backlog_log() -> Vec<Envelope> {
                 party: PartyId::from_u128(7),
                 commitment: Personal::new(text("ship the part")),
                 reference: None,
-                due: due - TimeDelta::hours(4),
+                due: due - TimeDelta::hours(1),
             }),
         ));
     }
@@ -96,8 +97,9 @@ fn assert_dated_at_their_deadlines(events: &[Envelope]) {
                 counts[1] += 1;
             }
             Event::Promise(PromiseEvent::AtRisk { due, .. }) => {
-                // At risk when the party's date passed, four hours before the due instant.
-                assert_eq!(e.at, *due - TimeDelta::hours(4));
+                // At risk at the warning lead, two hours before the due instant (the party's
+                // date, an hour before it, passes while the promise is at risk already).
+                assert_eq!(e.at, *due - TimeDelta::hours(2));
                 counts[2] += 1;
             }
             _ => {}

@@ -120,16 +120,28 @@ fn a_target_on_an_unknown_calendar_is_refused() {
     broken.first_response = broken
         .first_response
         .on_calendar(Priority::Low, "no such calendar");
-    let mut w = World::new(broken, "2026-03-02 08:00");
+    let refused = clientele::PolicyError::UnknownCalendar {
+        target: "first_response",
+        priority: Priority::Low,
+        name: "no such calendar".into(),
+    };
+    // Refused up front: no ledger is made under it ...
+    assert_eq!(
+        clientele::Ledger::new(broken.clone()).err(),
+        Some(refused.clone())
+    );
+    // ... and a relationship, which takes its policy per call, decides nothing under it.
+    let mut w = World::new(policy(), "2026-03-02 08:00");
     w.given_customer(ONA, "standard");
     let before = w.relationship(ONA).clone();
-    let err = w
-        .when(ONA, inbound(1, Channel::Email).priority(Priority::Low))
+    let err = before
+        .decide(
+            &broken,
+            &inbound(1, Channel::Email).priority(Priority::Low).into(),
+            w.now,
+        )
         .unwrap_err();
-    assert_eq!(
-        err,
-        CommandError::UnknownCalendar("no such calendar".into())
-    );
+    assert_eq!(err, CommandError::Policy(refused));
     assert_eq!(*w.relationship(ONA), before);
 }
 

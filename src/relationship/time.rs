@@ -34,10 +34,8 @@ impl Relationship {
     pub fn advance_to(&mut self, policy: &ServicePolicy, now: DateTime<Utc>) -> Vec<Envelope> {
         let mut out = Vec::new();
         let mut due = Due::collect(self, now);
-        if due.is_empty() {
-            return out;
-        }
-        let tally = self.promise_tally();
+        // Health's count of the promises, made once on the first firing of a filed call.
+        let mut tally = None;
         let mut budget = self.firing_budget();
         while budget > 0 {
             budget -= 1;
@@ -53,7 +51,10 @@ impl Relationship {
                 .map_or(deadline.at, |last| last.max(deadline.at));
             // The subjects the firing can move: its own, the complaint a broken promise
             // escalates, and the response clock. Unfiled now, filed again once applied.
-            let touched = self.touched_by(&deadline);
+            let touched = match due {
+                Due::Scan => Vec::new(),
+                Due::Filed(_) => self.touched_by(&deadline),
+            };
             due.unfile(self, &touched);
             // Applied in place, one by one: `apply` is all-or-nothing per event, and every event
             // that applied is returned, so a fact is never applied without being handed over.
@@ -72,7 +73,13 @@ impl Relationship {
                 // move its deadline): stop rather than fire on from a state we did not foresee.
                 break;
             }
-            let items = self.open_items_tallied(&tally, at);
+            let items = match due {
+                Due::Scan => self.open_items(at),
+                Due::Filed(_) => {
+                    let tally = tally.get_or_insert_with(|| self.promise_tally());
+                    self.open_items_tallied(tally, at)
+                }
+            };
             if let Some(change) = self.health_change_with(policy, items, at)
                 && let Some(envelope) = self.seal(at, vec![change]).pop()
                 && self.apply(&envelope).is_ok()
@@ -318,46 +325,63 @@ impl Relationship {
     }
 }
 
-/// The deadlines due in one `advance_to` call: one per subject whose clock runs, in firing
-/// order (the order of [`Deadline`]). Kept in step with the state by unfiling the subjects a
-/// firing touches before it applies and filing them again after.
-struct Due(BTreeSet<Deadline>);
+/// Items up to which a relationship is scanned for its next deadline after each firing; above,
+/// what is due is filed once per call.
+const SCANNED: usize = 16;
+
+/// How one `advance_to` call finds the next deadline. A small relationship is scanned after
+/// each firing (cheaper than filing). A larger one files the deadlines due, one per subject
+/// whose clock runs, in firing order (the order of [`Deadline`]), and keeps them in step with
+/// the state by unfiling the subjects a firing touches before it applies and filing them again
+/// after: O(log n) a firing instead of O(n).
+enum Due {
+    Scan,
+    Filed(BTreeSet<Deadline>),
+}
 
 impl Due {
     fn collect(relationship: &Relationship, now: DateTime<Utc>) -> Self {
-        Self(relationship.deadlines().filter(|d| d.at <= now).collect())
-    }
-
-    fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        if relationship.firing_budget() <= SCANNED.saturating_mul(8) {
+            return Self::Scan;
+        }
+        Self::Filed(relationship.deadlines().filter(|d| d.at <= now).collect())
     }
 
     /// The next deadline to fire. Once the filed ones are spent, one look over the whole
     /// relationship makes sure nothing due was missed (a subject moved by a firing that
     /// `touched_by` does not name would be filed again here rather than left unfired).
     fn next(&mut self, relationship: &Relationship, now: DateTime<Utc>) -> Option<Deadline> {
-        if let Some(deadline) = self.0.pop_first() {
+        let Self::Filed(filed) = self else {
+            return relationship.next_deadline().filter(|d| d.at <= now);
+        };
+        if let Some(deadline) = filed.pop_first() {
             return Some(deadline);
         }
         relationship.next_deadline().filter(|d| d.at <= now)?;
-        *self = Self::collect(relationship, now);
-        self.0.pop_first()
+        *filed = relationship.deadlines().filter(|d| d.at <= now).collect();
+        filed.pop_first()
     }
 
     fn unfile(&mut self, relationship: &Relationship, touched: &[Subject]) {
+        let Self::Filed(filed) = self else {
+            return;
+        };
         for subject in touched {
             if let Some(deadline) = relationship.deadline_of(*subject) {
-                self.0.remove(&deadline);
+                filed.remove(&deadline);
             }
         }
     }
 
     fn file(&mut self, relationship: &Relationship, touched: &[Subject], now: DateTime<Utc>) {
+        let Self::Filed(filed) = self else {
+            return;
+        };
         for subject in touched {
             if let Some(deadline) = relationship.deadline_of(*subject)
                 && deadline.at <= now
             {
-                self.0.insert(deadline);
+                filed.insert(deadline);
             }
         }
     }
