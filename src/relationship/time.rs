@@ -23,9 +23,10 @@ impl Relationship {
     /// `now`, does nothing.
     ///
     /// # Cost
-    /// One pass over the relationship's items to file what is due, then O(log n) per deadline
-    /// fired (plus the open complaints, which health scores after each deadline): a backlog of
-    /// 100,000 deadlines costs in proportion to itself, not to its square.
+    /// A relationship of more than 16 items is looked over once to file what is due, then
+    /// costs O(log n) per deadline fired (plus the open complaints, which health scores after
+    /// each deadline): a backlog of 100,000 deadlines costs in proportion to itself, not to its
+    /// square. A smaller one is scanned after each firing, which is cheaper at that size.
     ///
     /// # Bounds
     /// Every firing retires a deadline or moves it to a later timer; firing is bounded by a
