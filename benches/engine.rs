@@ -50,7 +50,7 @@ fn text(s: &str) -> Text {
 /// promise and wrote again; then a day passed, so warnings, overdue answers and at-risk
 /// promises are in the log too. Returns the ledger and the mixed log.
 fn book(n: u128, mixed: bool) -> (Ledger, Vec<Envelope>) {
-    let mut ledger = Ledger::new(ServicePolicy::default());
+    let mut ledger = Ledger::new(ServicePolicy::default()).unwrap();
     let mut log = Vec::new();
     let tier = Tier::new("standard").unwrap_or_else(|_| unreachable!());
     let agent = AgentId::from_u128(7);
@@ -117,7 +117,7 @@ fn book(n: u128, mixed: bool) -> (Ledger, Vec<Envelope>) {
 /// Customers with three open items each: a customer waiting for an answer, a promise we keep
 /// ourselves and a promise an outside party fulfils, with that party's own commitment.
 fn three_open_items(n: u128) -> Ledger {
-    let mut ledger = Ledger::new(ServicePolicy::default());
+    let mut ledger = Ledger::new(ServicePolicy::default()).unwrap();
     let tier = Tier::new("gold").unwrap_or_else(|_| unreachable!());
     let agent = AgentId::from_u128(7);
     let lab = PartyId::from_u128(8);

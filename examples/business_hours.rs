@@ -86,7 +86,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         reply: targets,
         ..ServicePolicy::default()
     };
-    let mut ledger = Ledger::new(policy);
+    let mut ledger = Ledger::new(policy)?;
     let agent = AgentId::from_u128(100);
 
     let customer = CustomerId::from_u128(1);

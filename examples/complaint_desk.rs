@@ -42,7 +42,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(|l| l.name.to_string())
         .collect();
     println!("Support levels: {}\n", ladder.join(" → "));
-    let mut desk = common::Story::new(Ledger::try_new(policy)?, PETRAS);
+    let mut desk = common::Story::new(Ledger::new(policy)?, PETRAS);
 
     desk.run(
         RegisterCustomer::new(text("Petras"), Tier::new("standard")?).owned_by(RUTA),

@@ -542,7 +542,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let plan = plan(&mut rng, start);
 
     // Run the month as a service would: wake at every deadline, then act.
-    let mut ledger = Ledger::new(ServicePolicy::default());
+    let mut ledger = Ledger::new(ServicePolicy::default())?;
     let mut log = Vec::new();
     let mut refused = 0;
     for (at, _, customer, command) in plan.steps {

@@ -42,7 +42,7 @@ struct Shop {
 impl Shop {
     fn open() -> Result<Self, clientele::CommandError> {
         let mut shop = Shop {
-            story: common::Story::new(Ledger::new(ServicePolicy::default()), ONA),
+            story: common::Story::new(Ledger::new(ServicePolicy::default())?, ONA),
             next_interaction: 1,
         };
         shop.run(

@@ -28,7 +28,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let ona = CustomerId::from_u128(1);
     let ruta = AgentId::from_u128(100); // the shop's account manager
     let mut log: Vec<Envelope> = Vec::new(); // the service's event store
-    let mut ledger = Ledger::new(ServicePolicy::default());
+    let mut ledger = Ledger::new(ServicePolicy::default())?;
 
     println!("== Part 1: the customer waits (response clocks)\n");
     log.extend(

@@ -6,7 +6,7 @@ use crate::calendar::CalendarError;
 use crate::id::{
     AgentId, ComplaintId, CustomerId, FollowUpId, InteractionId, PartyId, PromiseId, SurveyId,
 };
-use crate::value::{Priority, ValueError};
+use crate::value::{Priority, Span, ValueError};
 
 /// A command was rejected. Nothing changed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -149,6 +149,17 @@ pub enum CommandError {
         /// The action refused.
         action: &'static str,
     },
+    /// The customer is held aside: one of its stored events did not fold when the book was
+    /// loaded ([`Ledger::quarantined`](crate::Ledger::quarantined)). It decides nothing until
+    /// [`Ledger::retry`](crate::Ledger::retry) brings it back.
+    #[error(
+        "customer {0} is quarantined: a stored event of theirs did not fold (see Ledger::quarantined)"
+    )]
+    Quarantined(CustomerId),
+    /// The policy given is inconsistent ([`ServicePolicy::validate`](crate::ServicePolicy::validate)):
+    /// nothing is decided under it.
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
     /// The events decided for the command do not apply to the state they were decided on.
     /// This is a defect in the engine, never the caller's fault; nothing changed.
     #[error("decided events do not apply (an engine defect; please report it): {0}")]
@@ -209,6 +220,20 @@ pub enum ReplayError {
         /// The customer.
         customer: CustomerId,
     },
+    /// The customer is held aside ([`Ledger::quarantined`](crate::Ledger::quarantined)): its
+    /// events are not folded one by one until [`Ledger::retry`](crate::Ledger::retry) reloads
+    /// its whole log.
+    #[error("customer {customer} is quarantined")]
+    Quarantined {
+        /// The customer.
+        customer: CustomerId,
+    },
+    /// [`Ledger::retry`](crate::Ledger::retry) of a customer that is not quarantined.
+    #[error("customer {customer} is not quarantined")]
+    NotQuarantined {
+        /// The customer.
+        customer: CustomerId,
+    },
     /// The event does not fit the relationship's state.
     #[error("event {kind} (seq {seq}) does not fit: {reason}")]
     DoesNotFit {
@@ -249,6 +274,14 @@ pub enum PolicyError {
         watch_below: u8,
         /// The at-risk threshold.
         at_risk_below: u8,
+    },
+    /// The idempotency window is empty or longer than the longest a relationship keeps keys.
+    #[error("the idempotency window ({window}) must be above zero and at most {max}")]
+    IdempotencyWindow {
+        /// The window given.
+        window: Span,
+        /// The longest allowed.
+        max: Span,
     },
 }
 

@@ -4,6 +4,7 @@
 //! anywhere?", and gets the answer in O(log n). Advancing time costs in proportion to what is
 //! due, never to the number of customers.
 
+use std::borrow::Borrow;
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
@@ -24,6 +25,37 @@ struct Slot {
     relationship: Relationship,
     /// The deadline this customer is filed under in `Ledger::due`.
     indexed: Option<DateTime<Utc>>,
+    /// Why the customer is held aside, if it is.
+    quarantine: Option<Box<Quarantine>>,
+}
+
+/// Why a customer is held aside ([quarantined](Ledger::quarantined)) rather than live: the first
+/// stored event of theirs that did not fold when the book was replayed.
+///
+/// The customer's later events were not folded (a log with a hole in it says nothing reliable
+/// about what came after): to bring the customer back, repair the log and hand the customer's
+/// whole log to [`Ledger::retry`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quarantine {
+    /// The sequence number the damaged event carries, as stored.
+    pub seq: u64,
+    /// Its kind (its `type` on the wire).
+    pub kind: &'static str,
+    /// Why it did not fold.
+    pub error: ReplayError,
+    /// How many later events of the customer were passed over, unfolded.
+    pub skipped: u64,
+}
+
+impl Quarantine {
+    fn of(envelope: &Envelope, error: ReplayError) -> Box<Self> {
+        Box::new(Self {
+            seq: envelope.seq,
+            kind: envelope.event.kind(),
+            error,
+            skipped: 0,
+        })
+    }
 }
 
 /// Many relationships under one [`ServicePolicy`], with a deadline index.
@@ -39,7 +71,7 @@ struct Slot {
 /// use clientele::{Channel, CustomerId, Event, InteractionId, Ledger, RecordInteraction,
 ///     RegisterCustomer, ServicePolicy, Text, Tier};
 ///
-/// let mut ledger = Ledger::new(ServicePolicy::default());
+/// let mut ledger = Ledger::new(ServicePolicy::default())?;
 /// let now = Utc.with_ymd_and_hms(2026, 3, 6, 15, 0, 0).unwrap();
 /// for n in 1..=3 {
 ///     let customer = CustomerId::from_u128(n);
@@ -62,41 +94,191 @@ pub struct Ledger {
 }
 
 impl Ledger {
-    /// An empty ledger deciding under `policy`. A policy that names undefined calendars makes
-    /// the commands that need them fail; [`Ledger::try_new`] checks it up front.
-    #[must_use]
-    pub fn new(policy: ServicePolicy) -> Self {
-        Self {
+    /// An empty ledger deciding under `policy`, checked first with [`ServicePolicy::validate`]:
+    /// an inconsistent policy never reaches the engine.
+    ///
+    /// # Errors
+    /// [`PolicyError`] when the policy is inconsistent.
+    ///
+    /// ```
+    /// use clientele::{Ledger, ServicePolicy};
+    ///
+    /// let ledger = Ledger::new(ServicePolicy::default())?;
+    /// assert!(ledger.is_empty());
+    /// # Ok::<(), clientele::PolicyError>(())
+    /// ```
+    pub fn new(policy: ServicePolicy) -> Result<Self, PolicyError> {
+        policy.validate()?;
+        Ok(Self {
             policy,
             positions: FxHashMap::default(),
             slots: Vec::new(),
             due: BTreeSet::new(),
-        }
+        })
     }
 
-    /// Rebuilds a ledger from stored events of many customers, each customer's in order.
-    /// The deadline index is built once, at the end.
+    /// Rebuilds a ledger from the stored events of many customers, each customer's in order,
+    /// read one at a time (borrowed, `&Envelope`, or owned, `Envelope`, as a service decoding
+    /// its store line by line hands them over). The deadline index is built once, at the end.
+    ///
+    /// **The book always loads.** A stored event that does not fold (a hand-edited envelope, a
+    /// kind that no longer fits, a gap in the sequence) holds its customer aside: the customer
+    /// is [quarantined](Self::quarantined) with the error, the event's sequence number and
+    /// kind, and the customer's later events are passed over. A quarantined customer decides no
+    /// command ([`CommandError::Quarantined`]), raises no deadline and no flag, and
+    /// [`get`](Self::get) does not show it; every other customer is live.
+    /// [`retry`](Self::retry) brings it back once its log is repaired.
     ///
     /// # Errors
-    /// The first [`ReplayError`].
-    pub fn replay<'a>(
+    /// [`PolicyError`] when the policy is inconsistent: the only thing that stops a book from
+    /// loading.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{CustomerId, Ledger, RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let policy = ServicePolicy::default();
+    /// let mut live = Ledger::new(policy.clone())?;
+    /// let now = Utc.with_ymd_and_hms(2026, 3, 6, 15, 0, 0).unwrap();
+    /// let mut log = Vec::new();
+    /// for n in 1..=2 {
+    ///     let register = RegisterCustomer::new(Text::new("Customer")?, Tier::new("standard")?);
+    ///     log.extend(live.execute(CustomerId::from_u128(n), register, now)?);
+    /// }
+    /// let damaged = CustomerId::from_u128(2);
+    /// let mut stored = log.clone();
+    /// stored[1].seq = 7; // hand-edited
+    /// let mut ledger = Ledger::replay(policy, stored)?;
+    /// assert!(ledger.get(CustomerId::from_u128(1)).is_some());
+    /// let (customer, quarantine) = ledger.quarantined().next().expect("one is held aside");
+    /// assert_eq!((customer, quarantine.seq, quarantine.kind), (damaged, 7, "customer_registered"));
+    /// // Repaired, the customer's log loads.
+    /// ledger.retry(damaged, &log[1..])?;
+    /// assert_eq!(ledger.get(damaged), live.get(damaged));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn replay<E: Borrow<Envelope>>(
         policy: ServicePolicy,
-        events: impl IntoIterator<Item = &'a Envelope>,
-    ) -> Result<Self, ReplayError> {
-        let mut ledger = Self::new(policy);
+        events: impl IntoIterator<Item = E>,
+    ) -> Result<Self, PolicyError> {
+        let mut ledger = Self::new(policy)?;
         for envelope in events {
-            ledger.fold(envelope)?;
+            ledger.load(envelope.borrow());
         }
         ledger.due = ledger
             .slots
             .iter_mut()
             .enumerate()
+            .filter(|(_, slot)| slot.quarantine.is_none())
             .filter_map(|(position, slot)| {
                 slot.indexed = slot.relationship.next_deadline().map(|d| d.at);
                 slot.indexed.map(|at| (at, position))
             })
             .collect();
         Ok(ledger)
+    }
+
+    /// Folds one stored event while loading the book, quarantining its customer if it does not
+    /// fold. Leaves the deadline index alone.
+    fn load(&mut self, envelope: &Envelope) {
+        let customer = envelope.customer;
+        if let Some(&position) = self.positions.get(&customer)
+            && let Some(slot) = self.slots.get_mut(position)
+        {
+            if let Some(quarantine) = &mut slot.quarantine {
+                quarantine.skipped = quarantine.skipped.saturating_add(1);
+            } else if let Err(error) = slot.relationship.apply(envelope) {
+                slot.quarantine = Some(Quarantine::of(envelope, error));
+            }
+            return;
+        }
+        let mut relationship = Relationship::new(customer);
+        let quarantine = if matches!(
+            envelope.event,
+            Event::Customer(CustomerEvent::Registered { .. })
+        ) {
+            relationship
+                .apply(envelope)
+                .err()
+                .map(|error| Quarantine::of(envelope, error))
+        } else {
+            let error = ReplayError::UnknownCustomer {
+                kind: envelope.event.kind(),
+                customer,
+            };
+            Some(Quarantine::of(envelope, error))
+        };
+        let position = self.insert(relationship);
+        if let Some(slot) = self.slots.get_mut(position) {
+            slot.quarantine = quarantine;
+        }
+    }
+
+    /// The customers held aside when the book was loaded, in the order they first appeared,
+    /// each with why.
+    pub fn quarantined(&self) -> impl Iterator<Item = (CustomerId, &Quarantine)> {
+        self.slots.iter().filter_map(|slot| {
+            let quarantine = slot.quarantine.as_deref()?;
+            Some((slot.relationship.customer(), quarantine))
+        })
+    }
+
+    /// Why `customer` is held aside, if it is.
+    #[must_use]
+    pub fn quarantine(&self, customer: CustomerId) -> Option<&Quarantine> {
+        let position = *self.positions.get(&customer)?;
+        self.slots.get(position)?.quarantine.as_deref()
+    }
+
+    /// Loads a quarantined customer again from its whole repaired log (every event of the
+    /// customer, from its registration on, in order). On success the customer is live, its
+    /// deadlines filed; on error it stays quarantined, with the new error.
+    ///
+    /// # Errors
+    /// [`ReplayError::NotQuarantined`] for a customer that is not held aside (a live customer is
+    /// never replaced this way), or the first [`ReplayError`] of the log given, which is also
+    /// what the customer's [`quarantine`](Self::quarantine) then says.
+    pub fn retry<E: Borrow<Envelope>>(
+        &mut self,
+        customer: CustomerId,
+        events: impl IntoIterator<Item = E>,
+    ) -> Result<(), ReplayError> {
+        let Some(&position) = self.positions.get(&customer) else {
+            return Err(ReplayError::NotQuarantined { customer });
+        };
+        if self.quarantine(customer).is_none() {
+            return Err(ReplayError::NotQuarantined { customer });
+        }
+        let mut relationship = Relationship::new(customer);
+        let mut failure = None;
+        for envelope in events {
+            let envelope = envelope.borrow();
+            if let Err(error) = relationship.apply(envelope) {
+                failure = Some(Quarantine::of(envelope, error));
+                break;
+            }
+        }
+        if relationship.profile().is_none() && failure.is_none() {
+            // No registration given: nothing to bring back; the quarantine stays as it was.
+            return Err(ReplayError::UnknownCustomer {
+                kind: "customer_registered",
+                customer,
+            });
+        }
+        let Some(slot) = self.slots.get_mut(position) else {
+            return Err(ReplayError::NotQuarantined { customer });
+        };
+        if let Some(failure) = failure {
+            let error = failure.error.clone();
+            slot.quarantine = Some(failure);
+            return Err(error);
+        }
+        slot.relationship = relationship;
+        slot.quarantine = None;
+        slot.indexed = None;
+        self.reindex(position);
+        Ok(())
     }
 
     /// The policy new decisions are made under.
@@ -117,23 +299,18 @@ impl Ledger {
         Ok(())
     }
 
-    /// An empty ledger under a policy checked first with [`ServicePolicy::validate`].
-    ///
-    /// # Errors
-    /// [`PolicyError`] when the policy is inconsistent.
-    pub fn try_new(policy: ServicePolicy) -> Result<Self, PolicyError> {
-        policy.validate()?;
-        Ok(Self::new(policy))
-    }
-
-    /// One customer's relationship.
+    /// One live customer's relationship (`None` for a customer not held or
+    /// [quarantined](Self::quarantine)).
     #[must_use]
     pub fn get(&self, customer: CustomerId) -> Option<&Relationship> {
         let position = *self.positions.get(&customer)?;
-        self.slots.get(position).map(|slot| &slot.relationship)
+        self.slots
+            .get(position)
+            .filter(|slot| slot.quarantine.is_none())
+            .map(|slot| &slot.relationship)
     }
 
-    /// How many customers the ledger holds.
+    /// How many customers the ledger holds, [quarantined](Self::quarantined) ones included.
     #[must_use]
     pub fn len(&self) -> usize {
         self.slots.len()
@@ -155,7 +332,8 @@ impl Ledger {
     ///
     /// # Errors
     /// [`CommandError::UnknownCustomer`] for a customer not held (unless the command registers
-    /// it), or whatever [`Relationship::decide`] refuses.
+    /// it), [`CommandError::Quarantined`] for a customer held aside, or whatever
+    /// [`Relationship::decide`] refuses.
     pub fn decide(
         &self,
         customer: CustomerId,
@@ -198,6 +376,9 @@ impl Ledger {
         let decide = |relationship: &Relationship| {
             relationship.decide_with(&self.policy, command, expected_version, key, now)
         };
+        if self.quarantine(customer).is_some() {
+            return Err(CommandError::Quarantined(customer));
+        }
         match self.get(customer) {
             Some(relationship) => decide(relationship),
             None => decide(&Relationship::new(customer)),
@@ -262,9 +443,11 @@ impl Ledger {
     }
 
     /// Folds a stored event into the customer it names. A registration creates the customer.
+    /// Unlike [`replay`](Self::replay), a damaged event is refused rather than quarantined.
     ///
     /// # Errors
-    /// [`ReplayError::UnknownCustomer`] for an event of a customer never registered, or what
+    /// [`ReplayError::UnknownCustomer`] for an event of a customer never registered,
+    /// [`ReplayError::Quarantined`] for a customer held aside, or what
     /// [`Relationship::apply`] refuses. On error nothing changed.
     pub fn apply(&mut self, envelope: &Envelope) -> Result<(), ReplayError> {
         let position = self.fold(envelope)?;
@@ -278,6 +461,9 @@ impl Ledger {
         if let Some(&position) = self.positions.get(&customer)
             && let Some(slot) = self.slots.get_mut(position)
         {
+            if slot.quarantine.is_some() {
+                return Err(ReplayError::Quarantined { customer });
+            }
             slot.relationship.apply(envelope)?;
             return Ok(position);
         }
@@ -309,9 +495,22 @@ impl Ledger {
                 self.due.remove(&(at, position));
                 continue;
             };
-            // Only up to this entry's instant: another customer may be due in between, and the
-            // result is in deadline order across the book.
-            out.extend(slot.relationship.advance_to(&self.policy, at));
+            // Up to the next customer's deadline (exclusive, or inclusive when this customer
+            // comes first among those due at that instant), so the result is in deadline order
+            // across the book and a customer's backlog is fired in one call.
+            let limit = match self.due.iter().nth(1) {
+                Some(&(next, other)) if next <= now => {
+                    if other > position {
+                        next
+                    } else {
+                        next.checked_sub_signed(chrono::TimeDelta::nanoseconds(1))
+                            .unwrap_or(at)
+                            .max(at)
+                    }
+                }
+                Some(_) | None => now,
+            };
+            out.extend(slot.relationship.advance_to(&self.policy, limit));
             self.reindex(position);
             if self.due.first() == Some(&(at, position)) {
                 // Nothing could fire (the relationship refused its own deadline): unfile it so
@@ -339,6 +538,7 @@ impl Ledger {
         let mut flags: Vec<Flag> = self
             .slots
             .iter()
+            .filter(|slot| slot.quarantine.is_none())
             .flat_map(|slot| slot.relationship.flags(now))
             .collect();
         flags.sort_by_key(|f| (f.customer, f.since, f.kind));
@@ -351,6 +551,7 @@ impl Ledger {
         self.slots.push(Slot {
             relationship,
             indexed: None,
+            quarantine: None,
         });
         position
     }

@@ -245,6 +245,19 @@ pub struct ServicePolicy {
     /// ([`CommandError::UnknownParty`](crate::error::CommandError::UnknownParty) otherwise).
     #[serde(default)]
     pub parties: BTreeSet<PartyId>,
+    /// How long a request's idempotency key is honoured after the request was recorded: a
+    /// retry with the same key within the window takes effect once, however many other keyed
+    /// requests came in between; once the window has passed, the same key is a new request.
+    /// [`DEFAULT_IDEMPOTENCY_WINDOW`](Self::DEFAULT_IDEMPOTENCY_WINDOW) (24 hours, as Stripe
+    /// keeps its keys) when absent; at most
+    /// [`MAX_IDEMPOTENCY_WINDOW`](Self::MAX_IDEMPOTENCY_WINDOW) (7 days), the time a
+    /// relationship keeps keys for (see [`Relationship::handled`](crate::Relationship::handled)).
+    #[serde(default = "default_idempotency_window")]
+    pub idempotency_window: Span,
+}
+
+const fn default_idempotency_window() -> Span {
+    ServicePolicy::DEFAULT_IDEMPOTENCY_WINDOW
 }
 
 /// What a reopen does to a complaint's resolution clock. The choice is recorded in the event.
@@ -386,11 +399,20 @@ impl Default for ServicePolicy {
             health: crate::health::HealthPolicy::default(),
             agents: BTreeSet::new(),
             parties: BTreeSet::new(),
+            idempotency_window: Self::DEFAULT_IDEMPOTENCY_WINDOW,
         }
     }
 }
 
 impl ServicePolicy {
+    /// The idempotency window when the policy names none: 24 hours.
+    pub const DEFAULT_IDEMPOTENCY_WINDOW: Span = Span::hours(24);
+
+    /// The longest idempotency window a policy may set, 7 days: a relationship keeps each key
+    /// this long after its request (whatever the policy's window), so that replaying a log,
+    /// which knows no policy, rebuilds exactly the keys the live relationship held.
+    pub const MAX_IDEMPOTENCY_WINDOW: Span = Span::days(7);
+
     /// Checks `agent` against the roster, if there is one.
     ///
     /// # Errors
@@ -546,8 +568,9 @@ impl ServicePolicy {
         Ok(crate::outcome::Elapsed { wall, business })
     }
 
-    /// Checks that every calendar a target names is defined, and that there is at least one
-    /// support level.
+    /// Checks that every calendar a target names is defined, that there is at least one
+    /// support level, that the health bands are ordered, and that the idempotency window is
+    /// neither empty nor longer than [`MAX_IDEMPOTENCY_WINDOW`](Self::MAX_IDEMPOTENCY_WINDOW).
     ///
     /// # Errors
     /// The first [`PolicyError`](crate::error::PolicyError) found.
@@ -607,6 +630,14 @@ impl ServicePolicy {
             return Err(crate::error::PolicyError::HealthBands {
                 watch_below: health.watch_below,
                 at_risk_below: health.at_risk_below,
+            });
+        }
+        if self.idempotency_window.is_zero()
+            || self.idempotency_window > Self::MAX_IDEMPOTENCY_WINDOW
+        {
+            return Err(crate::error::PolicyError::IdempotencyWindow {
+                window: self.idempotency_window,
+                max: Self::MAX_IDEMPOTENCY_WINDOW,
             });
         }
         Ok(())

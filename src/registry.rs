@@ -31,6 +31,10 @@ impl<K: Ord + Copy, V> Registry<K, V> {
         self.0.get_mut(index).map(|(_, value)| value)
     }
 
+    pub(crate) fn len(&self) -> usize {
+        self.0.len()
+    }
+
     pub(crate) fn contains_key(&self, id: &K) -> bool {
         self.position(id).is_ok()
     }

@@ -177,7 +177,7 @@ fn contradictory_and_empty_commands_are_refused() {
 #[test]
 fn timestamps_at_chronos_limits_record_the_fact_with_no_target_not_panics() {
     let far = DateTime::<Utc>::MAX_UTC - TimeDelta::hours(1);
-    let mut ledger = Ledger::new(ServicePolicy::default());
+    let mut ledger = Ledger::new(ServicePolicy::default()).unwrap();
     ledger
         .execute(
             ONA,
@@ -208,7 +208,7 @@ fn timestamps_at_chronos_limits_record_the_fact_with_no_target_not_panics() {
 
     // At the very end of time, nothing to add: registering and advancing are fine.
     let end = DateTime::<Utc>::MAX_UTC;
-    let mut ledger = Ledger::new(ServicePolicy::default());
+    let mut ledger = Ledger::new(ServicePolicy::default()).unwrap();
     ledger
         .execute(
             ONA,
@@ -319,7 +319,7 @@ fn replay_refuses_events_that_do_not_belong_and_changes_nothing() {
 #[test]
 fn ledger_replay_refuses_an_event_of_a_customer_never_registered() {
     let log = log();
-    let mut ledger = Ledger::new(ServicePolicy::default());
+    let mut ledger = Ledger::new(ServicePolicy::default()).unwrap();
     assert_eq!(
         ledger.apply(&log[1]),
         Err(ReplayError::UnknownCustomer {

@@ -3,8 +3,9 @@
 mod support;
 
 use chrono::{NaiveDate, TimeZone, Utc};
+use clientele::CommandError;
 use clientele::calendar::WallTime;
-use clientele::outcome::{Lateness, NoTarget, Outcome};
+use clientele::outcome::{Lateness, Outcome};
 use clientele::policy::{ByPriority, Targets};
 use clientele::{Channel, Event, Priority, ServiceCalendar, ServicePolicy, Span};
 use clientele::{ComplaintEvent, FollowUpEvent, ResponseEvent};
@@ -115,25 +116,36 @@ fn lateness_is_reported_in_business_and_wall_clock_time() {
 }
 
 #[test]
-fn a_target_on_an_unknown_calendar_records_the_message_with_no_target() {
-    // A policy that does not validate: the message is a fact all the same.
+fn a_policy_naming_an_unknown_calendar_is_refused_before_it_decides_anything() {
+    // A policy that does not validate is bad input, refused up front; a calendar retired by a
+    // policy that validates gives clocks with no target instead (tests/no_target.rs).
     let mut broken = policy();
     broken.first_response = broken
         .first_response
         .on_calendar(Priority::Low, "no such calendar");
-    let mut w = World::new(broken, "2026-03-02 08:00");
+    let refused = clientele::PolicyError::UnknownCalendar {
+        target: "first_response",
+        priority: Priority::Low,
+        name: "no such calendar".into(),
+    };
+    // Refused up front: no ledger is made under it ...
+    assert_eq!(
+        clientele::Ledger::new(broken.clone()).err(),
+        Some(refused.clone())
+    );
+    // ... and a relationship, which takes its policy per call, decides nothing under it.
+    let mut w = World::new(policy(), "2026-03-02 08:00");
     w.given_customer(ONA, "standard");
-    let events = w
-        .when(ONA, inbound(1, Channel::Email).priority(Priority::Low))
-        .unwrap();
-    assert!(matches!(
-        &events[1],
-        Event::Response(ResponseEvent::ClockStarted {
-            due: None,
-            no_target: Some(NoTarget::UnknownCalendar { name }),
-            ..
-        }) if name == "no such calendar"
-    ));
+    let before = w.relationship(ONA).clone();
+    let err = before
+        .decide(
+            &broken,
+            &inbound(1, Channel::Email).priority(Priority::Low).into(),
+            w.now,
+        )
+        .unwrap_err();
+    assert_eq!(err, CommandError::Policy(refused));
+    assert_eq!(*w.relationship(ONA), before);
 }
 
 #[test]

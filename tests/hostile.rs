@@ -225,8 +225,8 @@ fn policies_validate_or_refuse_with_typed_errors() {
     check("policies", 1, policy_tweaks(), |tweaks| {
         let policy = build_policy(&tweaks);
         let verdict = policy.validate();
-        prop_assert_eq!(Ledger::try_new(policy.clone()).err(), verdict.clone().err());
-        let mut ledger = Ledger::new(ServicePolicy::default());
+        prop_assert_eq!(Ledger::new(policy.clone()).err(), verdict.clone().err());
+        let mut ledger = Ledger::new(ServicePolicy::default()).unwrap();
         prop_assert_eq!(ledger.set_policy(policy.clone()), verdict.clone());
         if verdict.is_err() {
             prop_assert_eq!(ledger.policy(), &ServicePolicy::default());
@@ -538,7 +538,11 @@ fn a_relationship_survives_hostile_command_sequences() {
 fn a_ledger_survives_hostile_command_sequences() {
     check("ledger commands", 1, history(), |(tweaks, ops)| {
         let policy = build_policy(&tweaks);
-        let mut ledger = Ledger::new(policy.clone());
+        let Ok(mut ledger) = Ledger::new(policy.clone()) else {
+            // An inconsistent policy never reaches a ledger.
+            prop_assert!(policy.validate().is_err());
+            return Ok(());
+        };
         let mut log: Vec<Envelope> = Vec::new();
         let mut now = base();
         for op in &ops {
@@ -589,6 +593,7 @@ fn a_ledger_survives_hostile_command_sequences() {
         let replayed = Ledger::replay(policy, &log);
         prop_assert!(replayed.is_ok(), "{:?}", replayed.err());
         let replayed = replayed.unwrap();
+        prop_assert_eq!(replayed.quarantined().count(), 0);
         prop_assert_eq!(replayed.len(), ledger.len());
         for envelope in &log {
             prop_assert_eq!(
@@ -693,7 +698,11 @@ fn arbitrary_envelopes_are_folded_or_refused_never_panic() {
             let policy = build_policy(&tweaks);
             let customer = CustomerId::from_u128(1);
             let mut relationship = Relationship::new(customer);
-            let mut ledger = Ledger::new(policy.clone());
+            let Ok(mut ledger) = Ledger::new(policy.clone()) else {
+                // An inconsistent policy never reaches a ledger.
+                prop_assert!(policy.validate().is_err());
+                return Ok(());
+            };
             for (envelope, fit) in &envelopes {
                 // Three in four are fitted, so they reach the state checks.
                 let to_relationship = if *fit == 0 {
@@ -775,7 +784,7 @@ fn mutate(log: &mut Vec<Envelope>, mutation: &Mutation) {
 
 /// A valid log, played from hostile commands with the relationship driver's rules.
 fn valid_log(policy: &ServicePolicy, ops: &[Op]) -> Vec<Envelope> {
-    let mut ledger = Ledger::new(policy.clone());
+    let mut ledger = Ledger::new(policy.clone()).unwrap();
     let mut log = Vec::new();
     let mut now = base();
     for op in ops {
@@ -812,8 +821,13 @@ fn valid_logs_in_impossible_orders_are_refused_or_folded_never_panic() {
         strategy,
         |((tweaks, ops), mutations, renumber, commands)| {
             let policy = build_policy(&tweaks);
+            if policy.validate().is_err() {
+                // An inconsistent policy never reaches a ledger.
+                return Ok(());
+            }
             let mut log = valid_log(&policy, &ops);
-            prop_assert!(Ledger::replay(policy.clone(), &log).is_ok());
+            let loaded = Ledger::replay(policy.clone(), &log).unwrap();
+            prop_assert_eq!(loaded.quarantined().count(), 0);
             for mutation in &mutations {
                 mutate(&mut log, mutation);
             }
@@ -838,7 +852,7 @@ fn valid_logs_in_impossible_orders_are_refused_or_folded_never_panic() {
             let _ = Relationship::replay(customer, &mine);
             // Fold tolerantly: refused events change nothing, the rest go on.
             let mut relationship = Relationship::new(customer);
-            let mut ledger = Ledger::new(policy.clone());
+            let mut ledger = Ledger::new(policy.clone()).unwrap();
             for envelope in &log {
                 if envelope.customer == customer {
                     apply_checked(&mut relationship, envelope)?;

@@ -402,7 +402,7 @@ fn complaint_figures_against_target_with_escalations_and_reopenings() {
 }
 
 fn surveyed(customer: CustomerId, answers: &[SurveyAnswer]) -> Vec<Envelope> {
-    let mut ledger = Ledger::new(ServicePolicy::default());
+    let mut ledger = Ledger::new(ServicePolicy::default()).unwrap();
     let now = t("2026-03-02 09:00");
     let mut log = ledger
         .execute(
@@ -566,7 +566,7 @@ fn agent(n: u8) -> AgentId {
 /// every deadline), then runs one command for one customer (a complaint command for a
 /// customer without a complaint receives one instead); refused commands are skipped.
 fn book(customers: u8, steps: &[(u8, u16, Op)]) -> Vec<Envelope> {
-    let mut ledger = Ledger::new(ServicePolicy::default());
+    let mut ledger = Ledger::new(ServicePolicy::default()).unwrap();
     let mut now = t(START);
     let mut log = Vec::new();
     for c in 0..customers {

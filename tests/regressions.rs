@@ -81,11 +81,8 @@ fn a_policy_naming_an_undefined_calendar_is_refused_up_front() {
         name: "24/7".into(),
     };
     assert_eq!(policy.validate(), Err(expected.clone()));
-    assert_eq!(
-        Ledger::try_new(policy.clone()).err(),
-        Some(expected.clone())
-    );
-    let mut ledger = Ledger::new(ServicePolicy::default());
+    assert_eq!(Ledger::new(policy.clone()).err(), Some(expected.clone()));
+    let mut ledger = Ledger::new(ServicePolicy::default()).unwrap();
     assert_eq!(ledger.set_policy(policy), Err(expected));
     assert_eq!(ledger.policy(), &ServicePolicy::default());
 }
@@ -94,7 +91,7 @@ fn a_policy_naming_an_undefined_calendar_is_refused_up_front() {
 fn account_owner_must_be_on_the_roster() {
     let mut policy = ServicePolicy::default();
     policy.agents.insert(AGENT);
-    let mut ledger = Ledger::new(policy);
+    let mut ledger = Ledger::new(policy).unwrap();
     let stranger = AgentId::from_u128(0xbad);
     let register = RegisterCustomer::new(text("Ona"), tier("standard")).owned_by(stranger);
     let result = ledger.execute(ONA, register, t("2026-03-02 10:00"));
@@ -408,4 +405,24 @@ fn flags_show_escalation_due_for_a_second_break_before_advancing() {
     assert!(before.contains(&(FlagKind::EscalationDue, Subject::Complaint(c))));
     r.advance_to(&policy, at);
     assert_eq!(before, flags(&r));
+}
+
+/// Regression (found by the quarantine property test while merging the family layout): the
+/// customer family's fold took an erasure before the registration, which 0.1 refused.
+#[test]
+fn an_erasure_before_registration_does_not_fit() {
+    let customer = clientele::CustomerId::from_u128(1);
+    let mut relationship = clientele::Relationship::new(customer);
+    let erased = clientele::Envelope {
+        v: clientele::SCHEMA_VERSION,
+        customer,
+        seq: 1,
+        at: chrono::DateTime::UNIX_EPOCH,
+        event: clientele::Event::Customer(clientele::CustomerEvent::PersonalDataErased {
+            fields: 0,
+        }),
+        key: None,
+    };
+    assert!(relationship.apply(&erased).is_err());
+    assert_eq!(relationship, clientele::Relationship::new(customer));
 }

@@ -401,15 +401,18 @@ fn replay_refuses_an_overdue_event_dated_before_its_deadline() {
     let mut early = stored.clone();
     early.at = t("2026-03-06 23:30");
     log.push(early);
+    let loaded = clientele::Ledger::replay(policy(), &log).unwrap();
+    let quarantine = loaded.quarantine(ONA).expect("the customer is held aside");
     assert!(matches!(
-        clientele::Ledger::replay(policy(), &log),
-        Err(clientele::ReplayError::DoesNotFit {
+        quarantine.error,
+        clientele::ReplayError::DoesNotFit {
             kind: "response_overdue",
             ..
-        })
+        }
     ));
     // Dated at the deadline, it fits.
     log.pop();
     log.push(stored);
-    assert!(clientele::Ledger::replay(policy(), &log).is_ok());
+    let loaded = clientele::Ledger::replay(policy(), &log).unwrap();
+    assert_eq!(loaded.quarantined().count(), 0);
 }

@@ -57,7 +57,7 @@
 //! use clientele::{AgentId, CustomerId, KeepPromise, Ledger, MakePromise, PromiseId,
 //!     RegisterCustomer, ServicePolicy, Tally, Text, Tier, Window};
 //!
-//! let mut ledger = Ledger::new(ServicePolicy::default());
+//! let mut ledger = Ledger::new(ServicePolicy::default())?;
 //! let (ona, ruta) = (CustomerId::from_u128(1), AgentId::from_u128(7));
 //! let glasses = PromiseId::from_u128(2);
 //! let monday = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();

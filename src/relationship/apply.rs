@@ -63,11 +63,10 @@ impl Relationship {
         let keyed = envelope
             .key
             .as_ref()
-            .map(|key| self.keys.check(key, envelope.seq))
-            .transpose()
-            .map_err(misfit)?;
+            .map(|key| Keys::check(key, self.keys.latest(), envelope.seq, envelope.at));
         self.fold(envelope.at, &envelope.event)
             .map_err(|m| misfit(m.to_string()))?;
+        self.keys.prune(envelope.at);
         if let Some(update) = keyed {
             self.keys.apply(update);
         }
@@ -190,6 +189,9 @@ impl Relationship {
                 registered_at: at,
             });
             return Ok(());
+        }
+        if self.profile.is_none() {
+            return Err(Misfit::from("the customer is not registered"));
         }
         if let CustomerEvent::PersonalDataErased { .. } = event {
             // The count is not checked: a replayed log whose older events were shredded

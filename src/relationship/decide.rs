@@ -31,28 +31,39 @@ impl Relationship {
     /// result, at their own instants, so the log stays in time order and no breach is lost
     /// when a late answer arrives before anyone called [`advance_to`](Self::advance_to).
     ///
+    /// The policy is checked first ([`ServicePolicy::validate`]): a relationship takes its
+    /// policy per call, so each decision refuses an inconsistent one rather than decide under
+    /// it. ([`advance_to`](Self::advance_to) records deadlines already decided, whatever the
+    /// policy; it reads only the health rules, and an inconsistent band order cannot make it
+    /// fail.) A [`Ledger`](crate::Ledger) checks its policy once, when it is made.
+    ///
     /// # Errors
-    /// A [`CommandError`] saying why the command was refused.
+    /// [`CommandError::Policy`] for an inconsistent policy, or a [`CommandError`] saying why the
+    /// command was refused.
     pub fn decide(
         &self,
         policy: &ServicePolicy,
         command: &Command,
         now: DateTime<Utc>,
     ) -> Result<Vec<Envelope>, CommandError> {
+        policy.validate()?;
         self.decide_with(policy, command, None, None, now)
     }
 
     /// Decides a [`Request`]: a command with the version it expects and an idempotency key.
     /// Changes nothing.
     ///
-    /// A request whose key was already used returns no events, whatever its command: it was
-    /// decided before, and [`handled`](Self::handled) says which events it produced. The key
-    /// is checked before the version, so a retry after success is not a conflict.
+    /// A request whose key was already used within the policy's
+    /// [`idempotency_window`](ServicePolicy::idempotency_window) (24 hours by default, counted
+    /// from when the first request was recorded) returns no events, whatever its command: it
+    /// was decided before, and [`handled`](Self::handled) says which events it produced. The key
+    /// is checked before the version, so a retry after success is not a conflict. Once the
+    /// window has passed, the same key is a new request.
     ///
     /// # Errors
     /// [`CommandError::VersionConflict`] when the relationship is no longer at the expected
     /// version (someone else's events came first: reload and decide again), or what
-    /// [`decide`](Self::decide) refuses.
+    /// [`decide`](Self::decide) refuses (an inconsistent policy included).
     ///
     /// # Example
     /// ```
@@ -84,6 +95,7 @@ impl Relationship {
         request: &Request,
         now: DateTime<Utc>,
     ) -> Result<Vec<Envelope>, CommandError> {
+        policy.validate()?;
         self.decide_with(
             policy,
             &request.command,
@@ -108,8 +120,11 @@ impl Relationship {
         Ok(envelopes)
     }
 
-    /// The sequence numbers of the events a request with `key` produced, if the key is one of
-    /// the last [`Relationship::REMEMBERED_KEYS`] used.
+    /// The sequence numbers of the events the latest request with `key` produced, if the key is
+    /// still kept: for [`ServicePolicy::MAX_IDEMPOTENCY_WINDOW`] after that request, measured
+    /// against the latest event recorded. Whether a retry is honoured is for the policy's
+    /// [`idempotency_window`](ServicePolicy::idempotency_window) to say (see
+    /// [`decide_request`](Self::decide_request)).
     #[must_use]
     pub fn handled(&self, key: &IdempotencyKey) -> Option<RangeInclusive<u64>> {
         self.keys.find(key).map(|k| k.first..=k.last)
@@ -123,7 +138,11 @@ impl Relationship {
         key: Option<&IdempotencyKey>,
         now: DateTime<Utc>,
     ) -> Result<Vec<Envelope>, CommandError> {
-        if key.is_some_and(|key| self.keys.find(key).is_some()) {
+        if key.is_some_and(|key| {
+            self.keys
+                .find(key)
+                .is_some_and(|k| k.honoured(policy.idempotency_window, now))
+        }) {
             return Ok(Vec::new());
         }
         if let Some(expected) = expected_version

@@ -36,6 +36,14 @@ use crate::promise::{Promise, Promises};
 use crate::response::ResponseClock;
 use crate::survey::{Survey, Surveys};
 
+/// What health counts of a relationship's promises (see `Relationship::promise_tally`).
+#[derive(Debug, Default)]
+struct PromiseTally {
+    broken: u32,
+    dues: Vec<DateTime<Utc>>,
+    slips: u32,
+}
+
 /// One customer's relationship with us: the profile, interactions and the response clock,
 /// promises, complaints with their target clocks and escalation, follow-ups, surveys, and the
 /// relationship's health.
@@ -105,13 +113,9 @@ pub struct Relationship {
     recent: Vec<(DateTime<Utc>, health::Recent)>,
     /// Since when the relationship has been at risk, if it is.
     at_risk_since: Option<DateTime<Utc>>,
-    /// The idempotency keys of the latest keyed requests.
+    /// The idempotency keys of the keyed requests of the last 7 days.
     keys: Keys,
 }
-
-/// Most deadlines one `advance_to` call fires; a guard against a logic error looping, far above
-/// what any relationship can have due at once.
-const MAX_FIRINGS: usize = 100_000;
 
 impl Relationship {
     /// An empty relationship for `customer`, before registration.
@@ -237,17 +241,41 @@ impl Relationship {
     }
 
     fn open_items(&self, now: DateTime<Utc>) -> health::OpenItems {
-        let mut open = health::OpenItems::default();
+        self.open_items_tallied(&self.promise_tally(), now)
+    }
+
+    /// What health counts of the promises, in a form that answers for any instant: the
+    /// promises broken already, and the due instants of the others still outstanding.
+    /// Firing deadlines changes none of it (a promise that breaks was counted from its due
+    /// instant on), so `advance_to` tallies once and reads it after every deadline.
+    fn promise_tally(&self) -> PromiseTally {
+        let mut tally = PromiseTally::default();
         for (_, promise) in self.promises.iter() {
-            if promise.stage() == crate::promise::PromiseStage::Broken
-                || (promise.is_outstanding() && now >= promise.terms.due)
-            {
-                open.broken_promises = open.broken_promises.saturating_add(1);
+            if !promise.is_outstanding() {
+                continue;
             }
-            if promise.is_outstanding() && promise.terms.slipped_repeatedly {
-                open.repeated_slips = open.repeated_slips.saturating_add(1);
+            if promise.stage() == crate::promise::PromiseStage::Broken {
+                tally.broken = tally.broken.saturating_add(1);
+            } else {
+                tally.dues.push(promise.terms.due);
+            }
+            if promise.terms.slipped_repeatedly {
+                tally.slips = tally.slips.saturating_add(1);
             }
         }
+        tally.dues.sort_unstable();
+        tally
+    }
+
+    fn open_items_tallied(&self, tally: &PromiseTally, now: DateTime<Utc>) -> health::OpenItems {
+        let past_due = tally.dues.partition_point(|due| *due <= now);
+        let mut open = health::OpenItems {
+            broken_promises: tally
+                .broken
+                .saturating_add(u32::try_from(past_due).unwrap_or(u32::MAX)),
+            repeated_slips: tally.slips,
+            ..health::OpenItems::default()
+        };
         for (_, complaint) in self.complaints.iter().filter(|(_, c)| c.is_open()) {
             let weight = 1u32
                 .saturating_add(complaint.level)
@@ -305,8 +333,4 @@ impl Relationship {
     fn personal_data_held(&self) -> u32 {
         self.clone().erase_personal()
     }
-
-    /// How many of the latest keyed requests are remembered per customer. A retry older than
-    /// that many newer keyed requests takes effect again: retry windows are short.
-    pub const REMEMBERED_KEYS: usize = 64;
 }

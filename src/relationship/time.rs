@@ -1,5 +1,7 @@
 //! Time: deadlines falling due, the next deadline, and the level view (flags).
 
+use std::collections::BTreeSet;
+
 use chrono::{DateTime, Utc};
 
 use super::*;
@@ -16,18 +18,32 @@ use crate::response::{self};
 
 impl Relationship {
     /// Turns every deadline up to `now` into an event, applies it, and returns the events in
-    /// time order. Each event is dated at its deadline. After each deadline, a change of health
-    /// band into or out of "at risk" is recorded too (`RelationshipAtRisk`,
-    /// `RelationshipRecovered`). Calling it again, or with an earlier `now`, does nothing.
+    /// time order. Each event is dated at its own deadline, however many fall due at once.
+    /// After each deadline, a change of health band into or out of "at risk" is recorded too
+    /// (`RelationshipAtRisk`, `RelationshipRecovered`). Calling it again, or with an earlier
+    /// `now`, does nothing.
+    ///
+    /// # Cost
+    /// A relationship of more than 16 items is looked over once to file what is due, then
+    /// costs O(log n) per deadline fired (plus the open complaints, which health scores after
+    /// each deadline): a backlog of 100,000 deadlines costs in proportion to itself, not to its
+    /// square. A smaller one is scanned after each firing, which is cheaper at that size.
+    ///
+    /// # Bounds
+    /// Every firing retires a deadline or moves it to a later timer; firing is bounded by a
+    /// budget proportional to the items held (each item has at most five timers), and a firing
+    /// that leaves its deadline where it was stops the call. Hostile state cannot make it loop.
     pub fn advance_to(&mut self, policy: &ServicePolicy, now: DateTime<Utc>) -> Vec<Envelope> {
         let mut out = Vec::new();
-        for _ in 0..MAX_FIRINGS {
-            let Some(deadline) = self.next_deadline() else {
+        let mut due = Due::collect(self, now);
+        // Health's count of the promises, made once on the first firing of a filed call.
+        let mut tally = None;
+        let mut budget = self.firing_budget();
+        while budget > 0 {
+            budget -= 1;
+            let Some(deadline) = due.next(self, now) else {
                 break;
             };
-            if deadline.at > now {
-                break;
-            }
             let events = self.fire(&deadline);
             if events.is_empty() {
                 break;
@@ -35,6 +51,13 @@ impl Relationship {
             let at = self
                 .last_at
                 .map_or(deadline.at, |last| last.max(deadline.at));
+            // The subjects the firing can move: its own, the complaint a broken promise
+            // escalates, and the response clock. Unfiled now, filed again once applied.
+            let touched = match due {
+                Due::Scan => Vec::new(),
+                Due::Filed(_) => self.touched_by(&deadline),
+            };
+            due.unfile(self, &touched);
             // Applied in place, one by one: `apply` is all-or-nothing per event, and every event
             // that applied is returned, so a fact is never applied without being handed over.
             let count = events.len();
@@ -46,11 +69,20 @@ impl Relationship {
                 out.push(envelope);
                 fired += 1;
             }
-            if fired < count {
-                // An engine defect: stop rather than fire on from a state we did not foresee.
+            due.file(self, &touched, now);
+            if fired < count || self.deadline_of(deadline.subject()) == Some(deadline) {
+                // An engine defect (an event that does not apply, or a firing that does not
+                // move its deadline): stop rather than fire on from a state we did not foresee.
                 break;
             }
-            if let Some(change) = self.health_change(policy, at)
+            let items = match due {
+                Due::Scan => self.open_items(at),
+                Due::Filed(_) => {
+                    let tally = tally.get_or_insert_with(|| self.promise_tally());
+                    self.open_items_tallied(tally, at)
+                }
+            };
+            if let Some(change) = self.health_change_with(policy, items, at)
                 && let Some(envelope) = self.seal(at, vec![change]).pop()
                 && self.apply(&envelope).is_ok()
             {
@@ -60,11 +92,111 @@ impl Relationship {
         out
     }
 
+    /// At most how many deadlines one `advance_to` fires: five timers per item (a complaint's
+    /// four clock timers and its escalation threshold; fewer for the other families), plus the
+    /// response clock, with room to spare.
+    fn firing_budget(&self) -> usize {
+        let items = self
+            .promises
+            .len()
+            .saturating_add(self.complaints.len())
+            .saturating_add(self.follow_ups.len())
+            .saturating_add(1);
+        items.saturating_mul(8)
+    }
+
+    /// The subjects whose deadline firing `deadline` can move.
+    fn touched_by(&self, deadline: &Deadline) -> Vec<Subject> {
+        let mut touched = vec![deadline.subject()];
+        if let Timer::Promise { promise, .. } = deadline.timer
+            && let Some(complaint) = self.promises.get(&promise).and_then(|p| p.terms.complaint)
+        {
+            touched.push(Subject::Complaint(complaint));
+        }
+        if let Some((_, _, since)) = response::deadline(&self.response) {
+            touched.push(Subject::Response(since));
+        }
+        touched
+    }
+
+    /// The current deadline of one subject.
+    fn deadline_of(&self, subject: Subject) -> Option<Deadline> {
+        let customer = self.customer;
+        let (at, timer) = match subject {
+            Subject::Response(_) => response::deadline(&self.response)
+                .map(|(at, timer, since)| (at, Timer::Response { since, timer }))?,
+            Subject::Promise(promise) => promise::deadline(self.promises.get(&promise)?)
+                .map(|(at, timer)| (at, Timer::Promise { promise, timer }))?,
+            Subject::Complaint(complaint) => complaint::deadline(self.complaints.get(&complaint)?)
+                .map(|(at, timer)| (at, Timer::Complaint { complaint, timer }))?,
+            Subject::FollowUp(follow_up) => follow_up::deadline(self.follow_ups.get(&follow_up)?)
+                .map(|at| (at, Timer::FollowUp { follow_up }))?,
+            Subject::Relationship => return None,
+        };
+        Some(Deadline {
+            at,
+            customer,
+            timer,
+        })
+    }
+
+    /// Every deadline of the relationship, one per subject with a clock running.
+    fn deadlines(&self) -> impl Iterator<Item = Deadline> + '_ {
+        let customer = self.customer;
+        let response = response::deadline(&self.response).map(|(at, timer, since)| Deadline {
+            at,
+            customer,
+            timer: Timer::Response { since, timer },
+        });
+        let promises = self.promises.iter().filter_map(move |(id, p)| {
+            promise::deadline(p).map(|(at, timer)| Deadline {
+                at,
+                customer,
+                timer: Timer::Promise {
+                    promise: *id,
+                    timer,
+                },
+            })
+        });
+        let complaints = self.complaints.iter().filter_map(move |(id, c)| {
+            complaint::deadline(c).map(|(at, timer)| Deadline {
+                at,
+                customer,
+                timer: Timer::Complaint {
+                    complaint: *id,
+                    timer,
+                },
+            })
+        });
+        let follow_ups = self.follow_ups.iter().filter_map(move |(id, f)| {
+            follow_up::deadline(f).map(|at| Deadline {
+                at,
+                customer,
+                timer: Timer::FollowUp { follow_up: *id },
+            })
+        });
+        response
+            .into_iter()
+            .chain(promises)
+            .chain(complaints)
+            .chain(follow_ups)
+    }
+
     /// The event a move into or out of the at-risk band at `at` becomes, if any.
     pub(super) fn health_change(&self, policy: &ServicePolicy, at: DateTime<Utc>) -> Option<Event> {
+        self.health_change_with(policy, self.open_items(at), at)
+    }
+
+    /// As [`health_change`](Self::health_change), with the open items counted already.
+    fn health_change_with(
+        &self,
+        policy: &ServicePolicy,
+        items: health::OpenItems,
+        at: DateTime<Utc>,
+    ) -> Option<Event> {
         self.profile.as_ref()?;
         let rules = &policy.health;
-        let (score, penalties) = health::points(rules, self.open_items(at), &self.recent, at);
+        let (score, penalties) = health::points(rules, items, &self.recent, at);
         let at_risk = health::band(rules, score) == crate::health::Band::AtRisk;
         match (at_risk, self.at_risk_since.is_some()) {
             (true, false) => Some(Event::Health(HealthEvent::AtRisk {
@@ -82,45 +214,7 @@ impl Relationship {
     /// The earliest moment something becomes due, or `None` when nothing is pending.
     #[must_use]
     pub fn next_deadline(&self) -> Option<Deadline> {
-        let customer = self.customer;
-        let response = response::deadline(&self.response).map(|(at, timer, since)| Deadline {
-            at,
-            customer,
-            timer: Timer::Response { since, timer },
-        });
-        let promises = self.promises.iter().filter_map(|(id, p)| {
-            promise::deadline(p).map(|(at, timer)| Deadline {
-                at,
-                customer,
-                timer: Timer::Promise {
-                    promise: *id,
-                    timer,
-                },
-            })
-        });
-        let complaints = self.complaints.iter().filter_map(|(id, c)| {
-            complaint::deadline(c).map(|(at, timer)| Deadline {
-                at,
-                customer,
-                timer: Timer::Complaint {
-                    complaint: *id,
-                    timer,
-                },
-            })
-        });
-        let follow_ups = self.follow_ups.iter().filter_map(|(id, f)| {
-            follow_up::deadline(f).map(|at| Deadline {
-                at,
-                customer,
-                timer: Timer::FollowUp { follow_up: *id },
-            })
-        });
-        response
-            .into_iter()
-            .chain(promises)
-            .chain(complaints)
-            .chain(follow_ups)
-            .min()
+        self.deadlines().min()
     }
 
     /// What needs attention at `now`, whether or not [`advance_to`](Self::advance_to) has run:
@@ -285,6 +379,68 @@ impl Relationship {
                 .into_iter()
                 .map(Event::FollowUp)
                 .collect(),
+        }
+    }
+}
+
+/// Items up to which a relationship is scanned for its next deadline after each firing; above,
+/// what is due is filed once per call.
+const SCANNED: usize = 16;
+
+/// How one `advance_to` call finds the next deadline. A small relationship is scanned after
+/// each firing (cheaper than filing). A larger one files the deadlines due, one per subject
+/// whose clock runs, in firing order (the order of [`Deadline`]), and keeps them in step with
+/// the state by unfiling the subjects a firing touches before it applies and filing them again
+/// after: O(log n) a firing instead of O(n).
+enum Due {
+    Scan,
+    Filed(BTreeSet<Deadline>),
+}
+
+impl Due {
+    fn collect(relationship: &Relationship, now: DateTime<Utc>) -> Self {
+        if relationship.firing_budget() <= SCANNED.saturating_mul(8) {
+            return Self::Scan;
+        }
+        Self::Filed(relationship.deadlines().filter(|d| d.at <= now).collect())
+    }
+
+    /// The next deadline to fire. Once the filed ones are spent, one look over the whole
+    /// relationship makes sure nothing due was missed (a subject moved by a firing that
+    /// `touched_by` does not name would be filed again here rather than left unfired).
+    fn next(&mut self, relationship: &Relationship, now: DateTime<Utc>) -> Option<Deadline> {
+        let Self::Filed(filed) = self else {
+            return relationship.next_deadline().filter(|d| d.at <= now);
+        };
+        if let Some(deadline) = filed.pop_first() {
+            return Some(deadline);
+        }
+        relationship.next_deadline().filter(|d| d.at <= now)?;
+        *filed = relationship.deadlines().filter(|d| d.at <= now).collect();
+        filed.pop_first()
+    }
+
+    fn unfile(&mut self, relationship: &Relationship, touched: &[Subject]) {
+        let Self::Filed(filed) = self else {
+            return;
+        };
+        for subject in touched {
+            if let Some(deadline) = relationship.deadline_of(*subject) {
+                filed.remove(&deadline);
+            }
+        }
+    }
+
+    fn file(&mut self, relationship: &Relationship, touched: &[Subject], now: DateTime<Utc>) {
+        let Self::Filed(filed) = self else {
+            return;
+        };
+        for subject in touched {
+            if let Some(deadline) = relationship.deadline_of(*subject)
+                && deadline.at <= now
+            {
+                filed.insert(deadline);
+            }
         }
     }
 }

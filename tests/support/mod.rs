@@ -46,7 +46,7 @@ pub struct World {
 impl World {
     pub fn new(policy: ServicePolicy, now: &str) -> Self {
         Self {
-            ledger: Ledger::new(policy),
+            ledger: Ledger::new(policy).unwrap(),
             log: Vec::new(),
             now: t(now),
         }
