@@ -58,6 +58,9 @@ pub enum DeadlineKind {
 }
 
 /// The response clock's timers.
+///
+/// `#[non_exhaustive]`, like [`Timer`]: later releases add clocks.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ResponseTimer {
@@ -69,6 +72,9 @@ pub enum ResponseTimer {
 
 /// A promise's timers, in the order they fire when they fall due together (the outside
 /// party's commitment first, so the promise is at risk before it breaks).
+///
+/// `#[non_exhaustive]`, like [`Timer`]: later releases add clocks.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PromiseTimer {
@@ -81,6 +87,9 @@ pub enum PromiseTimer {
 }
 
 /// A complaint's timers.
+///
+/// `#[non_exhaustive]`, like [`Timer`]: later releases add clocks.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ComplaintTimer {
@@ -193,6 +202,7 @@ impl Timer {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(into = "DeadlineWire", try_from = "DeadlineWire")]
 pub struct Deadline {
     /// When.
     pub at: DateTime<Utc>,
@@ -213,6 +223,79 @@ impl Deadline {
     #[must_use]
     pub const fn subject(&self) -> Subject {
         self.timer.subject()
+    }
+}
+
+/// A deadline's JSON form, flat as 0.1 wrote it (`kind` and `subject`), so a service that
+/// stores deadlines (a job queue) reads them across the upgrade.
+#[derive(Serialize, Deserialize)]
+struct DeadlineWire {
+    at: DateTime<Utc>,
+    customer: CustomerId,
+    kind: DeadlineKind,
+    subject: Subject,
+}
+
+impl From<Deadline> for DeadlineWire {
+    fn from(deadline: Deadline) -> Self {
+        DeadlineWire {
+            at: deadline.at,
+            customer: deadline.customer,
+            kind: deadline.kind(),
+            subject: deadline.subject(),
+        }
+    }
+}
+
+impl TryFrom<DeadlineWire> for Deadline {
+    type Error = String;
+
+    fn try_from(wire: DeadlineWire) -> Result<Self, Self::Error> {
+        use DeadlineKind as K;
+        let timer = match (wire.kind, wire.subject) {
+            (K::ResponseWarning, Subject::Response(since)) => Timer::Response {
+                since,
+                timer: ResponseTimer::Warning,
+            },
+            (K::ResponseDue, Subject::Response(since)) => Timer::Response {
+                since,
+                timer: ResponseTimer::Due,
+            },
+            (K::DependencyDue | K::PromiseWarning | K::PromiseDue, Subject::Promise(promise)) => {
+                let timer = match wire.kind {
+                    K::DependencyDue => PromiseTimer::Dependency,
+                    K::PromiseWarning => PromiseTimer::Warning,
+                    _ => PromiseTimer::Due,
+                };
+                Timer::Promise { promise, timer }
+            }
+            (
+                K::AcknowledgementWarning
+                | K::AcknowledgementDue
+                | K::ResolutionWarning
+                | K::ResolutionDue
+                | K::EscalationThreshold,
+                Subject::Complaint(complaint),
+            ) => {
+                let timer = match wire.kind {
+                    K::AcknowledgementWarning => ComplaintTimer::AcknowledgementWarning,
+                    K::AcknowledgementDue => ComplaintTimer::AcknowledgementDue,
+                    K::ResolutionWarning => ComplaintTimer::ResolutionWarning,
+                    K::ResolutionDue => ComplaintTimer::ResolutionDue,
+                    _ => ComplaintTimer::EscalationThreshold,
+                };
+                Timer::Complaint { complaint, timer }
+            }
+            (K::FollowUpDue, Subject::FollowUp(follow_up)) => Timer::FollowUp { follow_up },
+            (kind, subject) => {
+                return Err(format!("a {kind:?} deadline cannot be about {subject:?}"));
+            }
+        };
+        Ok(Deadline {
+            at: wire.at,
+            customer: wire.customer,
+            timer,
+        })
     }
 }
 
@@ -300,6 +383,27 @@ mod tests {
     /// A family's own deadline picks the earliest `(instant, timer)`; deadlines across
     /// families order by `(instant, kind)`. The two orders must agree, or timers falling due
     /// together would fire in another order than the relationship's next deadline names.
+    #[test]
+    fn a_deadline_is_written_flat_as_before_and_reads_back() -> Result<(), serde_json::Error> {
+        let deadline = Deadline {
+            at: DateTime::UNIX_EPOCH,
+            customer: CustomerId::from_u128(1),
+            timer: Timer::Promise {
+                promise: PromiseId::from_u128(2),
+                timer: PromiseTimer::Dependency,
+            },
+        };
+        let json = serde_json::to_string(&deadline)?;
+        assert_eq!(
+            json,
+            r#"{"at":"1970-01-01T00:00:00Z","customer":"00000000-0000-0000-0000-000000000001","kind":"dependency_due","subject":{"subject":"promise","id":"00000000-0000-0000-0000-000000000002"}}"#
+        );
+        assert_eq!(serde_json::from_str::<Deadline>(&json)?, deadline);
+        let mismatched = json.replace("dependency_due", "follow_up_due");
+        assert!(serde_json::from_str::<Deadline>(&mismatched).is_err());
+        Ok(())
+    }
+
     #[test]
     fn timers_order_as_their_kinds() {
         let promise = PromiseId::from_u128(1);

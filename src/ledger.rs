@@ -66,6 +66,19 @@ impl Quarantine {
 /// in the order customers were first registered, the same live and on replay), `flags` by
 /// customer id.
 ///
+/// # Its methods, by family
+/// - **Building and loading**: [`new`](Self::new), [`replay`](Self::replay), and the
+///   customers a damaged log held aside: [`quarantined`](Self::quarantined),
+///   [`quarantine`](Self::quarantine), [`retry`](Self::retry).
+/// - **Reading state**: [`policy`](Self::policy), [`get`](Self::get), [`len`](Self::len),
+///   [`is_empty`](Self::is_empty), [`pending`](Self::pending).
+/// - **Deciding** (pure): [`decide`](Self::decide), [`decide_request`](Self::decide_request).
+/// - **Applying**: [`apply`](Self::apply); and both at once, all or nothing:
+///   [`execute`](Self::execute), [`execute_request`](Self::execute_request).
+/// - **Time**: [`next_deadline`](Self::next_deadline), [`advance_to`](Self::advance_to),
+///   [`flags`](Self::flags).
+/// - **Policy**: [`set_policy`](Self::set_policy).
+///
 /// ```
 /// use chrono::{TimeZone, Utc};
 /// use clientele::{Channel, CustomerId, Event, InteractionId, Ledger, RecordInteraction,

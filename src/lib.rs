@@ -48,7 +48,7 @@ pub use complaint::{
     EscalateComplaint, ReceiveComplaint, ReopenComplaint, RequestEscalation, ResolveComplaint,
     ResumeComplaint,
 };
-pub use customer::{CustomerEvent, ErasePersonalData, RegisterCustomer, UpdateProfile};
+pub use customer::{CustomerEvent, ErasePersonalData, Profile, RegisterCustomer, UpdateProfile};
 pub use error::{CommandError, DecodeError, PolicyError, ReplayError};
 pub use event::{Envelope, Event, SCHEMA_VERSION};
 pub use flag::{Deadline, DeadlineKind, Flag, FlagKind, Subject};
@@ -67,7 +67,7 @@ pub use promise::{
     Fulfiller, KeepPromise, MakePromise, MeetDependency, PromiseEvent, RecordDependency,
     RevisePromise, WithdrawPromise,
 };
-pub use relationship::{Profile, Relationship};
+pub use relationship::Relationship;
 pub use response::{RecordInteraction, ResponseEvent};
 pub use survey::{AnswerSurvey, RequestSurvey, SurveyAnswer, SurveyEvent, SurveyKind};
 pub use value::{

@@ -1,10 +1,11 @@
 //! Transition tables as data.
 //!
-//! Every lifecycle in the crate (the response clock, promises, complaints, follow-ups) has a
+//! Every lifecycle in the crate (the response clock, promises, complaints, follow-ups, surveys) has a
 //! fieldless `Stage` enum and an `Action` enum, and one exhaustive function saying where each
 //! action leads from each stage. The data-carrying state enums use that function for every
 //! change, and the state diagram in each module's docs is checked against it by a test, so the
-//! picture cannot drift from the code.
+//! picture cannot drift from the code. [`Lifecycle::step`] and [`Refused`] are the one way a
+//! family checks a transition, and [`Refused`] says what was refused in the family's words.
 
 use std::fmt::Debug;
 

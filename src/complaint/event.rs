@@ -9,7 +9,10 @@ use crate::policy::ReopenMode;
 use crate::value::{Channel, Priority, Span, Text, Tier};
 
 /// What happens in this family, as stored facts. The `type` tag on the wire is the kind
-/// (see [`Event::kind`](crate::Event::kind)).
+/// (see [`Event::kind`](crate::event::Event::kind)).
+///
+/// Exhaustive on purpose, like [`Event`](crate::event::Event): a service must handle every
+/// fact it stores, so a new kind is a change the compiler points at.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type")]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

@@ -20,7 +20,7 @@ mod time;
 
 use keys::Keys;
 
-pub use crate::customer::Profile;
+use crate::customer::Profile;
 
 use chrono::{DateTime, Utc};
 
