@@ -159,6 +159,7 @@ fn apply_refuses_a_promise_broken_before_its_due_instant() {
             breaks: 7,
         }),
         key: None,
+        recorded: None,
     };
     assert!(
         r.apply(&forged).is_err(),

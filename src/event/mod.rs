@@ -107,7 +107,15 @@ pub struct Envelope {
     pub seq: u64,
     /// When it happened. For a deadline that passed, the deadline itself, not the moment
     /// `advance_to` noticed it, so replay and live runs agree however often time was advanced.
+    /// Every fold, outcome and measure uses this time.
     pub at: DateTime<Utc>,
+    /// When it was recorded, present only when later than `at`: a fact reported late (see
+    /// [`Request::occurred_at`](crate::Request::occurred_at)). Absent, the fact was recorded
+    /// when it happened. Recording times (`recorded`, else `at`) never decrease within a
+    /// customer's log; `at` may be earlier than facts recorded before it. Added in schema
+    /// version 3; absent reads as none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded: Option<DateTime<Utc>>,
     /// The fact.
     pub event: Event,
     /// The idempotency key of the request that caused it, if it carried one (see
@@ -153,6 +161,13 @@ impl Envelope {
         crate::event::upcast::envelope(value)
     }
 
+    /// When the fact was recorded: [`recorded`](Self::recorded), else [`at`](Self::at). This
+    /// is the time that never decreases within a customer's log.
+    #[must_use]
+    pub fn recorded_at(&self) -> DateTime<Utc> {
+        self.recorded.unwrap_or(self.at)
+    }
+
     /// Moves the event's personal data out, in a stable order, leaving every personal field
     /// erased: for a service that stores personal data apart from the log (externalised
     /// payloads, crypto-shredding; see [`crate::personal`]). Erased fields yield `None`.
@@ -182,6 +197,7 @@ impl Envelope {
     ///     at: DateTime::UNIX_EPOCH,
     ///     event: Event::Customer(CustomerEvent::Renamed { name: Text::new("Ona")?.into() }),
     ///     key: None,
+    ///     recorded: None,
     /// };
     /// let payload = envelope.take_personal(); // store it apart, encrypted
     /// assert!(serde_json::to_string(&envelope)?.contains(r#"{"erased":true}"#));

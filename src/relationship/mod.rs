@@ -91,7 +91,12 @@ use crate::survey::{Survey, Surveys};
 pub struct Relationship {
     customer: CustomerId,
     version: u64,
+    /// The latest recording time: it never decreases.
     last_at: Option<DateTime<Utc>>,
+    /// The latest time a recorded fact happened (facts reported late may be earlier).
+    latest_at: Option<DateTime<Utc>>,
+    /// When the latest outbound interaction happened: it answered every message before it.
+    answered_at: Option<DateTime<Utc>>,
     profile: Option<Profile>,
     response: ResponseClock,
     responses_given: u32,
@@ -121,6 +126,8 @@ impl Relationship {
             customer,
             version: 0,
             last_at: None,
+            latest_at: None,
+            answered_at: None,
             profile: None,
             response: ResponseClock::Idle,
             responses_given: 0,
@@ -163,10 +170,19 @@ impl Relationship {
         self.version
     }
 
-    /// The time of the last event, if any.
+    /// The recording time of the last event, if any: the latest moment this relationship
+    /// recorded anything (see [`Envelope::recorded_at`](crate::Envelope::recorded_at)). It
+    /// never decreases; the next command's `now` may not be earlier.
     #[must_use]
     pub const fn last_seen(&self) -> Option<DateTime<Utc>> {
         self.last_at
+    }
+
+    /// The latest time a recorded fact happened, if any. Earlier than
+    /// [`last_seen`](Self::last_seen) when the last facts were reported late.
+    #[must_use]
+    pub const fn latest_fact(&self) -> Option<DateTime<Utc>> {
+        self.latest_at
     }
 
     /// The profile, once registered.
@@ -262,11 +278,14 @@ impl Relationship {
         open
     }
 
+    /// Keeps `fact` among the recent ones, in time order (a fact reported late goes before
+    /// later ones), dropping the oldest past `health::RECENT`.
     fn remember(&mut self, at: DateTime<Utc>, fact: health::Recent) {
-        if self.recent.len() >= health::RECENT {
+        let slot = self.recent.partition_point(|(t, _)| *t <= at);
+        self.recent.insert(slot, (at, fact));
+        if self.recent.len() > health::RECENT {
             self.recent.remove(0);
         }
-        self.recent.push((at, fact));
     }
 
     /// Erases every piece of personal data held; how many there were.

@@ -16,7 +16,9 @@ use crate::response::{self};
 
 impl Relationship {
     /// Turns every deadline up to `now` into an event, applies it, and returns the events in
-    /// time order. Each event is dated at its deadline. After each deadline, a change of health
+    /// time order. Each event is dated at its deadline (and, when a fact reported late was
+    /// recorded after that deadline, carries the latest recording time as
+    /// [`recorded`](crate::Envelope::recorded)). After each deadline, a change of health
     /// band into or out of "at risk" is recorded too (`RelationshipAtRisk`,
     /// `RelationshipRecovered`). Calling it again, or with an earlier `now`, does nothing.
     pub fn advance_to(&mut self, policy: &ServicePolicy, now: DateTime<Utc>) -> Vec<Envelope> {
@@ -32,9 +34,9 @@ impl Relationship {
             if events.is_empty() {
                 break;
             }
-            let at = self
-                .last_at
-                .map_or(deadline.at, |last| last.max(deadline.at));
+            // Dated at the deadline; when facts reported late were recorded after it, `seal`
+            // records it at the latest recording time.
+            let at = deadline.at;
             // Applied in place, one by one: `apply` is all-or-nothing per event, and every event
             // that applied is returned, so a fact is never applied without being handed over.
             let count = events.len();
