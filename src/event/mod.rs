@@ -48,7 +48,11 @@
 //! The change is additive: an event with a target writes exactly what version 2 wrote, so a
 //! version 2 event is read through the current types unchanged (no upcast struct is needed),
 //! and a version 2 envelope that claims what only version 3 can say (`no_target`, an untimed
-//! outcome, a missing `due`) is refused as [`DecodeError::Invalid`].
+//! outcome, a missing `due`) is refused as [`DecodeError::Invalid`]. Version 3 also lets an
+//! envelope say when a fact reported late was recorded (`recorded`, present only when later
+//! than `at`), and a `response_clock_started` dated before the running wait's start
+//! re-anchors that wait (see [`crate::relationship`]); a version 2 envelope with `recorded`
+//! is refused likewise.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
