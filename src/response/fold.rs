@@ -61,7 +61,7 @@ pub(crate) fn fold(
                     "a response clock states both a due instant and no target, or neither",
                 ));
             }
-            let mut wait = Wait {
+            let wait = Wait {
                 calendar: calendar.clone(),
                 kind: *kind,
                 since: *since,
@@ -73,22 +73,7 @@ pub(crate) fn fold(
                 warn_at: *warn_at,
                 unanswered: 1,
             };
-            match state.clock {
-                // A message reported late, older than the one the clock waits on: the wait
-                // re-anchors on it, keeping its stage and the messages counted.
-                ResponseClock::Waiting(running)
-                | ResponseClock::Warned(running)
-                | ResponseClock::Overdue(running)
-                    if at < running.started =>
-                {
-                    wait.unanswered = running.unanswered;
-                    *running = wait;
-                }
-                ResponseClock::Idle
-                | ResponseClock::Waiting(_)
-                | ResponseClock::Warned(_)
-                | ResponseClock::Overdue(_) => step(state.clock, ClockAction::Start, Some(wait))?,
-            }
+            start(state.clock, at, wait)?;
         }
         ResponseEvent::AtRisk { since, due } => {
             let wait = expect_wait(state.clock, *since)?;
@@ -137,6 +122,27 @@ pub(crate) fn fold(
 }
 
 /// The running wait, if it is the one started by `since`.
+/// Starts the clock on `wait`; or, for a message reported late that is older than the one
+/// the running clock waits on, re-anchors the wait on it, keeping its stage (a warning or
+/// breach recorded stands) and the messages counted.
+fn start(clock: &mut ResponseClock, at: DateTime<Utc>, mut wait: Wait) -> Result<(), Misfit> {
+    match clock {
+        ResponseClock::Waiting(running)
+        | ResponseClock::Warned(running)
+        | ResponseClock::Overdue(running)
+            if at < running.started =>
+        {
+            wait.unanswered = running.unanswered;
+            *running = wait;
+            Ok(())
+        }
+        ResponseClock::Idle
+        | ResponseClock::Waiting(_)
+        | ResponseClock::Warned(_)
+        | ResponseClock::Overdue(_) => step(clock, ClockAction::Start, Some(wait)),
+    }
+}
+
 /// Folds a recorded interaction: a message joins the running wait unless an outbound
 /// interaction after it answered it already.
 fn record(
