@@ -8,6 +8,7 @@
 //!
 //! Ids for new things (an interaction, a promise) arrive inside commands: the crate makes none.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::complaint::ComplaintCommand;
@@ -223,6 +224,11 @@ pub struct Request {
     /// A key for this request: the same key again produces no new events.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idempotency_key: Option<IdempotencyKey>,
+    /// When the thing happened, if earlier than the moment the request is decided: a fact
+    /// reported late (a call at 10:00 logged at 11:00). Absent, it happened when decided. See
+    /// the [relationship docs](crate::relationship) for how a late fact meets the clocks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occurred_at: Option<DateTime<Utc>>,
 }
 
 impl Request {
@@ -233,6 +239,7 @@ impl Request {
             command: command.into(),
             expected_version: None,
             idempotency_key: None,
+            occurred_at: None,
         }
     }
 
@@ -247,6 +254,15 @@ impl Request {
     #[must_use]
     pub fn idempotent(mut self, key: IdempotencyKey) -> Self {
         self.idempotency_key = Some(key);
+        self
+    }
+
+    /// Says the thing happened at `at`, earlier than it is decided: the events are dated `at`
+    /// and record when they were decided. Never before the customer's registration, never
+    /// after the moment it is decided.
+    #[must_use]
+    pub const fn occurred_at(mut self, at: DateTime<Utc>) -> Self {
+        self.occurred_at = Some(at);
         self
     }
 }

@@ -27,17 +27,40 @@ pub enum CommandError {
     /// The customer is registered already.
     #[error("customer {0} is already registered")]
     AlreadyRegistered(CustomerId),
-    /// `now` is earlier than the last event of this relationship. Time never runs backwards
-    /// inside a relationship: such a command is rejected, never clamped, so no fact is ever
-    /// recorded with a time other than the one the caller gave.
+    /// `now`, the recording time, is earlier than the last recording time of this
+    /// relationship. Recording time never runs backwards inside a relationship: such a
+    /// command is rejected, never clamped. (A fact that *happened* earlier is said with
+    /// [`Request::occurred_at`](crate::Request::occurred_at), not with an earlier `now`.)
     #[error(
         "time went backwards: {now} is before {last_seen}, the last moment this relationship recorded"
     )]
     TimeWentBackwards {
         /// The `now` given.
         now: DateTime<Utc>,
-        /// The time of the relationship's last event.
+        /// The recording time of the relationship's last event.
         last_seen: DateTime<Utc>,
+    },
+    /// The fact is said to have happened after the moment it is recorded.
+    #[error(
+        "{occurred} is after {now}, the moment it is recorded: a fact cannot be reported before it happens"
+    )]
+    AfterRecording {
+        /// When the request says it happened.
+        occurred: DateTime<Utc>,
+        /// The `now` given: when it is recorded.
+        now: DateTime<Utc>,
+    },
+    /// A fact of this kind cannot be dated before facts already recorded: its family's
+    /// state is not kept per instant (see the table in [`crate::relationship`]). Record it
+    /// as happening at or after `latest`, or not backdated.
+    #[error("{command} cannot be dated at {occurred}, before {latest}, the latest fact recorded")]
+    CannotBackdate {
+        /// The command, as its `type` tag on the wire.
+        command: &'static str,
+        /// When the request says it happened.
+        occurred: DateTime<Utc>,
+        /// When the latest fact recorded happened.
+        latest: DateTime<Utc>,
     },
     /// Something is dated before the customer was registered.
     #[error("{now} is before the customer was registered at {registered}")]
@@ -204,12 +227,13 @@ pub enum ReplayError {
         /// The one found.
         found: u64,
     },
-    /// The envelope is dated before the previous one.
-    #[error("event at {at} is before the previous event at {last}")]
+    /// The envelope is recorded before the previous one (recording times: `recorded`, else
+    /// `at`; see [`Envelope::recorded`](crate::Envelope::recorded)).
+    #[error("event recorded at {at} is before the previous event, recorded at {last}")]
     OutOfOrder {
-        /// Its time.
+        /// Its recording time.
         at: DateTime<Utc>,
-        /// The previous event's time.
+        /// The previous event's recording time.
         last: DateTime<Utc>,
     },
     /// The event names a customer that the ledger does not hold (and is not a registration).

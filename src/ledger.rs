@@ -353,7 +353,7 @@ impl Ledger {
         command: &Command,
         now: DateTime<Utc>,
     ) -> Result<Vec<Envelope>, CommandError> {
-        self.decide_with(customer, command, None, None, now)
+        self.decide_with(customer, command, None, None, now, now)
     }
 
     /// Decides a [`Request`] for `customer` at `now` (see [`Relationship::decide_request`]).
@@ -372,6 +372,7 @@ impl Ledger {
             &request.command,
             request.expected_version,
             request.idempotency_key.as_ref(),
+            request.occurred_at.unwrap_or(now),
             now,
         )
     }
@@ -382,12 +383,13 @@ impl Ledger {
         command: &Command,
         expected_version: Option<u64>,
         key: Option<&IdempotencyKey>,
+        occurred: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<Vec<Envelope>, CommandError> {
         // A customer not held is an empty relationship: at version 0, and refusing every
         // command but a registration as `UnknownCustomer`.
         let decide = |relationship: &Relationship| {
-            relationship.decide_with(&self.policy, command, expected_version, key, now)
+            relationship.decide_with(&self.policy, command, expected_version, key, occurred, now)
         };
         if self.quarantine(customer).is_some() {
             return Err(CommandError::Quarantined(customer));

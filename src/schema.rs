@@ -122,6 +122,16 @@ fn one_deadline(clock: &mut serde_json::Map<String, Value>) {
 /// Version 3's schema, taken back to version 2: every clock has its due instant, and no
 /// outcome is untimed.
 fn version_2(mut schema: Schema) -> Schema {
+    if let Some(root) = schema.as_object_mut() {
+        // Envelopes say when a fact reported late was recorded from version 3 on.
+        if let Some(properties) = root.get_mut("properties").and_then(Value::as_object_mut) {
+            properties.remove("recorded");
+        }
+        root.insert(
+            "not".to_owned(),
+            serde_json::json!({ "required": ["recorded"] }),
+        );
+    }
     for clock in clocks(&mut schema) {
         clock.remove("oneOf");
         if let Some(properties) = clock.get_mut("properties").and_then(Value::as_object_mut) {

@@ -21,6 +21,7 @@ fn envelope(seq: u64, at: DateTime<Utc>, event: Event) -> Envelope {
         at,
         event,
         key: None,
+        recorded: None,
     }
 }
 

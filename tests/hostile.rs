@@ -50,7 +50,7 @@ use clientele::health::HealthWeights;
 use clientele::policy::Percent;
 use clientele::{
     Command, CommandError, CsatScore, CustomerId, Envelope, Ledger, NpsScore, Relationship,
-    SCHEMA_VERSION, ServicePolicy, Span, Text, Tier,
+    Request, SCHEMA_VERSION, ServicePolicy, Span, Text, Tier,
 };
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -319,8 +319,9 @@ fn tick(now: DateTime<Utc>, when: &When) -> (DateTime<Utc>, DateTime<Utc>) {
 
 #[derive(Debug, Clone)]
 enum Op {
-    /// A command for a customer (the relationship driver ignores the customer).
-    Execute(CustomerId, When, Command),
+    /// A command for a customer (the relationship driver ignores the customer), said to have
+    /// happened that many seconds before it is recorded, if any (a fact reported late).
+    Execute(CustomerId, When, Command, Option<i64>),
     /// `advance_to` (the clock moves).
     Advance(When),
     /// `next_deadline`, `flags` and `health` at an instant (the clock does not move).
@@ -329,9 +330,35 @@ enum Op {
     Retire,
 }
 
+/// How long before it is recorded a fact happened: mostly not at all; minutes, days, or after
+/// (refused); rarely anything.
+fn lateness() -> impl Strategy<Value = Option<i64>> {
+    prop_oneof![
+        12 => Just(None),
+        4 => (0i64..4 * 3600).prop_map(Some),
+        2 => (0i64..10 * 86_400).prop_map(Some),
+        1 => (-3600i64..0).prop_map(Some),
+        1 => any::<i64>().prop_map(Some),
+    ]
+}
+
+/// `command` as a request, happening `late` seconds before `at` if said.
+fn late_request(command: &Command, at: DateTime<Utc>, late: Option<i64>) -> Request {
+    let request = Request::new(command.clone());
+    match late {
+        Some(secs) => request.occurred_at(
+            TimeDelta::try_seconds(secs)
+                .and_then(|late| at.checked_sub_signed(late))
+                .unwrap_or(DateTime::<Utc>::MIN_UTC),
+        ),
+        None => request,
+    }
+}
+
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        8 => (customer_id(), when(), command()).prop_map(|(c, w, cmd)| Op::Execute(c, w, cmd)),
+        8 => (customer_id(), when(), command(), lateness())
+            .prop_map(|(c, w, cmd, late)| Op::Execute(c, w, cmd, late)),
         3 => when().prop_map(Op::Advance),
         1 => when().prop_map(Op::Look),
         1 => Just(Op::Retire),
@@ -358,6 +385,7 @@ fn history() -> impl Strategy<Value = (Vec<Tweak>, Vec<Op>)> {
                         Text::new("Ona").unwrap(),
                         Tier::new("standard").unwrap(),
                     ))),
+                    None,
                 )
             })
             .collect::<Vec<_>>()
@@ -418,7 +446,7 @@ fn setup() -> Vec<Op> {
     ];
     commands
         .into_iter()
-        .map(|command| Op::Execute(CustomerId::from_u128(1), When::Step(60), command))
+        .map(|command| Op::Execute(CustomerId::from_u128(1), When::Step(60), command, None))
         .collect()
 }
 
@@ -430,10 +458,21 @@ fn check_sealed(before: &Relationship, envelopes: &[Envelope]) -> Result<(), Tes
         prop_assert_eq!(envelope.seq, seq);
         prop_assert_eq!(envelope.v, SCHEMA_VERSION);
         prop_assert_eq!(envelope.customer, before.customer());
+        // Recording times never decrease; a fact happens no later than it is recorded, and
+        // `recorded` is said only when later.
+        let recorded = envelope.recorded_at();
         if let Some(last) = last {
-            prop_assert!(envelope.at >= last, "{:?} before {}", envelope, last);
+            prop_assert!(recorded >= last, "{:?} recorded before {}", envelope, last);
         }
-        last = Some(envelope.at);
+        prop_assert!(
+            envelope.recorded.is_none_or(|r| r > envelope.at),
+            "{:?}",
+            envelope
+        );
+        if let Some(profile) = before.profile() {
+            prop_assert!(envelope.at >= profile.registered_at, "{:?}", envelope);
+        }
+        last = Some(recorded);
     }
     Ok(())
 }
@@ -479,12 +518,13 @@ fn a_relationship_survives_hostile_command_sequences() {
         let mut now = base();
         for op in &ops {
             match op {
-                Op::Execute(_, when, command) => {
+                Op::Execute(_, when, command, late) => {
                     let (at, next) = tick(now, when);
                     now = next;
                     let before = relationship.clone();
-                    let decided = relationship.decide(&policy, command, at);
-                    let executed = relationship.execute(&policy, command.clone(), at);
+                    let request = late_request(command, at, *late);
+                    let decided = relationship.decide_request(&policy, &request, at);
+                    let executed = relationship.execute_request(&policy, request, at);
                     prop_assert_eq!(&decided, &executed, "decide and execute disagree");
                     stat(|| match &executed {
                         Ok(_) => format!("ok {}", command.name()),
@@ -547,14 +587,15 @@ fn a_ledger_survives_hostile_command_sequences() {
         let mut now = base();
         for op in &ops {
             match op {
-                Op::Execute(customer, when, command) => {
+                Op::Execute(customer, when, command, late) => {
                     let (at, next) = tick(now, when);
                     now = next;
                     let before = ledger.get(*customer).cloned();
                     let (len, pending, next) =
                         (ledger.len(), ledger.pending(), ledger.next_deadline());
-                    let decided = ledger.decide(*customer, command, at);
-                    let executed = ledger.execute(*customer, command.clone(), at);
+                    let request = late_request(command, at, *late);
+                    let decided = ledger.decide_request(*customer, &request, at);
+                    let executed = ledger.execute_request(*customer, request, at);
                     prop_assert_eq!(&decided, &executed, "decide and execute disagree");
                     match executed {
                         Ok(envelopes) => {
@@ -616,8 +657,11 @@ fn fitted(mut envelope: Envelope, to: Option<&Relationship>, customer: CustomerI
     envelope.v = SCHEMA_VERSION;
     envelope.customer = customer;
     envelope.seq = to.map_or(0, Relationship::version) + 1;
-    if let Some(last) = to.and_then(Relationship::last_seen) {
+    if let Some(last) = to.and_then(Relationship::last_seen)
+        && envelope.recorded_at() < last
+    {
         envelope.at = envelope.at.max(last);
+        envelope.recorded = envelope.recorded.filter(|r| *r > envelope.at);
     }
     envelope
 }
@@ -629,7 +673,7 @@ fn apply_checked(r: &mut Relationship, envelope: &Envelope) -> Result<bool, Test
     match r.apply(envelope) {
         Ok(()) => {
             prop_assert_eq!(r.version(), before.version() + 1);
-            prop_assert_eq!(r.last_seen(), Some(envelope.at));
+            prop_assert_eq!(r.last_seen(), Some(envelope.recorded_at()));
             Ok(true)
         }
         Err(error) => {
@@ -687,7 +731,7 @@ fn poke(
 fn arbitrary_envelopes_are_folded_or_refused_never_panic() {
     let strategy = (
         policy_tweaks(),
-        proptest::collection::vec((envelope(), 0u8..4), 1..24),
+        proptest::collection::vec((envelope_recorded(), 0u8..4), 1..24),
         proptest::collection::vec(command(), 0..4),
     );
     check(
@@ -746,7 +790,7 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         3 => (any::<Index>(), any::<Index>()).prop_map(|(a, b)| Mutation::Swap(a, b)),
         2 => any::<Index>().prop_map(Mutation::Duplicate),
         2 => any::<Index>().prop_map(Mutation::Remove),
-        3 => (any::<Index>(), envelope()).prop_map(|(i, e)| Mutation::Splice(i, Box::new(e))),
+        3 => (any::<Index>(), envelope_recorded()).prop_map(|(i, e)| Mutation::Splice(i, Box::new(e))),
         1 => (any::<Index>(), -86_400i64..86_400).prop_map(|(i, s)| Mutation::Shift(i, s)),
         1 => Just(Mutation::Reverse),
     ]
@@ -789,10 +833,11 @@ fn valid_log(policy: &ServicePolicy, ops: &[Op]) -> Vec<Envelope> {
     let mut now = base();
     for op in ops {
         match op {
-            Op::Execute(customer, when, command) => {
+            Op::Execute(customer, when, command, late) => {
                 let (at, next) = tick(now, when);
                 now = next;
-                if let Ok(envelopes) = ledger.execute(*customer, command.clone(), at) {
+                let request = late_request(command, at, *late);
+                if let Ok(envelopes) = ledger.execute_request(*customer, request, at) {
                     log.extend(envelopes);
                 }
             }

@@ -156,6 +156,7 @@ fn apply_refuses_a_promise_broken_before_its_due_instant() {
             breaks: 7,
         }),
         key: None,
+        recorded: None,
     };
     assert!(
         r.apply(&forged).is_err(),
@@ -422,6 +423,7 @@ fn an_erasure_before_registration_does_not_fit() {
             fields: 0,
         }),
         key: None,
+        recorded: None,
     };
     assert!(relationship.apply(&erased).is_err());
     assert_eq!(relationship, clientele::Relationship::new(customer));

@@ -594,6 +594,7 @@ fn golden_fixtures_read_back_and_write_identically() {
             seq: n as u64 + 1,
             at: t("2026-03-06 16:30"),
             key: keyed(&event),
+            recorded: reported_late(&event),
             event,
         };
         let path = fixture_path(SCHEMA_VERSION, envelope.event.kind());
@@ -637,6 +638,7 @@ fn version_2_fixtures_read_back_and_write_as_before_but_for_the_version() {
             seq: n as u64 + 1,
             at: t("2026-03-06 16:30"),
             key: keyed(&event),
+            recorded: None,
             event,
         };
         let path = fixture_path(2, envelope.event.kind());
@@ -680,7 +682,10 @@ fn what_only_version_3_can_say_is_refused_in_a_version_2_envelope() {
         assert_eq!(tree, error, "{kind}: both readers agree");
         refused += 1;
     }
-    assert_eq!(refused, 10, "every kind whose no-target form differs");
+    assert_eq!(
+        refused, 11,
+        "every kind whose no-target form differs, and the interaction recorded late"
+    );
 }
 
 #[test]
@@ -710,6 +715,15 @@ fn keyed(event: &Event) -> Option<IdempotencyKey> {
         Event::Response(ResponseEvent::InteractionRecorded { .. })
     )
     .then(|| IdempotencyKey::new("web-7f3a2c").unwrap())
+}
+
+/// The interaction sample is a call logged an hour after it happened (schema version 3).
+fn reported_late(event: &Event) -> Option<chrono::DateTime<chrono::Utc>> {
+    matches!(
+        event,
+        Event::Response(ResponseEvent::InteractionRecorded { .. })
+    )
+    .then(|| t("2026-03-06 17:30"))
 }
 
 /// What schema version 1 stored for each sample: the same facts, before `reference` existed.
@@ -756,6 +770,7 @@ fn version_1_fixtures_upcast_to_the_current_form() {
             at: t("2026-03-06 16:30"),
             event: as_version_1(event),
             key: None,
+            recorded: None,
         };
         assert_eq!(envelope, expected, "{} upcasts wrongly", path.display());
         // Upcast once, written in the current form, it reads back as itself.

@@ -433,6 +433,7 @@ fn request() -> impl Strategy<Value = Request> {
             command,
             expected_version,
             idempotency_key,
+            occurred_at: None,
         })
 }
 

@@ -118,6 +118,7 @@ struct Fields<R> {
     seq: Option<R>,
     at: Option<R>,
     key: Option<R>,
+    recorded: Option<R>,
     event: Option<R>,
 }
 
@@ -143,6 +144,7 @@ impl<'de, R: Deserialize<'de>> Visitor<'de> for FieldsVisitor<R> {
             seq: None,
             at: None,
             key: None,
+            recorded: None,
             event: None,
         };
         let mut keys = Keys::default();
@@ -153,6 +155,7 @@ impl<'de, R: Deserialize<'de>> Visitor<'de> for FieldsVisitor<R> {
                 "seq" => Some(&mut fields.seq),
                 "at" => Some(&mut fields.at),
                 "key" => Some(&mut fields.key),
+                "recorded" => Some(&mut fields.recorded),
                 "event" => Some(&mut fields.event),
                 _ => None,
             };
@@ -403,6 +406,7 @@ fn envelope<R: Deref<Target = RawValue>>(fields: &Fields<R>) -> Result<Envelope,
         &fields.seq,
         &fields.at,
         &fields.key,
+        &fields.recorded,
     ]
     .into_iter()
     .flatten()
@@ -470,7 +474,8 @@ fn envelope<R: Deref<Target = RawValue>>(fields: &Fields<R>) -> Result<Envelope,
     }
     .map_err(invalid)?;
     event.check_form(v).map_err(invalid)?;
-    let (customer, seq, at, key) = header;
+    let (customer, seq, at, key, recorded) = header;
+    crate::event::upcast::check_recorded(v, at, recorded).map_err(invalid)?;
     Ok(Envelope {
         v: SCHEMA_VERSION,
         customer,
@@ -478,6 +483,7 @@ fn envelope<R: Deref<Target = RawValue>>(fields: &Fields<R>) -> Result<Envelope,
         at,
         event,
         key,
+        recorded,
     })
 }
 
@@ -497,6 +503,7 @@ type Header = (
     u64,
     DateTime<Utc>,
     Option<crate::value::IdempotencyKey>,
+    Option<DateTime<Utc>>,
 );
 
 /// The header fields, the first wrong one named as a derived struct read from a sorted JSON
@@ -509,6 +516,12 @@ fn header<R: Deref<Target = RawValue>>(fields: &Fields<R>) -> Result<Header, Str
         .transpose()?;
     let customer = fields.customer.as_deref().map(typed).transpose()?;
     let key = fields.key.as_deref().map(typed).transpose()?.flatten();
+    let recorded = fields
+        .recorded
+        .as_deref()
+        .map(typed::<Option<DateTime<Utc>>>)
+        .transpose()?
+        .flatten();
     let seq = fields.seq.as_deref().map(typed::<u64>).transpose()?;
     let missing = |field: &str| format!("missing field `{field}`");
     Ok((
@@ -516,5 +529,6 @@ fn header<R: Deref<Target = RawValue>>(fields: &Fields<R>) -> Result<Header, Str
         seq.ok_or_else(|| missing("seq"))?,
         at.ok_or_else(|| missing("at"))?,
         key,
+        recorded,
     ))
 }

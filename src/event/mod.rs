@@ -53,7 +53,11 @@
 //! The change is additive: an event with a target writes exactly what version 2 wrote, so a
 //! version 2 event is read through the current types unchanged (no upcast struct is needed),
 //! and a version 2 envelope that claims what only version 3 can say (`no_target`, an untimed
-//! outcome, a missing `due`) is refused as [`DecodeError::Invalid`].
+//! outcome, a missing `due`) is refused as [`DecodeError::Invalid`]. Version 3 also lets an
+//! envelope say when a fact reported late was recorded (`recorded`, present only when later
+//! than `at`), and a `response_clock_started` dated before the running wait's start
+//! re-anchors that wait (see [`crate::relationship`]); a version 2 envelope with `recorded`
+//! is refused likewise.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -112,7 +116,15 @@ pub struct Envelope {
     pub seq: u64,
     /// When it happened. For a deadline that passed, the deadline itself, not the moment
     /// `advance_to` noticed it, so replay and live runs agree however often time was advanced.
+    /// Every fold, outcome and measure uses this time.
     pub at: DateTime<Utc>,
+    /// When it was recorded, present only when later than `at`: a fact reported late (see
+    /// [`Request::occurred_at`](crate::Request::occurred_at)). Absent, the fact was recorded
+    /// when it happened. Recording times (`recorded`, else `at`) never decrease within a
+    /// customer's log; `at` may be earlier than facts recorded before it. Added in schema
+    /// version 3; absent reads as none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded: Option<DateTime<Utc>>,
     /// The fact.
     pub event: Event,
     /// The idempotency key of the request that caused it, if it carried one (see
@@ -158,6 +170,13 @@ impl Envelope {
         crate::event::upcast::envelope(value)
     }
 
+    /// When the fact was recorded: [`recorded`](Self::recorded), else [`at`](Self::at). This
+    /// is the time that never decreases within a customer's log.
+    #[must_use]
+    pub fn recorded_at(&self) -> DateTime<Utc> {
+        self.recorded.unwrap_or(self.at)
+    }
+
     /// Moves the event's personal data out, in a stable order, leaving every personal field
     /// erased: for a service that stores personal data apart from the log (externalised
     /// payloads, crypto-shredding; see [`crate::personal`]). Erased fields yield `None`.
@@ -187,6 +206,7 @@ impl Envelope {
     ///     at: DateTime::UNIX_EPOCH,
     ///     event: Event::Customer(CustomerEvent::Renamed { name: Text::new("Ona")?.into() }),
     ///     key: None,
+    ///     recorded: None,
     /// };
     /// let payload = envelope.take_personal(); // store it apart, encrypted
     /// assert!(serde_json::to_string(&envelope)?.contains(r#"{"erased":true}"#));

@@ -24,6 +24,8 @@ struct Header {
     at: DateTime<Utc>,
     #[serde(default)]
     key: Option<IdempotencyKey>,
+    #[serde(default)]
+    recorded: Option<DateTime<Utc>>,
 }
 
 /// `dependency_recorded` as schema version 1 wrote it.
@@ -85,6 +87,7 @@ pub(crate) fn envelope(mut value: serde_json::Value) -> Result<Envelope, DecodeE
     let header = Header::deserialize(value).map_err(|e| invalid(e.to_string()))?;
     let event = self::event(v, &kind, event).map_err(|e| invalid(e.to_string()))?;
     event.check_form(v).map_err(invalid)?;
+    check_recorded(v, header.at, header.recorded).map_err(invalid)?;
     Ok(Envelope {
         v: SCHEMA_VERSION,
         customer: header.customer,
@@ -92,6 +95,7 @@ pub(crate) fn envelope(mut value: serde_json::Value) -> Result<Envelope, DecodeE
         at: header.at,
         event,
         key: header.key,
+        recorded: header.recorded,
     })
 }
 
@@ -112,5 +116,22 @@ fn event(v: u16, kind: &str, event: serde_json::Value) -> Result<Event, serde_js
     match (v, kind) {
         (1, "dependency_recorded") => DependencyRecordedV1::deserialize(event).map(Event::from),
         _ => Event::deserialize(event),
+    }
+}
+
+/// A recording time is said only from schema version 3, and only when later than `at`.
+pub(crate) fn check_recorded(
+    v: u16,
+    at: DateTime<Utc>,
+    recorded: Option<DateTime<Utc>>,
+) -> Result<(), String> {
+    match recorded {
+        Some(_) if v < 3 => Err(format!(
+            "a recording time (`recorded`) needs schema version 3, not {v}"
+        )),
+        Some(recorded) if recorded <= at => Err(format!(
+            "`recorded` ({recorded}) must be later than `at` ({at}); absent, it is `at`"
+        )),
+        Some(_) | None => Ok(()),
     }
 }

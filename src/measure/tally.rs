@@ -93,6 +93,7 @@ impl Tally {
     ///     at: Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(),
     ///     event: Event::Customer(CustomerEvent::Renamed { name: Text::new("Ona")?.into() }),
     ///     key: None,
+    ///     recorded: None,
     /// };
     /// let mut tally = Tally::new(Window::all());
     /// assert!(matches!(tally.record(&registered), Err(MeasureError::OutOfOrder { expected: 1, got: 2, .. })));

@@ -47,19 +47,31 @@ impl Relationship {
                 found: envelope.seq,
             });
         }
+        let recorded = envelope.recorded_at();
         if let Some(last) = self.last_at
-            && envelope.at < last
+            && recorded < last
         {
-            return Err(ReplayError::OutOfOrder {
-                at: envelope.at,
-                last,
-            });
+            return Err(ReplayError::OutOfOrder { at: recorded, last });
         }
         let misfit = |reason: String| ReplayError::DoesNotFit {
             kind,
             seq: envelope.seq,
             reason,
         };
+        if recorded < envelope.at {
+            return Err(misfit(format!(
+                "recorded at {recorded}, before it happened at {}",
+                envelope.at
+            )));
+        }
+        if let Some(profile) = &self.profile
+            && envelope.at < profile.registered_at
+        {
+            return Err(misfit(format!(
+                "dated {}, before the customer was registered at {}",
+                envelope.at, profile.registered_at
+            )));
+        }
         let keyed = envelope
             .key
             .as_ref()
@@ -71,20 +83,28 @@ impl Relationship {
             self.keys.apply(update);
         }
         self.version = expected;
-        self.last_at = Some(envelope.at);
+        self.last_at = Some(recorded);
+        self.latest_at = Some(self.latest_at.map_or(envelope.at, |l| l.max(envelope.at)));
         Ok(())
     }
 
+    /// Envelopes for `events` that happened at `at`, recorded at `at` or, when later, at the
+    /// last recording time (a deadline noticed after a fact reported late).
     pub(super) fn seal(&self, at: DateTime<Utc>, events: Vec<Event>) -> Vec<Envelope> {
-        self.seal_keyed(at, events, None)
+        let recorded = self.last_at.filter(|last| *last > at);
+        self.seal_keyed(at, recorded, events, None)
     }
 
+    /// Envelopes for `events` that happened at `at` and are recorded at `recorded` (absent:
+    /// at `at`).
     pub(super) fn seal_keyed(
         &self,
         at: DateTime<Utc>,
+        recorded: Option<DateTime<Utc>>,
         events: Vec<Event>,
         key: Option<&IdempotencyKey>,
     ) -> Vec<Envelope> {
+        let recorded = recorded.filter(|recorded| *recorded > at);
         let mut seq = self.version;
         events
             .into_iter()
@@ -97,6 +117,7 @@ impl Relationship {
                     at,
                     event,
                     key: key.cloned(),
+                    recorded,
                 }
             })
             .collect()
@@ -115,6 +136,7 @@ impl Relationship {
                 let state = response::InteractionsMut {
                     clock: &mut self.response,
                     answered: &mut self.responses_given,
+                    answered_at: &mut self.answered_at,
                     recorded: &mut self.interactions,
                     known_promise: &known_promise,
                 };

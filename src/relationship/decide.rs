@@ -47,7 +47,7 @@ impl Relationship {
         now: DateTime<Utc>,
     ) -> Result<Vec<Envelope>, CommandError> {
         policy.validate()?;
-        self.decide_with(policy, command, None, None, now)
+        self.decide_with(policy, command, None, None, now, now)
     }
 
     /// Decides a [`Request`]: a command with the version it expects and an idempotency key.
@@ -101,6 +101,7 @@ impl Relationship {
             &request.command,
             request.expected_version,
             request.idempotency_key.as_ref(),
+            request.occurred_at.unwrap_or(now),
             now,
         )
     }
@@ -130,12 +131,14 @@ impl Relationship {
         self.keys.find(key).map(|k| k.first..=k.last)
     }
 
+    /// Decides `command`, which happened at `occurred` and is recorded at `now`.
     pub(crate) fn decide_with(
         &self,
         policy: &ServicePolicy,
         command: &Command,
         expected_version: Option<u64>,
         key: Option<&IdempotencyKey>,
+        occurred: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<Vec<Envelope>, CommandError> {
         if key.is_some_and(|key| {
@@ -153,34 +156,70 @@ impl Relationship {
                 actual: self.version,
             });
         }
-        if let Some(last_seen) = self.last_at
-            && now < last_seen
-        {
-            if let Some(profile) = &self.profile
-                && now < profile.registered_at
-            {
-                return Err(CommandError::BeforeRegistration {
-                    now,
-                    registered: profile.registered_at,
-                });
-            }
-            return Err(CommandError::TimeWentBackwards { now, last_seen });
-        }
-        // Work on a copy: deadlines due before `now` are recorded first, then the command, then
-        // what the result does to the relationship's health.
+        self.check_times(command, occurred, now)?;
+        // Work on a copy: deadlines due before the fact happened are recorded first, then the
+        // command as of when it happened, then (for a fact reported late) the deadlines that
+        // fell due since, then what the result does to the relationship's health.
         let mut ahead = self.clone();
-        let mut envelopes = ahead.advance_to(policy, now);
-        let primary = ahead.decide_events(policy, command, now)?;
-        let events = reactions::follow(&ahead, policy, command, primary, now)?;
-        let sealed = ahead.seal_keyed(now, events, key);
+        let mut envelopes = ahead.advance_to(policy, occurred);
+        let primary = ahead.decide_events(policy, command, occurred)?;
+        let events = reactions::follow(&ahead, policy, command, primary, occurred)?;
+        let recorded = (now > occurred).then_some(now);
+        let sealed = ahead.seal_keyed(occurred, recorded, events, key);
         for envelope in &sealed {
             ahead.apply(envelope).map_err(CommandError::Inconsistent)?;
         }
         envelopes.extend(sealed);
+        if occurred < now {
+            envelopes.extend(ahead.advance_to(policy, now));
+        }
         if let Some(event) = ahead.health_change(policy, now) {
             envelopes.extend(ahead.seal(now, vec![event]));
         }
         Ok(envelopes)
+    }
+
+    /// Refuses a recording time earlier than the last one, a fact dated after its recording
+    /// time or before registration, and a late fact of a family that cannot take one.
+    fn check_times(
+        &self,
+        command: &Command,
+        occurred: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<(), CommandError> {
+        let registered = self.profile.as_ref().map(|p| p.registered_at);
+        if let Some(last_seen) = self.last_at
+            && now < last_seen
+        {
+            if let Some(registered) = registered
+                && now < registered
+            {
+                return Err(CommandError::BeforeRegistration { now, registered });
+            }
+            return Err(CommandError::TimeWentBackwards { now, last_seen });
+        }
+        if occurred > now {
+            return Err(CommandError::AfterRecording { occurred, now });
+        }
+        if let Some(registered) = registered
+            && occurred < registered
+        {
+            return Err(CommandError::BeforeRegistration {
+                now: occurred,
+                registered,
+            });
+        }
+        if let Some(latest) = self.latest_at
+            && occurred < latest
+            && !takes_late_facts(command)
+        {
+            return Err(CommandError::CannotBackdate {
+                command: command.name(),
+                occurred,
+                latest,
+            });
+        }
+        Ok(())
     }
 
     /// Decides, then applies: for callers that do not persist before applying.
@@ -255,6 +294,7 @@ impl Relationship {
                 let state = response::Interactions {
                     clock: &self.response,
                     answered: self.responses_given,
+                    answered_at: self.answered_at,
                     recorded: &self.interactions,
                     known_promise: &known_promise,
                 };
@@ -346,5 +386,19 @@ impl Relationship {
             return Err(CommandError::UnknownPromise(*unknown));
         }
         Ok(())
+    }
+}
+
+/// Whether a command may be dated before facts already recorded (the table in the
+/// [module docs](super)): recording an interaction may; the other families keep no state per
+/// instant, so their commands are refused with [`CommandError::CannotBackdate`] then.
+const fn takes_late_facts(command: &Command) -> bool {
+    match command {
+        Command::Response(ResponseCommand::RecordInteraction(_)) => true,
+        Command::Customer(_)
+        | Command::Promise(_)
+        | Command::Complaint(_)
+        | Command::FollowUp(_)
+        | Command::Survey(_) => false,
     }
 }

@@ -11,6 +11,70 @@
 //! (stored events fold in, family by family), `time.rs` (deadlines, flags), `keys.rs`
 //! (idempotency keys), and `reactions.rs`: the rules that span families, run after the
 //! primary events the same way in `decide` and `advance_to`.
+//!
+//! # Facts reported late
+//! A command says when the thing happened: [`Request::occurred_at`](crate::Request::occurred_at)
+//! (plain [`decide`](Relationship::decide) means it happened at `now`). The events are dated
+//! at that time ([`Envelope::at`](crate::Envelope::at), which every fold, outcome, flag and
+//! measure uses) and keep when they were recorded ([`Envelope::recorded`](crate::Envelope::recorded),
+//! written only when later than `at`, so a fact recorded when it happened is written exactly
+//! as before). The rules:
+//! - **The recording time never runs backwards**: a `now` earlier than the last recording time
+//!   is [`TimeWentBackwards`](crate::CommandError::TimeWentBackwards); replay checks the same
+//!   ([`ReplayError::OutOfOrder`]). A fact may happen before
+//!   facts already recorded, never before the customer was registered
+//!   ([`BeforeRegistration`](crate::CommandError::BeforeRegistration)) and never after it is
+//!   recorded ([`AfterRecording`](crate::CommandError::AfterRecording)).
+//! - **Recorded events are never rewritten.** A fact that happened at `t`, recorded at `now`:
+//!   the deadlines that fell due at or before `t` and are not yet recorded come first (dated
+//!   at their deadlines); then the command is decided as of `t` (outcomes and lateness are
+//!   measured from `t`); then the deadlines that fell due between `t` and `now` (dated at
+//!   their deadlines); then the health band at `now`. A deadline's event recorded after a
+//!   later fact carries that fact's recording time as `recorded`.
+//!
+//! The response clock, for a late interaction at `t`:
+//! - **An answer at `t`** stops the clock waiting since `started <= t`: the wait and the
+//!   outcome are measured to `t` (met, or met late by the time from the due instant to `t`).
+//!   If a breach was recorded before the answer was, the breach stands in the log and the
+//!   clock stops all the same; the outcome still says what happened at `t`: `met` when `t` is
+//!   before the due instant (the breach was what we knew when it was recorded), met late by
+//!   `t - due` otherwise. Measures count both the breach and the outcome.
+//! - **An answer dated before the message the clock waits on** answers nothing: it is
+//!   recorded, the clock runs on.
+//! - **A message at `t` while another waits**: if it is older than the wait's start, the wait
+//!   re-anchors on it (the oldest unanswered message fixes the deadline): a second
+//!   `response_clock_started`, dated `t`, with the deadline computed from `t`; the wait keeps
+//!   its stage (a warning or breach recorded stands) and the messages counted. If the new
+//!   deadline has passed by `now`, its warning and breach are recorded at once, dated at
+//!   their instants. A message younger than the wait's start counts, as always.
+//! - **A message dated before the latest outbound interaction** was answered by it: it is
+//!   recorded and starts or joins no clock (nor is it measured).
+//!
+//! Measures read `at`, so the same history gives the same figures however late its facts
+//! were recorded, with two limits that follow from never rewriting a recorded event: a late
+//! answer may find a breach already recorded (the breach counts, the outcome is the real
+//! one: the overdue count may be higher, never lower); and a fact reported past an
+//! **answer** it preceded (a message older than an answer already recorded, an answer older
+//! than another answer already recorded) cannot move that answer: the message is not
+//! measured, and the older answer answers nothing. `tests/late_facts.rs` checks this by
+//! property.
+//!
+//! Per family, a command dated before the latest fact already recorded
+//! ([`latest_fact`](Relationship::latest_fact)):
+//!
+//! | Family | Dated before the latest fact |
+//! |---|---|
+//! | Response (`record_interaction`) | taken, by the rules above |
+//! | Customer (profile, erasure) | refused: [`CannotBackdate`](crate::CommandError::CannotBackdate) (the profile keeps no history: an older name would overwrite a newer one) |
+//! | Promise | refused: `CannotBackdate` (a promise's stage, revisions and slips follow the order they were recorded in) |
+//! | Complaint | refused: `CannotBackdate` (its target clocks pause and resume by intervals that must follow each other) |
+//! | Follow-up | refused: `CannotBackdate` (its outcome and the complaint it reopens follow recording order) |
+//! | Survey | refused: `CannotBackdate` (answers and voids follow recording order) |
+//!
+//! Every family takes a late fact dated at or after the latest fact (the log stays in time
+//! order, only `recorded` is added), decided as of when it happened. `CannotBackdate` is
+//! never a deadline reason: the caller may record the fact as happening at the latest fact's
+//! time or later.
 
 mod apply;
 mod decide;
@@ -69,11 +133,14 @@ struct PromiseTally {
 ///   [`flags`](Self::flags) (the level view for dashboards).
 ///
 /// # Time
-/// Every event has a time, and times never decrease within a relationship. A command whose
-/// `now` is earlier than the last event is rejected with
-/// [`CommandError::TimeWentBackwards`](crate::error::CommandError::TimeWentBackwards) (never clamped: a fact is recorded at the time the
-/// caller gave, or not at all). [`advance_to`](Self::advance_to) with an earlier `now` does
-/// nothing.
+/// Every event has the time it happened and the time it was recorded (the same, unless it
+/// was reported late); recording times never decrease within a relationship. A command whose
+/// `now` is earlier than the last recording time is rejected with
+/// [`CommandError::TimeWentBackwards`](crate::error::CommandError::TimeWentBackwards) (never
+/// clamped: a fact is recorded at the time the caller gave, or not at all); a fact that
+/// happened earlier says so with [`Request::occurred_at`](crate::Request::occurred_at) (see
+/// the [module docs](self) for how it meets the clocks). [`advance_to`](Self::advance_to)
+/// with an earlier `now` does nothing.
 ///
 /// # Example
 /// ```
@@ -99,7 +166,12 @@ struct PromiseTally {
 pub struct Relationship {
     customer: CustomerId,
     version: u64,
+    /// The latest recording time: it never decreases.
     last_at: Option<DateTime<Utc>>,
+    /// The latest time a recorded fact happened (facts reported late may be earlier).
+    latest_at: Option<DateTime<Utc>>,
+    /// When the latest outbound interaction happened: it answered every message before it.
+    answered_at: Option<DateTime<Utc>>,
     profile: Option<Profile>,
     response: ResponseClock,
     responses_given: u32,
@@ -125,6 +197,8 @@ impl Relationship {
             customer,
             version: 0,
             last_at: None,
+            latest_at: None,
+            answered_at: None,
             profile: None,
             response: ResponseClock::Idle,
             responses_given: 0,
@@ -167,10 +241,19 @@ impl Relationship {
         self.version
     }
 
-    /// The time of the last event, if any.
+    /// The recording time of the last event, if any: the latest moment this relationship
+    /// recorded anything (see [`Envelope::recorded_at`](crate::Envelope::recorded_at)). It
+    /// never decreases; the next command's `now` may not be earlier.
     #[must_use]
     pub const fn last_seen(&self) -> Option<DateTime<Utc>> {
         self.last_at
+    }
+
+    /// The latest time a recorded fact happened, if any. Earlier than
+    /// [`last_seen`](Self::last_seen) when the last facts were reported late.
+    #[must_use]
+    pub const fn latest_fact(&self) -> Option<DateTime<Utc>> {
+        self.latest_at
     }
 
     /// The profile, once registered.
@@ -290,11 +373,14 @@ impl Relationship {
         open
     }
 
+    /// Keeps `fact` among the recent ones, in time order (a fact reported late goes before
+    /// later ones), dropping the oldest past `health::RECENT`.
     fn remember(&mut self, at: DateTime<Utc>, fact: health::Recent) {
-        if self.recent.len() >= health::RECENT {
+        let slot = self.recent.partition_point(|(t, _)| *t <= at);
+        self.recent.insert(slot, (at, fact));
+        if self.recent.len() > health::RECENT {
             self.recent.remove(0);
         }
-        self.recent.push((at, fact));
     }
 
     /// Erases every piece of personal data held; how many there were.

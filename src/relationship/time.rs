@@ -18,10 +18,11 @@ use crate::response::{self};
 
 impl Relationship {
     /// Turns every deadline up to `now` into an event, applies it, and returns the events in
-    /// time order. Each event is dated at its own deadline, however many fall due at once.
-    /// After each deadline, a change of health band into or out of "at risk" is recorded too
-    /// (`RelationshipAtRisk`, `RelationshipRecovered`). Calling it again, or with an earlier
-    /// `now`, does nothing.
+    /// time order. Each event is dated at its deadline (and, when a fact reported late was
+    /// recorded after that deadline, carries the latest recording time as
+    /// [`recorded`](crate::Envelope::recorded)). After each deadline, a change of health
+    /// band into or out of "at risk" is recorded too (`RelationshipAtRisk`,
+    /// `RelationshipRecovered`). Calling it again, or with an earlier `now`, does nothing.
     ///
     /// # Cost
     /// A relationship of more than 16 items is looked over once to file what is due, then
@@ -48,9 +49,9 @@ impl Relationship {
             if events.is_empty() {
                 break;
             }
-            let at = self
-                .last_at
-                .map_or(deadline.at, |last| last.max(deadline.at));
+            // Dated at the deadline; when facts reported late were recorded after it, `seal`
+            // records it at the latest recording time.
+            let at = deadline.at;
             // The subjects the firing can move: its own, the complaint a broken promise
             // escalates, and the response clock. Unfiled now, filed again once applied.
             let touched = match due {

@@ -7,6 +7,8 @@
 //! to the account owner, and the answer that stops it is
 //! [`Outcome::Untimed`](crate::outcome::Outcome::Untimed).
 
+use chrono::{DateTime, Utc};
+
 use super::command::RecordInteraction;
 use super::event::ResponseEvent;
 use super::state::{ClockKind, ResponseClock};
@@ -24,6 +26,8 @@ pub(crate) struct Interactions<'a> {
     pub(crate) clock: &'a ResponseClock,
     /// How many response clocks have been answered.
     pub(crate) answered: u32,
+    /// When the latest outbound interaction happened.
+    pub(crate) answered_at: Option<DateTime<Utc>>,
     /// Every interaction id recorded, sorted.
     pub(crate) recorded: &'a [InteractionId],
     /// Whether the relationship holds a promise (the promise family answers).
@@ -61,10 +65,20 @@ pub(crate) fn record(
         priority: record.priority,
         regarding: record.regarding.clone(),
     }];
+    let answered_since = state.answered_at.is_some_and(|answer| ctx.now < answer);
     match (record.direction, state.clock.wait()) {
-        (Direction::Inbound, None) if record.awaits_reply => {
+        // A message older than the latest outbound interaction was answered by it: it starts
+        // no clock and joins none.
+        (Direction::Inbound, _) if !record.awaits_reply || answered_since => {}
+        (Direction::Inbound, None) => {
             events.push(start(ctx, state.answered, record));
         }
+        // Older than the message the clock waits on: the wait re-anchors on it.
+        (Direction::Inbound, Some(wait)) if ctx.now < wait.started => {
+            events.push(start(ctx, state.answered, record));
+        }
+        // Sent before the customer wrote: it answers nothing.
+        (Direction::Outbound, Some(wait)) if ctx.now < wait.started => {}
         (Direction::Outbound, Some(wait)) => {
             let calendar = wait.calendar.as_deref();
             let waited = ctx.policy.elapsed(calendar, wait.started, ctx.now)?;
@@ -82,7 +96,7 @@ pub(crate) fn record(
                 outcome,
             });
         }
-        (Direction::Inbound, _) | (Direction::Outbound, None) => {}
+        (Direction::Inbound, Some(_)) | (Direction::Outbound, None) => {}
     }
     Ok(events)
 }

@@ -16,6 +16,8 @@ pub(crate) struct InteractionsMut<'a> {
     pub(crate) clock: &'a mut ResponseClock,
     /// How many response clocks have been answered.
     pub(crate) answered: &'a mut u32,
+    /// When the latest outbound interaction happened: it answered every message before it.
+    pub(crate) answered_at: &'a mut Option<DateTime<Utc>>,
     /// Every interaction id recorded, sorted.
     pub(crate) recorded: &'a mut Vec<InteractionId>,
     /// Whether the relationship holds a promise (the promise family answers).
@@ -35,20 +37,14 @@ pub(crate) fn fold(
             awaits_reply,
             regarding,
             ..
-        } => {
-            let Err(slot) = state.recorded.binary_search(interaction) else {
-                return Err(Misfit::Contradicts(format!(
-                    "interaction {interaction} is recorded already"
-                )));
-            };
-            if let Some(unknown) = regarding.iter().find(|id| !(state.known_promise)(**id)) {
-                return Err(Misfit::unknown("promise", unknown));
-            }
-            if *direction == Direction::Inbound && *awaits_reply && state.clock.wait().is_some() {
-                step(state.clock, ClockAction::Await, None)?;
-            }
-            state.recorded.insert(slot, *interaction);
-        }
+        } => record(
+            state,
+            at,
+            *interaction,
+            *direction,
+            *awaits_reply,
+            regarding,
+        )?,
         ResponseEvent::ClockStarted {
             kind,
             since,
@@ -77,7 +73,7 @@ pub(crate) fn fold(
                 warn_at: *warn_at,
                 unanswered: 1,
             };
-            step(state.clock, ClockAction::Start, Some(wait))?;
+            start(state.clock, at, wait)?;
         }
         ResponseEvent::AtRisk { since, due } => {
             let wait = expect_wait(state.clock, *since)?;
@@ -106,6 +102,12 @@ pub(crate) fn fold(
             ..
         } => {
             let wait = expect_wait(state.clock, *since)?;
+            if at < wait.started {
+                return Err(Misfit::Contradicts(format!(
+                    "the answer at {at} comes before the message it answers, at {}",
+                    wait.started
+                )));
+            }
             if *due != wait.due || due.is_some() != outcome.had_target() {
                 return Err(Misfit::Contradicts(format!(
                     "the answer contradicts the clock, due {:?}",
@@ -120,6 +122,57 @@ pub(crate) fn fold(
 }
 
 /// The running wait, if it is the one started by `since`.
+/// Starts the clock on `wait`; or, for a message reported late that is older than the one
+/// the running clock waits on, re-anchors the wait on it, keeping its stage (a warning or
+/// breach recorded stands) and the messages counted.
+fn start(clock: &mut ResponseClock, at: DateTime<Utc>, mut wait: Wait) -> Result<(), Misfit> {
+    match clock {
+        ResponseClock::Waiting(running)
+        | ResponseClock::Warned(running)
+        | ResponseClock::Overdue(running)
+            if at < running.started =>
+        {
+            wait.unanswered = running.unanswered;
+            *running = wait;
+            Ok(())
+        }
+        ResponseClock::Idle
+        | ResponseClock::Waiting(_)
+        | ResponseClock::Warned(_)
+        | ResponseClock::Overdue(_) => step(clock, ClockAction::Start, Some(wait)),
+    }
+}
+
+/// Folds a recorded interaction: a message joins the running wait unless an outbound
+/// interaction after it answered it already.
+fn record(
+    state: InteractionsMut<'_>,
+    at: DateTime<Utc>,
+    interaction: InteractionId,
+    direction: Direction,
+    awaits_reply: bool,
+    regarding: &[PromiseId],
+) -> Result<(), Misfit> {
+    let Err(slot) = state.recorded.binary_search(&interaction) else {
+        return Err(Misfit::Contradicts(format!(
+            "interaction {interaction} is recorded already"
+        )));
+    };
+    if let Some(unknown) = regarding.iter().find(|id| !(state.known_promise)(**id)) {
+        return Err(Misfit::unknown("promise", unknown));
+    }
+    let answered = state.answered_at.is_some_and(|answer| at < answer);
+    if direction == Direction::Inbound && awaits_reply && !answered && state.clock.wait().is_some()
+    {
+        step(state.clock, ClockAction::Await, None)?;
+    }
+    if direction == Direction::Outbound {
+        *state.answered_at = Some(state.answered_at.map_or(at, |answer| answer.max(at)));
+    }
+    state.recorded.insert(slot, interaction);
+    Ok(())
+}
+
 fn expect_wait(clock: &ResponseClock, since: InteractionId) -> Result<&Wait, Misfit> {
     match clock.wait() {
         Some(wait) if wait.since == since => Ok(wait),

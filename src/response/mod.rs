@@ -17,6 +17,12 @@
 //!   target** and the reason ([`NoTarget`](crate::outcome::NoTarget)), never falls due, is
 //!   flagged to the account owner ([`FlagKind::NoTarget`](crate::FlagKind::NoTarget), since the
 //!   message came in), and its answer is untimed.
+//! - a message reported late ([`Request::occurred_at`](crate::Request::occurred_at)) that is
+//!   older than the one the clock waits on **re-anchors** the wait on itself: a second
+//!   `response_clock_started`, dated at the older message, replaces the wait's terms and
+//!   keeps its stage and count (not a transition: the stage does not change); an answer
+//!   reported late stops the clock at its real time, and one dated before the message the
+//!   clock waits on answers nothing (see [`crate::relationship`] for every rule).
 //!
 //! # State diagram
 //!

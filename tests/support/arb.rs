@@ -1334,8 +1334,18 @@ pub fn envelope() -> impl Strategy<Value = Envelope> {
                 at,
                 event,
                 key,
+                recorded: None,
             }
         })
+}
+
+/// An arbitrary envelope, recorded at an arbitrary instant one time in four (often not after
+/// it happened). Kept apart from [`envelope`], whose draws `tests/snapshot/` freezes.
+pub fn envelope_recorded() -> impl Strategy<Value = Envelope> {
+    (envelope(), option::weighted(0.25, instant())).prop_map(|(mut envelope, recorded)| {
+        envelope.recorded = recorded;
+        envelope
+    })
 }
 
 /// Idempotency keys from a small pool, so reuse is common.

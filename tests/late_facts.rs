@@ -1,0 +1,550 @@
+//! Facts reported late, given / when / then: a command says when the thing happened
+//! ([`Request::occurred_at`]); the envelope keeps when it was recorded; recorded events are
+//! never rewritten; measures and replay use the real times.
+
+mod support;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use clientele::outcome::{Elapsed, Outcome};
+use clientele::policy::{ByPriority, Lead, Targets};
+use clientele::response::{ClockKind, ResponseClock};
+use clientele::{
+    Channel, Command, CommandError, Envelope, Event, InteractionId, MakePromise, Priority,
+    PromiseId, Relationship, ReplayError, Request, ResponseEvent, SCHEMA_VERSION, ServicePolicy,
+    Span, Tally, UpdateProfile, Window,
+};
+use proptest::prelude::*;
+use support::*;
+
+fn policy() -> ServicePolicy {
+    // Normal: first response 8 h, reply 4 h; high 4 h. Warn 1 h before. Wall-clock time.
+    ServicePolicy {
+        first_response: Targets::new(ByPriority {
+            low: Span::hours(24),
+            normal: Span::hours(8),
+            high: Span::hours(4),
+            urgent: Span::hours(1),
+        }),
+        reply: Targets::new(ByPriority::uniform(Span::hours(4))),
+        response_warning: Lead::Before(Span::hours(1)),
+        ..ServicePolicy::default()
+    }
+}
+
+fn world() -> World {
+    let mut world = World::new(policy(), "2026-03-06 09:00");
+    world.given_customer(ONA, "standard");
+    world
+}
+
+/// Records, at the world's current time, `command` as having happened at `happened`.
+fn late(
+    w: &mut World,
+    happened: &str,
+    command: impl Into<Command>,
+) -> Result<Vec<Envelope>, CommandError> {
+    let request = Request::new(command).occurred_at(t(happened));
+    let envelopes = w.ledger.execute_request(ONA, request, w.now)?;
+    w.log.extend(envelopes.iter().cloned());
+    Ok(envelopes)
+}
+
+fn rename() -> UpdateProfile {
+    UpdateProfile {
+        name: Some(text("Ona P.").into()),
+        ..UpdateProfile::default()
+    }
+}
+
+fn stopped(envelopes: &[Envelope]) -> (&Envelope, Elapsed, Outcome) {
+    envelopes
+        .iter()
+        .find_map(|e| match &e.event {
+            Event::Response(ResponseEvent::ClockStopped {
+                waited, outcome, ..
+            }) => Some((e, *waited, *outcome)),
+            _ => None,
+        })
+        .expect("the clock stopped")
+}
+
+#[test]
+fn a_call_logged_late_stops_the_clock_at_its_real_time_and_is_met() {
+    let mut w = world();
+    w.at("2026-03-06 09:30");
+    w.when(ONA, inbound(1, Channel::Email)).unwrap();
+    w.at("2026-03-06 10:30");
+    w.when(ONA, rename()).unwrap();
+    // At 11:00 the agent logs the call of 10:00.
+    w.at("2026-03-06 11:00");
+    let envelopes = late(&mut w, "2026-03-06 10:00", outbound(2, Channel::Phone)).unwrap();
+    assert_eq!(
+        envelope_kinds(&envelopes),
+        ["interaction_recorded", "response_clock_stopped"]
+    );
+    for envelope in &envelopes {
+        assert_eq!(envelope.at, t("2026-03-06 10:00"));
+        assert_eq!(envelope.recorded, Some(t("2026-03-06 11:00")));
+    }
+    let (_, waited, outcome) = stopped(&envelopes);
+    assert_eq!(waited.wall, Span::minutes(30));
+    assert_eq!(outcome, Outcome::Met);
+    assert_eq!(w.relationship(ONA).response_clock(), &ResponseClock::Idle);
+    assert_eq!(w.relationship(ONA).last_seen(), Some(t("2026-03-06 11:00")));
+    assert_eq!(
+        w.relationship(ONA).latest_fact(),
+        Some(t("2026-03-06 10:30"))
+    );
+    w.assert_replay_matches();
+}
+
+#[test]
+fn an_answer_logged_late_after_its_deadline_records_the_breach_first_and_is_met_late() {
+    let mut w = world();
+    w.at("2026-03-06 09:10");
+    w.when(ONA, inbound(1, Channel::Email).priority(Priority::High))
+        .unwrap();
+    // Nothing was recorded since; at 14:00 the answer of 13:40 is logged (due 13:10).
+    w.at("2026-03-06 14:00");
+    let envelopes = late(&mut w, "2026-03-06 13:40", outbound(2, Channel::Phone)).unwrap();
+    assert_eq!(
+        envelope_kinds(&envelopes)[..4],
+        [
+            "response_at_risk",
+            "response_overdue",
+            "interaction_recorded",
+            "response_clock_stopped"
+        ]
+    );
+    // The deadlines are dated at their instants, and were recorded then (nothing later was).
+    assert_eq!(envelopes[1].at, t("2026-03-06 13:10"));
+    assert_eq!(envelopes[1].recorded, None);
+    let (answer, waited, outcome) = stopped(&envelopes);
+    assert_eq!(answer.recorded, Some(t("2026-03-06 14:00")));
+    assert_eq!(waited.wall, Span::minutes(270));
+    assert!(matches!(outcome, Outcome::MetLate { lateness } if lateness.wall == Span::minutes(30)));
+    w.assert_replay_matches();
+}
+
+#[test]
+fn an_answer_logged_after_its_breach_was_recorded_leaves_the_breach_and_is_measured_to_its_real_time()
+ {
+    let mut w = world();
+    w.at("2026-03-06 09:10");
+    w.when(ONA, inbound(1, Channel::Email).priority(Priority::High))
+        .unwrap();
+    // Due 13:10: the breach is recorded at 13:30, before anyone logs the call of 12:40.
+    let breach = w.ledger.advance_to(t("2026-03-06 13:30"));
+    w.log.extend(breach.iter().cloned());
+    assert_eq!(
+        envelope_kinds(&breach)[..2],
+        ["response_at_risk", "response_overdue"]
+    );
+    w.at("2026-03-06 14:00");
+    let envelopes = late(&mut w, "2026-03-06 12:40", outbound(2, Channel::Phone)).unwrap();
+    assert_eq!(
+        envelope_kinds(&envelopes)[..2],
+        ["interaction_recorded", "response_clock_stopped"]
+    );
+    // The breach stands in the log; the answer came before the due instant: met.
+    let (_, waited, outcome) = stopped(&envelopes);
+    assert_eq!(waited.wall, Span::minutes(210));
+    assert_eq!(outcome, Outcome::Met);
+    assert!(w.log.iter().any(|e| e.event.kind() == "response_overdue"));
+    assert_eq!(w.relationship(ONA).response_clock(), &ResponseClock::Idle);
+    w.assert_replay_matches();
+}
+
+#[test]
+fn an_answer_after_the_due_instant_logged_after_the_breach_is_late_by_its_real_time() {
+    let mut w = world();
+    w.at("2026-03-06 09:10");
+    w.when(ONA, inbound(1, Channel::Email).priority(Priority::High))
+        .unwrap();
+    let breach = w.ledger.advance_to(t("2026-03-06 15:00"));
+    w.log.extend(breach.iter().cloned());
+    w.at("2026-03-06 16:00");
+    let envelopes = late(&mut w, "2026-03-06 13:40", outbound(2, Channel::Phone)).unwrap();
+    // No second breach: the one recorded stands, and the lateness runs to 13:40, not 16:00.
+    assert_eq!(
+        envelope_kinds(&envelopes)[..2],
+        ["interaction_recorded", "response_clock_stopped"]
+    );
+    let (_, _, outcome) = stopped(&envelopes);
+    assert!(matches!(outcome, Outcome::MetLate { lateness } if lateness.wall == Span::minutes(30)));
+    w.assert_replay_matches();
+}
+
+#[test]
+fn an_older_message_logged_late_re_anchors_the_wait_on_itself() {
+    let mut w = world();
+    w.at("2026-03-06 10:30");
+    w.when(ONA, inbound(1, Channel::Email)).unwrap();
+    assert_eq!(
+        w.relationship(ONA).response_clock().wait().unwrap().due,
+        Some(t("2026-03-06 18:30"))
+    );
+    // At 11:00 the voicemail of 10:00 is logged: the oldest unanswered message fixes the
+    // deadline.
+    w.at("2026-03-06 11:00");
+    let envelopes = late(&mut w, "2026-03-06 10:00", inbound(2, Channel::Phone)).unwrap();
+    assert_eq!(
+        envelope_kinds(&envelopes),
+        ["interaction_recorded", "response_clock_started"]
+    );
+    assert!(matches!(
+        &envelopes[1].event,
+        Event::Response(ResponseEvent::ClockStarted { since, due: Some(due), kind: ClockKind::FirstResponse, .. })
+            if *since == InteractionId::from_u128(2) && *due == t("2026-03-06 18:00")
+    ));
+    let wait = w.relationship(ONA).response_clock().wait().unwrap().clone();
+    assert_eq!(wait.since, InteractionId::from_u128(2));
+    assert_eq!(wait.started, t("2026-03-06 10:00"));
+    assert_eq!(wait.due, Some(t("2026-03-06 18:00")));
+    assert_eq!(wait.unanswered, 2);
+    w.assert_replay_matches();
+}
+
+#[test]
+fn a_re_anchored_wait_whose_deadline_passed_records_the_breach_at_once_dated_at_the_deadline() {
+    let mut w = world();
+    w.at("2026-03-06 17:00");
+    w.when(ONA, inbound(1, Channel::Email)).unwrap();
+    w.at("2026-03-06 17:30");
+    let envelopes = late(&mut w, "2026-03-06 09:05", inbound(2, Channel::Phone)).unwrap();
+    assert_eq!(
+        envelope_kinds(&envelopes)[..4],
+        [
+            "interaction_recorded",
+            "response_clock_started",
+            "response_at_risk",
+            "response_overdue"
+        ]
+    );
+    let breach = &envelopes[3];
+    assert_eq!(breach.at, t("2026-03-06 17:05"));
+    assert_eq!(breach.recorded, Some(t("2026-03-06 17:30")));
+    assert!(matches!(
+        w.relationship(ONA).response_clock(),
+        ResponseClock::Overdue(wait) if wait.since == InteractionId::from_u128(2)
+    ));
+    w.assert_replay_matches();
+}
+
+#[test]
+fn a_message_logged_late_after_a_newer_wait_began_counts_without_moving_the_deadline() {
+    let mut w = world();
+    w.at("2026-03-06 10:00");
+    w.when(ONA, inbound(1, Channel::Email)).unwrap();
+    w.at("2026-03-06 11:00");
+    w.when(ONA, rename()).unwrap();
+    w.at("2026-03-06 12:00");
+    let envelopes = late(&mut w, "2026-03-06 10:30", inbound(2, Channel::Chat)).unwrap();
+    assert_eq!(envelope_kinds(&envelopes), ["interaction_recorded"]);
+    let wait = w.relationship(ONA).response_clock().wait().unwrap().clone();
+    assert_eq!(
+        (wait.since, wait.unanswered),
+        (InteractionId::from_u128(1), 2)
+    );
+    assert_eq!(wait.due, Some(t("2026-03-06 18:00")));
+}
+
+#[test]
+fn a_message_older_than_an_answer_already_recorded_was_answered_by_it() {
+    let mut w = world();
+    w.at("2026-03-06 10:00");
+    w.when(ONA, inbound(1, Channel::Email)).unwrap();
+    w.at("2026-03-06 11:00");
+    w.when(ONA, outbound(2, Channel::Email)).unwrap();
+    w.at("2026-03-06 12:00");
+    let envelopes = late(&mut w, "2026-03-06 10:30", inbound(3, Channel::Chat)).unwrap();
+    assert_eq!(envelope_kinds(&envelopes), ["interaction_recorded"]);
+    assert_eq!(w.relationship(ONA).response_clock(), &ResponseClock::Idle);
+    w.assert_replay_matches();
+}
+
+#[test]
+fn an_answer_dated_before_the_message_the_clock_waits_on_answers_nothing() {
+    let mut w = world();
+    w.at("2026-03-06 10:30");
+    w.when(ONA, inbound(1, Channel::Email)).unwrap();
+    w.at("2026-03-06 11:00");
+    let envelopes = late(&mut w, "2026-03-06 10:00", outbound(2, Channel::Email)).unwrap();
+    assert_eq!(envelope_kinds(&envelopes), ["interaction_recorded"]);
+    assert!(matches!(
+        w.relationship(ONA).response_clock(),
+        ResponseClock::Waiting(wait) if wait.since == InteractionId::from_u128(1)
+    ));
+    w.assert_replay_matches();
+}
+
+#[test]
+fn a_fact_dated_before_registration_or_after_its_recording_is_refused_typed() {
+    let mut w = world();
+    w.at("2026-03-06 12:00");
+    let before = w.relationship(ONA).clone();
+    assert_eq!(
+        late(&mut w, "2026-03-06 08:59", inbound(1, Channel::Email)),
+        Err(CommandError::BeforeRegistration {
+            now: t("2026-03-06 08:59"),
+            registered: t("2026-03-06 09:00"),
+        })
+    );
+    assert_eq!(
+        late(&mut w, "2026-03-06 12:01", inbound(1, Channel::Email)),
+        Err(CommandError::AfterRecording {
+            occurred: t("2026-03-06 12:01"),
+            now: t("2026-03-06 12:00"),
+        })
+    );
+    assert_eq!(w.relationship(ONA), &before);
+}
+
+#[test]
+fn the_recording_time_still_never_runs_backwards() {
+    let mut w = world();
+    w.at("2026-03-06 12:00");
+    late(&mut w, "2026-03-06 10:00", inbound(1, Channel::Email)).unwrap();
+    w.at("2026-03-06 11:00");
+    assert_eq!(
+        w.when(ONA, inbound(2, Channel::Email)),
+        Err(CommandError::TimeWentBackwards {
+            now: t("2026-03-06 11:00"),
+            last_seen: t("2026-03-06 12:00"),
+        })
+    );
+}
+
+#[test]
+fn other_families_are_refused_before_the_latest_fact_and_dated_late_after_it() {
+    let mut w = world();
+    w.at("2026-03-06 10:30");
+    w.when(ONA, rename()).unwrap();
+    w.at("2026-03-06 11:00");
+    let promise = || {
+        MakePromise::new(
+            PromiseId::from_u128(1),
+            text("glasses"),
+            t("2026-03-09 12:00"),
+            AGENT,
+        )
+    };
+    assert_eq!(
+        late(&mut w, "2026-03-06 10:00", promise()),
+        Err(CommandError::CannotBackdate {
+            command: "make_promise",
+            occurred: t("2026-03-06 10:00"),
+            latest: t("2026-03-06 10:30"),
+        })
+    );
+    let envelopes = late(&mut w, "2026-03-06 10:45", promise()).unwrap();
+    assert_eq!(envelopes[0].at, t("2026-03-06 10:45"));
+    assert_eq!(envelopes[0].recorded, Some(t("2026-03-06 11:00")));
+    w.assert_replay_matches();
+}
+
+#[test]
+fn a_log_whose_recording_time_runs_backwards_or_precedes_the_fact_does_not_replay() {
+    let mut w = world();
+    w.at("2026-03-06 12:00");
+    late(&mut w, "2026-03-06 10:00", inbound(1, Channel::Email)).unwrap();
+    // Recorded before the previous fact was: the registration recorded at 13:00, the message
+    // (of 10:00) at 12:00.
+    let mut log = w.log.clone();
+    log[0].recorded = Some(t("2026-03-06 13:00"));
+    assert_eq!(
+        Relationship::replay(ONA, &log),
+        Err(ReplayError::OutOfOrder {
+            at: t("2026-03-06 12:00"),
+            last: t("2026-03-06 13:00"),
+        })
+    );
+    // Recorded before it happened.
+    let mut log = w.log.clone();
+    log[1].recorded = Some(t("2026-03-06 09:30"));
+    assert!(matches!(
+        Relationship::replay(ONA, &log),
+        Err(ReplayError::DoesNotFit { seq: 2, .. })
+    ));
+    // Dated before registration.
+    let mut log = w.log.clone();
+    log[1].at = t("2026-03-06 08:00");
+    assert!(matches!(
+        Relationship::replay(ONA, &log),
+        Err(ReplayError::DoesNotFit { seq: 2, .. })
+    ));
+}
+
+#[test]
+fn a_recording_time_not_after_the_fact_is_not_an_envelope() {
+    let json = |recorded: &str| {
+        format!(
+            r#"{{"v":{SCHEMA_VERSION},"customer":"00000000-0000-0000-0000-00000000000a","seq":1,
+            "at":"2026-03-06T10:00:00Z","recorded":"{recorded}",
+            "event":{{"type":"customer_renamed","name":"Ona"}}}}"#
+        )
+    };
+    for recorded in ["2026-03-06T10:00:00Z", "2026-03-06T09:00:00Z"] {
+        let error = Envelope::from_json(&json(recorded)).unwrap_err();
+        assert!(error.to_string().contains("recorded"), "{error}");
+        let tree = Envelope::from_value(serde_json::from_str(&json(recorded)).unwrap());
+        assert_eq!(tree.unwrap_err(), error, "both readers agree");
+    }
+    let read = Envelope::from_json(&json("2026-03-06T11:00:00Z")).unwrap();
+    assert_eq!(read.recorded_at(), t("2026-03-06 11:00"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measures and replay: the same history recorded in time order and with facts reported late
+
+/// One fact of a conversation: a message from the customer (with its priority) or an answer,
+/// `gap` minutes after the previous fact, reported `delay` minutes late.
+#[derive(Debug, Clone)]
+struct Fact {
+    gap: i64,
+    inbound: Option<Priority>,
+    delay: i64,
+    /// After recording it, advance the clock this share of the way to the next recording.
+    advance: Option<u8>,
+}
+
+fn fact() -> impl Strategy<Value = Fact> {
+    let priority = prop_oneof![
+        Just(Priority::Low),
+        Just(Priority::Normal),
+        Just(Priority::High),
+        Just(Priority::Urgent),
+    ];
+    (
+        1i64..=600,
+        proptest::option::weighted(0.6, priority),
+        prop_oneof![2 => Just(0i64), 3 => 1i64..=1_440],
+        proptest::option::weighted(0.4, 0u8..=100),
+    )
+        .prop_map(|(gap, inbound, delay, advance)| Fact {
+            gap,
+            inbound,
+            delay,
+            advance,
+        })
+}
+
+fn command(n: usize, fact: &Fact) -> Command {
+    let id = u128::try_from(n).unwrap() + 1;
+    match fact.inbound {
+        Some(priority) => inbound(id, Channel::Email).priority(priority).into(),
+        None => outbound(id, Channel::Email).into(),
+    }
+}
+
+/// When each fact happened, and when it is recorded: a message may be reported late past
+/// other messages and deadlines but not past an answer; an answer, past deadlines only.
+fn schedule(facts: &[Fact]) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+    let start = t("2026-03-06 09:00");
+    let mut happened = Vec::new();
+    let mut at = start;
+    for fact in facts {
+        at += TimeDelta::minutes(fact.gap);
+        happened.push(at);
+    }
+    let end = at + TimeDelta::days(30);
+    (0..facts.len())
+        .map(|i| {
+            let next = facts
+                .iter()
+                .zip(&happened)
+                .skip(i + 1)
+                .find(|(later, _)| facts[i].inbound.is_none() || later.inbound.is_none())
+                .map_or(end, |(_, at)| *at);
+            let recorded = (happened[i] + TimeDelta::minutes(facts[i].delay)).min(next);
+            (happened[i], recorded)
+        })
+        .collect()
+}
+
+/// The figures that must agree, and the overdue counts (which need not).
+fn figures(log: &[Envelope]) -> (clientele::Measures, u64) {
+    let tally = Tally::from_log(Window::all(), log).unwrap();
+    let mut book = tally.book().clone();
+    let overdue = book.responses.first_response.overdue + book.responses.reply.overdue;
+    book.responses.first_response.overdue = 0;
+    book.responses.reply.overdue = 0;
+    (book, overdue)
+}
+
+fn answers(log: &[Envelope]) -> Vec<(DateTime<Utc>, Event)> {
+    log.iter()
+        .filter(|e| e.event.kind() == "response_clock_stopped")
+        .map(|e| (e.at, e.event.clone()))
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(256)
+    ))]
+
+    /// Recorded in time order, or with messages and answers reported late (past deadlines and
+    /// other messages, never past an answer), the same history gives the same answers,
+    /// outcomes, waits and figures, and the same clock at the end; a late report can only add
+    /// breaches recorded before it arrived (which stand), never remove one.
+    #[test]
+    fn late_reports_give_the_same_figures_as_reports_in_time_order(
+        facts in proptest::collection::vec(fact(), 1..16)
+    ) {
+        let policy = policy();
+        let times = schedule(&facts);
+        let registered = t("2026-03-06 09:00");
+        let register = clientele::RegisterCustomer::new(text("Ona"), tier("standard"));
+        let end = times.last().map_or(registered, |(_, r)| *r) + TimeDelta::days(40);
+
+        let mut in_order = Relationship::new(ONA);
+        let mut ordered_log = in_order.execute(&policy, register.clone(), registered).unwrap();
+        for (n, (fact, (happened, _))) in facts.iter().zip(&times).enumerate() {
+            ordered_log.extend(in_order.execute(&policy, command(n, fact), *happened).unwrap());
+        }
+        ordered_log.extend(in_order.advance_to(&policy, end));
+
+        let mut order: Vec<usize> = (0..facts.len()).collect();
+        order.sort_by_key(|&i| (times[i].1, i));
+        let mut reported = Relationship::new(ONA);
+        let mut late_log = reported.execute(&policy, register, registered).unwrap();
+        for (k, &i) in order.iter().enumerate() {
+            let (happened, recorded) = times[i];
+            let request = Request::new(command(i, &facts[i])).occurred_at(happened);
+            late_log.extend(reported.execute_request(&policy, request, recorded).unwrap());
+            if let Some(share) = facts[i].advance {
+                let next = order.get(k + 1).map_or(end, |&j| times[j].1);
+                let span = (next - recorded).num_seconds() * i64::from(share) / 100;
+                late_log.extend(reported.advance_to(&policy, recorded + TimeDelta::seconds(span)));
+            }
+        }
+        late_log.extend(reported.advance_to(&policy, end));
+
+        prop_assert_eq!(answers(&late_log), answers(&ordered_log));
+        let (late_book, late_overdue) = figures(&late_log);
+        let (ordered_book, ordered_overdue) = figures(&ordered_log);
+        prop_assert_eq!(late_book, ordered_book);
+        prop_assert!(late_overdue >= ordered_overdue);
+        prop_assert_eq!(reported.response_clock(), in_order.response_clock());
+        prop_assert_eq!(reported.responses_given(), in_order.responses_given());
+        let replayed = Relationship::replay(ONA, &late_log);
+        prop_assert_eq!(replayed.as_ref(), Ok(&reported));
+    }
+}
+
+#[test]
+fn a_fact_reported_late_keeps_its_recording_time_on_the_wire() {
+    let mut w = world();
+    w.at("2026-03-06 11:00");
+    let envelopes = late(&mut w, "2026-03-06 10:00", inbound(1, Channel::Email)).unwrap();
+    let json = serde_json::to_string(&envelopes[0]).unwrap();
+    assert!(json.contains(r#""at":"2026-03-06T10:00:00Z","recorded":"2026-03-06T11:00:00Z""#));
+    assert_eq!(Envelope::from_json(&json).unwrap(), envelopes[0]);
+    // Recorded when it happened: no `recorded` is written, as before.
+    w.at("2026-03-06 11:30");
+    let now = w.when(ONA, rename()).unwrap();
+    assert_eq!(now.len(), 1);
+    let last = w.log.last().unwrap();
+    assert!(!serde_json::to_string(last).unwrap().contains("recorded"));
+}
