@@ -75,10 +75,10 @@ impl Relationship {
         let keyed = envelope
             .key
             .as_ref()
-            .map(|key| Keys::check(key, self.keys.latest(), envelope.seq, envelope.at));
+            .map(|key| Keys::check(key, self.keys.latest(), envelope.seq, recorded));
         self.fold(envelope.at, &envelope.event)
             .map_err(|m| misfit(m.to_string()))?;
-        self.keys.prune(envelope.at);
+        self.keys.prune(recorded);
         if let Some(update) = keyed {
             self.keys.apply(update);
         }
