@@ -239,9 +239,5 @@ pub(crate) struct Context<'a> {
     /// The customer's tier now.
     pub(crate) tier: &'a crate::value::Tier,
     /// The agent who owns the account, if any (receives flags nobody else owns).
-    #[allow(
-        dead_code,
-        reason = "promises and the response clock do not read it; the complaint family will"
-    )]
     pub(crate) account_owner: Option<crate::id::AgentId>,
 }
