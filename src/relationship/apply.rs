@@ -136,7 +136,8 @@ impl Relationship {
                 let state = response::InteractionsMut {
                     clock: &mut self.response,
                     answered: &mut self.responses_given,
-                    answered_at: &mut self.answered_at,
+                    conversation: &mut self.conversation,
+                    past: &mut self.past_wait,
                     recorded: &mut self.interactions,
                     known_promise: &known_promise,
                 };

@@ -97,7 +97,7 @@ use crate::id::{AgentId, ComplaintId, CustomerId, FollowUpId, InteractionId, Pro
 use crate::personal::Erase;
 use crate::policy::ServicePolicy;
 use crate::promise::{Promise, Promises};
-use crate::response::ResponseClock;
+use crate::response::{Conversation, ResponseClock};
 use crate::survey::{Survey, Surveys};
 
 /// What health counts of a relationship's promises (see `Relationship::promise_tally`).
@@ -170,8 +170,10 @@ pub struct Relationship {
     last_at: Option<DateTime<Utc>>,
     /// The latest time a recorded fact happened (facts reported late may be earlier).
     latest_at: Option<DateTime<Utc>>,
-    /// When the latest outbound interaction happened: it answered every message before it.
-    answered_at: Option<DateTime<Utc>>,
+    /// The messages and answers, by when they happened.
+    conversation: Conversation,
+    /// The wait of a message reported after its answer, between the two (idle otherwise).
+    past_wait: ResponseClock,
     profile: Option<Profile>,
     response: ResponseClock,
     responses_given: u32,
@@ -198,7 +200,8 @@ impl Relationship {
             version: 0,
             last_at: None,
             latest_at: None,
-            answered_at: None,
+            conversation: Conversation::default(),
+            past_wait: ResponseClock::Idle,
             profile: None,
             response: ResponseClock::Idle,
             responses_given: 0,

@@ -50,6 +50,7 @@
 //! attention and what it raises then.
 
 mod command;
+mod conversation;
 mod decide;
 mod due;
 mod event;
@@ -60,6 +61,7 @@ pub use command::{RecordInteraction, ResponseCommand};
 pub use event::ResponseEvent;
 pub use state::{ClockAction, ClockKind, ClockStage, ResponseClock, ResponseLifecycle, Wait};
 
+pub(crate) use conversation::Conversation;
 pub(crate) use decide::{Interactions, record};
 pub(crate) use due::{deadline, fire, flag};
 pub(crate) use fold::{InteractionsMut, fold};
