@@ -78,6 +78,7 @@ impl Relationship {
             .map(|key| Keys::check(key, self.keys.latest(), envelope.seq, recorded));
         self.fold(envelope.at, &envelope.event)
             .map_err(|m| misfit(m.to_string()))?;
+        self.note_fact(envelope.at, &envelope.event);
         self.keys.prune(recorded);
         if let Some(update) = keyed {
             self.keys.apply(update);

@@ -183,7 +183,7 @@ impl Relationship {
     }
 
     /// Refuses a recording time earlier than the last one, a fact dated after its recording
-    /// time or before registration, and a late fact of a family that cannot take one.
+    /// time or before registration, and a late fact dated before its item's own latest fact.
     fn check_times(
         &self,
         command: &Command,
@@ -212,16 +212,7 @@ impl Relationship {
                 registered,
             });
         }
-        if let Some(latest) = self.latest_at
-            && occurred < latest
-            && !takes_late_facts(command)
-        {
-            return Err(CommandError::CannotBackdate {
-                command: command.name(),
-                occurred,
-                latest,
-            });
-        }
+        self.check_item_order(command, occurred)?;
         Ok(())
     }
 
@@ -405,20 +396,6 @@ impl Relationship {
             return Err(CommandError::UnknownPromise(*unknown));
         }
         Ok(())
-    }
-}
-
-/// Whether a command may be dated before facts already recorded (the table in the
-/// [module docs](super)): recording an interaction may; the other families keep no state per
-/// instant, so their commands are refused with [`CommandError::CannotBackdate`] then.
-const fn takes_late_facts(command: &Command) -> bool {
-    match command {
-        Command::Response(ResponseCommand::RecordInteraction(_)) => true,
-        Command::Customer(_)
-        | Command::Promise(_)
-        | Command::Complaint(_)
-        | Command::FollowUp(_)
-        | Command::Survey(_) => false,
     }
 }
 

@@ -79,6 +79,7 @@
 mod apply;
 mod decide;
 mod keys;
+mod order;
 mod reactions;
 mod time;
 
@@ -189,6 +190,8 @@ pub struct Relationship {
     at_risk_since: Option<DateTime<Utc>>,
     /// The idempotency keys of the keyed requests of the last 7 days.
     keys: Keys,
+    /// When each item's first and latest facts happened: a late fact keeps their order.
+    item_facts: order::ItemFacts,
 }
 
 impl Relationship {
@@ -213,6 +216,7 @@ impl Relationship {
             recent: Vec::new(),
             at_risk_since: None,
             keys: Keys::default(),
+            item_facts: order::ItemFacts::new(),
         }
     }
 

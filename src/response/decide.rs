@@ -10,8 +10,8 @@
 use chrono::{DateTime, Utc};
 
 use super::command::RecordInteraction;
-use super::event::ResponseEvent;
 use super::conversation::{Answer, Conversation, Message};
+use super::event::ResponseEvent;
 use super::state::{ClockKind, ResponseClock, Wait};
 use crate::error::CommandError;
 use crate::id::{InteractionId, PromiseId};
@@ -106,7 +106,10 @@ pub(crate) fn record(
             events.push((now, stop(ctx, wait, record.interaction, now)?));
             // Messages after a late answer still wait: the oldest starts the next clock.
             if let Some(next) = state.conversation.messages_after(now).first() {
-                let at_next = Context { now: next.at, ..*ctx };
+                let at_next = Context {
+                    now: next.at,
+                    ..*ctx
+                };
                 events.push((next.at, start(&at_next, false, *next)));
             }
         }
