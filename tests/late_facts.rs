@@ -795,7 +795,8 @@ fn command(n: usize, fact: &Fact) -> Command {
 }
 
 /// When each fact happened, and when it is recorded: a message may be reported late past
-/// other messages and deadlines but not past an answer; an answer, past deadlines only.
+/// other messages and deadlines but not past an answer; an answer, past deadlines and the
+/// messages after it (the wait it stops hands them to the next clock), not past another answer.
 fn schedule(facts: &[Fact]) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
     let start = t("2026-03-06 09:00");
     let mut happened = Vec::new();
@@ -811,7 +812,7 @@ fn schedule(facts: &[Fact]) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
                 .iter()
                 .zip(&happened)
                 .skip(i + 1)
-                .find(|(later, _)| facts[i].inbound.is_none() || later.inbound.is_none())
+                .find(|(later, _)| later.inbound.is_none())
                 .map_or(end, |(_, at)| *at);
             let recorded = (happened[i] + TimeDelta::minutes(facts[i].delay)).min(next);
             (happened[i], recorded)
@@ -842,7 +843,7 @@ proptest! {
     ))]
 
     /// Recorded in time order, or with messages and answers reported late (past deadlines and
-    /// other messages, never past an answer), the same history gives the same answers,
+    /// messages, never past another answer), the same history gives the same answers,
     /// outcomes, waits and figures, and the same clock at the end; a late report can only add
     /// breaches recorded before it arrived (which stand), never remove one.
     #[test]

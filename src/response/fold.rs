@@ -113,34 +113,7 @@ pub(crate) fn fold(
             due,
             outcome,
             ..
-        } => {
-            let clock = running(state.clock, state.past, *since);
-            let wait = expect_wait(clock, *since)?;
-            if at < wait.started {
-                return Err(Misfit::Contradicts(format!(
-                    "the answer at {at} comes before the message it answers, at {}",
-                    wait.started
-                )));
-            }
-            if *due != wait.due || due.is_some() != outcome.had_target() {
-                return Err(Misfit::Contradicts(format!(
-                    "the answer contradicts the clock, due {:?}",
-                    wait.due
-                )));
-            }
-            if state
-                .conversation
-                .answer_of(*answered_by)
-                .is_none_or(|answer| answer.at != at || answer.stopped)
-            {
-                return Err(Misfit::Contradicts(format!(
-                    "the clock is stopped by {answered_by}, not an answer of {at} that stopped none"
-                )));
-            }
-            step(clock, ClockAction::Answer, None)?;
-            state.conversation.mark_stopped(*answered_by);
-            *state.answered = state.answered.saturating_add(1);
-        }
+        } => stop(state, at, (*since, *answered_by), *due, outcome)?,
     }
     Ok(())
 }
@@ -165,6 +138,44 @@ fn start(clock: &mut ResponseClock, at: DateTime<Utc>, mut wait: Wait) -> Result
         | ResponseClock::Warned(_)
         | ResponseClock::Overdue(_) => step(clock, ClockAction::Start, Some(wait)),
     }
+}
+
+/// Stops the wait of `since` (the past one aside, or the running clock) by the answer
+/// `answered_by` at `at`, once the stop agrees with the wait and the answer.
+fn stop(
+    state: InteractionsMut<'_>,
+    at: DateTime<Utc>,
+    (since, answered_by): (InteractionId, InteractionId),
+    due: Option<DateTime<Utc>>,
+    outcome: &crate::outcome::Outcome,
+) -> Result<(), Misfit> {
+    let clock = running(state.clock, state.past, since);
+    let wait = expect_wait(clock, since)?;
+    if at < wait.started {
+        return Err(Misfit::Contradicts(format!(
+            "the answer at {at} comes before the message it answers, at {}",
+            wait.started
+        )));
+    }
+    if due != wait.due || due.is_some() != outcome.had_target() {
+        return Err(Misfit::Contradicts(format!(
+            "the answer contradicts the clock, due {:?}",
+            wait.due
+        )));
+    }
+    if state
+        .conversation
+        .answer_of(answered_by)
+        .is_none_or(|answer| answer.at != at || answer.stopped)
+    {
+        return Err(Misfit::Contradicts(format!(
+            "the clock is stopped by {answered_by}, not an answer of {at} that stopped none"
+        )));
+    }
+    step(clock, ClockAction::Answer, None)?;
+    state.conversation.mark_stopped(answered_by);
+    *state.answered = state.answered.saturating_add(1);
+    Ok(())
 }
 
 /// Folds a recorded interaction: a message joins the running wait unless an answer after it
