@@ -8,6 +8,34 @@ use crate::id::{
 };
 use crate::value::{Priority, Span, ValueError};
 
+/// An item whose facts keep the order they happened in: what
+/// [`CommandError::CannotBackdate`] names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FactItem {
+    /// The customer's profile (registration, updates, erasure).
+    Profile,
+    /// A promise.
+    Promise(PromiseId),
+    /// A complaint.
+    Complaint(ComplaintId),
+    /// A follow-up.
+    FollowUp(FollowUpId),
+    /// A survey.
+    Survey(SurveyId),
+}
+
+impl std::fmt::Display for FactItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FactItem::Profile => write!(f, "the profile"),
+            FactItem::Promise(id) => write!(f, "promise {id}"),
+            FactItem::Complaint(id) => write!(f, "complaint {id}"),
+            FactItem::FollowUp(id) => write!(f, "follow-up {id}"),
+            FactItem::Survey(id) => write!(f, "survey {id}"),
+        }
+    }
+}
+
 /// A command was rejected. Nothing changed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -50,16 +78,17 @@ pub enum CommandError {
         /// The `now` given: when it is recorded.
         now: DateTime<Utc>,
     },
-    /// A fact of this kind cannot be dated before facts already recorded: its family's
-    /// state is not kept per instant (see the table in [`crate::relationship`]). Record it
-    /// as happening at or after `latest`, or not backdated.
-    #[error("{command} cannot be dated at {occurred}, before {latest}, the latest fact recorded")]
+    /// The fact is dated before a fact already recorded about the same item (or before the
+    /// item it links to began): the item's own facts keep the order they happened in (see
+    /// the tables in [`crate::relationship`]). Facts about other items never cause it, and it
+    /// is never a deadline reason: record it as happening at or after `latest`.
+    #[error("{item} has a fact of {latest}: this one cannot be dated before it, at {occurred}")]
     CannotBackdate {
-        /// The command, as its `type` tag on the wire.
-        command: &'static str,
+        /// The item whose fact it would precede.
+        item: FactItem,
         /// When the request says it happened.
         occurred: DateTime<Utc>,
-        /// When the latest fact recorded happened.
+        /// When that item's latest fact happened (for an item it links to: when it began).
         latest: DateTime<Utc>,
     },
     /// Something is dated before the customer was registered.

@@ -49,7 +49,7 @@ pub use complaint::{
     ResumeComplaint,
 };
 pub use customer::{CustomerEvent, ErasePersonalData, Profile, RegisterCustomer, UpdateProfile};
-pub use error::{CommandError, DecodeError, PolicyError, ReplayError};
+pub use error::{CommandError, DecodeError, FactItem, PolicyError, ReplayError};
 pub use event::{Envelope, Event, SCHEMA_VERSION};
 pub use flag::{Deadline, DeadlineKind, Flag, FlagKind, Subject};
 pub use follow_up::{

@@ -7,11 +7,17 @@ mod support;
 use chrono::{DateTime, TimeDelta, Utc};
 use clientele::outcome::{Elapsed, Outcome};
 use clientele::policy::{ByPriority, Lead, Targets};
+use clientele::promise::RevisionTiming;
 use clientele::response::{ClockKind, ResponseClock};
+use clientele::survey::{SurveyAnswer, SurveyKind};
 use clientele::{
-    Channel, Command, CommandError, Envelope, Event, InteractionId, MakePromise, Priority,
-    PromiseId, Relationship, ReplayError, Request, ResponseEvent, SCHEMA_VERSION, ServicePolicy,
-    Span, Tally, UpdateProfile, Window,
+    AcknowledgeComplaint, AnswerSurvey, AssignComplaint, AwaitCustomer, Channel, Command,
+    CommandError, ComplaintEvent, ComplaintId, CompleteFollowUp, CsatScore, Envelope,
+    ErasePersonalData, Event, FactItem, FollowUpEvent, FollowUpId, FollowUpOutcome, InteractionId,
+    KeepPromise, MakePromise, Priority, PromiseEvent, PromiseId, ReceiveComplaint, Relationship,
+    ReplayError, Request, RequestEscalation, RequestSurvey, ResolveComplaint, ResponseEvent,
+    ResumeComplaint, RevisePromise, SCHEMA_VERSION, ServicePolicy, Span, SurveyId, Tally,
+    UpdateProfile, Window,
 };
 use proptest::prelude::*;
 use support::*;
@@ -47,6 +53,16 @@ fn late(
     let envelopes = w.ledger.execute_request(ONA, request, w.now)?;
     w.log.extend(envelopes.iter().cloned());
     Ok(envelopes)
+}
+
+fn glasses(id: u128, due: &str) -> MakePromise {
+    MakePromise::new(PromiseId::from_u128(id), text("glasses"), t(due), AGENT)
+}
+
+fn keep(id: u128) -> KeepPromise {
+    KeepPromise {
+        promise: PromiseId::from_u128(id),
+    }
 }
 
 fn rename() -> UpdateProfile {
@@ -316,30 +332,371 @@ fn the_recording_time_still_never_runs_backwards() {
 }
 
 #[test]
-fn other_families_are_refused_before_the_latest_fact_and_dated_late_after_it() {
+fn a_promise_made_at_10_and_logged_at_11_after_unrelated_facts_of_10_30_is_taken() {
     let mut w = world();
     w.at("2026-03-06 10:30");
     w.when(ONA, rename()).unwrap();
+    w.when(ONA, inbound(7, Channel::Chat)).unwrap();
     w.at("2026-03-06 11:00");
-    let promise = || {
-        MakePromise::new(
-            PromiseId::from_u128(1),
-            text("glasses"),
-            t("2026-03-09 12:00"),
-            AGENT,
-        )
+    let envelopes = late(&mut w, "2026-03-06 10:00", glasses(1, "2026-03-09 12:00")).unwrap();
+    assert_eq!(envelopes[0].at, t("2026-03-06 10:00"));
+    assert_eq!(envelopes[0].recorded, Some(t("2026-03-06 11:00")));
+    let promise = w
+        .relationship(ONA)
+        .promise(PromiseId::from_u128(1))
+        .unwrap();
+    assert_eq!(promise.terms.made_at, t("2026-03-06 10:00"));
+    w.assert_replay_matches();
+}
+
+#[test]
+fn a_promise_kept_before_its_due_instant_logged_after_its_break_is_kept_on_time() {
+    let mut w = world();
+    w.at("2026-03-06 10:00");
+    w.when(ONA, glasses(1, "2026-03-06 12:00")).unwrap();
+    w.at("2026-03-06 13:00");
+    assert!(envelope_kinds(&advance(&mut w)).contains(&"promise_broken"));
+    let envelopes = late(&mut w, "2026-03-06 11:30", keep(1)).unwrap();
+    // The break recorded at 12:00 stands; the keeping is measured at 11:30: on time.
+    assert!(w.log.iter().any(|e| e.event.kind() == "promise_broken"));
+    let kept = &envelopes[0];
+    assert_eq!(kept.at, t("2026-03-06 11:30"));
+    assert!(matches!(
+        kept.event,
+        Event::Promise(PromiseEvent::Kept {
+            outcome: Outcome::Met,
+            ..
+        })
+    ));
+    w.assert_replay_matches();
+}
+
+#[test]
+fn a_promise_kept_after_its_due_instant_and_logged_late_is_late_by_its_real_time() {
+    let mut w = world();
+    w.at("2026-03-06 10:00");
+    w.when(ONA, glasses(1, "2026-03-06 12:00")).unwrap();
+    w.at("2026-03-06 16:00");
+    let envelopes = late(&mut w, "2026-03-06 12:30", keep(1)).unwrap();
+    let outcome = envelopes.iter().find_map(|e| match &e.event {
+        Event::Promise(PromiseEvent::Kept { outcome, .. }) => Some(*outcome),
+        _ => None,
+    });
+    assert!(
+        matches!(
+            outcome,
+            Some(Outcome::MetLate { lateness }) if lateness.wall == Span::minutes(30)
+        ),
+        "{outcome:?}"
+    );
+    w.assert_replay_matches();
+}
+
+#[test]
+fn a_re_promise_made_before_the_due_instant_logged_after_the_break_was_made_in_time() {
+    let mut w = world();
+    w.at("2026-03-06 10:00");
+    w.when(ONA, glasses(1, "2026-03-06 12:00")).unwrap();
+    w.at("2026-03-06 13:00");
+    advance(&mut w);
+    let revise = RevisePromise {
+        promise: PromiseId::from_u128(1),
+        due: t("2026-03-07 12:00"),
+        reason: text("lab delay").into(),
+        customer_agreed: true,
     };
+    let envelopes = late(&mut w, "2026-03-06 11:00", revise).unwrap();
+    assert!(envelopes.iter().any(|e| matches!(
+        e.event,
+        Event::Promise(PromiseEvent::Revised {
+            timing: RevisionTiming::Proactive,
+            ..
+        })
+    )));
+}
+
+#[test]
+fn a_late_fact_dated_before_its_own_items_latest_fact_is_refused_naming_the_item() {
+    let mut w = world();
+    w.at("2026-03-06 10:00");
+    w.when(ONA, glasses(1, "2026-03-09 12:00")).unwrap();
+    w.at("2026-03-06 10:30");
+    w.when(ONA, rename()).unwrap();
+    w.at("2026-03-06 11:00");
+    let before = w.relationship(ONA).clone();
+    // Kept at 09:30, before the promise was made: refused, naming the promise.
     assert_eq!(
-        late(&mut w, "2026-03-06 10:00", promise()),
+        late(&mut w, "2026-03-06 09:30", keep(1)),
         Err(CommandError::CannotBackdate {
-            command: "make_promise",
-            occurred: t("2026-03-06 10:00"),
+            item: FactItem::Promise(PromiseId::from_u128(1)),
+            occurred: t("2026-03-06 09:30"),
+            latest: t("2026-03-06 10:00"),
+        })
+    );
+    // A name older than the one recorded at 10:30: refused, naming the profile.
+    assert_eq!(
+        late(&mut w, "2026-03-06 10:15", rename()),
+        Err(CommandError::CannotBackdate {
+            item: FactItem::Profile,
+            occurred: t("2026-03-06 10:15"),
             latest: t("2026-03-06 10:30"),
         })
     );
-    let envelopes = late(&mut w, "2026-03-06 10:45", promise()).unwrap();
-    assert_eq!(envelopes[0].at, t("2026-03-06 10:45"));
-    assert_eq!(envelopes[0].recorded, Some(t("2026-03-06 11:00")));
+    assert_eq!(
+        w.relationship(ONA),
+        &before,
+        "a refused command changes nothing"
+    );
+    // The same instants are fine for other items: another promise made at 09:30, the first
+    // kept at 10:15.
+    late(&mut w, "2026-03-06 09:30", glasses(2, "2026-03-09 12:00")).unwrap();
+    late(&mut w, "2026-03-06 10:15", keep(1)).unwrap();
+    w.assert_replay_matches();
+}
+
+#[test]
+fn a_profile_update_and_an_erasure_dated_late_are_taken_after_the_profiles_last_change() {
+    let mut w = world();
+    w.at("2026-03-06 10:30");
+    w.when(ONA, inbound(1, Channel::Email)).unwrap();
+    w.at("2026-03-06 11:00");
+    late(&mut w, "2026-03-06 10:00", rename()).unwrap();
+    assert_eq!(
+        w.relationship(ONA).profile().unwrap().name.reveal(),
+        Some(&text("Ona P."))
+    );
+    late(&mut w, "2026-03-06 10:15", ErasePersonalData::default()).unwrap();
+    assert!(!w.relationship(ONA).holds_personal_data());
+    w.assert_replay_matches();
+}
+
+// Complaints, follow-ups and surveys, reported late.
+
+const COMPLAINT: ComplaintId = ComplaintId::from_u128(0xc1);
+
+fn complained(at: &str) -> World {
+    let mut w = World::new(ServicePolicy::default(), "2026-03-02 09:00");
+    w.given_customer(ONA, "standard");
+    w.at(at);
+    w.when(
+        ONA,
+        ReceiveComplaint::new(COMPLAINT, Channel::Phone, text("Glasses not ready")),
+    )
+    .unwrap();
+    w
+}
+
+/// Brings the ledger up to the world's time; the deadlines' events go to the log.
+fn advance(w: &mut World) -> Vec<Envelope> {
+    let envelopes = w.ledger.advance_to(w.now);
+    w.log.extend(envelopes.iter().cloned());
+    envelopes
+}
+
+fn late_to(w: &mut World, happened: &str, command: impl Into<Command>) -> Vec<Envelope> {
+    late(w, happened, command).unwrap()
+}
+
+/// Received at `at`, acknowledged ten minutes later.
+fn acknowledged(at: &str) -> World {
+    let mut w = complained(at);
+    w.now += TimeDelta::minutes(10);
+    w.when(ONA, acknowledge()).unwrap();
+    w
+}
+
+fn acknowledge() -> AcknowledgeComplaint {
+    AcknowledgeComplaint {
+        complaint: COMPLAINT,
+        by: AGENT,
+    }
+}
+
+fn resolve() -> ResolveComplaint {
+    ResolveComplaint {
+        complaint: COMPLAINT,
+        by: AGENT,
+        remedy: None,
+        apology: true,
+        summary: text("Handed over").into(),
+        follow_up: Some(FollowUpId::from_u128(0xf1)),
+    }
+}
+
+#[test]
+fn a_complaint_acknowledged_in_time_and_logged_after_its_breach_is_met_and_the_breach_stands() {
+    let mut w = complained("2026-03-02 09:30");
+    w.at("2026-03-06 12:00");
+    let advanced = advance(&mut w);
+    assert!(envelope_kinds(&advanced).contains(&"complaint_clock_breached"));
+    let envelopes = late_to(&mut w, "2026-03-02 10:00", acknowledge());
+    assert_eq!(envelopes[0].at, t("2026-03-02 10:00"));
+    assert!(matches!(
+        envelopes[0].event,
+        Event::Complaint(ComplaintEvent::Acknowledged {
+            outcome: Outcome::Met,
+            ..
+        })
+    ));
+    assert!(
+        w.log
+            .iter()
+            .any(|e| e.event.kind() == "complaint_clock_breached")
+    );
+    w.assert_replay_matches();
+}
+
+#[test]
+fn a_complaint_resolved_and_logged_late_has_its_targets_measured_to_the_resolution() {
+    let mut w = acknowledged("2026-03-02 09:30");
+    w.at("2026-03-02 12:00");
+    w.when(ONA, rename()).unwrap();
+    w.at("2026-03-02 13:00");
+    let envelopes = late_to(&mut w, "2026-03-02 11:00", resolve());
+    let resolved = envelopes
+        .iter()
+        .find(|e| e.event.kind() == "complaint_resolved")
+        .unwrap();
+    assert_eq!(resolved.at, t("2026-03-02 11:00"));
+    assert!(matches!(
+        resolved.event,
+        Event::Complaint(ComplaintEvent::Resolved {
+            outcome: Outcome::Met,
+            ..
+        })
+    ));
+    // The follow-up the policy schedules is scheduled from the resolution's real time.
+    let scheduled = envelopes
+        .iter()
+        .find(|e| e.event.kind() == "follow_up_scheduled")
+        .unwrap();
+    assert_eq!(scheduled.at, t("2026-03-02 11:00"));
+    w.assert_replay_matches();
+}
+
+#[test]
+fn complaint_facts_that_would_break_its_own_order_are_refused_naming_the_complaint() {
+    let mut w = acknowledged("2026-03-02 09:30");
+    w.at("2026-03-02 10:00");
+    let assign = AssignComplaint {
+        complaint: COMPLAINT,
+        owner: AGENT,
+    };
+    w.when(ONA, assign).unwrap();
+    w.when(
+        ONA,
+        AwaitCustomer {
+            complaint: COMPLAINT,
+        },
+    )
+    .unwrap();
+    w.at("2026-03-02 10:30");
+    w.when(
+        ONA,
+        ResumeComplaint {
+            complaint: COMPLAINT,
+        },
+    )
+    .unwrap();
+    w.at("2026-03-02 11:00");
+    w.when(ONA, resolve()).unwrap();
+    w.at("2026-03-02 12:00");
+    let before = w.relationship(ONA).clone();
+    let refused = |latest: &str, occurred: &str| {
+        Err(CommandError::CannotBackdate {
+            item: FactItem::Complaint(COMPLAINT),
+            occurred: t(occurred),
+            latest: t(latest),
+        })
+    };
+    // A pause dated inside the pause recorded, an escalation before the resolution.
+    assert_eq!(
+        late(
+            &mut w,
+            "2026-03-02 10:15",
+            AwaitCustomer {
+                complaint: COMPLAINT
+            }
+        ),
+        refused("2026-03-02 11:00", "2026-03-02 10:15")
+    );
+    let escalate = RequestEscalation {
+        complaint: COMPLAINT,
+    };
+    assert_eq!(
+        late(&mut w, "2026-03-02 10:45", escalate),
+        refused("2026-03-02 11:00", "2026-03-02 10:45")
+    );
+    assert_eq!(w.relationship(ONA), &before);
+}
+
+#[test]
+fn a_follow_up_call_logged_late_is_timed_at_its_real_time_and_an_overdue_recorded_stands() {
+    let mut w = acknowledged("2026-03-02 09:30");
+    w.at("2026-03-02 11:00");
+    w.when(ONA, resolve()).unwrap();
+    let due = w
+        .relationship(ONA)
+        .follow_up(FollowUpId::from_u128(0xf1))
+        .unwrap()
+        .due
+        .unwrap();
+    w.now = due + TimeDelta::days(2);
+    let advanced = advance(&mut w);
+    assert!(envelope_kinds(&advanced).contains(&"follow_up_overdue"));
+    let called = (due - TimeDelta::hours(1))
+        .format("%Y-%m-%d %H:%M")
+        .to_string();
+    let complete = CompleteFollowUp {
+        follow_up: FollowUpId::from_u128(0xf1),
+        outcome: FollowUpOutcome::Satisfied,
+        note: None,
+    };
+    let envelopes = late_to(&mut w, &called, complete);
+    assert!(matches!(
+        envelopes[0].event,
+        Event::FollowUp(FollowUpEvent::Completed {
+            timing: Outcome::Met,
+            ..
+        })
+    ));
+    w.assert_replay_matches();
+}
+
+#[test]
+fn a_survey_answer_logged_late_is_taken_but_not_before_its_request() {
+    let mut w = acknowledged("2026-03-02 09:30");
+    w.at("2026-03-02 11:00");
+    w.when(ONA, resolve()).unwrap();
+    let survey = SurveyId::from_u128(0x51);
+    w.at("2026-03-02 12:00");
+    w.when(
+        ONA,
+        RequestSurvey {
+            survey,
+            kind: SurveyKind::Csat,
+            complaint: Some(COMPLAINT),
+        },
+    )
+    .unwrap();
+    w.at("2026-03-02 12:30");
+    w.when(ONA, rename()).unwrap();
+    w.at("2026-03-02 13:00");
+    let answer = AnswerSurvey {
+        survey: Some(survey),
+        answer: SurveyAnswer::Csat(CsatScore::new(5).unwrap()),
+        comment: None,
+    };
+    assert_eq!(
+        late(&mut w, "2026-03-02 11:30", answer.clone()),
+        Err(CommandError::CannotBackdate {
+            item: FactItem::Survey(survey),
+            occurred: t("2026-03-02 11:30"),
+            latest: t("2026-03-02 12:00"),
+        })
+    );
+    let envelopes = late_to(&mut w, "2026-03-02 12:15", answer);
+    assert_eq!(envelopes[0].at, t("2026-03-02 12:15"));
     w.assert_replay_matches();
 }
 
@@ -438,7 +795,8 @@ fn command(n: usize, fact: &Fact) -> Command {
 }
 
 /// When each fact happened, and when it is recorded: a message may be reported late past
-/// other messages and deadlines but not past an answer; an answer, past deadlines only.
+/// other messages and deadlines but not past an answer; an answer, past deadlines and the
+/// messages after it (the wait it stops hands them to the next clock), not past another answer.
 fn schedule(facts: &[Fact]) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
     let start = t("2026-03-06 09:00");
     let mut happened = Vec::new();
@@ -454,7 +812,7 @@ fn schedule(facts: &[Fact]) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
                 .iter()
                 .zip(&happened)
                 .skip(i + 1)
-                .find(|(later, _)| facts[i].inbound.is_none() || later.inbound.is_none())
+                .find(|(later, _)| later.inbound.is_none())
                 .map_or(end, |(_, at)| *at);
             let recorded = (happened[i] + TimeDelta::minutes(facts[i].delay)).min(next);
             (happened[i], recorded)
@@ -485,7 +843,7 @@ proptest! {
     ))]
 
     /// Recorded in time order, or with messages and answers reported late (past deadlines and
-    /// other messages, never past an answer), the same history gives the same answers,
+    /// messages, never past another answer), the same history gives the same answers,
     /// outcomes, waits and figures, and the same clock at the end; a late report can only add
     /// breaches recorded before it arrived (which stand), never remove one.
     #[test]

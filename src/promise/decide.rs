@@ -99,9 +99,12 @@ fn revise(
     let (policy, now) = (ctx.policy, ctx.now);
     let promise = outstanding(promises, revise.promise)?;
     let terms = &promise.terms;
+    // Measured at when it happened: a re-promise made before the due instant, reported after
+    // the break was recorded, was made in time (the break stands).
     let timing = match promise.stage() {
-        PromiseStage::Broken => RevisionTiming::AfterBreak,
-        PromiseStage::Open
+        PromiseStage::Broken if now >= terms.due => RevisionTiming::AfterBreak,
+        PromiseStage::Broken
+        | PromiseStage::Open
         | PromiseStage::AtRisk
         | PromiseStage::Kept
         | PromiseStage::KeptLate

@@ -78,6 +78,7 @@ impl Relationship {
             .map(|key| Keys::check(key, self.keys.latest(), envelope.seq, recorded));
         self.fold(envelope.at, &envelope.event)
             .map_err(|m| misfit(m.to_string()))?;
+        self.note_fact(envelope.at, &envelope.event);
         self.keys.prune(recorded);
         if let Some(update) = keyed {
             self.keys.apply(update);
@@ -136,7 +137,8 @@ impl Relationship {
                 let state = response::InteractionsMut {
                     clock: &mut self.response,
                     answered: &mut self.responses_given,
-                    answered_at: &mut self.answered_at,
+                    conversation: &mut self.conversation,
+                    past: &mut self.past_wait,
                     recorded: &mut self.interactions,
                     known_promise: &known_promise,
                 };

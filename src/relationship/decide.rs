@@ -163,13 +163,16 @@ impl Relationship {
         let mut ahead = self.clone();
         let mut envelopes = ahead.advance_to(policy, occurred);
         let primary = ahead.decide_events(policy, command, occurred)?;
-        let events = reactions::follow(&ahead, policy, command, primary, occurred)?;
-        let recorded = (now > occurred).then_some(now);
-        let sealed = ahead.seal_keyed(occurred, recorded, events, key);
-        for envelope in &sealed {
-            ahead.apply(envelope).map_err(CommandError::Inconsistent)?;
+        // Events of one instant together, each group with its reactions, dated at its instant.
+        for (at, group) in by_instant(primary) {
+            let events = reactions::follow(&ahead, policy, command, group, at)?;
+            let recorded = (now > at).then_some(now);
+            let sealed = ahead.seal_keyed(at, recorded, events, key);
+            for envelope in &sealed {
+                ahead.apply(envelope).map_err(CommandError::Inconsistent)?;
+            }
+            envelopes.extend(sealed);
         }
-        envelopes.extend(sealed);
         if occurred < now {
             envelopes.extend(ahead.advance_to(policy, now));
         }
@@ -180,7 +183,7 @@ impl Relationship {
     }
 
     /// Refuses a recording time earlier than the last one, a fact dated after its recording
-    /// time or before registration, and a late fact of a family that cannot take one.
+    /// time or before registration, and a late fact dated before its item's own latest fact.
     fn check_times(
         &self,
         command: &Command,
@@ -209,16 +212,7 @@ impl Relationship {
                 registered,
             });
         }
-        if let Some(latest) = self.latest_at
-            && occurred < latest
-            && !takes_late_facts(command)
-        {
-            return Err(CommandError::CannotBackdate {
-                command: command.name(),
-                occurred,
-                latest,
-            });
-        }
+        self.check_item_order(command, occurred)?;
         Ok(())
     }
 
@@ -247,18 +241,21 @@ impl Relationship {
         Ok(())
     }
 
+    /// The primary events of `command` decided at `now`, each with when it happened (`now`,
+    /// but for the facts a late interaction brings with it).
     pub(super) fn decide_events(
         &self,
         policy: &ServicePolicy,
         command: &Command,
         now: DateTime<Utc>,
-    ) -> Result<Vec<Event>, CommandError> {
+    ) -> Result<Vec<(DateTime<Utc>, Event)>, CommandError> {
         let profile = match (command, &self.profile) {
             (Command::Customer(CustomerCommand::Register(register)), None) => {
                 if let Some(owner) = register.owner {
                     policy.check_agent(owner)?;
                 }
-                return Ok(vec![Event::Customer(crate::customer::registered(register))]);
+                let registered = crate::customer::registered(register);
+                return Ok(vec![(now, Event::Customer(registered))]);
             }
             (Command::Customer(CustomerCommand::Register(_)), Some(_)) => {
                 return Err(CommandError::AlreadyRegistered(self.customer));
@@ -278,7 +275,7 @@ impl Relationship {
             tier: &profile.tier,
             account_owner: profile.owner,
         };
-        match command {
+        let events = match command {
             Command::Customer(CustomerCommand::Register(_)) => {
                 Err(CommandError::AlreadyRegistered(self.customer))
             }
@@ -290,16 +287,7 @@ impl Relationship {
                     .map(|events| events.into_iter().map(Event::Customer).collect())
             }
             Command::Response(ResponseCommand::RecordInteraction(record)) => {
-                let known_promise = |id| self.promises.contains_key(&id);
-                let state = response::Interactions {
-                    clock: &self.response,
-                    answered: self.responses_given,
-                    answered_at: self.answered_at,
-                    recorded: &self.interactions,
-                    known_promise: &known_promise,
-                };
-                let events = response::record(&ctx, &state, record)?;
-                Ok(events.into_iter().map(Event::Response).collect())
+                return self.interaction_events(&ctx, record);
             }
             Command::Promise(command) => {
                 if let PromiseCommand::Make(make) = command
@@ -339,7 +327,29 @@ impl Relationship {
                     fields: self.personal_data_held(),
                 })])
             }
-        }
+        }?;
+        Ok(events.into_iter().map(|event| (now, event)).collect())
+    }
+
+    /// The events recording an interaction becomes, each with when it happened.
+    fn interaction_events(
+        &self,
+        ctx: &Context<'_>,
+        record: &crate::response::RecordInteraction,
+    ) -> Result<Vec<(DateTime<Utc>, Event)>, CommandError> {
+        let known_promise = |id| self.promises.contains_key(&id);
+        let state = response::Interactions {
+            clock: &self.response,
+            answered: self.responses_given,
+            conversation: &self.conversation,
+            recorded: &self.interactions,
+            known_promise: &known_promise,
+        };
+        let events = response::record(ctx, &state, record)?;
+        Ok(events
+            .into_iter()
+            .map(|(at, event)| (at, Event::Response(event)))
+            .collect())
     }
 
     /// The complaint family's events for a complaint command (its reactions come after).
@@ -389,16 +399,14 @@ impl Relationship {
     }
 }
 
-/// Whether a command may be dated before facts already recorded (the table in the
-/// [module docs](super)): recording an interaction may; the other families keep no state per
-/// instant, so their commands are refused with [`CommandError::CannotBackdate`] then.
-const fn takes_late_facts(command: &Command) -> bool {
-    match command {
-        Command::Response(ResponseCommand::RecordInteraction(_)) => true,
-        Command::Customer(_)
-        | Command::Promise(_)
-        | Command::Complaint(_)
-        | Command::FollowUp(_)
-        | Command::Survey(_) => false,
+/// Consecutive events of the same instant, grouped, in order.
+fn by_instant(events: Vec<(DateTime<Utc>, Event)>) -> Vec<(DateTime<Utc>, Vec<Event>)> {
+    let mut groups: Vec<(DateTime<Utc>, Vec<Event>)> = Vec::new();
+    for (at, event) in events {
+        match groups.last_mut() {
+            Some((last, group)) if *last == at => group.push(event),
+            Some(_) | None => groups.push((at, vec![event])),
+        }
     }
+    groups
 }

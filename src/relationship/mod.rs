@@ -32,13 +32,34 @@
 //!   their deadlines); then the health band at `now`. A deadline's event recorded after a
 //!   later fact carries that fact's recording time as `recorded`.
 //!
+//! - **Each item keeps the order of its own facts.** A late fact may precede facts about
+//!   other items and the deadlines of its own item (warnings, breaches, overdue follow-ups:
+//!   they stand), but not a fact already recorded about the same item, nor the start of an
+//!   item it links to: then it is [`CannotBackdate`](crate::CommandError::CannotBackdate),
+//!   naming the item ([`FactItem`](crate::FactItem)) and that fact's time. It is never a
+//!   deadline reason, and facts about other items never cause it (a call of 10:00 logged at
+//!   11:00 after unrelated facts of 10:30 is taken).
+//!
+//! Per family, a fact dated `t`, before facts already recorded:
+//!
+//! | Family | Taken when | Decided as of `t` | Refused (`CannotBackdate`) |
+//! |---|---|---|---|
+//! | Response (`record_interaction`) | always (no item order: the clock's rules below) | the clock's start, stop, outcome and wait | never |
+//! | Customer (profile updates, erasure) | `t` at or after the profile's latest change | the value set; an erasure erases what is held when it is recorded | an update or erasure dated before the latest profile change (an older name never overwrites a newer one) |
+//! | Promise (make, revise, keep, withdraw, outside-party commitment and its delivery) | `t` at or after the promise's latest fact; made after its complaint was received | due instants and warnings computed from `t`; a keep measured at `t` (kept on time before the due instant even after a break was recorded: the break stands, the stage reads `kept_late`, the event's outcome `met`); a re-promise before the due instant is `proactive` even after the break; a delivery measured at `t` | dated before the promise's latest fact (made, revised, kept...) |
+//! | Complaint (receive, acknowledge, assign, escalate, await/resume, resolve, close, reopen) | `t` at or after the complaint's latest fact; received after the promises it is about were made | target outcomes measured to `t` (an acknowledgement or resolution before its due instant is met even after a breach was recorded: the breach stands); pauses start and end at their real times; the follow-up a resolution schedules is due from `t` | dated before the complaint's latest fact: a pause inside a pause recorded, an acknowledgement or escalation before a recorded resolution |
+//! | Follow-up (schedule, complete, cancel) | `t` at or after the follow-up's latest fact, and, for a call that may reopen its complaint, after the complaint's latest fact; scheduled after its complaint was received | timing measured at `t` (an overdue recorded stands); a reopen at `t` | dated before either |
+//! | Survey (request, answer) | `t` at or after the survey's latest fact; requested after its complaint was received | the answer at `t` | an answer dated before its request (an unprompted answer names no survey: always taken) |
+//!
 //! The response clock, for a late interaction at `t`:
 //! - **An answer at `t`** stops the clock waiting since `started <= t`: the wait and the
 //!   outcome are measured to `t` (met, or met late by the time from the due instant to `t`).
 //!   If a breach was recorded before the answer was, the breach stands in the log and the
 //!   clock stops all the same; the outcome still says what happened at `t`: `met` when `t` is
 //!   before the due instant (the breach was what we knew when it was recorded), met late by
-//!   `t - due` otherwise. Measures count both the breach and the outcome.
+//!   `t - due` otherwise. Measures count both the breach and the outcome. The messages of
+//!   the wait that came after `t` still wait: the oldest starts the next (reply) clock, dated
+//!   at that message, its deadline computed from it (its passed deadlines recorded at once).
 //! - **An answer dated before the message the clock waits on** answers nothing: it is
 //!   recorded, the clock runs on.
 //! - **A message at `t` while another waits**: if it is older than the wait's start, the wait
@@ -47,38 +68,27 @@
 //!   its stage (a warning or breach recorded stands) and the messages counted. If the new
 //!   deadline has passed by `now`, its warning and breach are recorded at once, dated at
 //!   their instants. A message younger than the wait's start counts, as always.
-//! - **A message dated before the latest outbound interaction** was answered by it: it is
-//!   recorded and starts or joins no clock (nor is it measured).
+//! - **A message at `t` followed by an answer already recorded**: if that answer stopped a
+//!   clock, the message was part of that wait (recorded, nothing else). If it stopped none,
+//!   the message's own wait is recorded as it happened: `response_clock_started` at `t`, the
+//!   warning and breach that fell before the answer at their instants, and
+//!   `response_clock_stopped` at the answer's time, answered by it.
 //!
-//! Measures read `at`, so the same history gives the same figures however late its facts
-//! were recorded, with two limits that follow from never rewriting a recorded event: a late
-//! answer may find a breach already recorded (the breach counts, the outcome is the real
-//! one: the overdue count may be higher, never lower); and a fact reported past an
-//! **answer** it preceded (a message older than an answer already recorded, an answer older
-//! than another answer already recorded) cannot move that answer: the message is not
-//! measured, and the older answer answers nothing. `tests/late_facts.rs` checks this by
-//! property.
-//!
-//! Per family, a command dated before the latest fact already recorded
-//! ([`latest_fact`](Relationship::latest_fact)):
-//!
-//! | Family | Dated before the latest fact |
-//! |---|---|
-//! | Response (`record_interaction`) | taken, by the rules above |
-//! | Customer (profile, erasure) | refused: [`CannotBackdate`](crate::CommandError::CannotBackdate) (the profile keeps no history: an older name would overwrite a newer one) |
-//! | Promise | refused: `CannotBackdate` (a promise's stage, revisions and slips follow the order they were recorded in) |
-//! | Complaint | refused: `CannotBackdate` (its target clocks pause and resume by intervals that must follow each other) |
-//! | Follow-up | refused: `CannotBackdate` (its outcome and the complaint it reopens follow recording order) |
-//! | Survey | refused: `CannotBackdate` (answers and voids follow recording order) |
-//!
-//! Every family takes a late fact dated at or after the latest fact (the log stays in time
-//! order, only `recorded` is added), decided as of when it happened. `CannotBackdate` is
-//! never a deadline reason: the caller may record the fact as happening at the latest fact's
-//! time or later.
+//! The events of one decision carry their own dates (the facts a late interaction brings with
+//! it above). Measures read `at`, so the same history gives the same figures however late its
+//! facts were recorded, with limits that follow from never rewriting a recorded event: a late
+//! fact may find a deadline event already recorded (the breach counts, the outcome is the real
+//! one: the overdue count may be higher, never lower); a fact reported past an answer that
+//! **stopped a clock** cannot move that answer or the clock it stopped (an answer older than
+//! that answer answers nothing; a message older than the wait that answer stopped is counted
+//! in nothing and does not re-anchor it; clock kinds already recorded stay as they are). A
+//! promise or complaint deadline recorded before a late fact that would have prevented it
+//! stands too. `tests/late_facts.rs` checks the rest by property.
 
 mod apply;
 mod decide;
 mod keys;
+mod order;
 mod reactions;
 mod time;
 
@@ -97,7 +107,7 @@ use crate::id::{AgentId, ComplaintId, CustomerId, FollowUpId, InteractionId, Pro
 use crate::personal::Erase;
 use crate::policy::ServicePolicy;
 use crate::promise::{Promise, Promises};
-use crate::response::ResponseClock;
+use crate::response::{Conversation, ResponseClock};
 use crate::survey::{Survey, Surveys};
 
 /// What health counts of a relationship's promises (see `Relationship::promise_tally`).
@@ -170,8 +180,10 @@ pub struct Relationship {
     last_at: Option<DateTime<Utc>>,
     /// The latest time a recorded fact happened (facts reported late may be earlier).
     latest_at: Option<DateTime<Utc>>,
-    /// When the latest outbound interaction happened: it answered every message before it.
-    answered_at: Option<DateTime<Utc>>,
+    /// The messages and answers, by when they happened.
+    conversation: Conversation,
+    /// The wait of a message reported after its answer, between the two (idle otherwise).
+    past_wait: ResponseClock,
     profile: Option<Profile>,
     response: ResponseClock,
     responses_given: u32,
@@ -187,6 +199,8 @@ pub struct Relationship {
     at_risk_since: Option<DateTime<Utc>>,
     /// The idempotency keys of the keyed requests of the last 7 days.
     keys: Keys,
+    /// When each item's first and latest facts happened: a late fact keeps their order.
+    item_facts: order::ItemFacts,
 }
 
 impl Relationship {
@@ -198,7 +212,8 @@ impl Relationship {
             version: 0,
             last_at: None,
             latest_at: None,
-            answered_at: None,
+            conversation: Conversation::default(),
+            past_wait: ResponseClock::Idle,
             profile: None,
             response: ResponseClock::Idle,
             responses_given: 0,
@@ -210,6 +225,7 @@ impl Relationship {
             recent: Vec::new(),
             at_risk_since: None,
             keys: Keys::default(),
+            item_facts: order::ItemFacts::new(),
         }
     }
 

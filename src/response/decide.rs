@@ -10,36 +10,43 @@
 use chrono::{DateTime, Utc};
 
 use super::command::RecordInteraction;
+use super::conversation::{Answer, Conversation, Message};
 use super::event::ResponseEvent;
-use super::state::{ClockKind, ResponseClock};
+use super::state::{ClockKind, ResponseClock, Wait};
 use crate::error::CommandError;
 use crate::id::{InteractionId, PromiseId};
 use crate::lifecycle::Context;
 use crate::outcome::Outcome;
 use crate::value::Direction;
 
-/// What the response family decides on: the clock, how many answers were given, every
-/// interaction recorded (sorted), and which promises an interaction may be about.
+/// What the response family decides on: the clock, how many answers were given, the times
+/// of the messages and answers, every interaction recorded (sorted), and which promises an
+/// interaction may be about.
 #[derive(Clone, Copy)]
 pub(crate) struct Interactions<'a> {
     /// The response clock.
     pub(crate) clock: &'a ResponseClock,
     /// How many response clocks have been answered.
     pub(crate) answered: u32,
-    /// When the latest outbound interaction happened.
-    pub(crate) answered_at: Option<DateTime<Utc>>,
+    /// The messages and answers, by when they happened.
+    pub(crate) conversation: &'a Conversation,
     /// Every interaction id recorded, sorted.
     pub(crate) recorded: &'a [InteractionId],
     /// Whether the relationship holds a promise (the promise family answers).
     pub(crate) known_promise: &'a dyn Fn(PromiseId) -> bool,
 }
 
-/// The events recording an interaction becomes.
+/// A response event and when it happened: a fact reported late may bring facts of other
+/// instants with it (the clock a late message would have started and its answer stopped, the
+/// clock a later message starts once a late answer stopped the one before).
+pub(crate) type Dated = (DateTime<Utc>, ResponseEvent);
+
+/// The events recording an interaction becomes, each with its date.
 pub(crate) fn record(
     ctx: &Context<'_>,
     state: &Interactions<'_>,
     record: &RecordInteraction,
-) -> Result<Vec<ResponseEvent>, CommandError> {
+) -> Result<Vec<Dated>, CommandError> {
     if state.recorded.binary_search(&record.interaction).is_ok() {
         return Err(CommandError::DuplicateInteraction(record.interaction));
     }
@@ -55,57 +62,141 @@ pub(crate) fn record(
     {
         return Err(CommandError::UnknownPromise(*unknown));
     }
-    let mut events = vec![ResponseEvent::InteractionRecorded {
+    let now = ctx.now;
+    let mut events = vec![(
+        now,
+        ResponseEvent::InteractionRecorded {
+            interaction: record.interaction,
+            channel: record.channel,
+            direction: record.direction,
+            agent: record.agent,
+            summary: record.summary.clone(),
+            awaits_reply: record.awaits_reply,
+            priority: record.priority,
+            regarding: record.regarding.clone(),
+        },
+    )];
+    let message = Message {
+        at: now,
         interaction: record.interaction,
-        channel: record.channel,
-        direction: record.direction,
-        agent: record.agent,
-        summary: record.summary.clone(),
-        awaits_reply: record.awaits_reply,
         priority: record.priority,
-        regarding: record.regarding.clone(),
-    }];
-    let answered_since = state.answered_at.is_some_and(|answer| ctx.now < answer);
+    };
+    let answer_after = state.conversation.answer_after(now);
     match (record.direction, state.clock.wait()) {
-        // A message older than the latest outbound interaction was answered by it: it starts
-        // no clock and joins none.
-        (Direction::Inbound, _) if !record.awaits_reply || answered_since => {}
+        (Direction::Inbound, _) if !record.awaits_reply => {}
+        // A message an answer already recorded followed: that answer stopped a clock it
+        // joins (or one that started after it, which stands), or it answers this message's
+        // own wait, recorded now from start to answer.
+        (Direction::Inbound, _) if answer_after.is_some() => {
+            if let Some(answer) = answer_after.filter(|answer| !answer.stopped) {
+                let first = !state.conversation.answered_by(now);
+                events.extend(past_wait(ctx, first, message, answer)?);
+            }
+        }
         (Direction::Inbound, None) => {
-            events.push(start(ctx, state.answered, record));
+            events.push((now, start(ctx, state.answered == 0, message)));
         }
         // Older than the message the clock waits on: the wait re-anchors on it.
-        (Direction::Inbound, Some(wait)) if ctx.now < wait.started => {
-            events.push(start(ctx, state.answered, record));
+        (Direction::Inbound, Some(wait)) if now < wait.started => {
+            events.push((now, start(ctx, state.answered == 0, message)));
         }
         // Sent before the customer wrote: it answers nothing.
-        (Direction::Outbound, Some(wait)) if ctx.now < wait.started => {}
+        (Direction::Outbound, Some(wait)) if now < wait.started => {}
         (Direction::Outbound, Some(wait)) => {
-            let calendar = wait.calendar.as_deref();
-            let waited = ctx.policy.elapsed(calendar, wait.started, ctx.now)?;
-            let outcome = match wait.due {
-                Some(due) => ctx.policy.outcome(calendar, due, ctx.now)?,
-                None => Outcome::Untimed,
-            };
-            events.push(ResponseEvent::ClockStopped {
-                kind: wait.kind,
-                since: wait.since,
-                answered_by: record.interaction,
-                target: wait.target,
-                due: wait.due,
-                waited,
-                outcome,
-            });
+            events.push((now, stop(ctx, wait, record.interaction, now)?));
+            // Messages after a late answer still wait: the oldest starts the next clock.
+            if let Some(next) = state.conversation.messages_after(now).first() {
+                let at_next = Context {
+                    now: next.at,
+                    ..*ctx
+                };
+                events.push((next.at, start(&at_next, false, *next)));
+            }
         }
         (Direction::Inbound, Some(_)) | (Direction::Outbound, None) => {}
     }
     Ok(events)
 }
 
-/// The clock an inbound interaction expecting an answer starts while nobody was waiting:
-/// first response if no answer was ever given, reply otherwise.
-fn start(ctx: &Context<'_>, answered: u32, record: &RecordInteraction) -> ResponseEvent {
+/// The clock `wait` stopped by `answered_by` at `at`: the wait and the outcome measured to `at`.
+fn stop(
+    ctx: &Context<'_>,
+    wait: &Wait,
+    answered_by: InteractionId,
+    at: DateTime<Utc>,
+) -> Result<ResponseEvent, CommandError> {
+    let calendar = wait.calendar.as_deref();
+    let waited = ctx.policy.elapsed(calendar, wait.started, at)?;
+    let outcome = match wait.due {
+        Some(due) => ctx.policy.outcome(calendar, due, at)?,
+        None => Outcome::Untimed,
+    };
+    Ok(ResponseEvent::ClockStopped {
+        kind: wait.kind,
+        since: wait.since,
+        answered_by,
+        target: wait.target,
+        due: wait.due,
+        waited,
+        outcome,
+    })
+}
+
+/// The wait of a message reported after the answer that followed it, as it happened: its
+/// start, the warning and breach that fell before the answer, and the answer, each dated at
+/// its own instant.
+fn past_wait(
+    ctx: &Context<'_>,
+    first: bool,
+    message: Message,
+    answer: &Answer,
+) -> Result<Vec<Dated>, CommandError> {
+    let started = start(ctx, first, message);
+    let ResponseEvent::ClockStarted {
+        kind,
+        target,
+        calendar,
+        due,
+        no_target,
+        warn_at,
+        priority,
+        ..
+    } = &started
+    else {
+        return Ok(Vec::new());
+    };
+    let wait = Wait {
+        kind: *kind,
+        since: message.interaction,
+        started: message.at,
+        priority: *priority,
+        target: *target,
+        calendar: calendar.clone(),
+        due: *due,
+        no_target: no_target.clone(),
+        warn_at: *warn_at,
+        unanswered: 1,
+    };
+    let mut events = vec![(message.at, started.clone())];
+    if let Some(due) = wait.due {
+        if let Some(warn_at) = wait.warn_at.filter(|w| *w < due && *w <= answer.at) {
+            let since = message.interaction;
+            events.push((warn_at, ResponseEvent::AtRisk { since, due }));
+        }
+        if due <= answer.at {
+            let since = message.interaction;
+            events.push((due, ResponseEvent::Overdue { since, due }));
+        }
+    }
+    events.push((answer.at, stop(ctx, &wait, answer.interaction, answer.at)?));
+    Ok(events)
+}
+
+/// The clock a message expecting an answer starts while nobody was waiting (or an older one
+/// re-anchors): the first response if no answer was given before it, a reply otherwise.
+fn start(ctx: &Context<'_>, first: bool, message: Message) -> ResponseEvent {
     let policy = ctx.policy;
-    let kind = if answered == 0 {
+    let kind = if first {
         ClockKind::FirstResponse
     } else {
         ClockKind::Reply
@@ -114,8 +205,8 @@ fn start(ctx: &Context<'_>, answered: u32, record: &RecordInteraction) -> Respon
         ClockKind::FirstResponse => &policy.first_response,
         ClockKind::Reply => &policy.reply,
     };
-    let target = targets.get(record.priority, ctx.tier);
-    let calendar = targets.calendar(record.priority);
+    let target = targets.get(message.priority, ctx.tier);
+    let calendar = targets.calendar(message.priority);
     let due = policy.target_due(calendar, ctx.now, target);
     // The warning falls before the due instant: there is one only if there is a due instant.
     let warn_at = due.as_ref().ok().and_then(|_| {
@@ -130,8 +221,8 @@ fn start(ctx: &Context<'_>, answered: u32, record: &RecordInteraction) -> Respon
     };
     ResponseEvent::ClockStarted {
         kind,
-        since: record.interaction,
-        priority: record.priority,
+        since: message.interaction,
+        priority: message.priority,
         tier: ctx.tier.clone(),
         target,
         calendar: calendar.map(str::to_owned),

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::conversation::{Answer, Conversation, Message};
 use super::event::ResponseEvent;
 use super::state::{ClockAction, ResponseClock, Wait};
 use crate::id::{InteractionId, PromiseId};
@@ -16,8 +17,11 @@ pub(crate) struct InteractionsMut<'a> {
     pub(crate) clock: &'a mut ResponseClock,
     /// How many response clocks have been answered.
     pub(crate) answered: &'a mut u32,
-    /// When the latest outbound interaction happened: it answered every message before it.
-    pub(crate) answered_at: &'a mut Option<DateTime<Utc>>,
+    /// The messages and answers, by when they happened.
+    pub(crate) conversation: &'a mut Conversation,
+    /// The wait of a message reported after the answer that followed it, between its start
+    /// and its answer (both recorded in one decision); idle otherwise.
+    pub(crate) past: &'a mut ResponseClock,
     /// Every interaction id recorded, sorted.
     pub(crate) recorded: &'a mut Vec<InteractionId>,
     /// Whether the relationship holds a promise (the promise family answers).
@@ -35,16 +39,18 @@ pub(crate) fn fold(
             interaction,
             direction,
             awaits_reply,
+            priority,
             regarding,
             ..
-        } => record(
-            state,
-            at,
-            *interaction,
-            *direction,
-            *awaits_reply,
-            regarding,
-        )?,
+        } => {
+            let message = Message {
+                at,
+                interaction: *interaction,
+                priority: *priority,
+            };
+            let said = (*direction, *awaits_reply);
+            record(state, message, said, regarding)?;
+        }
         ResponseEvent::ClockStarted {
             kind,
             since,
@@ -71,52 +77,43 @@ pub(crate) fn fold(
                 due: *due,
                 no_target: no_target.clone(),
                 warn_at: *warn_at,
-                unanswered: 1,
+                unanswered: state.conversation.covered(at),
             };
+            if state.conversation.answer_after(at).is_some() {
+                // A wait an answer already recorded ended: it lives aside until its stop.
+                return step(state.past, ClockAction::Start, Some(wait));
+            }
             start(state.clock, at, wait)?;
         }
         ResponseEvent::AtRisk { since, due } => {
-            let wait = expect_wait(state.clock, *since)?;
+            let clock = running(state.clock, state.past, *since);
+            let wait = expect_wait(clock, *since)?;
             if Some(*due) != wait.due || wait.warn_at.is_none_or(|warn_at| at < warn_at) {
                 return Err(Misfit::Contradicts(format!(
                     "the warning contradicts the clock (due {:?}, warn at {:?})",
                     wait.due, wait.warn_at
                 )));
             }
-            step(state.clock, ClockAction::Warn, None)?;
+            step(clock, ClockAction::Warn, None)?;
         }
         ResponseEvent::Overdue { since, due } => {
-            let wait = expect_wait(state.clock, *since)?;
+            let clock = running(state.clock, state.past, *since);
+            let wait = expect_wait(clock, *since)?;
             if wait.due.is_none_or(|d| *due != d || at < d) {
                 return Err(Misfit::Contradicts(format!(
                     "the breach contradicts the clock, due {:?}",
                     wait.due
                 )));
             }
-            step(state.clock, ClockAction::Breach, None)?;
+            step(clock, ClockAction::Breach, None)?;
         }
         ResponseEvent::ClockStopped {
             since,
+            answered_by,
             due,
             outcome,
             ..
-        } => {
-            let wait = expect_wait(state.clock, *since)?;
-            if at < wait.started {
-                return Err(Misfit::Contradicts(format!(
-                    "the answer at {at} comes before the message it answers, at {}",
-                    wait.started
-                )));
-            }
-            if *due != wait.due || due.is_some() != outcome.had_target() {
-                return Err(Misfit::Contradicts(format!(
-                    "the answer contradicts the clock, due {:?}",
-                    wait.due
-                )));
-            }
-            step(state.clock, ClockAction::Answer, None)?;
-            *state.answered = state.answered.saturating_add(1);
-        }
+        } => stop(state, at, (*since, *answered_by), *due, outcome)?,
     }
     Ok(())
 }
@@ -143,16 +140,53 @@ fn start(clock: &mut ResponseClock, at: DateTime<Utc>, mut wait: Wait) -> Result
     }
 }
 
-/// Folds a recorded interaction: a message joins the running wait unless an outbound
-/// interaction after it answered it already.
-fn record(
+/// Stops the wait of `since` (the past one aside, or the running clock) by the answer
+/// `answered_by` at `at`, once the stop agrees with the wait and the answer.
+fn stop(
     state: InteractionsMut<'_>,
     at: DateTime<Utc>,
-    interaction: InteractionId,
-    direction: Direction,
-    awaits_reply: bool,
+    (since, answered_by): (InteractionId, InteractionId),
+    due: Option<DateTime<Utc>>,
+    outcome: &crate::outcome::Outcome,
+) -> Result<(), Misfit> {
+    let clock = running(state.clock, state.past, since);
+    let wait = expect_wait(clock, since)?;
+    if at < wait.started {
+        return Err(Misfit::Contradicts(format!(
+            "the answer at {at} comes before the message it answers, at {}",
+            wait.started
+        )));
+    }
+    if due != wait.due || due.is_some() != outcome.had_target() {
+        return Err(Misfit::Contradicts(format!(
+            "the answer contradicts the clock, due {:?}",
+            wait.due
+        )));
+    }
+    if state
+        .conversation
+        .answer_of(answered_by)
+        .is_none_or(|answer| answer.at != at || answer.stopped)
+    {
+        return Err(Misfit::Contradicts(format!(
+            "the clock is stopped by {answered_by}, not an answer of {at} that stopped none"
+        )));
+    }
+    step(clock, ClockAction::Answer, None)?;
+    state.conversation.mark_stopped(answered_by);
+    *state.answered = state.answered.saturating_add(1);
+    Ok(())
+}
+
+/// Folds a recorded interaction: a message joins the running wait unless an answer after it
+/// is recorded already; both take their place in the conversation.
+fn record(
+    state: InteractionsMut<'_>,
+    message: Message,
+    (direction, awaits_reply): (Direction, bool),
     regarding: &[PromiseId],
 ) -> Result<(), Misfit> {
+    let interaction = message.interaction;
     let Err(slot) = state.recorded.binary_search(&interaction) else {
         return Err(Misfit::Contradicts(format!(
             "interaction {interaction} is recorded already"
@@ -161,16 +195,37 @@ fn record(
     if let Some(unknown) = regarding.iter().find(|id| !(state.known_promise)(**id)) {
         return Err(Misfit::unknown("promise", unknown));
     }
-    let answered = state.answered_at.is_some_and(|answer| at < answer);
-    if direction == Direction::Inbound && awaits_reply && !answered && state.clock.wait().is_some()
-    {
-        step(state.clock, ClockAction::Await, None)?;
-    }
-    if direction == Direction::Outbound {
-        *state.answered_at = Some(state.answered_at.map_or(at, |answer| answer.max(at)));
+    match direction {
+        Direction::Inbound if awaits_reply => {
+            let answered = state.conversation.answer_after(message.at).is_some();
+            if !answered && state.clock.wait().is_some() {
+                step(state.clock, ClockAction::Await, None)?;
+            }
+            state.conversation.say(message);
+        }
+        Direction::Inbound => {}
+        Direction::Outbound => state.conversation.answer(Answer {
+            at: message.at,
+            interaction,
+            stopped: false,
+        }),
     }
     state.recorded.insert(slot, interaction);
     Ok(())
+}
+
+/// The clock an event about the wait of `since` moves: the past wait aside, if it is that one,
+/// else the running clock.
+fn running<'c>(
+    clock: &'c mut ResponseClock,
+    past: &'c mut ResponseClock,
+    since: InteractionId,
+) -> &'c mut ResponseClock {
+    if past.wait().is_some_and(|wait| wait.since == since) {
+        past
+    } else {
+        clock
+    }
 }
 
 fn expect_wait(clock: &ResponseClock, since: InteractionId) -> Result<&Wait, Misfit> {

@@ -21,8 +21,10 @@
 //!   older than the one the clock waits on **re-anchors** the wait on itself: a second
 //!   `response_clock_started`, dated at the older message, replaces the wait's terms and
 //!   keeps its stage and count (not a transition: the stage does not change); an answer
-//!   reported late stops the clock at its real time, and one dated before the message the
-//!   clock waits on answers nothing (see [`crate::relationship`] for every rule).
+//!   reported late stops the clock at its real time (the oldest message after it starts the
+//!   next clock), one dated before the message the clock waits on answers nothing, and a
+//!   message logged after an answer that stopped no clock records its own wait, start to
+//!   answer (see [`crate::relationship`] for every rule).
 //!
 //! # State diagram
 //!
@@ -50,6 +52,7 @@
 //! attention and what it raises then.
 
 mod command;
+mod conversation;
 mod decide;
 mod due;
 mod event;
@@ -60,6 +63,7 @@ pub use command::{RecordInteraction, ResponseCommand};
 pub use event::ResponseEvent;
 pub use state::{ClockAction, ClockKind, ClockStage, ResponseClock, ResponseLifecycle, Wait};
 
+pub(crate) use conversation::Conversation;
 pub(crate) use decide::{Interactions, record};
 pub(crate) use due::{deadline, fire, flag};
 pub(crate) use fold::{InteractionsMut, fold};

@@ -1,0 +1,192 @@
+//! The order of each item's own facts. A fact reported late is decided as of when it happened;
+//! it may precede facts about other items and deadlines of its own item (warnings, breaches:
+//! they stand), but never a fact already recorded about the same item, nor the start of an
+//! item it links to ([`CommandError::CannotBackdate`], naming the item).
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+
+use super::Relationship;
+use crate::command::Command;
+use crate::complaint::{self, ComplaintCommand, ComplaintEvent};
+use crate::customer::CustomerCommand;
+use crate::error::{CommandError, FactItem};
+use crate::event::Event;
+use crate::follow_up::{FollowUpCommand, FollowUpEvent};
+use crate::promise::{PromiseCommand, PromiseEvent};
+use crate::survey::{SurveyCommand, SurveyEvent};
+
+/// When each item's first and latest facts happened (deadlines not counted).
+pub(super) type ItemFacts = BTreeMap<FactItem, (DateTime<Utc>, DateTime<Utc>)>;
+
+/// The item an event is a fact of; `None` for the response family (its clock has its own
+/// rules), health, and the events deadlines raise (they never hold back a late fact).
+fn item_of(event: &Event) -> Option<FactItem> {
+    match event {
+        Event::Customer(_) => Some(FactItem::Profile),
+        Event::Response(_) | Event::Health(_) => None,
+        Event::Promise(
+            PromiseEvent::Made { promise, .. }
+            | PromiseEvent::Revised { promise, .. }
+            | PromiseEvent::Kept { promise, .. }
+            | PromiseEvent::Withdrawn { promise, .. }
+            | PromiseEvent::SlippedRepeatedly { promise, .. }
+            | PromiseEvent::DependencyRecorded { promise, .. }
+            | PromiseEvent::DependencyMet { promise, .. },
+        ) => Some(FactItem::Promise(*promise)),
+        Event::Promise(
+            PromiseEvent::AtRisk { .. }
+            | PromiseEvent::Broken { .. }
+            | PromiseEvent::DependencyLate { .. },
+        ) => None,
+        Event::Complaint(
+            ComplaintEvent::Received { complaint, .. }
+            | ComplaintEvent::Acknowledged { complaint, .. }
+            | ComplaintEvent::Assigned { complaint, .. }
+            | ComplaintEvent::Escalated { complaint, .. }
+            | ComplaintEvent::AwaitingCustomer { complaint, .. }
+            | ComplaintEvent::Resumed { complaint, .. }
+            | ComplaintEvent::Resolved { complaint, .. }
+            | ComplaintEvent::Closed { complaint, .. }
+            | ComplaintEvent::Reopened { complaint, .. },
+        ) => Some(FactItem::Complaint(*complaint)),
+        Event::Complaint(
+            ComplaintEvent::ClockAtRisk { .. }
+            | ComplaintEvent::ClockBreached { .. }
+            | ComplaintEvent::EscalationDue { .. },
+        ) => None,
+        Event::FollowUp(
+            FollowUpEvent::Scheduled { follow_up, .. }
+            | FollowUpEvent::Completed { follow_up, .. }
+            | FollowUpEvent::Cancelled { follow_up, .. },
+        ) => Some(FactItem::FollowUp(*follow_up)),
+        Event::FollowUp(FollowUpEvent::Overdue { .. }) => None,
+        Event::Survey(
+            SurveyEvent::Requested { survey, .. } | SurveyEvent::Voided { survey, .. },
+        ) => Some(FactItem::Survey(*survey)),
+        Event::Survey(SurveyEvent::Answered { survey, .. }) => survey.map(FactItem::Survey),
+    }
+}
+
+/// The items a command acts on (its latest fact bounds the command's date from below), and
+/// the items it links a new item to (they must have begun by then).
+fn items_of(relationship: &Relationship, command: &Command) -> (Vec<FactItem>, Vec<FactItem>) {
+    match command {
+        Command::Customer(CustomerCommand::Register(_)) | Command::Response(_) => {
+            (Vec::new(), Vec::new())
+        }
+        Command::Customer(
+            CustomerCommand::UpdateProfile(_) | CustomerCommand::ErasePersonalData(_),
+        ) => (vec![FactItem::Profile], Vec::new()),
+        Command::Promise(PromiseCommand::Make(make)) => (
+            Vec::new(),
+            make.complaint
+                .into_iter()
+                .map(FactItem::Complaint)
+                .collect(),
+        ),
+        Command::Promise(
+            PromiseCommand::Revise(crate::promise::RevisePromise { promise, .. })
+            | PromiseCommand::Keep(crate::promise::KeepPromise { promise, .. })
+            | PromiseCommand::Withdraw(crate::promise::WithdrawPromise { promise, .. })
+            | PromiseCommand::RecordDependency(crate::promise::RecordDependency { promise, .. })
+            | PromiseCommand::MeetDependency(crate::promise::MeetDependency { promise, .. }),
+        ) => (vec![FactItem::Promise(*promise)], Vec::new()),
+        Command::Complaint(ComplaintCommand::Receive(receive)) => (
+            Vec::new(),
+            receive
+                .promises
+                .iter()
+                .copied()
+                .map(FactItem::Promise)
+                .collect(),
+        ),
+        Command::Complaint(
+            ComplaintCommand::Acknowledge(complaint::AcknowledgeComplaint { complaint, .. })
+            | ComplaintCommand::Assign(complaint::AssignComplaint { complaint, .. })
+            | ComplaintCommand::RequestEscalation(complaint::RequestEscalation { complaint, .. })
+            | ComplaintCommand::Escalate(complaint::EscalateComplaint { complaint, .. })
+            | ComplaintCommand::AwaitCustomer(complaint::AwaitCustomer { complaint, .. })
+            | ComplaintCommand::Resume(complaint::ResumeComplaint { complaint, .. })
+            | ComplaintCommand::Resolve(complaint::ResolveComplaint { complaint, .. })
+            | ComplaintCommand::Close(complaint::CloseComplaint { complaint, .. })
+            | ComplaintCommand::Reopen(complaint::ReopenComplaint { complaint, .. }),
+        ) => (vec![FactItem::Complaint(*complaint)], Vec::new()),
+        Command::FollowUp(FollowUpCommand::Schedule(schedule)) => (
+            Vec::new(),
+            schedule
+                .complaint
+                .into_iter()
+                .map(FactItem::Complaint)
+                .collect(),
+        ),
+        Command::FollowUp(FollowUpCommand::Complete(complete)) => {
+            // A call that finds the customer not satisfied may reopen its complaint then.
+            let mut items = vec![FactItem::FollowUp(complete.follow_up)];
+            items.extend(
+                relationship
+                    .follow_ups
+                    .get(&complete.follow_up)
+                    .and_then(|f| f.complaint)
+                    .map(FactItem::Complaint),
+            );
+            (items, Vec::new())
+        }
+        Command::FollowUp(FollowUpCommand::Cancel(cancel)) => {
+            (vec![FactItem::FollowUp(cancel.follow_up)], Vec::new())
+        }
+        Command::Survey(SurveyCommand::Request(request)) => (
+            Vec::new(),
+            request
+                .complaint
+                .into_iter()
+                .map(FactItem::Complaint)
+                .collect(),
+        ),
+        Command::Survey(SurveyCommand::Answer(answer)) => (
+            answer.survey.into_iter().map(FactItem::Survey).collect(),
+            Vec::new(),
+        ),
+    }
+}
+
+impl Relationship {
+    /// Remembers when `event`, a fact of an item, happened.
+    pub(super) fn note_fact(&mut self, at: DateTime<Utc>, event: &Event) {
+        if let Some(item) = item_of(event) {
+            let times = self.item_facts.entry(item).or_insert((at, at));
+            times.0 = times.0.min(at);
+            times.1 = times.1.max(at);
+        }
+    }
+
+    /// Refuses a fact dated before the latest fact of an item it acts on, or before the first
+    /// fact of an item it links to. Facts dated at or after every recorded fact pass at once.
+    pub(super) fn check_item_order(
+        &self,
+        command: &Command,
+        occurred: DateTime<Utc>,
+    ) -> Result<(), CommandError> {
+        if self.latest_at.is_none_or(|latest| occurred >= latest) {
+            return Ok(());
+        }
+        let (acted_on, linked) = items_of(self, command);
+        let refuse = |item: FactItem, latest: DateTime<Utc>| {
+            (occurred < latest).then_some(CommandError::CannotBackdate {
+                item,
+                occurred,
+                latest,
+            })
+        };
+        let acted = acted_on.into_iter().filter_map(|item| {
+            let (_, latest) = self.item_facts.get(&item)?;
+            refuse(item, *latest)
+        });
+        let links = linked.into_iter().filter_map(|item| {
+            let (first, _) = self.item_facts.get(&item)?;
+            refuse(item, *first)
+        });
+        acted.chain(links).next().map_or(Ok(()), Err)
+    }
+}
