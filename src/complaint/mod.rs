@@ -22,8 +22,11 @@
 //!   event records the choice. One that continues the clock sets aside the time since it
 //!   stopped counting, and the clock's total paused time counts it
 //!   (`TargetClock::paused_total`).
-//! - Resolving a complaint that was never acknowledged is refused unless the policy allows it
-//!   (`ComplaintPolicy::resolve_unacknowledged`): acknowledging is a courtesy we owe.
+//! - Resolved at first touch: a complaint resolved without an acknowledgement ends its
+//!   acknowledgement target at the resolution, met if it came by the acknowledgement's due
+//!   instant and missed otherwise (the `acknowledgement` outcome of `ComplaintResolved`). That
+//!   is the default; a policy that wants an explicit acknowledgement first refuses it
+//!   (`ComplaintPolicy::resolve_unacknowledged`, issue 14 item 1).
 //! - No fact is refused for want of a deadline. A clock whose deadline cannot be computed
 //!   (its calendar retired from the policy while the complaint waited on the customer or was
 //!   resolved, no working time left, out of range) has **no target**: it records why, never
