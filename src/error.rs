@@ -286,6 +286,19 @@ pub enum PolicyError {
         /// The name.
         name: String,
     },
+    /// A target is zero and its table does not say zero means "due at once"
+    /// ([`Targets::zero_means_at_once`](crate::policy::Targets::zero_means_at_once)); a
+    /// priority meant to have no target is one of the table's
+    /// [`untargeted`](crate::policy::Targets::untargeted) priorities.
+    #[error(
+        "{target} targets for {priority} priority are zero; say zero_means_at_once, or list the priority as untargeted"
+    )]
+    ZeroTarget {
+        /// Which targets.
+        target: &'static str,
+        /// For which priority.
+        priority: Priority,
+    },
     /// The escalation ladder has no level.
     #[error("the complaint policy has no support level")]
     NoSupportLevels,

@@ -21,8 +21,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::CommandError;
 use crate::outcome::{NoTarget, Outcome};
-use crate::policy::ServicePolicy;
-use crate::value::Span;
+use crate::policy::{ServicePolicy, Targets};
+use crate::value::{Priority, Span, Tier};
 
 /// Which of a complaint's clocks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -81,6 +81,21 @@ impl ClockTerms {
                 warn_at: None,
             },
         }
+    }
+
+    /// Terms with no target, as the policy means for the priority ([`NoTarget::NoneSet`]).
+    pub(super) fn none_set(calendar: Option<&str>) -> Self {
+        Self::of(
+            Span::ZERO,
+            calendar.map(str::to_owned),
+            Err(NoTarget::NoneSet),
+            None,
+        )
+    }
+
+    /// Whether the policy set no target for it ([`NoTarget::NoneSet`]).
+    pub(super) fn none_is_set(&self) -> bool {
+        self.no_target == Some(NoTarget::NoneSet)
     }
 
     /// Whether the terms are well formed: a due instant or a reason for none, not both.
@@ -201,9 +216,13 @@ impl TargetClock {
         }
     }
 
-    /// Why it has no target, while it runs without one.
+    /// Why it has no target, while it runs without one for a fault (flagged; a clock the
+    /// policy set no target for is not).
     pub(super) fn without_target(&self) -> Option<&NoTarget> {
-        self.terms.no_target.as_ref().filter(|_| self.is_running())
+        self.terms
+            .no_target
+            .as_ref()
+            .filter(|reason| self.is_running() && reason.is_fault())
     }
 
     pub(super) fn is_running(&self) -> bool {
@@ -241,6 +260,22 @@ pub(super) fn terms(
         None
     };
     ClockTerms::of(target, calendar.map(str::to_owned), due, warn_at)
+}
+
+/// A clock's terms from the policy's `targets` for `priority` and `tier`, from `start`: with
+/// no target when the policy sets none for the priority.
+pub(super) fn targeted(
+    policy: &ServicePolicy,
+    targets: &Targets,
+    priority: Priority,
+    tier: &Tier,
+    start: DateTime<Utc>,
+) -> ClockTerms {
+    let calendar = targets.calendar(priority);
+    match targets.target(priority, tier) {
+        Some(target) => terms(policy, calendar, start, target, true),
+        None => ClockTerms::none_set(calendar),
+    }
 }
 
 /// The escalation clock for `level`, if the level has a threshold and a level above it.

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::clock::{self, ClockPhase, ClockTerms, escalation_terms, pause_of, resumed, terms};
+use super::clock::{self, ClockPhase, ClockTerms, escalation_terms, pause_of, resumed, targeted};
 use super::command::{
     AcknowledgeComplaint, AssignComplaint, AwaitCustomer, CloseComplaint, EscalateComplaint,
     ReceiveComplaint, ReopenComplaint, RequestEscalation, ResolveComplaint, ResumeComplaint,
@@ -41,20 +41,8 @@ pub(crate) fn receive(
     links(receive)?;
     let (policy, now) = (ctx.policy, ctx.now);
     let rules = &policy.complaints;
-    let acknowledgement = terms(
-        policy,
-        rules.acknowledge.calendar(receive.priority),
-        now,
-        rules.acknowledge.get(receive.priority, ctx.tier),
-        true,
-    );
-    let resolution = terms(
-        policy,
-        rules.resolve.calendar(receive.priority),
-        now,
-        rules.resolve.get(receive.priority, ctx.tier),
-        true,
-    );
+    let acknowledgement = targeted(policy, &rules.acknowledge, receive.priority, ctx.tier, now);
+    let resolution = targeted(policy, &rules.resolve, receive.priority, ctx.tier, now);
     Ok(vec![ComplaintEvent::Received {
         complaint: receive.complaint,
         summary: receive.summary.clone(),
@@ -357,6 +345,14 @@ fn reopened_clock(
                 None => clock.terms.clone(),
             };
             (complaint.cycle, terms)
+        }
+        // A clock the policy set no target for still has none.
+        ReopenMode::Restart | ReopenMode::NewCycle if clock.terms.none_is_set() => {
+            let cycle = match mode {
+                ReopenMode::NewCycle => complaint.cycle.saturating_add(1),
+                ReopenMode::Continue | ReopenMode::Restart => complaint.cycle,
+            };
+            (cycle, clock.terms.clone())
         }
         ReopenMode::Restart => (
             complaint.cycle,

@@ -1443,6 +1443,10 @@ pub enum Tweak {
     GoldRow(u8, ByPriority),
     /// Run a priority of a table on a named calendar (maybe undefined).
     OnCalendar(u8, Priority, Option<String>),
+    /// Give a priority of a table no target (issue 14 item 9).
+    Untargeted(u8, Priority),
+    /// Say a table's zero targets mean "due at once".
+    AtOnce(u8),
     /// The response warning lead.
     ResponseWarning(Lead),
     /// The complaint warning lead.
@@ -1475,7 +1479,9 @@ fn tweak() -> impl Strategy<Value = Tweak> {
     prop_oneof![
         3 => (table.clone(), by_priority()).prop_map(|(t, row)| Tweak::Row(t, row)),
         1 => (table.clone(), by_priority()).prop_map(|(t, row)| Tweak::GoldRow(t, row)),
-        1 => (table, priority(), calendar_name()).prop_map(|(t, p, c)| Tweak::OnCalendar(t, p, c)),
+        1 => (table.clone(), priority(), calendar_name()).prop_map(|(t, p, c)| Tweak::OnCalendar(t, p, c)),
+        1 => (table.clone(), priority()).prop_map(|(t, p)| Tweak::Untargeted(t, p)),
+        2 => table.clone().prop_map(Tweak::AtOnce),
         2 => lead().prop_map(Tweak::ResponseWarning),
         1 => lead().prop_map(Tweak::ComplaintWarning),
         2 => (lead(), count()).prop_map(|(l, n)| Tweak::Promises(l, n)),
@@ -1525,6 +1531,10 @@ fn apply_tweak(policy: &mut ServicePolicy, tweak: &Tweak) {
                 table(policy, t).calendars.remove(&p);
             }
         },
+        Tweak::Untargeted(t, p) => {
+            table(policy, t).untargeted.insert(p);
+        }
+        Tweak::AtOnce(t) => table(policy, t).zero_means_at_once = true,
         Tweak::ResponseWarning(lead) => policy.response_warning = lead,
         Tweak::ComplaintWarning(lead) => policy.complaints.warning = lead,
         Tweak::Promises(lead, slips) => {
