@@ -144,6 +144,14 @@ pub enum CommandError {
         /// The current level.
         current: u32,
     },
+    /// De-escalation to the current level or above.
+    #[error("level {level} is not below the current level {current}")]
+    DeescalationNotDownward {
+        /// The level asked for.
+        level: u32,
+        /// The current level.
+        current: u32,
+    },
     /// No survey with this id.
     #[error("survey {0} is not known")]
     UnknownSurvey(SurveyId),

@@ -45,8 +45,8 @@ pub use calendar::{CalendarError, ServiceCalendar};
 pub use command::{Command, Request};
 pub use complaint::{
     AcknowledgeComplaint, AssignComplaint, AwaitCustomer, CloseComplaint, ComplaintEvent,
-    EscalateComplaint, ReceiveComplaint, ReopenComplaint, RequestEscalation, ResolveComplaint,
-    ResumeComplaint,
+    DeescalateComplaint, EscalateComplaint, ReceiveComplaint, ReopenComplaint, RequestEscalation,
+    ResolveComplaint, ResumeComplaint,
 };
 pub use customer::{CustomerEvent, ErasePersonalData, Profile, RegisterCustomer, UpdateProfile};
 pub use error::{CommandError, DecodeError, PolicyError, ReplayError};

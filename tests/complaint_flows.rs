@@ -6,25 +6,32 @@
 
 mod support;
 
-use clientele::complaint::{ClockPhase, ComplaintStage};
+use clientele::complaint::{ClockPhase, ComplaintStage, LevelChange};
 use clientele::error::PolicyError;
 use clientele::outcome::{NoTarget, Outcome};
 use clientele::{
-    AgentId, Channel, ComplaintId, Event, FlagKind, Priority, ReceiveComplaint, ResolveComplaint,
-    ServicePolicy, Span,
+    AcknowledgeComplaint, AgentId, AssignComplaint, Channel, CommandError, ComplaintId,
+    DeescalateComplaint, EscalateComplaint, Event, FlagKind, Priority, ReceiveComplaint,
+    RequestEscalation, ResolveComplaint, ServicePolicy, Span, Tally, Window,
 };
 use clientele::{ComplaintEvent, ResponseEvent};
 use support::*;
 
 const C: ComplaintId = ComplaintId::from_u128(0xc1);
 const JONAS: AgentId = AgentId::from_u128(101);
+const DAIVA: AgentId = AgentId::from_u128(102);
+
+fn stage(w: &World) -> ComplaintStage {
+    w.relationship(ONA).complaint(C).unwrap().stage()
+}
 
 fn world_with(policy: ServicePolicy, priority: Priority) -> World {
     let mut w = World::new(policy, "2026-03-02 09:00");
     w.given_customer(ONA, "standard");
     w.when(
         ONA,
-        ReceiveComplaint::new(C, Channel::Phone, text("Glasses still not ready")).priority(priority),
+        ReceiveComplaint::new(C, Channel::Phone, text("Glasses still not ready"))
+            .priority(priority),
     )
     .unwrap();
     w
@@ -66,10 +73,17 @@ fn a_priority_without_a_resolution_target_runs_with_none_unflagged_and_ends_unti
     let woke = w.run_until("2027-03-02 09:00", 10);
     assert_eq!(
         envelope_kinds(&woke),
-        ["complaint_clock_at_risk", "complaint_clock_breached", "escalation_due"]
+        [
+            "complaint_clock_at_risk",
+            "complaint_clock_breached",
+            "escalation_due"
+        ]
     );
     let flags = w.ledger.flags(t("2027-03-02 09:00"));
-    assert!(flags.iter().all(|f| f.kind != FlagKind::NoTarget), "{flags:?}");
+    assert!(
+        flags.iter().all(|f| f.kind != FlagKind::NoTarget),
+        "{flags:?}"
+    );
     // When it is resolved, the resolution outcome is untimed.
     let events = w.when(ONA, resolve()).unwrap();
     assert!(events.iter().any(|e| matches!(
@@ -122,7 +136,172 @@ fn a_zero_target_is_refused_unless_the_policy_means_due_at_once() {
     policy.validate().unwrap();
     let w = world_with(policy, Priority::Urgent);
     let complaint = w.relationship(ONA).complaint(C).unwrap();
-    assert_eq!(complaint.acknowledgement.terms.due, Some(t("2026-03-02 09:00")));
+    assert_eq!(
+        complaint.acknowledgement.terms.due,
+        Some(t("2026-03-02 09:00"))
+    );
     assert!(matches!(complaint.resolution.phase, ClockPhase::Running));
     assert_eq!(complaint.stage(), ComplaintStage::Received);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Item 3: de-escalation and routing before acknowledgement
+
+#[test]
+fn routed_and_escalated_before_acknowledgement_it_stays_received_and_still_owes_the_acknowledgement()
+ {
+    let mut w = world_with(ServicePolicy::default(), Priority::Normal);
+    w.at("2026-03-02 09:30");
+    w.when(
+        ONA,
+        AssignComplaint {
+            complaint: C,
+            owner: JONAS,
+        },
+    )
+    .unwrap();
+    w.at("2026-03-02 10:00");
+    w.when(
+        ONA,
+        EscalateComplaint {
+            complaint: C,
+            to_level: 1,
+            owner: DAIVA,
+        },
+    )
+    .unwrap();
+    let complaint = w.relationship(ONA).complaint(C).unwrap();
+    assert_eq!(complaint.stage(), ComplaintStage::Received);
+    assert_eq!((complaint.level, complaint.owner), (1, Some(DAIVA)));
+    // The specialist level's clock started at the escalation: 24 h.
+    assert_eq!(
+        complaint.escalation.as_ref().unwrap().terms.due,
+        Some(t("2026-03-03 10:00"))
+    );
+    let flags = w.ledger.flags(t("2026-03-02 10:00"));
+    assert!(
+        flags
+            .iter()
+            .any(|f| f.kind == FlagKind::ComplaintUnacknowledged)
+    );
+    w.when(
+        ONA,
+        AcknowledgeComplaint {
+            complaint: C,
+            by: DAIVA,
+        },
+    )
+    .unwrap();
+    assert_eq!(stage(&w), ComplaintStage::Acknowledged);
+    w.assert_replay_matches();
+}
+
+#[test]
+fn de_escalated_with_a_reason_the_history_keeps_both_directions_and_the_clock_restarts() {
+    let mut w = world_with(ServicePolicy::default(), Priority::Normal);
+    w.at("2026-03-02 10:00");
+    w.when(
+        ONA,
+        EscalateComplaint {
+            complaint: C,
+            to_level: 2,
+            owner: DAIVA,
+        },
+    )
+    .unwrap();
+    w.when(ONA, RequestEscalation { complaint: C })
+        .unwrap_or_default();
+    assert!(
+        w.relationship(ONA)
+            .complaint(C)
+            .unwrap()
+            .escalation_due
+            .is_some()
+    );
+    w.at("2026-03-02 12:00");
+    let events = w
+        .when(
+            ONA,
+            DeescalateComplaint::new(C, 0, JONAS, text("The lab resent the order")),
+        )
+        .unwrap();
+    assert_eq!(kinds(&events), ["complaint_deescalated"]);
+    let complaint = w.relationship(ONA).complaint(C).unwrap();
+    assert_eq!(
+        complaint
+            .history
+            .iter()
+            .map(|h| (h.change, h.level, h.owner))
+            .collect::<Vec<_>>(),
+        [
+            (LevelChange::Escalated, 2, DAIVA),
+            (LevelChange::Deescalated, 0, JONAS)
+        ]
+    );
+    // Management had no threshold; back at the front line, its 8 h start again.
+    assert_eq!(
+        complaint.escalation.as_ref().unwrap().terms.due,
+        Some(t("2026-03-02 20:00"))
+    );
+    assert_eq!(complaint.escalation_due, None);
+    let tally = Tally::from_log(
+        Window::new(t("2026-03-01 00:00"), t("2026-04-01 00:00")).unwrap(),
+        &w.log,
+    )
+    .unwrap();
+    let measures = tally.customer(ONA).unwrap();
+    assert_eq!(measures.complaints.deescalations.get(&0), Some(&1));
+    assert_eq!(measures.complaints.escalations.get(&2), Some(&1));
+    w.assert_replay_matches();
+}
+
+#[test]
+fn a_de_escalation_that_is_not_downward_or_of_a_resolved_complaint_is_refused_and_changes_nothing()
+{
+    let mut w = world_with(no_follow_ups(), Priority::Normal);
+    w.when(
+        ONA,
+        EscalateComplaint {
+            complaint: C,
+            to_level: 1,
+            owner: DAIVA,
+        },
+    )
+    .unwrap();
+    let back = |to| DeescalateComplaint::new(C, to, JONAS, text("back"));
+    w.assert_each_refused(
+        ONA,
+        vec![
+            (
+                back(1).into(),
+                CommandError::DeescalationNotDownward {
+                    level: 1,
+                    current: 1,
+                },
+            ),
+            (
+                back(2).into(),
+                CommandError::DeescalationNotDownward {
+                    level: 2,
+                    current: 1,
+                },
+            ),
+            (
+                DeescalateComplaint::new(ComplaintId::from_u128(9), 0, JONAS, text("x")).into(),
+                CommandError::UnknownComplaint(ComplaintId::from_u128(9)),
+            ),
+        ],
+    );
+    w.when(ONA, resolve()).unwrap();
+    w.assert_each_refused(
+        ONA,
+        vec![(
+            back(0).into(),
+            CommandError::InvalidTransition {
+                entity: "complaint",
+                from: "resolved",
+                action: "deescalate",
+            },
+        )],
+    );
 }

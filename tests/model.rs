@@ -106,12 +106,12 @@ use clientele::survey::SurveyStage;
 use clientele::{
     AcknowledgeComplaint, AgentId, AnswerSurvey, AssignComplaint, AwaitCustomer, CancelFollowUp,
     Channel, CloseComplaint, Command, ComplaintId, CompleteFollowUp, CsatScore, DeadlineKind,
-    EscalateComplaint, FlagKind, FollowUpId, FollowUpOutcome, InteractionId, KeepPromise,
-    MakePromise, MeetDependency, NpsScore, PartyId, Priority, PromiseId, ReceiveComplaint,
-    RecordDependency, RecordInteraction, RegisterCustomer, Relationship, ReopenComplaint,
-    RequestEscalation, RequestSurvey, ResolveComplaint, ResumeComplaint, RevisePromise,
-    ScheduleFollowUp, ServiceCalendar, ServicePolicy, Span, Subject, SurveyAnswer, SurveyKind,
-    WithdrawPromise,
+    DeescalateComplaint, EscalateComplaint, FlagKind, FollowUpId, FollowUpOutcome, InteractionId,
+    KeepPromise, MakePromise, MeetDependency, NpsScore, PartyId, Priority, PromiseId,
+    ReceiveComplaint, RecordDependency, RecordInteraction, RegisterCustomer, Relationship,
+    ReopenComplaint, RequestEscalation, RequestSurvey, ResolveComplaint, ResumeComplaint,
+    RevisePromise, ScheduleFollowUp, ServiceCalendar, ServicePolicy, Span, Subject, SurveyAnswer,
+    SurveyKind, WithdrawPromise,
 };
 use clientele::{Envelope, Event};
 use proptest::prelude::*;
@@ -265,6 +265,11 @@ enum Step {
     },
     RequestEscalation(u8),
     Escalate {
+        complaint: u8,
+        to: u32,
+        agent: u8,
+    },
+    Deescalate {
         complaint: u8,
         to: u32,
         agent: u8,
@@ -439,6 +444,12 @@ fn command(step: &Step, model: &Model) -> Option<Command> {
             owner: agent(a),
         }
         .into(),
+        Step::Deescalate {
+            complaint,
+            to,
+            agent: a,
+        } => DeescalateComplaint::new(complaint_id(complaint), to, agent(a), text("back down"))
+            .into(),
         Step::Await(c) => AwaitCustomer {
             complaint: complaint_id(c),
         }
@@ -1250,10 +1261,8 @@ impl Model {
             }
             Step::Assign { complaint, agent } => {
                 let c = self.complaints.get_mut(&complaint).ok_or(())?;
-                check(matches!(
-                    c.stage,
-                    CStage::Acknowledged | CStage::InProgress | CStage::Waiting
-                ))?;
+                // Routed before acknowledgement, it stays received.
+                check(c.open())?;
                 // Assigning the owner it has is nothing to change, except to start work.
                 check(c.owner != Some(agent) || c.stage == CStage::Acknowledged)?;
                 c.owner = Some(agent);
@@ -1273,36 +1282,16 @@ impl Model {
                 to,
                 agent,
             } => {
-                let pausing = self.pausing;
-                let c = self.complaints.get_mut(&complaint).ok_or(())?;
-                check(matches!(
-                    c.stage,
-                    CStage::Acknowledged | CStage::InProgress | CStage::Waiting
-                ))?;
-                check(to <= TOP_LEVEL && to > c.level)?;
-                c.level = to;
-                c.owner = Some(agent);
-                c.escalation_due = false;
-                // Whether the wait paused a clock: the resolution clock (unless it has no
-                // target, which nothing pauses) or the previous level's.
-                let wait_paused = !c.resolution.no_target
-                    || c.escalation
-                        .as_ref()
-                        .is_some_and(|e| matches!(e.phase, Phase::Paused { .. }));
-                c.escalation = Clock::escalation(now, to);
-                if c.stage == CStage::Waiting {
-                    // The new level's clock does not count while the customer is awaited, if
-                    // waiting paused the clocks.
-                    if pausing
-                        && wait_paused
-                        && let Some(clock) = c.escalation.as_mut()
-                    {
-                        clock.pause(now);
-                    }
-                } else {
-                    c.stage = CStage::InProgress;
-                }
+                self.move_on_ladder(complaint, to, agent, true, now)?;
                 out.push("complaint_escalated");
+            }
+            Step::Deescalate {
+                complaint,
+                to,
+                agent,
+            } => {
+                self.move_on_ladder(complaint, to, agent, false, now)?;
+                out.push("complaint_deescalated");
             }
             Step::Await(id) => {
                 let pausing = self.pausing;
@@ -1448,6 +1437,51 @@ impl Model {
             }
         }
         Ok(out)
+    }
+
+    /// A move up (`up`) or down the ladder: allowed while the complaint is open, acknowledged
+    /// or not; the new level's clock starts (paused while a pausing wait lasts).
+    fn move_on_ladder(
+        &mut self,
+        complaint: u8,
+        to: u32,
+        agent: u8,
+        up: bool,
+        now: i64,
+    ) -> Result<(), Refused> {
+        let pausing = self.pausing;
+        let c = self.complaints.get_mut(&complaint).ok_or(())?;
+        check(c.open())?;
+        check(if up {
+            to <= TOP_LEVEL && to > c.level
+        } else {
+            to < c.level
+        })?;
+        c.level = to;
+        c.owner = Some(agent);
+        c.escalation_due = false;
+        // Whether the wait paused a clock: the resolution clock (unless it has no target,
+        // which nothing pauses) or the previous level's.
+        let wait_paused = !c.resolution.no_target
+            || c.escalation
+                .as_ref()
+                .is_some_and(|e| matches!(e.phase, Phase::Paused { .. }));
+        c.escalation = Clock::escalation(now, to);
+        match c.stage {
+            // The new level's clock does not count while the customer is awaited, if waiting
+            // paused the clocks.
+            CStage::Waiting => {
+                if pausing
+                    && wait_paused
+                    && let Some(clock) = c.escalation.as_mut()
+                {
+                    clock.pause(now);
+                }
+            }
+            CStage::Acknowledged => c.stage = CStage::InProgress,
+            CStage::Received | CStage::InProgress | CStage::Resolved | CStage::Closed => {}
+        }
+        Ok(())
     }
 
     /// Reopening a resolved or closed complaint.
@@ -1596,8 +1630,22 @@ fn likely(m: &Model) -> Vec<Step> {
             complaint,
             follow_up: free_follow_up,
         };
+        if c.open() && c.level > 0 {
+            steps.push(Step::Deescalate {
+                complaint,
+                to: c.level - 1,
+                agent: other,
+            });
+        }
         match c.stage {
-            CStage::Received => steps.push(Step::Acknowledge(complaint)),
+            CStage::Received => steps.extend([
+                Step::Acknowledge(complaint),
+                Step::Assign {
+                    complaint,
+                    agent: other,
+                },
+                escalate,
+            ]),
             CStage::Acknowledged => steps.extend([
                 Step::Assign {
                     complaint,
@@ -1727,6 +1775,8 @@ impl ReferenceStateMachine for Reference {
             1 => c().prop_map(Step::RequestEscalation),
             1 => (c(), 0u32..=3, a())
                 .prop_map(|(complaint, to, agent)| Step::Escalate { complaint, to, agent }),
+            1 => (c(), 0u32..=3, a())
+                .prop_map(|(complaint, to, agent)| Step::Deescalate { complaint, to, agent }),
             1 => c().prop_map(Step::Await),
             1 => c().prop_map(Step::Resume),
             1 => (c(), prop::option::weighted(0.9, f()))

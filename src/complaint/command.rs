@@ -26,6 +26,9 @@ pub enum ComplaintCommand {
     /// Move a complaint up the support ladder, to a new owner.
     #[serde(rename = "escalate_complaint")]
     Escalate(EscalateComplaint),
+    /// Move a complaint back down the support ladder, to a new owner, with a reason.
+    #[serde(rename = "deescalate_complaint")]
+    Deescalate(DeescalateComplaint),
     /// Wait on the customer (pauses the clocks the policy marks pausable).
     #[serde(rename = "await_customer")]
     AwaitCustomer(AwaitCustomer),
@@ -53,6 +56,7 @@ impl ComplaintCommand {
             Self::Assign(_) => "assign_complaint",
             Self::RequestEscalation(_) => "request_escalation",
             Self::Escalate(_) => "escalate_complaint",
+            Self::Deescalate(_) => "deescalate_complaint",
             Self::AwaitCustomer(_) => "await_customer",
             Self::Resume(_) => "resume_complaint",
             Self::Resolve(_) => "resolve_complaint",
@@ -89,6 +93,12 @@ impl From<RequestEscalation> for ComplaintCommand {
 impl From<EscalateComplaint> for ComplaintCommand {
     fn from(command: EscalateComplaint) -> Self {
         Self::Escalate(command)
+    }
+}
+
+impl From<DeescalateComplaint> for ComplaintCommand {
+    fn from(command: DeescalateComplaint) -> Self {
+        Self::Deescalate(command)
     }
 }
 
@@ -226,6 +236,54 @@ pub struct EscalateComplaint {
     pub to_level: u32,
     /// Our agent who owns it at that level.
     pub owner: AgentId,
+}
+
+/// Move a complaint back down the support ladder, to a lower level and a new owner, with the
+/// reason (issue 14 item 3: the Volvo log moves 8,353 tickets back to a lower line; Jira
+/// Service Management and GLPI move a ticket between queues both ways). Allowed whenever the
+/// complaint is open, acknowledged or not; the new level's escalation clock starts afresh.
+///
+/// ```
+/// use clientele::{AgentId, ComplaintId, DeescalateComplaint, Text};
+///
+/// let back = DeescalateComplaint::new(
+///     ComplaintId::from_u128(1),
+///     0,
+///     AgentId::from_u128(7),
+///     Text::new("A front-line fix: the lab resent the order")?,
+/// );
+/// assert_eq!(back.to_level, 0);
+/// # Ok::<(), clientele::ValueError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct DeescalateComplaint {
+    /// The complaint.
+    pub complaint: ComplaintId,
+    /// The level (index into the policy's ladder), below the current one.
+    pub to_level: u32,
+    /// Our agent who owns it at that level.
+    pub owner: AgentId,
+    /// Why it goes back down.
+    pub reason: Personal,
+}
+
+impl DeescalateComplaint {
+    /// Moves `complaint` down to `to_level`, owned by `owner`, for `reason`.
+    #[must_use]
+    pub fn new(
+        complaint: ComplaintId,
+        to_level: u32,
+        owner: AgentId,
+        reason: impl Into<Personal>,
+    ) -> Self {
+        Self {
+            complaint,
+            to_level,
+            owner,
+            reason: reason.into(),
+        }
+    }
 }
 
 /// Wait on the customer.

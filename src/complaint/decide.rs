@@ -6,8 +6,9 @@ use chrono::{DateTime, Utc};
 
 use super::clock::{self, ClockPhase, ClockTerms, escalation_terms, pause_of, resumed, targeted};
 use super::command::{
-    AcknowledgeComplaint, AssignComplaint, AwaitCustomer, CloseComplaint, EscalateComplaint,
-    ReceiveComplaint, ReopenComplaint, RequestEscalation, ResolveComplaint, ResumeComplaint,
+    AcknowledgeComplaint, AssignComplaint, AwaitCustomer, CloseComplaint, DeescalateComplaint,
+    EscalateComplaint, ReceiveComplaint, ReopenComplaint, RequestEscalation, ResolveComplaint,
+    ResumeComplaint,
 };
 use super::event::ComplaintEvent;
 use super::state::{
@@ -136,10 +137,7 @@ pub(crate) fn escalate(
             current: complaint.level,
         });
     }
-    let name = usize::try_from(escalate.to_level)
-        .ok()
-        .and_then(|i| policy.complaints.levels.get(i))
-        .map_or_else(Text::default_name, |l| l.name.clone());
+    let name = level_name(policy, escalate.to_level);
     // While waiting on the customer (if waiting pauses the clocks) the new level's clock starts
     // paused, from the same pause.
     Ok(vec![ComplaintEvent::Escalated {
@@ -149,6 +147,42 @@ pub(crate) fn escalate(
         level_name: name,
         owner: escalate.owner,
         escalation: escalation_terms(policy, escalate.to_level, ctx.now),
+    }])
+}
+
+/// The name the policy gives `level`.
+fn level_name(policy: &ServicePolicy, level: u32) -> Text {
+    usize::try_from(level)
+        .ok()
+        .and_then(|i| policy.complaints.levels.get(i))
+        .map_or_else(Text::default_name, |l| l.name.clone())
+}
+
+/// A move back down the ladder: to a level below the current one, with a new owner and the
+/// new level's escalation clock started afresh.
+pub(crate) fn deescalate(
+    complaints: &Complaints,
+    deescalate: &DeescalateComplaint,
+    ctx: &Context<'_>,
+) -> Result<Vec<ComplaintEvent>, CommandError> {
+    let policy = ctx.policy;
+    let complaint = find(complaints, deescalate.complaint)?;
+    complaint.check(ComplaintAction::Deescalate)?;
+    policy.check_agent(deescalate.owner)?;
+    if deescalate.to_level >= complaint.level {
+        return Err(CommandError::DeescalationNotDownward {
+            level: deescalate.to_level,
+            current: complaint.level,
+        });
+    }
+    Ok(vec![ComplaintEvent::Deescalated {
+        complaint: deescalate.complaint,
+        from_level: complaint.level,
+        to_level: deescalate.to_level,
+        level_name: level_name(policy, deescalate.to_level),
+        owner: deescalate.owner,
+        reason: deescalate.reason.clone(),
+        escalation: escalation_terms(policy, deescalate.to_level, ctx.now),
     }])
 }
 

@@ -111,6 +111,24 @@ pub enum ComplaintEvent {
         /// The new level's escalation clock, if it has a threshold.
         escalation: Option<ClockTerms>,
     },
+    /// The complaint moved back down the support ladder (added in schema version 3).
+    #[serde(rename = "complaint_deescalated")]
+    Deescalated {
+        /// The complaint.
+        complaint: ComplaintId,
+        /// The level before.
+        from_level: u32,
+        /// The level now, below it.
+        to_level: u32,
+        /// The level's name in the policy then.
+        level_name: Text,
+        /// Our agent who owns it now.
+        owner: AgentId,
+        /// Why it went back down.
+        reason: Personal,
+        /// The new level's escalation clock, if it has a threshold.
+        escalation: Option<ClockTerms>,
+    },
     /// We are waiting on the customer; pausable clocks stopped counting.
     #[serde(rename = "complaint_awaiting_customer")]
     AwaitingCustomer {
@@ -189,6 +207,7 @@ impl ComplaintEvent {
             Self::ClockBreached { .. } => "complaint_clock_breached",
             Self::EscalationDue { .. } => "escalation_due",
             Self::Escalated { .. } => "complaint_escalated",
+            Self::Deescalated { .. } => "complaint_deescalated",
             Self::AwaitingCustomer { .. } => "complaint_awaiting_customer",
             Self::Resumed { .. } => "complaint_resumed",
             Self::Resolved { .. } => "complaint_resolved",
@@ -209,7 +228,9 @@ impl ComplaintEvent {
                 .into_iter()
                 .flatten()
                 .collect(),
-            Self::Escalated { escalation, .. } => escalation.iter().collect(),
+            Self::Escalated { escalation, .. } | Self::Deescalated { escalation, .. } => {
+                escalation.iter().collect()
+            }
             Self::Resumed {
                 resolution,
                 escalation,
@@ -254,6 +275,7 @@ impl ComplaintEvent {
             | Self::ClockBreached { .. }
             | Self::EscalationDue { .. }
             | Self::Escalated { .. }
+            | Self::Deescalated { .. }
             | Self::AwaitingCustomer { .. }
             | Self::Resumed { .. }
             | Self::Closed { .. }
@@ -271,7 +293,7 @@ impl ComplaintEvent {
     pub(crate) fn personal_mut(&mut self) -> Vec<&mut Personal> {
         match self {
             Self::Received { summary, .. } => vec![summary],
-            Self::Reopened { reason, .. } => vec![reason],
+            Self::Reopened { reason, .. } | Self::Deescalated { reason, .. } => vec![reason],
             Self::Resolved {
                 remedy, summary, ..
             } => remedy.iter_mut().chain(std::iter::once(summary)).collect(),

@@ -9,7 +9,7 @@ use super::clock::{
 use super::event::ComplaintEvent;
 use super::state::{
     Complaint, ComplaintAction, ComplaintLifecycle, ComplaintStage, ComplaintState, Complaints,
-    EscalationReason, Handover, Resolution,
+    EscalationReason, Handover, LevelChange, Resolution,
 };
 use crate::error::CommandError;
 use crate::id::{AgentId, ComplaintId, FollowUpId};
@@ -80,6 +80,7 @@ pub(crate) fn fold(
         | ComplaintEvent::ClockBreached { complaint: id, .. }
         | ComplaintEvent::EscalationDue { complaint: id, .. }
         | ComplaintEvent::Escalated { complaint: id, .. }
+        | ComplaintEvent::Deescalated { complaint: id, .. }
         | ComplaintEvent::AwaitingCustomer { complaint: id, .. }
         | ComplaintEvent::Resumed { complaint: id, .. }
         | ComplaintEvent::Resolved { complaint: id, .. }
@@ -135,7 +136,31 @@ fn fold_into(
                     complaint.level
                 )));
             }
-            escalated(complaint, at, *to_level, *owner, escalation.as_ref())?;
+            let to = LevelMove {
+                level: *to_level,
+                owner: *owner,
+                change: LevelChange::Escalated,
+            };
+            moved(complaint, at, to, escalation.as_ref())?;
+        }
+        ComplaintEvent::Deescalated {
+            to_level,
+            owner,
+            escalation,
+            ..
+        } => {
+            if *to_level >= complaint.level {
+                return Err(Misfit::Contradicts(format!(
+                    "complaint {id} is at level {}, not above {to_level}",
+                    complaint.level
+                )));
+            }
+            let to = LevelMove {
+                level: *to_level,
+                owner: *owner,
+                change: LevelChange::Deescalated,
+            };
+            moved(complaint, at, to, escalation.as_ref())?;
         }
         ComplaintEvent::AwaitingCustomer {
             resolution,
@@ -218,6 +243,7 @@ fn assigned(complaint: &mut Complaint, at: DateTime<Utc>, owner: AgentId) -> Res
     let to = transition(complaint, ComplaintAction::Assign)?;
     complaint.owner = Some(owner);
     complaint.history.push(Handover {
+        change: LevelChange::Assigned,
         at,
         level: complaint.level,
         owner,
@@ -320,21 +346,37 @@ fn escalation_due(
     Ok(())
 }
 
-fn escalated(
+/// Where a move on the ladder goes.
+struct LevelMove {
+    /// The level.
+    level: u32,
+    /// The owner there.
+    owner: AgentId,
+    /// Up or down.
+    change: LevelChange,
+}
+
+/// A move up or down the ladder: the new level's escalation clock starts afresh, and an
+/// escalation due is settled.
+fn moved(
     complaint: &mut Complaint,
     at: DateTime<Utc>,
-    to_level: u32,
-    owner: AgentId,
+    to: LevelMove,
     escalation: Option<&ClockTerms>,
 ) -> Result<(), Misfit> {
-    let to = transition(complaint, ComplaintAction::Escalate)?;
-    complaint.level = to_level;
-    complaint.owner = Some(owner);
+    let action = match to.change {
+        LevelChange::Deescalated => ComplaintAction::Deescalate,
+        LevelChange::Escalated | LevelChange::Assigned => ComplaintAction::Escalate,
+    };
+    let stage = transition(complaint, action)?;
+    complaint.level = to.level;
+    complaint.owner = Some(to.owner);
     complaint.escalation_due = None;
     complaint.history.push(Handover {
+        change: to.change,
         at,
-        level: to_level,
-        owner,
+        level: to.level,
+        owner: to.owner,
     });
     // While the customer is awaited and the wait paused the clocks (the policy's
     // `pause_while_waiting`), the new level's clock starts paused, from the same pause;
@@ -356,7 +398,7 @@ fn escalated(
         }
         clock
     });
-    if to == ComplaintStage::InProgress {
+    if stage == ComplaintStage::InProgress {
         complaint.state = ComplaintState::InProgress;
     }
     Ok(())

@@ -18,6 +18,13 @@
 //!   escalates (a command naming the level and the new owner). A reopen at the top, where
 //!   there is nowhere to escalate, makes no escalation due: it is flagged for the complaint's
 //!   owner (`FlagKind::ReopenedAtTop`) until the complaint is resolved again.
+//! - De-escalation (issue 14 item 3, after the Volvo log's moves back to a lower line and Jira
+//!   Service Management's and GLPI's queue changes both ways): a complaint moves back down
+//!   the ladder with a reason, to a new owner. Like an escalation, it starts the new level's
+//!   escalation clock afresh (paused if the customer is awaited and waiting pauses clocks)
+//!   and clears an escalation due (someone decided where it belongs). The complaint's
+//!   `history` keeps every move, up or down ([`LevelChange`]). Both may happen before the
+//!   complaint is acknowledged.
 //! - A reopen does to the resolution clock what the policy says ([`ReopenMode`](crate::policy::ReopenMode)), and the
 //!   event records the choice. One that continues the clock sets aside the time since it
 //!   stopped counting, and the clock's total paused time counts it
@@ -40,16 +47,22 @@
 //!
 //! ```text
 //! received     --acknowledge--> acknowledged
+//! received     --assign-->      received
+//! received     --escalate-->    received
+//! received     --deescalate-->  received
 //! received     --resolve-->     resolved
 //! acknowledged --assign-->      in_progress
 //! acknowledged --escalate-->    in_progress
+//! acknowledged --deescalate-->  in_progress
 //! acknowledged --resolve-->     resolved
 //! in_progress  --assign-->      in_progress
 //! in_progress  --escalate-->    in_progress
+//! in_progress  --deescalate-->  in_progress
 //! in_progress  --wait-->        waiting
 //! in_progress  --resolve-->     resolved
 //! waiting      --assign-->      waiting
 //! waiting      --escalate-->    waiting
+//! waiting      --deescalate-->  waiting
 //! waiting      --resume-->      in_progress
 //! waiting      --resolve-->     resolved
 //! resolved     --close-->       closed
@@ -58,7 +71,8 @@
 //! ```
 //!
 //! Resolving straight from `received` is in the table; the policy decides whether it is
-//! allowed.
+//! allowed. Routing (assign), escalating and de-escalating before anyone acknowledged the
+//! complaint keep it `received`: its acknowledgement is still owed and flagged.
 //!
 //! # Layout
 //!
@@ -79,18 +93,18 @@ mod state;
 pub use clock::{ClockPhase, ClockTerms, ComplaintClockKind, Remaining, TargetClock};
 pub use command::{
     AcknowledgeComplaint, AssignComplaint, AwaitCustomer, CloseComplaint, ComplaintCommand,
-    EscalateComplaint, ReceiveComplaint, ReopenComplaint, RequestEscalation, ResolveComplaint,
-    ResumeComplaint,
+    DeescalateComplaint, EscalateComplaint, ReceiveComplaint, ReopenComplaint, RequestEscalation,
+    ResolveComplaint, ResumeComplaint,
 };
 pub use event::ComplaintEvent;
 pub use state::{
     Complaint, ComplaintAction, ComplaintLifecycle, ComplaintStage, ComplaintState,
-    EscalationReason, Handover, Resolution,
+    EscalationReason, Handover, LevelChange, Resolution,
 };
 
 pub(crate) use decide::{
-    acknowledge, assign, await_customer, close, escalate, receive, reopen, request_escalation,
-    resolve, resume, surveyable,
+    acknowledge, assign, await_customer, close, deescalate, escalate, receive, reopen,
+    request_escalation, resolve, resume, surveyable,
 };
 pub(crate) use due::{deadline, fire, flags};
 pub(crate) use fold::{fold, link_follow_up};

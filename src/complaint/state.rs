@@ -26,9 +26,23 @@ pub enum EscalationReason {
     CustomerAsked,
 }
 
-/// A change of support level or owner, kept as history.
+/// What a [`Handover`] was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LevelChange {
+    /// A new owner at the same level.
+    Assigned,
+    /// Up the ladder.
+    Escalated,
+    /// Back down the ladder.
+    Deescalated,
+}
+
+/// A change of support level or owner, kept as history: both directions of the ladder.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Handover {
+    /// Which way it went.
+    pub change: LevelChange,
     /// When.
     pub at: DateTime<Utc>,
     /// The level from then on (index into the policy's ladder).
@@ -146,6 +160,8 @@ pub enum ComplaintAction {
     Assign,
     /// It moves up the ladder.
     Escalate,
+    /// It moves back down the ladder.
+    Deescalate,
     /// We wait on the customer.
     Wait,
     /// The customer answered; work goes on.
@@ -177,6 +193,7 @@ impl Lifecycle for ComplaintLifecycle {
         ComplaintAction::Acknowledge,
         ComplaintAction::Assign,
         ComplaintAction::Escalate,
+        ComplaintAction::Deescalate,
         ComplaintAction::Wait,
         ComplaintAction::Resume,
         ComplaintAction::Resolve,
@@ -187,32 +204,42 @@ impl Lifecycle for ComplaintLifecycle {
     fn next(stage: ComplaintStage, action: ComplaintAction) -> Option<ComplaintStage> {
         use ComplaintAction as A;
         use ComplaintStage as S;
+        // Moves on the ladder keep a complaint nobody acknowledged in `Received` (routed
+        // before acknowledgement, issue 14 item 3).
         match (stage, action) {
             (S::Received, A::Acknowledge) => Some(S::Acknowledged),
             (S::Received | S::Acknowledged | S::InProgress | S::Waiting, A::Resolve) => {
                 Some(S::Resolved)
             }
-            (S::Acknowledged | S::InProgress, A::Assign | A::Escalate) => Some(S::InProgress),
-            (S::Waiting, A::Assign | A::Escalate) => Some(S::Waiting),
+            (S::Received, A::Assign | A::Escalate | A::Deescalate) => Some(S::Received),
+            (S::Acknowledged | S::InProgress, A::Assign | A::Escalate | A::Deescalate) => {
+                Some(S::InProgress)
+            }
+            (S::Waiting, A::Assign | A::Escalate | A::Deescalate) => Some(S::Waiting),
             (S::InProgress, A::Wait) => Some(S::Waiting),
             (S::Waiting, A::Resume) => Some(S::InProgress),
             (S::Resolved, A::Close) => Some(S::Closed),
             (S::Resolved | S::Closed, A::Reopen) => Some(S::InProgress),
-            (S::Received, A::Assign | A::Escalate | A::Wait | A::Resume | A::Close | A::Reopen) => {
-                None
-            }
+            (S::Received, A::Wait | A::Resume | A::Close | A::Reopen) => None,
             (S::Acknowledged, A::Acknowledge | A::Wait | A::Resume | A::Close | A::Reopen) => None,
             (S::InProgress, A::Acknowledge | A::Resume | A::Close | A::Reopen) => None,
             (S::Waiting, A::Acknowledge | A::Wait | A::Close | A::Reopen) => None,
             (
                 S::Resolved,
-                A::Acknowledge | A::Assign | A::Escalate | A::Wait | A::Resume | A::Resolve,
+                A::Acknowledge
+                | A::Assign
+                | A::Escalate
+                | A::Deescalate
+                | A::Wait
+                | A::Resume
+                | A::Resolve,
             ) => None,
             (
                 S::Closed,
                 A::Acknowledge
                 | A::Assign
                 | A::Escalate
+                | A::Deescalate
                 | A::Wait
                 | A::Resume
                 | A::Resolve
@@ -237,6 +264,7 @@ impl Lifecycle for ComplaintLifecycle {
             ComplaintAction::Acknowledge => "acknowledge",
             ComplaintAction::Assign => "assign",
             ComplaintAction::Escalate => "escalate",
+            ComplaintAction::Deescalate => "deescalate",
             ComplaintAction::Wait => "wait",
             ComplaintAction::Resume => "resume",
             ComplaintAction::Resolve => "resolve",

@@ -37,6 +37,8 @@ pub struct ComplaintMeasures {
     pub escalations_due: u64,
     /// Escalations done, by the support level escalated to.
     pub escalations: BTreeMap<u32, u64>,
+    /// De-escalations done, by the support level moved back down to.
+    pub deescalations: BTreeMap<u32, u64>,
     /// Resolutions.
     pub resolved: u64,
     /// Resolutions with an apology.
@@ -64,9 +66,14 @@ impl ComplaintMeasures {
             .resolution_breached
             .saturating_add(other.resolution_breached);
         self.escalations_due = self.escalations_due.saturating_add(other.escalations_due);
-        for (level, count) in &other.escalations {
-            let n = self.escalations.entry(*level).or_insert(0);
-            *n = n.saturating_add(*count);
+        for (mine, theirs) in [
+            (&mut self.escalations, &other.escalations),
+            (&mut self.deescalations, &other.deescalations),
+        ] {
+            for (level, count) in theirs {
+                let n = mine.entry(*level).or_insert(0);
+                *n = n.saturating_add(*count);
+            }
         }
         self.resolved = self.resolved.saturating_add(other.resolved);
         self.resolved_with_apology = self
@@ -125,6 +132,9 @@ impl ComplaintMeasures {
             },
             ComplaintFact::EscalationDue => one(&mut self.escalations_due),
             ComplaintFact::Escalated(level) => one(self.escalations.entry(*level).or_insert(0)),
+            ComplaintFact::Deescalated(level) => {
+                one(self.deescalations.entry(*level).or_insert(0));
+            }
             ComplaintFact::Resolved {
                 outcome,
                 acknowledgement,
@@ -163,6 +173,7 @@ pub(super) enum ComplaintFact {
     Breached(ComplaintClockKind),
     EscalationDue,
     Escalated(u32),
+    Deescalated(u32),
     Resolved {
         outcome: Outcome,
         acknowledgement: Option<Outcome>,
@@ -249,10 +260,20 @@ impl Memory {
                 to_level,
                 owner,
                 ..
+            }
+            | ComplaintEvent::Deescalated {
+                complaint,
+                to_level,
+                owner,
+                ..
             } => {
                 self.assign_complaint(complaint, *owner);
-                let fact = Fact::Complaint(ComplaintFact::Escalated(*to_level));
-                Some((fact, Some(*owner), None))
+                let what = if matches!(event, ComplaintEvent::Escalated { .. }) {
+                    ComplaintFact::Escalated(*to_level)
+                } else {
+                    ComplaintFact::Deescalated(*to_level)
+                };
+                Some((Fact::Complaint(what), Some(*owner), None))
             }
             ComplaintEvent::Resolved {
                 complaint,

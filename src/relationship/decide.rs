@@ -359,6 +359,9 @@ impl Relationship {
                 complaint::request_escalation(complaints, request, ctx)
             }
             ComplaintCommand::Escalate(escalate) => complaint::escalate(complaints, escalate, ctx),
+            ComplaintCommand::Deescalate(deescalate) => {
+                complaint::deescalate(complaints, deescalate, ctx)
+            }
             ComplaintCommand::AwaitCustomer(wait) => {
                 complaint::await_customer(complaints, wait, ctx)
             }

@@ -123,6 +123,7 @@ fn reactions_to(
             | ComplaintEvent::ClockBreached { .. }
             | ComplaintEvent::EscalationDue { .. }
             | ComplaintEvent::Escalated { .. }
+            | ComplaintEvent::Deescalated { .. }
             | ComplaintEvent::AwaitingCustomer { .. }
             | ComplaintEvent::Resumed { .. }
             | ComplaintEvent::Closed { .. },

@@ -32,12 +32,13 @@ use clientele::survey::SurveyCommand;
 use clientele::{
     AcknowledgeComplaint, AgentId, AnswerSurvey, AssignComplaint, AwaitCustomer, CancelFollowUp,
     Channel, CloseComplaint, Command, ComplaintId, CompleteFollowUp, CsatScore, CustomerId,
-    Direction, Envelope, ErasePersonalData, EscalateComplaint, Event, FollowUpId, FollowUpOutcome,
-    Fulfiller, IdempotencyKey, InteractionId, KeepPromise, MakePromise, MeetDependency, NpsScore,
-    PartyId, Personal, Priority, PromiseId, ReceiveComplaint, RecordDependency, RecordInteraction,
-    RegisterCustomer, ReopenComplaint, RequestEscalation, RequestSurvey, ResolveComplaint,
-    ResumeComplaint, RevisePromise, ScheduleFollowUp, ServiceCalendar, ServicePolicy, Span,
-    SurveyAnswer, SurveyId, SurveyKind, Text, Tier, UpdateProfile, WithdrawPromise,
+    DeescalateComplaint, Direction, Envelope, ErasePersonalData, EscalateComplaint, Event,
+    FollowUpId, FollowUpOutcome, Fulfiller, IdempotencyKey, InteractionId, KeepPromise,
+    MakePromise, MeetDependency, NpsScore, PartyId, Personal, Priority, PromiseId,
+    ReceiveComplaint, RecordDependency, RecordInteraction, RegisterCustomer, ReopenComplaint,
+    RequestEscalation, RequestSurvey, ResolveComplaint, ResumeComplaint, RevisePromise,
+    ScheduleFollowUp, ServiceCalendar, ServicePolicy, Span, SurveyAnswer, SurveyId, SurveyKind,
+    Text, Tier, UpdateProfile, WithdrawPromise,
 };
 use clientele::{
     ComplaintEvent, CustomerEvent, FollowUpEvent, HealthEvent, PromiseEvent, ResponseEvent,
@@ -493,6 +494,13 @@ pub fn command() -> BoxedStrategy<Command> {
                 owner,
             }))
         });
+    let deescalate = (complaint_id(), level(), agent_id(), text()).prop_map(
+        |(complaint, to_level, owner, reason)| {
+            Command::Complaint(ComplaintCommand::Deescalate(DeescalateComplaint::new(
+                complaint, to_level, owner, reason,
+            )))
+        },
+    );
     let await_customer = complaint_id().prop_map(|complaint| {
         Command::Complaint(ComplaintCommand::AwaitCustomer(AwaitCustomer { complaint }))
     });
@@ -589,6 +597,7 @@ pub fn command() -> BoxedStrategy<Command> {
         (2, assign.boxed()),
         (2, request_escalation.boxed()),
         (2, escalate.boxed()),
+        (2, deescalate.boxed()),
         (2, await_customer.boxed()),
         (2, resume.boxed()),
         (3, resolve.boxed()),
@@ -611,7 +620,7 @@ pub fn command() -> BoxedStrategy<Command> {
 }
 
 /// The number of [`Command`] variants [`command`] draws from (checked by a test).
-pub const COMMAND_VARIANTS: usize = 25;
+pub const COMMAND_VARIANTS: usize = 26;
 
 // ---------------------------------------------------------------------------------------------
 // Events
@@ -634,6 +643,7 @@ pub fn no_target() -> impl Strategy<Value = NoTarget> {
         }),
         Just(NoTarget::NoWorkingTime),
         Just(NoTarget::OutOfRange),
+        Just(NoTarget::NoneSet),
     ]
 }
 
@@ -1117,6 +1127,24 @@ pub fn event() -> BoxedStrategy<Event> {
                         to_level,
                         level_name,
                         owner,
+                        escalation,
+                    })
+                },
+            )
+            .boxed(),
+        (
+            (complaint_id(), level(), level(), text()),
+            (agent_id(), text(), option::of(clock_terms())),
+        )
+            .prop_map(
+                |((complaint, from_level, to_level, level_name), (owner, reason, escalation))| {
+                    Event::Complaint(ComplaintEvent::Deescalated {
+                        complaint,
+                        from_level,
+                        to_level,
+                        level_name,
+                        owner,
+                        reason: reason.into(),
                         escalation,
                     })
                 },
