@@ -10,9 +10,10 @@ use clientele::complaint::{ClockPhase, ComplaintStage, LevelChange};
 use clientele::error::PolicyError;
 use clientele::outcome::{NoTarget, Outcome};
 use clientele::{
-    AcknowledgeComplaint, AgentId, AssignComplaint, Channel, CommandError, ComplaintId,
-    DeescalateComplaint, EscalateComplaint, Event, FlagKind, Priority, ReceiveComplaint,
-    RequestEscalation, ResolveComplaint, ServicePolicy, Span, Tally, Window,
+    AcknowledgeComplaint, AgentId, AssignComplaint, AwaitCustomer, Channel, CommandError,
+    ComplaintId, DeescalateComplaint, EscalateComplaint, Event, FlagKind, Priority,
+    ReceiveComplaint, RequestEscalation, ResolveComplaint, ResumeComplaint, ServicePolicy, Span,
+    Tally, Window,
 };
 use clientele::{ComplaintEvent, ResponseEvent};
 use support::*;
@@ -301,6 +302,126 @@ fn a_de_escalation_that_is_not_downward_or_of_a_resolved_complaint_is_refused_an
                 entity: "complaint",
                 from: "resolved",
                 action: "deescalate",
+            },
+        )],
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Item 4 (first half): on hold for the customer before acknowledgement
+
+#[test]
+fn on_hold_before_acknowledgement_the_resolution_pauses_and_the_acknowledgement_stays_owed() {
+    let mut w = world_with(ServicePolicy::default(), Priority::Normal);
+    w.at("2026-03-02 10:00");
+    w.when(ONA, AwaitCustomer { complaint: C }).unwrap();
+    let complaint = w.relationship(ONA).complaint(C).unwrap();
+    assert_eq!(complaint.stage(), ComplaintStage::Waiting);
+    assert!(matches!(
+        complaint.resolution.phase,
+        ClockPhase::Paused { .. }
+    ));
+    assert!(complaint.acknowledgement.phase == ClockPhase::Running);
+    // The customer answers at 11:00: work goes on, still unacknowledged and flagged so.
+    w.at("2026-03-02 11:00");
+    w.when(ONA, ResumeComplaint { complaint: C }).unwrap();
+    assert_eq!(stage(&w), ComplaintStage::InProgress);
+    let flags = w.ledger.flags(t("2026-03-02 11:00"));
+    assert!(
+        flags
+            .iter()
+            .any(|f| f.kind == FlagKind::ComplaintUnacknowledged)
+    );
+    // Acknowledged now, in progress, it stays in progress; a second acknowledgement is refused.
+    w.when(
+        ONA,
+        AcknowledgeComplaint {
+            complaint: C,
+            by: JONAS,
+        },
+    )
+    .unwrap();
+    assert_eq!(stage(&w), ComplaintStage::InProgress);
+    assert!(
+        w.ledger
+            .flags(t("2026-03-02 11:00"))
+            .iter()
+            .all(|f| f.kind != FlagKind::ComplaintUnacknowledged)
+    );
+    w.assert_each_refused(
+        ONA,
+        vec![(
+            AcknowledgeComplaint {
+                complaint: C,
+                by: JONAS,
+            }
+            .into(),
+            CommandError::InvalidTransition {
+                entity: "complaint",
+                from: "in_progress",
+                action: "acknowledge",
+            },
+        )],
+    );
+    w.assert_replay_matches();
+}
+
+#[test]
+fn a_complaint_received_already_pending_waits_from_its_receipt() {
+    let mut w = World::new(ServicePolicy::default(), "2026-03-02 09:00");
+    w.given_customer(ONA, "standard");
+    let events = w
+        .when(
+            ONA,
+            ReceiveComplaint::new(C, Channel::Email, text("Which lens did you order?")).pending(),
+        )
+        .unwrap();
+    assert_eq!(
+        kinds(&events),
+        ["complaint_received", "complaint_awaiting_customer"]
+    );
+    let complaint = w.relationship(ONA).complaint(C).unwrap();
+    assert_eq!(
+        complaint.resolution.phase,
+        ClockPhase::Paused {
+            since: t("2026-03-02 09:00"),
+            remaining: Span::hours(40),
+            warn_remaining: Some(Span::hours(32)),
+        }
+    );
+    // The answer comes two days later: the whole 40 h target is still ahead.
+    w.at("2026-03-04 09:00");
+    w.when(ONA, ResumeComplaint { complaint: C }).unwrap();
+    let complaint = w.relationship(ONA).complaint(C).unwrap();
+    assert_eq!(complaint.resolution.terms.due, Some(t("2026-03-06 01:00")));
+    w.assert_replay_matches();
+}
+
+#[test]
+fn on_hold_twice_or_after_resolution_is_refused_and_changes_nothing() {
+    let mut w = world_with(no_follow_ups(), Priority::Normal);
+    w.when(ONA, AwaitCustomer { complaint: C }).unwrap();
+    let wait = || AwaitCustomer { complaint: C }.into();
+    w.assert_each_refused(
+        ONA,
+        vec![(
+            wait(),
+            CommandError::InvalidTransition {
+                entity: "complaint",
+                from: "waiting",
+                action: "wait",
+            },
+        )],
+    );
+    w.when(ONA, resolve()).unwrap();
+    w.assert_each_refused(
+        ONA,
+        vec![(
+            wait(),
+            CommandError::InvalidTransition {
+                entity: "complaint",
+                from: "resolved",
+                action: "wait",
             },
         )],
     );

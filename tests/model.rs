@@ -257,6 +257,8 @@ enum Step {
         complaint: u8,
         /// A promise it is about, if any.
         about: Option<u8>,
+        /// Received already waiting on the customer.
+        pending: bool,
     },
     Acknowledge(u8),
     Assign {
@@ -406,12 +408,17 @@ fn command(step: &Step, model: &Model) -> Option<Command> {
             promise: promise_id(p),
         }
         .into(),
-        Step::ReceiveComplaint { complaint, about } => {
+        Step::ReceiveComplaint {
+            complaint,
+            about,
+            pending,
+        } => {
             let mut receive = ReceiveComplaint::new(
                 complaint_id(complaint),
                 Channel::Email,
                 text("late glasses"),
             );
+            receive.pending = pending;
             if let Some(p) = about {
                 receive = receive.about_promise(promise_id(p));
             }
@@ -793,6 +800,11 @@ impl MComplaint {
     fn open(&self) -> bool {
         !matches!(self.stage, CStage::Resolved | CStage::Closed)
     }
+
+    /// Nobody acknowledged it yet.
+    fn unacknowledged(&self) -> bool {
+        self.acknowledgement.running()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1072,7 +1084,7 @@ impl Model {
         }
         for (&id, c) in &m.complaints {
             let subject = Subj::Complaint(id);
-            if c.stage == CStage::Received {
+            if c.open() && c.unacknowledged() {
                 flags.push((FlagK::ComplaintUnacknowledged, subject));
             }
             flags.extend(c.acknowledgement.flag(now).map(|k| (k, subject)));
@@ -1225,6 +1237,7 @@ impl Model {
             Step::ReceiveComplaint {
                 complaint: id,
                 about,
+                pending,
             } => {
                 check(!self.complaints.contains_key(&id))?;
                 check(about.is_none_or(|p| self.promises.contains_key(&p)))?;
@@ -1251,12 +1264,17 @@ impl Model {
                     },
                 );
                 out.push("complaint_received");
+                if pending {
+                    out.extend(self.await_customer(id)?);
+                }
             }
             Step::Acknowledge(id) => {
                 let c = self.complaints.get_mut(&id).ok_or(())?;
-                check(c.stage == CStage::Received)?;
+                check(c.open() && c.unacknowledged())?;
                 c.acknowledgement.stop(now);
-                c.stage = CStage::Acknowledged;
+                if c.stage == CStage::Received {
+                    c.stage = CStage::Acknowledged;
+                }
                 out.push("complaint_acknowledged");
             }
             Step::Assign { complaint, agent } => {
@@ -1293,19 +1311,7 @@ impl Model {
                 self.move_on_ladder(complaint, to, agent, false, now)?;
                 out.push("complaint_deescalated");
             }
-            Step::Await(id) => {
-                let pausing = self.pausing;
-                let c = self.complaints.get_mut(&id).ok_or(())?;
-                check(c.stage == CStage::InProgress)?;
-                if pausing {
-                    c.resolution.pause(now);
-                    if let Some(clock) = c.escalation.as_mut() {
-                        clock.pause(now);
-                    }
-                }
-                c.stage = CStage::Waiting;
-                out.push("complaint_awaiting_customer");
-            }
+            Step::Await(id) => out.extend(self.await_customer(id)?),
             Step::Resume(id) => {
                 let retired = self.retired;
                 let c = self.complaints.get_mut(&id).ok_or(())?;
@@ -1324,10 +1330,8 @@ impl Model {
                 let f = follow_up.ok_or(())?;
                 check(!self.follow_ups.contains_key(&f))?;
                 let c = self.complaints.get_mut(&complaint).ok_or(())?;
-                check(matches!(
-                    c.stage,
-                    CStage::Acknowledged | CStage::InProgress | CStage::Waiting
-                ))?;
+                // The model's policy requires an acknowledgement first.
+                check(c.open() && !c.unacknowledged())?;
                 c.resolution.stop(now);
                 if let Some(clock) = c.escalation.as_mut() {
                     clock.stop(now);
@@ -1437,6 +1441,24 @@ impl Model {
             }
         }
         Ok(out)
+    }
+
+    /// Waiting on the customer: from any open stage before resolution but a wait.
+    fn await_customer(&mut self, id: u8) -> Result<Vec<&'static str>, Refused> {
+        let (now, pausing) = (self.now, self.pausing);
+        let c = self.complaints.get_mut(&id).ok_or(())?;
+        check(matches!(
+            c.stage,
+            CStage::Received | CStage::Acknowledged | CStage::InProgress
+        ))?;
+        if pausing {
+            c.resolution.pause(now);
+            if let Some(clock) = c.escalation.as_mut() {
+                clock.pause(now);
+            }
+        }
+        c.stage = CStage::Waiting;
+        Ok(vec!["complaint_awaiting_customer"])
     }
 
     /// A move up (`up`) or down the ladder: allowed while the complaint is open, acknowledged
@@ -1584,11 +1606,18 @@ fn likely(m: &Model) -> Vec<Step> {
         steps.push(Step::ReceiveComplaint {
             complaint,
             about: None,
+            pending: false,
+        });
+        steps.push(Step::ReceiveComplaint {
+            complaint,
+            about: None,
+            pending: true,
         });
         if let Some((&about, _)) = m.promises.iter().find(|(_, p)| p.outstanding()) {
             steps.push(Step::ReceiveComplaint {
                 complaint,
                 about: Some(about),
+                pending: false,
             });
         }
     }
@@ -1630,6 +1659,9 @@ fn likely(m: &Model) -> Vec<Step> {
             complaint,
             follow_up: free_follow_up,
         };
+        if c.open() && c.unacknowledged() {
+            steps.push(Step::Acknowledge(complaint));
+        }
         if c.open() && c.level > 0 {
             steps.push(Step::Deescalate {
                 complaint,
@@ -1639,7 +1671,7 @@ fn likely(m: &Model) -> Vec<Step> {
         }
         match c.stage {
             CStage::Received => steps.extend([
-                Step::Acknowledge(complaint),
+                Step::Await(complaint),
                 Step::Assign {
                     complaint,
                     agent: other,
@@ -1647,6 +1679,7 @@ fn likely(m: &Model) -> Vec<Step> {
                 escalate,
             ]),
             CStage::Acknowledged => steps.extend([
+                Step::Await(complaint),
                 Step::Assign {
                     complaint,
                     agent: other,
@@ -1768,8 +1801,8 @@ impl ReferenceStateMachine for Reference {
             1 => (p(), due_in())
                 .prop_map(|(promise, due_in)| Step::RecordDependency { promise, due_in }),
             1 => p().prop_map(Step::MeetDependency),
-            1 => (c(), prop::option::weighted(0.3, p()))
-                .prop_map(|(complaint, about)| Step::ReceiveComplaint { complaint, about }),
+            1 => (c(), prop::option::weighted(0.3, p()), prop::bool::weighted(0.2))
+                .prop_map(|(complaint, about, pending)| Step::ReceiveComplaint { complaint, about, pending }),
             1 => c().prop_map(Step::Acknowledge),
             1 => (c(), a()).prop_map(|(complaint, agent)| Step::Assign { complaint, agent }),
             1 => c().prop_map(Step::RequestEscalation),

@@ -228,6 +228,10 @@ impl TargetClock {
     pub(super) fn is_running(&self) -> bool {
         self.phase == ClockPhase::Running
     }
+
+    pub(super) fn is_paused(&self) -> bool {
+        matches!(self.phase, ClockPhase::Paused { .. })
+    }
 }
 
 /// What a pause records for one clock: the business time left, and left to its warning.

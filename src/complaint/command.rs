@@ -160,6 +160,10 @@ pub struct ReceiveComplaint {
     /// Promises it concerns (a complaint is often about a broken one).
     #[serde(default)]
     pub promises: Vec<PromiseId>,
+    /// Whether it comes in already waiting on the customer (information is needed before any
+    /// work): recorded as the receipt followed at once by the wait (issue 14 item 4).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pending: bool,
 }
 
 impl ReceiveComplaint {
@@ -173,7 +177,15 @@ impl ReceiveComplaint {
             priority: Priority::Normal,
             interactions: Vec::new(),
             promises: Vec::new(),
+            pending: false,
         }
+    }
+
+    /// Receives it already waiting on the customer (see [`pending`](Self::pending)).
+    #[must_use]
+    pub fn pending(mut self) -> Self {
+        self.pending = true;
+        self
     }
 
     /// Sets the priority.

@@ -4,7 +4,9 @@
 
 use chrono::{DateTime, Utc};
 
-use super::clock::{self, ClockPhase, ClockTerms, escalation_terms, pause_of, resumed, targeted};
+use super::clock::{
+    self, ClockPhase, ClockTerms, TargetClock, escalation_terms, pause_of, resumed, targeted,
+};
 use super::command::{
     AcknowledgeComplaint, AssignComplaint, AwaitCustomer, CloseComplaint, DeescalateComplaint,
     EscalateComplaint, ReceiveComplaint, ReopenComplaint, RequestEscalation, ResolveComplaint,
@@ -44,18 +46,41 @@ pub(crate) fn receive(
     let rules = &policy.complaints;
     let acknowledgement = targeted(policy, &rules.acknowledge, receive.priority, ctx.tier, now);
     let resolution = targeted(policy, &rules.resolve, receive.priority, ctx.tier, now);
-    Ok(vec![ComplaintEvent::Received {
-        complaint: receive.complaint,
-        summary: receive.summary.clone(),
-        priority: receive.priority,
-        channel: receive.channel,
-        tier: ctx.tier.clone(),
-        interactions: receive.interactions.clone(),
-        promises: receive.promises.clone(),
-        acknowledgement,
-        resolution,
-        escalation: escalation_terms(policy, 0, now),
-    }])
+    let escalation = escalation_terms(policy, 0, now);
+    let mut events = Vec::new();
+    if receive.pending {
+        // Received already waiting on the customer: the wait starts with the clocks.
+        let (resolution, escalation) = if rules.pause_while_waiting {
+            let fresh = |terms: &ClockTerms| TargetClock::start(terms.clone(), now);
+            (
+                pause_of(policy, Some(&fresh(&resolution)), now),
+                pause_of(policy, escalation.as_ref().map(fresh).as_ref(), now),
+            )
+        } else {
+            (None, None)
+        };
+        events.push(ComplaintEvent::AwaitingCustomer {
+            complaint: receive.complaint,
+            resolution,
+            escalation,
+        });
+    }
+    events.insert(
+        0,
+        ComplaintEvent::Received {
+            complaint: receive.complaint,
+            summary: receive.summary.clone(),
+            priority: receive.priority,
+            channel: receive.channel,
+            tier: ctx.tier.clone(),
+            interactions: receive.interactions.clone(),
+            promises: receive.promises.clone(),
+            acknowledgement,
+            resolution,
+            escalation,
+        },
+    );
+    Ok(events)
 }
 
 pub(crate) fn acknowledge(
@@ -65,6 +90,14 @@ pub(crate) fn acknowledge(
 ) -> Result<Vec<ComplaintEvent>, CommandError> {
     let complaint = find(complaints, ack.complaint)?;
     complaint.check(ComplaintAction::Acknowledge)?;
+    if !complaint.is_unacknowledged() {
+        // Acknowledged already: refused as the table refuses it from `acknowledged`.
+        return Err(Refused::<ComplaintLifecycle> {
+            from: complaint.stage(),
+            action: ComplaintAction::Acknowledge,
+        }
+        .into());
+    }
     ctx.policy.check_agent(ack.by)?;
     Ok(vec![ComplaintEvent::Acknowledged {
         complaint: ack.complaint,
@@ -255,7 +288,7 @@ pub(crate) fn resolve(
     let complaint = find(complaints, resolve.complaint)?;
     complaint.check(ComplaintAction::Resolve)?;
     policy.check_agent(resolve.by)?;
-    if complaint.stage() == ComplaintStage::Received && !policy.complaints.resolve_unacknowledged {
+    if complaint.is_unacknowledged() && !policy.complaints.resolve_unacknowledged {
         return Err(CommandError::NotAcknowledged(resolve.complaint));
     }
     let clock = &complaint.resolution;

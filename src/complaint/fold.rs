@@ -107,9 +107,16 @@ fn fold_into(
             return Err(Misfit::exists(ComplaintLifecycle::ENTITY, id));
         }
         ComplaintEvent::Acknowledged { by, outcome, .. } => {
-            transition(complaint, ComplaintAction::Acknowledge)?;
+            let to = transition(complaint, ComplaintAction::Acknowledge)?;
+            if !complaint.is_unacknowledged() {
+                return Err(Misfit::Contradicts(format!(
+                    "complaint {id} is acknowledged already"
+                )));
+            }
             stop(&mut complaint.acknowledgement, *outcome, at);
-            complaint.state = ComplaintState::Acknowledged { by: *by };
+            if to == ComplaintStage::Acknowledged {
+                complaint.state = ComplaintState::Acknowledged { by: *by };
+            }
         }
         ComplaintEvent::Assigned { owner, .. } => assigned(complaint, at, *owner)?,
         ComplaintEvent::ClockAtRisk { clock, due, .. }

@@ -47,6 +47,7 @@
 //!
 //! ```text
 //! received     --acknowledge--> acknowledged
+//! received     --wait-->        waiting
 //! received     --assign-->      received
 //! received     --escalate-->    received
 //! received     --deescalate-->  received
@@ -54,12 +55,15 @@
 //! acknowledged --assign-->      in_progress
 //! acknowledged --escalate-->    in_progress
 //! acknowledged --deescalate-->  in_progress
+//! acknowledged --wait-->        waiting
 //! acknowledged --resolve-->     resolved
+//! in_progress  --acknowledge--> in_progress
 //! in_progress  --assign-->      in_progress
 //! in_progress  --escalate-->    in_progress
 //! in_progress  --deescalate-->  in_progress
 //! in_progress  --wait-->        waiting
 //! in_progress  --resolve-->     resolved
+//! waiting      --acknowledge--> waiting
 //! waiting      --assign-->      waiting
 //! waiting      --escalate-->    waiting
 //! waiting      --deescalate-->  waiting
@@ -73,6 +77,15 @@
 //! Resolving straight from `received` is in the table; the policy decides whether it is
 //! allowed. Routing (assign), escalating and de-escalating before anyone acknowledged the
 //! complaint keep it `received`: its acknowledgement is still owed and flagged.
+//!
+//! Waiting on the customer may start before anyone acknowledged the complaint (issue 14 item
+//! 4: a ticket that needs information first; Zammad and Request Tracker test a ticket created
+//! already pending, which `ReceiveComplaint::pending` records as a receipt followed at once by
+//! the wait). The acknowledgement stays owed and its clock keeps running through the wait (as
+//! Zendesk's first reply time does: asking for information is no acknowledgement), and it is
+//! flagged until someone acknowledges the complaint, which `acknowledge` allows from
+//! `in_progress` and `waiting` only while it is owed ([`Complaint::is_unacknowledged`]); after
+//! that it is refused as before.
 //!
 //! # Layout
 //!

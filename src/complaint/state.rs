@@ -208,6 +208,12 @@ impl Lifecycle for ComplaintLifecycle {
         // before acknowledgement, issue 14 item 3).
         match (stage, action) {
             (S::Received, A::Acknowledge) => Some(S::Acknowledged),
+            // Acknowledged late, after work began or while the customer is awaited: only while
+            // the acknowledgement is still owed (the decision checks it).
+            (S::InProgress, A::Acknowledge) => Some(S::InProgress),
+            (S::Waiting, A::Acknowledge) => Some(S::Waiting),
+            // On hold for the customer before anyone acknowledged or took it (issue 14 item 4).
+            (S::Received | S::Acknowledged | S::InProgress, A::Wait) => Some(S::Waiting),
             (S::Received | S::Acknowledged | S::InProgress | S::Waiting, A::Resolve) => {
                 Some(S::Resolved)
             }
@@ -216,14 +222,13 @@ impl Lifecycle for ComplaintLifecycle {
                 Some(S::InProgress)
             }
             (S::Waiting, A::Assign | A::Escalate | A::Deescalate) => Some(S::Waiting),
-            (S::InProgress, A::Wait) => Some(S::Waiting),
             (S::Waiting, A::Resume) => Some(S::InProgress),
             (S::Resolved, A::Close) => Some(S::Closed),
             (S::Resolved | S::Closed, A::Reopen) => Some(S::InProgress),
-            (S::Received, A::Wait | A::Resume | A::Close | A::Reopen) => None,
-            (S::Acknowledged, A::Acknowledge | A::Wait | A::Resume | A::Close | A::Reopen) => None,
-            (S::InProgress, A::Acknowledge | A::Resume | A::Close | A::Reopen) => None,
-            (S::Waiting, A::Acknowledge | A::Wait | A::Close | A::Reopen) => None,
+            (S::Received, A::Resume | A::Close | A::Reopen) => None,
+            (S::Acknowledged, A::Acknowledge | A::Resume | A::Close | A::Reopen) => None,
+            (S::InProgress, A::Resume | A::Close | A::Reopen) => None,
+            (S::Waiting, A::Wait | A::Close | A::Reopen) => None,
             (
                 S::Resolved,
                 A::Acknowledge
@@ -290,6 +295,13 @@ impl Complaint {
             ComplaintState::Resolved(_) => ComplaintStage::Resolved,
             ComplaintState::Closed(_) => ComplaintStage::Closed,
         }
+    }
+
+    /// Whether its acknowledgement is still owed: nobody acknowledged it and it was not
+    /// resolved (a resolution ends the acknowledgement target).
+    #[must_use]
+    pub fn is_unacknowledged(&self) -> bool {
+        self.acknowledgement.is_running() || self.acknowledgement.is_paused()
     }
 
     /// Whether it is still open (not resolved or closed).

@@ -456,9 +456,10 @@ pub fn command() -> BoxedStrategy<Command> {
         priority(),
         refs(interaction_id()),
         refs(promise_id()),
+        proptest::bool::weighted(0.2),
     )
         .prop_map(
-            |(complaint, channel, summary, priority, interactions, promises)| {
+            |(complaint, channel, summary, priority, interactions, promises, pending)| {
                 Command::Complaint(ComplaintCommand::Receive(ReceiveComplaint {
                     complaint,
                     channel,
@@ -466,6 +467,7 @@ pub fn command() -> BoxedStrategy<Command> {
                     priority,
                     interactions,
                     promises,
+                    pending,
                 }))
             },
         );
