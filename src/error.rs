@@ -144,6 +144,9 @@ pub enum CommandError {
         /// The current level.
         current: u32,
     },
+    /// A complaint closed as a duplicate of itself.
+    #[error("complaint {0} cannot be a duplicate of itself")]
+    DuplicateOfItself(ComplaintId),
     /// De-escalation to the current level or above.
     #[error("level {level} is not below the current level {current}")]
     DeescalationNotDownward {

@@ -10,10 +10,10 @@ use clientele::complaint::{ClockPhase, ComplaintStage, LevelChange};
 use clientele::error::PolicyError;
 use clientele::outcome::{NoTarget, Outcome};
 use clientele::{
-    AcknowledgeComplaint, AgentId, AssignComplaint, AwaitCustomer, Channel, CommandError,
-    ComplaintId, DeescalateComplaint, EscalateComplaint, Event, FlagKind, Priority,
-    ReceiveComplaint, RequestEscalation, ResolveComplaint, ResumeComplaint, ServicePolicy, Span,
-    Tally, Window,
+    AcknowledgeComplaint, AgentId, AssignComplaint, AwaitCustomer, Channel, CloseUnresolved,
+    CommandError, ComplaintId, DeescalateComplaint, EscalateComplaint, Event, FlagKind, Priority,
+    ReceiveComplaint, ReopenComplaint, RequestEscalation, ResolveComplaint, ResumeComplaint,
+    ServicePolicy, Span, Tally, Window,
 };
 use clientele::{ComplaintEvent, ResponseEvent};
 use support::*;
@@ -422,6 +422,103 @@ fn on_hold_twice_or_after_resolution_is_refused_and_changes_nothing() {
                 entity: "complaint",
                 from: "resolved",
                 action: "wait",
+            },
+        )],
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Item 7: closing without a resolution
+
+#[test]
+fn closed_as_a_duplicate_its_targets_end_not_applicable_and_measures_count_it_apart() {
+    const FIRST: ComplaintId = ComplaintId::from_u128(0xc0);
+    let mut w = World::new(no_follow_ups(), "2026-03-02 09:00");
+    w.given_customer(ONA, "standard");
+    for id in [FIRST, C] {
+        w.when(
+            ONA,
+            ReceiveComplaint::new(id, Channel::Email, text("Late glasses")),
+        )
+        .unwrap();
+    }
+    w.at("2026-03-02 10:00");
+    w.when(ONA, AwaitCustomer { complaint: C }).unwrap();
+    let events = w.when(ONA, CloseUnresolved::duplicate(C, FIRST)).unwrap();
+    assert_eq!(kinds(&events), ["complaint_closed_unresolved"]);
+    let complaint = w.relationship(ONA).complaint(C).unwrap();
+    assert_eq!(complaint.stage(), ComplaintStage::ClosedUnresolved);
+    assert!(!complaint.is_open());
+    let not_applicable = ClockPhase::NotApplicable {
+        since: t("2026-03-02 10:00"),
+    };
+    assert_eq!(complaint.acknowledgement.phase, not_applicable);
+    assert_eq!(complaint.resolution.phase, not_applicable);
+    // Nothing of it falls due or is flagged any more; the first complaint goes on.
+    let woke = w.run_until("2026-03-10 09:00", 20);
+    assert!(
+        woke.iter()
+            .all(|e| !format!("{:?}", e.event).contains("0000000000c1"))
+    );
+    w.when(ONA, CloseUnresolved::withdrawn(FIRST)).unwrap();
+    let window = Window::new(t("2026-03-01 00:00"), t("2026-04-01 00:00")).unwrap();
+    let measures = Tally::from_log(window, &w.log).unwrap();
+    let complaints = &measures.customer(ONA).unwrap().complaints;
+    assert_eq!(
+        (
+            complaints.closed_as_duplicate,
+            complaints.withdrawn,
+            complaints.resolved,
+            complaints.closed
+        ),
+        (1, 1, 0, 0)
+    );
+    w.assert_replay_matches();
+}
+
+#[test]
+fn closing_unresolved_a_resolved_complaint_or_as_a_duplicate_of_itself_or_of_nothing_is_refused() {
+    let mut w = world_with(no_follow_ups(), Priority::Normal);
+    let unknown = ComplaintId::from_u128(0x99);
+    w.assert_each_refused(
+        ONA,
+        vec![
+            (
+                CloseUnresolved::duplicate(C, C).into(),
+                CommandError::DuplicateOfItself(C),
+            ),
+            (
+                CloseUnresolved::duplicate(C, unknown).into(),
+                CommandError::UnknownComplaint(unknown),
+            ),
+        ],
+    );
+    w.when(ONA, resolve()).unwrap();
+    w.assert_each_refused(
+        ONA,
+        vec![(
+            CloseUnresolved::invalid(C).into(),
+            CommandError::InvalidTransition {
+                entity: "complaint",
+                from: "resolved",
+                action: "close_unresolved",
+            },
+        )],
+    );
+    let mut w = world_with(no_follow_ups(), Priority::Normal);
+    w.when(ONA, CloseUnresolved::invalid(C)).unwrap();
+    w.assert_each_refused(
+        ONA,
+        vec![(
+            ReopenComplaint {
+                complaint: C,
+                reason: text("again").into(),
+            }
+            .into(),
+            CommandError::InvalidTransition {
+                entity: "complaint",
+                from: "closed_unresolved",
+                action: "reopen",
             },
         )],
     );

@@ -105,13 +105,13 @@ use clientele::response::ClockStage;
 use clientele::survey::SurveyStage;
 use clientele::{
     AcknowledgeComplaint, AgentId, AnswerSurvey, AssignComplaint, AwaitCustomer, CancelFollowUp,
-    Channel, CloseComplaint, Command, ComplaintId, CompleteFollowUp, CsatScore, DeadlineKind,
-    DeescalateComplaint, EscalateComplaint, FlagKind, FollowUpId, FollowUpOutcome, InteractionId,
-    KeepPromise, MakePromise, MeetDependency, NpsScore, PartyId, Priority, PromiseId,
-    ReceiveComplaint, RecordDependency, RecordInteraction, RegisterCustomer, Relationship,
-    ReopenComplaint, RequestEscalation, RequestSurvey, ResolveComplaint, ResumeComplaint,
-    RevisePromise, ScheduleFollowUp, ServiceCalendar, ServicePolicy, Span, Subject, SurveyAnswer,
-    SurveyKind, WithdrawPromise,
+    Channel, CloseComplaint, CloseUnresolved, Command, ComplaintId, CompleteFollowUp, CsatScore,
+    DeadlineKind, DeescalateComplaint, EscalateComplaint, FlagKind, FollowUpId, FollowUpOutcome,
+    InteractionId, KeepPromise, MakePromise, MeetDependency, NpsScore, PartyId, Priority,
+    PromiseId, ReceiveComplaint, RecordDependency, RecordInteraction, RegisterCustomer,
+    Relationship, ReopenComplaint, RequestEscalation, RequestSurvey, ResolveComplaint,
+    ResumeComplaint, RevisePromise, ScheduleFollowUp, ServiceCalendar, ServicePolicy, Span,
+    Subject, SurveyAnswer, SurveyKind, WithdrawPromise,
 };
 use clientele::{Envelope, Event};
 use proptest::prelude::*;
@@ -283,6 +283,8 @@ enum Step {
         follow_up: Option<u8>,
     },
     Close(u8),
+    /// Withdrawn by the customer: closed without a resolution.
+    Withdraw(u8),
     Reopen(u8),
     ScheduleFollowUp {
         follow_up: u8,
@@ -477,6 +479,7 @@ fn command(step: &Step, model: &Model) -> Option<Command> {
             follow_up: follow_up.map(follow_up_id),
         }
         .into(),
+        Step::Withdraw(c) => CloseUnresolved::withdrawn(complaint_id(c)).into(),
         Step::Close(c) => CloseComplaint {
             complaint: complaint_id(c),
         }
@@ -775,6 +778,7 @@ enum CStage {
     Waiting,
     Resolved,
     Closed,
+    ClosedUnresolved,
 }
 
 #[derive(Debug, Clone)]
@@ -798,7 +802,10 @@ struct MComplaint {
 
 impl MComplaint {
     fn open(&self) -> bool {
-        !matches!(self.stage, CStage::Resolved | CStage::Closed)
+        !matches!(
+            self.stage,
+            CStage::Resolved | CStage::Closed | CStage::ClosedUnresolved
+        )
     }
 
     /// Nobody acknowledged it yet.
@@ -1357,6 +1364,22 @@ impl Model {
                 c.stage = CStage::Closed;
                 out.push("complaint_closed");
             }
+            Step::Withdraw(id) => {
+                let c = self.complaints.get_mut(&id).ok_or(())?;
+                check(c.open())?;
+                // Every target ends not applicable: nothing falls due or is flagged.
+                for clock in [Some(&mut c.acknowledgement), Some(&mut c.resolution)]
+                    .into_iter()
+                    .chain([c.escalation.as_mut()])
+                    .flatten()
+                {
+                    clock.stop(now);
+                }
+                c.escalation_due = false;
+                c.reopened_at_top = false;
+                c.stage = CStage::ClosedUnresolved;
+                out.push("complaint_closed_unresolved");
+            }
             Step::Reopen(id) => {
                 out.extend(self.reopen(id)?);
             }
@@ -1501,7 +1524,11 @@ impl Model {
                 }
             }
             CStage::Acknowledged => c.stage = CStage::InProgress,
-            CStage::Received | CStage::InProgress | CStage::Resolved | CStage::Closed => {}
+            CStage::Received
+            | CStage::InProgress
+            | CStage::Resolved
+            | CStage::Closed
+            | CStage::ClosedUnresolved => {}
         }
         Ok(())
     }
@@ -1662,6 +1689,9 @@ fn likely(m: &Model) -> Vec<Step> {
         if c.open() && c.unacknowledged() {
             steps.push(Step::Acknowledge(complaint));
         }
+        if c.open() {
+            steps.push(Step::Withdraw(complaint));
+        }
         if c.open() && c.level > 0 {
             steps.push(Step::Deescalate {
                 complaint,
@@ -1707,6 +1737,7 @@ fn likely(m: &Model) -> Vec<Step> {
                     agent: other,
                 },
             ]),
+            CStage::ClosedUnresolved => steps.push(Step::Reopen(complaint)),
             CStage::Resolved | CStage::Closed => {
                 steps.extend([Step::Reopen(complaint), Step::Close(complaint)]);
                 if let Some(survey) = free(&|n| m.surveys.contains_key(&n), SURVEYS) {
@@ -1815,6 +1846,7 @@ impl ReferenceStateMachine for Reference {
             1 => (c(), prop::option::weighted(0.9, f()))
                 .prop_map(|(complaint, follow_up)| Step::Resolve { complaint, follow_up }),
             1 => c().prop_map(Step::Close),
+            1 => c().prop_map(Step::Withdraw),
             1 => c().prop_map(Step::Reopen),
             1 => (f(), due_in(), prop::option::weighted(0.6, c())).prop_map(
                 |(follow_up, due_in, complaint)| Step::ScheduleFollowUp { follow_up, due_in, complaint }
@@ -1959,6 +1991,7 @@ fn complaint_stage(s: CStage) -> ComplaintStage {
         CStage::Waiting => ComplaintStage::Waiting,
         CStage::Resolved => ComplaintStage::Resolved,
         CStage::Closed => ComplaintStage::Closed,
+        CStage::ClosedUnresolved => ComplaintStage::ClosedUnresolved,
     }
 }
 

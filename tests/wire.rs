@@ -74,6 +74,7 @@ fn kind_number(event: &Event) -> usize {
         Event::Health(HealthEvent::Recovered { .. }) => 42,
         Event::Customer(CustomerEvent::PersonalDataErased { .. }) => 43,
         Event::Complaint(ComplaintEvent::Deescalated { .. }) => 44,
+        Event::Complaint(ComplaintEvent::ClosedUnresolved { .. }) => 45,
     }
 }
 const KINDS: usize = Event::KINDS.len();
@@ -389,6 +390,12 @@ fn samples() -> Vec<Event> {
             owner: AGENT,
             reason: text("The lab resent the order: a front-line fix").into(),
             escalation: Some(clock("2026-03-24 17:00", None)),
+        }),
+        Event::Complaint(ComplaintEvent::ClosedUnresolved {
+            complaint: c1,
+            reason: clientele::complaint::Unresolved::Duplicate {
+                of: ComplaintId::from_u128(0x0191_f3c4_0000_7000_8000_0000_0000_00c2),
+            },
         }),
     ]
 }

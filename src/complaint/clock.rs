@@ -118,6 +118,12 @@ pub enum ClockPhase {
         /// Business time that was left to the warning, if it had not been raised.
         warn_remaining: Option<Span>,
     },
+    /// Ended without applying: the complaint was closed without a resolution (a duplicate,
+    /// invalid, withdrawn by the customer), so the target was neither met nor missed.
+    NotApplicable {
+        /// When it ended.
+        since: DateTime<Utc>,
+    },
     /// Done, with its outcome.
     Stopped {
         /// Met or met late.
@@ -382,7 +388,7 @@ pub(super) fn pause_of(
 pub(super) fn stop(clock: &mut TargetClock, outcome: Outcome, at: DateTime<Utc>) {
     let counted_until = match clock.phase {
         ClockPhase::Paused { since, .. } => since,
-        ClockPhase::Running | ClockPhase::Stopped { .. } => at,
+        ClockPhase::Running | ClockPhase::Stopped { .. } | ClockPhase::NotApplicable { .. } => at,
     };
     clock.phase = ClockPhase::Stopped {
         outcome,

@@ -1,5 +1,6 @@
 use serde::{Deserialize, Serialize};
 
+use super::state::Unresolved;
 use crate::id::{AgentId, ComplaintId, FollowUpId, InteractionId, PromiseId};
 use crate::personal::Personal;
 use crate::value::{Channel, Priority};
@@ -44,6 +45,9 @@ pub enum ComplaintCommand {
     /// Reopen a resolved or closed complaint.
     #[serde(rename = "reopen_complaint")]
     Reopen(ReopenComplaint),
+    /// Close an open complaint without a resolution.
+    #[serde(rename = "close_complaint_unresolved")]
+    CloseUnresolved(CloseUnresolved),
 }
 
 impl ComplaintCommand {
@@ -62,6 +66,7 @@ impl ComplaintCommand {
             Self::Resolve(_) => "resolve_complaint",
             Self::Close(_) => "close_complaint",
             Self::Reopen(_) => "reopen_complaint",
+            Self::CloseUnresolved(_) => "close_complaint_unresolved",
         }
     }
 }
@@ -123,6 +128,12 @@ impl From<ResolveComplaint> for ComplaintCommand {
 impl From<CloseComplaint> for ComplaintCommand {
     fn from(command: CloseComplaint) -> Self {
         Self::Close(command)
+    }
+}
+
+impl From<CloseUnresolved> for ComplaintCommand {
+    fn from(command: CloseUnresolved) -> Self {
+        Self::CloseUnresolved(command)
     }
 }
 
@@ -350,4 +361,56 @@ pub struct ReopenComplaint {
     pub complaint: ComplaintId,
     /// Why.
     pub reason: Personal,
+}
+
+/// Close an open complaint without a resolution: a duplicate of another complaint, invalid,
+/// or withdrawn by the customer (issue 14 item 7; Zendesk, Zammad and GLPI close tickets as
+/// duplicates or as not to be solved). Its targets end not applicable, measures count it apart
+/// from resolutions, and it cannot be reopened (the customer complains anew).
+///
+/// ```
+/// use clientele::{CloseUnresolved, ComplaintId};
+/// use clientele::complaint::Unresolved;
+///
+/// let first = ComplaintId::from_u128(1);
+/// let again = CloseUnresolved::duplicate(ComplaintId::from_u128(2), first);
+/// assert_eq!(again.reason, Unresolved::Duplicate { of: first });
+/// assert_eq!(CloseUnresolved::withdrawn(first).reason, Unresolved::Withdrawn);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct CloseUnresolved {
+    /// The complaint.
+    pub complaint: ComplaintId,
+    /// Why it closes without a resolution.
+    pub reason: Unresolved,
+}
+
+impl CloseUnresolved {
+    /// `complaint` repeats `of`, which goes on.
+    #[must_use]
+    pub const fn duplicate(complaint: ComplaintId, of: ComplaintId) -> Self {
+        Self {
+            complaint,
+            reason: Unresolved::Duplicate { of },
+        }
+    }
+
+    /// `complaint` is no complaint.
+    #[must_use]
+    pub const fn invalid(complaint: ComplaintId) -> Self {
+        Self {
+            complaint,
+            reason: Unresolved::Invalid,
+        }
+    }
+
+    /// The customer withdrew `complaint`.
+    #[must_use]
+    pub const fn withdrawn(complaint: ComplaintId) -> Self {
+        Self {
+            complaint,
+            reason: Unresolved::Withdrawn,
+        }
+    }
 }

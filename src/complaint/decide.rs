@@ -8,14 +8,14 @@ use super::clock::{
     self, ClockPhase, ClockTerms, TargetClock, escalation_terms, pause_of, resumed, targeted,
 };
 use super::command::{
-    AcknowledgeComplaint, AssignComplaint, AwaitCustomer, CloseComplaint, DeescalateComplaint,
-    EscalateComplaint, ReceiveComplaint, ReopenComplaint, RequestEscalation, ResolveComplaint,
-    ResumeComplaint,
+    AcknowledgeComplaint, AssignComplaint, AwaitCustomer, CloseComplaint, CloseUnresolved,
+    DeescalateComplaint, EscalateComplaint, ReceiveComplaint, ReopenComplaint, RequestEscalation,
+    ResolveComplaint, ResumeComplaint,
 };
 use super::event::ComplaintEvent;
 use super::state::{
     Complaint, ComplaintAction, ComplaintLifecycle, ComplaintStage, ComplaintState, Complaints,
-    EscalationReason,
+    EscalationReason, Unresolved,
 };
 use crate::error::CommandError;
 use crate::id::ComplaintId;
@@ -297,7 +297,9 @@ pub(crate) fn resolve(
             // Resolved while waiting on the customer: measured at the start of the pause.
             outcome_at(policy, &clock.terms, *since)?
         }
-        ClockPhase::Running | ClockPhase::Stopped { .. } => outcome_at(policy, &clock.terms, now)?,
+        ClockPhase::Running | ClockPhase::Stopped { .. } | ClockPhase::NotApplicable { .. } => {
+            outcome_at(policy, &clock.terms, now)?
+        }
     };
     let acknowledgement = if complaint.acknowledgement.is_running() {
         Some(
@@ -331,6 +333,26 @@ pub(crate) fn close(
     complaint.check(ComplaintAction::Close)?;
     Ok(vec![ComplaintEvent::Closed {
         complaint: close.complaint,
+    }])
+}
+
+/// A close without a resolution: a duplicate must name another complaint the relationship
+/// knows.
+pub(crate) fn close_unresolved(
+    complaints: &Complaints,
+    close: &CloseUnresolved,
+) -> Result<Vec<ComplaintEvent>, CommandError> {
+    let complaint = find(complaints, close.complaint)?;
+    complaint.check(ComplaintAction::CloseUnresolved)?;
+    if let Unresolved::Duplicate { of } = close.reason {
+        if of == close.complaint {
+            return Err(CommandError::DuplicateOfItself(of));
+        }
+        find(complaints, of)?;
+    }
+    Ok(vec![ComplaintEvent::ClosedUnresolved {
+        complaint: close.complaint,
+        reason: close.reason,
     }])
 }
 
@@ -395,7 +417,8 @@ fn reopened_clock(
                     ComplaintState::Received
                     | ComplaintState::Acknowledged { .. }
                     | ComplaintState::InProgress
-                    | ComplaintState::Waiting { .. },
+                    | ComplaintState::Waiting { .. }
+                    | ComplaintState::ClosedUnresolved { .. },
                 ) => now,
             };
             let terms = match clock.terms.due {

@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::complaint::{ClockTerms, ComplaintClockKind, EscalationReason, Remaining};
+use crate::complaint::{ClockTerms, ComplaintClockKind, EscalationReason, Remaining, Unresolved};
 use crate::id::{AgentId, ComplaintId, InteractionId, PromiseId};
 use crate::outcome::Outcome;
 use crate::personal::Personal;
@@ -177,6 +177,15 @@ pub enum ComplaintEvent {
         /// The complaint.
         complaint: ComplaintId,
     },
+    /// The complaint was closed without a resolution; its targets end not applicable (added
+    /// in schema version 3).
+    #[serde(rename = "complaint_closed_unresolved")]
+    ClosedUnresolved {
+        /// The complaint.
+        complaint: ComplaintId,
+        /// Why.
+        reason: Unresolved,
+    },
     /// The complaint was reopened.
     #[serde(rename = "complaint_reopened")]
     Reopened {
@@ -213,6 +222,7 @@ impl ComplaintEvent {
             Self::Resolved { .. } => "complaint_resolved",
             Self::Closed { .. } => "complaint_closed",
             Self::Reopened { .. } => "complaint_reopened",
+            Self::ClosedUnresolved { .. } => "complaint_closed_unresolved",
         }
     }
 
@@ -250,7 +260,8 @@ impl ComplaintEvent {
             | Self::EscalationDue { .. }
             | Self::AwaitingCustomer { .. }
             | Self::Resolved { .. }
-            | Self::Closed { .. } => Vec::new(),
+            | Self::Closed { .. }
+            | Self::ClosedUnresolved { .. } => Vec::new(),
         }
     }
 
@@ -279,6 +290,7 @@ impl ComplaintEvent {
             | Self::AwaitingCustomer { .. }
             | Self::Resumed { .. }
             | Self::Closed { .. }
+            | Self::ClosedUnresolved { .. }
             | Self::Reopened { .. } => false,
         };
         let without_target = self
@@ -305,7 +317,8 @@ impl ComplaintEvent {
             | Self::Escalated { .. }
             | Self::AwaitingCustomer { .. }
             | Self::Resumed { .. }
-            | Self::Closed { .. } => Vec::new(),
+            | Self::Closed { .. }
+            | Self::ClosedUnresolved { .. } => Vec::new(),
         }
     }
 }

@@ -9,7 +9,7 @@ use super::clock::{
 use super::event::ComplaintEvent;
 use super::state::{
     Complaint, ComplaintAction, ComplaintLifecycle, ComplaintStage, ComplaintState, Complaints,
-    EscalationReason, Handover, LevelChange, Resolution,
+    EscalationReason, Handover, LevelChange, Resolution, Unresolved,
 };
 use crate::error::CommandError;
 use crate::id::{AgentId, ComplaintId, FollowUpId};
@@ -85,6 +85,7 @@ pub(crate) fn fold(
         | ComplaintEvent::Resumed { complaint: id, .. }
         | ComplaintEvent::Resolved { complaint: id, .. }
         | ComplaintEvent::Closed { complaint: id }
+        | ComplaintEvent::ClosedUnresolved { complaint: id, .. }
         | ComplaintEvent::Reopened { complaint: id, .. } => {
             let complaint = complaints
                 .get_mut(id)
@@ -205,6 +206,10 @@ fn fold_into(
             resolved(complaint, resolution, *outcome, *acknowledgement)?;
         }
         ComplaintEvent::Closed { .. } => closed(complaint)?,
+        ComplaintEvent::ClosedUnresolved { reason, .. } => {
+            transition(complaint, ComplaintAction::CloseUnresolved)?;
+            closed_unresolved(complaint, at, *reason);
+        }
         ComplaintEvent::Reopened {
             mode,
             cycle,
@@ -268,6 +273,23 @@ fn closed(complaint: &mut Complaint) -> Result<(), Misfit> {
         complaint.state = ComplaintState::Closed(resolution.clone());
     }
     Ok(())
+}
+
+/// Closed without a resolution: every clock still counting (or paused) ends not applicable.
+fn closed_unresolved(complaint: &mut Complaint, at: DateTime<Utc>, reason: Unresolved) {
+    let clocks = [
+        Some(&mut complaint.acknowledgement),
+        Some(&mut complaint.resolution),
+        complaint.escalation.as_mut(),
+    ];
+    for clock in clocks.into_iter().flatten() {
+        if matches!(clock.phase, ClockPhase::Running | ClockPhase::Paused { .. }) {
+            clock.phase = ClockPhase::NotApplicable { since: at };
+        }
+    }
+    complaint.escalation_due = None;
+    complaint.reopened_at_top = None;
+    complaint.state = ComplaintState::ClosedUnresolved { at, reason };
 }
 
 /// What a clock's warning or breach event says.
@@ -497,7 +519,8 @@ fn reopened(
                 ComplaintState::Received
                 | ComplaintState::Acknowledged { .. }
                 | ComplaintState::InProgress
-                | ComplaintState::Waiting { .. },
+                | ComplaintState::Waiting { .. }
+                | ComplaintState::ClosedUnresolved { .. },
             ) => None,
         };
         let clock = &mut complaint.resolution;

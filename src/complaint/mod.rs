@@ -69,6 +69,10 @@
 //! waiting      --deescalate-->  waiting
 //! waiting      --resume-->      in_progress
 //! waiting      --resolve-->     resolved
+//! received     --close_unresolved--> closed_unresolved
+//! acknowledged --close_unresolved--> closed_unresolved
+//! in_progress  --close_unresolved--> closed_unresolved
+//! waiting      --close_unresolved--> closed_unresolved
 //! resolved     --close-->       closed
 //! resolved     --reopen-->      in_progress
 //! closed       --reopen-->      in_progress
@@ -77,6 +81,12 @@
 //! Resolving straight from `received` is in the table; the policy decides whether it is
 //! allowed. Routing (assign), escalating and de-escalating before anyone acknowledged the
 //! complaint keep it `received`: its acknowledgement is still owed and flagged.
+//!
+//! Closing without a resolution (issue 14 item 7: a duplicate of another complaint, invalid,
+//! withdrawn by the customer; Zendesk, Zammad and GLPI close tickets so): every target still
+//! counting ends not applicable (`ClockPhase::NotApplicable`), measures count these closings
+//! apart from resolutions, and the complaint is final: like a closed Zendesk ticket it is not
+//! reopened (the customer complains anew).
 //!
 //! Waiting on the customer may start before anyone acknowledged the complaint (issue 14 item
 //! 4: a ticket that needs information first; Zammad and Request Tracker test a ticket created
@@ -105,19 +115,19 @@ mod state;
 
 pub use clock::{ClockPhase, ClockTerms, ComplaintClockKind, Remaining, TargetClock};
 pub use command::{
-    AcknowledgeComplaint, AssignComplaint, AwaitCustomer, CloseComplaint, ComplaintCommand,
-    DeescalateComplaint, EscalateComplaint, ReceiveComplaint, ReopenComplaint, RequestEscalation,
-    ResolveComplaint, ResumeComplaint,
+    AcknowledgeComplaint, AssignComplaint, AwaitCustomer, CloseComplaint, CloseUnresolved,
+    ComplaintCommand, DeescalateComplaint, EscalateComplaint, ReceiveComplaint, ReopenComplaint,
+    RequestEscalation, ResolveComplaint, ResumeComplaint,
 };
 pub use event::ComplaintEvent;
 pub use state::{
     Complaint, ComplaintAction, ComplaintLifecycle, ComplaintStage, ComplaintState,
-    EscalationReason, Handover, LevelChange, Resolution,
+    EscalationReason, Handover, LevelChange, Resolution, Unresolved,
 };
 
 pub(crate) use decide::{
-    acknowledge, assign, await_customer, close, deescalate, escalate, receive, reopen,
-    request_escalation, resolve, resume, surveyable,
+    acknowledge, assign, await_customer, close, close_unresolved, deescalate, escalate, receive,
+    reopen, request_escalation, resolve, resume, surveyable,
 };
 pub(crate) use due::{deadline, fire, flags};
 pub(crate) use fold::{fold, link_follow_up};

@@ -66,6 +66,22 @@ pub struct Resolution {
     pub summary: Personal,
 }
 
+/// Why a complaint was closed without a resolution (issue 14 item 7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum Unresolved {
+    /// It repeats another complaint, which goes on.
+    Duplicate {
+        /// The complaint it repeats.
+        of: ComplaintId,
+    },
+    /// It is no complaint (spam, a mistake, not ours).
+    Invalid,
+    /// The customer withdrew it.
+    Withdrawn,
+}
+
 /// A complaint's stage, with the data valid in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ComplaintState {
@@ -87,6 +103,13 @@ pub enum ComplaintState {
     Resolved(Resolution),
     /// Closed after resolution.
     Closed(Resolution),
+    /// Closed without a resolution: when, and why.
+    ClosedUnresolved {
+        /// When.
+        at: DateTime<Utc>,
+        /// Why.
+        reason: Unresolved,
+    },
 }
 
 /// A complaint.
@@ -149,6 +172,8 @@ pub enum ComplaintStage {
     Resolved,
     /// Closed.
     Closed,
+    /// Closed without a resolution.
+    ClosedUnresolved,
 }
 
 /// What can happen to a complaint.
@@ -172,6 +197,8 @@ pub enum ComplaintAction {
     Close,
     /// It is reopened.
     Reopen,
+    /// It is closed without a resolution.
+    CloseUnresolved,
 }
 
 /// The complaint's transition table.
@@ -188,6 +215,7 @@ impl Lifecycle for ComplaintLifecycle {
         ComplaintStage::Waiting,
         ComplaintStage::Resolved,
         ComplaintStage::Closed,
+        ComplaintStage::ClosedUnresolved,
     ];
     const ACTIONS: &'static [ComplaintAction] = &[
         ComplaintAction::Acknowledge,
@@ -199,6 +227,7 @@ impl Lifecycle for ComplaintLifecycle {
         ComplaintAction::Resolve,
         ComplaintAction::Close,
         ComplaintAction::Reopen,
+        ComplaintAction::CloseUnresolved,
     ];
 
     fn next(stage: ComplaintStage, action: ComplaintAction) -> Option<ComplaintStage> {
@@ -225,6 +254,12 @@ impl Lifecycle for ComplaintLifecycle {
             (S::Waiting, A::Resume) => Some(S::InProgress),
             (S::Resolved, A::Close) => Some(S::Closed),
             (S::Resolved | S::Closed, A::Reopen) => Some(S::InProgress),
+            (S::Received | S::Acknowledged | S::InProgress | S::Waiting, A::CloseUnresolved) => {
+                Some(S::ClosedUnresolved)
+            }
+            // Terminal, as a closed ticket is at Zendesk: the customer complains anew.
+            (S::ClosedUnresolved, _) => None,
+            (S::Resolved | S::Closed, A::CloseUnresolved) => None,
             (S::Received, A::Resume | A::Close | A::Reopen) => None,
             (S::Acknowledged, A::Acknowledge | A::Resume | A::Close | A::Reopen) => None,
             (S::InProgress, A::Resume | A::Close | A::Reopen) => None,
@@ -261,6 +296,7 @@ impl Lifecycle for ComplaintLifecycle {
             ComplaintStage::Waiting => "waiting",
             ComplaintStage::Resolved => "resolved",
             ComplaintStage::Closed => "closed",
+            ComplaintStage::ClosedUnresolved => "closed_unresolved",
         }
     }
 
@@ -275,6 +311,7 @@ impl Lifecycle for ComplaintLifecycle {
             ComplaintAction::Resolve => "resolve",
             ComplaintAction::Close => "close",
             ComplaintAction::Reopen => "reopen",
+            ComplaintAction::CloseUnresolved => "close_unresolved",
         }
     }
 }
@@ -294,6 +331,7 @@ impl Complaint {
             ComplaintState::Waiting { .. } => ComplaintStage::Waiting,
             ComplaintState::Resolved(_) => ComplaintStage::Resolved,
             ComplaintState::Closed(_) => ComplaintStage::Closed,
+            ComplaintState::ClosedUnresolved { .. } => ComplaintStage::ClosedUnresolved,
         }
     }
 
@@ -309,7 +347,9 @@ impl Complaint {
     pub const fn is_open(&self) -> bool {
         !matches!(
             self.state,
-            ComplaintState::Resolved(_) | ComplaintState::Closed(_)
+            ComplaintState::Resolved(_)
+                | ComplaintState::Closed(_)
+                | ComplaintState::ClosedUnresolved { .. }
         )
     }
 
@@ -321,7 +361,8 @@ impl Complaint {
             ComplaintState::Received
             | ComplaintState::Acknowledged { .. }
             | ComplaintState::InProgress
-            | ComplaintState::Waiting { .. } => None,
+            | ComplaintState::Waiting { .. }
+            | ComplaintState::ClosedUnresolved { .. } => None,
         }
     }
 

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::complaint::{ComplaintClockKind, ComplaintEvent};
+use crate::complaint::{ComplaintClockKind, ComplaintEvent, Unresolved};
 use crate::id::{AgentId, ComplaintId};
 use crate::measure::stats::{Durations, OutcomeTally, ratio};
 use crate::measure::tally::{Fact, Memory, Read};
@@ -49,6 +49,12 @@ pub struct ComplaintMeasures {
     pub reopened: u64,
     /// Closings.
     pub closed: u64,
+    /// Complaints closed without a resolution as duplicates of another (not resolutions).
+    pub closed_as_duplicate: u64,
+    /// Complaints closed without a resolution as invalid (not resolutions).
+    pub closed_as_invalid: u64,
+    /// Complaints withdrawn by the customer (not resolutions).
+    pub withdrawn: u64,
 }
 
 impl ComplaintMeasures {
@@ -84,6 +90,13 @@ impl ComplaintMeasures {
             .saturating_add(other.resolved_with_remedy);
         self.reopened = self.reopened.saturating_add(other.reopened);
         self.closed = self.closed.saturating_add(other.closed);
+        self.closed_as_duplicate = self
+            .closed_as_duplicate
+            .saturating_add(other.closed_as_duplicate);
+        self.closed_as_invalid = self
+            .closed_as_invalid
+            .saturating_add(other.closed_as_invalid);
+        self.withdrawn = self.withdrawn.saturating_add(other.withdrawn);
     }
 
     /// All escalations done.
@@ -159,6 +172,13 @@ impl ComplaintMeasures {
             }
             ComplaintFact::Reopened => one(&mut self.reopened),
             ComplaintFact::Closed => one(&mut self.closed),
+            ComplaintFact::ClosedUnresolved(Unresolved::Duplicate { .. }) => {
+                one(&mut self.closed_as_duplicate);
+            }
+            ComplaintFact::ClosedUnresolved(Unresolved::Invalid) => {
+                one(&mut self.closed_as_invalid);
+            }
+            ComplaintFact::ClosedUnresolved(Unresolved::Withdrawn) => one(&mut self.withdrawn),
         }
     }
 }
@@ -183,6 +203,7 @@ pub(super) enum ComplaintFact {
     },
     Reopened,
     Closed,
+    ClosedUnresolved(Unresolved),
 }
 
 /// What a tally remembers of one complaint.
@@ -298,6 +319,9 @@ impl Memory {
             }
             ComplaintEvent::Closed { complaint } => {
                 Some(self.complaint_fact(complaint, ComplaintFact::Closed))
+            }
+            ComplaintEvent::ClosedUnresolved { complaint, reason } => {
+                Some(self.complaint_fact(complaint, ComplaintFact::ClosedUnresolved(*reason)))
             }
             ComplaintEvent::Reopened { complaint, .. } => {
                 if let Some(memo) = self.complaints.get_mut(complaint) {

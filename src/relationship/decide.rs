@@ -368,6 +368,9 @@ impl Relationship {
             ComplaintCommand::Resume(resume) => complaint::resume(complaints, resume, ctx),
             ComplaintCommand::Resolve(resolve) => complaint::resolve(complaints, resolve, ctx),
             ComplaintCommand::Close(close) => complaint::close(complaints, close),
+            ComplaintCommand::CloseUnresolved(close) => {
+                complaint::close_unresolved(complaints, close)
+            }
             ComplaintCommand::Reopen(reopen) => complaint::reopen(complaints, reopen, ctx),
         }
     }

@@ -124,6 +124,7 @@ fn reactions_to(
             | ComplaintEvent::EscalationDue { .. }
             | ComplaintEvent::Escalated { .. }
             | ComplaintEvent::Deescalated { .. }
+            | ComplaintEvent::ClosedUnresolved { .. }
             | ComplaintEvent::AwaitingCustomer { .. }
             | ComplaintEvent::Resumed { .. }
             | ComplaintEvent::Closed { .. },

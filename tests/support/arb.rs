@@ -31,9 +31,9 @@ use clientele::response::ResponseCommand;
 use clientele::survey::SurveyCommand;
 use clientele::{
     AcknowledgeComplaint, AgentId, AnswerSurvey, AssignComplaint, AwaitCustomer, CancelFollowUp,
-    Channel, CloseComplaint, Command, ComplaintId, CompleteFollowUp, CsatScore, CustomerId,
-    DeescalateComplaint, Direction, Envelope, ErasePersonalData, EscalateComplaint, Event,
-    FollowUpId, FollowUpOutcome, Fulfiller, IdempotencyKey, InteractionId, KeepPromise,
+    Channel, CloseComplaint, CloseUnresolved, Command, ComplaintId, CompleteFollowUp, CsatScore,
+    CustomerId, DeescalateComplaint, Direction, Envelope, ErasePersonalData, EscalateComplaint,
+    Event, FollowUpId, FollowUpOutcome, Fulfiller, IdempotencyKey, InteractionId, KeepPromise,
     MakePromise, MeetDependency, NpsScore, PartyId, Personal, Priority, PromiseId,
     ReceiveComplaint, RecordDependency, RecordInteraction, RegisterCustomer, ReopenComplaint,
     RequestEscalation, RequestSurvey, ResolveComplaint, ResumeComplaint, RevisePromise,
@@ -530,6 +530,14 @@ pub fn command() -> BoxedStrategy<Command> {
     let close = complaint_id().prop_map(|complaint| {
         Command::Complaint(ComplaintCommand::Close(CloseComplaint { complaint }))
     });
+    let close_unresolved =
+        (complaint_id(), complaint_id(), 0u8..3).prop_map(|(complaint, of, n)| {
+            Command::Complaint(ComplaintCommand::CloseUnresolved(match n {
+                0 => CloseUnresolved::duplicate(complaint, of),
+                1 => CloseUnresolved::invalid(complaint),
+                _ => CloseUnresolved::withdrawn(complaint),
+            }))
+        });
     let reopen = (complaint_id(), text()).prop_map(|(complaint, reason)| {
         Command::Complaint(ComplaintCommand::Reopen(ReopenComplaint {
             complaint,
@@ -605,6 +613,7 @@ pub fn command() -> BoxedStrategy<Command> {
         (3, resolve.boxed()),
         (2, close.boxed()),
         (2, reopen.boxed()),
+        (1, close_unresolved.boxed()),
         (2, schedule.boxed()),
         (2, complete.boxed()),
         (1, cancel.boxed()),
@@ -622,7 +631,7 @@ pub fn command() -> BoxedStrategy<Command> {
 }
 
 /// The number of [`Command`] variants [`command`] draws from (checked by a test).
-pub const COMMAND_VARIANTS: usize = 26;
+pub const COMMAND_VARIANTS: usize = 27;
 
 // ---------------------------------------------------------------------------------------------
 // Events
@@ -1133,6 +1142,18 @@ pub fn event() -> BoxedStrategy<Event> {
                     })
                 },
             )
+            .boxed(),
+        (complaint_id(), complaint_id(), 0u8..3)
+            .prop_map(|(complaint, of, n)| {
+                Event::Complaint(ComplaintEvent::ClosedUnresolved {
+                    complaint,
+                    reason: match n {
+                        0 => clientele::complaint::Unresolved::Duplicate { of },
+                        1 => clientele::complaint::Unresolved::Invalid,
+                        _ => clientele::complaint::Unresolved::Withdrawn,
+                    },
+                })
+            })
             .boxed(),
         (
             (complaint_id(), level(), level(), text()),
