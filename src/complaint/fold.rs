@@ -108,16 +108,7 @@ fn fold_into(
             return Err(Misfit::exists(ComplaintLifecycle::ENTITY, id));
         }
         ComplaintEvent::Acknowledged { by, outcome, .. } => {
-            let to = transition(complaint, ComplaintAction::Acknowledge)?;
-            if !complaint.is_unacknowledged() {
-                return Err(Misfit::Contradicts(format!(
-                    "complaint {id} is acknowledged already"
-                )));
-            }
-            stop(&mut complaint.acknowledgement, *outcome, at);
-            if to == ComplaintStage::Acknowledged {
-                complaint.state = ComplaintState::Acknowledged { by: *by };
-            }
+            acknowledged(complaint, id, at, *by, *outcome)?;
         }
         ComplaintEvent::Assigned { owner, .. } => assigned(complaint, at, *owner)?,
         ComplaintEvent::ClockAtRisk { clock, due, .. }
@@ -137,38 +128,24 @@ fn fold_into(
             owner,
             escalation,
             ..
-        } => {
-            if *to_level <= complaint.level {
-                return Err(Misfit::Contradicts(format!(
-                    "complaint {id} is at level {} already",
-                    complaint.level
-                )));
-            }
-            let to = LevelMove {
-                level: *to_level,
-                owner: *owner,
-                change: LevelChange::Escalated,
-            };
-            moved(complaint, at, to, escalation.as_ref())?;
         }
-        ComplaintEvent::Deescalated {
+        | ComplaintEvent::Deescalated {
             to_level,
             owner,
             escalation,
             ..
         } => {
-            if *to_level >= complaint.level {
-                return Err(Misfit::Contradicts(format!(
-                    "complaint {id} is at level {}, not above {to_level}",
-                    complaint.level
-                )));
-            }
+            let change = if matches!(event, ComplaintEvent::Escalated { .. }) {
+                LevelChange::Escalated
+            } else {
+                LevelChange::Deescalated
+            };
             let to = LevelMove {
                 level: *to_level,
                 owner: *owner,
-                change: LevelChange::Deescalated,
+                change,
             };
-            moved(complaint, at, to, escalation.as_ref())?;
+            moved(complaint, id, at, to, escalation.as_ref())?;
         }
         ComplaintEvent::AwaitingCustomer {
             resolution,
@@ -187,24 +164,7 @@ fn fold_into(
             resolution.as_ref(),
             escalation.as_ref(),
         )?,
-        ComplaintEvent::Resolved {
-            by,
-            remedy,
-            apology,
-            summary,
-            outcome,
-            acknowledgement,
-            ..
-        } => {
-            let resolution = Resolution {
-                at,
-                by: *by,
-                remedy: remedy.clone(),
-                apology: *apology,
-                summary: summary.clone(),
-            };
-            resolved(complaint, resolution, *outcome, *acknowledgement)?;
-        }
+        ComplaintEvent::Resolved { .. } => resolved(complaint, at, event)?,
         ComplaintEvent::Closed { .. } => closed(complaint)?,
         ComplaintEvent::ClosedUnresolved { reason, .. } => {
             transition(complaint, ComplaintAction::CloseUnresolved)?;
@@ -227,6 +187,28 @@ fn fold_into(
                 escalation.as_ref(),
             );
         }
+    }
+    Ok(())
+}
+
+/// The acknowledgement: its clock stops; a complaint still `received` becomes `acknowledged`
+/// (one acknowledged later keeps its stage).
+fn acknowledged(
+    complaint: &mut Complaint,
+    id: ComplaintId,
+    at: DateTime<Utc>,
+    by: AgentId,
+    outcome: Outcome,
+) -> Result<(), Misfit> {
+    let to = transition(complaint, ComplaintAction::Acknowledge)?;
+    if !complaint.is_unacknowledged() {
+        return Err(Misfit::Contradicts(format!(
+            "complaint {id} is acknowledged already"
+        )));
+    }
+    stop(&mut complaint.acknowledgement, outcome, at);
+    if to == ComplaintStage::Acknowledged {
+        complaint.state = ComplaintState::Acknowledged { by };
     }
     Ok(())
 }
@@ -389,14 +371,23 @@ struct LevelMove {
 /// escalation due is settled.
 fn moved(
     complaint: &mut Complaint,
+    id: ComplaintId,
     at: DateTime<Utc>,
     to: LevelMove,
     escalation: Option<&ClockTerms>,
 ) -> Result<(), Misfit> {
-    let action = match to.change {
-        LevelChange::Deescalated => ComplaintAction::Deescalate,
-        LevelChange::Escalated | LevelChange::Assigned => ComplaintAction::Escalate,
+    let (action, wrong_way) = match to.change {
+        LevelChange::Deescalated => (ComplaintAction::Deescalate, to.level >= complaint.level),
+        LevelChange::Escalated | LevelChange::Assigned => {
+            (ComplaintAction::Escalate, to.level <= complaint.level)
+        }
     };
+    if wrong_way {
+        return Err(Misfit::Contradicts(format!(
+            "complaint {id} is at level {} already",
+            complaint.level
+        )));
+    }
     let stage = transition(complaint, action)?;
     complaint.level = to.level;
     complaint.owner = Some(to.owner);
@@ -437,11 +428,29 @@ fn moved(
 /// the event states for it).
 fn resolved(
     complaint: &mut Complaint,
-    resolution: Resolution,
-    outcome: Outcome,
-    acknowledgement: Option<Outcome>,
+    at: DateTime<Utc>,
+    event: &ComplaintEvent,
 ) -> Result<(), Misfit> {
-    let at = resolution.at;
+    let ComplaintEvent::Resolved {
+        by,
+        remedy,
+        apology,
+        summary,
+        outcome,
+        acknowledgement,
+        ..
+    } = event
+    else {
+        return Err(Misfit::Contradicts("not a resolution".to_owned()));
+    };
+    let (outcome, acknowledgement) = (*outcome, *acknowledgement);
+    let resolution = Resolution {
+        at,
+        by: *by,
+        remedy: remedy.clone(),
+        apology: *apology,
+        summary: summary.clone(),
+    };
     transition(complaint, ComplaintAction::Resolve)?;
     if complaint.acknowledgement.is_running() {
         let ack = acknowledgement

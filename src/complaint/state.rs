@@ -265,7 +265,7 @@ impl Lifecycle for ComplaintLifecycle {
             (S::InProgress, A::Resume | A::Close | A::Reopen) => None,
             (S::Waiting, A::Wait | A::Close | A::Reopen) => None,
             (
-                S::Resolved,
+                S::Resolved | S::Closed,
                 A::Acknowledge
                 | A::Assign
                 | A::Escalate
@@ -274,17 +274,7 @@ impl Lifecycle for ComplaintLifecycle {
                 | A::Resume
                 | A::Resolve,
             ) => None,
-            (
-                S::Closed,
-                A::Acknowledge
-                | A::Assign
-                | A::Escalate
-                | A::Deescalate
-                | A::Wait
-                | A::Resume
-                | A::Resolve
-                | A::Close,
-            ) => None,
+            (S::Closed, A::Close) => None,
         }
     }
 
