@@ -13,8 +13,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::complaint::ComplaintCommand;
 use crate::complaint::{
-    AcknowledgeComplaint, AssignComplaint, AwaitCustomer, CloseComplaint, EscalateComplaint,
-    ReceiveComplaint, ReopenComplaint, RequestEscalation, ResolveComplaint, ResumeComplaint,
+    AcknowledgeComplaint, AssignComplaint, AwaitCustomer, CloseComplaint, CloseUnresolved,
+    DeescalateComplaint, EscalateComplaint, ReceiveComplaint, ReopenComplaint, RequestEscalation,
+    ResolveComplaint, ResumeComplaint,
 };
 use crate::customer::CustomerCommand;
 use crate::customer::{ErasePersonalData, RegisterCustomer, UpdateProfile};
@@ -55,7 +56,7 @@ pub enum Command {
 
 impl Command {
     /// Every command name (its `type` tag on the wire) with its family.
-    pub const KINDS: [(&'static str, Family); 25] = [
+    pub const KINDS: [(&'static str, Family); 27] = [
         ("register_customer", Family::Customer),
         ("update_profile", Family::Customer),
         ("erase_personal_data", Family::Customer),
@@ -71,11 +72,13 @@ impl Command {
         ("assign_complaint", Family::Complaint),
         ("request_escalation", Family::Complaint),
         ("escalate_complaint", Family::Complaint),
+        ("deescalate_complaint", Family::Complaint),
         ("await_customer", Family::Complaint),
         ("resume_complaint", Family::Complaint),
         ("resolve_complaint", Family::Complaint),
         ("close_complaint", Family::Complaint),
         ("reopen_complaint", Family::Complaint),
+        ("close_complaint_unresolved", Family::Complaint),
         ("schedule_follow_up", Family::FollowUp),
         ("complete_follow_up", Family::FollowUp),
         ("cancel_follow_up", Family::FollowUp),
@@ -179,7 +182,7 @@ into_command! {
     Customer(CustomerCommand): RegisterCustomer, UpdateProfile, ErasePersonalData;
     Response(ResponseCommand): RecordInteraction;
     Promise(PromiseCommand): MakePromise, RevisePromise, KeepPromise, WithdrawPromise, RecordDependency, MeetDependency;
-    Complaint(ComplaintCommand): ReceiveComplaint, AcknowledgeComplaint, AssignComplaint, RequestEscalation, EscalateComplaint, AwaitCustomer, ResumeComplaint, ResolveComplaint, CloseComplaint, ReopenComplaint;
+    Complaint(ComplaintCommand): ReceiveComplaint, AcknowledgeComplaint, AssignComplaint, RequestEscalation, EscalateComplaint, DeescalateComplaint, AwaitCustomer, ResumeComplaint, ResolveComplaint, CloseComplaint, ReopenComplaint, CloseUnresolved;
     FollowUp(FollowUpCommand): ScheduleFollowUp, CompleteFollowUp, CancelFollowUp;
     Survey(SurveyCommand): RequestSurvey, AnswerSurvey;
 }

@@ -173,6 +173,17 @@ pub enum CommandError {
         /// The current level.
         current: u32,
     },
+    /// A complaint closed as a duplicate of itself.
+    #[error("complaint {0} cannot be a duplicate of itself")]
+    DuplicateOfItself(ComplaintId),
+    /// De-escalation to the current level or above.
+    #[error("level {level} is not below the current level {current}")]
+    DeescalationNotDownward {
+        /// The level asked for.
+        level: u32,
+        /// The current level.
+        current: u32,
+    },
     /// No survey with this id.
     #[error("survey {0} is not known")]
     UnknownSurvey(SurveyId),
@@ -314,6 +325,19 @@ pub enum PolicyError {
         priority: Priority,
         /// The name.
         name: String,
+    },
+    /// A target is zero and its table does not say zero means "due at once"
+    /// ([`Targets::zero_means_at_once`](crate::policy::Targets::zero_means_at_once)); a
+    /// priority meant to have no target is one of the table's
+    /// [`untargeted`](crate::policy::Targets::untargeted) priorities.
+    #[error(
+        "{target} targets for {priority} priority are zero; say zero_means_at_once, or list the priority as untargeted"
+    )]
+    ZeroTarget {
+        /// Which targets.
+        target: &'static str,
+        /// For which priority.
+        priority: Priority,
     },
     /// The escalation ladder has no level.
     #[error("the complaint policy has no support level")]

@@ -44,9 +44,9 @@ pub mod value;
 pub use calendar::{CalendarError, ServiceCalendar};
 pub use command::{Command, Request};
 pub use complaint::{
-    AcknowledgeComplaint, AssignComplaint, AwaitCustomer, CloseComplaint, ComplaintEvent,
-    EscalateComplaint, ReceiveComplaint, ReopenComplaint, RequestEscalation, ResolveComplaint,
-    ResumeComplaint,
+    AcknowledgeComplaint, AssignComplaint, AwaitCustomer, CloseComplaint, CloseUnresolved,
+    ComplaintEvent, DeescalateComplaint, EscalateComplaint, ReceiveComplaint, ReopenComplaint,
+    RequestEscalation, ResolveComplaint, ResumeComplaint,
 };
 pub use customer::{CustomerEvent, ErasePersonalData, Profile, RegisterCustomer, UpdateProfile};
 pub use error::{CommandError, DecodeError, FactItem, PolicyError, ReplayError};

@@ -82,4 +82,20 @@ pub enum NoTarget {
     /// The deadline would lie beyond the instants the calendar can represent.
     #[error("the deadline lies beyond the instants the calendar can represent")]
     OutOfRange,
+    /// The policy sets no target for it: the priority is one of its targets'
+    /// [`untargeted`](crate::policy::Targets::untargeted) priorities (issue 14 item 9). Meant,
+    /// not a fault: unlike the other reasons it is not flagged. Its terms state a zero
+    /// `target`, which means nothing.
+    #[error("the policy sets no target for it")]
+    NoneSet,
+}
+
+impl NoTarget {
+    /// Whether the clock has no target because something went wrong (a calendar that cannot
+    /// answer), which is flagged to its owner; `false` for [`NoneSet`](Self::NoneSet), which
+    /// the policy meant.
+    #[must_use]
+    pub const fn is_fault(&self) -> bool {
+        !matches!(self, Self::NoneSet)
+    }
 }

@@ -169,6 +169,17 @@ pub struct Targets {
     /// a 9-to-5 desk is `{ urgent: "24/7" }`.
     #[serde(default)]
     pub calendars: BTreeMap<Priority, String>,
+    /// Priorities with no target at all (issue 14 item 9): their clocks run with no due
+    /// instant ([`NoTarget::NoneSet`]), never warn or fall due, and are not flagged; what
+    /// ends them is untimed. Peers (Request Tracker, GLPI, Zammad) leave a priority without
+    /// an SLA rather than fake one as 1,000 hours; the spans of its rows are then ignored.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub untargeted: BTreeSet<Priority>,
+    /// Whether a zero span in these targets means "due at once" (the clock falls due the
+    /// moment it starts). Without it [`ServicePolicy::validate`] refuses a zero target, which
+    /// is more often a forgotten value than a wish (issue 14 item 9).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub zero_means_at_once: bool,
 }
 
 impl Targets {
@@ -179,7 +190,51 @@ impl Targets {
             default,
             tiers: BTreeMap::new(),
             calendars: BTreeMap::new(),
+            untargeted: BTreeSet::new(),
+            zero_means_at_once: false,
         }
+    }
+
+    /// Sets no target for `priority` (see [`untargeted`](Self::untargeted)).
+    ///
+    /// ```
+    /// use clientele::{Priority, Span, Tier};
+    /// use clientele::policy::{ByPriority, Targets};
+    ///
+    /// let targets = Targets::new(ByPriority::uniform(Span::hours(8))).without_target(Priority::Low);
+    /// assert_eq!(targets.target(Priority::Low, &Tier::new("standard")?), None);
+    /// assert_eq!(targets.target(Priority::High, &Tier::new("standard")?), Some(Span::hours(8)));
+    /// # Ok::<(), clientele::ValueError>(())
+    /// ```
+    #[must_use]
+    pub fn without_target(mut self, priority: Priority) -> Self {
+        self.untargeted.insert(priority);
+        self
+    }
+
+    /// The target for `priority` and `tier`, or `None` when the policy sets none for the
+    /// priority.
+    #[must_use]
+    pub fn target(&self, priority: Priority, tier: &Tier) -> Option<Span> {
+        (!self.untargeted.contains(&priority)).then(|| self.get(priority, tier))
+    }
+
+    /// The first priority with a zero target that does not mean "due at once", if any.
+    fn zero_target(&self) -> Option<Priority> {
+        if self.zero_means_at_once {
+            return None;
+        }
+        let rows = std::iter::once(&self.default).chain(self.tiers.values());
+        rows.flat_map(|row| {
+            [
+                (Priority::Low, row.low),
+                (Priority::Normal, row.normal),
+                (Priority::High, row.high),
+                (Priority::Urgent, row.urgent),
+            ]
+        })
+        .find(|(priority, span)| span.is_zero() && !self.untargeted.contains(priority))
+        .map(|(priority, _)| priority)
     }
 
     /// Runs `priority`'s target on the named calendar.
@@ -292,7 +347,8 @@ pub struct SupportLevel {
 /// Defaults: acknowledge within 1 h (urgent) to 8 h (low), resolve within 8 h to 80 h, a
 /// warning when 20 % is left; waiting on the customer pauses the resolution and escalation
 /// clocks; levels "front line" (escalation due after 8 h), "specialist" (after 24 h) and
-/// "management"; a reopen continues the clock; resolving requires an acknowledgement first; a
+/// "management"; a reopen continues the clock; a complaint may be resolved at first touch, without
+/// a separate acknowledgement (the resolution ends the acknowledgement target, met or missed); a
 /// follow-up is due 24 business hours after a resolution, and a not-satisfied follow-up reopens
 /// the complaint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -309,8 +365,13 @@ pub struct ComplaintPolicy {
     pub levels: Vec<SupportLevel>,
     /// What a reopen does to the resolution clock.
     pub reopen: ReopenMode,
-    /// Whether a complaint may be resolved without having been acknowledged (a problem fixed
-    /// during the first contact). Off by default: acknowledging is a courtesy we owe.
+    /// Whether a complaint may be resolved without having been acknowledged: resolved at first
+    /// touch, the moment someone takes it. On by default (issue 14 item 1: 374 tickets of the
+    /// Helpdesk log are resolved so; Zendesk, Zammad and GLPI record a ticket solved at once
+    /// without a separate first reply): the resolution ends the acknowledgement target, met if
+    /// it came by the acknowledgement's due instant, missed otherwise. Off, resolving requires
+    /// an explicit acknowledgement first
+    /// ([`CommandError::NotAcknowledged`](crate::error::CommandError::NotAcknowledged)).
     pub resolve_unacknowledged: bool,
     /// Business time after a resolution when the follow-up contact is due; `None` schedules
     /// none.
@@ -350,7 +411,7 @@ impl Default for ComplaintPolicy {
                 level("management", None),
             ],
             reopen: ReopenMode::Continue,
-            resolve_unacknowledged: false,
+            resolve_unacknowledged: true,
             follow_up_after: Some(Span::hours(24)),
             follow_up_calendar: None,
             reopen_when_not_satisfied: true,
@@ -568,7 +629,8 @@ impl ServicePolicy {
         Ok(crate::outcome::Elapsed { wall, business })
     }
 
-    /// Checks that every calendar a target names is defined, that there is at least one
+    /// Checks that no target is zero unless its table says zero means "due at once"
+    /// ([`Targets::zero_means_at_once`]), that every calendar a target names is defined, that there is at least one
     /// support level, that the health bands are ordered, and that the idempotency window is
     /// neither empty nor longer than [`MAX_IDEMPOTENCY_WINDOW`](Self::MAX_IDEMPOTENCY_WINDOW).
     ///
@@ -591,6 +653,9 @@ impl ServicePolicy {
             ("complaints.resolve", &self.complaints.resolve),
         ];
         for (target, table) in tables {
+            if let Some(priority) = table.zero_target() {
+                return Err(crate::error::PolicyError::ZeroTarget { target, priority });
+            }
             for (priority, name) in &table.calendars {
                 if !self.calendars.contains_key(name) {
                     return Err(crate::error::PolicyError::UnknownCalendar {

@@ -49,8 +49,8 @@ use clientele::customer::CustomerCommand;
 use clientele::health::HealthWeights;
 use clientele::policy::Percent;
 use clientele::{
-    Command, CommandError, CsatScore, CustomerId, Envelope, Ledger, NpsScore, Relationship,
-    Request, SCHEMA_VERSION, ServicePolicy, Span, Text, Tier,
+    Command, CommandError, CsatScore, CustomerId, Envelope, Ledger, NpsScore, Priority,
+    Relationship, Request, SCHEMA_VERSION, ServicePolicy, Span, Text, Tier,
 };
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -254,7 +254,23 @@ fn policies_validate_or_refuse_with_typed_errors() {
         let bad_bands = health.at_risk_below > health.watch_below
             || health.watch_below > 100
             || health.window.is_zero();
-        let bad = unknown_calendar || policy.complaints.levels.is_empty() || bad_bands;
+        let zero_target = targets.iter().any(|t| {
+            !t.zero_means_at_once
+                && std::iter::once(&t.default)
+                    .chain(t.tiers.values())
+                    .any(|row| {
+                        [
+                            Priority::Low,
+                            Priority::Normal,
+                            Priority::High,
+                            Priority::Urgent,
+                        ]
+                        .into_iter()
+                        .any(|p| row.get(p).is_zero() && !t.untargeted.contains(&p))
+                    })
+        });
+        let bad =
+            unknown_calendar || zero_target || policy.complaints.levels.is_empty() || bad_bands;
         prop_assert_eq!(verdict.is_err(), bad, "{:?}", verdict);
         // A policy is plain data: it goes through JSON and back unchanged.
         let json = serde_json::to_string(&policy).unwrap();

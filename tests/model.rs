@@ -105,13 +105,13 @@ use clientele::response::ClockStage;
 use clientele::survey::SurveyStage;
 use clientele::{
     AcknowledgeComplaint, AgentId, AnswerSurvey, AssignComplaint, AwaitCustomer, CancelFollowUp,
-    Channel, CloseComplaint, Command, ComplaintId, CompleteFollowUp, CsatScore, DeadlineKind,
-    EscalateComplaint, FlagKind, FollowUpId, FollowUpOutcome, InteractionId, KeepPromise,
-    MakePromise, MeetDependency, NpsScore, PartyId, Priority, PromiseId, ReceiveComplaint,
-    RecordDependency, RecordInteraction, RegisterCustomer, Relationship, ReopenComplaint,
-    RequestEscalation, RequestSurvey, ResolveComplaint, ResumeComplaint, RevisePromise,
-    ScheduleFollowUp, ServiceCalendar, ServicePolicy, Span, Subject, SurveyAnswer, SurveyKind,
-    WithdrawPromise,
+    Channel, CloseComplaint, CloseUnresolved, Command, ComplaintId, CompleteFollowUp, CsatScore,
+    DeadlineKind, DeescalateComplaint, EscalateComplaint, FlagKind, FollowUpId, FollowUpOutcome,
+    InteractionId, KeepPromise, MakePromise, MeetDependency, NpsScore, PartyId, Priority,
+    PromiseId, ReceiveComplaint, RecordDependency, RecordInteraction, RegisterCustomer,
+    Relationship, ReopenComplaint, RequestEscalation, RequestSurvey, ResolveComplaint,
+    ResumeComplaint, RevisePromise, ScheduleFollowUp, ServiceCalendar, ServicePolicy, Span,
+    Subject, SurveyAnswer, SurveyKind, WithdrawPromise,
 };
 use clientele::{Envelope, Event};
 use proptest::prelude::*;
@@ -257,6 +257,8 @@ enum Step {
         complaint: u8,
         /// A promise it is about, if any.
         about: Option<u8>,
+        /// Received already waiting on the customer.
+        pending: bool,
     },
     Acknowledge(u8),
     Assign {
@@ -269,6 +271,11 @@ enum Step {
         to: u32,
         agent: u8,
     },
+    Deescalate {
+        complaint: u8,
+        to: u32,
+        agent: u8,
+    },
     Await(u8),
     Resume(u8),
     Resolve {
@@ -276,6 +283,8 @@ enum Step {
         follow_up: Option<u8>,
     },
     Close(u8),
+    /// Withdrawn by the customer: closed without a resolution.
+    Withdraw(u8),
     Reopen(u8),
     ScheduleFollowUp {
         follow_up: u8,
@@ -401,12 +410,17 @@ fn command(step: &Step, model: &Model) -> Option<Command> {
             promise: promise_id(p),
         }
         .into(),
-        Step::ReceiveComplaint { complaint, about } => {
+        Step::ReceiveComplaint {
+            complaint,
+            about,
+            pending,
+        } => {
             let mut receive = ReceiveComplaint::new(
                 complaint_id(complaint),
                 Channel::Email,
                 text("late glasses"),
             );
+            receive.pending = pending;
             if let Some(p) = about {
                 receive = receive.about_promise(promise_id(p));
             }
@@ -439,6 +453,12 @@ fn command(step: &Step, model: &Model) -> Option<Command> {
             owner: agent(a),
         }
         .into(),
+        Step::Deescalate {
+            complaint,
+            to,
+            agent: a,
+        } => DeescalateComplaint::new(complaint_id(complaint), to, agent(a), text("back down"))
+            .into(),
         Step::Await(c) => AwaitCustomer {
             complaint: complaint_id(c),
         }
@@ -459,6 +479,7 @@ fn command(step: &Step, model: &Model) -> Option<Command> {
             follow_up: follow_up.map(follow_up_id),
         }
         .into(),
+        Step::Withdraw(c) => CloseUnresolved::withdrawn(complaint_id(c)).into(),
         Step::Close(c) => CloseComplaint {
             complaint: complaint_id(c),
         }
@@ -757,6 +778,7 @@ enum CStage {
     Waiting,
     Resolved,
     Closed,
+    ClosedUnresolved,
 }
 
 #[derive(Debug, Clone)]
@@ -780,7 +802,15 @@ struct MComplaint {
 
 impl MComplaint {
     fn open(&self) -> bool {
-        !matches!(self.stage, CStage::Resolved | CStage::Closed)
+        !matches!(
+            self.stage,
+            CStage::Resolved | CStage::Closed | CStage::ClosedUnresolved
+        )
+    }
+
+    /// Nobody acknowledged it yet.
+    fn unacknowledged(&self) -> bool {
+        self.acknowledgement.running()
     }
 }
 
@@ -1061,7 +1091,7 @@ impl Model {
         }
         for (&id, c) in &m.complaints {
             let subject = Subj::Complaint(id);
-            if c.stage == CStage::Received {
+            if c.open() && c.unacknowledged() {
                 flags.push((FlagK::ComplaintUnacknowledged, subject));
             }
             flags.extend(c.acknowledgement.flag(now).map(|k| (k, subject)));
@@ -1214,6 +1244,7 @@ impl Model {
             Step::ReceiveComplaint {
                 complaint: id,
                 about,
+                pending,
             } => {
                 check(!self.complaints.contains_key(&id))?;
                 check(about.is_none_or(|p| self.promises.contains_key(&p)))?;
@@ -1240,20 +1271,23 @@ impl Model {
                     },
                 );
                 out.push("complaint_received");
+                if pending {
+                    out.extend(self.await_customer(id)?);
+                }
             }
             Step::Acknowledge(id) => {
                 let c = self.complaints.get_mut(&id).ok_or(())?;
-                check(c.stage == CStage::Received)?;
+                check(c.open() && c.unacknowledged())?;
                 c.acknowledgement.stop(now);
-                c.stage = CStage::Acknowledged;
+                if c.stage == CStage::Received {
+                    c.stage = CStage::Acknowledged;
+                }
                 out.push("complaint_acknowledged");
             }
             Step::Assign { complaint, agent } => {
                 let c = self.complaints.get_mut(&complaint).ok_or(())?;
-                check(matches!(
-                    c.stage,
-                    CStage::Acknowledged | CStage::InProgress | CStage::Waiting
-                ))?;
+                // Routed before acknowledgement, it stays received.
+                check(c.open())?;
                 // Assigning the owner it has is nothing to change, except to start work.
                 check(c.owner != Some(agent) || c.stage == CStage::Acknowledged)?;
                 c.owner = Some(agent);
@@ -1273,50 +1307,18 @@ impl Model {
                 to,
                 agent,
             } => {
-                let pausing = self.pausing;
-                let c = self.complaints.get_mut(&complaint).ok_or(())?;
-                check(matches!(
-                    c.stage,
-                    CStage::Acknowledged | CStage::InProgress | CStage::Waiting
-                ))?;
-                check(to <= TOP_LEVEL && to > c.level)?;
-                c.level = to;
-                c.owner = Some(agent);
-                c.escalation_due = false;
-                // Whether the wait paused a clock: the resolution clock (unless it has no
-                // target, which nothing pauses) or the previous level's.
-                let wait_paused = !c.resolution.no_target
-                    || c.escalation
-                        .as_ref()
-                        .is_some_and(|e| matches!(e.phase, Phase::Paused { .. }));
-                c.escalation = Clock::escalation(now, to);
-                if c.stage == CStage::Waiting {
-                    // The new level's clock does not count while the customer is awaited, if
-                    // waiting paused the clocks.
-                    if pausing
-                        && wait_paused
-                        && let Some(clock) = c.escalation.as_mut()
-                    {
-                        clock.pause(now);
-                    }
-                } else {
-                    c.stage = CStage::InProgress;
-                }
+                self.move_on_ladder(complaint, to, agent, true, now)?;
                 out.push("complaint_escalated");
             }
-            Step::Await(id) => {
-                let pausing = self.pausing;
-                let c = self.complaints.get_mut(&id).ok_or(())?;
-                check(c.stage == CStage::InProgress)?;
-                if pausing {
-                    c.resolution.pause(now);
-                    if let Some(clock) = c.escalation.as_mut() {
-                        clock.pause(now);
-                    }
-                }
-                c.stage = CStage::Waiting;
-                out.push("complaint_awaiting_customer");
+            Step::Deescalate {
+                complaint,
+                to,
+                agent,
+            } => {
+                self.move_on_ladder(complaint, to, agent, false, now)?;
+                out.push("complaint_deescalated");
             }
+            Step::Await(id) => out.extend(self.await_customer(id)?),
             Step::Resume(id) => {
                 let retired = self.retired;
                 let c = self.complaints.get_mut(&id).ok_or(())?;
@@ -1335,10 +1337,8 @@ impl Model {
                 let f = follow_up.ok_or(())?;
                 check(!self.follow_ups.contains_key(&f))?;
                 let c = self.complaints.get_mut(&complaint).ok_or(())?;
-                check(matches!(
-                    c.stage,
-                    CStage::Acknowledged | CStage::InProgress | CStage::Waiting
-                ))?;
+                // The model's policy requires an acknowledgement first.
+                check(c.open() && !c.unacknowledged())?;
                 c.resolution.stop(now);
                 if let Some(clock) = c.escalation.as_mut() {
                     clock.stop(now);
@@ -1363,6 +1363,22 @@ impl Model {
                 check(c.stage == CStage::Resolved)?;
                 c.stage = CStage::Closed;
                 out.push("complaint_closed");
+            }
+            Step::Withdraw(id) => {
+                let c = self.complaints.get_mut(&id).ok_or(())?;
+                check(c.open())?;
+                // Every target ends not applicable: nothing falls due or is flagged.
+                for clock in [Some(&mut c.acknowledgement), Some(&mut c.resolution)]
+                    .into_iter()
+                    .chain([c.escalation.as_mut()])
+                    .flatten()
+                {
+                    clock.stop(now);
+                }
+                c.escalation_due = false;
+                c.reopened_at_top = false;
+                c.stage = CStage::ClosedUnresolved;
+                out.push("complaint_closed_unresolved");
             }
             Step::Reopen(id) => {
                 out.extend(self.reopen(id)?);
@@ -1448,6 +1464,73 @@ impl Model {
             }
         }
         Ok(out)
+    }
+
+    /// Waiting on the customer: from any open stage before resolution but a wait.
+    fn await_customer(&mut self, id: u8) -> Result<Vec<&'static str>, Refused> {
+        let (now, pausing) = (self.now, self.pausing);
+        let c = self.complaints.get_mut(&id).ok_or(())?;
+        check(matches!(
+            c.stage,
+            CStage::Received | CStage::Acknowledged | CStage::InProgress
+        ))?;
+        if pausing {
+            c.resolution.pause(now);
+            if let Some(clock) = c.escalation.as_mut() {
+                clock.pause(now);
+            }
+        }
+        c.stage = CStage::Waiting;
+        Ok(vec!["complaint_awaiting_customer"])
+    }
+
+    /// A move up (`up`) or down the ladder: allowed while the complaint is open, acknowledged
+    /// or not; the new level's clock starts (paused while a pausing wait lasts).
+    fn move_on_ladder(
+        &mut self,
+        complaint: u8,
+        to: u32,
+        agent: u8,
+        up: bool,
+        now: i64,
+    ) -> Result<(), Refused> {
+        let pausing = self.pausing;
+        let c = self.complaints.get_mut(&complaint).ok_or(())?;
+        check(c.open())?;
+        check(if up {
+            to <= TOP_LEVEL && to > c.level
+        } else {
+            to < c.level
+        })?;
+        c.level = to;
+        c.owner = Some(agent);
+        c.escalation_due = false;
+        // Whether the wait paused a clock: the resolution clock (unless it has no target,
+        // which nothing pauses) or the previous level's.
+        let wait_paused = !c.resolution.no_target
+            || c.escalation
+                .as_ref()
+                .is_some_and(|e| matches!(e.phase, Phase::Paused { .. }));
+        c.escalation = Clock::escalation(now, to);
+        match c.stage {
+            // The new level's clock does not count while the customer is awaited, if waiting
+            // paused the clocks.
+            CStage::Waiting => {
+                if pausing
+                    && wait_paused
+                    && let Some(clock) = c.escalation.as_mut()
+                {
+                    clock.pause(now);
+                }
+            }
+            CStage::Acknowledged => c.stage = CStage::InProgress,
+            CStage::Received
+            | CStage::InProgress
+            | CStage::Resolved
+            | CStage::Closed
+            | CStage::ClosedUnresolved => {}
+        }
+        Ok(())
     }
 
     /// Reopening a resolved or closed complaint.
@@ -1550,11 +1633,18 @@ fn likely(m: &Model) -> Vec<Step> {
         steps.push(Step::ReceiveComplaint {
             complaint,
             about: None,
+            pending: false,
+        });
+        steps.push(Step::ReceiveComplaint {
+            complaint,
+            about: None,
+            pending: true,
         });
         if let Some((&about, _)) = m.promises.iter().find(|(_, p)| p.outstanding()) {
             steps.push(Step::ReceiveComplaint {
                 complaint,
                 about: Some(about),
+                pending: false,
             });
         }
     }
@@ -1596,9 +1686,30 @@ fn likely(m: &Model) -> Vec<Step> {
             complaint,
             follow_up: free_follow_up,
         };
+        if c.open() && c.unacknowledged() {
+            steps.push(Step::Acknowledge(complaint));
+        }
+        if c.open() {
+            steps.push(Step::Withdraw(complaint));
+        }
+        if c.open() && c.level > 0 {
+            steps.push(Step::Deescalate {
+                complaint,
+                to: c.level - 1,
+                agent: other,
+            });
+        }
         match c.stage {
-            CStage::Received => steps.push(Step::Acknowledge(complaint)),
+            CStage::Received => steps.extend([
+                Step::Await(complaint),
+                Step::Assign {
+                    complaint,
+                    agent: other,
+                },
+                escalate,
+            ]),
             CStage::Acknowledged => steps.extend([
+                Step::Await(complaint),
                 Step::Assign {
                     complaint,
                     agent: other,
@@ -1626,6 +1737,7 @@ fn likely(m: &Model) -> Vec<Step> {
                     agent: other,
                 },
             ]),
+            CStage::ClosedUnresolved => steps.push(Step::Reopen(complaint)),
             CStage::Resolved | CStage::Closed => {
                 steps.extend([Step::Reopen(complaint), Step::Close(complaint)]);
                 if let Some(survey) = free(&|n| m.surveys.contains_key(&n), SURVEYS) {
@@ -1720,18 +1832,21 @@ impl ReferenceStateMachine for Reference {
             1 => (p(), due_in())
                 .prop_map(|(promise, due_in)| Step::RecordDependency { promise, due_in }),
             1 => p().prop_map(Step::MeetDependency),
-            1 => (c(), prop::option::weighted(0.3, p()))
-                .prop_map(|(complaint, about)| Step::ReceiveComplaint { complaint, about }),
+            1 => (c(), prop::option::weighted(0.3, p()), prop::bool::weighted(0.2))
+                .prop_map(|(complaint, about, pending)| Step::ReceiveComplaint { complaint, about, pending }),
             1 => c().prop_map(Step::Acknowledge),
             1 => (c(), a()).prop_map(|(complaint, agent)| Step::Assign { complaint, agent }),
             1 => c().prop_map(Step::RequestEscalation),
             1 => (c(), 0u32..=3, a())
                 .prop_map(|(complaint, to, agent)| Step::Escalate { complaint, to, agent }),
+            1 => (c(), 0u32..=3, a())
+                .prop_map(|(complaint, to, agent)| Step::Deescalate { complaint, to, agent }),
             1 => c().prop_map(Step::Await),
             1 => c().prop_map(Step::Resume),
             1 => (c(), prop::option::weighted(0.9, f()))
                 .prop_map(|(complaint, follow_up)| Step::Resolve { complaint, follow_up }),
             1 => c().prop_map(Step::Close),
+            1 => c().prop_map(Step::Withdraw),
             1 => c().prop_map(Step::Reopen),
             1 => (f(), due_in(), prop::option::weighted(0.6, c())).prop_map(
                 |(follow_up, due_in, complaint)| Step::ScheduleFollowUp { follow_up, due_in, complaint }
@@ -1876,6 +1991,7 @@ fn complaint_stage(s: CStage) -> ComplaintStage {
         CStage::Waiting => ComplaintStage::Waiting,
         CStage::Resolved => ComplaintStage::Resolved,
         CStage::Closed => ComplaintStage::Closed,
+        CStage::ClosedUnresolved => ComplaintStage::ClosedUnresolved,
     }
 }
 

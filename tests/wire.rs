@@ -73,6 +73,8 @@ fn kind_number(event: &Event) -> usize {
         Event::Health(HealthEvent::AtRisk { .. }) => 41,
         Event::Health(HealthEvent::Recovered { .. }) => 42,
         Event::Customer(CustomerEvent::PersonalDataErased { .. }) => 43,
+        Event::Complaint(ComplaintEvent::Deescalated { .. }) => 44,
+        Event::Complaint(ComplaintEvent::ClosedUnresolved { .. }) => 45,
     }
 }
 const KINDS: usize = Event::KINDS.len();
@@ -380,6 +382,21 @@ fn samples() -> Vec<Event> {
         }),
         Event::Health(HealthEvent::Recovered { score: 80 }),
         Event::Customer(CustomerEvent::PersonalDataErased { fields: 7 }),
+        Event::Complaint(ComplaintEvent::Deescalated {
+            complaint: c1,
+            from_level: 2,
+            to_level: 0,
+            level_name: text("front line"),
+            owner: AGENT,
+            reason: text("The lab resent the order: a front-line fix").into(),
+            escalation: Some(clock("2026-03-24 17:00", None)),
+        }),
+        Event::Complaint(ComplaintEvent::ClosedUnresolved {
+            complaint: c1,
+            reason: clientele::complaint::Unresolved::Duplicate {
+                of: ComplaintId::from_u128(0x0191_f3c4_0000_7000_8000_0000_0000_00c2),
+            },
+        }),
     ]
 }
 
@@ -632,6 +649,9 @@ fn golden_fixtures_read_back_and_write_identically() {
 #[test]
 fn version_2_fixtures_read_back_and_write_as_before_but_for_the_version() {
     for (n, event) in samples().into_iter().enumerate() {
+        if Event::introduced_in(event.kind()) > Some(2) {
+            continue; // a kind version 2 did not have
+        }
         let envelope = Envelope {
             v: SCHEMA_VERSION,
             customer: ONA,
@@ -664,6 +684,12 @@ fn what_only_version_3_can_say_is_refused_in_a_version_2_envelope() {
     for event in samples().into_iter().map(as_version_3) {
         let kind = event.kind();
         let stored = std::fs::read_to_string(fixture_path(3, kind)).unwrap();
+        if Event::introduced_in(kind) > Some(2) {
+            // A kind version 2 did not have: refused in a version 2 envelope.
+            let claimed = stored.replace(r#""v": 3"#, r#""v": 2"#);
+            assert!(Envelope::from_json(&claimed).is_err(), "{kind}");
+            continue;
+        }
         let v2 = fixture_path(2, kind);
         if std::fs::read_to_string(&v2)
             .unwrap()

@@ -242,6 +242,15 @@ pub fn describe(event: &Event) -> String {
             summary = shown(summary)
         ),
         Event::Complaint(ComplaintEvent::Closed { .. }) => "   complaint closed".to_string(),
+        Event::Complaint(ComplaintEvent::ClosedUnresolved { reason, .. }) => {
+            format!("   complaint closed without a resolution: {reason:?}")
+        }
+        Event::Complaint(ComplaintEvent::Deescalated {
+            level_name, reason, ..
+        }) => format!(
+            "v  back down to {level_name}: \"{reason}\"",
+            reason = shown(reason)
+        ),
         Event::Complaint(ComplaintEvent::Reopened { reason, mode, .. }) => {
             format!(
                 "!! complaint REOPENED: \"{reason}\" (clock: {mode:?})",

@@ -21,8 +21,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::CommandError;
 use crate::outcome::{NoTarget, Outcome};
-use crate::policy::ServicePolicy;
-use crate::value::Span;
+use crate::policy::{ServicePolicy, Targets};
+use crate::value::{Priority, Span, Tier};
 
 /// Which of a complaint's clocks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -83,6 +83,21 @@ impl ClockTerms {
         }
     }
 
+    /// Terms with no target, as the policy means for the priority ([`NoTarget::NoneSet`]).
+    pub(super) fn none_set(calendar: Option<&str>) -> Self {
+        Self::of(
+            Span::ZERO,
+            calendar.map(str::to_owned),
+            Err(NoTarget::NoneSet),
+            None,
+        )
+    }
+
+    /// Whether the policy set no target for it ([`NoTarget::NoneSet`]).
+    pub(super) fn none_is_set(&self) -> bool {
+        self.no_target == Some(NoTarget::NoneSet)
+    }
+
     /// Whether the terms are well formed: a due instant or a reason for none, not both.
     pub(crate) const fn is_consistent(&self) -> bool {
         self.due.is_some() != self.no_target.is_some()
@@ -102,6 +117,12 @@ pub enum ClockPhase {
         remaining: Span,
         /// Business time that was left to the warning, if it had not been raised.
         warn_remaining: Option<Span>,
+    },
+    /// Ended without applying: the complaint was closed without a resolution (a duplicate,
+    /// invalid, withdrawn by the customer), so the target was neither met nor missed.
+    NotApplicable {
+        /// When it ended.
+        since: DateTime<Utc>,
     },
     /// Done, with its outcome.
     Stopped {
@@ -201,13 +222,21 @@ impl TargetClock {
         }
     }
 
-    /// Why it has no target, while it runs without one.
+    /// Why it has no target, while it runs without one for a fault (flagged; a clock the
+    /// policy set no target for is not).
     pub(super) fn without_target(&self) -> Option<&NoTarget> {
-        self.terms.no_target.as_ref().filter(|_| self.is_running())
+        self.terms
+            .no_target
+            .as_ref()
+            .filter(|reason| self.is_running() && reason.is_fault())
     }
 
     pub(super) fn is_running(&self) -> bool {
         self.phase == ClockPhase::Running
+    }
+
+    pub(super) fn is_paused(&self) -> bool {
+        matches!(self.phase, ClockPhase::Paused { .. })
     }
 }
 
@@ -241,6 +270,22 @@ pub(super) fn terms(
         None
     };
     ClockTerms::of(target, calendar.map(str::to_owned), due, warn_at)
+}
+
+/// A clock's terms from the policy's `targets` for `priority` and `tier`, from `start`: with
+/// no target when the policy sets none for the priority.
+pub(super) fn targeted(
+    policy: &ServicePolicy,
+    targets: &Targets,
+    priority: Priority,
+    tier: &Tier,
+    start: DateTime<Utc>,
+) -> ClockTerms {
+    let calendar = targets.calendar(priority);
+    match targets.target(priority, tier) {
+        Some(target) => terms(policy, calendar, start, target, true),
+        None => ClockTerms::none_set(calendar),
+    }
 }
 
 /// The escalation clock for `level`, if the level has a threshold and a level above it.
@@ -343,7 +388,7 @@ pub(super) fn pause_of(
 pub(super) fn stop(clock: &mut TargetClock, outcome: Outcome, at: DateTime<Utc>) {
     let counted_until = match clock.phase {
         ClockPhase::Paused { since, .. } => since,
-        ClockPhase::Running | ClockPhase::Stopped { .. } => at,
+        ClockPhase::Running | ClockPhase::Stopped { .. } | ClockPhase::NotApplicable { .. } => at,
     };
     clock.phase = ClockPhase::Stopped {
         outcome,

@@ -1,5 +1,6 @@
 use serde::{Deserialize, Serialize};
 
+use super::state::Unresolved;
 use crate::id::{AgentId, ComplaintId, FollowUpId, InteractionId, PromiseId};
 use crate::personal::Personal;
 use crate::value::{Channel, Priority};
@@ -26,6 +27,9 @@ pub enum ComplaintCommand {
     /// Move a complaint up the support ladder, to a new owner.
     #[serde(rename = "escalate_complaint")]
     Escalate(EscalateComplaint),
+    /// Move a complaint back down the support ladder, to a new owner, with a reason.
+    #[serde(rename = "deescalate_complaint")]
+    Deescalate(DeescalateComplaint),
     /// Wait on the customer (pauses the clocks the policy marks pausable).
     #[serde(rename = "await_customer")]
     AwaitCustomer(AwaitCustomer),
@@ -41,6 +45,9 @@ pub enum ComplaintCommand {
     /// Reopen a resolved or closed complaint.
     #[serde(rename = "reopen_complaint")]
     Reopen(ReopenComplaint),
+    /// Close an open complaint without a resolution.
+    #[serde(rename = "close_complaint_unresolved")]
+    CloseUnresolved(CloseUnresolved),
 }
 
 impl ComplaintCommand {
@@ -53,11 +60,13 @@ impl ComplaintCommand {
             Self::Assign(_) => "assign_complaint",
             Self::RequestEscalation(_) => "request_escalation",
             Self::Escalate(_) => "escalate_complaint",
+            Self::Deescalate(_) => "deescalate_complaint",
             Self::AwaitCustomer(_) => "await_customer",
             Self::Resume(_) => "resume_complaint",
             Self::Resolve(_) => "resolve_complaint",
             Self::Close(_) => "close_complaint",
             Self::Reopen(_) => "reopen_complaint",
+            Self::CloseUnresolved(_) => "close_complaint_unresolved",
         }
     }
 }
@@ -92,6 +101,12 @@ impl From<EscalateComplaint> for ComplaintCommand {
     }
 }
 
+impl From<DeescalateComplaint> for ComplaintCommand {
+    fn from(command: DeescalateComplaint) -> Self {
+        Self::Deescalate(command)
+    }
+}
+
 impl From<AwaitCustomer> for ComplaintCommand {
     fn from(command: AwaitCustomer) -> Self {
         Self::AwaitCustomer(command)
@@ -113,6 +128,12 @@ impl From<ResolveComplaint> for ComplaintCommand {
 impl From<CloseComplaint> for ComplaintCommand {
     fn from(command: CloseComplaint) -> Self {
         Self::Close(command)
+    }
+}
+
+impl From<CloseUnresolved> for ComplaintCommand {
+    fn from(command: CloseUnresolved) -> Self {
+        Self::CloseUnresolved(command)
     }
 }
 
@@ -150,6 +171,10 @@ pub struct ReceiveComplaint {
     /// Promises it concerns (a complaint is often about a broken one).
     #[serde(default)]
     pub promises: Vec<PromiseId>,
+    /// Whether it comes in already waiting on the customer (information is needed before any
+    /// work): recorded as the receipt followed at once by the wait (issue 14 item 4).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pending: bool,
 }
 
 impl ReceiveComplaint {
@@ -163,7 +188,15 @@ impl ReceiveComplaint {
             priority: Priority::Normal,
             interactions: Vec::new(),
             promises: Vec::new(),
+            pending: false,
         }
+    }
+
+    /// Receives it already waiting on the customer (see [`pending`](Self::pending)).
+    #[must_use]
+    pub fn pending(mut self) -> Self {
+        self.pending = true;
+        self
     }
 
     /// Sets the priority.
@@ -228,6 +261,54 @@ pub struct EscalateComplaint {
     pub owner: AgentId,
 }
 
+/// Move a complaint back down the support ladder, to a lower level and a new owner, with the
+/// reason (issue 14 item 3: the Volvo log moves 8,353 tickets back to a lower line; Jira
+/// Service Management and GLPI move a ticket between queues both ways). Allowed whenever the
+/// complaint is open, acknowledged or not; the new level's escalation clock starts afresh.
+///
+/// ```
+/// use clientele::{AgentId, ComplaintId, DeescalateComplaint, Text};
+///
+/// let back = DeescalateComplaint::new(
+///     ComplaintId::from_u128(1),
+///     0,
+///     AgentId::from_u128(7),
+///     Text::new("A front-line fix: the lab resent the order")?,
+/// );
+/// assert_eq!(back.to_level, 0);
+/// # Ok::<(), clientele::ValueError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct DeescalateComplaint {
+    /// The complaint.
+    pub complaint: ComplaintId,
+    /// The level (index into the policy's ladder), below the current one.
+    pub to_level: u32,
+    /// Our agent who owns it at that level.
+    pub owner: AgentId,
+    /// Why it goes back down.
+    pub reason: Personal,
+}
+
+impl DeescalateComplaint {
+    /// Moves `complaint` down to `to_level`, owned by `owner`, for `reason`.
+    #[must_use]
+    pub fn new(
+        complaint: ComplaintId,
+        to_level: u32,
+        owner: AgentId,
+        reason: impl Into<Personal>,
+    ) -> Self {
+        Self {
+            complaint,
+            to_level,
+            owner,
+            reason: reason.into(),
+        }
+    }
+}
+
 /// Wait on the customer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -280,4 +361,56 @@ pub struct ReopenComplaint {
     pub complaint: ComplaintId,
     /// Why.
     pub reason: Personal,
+}
+
+/// Close an open complaint without a resolution: a duplicate of another complaint, invalid,
+/// or withdrawn by the customer (issue 14 item 7; Zendesk, Zammad and GLPI close tickets as
+/// duplicates or as not to be solved). Its targets end not applicable, measures count it apart
+/// from resolutions, and it cannot be reopened (the customer complains anew).
+///
+/// ```
+/// use clientele::{CloseUnresolved, ComplaintId};
+/// use clientele::complaint::Unresolved;
+///
+/// let first = ComplaintId::from_u128(1);
+/// let again = CloseUnresolved::duplicate(ComplaintId::from_u128(2), first);
+/// assert_eq!(again.reason, Unresolved::Duplicate { of: first });
+/// assert_eq!(CloseUnresolved::withdrawn(first).reason, Unresolved::Withdrawn);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct CloseUnresolved {
+    /// The complaint.
+    pub complaint: ComplaintId,
+    /// Why it closes without a resolution.
+    pub reason: Unresolved,
+}
+
+impl CloseUnresolved {
+    /// `complaint` repeats `of`, which goes on.
+    #[must_use]
+    pub const fn duplicate(complaint: ComplaintId, of: ComplaintId) -> Self {
+        Self {
+            complaint,
+            reason: Unresolved::Duplicate { of },
+        }
+    }
+
+    /// `complaint` is no complaint.
+    #[must_use]
+    pub const fn invalid(complaint: ComplaintId) -> Self {
+        Self {
+            complaint,
+            reason: Unresolved::Invalid,
+        }
+    }
+
+    /// The customer withdrew `complaint`.
+    #[must_use]
+    pub const fn withdrawn(complaint: ComplaintId) -> Self {
+        Self {
+            complaint,
+            reason: Unresolved::Withdrawn,
+        }
+    }
 }

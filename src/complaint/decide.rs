@@ -4,15 +4,18 @@
 
 use chrono::{DateTime, Utc};
 
-use super::clock::{self, ClockPhase, ClockTerms, escalation_terms, pause_of, resumed, terms};
+use super::clock::{
+    self, ClockPhase, ClockTerms, TargetClock, escalation_terms, pause_of, resumed, targeted,
+};
 use super::command::{
-    AcknowledgeComplaint, AssignComplaint, AwaitCustomer, CloseComplaint, EscalateComplaint,
-    ReceiveComplaint, ReopenComplaint, RequestEscalation, ResolveComplaint, ResumeComplaint,
+    AcknowledgeComplaint, AssignComplaint, AwaitCustomer, CloseComplaint, CloseUnresolved,
+    DeescalateComplaint, EscalateComplaint, ReceiveComplaint, ReopenComplaint, RequestEscalation,
+    ResolveComplaint, ResumeComplaint,
 };
 use super::event::ComplaintEvent;
 use super::state::{
     Complaint, ComplaintAction, ComplaintLifecycle, ComplaintStage, ComplaintState, Complaints,
-    EscalationReason,
+    EscalationReason, Unresolved,
 };
 use crate::error::CommandError;
 use crate::id::ComplaintId;
@@ -41,32 +44,43 @@ pub(crate) fn receive(
     links(receive)?;
     let (policy, now) = (ctx.policy, ctx.now);
     let rules = &policy.complaints;
-    let acknowledgement = terms(
-        policy,
-        rules.acknowledge.calendar(receive.priority),
-        now,
-        rules.acknowledge.get(receive.priority, ctx.tier),
-        true,
+    let acknowledgement = targeted(policy, &rules.acknowledge, receive.priority, ctx.tier, now);
+    let resolution = targeted(policy, &rules.resolve, receive.priority, ctx.tier, now);
+    let escalation = escalation_terms(policy, 0, now);
+    let mut events = Vec::new();
+    if receive.pending {
+        // Received already waiting on the customer: the wait starts with the clocks.
+        let (resolution, escalation) = if rules.pause_while_waiting {
+            let fresh = |terms: &ClockTerms| TargetClock::start(terms.clone(), now);
+            (
+                pause_of(policy, Some(&fresh(&resolution)), now),
+                pause_of(policy, escalation.as_ref().map(fresh).as_ref(), now),
+            )
+        } else {
+            (None, None)
+        };
+        events.push(ComplaintEvent::AwaitingCustomer {
+            complaint: receive.complaint,
+            resolution,
+            escalation,
+        });
+    }
+    events.insert(
+        0,
+        ComplaintEvent::Received {
+            complaint: receive.complaint,
+            summary: receive.summary.clone(),
+            priority: receive.priority,
+            channel: receive.channel,
+            tier: ctx.tier.clone(),
+            interactions: receive.interactions.clone(),
+            promises: receive.promises.clone(),
+            acknowledgement,
+            resolution,
+            escalation,
+        },
     );
-    let resolution = terms(
-        policy,
-        rules.resolve.calendar(receive.priority),
-        now,
-        rules.resolve.get(receive.priority, ctx.tier),
-        true,
-    );
-    Ok(vec![ComplaintEvent::Received {
-        complaint: receive.complaint,
-        summary: receive.summary.clone(),
-        priority: receive.priority,
-        channel: receive.channel,
-        tier: ctx.tier.clone(),
-        interactions: receive.interactions.clone(),
-        promises: receive.promises.clone(),
-        acknowledgement,
-        resolution,
-        escalation: escalation_terms(policy, 0, now),
-    }])
+    Ok(events)
 }
 
 pub(crate) fn acknowledge(
@@ -76,6 +90,14 @@ pub(crate) fn acknowledge(
 ) -> Result<Vec<ComplaintEvent>, CommandError> {
     let complaint = find(complaints, ack.complaint)?;
     complaint.check(ComplaintAction::Acknowledge)?;
+    if !complaint.is_unacknowledged() {
+        // Acknowledged already: refused as the table refuses it from `acknowledged`.
+        return Err(Refused::<ComplaintLifecycle> {
+            from: complaint.stage(),
+            action: ComplaintAction::Acknowledge,
+        }
+        .into());
+    }
     ctx.policy.check_agent(ack.by)?;
     Ok(vec![ComplaintEvent::Acknowledged {
         complaint: ack.complaint,
@@ -148,10 +170,7 @@ pub(crate) fn escalate(
             current: complaint.level,
         });
     }
-    let name = usize::try_from(escalate.to_level)
-        .ok()
-        .and_then(|i| policy.complaints.levels.get(i))
-        .map_or_else(Text::default_name, |l| l.name.clone());
+    let name = level_name(policy, escalate.to_level);
     // While waiting on the customer (if waiting pauses the clocks) the new level's clock starts
     // paused, from the same pause.
     Ok(vec![ComplaintEvent::Escalated {
@@ -161,6 +180,42 @@ pub(crate) fn escalate(
         level_name: name,
         owner: escalate.owner,
         escalation: escalation_terms(policy, escalate.to_level, ctx.now),
+    }])
+}
+
+/// The name the policy gives `level`.
+fn level_name(policy: &ServicePolicy, level: u32) -> Text {
+    usize::try_from(level)
+        .ok()
+        .and_then(|i| policy.complaints.levels.get(i))
+        .map_or_else(Text::default_name, |l| l.name.clone())
+}
+
+/// A move back down the ladder: to a level below the current one, with a new owner and the
+/// new level's escalation clock started afresh.
+pub(crate) fn deescalate(
+    complaints: &Complaints,
+    deescalate: &DeescalateComplaint,
+    ctx: &Context<'_>,
+) -> Result<Vec<ComplaintEvent>, CommandError> {
+    let policy = ctx.policy;
+    let complaint = find(complaints, deescalate.complaint)?;
+    complaint.check(ComplaintAction::Deescalate)?;
+    policy.check_agent(deescalate.owner)?;
+    if deescalate.to_level >= complaint.level {
+        return Err(CommandError::DeescalationNotDownward {
+            level: deescalate.to_level,
+            current: complaint.level,
+        });
+    }
+    Ok(vec![ComplaintEvent::Deescalated {
+        complaint: deescalate.complaint,
+        from_level: complaint.level,
+        to_level: deescalate.to_level,
+        level_name: level_name(policy, deescalate.to_level),
+        owner: deescalate.owner,
+        reason: deescalate.reason.clone(),
+        escalation: escalation_terms(policy, deescalate.to_level, ctx.now),
     }])
 }
 
@@ -233,7 +288,7 @@ pub(crate) fn resolve(
     let complaint = find(complaints, resolve.complaint)?;
     complaint.check(ComplaintAction::Resolve)?;
     policy.check_agent(resolve.by)?;
-    if complaint.stage() == ComplaintStage::Received && !policy.complaints.resolve_unacknowledged {
+    if complaint.is_unacknowledged() && !policy.complaints.resolve_unacknowledged {
         return Err(CommandError::NotAcknowledged(resolve.complaint));
     }
     let clock = &complaint.resolution;
@@ -242,7 +297,9 @@ pub(crate) fn resolve(
             // Resolved while waiting on the customer: measured at the start of the pause.
             outcome_at(policy, &clock.terms, *since)?
         }
-        ClockPhase::Running | ClockPhase::Stopped { .. } => outcome_at(policy, &clock.terms, now)?,
+        ClockPhase::Running | ClockPhase::Stopped { .. } | ClockPhase::NotApplicable { .. } => {
+            outcome_at(policy, &clock.terms, now)?
+        }
     };
     let acknowledgement = if complaint.acknowledgement.is_running() {
         Some(
@@ -276,6 +333,26 @@ pub(crate) fn close(
     complaint.check(ComplaintAction::Close)?;
     Ok(vec![ComplaintEvent::Closed {
         complaint: close.complaint,
+    }])
+}
+
+/// A close without a resolution: a duplicate must name another complaint the relationship
+/// knows.
+pub(crate) fn close_unresolved(
+    complaints: &Complaints,
+    close: &CloseUnresolved,
+) -> Result<Vec<ComplaintEvent>, CommandError> {
+    let complaint = find(complaints, close.complaint)?;
+    complaint.check(ComplaintAction::CloseUnresolved)?;
+    if let Unresolved::Duplicate { of } = close.reason {
+        if of == close.complaint {
+            return Err(CommandError::DuplicateOfItself(of));
+        }
+        find(complaints, of)?;
+    }
+    Ok(vec![ComplaintEvent::ClosedUnresolved {
+        complaint: close.complaint,
+        reason: close.reason,
     }])
 }
 
@@ -340,7 +417,8 @@ fn reopened_clock(
                     ComplaintState::Received
                     | ComplaintState::Acknowledged { .. }
                     | ComplaintState::InProgress
-                    | ComplaintState::Waiting { .. },
+                    | ComplaintState::Waiting { .. }
+                    | ComplaintState::ClosedUnresolved { .. },
                 ) => now,
             };
             let terms = match clock.terms.due {
@@ -357,6 +435,14 @@ fn reopened_clock(
                 None => clock.terms.clone(),
             };
             (complaint.cycle, terms)
+        }
+        // A clock the policy set no target for still has none.
+        ReopenMode::Restart | ReopenMode::NewCycle if clock.terms.none_is_set() => {
+            let cycle = match mode {
+                ReopenMode::NewCycle => complaint.cycle.saturating_add(1),
+                ReopenMode::Continue | ReopenMode::Restart => complaint.cycle,
+            };
+            (cycle, clock.terms.clone())
         }
         ReopenMode::Restart => (
             complaint.cycle,

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::clock::ComplaintClockKind;
 use super::event::ComplaintEvent;
-use super::state::{Complaint, ComplaintStage, EscalationReason};
+use super::state::{Complaint, EscalationReason};
 use crate::flag::{ComplaintTimer, FlagKind};
 use crate::id::{AgentId, ComplaintId};
 
@@ -90,7 +90,7 @@ pub(crate) fn flags(
     broken_again: Option<DateTime<Utc>>,
 ) -> Vec<(FlagKind, DateTime<Utc>, Option<DateTime<Utc>>)> {
     let mut flags = Vec::new();
-    if complaint.stage() == ComplaintStage::Received {
+    if complaint.is_open() && complaint.is_unacknowledged() {
         flags.push((
             FlagKind::ComplaintUnacknowledged,
             complaint.received_at,

@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::complaint::{ClockTerms, ComplaintClockKind, EscalationReason, Remaining};
+use crate::complaint::{ClockTerms, ComplaintClockKind, EscalationReason, Remaining, Unresolved};
 use crate::id::{AgentId, ComplaintId, InteractionId, PromiseId};
 use crate::outcome::Outcome;
 use crate::personal::Personal;
@@ -111,6 +111,24 @@ pub enum ComplaintEvent {
         /// The new level's escalation clock, if it has a threshold.
         escalation: Option<ClockTerms>,
     },
+    /// The complaint moved back down the support ladder (added in schema version 3).
+    #[serde(rename = "complaint_deescalated")]
+    Deescalated {
+        /// The complaint.
+        complaint: ComplaintId,
+        /// The level before.
+        from_level: u32,
+        /// The level now, below it.
+        to_level: u32,
+        /// The level's name in the policy then.
+        level_name: Text,
+        /// Our agent who owns it now.
+        owner: AgentId,
+        /// Why it went back down.
+        reason: Personal,
+        /// The new level's escalation clock, if it has a threshold.
+        escalation: Option<ClockTerms>,
+    },
     /// We are waiting on the customer; pausable clocks stopped counting.
     #[serde(rename = "complaint_awaiting_customer")]
     AwaitingCustomer {
@@ -159,6 +177,15 @@ pub enum ComplaintEvent {
         /// The complaint.
         complaint: ComplaintId,
     },
+    /// The complaint was closed without a resolution; its targets end not applicable (added
+    /// in schema version 3).
+    #[serde(rename = "complaint_closed_unresolved")]
+    ClosedUnresolved {
+        /// The complaint.
+        complaint: ComplaintId,
+        /// Why.
+        reason: Unresolved,
+    },
     /// The complaint was reopened.
     #[serde(rename = "complaint_reopened")]
     Reopened {
@@ -189,11 +216,13 @@ impl ComplaintEvent {
             Self::ClockBreached { .. } => "complaint_clock_breached",
             Self::EscalationDue { .. } => "escalation_due",
             Self::Escalated { .. } => "complaint_escalated",
+            Self::Deescalated { .. } => "complaint_deescalated",
             Self::AwaitingCustomer { .. } => "complaint_awaiting_customer",
             Self::Resumed { .. } => "complaint_resumed",
             Self::Resolved { .. } => "complaint_resolved",
             Self::Closed { .. } => "complaint_closed",
             Self::Reopened { .. } => "complaint_reopened",
+            Self::ClosedUnresolved { .. } => "complaint_closed_unresolved",
         }
     }
 
@@ -209,7 +238,9 @@ impl ComplaintEvent {
                 .into_iter()
                 .flatten()
                 .collect(),
-            Self::Escalated { escalation, .. } => escalation.iter().collect(),
+            Self::Escalated { escalation, .. } | Self::Deescalated { escalation, .. } => {
+                escalation.iter().collect()
+            }
             Self::Resumed {
                 resolution,
                 escalation,
@@ -229,7 +260,8 @@ impl ComplaintEvent {
             | Self::EscalationDue { .. }
             | Self::AwaitingCustomer { .. }
             | Self::Resolved { .. }
-            | Self::Closed { .. } => Vec::new(),
+            | Self::Closed { .. }
+            | Self::ClosedUnresolved { .. } => Vec::new(),
         }
     }
 
@@ -254,9 +286,11 @@ impl ComplaintEvent {
             | Self::ClockBreached { .. }
             | Self::EscalationDue { .. }
             | Self::Escalated { .. }
+            | Self::Deescalated { .. }
             | Self::AwaitingCustomer { .. }
             | Self::Resumed { .. }
             | Self::Closed { .. }
+            | Self::ClosedUnresolved { .. }
             | Self::Reopened { .. } => false,
         };
         let without_target = self
@@ -271,7 +305,7 @@ impl ComplaintEvent {
     pub(crate) fn personal_mut(&mut self) -> Vec<&mut Personal> {
         match self {
             Self::Received { summary, .. } => vec![summary],
-            Self::Reopened { reason, .. } => vec![reason],
+            Self::Reopened { reason, .. } | Self::Deescalated { reason, .. } => vec![reason],
             Self::Resolved {
                 remedy, summary, ..
             } => remedy.iter_mut().chain(std::iter::once(summary)).collect(),
@@ -283,7 +317,8 @@ impl ComplaintEvent {
             | Self::Escalated { .. }
             | Self::AwaitingCustomer { .. }
             | Self::Resumed { .. }
-            | Self::Closed { .. } => Vec::new(),
+            | Self::Closed { .. }
+            | Self::ClosedUnresolved { .. } => Vec::new(),
         }
     }
 }

@@ -9,7 +9,7 @@ use super::clock::{
 use super::event::ComplaintEvent;
 use super::state::{
     Complaint, ComplaintAction, ComplaintLifecycle, ComplaintStage, ComplaintState, Complaints,
-    EscalationReason, Handover, Resolution,
+    EscalationReason, Handover, LevelChange, Resolution, Unresolved,
 };
 use crate::error::CommandError;
 use crate::id::{AgentId, ComplaintId, FollowUpId};
@@ -80,10 +80,12 @@ pub(crate) fn fold(
         | ComplaintEvent::ClockBreached { complaint: id, .. }
         | ComplaintEvent::EscalationDue { complaint: id, .. }
         | ComplaintEvent::Escalated { complaint: id, .. }
+        | ComplaintEvent::Deescalated { complaint: id, .. }
         | ComplaintEvent::AwaitingCustomer { complaint: id, .. }
         | ComplaintEvent::Resumed { complaint: id, .. }
         | ComplaintEvent::Resolved { complaint: id, .. }
         | ComplaintEvent::Closed { complaint: id }
+        | ComplaintEvent::ClosedUnresolved { complaint: id, .. }
         | ComplaintEvent::Reopened { complaint: id, .. } => {
             let complaint = complaints
                 .get_mut(id)
@@ -106,9 +108,7 @@ fn fold_into(
             return Err(Misfit::exists(ComplaintLifecycle::ENTITY, id));
         }
         ComplaintEvent::Acknowledged { by, outcome, .. } => {
-            transition(complaint, ComplaintAction::Acknowledge)?;
-            stop(&mut complaint.acknowledgement, *outcome, at);
-            complaint.state = ComplaintState::Acknowledged { by: *by };
+            acknowledged(complaint, id, at, *by, *outcome)?;
         }
         ComplaintEvent::Assigned { owner, .. } => assigned(complaint, at, *owner)?,
         ComplaintEvent::ClockAtRisk { clock, due, .. }
@@ -128,14 +128,24 @@ fn fold_into(
             owner,
             escalation,
             ..
+        }
+        | ComplaintEvent::Deescalated {
+            to_level,
+            owner,
+            escalation,
+            ..
         } => {
-            if *to_level <= complaint.level {
-                return Err(Misfit::Contradicts(format!(
-                    "complaint {id} is at level {} already",
-                    complaint.level
-                )));
-            }
-            escalated(complaint, at, *to_level, *owner, escalation.as_ref())?;
+            let change = if matches!(event, ComplaintEvent::Escalated { .. }) {
+                LevelChange::Escalated
+            } else {
+                LevelChange::Deescalated
+            };
+            let to = LevelMove {
+                level: *to_level,
+                owner: *owner,
+                change,
+            };
+            moved(complaint, id, at, to, escalation.as_ref())?;
         }
         ComplaintEvent::AwaitingCustomer {
             resolution,
@@ -154,25 +164,12 @@ fn fold_into(
             resolution.as_ref(),
             escalation.as_ref(),
         )?,
-        ComplaintEvent::Resolved {
-            by,
-            remedy,
-            apology,
-            summary,
-            outcome,
-            acknowledgement,
-            ..
-        } => {
-            let resolution = Resolution {
-                at,
-                by: *by,
-                remedy: remedy.clone(),
-                apology: *apology,
-                summary: summary.clone(),
-            };
-            resolved(complaint, resolution, *outcome, *acknowledgement)?;
-        }
+        ComplaintEvent::Resolved { .. } => resolved(complaint, at, event)?,
         ComplaintEvent::Closed { .. } => closed(complaint)?,
+        ComplaintEvent::ClosedUnresolved { reason, .. } => {
+            transition(complaint, ComplaintAction::CloseUnresolved)?;
+            closed_unresolved(complaint, at, *reason);
+        }
         ComplaintEvent::Reopened {
             mode,
             cycle,
@@ -190,6 +187,28 @@ fn fold_into(
                 escalation.as_ref(),
             );
         }
+    }
+    Ok(())
+}
+
+/// The acknowledgement: its clock stops; a complaint still `received` becomes `acknowledged`
+/// (one acknowledged later keeps its stage).
+fn acknowledged(
+    complaint: &mut Complaint,
+    id: ComplaintId,
+    at: DateTime<Utc>,
+    by: AgentId,
+    outcome: Outcome,
+) -> Result<(), Misfit> {
+    let to = transition(complaint, ComplaintAction::Acknowledge)?;
+    if !complaint.is_unacknowledged() {
+        return Err(Misfit::Contradicts(format!(
+            "complaint {id} is acknowledged already"
+        )));
+    }
+    stop(&mut complaint.acknowledgement, outcome, at);
+    if to == ComplaintStage::Acknowledged {
+        complaint.state = ComplaintState::Acknowledged { by };
     }
     Ok(())
 }
@@ -218,6 +237,7 @@ fn assigned(complaint: &mut Complaint, at: DateTime<Utc>, owner: AgentId) -> Res
     let to = transition(complaint, ComplaintAction::Assign)?;
     complaint.owner = Some(owner);
     complaint.history.push(Handover {
+        change: LevelChange::Assigned,
         at,
         level: complaint.level,
         owner,
@@ -235,6 +255,23 @@ fn closed(complaint: &mut Complaint) -> Result<(), Misfit> {
         complaint.state = ComplaintState::Closed(resolution.clone());
     }
     Ok(())
+}
+
+/// Closed without a resolution: every clock still counting (or paused) ends not applicable.
+fn closed_unresolved(complaint: &mut Complaint, at: DateTime<Utc>, reason: Unresolved) {
+    let clocks = [
+        Some(&mut complaint.acknowledgement),
+        Some(&mut complaint.resolution),
+        complaint.escalation.as_mut(),
+    ];
+    for clock in clocks.into_iter().flatten() {
+        if matches!(clock.phase, ClockPhase::Running | ClockPhase::Paused { .. }) {
+            clock.phase = ClockPhase::NotApplicable { since: at };
+        }
+    }
+    complaint.escalation_due = None;
+    complaint.reopened_at_top = None;
+    complaint.state = ComplaintState::ClosedUnresolved { at, reason };
 }
 
 /// What a clock's warning or breach event says.
@@ -320,21 +357,46 @@ fn escalation_due(
     Ok(())
 }
 
-fn escalated(
-    complaint: &mut Complaint,
-    at: DateTime<Utc>,
-    to_level: u32,
+/// Where a move on the ladder goes.
+struct LevelMove {
+    /// The level.
+    level: u32,
+    /// The owner there.
     owner: AgentId,
+    /// Up or down.
+    change: LevelChange,
+}
+
+/// A move up or down the ladder: the new level's escalation clock starts afresh, and an
+/// escalation due is settled.
+fn moved(
+    complaint: &mut Complaint,
+    id: ComplaintId,
+    at: DateTime<Utc>,
+    to: LevelMove,
     escalation: Option<&ClockTerms>,
 ) -> Result<(), Misfit> {
-    let to = transition(complaint, ComplaintAction::Escalate)?;
-    complaint.level = to_level;
-    complaint.owner = Some(owner);
+    let (action, wrong_way) = match to.change {
+        LevelChange::Deescalated => (ComplaintAction::Deescalate, to.level >= complaint.level),
+        LevelChange::Escalated | LevelChange::Assigned => {
+            (ComplaintAction::Escalate, to.level <= complaint.level)
+        }
+    };
+    if wrong_way {
+        return Err(Misfit::Contradicts(format!(
+            "complaint {id} is at level {} already",
+            complaint.level
+        )));
+    }
+    let stage = transition(complaint, action)?;
+    complaint.level = to.level;
+    complaint.owner = Some(to.owner);
     complaint.escalation_due = None;
     complaint.history.push(Handover {
+        change: to.change,
         at,
-        level: to_level,
-        owner,
+        level: to.level,
+        owner: to.owner,
     });
     // While the customer is awaited and the wait paused the clocks (the policy's
     // `pause_while_waiting`), the new level's clock starts paused, from the same pause;
@@ -356,7 +418,7 @@ fn escalated(
         }
         clock
     });
-    if to == ComplaintStage::InProgress {
+    if stage == ComplaintStage::InProgress {
         complaint.state = ComplaintState::InProgress;
     }
     Ok(())
@@ -366,11 +428,29 @@ fn escalated(
 /// the event states for it).
 fn resolved(
     complaint: &mut Complaint,
-    resolution: Resolution,
-    outcome: Outcome,
-    acknowledgement: Option<Outcome>,
+    at: DateTime<Utc>,
+    event: &ComplaintEvent,
 ) -> Result<(), Misfit> {
-    let at = resolution.at;
+    let ComplaintEvent::Resolved {
+        by,
+        remedy,
+        apology,
+        summary,
+        outcome,
+        acknowledgement,
+        ..
+    } = event
+    else {
+        return Err(Misfit::Contradicts("not a resolution".to_owned()));
+    };
+    let (outcome, acknowledgement) = (*outcome, *acknowledgement);
+    let resolution = Resolution {
+        at,
+        by: *by,
+        remedy: remedy.clone(),
+        apology: *apology,
+        summary: summary.clone(),
+    };
     transition(complaint, ComplaintAction::Resolve)?;
     if complaint.acknowledgement.is_running() {
         let ack = acknowledgement
@@ -448,7 +528,8 @@ fn reopened(
                 ComplaintState::Received
                 | ComplaintState::Acknowledged { .. }
                 | ComplaintState::InProgress
-                | ComplaintState::Waiting { .. },
+                | ComplaintState::Waiting { .. }
+                | ComplaintState::ClosedUnresolved { .. },
             ) => None,
         };
         let clock = &mut complaint.resolution;

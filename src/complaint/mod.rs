@@ -18,12 +18,22 @@
 //!   escalates (a command naming the level and the new owner). A reopen at the top, where
 //!   there is nowhere to escalate, makes no escalation due: it is flagged for the complaint's
 //!   owner (`FlagKind::ReopenedAtTop`) until the complaint is resolved again.
+//! - De-escalation (issue 14 item 3, after the Volvo log's moves back to a lower line and Jira
+//!   Service Management's and GLPI's queue changes both ways): a complaint moves back down
+//!   the ladder with a reason, to a new owner. Like an escalation, it starts the new level's
+//!   escalation clock afresh (paused if the customer is awaited and waiting pauses clocks)
+//!   and clears an escalation due (someone decided where it belongs). The complaint's
+//!   `history` keeps every move, up or down ([`LevelChange`]). Both may happen before the
+//!   complaint is acknowledged.
 //! - A reopen does to the resolution clock what the policy says ([`ReopenMode`](crate::policy::ReopenMode)), and the
 //!   event records the choice. One that continues the clock sets aside the time since it
 //!   stopped counting, and the clock's total paused time counts it
 //!   (`TargetClock::paused_total`).
-//! - Resolving a complaint that was never acknowledged is refused unless the policy allows it
-//!   (`ComplaintPolicy::resolve_unacknowledged`): acknowledging is a courtesy we owe.
+//! - Resolved at first touch: a complaint resolved without an acknowledgement ends its
+//!   acknowledgement target at the resolution, met if it came by the acknowledgement's due
+//!   instant and missed otherwise (the `acknowledgement` outcome of `ComplaintResolved`). That
+//!   is the default; a policy that wants an explicit acknowledgement first refuses it
+//!   (`ComplaintPolicy::resolve_unacknowledged`, issue 14 item 1).
 //! - No fact is refused for want of a deadline. A clock whose deadline cannot be computed
 //!   (its calendar retired from the policy while the complaint waited on the customer or was
 //!   resolved, no working time left, out of range) has **no target**: it records why, never
@@ -37,25 +47,55 @@
 //!
 //! ```text
 //! received     --acknowledge--> acknowledged
+//! received     --wait-->        waiting
+//! received     --assign-->      received
+//! received     --escalate-->    received
+//! received     --deescalate-->  received
 //! received     --resolve-->     resolved
 //! acknowledged --assign-->      in_progress
 //! acknowledged --escalate-->    in_progress
+//! acknowledged --deescalate-->  in_progress
+//! acknowledged --wait-->        waiting
 //! acknowledged --resolve-->     resolved
+//! in_progress  --acknowledge--> in_progress
 //! in_progress  --assign-->      in_progress
 //! in_progress  --escalate-->    in_progress
+//! in_progress  --deescalate-->  in_progress
 //! in_progress  --wait-->        waiting
 //! in_progress  --resolve-->     resolved
+//! waiting      --acknowledge--> waiting
 //! waiting      --assign-->      waiting
 //! waiting      --escalate-->    waiting
+//! waiting      --deescalate-->  waiting
 //! waiting      --resume-->      in_progress
 //! waiting      --resolve-->     resolved
+//! received     --close_unresolved--> closed_unresolved
+//! acknowledged --close_unresolved--> closed_unresolved
+//! in_progress  --close_unresolved--> closed_unresolved
+//! waiting      --close_unresolved--> closed_unresolved
 //! resolved     --close-->       closed
 //! resolved     --reopen-->      in_progress
 //! closed       --reopen-->      in_progress
 //! ```
 //!
 //! Resolving straight from `received` is in the table; the policy decides whether it is
-//! allowed.
+//! allowed. Routing (assign), escalating and de-escalating before anyone acknowledged the
+//! complaint keep it `received`: its acknowledgement is still owed and flagged.
+//!
+//! Closing without a resolution (issue 14 item 7: a duplicate of another complaint, invalid,
+//! withdrawn by the customer; Zendesk, Zammad and GLPI close tickets so): every target still
+//! counting ends not applicable (`ClockPhase::NotApplicable`), measures count these closings
+//! apart from resolutions, and the complaint is final: like a closed Zendesk ticket it is not
+//! reopened (the customer complains anew).
+//!
+//! Waiting on the customer may start before anyone acknowledged the complaint (issue 14 item
+//! 4: a ticket that needs information first; Zammad and Request Tracker test a ticket created
+//! already pending, which `ReceiveComplaint::pending` records as a receipt followed at once by
+//! the wait). The acknowledgement stays owed and its clock keeps running through the wait (as
+//! Zendesk's first reply time does: asking for information is no acknowledgement), and it is
+//! flagged until someone acknowledges the complaint, which `acknowledge` allows from
+//! `in_progress` and `waiting` only while it is owed ([`Complaint::is_unacknowledged`]); after
+//! that it is refused as before.
 //!
 //! # Layout
 //!
@@ -75,19 +115,19 @@ mod state;
 
 pub use clock::{ClockPhase, ClockTerms, ComplaintClockKind, Remaining, TargetClock};
 pub use command::{
-    AcknowledgeComplaint, AssignComplaint, AwaitCustomer, CloseComplaint, ComplaintCommand,
-    EscalateComplaint, ReceiveComplaint, ReopenComplaint, RequestEscalation, ResolveComplaint,
-    ResumeComplaint,
+    AcknowledgeComplaint, AssignComplaint, AwaitCustomer, CloseComplaint, CloseUnresolved,
+    ComplaintCommand, DeescalateComplaint, EscalateComplaint, ReceiveComplaint, ReopenComplaint,
+    RequestEscalation, ResolveComplaint, ResumeComplaint,
 };
 pub use event::ComplaintEvent;
 pub use state::{
     Complaint, ComplaintAction, ComplaintLifecycle, ComplaintStage, ComplaintState,
-    EscalationReason, Handover, Resolution,
+    EscalationReason, Handover, LevelChange, Resolution, Unresolved,
 };
 
 pub(crate) use decide::{
-    acknowledge, assign, await_customer, close, escalate, receive, reopen, request_escalation,
-    resolve, resume, surveyable,
+    acknowledge, assign, await_customer, close, close_unresolved, deescalate, escalate, receive,
+    reopen, request_escalation, resolve, resume, surveyable,
 };
 pub(crate) use due::{deadline, fire, flags};
 pub(crate) use fold::{fold, link_follow_up};

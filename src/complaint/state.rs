@@ -26,9 +26,23 @@ pub enum EscalationReason {
     CustomerAsked,
 }
 
-/// A change of support level or owner, kept as history.
+/// What a [`Handover`] was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LevelChange {
+    /// A new owner at the same level.
+    Assigned,
+    /// Up the ladder.
+    Escalated,
+    /// Back down the ladder.
+    Deescalated,
+}
+
+/// A change of support level or owner, kept as history: both directions of the ladder.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Handover {
+    /// Which way it went.
+    pub change: LevelChange,
     /// When.
     pub at: DateTime<Utc>,
     /// The level from then on (index into the policy's ladder).
@@ -52,6 +66,22 @@ pub struct Resolution {
     pub summary: Personal,
 }
 
+/// Why a complaint was closed without a resolution (issue 14 item 7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum Unresolved {
+    /// It repeats another complaint, which goes on.
+    Duplicate {
+        /// The complaint it repeats.
+        of: ComplaintId,
+    },
+    /// It is no complaint (spam, a mistake, not ours).
+    Invalid,
+    /// The customer withdrew it.
+    Withdrawn,
+}
+
 /// A complaint's stage, with the data valid in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ComplaintState {
@@ -73,6 +103,13 @@ pub enum ComplaintState {
     Resolved(Resolution),
     /// Closed after resolution.
     Closed(Resolution),
+    /// Closed without a resolution: when, and why.
+    ClosedUnresolved {
+        /// When.
+        at: DateTime<Utc>,
+        /// Why.
+        reason: Unresolved,
+    },
 }
 
 /// A complaint.
@@ -135,6 +172,8 @@ pub enum ComplaintStage {
     Resolved,
     /// Closed.
     Closed,
+    /// Closed without a resolution.
+    ClosedUnresolved,
 }
 
 /// What can happen to a complaint.
@@ -146,6 +185,8 @@ pub enum ComplaintAction {
     Assign,
     /// It moves up the ladder.
     Escalate,
+    /// It moves back down the ladder.
+    Deescalate,
     /// We wait on the customer.
     Wait,
     /// The customer answered; work goes on.
@@ -156,6 +197,8 @@ pub enum ComplaintAction {
     Close,
     /// It is reopened.
     Reopen,
+    /// It is closed without a resolution.
+    CloseUnresolved,
 }
 
 /// The complaint's transition table.
@@ -172,52 +215,66 @@ impl Lifecycle for ComplaintLifecycle {
         ComplaintStage::Waiting,
         ComplaintStage::Resolved,
         ComplaintStage::Closed,
+        ComplaintStage::ClosedUnresolved,
     ];
     const ACTIONS: &'static [ComplaintAction] = &[
         ComplaintAction::Acknowledge,
         ComplaintAction::Assign,
         ComplaintAction::Escalate,
+        ComplaintAction::Deescalate,
         ComplaintAction::Wait,
         ComplaintAction::Resume,
         ComplaintAction::Resolve,
         ComplaintAction::Close,
         ComplaintAction::Reopen,
+        ComplaintAction::CloseUnresolved,
     ];
 
     fn next(stage: ComplaintStage, action: ComplaintAction) -> Option<ComplaintStage> {
         use ComplaintAction as A;
         use ComplaintStage as S;
+        // Moves on the ladder keep a complaint nobody acknowledged in `Received` (routed
+        // before acknowledgement, issue 14 item 3).
         match (stage, action) {
             (S::Received, A::Acknowledge) => Some(S::Acknowledged),
+            // Acknowledged late, after work began or while the customer is awaited: only while
+            // the acknowledgement is still owed (the decision checks it).
+            (S::InProgress, A::Acknowledge) => Some(S::InProgress),
+            (S::Waiting, A::Acknowledge) => Some(S::Waiting),
+            // On hold for the customer before anyone acknowledged or took it (issue 14 item 4).
+            (S::Received | S::Acknowledged | S::InProgress, A::Wait) => Some(S::Waiting),
             (S::Received | S::Acknowledged | S::InProgress | S::Waiting, A::Resolve) => {
                 Some(S::Resolved)
             }
-            (S::Acknowledged | S::InProgress, A::Assign | A::Escalate) => Some(S::InProgress),
-            (S::Waiting, A::Assign | A::Escalate) => Some(S::Waiting),
-            (S::InProgress, A::Wait) => Some(S::Waiting),
+            (S::Received, A::Assign | A::Escalate | A::Deescalate) => Some(S::Received),
+            (S::Acknowledged | S::InProgress, A::Assign | A::Escalate | A::Deescalate) => {
+                Some(S::InProgress)
+            }
+            (S::Waiting, A::Assign | A::Escalate | A::Deescalate) => Some(S::Waiting),
             (S::Waiting, A::Resume) => Some(S::InProgress),
             (S::Resolved, A::Close) => Some(S::Closed),
             (S::Resolved | S::Closed, A::Reopen) => Some(S::InProgress),
-            (S::Received, A::Assign | A::Escalate | A::Wait | A::Resume | A::Close | A::Reopen) => {
-                None
+            (S::Received | S::Acknowledged | S::InProgress | S::Waiting, A::CloseUnresolved) => {
+                Some(S::ClosedUnresolved)
             }
-            (S::Acknowledged, A::Acknowledge | A::Wait | A::Resume | A::Close | A::Reopen) => None,
-            (S::InProgress, A::Acknowledge | A::Resume | A::Close | A::Reopen) => None,
-            (S::Waiting, A::Acknowledge | A::Wait | A::Close | A::Reopen) => None,
+            // Terminal, as a closed ticket is at Zendesk: the customer complains anew.
+            (S::ClosedUnresolved, _) => None,
+            (S::Resolved | S::Closed, A::CloseUnresolved) => None,
+            (S::Received, A::Resume | A::Close | A::Reopen) => None,
+            (S::Acknowledged, A::Acknowledge | A::Resume | A::Close | A::Reopen) => None,
+            (S::InProgress, A::Resume | A::Close | A::Reopen) => None,
+            (S::Waiting, A::Wait | A::Close | A::Reopen) => None,
             (
-                S::Resolved,
-                A::Acknowledge | A::Assign | A::Escalate | A::Wait | A::Resume | A::Resolve,
-            ) => None,
-            (
-                S::Closed,
+                S::Resolved | S::Closed,
                 A::Acknowledge
                 | A::Assign
                 | A::Escalate
+                | A::Deescalate
                 | A::Wait
                 | A::Resume
-                | A::Resolve
-                | A::Close,
+                | A::Resolve,
             ) => None,
+            (S::Closed, A::Close) => None,
         }
     }
 
@@ -229,6 +286,7 @@ impl Lifecycle for ComplaintLifecycle {
             ComplaintStage::Waiting => "waiting",
             ComplaintStage::Resolved => "resolved",
             ComplaintStage::Closed => "closed",
+            ComplaintStage::ClosedUnresolved => "closed_unresolved",
         }
     }
 
@@ -237,11 +295,13 @@ impl Lifecycle for ComplaintLifecycle {
             ComplaintAction::Acknowledge => "acknowledge",
             ComplaintAction::Assign => "assign",
             ComplaintAction::Escalate => "escalate",
+            ComplaintAction::Deescalate => "deescalate",
             ComplaintAction::Wait => "wait",
             ComplaintAction::Resume => "resume",
             ComplaintAction::Resolve => "resolve",
             ComplaintAction::Close => "close",
             ComplaintAction::Reopen => "reopen",
+            ComplaintAction::CloseUnresolved => "close_unresolved",
         }
     }
 }
@@ -261,7 +321,15 @@ impl Complaint {
             ComplaintState::Waiting { .. } => ComplaintStage::Waiting,
             ComplaintState::Resolved(_) => ComplaintStage::Resolved,
             ComplaintState::Closed(_) => ComplaintStage::Closed,
+            ComplaintState::ClosedUnresolved { .. } => ComplaintStage::ClosedUnresolved,
         }
+    }
+
+    /// Whether its acknowledgement is still owed: nobody acknowledged it and it was not
+    /// resolved (a resolution ends the acknowledgement target).
+    #[must_use]
+    pub fn is_unacknowledged(&self) -> bool {
+        self.acknowledgement.is_running() || self.acknowledgement.is_paused()
     }
 
     /// Whether it is still open (not resolved or closed).
@@ -269,7 +337,9 @@ impl Complaint {
     pub const fn is_open(&self) -> bool {
         !matches!(
             self.state,
-            ComplaintState::Resolved(_) | ComplaintState::Closed(_)
+            ComplaintState::Resolved(_)
+                | ComplaintState::Closed(_)
+                | ComplaintState::ClosedUnresolved { .. }
         )
     }
 
@@ -281,7 +351,8 @@ impl Complaint {
             ComplaintState::Received
             | ComplaintState::Acknowledged { .. }
             | ComplaintState::InProgress
-            | ComplaintState::Waiting { .. } => None,
+            | ComplaintState::Waiting { .. }
+            | ComplaintState::ClosedUnresolved { .. } => None,
         }
     }
 

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::complaint::{ComplaintClockKind, ComplaintEvent};
+use crate::complaint::{ComplaintClockKind, ComplaintEvent, Unresolved};
 use crate::id::{AgentId, ComplaintId};
 use crate::measure::stats::{Durations, OutcomeTally, ratio};
 use crate::measure::tally::{Fact, Memory, Read};
@@ -37,6 +37,8 @@ pub struct ComplaintMeasures {
     pub escalations_due: u64,
     /// Escalations done, by the support level escalated to.
     pub escalations: BTreeMap<u32, u64>,
+    /// De-escalations done, by the support level moved back down to.
+    pub deescalations: BTreeMap<u32, u64>,
     /// Resolutions.
     pub resolved: u64,
     /// Resolutions with an apology.
@@ -47,6 +49,12 @@ pub struct ComplaintMeasures {
     pub reopened: u64,
     /// Closings.
     pub closed: u64,
+    /// Complaints closed without a resolution as duplicates of another (not resolutions).
+    pub closed_as_duplicate: u64,
+    /// Complaints closed without a resolution as invalid (not resolutions).
+    pub closed_as_invalid: u64,
+    /// Complaints withdrawn by the customer (not resolutions).
+    pub withdrawn: u64,
 }
 
 impl ComplaintMeasures {
@@ -64,9 +72,14 @@ impl ComplaintMeasures {
             .resolution_breached
             .saturating_add(other.resolution_breached);
         self.escalations_due = self.escalations_due.saturating_add(other.escalations_due);
-        for (level, count) in &other.escalations {
-            let n = self.escalations.entry(*level).or_insert(0);
-            *n = n.saturating_add(*count);
+        for (mine, theirs) in [
+            (&mut self.escalations, &other.escalations),
+            (&mut self.deescalations, &other.deescalations),
+        ] {
+            for (level, count) in theirs {
+                let n = mine.entry(*level).or_insert(0);
+                *n = n.saturating_add(*count);
+            }
         }
         self.resolved = self.resolved.saturating_add(other.resolved);
         self.resolved_with_apology = self
@@ -77,6 +90,13 @@ impl ComplaintMeasures {
             .saturating_add(other.resolved_with_remedy);
         self.reopened = self.reopened.saturating_add(other.reopened);
         self.closed = self.closed.saturating_add(other.closed);
+        self.closed_as_duplicate = self
+            .closed_as_duplicate
+            .saturating_add(other.closed_as_duplicate);
+        self.closed_as_invalid = self
+            .closed_as_invalid
+            .saturating_add(other.closed_as_invalid);
+        self.withdrawn = self.withdrawn.saturating_add(other.withdrawn);
     }
 
     /// All escalations done.
@@ -125,6 +145,9 @@ impl ComplaintMeasures {
             },
             ComplaintFact::EscalationDue => one(&mut self.escalations_due),
             ComplaintFact::Escalated(level) => one(self.escalations.entry(*level).or_insert(0)),
+            ComplaintFact::Deescalated(level) => {
+                one(self.deescalations.entry(*level).or_insert(0));
+            }
             ComplaintFact::Resolved {
                 outcome,
                 acknowledgement,
@@ -149,6 +172,13 @@ impl ComplaintMeasures {
             }
             ComplaintFact::Reopened => one(&mut self.reopened),
             ComplaintFact::Closed => one(&mut self.closed),
+            ComplaintFact::ClosedUnresolved(Unresolved::Duplicate { .. }) => {
+                one(&mut self.closed_as_duplicate);
+            }
+            ComplaintFact::ClosedUnresolved(Unresolved::Invalid) => {
+                one(&mut self.closed_as_invalid);
+            }
+            ComplaintFact::ClosedUnresolved(Unresolved::Withdrawn) => one(&mut self.withdrawn),
         }
     }
 }
@@ -163,6 +193,7 @@ pub(super) enum ComplaintFact {
     Breached(ComplaintClockKind),
     EscalationDue,
     Escalated(u32),
+    Deescalated(u32),
     Resolved {
         outcome: Outcome,
         acknowledgement: Option<Outcome>,
@@ -172,6 +203,7 @@ pub(super) enum ComplaintFact {
     },
     Reopened,
     Closed,
+    ClosedUnresolved(Unresolved),
 }
 
 /// What a tally remembers of one complaint.
@@ -249,10 +281,20 @@ impl Memory {
                 to_level,
                 owner,
                 ..
+            }
+            | ComplaintEvent::Deescalated {
+                complaint,
+                to_level,
+                owner,
+                ..
             } => {
                 self.assign_complaint(complaint, *owner);
-                let fact = Fact::Complaint(ComplaintFact::Escalated(*to_level));
-                Some((fact, Some(*owner), None))
+                let what = if matches!(event, ComplaintEvent::Escalated { .. }) {
+                    ComplaintFact::Escalated(*to_level)
+                } else {
+                    ComplaintFact::Deescalated(*to_level)
+                };
+                Some((Fact::Complaint(what), Some(*owner), None))
             }
             ComplaintEvent::Resolved {
                 complaint,
@@ -277,6 +319,9 @@ impl Memory {
             }
             ComplaintEvent::Closed { complaint } => {
                 Some(self.complaint_fact(complaint, ComplaintFact::Closed))
+            }
+            ComplaintEvent::ClosedUnresolved { complaint, reason } => {
+                Some(self.complaint_fact(complaint, ComplaintFact::ClosedUnresolved(*reason)))
             }
             ComplaintEvent::Reopened { complaint, .. } => {
                 if let Some(memo) = self.complaints.get_mut(complaint) {

@@ -369,12 +369,18 @@ impl Relationship {
                 complaint::request_escalation(complaints, request, ctx)
             }
             ComplaintCommand::Escalate(escalate) => complaint::escalate(complaints, escalate, ctx),
+            ComplaintCommand::Deescalate(deescalate) => {
+                complaint::deescalate(complaints, deescalate, ctx)
+            }
             ComplaintCommand::AwaitCustomer(wait) => {
                 complaint::await_customer(complaints, wait, ctx)
             }
             ComplaintCommand::Resume(resume) => complaint::resume(complaints, resume, ctx),
             ComplaintCommand::Resolve(resolve) => complaint::resolve(complaints, resolve, ctx),
             ComplaintCommand::Close(close) => complaint::close(complaints, close),
+            ComplaintCommand::CloseUnresolved(close) => {
+                complaint::close_unresolved(complaints, close)
+            }
             ComplaintCommand::Reopen(reopen) => complaint::reopen(complaints, reopen, ctx),
         }
     }

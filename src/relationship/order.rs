@@ -45,6 +45,8 @@ fn item_of(event: &Event) -> Option<FactItem> {
             | ComplaintEvent::Acknowledged { complaint, .. }
             | ComplaintEvent::Assigned { complaint, .. }
             | ComplaintEvent::Escalated { complaint, .. }
+            | ComplaintEvent::Deescalated { complaint, .. }
+            | ComplaintEvent::ClosedUnresolved { complaint, .. }
             | ComplaintEvent::AwaitingCustomer { complaint, .. }
             | ComplaintEvent::Resumed { complaint, .. }
             | ComplaintEvent::Resolved { complaint, .. }
@@ -107,6 +109,8 @@ fn items_of(relationship: &Relationship, command: &Command) -> (Vec<FactItem>, V
             | ComplaintCommand::Assign(complaint::AssignComplaint { complaint, .. })
             | ComplaintCommand::RequestEscalation(complaint::RequestEscalation { complaint, .. })
             | ComplaintCommand::Escalate(complaint::EscalateComplaint { complaint, .. })
+            | ComplaintCommand::Deescalate(complaint::DeescalateComplaint { complaint, .. })
+            | ComplaintCommand::CloseUnresolved(complaint::CloseUnresolved { complaint, .. })
             | ComplaintCommand::AwaitCustomer(complaint::AwaitCustomer { complaint, .. })
             | ComplaintCommand::Resume(complaint::ResumeComplaint { complaint, .. })
             | ComplaintCommand::Resolve(complaint::ResolveComplaint { complaint, .. })

@@ -123,6 +123,8 @@ fn reactions_to(
             | ComplaintEvent::ClockBreached { .. }
             | ComplaintEvent::EscalationDue { .. }
             | ComplaintEvent::Escalated { .. }
+            | ComplaintEvent::Deescalated { .. }
+            | ComplaintEvent::ClosedUnresolved { .. }
             | ComplaintEvent::AwaitingCustomer { .. }
             | ComplaintEvent::Resumed { .. }
             | ComplaintEvent::Closed { .. },

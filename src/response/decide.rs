@@ -16,8 +16,8 @@ use super::state::{ClockKind, ResponseClock, Wait};
 use crate::error::CommandError;
 use crate::id::{InteractionId, PromiseId};
 use crate::lifecycle::Context;
-use crate::outcome::Outcome;
-use crate::value::Direction;
+use crate::outcome::{NoTarget, Outcome};
+use crate::value::{Direction, Span};
 
 /// What the response family decides on: the clock, how many answers were given, the times
 /// of the messages and answers, every interaction recorded (sorted), and which promises an
@@ -205,9 +205,12 @@ fn start(ctx: &Context<'_>, first: bool, message: Message) -> ResponseEvent {
         ClockKind::FirstResponse => &policy.first_response,
         ClockKind::Reply => &policy.reply,
     };
-    let target = targets.get(message.priority, ctx.tier);
     let calendar = targets.calendar(message.priority);
-    let due = policy.target_due(calendar, ctx.now, target);
+    // A priority the policy sets no target for: the clock runs with none (issue 14 item 9).
+    let (target, due) = match targets.target(message.priority, ctx.tier) {
+        Some(target) => (target, policy.target_due(calendar, ctx.now, target)),
+        None => (Span::ZERO, Err(NoTarget::NoneSet)),
+    };
     // The warning falls before the due instant: there is one only if there is a due instant.
     let warn_at = due.as_ref().ok().and_then(|_| {
         policy

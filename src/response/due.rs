@@ -6,6 +6,7 @@ use super::event::ResponseEvent;
 use super::state::{ResponseClock, Wait};
 use crate::flag::{FlagKind, ResponseTimer};
 use crate::id::InteractionId;
+use crate::outcome::NoTarget;
 
 /// The clock's next deadline: `(when, why, the inbound interaction waiting)`.
 pub(crate) fn deadline(
@@ -50,7 +51,9 @@ pub(crate) fn flag(
 ) -> Option<(FlagKind, DateTime<Utc>, &Wait)> {
     let wait = clock.wait()?;
     let Some(due) = wait.due else {
-        return Some((FlagKind::NoTarget, wait.started, wait));
+        // A clock the policy set no target for is meant so, and not flagged.
+        let fault = wait.no_target.as_ref().is_none_or(NoTarget::is_fault);
+        return fault.then_some((FlagKind::NoTarget, wait.started, wait));
     };
     if now >= due {
         return Some((FlagKind::ResponseOverdue, due, wait));

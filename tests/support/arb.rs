@@ -31,13 +31,14 @@ use clientele::response::ResponseCommand;
 use clientele::survey::SurveyCommand;
 use clientele::{
     AcknowledgeComplaint, AgentId, AnswerSurvey, AssignComplaint, AwaitCustomer, CancelFollowUp,
-    Channel, CloseComplaint, Command, ComplaintId, CompleteFollowUp, CsatScore, CustomerId,
-    Direction, Envelope, ErasePersonalData, EscalateComplaint, Event, FollowUpId, FollowUpOutcome,
-    Fulfiller, IdempotencyKey, InteractionId, KeepPromise, MakePromise, MeetDependency, NpsScore,
-    PartyId, Personal, Priority, PromiseId, ReceiveComplaint, RecordDependency, RecordInteraction,
-    RegisterCustomer, ReopenComplaint, RequestEscalation, RequestSurvey, ResolveComplaint,
-    ResumeComplaint, RevisePromise, ScheduleFollowUp, ServiceCalendar, ServicePolicy, Span,
-    SurveyAnswer, SurveyId, SurveyKind, Text, Tier, UpdateProfile, WithdrawPromise,
+    Channel, CloseComplaint, CloseUnresolved, Command, ComplaintId, CompleteFollowUp, CsatScore,
+    CustomerId, DeescalateComplaint, Direction, Envelope, ErasePersonalData, EscalateComplaint,
+    Event, FollowUpId, FollowUpOutcome, Fulfiller, IdempotencyKey, InteractionId, KeepPromise,
+    MakePromise, MeetDependency, NpsScore, PartyId, Personal, Priority, PromiseId,
+    ReceiveComplaint, RecordDependency, RecordInteraction, RegisterCustomer, ReopenComplaint,
+    RequestEscalation, RequestSurvey, ResolveComplaint, ResumeComplaint, RevisePromise,
+    ScheduleFollowUp, ServiceCalendar, ServicePolicy, Span, SurveyAnswer, SurveyId, SurveyKind,
+    Text, Tier, UpdateProfile, WithdrawPromise,
 };
 use clientele::{
     ComplaintEvent, CustomerEvent, FollowUpEvent, HealthEvent, PromiseEvent, ResponseEvent,
@@ -455,9 +456,10 @@ pub fn command() -> BoxedStrategy<Command> {
         priority(),
         refs(interaction_id()),
         refs(promise_id()),
+        proptest::bool::weighted(0.2),
     )
         .prop_map(
-            |(complaint, channel, summary, priority, interactions, promises)| {
+            |(complaint, channel, summary, priority, interactions, promises, pending)| {
                 Command::Complaint(ComplaintCommand::Receive(ReceiveComplaint {
                     complaint,
                     channel,
@@ -465,6 +467,7 @@ pub fn command() -> BoxedStrategy<Command> {
                     priority,
                     interactions,
                     promises,
+                    pending,
                 }))
             },
         );
@@ -493,6 +496,13 @@ pub fn command() -> BoxedStrategy<Command> {
                 owner,
             }))
         });
+    let deescalate = (complaint_id(), level(), agent_id(), text()).prop_map(
+        |(complaint, to_level, owner, reason)| {
+            Command::Complaint(ComplaintCommand::Deescalate(DeescalateComplaint::new(
+                complaint, to_level, owner, reason,
+            )))
+        },
+    );
     let await_customer = complaint_id().prop_map(|complaint| {
         Command::Complaint(ComplaintCommand::AwaitCustomer(AwaitCustomer { complaint }))
     });
@@ -520,6 +530,14 @@ pub fn command() -> BoxedStrategy<Command> {
     let close = complaint_id().prop_map(|complaint| {
         Command::Complaint(ComplaintCommand::Close(CloseComplaint { complaint }))
     });
+    let close_unresolved =
+        (complaint_id(), complaint_id(), 0u8..3).prop_map(|(complaint, of, n)| {
+            Command::Complaint(ComplaintCommand::CloseUnresolved(match n {
+                0 => CloseUnresolved::duplicate(complaint, of),
+                1 => CloseUnresolved::invalid(complaint),
+                _ => CloseUnresolved::withdrawn(complaint),
+            }))
+        });
     let reopen = (complaint_id(), text()).prop_map(|(complaint, reason)| {
         Command::Complaint(ComplaintCommand::Reopen(ReopenComplaint {
             complaint,
@@ -589,11 +607,13 @@ pub fn command() -> BoxedStrategy<Command> {
         (2, assign.boxed()),
         (2, request_escalation.boxed()),
         (2, escalate.boxed()),
+        (2, deescalate.boxed()),
         (2, await_customer.boxed()),
         (2, resume.boxed()),
         (3, resolve.boxed()),
         (2, close.boxed()),
         (2, reopen.boxed()),
+        (1, close_unresolved.boxed()),
         (2, schedule.boxed()),
         (2, complete.boxed()),
         (1, cancel.boxed()),
@@ -611,7 +631,7 @@ pub fn command() -> BoxedStrategy<Command> {
 }
 
 /// The number of [`Command`] variants [`command`] draws from (checked by a test).
-pub const COMMAND_VARIANTS: usize = 25;
+pub const COMMAND_VARIANTS: usize = 27;
 
 // ---------------------------------------------------------------------------------------------
 // Events
@@ -634,6 +654,7 @@ pub fn no_target() -> impl Strategy<Value = NoTarget> {
         }),
         Just(NoTarget::NoWorkingTime),
         Just(NoTarget::OutOfRange),
+        Just(NoTarget::NoneSet),
     ]
 }
 
@@ -1122,6 +1143,36 @@ pub fn event() -> BoxedStrategy<Event> {
                 },
             )
             .boxed(),
+        (complaint_id(), complaint_id(), 0u8..3)
+            .prop_map(|(complaint, of, n)| {
+                Event::Complaint(ComplaintEvent::ClosedUnresolved {
+                    complaint,
+                    reason: match n {
+                        0 => clientele::complaint::Unresolved::Duplicate { of },
+                        1 => clientele::complaint::Unresolved::Invalid,
+                        _ => clientele::complaint::Unresolved::Withdrawn,
+                    },
+                })
+            })
+            .boxed(),
+        (
+            (complaint_id(), level(), level(), text()),
+            (agent_id(), text(), option::of(clock_terms())),
+        )
+            .prop_map(
+                |((complaint, from_level, to_level, level_name), (owner, reason, escalation))| {
+                    Event::Complaint(ComplaintEvent::Deescalated {
+                        complaint,
+                        from_level,
+                        to_level,
+                        level_name,
+                        owner,
+                        reason: reason.into(),
+                        escalation,
+                    })
+                },
+            )
+            .boxed(),
         (
             complaint_id(),
             option::of(remaining()),
@@ -1443,6 +1494,10 @@ pub enum Tweak {
     GoldRow(u8, ByPriority),
     /// Run a priority of a table on a named calendar (maybe undefined).
     OnCalendar(u8, Priority, Option<String>),
+    /// Give a priority of a table no target (issue 14 item 9).
+    Untargeted(u8, Priority),
+    /// Say a table's zero targets mean "due at once".
+    AtOnce(u8),
     /// The response warning lead.
     ResponseWarning(Lead),
     /// The complaint warning lead.
@@ -1475,7 +1530,9 @@ fn tweak() -> impl Strategy<Value = Tweak> {
     prop_oneof![
         3 => (table.clone(), by_priority()).prop_map(|(t, row)| Tweak::Row(t, row)),
         1 => (table.clone(), by_priority()).prop_map(|(t, row)| Tweak::GoldRow(t, row)),
-        1 => (table, priority(), calendar_name()).prop_map(|(t, p, c)| Tweak::OnCalendar(t, p, c)),
+        1 => (table.clone(), priority(), calendar_name()).prop_map(|(t, p, c)| Tweak::OnCalendar(t, p, c)),
+        1 => (table.clone(), priority()).prop_map(|(t, p)| Tweak::Untargeted(t, p)),
+        2 => table.clone().prop_map(Tweak::AtOnce),
         2 => lead().prop_map(Tweak::ResponseWarning),
         1 => lead().prop_map(Tweak::ComplaintWarning),
         2 => (lead(), count()).prop_map(|(l, n)| Tweak::Promises(l, n)),
@@ -1525,6 +1582,10 @@ fn apply_tweak(policy: &mut ServicePolicy, tweak: &Tweak) {
                 table(policy, t).calendars.remove(&p);
             }
         },
+        Tweak::Untargeted(t, p) => {
+            table(policy, t).untargeted.insert(p);
+        }
+        Tweak::AtOnce(t) => table(policy, t).zero_means_at_once = true,
         Tweak::ResponseWarning(lead) => policy.response_warning = lead,
         Tweak::ComplaintWarning(lead) => policy.complaints.warning = lead,
         Tweak::Promises(lead, slips) => {
