@@ -11,8 +11,9 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use clientele::{
     AcknowledgeComplaint, AgentId, AssignComplaint, AwaitCustomer, Channel, CloseComplaint,
-    Command, ComplaintId, EscalateComplaint, InteractionId, Priority, ReceiveComplaint,
-    RecordInteraction, ReopenComplaint, ResolveComplaint, ResumeComplaint, Text,
+    CloseUnresolved, Command, ComplaintId, DeescalateComplaint, EscalateComplaint, InteractionId,
+    Priority, ReceiveComplaint, RecordInteraction, ReopenComplaint, ResolveComplaint,
+    ResumeComplaint, Text,
 };
 
 /// One thing a row of the log means.
@@ -57,9 +58,9 @@ impl Layout {
         }
     }
 
-    /// Maps the text of a log in this layout. Rows whose time cannot be read are counted in
-    /// `unreadable`.
-    pub fn map(self, text: &str) -> (Vec<Row>, usize) {
+    /// Maps the text of a log in this layout: the steps, the number of records in the file
+    /// (after the header), and how many of them had a time that could not be read.
+    pub fn map(self, text: &str) -> (Vec<Row>, usize, usize) {
         let (header, width) = match self {
             Self::Helpdesk => (16, 16),
             Self::Volvo => (17, 17),
@@ -72,11 +73,12 @@ impl Layout {
             .filter(|r| r.len() >= header)
             .map(Vec::as_slice)
             .collect();
-        match self {
+        let (steps, unreadable) = match self {
             Self::Helpdesk => helpdesk(&rows),
             Self::Volvo => volvo(&rows),
             Self::Tweets => tweets(&rows),
-        }
+        };
+        (steps, records.len().saturating_sub(1), unreadable)
     }
 }
 
@@ -146,7 +148,10 @@ enum Work {
     Take(AgentId),
     Wait,
     Resolve(AgentId),
-    Close,
+    /// Closed; a ticket nobody resolved is resolved first (the desk closed it as done).
+    Close(AgentId),
+    /// Closed without a resolution: withdrawn by the customer.
+    Withdrawn,
     /// Moves to a support level (0 is the front line).
     Level(u32, AgentId),
     Nothing(&'static str),
@@ -213,6 +218,8 @@ fn work(out: &mut Out<'_>, id: ComplaintId, ticket: &mut Ticket, what: Work) {
         Work::Resolve(by) => {
             resume_if_waiting(out, ticket);
             ticket.resolved = true;
+            // A resolution settles the acknowledgement owed (resolved at first touch).
+            ticket.acknowledged = true;
             out.push(
                 ticket,
                 ResolveComplaint {
@@ -225,10 +232,16 @@ fn work(out: &mut Out<'_>, id: ComplaintId, ticket: &mut Ticket, what: Work) {
                 },
             );
         }
-        Work::Close => {
-            resume_if_waiting(out, ticket);
+        Work::Close(by) => {
+            if !ticket.resolved && !ticket.closed {
+                work(out, id, ticket, Work::Resolve(by));
+            }
             ticket.closed = true;
             out.push(ticket, CloseComplaint { complaint: id });
+        }
+        Work::Withdrawn => {
+            ticket.closed = true;
+            out.push(ticket, CloseUnresolved::withdrawn(id));
         }
         Work::Level(level, owner) => {
             if level == ticket.level {
@@ -236,15 +249,20 @@ fn work(out: &mut Out<'_>, id: ComplaintId, ticket: &mut Ticket, what: Work) {
                 return;
             }
             reopen_if_resolved(out, ticket);
+            if level > ticket.level {
+                out.push(
+                    ticket,
+                    EscalateComplaint {
+                        complaint: id,
+                        to_level: level,
+                        owner,
+                    },
+                );
+            } else {
+                let reason = text("back to a lower support line");
+                out.push(ticket, DeescalateComplaint::new(id, level, owner, reason));
+            }
             ticket.level = level;
-            out.push(
-                ticket,
-                EscalateComplaint {
-                    complaint: id,
-                    to_level: level,
-                    owner,
-                },
-            );
             ticket.owner = Some(owner);
         }
         Work::Nothing(why) => out.skip(ticket, why),
@@ -271,10 +289,11 @@ fn helpdesk_priority(value: &str) -> Priority {
 /// | Insert ticket, Assign seriousness (later rows) | none (the ticket exists; re-prioritising needs the complaint-terms command) |
 /// | Take in charge ticket | `ResumeComplaint` if waiting; `AcknowledgeComplaint` the first time, `AssignComplaint` when another agent takes it; `ReopenComplaint` first if resolved |
 /// | Wait | `AwaitCustomer` |
-/// | Resolve ticket, RESOLVED | `ResolveComplaint` (resuming first if waiting) |
-/// | Closed, VERIFIED, INVALID, DUPLICATE | `CloseComplaint` |
+/// | Resolve ticket | `ResolveComplaint` (resuming first if waiting) |
+/// | Closed | `CloseComplaint` (resolving first if nobody resolved it) |
 /// | Require upgrade | `EscalateComplaint` one level up |
-/// | Create/Resolve SW anomaly, Schedule intervention | none (recorded as skipped) |
+/// | Create/Resolve SW anomaly; VERIFIED, RESOLVED, INVALID, DUPLICATE (the anomaly's statuses in the bug tracker) | none yet |
+/// | Schedule intervention | none (the log gives no date) |
 fn helpdesk(rows: &[&[String]]) -> (Vec<Row>, usize) {
     let mut out = Vec::new();
     let mut tickets: HashMap<&str, Ticket> = HashMap::new();
@@ -311,8 +330,8 @@ fn helpdesk(rows: &[&[String]]) -> (Vec<Row>, usize) {
             }
             "Take in charge ticket" => Work::Take(by),
             "Wait" => Work::Wait,
-            "Resolve ticket" | "RESOLVED" => Work::Resolve(by),
-            "Closed" | "VERIFIED" | "INVALID" | "DUPLICATE" => Work::Close,
+            "Resolve ticket" => Work::Resolve(by),
+            "Closed" => Work::Close(by),
             "Require upgrade" => Work::Level(ticket.level.saturating_add(1), by),
             "Create SW anomaly" | "Resolve SW anomaly" => {
                 Work::Nothing("software anomaly (no command yet)")
@@ -352,13 +371,14 @@ fn volvo_level(line: &str) -> u32 {
 /// | Activity | Command |
 /// |---|---|
 /// | first row of an SR | `ReceiveComplaint`, then the row's own work |
-/// | a row whose `ST Level` differs from the last | `EscalateComplaint` to that level |
+/// | a row whose `ST Level` differs from the last | `EscalateComplaint` up or `DeescalateComplaint` down to that level |
 /// | Accepted-In Progress, Accepted-Assigned | as "Take in charge" in the Helpdesk log |
 /// | Accepted-Wait - User, - Customer, Accepted-Wait | `AwaitCustomer` |
 /// | Accepted-Wait - Vendor, - Implementation | none yet (waiting on an outside party) |
 /// | Queued-Awaiting Assignment | none (in a queue) |
 /// | Completed-Resolved, Completed-In Call | `ResolveComplaint` |
-/// | Completed-Closed, Completed-Cancelled | `CloseComplaint` (resolving first if unresolved) |
+/// | Completed-Closed | `CloseComplaint` (resolving first if unresolved) |
+/// | Completed-Cancelled | `CloseUnresolved::withdrawn` |
 fn volvo(rows: &[&[String]]) -> (Vec<Row>, usize) {
     let mut out = Vec::new();
     let mut tickets: HashMap<&str, Ticket> = HashMap::new();
@@ -378,6 +398,7 @@ fn volvo(rows: &[&[String]]) -> (Vec<Row>, usize) {
             ..Ticket::default()
         });
         let mut sink = Out { rows: &mut out, at };
+        // Received on the front line; a first row on another line routes it there at once.
         if !ticket.received {
             work(
                 &mut sink,
@@ -385,7 +406,6 @@ fn volvo(rows: &[&[String]]) -> (Vec<Row>, usize) {
                 ticket,
                 Work::Receive(volvo_priority(&row[11])),
             );
-            ticket.level = volvo_level(&row[10]);
         }
         let level = volvo_level(&row[10]);
         if level != ticket.level {
@@ -399,12 +419,8 @@ fn volvo(rows: &[&[String]]) -> (Vec<Row>, usize) {
             }
             "Queued-Awaiting Assignment" => Work::Nothing("in a queue (no command yet)"),
             "Completed-Resolved" | "Completed-In Call" => Work::Resolve(by),
-            "Completed-Closed" | "Completed-Cancelled" => {
-                if !ticket.resolved && !ticket.closed {
-                    work(&mut sink, id, ticket, Work::Resolve(by));
-                }
-                Work::Close
-            }
+            "Completed-Closed" => Work::Close(by),
+            "Completed-Cancelled" => Work::Withdrawn,
             _ => Work::Nothing("unmatched"),
         };
         work(&mut sink, id, ticket, what);

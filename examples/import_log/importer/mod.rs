@@ -17,7 +17,7 @@ pub use layouts::{Layout, Step};
 
 /// What a replay did.
 pub struct Report {
-    /// Rows in the file (records after the header).
+    /// Records in the file, after the header.
     pub rows: usize,
     /// Rows whose time could not be read.
     pub unreadable: usize,
@@ -72,11 +72,11 @@ fn reason(command: &Command, error: &CommandError) -> String {
 /// Replays `text` in `layout` under `policy`; with `keep_log`, the measures are computed over
 /// the stored events.
 pub fn import(layout: Layout, text: &str, policy: ServicePolicy, keep_log: bool) -> Report {
-    let (mut rows, unreadable) = layout.map(text);
+    let (mut rows, records, unreadable) = layout.map(text);
     // Time order, keeping the file's order among rows of the same instant.
     rows.sort_by_key(|row| row.at);
     let mut report = Report {
-        rows: rows.len() + unreadable,
+        rows: records,
         unreadable,
         customers: 0,
         accepted: 0,
