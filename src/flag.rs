@@ -25,6 +25,30 @@ pub enum Subject {
     Relationship,
 }
 
+/// What an update cadence ("keep the customer informed") is about: an open complaint or an
+/// outstanding promise. The customer may go only so long without hearing from us about it
+/// (see [`UpdatePolicy`](crate::policy::UpdatePolicy)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(tag = "subject", content = "id", rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum Regarding {
+    /// A complaint.
+    Complaint(ComplaintId),
+    /// A promise.
+    Promise(PromiseId),
+}
+
+impl Regarding {
+    /// The subject a deadline or flag about it names.
+    #[must_use]
+    pub const fn subject(self) -> Subject {
+        match self {
+            Regarding::Complaint(id) => Subject::Complaint(id),
+            Regarding::Promise(id) => Subject::Promise(id),
+        }
+    }
+}
+
 /// Why a deadline wakes the service: the flat view of the timer that falls due.
 ///
 /// `#[non_exhaustive]`: later releases add timers (the issues after 0.2.0 add clocks to most
@@ -55,6 +79,10 @@ pub enum DeadlineKind {
     EscalationThreshold,
     /// A follow-up's due instant passes.
     FollowUpDue,
+    /// The warning lead before the customer is due an update about a complaint or a promise.
+    UpdateWarning,
+    /// The customer has gone as long without hearing from us as the update cadence allows.
+    UpdateDue,
 }
 
 /// The response clock's timers.
@@ -105,6 +133,19 @@ pub enum ComplaintTimer {
     EscalationThreshold,
 }
 
+/// An update cadence's timers ("keep the customer informed").
+///
+/// `#[non_exhaustive]`, like [`Timer`]: later releases add clocks.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UpdateTimer {
+    /// The warning lead before the update is due.
+    Warning,
+    /// The update is due.
+    Due,
+}
+
 /// Which family's clock falls due, and which of its timers: a closed table, one arm per
 /// family (as quinn-proto keeps its connection timers), so a deadline cannot name a promise
 /// with a complaint's timer.
@@ -140,6 +181,14 @@ pub enum Timer {
         /// The follow-up.
         follow_up: FollowUpId,
     },
+    /// The update cadence of an open complaint or an outstanding promise: how long the
+    /// customer may go without hearing from us about it.
+    Update {
+        /// The complaint or promise.
+        about: Regarding,
+        /// Which timer.
+        timer: UpdateTimer,
+    },
 }
 
 impl Timer {
@@ -164,6 +213,10 @@ impl Timer {
                 ComplaintTimer::EscalationThreshold => DeadlineKind::EscalationThreshold,
             },
             Timer::FollowUp { .. } => DeadlineKind::FollowUpDue,
+            Timer::Update { timer, .. } => match timer {
+                UpdateTimer::Warning => DeadlineKind::UpdateWarning,
+                UpdateTimer::Due => DeadlineKind::UpdateDue,
+            },
         }
     }
 
@@ -175,6 +228,7 @@ impl Timer {
             Timer::Promise { promise, .. } => Subject::Promise(*promise),
             Timer::Complaint { complaint, .. } => Subject::Complaint(*complaint),
             Timer::FollowUp { follow_up } => Subject::FollowUp(*follow_up),
+            Timer::Update { about, .. } => about.subject(),
         }
     }
 }
@@ -252,6 +306,14 @@ impl TryFrom<DeadlineWire> for Deadline {
 
     fn try_from(wire: DeadlineWire) -> Result<Self, Self::Error> {
         use DeadlineKind as K;
+        let update = |about, kind| Timer::Update {
+            about,
+            timer: if kind == K::UpdateWarning {
+                UpdateTimer::Warning
+            } else {
+                UpdateTimer::Due
+            },
+        };
         let timer = match (wire.kind, wire.subject) {
             (K::ResponseWarning, Subject::Response(since)) => Timer::Response {
                 since,
@@ -287,6 +349,12 @@ impl TryFrom<DeadlineWire> for Deadline {
                 Timer::Complaint { complaint, timer }
             }
             (K::FollowUpDue, Subject::FollowUp(follow_up)) => Timer::FollowUp { follow_up },
+            (K::UpdateWarning | K::UpdateDue, Subject::Complaint(complaint)) => {
+                update(Regarding::Complaint(complaint), wire.kind)
+            }
+            (K::UpdateWarning | K::UpdateDue, Subject::Promise(promise)) => {
+                update(Regarding::Promise(promise), wire.kind)
+            }
             (kind, subject) => {
                 return Err(format!("a {kind:?} deadline cannot be about {subject:?}"));
             }
@@ -356,6 +424,12 @@ pub enum FlagKind {
     /// falls due. Raised for the clock's owner since the clock started without a target, until
     /// it stops.
     NoTarget,
+    /// The customer is due an update about an open complaint or an outstanding promise soon
+    /// (the update cadence's warning lead is reached).
+    UpdateAtRisk,
+    /// The customer has gone longer without hearing from us about an open complaint or an
+    /// outstanding promise than the update cadence allows.
+    UpdateOverdue,
 }
 
 /// Something that needs attention now.
@@ -409,7 +483,11 @@ mod tests {
         let promise = PromiseId::from_u128(1);
         let complaint = ComplaintId::from_u128(2);
         let since = InteractionId::from_u128(3);
-        let families: [Vec<Timer>; 3] = [
+        let about = Regarding::Promise(promise);
+        let families: [Vec<Timer>; 4] = [
+            [UpdateTimer::Warning, UpdateTimer::Due]
+                .map(|timer| Timer::Update { about, timer })
+                .to_vec(),
             [ResponseTimer::Warning, ResponseTimer::Due]
                 .map(|timer| Timer::Response { since, timer })
                 .to_vec(),
@@ -435,6 +513,7 @@ mod tests {
             Timer::Promise { timer, .. } => timer as u8,
             Timer::Complaint { timer, .. } => timer as u8,
             Timer::FollowUp { .. } => 0,
+            Timer::Update { timer, .. } => timer as u8,
         };
         for timers in &families {
             for a in timers {

@@ -237,6 +237,11 @@ pub struct ServicePolicy {
     /// How relationship health is scored.
     #[serde(default)]
     pub health: crate::health::HealthPolicy,
+    /// The update cadence ("keep the customer informed"): how long the customer may go
+    /// without hearing from us about an open complaint or an outstanding promise. `None` (the
+    /// default, and what a policy written before it reads as) keeps no cadence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updates: Option<UpdatePolicy>,
     /// Our agents. When not empty, an owner must be one of them
     /// ([`CommandError::UnknownAgent`](crate::error::CommandError::UnknownAgent) otherwise).
     #[serde(default)]
@@ -358,6 +363,50 @@ impl Default for ComplaintPolicy {
     }
 }
 
+/// The update cadence: while a complaint is open or a promise outstanding, the customer may go
+/// at most `every` (business time, by the complaint's priority and the customer's tier) without
+/// hearing from us about it.
+///
+/// Where it comes from: seed 000 asks to "keep the customer informed so there are no
+/// surprises", seed 002 to "tell the customer what you are doing on their behalf"; Request
+/// Tracker's SLA calls it `KeepInLoop` (a deadline counted from the last reply to the
+/// requester). What arms it, re-arms it, pauses and stops it is in
+/// [`crate::response`]'s docs.
+///
+/// ```
+/// use clientele::{ServicePolicy, Span};
+/// use clientele::policy::{ByPriority, Targets, UpdatePolicy};
+///
+/// let mut policy = ServicePolicy::default();
+/// policy.updates = Some(UpdatePolicy::new(Targets::new(ByPriority::uniform(Span::hours(48)))));
+/// assert!(policy.validate().is_ok());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdatePolicy {
+    /// How long the customer may go without an update, by priority and tier, on the calendars
+    /// the table names. A promise counts at the priority of the complaint it answers, else
+    /// [`Priority::Normal`].
+    pub every: Targets,
+    /// When the cadence warns before the update is due (20 % of the span by default).
+    #[serde(default = "default_update_warning")]
+    pub warning: Lead,
+}
+
+const fn default_update_warning() -> Lead {
+    Lead::Share(Percent(20))
+}
+
+impl UpdatePolicy {
+    /// A cadence of `every`, warning when 20 % of it is left.
+    #[must_use]
+    pub const fn new(every: Targets) -> Self {
+        Self {
+            every,
+            warning: default_update_warning(),
+        }
+    }
+}
+
 /// How promises are watched.
 ///
 /// The default raises `PromiseAtRisk` when 20 % of the promised span is left, and
@@ -397,6 +446,7 @@ impl Default for ServicePolicy {
             promises: PromisePolicy::default(),
             complaints: ComplaintPolicy::default(),
             health: crate::health::HealthPolicy::default(),
+            updates: None,
             agents: BTreeSet::new(),
             parties: BTreeSet::new(),
             idempotency_window: Self::DEFAULT_IDEMPOTENCY_WINDOW,
@@ -590,7 +640,8 @@ impl ServicePolicy {
             ("complaints.acknowledge", &self.complaints.acknowledge),
             ("complaints.resolve", &self.complaints.resolve),
         ];
-        for (target, table) in tables {
+        let updates = self.updates.as_ref().map(|u| ("updates.every", &u.every));
+        for (target, table) in tables.into_iter().chain(updates) {
             for (priority, name) in &table.calendars {
                 if !self.calendars.contains_key(name) {
                     return Err(crate::error::PolicyError::UnknownCalendar {

@@ -11,6 +11,7 @@ mod support;
 use std::path::PathBuf;
 
 use clientele::complaint::{ClockTerms, ComplaintClockKind, EscalationReason, Remaining};
+use clientele::flag::Regarding;
 use clientele::outcome::{Elapsed, Lateness, NoTarget, Outcome};
 use clientele::policy::ReopenMode;
 use clientele::promise::{AtRiskReason, Notice, RevisionTiming};
@@ -73,6 +74,9 @@ fn kind_number(event: &Event) -> usize {
         Event::Health(HealthEvent::AtRisk { .. }) => 41,
         Event::Health(HealthEvent::Recovered { .. }) => 42,
         Event::Customer(CustomerEvent::PersonalDataErased { .. }) => 43,
+        Event::Response(ResponseEvent::UpdateClockStarted { .. }) => 44,
+        Event::Response(ResponseEvent::UpdateAtRisk { .. }) => 45,
+        Event::Response(ResponseEvent::UpdateOverdue { .. }) => 46,
     }
 }
 const KINDS: usize = Event::KINDS.len();
@@ -128,6 +132,7 @@ fn samples() -> Vec<Event> {
             awaits_reply: true,
             priority: Priority::High,
             regarding: vec![],
+            regarding_complaints: vec![],
         }),
         Event::Response(ResponseEvent::ClockStarted {
             kind: ClockKind::FirstResponse,
@@ -380,7 +385,29 @@ fn samples() -> Vec<Event> {
         }),
         Event::Health(HealthEvent::Recovered { score: 80 }),
         Event::Customer(CustomerEvent::PersonalDataErased { fields: 7 }),
+        Event::Response(ResponseEvent::UpdateClockStarted {
+            about: Regarding::Complaint(c1),
+            priority: Priority::High,
+            span: Span::hours(24),
+            calendar: Some("office".into()),
+            due: Some(t("2026-03-09 16:30")),
+            no_target: None,
+            warn_at: Some(t("2026-03-09 11:42")),
+        }),
+        Event::Response(ResponseEvent::UpdateAtRisk {
+            about: Regarding::Promise(p1),
+            due: t("2026-03-09 16:30"),
+        }),
+        Event::Response(ResponseEvent::UpdateOverdue {
+            about: Regarding::Complaint(c1),
+            due: t("2026-03-09 16:30"),
+        }),
     ]
+}
+
+/// Whether a sample's kind is new in schema version 3 (it has no version 1 or 2 fixture).
+fn new_in_version_3(event: &Event) -> bool {
+    Event::introduced_in(event.kind()) == Some(3)
 }
 
 fn fixture_path(version: u16, kind: &str) -> PathBuf {
@@ -632,6 +659,9 @@ fn golden_fixtures_read_back_and_write_identically() {
 #[test]
 fn version_2_fixtures_read_back_and_write_as_before_but_for_the_version() {
     for (n, event) in samples().into_iter().enumerate() {
+        if new_in_version_3(&event) {
+            continue;
+        }
         let envelope = Envelope {
             v: SCHEMA_VERSION,
             customer: ONA,
@@ -661,9 +691,17 @@ fn version_2_fixtures_read_back_and_write_as_before_but_for_the_version() {
 #[test]
 fn what_only_version_3_can_say_is_refused_in_a_version_2_envelope() {
     let mut refused = 0;
+    let mut new_kinds = 0;
     for event in samples().into_iter().map(as_version_3) {
         let kind = event.kind();
         let stored = std::fs::read_to_string(fixture_path(3, kind)).unwrap();
+        if new_in_version_3(&event) {
+            // A kind version 2 did not have is refused in a version 2 envelope.
+            let claimed = stored.replace(r#""v": 3"#, r#""v": 2"#);
+            assert!(Envelope::from_json(&claimed).is_err(), "{kind}");
+            new_kinds += 1;
+            continue;
+        }
         let v2 = fixture_path(2, kind);
         if std::fs::read_to_string(&v2)
             .unwrap()
@@ -686,6 +724,7 @@ fn what_only_version_3_can_say_is_refused_in_a_version_2_envelope() {
         refused, 11,
         "every kind whose no-target form differs, and the interaction recorded late"
     );
+    assert_eq!(new_kinds, 3, "the update cadence's three kinds");
 }
 
 #[test]

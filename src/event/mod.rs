@@ -311,7 +311,7 @@ impl Event {
     /// Every kind: its `type` tag on the wire, its family, and the schema version that
     /// introduced it. Reading an event finds its family here, never from the tag's spelling
     /// (`escalation_due` is a complaint's, `dependency_met` a promise's).
-    pub const KINDS: [Kind; 44] = [
+    pub const KINDS: [Kind; 47] = [
         Kind::new("customer_registered", Family::Customer, 1),
         Kind::new("customer_renamed", Family::Customer, 1),
         Kind::new("tier_changed", Family::Customer, 1),
@@ -356,6 +356,9 @@ impl Event {
         Kind::new("relationship_at_risk", Family::Health, 1),
         Kind::new("relationship_recovered", Family::Health, 1),
         Kind::new("personal_data_erased", Family::Customer, 2),
+        Kind::new("update_clock_started", Family::Response, 3),
+        Kind::new("update_at_risk", Family::Response, 3),
+        Kind::new("update_overdue", Family::Response, 3),
     ];
 
     /// The row of [`KINDS`](Self::KINDS) for `kind`, if it is a kind at all.

@@ -291,7 +291,9 @@ impl Relationship {
             }
             Command::Response(ResponseCommand::RecordInteraction(record)) => {
                 let known_promise = |id| self.promises.contains_key(&id);
+                let known_complaint = |id| self.complaints.contains_key(&id);
                 let state = response::Interactions {
+                    known_complaint: &known_complaint,
                     clock: &self.response,
                     answered: self.responses_given,
                     answered_at: self.answered_at,

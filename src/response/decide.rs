@@ -13,7 +13,7 @@ use super::command::RecordInteraction;
 use super::event::ResponseEvent;
 use super::state::{ClockKind, ResponseClock};
 use crate::error::CommandError;
-use crate::id::{InteractionId, PromiseId};
+use crate::id::{ComplaintId, InteractionId, PromiseId};
 use crate::lifecycle::Context;
 use crate::outcome::Outcome;
 use crate::value::Direction;
@@ -32,6 +32,8 @@ pub(crate) struct Interactions<'a> {
     pub(crate) recorded: &'a [InteractionId],
     /// Whether the relationship holds a promise (the promise family answers).
     pub(crate) known_promise: &'a dyn Fn(PromiseId) -> bool,
+    /// Whether the relationship holds a complaint (the complaint family answers).
+    pub(crate) known_complaint: &'a dyn Fn(ComplaintId) -> bool,
 }
 
 /// The events recording an interaction becomes.
@@ -55,6 +57,13 @@ pub(crate) fn record(
     {
         return Err(CommandError::UnknownPromise(*unknown));
     }
+    if let Some(unknown) = record
+        .regarding_complaints
+        .iter()
+        .find(|id| !(state.known_complaint)(**id))
+    {
+        return Err(CommandError::UnknownComplaint(*unknown));
+    }
     let mut events = vec![ResponseEvent::InteractionRecorded {
         interaction: record.interaction,
         channel: record.channel,
@@ -64,6 +73,7 @@ pub(crate) fn record(
         awaits_reply: record.awaits_reply,
         priority: record.priority,
         regarding: record.regarding.clone(),
+        regarding_complaints: record.regarding_complaints.clone(),
     }];
     let answered_since = state.answered_at.is_some_and(|answer| ctx.now < answer);
     match (record.direction, state.clock.wait()) {

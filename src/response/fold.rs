@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use super::event::ResponseEvent;
 use super::state::{ClockAction, ResponseClock, Wait};
-use crate::id::{InteractionId, PromiseId};
+use crate::id::{ComplaintId, InteractionId, PromiseId};
 use crate::lifecycle::Misfit;
 use crate::value::Direction;
 
@@ -22,6 +22,8 @@ pub(crate) struct InteractionsMut<'a> {
     pub(crate) recorded: &'a mut Vec<InteractionId>,
     /// Whether the relationship holds a promise (the promise family answers).
     pub(crate) known_promise: &'a dyn Fn(PromiseId) -> bool,
+    /// Whether the relationship holds a complaint (the complaint family answers).
+    pub(crate) known_complaint: &'a dyn Fn(ComplaintId) -> bool,
 }
 
 /// Folds a response event. On error nothing changed.
@@ -36,14 +38,15 @@ pub(crate) fn fold(
             direction,
             awaits_reply,
             regarding,
+            regarding_complaints,
             ..
         } => record(
             state,
             at,
             *interaction,
-            *direction,
-            *awaits_reply,
+            (*direction, *awaits_reply),
             regarding,
+            regarding_complaints,
         )?,
         ResponseEvent::ClockStarted {
             kind,
@@ -117,6 +120,10 @@ pub(crate) fn fold(
             step(state.clock, ClockAction::Answer, None)?;
             *state.answered = state.answered.saturating_add(1);
         }
+        // The update cadence folds apart (`cadence::fold`).
+        ResponseEvent::UpdateClockStarted { .. }
+        | ResponseEvent::UpdateAtRisk { .. }
+        | ResponseEvent::UpdateOverdue { .. } => {}
     }
     Ok(())
 }
@@ -149,9 +156,9 @@ fn record(
     state: InteractionsMut<'_>,
     at: DateTime<Utc>,
     interaction: InteractionId,
-    direction: Direction,
-    awaits_reply: bool,
+    (direction, awaits_reply): (Direction, bool),
     regarding: &[PromiseId],
+    regarding_complaints: &[ComplaintId],
 ) -> Result<(), Misfit> {
     let Err(slot) = state.recorded.binary_search(&interaction) else {
         return Err(Misfit::Contradicts(format!(
@@ -160,6 +167,12 @@ fn record(
     };
     if let Some(unknown) = regarding.iter().find(|id| !(state.known_promise)(**id)) {
         return Err(Misfit::unknown("promise", unknown));
+    }
+    if let Some(unknown) = regarding_complaints
+        .iter()
+        .find(|id| !(state.known_complaint)(**id))
+    {
+        return Err(Misfit::unknown("complaint", unknown));
     }
     let answered = state.answered_at.is_some_and(|answer| at < answer);
     if direction == Direction::Inbound && awaits_reply && !answered && state.clock.wait().is_some()

@@ -371,6 +371,7 @@ pub fn command() -> BoxedStrategy<Command> {
         any::<bool>(),
         priority(),
         refs(promise_id()),
+        refs(complaint_id()),
     )
         .prop_map(
             |(
@@ -382,6 +383,7 @@ pub fn command() -> BoxedStrategy<Command> {
                 awaits_reply,
                 priority,
                 regarding,
+                regarding_complaints,
             )| {
                 Command::Response(ResponseCommand::RecordInteraction(RecordInteraction {
                     interaction,
@@ -392,6 +394,7 @@ pub fn command() -> BoxedStrategy<Command> {
                     awaits_reply,
                     priority,
                     regarding,
+                    regarding_complaints,
                 }))
             },
         );
@@ -777,6 +780,7 @@ pub fn event() -> BoxedStrategy<Event> {
             any::<bool>(),
             priority(),
             vec(promise_id(), 0..3),
+            vec(complaint_id(), 0..2),
         )
             .prop_map(
                 |(
@@ -788,6 +792,7 @@ pub fn event() -> BoxedStrategy<Event> {
                     awaits_reply,
                     priority,
                     regarding,
+                    regarding_complaints,
                 )| {
                     Event::Response(ResponseEvent::InteractionRecorded {
                         interaction,
@@ -798,9 +803,38 @@ pub fn event() -> BoxedStrategy<Event> {
                         awaits_reply,
                         priority,
                         regarding,
+                        regarding_complaints,
                     })
                 },
             )
+            .boxed(),
+        (
+            regarding(),
+            priority(),
+            span(),
+            calendar_name(),
+            due_or_no_target(),
+            option::of(instant()),
+        )
+            .prop_map(
+                |(about, priority, span, calendar, (due, no_target), warn_at)| {
+                    Event::Response(ResponseEvent::UpdateClockStarted {
+                        about,
+                        priority,
+                        span,
+                        calendar,
+                        due,
+                        no_target,
+                        warn_at: warn_at.filter(|_| due.is_some()),
+                    })
+                },
+            )
+            .boxed(),
+        (regarding(), instant())
+            .prop_map(|(about, due)| Event::Response(ResponseEvent::UpdateAtRisk { about, due }))
+            .boxed(),
+        (regarding(), instant())
+            .prop_map(|(about, due)| Event::Response(ResponseEvent::UpdateOverdue { about, due }))
             .boxed(),
         (
             clock_kind(),
@@ -1468,6 +1502,8 @@ pub enum Tweak {
     Parties(BTreeSet<u128>),
     /// Health bands, window and (maybe) weights.
     Health(u8, u8, Span, Option<[u8; 6]>),
+    /// The update cadence (none, or a row, its warning and the normal priority's calendar).
+    Updates(Option<(ByPriority, Lead, Option<String>)>),
 }
 
 fn tweak() -> impl Strategy<Value = Tweak> {
@@ -1489,6 +1525,7 @@ fn tweak() -> impl Strategy<Value = Tweak> {
         1 => btree_set(raw_id(), 0..3).prop_map(Tweak::Parties),
         1 => (any::<u8>(), any::<u8>(), span(), option::of(any::<[u8; 6]>()))
             .prop_map(|(w, r, s, k)| Tweak::Health(w, r, s, k)),
+        2 => option::of((by_priority(), lead(), calendar_name())).prop_map(Tweak::Updates),
     ]
 }
 
@@ -1578,6 +1615,15 @@ fn apply_tweak(policy: &mut ServicePolicy, tweak: &Tweak) {
                 policy.health.weights = weights;
             }
         }
+        Tweak::Updates(cadence) => {
+            policy.updates = cadence.map(|(row, warning, calendar)| {
+                let mut every = Targets::new(row);
+                if let Some(calendar) = calendar {
+                    every = every.on_calendar(Priority::Normal, calendar);
+                }
+                clientele::policy::UpdatePolicy { every, warning }
+            });
+        }
     }
 }
 
@@ -1593,6 +1639,9 @@ pub fn retired_calendars(policy: &ServicePolicy) -> ServicePolicy {
         level.calendar = None;
     }
     policy.complaints.follow_up_calendar = None;
+    if let Some(updates) = &mut policy.updates {
+        updates.every.calendars.clear();
+    }
     policy.calendars.clear();
     policy
 }
@@ -1600,4 +1649,12 @@ pub fn retired_calendars(policy: &ServicePolicy) -> ServicePolicy {
 /// Tweaks to the default policy: valid or not, usually mild, sometimes extreme.
 pub fn policy_tweaks() -> impl Strategy<Value = Vec<Tweak>> {
     prop_oneof![2 => Just(Vec::new()), 5 => vec(tweak(), 1..5)]
+}
+
+/// A complaint or a promise an update cadence is about.
+pub fn regarding() -> impl Strategy<Value = clientele::flag::Regarding> {
+    prop_oneof![
+        complaint_id().prop_map(clientele::flag::Regarding::Complaint),
+        promise_id().prop_map(clientele::flag::Regarding::Promise),
+    ]
 }
