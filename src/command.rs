@@ -15,6 +15,7 @@ use crate::complaint::ComplaintCommand;
 use crate::complaint::{
     AcknowledgeComplaint, AssignComplaint, AwaitCustomer, CloseComplaint, EscalateComplaint,
     ReceiveComplaint, ReopenComplaint, RequestEscalation, ResolveComplaint, ResumeComplaint,
+    RouteComplaint,
 };
 use crate::customer::CustomerCommand;
 use crate::customer::{ErasePersonalData, RegisterCustomer, UpdateProfile};
@@ -55,7 +56,7 @@ pub enum Command {
 
 impl Command {
     /// Every command name (its `type` tag on the wire) with its family.
-    pub const KINDS: [(&'static str, Family); 25] = [
+    pub const KINDS: [(&'static str, Family); 26] = [
         ("register_customer", Family::Customer),
         ("update_profile", Family::Customer),
         ("erase_personal_data", Family::Customer),
@@ -69,6 +70,7 @@ impl Command {
         ("receive_complaint", Family::Complaint),
         ("acknowledge_complaint", Family::Complaint),
         ("assign_complaint", Family::Complaint),
+        ("route_complaint", Family::Complaint),
         ("request_escalation", Family::Complaint),
         ("escalate_complaint", Family::Complaint),
         ("await_customer", Family::Complaint),
@@ -179,7 +181,7 @@ into_command! {
     Customer(CustomerCommand): RegisterCustomer, UpdateProfile, ErasePersonalData;
     Response(ResponseCommand): RecordInteraction;
     Promise(PromiseCommand): MakePromise, RevisePromise, KeepPromise, WithdrawPromise, RecordDependency, MeetDependency;
-    Complaint(ComplaintCommand): ReceiveComplaint, AcknowledgeComplaint, AssignComplaint, RequestEscalation, EscalateComplaint, AwaitCustomer, ResumeComplaint, ResolveComplaint, CloseComplaint, ReopenComplaint;
+    Complaint(ComplaintCommand): ReceiveComplaint, AcknowledgeComplaint, AssignComplaint, RouteComplaint, RequestEscalation, EscalateComplaint, AwaitCustomer, ResumeComplaint, ResolveComplaint, CloseComplaint, ReopenComplaint;
     FollowUp(FollowUpCommand): ScheduleFollowUp, CompleteFollowUp, CancelFollowUp;
     Survey(SurveyCommand): RequestSurvey, AnswerSurvey;
 }

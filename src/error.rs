@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use crate::calendar::CalendarError;
 use crate::id::{
     AgentId, ComplaintId, CustomerId, FollowUpId, InteractionId, PartyId, PromiseId, SurveyId,
+    TeamId,
 };
 use crate::value::{Priority, Span, ValueError};
 
@@ -91,6 +92,9 @@ pub enum CommandError {
     /// The party is not on the policy's roster.
     #[error("party {0} is not a known outside party")]
     UnknownParty(PartyId),
+    /// The policy's team roster does not list this team.
+    #[error("team {0} is not in the policy's roster")]
+    UnknownTeam(TeamId),
     /// A due instant must lie after the moment it is given.
     #[error("due instant {due} is not after {now}")]
     DueNotInFuture {

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::id::{AgentId, ComplaintId, CustomerId, FollowUpId, InteractionId, PromiseId};
+use crate::id::{AgentId, ComplaintId, CustomerId, FollowUpId, InteractionId, PromiseId, TeamId};
 
 /// What a deadline or flag is about.
 ///
@@ -432,6 +432,25 @@ pub enum FlagKind {
     UpdateOverdue,
 }
 
+/// Who on our side a flag or a work list is for: one agent, or a team's queue. Small and
+/// `Copy`, so a work-list index can key on it.
+///
+/// ```
+/// use clientele::flag::Owner;
+/// use clientele::{AgentId, TeamId};
+///
+/// let desk = Owner::Team(TeamId::from_u128(7));
+/// assert_ne!(desk, Owner::Agent(AgentId::from_u128(7)));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(tag = "owner", content = "id", rename_all = "snake_case")]
+pub enum Owner {
+    /// One of our agents.
+    Agent(AgentId),
+    /// A team (a queue).
+    Team(TeamId),
+}
+
 /// Something that needs attention now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Flag {
@@ -444,10 +463,28 @@ pub struct Flag {
     /// Who on our side should act: the promise's owner, or the account owner for response
     /// clocks, if known.
     pub owner: Option<AgentId>,
+    /// The team whose queue the subject is in, if any: a complaint routed to a team (see
+    /// [`RouteComplaint`](crate::complaint::RouteComplaint)), whether or not an agent has
+    /// taken it. Absent from the JSON when none, so a flag is written as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<TeamId>,
     /// Since when it has been true.
     pub since: DateTime<Utc>,
     /// The deadline concerned, if any.
     pub due: Option<DateTime<Utc>>,
+}
+
+impl Flag {
+    /// Whether the flag is on `owner`'s work list: an agent's when the agent is its
+    /// [`owner`](Self::owner); a team's when the subject is in the team's queue
+    /// ([`team`](Self::team)), whoever among its agents took it.
+    #[must_use]
+    pub fn is_for(&self, owner: Owner) -> bool {
+        match owner {
+            Owner::Agent(agent) => self.owner == Some(agent),
+            Owner::Team(team) => self.team == Some(team),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{CalendarError, ServiceCalendar};
-use crate::id::{AgentId, PartyId};
+use crate::id::{AgentId, PartyId, TeamId};
 use crate::outcome::NoTarget;
 use crate::value::{Priority, Span, Text, Tier, ValueError};
 
@@ -246,6 +246,10 @@ pub struct ServicePolicy {
     /// ([`CommandError::UnknownAgent`](crate::error::CommandError::UnknownAgent) otherwise).
     #[serde(default)]
     pub agents: BTreeSet<AgentId>,
+    /// Our teams (queues). When not empty, a complaint can be routed only to one of them
+    /// ([`CommandError::UnknownTeam`](crate::error::CommandError::UnknownTeam) otherwise).
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub teams: BTreeSet<TeamId>,
     /// The outside parties we work with. When not empty, a party must be one of them
     /// ([`CommandError::UnknownParty`](crate::error::CommandError::UnknownParty) otherwise).
     #[serde(default)]
@@ -448,6 +452,7 @@ impl Default for ServicePolicy {
             health: crate::health::HealthPolicy::default(),
             updates: None,
             agents: BTreeSet::new(),
+            teams: BTreeSet::new(),
             parties: BTreeSet::new(),
             idempotency_window: Self::DEFAULT_IDEMPOTENCY_WINDOW,
         }
@@ -472,6 +477,28 @@ impl ServicePolicy {
             Ok(())
         } else {
             Err(crate::error::CommandError::UnknownAgent(agent))
+        }
+    }
+
+    /// Checks `team` against the roster, if there is one.
+    ///
+    /// # Errors
+    /// [`CommandError::UnknownTeam`](crate::error::CommandError::UnknownTeam).
+    ///
+    /// ```
+    /// use clientele::{ServicePolicy, TeamId};
+    ///
+    /// let mut policy = ServicePolicy::default();
+    /// policy.check_team(TeamId::from_u128(1))?; // no roster: any team
+    /// policy.teams.insert(TeamId::from_u128(1));
+    /// assert!(policy.check_team(TeamId::from_u128(2)).is_err());
+    /// # Ok::<(), clientele::CommandError>(())
+    /// ```
+    pub fn check_team(&self, team: TeamId) -> Result<(), crate::error::CommandError> {
+        if self.teams.is_empty() || self.teams.contains(&team) {
+            Ok(())
+        } else {
+            Err(crate::error::CommandError::UnknownTeam(team))
         }
     }
 

@@ -77,6 +77,7 @@ fn kind_number(event: &Event) -> usize {
         Event::Response(ResponseEvent::UpdateClockStarted { .. }) => 44,
         Event::Response(ResponseEvent::UpdateAtRisk { .. }) => 45,
         Event::Response(ResponseEvent::UpdateOverdue { .. }) => 46,
+        Event::Complaint(ComplaintEvent::Routed { .. }) => 47,
     }
 }
 const KINDS: usize = Event::KINDS.len();
@@ -402,6 +403,13 @@ fn samples() -> Vec<Event> {
             about: Regarding::Complaint(c1),
             due: t("2026-03-09 16:30"),
         }),
+        Event::Complaint(ComplaintEvent::Routed {
+            complaint: c1,
+            team: clientele::TeamId::from_u128(0x0191_f3c4_0000_7000_8000_0000_0000_00e2),
+            from: Some(clientele::TeamId::from_u128(
+                0x0191_f3c4_0000_7000_8000_0000_0000_00e1,
+            )),
+        }),
     ]
 }
 
@@ -724,7 +732,10 @@ fn what_only_version_3_can_say_is_refused_in_a_version_2_envelope() {
         refused, 11,
         "every kind whose no-target form differs, and the interaction recorded late"
     );
-    assert_eq!(new_kinds, 3, "the update cadence's three kinds");
+    assert_eq!(
+        new_kinds, 4,
+        "the update cadence's three kinds and the routing to a queue"
+    );
 }
 
 #[test]

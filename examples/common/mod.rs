@@ -213,6 +213,9 @@ pub fn describe(event: &Event) -> String {
         Event::Complaint(ComplaintEvent::Assigned { owner, .. }) => {
             format!("   complaint owned by {}", name(Some(*owner)))
         }
+        Event::Complaint(ComplaintEvent::Routed { team, .. }) => {
+            format!("   complaint in the queue of team {team}")
+        }
         Event::Complaint(ComplaintEvent::ClockAtRisk { clock, due, .. }) => {
             format!("!  complaint {clock:?} due {} is near", when(*due))
         }

@@ -225,7 +225,9 @@ impl Memory {
                 self.assign_complaint(complaint, *owner);
                 None
             }
+            // Measures count by agent; a team's queue is not a measure yet.
             ComplaintEvent::ClockAtRisk { .. }
+            | ComplaintEvent::Routed { .. }
             | ComplaintEvent::AwaitingCustomer { .. }
             | ComplaintEvent::Resumed { .. } => None,
             ComplaintEvent::ClockBreached {

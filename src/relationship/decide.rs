@@ -357,6 +357,7 @@ impl Relationship {
             }
             ComplaintCommand::Acknowledge(ack) => complaint::acknowledge(complaints, ack, ctx),
             ComplaintCommand::Assign(assign) => complaint::assign(complaints, assign, ctx),
+            ComplaintCommand::Route(route) => complaint::route(complaints, route, ctx),
             ComplaintCommand::RequestEscalation(request) => {
                 complaint::request_escalation(complaints, request, ctx)
             }

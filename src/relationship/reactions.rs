@@ -143,6 +143,7 @@ fn family_reactions(
             ComplaintEvent::Received { .. }
             | ComplaintEvent::Acknowledged { .. }
             | ComplaintEvent::Assigned { .. }
+            | ComplaintEvent::Routed { .. }
             | ComplaintEvent::ClockAtRisk { .. }
             | ComplaintEvent::ClockBreached { .. }
             | ComplaintEvent::EscalationDue { .. }
@@ -491,6 +492,7 @@ pub(crate) fn settle_complaint_update(
         ComplaintEvent::Received { .. }
         | ComplaintEvent::Acknowledged { .. }
         | ComplaintEvent::Assigned { .. }
+        | ComplaintEvent::Routed { .. }
         | ComplaintEvent::ClockAtRisk { .. }
         | ComplaintEvent::ClockBreached { .. }
         | ComplaintEvent::EscalationDue { .. }

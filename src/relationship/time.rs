@@ -308,6 +308,7 @@ impl Relationship {
                 owner,
                 since,
                 due: wait.due,
+                team: None,
             });
         }
         for (id, promise) in self.promises.iter() {
@@ -319,6 +320,7 @@ impl Relationship {
                     owner: Some(promise.terms.owner),
                     since,
                     due: Some(promise.terms.due),
+                    team: None,
                 });
             }
         }
@@ -332,6 +334,7 @@ impl Relationship {
                     owner: c.owner.or(owner),
                     since,
                     due,
+                    team: c.team,
                 });
             }
         }
@@ -343,25 +346,10 @@ impl Relationship {
                 owner,
                 since,
                 due: None,
+                team: None,
             });
         }
-        for (about, clock) in &self.updates {
-            let Some((kind, since, due)) = response::update_flag(clock, now) else {
-                continue;
-            };
-            let owner = match about {
-                Regarding::Complaint(id) => self.complaints.get(id).and_then(|c| c.owner).or(owner),
-                Regarding::Promise(id) => self.promises.get(id).map(|p| p.terms.owner),
-            };
-            flags.push(Flag {
-                kind,
-                customer: self.customer,
-                subject: about.subject(),
-                owner,
-                since,
-                due: Some(due),
-            });
-        }
+        flags.extend(self.update_flags(now, owner));
         for (id, f) in self.follow_ups.iter() {
             if let Some(due) = follow_up::overdue(f, now) {
                 flags.push(Flag {
@@ -371,6 +359,7 @@ impl Relationship {
                     owner: Some(f.owner),
                     since: due,
                     due: Some(due),
+                    team: None,
                 });
             }
             if let Some(since) = follow_up::without_target(f) {
@@ -381,10 +370,42 @@ impl Relationship {
                     owner: Some(f.owner),
                     since,
                     due: None,
+                    team: None,
                 });
             }
         }
         flags
+    }
+
+    /// The update cadences' flags at `now`: for the complaint's owner (else the account
+    /// owner) and its team, or the promise's owner.
+    fn update_flags(
+        &self,
+        now: DateTime<Utc>,
+        account_owner: Option<AgentId>,
+    ) -> impl Iterator<Item = Flag> + '_ {
+        self.updates.iter().filter_map(move |(about, clock)| {
+            let (kind, since, due) = response::update_flag(clock, now)?;
+            let (owner, team) = match about {
+                Regarding::Complaint(id) => {
+                    let c = self.complaints.get(id);
+                    (
+                        c.and_then(|c| c.owner).or(account_owner),
+                        c.and_then(|c| c.team),
+                    )
+                }
+                Regarding::Promise(id) => (self.promises.get(id).map(|p| p.terms.owner), None),
+            };
+            Some(Flag {
+                kind,
+                customer: self.customer,
+                subject: about.subject(),
+                owner,
+                since,
+                due: Some(due),
+                team,
+            })
+        })
     }
 
     /// The events a due deadline becomes.

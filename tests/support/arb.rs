@@ -483,6 +483,12 @@ pub fn command() -> BoxedStrategy<Command> {
             owner,
         }))
     });
+    let route = (complaint_id(), team_id()).prop_map(|(complaint, team)| {
+        Command::Complaint(ComplaintCommand::Route(clientele::RouteComplaint {
+            complaint,
+            team,
+        }))
+    });
     let request_escalation = complaint_id().prop_map(|complaint| {
         Command::Complaint(ComplaintCommand::RequestEscalation(RequestEscalation {
             complaint,
@@ -590,6 +596,7 @@ pub fn command() -> BoxedStrategy<Command> {
         (3, complain.boxed()),
         (3, acknowledge.boxed()),
         (2, assign.boxed()),
+        (2, route.boxed()),
         (2, request_escalation.boxed()),
         (2, escalate.boxed()),
         (2, await_customer.boxed()),
@@ -1090,6 +1097,15 @@ pub fn event() -> BoxedStrategy<Event> {
                 Event::Complaint(ComplaintEvent::Assigned { complaint, owner })
             })
             .boxed(),
+        (complaint_id(), team_id(), option::of(team_id()))
+            .prop_map(|(complaint, team, from)| {
+                Event::Complaint(ComplaintEvent::Routed {
+                    complaint,
+                    team,
+                    from,
+                })
+            })
+            .boxed(),
         (
             complaint_id(),
             complaint_clock_kind(),
@@ -1498,6 +1514,8 @@ pub enum Tweak {
     NamedCalendars,
     /// An agent roster (from the pool).
     Agents(BTreeSet<u128>),
+    /// A team roster (from the pool).
+    Teams(BTreeSet<u128>),
     /// A party roster (from the pool).
     Parties(BTreeSet<u128>),
     /// Health bands, window and (maybe) weights.
@@ -1522,6 +1540,7 @@ fn tweak() -> impl Strategy<Value = Tweak> {
         2 => (0u8..4).prop_map(Tweak::OwnCalendar),
         2 => Just(Tweak::NamedCalendars),
         1 => btree_set(raw_id(), 0..3).prop_map(Tweak::Agents),
+        1 => btree_set(raw_id(), 0..3).prop_map(Tweak::Teams),
         1 => btree_set(raw_id(), 0..3).prop_map(Tweak::Parties),
         1 => (any::<u8>(), any::<u8>(), span(), option::of(any::<[u8; 6]>()))
             .prop_map(|(w, r, s, k)| Tweak::Health(w, r, s, k)),
@@ -1604,6 +1623,9 @@ fn apply_tweak(policy: &mut ServicePolicy, tweak: &Tweak) {
             policy.calendars.insert("office".into(), office_calendar());
         }
         Tweak::Agents(ids) => policy.agents = ids.into_iter().map(AgentId::from_u128).collect(),
+        Tweak::Teams(ids) => {
+            policy.teams = ids.into_iter().map(clientele::TeamId::from_u128).collect();
+        }
         Tweak::Parties(ids) => policy.parties = ids.into_iter().map(PartyId::from_u128).collect(),
         Tweak::Health(watch_below, at_risk_below, window, weights) => {
             policy.health.watch_below = watch_below;
@@ -1657,4 +1679,9 @@ pub fn regarding() -> impl Strategy<Value = clientele::flag::Regarding> {
         complaint_id().prop_map(clientele::flag::Regarding::Complaint),
         promise_id().prop_map(clientele::flag::Regarding::Promise),
     ]
+}
+
+/// A team from the small pool.
+pub fn team_id() -> impl Strategy<Value = clientele::TeamId> {
+    raw_id().prop_map(clientele::TeamId::from_u128)
 }
