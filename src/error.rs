@@ -290,6 +290,18 @@ pub enum PolicyError {
         /// The name.
         name: String,
     },
+    /// A calendar rule of a target table names a calendar the policy does not define.
+    #[error(
+        "{target} calendar rule {rule} names calendar {name:?}, which the policy does not define"
+    )]
+    UnknownRuleCalendar {
+        /// Which targets (`"reply"`, `"complaints.resolve"`, `"updates.every"`, ...).
+        target: &'static str,
+        /// The rule's position in the table's rules (from 0).
+        rule: usize,
+        /// The name.
+        name: String,
+    },
     /// The escalation ladder has no level.
     #[error("the complaint policy has no support level")]
     NoSupportLevels,

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::{CalendarError, ServiceCalendar};
 use crate::id::{AgentId, PartyId, TeamId};
 use crate::outcome::NoTarget;
-use crate::value::{Priority, Span, Text, Tier, ValueError};
+use crate::value::{Channel, Priority, Span, Text, Tier, ValueError};
 
 /// A whole-number percentage, 0 to 100.
 ///
@@ -144,6 +144,121 @@ impl ByPriority {
     }
 }
 
+/// Where a clock's work is, as a [`CalendarRule`] sees it when the clock starts: its priority,
+/// the customer's tier, the channel it came in on and the team whose queue it is in (each
+/// when known).
+#[derive(Debug, Clone, Copy)]
+pub struct Situation<'a> {
+    /// The priority.
+    pub priority: Priority,
+    /// The customer's tier.
+    pub tier: &'a Tier,
+    /// The channel, if the clock has one (a message, a complaint).
+    pub channel: Option<Channel>,
+    /// The team whose queue it is in, if any.
+    pub team: Option<TeamId>,
+}
+
+/// Chooses the calendar (and so the time zone and opening hours) a target runs on by where the
+/// work is: every condition it names must hold; a condition left out holds always.
+///
+/// A [`Targets`] table tries its [`rules`](Targets::rules) **in order, the first that matches
+/// wins** (as Zendesk applies the first matching SLA policy); when none matches, the table's
+/// per-priority [`calendars`](Targets::calendars); then the policy's own calendar. Request
+/// Tracker sets a time zone per queue (`team`); a brand answering tweets on its own hours is a
+/// `channel` rule; a tier's agreement with its own hours a `tier` rule. A clock keeps the
+/// calendar it started on: a complaint routed to a team later keeps its target clocks' calendars
+/// (its update cadence chooses again each time it is armed).
+///
+/// ```
+/// use clientele::{Channel, Priority, Span, TeamId, Tier};
+/// use clientele::policy::{ByPriority, CalendarRule, Situation, Targets};
+///
+/// let nights = TeamId::from_u128(9);
+/// let targets = Targets::new(ByPriority::uniform(Span::hours(8)))
+///     .on_calendar(Priority::Urgent, "24/7")
+///     .with_rule(CalendarRule::calendar("vilnius").for_team(nights))
+///     .with_rule(CalendarRule::calendar("social").on_channel(Channel::Social));
+/// let gold = Tier::new("gold")?;
+/// let tweet = Situation { priority: Priority::Urgent, tier: &gold, channel: Some(Channel::Social), team: None };
+/// assert_eq!(targets.calendar_for(&tweet), Some("social"));
+/// let queued = Situation { team: Some(nights), ..tweet };
+/// assert_eq!(targets.calendar_for(&queued), Some("vilnius"));
+/// let call = Situation { channel: Some(Channel::Phone), ..tweet };
+/// assert_eq!(targets.calendar_for(&call), Some("24/7"));
+/// # Ok::<(), clientele::ValueError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarRule {
+    /// The named calendar (from [`ServicePolicy::calendars`]) it chooses.
+    pub calendar: String,
+    /// Only for complaints in this team's queue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<TeamId>,
+    /// Only for this channel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<Channel>,
+    /// Only for customers of this tier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<Tier>,
+    /// Only for this priority.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Priority>,
+}
+
+impl CalendarRule {
+    /// A rule choosing `calendar` always; narrow it with the builders.
+    #[must_use]
+    pub fn calendar(calendar: impl Into<String>) -> Self {
+        Self {
+            calendar: calendar.into(),
+            team: None,
+            channel: None,
+            tier: None,
+            priority: None,
+        }
+    }
+
+    /// Only for complaints in `team`'s queue.
+    #[must_use]
+    pub const fn for_team(mut self, team: TeamId) -> Self {
+        self.team = Some(team);
+        self
+    }
+
+    /// Only for `channel`.
+    #[must_use]
+    pub const fn on_channel(mut self, channel: Channel) -> Self {
+        self.channel = Some(channel);
+        self
+    }
+
+    /// Only for customers of `tier`.
+    #[must_use]
+    pub fn for_tier(mut self, tier: Tier) -> Self {
+        self.tier = Some(tier);
+        self
+    }
+
+    /// Only for `priority`.
+    #[must_use]
+    pub const fn at_priority(mut self, priority: Priority) -> Self {
+        self.priority = Some(priority);
+        self
+    }
+
+    /// Whether every condition it names holds in `situation`.
+    #[must_use]
+    pub fn matches(&self, situation: &Situation<'_>) -> bool {
+        self.team.is_none_or(|team| situation.team == Some(team))
+            && self
+                .channel
+                .is_none_or(|channel| situation.channel == Some(channel))
+            && self.tier.as_ref().is_none_or(|tier| tier == situation.tier)
+            && self.priority.is_none_or(|p| p == situation.priority)
+    }
+}
+
 /// Targets by priority × tier: a default row, and rows for tiers with their own agreement.
 ///
 /// ```
@@ -169,6 +284,10 @@ pub struct Targets {
     /// a 9-to-5 desk is `{ urgent: "24/7" }`.
     #[serde(default)]
     pub calendars: BTreeMap<Priority, String>,
+    /// Calendar rules by team, channel, tier or priority, tried in order before `calendars`
+    /// (see [`CalendarRule`]); absent from the JSON when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<CalendarRule>,
 }
 
 impl Targets {
@@ -179,7 +298,26 @@ impl Targets {
             default,
             tiers: BTreeMap::new(),
             calendars: BTreeMap::new(),
+            rules: Vec::new(),
         }
+    }
+
+    /// Adds a calendar rule after the ones already there (the first that matches wins).
+    #[must_use]
+    pub fn with_rule(mut self, rule: CalendarRule) -> Self {
+        self.rules.push(rule);
+        self
+    }
+
+    /// The named calendar a clock in `situation` runs on, if not the policy's own: the first
+    /// [rule](CalendarRule) that matches, else the priority's calendar.
+    #[must_use]
+    pub fn calendar_for(&self, situation: &Situation<'_>) -> Option<&str> {
+        self.rules
+            .iter()
+            .find(|rule| rule.matches(situation))
+            .map(|rule| rule.calendar.as_str())
+            .or_else(|| self.calendar(situation.priority))
     }
 
     /// Runs `priority`'s target on the named calendar.
@@ -669,6 +807,18 @@ impl ServicePolicy {
         ];
         let updates = self.updates.as_ref().map(|u| ("updates.every", &u.every));
         for (target, table) in tables.into_iter().chain(updates) {
+            let unknown = table
+                .rules
+                .iter()
+                .enumerate()
+                .find(|(_, rule)| !self.calendars.contains_key(&rule.calendar));
+            if let Some((rule, CalendarRule { calendar, .. })) = unknown {
+                return Err(crate::error::PolicyError::UnknownRuleCalendar {
+                    target,
+                    rule,
+                    name: calendar.clone(),
+                });
+            }
             for (priority, name) in &table.calendars {
                 if !self.calendars.contains_key(name) {
                     return Err(crate::error::PolicyError::UnknownCalendar {

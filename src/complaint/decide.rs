@@ -18,6 +18,7 @@ use crate::error::CommandError;
 use crate::id::ComplaintId;
 use crate::lifecycle::{Context, Entity, Lifecycle, Refused};
 use crate::outcome::Outcome;
+use crate::policy::Situation;
 use crate::policy::{ReopenMode, ServicePolicy};
 use crate::value::{Span, Text};
 
@@ -41,16 +42,22 @@ pub(crate) fn receive(
     links(receive)?;
     let (policy, now) = (ctx.policy, ctx.now);
     let rules = &policy.complaints;
+    let situation = Situation {
+        priority: receive.priority,
+        tier: ctx.tier,
+        channel: Some(receive.channel),
+        team: None,
+    };
     let acknowledgement = terms(
         policy,
-        rules.acknowledge.calendar(receive.priority),
+        rules.acknowledge.calendar_for(&situation),
         now,
         rules.acknowledge.get(receive.priority, ctx.tier),
         true,
     );
     let resolution = terms(
         policy,
-        rules.resolve.calendar(receive.priority),
+        rules.resolve.calendar_for(&situation),
         now,
         rules.resolve.get(receive.priority, ctx.tier),
         true,

@@ -28,8 +28,8 @@ use chrono::{DateTime, Utc};
 use super::Relationship;
 use crate::command::Command;
 use crate::complaint::{
-    self, ComplaintCommand, ComplaintEvent, ComplaintStage, Complaints, EscalationReason,
-    ReopenComplaint,
+    self, Complaint, ComplaintCommand, ComplaintEvent, ComplaintStage, Complaints,
+    EscalationReason, ReopenComplaint,
 };
 use crate::error::CommandError;
 use crate::event::Event;
@@ -44,7 +44,7 @@ use crate::policy::ServicePolicy;
 use crate::promise::{self as promise_family, Promises};
 use crate::promise::{Notice, PromiseEvent, PromiseTerms};
 use crate::response::ResponseEvent;
-use crate::response::{UpdateAction, UpdateClocks, UpdateStage};
+use crate::response::{UpdateAction, UpdateClocks, UpdateStage, Whereabouts};
 use crate::survey::{self, SurveyAnswer, SurveyEvent};
 use crate::value::{Direction, Priority};
 
@@ -402,30 +402,36 @@ pub(crate) fn update_cadence(
     if ctx.policy.updates.is_none() {
         return Vec::new();
     }
-    let complaint_priority = |id: &ComplaintId| relationship.complaints.get(id).map(|c| c.priority);
-    let arming: Vec<(Regarding, Priority)> = match event {
+    let complaint = |id: &ComplaintId| relationship.complaints.get(id).map(whereabouts);
+    let arming: Vec<(Regarding, Whereabouts)> = match event {
         Event::Complaint(ComplaintEvent::Received {
             complaint,
             priority,
+            channel,
             ..
-        }) => vec![(Regarding::Complaint(*complaint), *priority)],
+        }) => vec![(
+            Regarding::Complaint(*complaint),
+            (*priority, Some(*channel), None),
+        )],
         Event::Complaint(
-            ComplaintEvent::Acknowledged { complaint, .. }
-            | ComplaintEvent::Resumed { complaint, .. }
-            | ComplaintEvent::Reopened { complaint, .. },
-        ) => complaint_priority(complaint)
-            .map(|priority| (Regarding::Complaint(*complaint), priority))
+            ComplaintEvent::Acknowledged { complaint: id, .. }
+            | ComplaintEvent::Resumed { complaint: id, .. }
+            | ComplaintEvent::Reopened { complaint: id, .. },
+        ) => complaint(id)
+            .map(|at| (Regarding::Complaint(*id), at))
             .into_iter()
             .collect(),
         Event::Promise(PromiseEvent::Made {
-            promise, complaint, ..
-        }) => {
-            let priority = complaint.as_ref().and_then(complaint_priority);
-            vec![(
-                Regarding::Promise(*promise),
-                priority.unwrap_or(Priority::Normal),
-            )]
-        }
+            promise,
+            complaint: linked,
+            ..
+        }) => vec![(
+            Regarding::Promise(*promise),
+            linked
+                .as_ref()
+                .and_then(complaint)
+                .unwrap_or((Priority::Normal, None, None)),
+        )],
         Event::Response(ResponseEvent::InteractionRecorded {
             direction: Direction::Outbound,
             regarding,
@@ -442,17 +448,23 @@ pub(crate) fn update_cadence(
     };
     arming
         .into_iter()
-        .filter_map(|(about, priority)| crate::response::arm_update(ctx, about, priority))
+        .filter_map(|(about, at)| crate::response::arm_update(ctx, about, at))
         .collect()
 }
 
+/// Where a complaint's work is: its priority, channel and team.
+fn whereabouts(complaint: &Complaint) -> Whereabouts {
+    (complaint.priority, Some(complaint.channel), complaint.team)
+}
+
 /// The items an outbound interaction tells the customer about whose cadence it re-arms: open
-/// complaints not waiting on the customer, and outstanding promises, with their priority.
+/// complaints not waiting on the customer, and outstanding promises (where the complaint they
+/// answer is, else at normal priority).
 fn told(
     relationship: &Relationship,
     promises: &[PromiseId],
     complaints: &[ComplaintId],
-) -> Vec<(Regarding, Priority)> {
+) -> Vec<(Regarding, Whereabouts)> {
     let paused = |about: Regarding| {
         relationship
             .updates
@@ -463,17 +475,17 @@ fn told(
         let about = Regarding::Complaint(*id);
         let c = relationship.complaints.get(id)?;
         (c.is_open() && c.stage() != ComplaintStage::Waiting && !paused(about))
-            .then_some((about, c.priority))
+            .then(|| (about, whereabouts(c)))
     });
     let promises = promises.iter().filter_map(|id| {
         let about = Regarding::Promise(*id);
         let p = relationship.promises.get(id)?;
-        let priority = p
+        let at = p
             .terms
             .complaint
             .and_then(|c| relationship.complaints.get(&c))
-            .map_or(Priority::Normal, |c| c.priority);
-        (p.is_outstanding() && !paused(about)).then_some((about, priority))
+            .map_or((Priority::Normal, None, None), whereabouts);
+        (p.is_outstanding() && !paused(about)).then_some((about, at))
     });
     complaints.chain(promises).collect()
 }

@@ -56,9 +56,11 @@ use serde::{Deserialize, Serialize};
 
 use super::event::ResponseEvent;
 use crate::flag::{FlagKind, Regarding, UpdateTimer};
+use crate::id::TeamId;
 use crate::lifecycle::{Context, Entity, Lifecycle, Misfit};
 use crate::outcome::NoTarget;
-use crate::value::{Priority, Span};
+use crate::policy::Situation;
+use crate::value::{Channel, Priority, Span};
 
 /// One update cadence: when the customer is next due to hear from us about an item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -180,16 +182,27 @@ impl Entity for UpdateLifecycle {
 /// The update cadences of one relationship, by item.
 pub(crate) type UpdateClocks = BTreeMap<Regarding, UpdateClock>;
 
-/// The event arming the cadence of `about` at `ctx.now`, if the policy keeps one.
+/// Where an item's work is, for its cadence's span and calendar: its priority, and the channel
+/// and team when known.
+pub(crate) type Whereabouts = (Priority, Option<Channel>, Option<TeamId>);
+
+/// The event arming the cadence of `about` at `ctx.now`, if the policy keeps one. The calendar
+/// is chosen again at each arming ([`Targets::calendar_for`](crate::policy::Targets::calendar_for)).
 pub(crate) fn arm(
     ctx: &Context<'_>,
     about: Regarding,
-    priority: Priority,
+    (priority, channel, team): Whereabouts,
 ) -> Option<ResponseEvent> {
     let policy = ctx.policy;
     let updates = policy.updates.as_ref()?;
     let span = updates.every.get(priority, ctx.tier);
-    let calendar = updates.every.calendar(priority).map(str::to_owned);
+    let situation = Situation {
+        priority,
+        tier: ctx.tier,
+        channel,
+        team,
+    };
+    let calendar = updates.every.calendar_for(&situation).map(str::to_owned);
     let (due, no_target) = match policy.target_due(calendar.as_deref(), ctx.now, span) {
         Ok(due) => (Some(due), None),
         Err(reason) => (None, Some(reason)),

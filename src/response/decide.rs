@@ -16,6 +16,7 @@ use crate::error::CommandError;
 use crate::id::{ComplaintId, InteractionId, PromiseId};
 use crate::lifecycle::Context;
 use crate::outcome::Outcome;
+use crate::policy::Situation;
 use crate::value::Direction;
 
 /// What the response family decides on: the clock, how many answers were given, every
@@ -125,7 +126,12 @@ fn start(ctx: &Context<'_>, answered: u32, record: &RecordInteraction) -> Respon
         ClockKind::Reply => &policy.reply,
     };
     let target = targets.get(record.priority, ctx.tier);
-    let calendar = targets.calendar(record.priority);
+    let calendar = targets.calendar_for(&Situation {
+        priority: record.priority,
+        tier: ctx.tier,
+        channel: Some(record.channel),
+        team: None,
+    });
     let due = policy.target_due(calendar, ctx.now, target);
     // The warning falls before the due instant: there is one only if there is a due instant.
     let warn_at = due.as_ref().ok().and_then(|_| {

@@ -67,7 +67,7 @@ pub use event::ResponseEvent;
 pub use state::{ClockAction, ClockKind, ClockStage, ResponseClock, ResponseLifecycle, Wait};
 
 pub(crate) use cadence::{
-    UpdateClocks, arm as arm_update, deadline as update_deadline, fire as fire_update,
+    UpdateClocks, Whereabouts, arm as arm_update, deadline as update_deadline, fire as fire_update,
     flag as update_flag, fold as fold_update, settle as settle_update,
 };
 pub(crate) use decide::{Interactions, record};

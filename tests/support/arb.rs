@@ -1516,6 +1516,8 @@ pub enum Tweak {
     Agents(BTreeSet<u128>),
     /// A team roster (from the pool).
     Teams(BTreeSet<u128>),
+    /// A calendar rule on a table (maybe naming an undefined calendar), by channel and team.
+    Rule(u8, String, Option<Channel>, Option<u128>),
     /// A party roster (from the pool).
     Parties(BTreeSet<u128>),
     /// Health bands, window and (maybe) weights.
@@ -1541,6 +1543,8 @@ fn tweak() -> impl Strategy<Value = Tweak> {
         2 => Just(Tweak::NamedCalendars),
         1 => btree_set(raw_id(), 0..3).prop_map(Tweak::Agents),
         1 => btree_set(raw_id(), 0..3).prop_map(Tweak::Teams),
+        2 => (0u8..4, calendar_name(), option::of(channel()), option::of(raw_id()))
+            .prop_map(|(t, c, ch, team)| Tweak::Rule(t, c.unwrap_or_else(|| "office".into()), ch, team)),
         1 => btree_set(raw_id(), 0..3).prop_map(Tweak::Parties),
         1 => (any::<u8>(), any::<u8>(), span(), option::of(any::<[u8; 6]>()))
             .prop_map(|(w, r, s, k)| Tweak::Health(w, r, s, k)),
@@ -1623,6 +1627,12 @@ fn apply_tweak(policy: &mut ServicePolicy, tweak: &Tweak) {
             policy.calendars.insert("office".into(), office_calendar());
         }
         Tweak::Agents(ids) => policy.agents = ids.into_iter().map(AgentId::from_u128).collect(),
+        Tweak::Rule(t, calendar, channel, team) => {
+            let mut rule = clientele::policy::CalendarRule::calendar(calendar);
+            rule.channel = channel;
+            rule.team = team.map(clientele::TeamId::from_u128);
+            table(policy, t).rules.push(rule);
+        }
         Tweak::Teams(ids) => {
             policy.teams = ids.into_iter().map(clientele::TeamId::from_u128).collect();
         }
@@ -1656,6 +1666,7 @@ pub fn retired_calendars(policy: &ServicePolicy) -> ServicePolicy {
     let mut policy = policy.clone();
     for t in 0..4 {
         table(&mut policy, t).calendars.clear();
+        table(&mut policy, t).rules.clear();
     }
     for level in &mut policy.complaints.levels {
         level.calendar = None;
@@ -1663,6 +1674,7 @@ pub fn retired_calendars(policy: &ServicePolicy) -> ServicePolicy {
     policy.complaints.follow_up_calendar = None;
     if let Some(updates) = &mut policy.updates {
         updates.every.calendars.clear();
+        updates.every.rules.clear();
     }
     policy.calendars.clear();
     policy
