@@ -621,7 +621,7 @@ pub fn command() -> BoxedStrategy<Command> {
 }
 
 /// The number of [`Command`] variants [`command`] draws from (checked by a test).
-pub const COMMAND_VARIANTS: usize = 25;
+pub const COMMAND_VARIANTS: usize = clientele::Command::KINDS.len();
 
 // ---------------------------------------------------------------------------------------------
 // Events
