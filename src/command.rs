@@ -15,7 +15,7 @@ use crate::complaint::ComplaintCommand;
 use crate::complaint::{
     AcknowledgeComplaint, AssignComplaint, AwaitCustomer, CloseComplaint, CloseUnresolved,
     DeescalateComplaint, EscalateComplaint, ReceiveComplaint, ReopenComplaint, RequestEscalation,
-    ResolveComplaint, ResumeComplaint,
+    ResolveComplaint, ResumeComplaint, RouteComplaint,
 };
 use crate::customer::CustomerCommand;
 use crate::customer::{ErasePersonalData, RegisterCustomer, UpdateProfile};
@@ -56,7 +56,7 @@ pub enum Command {
 
 impl Command {
     /// Every command name (its `type` tag on the wire) with its family.
-    pub const KINDS: [(&'static str, Family); 27] = [
+    pub const KINDS: [(&'static str, Family); 28] = [
         ("register_customer", Family::Customer),
         ("update_profile", Family::Customer),
         ("erase_personal_data", Family::Customer),
@@ -70,6 +70,7 @@ impl Command {
         ("receive_complaint", Family::Complaint),
         ("acknowledge_complaint", Family::Complaint),
         ("assign_complaint", Family::Complaint),
+        ("route_complaint", Family::Complaint),
         ("request_escalation", Family::Complaint),
         ("escalate_complaint", Family::Complaint),
         ("deescalate_complaint", Family::Complaint),
@@ -182,7 +183,7 @@ into_command! {
     Customer(CustomerCommand): RegisterCustomer, UpdateProfile, ErasePersonalData;
     Response(ResponseCommand): RecordInteraction;
     Promise(PromiseCommand): MakePromise, RevisePromise, KeepPromise, WithdrawPromise, RecordDependency, MeetDependency;
-    Complaint(ComplaintCommand): ReceiveComplaint, AcknowledgeComplaint, AssignComplaint, RequestEscalation, EscalateComplaint, DeescalateComplaint, AwaitCustomer, ResumeComplaint, ResolveComplaint, CloseComplaint, ReopenComplaint, CloseUnresolved;
+    Complaint(ComplaintCommand): ReceiveComplaint, AcknowledgeComplaint, AssignComplaint, RouteComplaint, RequestEscalation, EscalateComplaint, DeescalateComplaint, AwaitCustomer, ResumeComplaint, ResolveComplaint, CloseComplaint, ReopenComplaint, CloseUnresolved;
     FollowUp(FollowUpCommand): ScheduleFollowUp, CompleteFollowUp, CancelFollowUp;
     Survey(SurveyCommand): RequestSurvey, AnswerSurvey;
 }

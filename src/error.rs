@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use crate::calendar::CalendarError;
 use crate::id::{
     AgentId, ComplaintId, CustomerId, FollowUpId, InteractionId, PartyId, PromiseId, SurveyId,
+    TeamId,
 };
 use crate::value::{Priority, Span, ValueError};
 
@@ -120,6 +121,9 @@ pub enum CommandError {
     /// The party is not on the policy's roster.
     #[error("party {0} is not a known outside party")]
     UnknownParty(PartyId),
+    /// The policy's team roster does not list this team.
+    #[error("team {0} is not in the policy's roster")]
+    UnknownTeam(TeamId),
     /// A due instant must lie after the moment it is given.
     #[error("due instant {due} is not after {now}")]
     DueNotInFuture {
@@ -338,6 +342,18 @@ pub enum PolicyError {
         target: &'static str,
         /// For which priority.
         priority: Priority,
+    },
+    /// A calendar rule of a target table names a calendar the policy does not define.
+    #[error(
+        "{target} calendar rule {rule} names calendar {name:?}, which the policy does not define"
+    )]
+    UnknownRuleCalendar {
+        /// Which targets (`"reply"`, `"complaints.resolve"`, `"updates.every"`, ...).
+        target: &'static str,
+        /// The rule's position in the table's rules (from 0).
+        rule: usize,
+        /// The name.
+        name: String,
     },
     /// The escalation ladder has no level.
     #[error("the complaint policy has no support level")]

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::id::{AgentId, ComplaintId, CustomerId, FollowUpId, InteractionId, PromiseId};
+use crate::id::{AgentId, ComplaintId, CustomerId, FollowUpId, InteractionId, PromiseId, TeamId};
 
 /// What a deadline or flag is about.
 ///
@@ -23,6 +23,30 @@ pub enum Subject {
     FollowUp(FollowUpId),
     /// The relationship as a whole.
     Relationship,
+}
+
+/// What an update cadence ("keep the customer informed") is about: an open complaint or an
+/// outstanding promise. The customer may go only so long without hearing from us about it
+/// (see [`UpdatePolicy`](crate::policy::UpdatePolicy)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(tag = "subject", content = "id", rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum Regarding {
+    /// A complaint.
+    Complaint(ComplaintId),
+    /// A promise.
+    Promise(PromiseId),
+}
+
+impl Regarding {
+    /// The subject a deadline or flag about it names.
+    #[must_use]
+    pub const fn subject(self) -> Subject {
+        match self {
+            Regarding::Complaint(id) => Subject::Complaint(id),
+            Regarding::Promise(id) => Subject::Promise(id),
+        }
+    }
 }
 
 /// Why a deadline wakes the service: the flat view of the timer that falls due.
@@ -55,6 +79,10 @@ pub enum DeadlineKind {
     EscalationThreshold,
     /// A follow-up's due instant passes.
     FollowUpDue,
+    /// The warning lead before the customer is due an update about a complaint or a promise.
+    UpdateWarning,
+    /// The customer has gone as long without hearing from us as the update cadence allows.
+    UpdateDue,
 }
 
 /// The response clock's timers.
@@ -105,6 +133,19 @@ pub enum ComplaintTimer {
     EscalationThreshold,
 }
 
+/// An update cadence's timers ("keep the customer informed").
+///
+/// `#[non_exhaustive]`, like [`Timer`]: later releases add clocks.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UpdateTimer {
+    /// The warning lead before the update is due.
+    Warning,
+    /// The update is due.
+    Due,
+}
+
 /// Which family's clock falls due, and which of its timers: a closed table, one arm per
 /// family (as quinn-proto keeps its connection timers), so a deadline cannot name a promise
 /// with a complaint's timer.
@@ -140,6 +181,14 @@ pub enum Timer {
         /// The follow-up.
         follow_up: FollowUpId,
     },
+    /// The update cadence of an open complaint or an outstanding promise: how long the
+    /// customer may go without hearing from us about it.
+    Update {
+        /// The complaint or promise.
+        about: Regarding,
+        /// Which timer.
+        timer: UpdateTimer,
+    },
 }
 
 impl Timer {
@@ -164,6 +213,10 @@ impl Timer {
                 ComplaintTimer::EscalationThreshold => DeadlineKind::EscalationThreshold,
             },
             Timer::FollowUp { .. } => DeadlineKind::FollowUpDue,
+            Timer::Update { timer, .. } => match timer {
+                UpdateTimer::Warning => DeadlineKind::UpdateWarning,
+                UpdateTimer::Due => DeadlineKind::UpdateDue,
+            },
         }
     }
 
@@ -175,6 +228,7 @@ impl Timer {
             Timer::Promise { promise, .. } => Subject::Promise(*promise),
             Timer::Complaint { complaint, .. } => Subject::Complaint(*complaint),
             Timer::FollowUp { follow_up } => Subject::FollowUp(*follow_up),
+            Timer::Update { about, .. } => about.subject(),
         }
     }
 }
@@ -252,6 +306,14 @@ impl TryFrom<DeadlineWire> for Deadline {
 
     fn try_from(wire: DeadlineWire) -> Result<Self, Self::Error> {
         use DeadlineKind as K;
+        let update = |about, kind| Timer::Update {
+            about,
+            timer: if kind == K::UpdateWarning {
+                UpdateTimer::Warning
+            } else {
+                UpdateTimer::Due
+            },
+        };
         let timer = match (wire.kind, wire.subject) {
             (K::ResponseWarning, Subject::Response(since)) => Timer::Response {
                 since,
@@ -287,6 +349,12 @@ impl TryFrom<DeadlineWire> for Deadline {
                 Timer::Complaint { complaint, timer }
             }
             (K::FollowUpDue, Subject::FollowUp(follow_up)) => Timer::FollowUp { follow_up },
+            (K::UpdateWarning | K::UpdateDue, Subject::Complaint(complaint)) => {
+                update(Regarding::Complaint(complaint), wire.kind)
+            }
+            (K::UpdateWarning | K::UpdateDue, Subject::Promise(promise)) => {
+                update(Regarding::Promise(promise), wire.kind)
+            }
             (kind, subject) => {
                 return Err(format!("a {kind:?} deadline cannot be about {subject:?}"));
             }
@@ -356,6 +424,31 @@ pub enum FlagKind {
     /// falls due. Raised for the clock's owner since the clock started without a target, until
     /// it stops.
     NoTarget,
+    /// The customer is due an update about an open complaint or an outstanding promise soon
+    /// (the update cadence's warning lead is reached).
+    UpdateAtRisk,
+    /// The customer has gone longer without hearing from us about an open complaint or an
+    /// outstanding promise than the update cadence allows.
+    UpdateOverdue,
+}
+
+/// Who on our side a flag or a work list is for: one agent, or a team's queue. Small and
+/// `Copy`, so a work-list index can key on it.
+///
+/// ```
+/// use clientele::flag::Owner;
+/// use clientele::{AgentId, TeamId};
+///
+/// let desk = Owner::Team(TeamId::from_u128(7));
+/// assert_ne!(desk, Owner::Agent(AgentId::from_u128(7)));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(tag = "owner", content = "id", rename_all = "snake_case")]
+pub enum Owner {
+    /// One of our agents.
+    Agent(AgentId),
+    /// A team (a queue).
+    Team(TeamId),
 }
 
 /// Something that needs attention now.
@@ -370,10 +463,28 @@ pub struct Flag {
     /// Who on our side should act: the promise's owner, or the account owner for response
     /// clocks, if known.
     pub owner: Option<AgentId>,
+    /// The team whose queue the subject is in, if any: a complaint routed to a team (see
+    /// [`RouteComplaint`](crate::complaint::RouteComplaint)), whether or not an agent has
+    /// taken it. Absent from the JSON when none, so a flag is written as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<TeamId>,
     /// Since when it has been true.
     pub since: DateTime<Utc>,
     /// The deadline concerned, if any.
     pub due: Option<DateTime<Utc>>,
+}
+
+impl Flag {
+    /// Whether the flag is on `owner`'s work list: an agent's when the agent is its
+    /// [`owner`](Self::owner); a team's when the subject is in the team's queue
+    /// ([`team`](Self::team)), whoever among its agents took it.
+    #[must_use]
+    pub fn is_for(&self, owner: Owner) -> bool {
+        match owner {
+            Owner::Agent(agent) => self.owner == Some(agent),
+            Owner::Team(team) => self.team == Some(team),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -409,7 +520,11 @@ mod tests {
         let promise = PromiseId::from_u128(1);
         let complaint = ComplaintId::from_u128(2);
         let since = InteractionId::from_u128(3);
-        let families: [Vec<Timer>; 3] = [
+        let about = Regarding::Promise(promise);
+        let families: [Vec<Timer>; 4] = [
+            [UpdateTimer::Warning, UpdateTimer::Due]
+                .map(|timer| Timer::Update { about, timer })
+                .to_vec(),
             [ResponseTimer::Warning, ResponseTimer::Due]
                 .map(|timer| Timer::Response { since, timer })
                 .to_vec(),
@@ -435,6 +550,7 @@ mod tests {
             Timer::Promise { timer, .. } => timer as u8,
             Timer::Complaint { timer, .. } => timer as u8,
             Timer::FollowUp { .. } => 0,
+            Timer::Update { timer, .. } => timer as u8,
         };
         for timers in &families {
             for a in timers {

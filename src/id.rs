@@ -108,6 +108,9 @@ ids! {
     FollowUpId => "follow-up";
     /// One of our own staff: owns promises, complaints and follow-ups, and receives the flags.
     AgentId => "agent";
+    /// A team of our agents with its own queue (a support line, a desk): owns complaints
+    /// routed to it before an agent takes them, and receives their flags.
+    TeamId => "team";
     /// An outside party (a vendor, a lab, a courier) that fulfils some work for us.
     PartyId => "party";
     /// A satisfaction survey (CSAT or NPS) sent to a customer.

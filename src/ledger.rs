@@ -14,7 +14,7 @@ use crate::command::{Command, Request};
 use crate::customer::CustomerEvent;
 use crate::error::{CommandError, PolicyError, ReplayError};
 use crate::event::{Envelope, Event};
-use crate::flag::{Deadline, Flag};
+use crate::flag::{Deadline, Flag, Owner};
 use crate::id::CustomerId;
 use crate::policy::ServicePolicy;
 use crate::relationship::Relationship;
@@ -557,6 +557,35 @@ impl Ledger {
             .flat_map(|slot| slot.relationship.flags(now))
             .collect();
         flags.sort_by_key(|f| (f.customer, f.since, f.kind));
+        flags
+    }
+
+    /// The work list of one agent or one team at `now`: the [`flags`](Self::flags) that
+    /// [are for](Flag::is_for) `owner`, in the same order. An agent's are the flags they own;
+    /// a team's are those of the complaints in its queue, whichever agent took them. This
+    /// looks at every customer, as `flags` does.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::flag::Owner;
+    /// use clientele::{Channel, ComplaintId, CustomerId, Ledger, ReceiveComplaint, RegisterCustomer,
+    ///     RouteComplaint, ServicePolicy, TeamId, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let (ona, complaint, desk) = (CustomerId::from_u128(1), ComplaintId::from_u128(2), TeamId::from_u128(3));
+    /// let monday = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+    /// ledger.execute(ona, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// ledger.execute(ona, ReceiveComplaint::new(complaint, Channel::Email, Text::new("Late")?), monday)?;
+    /// ledger.execute(ona, RouteComplaint { complaint, team: desk }, monday)?;
+    /// // Nobody has acknowledged it: the desk's queue shows it.
+    /// assert_eq!(ledger.flags_for(Owner::Team(desk), monday).len(), 1);
+    /// assert!(ledger.flags_for(Owner::Team(TeamId::from_u128(4)), monday).is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn flags_for(&self, owner: Owner, now: DateTime<Utc>) -> Vec<Flag> {
+        let mut flags = self.flags(now);
+        flags.retain(|flag| flag.is_for(owner));
         flags
     }
 

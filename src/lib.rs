@@ -46,7 +46,7 @@ pub use command::{Command, Request};
 pub use complaint::{
     AcknowledgeComplaint, AssignComplaint, AwaitCustomer, CloseComplaint, CloseUnresolved,
     ComplaintEvent, DeescalateComplaint, EscalateComplaint, ReceiveComplaint, ReopenComplaint,
-    RequestEscalation, ResolveComplaint, ResumeComplaint,
+    RequestEscalation, ResolveComplaint, ResumeComplaint, RouteComplaint,
 };
 pub use customer::{CustomerEvent, ErasePersonalData, Profile, RegisterCustomer, UpdateProfile};
 pub use error::{CommandError, DecodeError, FactItem, PolicyError, ReplayError};
@@ -58,6 +58,7 @@ pub use follow_up::{
 pub use health::{Band, Health, HealthEvent};
 pub use id::{
     AgentId, ComplaintId, CustomerId, FollowUpId, InteractionId, PartyId, PromiseId, SurveyId,
+    TeamId,
 };
 pub use ledger::Ledger;
 pub use measure::{MeasureError, Measures, Tally, Window};

@@ -10,9 +10,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{CalendarError, ServiceCalendar};
-use crate::id::{AgentId, PartyId};
+use crate::id::{AgentId, PartyId, TeamId};
 use crate::outcome::NoTarget;
-use crate::value::{Priority, Span, Text, Tier, ValueError};
+use crate::value::{Channel, Priority, Span, Text, Tier, ValueError};
 
 /// A whole-number percentage, 0 to 100.
 ///
@@ -144,6 +144,121 @@ impl ByPriority {
     }
 }
 
+/// Where a clock's work is, as a [`CalendarRule`] sees it when the clock starts: its priority,
+/// the customer's tier, the channel it came in on and the team whose queue it is in (each
+/// when known).
+#[derive(Debug, Clone, Copy)]
+pub struct Situation<'a> {
+    /// The priority.
+    pub priority: Priority,
+    /// The customer's tier.
+    pub tier: &'a Tier,
+    /// The channel, if the clock has one (a message, a complaint).
+    pub channel: Option<Channel>,
+    /// The team whose queue it is in, if any.
+    pub team: Option<TeamId>,
+}
+
+/// Chooses the calendar (and so the time zone and opening hours) a target runs on by where the
+/// work is: every condition it names must hold; a condition left out holds always.
+///
+/// A [`Targets`] table tries its [`rules`](Targets::rules) **in order, the first that matches
+/// wins** (as Zendesk applies the first matching SLA policy); when none matches, the table's
+/// per-priority [`calendars`](Targets::calendars); then the policy's own calendar. Request
+/// Tracker sets a time zone per queue (`team`); a brand answering tweets on its own hours is a
+/// `channel` rule; a tier's agreement with its own hours a `tier` rule. A clock keeps the
+/// calendar it started on: a complaint routed to a team later keeps its target clocks' calendars
+/// (its update cadence chooses again each time it is armed).
+///
+/// ```
+/// use clientele::{Channel, Priority, Span, TeamId, Tier};
+/// use clientele::policy::{ByPriority, CalendarRule, Situation, Targets};
+///
+/// let nights = TeamId::from_u128(9);
+/// let targets = Targets::new(ByPriority::uniform(Span::hours(8)))
+///     .on_calendar(Priority::Urgent, "24/7")
+///     .with_rule(CalendarRule::calendar("vilnius").for_team(nights))
+///     .with_rule(CalendarRule::calendar("social").on_channel(Channel::Social));
+/// let gold = Tier::new("gold")?;
+/// let tweet = Situation { priority: Priority::Urgent, tier: &gold, channel: Some(Channel::Social), team: None };
+/// assert_eq!(targets.calendar_for(&tweet), Some("social"));
+/// let queued = Situation { team: Some(nights), ..tweet };
+/// assert_eq!(targets.calendar_for(&queued), Some("vilnius"));
+/// let call = Situation { channel: Some(Channel::Phone), ..tweet };
+/// assert_eq!(targets.calendar_for(&call), Some("24/7"));
+/// # Ok::<(), clientele::ValueError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarRule {
+    /// The named calendar (from [`ServicePolicy::calendars`]) it chooses.
+    pub calendar: String,
+    /// Only for complaints in this team's queue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<TeamId>,
+    /// Only for this channel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<Channel>,
+    /// Only for customers of this tier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<Tier>,
+    /// Only for this priority.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Priority>,
+}
+
+impl CalendarRule {
+    /// A rule choosing `calendar` always; narrow it with the builders.
+    #[must_use]
+    pub fn calendar(calendar: impl Into<String>) -> Self {
+        Self {
+            calendar: calendar.into(),
+            team: None,
+            channel: None,
+            tier: None,
+            priority: None,
+        }
+    }
+
+    /// Only for complaints in `team`'s queue.
+    #[must_use]
+    pub const fn for_team(mut self, team: TeamId) -> Self {
+        self.team = Some(team);
+        self
+    }
+
+    /// Only for `channel`.
+    #[must_use]
+    pub const fn on_channel(mut self, channel: Channel) -> Self {
+        self.channel = Some(channel);
+        self
+    }
+
+    /// Only for customers of `tier`.
+    #[must_use]
+    pub fn for_tier(mut self, tier: Tier) -> Self {
+        self.tier = Some(tier);
+        self
+    }
+
+    /// Only for `priority`.
+    #[must_use]
+    pub const fn at_priority(mut self, priority: Priority) -> Self {
+        self.priority = Some(priority);
+        self
+    }
+
+    /// Whether every condition it names holds in `situation`.
+    #[must_use]
+    pub fn matches(&self, situation: &Situation<'_>) -> bool {
+        self.team.is_none_or(|team| situation.team == Some(team))
+            && self
+                .channel
+                .is_none_or(|channel| situation.channel == Some(channel))
+            && self.tier.as_ref().is_none_or(|tier| tier == situation.tier)
+            && self.priority.is_none_or(|p| p == situation.priority)
+    }
+}
+
 /// Targets by priority × tier: a default row, and rows for tiers with their own agreement.
 ///
 /// ```
@@ -180,6 +295,10 @@ pub struct Targets {
     /// is more often a forgotten value than a wish (issue 14 item 9).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub zero_means_at_once: bool,
+    /// Calendar rules by team, channel, tier or priority, tried in order before `calendars`
+    /// (see [`CalendarRule`]); absent from the JSON when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<CalendarRule>,
 }
 
 impl Targets {
@@ -192,7 +311,26 @@ impl Targets {
             calendars: BTreeMap::new(),
             untargeted: BTreeSet::new(),
             zero_means_at_once: false,
+            rules: Vec::new(),
         }
+    }
+
+    /// Adds a calendar rule after the ones already there (the first that matches wins).
+    #[must_use]
+    pub fn with_rule(mut self, rule: CalendarRule) -> Self {
+        self.rules.push(rule);
+        self
+    }
+
+    /// The named calendar a clock in `situation` runs on, if not the policy's own: the first
+    /// [rule](CalendarRule) that matches, else the priority's calendar.
+    #[must_use]
+    pub fn calendar_for(&self, situation: &Situation<'_>) -> Option<&str> {
+        self.rules
+            .iter()
+            .find(|rule| rule.matches(situation))
+            .map(|rule| rule.calendar.as_str())
+            .or_else(|| self.calendar(situation.priority))
     }
 
     /// Sets no target for `priority` (see [`untargeted`](Self::untargeted)).
@@ -292,10 +430,19 @@ pub struct ServicePolicy {
     /// How relationship health is scored.
     #[serde(default)]
     pub health: crate::health::HealthPolicy,
+    /// The update cadence ("keep the customer informed"): how long the customer may go
+    /// without hearing from us about an open complaint or an outstanding promise. `None` (the
+    /// default, and what a policy written before it reads as) keeps no cadence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updates: Option<UpdatePolicy>,
     /// Our agents. When not empty, an owner must be one of them
     /// ([`CommandError::UnknownAgent`](crate::error::CommandError::UnknownAgent) otherwise).
     #[serde(default)]
     pub agents: BTreeSet<AgentId>,
+    /// Our teams (queues). When not empty, a complaint can be routed only to one of them
+    /// ([`CommandError::UnknownTeam`](crate::error::CommandError::UnknownTeam) otherwise).
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub teams: BTreeSet<TeamId>,
     /// The outside parties we work with. When not empty, a party must be one of them
     /// ([`CommandError::UnknownParty`](crate::error::CommandError::UnknownParty) otherwise).
     #[serde(default)]
@@ -419,6 +566,50 @@ impl Default for ComplaintPolicy {
     }
 }
 
+/// The update cadence: while a complaint is open or a promise outstanding, the customer may go
+/// at most `every` (business time, by the complaint's priority and the customer's tier) without
+/// hearing from us about it.
+///
+/// Where it comes from: seed 000 asks to "keep the customer informed so there are no
+/// surprises", seed 002 to "tell the customer what you are doing on their behalf"; Request
+/// Tracker's SLA calls it `KeepInLoop` (a deadline counted from the last reply to the
+/// requester). What arms it, re-arms it, pauses and stops it is in
+/// [`crate::response`]'s docs.
+///
+/// ```
+/// use clientele::{ServicePolicy, Span};
+/// use clientele::policy::{ByPriority, Targets, UpdatePolicy};
+///
+/// let mut policy = ServicePolicy::default();
+/// policy.updates = Some(UpdatePolicy::new(Targets::new(ByPriority::uniform(Span::hours(48)))));
+/// assert!(policy.validate().is_ok());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdatePolicy {
+    /// How long the customer may go without an update, by priority and tier, on the calendars
+    /// the table names. A promise counts at the priority of the complaint it answers, else
+    /// [`Priority::Normal`].
+    pub every: Targets,
+    /// When the cadence warns before the update is due (20 % of the span by default).
+    #[serde(default = "default_update_warning")]
+    pub warning: Lead,
+}
+
+const fn default_update_warning() -> Lead {
+    Lead::Share(Percent(20))
+}
+
+impl UpdatePolicy {
+    /// A cadence of `every`, warning when 20 % of it is left.
+    #[must_use]
+    pub const fn new(every: Targets) -> Self {
+        Self {
+            every,
+            warning: default_update_warning(),
+        }
+    }
+}
+
 /// How promises are watched.
 ///
 /// The default raises `PromiseAtRisk` when 20 % of the promised span is left, and
@@ -458,7 +649,9 @@ impl Default for ServicePolicy {
             promises: PromisePolicy::default(),
             complaints: ComplaintPolicy::default(),
             health: crate::health::HealthPolicy::default(),
+            updates: None,
             agents: BTreeSet::new(),
+            teams: BTreeSet::new(),
             parties: BTreeSet::new(),
             idempotency_window: Self::DEFAULT_IDEMPOTENCY_WINDOW,
         }
@@ -483,6 +676,28 @@ impl ServicePolicy {
             Ok(())
         } else {
             Err(crate::error::CommandError::UnknownAgent(agent))
+        }
+    }
+
+    /// Checks `team` against the roster, if there is one.
+    ///
+    /// # Errors
+    /// [`CommandError::UnknownTeam`](crate::error::CommandError::UnknownTeam).
+    ///
+    /// ```
+    /// use clientele::{ServicePolicy, TeamId};
+    ///
+    /// let mut policy = ServicePolicy::default();
+    /// policy.check_team(TeamId::from_u128(1))?; // no roster: any team
+    /// policy.teams.insert(TeamId::from_u128(1));
+    /// assert!(policy.check_team(TeamId::from_u128(2)).is_err());
+    /// # Ok::<(), clientele::CommandError>(())
+    /// ```
+    pub fn check_team(&self, team: TeamId) -> Result<(), crate::error::CommandError> {
+        if self.teams.is_empty() || self.teams.contains(&team) {
+            Ok(())
+        } else {
+            Err(crate::error::CommandError::UnknownTeam(team))
         }
     }
 
@@ -652,9 +867,22 @@ impl ServicePolicy {
             ("complaints.acknowledge", &self.complaints.acknowledge),
             ("complaints.resolve", &self.complaints.resolve),
         ];
-        for (target, table) in tables {
+        let updates = self.updates.as_ref().map(|u| ("updates.every", &u.every));
+        for (target, table) in tables.into_iter().chain(updates) {
             if let Some(priority) = table.zero_target() {
                 return Err(crate::error::PolicyError::ZeroTarget { target, priority });
+            }
+            let unknown = table
+                .rules
+                .iter()
+                .enumerate()
+                .find(|(_, rule)| !self.calendars.contains_key(&rule.calendar));
+            if let Some((rule, CalendarRule { calendar, .. })) = unknown {
+                return Err(crate::error::PolicyError::UnknownRuleCalendar {
+                    target,
+                    rule,
+                    name: calendar.clone(),
+                });
             }
             for (priority, name) in &table.calendars {
                 if !self.calendars.contains_key(name) {

@@ -87,6 +87,7 @@ fn clocks(schema: &mut Schema) -> Vec<&mut serde_json::Map<String, Value>> {
                             Some(
                                 "response_clock_started"
                                     | "follow_up_scheduled"
+                                    | "update_clock_started"
                                     | "response_clock_stopped"
                             )
                         )
@@ -122,6 +123,13 @@ fn one_deadline(clock: &mut serde_json::Map<String, Value>) {
 /// Version 3's schema, taken back to version 2: every clock has its due instant, and no
 /// outcome is untimed.
 fn version_2(mut schema: Schema) -> Schema {
+    // Kinds introduced in version 3 (the update cadence) did not exist, nor did an
+    // interaction regarding complaints.
+    for variant in event_variants(&mut schema, 2) {
+        if kind_of(variant) == Some("interaction_recorded") {
+            remove(variant, "regarding_complaints");
+        }
+    }
     if let Some(root) = schema.as_object_mut() {
         // Envelopes say when a fact reported late was recorded from version 3 on.
         if let Some(properties) = root.get_mut("properties").and_then(Value::as_object_mut) {
@@ -175,27 +183,32 @@ fn version_1(mut schema: Schema) -> Schema {
         // Envelopes gained an idempotency key in version 2.
         properties.remove("key");
     }
-    if let Some(variants) = schema
+    for variant in event_variants(&mut schema, 1) {
+        if kind_of(variant) == Some("dependency_recorded") {
+            rename(variant, "commitment", "what");
+            remove(variant, "reference");
+        }
+    }
+    schema
+}
+
+/// The event variants of the schema, after dropping the kinds introduced after `version`.
+fn event_variants(schema: &mut Schema, version: u16) -> impl Iterator<Item = &mut Value> {
+    let variants = schema
         .as_object_mut()
         .and_then(|r| r.get_mut("$defs"))
         .and_then(|d| d.get_mut("Event"))
         .and_then(|e| e.get_mut("oneOf"))
-        .and_then(Value::as_array_mut)
-    {
-        // Kinds introduced after version 1 did not exist.
+        .and_then(Value::as_array_mut);
+    if let Some(variants) = variants {
         variants.retain(|variant| {
             kind_of(variant)
                 .and_then(crate::event::Event::introduced_in)
-                .is_some_and(|v| v <= 1)
+                .is_some_and(|v| v <= version)
         });
-        for variant in variants.iter_mut() {
-            if kind_of(variant) == Some("dependency_recorded") {
-                rename(variant, "commitment", "what");
-                remove(variant, "reference");
-            }
-        }
+        return variants.iter_mut();
     }
-    schema
+    [].iter_mut()
 }
 
 fn kind_of(variant: &Value) -> Option<&str> {

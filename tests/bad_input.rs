@@ -344,6 +344,7 @@ fn a_stopped_clock_that_never_started_does_not_fit() {
         awaits_reply: true,
         priority: clientele::Priority::Normal,
         regarding: vec![],
+        regarding_complaints: vec![],
     });
     relationship.apply(&stopped).unwrap();
     let mut duplicate = stopped.clone();

@@ -237,10 +237,17 @@ fn policies_validate_or_refuse_with_typed_errors() {
             &policy.reply,
             &policy.complaints.acknowledge,
             &policy.complaints.resolve,
-        ];
+        ]
+        .into_iter()
+        .chain(policy.updates.as_ref().map(|u| &u.every))
+        .collect::<Vec<_>>();
         let unknown_calendar = targets
             .iter()
-            .flat_map(|t| t.calendars.values())
+            .flat_map(|t| {
+                t.calendars
+                    .values()
+                    .chain(t.rules.iter().map(|rule| &rule.calendar))
+            })
             .chain(
                 policy
                     .complaints

@@ -11,6 +11,7 @@ mod support;
 use std::path::PathBuf;
 
 use clientele::complaint::{ClockTerms, ComplaintClockKind, EscalationReason, Remaining};
+use clientele::flag::Regarding;
 use clientele::outcome::{Elapsed, Lateness, NoTarget, Outcome};
 use clientele::policy::ReopenMode;
 use clientele::promise::{AtRiskReason, Notice, RevisionTiming};
@@ -75,6 +76,10 @@ fn kind_number(event: &Event) -> usize {
         Event::Customer(CustomerEvent::PersonalDataErased { .. }) => 43,
         Event::Complaint(ComplaintEvent::Deescalated { .. }) => 44,
         Event::Complaint(ComplaintEvent::ClosedUnresolved { .. }) => 45,
+        Event::Response(ResponseEvent::UpdateClockStarted { .. }) => 46,
+        Event::Response(ResponseEvent::UpdateAtRisk { .. }) => 47,
+        Event::Response(ResponseEvent::UpdateOverdue { .. }) => 48,
+        Event::Complaint(ComplaintEvent::Routed { .. }) => 49,
     }
 }
 const KINDS: usize = Event::KINDS.len();
@@ -130,6 +135,7 @@ fn samples() -> Vec<Event> {
             awaits_reply: true,
             priority: Priority::High,
             regarding: vec![],
+            regarding_complaints: vec![],
         }),
         Event::Response(ResponseEvent::ClockStarted {
             kind: ClockKind::FirstResponse,
@@ -397,7 +403,36 @@ fn samples() -> Vec<Event> {
                 of: ComplaintId::from_u128(0x0191_f3c4_0000_7000_8000_0000_0000_00c2),
             },
         }),
+        Event::Response(ResponseEvent::UpdateClockStarted {
+            about: Regarding::Complaint(c1),
+            priority: Priority::High,
+            span: Span::hours(24),
+            calendar: Some("office".into()),
+            due: Some(t("2026-03-09 16:30")),
+            no_target: None,
+            warn_at: Some(t("2026-03-09 11:42")),
+        }),
+        Event::Response(ResponseEvent::UpdateAtRisk {
+            about: Regarding::Promise(p1),
+            due: t("2026-03-09 16:30"),
+        }),
+        Event::Response(ResponseEvent::UpdateOverdue {
+            about: Regarding::Complaint(c1),
+            due: t("2026-03-09 16:30"),
+        }),
+        Event::Complaint(ComplaintEvent::Routed {
+            complaint: c1,
+            team: clientele::TeamId::from_u128(0x0191_f3c4_0000_7000_8000_0000_0000_00e2),
+            from: Some(clientele::TeamId::from_u128(
+                0x0191_f3c4_0000_7000_8000_0000_0000_00e1,
+            )),
+        }),
     ]
+}
+
+/// Whether a sample's kind is new in schema version 3 (it has no version 1 or 2 fixture).
+fn new_in_version_3(event: &Event) -> bool {
+    Event::introduced_in(event.kind()) == Some(3)
 }
 
 fn fixture_path(version: u16, kind: &str) -> PathBuf {
@@ -649,8 +684,8 @@ fn golden_fixtures_read_back_and_write_identically() {
 #[test]
 fn version_2_fixtures_read_back_and_write_as_before_but_for_the_version() {
     for (n, event) in samples().into_iter().enumerate() {
-        if Event::introduced_in(event.kind()) > Some(2) {
-            continue; // a kind version 2 did not have
+        if new_in_version_3(&event) {
+            continue;
         }
         let envelope = Envelope {
             v: SCHEMA_VERSION,
@@ -681,13 +716,15 @@ fn version_2_fixtures_read_back_and_write_as_before_but_for_the_version() {
 #[test]
 fn what_only_version_3_can_say_is_refused_in_a_version_2_envelope() {
     let mut refused = 0;
+    let mut new_kinds = 0;
     for event in samples().into_iter().map(as_version_3) {
         let kind = event.kind();
         let stored = std::fs::read_to_string(fixture_path(3, kind)).unwrap();
-        if Event::introduced_in(kind) > Some(2) {
-            // A kind version 2 did not have: refused in a version 2 envelope.
+        if new_in_version_3(&event) {
+            // A kind version 2 did not have is refused in a version 2 envelope.
             let claimed = stored.replace(r#""v": 3"#, r#""v": 2"#);
             assert!(Envelope::from_json(&claimed).is_err(), "{kind}");
+            new_kinds += 1;
             continue;
         }
         let v2 = fixture_path(2, kind);
@@ -711,6 +748,10 @@ fn what_only_version_3_can_say_is_refused_in_a_version_2_envelope() {
     assert_eq!(
         refused, 11,
         "every kind whose no-target form differs, and the interaction recorded late"
+    );
+    assert_eq!(
+        new_kinds, 6,
+        "the update cadence's three kinds and the routing to a queue"
     );
 }
 

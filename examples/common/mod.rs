@@ -94,6 +94,16 @@ pub fn describe(event: &Event) -> String {
             }
             Outcome::Untimed => format!("   answered after {} (no target)", waited.wall),
         },
+        Event::Response(ResponseEvent::UpdateClockStarted { about, due, .. }) => match due {
+            Some(due) => format!("   update on {about:?} due {}", when(*due)),
+            None => format!("   update on {about:?} has no target"),
+        },
+        Event::Response(ResponseEvent::UpdateAtRisk { about, due }) => {
+            format!(" ! update on {about:?} due {}", when(*due))
+        }
+        Event::Response(ResponseEvent::UpdateOverdue { about, due }) => {
+            format!("!! no update on {about:?} since it was due {}", when(*due))
+        }
         Event::Promise(PromiseEvent::Made {
             what,
             due,
@@ -202,6 +212,9 @@ pub fn describe(event: &Event) -> String {
         }
         Event::Complaint(ComplaintEvent::Assigned { owner, .. }) => {
             format!("   complaint owned by {}", name(Some(*owner)))
+        }
+        Event::Complaint(ComplaintEvent::Routed { team, .. }) => {
+            format!("   complaint in the queue of team {team}")
         }
         Event::Complaint(ComplaintEvent::ClockAtRisk { clock, due, .. }) => {
             format!("!  complaint {clock:?} due {} is near", when(*due))

@@ -21,8 +21,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::CommandError;
 use crate::outcome::{NoTarget, Outcome};
-use crate::policy::{ServicePolicy, Targets};
-use crate::value::{Priority, Span, Tier};
+use crate::policy::{ServicePolicy, Situation, Targets};
+use crate::value::Span;
 
 /// Which of a complaint's clocks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -272,17 +272,16 @@ pub(super) fn terms(
     ClockTerms::of(target, calendar.map(str::to_owned), due, warn_at)
 }
 
-/// A clock's terms from the policy's `targets` for `priority` and `tier`, from `start`: with
-/// no target when the policy sets none for the priority.
+/// A clock's terms from the policy's `targets` for `situation`, from `start`, on the calendar
+/// its rules choose: with no target when the policy sets none for the priority.
 pub(super) fn targeted(
     policy: &ServicePolicy,
     targets: &Targets,
-    priority: Priority,
-    tier: &Tier,
+    situation: &Situation<'_>,
     start: DateTime<Utc>,
 ) -> ClockTerms {
-    let calendar = targets.calendar(priority);
-    match targets.target(priority, tier) {
+    let calendar = targets.calendar_for(situation);
+    match targets.target(situation.priority, situation.tier) {
         Some(target) => terms(policy, calendar, start, target, true),
         None => ClockTerms::none_set(calendar),
     }

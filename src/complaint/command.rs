@@ -1,7 +1,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::state::Unresolved;
-use crate::id::{AgentId, ComplaintId, FollowUpId, InteractionId, PromiseId};
+use crate::id::{AgentId, ComplaintId, FollowUpId, InteractionId, PromiseId, TeamId};
 use crate::personal::Personal;
 use crate::value::{Channel, Priority};
 
@@ -21,6 +21,9 @@ pub enum ComplaintCommand {
     /// Give a complaint an owner.
     #[serde(rename = "assign_complaint")]
     Assign(AssignComplaint),
+    /// Put a complaint in a team's queue (see [`RouteComplaint`]).
+    #[serde(rename = "route_complaint")]
+    Route(RouteComplaint),
     /// The customer asks for escalation.
     #[serde(rename = "request_escalation")]
     RequestEscalation(RequestEscalation),
@@ -58,6 +61,7 @@ impl ComplaintCommand {
             Self::Receive(_) => "receive_complaint",
             Self::Acknowledge(_) => "acknowledge_complaint",
             Self::Assign(_) => "assign_complaint",
+            Self::Route(_) => "route_complaint",
             Self::RequestEscalation(_) => "request_escalation",
             Self::Escalate(_) => "escalate_complaint",
             Self::Deescalate(_) => "deescalate_complaint",
@@ -80,6 +84,12 @@ impl From<ReceiveComplaint> for ComplaintCommand {
 impl From<AcknowledgeComplaint> for ComplaintCommand {
     fn from(command: AcknowledgeComplaint) -> Self {
         Self::Acknowledge(command)
+    }
+}
+
+impl From<RouteComplaint> for ComplaintCommand {
+    fn from(command: RouteComplaint) -> Self {
+        Self::Route(command)
     }
 }
 
@@ -239,6 +249,26 @@ pub struct AssignComplaint {
     pub complaint: ComplaintId,
     /// Our agent who owns it from now on.
     pub owner: AgentId,
+}
+
+/// Put a complaint in a team's queue: the team owns it until one of its agents takes it
+/// ([`AssignComplaint`]), and its flags stay on the team's work list after that. Allowed
+/// while the complaint is open, in any stage (a new complaint can wait in a queue before
+/// anyone acknowledges it); see [`crate::complaint`].
+///
+/// ```
+/// use clientele::{ComplaintId, RouteComplaint, TeamId};
+///
+/// let route = RouteComplaint { complaint: ComplaintId::from_u128(1), team: TeamId::from_u128(2) };
+/// assert_eq!(clientele::Command::from(route).name(), "route_complaint");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RouteComplaint {
+    /// The complaint.
+    pub complaint: ComplaintId,
+    /// The team whose queue it goes to.
+    pub team: TeamId,
 }
 
 /// The customer asks for escalation.

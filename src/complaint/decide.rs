@@ -21,6 +21,7 @@ use crate::error::CommandError;
 use crate::id::ComplaintId;
 use crate::lifecycle::{Context, Entity, Lifecycle, Refused};
 use crate::outcome::Outcome;
+use crate::policy::Situation;
 use crate::policy::{ReopenMode, ServicePolicy};
 use crate::value::{Span, Text};
 
@@ -44,8 +45,14 @@ pub(crate) fn receive(
     links(receive)?;
     let (policy, now) = (ctx.policy, ctx.now);
     let rules = &policy.complaints;
-    let acknowledgement = targeted(policy, &rules.acknowledge, receive.priority, ctx.tier, now);
-    let resolution = targeted(policy, &rules.resolve, receive.priority, ctx.tier, now);
+    let situation = Situation {
+        priority: receive.priority,
+        tier: ctx.tier,
+        channel: Some(receive.channel),
+        team: None,
+    };
+    let acknowledgement = targeted(policy, &rules.acknowledge, &situation, now);
+    let resolution = targeted(policy, &rules.resolve, &situation, now);
     let escalation = escalation_terms(policy, 0, now);
     let mut events = Vec::new();
     if receive.pending {

@@ -2,7 +2,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::complaint::{ClockTerms, ComplaintClockKind, EscalationReason, Remaining, Unresolved};
-use crate::id::{AgentId, ComplaintId, InteractionId, PromiseId};
+use crate::id::{AgentId, ComplaintId, InteractionId, PromiseId, TeamId};
 use crate::outcome::Outcome;
 use crate::personal::Personal;
 use crate::policy::ReopenMode;
@@ -58,6 +58,17 @@ pub enum ComplaintEvent {
         complaint: ComplaintId,
         /// Our agent who owns it.
         owner: AgentId,
+    },
+    /// The complaint went to a team's queue (added in schema version 3).
+    #[serde(rename = "complaint_routed")]
+    Routed {
+        /// The complaint.
+        complaint: ComplaintId,
+        /// The team.
+        team: TeamId,
+        /// The team it left, if it was in a queue.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        from: Option<TeamId>,
     },
     /// One of the complaint's clocks reached its warning lead.
     #[serde(rename = "complaint_clock_at_risk")]
@@ -212,6 +223,7 @@ impl ComplaintEvent {
             Self::Received { .. } => "complaint_received",
             Self::Acknowledged { .. } => "complaint_acknowledged",
             Self::Assigned { .. } => "complaint_assigned",
+            Self::Routed { .. } => "complaint_routed",
             Self::ClockAtRisk { .. } => "complaint_clock_at_risk",
             Self::ClockBreached { .. } => "complaint_clock_breached",
             Self::EscalationDue { .. } => "escalation_due",
@@ -255,6 +267,7 @@ impl ComplaintEvent {
                 .collect(),
             Self::Acknowledged { .. }
             | Self::Assigned { .. }
+            | Self::Routed { .. }
             | Self::ClockAtRisk { .. }
             | Self::ClockBreached { .. }
             | Self::EscalationDue { .. }
@@ -273,6 +286,9 @@ impl ComplaintEvent {
     /// The first schema version that can say it: 3 for a clock with no target or an untimed
     /// outcome, 1 otherwise.
     pub(crate) fn needs_version(&self) -> u16 {
+        if let Self::Routed { .. } = self {
+            return 3;
+        }
         let untimed = match self {
             Self::Acknowledged { outcome, .. } => !outcome.had_target(),
             Self::Resolved {
@@ -282,6 +298,7 @@ impl ComplaintEvent {
             } => !outcome.had_target() || acknowledgement.is_some_and(|a| !a.had_target()),
             Self::Received { .. }
             | Self::Assigned { .. }
+            | Self::Routed { .. }
             | Self::ClockAtRisk { .. }
             | Self::ClockBreached { .. }
             | Self::EscalationDue { .. }
@@ -311,6 +328,7 @@ impl ComplaintEvent {
             } => remedy.iter_mut().chain(std::iter::once(summary)).collect(),
             Self::Acknowledged { .. }
             | Self::Assigned { .. }
+            | Self::Routed { .. }
             | Self::ClockAtRisk { .. }
             | Self::ClockBreached { .. }
             | Self::EscalationDue { .. }

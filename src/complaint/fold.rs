@@ -69,6 +69,7 @@ pub(crate) fn fold(
                     reopened: 0,
                     reopened_at_top: None,
                     follow_up: None,
+                    team: None,
                     state: ComplaintState::Received,
                 },
             );
@@ -76,6 +77,7 @@ pub(crate) fn fold(
         }
         ComplaintEvent::Acknowledged { complaint: id, .. }
         | ComplaintEvent::Assigned { complaint: id, .. }
+        | ComplaintEvent::Routed { complaint: id, .. }
         | ComplaintEvent::ClockAtRisk { complaint: id, .. }
         | ComplaintEvent::ClockBreached { complaint: id, .. }
         | ComplaintEvent::EscalationDue { complaint: id, .. }
@@ -111,6 +113,7 @@ fn fold_into(
             acknowledged(complaint, id, at, *by, *outcome)?;
         }
         ComplaintEvent::Assigned { owner, .. } => assigned(complaint, at, *owner)?,
+        ComplaintEvent::Routed { team, from, .. } => super::queue::routed(complaint, *team, *from)?,
         ComplaintEvent::ClockAtRisk { clock, due, .. }
         | ComplaintEvent::ClockBreached { clock, due, .. } => {
             let said = ClockSaid {

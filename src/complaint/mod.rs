@@ -43,6 +43,17 @@
 //!   names it. What remains refused contradicts the state: an unknown id, a duplicate, a
 //!   transition the table forbids.
 //!
+//! - Queues before people: a complaint can be routed to a team's queue
+//!   ([`RouteComplaint`], `complaint_routed`) at any open stage, before or after an agent
+//!   takes it, and re-routed to another team; the team stays beside the owning agent. Its
+//!   flags carry the team ([`Flag::team`](crate::Flag::team)), so a team's work list
+//!   ([`Ledger::flags_for`](crate::Ledger::flags_for) with
+//!   [`Owner::Team`](crate::flag::Owner::Team)) shows the queue and an agent's the complaints
+//!   they own. Routing changes no stage, so it is not in the table below: a resolved or closed
+//!   complaint is refused (`InvalidTransition`, action `route`), and routing to the team it is
+//!   in already changes nothing (`NothingToChange`). (Volvo's log: 11,432 rows are a ticket
+//!   waiting in a queue; Request Tracker and Zammad file tickets in queues or groups first.)
+//!
 //! # State diagram
 //!
 //! ```text
@@ -111,13 +122,14 @@ mod decide;
 mod due;
 mod event;
 mod fold;
+mod queue;
 mod state;
 
 pub use clock::{ClockPhase, ClockTerms, ComplaintClockKind, Remaining, TargetClock};
 pub use command::{
     AcknowledgeComplaint, AssignComplaint, AwaitCustomer, CloseComplaint, CloseUnresolved,
     ComplaintCommand, DeescalateComplaint, EscalateComplaint, ReceiveComplaint, ReopenComplaint,
-    RequestEscalation, ResolveComplaint, ResumeComplaint,
+    RequestEscalation, ResolveComplaint, ResumeComplaint, RouteComplaint,
 };
 pub use event::ComplaintEvent;
 pub use state::{
@@ -131,6 +143,7 @@ pub(crate) use decide::{
 };
 pub(crate) use due::{deadline, fire, flags};
 pub(crate) use fold::{fold, link_follow_up};
+pub(crate) use queue::route;
 pub(crate) use state::Complaints;
 
 #[cfg(test)]

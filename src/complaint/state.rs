@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::clock::{ComplaintClockKind, TargetClock};
-use crate::id::{AgentId, ComplaintId, FollowUpId, InteractionId, PromiseId};
+use crate::id::{AgentId, ComplaintId, FollowUpId, InteractionId, PromiseId, TeamId};
 use crate::lifecycle::{Entity, Lifecycle, Refused};
 use crate::personal::{Erase, Personal};
 use crate::registry::Registry;
@@ -131,6 +131,9 @@ pub struct Complaint {
     pub promises: Vec<PromiseId>,
     /// Who owns it, once someone does.
     pub owner: Option<AgentId>,
+    /// The team whose queue it is in, if it was routed to one (see
+    /// [`RouteComplaint`](super::RouteComplaint)).
+    pub team: Option<TeamId>,
     /// Its support level (index into the policy's ladder).
     pub level: u32,
     /// Every change of level or owner.

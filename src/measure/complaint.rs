@@ -242,22 +242,14 @@ impl Memory {
             }
             ComplaintEvent::Acknowledged {
                 complaint, outcome, ..
-            } => {
-                let after = self
-                    .complaints
-                    .get(complaint)
-                    .and_then(|c| since(c.received, at));
-                let what = ComplaintFact::Acknowledged {
-                    outcome: *outcome,
-                    after,
-                };
-                Some(self.complaint_fact(complaint, what))
-            }
+            } => Some(self.complaint_acknowledged(complaint, *outcome, at)),
             ComplaintEvent::Assigned { complaint, owner } => {
                 self.assign_complaint(complaint, *owner);
                 None
             }
+            // Measures count by agent; a team's queue is not a measure yet.
             ComplaintEvent::ClockAtRisk { .. }
+            | ComplaintEvent::Routed { .. }
             | ComplaintEvent::AwaitingCustomer { .. }
             | ComplaintEvent::Resumed { .. } => None,
             ComplaintEvent::ClockBreached {
@@ -330,6 +322,21 @@ impl Memory {
                 Some(self.complaint_fact(complaint, ComplaintFact::Reopened))
             }
         }
+    }
+
+    /// A complaint acknowledged at `at`: counts the outcome and the time since it came in.
+    fn complaint_acknowledged(
+        &mut self,
+        complaint: &ComplaintId,
+        outcome: Outcome,
+        at: DateTime<Utc>,
+    ) -> Read {
+        let after = self
+            .complaints
+            .get(complaint)
+            .and_then(|c| since(c.received, at));
+        let what = ComplaintFact::Acknowledged { outcome, after };
+        self.complaint_fact(complaint, what)
     }
 
     /// A complaint received at `at`: remembers when, counts it for the account owner (nobody

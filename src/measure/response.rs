@@ -118,7 +118,12 @@ impl Memory {
     /// whom (the account owner, who receives the response flags).
     pub(super) fn read_response(&mut self, event: &ResponseEvent) -> Option<Read> {
         match event {
-            ResponseEvent::InteractionRecorded { .. } | ResponseEvent::AtRisk { .. } => None,
+            // The update cadence is counted by no measure yet: its flags and events say it.
+            ResponseEvent::InteractionRecorded { .. }
+            | ResponseEvent::AtRisk { .. }
+            | ResponseEvent::UpdateClockStarted { .. }
+            | ResponseEvent::UpdateAtRisk { .. }
+            | ResponseEvent::UpdateOverdue { .. } => None,
             ResponseEvent::ClockStarted { kind, .. } => {
                 self.waiting = Some(*kind);
                 None

@@ -133,7 +133,9 @@ impl Relationship {
             Event::Customer(event) => self.fold_customer(at, event),
             Event::Response(event) => {
                 let promises = &self.promises;
+                let complaints = &self.complaints;
                 let known_promise = |id| promises.contains_key(&id);
+                let known_complaint = |id| complaints.contains_key(&id);
                 let state = response::InteractionsMut {
                     clock: &mut self.response,
                     answered: &mut self.responses_given,
@@ -141,18 +143,25 @@ impl Relationship {
                     past: &mut self.past_wait,
                     recorded: &mut self.interactions,
                     known_promise: &known_promise,
+                    known_complaint: &known_complaint,
                 };
                 response::fold(state, at, event)?;
+                response::fold_update(&mut self.updates, at, event)?;
                 reactions::tell_promises(&mut self.promises, event, at)?;
                 self.remember_after(at, reactions::remembered_response(event));
                 Ok(())
             }
             Event::Promise(event) => {
                 promise::fold(&mut self.promises, at, event)?;
+                reactions::settle_promise_update(&mut self.updates, event, at);
                 self.remember_after(at, reactions::remembered_promise(event));
                 Ok(())
             }
-            Event::Complaint(event) => complaint::fold(&mut self.complaints, at, event),
+            Event::Complaint(event) => {
+                complaint::fold(&mut self.complaints, at, event)?;
+                reactions::settle_complaint_update(&mut self.updates, event, at);
+                Ok(())
+            }
             Event::FollowUp(event) => {
                 if let FollowUpEvent::Scheduled {
                     complaint: Some(linked),

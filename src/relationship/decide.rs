@@ -338,12 +338,14 @@ impl Relationship {
         record: &crate::response::RecordInteraction,
     ) -> Result<Vec<(DateTime<Utc>, Event)>, CommandError> {
         let known_promise = |id| self.promises.contains_key(&id);
+        let known_complaint = |id| self.complaints.contains_key(&id);
         let state = response::Interactions {
             clock: &self.response,
             answered: self.responses_given,
             conversation: &self.conversation,
             recorded: &self.interactions,
             known_promise: &known_promise,
+            known_complaint: &known_complaint,
         };
         let events = response::record(ctx, &state, record)?;
         Ok(events
@@ -365,6 +367,7 @@ impl Relationship {
             }
             ComplaintCommand::Acknowledge(ack) => complaint::acknowledge(complaints, ack, ctx),
             ComplaintCommand::Assign(assign) => complaint::assign(complaints, assign, ctx),
+            ComplaintCommand::Route(route) => complaint::route(complaints, route, ctx),
             ComplaintCommand::RequestEscalation(request) => {
                 complaint::request_escalation(complaints, request, ctx)
             }

@@ -101,13 +101,14 @@ use chrono::{DateTime, Utc};
 use crate::complaint::{Complaint, Complaints};
 use crate::error::ReplayError;
 use crate::event::Envelope;
+use crate::flag::Regarding;
 use crate::follow_up::{FollowUp, FollowUps};
 use crate::health::{self, Health};
 use crate::id::{AgentId, ComplaintId, CustomerId, FollowUpId, InteractionId, PromiseId, SurveyId};
 use crate::personal::Erase;
 use crate::policy::ServicePolicy;
 use crate::promise::{Promise, Promises};
-use crate::response::{Conversation, ResponseClock};
+use crate::response::{Conversation, ResponseClock, UpdateClock, UpdateClocks};
 use crate::survey::{Survey, Surveys};
 
 /// What health counts of a relationship's promises (see `Relationship::promise_tally`).
@@ -193,6 +194,8 @@ pub struct Relationship {
     complaints: Complaints,
     follow_ups: FollowUps,
     surveys: Surveys,
+    /// The update cadences of open complaints and outstanding promises.
+    updates: UpdateClocks,
     /// Recent facts health looks at, oldest first, at most `health::RECENT`.
     recent: Vec<(DateTime<Utc>, health::Recent)>,
     /// Since when the relationship has been at risk, if it is.
@@ -222,6 +225,7 @@ impl Relationship {
             complaints: Complaints::new(),
             follow_ups: FollowUps::new(),
             surveys: Surveys::new(),
+            updates: UpdateClocks::new(),
             recent: Vec::new(),
             at_risk_since: None,
             keys: Keys::default(),
@@ -325,6 +329,13 @@ impl Relationship {
         self.follow_ups
             .iter()
             .map(|(id, follow_up)| (*id, follow_up))
+    }
+
+    /// The update cadence of an open complaint or an outstanding promise, if one runs (see
+    /// [`UpdatePolicy`](crate::policy::UpdatePolicy)).
+    #[must_use]
+    pub fn update_clock(&self, about: Regarding) -> Option<&UpdateClock> {
+        self.updates.get(&about)
     }
 
     /// Every survey sent to or answered by this customer, by id.

@@ -46,6 +46,7 @@ fn item_of(event: &Event) -> Option<FactItem> {
             | ComplaintEvent::Assigned { complaint, .. }
             | ComplaintEvent::Escalated { complaint, .. }
             | ComplaintEvent::Deescalated { complaint, .. }
+            | ComplaintEvent::Routed { complaint, .. }
             | ComplaintEvent::ClosedUnresolved { complaint, .. }
             | ComplaintEvent::AwaitingCustomer { complaint, .. }
             | ComplaintEvent::Resumed { complaint, .. }
@@ -110,6 +111,7 @@ fn items_of(relationship: &Relationship, command: &Command) -> (Vec<FactItem>, V
             | ComplaintCommand::RequestEscalation(complaint::RequestEscalation { complaint, .. })
             | ComplaintCommand::Escalate(complaint::EscalateComplaint { complaint, .. })
             | ComplaintCommand::Deescalate(complaint::DeescalateComplaint { complaint, .. })
+            | ComplaintCommand::Route(complaint::RouteComplaint { complaint, .. })
             | ComplaintCommand::CloseUnresolved(complaint::CloseUnresolved { complaint, .. })
             | ComplaintCommand::AwaitCustomer(complaint::AwaitCustomer { complaint, .. })
             | ComplaintCommand::Resume(complaint::ResumeComplaint { complaint, .. })

@@ -15,6 +15,11 @@
 //! When deciding a command, [`follow`] puts each event's reactions right after it, and
 //! reactions react in turn: a not-satisfied follow-up is followed by the reopen, the reopen by
 //! the cancelled follow-up and the voided survey, then the escalation the reopen made due.
+//! - The update cadence of a complaint or a promise ([`crate::response`]'s `cadence`) is armed
+//!   when the complaint is received, acknowledged, resumed or reopened and when the promise is
+//!   made, re-armed by an outbound interaction regarding the item (unless the complaint waits
+//!   on the customer), paused while the complaint waits on the customer, and stopped when the
+//!   item closes ([`update_cadence`], [`settle_complaint_update`], [`settle_promise_update`]).
 //! - Health remembers answered response clocks, silent breaks and survey scores
 //!   ([`remembered_response`], [`remembered_promise`], [`remembered_survey`]).
 
@@ -23,11 +28,12 @@ use chrono::{DateTime, Utc};
 use super::Relationship;
 use crate::command::Command;
 use crate::complaint::{
-    self, ComplaintCommand, ComplaintEvent, ComplaintStage, Complaints, EscalationReason,
-    ReopenComplaint,
+    self, Complaint, ComplaintCommand, ComplaintEvent, ComplaintStage, Complaints,
+    EscalationReason, ReopenComplaint,
 };
 use crate::error::CommandError;
 use crate::event::Event;
+use crate::flag::Regarding;
 use crate::follow_up::{FollowUp, FollowUpEvent, FollowUpOutcome};
 use crate::health::Recent;
 use crate::id::{AgentId, ComplaintId, FollowUpId, PromiseId};
@@ -38,8 +44,9 @@ use crate::policy::ServicePolicy;
 use crate::promise::{self as promise_family, Promises};
 use crate::promise::{Notice, PromiseEvent, PromiseTerms};
 use crate::response::ResponseEvent;
+use crate::response::{UpdateAction, UpdateClocks, UpdateStage, Whereabouts};
 use crate::survey::{self, SurveyAnswer, SurveyEvent};
-use crate::value::Direction;
+use crate::value::{Direction, Priority};
 
 /// A decision's events with the reactions they call for: each event followed by the events it
 /// causes in sibling families, and those by theirs. Reactions see the relationship as it was
@@ -86,8 +93,25 @@ fn push_reacting(
     Ok(())
 }
 
-/// The events `event` causes in sibling families; `earlier` are the events decided before it.
+/// The events `event` causes: in sibling families, then the update cadence it arms.
 fn reactions_to(
+    relationship: &Relationship,
+    command: &Command,
+    ctx: &Context<'_>,
+    event: &Event,
+    earlier: &[Event],
+) -> Result<Vec<Event>, CommandError> {
+    let mut derived = family_reactions(relationship, command, ctx, event, earlier)?;
+    derived.extend(
+        update_cadence(relationship, ctx, event)
+            .into_iter()
+            .map(Event::Response),
+    );
+    Ok(derived)
+}
+
+/// The events `event` causes in sibling families; `earlier` are the events decided before it.
+fn family_reactions(
     relationship: &Relationship,
     command: &Command,
     ctx: &Context<'_>,
@@ -119,6 +143,7 @@ fn reactions_to(
             ComplaintEvent::Received { .. }
             | ComplaintEvent::Acknowledged { .. }
             | ComplaintEvent::Assigned { .. }
+            | ComplaintEvent::Routed { .. }
             | ComplaintEvent::ClockAtRisk { .. }
             | ComplaintEvent::ClockBreached { .. }
             | ComplaintEvent::EscalationDue { .. }
@@ -309,7 +334,10 @@ pub(crate) fn tell_promises(
         | ResponseEvent::ClockStarted { .. }
         | ResponseEvent::AtRisk { .. }
         | ResponseEvent::Overdue { .. }
-        | ResponseEvent::ClockStopped { .. } => Ok(()),
+        | ResponseEvent::ClockStopped { .. }
+        | ResponseEvent::UpdateClockStarted { .. }
+        | ResponseEvent::UpdateAtRisk { .. }
+        | ResponseEvent::UpdateOverdue { .. } => Ok(()),
     }
 }
 
@@ -326,7 +354,10 @@ pub(crate) fn remembered_response(event: &ResponseEvent) -> Option<Recent> {
         ResponseEvent::InteractionRecorded { .. }
         | ResponseEvent::ClockStarted { .. }
         | ResponseEvent::AtRisk { .. }
-        | ResponseEvent::Overdue { .. } => None,
+        | ResponseEvent::Overdue { .. }
+        | ResponseEvent::UpdateClockStarted { .. }
+        | ResponseEvent::UpdateAtRisk { .. }
+        | ResponseEvent::UpdateOverdue { .. } => None,
     }
 }
 
@@ -358,5 +389,157 @@ pub(crate) fn remembered_survey(event: &SurveyEvent) -> Option<Recent> {
             SurveyAnswer::Nps(score) => Recent::Nps(score.get()),
         }),
         SurveyEvent::Requested { .. } | SurveyEvent::Voided { .. } => None,
+    }
+}
+
+/// The update cadences `event` arms or re-arms: a complaint received, acknowledged, resumed or
+/// reopened, a promise made, an outbound interaction regarding open items (not a complaint
+/// that waits on the customer: its cadence is paused until the customer answers). Nothing when
+/// the policy keeps no cadence.
+pub(crate) fn update_cadence(
+    relationship: &Relationship,
+    ctx: &Context<'_>,
+    event: &Event,
+) -> Vec<crate::response::ResponseEvent> {
+    if ctx.policy.updates.is_none() {
+        return Vec::new();
+    }
+    let complaint = |id: &ComplaintId| relationship.complaints.get(id).map(whereabouts);
+    let arming: Vec<(Regarding, Whereabouts)> = match event {
+        Event::Complaint(ComplaintEvent::Received {
+            complaint,
+            priority,
+            channel,
+            ..
+        }) => vec![(
+            Regarding::Complaint(*complaint),
+            (*priority, Some(*channel), None),
+        )],
+        Event::Complaint(
+            ComplaintEvent::Acknowledged { complaint: id, .. }
+            | ComplaintEvent::Resumed { complaint: id, .. }
+            | ComplaintEvent::Reopened { complaint: id, .. },
+        ) => complaint(id)
+            .map(|at| (Regarding::Complaint(*id), at))
+            .into_iter()
+            .collect(),
+        Event::Promise(PromiseEvent::Made {
+            promise,
+            complaint: linked,
+            ..
+        }) => vec![(
+            Regarding::Promise(*promise),
+            linked
+                .as_ref()
+                .and_then(complaint)
+                .unwrap_or((Priority::Normal, None, None)),
+        )],
+        Event::Response(ResponseEvent::InteractionRecorded {
+            direction: Direction::Outbound,
+            regarding,
+            regarding_complaints,
+            ..
+        }) => told(relationship, regarding, regarding_complaints),
+        Event::Complaint(_)
+        | Event::Promise(_)
+        | Event::Response(_)
+        | Event::Customer(_)
+        | Event::FollowUp(_)
+        | Event::Survey(_)
+        | Event::Health(_) => Vec::new(),
+    };
+    arming
+        .into_iter()
+        .filter_map(|(about, at)| crate::response::arm_update(ctx, about, at))
+        .collect()
+}
+
+/// Where a complaint's work is: its priority, channel and team.
+fn whereabouts(complaint: &Complaint) -> Whereabouts {
+    (complaint.priority, Some(complaint.channel), complaint.team)
+}
+
+/// The items an outbound interaction tells the customer about whose cadence it re-arms: open
+/// complaints not waiting on the customer, and outstanding promises (where the complaint they
+/// answer is, else at normal priority).
+fn told(
+    relationship: &Relationship,
+    promises: &[PromiseId],
+    complaints: &[ComplaintId],
+) -> Vec<(Regarding, Whereabouts)> {
+    let paused = |about: Regarding| {
+        relationship
+            .updates
+            .get(&about)
+            .is_some_and(|c| c.stage == UpdateStage::Paused)
+    };
+    let complaints = complaints.iter().filter_map(|id| {
+        let about = Regarding::Complaint(*id);
+        let c = relationship.complaints.get(id)?;
+        (c.is_open() && c.stage() != ComplaintStage::Waiting && !paused(about))
+            .then(|| (about, whereabouts(c)))
+    });
+    let promises = promises.iter().filter_map(|id| {
+        let about = Regarding::Promise(*id);
+        let p = relationship.promises.get(id)?;
+        let at = p
+            .terms
+            .complaint
+            .and_then(|c| relationship.complaints.get(&c))
+            .map_or((Priority::Normal, None, None), whereabouts);
+        (p.is_outstanding() && !paused(about)).then_some((about, at))
+    });
+    complaints.chain(promises).collect()
+}
+
+/// A complaint waiting on the customer pauses its update cadence; resolved or closed, stops it.
+pub(crate) fn settle_complaint_update(
+    updates: &mut UpdateClocks,
+    event: &ComplaintEvent,
+    at: DateTime<Utc>,
+) {
+    let (complaint, action) = match event {
+        ComplaintEvent::AwaitingCustomer { complaint, .. } => (complaint, UpdateAction::Pause),
+        ComplaintEvent::Resolved { complaint, .. }
+        | ComplaintEvent::Closed { complaint, .. }
+        | ComplaintEvent::ClosedUnresolved { complaint, .. } => (complaint, UpdateAction::Stop),
+        ComplaintEvent::Received { .. }
+        | ComplaintEvent::Acknowledged { .. }
+        | ComplaintEvent::Assigned { .. }
+        | ComplaintEvent::Routed { .. }
+        | ComplaintEvent::ClockAtRisk { .. }
+        | ComplaintEvent::ClockBreached { .. }
+        | ComplaintEvent::EscalationDue { .. }
+        | ComplaintEvent::Escalated { .. }
+        | ComplaintEvent::Deescalated { .. }
+        | ComplaintEvent::Resumed { .. }
+        | ComplaintEvent::Reopened { .. } => return,
+    };
+    crate::response::settle_update(updates, Regarding::Complaint(*complaint), action, at);
+}
+
+/// A promise kept or withdrawn stops its update cadence.
+pub(crate) fn settle_promise_update(
+    updates: &mut UpdateClocks,
+    event: &PromiseEvent,
+    at: DateTime<Utc>,
+) {
+    match event {
+        PromiseEvent::Kept { promise, .. } | PromiseEvent::Withdrawn { promise, .. } => {
+            crate::response::settle_update(
+                updates,
+                Regarding::Promise(*promise),
+                UpdateAction::Stop,
+                at,
+            );
+        }
+        PromiseEvent::Made { .. }
+        | PromiseEvent::AtRisk { .. }
+        | PromiseEvent::Broken { .. }
+        | PromiseEvent::Revised { .. }
+        | PromiseEvent::SlippedRepeatedly { .. }
+        | PromiseEvent::DependencyRecorded { .. }
+        | PromiseEvent::DependencyLate { .. }
+        | PromiseEvent::DependencyMet { .. } => {}
     }
 }

@@ -8,7 +8,7 @@ use super::*;
 use crate::complaint::{self};
 use crate::error::ViewError;
 use crate::event::{Envelope, Event};
-use crate::flag::{Deadline, Flag, FlagKind, Subject, Timer};
+use crate::flag::{Deadline, Flag, FlagKind, Regarding, Subject, Timer};
 use crate::follow_up::{self};
 use crate::health::HealthEvent;
 use crate::health::{self};
@@ -71,7 +71,7 @@ impl Relationship {
                 fired += 1;
             }
             due.file(self, &touched, now);
-            if fired < count || self.deadline_of(deadline.subject()) == Some(deadline) {
+            if fired < count || self.deadlines_of(deadline.subject()).contains(&deadline) {
                 // An engine defect (an event that does not apply, or a firing that does not
                 // move its deadline): stop rather than fire on from a state we did not foresee.
                 break;
@@ -93,9 +93,9 @@ impl Relationship {
         out
     }
 
-    /// At most how many deadlines one `advance_to` fires: five timers per item (a complaint's
-    /// four clock timers and its escalation threshold; fewer for the other families), plus the
-    /// response clock, with room to spare.
+    /// At most how many deadlines one `advance_to` fires: seven timers per item (a complaint's
+    /// four clock timers, its escalation threshold and its update cadence's two; fewer for the
+    /// other families), plus the response clock, with room to spare.
     fn firing_budget(&self) -> usize {
         let items = self
             .promises
@@ -120,25 +120,46 @@ impl Relationship {
         touched
     }
 
-    /// The current deadline of one subject.
-    fn deadline_of(&self, subject: Subject) -> Option<Deadline> {
+    /// The current deadlines of one subject: its own clock's, and its update cadence's.
+    fn deadlines_of(&self, subject: Subject) -> Vec<Deadline> {
         let customer = self.customer;
-        let (at, timer) = match subject {
+        let own = match subject {
             Subject::Response(_) => response::deadline(&self.response)
-                .map(|(at, timer, since)| (at, Timer::Response { since, timer }))?,
-            Subject::Promise(promise) => promise::deadline(self.promises.get(&promise)?)
-                .map(|(at, timer)| (at, Timer::Promise { promise, timer }))?,
-            Subject::Complaint(complaint) => complaint::deadline(self.complaints.get(&complaint)?)
-                .map(|(at, timer)| (at, Timer::Complaint { complaint, timer }))?,
-            Subject::FollowUp(follow_up) => follow_up::deadline(self.follow_ups.get(&follow_up)?)
-                .map(|at| (at, Timer::FollowUp { follow_up }))?,
-            Subject::Relationship => return None,
+                .map(|(at, timer, since)| (at, Timer::Response { since, timer })),
+            Subject::Promise(promise) => self
+                .promises
+                .get(&promise)
+                .and_then(promise::deadline)
+                .map(|(at, timer)| (at, Timer::Promise { promise, timer })),
+            Subject::Complaint(complaint) => self
+                .complaints
+                .get(&complaint)
+                .and_then(complaint::deadline)
+                .map(|(at, timer)| (at, Timer::Complaint { complaint, timer })),
+            Subject::FollowUp(follow_up) => self
+                .follow_ups
+                .get(&follow_up)
+                .and_then(follow_up::deadline)
+                .map(|at| (at, Timer::FollowUp { follow_up })),
+            Subject::Relationship => None,
         };
-        Some(Deadline {
-            at,
-            customer,
-            timer,
-        })
+        let about = match subject {
+            Subject::Complaint(complaint) => Some(Regarding::Complaint(complaint)),
+            Subject::Promise(promise) => Some(Regarding::Promise(promise)),
+            Subject::Response(_) | Subject::FollowUp(_) | Subject::Relationship => None,
+        };
+        let update = about.and_then(|about| {
+            let (at, timer) = response::update_deadline(self.updates.get(&about)?)?;
+            Some((at, Timer::Update { about, timer }))
+        });
+        own.into_iter()
+            .chain(update)
+            .map(|(at, timer)| Deadline {
+                at,
+                customer,
+                timer,
+            })
+            .collect()
     }
 
     /// Every deadline of the relationship, one per subject with a clock running.
@@ -176,11 +197,22 @@ impl Relationship {
                 timer: Timer::FollowUp { follow_up: *id },
             })
         });
+        let updates = self.updates.iter().filter_map(move |(about, clock)| {
+            response::update_deadline(clock).map(|(at, timer)| Deadline {
+                at,
+                customer,
+                timer: Timer::Update {
+                    about: *about,
+                    timer,
+                },
+            })
+        });
         response
             .into_iter()
             .chain(promises)
             .chain(complaints)
             .chain(follow_ups)
+            .chain(updates)
     }
 
     /// The event a move into or out of the at-risk band at `at` becomes, if any.
@@ -276,6 +308,7 @@ impl Relationship {
                 owner,
                 since,
                 due: wait.due,
+                team: None,
             });
         }
         for (id, promise) in self.promises.iter() {
@@ -287,6 +320,7 @@ impl Relationship {
                     owner: Some(promise.terms.owner),
                     since,
                     due: Some(promise.terms.due),
+                    team: None,
                 });
             }
         }
@@ -300,6 +334,7 @@ impl Relationship {
                     owner: c.owner.or(owner),
                     since,
                     due,
+                    team: c.team,
                 });
             }
         }
@@ -311,8 +346,10 @@ impl Relationship {
                 owner,
                 since,
                 due: None,
+                team: None,
             });
         }
+        flags.extend(self.update_flags(now, owner));
         for (id, f) in self.follow_ups.iter() {
             if let Some(due) = follow_up::overdue(f, now) {
                 flags.push(Flag {
@@ -322,6 +359,7 @@ impl Relationship {
                     owner: Some(f.owner),
                     since: due,
                     due: Some(due),
+                    team: None,
                 });
             }
             if let Some(since) = follow_up::without_target(f) {
@@ -332,10 +370,42 @@ impl Relationship {
                     owner: Some(f.owner),
                     since,
                     due: None,
+                    team: None,
                 });
             }
         }
         flags
+    }
+
+    /// The update cadences' flags at `now`: for the complaint's owner (else the account
+    /// owner) and its team, or the promise's owner.
+    fn update_flags(
+        &self,
+        now: DateTime<Utc>,
+        account_owner: Option<AgentId>,
+    ) -> impl Iterator<Item = Flag> + '_ {
+        self.updates.iter().filter_map(move |(about, clock)| {
+            let (kind, since, due) = response::update_flag(clock, now)?;
+            let (owner, team) = match about {
+                Regarding::Complaint(id) => {
+                    let c = self.complaints.get(id);
+                    (
+                        c.and_then(|c| c.owner).or(account_owner),
+                        c.and_then(|c| c.team),
+                    )
+                }
+                Regarding::Promise(id) => (self.promises.get(id).map(|p| p.terms.owner), None),
+            };
+            Some(Flag {
+                kind,
+                customer: self.customer,
+                subject: about.subject(),
+                owner,
+                since,
+                due: Some(due),
+                team,
+            })
+        })
     }
 
     /// The events a due deadline becomes.
@@ -379,6 +449,13 @@ impl Relationship {
                 .unwrap_or_default()
                 .into_iter()
                 .map(Event::FollowUp)
+                .collect(),
+            Timer::Update { about, timer } => self
+                .updates
+                .get(&about)
+                .and_then(|clock| response::fire_update(about, clock, timer))
+                .map(Event::Response)
+                .into_iter()
                 .collect(),
         }
     }
@@ -426,7 +503,7 @@ impl Due {
             return;
         };
         for subject in touched {
-            if let Some(deadline) = relationship.deadline_of(*subject) {
+            for deadline in relationship.deadlines_of(*subject) {
                 filed.remove(&deadline);
             }
         }
@@ -437,10 +514,10 @@ impl Due {
             return;
         };
         for subject in touched {
-            if let Some(deadline) = relationship.deadline_of(*subject)
-                && deadline.at <= now
-            {
-                filed.insert(deadline);
+            for deadline in relationship.deadlines_of(*subject) {
+                if deadline.at <= now {
+                    filed.insert(deadline);
+                }
             }
         }
     }

@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use crate::id::{AgentId, InteractionId, PromiseId};
+use crate::id::{AgentId, ComplaintId, InteractionId, PromiseId};
 use crate::personal::Personal;
 use crate::value::{Channel, Direction, Priority};
 
@@ -78,6 +78,10 @@ pub struct RecordInteraction {
     /// customer where it stands.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub regarding: Vec<PromiseId>,
+    /// Complaints it is about. Outbound, it tells the customer where the complaint stands
+    /// and re-arms its update cadence (absent from the JSON when empty).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regarding_complaints: Vec<ComplaintId>,
 }
 
 impl RecordInteraction {
@@ -97,6 +101,7 @@ impl RecordInteraction {
             awaits_reply: true,
             priority: Priority::Normal,
             regarding: Vec::new(),
+            regarding_complaints: Vec::new(),
         }
     }
 
@@ -117,6 +122,7 @@ impl RecordInteraction {
             awaits_reply: false,
             priority: Priority::Normal,
             regarding: Vec::new(),
+            regarding_complaints: Vec::new(),
         }
     }
 
@@ -135,10 +141,18 @@ impl RecordInteraction {
     }
 
     /// Says the interaction is about `promise`; outbound, it tells the customer where the
-    /// promise stands.
+    /// promise stands and re-arms its update cadence.
     #[must_use]
     pub fn regarding(mut self, promise: PromiseId) -> Self {
         self.regarding.push(promise);
+        self
+    }
+
+    /// Says the interaction is about `complaint`; outbound, it tells the customer where the
+    /// complaint stands and re-arms its update cadence (see [`crate::response`]).
+    #[must_use]
+    pub fn regarding_complaint(mut self, complaint: ComplaintId) -> Self {
+        self.regarding_complaints.push(complaint);
         self
     }
 

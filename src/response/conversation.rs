@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::id::InteractionId;
-use crate::value::Priority;
+use crate::value::{Channel, Priority};
 
 /// An inbound interaction that expects an answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,6 +14,8 @@ pub(crate) struct Message {
     pub(crate) at: DateTime<Utc>,
     /// Its id.
     pub(crate) interaction: InteractionId,
+    /// Its channel, which may choose the calendar of a clock it starts.
+    pub(crate) channel: Channel,
     /// Its priority, which chooses the target of a clock it starts.
     pub(crate) priority: Priority,
 }

@@ -14,9 +14,10 @@ use super::conversation::{Answer, Conversation, Message};
 use super::event::ResponseEvent;
 use super::state::{ClockKind, ResponseClock, Wait};
 use crate::error::CommandError;
-use crate::id::{InteractionId, PromiseId};
+use crate::id::{ComplaintId, InteractionId, PromiseId};
 use crate::lifecycle::Context;
 use crate::outcome::{NoTarget, Outcome};
+use crate::policy::Situation;
 use crate::value::{Direction, Span};
 
 /// What the response family decides on: the clock, how many answers were given, the times
@@ -34,6 +35,8 @@ pub(crate) struct Interactions<'a> {
     pub(crate) recorded: &'a [InteractionId],
     /// Whether the relationship holds a promise (the promise family answers).
     pub(crate) known_promise: &'a dyn Fn(PromiseId) -> bool,
+    /// Whether the relationship holds a complaint (the complaint family answers).
+    pub(crate) known_complaint: &'a dyn Fn(ComplaintId) -> bool,
 }
 
 /// A response event and when it happened: a fact reported late may bring facts of other
@@ -62,6 +65,13 @@ pub(crate) fn record(
     {
         return Err(CommandError::UnknownPromise(*unknown));
     }
+    if let Some(unknown) = record
+        .regarding_complaints
+        .iter()
+        .find(|id| !(state.known_complaint)(**id))
+    {
+        return Err(CommandError::UnknownComplaint(*unknown));
+    }
     let now = ctx.now;
     let mut events = vec![(
         now,
@@ -74,10 +84,12 @@ pub(crate) fn record(
             awaits_reply: record.awaits_reply,
             priority: record.priority,
             regarding: record.regarding.clone(),
+            regarding_complaints: record.regarding_complaints.clone(),
         },
     )];
     let message = Message {
         at: now,
+        channel: record.channel,
         interaction: record.interaction,
         priority: record.priority,
     };
@@ -205,7 +217,12 @@ fn start(ctx: &Context<'_>, first: bool, message: Message) -> ResponseEvent {
         ClockKind::FirstResponse => &policy.first_response,
         ClockKind::Reply => &policy.reply,
     };
-    let calendar = targets.calendar(message.priority);
+    let calendar = targets.calendar_for(&Situation {
+        priority: message.priority,
+        tier: ctx.tier,
+        channel: Some(message.channel),
+        team: None,
+    });
     // A priority the policy sets no target for: the clock runs with none (issue 14 item 9).
     let (target, due) = match targets.target(message.priority, ctx.tier) {
         Some(target) => (target, policy.target_due(calendar, ctx.now, target)),

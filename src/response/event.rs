@@ -1,7 +1,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::id::{AgentId, InteractionId, PromiseId};
+use crate::flag::Regarding;
+use crate::id::{AgentId, ComplaintId, InteractionId, PromiseId};
 use crate::outcome::{Elapsed, NoTarget, Outcome};
 use crate::personal::Personal;
 use crate::response::ClockKind;
@@ -36,6 +37,9 @@ pub enum ResponseEvent {
         /// Promises it is about.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         regarding: Vec<PromiseId>,
+        /// Complaints it is about (added in schema version 3; absent when none).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        regarding_complaints: Vec<ComplaintId>,
     },
     /// The customer started waiting for an answer.
     #[serde(rename = "response_clock_started")]
@@ -98,6 +102,46 @@ pub enum ResponseEvent {
         /// Met, or met late; untimed when the clock had no target (then `due` is absent).
         outcome: Outcome,
     },
+    /// The update cadence of a complaint or a promise was armed (or re-armed): the customer
+    /// is due to hear from us about it by `due` (added in schema version 3).
+    #[serde(rename = "update_clock_started")]
+    UpdateClockStarted {
+        /// The complaint or promise.
+        about: Regarding,
+        /// The priority that chose the span.
+        priority: Priority,
+        /// How long the customer may go without an update, in business time.
+        span: Span,
+        /// The named calendar it runs on; absent for the policy's own.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        calendar: Option<String>,
+        /// When the update is due; absent when it has no target (then `no_target` says why).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        due: Option<DateTime<Utc>>,
+        /// Why it has no target, if it has none.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        no_target: Option<NoTarget>,
+        /// When it warns, if it does.
+        warn_at: Option<DateTime<Utc>>,
+    },
+    /// The update cadence's warning lead was reached with no word to the customer (added in
+    /// schema version 3).
+    #[serde(rename = "update_at_risk")]
+    UpdateAtRisk {
+        /// The complaint or promise.
+        about: Regarding,
+        /// When the update is due.
+        due: DateTime<Utc>,
+    },
+    /// The customer went as long without hearing from us about a complaint or a promise as
+    /// the cadence allows (added in schema version 3).
+    #[serde(rename = "update_overdue")]
+    UpdateOverdue {
+        /// The complaint or promise.
+        about: Regarding,
+        /// The instant that passed.
+        due: DateTime<Utc>,
+    },
 }
 
 impl ResponseEvent {
@@ -110,6 +154,9 @@ impl ResponseEvent {
             Self::AtRisk { .. } => "response_at_risk",
             Self::Overdue { .. } => "response_overdue",
             Self::ClockStopped { .. } => "response_clock_stopped",
+            Self::UpdateClockStarted { .. } => "update_clock_started",
+            Self::UpdateAtRisk { .. } => "update_at_risk",
+            Self::UpdateOverdue { .. } => "update_overdue",
         }
     }
 
@@ -118,9 +165,16 @@ impl ResponseEvent {
     /// it had no due instant.
     pub(crate) const fn is_consistent(&self) -> bool {
         match self {
-            Self::ClockStarted { due, no_target, .. } => due.is_some() != no_target.is_some(),
+            Self::ClockStarted { due, no_target, .. }
+            | Self::UpdateClockStarted { due, no_target, .. } => {
+                due.is_some() != no_target.is_some()
+            }
             Self::ClockStopped { due, outcome, .. } => due.is_some() == outcome.had_target(),
-            Self::InteractionRecorded { .. } | Self::AtRisk { .. } | Self::Overdue { .. } => true,
+            Self::InteractionRecorded { .. }
+            | Self::AtRisk { .. }
+            | Self::Overdue { .. }
+            | Self::UpdateAtRisk { .. }
+            | Self::UpdateOverdue { .. } => true,
         }
     }
 
@@ -135,7 +189,14 @@ impl ResponseEvent {
                 outcome: Outcome::Untimed,
                 ..
             } => 3,
-            Self::ClockStopped { due: None, .. } => 3,
+            Self::ClockStopped { due: None, .. }
+            | Self::UpdateClockStarted { .. }
+            | Self::UpdateAtRisk { .. }
+            | Self::UpdateOverdue { .. } => 3,
+            Self::InteractionRecorded {
+                regarding_complaints,
+                ..
+            } if !regarding_complaints.is_empty() => 3,
             Self::InteractionRecorded { .. }
             | Self::ClockStarted { .. }
             | Self::AtRisk { .. }
@@ -152,7 +213,10 @@ impl ResponseEvent {
             Self::ClockStarted { .. }
             | Self::AtRisk { .. }
             | Self::Overdue { .. }
-            | Self::ClockStopped { .. } => Vec::new(),
+            | Self::ClockStopped { .. }
+            | Self::UpdateClockStarted { .. }
+            | Self::UpdateAtRisk { .. }
+            | Self::UpdateOverdue { .. } => Vec::new(),
         }
     }
 }

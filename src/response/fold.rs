@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use super::conversation::{Answer, Conversation, Message};
 use super::event::ResponseEvent;
 use super::state::{ClockAction, ResponseClock, Wait};
-use crate::id::{InteractionId, PromiseId};
+use crate::id::{ComplaintId, InteractionId, PromiseId};
 use crate::lifecycle::Misfit;
 use crate::value::Direction;
 
@@ -26,6 +26,8 @@ pub(crate) struct InteractionsMut<'a> {
     pub(crate) recorded: &'a mut Vec<InteractionId>,
     /// Whether the relationship holds a promise (the promise family answers).
     pub(crate) known_promise: &'a dyn Fn(PromiseId) -> bool,
+    /// Whether the relationship holds a complaint (the complaint family answers).
+    pub(crate) known_complaint: &'a dyn Fn(ComplaintId) -> bool,
 }
 
 /// Folds a response event. On error nothing changed.
@@ -37,19 +39,22 @@ pub(crate) fn fold(
     match event {
         ResponseEvent::InteractionRecorded {
             interaction,
+            channel,
             direction,
             awaits_reply,
             priority,
             regarding,
+            regarding_complaints,
             ..
         } => {
             let message = Message {
                 at,
+                channel: *channel,
                 interaction: *interaction,
                 priority: *priority,
             };
             let said = (*direction, *awaits_reply);
-            record(state, message, said, regarding)?;
+            record(state, message, said, regarding, regarding_complaints)?;
         }
         ResponseEvent::ClockStarted {
             kind,
@@ -114,6 +119,10 @@ pub(crate) fn fold(
             outcome,
             ..
         } => stop(state, at, (*since, *answered_by), *due, outcome)?,
+        // The update cadence folds apart (`cadence::fold`).
+        ResponseEvent::UpdateClockStarted { .. }
+        | ResponseEvent::UpdateAtRisk { .. }
+        | ResponseEvent::UpdateOverdue { .. } => {}
     }
     Ok(())
 }
@@ -185,6 +194,7 @@ fn record(
     message: Message,
     (direction, awaits_reply): (Direction, bool),
     regarding: &[PromiseId],
+    regarding_complaints: &[ComplaintId],
 ) -> Result<(), Misfit> {
     let interaction = message.interaction;
     let Err(slot) = state.recorded.binary_search(&interaction) else {
@@ -194,6 +204,12 @@ fn record(
     };
     if let Some(unknown) = regarding.iter().find(|id| !(state.known_promise)(**id)) {
         return Err(Misfit::unknown("promise", unknown));
+    }
+    if let Some(unknown) = regarding_complaints
+        .iter()
+        .find(|id| !(state.known_complaint)(**id))
+    {
+        return Err(Misfit::unknown("complaint", unknown));
     }
     match direction {
         Direction::Inbound if awaits_reply => {

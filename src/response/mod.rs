@@ -47,10 +47,15 @@
 //!
 //! # Layout
 //!
+//! The **update cadence** ("keep the customer informed": how long the customer may go without
+//! hearing from us about an open complaint or an outstanding promise) is this family's too:
+//! its rules and state diagram are in `cadence` ([`UpdateClock`]).
+//!
 //! `state` holds the data and the transition table; `decide` turns a recorded interaction
 //! into [`ResponseEvent`]s, `fold` applies them, `due` says when the clock next needs
 //! attention and what it raises then.
 
+mod cadence;
 mod command;
 mod conversation;
 mod decide;
@@ -59,10 +64,15 @@ mod event;
 mod fold;
 mod state;
 
+pub use cadence::{UpdateAction, UpdateClock, UpdateLifecycle, UpdateStage};
 pub use command::{RecordInteraction, ResponseCommand};
 pub use event::ResponseEvent;
 pub use state::{ClockAction, ClockKind, ClockStage, ResponseClock, ResponseLifecycle, Wait};
 
+pub(crate) use cadence::{
+    UpdateClocks, Whereabouts, arm as arm_update, deadline as update_deadline, fire as fire_update,
+    flag as update_flag, fold as fold_update, settle as settle_update,
+};
 pub(crate) use conversation::Conversation;
 pub(crate) use decide::{Interactions, record};
 pub(crate) use due::{deadline, fire, flag};

@@ -372,6 +372,7 @@ pub fn command() -> BoxedStrategy<Command> {
         any::<bool>(),
         priority(),
         refs(promise_id()),
+        refs(complaint_id()),
     )
         .prop_map(
             |(
@@ -383,6 +384,7 @@ pub fn command() -> BoxedStrategy<Command> {
                 awaits_reply,
                 priority,
                 regarding,
+                regarding_complaints,
             )| {
                 Command::Response(ResponseCommand::RecordInteraction(RecordInteraction {
                     interaction,
@@ -393,6 +395,7 @@ pub fn command() -> BoxedStrategy<Command> {
                     awaits_reply,
                     priority,
                     regarding,
+                    regarding_complaints,
                 }))
             },
         );
@@ -481,6 +484,12 @@ pub fn command() -> BoxedStrategy<Command> {
         Command::Complaint(ComplaintCommand::Assign(AssignComplaint {
             complaint,
             owner,
+        }))
+    });
+    let route = (complaint_id(), team_id()).prop_map(|(complaint, team)| {
+        Command::Complaint(ComplaintCommand::Route(clientele::RouteComplaint {
+            complaint,
+            team,
         }))
     });
     let request_escalation = complaint_id().prop_map(|complaint| {
@@ -605,6 +614,7 @@ pub fn command() -> BoxedStrategy<Command> {
         (3, complain.boxed()),
         (3, acknowledge.boxed()),
         (2, assign.boxed()),
+        (2, route.boxed()),
         (2, request_escalation.boxed()),
         (2, escalate.boxed()),
         (2, deescalate.boxed()),
@@ -631,7 +641,7 @@ pub fn command() -> BoxedStrategy<Command> {
 }
 
 /// The number of [`Command`] variants [`command`] draws from (checked by a test).
-pub const COMMAND_VARIANTS: usize = 27;
+pub const COMMAND_VARIANTS: usize = clientele::Command::KINDS.len();
 
 // ---------------------------------------------------------------------------------------------
 // Events
@@ -798,6 +808,7 @@ pub fn event() -> BoxedStrategy<Event> {
             any::<bool>(),
             priority(),
             vec(promise_id(), 0..3),
+            vec(complaint_id(), 0..2),
         )
             .prop_map(
                 |(
@@ -809,6 +820,7 @@ pub fn event() -> BoxedStrategy<Event> {
                     awaits_reply,
                     priority,
                     regarding,
+                    regarding_complaints,
                 )| {
                     Event::Response(ResponseEvent::InteractionRecorded {
                         interaction,
@@ -819,9 +831,38 @@ pub fn event() -> BoxedStrategy<Event> {
                         awaits_reply,
                         priority,
                         regarding,
+                        regarding_complaints,
                     })
                 },
             )
+            .boxed(),
+        (
+            regarding(),
+            priority(),
+            span(),
+            calendar_name(),
+            due_or_no_target(),
+            option::of(instant()),
+        )
+            .prop_map(
+                |(about, priority, span, calendar, (due, no_target), warn_at)| {
+                    Event::Response(ResponseEvent::UpdateClockStarted {
+                        about,
+                        priority,
+                        span,
+                        calendar,
+                        due,
+                        no_target,
+                        warn_at: warn_at.filter(|_| due.is_some()),
+                    })
+                },
+            )
+            .boxed(),
+        (regarding(), instant())
+            .prop_map(|(about, due)| Event::Response(ResponseEvent::UpdateAtRisk { about, due }))
+            .boxed(),
+        (regarding(), instant())
+            .prop_map(|(about, due)| Event::Response(ResponseEvent::UpdateOverdue { about, due }))
             .boxed(),
         (
             clock_kind(),
@@ -1075,6 +1116,15 @@ pub fn event() -> BoxedStrategy<Event> {
         (complaint_id(), agent_id())
             .prop_map(|(complaint, owner)| {
                 Event::Complaint(ComplaintEvent::Assigned { complaint, owner })
+            })
+            .boxed(),
+        (complaint_id(), team_id(), option::of(team_id()))
+            .prop_map(|(complaint, team, from)| {
+                Event::Complaint(ComplaintEvent::Routed {
+                    complaint,
+                    team,
+                    from,
+                })
             })
             .boxed(),
         (
@@ -1519,10 +1569,16 @@ pub enum Tweak {
     NamedCalendars,
     /// An agent roster (from the pool).
     Agents(BTreeSet<u128>),
+    /// A team roster (from the pool).
+    Teams(BTreeSet<u128>),
+    /// A calendar rule on a table (maybe naming an undefined calendar), by channel and team.
+    Rule(u8, String, Option<Channel>, Option<u128>),
     /// A party roster (from the pool).
     Parties(BTreeSet<u128>),
     /// Health bands, window and (maybe) weights.
     Health(u8, u8, Span, Option<[u8; 6]>),
+    /// The update cadence (none, or a row, its warning and the normal priority's calendar).
+    Updates(Option<(ByPriority, Lead, Option<String>)>),
 }
 
 fn tweak() -> impl Strategy<Value = Tweak> {
@@ -1543,9 +1599,13 @@ fn tweak() -> impl Strategy<Value = Tweak> {
         2 => (0u8..4).prop_map(Tweak::OwnCalendar),
         2 => Just(Tweak::NamedCalendars),
         1 => btree_set(raw_id(), 0..3).prop_map(Tweak::Agents),
+        1 => btree_set(raw_id(), 0..3).prop_map(Tweak::Teams),
+        2 => (0u8..4, calendar_name(), option::of(channel()), option::of(raw_id()))
+            .prop_map(|(t, c, ch, team)| Tweak::Rule(t, c.unwrap_or_else(|| "office".into()), ch, team)),
         1 => btree_set(raw_id(), 0..3).prop_map(Tweak::Parties),
         1 => (any::<u8>(), any::<u8>(), span(), option::of(any::<[u8; 6]>()))
             .prop_map(|(w, r, s, k)| Tweak::Health(w, r, s, k)),
+        2 => option::of((by_priority(), lead(), calendar_name())).prop_map(Tweak::Updates),
     ]
 }
 
@@ -1628,6 +1688,15 @@ fn apply_tweak(policy: &mut ServicePolicy, tweak: &Tweak) {
             policy.calendars.insert("office".into(), office_calendar());
         }
         Tweak::Agents(ids) => policy.agents = ids.into_iter().map(AgentId::from_u128).collect(),
+        Tweak::Rule(t, calendar, channel, team) => {
+            let mut rule = clientele::policy::CalendarRule::calendar(calendar);
+            rule.channel = channel;
+            rule.team = team.map(clientele::TeamId::from_u128);
+            table(policy, t).rules.push(rule);
+        }
+        Tweak::Teams(ids) => {
+            policy.teams = ids.into_iter().map(clientele::TeamId::from_u128).collect();
+        }
         Tweak::Parties(ids) => policy.parties = ids.into_iter().map(PartyId::from_u128).collect(),
         Tweak::Health(watch_below, at_risk_below, window, weights) => {
             policy.health.watch_below = watch_below;
@@ -1639,6 +1708,15 @@ fn apply_tweak(policy: &mut ServicePolicy, tweak: &Tweak) {
                 policy.health.weights = weights;
             }
         }
+        Tweak::Updates(cadence) => {
+            policy.updates = cadence.map(|(row, warning, calendar)| {
+                let mut every = Targets::new(row);
+                if let Some(calendar) = calendar {
+                    every = every.on_calendar(Priority::Normal, calendar);
+                }
+                clientele::policy::UpdatePolicy { every, warning }
+            });
+        }
     }
 }
 
@@ -1649,11 +1727,16 @@ pub fn retired_calendars(policy: &ServicePolicy) -> ServicePolicy {
     let mut policy = policy.clone();
     for t in 0..4 {
         table(&mut policy, t).calendars.clear();
+        table(&mut policy, t).rules.clear();
     }
     for level in &mut policy.complaints.levels {
         level.calendar = None;
     }
     policy.complaints.follow_up_calendar = None;
+    if let Some(updates) = &mut policy.updates {
+        updates.every.calendars.clear();
+        updates.every.rules.clear();
+    }
     policy.calendars.clear();
     policy
 }
@@ -1661,4 +1744,17 @@ pub fn retired_calendars(policy: &ServicePolicy) -> ServicePolicy {
 /// Tweaks to the default policy: valid or not, usually mild, sometimes extreme.
 pub fn policy_tweaks() -> impl Strategy<Value = Vec<Tweak>> {
     prop_oneof![2 => Just(Vec::new()), 5 => vec(tweak(), 1..5)]
+}
+
+/// A complaint or a promise an update cadence is about.
+pub fn regarding() -> impl Strategy<Value = clientele::flag::Regarding> {
+    prop_oneof![
+        complaint_id().prop_map(clientele::flag::Regarding::Complaint),
+        promise_id().prop_map(clientele::flag::Regarding::Promise),
+    ]
+}
+
+/// A team from the small pool.
+pub fn team_id() -> impl Strategy<Value = clientele::TeamId> {
+    raw_id().prop_map(clientele::TeamId::from_u128)
 }
