@@ -630,6 +630,144 @@ fn complaint_facts_that_would_break_its_own_order_are_refused_naming_the_complai
     assert_eq!(w.relationship(ONA), &before);
 }
 
+/// The complaint's resolution clock.
+fn resolution(w: &World) -> clientele::complaint::TargetClock {
+    w.relationship(ONA)
+        .complaint(COMPLAINT)
+        .unwrap()
+        .resolution
+        .clone()
+}
+
+fn minute(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// Received at 09:30, acknowledged at 09:40 and assigned at 09:50.
+fn assigned() -> World {
+    let mut w = acknowledged("2026-03-02 09:30");
+    w.now += TimeDelta::minutes(10);
+    let assign = AssignComplaint {
+        complaint: COMPLAINT,
+        owner: AGENT,
+    };
+    w.when(ONA, assign).unwrap();
+    w
+}
+
+/// A wait on the customer from `pause` to `resume` minutes after the resolution's due instant,
+/// recorded in time, and the same wait logged after the breach was recorded: the resumed clocks
+/// agree, the breach stands, and a resolution is measured alike in both (its outcome returned).
+fn wait_logged_after_the_breach(pause: i64, resume: i64) -> Outcome {
+    let mut in_time = assigned();
+    let due = resolution(&in_time).terms.due.unwrap();
+    let (paused, resumed) = (
+        due + TimeDelta::minutes(pause),
+        due + TimeDelta::minutes(resume),
+    );
+    let wait = AwaitCustomer {
+        complaint: COMPLAINT,
+    };
+    let answer = ResumeComplaint {
+        complaint: COMPLAINT,
+    };
+    in_time.now = paused;
+    in_time.when(ONA, wait.clone()).unwrap();
+    in_time.now = resumed;
+    in_time.when(ONA, answer.clone()).unwrap();
+
+    let mut late_world = assigned();
+    late_world.now = resumed + TimeDelta::hours(1);
+    assert!(envelope_kinds(&advance(&mut late_world)).contains(&"complaint_clock_breached"));
+    late_to(&mut late_world, &minute(paused), wait);
+    late_to(&mut late_world, &minute(resumed), answer);
+
+    let (expected, got) = (resolution(&in_time), resolution(&late_world));
+    assert_eq!(
+        got.terms.due, expected.terms.due,
+        "the time left at the pause carries on"
+    );
+    assert_eq!(got.paused, expected.paused);
+    assert!(
+        late_world
+            .log
+            .iter()
+            .any(|e| e.event.kind() == "complaint_clock_breached"),
+        "the breach recorded stands"
+    );
+    // Resolved a minute before the new due instant (or after the resumption if none was
+    // left), logged a day later, in both worlds: measured alike.
+    let new_due = expected.terms.due.unwrap();
+    let resolved_at =
+        minute((new_due - TimeDelta::minutes(1)).max(resumed + TimeDelta::minutes(1)));
+    let mut outcomes = Vec::new();
+    for w in [&mut in_time, &mut late_world] {
+        w.now = w.now.max(new_due) + TimeDelta::days(1);
+        let envelopes = late_to(w, &resolved_at, resolve());
+        outcomes.extend(envelopes.iter().find_map(|e| match e.event {
+            Event::Complaint(ComplaintEvent::Resolved { outcome, .. }) => Some(outcome),
+            _ => None,
+        }));
+        w.assert_replay_matches();
+    }
+    assert_eq!(outcomes.len(), 2);
+    assert_eq!(outcomes[0], outcomes[1]);
+    outcomes[1]
+}
+
+#[test]
+fn a_wait_that_began_before_the_due_instant_logged_after_its_breach_keeps_the_time_left_then() {
+    assert_eq!(wait_logged_after_the_breach(-60, 180), Outcome::Met);
+}
+
+#[test]
+fn a_wait_that_began_after_the_due_instant_logged_after_its_breach_has_no_time_left() {
+    let outcome = wait_logged_after_the_breach(30, 180);
+    assert!(matches!(outcome, Outcome::MetLate { .. }), "{outcome:?}");
+}
+
+#[test]
+fn a_complaint_about_a_promise_made_later_or_a_promise_answering_a_later_complaint_is_refused() {
+    let mut w = world();
+    w.at("2026-03-06 10:30");
+    w.when(ONA, glasses(1, "2026-03-09 12:00")).unwrap();
+    w.when(
+        ONA,
+        ReceiveComplaint::new(COMPLAINT, Channel::Phone, text("Still waiting")),
+    )
+    .unwrap();
+    w.at("2026-03-06 11:00");
+    let before = w.relationship(ONA).clone();
+    let about = ReceiveComplaint::new(ComplaintId::from_u128(0xc2), Channel::Email, text("Late"))
+        .about_promise(PromiseId::from_u128(1));
+    assert_eq!(
+        late(&mut w, "2026-03-06 10:00", about.clone()),
+        Err(CommandError::CannotBackdate {
+            item: FactItem::Promise(PromiseId::from_u128(1)),
+            occurred: t("2026-03-06 10:00"),
+            latest: t("2026-03-06 10:30"),
+        })
+    );
+    let answering = glasses(2, "2026-03-09 12:00").answering(COMPLAINT);
+    assert_eq!(
+        late(&mut w, "2026-03-06 10:15", answering.clone()),
+        Err(CommandError::CannotBackdate {
+            item: FactItem::Complaint(COMPLAINT),
+            occurred: t("2026-03-06 10:15"),
+            latest: t("2026-03-06 10:30"),
+        })
+    );
+    assert_eq!(
+        w.relationship(ONA),
+        &before,
+        "a refused command changes nothing"
+    );
+    // Dated when the item they link to began, both are taken.
+    late_to(&mut w, "2026-03-06 10:30", about);
+    late_to(&mut w, "2026-03-06 10:30", answering);
+    w.assert_replay_matches();
+}
+
 #[test]
 fn a_follow_up_call_logged_late_is_timed_at_its_real_time_and_an_overdue_recorded_stands() {
     let mut w = acknowledged("2026-03-02 09:30");
