@@ -295,6 +295,44 @@ fn an_answer_dated_before_the_message_the_clock_waits_on_answers_nothing() {
 }
 
 #[test]
+fn a_message_logged_past_its_answer_and_a_later_wait_leaves_that_wait_as_it_began_and_counted() {
+    let mut w = world();
+    w.at("2026-03-06 09:02");
+    w.when(ONA, outbound(2, Channel::Email)).unwrap();
+    w.at("2026-03-06 09:03");
+    w.when(ONA, inbound(3, Channel::Email).priority(Priority::Low))
+        .unwrap();
+    // The message of 09:01, answered at 09:02, is logged at 23:00: its wait is recorded as it
+    // happened, and the wait of 09:03 keeps the kind it began with (a documented limit: in
+    // time it would have been a reply).
+    w.at("2026-03-06 23:00");
+    let envelopes = late(&mut w, "2026-03-06 09:01", inbound(1, Channel::Email)).unwrap();
+    assert_eq!(
+        envelope_kinds(&envelopes),
+        [
+            "interaction_recorded",
+            "response_clock_started",
+            "response_clock_stopped"
+        ]
+    );
+    assert!(matches!(
+        w.relationship(ONA).response_clock(),
+        ResponseClock::Waiting(wait)
+            if wait.since == InteractionId::from_u128(3) && wait.kind == ClockKind::FirstResponse
+    ));
+    w.at("2026-03-08 09:00");
+    assert!(envelope_kinds(&advance(&mut w)).contains(&"response_overdue"));
+    // Measures count that wait's breach and the answer.
+    let book = Tally::from_log(Window::all(), &w.log)
+        .unwrap()
+        .book()
+        .clone();
+    assert_eq!(book.responses.first_response.overdue, 1);
+    assert_eq!(book.responses.first_response.outcomes.met, 1);
+    w.assert_replay_matches();
+}
+
+#[test]
 fn a_fact_dated_before_registration_or_after_its_recording_is_refused_typed() {
     let mut w = world();
     w.at("2026-03-06 12:00");
