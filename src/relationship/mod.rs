@@ -83,7 +83,14 @@
 //! that answer answers nothing; a message older than the wait that answer stopped is counted
 //! in nothing and does not re-anchor it; clock kinds already recorded stay as they are). A
 //! promise or complaint deadline recorded before a late fact that would have prevented it
-//! stands too. `tests/late_facts.rs` checks the rest by property.
+//! stands too. Two more limits of the same kind: a message reported past the answer that
+//! followed it, after a later message started a wait, leaves that wait as it began (a first
+//! response rather than a reply, with its deadline); and a reaction to a deadline is decided
+//! when the deadline is recorded, so a complaint about a promise reported after the promise's
+//! second break was recorded raises no escalation for that break. Measures count every wait's
+//! breach and answer as recorded. `tests/late_facts_property.rs` checks the rest by property
+//! (every family; facts reported past deadlines, other items' facts, later messages, and the
+//! answer that followed them); `tests/late_facts.rs` has the scenarios.
 
 mod apply;
 mod decide;
