@@ -1,6 +1,7 @@
 //! Facts reported late, given / when / then: a command says when the thing happened
 //! ([`Request::occurred_at`]); the envelope keeps when it was recorded; recorded events are
-//! never rewritten; measures and replay use the real times.
+//! never rewritten; measures and replay use the real times (the property over every family is
+//! in `late_facts_property.rs`).
 
 mod support;
 
@@ -19,7 +20,6 @@ use clientele::{
     ResumeComplaint, RevisePromise, SCHEMA_VERSION, ServicePolicy, Span, SurveyId, Tally,
     UpdateProfile, Window,
 };
-use proptest::prelude::*;
 use support::*;
 
 fn policy() -> ServicePolicy {
@@ -925,146 +925,6 @@ fn a_recording_time_not_after_the_fact_is_not_an_envelope() {
     }
     let read = Envelope::from_json(&json("2026-03-06T11:00:00Z")).unwrap();
     assert_eq!(read.recorded_at(), t("2026-03-06 11:00"));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Measures and replay: the same history recorded in time order and with facts reported late
-
-/// One fact of a conversation: a message from the customer (with its priority) or an answer,
-/// `gap` minutes after the previous fact, reported `delay` minutes late.
-#[derive(Debug, Clone)]
-struct Fact {
-    gap: i64,
-    inbound: Option<Priority>,
-    delay: i64,
-    /// After recording it, advance the clock this share of the way to the next recording.
-    advance: Option<u8>,
-}
-
-fn fact() -> impl Strategy<Value = Fact> {
-    let priority = prop_oneof![
-        Just(Priority::Low),
-        Just(Priority::Normal),
-        Just(Priority::High),
-        Just(Priority::Urgent),
-    ];
-    (
-        1i64..=600,
-        proptest::option::weighted(0.6, priority),
-        prop_oneof![2 => Just(0i64), 3 => 1i64..=1_440],
-        proptest::option::weighted(0.4, 0u8..=100),
-    )
-        .prop_map(|(gap, inbound, delay, advance)| Fact {
-            gap,
-            inbound,
-            delay,
-            advance,
-        })
-}
-
-fn command(n: usize, fact: &Fact) -> Command {
-    let id = u128::try_from(n).unwrap() + 1;
-    match fact.inbound {
-        Some(priority) => inbound(id, Channel::Email).priority(priority).into(),
-        None => outbound(id, Channel::Email).into(),
-    }
-}
-
-/// When each fact happened, and when it is recorded: a message may be reported late past
-/// other messages and deadlines but not past an answer; an answer, past deadlines and the
-/// messages after it (the wait it stops hands them to the next clock), not past another answer.
-fn schedule(facts: &[Fact]) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
-    let start = t("2026-03-06 09:00");
-    let mut happened = Vec::new();
-    let mut at = start;
-    for fact in facts {
-        at += TimeDelta::minutes(fact.gap);
-        happened.push(at);
-    }
-    let end = at + TimeDelta::days(30);
-    (0..facts.len())
-        .map(|i| {
-            let next = facts
-                .iter()
-                .zip(&happened)
-                .skip(i + 1)
-                .find(|(later, _)| later.inbound.is_none())
-                .map_or(end, |(_, at)| *at);
-            let recorded = (happened[i] + TimeDelta::minutes(facts[i].delay)).min(next);
-            (happened[i], recorded)
-        })
-        .collect()
-}
-
-/// The figures that must agree, and the overdue counts (which need not).
-fn figures(log: &[Envelope]) -> (clientele::Measures, u64) {
-    let tally = Tally::from_log(Window::all(), log).unwrap();
-    let mut book = tally.book().clone();
-    let overdue = book.responses.first_response.overdue + book.responses.reply.overdue;
-    book.responses.first_response.overdue = 0;
-    book.responses.reply.overdue = 0;
-    (book, overdue)
-}
-
-fn answers(log: &[Envelope]) -> Vec<(DateTime<Utc>, Event)> {
-    log.iter()
-        .filter(|e| e.event.kind() == "response_clock_stopped")
-        .map(|e| (e.at, e.event.clone()))
-        .collect()
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(
-        std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(256)
-    ))]
-
-    /// Recorded in time order, or with messages and answers reported late (past deadlines and
-    /// messages, never past another answer), the same history gives the same answers,
-    /// outcomes, waits and figures, and the same clock at the end; a late report can only add
-    /// breaches recorded before it arrived (which stand), never remove one.
-    #[test]
-    fn late_reports_give_the_same_figures_as_reports_in_time_order(
-        facts in proptest::collection::vec(fact(), 1..16)
-    ) {
-        let policy = policy();
-        let times = schedule(&facts);
-        let registered = t("2026-03-06 09:00");
-        let register = clientele::RegisterCustomer::new(text("Ona"), tier("standard"));
-        let end = times.last().map_or(registered, |(_, r)| *r) + TimeDelta::days(40);
-
-        let mut in_order = Relationship::new(ONA);
-        let mut ordered_log = in_order.execute(&policy, register.clone(), registered).unwrap();
-        for (n, (fact, (happened, _))) in facts.iter().zip(&times).enumerate() {
-            ordered_log.extend(in_order.execute(&policy, command(n, fact), *happened).unwrap());
-        }
-        ordered_log.extend(in_order.advance_to(&policy, end));
-
-        let mut order: Vec<usize> = (0..facts.len()).collect();
-        order.sort_by_key(|&i| (times[i].1, i));
-        let mut reported = Relationship::new(ONA);
-        let mut late_log = reported.execute(&policy, register, registered).unwrap();
-        for (k, &i) in order.iter().enumerate() {
-            let (happened, recorded) = times[i];
-            let request = Request::new(command(i, &facts[i])).occurred_at(happened);
-            late_log.extend(reported.execute_request(&policy, request, recorded).unwrap());
-            if let Some(share) = facts[i].advance {
-                let next = order.get(k + 1).map_or(end, |&j| times[j].1);
-                let span = (next - recorded).num_seconds() * i64::from(share) / 100;
-                late_log.extend(reported.advance_to(&policy, recorded + TimeDelta::seconds(span)));
-            }
-        }
-        late_log.extend(reported.advance_to(&policy, end));
-
-        prop_assert_eq!(answers(&late_log), answers(&ordered_log));
-        let (late_book, late_overdue) = figures(&late_log);
-        let (ordered_book, ordered_overdue) = figures(&ordered_log);
-        prop_assert_eq!(late_book, ordered_book);
-        prop_assert!(late_overdue >= ordered_overdue);
-        prop_assert_eq!(reported.response_clock(), in_order.response_clock());
-        prop_assert_eq!(reported.responses_given(), in_order.responses_given());
-        let replayed = Relationship::replay(ONA, &late_log);
-        prop_assert_eq!(replayed.as_ref(), Ok(&reported));
-    }
 }
 
 #[test]
