@@ -7,7 +7,6 @@ mod support;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use clientele::outcome::{Elapsed, Outcome};
-use clientele::policy::{ByPriority, Lead, Targets};
 use clientele::promise::RevisionTiming;
 use clientele::response::{ClockKind, ResponseClock};
 use clientele::survey::{SurveyAnswer, SurveyKind};
@@ -23,18 +22,7 @@ use clientele::{
 use support::*;
 
 fn policy() -> ServicePolicy {
-    // Normal: first response 8 h, reply 4 h; high 4 h. Warn 1 h before. Wall-clock time.
-    ServicePolicy {
-        first_response: Targets::new(ByPriority {
-            low: Span::hours(24),
-            normal: Span::hours(8),
-            high: Span::hours(4),
-            urgent: Span::hours(1),
-        }),
-        reply: Targets::new(ByPriority::uniform(Span::hours(4))),
-        response_warning: Lead::Before(Span::hours(1)),
-        ..ServicePolicy::default()
-    }
+    hourly_response_policy()
 }
 
 fn world() -> World {

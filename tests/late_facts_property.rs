@@ -10,31 +10,19 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use clientele::complaint::ComplaintCommand;
-use clientele::policy::{ByPriority, Lead, Targets};
 use clientele::survey::{SurveyAnswer, SurveyKind};
 use clientele::{
     AcknowledgeComplaint, AnswerSurvey, AssignComplaint, AwaitCustomer, Channel, Command,
     ComplaintId, CompleteFollowUp, CsatScore, Envelope, Event, FactItem, FollowUpId,
     FollowUpOutcome, KeepPromise, MakePromise, Measures, Priority, PromiseId, ReceiveComplaint,
     RegisterCustomer, Relationship, Request, RequestSurvey, ResolveComplaint, ResumeComplaint,
-    RevisePromise, ServicePolicy, Span, SurveyId, Tally, UpdateProfile, Window,
+    RevisePromise, ServicePolicy, SurveyId, Tally, UpdateProfile, Window,
 };
 use proptest::prelude::*;
 use support::*;
 
 fn policy() -> ServicePolicy {
-    // Normal: first response 8 h, reply 4 h; high 4 h. Warn 1 h before. Wall-clock time.
-    ServicePolicy {
-        first_response: Targets::new(ByPriority {
-            low: Span::hours(24),
-            normal: Span::hours(8),
-            high: Span::hours(4),
-            urgent: Span::hours(1),
-        }),
-        reply: Targets::new(ByPriority::uniform(Span::hours(4))),
-        response_warning: Lead::Before(Span::hours(1)),
-        ..ServicePolicy::default()
-    }
+    hourly_response_policy()
 }
 
 /// One drawn step: what to try (`what` picks a family and `param` its details), `gap` minutes
