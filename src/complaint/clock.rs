@@ -310,7 +310,9 @@ pub(super) fn escalation_terms(
 }
 
 /// Business time left at `now` on a running clock with a due instant `due`, and to its warning
-/// if not yet raised (by the wall clock if its calendar is gone).
+/// if not yet raised (by the wall clock if its calendar is gone). Measured by real times: a
+/// pause dated before the due instant keeps the time that was left then, even when it is
+/// logged after the breach was recorded (the breach stands).
 fn remaining(
     policy: &ServicePolicy,
     clock: &TargetClock,
@@ -318,7 +320,7 @@ fn remaining(
     now: DateTime<Utc>,
 ) -> (Span, Option<Span>) {
     let calendar = clock.terms.calendar.as_deref();
-    let left = if clock.breached {
+    let left = if due <= now {
         Span::ZERO
     } else {
         policy.business_or_wall(calendar, now, due)

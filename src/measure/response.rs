@@ -124,21 +124,22 @@ impl Memory {
             | ResponseEvent::UpdateClockStarted { .. }
             | ResponseEvent::UpdateAtRisk { .. }
             | ResponseEvent::UpdateOverdue { .. } => None,
-            ResponseEvent::ClockStarted { kind, .. } => {
-                self.waiting = Some(*kind);
+            ResponseEvent::ClockStarted { kind, since, .. } => {
+                self.waiting.insert(*since, *kind);
                 None
             }
-            ResponseEvent::Overdue { .. } => self.waiting.map(|kind| {
-                let fact = Fact::Response(ResponseFact::Overdue(kind));
+            ResponseEvent::Overdue { since, .. } => self.waiting.get(since).map(|kind| {
+                let fact = Fact::Response(ResponseFact::Overdue(*kind));
                 (fact, self.account_owner, None)
             }),
             ResponseEvent::ClockStopped {
                 kind,
+                since,
                 waited,
                 outcome,
                 ..
             } => {
-                self.waiting = None;
+                self.waiting.remove(since);
                 let fact = Fact::Response(ResponseFact::Answered {
                     kind: *kind,
                     waited: *waited,

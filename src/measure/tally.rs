@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use crate::customer::CustomerEvent;
 use crate::event::{Envelope, Event};
 use crate::health::HealthEvent;
-use crate::id::{AgentId, ComplaintId, CustomerId, FollowUpId, PartyId, PromiseId, SurveyId};
+use crate::id::{
+    AgentId, ComplaintId, CustomerId, FollowUpId, InteractionId, PartyId, PromiseId, SurveyId,
+};
 use crate::measure::complaint::{ComplaintFact, ComplaintMemo};
 use crate::measure::follow_up::FollowUpFact;
 use crate::measure::promise::{DependencyFact, PromiseFact, PromiseMemo};
@@ -253,7 +255,10 @@ impl Measures {
 pub(super) struct Memory {
     last_seq: u64,
     pub(super) account_owner: Option<AgentId>,
-    pub(super) waiting: Option<ClockKind>,
+    /// The kind of each response wait started and not yet stopped, by the message it waits
+    /// since: a message reported after its answer records its wait (started, stopped) while a
+    /// later wait runs, so the running wait's kind must outlive it.
+    pub(super) waiting: BTreeMap<InteractionId, ClockKind>,
     pub(super) promises: BTreeMap<PromiseId, PromiseMemo>,
     pub(super) complaints: BTreeMap<ComplaintId, ComplaintMemo>,
     pub(super) follow_ups: BTreeMap<FollowUpId, AgentId>,

@@ -47,7 +47,7 @@
 //! | Response (`record_interaction`) | always (no item order: the clock's rules below) | the clock's start, stop, outcome and wait | never |
 //! | Customer (profile updates, erasure) | `t` at or after the profile's latest change | the value set; an erasure erases what is held when it is recorded | an update or erasure dated before the latest profile change (an older name never overwrites a newer one) |
 //! | Promise (make, revise, keep, withdraw, outside-party commitment and its delivery) | `t` at or after the promise's latest fact; made after its complaint was received | due instants and warnings computed from `t`; a keep measured at `t` (kept on time before the due instant even after a break was recorded: the break stands, the stage reads `kept_late`, the event's outcome `met`); a re-promise before the due instant is `proactive` even after the break; a delivery measured at `t` | dated before the promise's latest fact (made, revised, kept...) |
-//! | Complaint (receive, acknowledge, assign, escalate, await/resume, resolve, close, reopen) | `t` at or after the complaint's latest fact; received after the promises it is about were made | target outcomes measured to `t` (an acknowledgement or resolution before its due instant is met even after a breach was recorded: the breach stands); pauses start and end at their real times; the follow-up a resolution schedules is due from `t` | dated before the complaint's latest fact: a pause inside a pause recorded, an acknowledgement or escalation before a recorded resolution |
+//! | Complaint (receive, acknowledge, assign, escalate, await/resume, resolve, close, reopen) | `t` at or after the complaint's latest fact; received after the promises it is about were made | target outcomes measured to `t` (an acknowledgement or resolution before its due instant is met even after a breach was recorded: the breach stands); pauses start and end at their real times (a wait that began before the due instant keeps the time left then, even when logged after the breach was recorded: the breach stands, and the resumed clock is due when it would have been); the follow-up a resolution schedules is due from `t` | dated before the complaint's latest fact: a pause inside a pause recorded, an acknowledgement or escalation before a recorded resolution |
 //! | Follow-up (schedule, complete, cancel) | `t` at or after the follow-up's latest fact, and, for a call that may reopen its complaint, after the complaint's latest fact; scheduled after its complaint was received | timing measured at `t` (an overdue recorded stands); a reopen at `t` | dated before either |
 //! | Survey (request, answer) | `t` at or after the survey's latest fact; requested after its complaint was received | the answer at `t` | an answer dated before its request (an unprompted answer names no survey: always taken) |
 //!
@@ -83,7 +83,14 @@
 //! that answer answers nothing; a message older than the wait that answer stopped is counted
 //! in nothing and does not re-anchor it; clock kinds already recorded stay as they are). A
 //! promise or complaint deadline recorded before a late fact that would have prevented it
-//! stands too. `tests/late_facts.rs` checks the rest by property.
+//! stands too. Two more limits of the same kind: a message reported past the answer that
+//! followed it, after a later message started a wait, leaves that wait as it began (a first
+//! response rather than a reply, with its deadline); and a reaction to a deadline is decided
+//! when the deadline is recorded, so a complaint about a promise reported after the promise's
+//! second break was recorded raises no escalation for that break. Measures count every wait's
+//! breach and answer as recorded. `tests/late_facts_property.rs` checks the rest by property
+//! (every family; facts reported past deadlines, other items' facts, later messages, and the
+//! answer that followed them); `tests/late_facts.rs` has the scenarios.
 
 mod apply;
 mod decide;

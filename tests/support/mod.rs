@@ -3,9 +3,10 @@
 #![allow(dead_code)]
 
 use chrono::{DateTime, NaiveDateTime, Utc};
+use clientele::policy::{ByPriority, Lead, Targets};
 use clientele::{
     AgentId, Channel, Command, CommandError, CustomerId, Envelope, Event, InteractionId, Ledger,
-    RecordInteraction, RegisterCustomer, Relationship, ServicePolicy, Text, Tier,
+    RecordInteraction, RegisterCustomer, Relationship, ServicePolicy, Span, Text, Tier,
 };
 
 /// `"2026-03-06 16:30"` (or with seconds) as a UTC instant.
@@ -34,6 +35,22 @@ pub fn inbound(n: u128, channel: Channel) -> RecordInteraction {
 
 pub fn outbound(n: u128, channel: Channel) -> RecordInteraction {
     RecordInteraction::outbound(InteractionId::from_u128(n), channel, AGENT, text("answer"))
+}
+
+/// The default policy with response targets of whole hours (first response: 24 h low, 8 h
+/// normal, 4 h high, 1 h urgent; reply 4 h), warned an hour before, on the wall clock.
+pub fn hourly_response_policy() -> ServicePolicy {
+    ServicePolicy {
+        first_response: Targets::new(ByPriority {
+            low: Span::hours(24),
+            normal: Span::hours(8),
+            high: Span::hours(4),
+            urgent: Span::hours(1),
+        }),
+        reply: Targets::new(ByPriority::uniform(Span::hours(4))),
+        response_warning: Lead::Before(Span::hours(1)),
+        ..ServicePolicy::default()
+    }
 }
 
 /// A ledger, its stored log and a current time: given / when / then.
