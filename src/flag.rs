@@ -55,6 +55,10 @@ pub enum DeadlineKind {
     EscalationThreshold,
     /// A follow-up's due instant passes.
     FollowUpDue,
+    /// The relationship's health band moves into or out of "at risk" with no new fact (a fact
+    /// leaving the window, decay, a customer gone quiet): last at an instant, after the
+    /// families' clocks.
+    HealthReview,
 }
 
 /// The response clock's timers.
@@ -140,6 +144,8 @@ pub enum Timer {
         /// The follow-up.
         follow_up: FollowUpId,
     },
+    /// The relationship's health band changes (see [`crate::health`]).
+    Health,
 }
 
 impl Timer {
@@ -164,6 +170,7 @@ impl Timer {
                 ComplaintTimer::EscalationThreshold => DeadlineKind::EscalationThreshold,
             },
             Timer::FollowUp { .. } => DeadlineKind::FollowUpDue,
+            Timer::Health => DeadlineKind::HealthReview,
         }
     }
 
@@ -175,6 +182,7 @@ impl Timer {
             Timer::Promise { promise, .. } => Subject::Promise(*promise),
             Timer::Complaint { complaint, .. } => Subject::Complaint(*complaint),
             Timer::FollowUp { follow_up } => Subject::FollowUp(*follow_up),
+            Timer::Health => Subject::Relationship,
         }
     }
 }
@@ -287,6 +295,7 @@ impl TryFrom<DeadlineWire> for Deadline {
                 Timer::Complaint { complaint, timer }
             }
             (K::FollowUpDue, Subject::FollowUp(follow_up)) => Timer::FollowUp { follow_up },
+            (K::HealthReview, Subject::Relationship) => Timer::Health,
             (kind, subject) => {
                 return Err(format!("a {kind:?} deadline cannot be about {subject:?}"));
             }
@@ -434,7 +443,7 @@ mod tests {
             Timer::Response { timer, .. } => timer as u8,
             Timer::Promise { timer, .. } => timer as u8,
             Timer::Complaint { timer, .. } => timer as u8,
-            Timer::FollowUp { .. } => 0,
+            Timer::FollowUp { .. } | Timer::Health => 0,
         };
         for timers in &families {
             for a in timers {
