@@ -57,7 +57,9 @@
 //! [`Health::reasons`] gives each penalised signal's penalty, worst first;
 //! [`Health::severe`] names the severe ones.
 //!
-//! # Cases, with the default policy (each a test in `tests/health_cases.rs`)
+//! # Cases, with the default policy
+//! Cases 1–7 are tests in `tests/health.rs` and `tests/health_cases.rs`; the figures of the
+//! others follow from the rules above and are not yet tests.
 //!
 //! | # | the customer's story | score | band |
 //! | --- | --- | --- | --- |
@@ -66,7 +68,7 @@
 //! | 3 | one promise broken after telling the customer | 82 | healthy |
 //! | 4 | seed 002: a promise broken in silence, re-promised "another week", broken in silence again; no complaint, answers on time | ≤ 45 | at risk |
 //! | 5 | seed 002 after the late delivery (the promise kept late) | ≤ 45 | at risk |
-//! | 6 | seed 002, 120 days after the second break (recovered at the instant it left the window) | 100 | healthy |
+//! | 6 | seed 002, 120 days after the second break (recovered at the instant the first break left the window) | 100 | healthy |
 //! | 7 | three breaks in silence in the morning, then 24 answers on time in the afternoon | ≤ 45 | at risk |
 //! | 8 | two breaks, a late reply and an NPS of 3; then 120 days later (recovered at the instant the last fact left the window) | ≤ 40, then 100 | at risk, then healthy |
 //! | 9 | six answers, four of them late (most of at least five) | ≤ 45 | at risk |
