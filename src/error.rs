@@ -358,9 +358,11 @@ pub enum PolicyError {
     /// The escalation ladder has no level.
     #[error("the complaint policy has no support level")]
     NoSupportLevels,
-    /// The health bands are not ordered (at risk ≤ watch ≤ 100), or the window is empty.
+    /// The health rules are inconsistent: bands not ordered (at risk ≤ watch ≤ 100), a window
+    /// empty or over [`MAX_WINDOW_DAYS`](crate::health::MAX_WINDOW_DAYS), or a quiet rule out of
+    /// bounds ([`QuietPolicy`](crate::health::QuietPolicy)).
     #[error(
-        "health bands must satisfy at_risk_below ({at_risk_below}) <= watch_below ({watch_below}) <= 100, with a non-empty window"
+        "health rules must satisfy at_risk_below ({at_risk_below}) <= watch_below ({watch_below}) <= 100, with a window of at most 366 days and a quiet rule of at most 16 contacts, at least 2, times at least 1"
     )]
     HealthBands {
         /// The watch threshold.

@@ -83,6 +83,10 @@ pub enum DeadlineKind {
     UpdateWarning,
     /// The customer has gone as long without hearing from us as the update cadence allows.
     UpdateDue,
+    /// The relationship's health band moves into or out of "at risk" with no new fact (a fact
+    /// leaving the window, decay, a customer gone quiet): last at an instant, after the
+    /// families' clocks.
+    HealthReview,
 }
 
 /// The response clock's timers.
@@ -189,6 +193,8 @@ pub enum Timer {
         /// Which timer.
         timer: UpdateTimer,
     },
+    /// The relationship's health band changes (see [`crate::health`]).
+    Health,
 }
 
 impl Timer {
@@ -217,6 +223,7 @@ impl Timer {
                 UpdateTimer::Warning => DeadlineKind::UpdateWarning,
                 UpdateTimer::Due => DeadlineKind::UpdateDue,
             },
+            Timer::Health => DeadlineKind::HealthReview,
         }
     }
 
@@ -229,6 +236,7 @@ impl Timer {
             Timer::Complaint { complaint, .. } => Subject::Complaint(*complaint),
             Timer::FollowUp { follow_up } => Subject::FollowUp(*follow_up),
             Timer::Update { about, .. } => about.subject(),
+            Timer::Health => Subject::Relationship,
         }
     }
 }
@@ -355,6 +363,7 @@ impl TryFrom<DeadlineWire> for Deadline {
             (K::UpdateWarning | K::UpdateDue, Subject::Promise(promise)) => {
                 update(Regarding::Promise(promise), wire.kind)
             }
+            (K::HealthReview, Subject::Relationship) => Timer::Health,
             (kind, subject) => {
                 return Err(format!("a {kind:?} deadline cannot be about {subject:?}"));
             }
@@ -549,7 +558,7 @@ mod tests {
             Timer::Response { timer, .. } => timer as u8,
             Timer::Promise { timer, .. } => timer as u8,
             Timer::Complaint { timer, .. } => timer as u8,
-            Timer::FollowUp { .. } => 0,
+            Timer::FollowUp { .. } | Timer::Health => 0,
             Timer::Update { timer, .. } => timer as u8,
         };
         for timers in &families {

@@ -185,6 +185,7 @@ impl Ledger {
             .enumerate()
             .filter(|(_, slot)| slot.quarantine.is_none())
             .filter_map(|(position, slot)| {
+                slot.relationship.use_health_policy(&ledger.policy.health);
                 slot.indexed = slot.relationship.next_deadline().map(|d| d.at);
                 slot.indexed.map(|at| (at, position))
             })
@@ -309,6 +310,10 @@ impl Ledger {
     pub fn set_policy(&mut self, policy: ServicePolicy) -> Result<(), PolicyError> {
         policy.validate()?;
         self.policy = policy;
+        // Health reviews are scored under the new rules from now on.
+        for position in 0..self.slots.len() {
+            self.reindex(position);
+        }
         Ok(())
     }
 
@@ -604,6 +609,7 @@ impl Ledger {
         let Some(slot) = self.slots.get_mut(position) else {
             return;
         };
+        slot.relationship.use_health_policy(&self.policy.health);
         let next = slot.relationship.next_deadline().map(|d| d.at);
         if next == slot.indexed {
             return;

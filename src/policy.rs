@@ -916,9 +916,14 @@ impl ServicePolicy {
             return Err(crate::error::PolicyError::NoSupportLevels);
         }
         let health = &self.health;
+        let quiet = &health.quiet;
         if health.at_risk_below > health.watch_below
             || health.watch_below > 100
             || health.window.is_zero()
+            || health.window.as_secs() > crate::health::MAX_WINDOW_DAYS * 86_400
+            || usize::from(quiet.contacts) > crate::health::MAX_CONTACTS
+            || quiet.at_least < 2
+            || quiet.times == 0
         {
             return Err(crate::error::PolicyError::HealthBands {
                 watch_below: health.watch_below,

@@ -358,7 +358,13 @@ fn a_linked_promise_breaking_a_second_time_makes_escalation_due() {
     let second = w.run_until("2026-03-02 15:00", 10);
     assert_eq!(
         second.iter().map(|e| e.event.kind()).collect::<Vec<_>>(),
-        ["promise_at_risk", "promise_broken", "escalation_due"]
+        // a promise broken twice in silence puts the relationship at risk on its own
+        [
+            "promise_at_risk",
+            "promise_broken",
+            "escalation_due",
+            "relationship_at_risk"
+        ]
     );
     assert!(matches!(
         second[2].event,
@@ -488,7 +494,9 @@ fn a_not_satisfied_follow_up_reopens_the_complaint_and_escalation_is_due_at_once
         [
             "follow_up_completed",
             "complaint_reopened",
-            "escalation_due"
+            "escalation_due",
+            // an unsatisfied follow-up puts the relationship at risk on its own
+            "relationship_at_risk"
         ]
     );
     assert!(matches!(
@@ -1101,7 +1109,12 @@ fn a_reopen_at_the_top_of_the_ladder_is_flagged_for_the_owner_and_demands_no_esc
     // then the reopen is recorded at the top level, with no escalation due,
     assert_eq!(
         kinds(&events),
-        ["follow_up_completed", "complaint_reopened"]
+        // (an unsatisfied follow-up puts the relationship at risk on its own)
+        [
+            "follow_up_completed",
+            "complaint_reopened",
+            "relationship_at_risk"
+        ]
     );
     let complaint = w.relationship(ONA).complaint(C).unwrap();
     assert_eq!((complaint.level, complaint.escalation_due), (2, None));
@@ -1110,6 +1123,7 @@ fn a_reopen_at_the_top_of_the_ladder_is_flagged_for_the_owner_and_demands_no_esc
     assert_eq!(
         flags
             .iter()
+            .filter(|f| f.kind != FlagKind::RelationshipAtRisk)
             .map(|f| (f.kind, f.subject, f.owner, f.since))
             .collect::<Vec<_>>(),
         [(
@@ -1123,7 +1137,13 @@ fn a_reopen_at_the_top_of_the_ladder_is_flagged_for_the_owner_and_demands_no_esc
     w.at("2026-03-02 17:00");
     w.when(ONA, resolve(Some(FollowUpId::from_u128(0xf2))))
         .unwrap();
-    assert!(w.ledger.flags(t("2026-03-02 17:00")).is_empty());
+    // (the unsatisfied answer keeps the relationship at risk for its window)
+    assert!(
+        w.ledger
+            .flags(t("2026-03-02 17:00"))
+            .iter()
+            .all(|f| f.kind == FlagKind::RelationshipAtRisk)
+    );
     w.assert_replay_matches();
 }
 

@@ -56,10 +56,14 @@ fn silent_breaks_and_a_missed_answer_put_a_customer_at_risk_without_a_complaint(
     let health = w
         .relationship(ONA)
         .health(w.ledger.policy(), t("2026-03-05 09:00"));
-    // Broken promises 30 × 100 %, slips and silence 15 × 66.8 % (two silent breaks),
-    // responsiveness 10 × 100 % (one of one missed), unanswered 10 × 100 % (waiting past due).
-    assert_eq!(health.score, 100 - 30 - 10 - 10 - 10);
+    // Broken promises 30 × 100 %, slips and silence 20 × 100 % (two silent breaks, recent),
+    // responsiveness 15 × 100 % (one late answer, one waiting past due), unanswered 10 × 100 %:
+    // 25, under the ceiling of 45 that two breaks in silence (a severe failure) set.
+    assert_eq!(health.score, 100 - 30 - 20 - 15 - 10);
     assert_eq!(health.band, Band::AtRisk);
+    assert_eq!(health.severe, [Signal::SlipsAndSilence]);
+    let lost: u32 = health.lost.iter().map(|(_, p)| u32::from(*p)).sum();
+    assert_eq!(lost, 100 - u32::from(health.score));
     assert_eq!(
         health.reasons.first().map(|r| r.0),
         Some(Signal::BrokenPromises)
@@ -91,11 +95,12 @@ fn answers_on_time_keep_responsiveness_full_and_a_late_one_costs_its_weight() {
         health.reasons.first().map(|r| r.0),
         Some(Signal::Responsiveness)
     );
-    assert_eq!(health.score, 100 - 5);
+    // 15 × 50 %, rounded down.
+    assert_eq!(health.score, 100 - 7);
 }
 
 #[test]
-fn a_detractor_lowers_sentiment_and_the_trend_shows_the_change() {
+fn a_detractor_puts_the_customer_at_risk_and_the_trend_shows_the_change() {
     let mut w = world();
     w.when(
         ONA,
@@ -119,10 +124,13 @@ fn a_detractor_lowers_sentiment_and_the_trend_shows_the_change() {
     let health = w
         .relationship(ONA)
         .health(w.ledger.policy(), t("2026-06-15 10:00"));
-    assert_eq!(health.score, 85);
-    assert_eq!(health.band, Band::Healthy);
+    // A detractor is a severe failure on its own: under the at-risk line (50 − 5), the points
+    // beyond sentiment's weight of 10 going to sentiment too.
+    assert_eq!(health.score, 45);
+    assert_eq!(health.band, Band::AtRisk);
     assert_eq!(health.reasons, [(Signal::Sentiment, 1000)]);
-    assert_eq!(health.trend, -15);
+    assert_eq!(health.lost, [(Signal::Sentiment, 55)]);
+    assert_eq!(health.trend, -10);
 }
 
 #[test]
@@ -184,12 +192,13 @@ fn relationship_at_risk_is_raised_once_by_time_alone_and_again_only_after_recove
         && f.subject == Subject::Relationship
         && f.owner == Some(AGENT)));
 
-    // Keeping the promises and answering brings it back out of the band, once.
+    // Keeping the promises and answering does not undo three breaks in silence: they count
+    // for the whole window, and the relationship stays at risk.
     w.at("2026-03-04 09:00");
     w.when(ONA, outbound(2, Channel::Phone)).unwrap();
-    let mut recovered = Vec::new();
+    let mut kept = Vec::new();
     for n in 1..=3 {
-        recovered.extend(
+        kept.extend(
             w.when(
                 ONA,
                 KeepPromise {
@@ -199,35 +208,49 @@ fn relationship_at_risk_is_raised_once_by_time_alone_and_again_only_after_recove
             .unwrap(),
         );
     }
+    assert!(
+        !kept
+            .iter()
+            .any(|e| matches!(e, Event::Health(HealthEvent::Recovered { .. })))
+    );
+    // With nobody looking, it recovers at the instant the breaks leave the 90-day window,
+    // which the next deadline names.
+    let review = w.ledger.next_deadline().expect("a health review");
+    assert_eq!(
+        (review.at, review.kind()),
+        (t("2026-06-01 09:00"), clientele::DeadlineKind::HealthReview)
+    );
+    let recovered = w.run_until("2026-06-02 09:00", 20);
     assert_eq!(
         recovered
             .iter()
-            .filter(|e| matches!(e, Event::Health(HealthEvent::Recovered { .. })))
-            .count(),
-        1
+            .filter(|e| matches!(e.event, Event::Health(HealthEvent::Recovered { .. })))
+            .map(|e| e.at)
+            .collect::<Vec<_>>(),
+        [t("2026-06-01 09:00")]
     );
     assert!(
         !w.ledger
-            .flags(t("2026-03-04 09:00"))
+            .flags(t("2026-06-02 09:00"))
             .iter()
             .any(|f| f.kind == FlagKind::RelationshipAtRisk)
     );
 
     // A new slide raises it again.
-    w.at("2026-03-05 09:00");
+    w.at("2026-06-05 09:00");
     for n in 4..=6 {
         w.when(
             ONA,
             MakePromise::new(
                 PromiseId::from_u128(n),
                 text("Again"),
-                t("2026-03-06 09:00"),
+                t("2026-06-06 09:00"),
                 AGENT,
             ),
         )
         .unwrap();
     }
-    let again = w.run_until("2026-03-07 00:00", 20);
+    let again = w.run_until("2026-06-07 00:00", 20);
     assert_eq!(
         again
             .iter()
@@ -238,7 +261,7 @@ fn relationship_at_risk_is_raised_once_by_time_alone_and_again_only_after_recove
     w.assert_replay_matches();
 }
 
-/// Reasons come worst weighted first, weight × penalty: a heavy signal half penalised comes
+/// Reasons come worst first, by the points they cost (weight × penalty): a heavy signal half penalised comes
 /// before a light one fully penalised (by weight + penalty it would be the other way round).
 #[test]
 fn reasons_are_ordered_by_weight_times_penalty() {
@@ -263,13 +286,15 @@ fn reasons_are_ordered_by_weight_times_penalty() {
     let health = w
         .relationship(ONA)
         .health(w.ledger.policy(), t("2026-03-03 10:00"));
-    // then broken promises (50 × 500 ‰) come before slips and silence (15 × 334 ‰), and those
-    // before unanswered messages (1 × 1000 ‰), though 1 + 1000 is more than 50 + 500.
+    // then broken promises (50 × 600 ‰) come before responsiveness (10 × 1000 ‰), slips and
+    // silence (15 × 500 ‰), and those before unanswered messages (1 × 1000 ‰), though
+    // 1 + 1000 is more than 15 + 500.
     assert_eq!(
         health.reasons,
         [
-            (Signal::BrokenPromises, 500),
-            (Signal::SlipsAndSilence, 334),
+            (Signal::BrokenPromises, 600),
+            (Signal::Responsiveness, 1000),
+            (Signal::SlipsAndSilence, 500),
             (Signal::Unanswered, 1000)
         ]
     );

@@ -185,6 +185,11 @@ fn policy(mode: Mode, pausing: bool) -> ServicePolicy {
             reopen_when_not_satisfied: true,
         },
         calendars: [(DESK.to_owned(), ServiceCalendar::always_open())].into(),
+        // Health is left out of the model: with no at-risk band, no health review is due.
+        health: clientele::health::HealthPolicy {
+            at_risk_below: 0,
+            ..clientele::health::HealthPolicy::default()
+        },
         ..ServicePolicy::default()
     }
 }

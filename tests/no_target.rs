@@ -274,7 +274,9 @@ fn a_not_satisfied_follow_up_is_recorded_after_the_calendar_of_its_complaint_was
         [
             "follow_up_completed",
             "complaint_reopened",
-            "escalation_due"
+            "escalation_due",
+            // an unsatisfied follow-up puts the relationship at risk on its own
+            "relationship_at_risk"
         ]
     );
     let Event::Complaint(ComplaintEvent::Reopened { resolution, .. }) = &events[1] else {

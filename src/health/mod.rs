@@ -1,26 +1,98 @@
 //! Relationship health: a score from 0 to 100 that falls when the service slips, **even if the
-//! customer never complains** (about 80 % of dissatisfied customers leave without a word).
+//! customer never complains** (about 80 % of dissatisfied customers leave without a word, seed
+//! 001; the optician of seed 002 lost a customer who never complained).
 //!
-//! Six signals, each a penalty from 0 to 1000 (per mille), weighted by the policy's
-//! [`HealthWeights`] (which sum to 100):
+//! # A pure function of the facts up to `t`
+//! [`Relationship::health`](crate::Relationship::health) at `t` reads the facts that happened
+//! up to `t` and nothing else: the same value whether or not
+//! [`advance_to`](crate::Relationship::advance_to) ran (deadlines due by `t` are taken as
+//! fired), the same after [`replay`](crate::Relationship::replay). The facts come from a
+//! time-windowed record the relationship keeps, fed from `apply` (response outcomes and
+//! breaches, promise breaks, survey and follow-up answers, inbound contacts), so they do not
+//! depend on the promises or complaints they came from still being held. Open items (open
+//! complaints, promises broken and still outstanding, the customer waiting) are read from the
+//! state at `t`.
 //!
-//! | signal | full penalty when |
-//! | --- | --- |
-//! | `broken_promises` | two promises are broken and neither re-promised nor kept (one: half) |
-//! | `slips_and_silence` | three of: promises that slipped repeatedly, promises broken in silence within the window |
-//! | `complaints` | open complaints weigh 1 + their escalation level (+1 when escalation is due); 4 is full |
-//! | `responsiveness` | every response target that ended in the window was missed (the share missed) |
-//! | `unanswered` | the customer is waiting past the deadline (at risk: half; three or more messages waiting: 30 %) |
-//! | `sentiment` | the latest survey answer in the window is a detractor (NPS 0–6) or unsatisfied (CSAT 1–2); NPS 7–8: 30 %, CSAT 3: half |
+//! # Windows by time
+//! Every fact of the last [`window`](HealthPolicy::window) counts (90 days by default), however
+//! many there are. A fact weighs fully for half a window, then half as much (decay), then
+//! leaves. So the score changes with nobody looking only at known instants: a fact half a
+//! window old, a fact a window old, a bad experience turning into silence. The relationship's
+//! [`next_deadline`](crate::Relationship::next_deadline) names the first of them at which the
+//! band moves into or out of "at risk" (kind [`HealthReview`](crate::DeadlineKind::HealthReview)),
+//! and [`advance_to`](crate::Relationship::advance_to) records `RelationshipAtRisk` or
+//! `RelationshipRecovered` dated at that instant. A band change is dated at the instant the
+//! band changes: at the fact, the deadline or the review that moved it; the at-risk flag's
+//! `since` is that instant and never moves.
 //!
-//! `score = 100 − Σ weight × penalty / 1000`. Bands: healthy from `watch_below`, watch from
-//! `at_risk_below`, at risk under it (defaults 75 and 50).
+//! # Signals and how they combine
+//! Seven signals, each a penalty from 0 to 1000 (per mille), read at `t`:
+//!
+//! | signal | penalty | severe on its own when |
+//! | --- | --- | --- |
+//! | `broken_promises` | the larger of 60 % per promise broken and still outstanding, and 30 % per break in the window (60 % in its recent half) | – |
+//! | `slips_and_silence` | 25 % per break in silence in the window (50 % in its recent half), plus 50 % per outstanding promise that slipped repeatedly | two breaks in silence in the window (one promise broken twice, or two promises) |
+//! | `complaints` | 25 % per open complaint, plus 25 % per support level it was escalated to and 25 % while escalation is due | – |
+//! | `responsiveness` | the share of response targets missed in the window (recent half weighing double); a customer waiting past the deadline is a target missed | at least [`most_missed_of`](HealthPolicy::most_missed_of) targets (5) and more than half missed |
+//! | `unanswered` | waiting past the deadline 100 %, past the warning 50 %, three or more messages waiting 30 % | – |
+//! | `sentiment` | the latest answer in the window (survey or follow-up): NPS 0–6, CSAT 1–2 or a follow-up not satisfied 100 %, CSAT 3 50 %, NPS 7–8 30 %; halved in the older half | the latest answer is unsatisfied (detractor, CSAT 1–2, follow-up not satisfied) |
+//! | `gone_quiet` | the customer has gone quiet after a bad experience ([`QuietPolicy`]) | always |
+//!
+//! **Moderate failures add up**: `score = 100 − Σ weight × penalty / 1000`, the weights of
+//! [`HealthWeights`] summing to 100 (defaults: broken promises 30, slips and silence 20,
+//! complaints 15, responsiveness 15, unanswered 10, sentiment 10; `gone_quiet` has no weight,
+//! it counts only as a severe failure). **A severe failure reaches "at risk" on its own**: with
+//! `k` signals severe, the score is at most `at_risk_below − 5k` (45 with one, 40 with two, by
+//! default), whatever the weights. The reasoning: a weighted sum lets the failures a customer
+//! suffers at once add up, but it dilutes a single grave one (the old scoring could cost broken
+//! promises at most 30 points: seed 002's customer read 75, "healthy"); the few failures that
+//! by themselves make a customer likely to leave (a promise broken twice without a word, most
+//! answers late over a quarter, an answer saying they are unhappy, a customer gone quiet after
+//! a bad experience) are named and put under the line. A complaint is never severe alone: a
+//! complaining customer still invests in the relationship (seed 002) and the complaint has its
+//! own clocks and escalation.
+//!
+//! [`Health::lost`] says how many points each signal costs, summing to exactly `100 − score`
+//! (the points a severe ceiling takes beyond the weighted sum go to the severe signals);
+//! [`Health::reasons`] gives each penalised signal's penalty, worst first;
+//! [`Health::severe`] names the severe ones.
+//!
+//! # Cases, with the default policy
+//! Cases 1–7 are tests in `tests/health.rs` and `tests/health_cases.rs`; the figures of the
+//! others follow from the rules above and are not yet tests.
+//!
+//! | # | the customer's story | score | band |
+//! | --- | --- | --- | --- |
+//! | 1 | new, nothing happened | 100 | healthy |
+//! | 2 | one promise broken in silence | 72 | watch |
+//! | 3 | one promise broken after telling the customer | 82 | healthy |
+//! | 4 | seed 002: a promise broken in silence, re-promised "another week", broken in silence again; no complaint, answers on time | ≤ 45 | at risk |
+//! | 5 | seed 002 after the late delivery (the promise kept late) | ≤ 45 | at risk |
+//! | 6 | seed 002, 120 days after the second break (recovered at the instant the first break left the window) | 100 | healthy |
+//! | 7 | three breaks in silence in the morning, then 24 answers on time in the afternoon | ≤ 45 | at risk |
+//! | 8 | two breaks, a late reply and an NPS of 3; then 120 days later (recovered at the instant the last fact left the window) | ≤ 40, then 100 | at risk, then healthy |
+//! | 9 | six answers, four of them late (most of at least five) | ≤ 45 | at risk |
+//! | 10 | four answers, all late (fewer than five targets: moderate) | 85 | healthy |
+//! | 11 | six answers, three late (not most) | 93 | healthy |
+//! | 12 | a follow-up that found the customer not satisfied | ≤ 45 | at risk |
+//! | 13 | an NPS of 7 | 97 | healthy |
+//! | 14 | moderate failures together: one break in silence, one late answer, a customer waiting past the deadline | 47 | at risk |
+//! | 15 | one open complaint, escalated once, escalation due again | 89 | healthy |
+//! | 16 | a customer writing weekly, answered late, then silent for three of their weeks (gone quiet); writes again | ≤ 45, then 89 | at risk, then healthy |
+//!
+//! Bands: healthy from [`watch_below`](HealthPolicy::watch_below), watch from
+//! [`at_risk_below`](HealthPolicy::at_risk_below), at risk under it (defaults 75 and 50).
 
 mod event;
+mod record;
+mod score;
 
 pub use event::HealthEvent;
+pub use record::{MAX_CONTACTS, MAX_WINDOW_DAYS};
 
-use chrono::{DateTime, Utc};
+pub(crate) use record::{Fact, Record};
+pub(crate) use score::{OpenItems, assess, changes, reasons, score};
+
 use serde::{Deserialize, Serialize};
 
 use crate::value::{Span, ValueError};
@@ -75,16 +147,16 @@ impl From<HealthWeights> for WeightsWire {
 }
 
 impl Default for HealthWeights {
-    /// Broken promises 30, slips and silence 15, complaints 20, responsiveness 10, unanswered
-    /// messages 10, sentiment 15: reliability first, as the customers in the seeds judge us.
+    /// Broken promises 30, slips and silence 20, complaints 15, responsiveness 15, unanswered
+    /// messages 10, sentiment 10: reliability first, as the customers in the seeds judge us.
     fn default() -> Self {
         Self {
             broken_promises: 30,
-            slips_and_silence: 15,
-            complaints: 20,
-            responsiveness: 10,
+            slips_and_silence: 20,
+            complaints: 15,
+            responsiveness: 15,
             unanswered: 10,
-            sentiment: 15,
+            sentiment: 10,
         }
     }
 }
@@ -134,7 +206,7 @@ impl HealthWeights {
         })
     }
 
-    /// The weight of `signal`.
+    /// The weight of `signal` (`gone_quiet` has none: it counts only as a severe failure).
     #[must_use]
     pub const fn get(&self, signal: Signal) -> u8 {
         match signal {
@@ -144,6 +216,7 @@ impl HealthWeights {
             Signal::Responsiveness => self.responsiveness,
             Signal::Unanswered => self.unanswered,
             Signal::Sentiment => self.sentiment,
+            Signal::GoneQuiet => 0,
         }
     }
 }
@@ -157,8 +230,54 @@ pub struct HealthPolicy {
     pub watch_below: u8,
     /// Scores below this are "at risk".
     pub at_risk_below: u8,
-    /// How far back the windowed signals look (response outcomes, silent breaks, surveys).
+    /// How far back the windowed signals look (response outcomes, breaks, answers): every
+    /// fact of the window counts, fully in its recent half, half in the older half. At most
+    /// [`MAX_WINDOW_DAYS`].
     pub window: Span,
+    /// How many response targets make "most missed" a severe failure (5).
+    #[serde(default = "default_most_missed_of")]
+    pub most_missed_of: u8,
+    /// When a customer counts as gone quiet.
+    #[serde(default)]
+    pub quiet: QuietPolicy,
+}
+
+const fn default_most_missed_of() -> u8 {
+    5
+}
+
+/// When a customer has gone quiet: no inbound contact for longer than `times` × the median
+/// gap between their last `contacts` inbound contacts (at least `at_least_gap`), counted from a
+/// bad experience since they last wrote (a response or complaint target breached, an answer
+/// late, a promise broken, an unsatisfied answer) still inside the window. It clears when they
+/// write again, or when that bad experience leaves the window. A customer with fewer than
+/// `at_least` inbound contacts has no rhythm to judge by and never goes quiet.
+///
+/// Defaults: the last 6 contacts, at least 3, 3 times the median gap, at least 7 days: a
+/// customer who writes weekly is quiet three weeks after a bad experience; one who writes
+/// daily, after a week.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct QuietPolicy {
+    /// How many of the latest inbound contacts set the rhythm (at most [`MAX_CONTACTS`]).
+    pub contacts: u8,
+    /// The fewest inbound contacts that make a rhythm (at least 2).
+    pub at_least: u8,
+    /// How many median gaps of silence make the customer quiet (at least 1).
+    pub times: u8,
+    /// The shortest silence that counts, whatever the rhythm.
+    pub at_least_gap: Span,
+}
+
+impl Default for QuietPolicy {
+    fn default() -> Self {
+        Self {
+            contacts: 6,
+            at_least: 3,
+            times: 3,
+            at_least_gap: Span::days(7),
+        }
+    }
 }
 
 impl Default for HealthPolicy {
@@ -168,6 +287,8 @@ impl Default for HealthPolicy {
             watch_below: 75,
             at_risk_below: 50,
             window: Span::days(90),
+            most_missed_of: default_most_missed_of(),
+            quiet: QuietPolicy::default(),
         }
     }
 }
@@ -187,25 +308,29 @@ pub enum Signal {
     Responsiveness,
     /// Messages waiting for an answer.
     Unanswered,
-    /// Recent CSAT and NPS answers.
+    /// The latest CSAT, NPS or follow-up answer.
     Sentiment,
+    /// The customer has gone quiet after a bad experience (see [`QuietPolicy`]).
+    GoneQuiet,
 }
 
 impl Signal {
     /// Every signal.
-    pub const ALL: [Signal; 6] = [
+    pub const ALL: [Signal; 7] = [
         Signal::BrokenPromises,
         Signal::SlipsAndSilence,
         Signal::Complaints,
         Signal::Responsiveness,
         Signal::Unanswered,
         Signal::Sentiment,
+        Signal::GoneQuiet,
     ];
 }
 
 /// A health band.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Band {
     /// At risk of leaving.
     AtRisk,
@@ -222,172 +347,52 @@ pub struct Health {
     pub score: u8,
     /// Its band.
     pub band: Band,
-    /// The penalty (per mille) of each signal that has one, worst weighted first: the reasons.
+    /// The penalty (per mille) of each signal that has one, worst first: the reasons.
     pub reasons: Vec<(Signal, u16)>,
+    /// The points each signal costs, summing to exactly `100 − score`.
+    pub lost: Vec<(Signal, u8)>,
+    /// The signals failing severely, each enough to put the relationship at risk.
+    pub severe: Vec<Signal>,
     /// The windowed part of the score now minus the same part over the previous window
-    /// (positive: improving). Open items have no history, so they do not take part.
+    /// (positive: improving), over the same time windows as the score. Open items have no
+    /// history, so they do not take part.
     pub trend: i16,
 }
 
-/// Something in the recent past that health looks at, kept for the length of a window.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Recent {
-    ResponseMet,
-    ResponseMissed,
-    SilentBreak,
-    Csat(u8),
-    Nps(u8),
-}
+/// The health rules a relationship was last scored under, so that
+/// [`next_deadline`](crate::Relationship::next_deadline), which takes no policy, can name the
+/// instant its band changes. A cache, not state: two relationships with the same facts are
+/// equal whatever rules they last saw.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Rules(pub(crate) HealthPolicy);
 
-/// How many recent facts a relationship keeps for health: enough for a quarter of a busy
-/// customer's life, bounded so memory stays flat.
-pub(crate) const RECENT: usize = 24;
-
-/// What health needs to know about a relationship's open items at a moment.
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct OpenItems {
-    pub(crate) broken_promises: u32,
-    pub(crate) repeated_slips: u32,
-    pub(crate) complaint_weight: u32,
-    pub(crate) waiting_overdue: bool,
-    pub(crate) waiting_at_risk: bool,
-    pub(crate) unanswered: u32,
-}
-
-fn capped(value: u32, per_unit: u32) -> u16 {
-    u16::try_from(value.saturating_mul(per_unit).min(1000)).unwrap_or(1000)
-}
-
-/// The windowed penalties over `(from, to]`: responsiveness, silent breaks, sentiment.
-fn windowed(
-    recent: &[(DateTime<Utc>, Recent)],
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> (u16, u32, u16) {
-    // (from, to]: a fact recorded at the very moment health is scored counts.
-    let inside = recent.iter().filter(|(at, _)| *at > from && *at <= to);
-    let (mut met, mut missed, mut silent) = (0u32, 0u32, 0u32);
-    let mut latest_survey = None;
-    for (_, fact) in inside {
-        match fact {
-            Recent::ResponseMet => met = met.saturating_add(1),
-            Recent::ResponseMissed => missed = missed.saturating_add(1),
-            Recent::SilentBreak => silent = silent.saturating_add(1),
-            Recent::Csat(_) | Recent::Nps(_) => latest_survey = Some(*fact),
-        }
-    }
-    let total = met.saturating_add(missed);
-    let responsiveness = missed
-        .saturating_mul(1000)
-        .checked_div(total)
-        .map_or(0, |share| u16::try_from(share).unwrap_or(1000));
-    let sentiment = match latest_survey {
-        Some(Recent::Csat(score)) if score <= 2 => 1000,
-        Some(Recent::Csat(3)) => 500,
-        Some(Recent::Nps(score)) if score <= 6 => 1000,
-        Some(Recent::Nps(7 | 8)) => 300,
-        _ => 0,
-    };
-    (responsiveness, silent, sentiment)
-}
-
-fn weighted(weights: &HealthWeights, penalties: &[(Signal, u16)]) -> u32 {
-    penalties
-        .iter()
-        .map(|(signal, penalty)| u32::from(weights.get(*signal)) * u32::from(*penalty))
-        .sum::<u32>()
-        / 1000
-}
-
-/// The score and each signal's penalty at `now`, without allocating.
-pub(crate) fn points(
-    policy: &HealthPolicy,
-    open: OpenItems,
-    recent: &[(DateTime<Utc>, Recent)],
-    now: DateTime<Utc>,
-) -> (u8, [(Signal, u16); 6]) {
-    let from = now
-        .checked_sub_signed(policy.window.to_time_delta())
-        .unwrap_or(DateTime::<Utc>::MIN_UTC);
-    let (responsiveness, silent, sentiment) = windowed(recent, from, now);
-    let unanswered = if open.waiting_overdue {
-        1000
-    } else if open.waiting_at_risk {
-        500
-    } else if open.unanswered >= 3 {
-        300
-    } else {
-        0
-    };
-    let penalties = [
-        (Signal::BrokenPromises, capped(open.broken_promises, 500)),
-        (
-            Signal::SlipsAndSilence,
-            capped(open.repeated_slips.saturating_add(silent), 334),
-        ),
-        (Signal::Complaints, capped(open.complaint_weight, 250)),
-        (Signal::Responsiveness, responsiveness),
-        (Signal::Unanswered, unanswered),
-        (Signal::Sentiment, sentiment),
-    ];
-    let score =
-        u8::try_from(100u32.saturating_sub(weighted(&policy.weights, &penalties))).unwrap_or(0);
-    (score, penalties)
-}
-
-/// The band of `score`.
-pub(crate) fn band(policy: &HealthPolicy, score: u8) -> Band {
-    if score < policy.at_risk_below {
-        Band::AtRisk
-    } else if score < policy.watch_below {
-        Band::Watch
-    } else {
-        Band::Healthy
+impl PartialEq for Rules {
+    fn eq(&self, _: &Self) -> bool {
+        true
     }
 }
 
-/// The penalised signals, worst weighted first.
-pub(crate) fn reasons(policy: &HealthPolicy, penalties: &[(Signal, u16)]) -> Vec<(Signal, u16)> {
-    let mut reasons: Vec<(Signal, u16)> =
-        penalties.iter().copied().filter(|(_, p)| *p > 0).collect();
-    reasons.sort_by_key(|(signal, penalty)| {
-        std::cmp::Reverse(u32::from(policy.weights.get(*signal)) * u32::from(*penalty))
-    });
-    reasons
-}
+impl Eq for Rules {}
 
-/// Scores health at `now`, with the reasons and the trend.
-pub(crate) fn score(
+/// The event a move into or out of the at-risk band at `at` becomes, if any, for a
+/// relationship at risk (`at_risk`) or not.
+pub(crate) fn band_change(
     policy: &HealthPolicy,
     open: OpenItems,
-    recent: &[(DateTime<Utc>, Recent)],
-    now: DateTime<Utc>,
-) -> Health {
-    let (score, penalties) = points(policy, open, recent, now);
-    let window = policy.window.to_time_delta();
-    let from = now
-        .checked_sub_signed(window)
-        .unwrap_or(DateTime::<Utc>::MIN_UTC);
-    let before = from
-        .checked_sub_signed(window)
-        .unwrap_or(DateTime::<Utc>::MIN_UTC);
-    // The trend compares only the windowed signals, this window against the one before.
-    let windowed_weight = |(responsiveness, silent, sentiment): (u16, u32, u16)| {
-        weighted(
-            &policy.weights,
-            &[
-                (Signal::Responsiveness, responsiveness),
-                (Signal::SlipsAndSilence, capped(silent, 334)),
-                (Signal::Sentiment, sentiment),
-            ],
-        )
-    };
-    let now_part = windowed_weight(windowed(recent, from, now));
-    let before_part = windowed_weight(windowed(recent, before, from));
-    Health {
-        score,
-        band: band(policy, score),
-        reasons: reasons(policy, &penalties),
-        trend: i16::try_from(i64::from(before_part) - i64::from(now_part)).unwrap_or(0),
+    record: &Record,
+    at: chrono::DateTime<chrono::Utc>,
+    at_risk: bool,
+) -> Option<HealthEvent> {
+    let (score, band, penalties, _, lost) = assess(policy, open, record, at);
+    match (band == Band::AtRisk, at_risk) {
+        (true, false) => Some(HealthEvent::AtRisk {
+            score,
+            reasons: reasons(policy, &penalties, &lost)
+                .into_iter()
+                .map(|(signal, _)| signal)
+                .collect(),
+        }),
+        (false, true) => Some(HealthEvent::Recovered { score }),
+        (true, true) | (false, false) => None,
     }
 }

@@ -10,7 +10,6 @@ use crate::event::{Envelope, Event, SCHEMA_VERSION};
 use crate::follow_up::FollowUpEvent;
 use crate::follow_up::{self};
 use crate::health::HealthEvent;
-use crate::health::{self};
 use crate::lifecycle::Misfit;
 use crate::promise::{self};
 use crate::response::{self};
@@ -125,7 +124,15 @@ impl Relationship {
     }
 
     /// Folds one event; `Err` says why it does not fit. Leaves `self` unchanged on error.
+    /// Health's record takes in what the event means for health.
     pub(super) fn fold(&mut self, at: DateTime<Utc>, event: &Event) -> Result<(), Misfit> {
+        self.fold_family(at, event)?;
+        let (fact, inbound) = reactions::health_fact(event);
+        self.record.observe(at, fact, inbound);
+        Ok(())
+    }
+
+    fn fold_family(&mut self, at: DateTime<Utc>, event: &Event) -> Result<(), Misfit> {
         if self.profile.is_none() && !matches!(event, Event::Customer(_)) {
             return Err(Misfit::from("the customer is not registered"));
         }
@@ -148,13 +155,11 @@ impl Relationship {
                 response::fold(state, at, event)?;
                 response::fold_update(&mut self.updates, at, event)?;
                 reactions::tell_promises(&mut self.promises, event, at)?;
-                self.remember_after(at, reactions::remembered_response(event));
                 Ok(())
             }
             Event::Promise(event) => {
                 promise::fold(&mut self.promises, at, event)?;
                 reactions::settle_promise_update(&mut self.updates, event, at);
-                self.remember_after(at, reactions::remembered_promise(event));
                 Ok(())
             }
             Event::Complaint(event) => {
@@ -182,18 +187,8 @@ impl Relationship {
                 }
                 Ok(())
             }
-            Event::Survey(event) => {
-                survey::fold(&mut self.surveys, at, event)?;
-                self.remember_after(at, reactions::remembered_survey(event));
-                Ok(())
-            }
+            Event::Survey(event) => survey::fold(&mut self.surveys, at, event),
             Event::Health(event) => self.fold_health(at, event),
-        }
-    }
-
-    pub(super) fn remember_after(&mut self, at: DateTime<Utc>, fact: Option<health::Recent>) {
-        if let Some(fact) = fact {
-            self.remember(at, fact);
         }
     }
 

@@ -118,6 +118,7 @@ impl Relationship {
     ) -> Result<Vec<Envelope>, CommandError> {
         let envelopes = self.decide_request(policy, &request, now)?;
         self.apply_all(&envelopes)?;
+        self.use_health_policy(&policy.health);
         Ok(envelopes)
     }
 
@@ -174,6 +175,13 @@ impl Relationship {
             envelopes.extend(sealed);
         }
         if occurred < now {
+            // A fact reported late moves the band at the instant it happened.
+            if let Some(event) = ahead.health_change(policy, occurred) {
+                for envelope in ahead.seal(occurred, vec![event]) {
+                    ahead.apply(&envelope).map_err(CommandError::Inconsistent)?;
+                    envelopes.push(envelope);
+                }
+            }
             envelopes.extend(ahead.advance_to(policy, now));
         }
         if let Some(event) = ahead.health_change(policy, now) {
@@ -228,6 +236,7 @@ impl Relationship {
     ) -> Result<Vec<Envelope>, CommandError> {
         let envelopes = self.decide(policy, &command.into(), now)?;
         self.apply_all(&envelopes)?;
+        self.use_health_policy(&policy.health);
         Ok(envelopes)
     }
 

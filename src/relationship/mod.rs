@@ -203,8 +203,10 @@ pub struct Relationship {
     surveys: Surveys,
     /// The update cadences of open complaints and outstanding promises.
     updates: UpdateClocks,
-    /// Recent facts health looks at, oldest first, at most `health::RECENT`.
-    recent: Vec<(DateTime<Utc>, health::Recent)>,
+    /// The facts health reads, by time (see [`crate::health`]).
+    record: health::Record,
+    /// The health rules last scored under (a cache, not state).
+    rules: health::Rules,
     /// Since when the relationship has been at risk, if it is.
     at_risk_since: Option<DateTime<Utc>>,
     /// The idempotency keys of the keyed requests of the last 7 days.
@@ -233,7 +235,8 @@ impl Relationship {
             follow_ups: FollowUps::new(),
             surveys: Surveys::new(),
             updates: UpdateClocks::new(),
-            recent: Vec::new(),
+            record: health::Record::new(),
+            rules: health::Rules::default(),
             at_risk_since: None,
             keys: Keys::default(),
             item_facts: order::ItemFacts::new(),
@@ -351,10 +354,35 @@ impl Relationship {
     }
 
     /// The relationship's health at `now` (see [`crate::health`]): a score, its band,
-    /// the reasons and the trend. Computed from the state, whether or not `advance_to` has run.
+    /// the reasons, the points each signal costs and the trend. A function of the facts up to
+    /// `now`: the same whether or not [`advance_to`](Self::advance_to) has run (deadlines due
+    /// by `now` and not yet advanced over are taken as fired, on a copy), and the same after
+    /// [`replay`](Self::replay).
     #[must_use]
     pub fn health(&self, policy: &ServicePolicy, now: DateTime<Utc>) -> Health {
-        health::score(&policy.health, self.open_items(now), &self.recent, now)
+        if self.family_deadline().is_some_and(|d| d.at <= now) {
+            let mut advanced = self.clone();
+            advanced.advance_to(policy, now);
+            return advanced.health_as_is(&policy.health, now);
+        }
+        self.health_as_is(&policy.health, now)
+    }
+
+    /// Health at `now` from the state as it is, deadlines not advanced over.
+    fn health_as_is(&self, rules: &health::HealthPolicy, now: DateTime<Utc>) -> Health {
+        health::score(rules, self.open_items(now), &self.record, now)
+    }
+
+    /// Scores later band changes under `rules`: [`next_deadline`](Self::next_deadline) takes
+    /// no policy, so a relationship remembers the health rules it was last scored under by
+    /// [`execute`](Self::execute) or [`advance_to`](Self::advance_to) (a
+    /// [`Ledger`](crate::Ledger) gives its own). A relationship just replayed uses the
+    /// default rules until then: a service with other health rules that replays and decides
+    /// with [`decide`](Self::decide) and [`apply`](Self::apply) calls this once after replay.
+    pub fn use_health_policy(&mut self, rules: &health::HealthPolicy) {
+        if self.rules.0 != *rules {
+            self.rules = health::Rules(rules.clone());
+        }
     }
 
     fn open_items(&self, now: DateTime<Utc>) -> health::OpenItems {
@@ -405,16 +433,6 @@ impl Relationship {
             open.unanswered = wait.unanswered;
         }
         open
-    }
-
-    /// Keeps `fact` among the recent ones, in time order (a fact reported late goes before
-    /// later ones), dropping the oldest past `health::RECENT`.
-    fn remember(&mut self, at: DateTime<Utc>, fact: health::Recent) {
-        let slot = self.recent.partition_point(|(t, _)| *t <= at);
-        self.recent.insert(slot, (at, fact));
-        if self.recent.len() > health::RECENT {
-            self.recent.remove(0);
-        }
     }
 
     /// Erases every piece of personal data held; how many there were.

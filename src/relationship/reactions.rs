@@ -12,6 +12,9 @@
 //! - A follow-up that finds the customer not satisfied reopens its complaint, when the policy
 //!   says so ([`reopen_when_not_satisfied`]).
 //!
+//! - Health reads breaks, response outcomes and breaches, answers and inbound contacts
+//!   ([`health_fact`]).
+//!
 //! When deciding a command, [`follow`] puts each event's reactions right after it, and
 //! reactions react in turn: a not-satisfied follow-up is followed by the reopen, the reopen by
 //! the cancelled follow-up and the voided survey, then the escalation the reopen made due.
@@ -20,8 +23,7 @@
 //!   made, re-armed by an outbound interaction regarding the item (unless the complaint waits
 //!   on the customer), paused while the complaint waits on the customer, and stopped when the
 //!   item closes ([`update_cadence`], [`settle_complaint_update`], [`settle_promise_update`]).
-//! - Health remembers answered response clocks, silent breaks and survey scores
-//!   ([`remembered_response`], [`remembered_promise`], [`remembered_survey`]).
+//! - What health reads of each event ([`health_fact`]).
 
 use chrono::{DateTime, Utc};
 
@@ -35,7 +37,7 @@ use crate::error::CommandError;
 use crate::event::Event;
 use crate::flag::Regarding;
 use crate::follow_up::{FollowUp, FollowUpEvent, FollowUpOutcome};
-use crate::health::Recent;
+use crate::health::Fact;
 use crate::id::{AgentId, ComplaintId, FollowUpId, PromiseId};
 use crate::lifecycle::Context;
 use crate::lifecycle::Misfit;
@@ -341,54 +343,64 @@ pub(crate) fn tell_promises(
     }
 }
 
-/// What health remembers of a response event: whether an answer met its target.
-pub(crate) fn remembered_response(event: &ResponseEvent) -> Option<Recent> {
-    match event {
-        // An answer on a clock with no target was neither on time nor late.
-        ResponseEvent::ClockStopped { outcome, .. } if !outcome.had_target() => None,
-        ResponseEvent::ClockStopped { outcome, .. } => Some(if outcome.on_time() {
-            Recent::ResponseMet
-        } else {
-            Recent::ResponseMissed
-        }),
-        ResponseEvent::InteractionRecorded { .. }
-        | ResponseEvent::ClockStarted { .. }
-        | ResponseEvent::AtRisk { .. }
-        | ResponseEvent::Overdue { .. }
-        | ResponseEvent::UpdateClockStarted { .. }
-        | ResponseEvent::UpdateAtRisk { .. }
-        | ResponseEvent::UpdateOverdue { .. } => None,
-    }
-}
-
-/// What health remembers of a promise event: a break in silence.
-pub(crate) fn remembered_promise(event: &PromiseEvent) -> Option<Recent> {
-    match event {
-        PromiseEvent::Broken {
-            notice: Notice::InSilence,
+/// What an event means for health: the fact it is, if any, and whether it is an inbound
+/// contact of the customer.
+pub(crate) fn health_fact(event: &Event) -> (Option<Fact>, bool) {
+    let inbound = matches!(
+        event,
+        Event::Response(ResponseEvent::InteractionRecorded {
+            direction: Direction::Inbound,
             ..
-        } => Some(Recent::SilentBreak),
-        PromiseEvent::Made { .. }
-        | PromiseEvent::AtRisk { .. }
-        | PromiseEvent::Broken { .. }
-        | PromiseEvent::Revised { .. }
-        | PromiseEvent::SlippedRepeatedly { .. }
-        | PromiseEvent::Kept { .. }
-        | PromiseEvent::Withdrawn { .. }
-        | PromiseEvent::DependencyRecorded { .. }
-        | PromiseEvent::DependencyLate { .. }
-        | PromiseEvent::DependencyMet { .. } => None,
+        })
+    );
+    (fact_of(event), inbound)
+}
+
+fn fact_of(event: &Event) -> Option<Fact> {
+    match event {
+        Event::Response(ResponseEvent::ClockStopped { outcome, .. }) if outcome.had_target() => {
+            Some(if outcome.on_time() {
+                Fact::TargetMet
+            } else {
+                Fact::TargetMissed
+            })
+        }
+        Event::Response(ResponseEvent::Overdue { .. })
+        | Event::Complaint(ComplaintEvent::ClockBreached { .. }) => Some(Fact::Breach),
+        Event::Promise(PromiseEvent::Broken { notice, .. }) => Some(Fact::Broken {
+            silent: *notice == Notice::InSilence,
+        }),
+        Event::Survey(SurveyEvent::Answered { answer, .. }) => Some(answer_fact(*answer)),
+        Event::FollowUp(FollowUpEvent::Completed { outcome, .. }) => {
+            let unsatisfied = *outcome == FollowUpOutcome::NotSatisfied;
+            Some(Fact::Answer {
+                penalty: if unsatisfied { 1000 } else { 0 },
+                unsatisfied,
+            })
+        }
+        Event::Customer(_)
+        | Event::Response(_)
+        | Event::Promise(_)
+        | Event::Complaint(_)
+        | Event::FollowUp(_)
+        | Event::Survey(_)
+        | Event::Health(_) => None,
     }
 }
 
-/// What health remembers of a survey event: the score given.
-pub(crate) fn remembered_survey(event: &SurveyEvent) -> Option<Recent> {
-    match event {
-        SurveyEvent::Answered { answer, .. } => Some(match answer {
-            SurveyAnswer::Csat(score) => Recent::Csat(score.get()),
-            SurveyAnswer::Nps(score) => Recent::Nps(score.get()),
-        }),
-        SurveyEvent::Requested { .. } | SurveyEvent::Voided { .. } => None,
+/// A survey answer's penalty: NPS 0–6 (detractor) and CSAT 1–2 are unsatisfied (full
+/// penalty); NPS 7–8 costs 30 %, CSAT 3 half.
+fn answer_fact(answer: SurveyAnswer) -> Fact {
+    let (penalty, unsatisfied) = match answer {
+        SurveyAnswer::Csat(score) if score.get() <= 2 => (1000, true),
+        SurveyAnswer::Csat(score) if score.get() == 3 => (500, false),
+        SurveyAnswer::Nps(score) if score.get() <= 6 => (1000, true),
+        SurveyAnswer::Nps(score) if score.get() <= 8 => (300, false),
+        SurveyAnswer::Csat(_) | SurveyAnswer::Nps(_) => (0, false),
+    };
+    Fact::Answer {
+        penalty,
+        unsatisfied,
     }
 }
 

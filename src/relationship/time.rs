@@ -35,13 +35,42 @@ impl Relationship {
     /// budget proportional to the items held (each item has at most five timers), and a firing
     /// that leaves its deadline where it was stops the call. Hostile state cannot make it loop.
     pub fn advance_to(&mut self, policy: &ServicePolicy, now: DateTime<Utc>) -> Vec<Envelope> {
+        self.use_health_policy(&policy.health);
         let mut out = Vec::new();
         let mut due = Due::collect(self, now);
-        // Health's count of the promises, made once on the first firing of a filed call.
+        // Health's count of the promises, made once on the first review of a filed call.
         let mut tally = None;
         let mut budget = self.firing_budget();
+        // Band changes are looked for from here on: the latest recording time, then each
+        // instant whose deadlines have all fired.
+        let mut reviewed = self.last_at;
         while budget > 0 {
             budget -= 1;
+            // A band change before the next deadline (or by `now`) is recorded first, at its
+            // instant: a fact leaving the window, decay, a customer gone quiet, or the
+            // deadlines of the instant just fired.
+            let next = due.peek(self, now).map(|d| d.at);
+            if let Some(from) = reviewed {
+                let open = match due {
+                    Due::Scan => self.open_items(from),
+                    Due::Filed(_) => {
+                        let tally = tally.get_or_insert_with(|| self.promise_tally());
+                        self.open_items_tallied(tally, from)
+                    }
+                };
+                if let Some((at, change)) = self.band_review(
+                    &policy.health,
+                    open,
+                    from,
+                    next.map_or((now, true), |n| (n, false)),
+                ) && let Some(envelope) = self.seal(at, vec![Event::Health(change)]).pop()
+                    && self.apply(&envelope).is_ok()
+                {
+                    out.push(envelope);
+                    reviewed = Some(at);
+                    continue;
+                }
+            }
             let Some(deadline) = due.next(self, now) else {
                 break;
             };
@@ -76,21 +105,32 @@ impl Relationship {
                 // move its deadline): stop rather than fire on from a state we did not foresee.
                 break;
             }
-            let items = match due {
-                Due::Scan => self.open_items(at),
-                Due::Filed(_) => {
-                    let tally = tally.get_or_insert_with(|| self.promise_tally());
-                    self.open_items_tallied(tally, at)
-                }
-            };
-            if let Some(change) = self.health_change_with(policy, items, at)
-                && let Some(envelope) = self.seal(at, vec![change]).pop()
-                && self.apply(&envelope).is_ok()
-            {
-                out.push(envelope);
-            }
+            reviewed = Some(at);
         }
         out
+    }
+
+    /// The first instant in `[from, until)` (`[from, until]` when `inclusive`) at which the
+    /// band moves into or out of "at risk" with no new fact, and the event it becomes. `open`
+    /// are the open items, which change only at deadlines, so stay as they are until `until`.
+    fn band_review(
+        &self,
+        rules: &health::HealthPolicy,
+        open: health::OpenItems,
+        from: DateTime<Utc>,
+        (until, inclusive): (DateTime<Utc>, bool),
+    ) -> Option<(DateTime<Utc>, HealthEvent)> {
+        self.profile.as_ref()?;
+        if from > until || (!inclusive && from == until) {
+            return None;
+        }
+        let at_risk = self.at_risk_since.is_some();
+        std::iter::once(from)
+            .chain(health::changes(rules, &self.record, from, until))
+            .filter(|at| inclusive || *at < until)
+            .find_map(|at| {
+                health::band_change(rules, open, &self.record, at, at_risk).map(|e| (at, e))
+            })
     }
 
     /// At most how many deadlines one `advance_to` fires: seven timers per item (a complaint's
@@ -217,36 +257,40 @@ impl Relationship {
 
     /// The event a move into or out of the at-risk band at `at` becomes, if any.
     pub(super) fn health_change(&self, policy: &ServicePolicy, at: DateTime<Utc>) -> Option<Event> {
-        self.health_change_with(policy, self.open_items(at), at)
-    }
-
-    /// As [`health_change`](Self::health_change), with the open items counted already.
-    fn health_change_with(
-        &self,
-        policy: &ServicePolicy,
-        items: health::OpenItems,
-        at: DateTime<Utc>,
-    ) -> Option<Event> {
         self.profile.as_ref()?;
-        let rules = &policy.health;
-        let (score, penalties) = health::points(rules, items, &self.recent, at);
-        let at_risk = health::band(rules, score) == crate::health::Band::AtRisk;
-        match (at_risk, self.at_risk_since.is_some()) {
-            (true, false) => Some(Event::Health(HealthEvent::AtRisk {
-                score,
-                reasons: health::reasons(rules, &penalties)
-                    .into_iter()
-                    .map(|(signal, _)| signal)
-                    .collect(),
-            })),
-            (false, true) => Some(Event::Health(HealthEvent::Recovered { score })),
-            (true, true) | (false, false) => None,
-        }
+        let at_risk = self.at_risk_since.is_some();
+        health::band_change(
+            &policy.health,
+            self.open_items(at),
+            &self.record,
+            at,
+            at_risk,
+        )
+        .map(Event::Health)
     }
 
-    /// The earliest moment something becomes due, or `None` when nothing is pending.
+    /// The earliest moment something becomes due, or `None` when nothing is pending: a
+    /// family's clock, or the instant the health band moves into or out of "at risk" with no
+    /// new fact ([`DeadlineKind::HealthReview`](crate::DeadlineKind::HealthReview): a fact
+    /// leaving the window, decay, a customer gone quiet), scored under the health rules the
+    /// relationship was last scored under (see [`use_health_policy`](Self::use_health_policy)).
     #[must_use]
     pub fn next_deadline(&self) -> Option<Deadline> {
+        let family = self.family_deadline();
+        let from = self.last_at?;
+        let until = family.map_or((DateTime::<Utc>::MAX_UTC, true), |d| (d.at, false));
+        let review = self
+            .band_review(&self.rules.0, self.open_items(from), from, until)
+            .map(|(at, _)| Deadline {
+                at,
+                customer: self.customer,
+                timer: Timer::Health,
+            });
+        review.or(family)
+    }
+
+    /// The earliest deadline of a family's clock.
+    pub(super) fn family_deadline(&self) -> Option<Deadline> {
         self.deadlines().min()
     }
 
@@ -254,8 +298,9 @@ impl Relationship {
     /// the same flags, with the same `since` and `due`, either way. A flag's `since` is when
     /// what it says became true (a promise at risk since its warning instant or its
     /// dependency's missed date, whichever came first), never when `advance_to` ran. The
-    /// relationship-at-risk flag is the exception: health is scored with the policy, so that
-    /// flag stands from when a command or `advance_to` records the move into the band.
+    /// relationship-at-risk flag stands from the instant the band moved (scored under the
+    /// health rules the relationship was last scored under, see
+    /// [`use_health_policy`](Self::use_health_policy)).
     ///
     /// A `now` earlier than the latest recorded fact has no true answer from the current state
     /// (what stood then may have changed since): `flags` answers for the latest fact's instant
@@ -294,6 +339,22 @@ impl Relationship {
             Some(latest) if now < latest => Err(ViewError::BeforeLatestFact { now, latest }),
             Some(_) | None => Ok(self.flags_at(now)),
         }
+    }
+
+    /// Since when the relationship is at risk at `now`, with the band changes due by `now`
+    /// taken as recorded (under the health rules last scored under): the same whether or not
+    /// `advance_to` ran.
+    fn at_risk_since_by(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        if self.next_deadline().is_none_or(|d| d.at > now) {
+            return self.at_risk_since;
+        }
+        let policy = ServicePolicy {
+            health: self.rules.0.clone(),
+            ..ServicePolicy::default()
+        };
+        let mut advanced = self.clone();
+        advanced.advance_to(&policy, now);
+        advanced.at_risk_since
     }
 
     /// The flags at `now`, at or after the latest recorded fact.
@@ -338,7 +399,7 @@ impl Relationship {
                 });
             }
         }
-        if let Some(since) = self.at_risk_since {
+        if let Some(since) = self.at_risk_since_by(now) {
             flags.push(Flag {
                 kind: FlagKind::RelationshipAtRisk,
                 customer: self.customer,
@@ -442,6 +503,8 @@ impl Relationship {
                 .into_iter()
                 .map(Event::Complaint)
                 .collect(),
+            // Band changes are recorded by `advance_to`, which has the health rules.
+            Timer::Health => Vec::new(),
             Timer::FollowUp { follow_up: id } => self
                 .follow_ups
                 .get(&id)
@@ -488,14 +551,23 @@ impl Due {
     /// `touched_by` does not name would be filed again here rather than left unfired).
     fn next(&mut self, relationship: &Relationship, now: DateTime<Utc>) -> Option<Deadline> {
         let Self::Filed(filed) = self else {
-            return relationship.next_deadline().filter(|d| d.at <= now);
+            return relationship.family_deadline().filter(|d| d.at <= now);
         };
         if let Some(deadline) = filed.pop_first() {
             return Some(deadline);
         }
-        relationship.next_deadline().filter(|d| d.at <= now)?;
+        relationship.family_deadline().filter(|d| d.at <= now)?;
         *filed = relationship.deadlines().filter(|d| d.at <= now).collect();
         filed.pop_first()
+    }
+
+    /// The next deadline to fire, left in place.
+    fn peek(&self, relationship: &Relationship, now: DateTime<Utc>) -> Option<Deadline> {
+        let filed = match self {
+            Self::Filed(filed) => filed.first().copied(),
+            Self::Scan => None,
+        };
+        filed.or_else(|| relationship.family_deadline().filter(|d| d.at <= now))
     }
 
     fn unfile(&mut self, relationship: &Relationship, touched: &[Subject]) {

@@ -1,0 +1,256 @@
+//! The facts health reads, each with the instant it happened: a time-windowed record kept by
+//! the relationship and fed from `apply` (which says what each event means for health), so it holds the same facts after replay, whether
+//! or not the items they came from are still held (an archived promise's breaks still count).
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+/// One fact health reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Fact {
+    /// A response target met.
+    TargetMet,
+    /// A response target missed (answered late).
+    TargetMissed,
+    /// A response or complaint target passed unmet: a bad experience.
+    Breach,
+    /// A promise broke; `silent` when the customer was not told before.
+    Broken {
+        /// Broken in silence.
+        silent: bool,
+    },
+    /// The customer answered (a survey, a follow-up): the penalty (per mille) the answer
+    /// carries, and whether it is a severe failure on its own (an unsatisfied answer).
+    Answer {
+        /// Per mille.
+        penalty: u16,
+        /// Detractor, CSAT 1–2, follow-up not satisfied.
+        unsatisfied: bool,
+    },
+}
+
+impl Fact {
+    /// A bad experience the customer's silence is counted from.
+    pub(crate) const fn is_bad_experience(self) -> bool {
+        matches!(
+            self,
+            Fact::Breach
+                | Fact::TargetMissed
+                | Fact::Broken { .. }
+                | Fact::Answer {
+                    unsatisfied: true,
+                    ..
+                }
+        )
+    }
+}
+
+/// How far back the record keeps facts: two of the longest window a policy may set
+/// ([`MAX_WINDOW_DAYS`]), for the trend's previous window.
+const KEPT_DAYS: i64 = 2 * MAX_WINDOW_DAYS;
+
+/// The longest health window a policy may set, in days.
+pub const MAX_WINDOW_DAYS: i64 = 366;
+
+/// How many inbound contacts the record keeps for the customer's rhythm: the most a policy's
+/// [`QuietPolicy::contacts`](crate::health::QuietPolicy::contacts) may ask for.
+pub const MAX_CONTACTS: usize = 16;
+
+/// Running totals of the counted facts, up to and including an entry.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Counts {
+    pub(crate) targets: u32,
+    pub(crate) missed: u32,
+    pub(crate) breaks: u32,
+    pub(crate) silent: u32,
+}
+
+impl Counts {
+    fn plus(self, fact: Fact) -> Self {
+        let mut c = self;
+        match fact {
+            Fact::TargetMet => c.targets += 1,
+            Fact::TargetMissed => {
+                c.targets += 1;
+                c.missed += 1;
+            }
+            Fact::Broken { silent } => {
+                c.breaks += 1;
+                c.silent += u32::from(silent);
+            }
+            Fact::Breach | Fact::Answer { .. } => {}
+        }
+        c
+    }
+
+    fn minus(self, other: Self) -> Self {
+        Self {
+            targets: self.targets.saturating_sub(other.targets),
+            missed: self.missed.saturating_sub(other.missed),
+            breaks: self.breaks.saturating_sub(other.breaks),
+            silent: self.silent.saturating_sub(other.silent),
+        }
+    }
+}
+
+/// The facts health reads, by time, with running totals so that any window is counted in
+/// O(log n); the customer's answers, bad experiences and latest inbound contacts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Record {
+    /// Counted facts (targets, breaks), oldest first, each with the totals up to it.
+    counted: Vec<(DateTime<Utc>, Counts)>,
+    /// Answers: penalty per mille, unsatisfied.
+    answers: Vec<(DateTime<Utc>, u16, bool)>,
+    /// Bad experiences, oldest first.
+    bad: Vec<DateTime<Utc>>,
+    /// Inbound contacts, oldest first, at most [`MAX_CONTACTS`].
+    contacts: Vec<DateTime<Utc>>,
+}
+
+impl Record {
+    /// An empty record.
+    pub(crate) const fn new() -> Self {
+        Self {
+            counted: Vec::new(),
+            answers: Vec::new(),
+            bad: Vec::new(),
+            contacts: Vec::new(),
+        }
+    }
+
+    /// The totals of the counted facts in `(from, to]`.
+    pub(crate) fn counts(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Counts {
+        let upto = |t: DateTime<Utc>| {
+            let n = self.counted.partition_point(|(at, _)| *at <= t);
+            n.checked_sub(1)
+                .and_then(|i| self.counted.get(i))
+                .map_or(Counts::default(), |(_, c)| *c)
+        };
+        upto(to).minus(upto(from))
+    }
+
+    /// The latest answer in `(from, to]`: when, its penalty, whether unsatisfied.
+    pub(crate) fn latest_answer(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Option<(DateTime<Utc>, u16, bool)> {
+        let n = self.answers.partition_point(|(at, ..)| *at <= to);
+        let latest = *self.answers.get(n.checked_sub(1)?)?;
+        (latest.0 > from).then_some(latest)
+    }
+
+    /// The first bad experience in `(after, to]`.
+    pub(crate) fn first_bad(
+        &self,
+        after: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Option<DateTime<Utc>> {
+        let n = self.bad.partition_point(|at| *at <= after);
+        self.bad.get(n).copied().filter(|at| *at <= to)
+    }
+
+    /// The latest inbound contacts, oldest first.
+    pub(crate) fn contacts(&self) -> &[DateTime<Utc>] {
+        &self.contacts
+    }
+
+    /// The instants of the counted facts and answers in `[lo, hi]`, and of the bad
+    /// experiences in `[bad_lo, bad_hi]`.
+    pub(crate) fn instants(
+        &self,
+        lo: DateTime<Utc>,
+        hi: DateTime<Utc>,
+    ) -> impl Iterator<Item = DateTime<Utc>> + '_ {
+        let slice_counted = {
+            let a = self.counted.partition_point(|(at, _)| *at < lo);
+            let b = self.counted.partition_point(|(at, _)| *at <= hi);
+            self.counted.get(a..b).unwrap_or_default()
+        };
+        let slice_answers = {
+            let a = self.answers.partition_point(|(at, ..)| *at < lo);
+            let b = self.answers.partition_point(|(at, ..)| *at <= hi);
+            self.answers.get(a..b).unwrap_or_default()
+        };
+        slice_counted
+            .iter()
+            .map(|(at, _)| *at)
+            .chain(slice_answers.iter().map(|(at, ..)| *at))
+    }
+
+    /// The bad experiences in `[lo, hi]`.
+    pub(crate) fn bad_between(&self, lo: DateTime<Utc>, hi: DateTime<Utc>) -> &[DateTime<Utc>] {
+        let a = self.bad.partition_point(|at| *at < lo);
+        let b = self.bad.partition_point(|at| *at <= hi);
+        self.bad.get(a..b).unwrap_or_default()
+    }
+
+    /// Takes in a fact that happened at `at` (`inbound`: an inbound contact; `fact`: what
+    /// else it means for health).
+    pub(crate) fn observe(&mut self, at: DateTime<Utc>, fact: Option<Fact>, inbound: bool) {
+        if let Some(fact) = fact {
+            if fact.is_bad_experience() {
+                insert_sorted(&mut self.bad, at);
+            }
+            match fact {
+                Fact::Answer {
+                    penalty,
+                    unsatisfied,
+                } => {
+                    let slot = self.answers.partition_point(|(t, ..)| *t <= at);
+                    self.answers.insert(slot, (at, penalty, unsatisfied));
+                }
+                Fact::Breach => {}
+                Fact::TargetMet | Fact::TargetMissed | Fact::Broken { .. } => {
+                    self.count(at, fact);
+                }
+            }
+        }
+        if inbound {
+            insert_sorted(&mut self.contacts, at);
+            if self.contacts.len() > MAX_CONTACTS {
+                self.contacts.remove(0);
+            }
+        }
+        self.prune(at);
+    }
+
+    /// Counts `fact` at `at`: appended with its totals, or (reported late) inserted with the
+    /// totals after it moved on.
+    fn count(&mut self, at: DateTime<Utc>, fact: Fact) {
+        let slot = self.counted.partition_point(|(t, _)| *t <= at);
+        let before = slot
+            .checked_sub(1)
+            .and_then(|i| self.counted.get(i))
+            .map_or(Counts::default(), |(_, c)| *c);
+        self.counted.insert(slot, (at, before.plus(fact)));
+        let step = before.plus(fact).minus(before);
+        for (_, c) in self.counted.iter_mut().skip(slot + 1) {
+            c.targets += step.targets;
+            c.missed += step.missed;
+            c.breaks += step.breaks;
+            c.silent += step.silent;
+        }
+    }
+
+    /// Drops facts no window can reach from `latest` on (the totals stay valid: windows read
+    /// differences).
+    fn prune(&mut self, latest: DateTime<Utc>) {
+        let Some(horizon) = latest.checked_sub_signed(TimeDelta::days(KEPT_DAYS)) else {
+            return;
+        };
+        let old = self.counted.partition_point(|(t, _)| *t <= horizon);
+        // Keep one entry at or before the horizon: its totals are the base of later windows.
+        if old > 1 {
+            self.counted.drain(..old - 1);
+        }
+        let old = self.answers.partition_point(|(t, ..)| *t <= horizon);
+        self.answers.drain(..old);
+        let old = self.bad.partition_point(|t| *t <= horizon);
+        self.bad.drain(..old);
+    }
+}
+
+fn insert_sorted(list: &mut Vec<DateTime<Utc>>, at: DateTime<Utc>) {
+    let slot = list.partition_point(|t| *t <= at);
+    list.insert(slot, at);
+}
