@@ -19,7 +19,7 @@ use crate::outcome::Outcome;
 use crate::value::Direction;
 
 /// What the response family decides on: the clock, how many answers were given, every
-/// interaction recorded (sorted), and which promises an interaction may be about.
+/// interaction recorded, and which promises an interaction may be about.
 #[derive(Clone, Copy)]
 pub(crate) struct Interactions<'a> {
     /// The response clock.
@@ -28,8 +28,8 @@ pub(crate) struct Interactions<'a> {
     pub(crate) answered: u32,
     /// When the latest outbound interaction happened.
     pub(crate) answered_at: Option<DateTime<Utc>>,
-    /// Every interaction id recorded, sorted.
-    pub(crate) recorded: &'a [InteractionId],
+    /// Whether an interaction was recorded already.
+    pub(crate) known_interaction: &'a dyn Fn(InteractionId) -> bool,
     /// Whether the relationship holds a promise (the promise family answers).
     pub(crate) known_promise: &'a dyn Fn(PromiseId) -> bool,
 }
@@ -40,7 +40,7 @@ pub(crate) fn record(
     state: &Interactions<'_>,
     record: &RecordInteraction,
 ) -> Result<Vec<ResponseEvent>, CommandError> {
-    if state.recorded.binary_search(&record.interaction).is_ok() {
+    if (state.known_interaction)(record.interaction) {
         return Err(CommandError::DuplicateInteraction(record.interaction));
     }
     if record.direction == Direction::Outbound && record.awaits_reply {

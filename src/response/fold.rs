@@ -1,4 +1,4 @@
-//! Folding: stored response events change the clock and the interactions recorded.
+//! Folding: stored response events change the clock; the relationship records the interaction.
 
 use chrono::{DateTime, Utc};
 
@@ -9,7 +9,7 @@ use crate::lifecycle::Misfit;
 use crate::value::Direction;
 
 /// What the response family folds into: the clock, how many answers were given, every
-/// interaction recorded (sorted), and which promises an interaction may be about. Telling
+/// interaction recorded, and which promises an interaction may be about. Telling
 /// the customer about a promise is the relationship's reaction, after the fold.
 pub(crate) struct InteractionsMut<'a> {
     /// The response clock.
@@ -18,8 +18,9 @@ pub(crate) struct InteractionsMut<'a> {
     pub(crate) answered: &'a mut u32,
     /// When the latest outbound interaction happened: it answered every message before it.
     pub(crate) answered_at: &'a mut Option<DateTime<Utc>>,
-    /// Every interaction id recorded, sorted.
-    pub(crate) recorded: &'a mut Vec<InteractionId>,
+    /// Whether an interaction was recorded already (the relationship records it after the
+    /// fold).
+    pub(crate) known_interaction: &'a dyn Fn(InteractionId) -> bool,
     /// Whether the relationship holds a promise (the promise family answers).
     pub(crate) known_promise: &'a dyn Fn(PromiseId) -> bool,
 }
@@ -153,11 +154,11 @@ fn record(
     awaits_reply: bool,
     regarding: &[PromiseId],
 ) -> Result<(), Misfit> {
-    let Err(slot) = state.recorded.binary_search(&interaction) else {
+    if (state.known_interaction)(interaction) {
         return Err(Misfit::Contradicts(format!(
             "interaction {interaction} is recorded already"
         )));
-    };
+    }
     if let Some(unknown) = regarding.iter().find(|id| !(state.known_promise)(**id)) {
         return Err(Misfit::unknown("promise", unknown));
     }
@@ -169,7 +170,6 @@ fn record(
     if direction == Direction::Outbound {
         *state.answered_at = Some(state.answered_at.map_or(at, |answer| answer.max(at)));
     }
-    state.recorded.insert(slot, interaction);
     Ok(())
 }
 
