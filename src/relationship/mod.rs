@@ -143,12 +143,15 @@ use crate::promise::{Promise, PromiseStage, Promises};
 use crate::response::ResponseClock;
 use crate::survey::{Survey, Surveys};
 
-/// What health counts of a relationship's promises (see `Relationship::promise_tally`).
+/// What health counts of a relationship's promises and complaints (see
+/// `Relationship::promise_tally`).
 #[derive(Debug, Default)]
 struct PromiseTally {
     broken: u32,
     dues: Vec<DateTime<Utc>>,
     slips: u32,
+    /// The open complaints' weight: kept up to date by `advance_to` as complaints move.
+    complaints: u32,
 }
 
 /// One customer's relationship with us: the profile, interactions and the response clock,
@@ -231,6 +234,16 @@ pub struct Relationship {
     at_risk_since: Option<DateTime<Utc>>,
     /// The idempotency keys of the keyed requests of the last 7 days.
     keys: Keys,
+}
+
+/// What an open complaint weighs in health: one, plus its level, plus one while escalation is
+/// due; a resolved or closed one weighs nothing.
+fn complaint_weight(complaint: &Complaint) -> u32 {
+    if !complaint.is_open() {
+        return 0;
+    }
+    1u32.saturating_add(complaint.level)
+        .saturating_add(u32::from(complaint.escalation_due.is_some()))
 }
 
 impl Relationship {
@@ -428,7 +441,16 @@ impl Relationship {
             }
         }
         tally.dues.sort_unstable();
+        tally.complaints = self
+            .complaints
+            .iter()
+            .fold(0u32, |sum, (_, c)| sum.saturating_add(complaint_weight(c)));
         tally
+    }
+
+    /// The weight of complaint `id` in health (0 when it is not open or not held).
+    fn complaint_weight(&self, id: ComplaintId) -> u32 {
+        self.complaints.get(&id).map_or(0, complaint_weight)
     }
 
     fn open_items_tallied(&self, tally: &PromiseTally, now: DateTime<Utc>) -> health::OpenItems {
@@ -440,12 +462,7 @@ impl Relationship {
             repeated_slips: tally.slips,
             ..health::OpenItems::default()
         };
-        for (_, complaint) in self.complaints.iter().filter(|(_, c)| c.is_open()) {
-            let weight = 1u32
-                .saturating_add(complaint.level)
-                .saturating_add(u32::from(complaint.escalation_due.is_some()));
-            open.complaint_weight = open.complaint_weight.saturating_add(weight);
-        }
+        open.complaint_weight = tally.complaints;
         if let Some(wait) = self.response.wait() {
             open.waiting_overdue = wait.due.is_some_and(|due| now >= due);
             open.waiting_at_risk = wait.warn_at.is_some_and(|at| now >= at);
