@@ -100,6 +100,8 @@ impl Archive {
     /// Archives `entry`: buffered, then folded into the store when the buffer is full and the
     /// store is held by this copy alone.
     pub(crate) fn insert(&mut self, entry: Entry) {
+        // Exact capacity: most customers hold a few entries, and the buffer is short.
+        self.recent.reserve_exact(1);
         self.recent.push(entry);
         if self.recent.len() >= FOLD_AT {
             self.settle();
