@@ -4,79 +4,25 @@
 //!
 //! - three open items: a customer waiting for an answer, a promise we keep ourselves, and a
 //!   promise an outside party fulfils with its commitment recorded; a name, a tier, one e-mail
-//!   address and an owner (as `benches/engine.rs` builds them), in a `Ledger` of 10,000.
+//!   address and an owner (as `benches/engine.rs` builds them), in a `Ledger` of 15,625.
 //! - per archived item: one customer's heap growth over N interactions and N promises made and
 //!   kept (each leaves an archived id), for several N (a hash table's fill varies with N).
 
 use std::alloc::System;
 
-use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use chrono::TimeDelta;
 use clientele::{
-    AgentId, Channel, Command, CustomerId, InteractionId, KeepPromise, Ledger, MakePromise,
-    PartyId, PromiseId, RecordDependency, RecordInteraction, RegisterCustomer, Relationship,
-    ServicePolicy, Text, Tier,
+    AgentId, Channel, CustomerId, InteractionId, KeepPromise, Ledger, MakePromise, PromiseId,
+    RecordInteraction, RegisterCustomer, Relationship, ServicePolicy, Tier,
 };
+use support::{start, text, three_open_items};
+
+mod support;
+
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
-
-fn start() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 3, 2, 8, 0, 0)
-        .single()
-        .unwrap_or(DateTime::UNIX_EPOCH)
-}
-
-fn text(s: &str) -> Text {
-    Text::new(s).unwrap_or_else(|_| unreachable!())
-}
-
-fn three_open_items(ledger: &mut Ledger, c: u128) {
-    let tier = Tier::new("gold").unwrap_or_else(|_| unreachable!());
-    let agent = AgentId::from_u128(7);
-    let lab = PartyId::from_u128(8);
-    let customer = CustomerId::from_u128(c + 1);
-    let at = start();
-    let due = at + TimeDelta::days(7);
-    let commands: [Command; 5] = [
-        RegisterCustomer::new(text("Customer name"), tier)
-            .contact(Channel::Email, text("customer@example.com"))
-            .owned_by(agent)
-            .into(),
-        RecordInteraction::inbound(
-            InteractionId::from_u128(c + 1),
-            Channel::Email,
-            text("Where is my order?"),
-        )
-        .into(),
-        MakePromise::new(
-            PromiseId::from_u128(2 * c + 1),
-            text("Call back with the tracking number"),
-            due,
-            agent,
-        )
-        .into(),
-        MakePromise::new(
-            PromiseId::from_u128(2 * c + 2),
-            text("Replacement part delivered"),
-            due,
-            agent,
-        )
-        .fulfilled_by(lab, text("Parts vendor"))
-        .into(),
-        RecordDependency {
-            promise: PromiseId::from_u128(2 * c + 2),
-            party: lab,
-            commitment: text("Part shipped").into(),
-            reference: None,
-            due: at + TimeDelta::days(3),
-        }
-        .into(),
-    ];
-    for command in commands {
-        ledger.execute(customer, command, at).unwrap();
-    }
-}
 
 /// Live bytes (allocated less freed) and allocations alive since `region` began.
 fn live(region: &Region<'_, System>) -> (i64, i64) {
@@ -88,7 +34,8 @@ fn live(region: &Region<'_, System>) -> (i64, i64) {
 }
 
 fn main() {
-    let customers = 10_000_u128;
+    // 1,000,000 / 64: the book's `Vec` and hash map are as full as at 1,000,000 customers.
+    let customers = 15_625_u128;
     let region = Region::new(GLOBAL);
     let mut ledger = Ledger::new(ServicePolicy::default()).unwrap();
     for c in 0..customers {

@@ -15,12 +15,15 @@
 
 use std::hint::black_box;
 
-use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use clientele::{
     AgentId, Channel, Command, CustomerId, Envelope, Event, InteractionId, KeepPromise, Ledger,
-    MakePromise, PromiseId, RecordInteraction, RegisterCustomer, Relationship, ServicePolicy, Text,
-    Tier,
+    MakePromise, PromiseId, RecordInteraction, RegisterCustomer, Relationship, ServicePolicy, Tier,
 };
+use support::{start, text};
+
+mod support;
+
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use rustc_hash::FxHashMap;
 
@@ -41,16 +44,6 @@ fn sizes(from: usize) -> Vec<usize> {
         n *= 10;
     }
     sizes
-}
-
-fn start() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 3, 2, 8, 0, 0)
-        .single()
-        .unwrap_or(DateTime::UNIX_EPOCH)
-}
-
-fn text(s: &str) -> Text {
-    Text::new(s).unwrap_or_else(|_| unreachable!())
 }
 
 fn register() -> Command {
@@ -110,18 +103,23 @@ fn history(events: usize) -> (Ledger, DateTime<Utc>) {
 fn execute(c: &mut Criterion) {
     let mut group = c.benchmark_group("execute");
     group.sample_size(20);
-    for n in [10, 1_000, 10_000, largest()] {
-        let (mut ledger, last) = history(n);
+    let mut sizes = vec![10, 1_000, 10_000, largest()];
+    sizes.dedup();
+    for n in sizes {
+        let (ledger, last) = history(n);
         let customer = CustomerId::from_u128(1);
-        let mut i = 0_u64;
+        let id = InteractionId::from_u128(mix(u64::MAX));
+        let now = last + TimeDelta::minutes(1);
+        // Each iteration on a copy of the book, so the history stays at `n` events.
         group.bench_function(format!("history/{n}"), |b| {
-            b.iter(|| {
-                i += 1;
-                let id = InteractionId::from_u128(mix(u64::MAX - i));
-                let now = last + TimeDelta::milliseconds(i as i64);
-                let record = RecordInteraction::inbound(id, Channel::Email, text("more"));
-                black_box(ledger.execute(customer, record, now).unwrap());
-            });
+            b.iter_batched_ref(
+                || ledger.clone(),
+                |ledger| {
+                    let record = RecordInteraction::inbound(id, Channel::Email, text("more"));
+                    black_box(ledger.execute(customer, record, now).unwrap())
+                },
+                BatchSize::SmallInput,
+            );
         });
     }
     group.finish();
