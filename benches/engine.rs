@@ -7,12 +7,15 @@
 
 use std::hint::black_box;
 
-use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use clientele::{
     AgentId, Channel, CustomerId, Envelope, Event, IdempotencyKey, InteractionId, Ledger,
-    MakePromise, PartyId, PromiseId, RecordDependency, RecordInteraction, RegisterCustomer,
-    ServicePolicy, Text, Tier,
+    MakePromise, PromiseId, RecordInteraction, RegisterCustomer, ServicePolicy, Tier,
 };
+use support::{start, text};
+
+mod support;
+
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 
 /// The envelope's shape as a plain derived struct: what `serde_json::from_str` costs with no
@@ -34,16 +37,6 @@ fn customers() -> u128 {
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(1_000_000)
-}
-
-fn start() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 3, 2, 8, 0, 0)
-        .single()
-        .unwrap_or(DateTime::UNIX_EPOCH)
-}
-
-fn text(s: &str) -> Text {
-    Text::new(s).unwrap_or_else(|_| unreachable!())
 }
 
 /// A book where every customer registered and wrote in; every other one got an answer, a
@@ -118,51 +111,8 @@ fn book(n: u128, mixed: bool) -> (Ledger, Vec<Envelope>) {
 /// ourselves and a promise an outside party fulfils, with that party's own commitment.
 fn three_open_items(n: u128) -> Ledger {
     let mut ledger = Ledger::new(ServicePolicy::default()).unwrap();
-    let tier = Tier::new("gold").unwrap_or_else(|_| unreachable!());
-    let agent = AgentId::from_u128(7);
-    let lab = PartyId::from_u128(8);
     for c in 0..n {
-        let customer = CustomerId::from_u128(c + 1);
-        let at = start();
-        let due = at + TimeDelta::days(7);
-        let commands: [clientele::Command; 5] = [
-            RegisterCustomer::new(text("Customer name"), tier.clone())
-                .contact(Channel::Email, text("customer@example.com"))
-                .owned_by(agent)
-                .into(),
-            RecordInteraction::inbound(
-                InteractionId::from_u128(c + 1),
-                Channel::Email,
-                text("Where is my order?"),
-            )
-            .into(),
-            MakePromise::new(
-                PromiseId::from_u128(2 * c + 1),
-                text("Call back with the tracking number"),
-                due,
-                agent,
-            )
-            .into(),
-            MakePromise::new(
-                PromiseId::from_u128(2 * c + 2),
-                text("Replacement part delivered"),
-                due,
-                agent,
-            )
-            .fulfilled_by(lab, text("Parts vendor"))
-            .into(),
-            RecordDependency {
-                promise: PromiseId::from_u128(2 * c + 2),
-                party: lab,
-                commitment: text("Part shipped").into(),
-                reference: None,
-                due: at + TimeDelta::days(3),
-            }
-            .into(),
-        ];
-        for command in commands {
-            let _ = ledger.execute(customer, command, at);
-        }
+        support::three_open_items(&mut ledger, c);
     }
     ledger
 }

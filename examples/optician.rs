@@ -94,17 +94,20 @@ impl Shop {
     }
 
     fn days_after_first_date(&self) -> String {
-        self.story
-            .ledger
-            .get(ONA)
-            .and_then(|r| r.promise(GLASSES))
-            .and_then(|p| match p.state {
-                clientele::promise::PromiseState::Kept { at }
-                | clientele::promise::PromiseState::KeptLate { at, .. } => {
-                    Some(at.signed_duration_since(p.terms.original_due))
-                }
-                _ => None,
-            })
+        // A kept promise is archived (its stage only): the dates are read from the log.
+        let first_due = self.story.log.iter().find_map(|e| match e.event {
+            Event::Promise(PromiseEvent::Made { promise, due, .. }) if promise == GLASSES => {
+                Some(due)
+            }
+            _ => None,
+        });
+        let kept_at = self.story.log.iter().find_map(|e| match e.event {
+            Event::Promise(PromiseEvent::Kept { promise, .. }) if promise == GLASSES => Some(e.at),
+            _ => None,
+        });
+        first_due
+            .zip(kept_at)
+            .map(|(due, at)| at.signed_duration_since(due))
             .map_or_else(
                 || "-".into(),
                 |d| {
@@ -132,8 +135,15 @@ impl Shop {
                 )
             })
             .count() as u32;
-        let promise = self.story.ledger.get(ONA).and_then(|r| r.promise(GLASSES));
-        let (breaks, slips) = promise.map_or((0, 0), |p| (p.terms.breaks, p.terms.slips()));
+        let count = |is: fn(&PromiseEvent) -> bool| {
+            self.story
+                .log
+                .iter()
+                .filter(|e| matches!(&e.event, Event::Promise(p) if is(p)))
+                .count() as u32
+        };
+        let breaks = count(|p| matches!(p, PromiseEvent::Broken { .. }));
+        let slips = count(|p| matches!(p, PromiseEvent::Revised { .. }));
         (breaks, silent, slips)
     }
 }

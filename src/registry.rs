@@ -54,6 +54,16 @@ impl<K: Ord + Copy, V> Registry<K, V> {
         }
     }
 
+    /// Takes the record out; the storage shrinks with it (a registry holds open items).
+    pub(crate) fn remove(&mut self, id: &K) -> Option<V> {
+        let index = self.position(id).ok()?;
+        let (_, value) = self.0.remove(index);
+        if self.0.capacity() > self.0.len().saturating_mul(2) {
+            self.0.shrink_to_fit();
+        }
+        Some(value)
+    }
+
     pub(crate) fn values_mut(&mut self) -> impl Iterator<Item = &mut V> {
         self.0.iter_mut().map(|(_, value)| value)
     }

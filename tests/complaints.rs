@@ -550,8 +550,8 @@ fn reopening_cancels_a_pending_follow_up() {
         ]
     );
     assert_eq!(
-        w.relationship(ONA).follow_up(F).unwrap().stage(),
-        FollowUpStage::Cancelled
+        w.relationship(ONA).follow_up_stage(F),
+        Some(FollowUpStage::Cancelled)
     );
 }
 

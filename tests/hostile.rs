@@ -258,9 +258,14 @@ fn policies_validate_or_refuse_with_typed_errors() {
             .chain(policy.complaints.follow_up_calendar.as_ref())
             .any(|name| !names_defined(name));
         let health = &policy.health;
+        let quiet = &health.quiet;
         let bad_bands = health.at_risk_below > health.watch_below
             || health.watch_below > 100
-            || health.window.is_zero();
+            || health.window.is_zero()
+            || health.window.as_secs() > clientele::health::MAX_WINDOW_DAYS * 86_400
+            || usize::from(quiet.contacts) > clientele::health::MAX_CONTACTS
+            || quiet.at_least < 2
+            || quiet.times == 0;
         let zero_target = targets.iter().any(|t| {
             !t.zero_means_at_once
                 && std::iter::once(&t.default)

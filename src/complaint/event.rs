@@ -216,6 +216,28 @@ pub enum ComplaintEvent {
 }
 
 impl ComplaintEvent {
+    /// The complaint it is about.
+    #[must_use]
+    pub const fn complaint(&self) -> ComplaintId {
+        match self {
+            Self::Received { complaint, .. }
+            | Self::Acknowledged { complaint, .. }
+            | Self::Assigned { complaint, .. }
+            | Self::Routed { complaint, .. }
+            | Self::Deescalated { complaint, .. }
+            | Self::ClosedUnresolved { complaint, .. }
+            | Self::ClockAtRisk { complaint, .. }
+            | Self::ClockBreached { complaint, .. }
+            | Self::EscalationDue { complaint, .. }
+            | Self::Escalated { complaint, .. }
+            | Self::AwaitingCustomer { complaint, .. }
+            | Self::Resumed { complaint, .. }
+            | Self::Resolved { complaint, .. }
+            | Self::Closed { complaint, .. }
+            | Self::Reopened { complaint, .. } => *complaint,
+        }
+    }
+
     /// The kind, as the `type` tag on the wire.
     #[must_use]
     pub const fn kind(&self) -> &'static str {

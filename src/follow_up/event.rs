@@ -67,6 +67,17 @@ pub enum FollowUpEvent {
 }
 
 impl FollowUpEvent {
+    /// The follow-up it is about.
+    #[must_use]
+    pub const fn follow_up(&self) -> FollowUpId {
+        match self {
+            Self::Scheduled { follow_up, .. }
+            | Self::Overdue { follow_up, .. }
+            | Self::Completed { follow_up, .. }
+            | Self::Cancelled { follow_up, .. } => *follow_up,
+        }
+    }
+
     /// The kind, as the `type` tag on the wire.
     #[must_use]
     pub const fn kind(&self) -> &'static str {

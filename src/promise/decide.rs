@@ -22,11 +22,11 @@ use crate::value::Span;
 pub(crate) fn decide(
     ctx: &Context<'_>,
     promises: &Promises,
-    interactions: &[InteractionId],
+    known_interaction: &dyn Fn(InteractionId) -> bool,
     command: &PromiseCommand,
 ) -> Result<Vec<PromiseEvent>, CommandError> {
     match command {
-        PromiseCommand::Make(command) => make(ctx, promises, interactions, command),
+        PromiseCommand::Make(command) => make(ctx, promises, known_interaction, command),
         PromiseCommand::Revise(command) => revise(ctx, promises, command),
         PromiseCommand::Keep(command) => keep(ctx, promises, command),
         PromiseCommand::Withdraw(command) => withdraw(promises, command),
@@ -60,7 +60,7 @@ fn at_risk_at(
 fn make(
     ctx: &Context<'_>,
     promises: &Promises,
-    interactions: &[InteractionId],
+    known_interaction: &dyn Fn(InteractionId) -> bool,
     make: &MakePromise,
 ) -> Result<Vec<PromiseEvent>, CommandError> {
     let (policy, now) = (ctx.policy, ctx.now);
@@ -72,7 +72,7 @@ fn make(
         policy.check_party(*party)?;
     }
     if let Some(interaction) = make.interaction
-        && interactions.binary_search(&interaction).is_err()
+        && !known_interaction(interaction)
     {
         return Err(CommandError::UnknownInteraction(interaction));
     }

@@ -161,6 +161,23 @@ pub enum PromiseEvent {
 }
 
 impl PromiseEvent {
+    /// The promise it is about.
+    #[must_use]
+    pub const fn promise(&self) -> PromiseId {
+        match self {
+            Self::Made { promise, .. }
+            | Self::AtRisk { promise, .. }
+            | Self::Broken { promise, .. }
+            | Self::Revised { promise, .. }
+            | Self::SlippedRepeatedly { promise, .. }
+            | Self::Kept { promise, .. }
+            | Self::Withdrawn { promise, .. }
+            | Self::DependencyRecorded { promise, .. }
+            | Self::DependencyLate { promise, .. }
+            | Self::DependencyMet { promise, .. } => *promise,
+        }
+    }
+
     /// The kind, as the `type` tag on the wire.
     #[must_use]
     pub const fn kind(&self) -> &'static str {

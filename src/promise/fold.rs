@@ -201,17 +201,24 @@ fn fits(terms: &PromiseTerms, at: DateTime<Utc>, event: &PromiseEvent) -> bool {
     }
 }
 
-/// Marks the promises an outbound interaction was about as told. On error nothing changed.
+/// Marks the promises an outbound interaction was about as told (a closed promise the
+/// relationship archived, `archived` says, has nothing to be told). On error nothing changed.
 pub(crate) fn inform(
     promises: &mut Promises,
     regarding: &[PromiseId],
+    archived: &dyn Fn(PromiseId) -> bool,
     at: DateTime<Utc>,
 ) -> Result<(), Misfit> {
-    if let Some(unknown) = regarding.iter().find(|id| !promises.contains_key(id)) {
+    if let Some(unknown) = regarding
+        .iter()
+        .find(|id| !promises.contains_key(id) && !archived(**id))
+    {
         return Err(Misfit::unknown(PromiseLifecycle::ENTITY, unknown));
     }
     for id in regarding {
-        known(promises, *id)?.terms.informed_at = Some(at);
+        if let Some(promise) = promises.get_mut(id) {
+            promise.terms.informed_at = Some(at);
+        }
     }
     Ok(())
 }

@@ -2,16 +2,19 @@
 
 use chrono::{DateTime, Utc};
 
+use super::archive::Entry;
 use super::*;
 use crate::complaint::{self};
 use crate::customer::CustomerEvent;
 use crate::error::ReplayError;
 use crate::event::{Envelope, Event, SCHEMA_VERSION};
-use crate::follow_up::FollowUpEvent;
 use crate::follow_up::{self};
+use crate::follow_up::{FollowUpEvent, FollowUpLifecycle};
 use crate::health::HealthEvent;
-use crate::lifecycle::Misfit;
+use crate::lifecycle::{Entity, Misfit};
 use crate::promise::{self};
+use crate::promise::{PromiseEvent, PromiseLifecycle};
+use crate::response::ResponseEvent;
 use crate::response::{self};
 use crate::survey::{self};
 use crate::value::IdempotencyKey;
@@ -24,6 +27,7 @@ impl Relationship {
     /// sequence or time order, unsupported version) or does not fit the state. On error
     /// nothing changed.
     pub fn apply(&mut self, envelope: &Envelope) -> Result<(), ReplayError> {
+        self.archive.settle();
         let kind = envelope.event.kind();
         if envelope.v == 0 || envelope.v > SCHEMA_VERSION {
             return Err(ReplayError::UnsupportedVersion {
@@ -139,27 +143,39 @@ impl Relationship {
         match event {
             Event::Customer(event) => self.fold_customer(at, event),
             Event::Response(event) => {
-                let promises = &self.promises;
-                let complaints = &self.complaints;
-                let known_promise = |id| promises.contains_key(&id);
+                let (promises, complaints, archive) =
+                    (&self.promises, &self.complaints, &self.archive);
+                let known_promise =
+                    |id| promises.contains_key(&id) || archive.promise(id).is_some();
                 let known_complaint = |id| complaints.contains_key(&id);
+                let known_interaction = |id| archive.has_interaction(id);
                 let state = response::InteractionsMut {
                     clock: &mut self.response,
                     answered: &mut self.responses_given,
                     conversation: &mut self.conversation,
                     past: &mut self.past_wait,
-                    recorded: &mut self.interactions,
+                    known_interaction: &known_interaction,
                     known_promise: &known_promise,
                     known_complaint: &known_complaint,
                 };
                 response::fold(state, at, event)?;
                 response::fold_update(&mut self.updates, at, event)?;
-                reactions::tell_promises(&mut self.promises, event, at)?;
+                let archived = |id| archive.promise(id).is_some();
+                reactions::tell_promises(&mut self.promises, &archived, event, at)?;
+                if let ResponseEvent::InteractionRecorded { interaction, .. } = event {
+                    self.archive.insert(Entry::Interaction(*interaction));
+                }
                 Ok(())
             }
             Event::Promise(event) => {
+                if let PromiseEvent::Made { promise: id, .. } = event
+                    && self.archive.promise(*id).is_some()
+                {
+                    return Err(Misfit::exists(PromiseLifecycle::ENTITY, id));
+                }
                 promise::fold(&mut self.promises, at, event)?;
                 reactions::settle_promise_update(&mut self.updates, event, at);
+                self.archive_promise(event.promise());
                 Ok(())
             }
             Event::Complaint(event) => {
@@ -176,6 +192,11 @@ impl Relationship {
                 {
                     return Err(Misfit::unknown("complaint", linked));
                 }
+                if let FollowUpEvent::Scheduled { follow_up: id, .. } = event
+                    && self.archive.follow_up(*id).is_some()
+                {
+                    return Err(Misfit::exists(FollowUpLifecycle::ENTITY, id));
+                }
                 follow_up::fold(&mut self.follow_ups, at, event)?;
                 if let FollowUpEvent::Scheduled {
                     follow_up: id,
@@ -185,11 +206,40 @@ impl Relationship {
                 {
                     complaint::link_follow_up(&mut self.complaints, *linked, *id);
                 }
+                self.archive_follow_up(event.follow_up());
                 Ok(())
             }
             Event::Survey(event) => survey::fold(&mut self.surveys, at, event),
             Event::Health(event) => self.fold_health(at, event),
         }
+    }
+
+    /// Moves promise `id` to the archive once it is closed (kept, kept late, withdrawn).
+    fn archive_promise(&mut self, id: PromiseId) {
+        let Some(stage) = self
+            .promises
+            .get(&id)
+            .filter(|p| !p.is_outstanding())
+            .map(Promise::stage)
+        else {
+            return;
+        };
+        self.promises.remove(&id);
+        self.archive.insert(Entry::Promise(id, stage));
+    }
+
+    /// Moves follow-up `id` to the archive once it is closed (done, cancelled).
+    fn archive_follow_up(&mut self, id: FollowUpId) {
+        let Some(stage) = self
+            .follow_ups
+            .get(&id)
+            .filter(|f| !f.is_pending())
+            .map(FollowUp::stage)
+        else {
+            return;
+        };
+        self.follow_ups.remove(&id);
+        self.archive.insert(Entry::FollowUp(id, stage));
     }
 
     pub(super) fn fold_customer(

@@ -4,6 +4,7 @@ use std::ops::RangeInclusive;
 
 use chrono::{DateTime, Utc};
 
+use super::archive::{self};
 use super::*;
 use crate::command::{Command, Request};
 use crate::complaint::{self};
@@ -12,8 +13,8 @@ use crate::customer::CustomerCommand;
 use crate::customer::CustomerEvent;
 use crate::error::CommandError;
 use crate::event::{Envelope, Event};
-use crate::follow_up::FollowUpCommand;
 use crate::follow_up::{self};
+use crate::follow_up::{FollowUpCommand, FollowUpEvent};
 use crate::lifecycle::Context;
 use crate::policy::ServicePolicy;
 use crate::promise::PromiseCommand;
@@ -242,11 +243,13 @@ impl Relationship {
 
     /// Applies freshly decided envelopes, all or none.
     pub(super) fn apply_all(&mut self, envelopes: &[Envelope]) -> Result<(), CommandError> {
+        // A copy of the open state only: the archive is shared (see the module docs).
         let mut next = self.clone();
         for envelope in envelopes {
             next.apply(envelope).map_err(CommandError::Inconsistent)?;
         }
         *self = next;
+        self.archive.settle();
         Ok(())
     }
 
@@ -305,25 +308,27 @@ impl Relationship {
                 {
                     return Err(CommandError::UnknownComplaint(linked));
                 }
-                let events = promise::decide(&ctx, &self.promises, &self.interactions, command)?;
+                let known_interaction = |id| self.archive.has_interaction(id);
+                let id = promise_of(command);
+                let events = match self.archive.promise(id) {
+                    Some(_) if matches!(command, PromiseCommand::Make(_)) => {
+                        return Err(CommandError::DuplicatePromise(id));
+                    }
+                    // A closed promise refuses by its stage, as the family decides.
+                    Some(stage) => {
+                        let closed = archive::closed_promise(id, stage);
+                        promise::decide(&ctx, &closed, &known_interaction, command)?
+                    }
+                    None => promise::decide(&ctx, &self.promises, &known_interaction, command)?,
+                };
                 Ok(events.into_iter().map(Event::Promise).collect())
             }
             Command::Complaint(command) => self
                 .complaint_events(command, &ctx)
                 .map(|events| events.into_iter().map(Event::Complaint).collect()),
-            Command::FollowUp(FollowUpCommand::Schedule(schedule)) => {
-                let known = |id| self.complaints.contains_key(&id);
-                follow_up::schedule(&self.follow_ups, schedule, known, &ctx)
-                    .map(|events| events.into_iter().map(Event::FollowUp).collect())
-            }
-            Command::FollowUp(FollowUpCommand::Complete(complete)) => {
-                follow_up::complete(&self.follow_ups, complete, &ctx)
-                    .map(|events| events.into_iter().map(Event::FollowUp).collect())
-            }
-            Command::FollowUp(FollowUpCommand::Cancel(cancel)) => {
-                follow_up::cancel(&self.follow_ups, cancel)
-                    .map(|events| events.into_iter().map(Event::FollowUp).collect())
-            }
+            Command::FollowUp(command) => self
+                .follow_up_events(command, &ctx)
+                .map(|events| events.into_iter().map(Event::FollowUp).collect()),
             Command::Survey(SurveyCommand::Request(request)) => {
                 let resolution = |id| complaint::surveyable(&self.complaints, id);
                 survey::request(&self.surveys, request, resolution)
@@ -346,13 +351,14 @@ impl Relationship {
         ctx: &Context<'_>,
         record: &crate::response::RecordInteraction,
     ) -> Result<Vec<(DateTime<Utc>, Event)>, CommandError> {
-        let known_promise = |id| self.promises.contains_key(&id);
+        let known_promise = |id| self.knows_promise(id);
         let known_complaint = |id| self.complaints.contains_key(&id);
+        let known_interaction = |id| self.archive.has_interaction(id);
         let state = response::Interactions {
             clock: &self.response,
             answered: self.responses_given,
             conversation: &self.conversation,
-            recorded: &self.interactions,
+            known_interaction: &known_interaction,
             known_promise: &known_promise,
             known_complaint: &known_complaint,
         };
@@ -361,6 +367,41 @@ impl Relationship {
             .into_iter()
             .map(|(at, event)| (at, Event::Response(event)))
             .collect())
+    }
+
+    /// The follow-up family's events for a follow-up command; a closed (archived) follow-up
+    /// refuses by its stage, as the family decides.
+    fn follow_up_events(
+        &self,
+        command: &FollowUpCommand,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<FollowUpEvent>, CommandError> {
+        let id = match command {
+            FollowUpCommand::Schedule(schedule) => {
+                if self.archive.follow_up(schedule.follow_up).is_some() {
+                    return Err(CommandError::DuplicateFollowUp(schedule.follow_up));
+                }
+                let known = |id| self.complaints.contains_key(&id);
+                return follow_up::schedule(&self.follow_ups, schedule, known, ctx);
+            }
+            FollowUpCommand::Complete(complete) => complete.follow_up,
+            FollowUpCommand::Cancel(cancel) => cancel.follow_up,
+        };
+        let closed = self
+            .archive
+            .follow_up(id)
+            .map(|stage| archive::closed_follow_up(id, stage));
+        let follow_ups = closed.as_ref().unwrap_or(&self.follow_ups);
+        match command {
+            FollowUpCommand::Complete(complete) => follow_up::complete(follow_ups, complete, ctx),
+            FollowUpCommand::Cancel(cancel) => follow_up::cancel(follow_ups, cancel),
+            FollowUpCommand::Schedule(_) => Ok(Vec::new()),
+        }
+    }
+
+    /// Whether promise `id` was made here (open, or closed and archived).
+    pub(super) fn knows_promise(&self, id: PromiseId) -> bool {
+        self.promises.contains_key(&id) || self.archive.promise(id).is_some()
     }
 
     /// The complaint family's events for a complaint command (its reactions come after).
@@ -402,18 +443,26 @@ impl Relationship {
         if let Some(unknown) = receive
             .interactions
             .iter()
-            .find(|id| self.interactions.binary_search(id).is_err())
+            .find(|id| !self.archive.has_interaction(**id))
         {
             return Err(CommandError::UnknownInteraction(*unknown));
         }
-        if let Some(unknown) = receive
-            .promises
-            .iter()
-            .find(|id| !self.promises.contains_key(id))
-        {
+        if let Some(unknown) = receive.promises.iter().find(|id| !self.knows_promise(**id)) {
             return Err(CommandError::UnknownPromise(*unknown));
         }
         Ok(())
+    }
+}
+
+/// The promise a promise command is about.
+const fn promise_of(command: &PromiseCommand) -> PromiseId {
+    match command {
+        PromiseCommand::Make(make) => make.promise,
+        PromiseCommand::Revise(revise) => revise.promise,
+        PromiseCommand::Keep(keep) => keep.promise,
+        PromiseCommand::Withdraw(withdraw) => withdraw.promise,
+        PromiseCommand::RecordDependency(record) => record.promise,
+        PromiseCommand::MeetDependency(meet) => meet.promise,
     }
 }
 

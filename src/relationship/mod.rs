@@ -12,6 +12,47 @@
 //! (idempotency keys), and `reactions.rs`: the rules that span families, run after the
 //! primary events the same way in `decide` and `advance_to`.
 //!
+//! # Open work and the archive
+//! A command's cost follows the customer's open work, not their history. Deciding works on a
+//! copy (the look-ahead that records due deadlines first), and [`execute`](Relationship::execute)
+//! applies to a copy it keeps only if every event applies (all or nothing); so the state is
+//! split in two:
+//! - **the open state**, copied per command: the profile, the response clock, outstanding
+//!   promises, pending follow-ups, complaints and surveys (see below), health's recent facts,
+//!   the idempotency keys;
+//! - **the archive**, shared by the copies (behind an `Arc`, written through a short buffer,
+//!   `archive.rs`): every interaction id recorded, and the id and closing stage of every closed
+//!   promise (kept, kept late, withdrawn) and follow-up (done, cancelled). A promise or
+//!   follow-up leaves the open state as the event closing it is applied.
+//!
+//! What the rules need of a closed item is its id and stage, and the archive answers both:
+//! a duplicate id is refused as before ([`DuplicatePromise`](crate::CommandError::DuplicatePromise),
+//! [`DuplicateFollowUp`](crate::CommandError::DuplicateFollowUp),
+//! [`DuplicateInteraction`](crate::CommandError::DuplicateInteraction)); a command on a closed
+//! promise or follow-up is refused by its stage exactly as before (the family decides on a
+//! stand-in of that stage); an interaction may still name a closed promise, a complaint may
+//! still link one. Health and the measures never read closed promises or follow-ups (health
+//! counts outstanding promises and open complaints; measures read the log), so they are
+//! unchanged. Reading: [`promise`](Relationship::promise) and [`promises`](Relationship::promises)
+//! (and the follow-up pair) answer for open items; [`promise_stage`](Relationship::promise_stage),
+//! [`follow_up_stage`](Relationship::follow_up_stage) and
+//! [`recorded_interaction`](Relationship::recorded_interaction) also for archived ones; the
+//! rest of a closed item (its texts, dates, revisions) is in the log, not in the state, and an
+//! erasure has nothing of it to erase.
+//!
+//! Two families stay whole in the open state:
+//! - **complaints**, closed ones included: a closed complaint can be reopened at any time, and
+//!   a reopen continues or restarts its clocks, keeps its level, owner, history and links, and
+//!   reads its summary for the follow-up; all of it would have to be kept, so it stays hot
+//!   (a customer's complaints are few beside their interactions and promises).
+//! - **surveys**: one survey per resolution is enforced by reading the answered surveys of a
+//!   complaint's current resolution, which can be reopened and surveyed again.
+//!
+//! The archive costs 17 bytes a slot (a 16-byte id and a stage byte) in a hash table, about 21
+//! to 41 bytes an entry depending on how full the table is (`benches/README.md` has the
+//! figures). Replay inserts into hash tables, so its cost does not depend on the order of
+//! the ids (random UUIDs included).
+//!
 //! # Facts reported late
 //! A command says when the thing happened: [`Request::occurred_at`](crate::Request::occurred_at)
 //! (plain [`decide`](Relationship::decide) means it happened at `now`). The events are dated
@@ -93,12 +134,14 @@
 //! answer that followed them); `tests/late_facts.rs` has the scenarios.
 
 mod apply;
+mod archive;
 mod decide;
 mod keys;
 mod order;
 mod reactions;
 mod time;
 
+use archive::Archive;
 use keys::Keys;
 
 use crate::customer::Profile;
@@ -109,21 +152,24 @@ use crate::complaint::{Complaint, Complaints};
 use crate::error::ReplayError;
 use crate::event::Envelope;
 use crate::flag::Regarding;
-use crate::follow_up::{FollowUp, FollowUps};
+use crate::follow_up::{FollowUp, FollowUpStage, FollowUps};
 use crate::health::{self, Health};
 use crate::id::{AgentId, ComplaintId, CustomerId, FollowUpId, InteractionId, PromiseId, SurveyId};
 use crate::personal::Erase;
 use crate::policy::ServicePolicy;
-use crate::promise::{Promise, Promises};
+use crate::promise::{Promise, PromiseStage, Promises};
 use crate::response::{Conversation, ResponseClock, UpdateClock, UpdateClocks};
 use crate::survey::{Survey, Surveys};
 
-/// What health counts of a relationship's promises (see `Relationship::promise_tally`).
+/// What health counts of a relationship's promises and complaints (see
+/// `Relationship::promise_tally`).
 #[derive(Debug, Default)]
 struct PromiseTally {
     broken: u32,
     dues: Vec<DateTime<Utc>>,
     slips: u32,
+    /// The open complaints' weight: kept up to date by `advance_to` as complaints move.
+    complaints: u32,
 }
 
 /// One customer's relationship with us: the profile, interactions and the response clock,
@@ -195,8 +241,9 @@ pub struct Relationship {
     profile: Option<Profile>,
     response: ResponseClock,
     responses_given: u32,
-    /// Every interaction id ever recorded, sorted, to refuse duplicates.
-    interactions: Vec<InteractionId>,
+    /// Interaction ids recorded, closed promises and follow-ups: shared between copies, see
+    /// the [module docs](self).
+    archive: Archive,
     promises: Promises,
     complaints: Complaints,
     follow_ups: FollowUps,
@@ -215,6 +262,16 @@ pub struct Relationship {
     item_facts: order::ItemFacts,
 }
 
+/// What an open complaint weighs in health: one, plus its level, plus one while escalation is
+/// due; a resolved or closed one weighs nothing.
+fn complaint_weight(complaint: &Complaint) -> u32 {
+    if !complaint.is_open() {
+        return 0;
+    }
+    1u32.saturating_add(complaint.level)
+        .saturating_add(u32::from(complaint.escalation_due.is_some()))
+}
+
 impl Relationship {
     /// An empty relationship for `customer`, before registration.
     #[must_use]
@@ -229,7 +286,7 @@ impl Relationship {
             profile: None,
             response: ResponseClock::Idle,
             responses_given: 0,
-            interactions: Vec::new(),
+            archive: Archive::default(),
             promises: Promises::new(),
             complaints: Complaints::new(),
             follow_ups: FollowUps::new(),
@@ -304,13 +361,38 @@ impl Relationship {
         self.responses_given
     }
 
-    /// A promise made to this customer.
+    /// A promise made to this customer and still outstanding (open, at risk or broken). A
+    /// closed promise is archived (see the [module docs](self)): `None` here,
+    /// [`promise_stage`](Self::promise_stage) says how it closed.
     #[must_use]
     pub fn promise(&self, id: PromiseId) -> Option<&Promise> {
         self.promises.get(&id)
     }
 
-    /// Every promise made to this customer, by id.
+    /// The stage of a promise made to this customer, outstanding or closed (kept, kept late,
+    /// withdrawn); `None` for a promise never made here.
+    #[must_use]
+    pub fn promise_stage(&self, id: PromiseId) -> Option<PromiseStage> {
+        self.promises
+            .get(&id)
+            .map(Promise::stage)
+            .or_else(|| self.archive.promise(id))
+    }
+
+    /// Whether interaction `id` was recorded for this customer.
+    #[must_use]
+    pub fn recorded_interaction(&self, id: InteractionId) -> bool {
+        self.archive.has_interaction(id)
+    }
+
+    /// How many facts the archive holds: interactions recorded, closed promises and closed
+    /// follow-ups.
+    #[must_use]
+    pub fn archived(&self) -> usize {
+        self.archive.len()
+    }
+
+    /// Every outstanding promise made to this customer, by id (closed ones are archived).
     pub fn promises(&self) -> impl Iterator<Item = (PromiseId, &Promise)> {
         self.promises.iter().map(|(id, promise)| (*id, promise))
     }
@@ -328,13 +410,25 @@ impl Relationship {
             .map(|(id, complaint)| (*id, complaint))
     }
 
-    /// A follow-up owed to this customer.
+    /// A follow-up owed to this customer and still pending (scheduled or overdue). A closed
+    /// one is archived: `None` here, [`follow_up_stage`](Self::follow_up_stage) says how it
+    /// closed.
     #[must_use]
     pub fn follow_up(&self, id: FollowUpId) -> Option<&FollowUp> {
         self.follow_ups.get(&id)
     }
 
-    /// Every follow-up of this customer, by id.
+    /// The stage of a follow-up of this customer, pending or closed (done, cancelled); `None`
+    /// for one never scheduled here.
+    #[must_use]
+    pub fn follow_up_stage(&self, id: FollowUpId) -> Option<FollowUpStage> {
+        self.follow_ups
+            .get(&id)
+            .map(FollowUp::stage)
+            .or_else(|| self.archive.follow_up(id))
+    }
+
+    /// Every pending follow-up of this customer, by id (closed ones are archived).
     pub fn follow_ups(&self) -> impl Iterator<Item = (FollowUpId, &FollowUp)> {
         self.follow_ups
             .iter()
@@ -409,7 +503,16 @@ impl Relationship {
             }
         }
         tally.dues.sort_unstable();
+        tally.complaints = self
+            .complaints
+            .iter()
+            .fold(0u32, |sum, (_, c)| sum.saturating_add(complaint_weight(c)));
         tally
+    }
+
+    /// The weight of complaint `id` in health (0 when it is not open or not held).
+    fn complaint_weight(&self, id: ComplaintId) -> u32 {
+        self.complaints.get(&id).map_or(0, complaint_weight)
     }
 
     fn open_items_tallied(&self, tally: &PromiseTally, now: DateTime<Utc>) -> health::OpenItems {
@@ -421,12 +524,7 @@ impl Relationship {
             repeated_slips: tally.slips,
             ..health::OpenItems::default()
         };
-        for (_, complaint) in self.complaints.iter().filter(|(_, c)| c.is_open()) {
-            let weight = 1u32
-                .saturating_add(complaint.level)
-                .saturating_add(u32::from(complaint.escalation_due.is_some()));
-            open.complaint_weight = open.complaint_weight.saturating_add(weight);
-        }
+        open.complaint_weight = tally.complaints;
         if let Some(wait) = self.response.wait() {
             open.waiting_overdue = wait.due.is_some_and(|due| now >= due);
             open.waiting_at_risk = wait.warn_at.is_some_and(|at| now >= at);

@@ -184,7 +184,7 @@ pub(crate) fn follow_up_after_resolution(
         return Ok(None);
     };
     let id = requested.ok_or(CommandError::FollowUpIdRequired(complaint_id))?;
-    if relationship.follow_ups.contains_key(&id) {
+    if relationship.follow_ups.contains_key(&id) || relationship.archive.follow_up(id).is_some() {
         return Err(CommandError::DuplicateFollowUp(id));
     }
     let complaint = relationship
@@ -323,6 +323,7 @@ pub(crate) fn escalation_after_break(
 /// not in silence.
 pub(crate) fn tell_promises(
     promises: &mut Promises,
+    archived: &dyn Fn(PromiseId) -> bool,
     event: &ResponseEvent,
     at: DateTime<Utc>,
 ) -> Result<(), Misfit> {
@@ -331,7 +332,7 @@ pub(crate) fn tell_promises(
             direction: Direction::Outbound,
             regarding,
             ..
-        } => promise_family::inform(promises, regarding, at),
+        } => promise_family::inform(promises, regarding, archived, at),
         ResponseEvent::InteractionRecorded { .. }
         | ResponseEvent::ClockStarted { .. }
         | ResponseEvent::AtRisk { .. }

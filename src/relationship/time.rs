@@ -12,6 +12,7 @@ use crate::flag::{Deadline, Flag, FlagKind, Regarding, Subject, Timer};
 use crate::follow_up::{self};
 use crate::health::HealthEvent;
 use crate::health::{self};
+use crate::id::ComplaintId;
 use crate::policy::ServicePolicy;
 use crate::promise::{self};
 use crate::response::{self};
@@ -39,7 +40,7 @@ impl Relationship {
         let mut out = Vec::new();
         let mut due = Due::collect(self, now);
         // Health's count of the promises, made once on the first review of a filed call.
-        let mut tally = None;
+        let mut tally: Option<super::PromiseTally> = None;
         let mut budget = self.firing_budget();
         // Band changes are looked for from here on: the latest recording time, then each
         // instant whose deadlines have all fired.
@@ -92,6 +93,25 @@ impl Relationship {
             // that applied is returned, so a fact is never applied without being handed over.
             let count = events.len();
             let mut fired = 0;
+            // The complaints the firing moves are weighed again once it applied (health's
+            // count of them is kept, not recounted per deadline).
+            let moved: Vec<ComplaintId> = events
+                .iter()
+                .filter_map(|event| match event {
+                    Event::Complaint(event) => Some(event.complaint()),
+                    Event::Customer(_)
+                    | Event::Response(_)
+                    | Event::Promise(_)
+                    | Event::FollowUp(_)
+                    | Event::Survey(_)
+                    | Event::Health(_) => None,
+                })
+                .collect();
+            if let Some(tally) = tally.as_mut() {
+                for id in &moved {
+                    tally.complaints = tally.complaints.saturating_sub(self.complaint_weight(*id));
+                }
+            }
             for envelope in self.seal(at, events) {
                 if self.apply(&envelope).is_err() {
                     break;
@@ -100,6 +120,11 @@ impl Relationship {
                 fired += 1;
             }
             due.file(self, &touched, now);
+            if let Some(tally) = tally.as_mut() {
+                for id in &moved {
+                    tally.complaints = tally.complaints.saturating_add(self.complaint_weight(*id));
+                }
+            }
             if fired < count || self.deadlines_of(deadline.subject()).contains(&deadline) {
                 // An engine defect (an event that does not apply, or a firing that does not
                 // move its deadline): stop rather than fire on from a state we did not foresee.

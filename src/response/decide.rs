@@ -21,8 +21,8 @@ use crate::policy::Situation;
 use crate::value::{Direction, Span};
 
 /// What the response family decides on: the clock, how many answers were given, the times
-/// of the messages and answers, every interaction recorded (sorted), and which promises an
-/// interaction may be about.
+/// of the messages and answers, which interactions were recorded, and which promises and
+/// complaints an interaction may be about.
 #[derive(Clone, Copy)]
 pub(crate) struct Interactions<'a> {
     /// The response clock.
@@ -31,8 +31,8 @@ pub(crate) struct Interactions<'a> {
     pub(crate) answered: u32,
     /// The messages and answers, by when they happened.
     pub(crate) conversation: &'a Conversation,
-    /// Every interaction id recorded, sorted.
-    pub(crate) recorded: &'a [InteractionId],
+    /// Whether an interaction was recorded already.
+    pub(crate) known_interaction: &'a dyn Fn(InteractionId) -> bool,
     /// Whether the relationship holds a promise (the promise family answers).
     pub(crate) known_promise: &'a dyn Fn(PromiseId) -> bool,
     /// Whether the relationship holds a complaint (the complaint family answers).
@@ -50,7 +50,7 @@ pub(crate) fn record(
     state: &Interactions<'_>,
     record: &RecordInteraction,
 ) -> Result<Vec<Dated>, CommandError> {
-    if state.recorded.binary_search(&record.interaction).is_ok() {
+    if (state.known_interaction)(record.interaction) {
         return Err(CommandError::DuplicateInteraction(record.interaction));
     }
     if record.direction == Direction::Outbound && record.awaits_reply {

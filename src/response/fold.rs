@@ -1,4 +1,4 @@
-//! Folding: stored response events change the clock and the interactions recorded.
+//! Folding: stored response events change the clock; the relationship records the interaction.
 
 use chrono::{DateTime, Utc};
 
@@ -10,7 +10,7 @@ use crate::lifecycle::Misfit;
 use crate::value::Direction;
 
 /// What the response family folds into: the clock, how many answers were given, every
-/// interaction recorded (sorted), and which promises an interaction may be about. Telling
+/// interaction recorded, and which promises an interaction may be about. Telling
 /// the customer about a promise is the relationship's reaction, after the fold.
 pub(crate) struct InteractionsMut<'a> {
     /// The response clock.
@@ -22,8 +22,9 @@ pub(crate) struct InteractionsMut<'a> {
     /// The wait of a message reported after the answer that followed it, between its start
     /// and its answer (both recorded in one decision); idle otherwise.
     pub(crate) past: &'a mut ResponseClock,
-    /// Every interaction id recorded, sorted.
-    pub(crate) recorded: &'a mut Vec<InteractionId>,
+    /// Whether an interaction was recorded already (the relationship records it after the
+    /// fold).
+    pub(crate) known_interaction: &'a dyn Fn(InteractionId) -> bool,
     /// Whether the relationship holds a promise (the promise family answers).
     pub(crate) known_promise: &'a dyn Fn(PromiseId) -> bool,
     /// Whether the relationship holds a complaint (the complaint family answers).
@@ -197,11 +198,11 @@ fn record(
     regarding_complaints: &[ComplaintId],
 ) -> Result<(), Misfit> {
     let interaction = message.interaction;
-    let Err(slot) = state.recorded.binary_search(&interaction) else {
+    if (state.known_interaction)(interaction) {
         return Err(Misfit::Contradicts(format!(
             "interaction {interaction} is recorded already"
         )));
-    };
+    }
     if let Some(unknown) = regarding.iter().find(|id| !(state.known_promise)(**id)) {
         return Err(Misfit::unknown("promise", unknown));
     }
@@ -226,7 +227,6 @@ fn record(
             stopped: false,
         }),
     }
-    state.recorded.insert(slot, interaction);
     Ok(())
 }
 

@@ -1,0 +1,285 @@
+//! Cost follows open work, not history (issue 15). Default system allocator; figures and
+//! targets in `benches/README.md`, compared as ratios within one run.
+//!
+//! - `execute/history/N`: `Ledger::execute` of one inbound interaction for a customer with N
+//!   prior events of a mixed history (interactions answered, promises made and kept).
+//! - `advance/one_customer/N` and `advance/book/N`: `advance_to` over N deadlines due together
+//!   (N/2 promises warned and broken), for one customer or one promise per customer; throughput
+//!   in deadlines.
+//! - `replay/one_customer/{ordered,random}`: `Relationship::replay` of 100,000 interactions of one
+//!   customer with ids in order or drawn at random (UUIDv4-like).
+//! - `replay/per_event` beside `replay/fx_hash_map_update`: `Ledger::replay` of a decoded mixed
+//!   log, per event, and one `FxHashMap<u128, _>` update among 1,000,000 keys.
+//!
+//! `CLIENTELE_BENCH_LARGEST` lowers the largest size (default 100,000) for a quick look.
+
+use std::hint::black_box;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use clientele::{
+    AgentId, Channel, Command, CustomerId, Envelope, Event, InteractionId, KeepPromise, Ledger,
+    MakePromise, PromiseId, RecordInteraction, RegisterCustomer, Relationship, ServicePolicy, Tier,
+};
+use support::{start, text};
+
+mod support;
+
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use rustc_hash::FxHashMap;
+
+const AGENT: AgentId = AgentId::from_u128(7);
+
+fn largest() -> usize {
+    std::env::var("CLIENTELE_BENCH_LARGEST")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(100_000)
+}
+
+fn sizes(from: usize) -> Vec<usize> {
+    let mut sizes = Vec::new();
+    let mut n = from;
+    while n <= largest() {
+        sizes.push(n);
+        n *= 10;
+    }
+    sizes
+}
+
+fn register() -> Command {
+    RegisterCustomer::new(
+        text("Customer"),
+        Tier::new("standard").unwrap_or_else(|_| unreachable!()),
+    )
+    .owned_by(AGENT)
+    .into()
+}
+
+/// SplitMix64: random-looking ids without a random number generator.
+fn mix(n: u64) -> u128 {
+    let mut z = n.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    let hi = u128::from(z ^ (z >> 31));
+    (hi << 64) | u128::from(n)
+}
+
+/// A customer with at least `events` events of history: a question answered, a promise made
+/// and kept, over and over, an hour apart. Returns the ledger and the time of the last event.
+fn history(events: usize) -> (Ledger, DateTime<Utc>) {
+    let customer = CustomerId::from_u128(1);
+    let mut ledger = Ledger::new(ServicePolicy::default()).unwrap();
+    let mut now = start();
+    let mut count = ledger.execute(customer, register(), now).unwrap().len();
+    let mut n = 0_u64;
+    while count < events {
+        n += 1;
+        now += TimeDelta::hours(1);
+        let promise = PromiseId::from_u128(mix(n));
+        let commands: [Command; 4] = [
+            RecordInteraction::inbound(
+                InteractionId::from_u128(mix(2 * n)),
+                Channel::Email,
+                text("q"),
+            )
+            .into(),
+            RecordInteraction::outbound(
+                InteractionId::from_u128(mix(2 * n + 1)),
+                Channel::Email,
+                AGENT,
+                text("a"),
+            )
+            .into(),
+            MakePromise::new(promise, text("call back"), now + TimeDelta::days(2), AGENT).into(),
+            KeepPromise { promise }.into(),
+        ];
+        for command in commands {
+            count += ledger.execute(customer, command, now).unwrap().len();
+        }
+    }
+    (ledger, now)
+}
+
+fn execute(c: &mut Criterion) {
+    let mut group = c.benchmark_group("execute");
+    group.sample_size(20);
+    let mut sizes = vec![10, 1_000, 10_000, largest()];
+    sizes.dedup();
+    for n in sizes {
+        let (ledger, last) = history(n);
+        let customer = CustomerId::from_u128(1);
+        let id = InteractionId::from_u128(mix(u64::MAX));
+        let now = last + TimeDelta::minutes(1);
+        // Each iteration on a copy of the book, so the history stays at `n` events.
+        group.bench_function(format!("history/{n}"), |b| {
+            b.iter_batched_ref(
+                || ledger.clone(),
+                |ledger| {
+                    let record = RecordInteraction::inbound(id, Channel::Email, text("more"));
+                    black_box(ledger.execute(customer, record, now).unwrap())
+                },
+                BatchSize::SmallInput,
+            );
+        });
+    }
+    group.finish();
+}
+
+/// The log of `customers` customers holding `per_customer` promises each, all due at once:
+/// every promise warns and then breaks (two deadlines each).
+fn promises_due(customers: usize, per_customer: usize) -> (Vec<Envelope>, DateTime<Utc>) {
+    let policy = ServicePolicy::default();
+    let now = start();
+    let due = now + TimeDelta::days(3);
+    let mut template = Relationship::new(CustomerId::from_u128(1));
+    let first = |events: Vec<Envelope>| events.into_iter().next().unwrap_or_else(|| unreachable!());
+    let registration = first(template.execute(&policy, register(), now).unwrap());
+    let make = MakePromise::new(PromiseId::from_u128(1), text("call back"), due, AGENT);
+    let promise = first(template.execute(&policy, make, now).unwrap());
+    let mut log = Vec::with_capacity(customers * (per_customer + 1));
+    for c in 0..customers {
+        let customer = CustomerId::from_u128(c as u128 + 1);
+        log.push(Envelope {
+            customer,
+            ..registration.clone()
+        });
+        for p in 0..per_customer {
+            let mut envelope = Envelope {
+                customer,
+                seq: p as u64 + 2,
+                ..promise.clone()
+            };
+            if let Event::Promise(clientele::PromiseEvent::Made { promise, .. }) =
+                &mut envelope.event
+            {
+                *promise = PromiseId::from_u128(mix((c * per_customer + p) as u64));
+            }
+            log.push(envelope);
+        }
+    }
+    (log, due + TimeDelta::hours(1))
+}
+
+fn advance(c: &mut Criterion) {
+    let mut group = c.benchmark_group("advance");
+    group.sample_size(10);
+    let policy = ServicePolicy::default();
+    for n in sizes(1_000) {
+        let (log, then) = promises_due(1, n / 2);
+        let one = Relationship::replay(CustomerId::from_u128(1), &log).unwrap();
+        group.throughput(Throughput::Elements(n as u64));
+        group.bench_function(format!("one_customer/{n}"), |b| {
+            b.iter_batched(
+                || one.clone(),
+                |mut r| black_box(r.advance_to(&policy, then)),
+                BatchSize::LargeInput,
+            );
+        });
+        let (log, then) = promises_due(n / 2, 1);
+        let book = Ledger::replay(policy.clone(), &log).unwrap();
+        group.bench_function(format!("book/{n}"), |b| {
+            b.iter_batched(
+                || book.clone(),
+                |mut l| black_box(l.advance_to(then)),
+                BatchSize::LargeInput,
+            );
+        });
+    }
+    group.finish();
+}
+
+/// One customer's log of `n` interactions needing no reply, ids ordered or random.
+fn interactions(n: usize, random: bool) -> Vec<Envelope> {
+    let policy = ServicePolicy::default();
+    let mut r = Relationship::new(CustomerId::from_u128(1));
+    let mut now = start();
+    let mut log = r.execute(&policy, register(), now).unwrap();
+    for i in 0..n as u64 {
+        now += TimeDelta::seconds(1);
+        let id = if random { mix(i) } else { u128::from(i) + 1 };
+        let record =
+            RecordInteraction::inbound(InteractionId::from_u128(id), Channel::Chat, text("hi"))
+                .no_reply_needed();
+        log.extend(r.execute(&policy, record, now).unwrap());
+    }
+    log
+}
+
+/// A book of `customers`: each registered and writing in; every other one answered, promised
+/// something that is kept, and writing again.
+fn mixed_log(customers: u64) -> Vec<Envelope> {
+    let mut ledger = Ledger::new(ServicePolicy::default()).unwrap();
+    let mut log = Vec::new();
+    for c in 0..customers {
+        let customer = CustomerId::from_u128(u128::from(c) + 1);
+        let at = start() + TimeDelta::milliseconds(c as i64);
+        let promise = PromiseId::from_u128(mix(c));
+        let mut commands: Vec<Command> = vec![
+            register(),
+            RecordInteraction::inbound(
+                InteractionId::from_u128(mix(4 * c)),
+                Channel::Email,
+                text("q"),
+            )
+            .into(),
+        ];
+        if c % 2 == 0 {
+            commands.extend([
+                RecordInteraction::outbound(
+                    InteractionId::from_u128(mix(4 * c + 1)),
+                    Channel::Email,
+                    AGENT,
+                    text("a"),
+                )
+                .into(),
+                MakePromise::new(promise, text("call back"), at + TimeDelta::days(2), AGENT).into(),
+                KeepPromise { promise }.into(),
+                RecordInteraction::inbound(
+                    InteractionId::from_u128(mix(4 * c + 2)),
+                    Channel::Chat,
+                    text("q"),
+                )
+                .into(),
+            ]);
+        }
+        for command in commands {
+            log.extend(ledger.execute(customer, command, at).unwrap());
+        }
+    }
+    log
+}
+
+fn replay(c: &mut Criterion) {
+    let mut group = c.benchmark_group("replay");
+    group.sample_size(10);
+    let n = largest();
+    for (name, random) in [("ordered", false), ("random", true)] {
+        let log = interactions(n, random);
+        group.throughput(Throughput::Elements(log.len() as u64));
+        group.bench_function(format!("one_customer/{name}"), |b| {
+            b.iter(|| black_box(Relationship::replay(CustomerId::from_u128(1), &log).unwrap()));
+        });
+    }
+    let log = mixed_log(n as u64);
+    let policy = ServicePolicy::default();
+    group.throughput(Throughput::Elements(log.len() as u64));
+    group.bench_function("per_event", |b| {
+        b.iter(|| black_box(Ledger::replay(policy.clone(), &log)));
+    });
+    let keys = 1_000_000_u64;
+    let mut map: FxHashMap<u128, (u64, u64)> = (0..keys).map(|k| (mix(k), (k, 0))).collect();
+    group.throughput(Throughput::Elements(1));
+    let mut i = 0_u64;
+    group.bench_function("fx_hash_map_update", |b| {
+        b.iter(|| {
+            i = i.wrapping_add(0x9e37_79b9) % keys;
+            if let Some(entry) = map.get_mut(&mix(i)) {
+                entry.1 += 1;
+            }
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, execute, advance, replay);
+criterion_main!(benches);
