@@ -16,6 +16,7 @@
 
 pub mod calendar;
 pub mod command;
+mod compact;
 pub mod complaint;
 pub mod customer;
 pub mod error;

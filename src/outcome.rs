@@ -83,3 +83,25 @@ pub enum NoTarget {
     #[error("the deadline lies beyond the instants the calendar can represent")]
     OutOfRange,
 }
+
+/// [`Outcome`] in a snapshot's binary form (see [`crate::compact`]).
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "Outcome")]
+enum OutcomeBinary {
+    Met,
+    MetLate { lateness: Lateness },
+    Missed { lateness: Lateness },
+    Untimed,
+}
+
+/// [`NoTarget`] in a snapshot's binary form (see [`crate::compact`]).
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "NoTarget")]
+enum NoTargetBinary {
+    UnknownCalendar { name: String },
+    NoWorkingTime,
+    OutOfRange,
+}
+
+crate::compact::either_form!(outcome_form, Outcome, OutcomeBinary);
+crate::compact::either_form!(no_target_form, NoTarget, NoTargetBinary, with option);

@@ -30,6 +30,7 @@ pub enum EscalationReason {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Handover {
     /// When.
+    #[serde(with = "crate::compact::instant")]
     pub at: DateTime<Utc>,
     /// The level from then on (index into the policy's ladder).
     pub level: u32,
@@ -41,6 +42,7 @@ pub struct Handover {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Resolution {
     /// When.
+    #[serde(with = "crate::compact::instant")]
     pub at: DateTime<Utc>,
     /// Who resolved it.
     pub by: AgentId,
@@ -53,7 +55,7 @@ pub struct Resolution {
 }
 
 /// A complaint's stage, with the data valid in it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ComplaintState {
     /// Received, not yet acknowledged.
     Received,
@@ -67,6 +69,7 @@ pub enum ComplaintState {
     /// Waiting on the customer.
     Waiting {
         /// Since when.
+        #[serde(with = "crate::compact::instant")]
         since: DateTime<Utc>,
     },
     /// Resolved.
@@ -76,7 +79,7 @@ pub enum ComplaintState {
 }
 
 /// A complaint.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Complaint {
     /// What the customer complained about.
     pub summary: Personal,
@@ -85,6 +88,7 @@ pub struct Complaint {
     /// Where it came in.
     pub channel: Channel,
     /// When.
+    #[serde(with = "crate::compact::instant")]
     pub received_at: DateTime<Utc>,
     /// The customer's tier when it came in.
     pub tier: Tier,
@@ -112,6 +116,7 @@ pub struct Complaint {
     pub reopened: u32,
     /// When it was reopened at the top of the support ladder, where a reopen makes no
     /// escalation due, if that is how it stands: flagged for its owner until it is resolved.
+    #[serde(with = "crate::compact::instant::option")]
     pub reopened_at_top: Option<DateTime<Utc>>,
     /// The follow-up scheduled for its latest resolution.
     pub follow_up: Option<FollowUpId>,

@@ -230,7 +230,7 @@ pub struct Health {
 }
 
 /// Something in the recent past that health looks at, kept for the length of a window.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum Recent {
     ResponseMet,
     ResponseMissed,

@@ -87,6 +87,7 @@ use keys::Keys;
 use crate::customer::Profile;
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 
 use crate::complaint::{Complaint, Complaints};
 use crate::error::ReplayError;
@@ -162,15 +163,18 @@ struct PromiseTally {
 /// assert_eq!(events.len(), 1);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Relationship {
     customer: CustomerId,
     version: u64,
     /// The latest recording time: it never decreases.
+    #[serde(with = "crate::compact::instant::option")]
     last_at: Option<DateTime<Utc>>,
     /// The latest time a recorded fact happened (facts reported late may be earlier).
+    #[serde(with = "crate::compact::instant::option")]
     latest_at: Option<DateTime<Utc>>,
     /// When the latest outbound interaction happened: it answered every message before it.
+    #[serde(with = "crate::compact::instant::option")]
     answered_at: Option<DateTime<Utc>>,
     profile: Option<Profile>,
     response: ResponseClock,
@@ -182,8 +186,10 @@ pub struct Relationship {
     follow_ups: FollowUps,
     surveys: Surveys,
     /// Recent facts health looks at, oldest first, at most `health::RECENT`.
+    #[serde(with = "crate::compact::timed")]
     recent: Vec<(DateTime<Utc>, health::Recent)>,
     /// Since when the relationship has been at risk, if it is.
+    #[serde(with = "crate::compact::instant::option")]
     at_risk_since: Option<DateTime<Utc>>,
     /// The idempotency keys of the keyed requests of the last 7 days.
     keys: Keys,

@@ -43,13 +43,14 @@ impl SurveyAnswer {
 }
 
 /// A survey's state.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SurveyState {
     /// Sent, not answered.
     Pending,
     /// Answered.
     Answered {
         /// When.
+        #[serde(with = "crate::compact::instant")]
         at: DateTime<Utc>,
         /// The answer.
         answer: SurveyAnswer,
@@ -57,18 +58,20 @@ pub enum SurveyState {
     /// Voided: the resolution it asked about no longer stands.
     Voided {
         /// When.
+        #[serde(with = "crate::compact::instant")]
         at: DateTime<Utc>,
     },
 }
 
 /// A survey sent to a customer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Survey {
     /// Which question.
     pub kind: SurveyKind,
     /// The complaint whose resolution it asks about, if any.
     pub complaint: Option<ComplaintId>,
     /// When it was sent.
+    #[serde(with = "crate::compact::instant")]
     pub requested_at: DateTime<Utc>,
     /// Where it stands.
     pub state: SurveyState,
