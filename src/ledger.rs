@@ -4,6 +4,9 @@
 //! anywhere?", and gets the answer in O(log n). Advancing time costs in proportion to what is
 //! due, never to the number of customers.
 
+
+mod work;
+
 use std::borrow::Borrow;
 use std::collections::BTreeSet;
 
@@ -17,8 +20,10 @@ use crate::event::{Envelope, Event};
 use crate::flag::{Deadline, Flag};
 use crate::id::CustomerId;
 use crate::policy::ServicePolicy;
-use crate::relationship::Relationship;
+use crate::relationship::{Owner, Relationship, WorkList};
 use crate::value::IdempotencyKey;
+
+use work::WorkIndex;
 
 #[derive(Debug, Clone)]
 struct Slot {
@@ -27,6 +32,8 @@ struct Slot {
     indexed: Option<DateTime<Utc>>,
     /// Why the customer is held aside, if it is.
     quarantine: Option<Box<Quarantine>>,
+    /// The owners this customer is filed under in `Ledger::work` (sorted).
+    owners: Box<[Owner]>,
 }
 
 /// Why a customer is held aside ([quarantined](Ledger::quarantined)) rather than live: the first
@@ -104,6 +111,21 @@ pub struct Ledger {
     positions: FxHashMap<CustomerId, usize>,
     slots: Vec<Slot>,
     due: BTreeSet<(DateTime<Utc>, usize)>,
+    work: WorkIndex,
+}
+
+/// Loading a book from a source of events that can fail (a store decoded line by line) did not
+/// finish: [`Ledger::try_replay`], [`Ledger::try_catch_up`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoadError<E> {
+    /// The policy is inconsistent.
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
+    /// The source failed to give the next event (an I/O or decoding error): the book is not
+    /// loaded, since what follows is unknown.
+    #[error("the event source failed: {0}")]
+    Source(E),
 }
 
 impl Ledger {
@@ -127,6 +149,7 @@ impl Ledger {
             positions: FxHashMap::default(),
             slots: Vec::new(),
             due: BTreeSet::new(),
+            work: WorkIndex::default(),
         })
     }
 
@@ -176,25 +199,86 @@ impl Ledger {
         events: impl IntoIterator<Item = E>,
     ) -> Result<Self, PolicyError> {
         let mut ledger = Self::new(policy)?;
-        for envelope in events {
-            ledger.load(envelope.borrow());
-        }
-        ledger.due = ledger
-            .slots
-            .iter_mut()
-            .enumerate()
-            .filter(|(_, slot)| slot.quarantine.is_none())
-            .filter_map(|(position, slot)| {
-                slot.indexed = slot.relationship.next_deadline().map(|d| d.at);
-                slot.indexed.map(|at| (at, position))
-            })
-            .collect();
+        ledger.catch_up(events);
         Ok(ledger)
     }
 
+    /// [`replay`](Self::replay) from a source that can fail, such as a store decoded one
+    /// line at a time: each item is an envelope (owned or borrowed) or the source's error.
+    /// The log is never held: each envelope is folded as it comes. A damaged event
+    /// quarantines its customer, as in `replay`; the source's own error stops the load.
+    ///
+    /// # Errors
+    /// [`LoadError::Policy`] for an inconsistent policy, [`LoadError::Source`] with the first
+    /// error of the source.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{CustomerId, Envelope, Ledger, RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let policy = ServicePolicy::default();
+    /// let mut live = Ledger::new(policy.clone())?;
+    /// let now = Utc.with_ymd_and_hms(2026, 3, 6, 15, 0, 0).unwrap();
+    /// let register = RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?);
+    /// let log: String = live.execute(CustomerId::from_u128(1), register, now)?
+    ///     .iter()
+    ///     .map(|e| serde_json::to_string(e).map(|line| line + "\n"))
+    ///     .collect::<Result<_, _>>()?;
+    /// let lines = log.lines().map(Envelope::from_json);
+    /// let book = Ledger::try_replay(policy, lines)?;
+    /// assert_eq!(book.get(CustomerId::from_u128(1)), live.get(CustomerId::from_u128(1)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn try_replay<E: Borrow<Envelope>, X>(
+        policy: ServicePolicy,
+        events: impl IntoIterator<Item = Result<E, X>>,
+    ) -> Result<Self, LoadError<X>> {
+        let mut ledger = Self::new(policy)?;
+        ledger.try_catch_up(events).map_err(LoadError::Source)?;
+        Ok(ledger)
+    }
+
+    /// Folds stored events into the book as [`replay`](Self::replay) does (a damaged event
+    /// quarantines its customer, the others load; a customer already quarantined passes its
+    /// events over), then files the deadlines and work of the customers they touched: how a
+    /// book restored from a snapshot catches up with the events stored
+    /// after it. `replay` is `new` then `catch_up`.
+    pub fn catch_up<E: Borrow<Envelope>>(&mut self, events: impl IntoIterator<Item = E>) {
+        let events = events.into_iter().map(Ok::<E, std::convert::Infallible>);
+        let Ok(()) = self.try_catch_up(events);
+    }
+
+    /// [`catch_up`](Self::catch_up) from a source that can fail.
+    ///
+    /// # Errors
+    /// The source's first error. The events before it are loaded (and their customers
+    /// filed); the rest of the source is not read.
+    pub fn try_catch_up<E: Borrow<Envelope>, X>(
+        &mut self,
+        events: impl IntoIterator<Item = Result<E, X>>,
+    ) -> Result<(), X> {
+        let mut touched = Vec::new();
+        let mut outcome = Ok(());
+        for envelope in events {
+            match envelope {
+                Ok(envelope) => touched.push(self.load(envelope.borrow())),
+                Err(error) => {
+                    outcome = Err(error);
+                    break;
+                }
+            }
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        for position in touched {
+            self.reindex(position);
+        }
+        outcome
+    }
+
     /// Folds one stored event while loading the book, quarantining its customer if it does not
-    /// fold. Leaves the deadline index alone.
-    fn load(&mut self, envelope: &Envelope) {
+    /// fold; returns the customer's position. Leaves the indexes alone.
+    fn load(&mut self, envelope: &Envelope) -> usize {
         let customer = envelope.customer;
         if let Some(&position) = self.positions.get(&customer)
             && let Some(slot) = self.slots.get_mut(position)
@@ -204,7 +288,7 @@ impl Ledger {
             } else if let Err(error) = slot.relationship.apply(envelope) {
                 slot.quarantine = Some(Quarantine::of(envelope, error));
             }
-            return;
+            return position;
         }
         let mut relationship = Relationship::new(customer);
         let quarantine = if matches!(
@@ -226,6 +310,7 @@ impl Ledger {
         if let Some(slot) = self.slots.get_mut(position) {
             slot.quarantine = quarantine;
         }
+        position
     }
 
     /// The customers held aside when the book was loaded, in the order they first appeared,
@@ -560,6 +645,53 @@ impl Ledger {
         flags
     }
 
+    /// One owner's work at `now`: the flags that name `owner` and the deadlines ahead of the
+    /// items they answer for, across the book (see [`Relationship::work_list`]). Answered from
+    /// an index kept as events apply and deadlines fire: it costs in proportion to the
+    /// customers `owner` has work with, not to the book, and agrees with scanning every
+    /// customer. Quarantined customers are left out, as from [`flags`](Self::flags).
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{AgentId, Channel, CustomerId, InteractionId, Ledger, RecordInteraction,
+    ///     RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let now = Utc.with_ymd_and_hms(2026, 3, 6, 15, 0, 0).unwrap();
+    /// let agent = AgentId::from_u128(7);
+    /// for n in 1..=3 {
+    ///     let register = RegisterCustomer::new(Text::new("Customer")?, Tier::new("standard")?);
+    ///     let register = if n == 2 { register.owned_by(agent) } else { register };
+    ///     ledger.execute(CustomerId::from_u128(n), register, now)?;
+    ///     let hello = RecordInteraction::inbound(InteractionId::from_u128(n), Channel::Chat, Text::new("Hi")?);
+    ///     ledger.execute(CustomerId::from_u128(n), hello, now)?;
+    /// }
+    /// let work = ledger.work_list(Some(agent), now);
+    /// assert_eq!(work.due.len(), 1);
+    /// assert_eq!(work.due[0].customer, CustomerId::from_u128(2));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn work_list(&self, owner: Owner, now: DateTime<Utc>) -> WorkList {
+        let mut work = WorkList::default();
+        for position in self.work.customers(owner) {
+            if let Some(slot) = self.slots.get(position) {
+                work.extend(slot.relationship.work_list(owner, now));
+            }
+        }
+        work.sort();
+        work
+    }
+
+    /// The live customers and their relationships, in the order they were first registered
+    /// ([quarantined](Self::quarantined) customers are left out).
+    pub fn iter(&self) -> impl Iterator<Item = (CustomerId, &Relationship)> {
+        self.slots
+            .iter()
+            .filter(|slot| slot.quarantine.is_none())
+            .map(|slot| (slot.relationship.customer(), &slot.relationship))
+    }
+
     fn insert(&mut self, relationship: Relationship) -> usize {
         let position = self.slots.len();
         self.positions.insert(relationship.customer(), position);
@@ -567,15 +699,32 @@ impl Ledger {
             relationship,
             indexed: None,
             quarantine: None,
+            owners: Box::default(),
         });
         position
     }
 
+    /// Files the customer at `position` again after a change: its next deadline in `due`, its
+    /// owners in `work` (a quarantined customer under neither).
     fn reindex(&mut self, position: usize) {
         let Some(slot) = self.slots.get_mut(position) else {
             return;
         };
-        let next = slot.relationship.next_deadline().map(|d| d.at);
+        let live = slot.quarantine.is_none();
+        let owners: Box<[Owner]> = if live {
+            slot.relationship.owners().into()
+        } else {
+            Box::default()
+        };
+        if owners != slot.owners {
+            self.work.refile(position, &slot.owners, &owners);
+            slot.owners = owners;
+        }
+        let next = slot
+            .relationship
+            .next_deadline()
+            .filter(|_| live)
+            .map(|d| d.at);
         if next == slot.indexed {
             return;
         }

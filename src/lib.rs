@@ -37,6 +37,7 @@ pub mod relationship;
 pub mod response;
 #[cfg(feature = "schema")]
 pub mod schema;
+
 mod strict;
 pub mod survey;
 
@@ -60,7 +61,7 @@ pub use health::{Band, Health, HealthEvent};
 pub use id::{
     AgentId, ComplaintId, CustomerId, FollowUpId, InteractionId, PartyId, PromiseId, SurveyId,
 };
-pub use ledger::Ledger;
+pub use ledger::{Ledger, LoadError};
 pub use measure::{MeasureError, Measures, Tally, Window};
 pub use personal::Personal;
 pub use policy::ServicePolicy;
@@ -68,7 +69,7 @@ pub use promise::{
     Fulfiller, KeepPromise, MakePromise, MeetDependency, PromiseEvent, RecordDependency,
     RevisePromise, WithdrawPromise,
 };
-pub use relationship::Relationship;
+pub use relationship::{Relationship, WorkList};
 pub use response::{RecordInteraction, ResponseEvent};
 pub use survey::{AnswerSurvey, RequestSurvey, SurveyAnswer, SurveyEvent, SurveyKind};
 pub use value::{

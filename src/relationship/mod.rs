@@ -81,6 +81,9 @@ mod decide;
 mod keys;
 mod reactions;
 mod time;
+mod work;
+
+pub use work::{Owner, WorkList};
 
 use keys::Keys;
 
