@@ -89,7 +89,10 @@ pub(crate) mod timed {
         d: D,
     ) -> Result<Vec<(DateTime<Utc>, T)>, D::Error> {
         let items = Vec::<(At, T)>::deserialize(d)?;
-        Ok(items.into_iter().map(|(At(at), value)| (at, value)).collect())
+        Ok(items
+            .into_iter()
+            .map(|(At(at), value)| (at, value))
+            .collect())
     }
 }
 

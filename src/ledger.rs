@@ -4,7 +4,7 @@
 //! anywhere?", and gets the answer in O(log n). Advancing time costs in proportion to what is
 //! due, never to the number of customers.
 
-
+mod book;
 mod work;
 
 use std::borrow::Borrow;
@@ -241,7 +241,7 @@ impl Ledger {
     /// Folds stored events into the book as [`replay`](Self::replay) does (a damaged event
     /// quarantines its customer, the others load; a customer already quarantined passes its
     /// events over), then files the deadlines and work of the customers they touched: how a
-    /// book restored from a snapshot catches up with the events stored
+    /// book restored from a [snapshot](crate::snapshot) catches up with the events stored
     /// after it. `replay` is `new` then `catch_up`.
     pub fn catch_up<E: Borrow<Envelope>>(&mut self, events: impl IntoIterator<Item = E>) {
         let events = events.into_iter().map(Ok::<E, std::convert::Infallible>);

@@ -37,7 +37,7 @@ pub mod relationship;
 pub mod response;
 #[cfg(feature = "schema")]
 pub mod schema;
-
+pub mod snapshot;
 mod strict;
 pub mod survey;
 

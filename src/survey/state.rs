@@ -31,6 +31,16 @@ pub enum SurveyAnswer {
     Nps(NpsScore),
 }
 
+/// [`SurveyAnswer`] in a snapshot's binary form (see `crate::compact`).
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "SurveyAnswer")]
+enum SurveyAnswerBinary {
+    Csat(CsatScore),
+    Nps(NpsScore),
+}
+
+crate::compact::either_form!(answer_form, SurveyAnswer, SurveyAnswerBinary);
+
 impl SurveyAnswer {
     /// The question it answers.
     #[must_use]
@@ -53,6 +63,7 @@ pub enum SurveyState {
         #[serde(with = "crate::compact::instant")]
         at: DateTime<Utc>,
         /// The answer.
+        #[serde(with = "crate::survey::state::answer_form")]
         answer: SurveyAnswer,
     },
     /// Voided: the resolution it asked about no longer stands.
