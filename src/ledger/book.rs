@@ -212,7 +212,27 @@ impl Ledger {
         &mut self,
         deserializer: D,
     ) -> Result<(), D::Error> {
-        BookSeed(self).deserialize(deserializer)
+        self.load_book_sized(deserializer, 0)
+    }
+
+    /// [`load_book`](Self::load_book), making room at once for as many customers as the
+    /// input says it holds, up to `most` (a bound the caller knows from the input's size, so
+    /// that a hostile length cannot reserve memory the input does not hold).
+    pub(crate) fn load_book_sized<'de, D: Deserializer<'de>>(
+        &mut self,
+        deserializer: D,
+        most: usize,
+    ) -> Result<(), D::Error> {
+        let first = self.slots.len();
+        let read = BookSeed { ledger: self, most }.deserialize(deserializer);
+        if first == 0 {
+            self.refile_all();
+        } else {
+            for position in first..self.slots.len() {
+                self.reindex(position);
+            }
+        }
+        read
     }
 
     /// Adds one customer read from a book.
@@ -237,13 +257,16 @@ impl Ledger {
         if let Some(slot) = self.slots.get_mut(position) {
             slot.quarantine = quarantine;
         }
-        self.reindex(position);
         Ok(())
     }
 }
 
-/// Reads a book into a ledger, customer by customer.
-struct BookSeed<'l>(&'l mut Ledger);
+/// Reads a book into a ledger, customer by customer (its indexes are filed by the caller).
+struct BookSeed<'l> {
+    ledger: &'l mut Ledger,
+    /// At most how many customers to make room for from the length the input gives.
+    most: usize,
+}
 
 impl<'de> DeserializeSeed<'de> for BookSeed<'_> {
     type Value = ();
@@ -261,8 +284,10 @@ impl<'de> Visitor<'de> for BookSeed<'_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut customers: A) -> Result<(), A::Error> {
+        self.ledger
+            .reserve(customers.size_hint().unwrap_or(0).min(self.most));
         while let Some(entry) = customers.next_element::<Entry<'_>>()? {
-            self.0.restore_entry(entry)?;
+            self.ledger.restore_entry(entry)?;
         }
         Ok(())
     }

@@ -16,6 +16,18 @@ pub(super) struct WorkIndex {
 }
 
 impl WorkIndex {
+    /// The index of `(owner, position)` pairs, in any order.
+    pub(super) fn of(mut pairs: Vec<(Owner, usize)>) -> Self {
+        pairs.sort_unstable();
+        let mut by_owner: FxHashMap<Owner, BTreeSet<usize>> = FxHashMap::default();
+        for chunk in pairs.chunk_by(|a, b| a.0 == b.0) {
+            if let Some(&(owner, _)) = chunk.first() {
+                by_owner.insert(owner, chunk.iter().map(|&(_, position)| position).collect());
+            }
+        }
+        Self { by_owner }
+    }
+
     /// Moves the customer at `position` from the owners in `old` to those in `new` (both
     /// sorted, each owner once).
     pub(super) fn refile(&mut self, position: usize, old: &[Owner], new: &[Owner]) {
