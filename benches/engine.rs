@@ -7,12 +7,15 @@
 
 use std::hint::black_box;
 
-use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use clientele::{
     AgentId, Channel, CustomerId, Envelope, Event, IdempotencyKey, InteractionId, Ledger,
     MakePromise, PartyId, PromiseId, RecordDependency, RecordInteraction, RegisterCustomer,
-    ServicePolicy, Text, Tier,
+    ServicePolicy, Tier,
 };
+mod common;
+
+use common::{customers, start, text};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 
 /// The envelope's shape as a plain derived struct: what `serde_json::from_str` costs with no
@@ -27,23 +30,6 @@ struct Floor {
     event: Event,
     #[serde(default)]
     key: Option<IdempotencyKey>,
-}
-
-fn customers() -> u128 {
-    std::env::var("CLIENTELE_BENCH_CUSTOMERS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(1_000_000)
-}
-
-fn start() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 3, 2, 8, 0, 0)
-        .single()
-        .unwrap_or(DateTime::UNIX_EPOCH)
-}
-
-fn text(s: &str) -> Text {
-    Text::new(s).unwrap_or_else(|_| unreachable!())
 }
 
 /// A book where every customer registered and wrote in; every other one got an answer, a
