@@ -12,7 +12,7 @@ use clientele::{
     AgentId, Channel, CustomerId, Envelope, Event, IdempotencyKey, InteractionId, Ledger,
     MakePromise, PromiseId, RecordInteraction, RegisterCustomer, ServicePolicy, Tier,
 };
-use support::{start, text};
+use support::{customers, start, text};
 
 mod support;
 
@@ -30,13 +30,6 @@ struct Floor {
     event: Event,
     #[serde(default)]
     key: Option<IdempotencyKey>,
-}
-
-fn customers() -> u128 {
-    std::env::var("CLIENTELE_BENCH_CUSTOMERS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(1_000_000)
 }
 
 /// A book where every customer registered and wrote in; every other one got an answer, a

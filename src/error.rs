@@ -11,7 +11,10 @@ use crate::value::{Priority, Span, ValueError};
 
 /// An item whose facts keep the order they happened in: what
 /// [`CommandError::CannotBackdate`] names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum FactItem {
     /// The customer's profile (registration, updates, erasure).
     Profile,

@@ -4,6 +4,9 @@
 //! anywhere?", and gets the answer in O(log n). Advancing time costs in proportion to what is
 //! due, never to the number of customers.
 
+mod book;
+mod work;
+
 use std::borrow::Borrow;
 use std::collections::BTreeSet;
 
@@ -17,8 +20,10 @@ use crate::event::{Envelope, Event};
 use crate::flag::{Deadline, Flag, Owner};
 use crate::id::CustomerId;
 use crate::policy::ServicePolicy;
-use crate::relationship::Relationship;
+use crate::relationship::{Relationship, WorkList};
 use crate::value::IdempotencyKey;
+
+use work::WorkIndex;
 
 #[derive(Debug, Clone)]
 struct Slot {
@@ -27,6 +32,8 @@ struct Slot {
     indexed: Option<DateTime<Utc>>,
     /// Why the customer is held aside, if it is.
     quarantine: Option<Box<Quarantine>>,
+    /// The owners this customer is filed under in `Ledger::work` (sorted).
+    owners: Box<[Owner]>,
 }
 
 /// Why a customer is held aside ([quarantined](Ledger::quarantined)) rather than live: the first
@@ -67,16 +74,20 @@ impl Quarantine {
 /// customer id.
 ///
 /// # Its methods, by family
-/// - **Building and loading**: [`new`](Self::new), [`replay`](Self::replay), and the
-///   customers a damaged log held aside: [`quarantined`](Self::quarantined),
-///   [`quarantine`](Self::quarantine), [`retry`](Self::retry).
-/// - **Reading state**: [`policy`](Self::policy), [`get`](Self::get), [`len`](Self::len),
-///   [`is_empty`](Self::is_empty), [`pending`](Self::pending).
+/// - **Building and loading**: [`new`](Self::new), [`replay`](Self::replay),
+///   [`try_replay`](Self::try_replay) (from a source that can fail), a
+///   [snapshot](crate::snapshot) ([`snapshot`](Self::snapshot), [`restore`](Self::restore),
+///   [`load_book`](Self::load_book)) and the events after it ([`catch_up`](Self::catch_up),
+///   [`try_catch_up`](Self::try_catch_up)); and the customers a damaged log held aside:
+///   [`quarantined`](Self::quarantined), [`quarantine`](Self::quarantine),
+///   [`retry`](Self::retry).
+/// - **Reading state**: [`policy`](Self::policy), [`get`](Self::get), [`iter`](Self::iter),
+///   [`len`](Self::len), [`is_empty`](Self::is_empty), [`pending`](Self::pending).
 /// - **Deciding** (pure): [`decide`](Self::decide), [`decide_request`](Self::decide_request).
 /// - **Applying**: [`apply`](Self::apply); and both at once, all or nothing:
 ///   [`execute`](Self::execute), [`execute_request`](Self::execute_request).
 /// - **Time**: [`next_deadline`](Self::next_deadline), [`advance_to`](Self::advance_to),
-///   [`flags`](Self::flags).
+///   [`flags`](Self::flags), and one owner's: [`work_list`](Self::work_list).
 /// - **Policy**: [`set_policy`](Self::set_policy).
 ///
 /// ```
@@ -104,6 +115,21 @@ pub struct Ledger {
     positions: FxHashMap<CustomerId, usize>,
     slots: Vec<Slot>,
     due: BTreeSet<(DateTime<Utc>, usize)>,
+    work: WorkIndex,
+}
+
+/// Loading a book from a source of events that can fail (a store decoded line by line) did not
+/// finish: [`Ledger::try_replay`], [`Ledger::try_catch_up`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoadError<E> {
+    /// The policy is inconsistent.
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
+    /// The source failed to give the next event (an I/O or decoding error): the book is not
+    /// loaded, since what follows is unknown.
+    #[error("the event source failed: {0}")]
+    Source(E),
 }
 
 impl Ledger {
@@ -127,6 +153,7 @@ impl Ledger {
             positions: FxHashMap::default(),
             slots: Vec::new(),
             due: BTreeSet::new(),
+            work: WorkIndex::default(),
         })
     }
 
@@ -176,26 +203,129 @@ impl Ledger {
         events: impl IntoIterator<Item = E>,
     ) -> Result<Self, PolicyError> {
         let mut ledger = Self::new(policy)?;
-        for envelope in events {
-            ledger.load(envelope.borrow());
-        }
-        ledger.due = ledger
-            .slots
-            .iter_mut()
-            .enumerate()
-            .filter(|(_, slot)| slot.quarantine.is_none())
-            .filter_map(|(position, slot)| {
-                slot.relationship.use_health_policy(&ledger.policy.health);
-                slot.indexed = slot.relationship.next_deadline().map(|d| d.at);
-                slot.indexed.map(|at| (at, position))
-            })
-            .collect();
+        ledger.catch_up(events);
         Ok(ledger)
     }
 
+    /// [`replay`](Self::replay) from a source that can fail, such as a store decoded one
+    /// line at a time: each item is an envelope (owned or borrowed) or the source's error.
+    /// The log is never held: each envelope is folded as it comes. A damaged event
+    /// quarantines its customer, as in `replay`; the source's own error stops the load.
+    ///
+    /// # Errors
+    /// [`LoadError::Policy`] for an inconsistent policy, [`LoadError::Source`] with the first
+    /// error of the source.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{CustomerId, Envelope, Ledger, RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let policy = ServicePolicy::default();
+    /// let mut live = Ledger::new(policy.clone())?;
+    /// let now = Utc.with_ymd_and_hms(2026, 3, 6, 15, 0, 0).unwrap();
+    /// let register = RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?);
+    /// let log: String = live.execute(CustomerId::from_u128(1), register, now)?
+    ///     .iter()
+    ///     .map(|e| serde_json::to_string(e).map(|line| line + "\n"))
+    ///     .collect::<Result<_, _>>()?;
+    /// let lines = log.lines().map(Envelope::from_json);
+    /// let book = Ledger::try_replay(policy, lines)?;
+    /// assert_eq!(book.get(CustomerId::from_u128(1)), live.get(CustomerId::from_u128(1)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn try_replay<E: Borrow<Envelope>, X>(
+        policy: ServicePolicy,
+        events: impl IntoIterator<Item = Result<E, X>>,
+    ) -> Result<Self, LoadError<X>> {
+        let mut ledger = Self::new(policy)?;
+        ledger.try_catch_up(events).map_err(LoadError::Source)?;
+        Ok(ledger)
+    }
+
+    /// Folds stored events into the book as [`replay`](Self::replay) does (a damaged event
+    /// quarantines its customer, the others load; a customer already quarantined passes its
+    /// events over), then files the deadlines and work of the customers they touched: how a
+    /// book restored from a [snapshot](crate::snapshot) catches up with the events stored
+    /// after it. `replay` is `new` then `catch_up`.
+    pub fn catch_up<E: Borrow<Envelope>>(&mut self, events: impl IntoIterator<Item = E>) {
+        let events = events.into_iter().map(Ok::<E, std::convert::Infallible>);
+        let Ok(()) = self.try_catch_up(events);
+    }
+
+    /// [`catch_up`](Self::catch_up) from a source that can fail.
+    ///
+    /// # Errors
+    /// The source's first error. The events before it are loaded (and their customers
+    /// filed); the rest of the source is not read.
+    pub fn try_catch_up<E: Borrow<Envelope>, X>(
+        &mut self,
+        events: impl IntoIterator<Item = Result<E, X>>,
+    ) -> Result<(), X> {
+        // A book loaded from nothing is filed once, at the end; a book catching up refiles the
+        // customers touched.
+        let fresh = self.slots.is_empty();
+        let mut touched = Vec::new();
+        let mut outcome = Ok(());
+        for envelope in events {
+            match envelope {
+                Ok(envelope) => {
+                    let position = self.load(envelope.borrow());
+                    if !fresh && touched.last() != Some(&position) {
+                        touched.push(position);
+                    }
+                }
+                Err(error) => {
+                    outcome = Err(error);
+                    break;
+                }
+            }
+        }
+        if fresh {
+            self.refile_all();
+        } else {
+            touched.sort_unstable();
+            touched.dedup();
+            for position in touched {
+                self.reindex(position);
+            }
+        }
+        outcome
+    }
+
+    /// Files every customer's deadline and work anew, building both indexes in one pass (for
+    /// a book just loaded: cheaper than filing customers one by one).
+    fn refile_all(&mut self) {
+        let mut due = Vec::with_capacity(self.slots.len());
+        let mut work: Vec<(Owner, usize)> = Vec::with_capacity(self.slots.len());
+        for (position, slot) in self.slots.iter_mut().enumerate() {
+            let live = slot.quarantine.is_none();
+            slot.indexed = slot
+                .relationship
+                .next_deadline()
+                .filter(|_| live)
+                .map(|d| d.at);
+            due.extend(slot.indexed.map(|at| (at, position)));
+            slot.owners = if live {
+                slot.relationship.owners().into()
+            } else {
+                Box::default()
+            };
+            work.extend(slot.owners.iter().map(|owner| (*owner, position)));
+        }
+        due.sort_unstable();
+        self.due = due.into_iter().collect();
+        self.work = WorkIndex::of(work);
+    }
+
+    /// Room for `additional` more customers.
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        self.slots.reserve(additional);
+        self.positions.reserve(additional);
+    }
+
     /// Folds one stored event while loading the book, quarantining its customer if it does not
-    /// fold. Leaves the deadline index alone.
-    fn load(&mut self, envelope: &Envelope) {
+    /// fold; returns the customer's position. Leaves the indexes alone.
+    fn load(&mut self, envelope: &Envelope) -> usize {
         let customer = envelope.customer;
         if let Some(&position) = self.positions.get(&customer)
             && let Some(slot) = self.slots.get_mut(position)
@@ -205,7 +335,7 @@ impl Ledger {
             } else if let Err(error) = slot.relationship.apply(envelope) {
                 slot.quarantine = Some(Quarantine::of(envelope, error));
             }
-            return;
+            return position;
         }
         let mut relationship = Relationship::new(customer);
         let quarantine = if matches!(
@@ -227,6 +357,7 @@ impl Ledger {
         if let Some(slot) = self.slots.get_mut(position) {
             slot.quarantine = quarantine;
         }
+        position
     }
 
     /// The customers held aside when the book was loaded, in the order they first appeared,
@@ -552,7 +683,8 @@ impl Ledger {
     }
 
     /// The flags of every customer at `now`, ordered by customer id. This looks at every
-    /// customer; for one customer use [`Relationship::flags`] through [`get`](Self::get).
+    /// customer; for one customer use [`Relationship::flags`] through [`get`](Self::get), for
+    /// one owner [`work_list`](Self::work_list).
     #[must_use]
     pub fn flags(&self, now: DateTime<Utc>) -> Vec<Flag> {
         let mut flags: Vec<Flag> = self
@@ -567,8 +699,8 @@ impl Ledger {
 
     /// The work list of one agent or one team at `now`: the [`flags`](Self::flags) that
     /// [are for](Flag::is_for) `owner`, in the same order. An agent's are the flags they own;
-    /// a team's are those of the complaints in its queue, whichever agent took them. This
-    /// looks at every customer, as `flags` does.
+    /// a team's are those of the complaints in its queue, whichever agent took them. Answered
+    /// from the work index, as [`work_list`](Self::work_list) is.
     ///
     /// ```
     /// use chrono::{TimeZone, Utc};
@@ -589,9 +721,55 @@ impl Ledger {
     /// ```
     #[must_use]
     pub fn flags_for(&self, owner: Owner, now: DateTime<Utc>) -> Vec<Flag> {
-        let mut flags = self.flags(now);
-        flags.retain(|flag| flag.is_for(owner));
-        flags
+        self.work_list(owner, now).flags
+    }
+
+    /// One owner's work at `now`: the flags that name `owner` and the deadlines ahead of the
+    /// items they answer for, across the book (see [`Relationship::work_list`]). Answered from
+    /// an index kept as events apply and deadlines fire: it costs in proportion to the
+    /// customers `owner` has work with, not to the book, and agrees with scanning every
+    /// customer. Quarantined customers are left out, as from [`flags`](Self::flags).
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::flag::Owner;
+    /// use clientele::{AgentId, Channel, CustomerId, InteractionId, Ledger, RecordInteraction,
+    ///     RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let now = Utc.with_ymd_and_hms(2026, 3, 6, 15, 0, 0).unwrap();
+    /// let agent = AgentId::from_u128(7);
+    /// for n in 1..=3 {
+    ///     let register = RegisterCustomer::new(Text::new("Customer")?, Tier::new("standard")?);
+    ///     let register = if n == 2 { register.owned_by(agent) } else { register };
+    ///     ledger.execute(CustomerId::from_u128(n), register, now)?;
+    ///     let hello = RecordInteraction::inbound(InteractionId::from_u128(n), Channel::Chat, Text::new("Hi")?);
+    ///     ledger.execute(CustomerId::from_u128(n), hello, now)?;
+    /// }
+    /// let work = ledger.work_list(Owner::Agent(agent), now);
+    /// assert_eq!(work.due.len(), 1);
+    /// assert_eq!(work.due[0].customer, CustomerId::from_u128(2));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn work_list(&self, owner: Owner, now: DateTime<Utc>) -> WorkList {
+        let mut work = WorkList::default();
+        for position in self.work.customers(owner) {
+            if let Some(slot) = self.slots.get(position) {
+                work.extend(slot.relationship.work_list(owner, now));
+            }
+        }
+        work.sort();
+        work
+    }
+
+    /// The live customers and their relationships, in the order they were first registered
+    /// ([quarantined](Self::quarantined) customers are left out).
+    pub fn iter(&self) -> impl Iterator<Item = (CustomerId, &Relationship)> {
+        self.slots
+            .iter()
+            .filter(|slot| slot.quarantine.is_none())
+            .map(|slot| (slot.relationship.customer(), &slot.relationship))
     }
 
     fn insert(&mut self, relationship: Relationship) -> usize {
@@ -601,16 +779,33 @@ impl Ledger {
             relationship,
             indexed: None,
             quarantine: None,
+            owners: Box::default(),
         });
         position
     }
 
+    /// Files the customer at `position` again after a change: its next deadline in `due`, its
+    /// owners in `work` (a quarantined customer under neither).
     fn reindex(&mut self, position: usize) {
         let Some(slot) = self.slots.get_mut(position) else {
             return;
         };
         slot.relationship.use_health_policy(&self.policy.health);
-        let next = slot.relationship.next_deadline().map(|d| d.at);
+        let live = slot.quarantine.is_none();
+        let owners: Box<[Owner]> = if live {
+            slot.relationship.owners().into()
+        } else {
+            Box::default()
+        };
+        if owners != slot.owners {
+            self.work.refile(position, &slot.owners, &owners);
+            slot.owners = owners;
+        }
+        let next = slot
+            .relationship
+            .next_deadline()
+            .filter(|_| live)
+            .map(|d| d.at);
         if next == slot.indexed {
             return;
         }

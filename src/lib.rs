@@ -16,6 +16,7 @@
 
 pub mod calendar;
 pub mod command;
+mod compact;
 pub mod complaint;
 pub mod customer;
 pub mod error;
@@ -36,6 +37,7 @@ pub mod relationship;
 pub mod response;
 #[cfg(feature = "schema")]
 pub mod schema;
+pub mod snapshot;
 mod strict;
 pub mod survey;
 
@@ -60,7 +62,7 @@ pub use id::{
     AgentId, ComplaintId, CustomerId, FollowUpId, InteractionId, PartyId, PromiseId, SurveyId,
     TeamId,
 };
-pub use ledger::Ledger;
+pub use ledger::{Ledger, LoadError};
 pub use measure::{MeasureError, Measures, Tally, Window};
 pub use personal::Personal;
 pub use policy::ServicePolicy;
@@ -68,7 +70,7 @@ pub use promise::{
     Fulfiller, KeepPromise, MakePromise, MeetDependency, PromiseEvent, RecordDependency,
     RevisePromise, WithdrawPromise,
 };
-pub use relationship::Relationship;
+pub use relationship::{Relationship, WorkList};
 pub use response::{RecordInteraction, ResponseEvent};
 pub use survey::{AnswerSurvey, RequestSurvey, SurveyAnswer, SurveyEvent, SurveyKind};
 pub use value::{

@@ -99,3 +99,26 @@ impl NoTarget {
         !matches!(self, Self::NoneSet)
     }
 }
+
+/// [`Outcome`] in a snapshot's binary form (see [`crate::compact`]).
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "Outcome")]
+enum OutcomeBinary {
+    Met,
+    MetLate { lateness: Lateness },
+    Missed { lateness: Lateness },
+    Untimed,
+}
+
+/// [`NoTarget`] in a snapshot's binary form (see [`crate::compact`]).
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "NoTarget")]
+enum NoTargetBinary {
+    UnknownCalendar { name: String },
+    NoWorkingTime,
+    OutOfRange,
+    NoneSet,
+}
+
+crate::compact::either_form!(outcome_form, Outcome, OutcomeBinary);
+crate::compact::either_form!(no_target_form, NoTarget, NoTargetBinary, with option);

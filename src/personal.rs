@@ -129,6 +129,10 @@ impl fmt::Debug for Personal {
 
 impl Serialize for Personal {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if !serializer.is_human_readable() {
+            // A binary snapshot: the text, or nothing once erased.
+            return self.0.serialize(serializer);
+        }
         match &self.0 {
             Some(text) => text.serialize(serializer),
             None => {
@@ -176,6 +180,9 @@ impl<'de> Deserialize<'de> for Personal {
             }
         }
 
+        if !deserializer.is_human_readable() {
+            return Option::<Text>::deserialize(deserializer).map(Personal);
+        }
         deserializer.deserialize_any(PersonalVisitor)
     }
 }

@@ -2,6 +2,9 @@
 //! and follow-ups. A `BTreeMap`'s first leaf holds eleven slots (kilobytes for records of a few
 //! hundred bytes) even for one entry, and most customers have a handful.
 
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
 /// Records by id, sorted, with exact capacity.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Registry<K, V>(Vec<(K, V)>);
@@ -70,5 +73,25 @@ impl<K: Ord + Copy, V> Registry<K, V> {
 
     pub(crate) fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
         self.0.iter().map(|(id, value)| (id, value))
+    }
+}
+
+/// Written as the list of `(id, record)` pairs, in id order.
+impl<K: Serialize, V: Serialize> Serialize for Registry<K, V> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(&self.0)
+    }
+}
+
+/// Read back from the list of pairs, which must be in strictly increasing id order (a list
+/// out of order or with an id twice is refused: lookups search it by halves).
+impl<'de, K: Ord + Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for Registry<K, V> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut pairs = Vec::<(K, V)>::deserialize(deserializer)?;
+        if !pairs.windows(2).all(|w| matches!(w, [a, b] if a.0 < b.0)) {
+            return Err(D::Error::custom("records out of id order, or an id twice"));
+        }
+        pairs.shrink_to_fit();
+        Ok(Self(pairs))
     }
 }

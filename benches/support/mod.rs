@@ -7,6 +7,14 @@ use clientele::{
     RecordDependency, RecordInteraction, RegisterCustomer, Text, Tier,
 };
 
+/// How many customers: `CLIENTELE_BENCH_CUSTOMERS`, 1,000,000 unless set.
+pub fn customers() -> u128 {
+    std::env::var("CLIENTELE_BENCH_CUSTOMERS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1_000_000)
+}
+
 pub fn start() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 2, 8, 0, 0)
         .single()

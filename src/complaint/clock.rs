@@ -57,6 +57,22 @@ pub struct ClockTerms {
     pub warn_at: Option<DateTime<Utc>>,
 }
 
+/// [`ClockTerms`] in a snapshot's binary form (see `crate::compact`): every field present.
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "ClockTerms")]
+struct ClockTermsBinary {
+    target: Span,
+    calendar: Option<String>,
+    #[serde(with = "crate::compact::instant::option")]
+    due: Option<DateTime<Utc>>,
+    #[serde(with = "crate::outcome::no_target_form::option")]
+    no_target: Option<NoTarget>,
+    #[serde(with = "crate::compact::instant::option")]
+    warn_at: Option<DateTime<Utc>>,
+}
+
+crate::compact::either_form!(clock_terms_form, ClockTerms, ClockTermsBinary);
+
 impl ClockTerms {
     /// Terms of `target` on `calendar` from a computed deadline, or with no target.
     fn of(
@@ -105,13 +121,14 @@ impl ClockTerms {
 }
 
 /// Where a clock stands.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ClockPhase {
     /// Counting.
     Running,
     /// Not counting: waiting on the customer, or the complaint is resolved and may reopen.
     Paused {
         /// Since when.
+        #[serde(with = "crate::compact::instant")]
         since: DateTime<Utc>,
         /// Business time that was left to the due instant.
         remaining: Span,
@@ -127,19 +144,23 @@ pub enum ClockPhase {
     /// Done, with its outcome.
     Stopped {
         /// Met or met late.
+        #[serde(with = "crate::outcome::outcome_form")]
         outcome: Outcome,
         /// When it stopped counting: when it was stopped, or, if it was paused then, when the
         /// pause began. A reopen that continues the clock goes on from here.
+        #[serde(with = "crate::compact::instant")]
         counted_until: DateTime<Utc>,
     },
 }
 
 /// One of a complaint's target clocks.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TargetClock {
     /// What it was given.
+    #[serde(with = "crate::complaint::clock::clock_terms_form")]
     pub terms: ClockTerms,
     /// When it was given its current terms (started, ran again, restarted).
+    #[serde(with = "crate::compact::instant")]
     pub since: DateTime<Utc>,
     /// Whether its warning has been raised in this run.
     pub warned: bool,

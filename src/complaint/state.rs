@@ -44,6 +44,7 @@ pub struct Handover {
     /// Which way it went.
     pub change: LevelChange,
     /// When.
+    #[serde(with = "crate::compact::instant")]
     pub at: DateTime<Utc>,
     /// The level from then on (index into the policy's ladder).
     pub level: u32,
@@ -55,6 +56,7 @@ pub struct Handover {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Resolution {
     /// When.
+    #[serde(with = "crate::compact::instant")]
     pub at: DateTime<Utc>,
     /// Who resolved it.
     pub by: AgentId,
@@ -82,8 +84,19 @@ pub enum Unresolved {
     Withdrawn,
 }
 
+/// [`Unresolved`] in a snapshot's binary form (see [`crate::compact`]).
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "Unresolved")]
+enum UnresolvedBinary {
+    Duplicate { of: ComplaintId },
+    Invalid,
+    Withdrawn,
+}
+
+crate::compact::either_form!(unresolved_form, Unresolved, UnresolvedBinary);
+
 /// A complaint's stage, with the data valid in it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ComplaintState {
     /// Received, not yet acknowledged.
     Received,
@@ -97,6 +110,7 @@ pub enum ComplaintState {
     /// Waiting on the customer.
     Waiting {
         /// Since when.
+        #[serde(with = "crate::compact::instant")]
         since: DateTime<Utc>,
     },
     /// Resolved.
@@ -106,14 +120,16 @@ pub enum ComplaintState {
     /// Closed without a resolution: when, and why.
     ClosedUnresolved {
         /// When.
+        #[serde(with = "crate::compact::instant")]
         at: DateTime<Utc>,
         /// Why.
+        #[serde(with = "crate::complaint::state::unresolved_form")]
         reason: Unresolved,
     },
 }
 
 /// A complaint.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Complaint {
     /// What the customer complained about.
     pub summary: Personal,
@@ -122,6 +138,7 @@ pub struct Complaint {
     /// Where it came in.
     pub channel: Channel,
     /// When.
+    #[serde(with = "crate::compact::instant")]
     pub received_at: DateTime<Utc>,
     /// The customer's tier when it came in.
     pub tier: Tier,
@@ -152,6 +169,7 @@ pub struct Complaint {
     pub reopened: u32,
     /// When it was reopened at the top of the support ladder, where a reopen makes no
     /// escalation due, if that is how it stands: flagged for its owner until it is resolved.
+    #[serde(with = "crate::compact::instant::option")]
     pub reopened_at_top: Option<DateTime<Utc>>,
     /// The follow-up scheduled for its latest resolution.
     pub follow_up: Option<FollowUpId>,

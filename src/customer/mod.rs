@@ -10,6 +10,7 @@ pub use event::CustomerEvent;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 
 use crate::error::CommandError;
 use crate::id::AgentId;
@@ -17,7 +18,7 @@ use crate::personal::Personal;
 use crate::value::{Channel, Tier};
 
 /// Who the customer is, as far as we need to know.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Profile {
     /// Display name.
     pub name: Personal,
@@ -30,6 +31,7 @@ pub struct Profile {
     /// The agent who owns the account.
     pub owner: Option<AgentId>,
     /// When the customer was registered.
+    #[serde(with = "crate::compact::instant")]
     pub registered_at: DateTime<Utc>,
 }
 

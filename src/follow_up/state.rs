@@ -24,7 +24,7 @@ pub enum FollowUpOutcome {
 }
 
 /// A follow-up's state, with the data valid in it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum FollowUpState {
     /// Due, not yet done.
     Scheduled,
@@ -33,15 +33,18 @@ pub enum FollowUpState {
     /// Done.
     Done {
         /// When.
+        #[serde(with = "crate::compact::instant")]
         at: DateTime<Utc>,
         /// What it found.
         outcome: FollowUpOutcome,
         /// On time or late.
+        #[serde(with = "crate::outcome::outcome_form")]
         timing: Outcome,
     },
     /// No longer needed.
     Cancelled {
         /// When.
+        #[serde(with = "crate::compact::instant")]
         at: DateTime<Utc>,
         /// Why.
         reason: Personal,
@@ -49,19 +52,22 @@ pub enum FollowUpState {
 }
 
 /// A follow-up contact we owe a customer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FollowUp {
     /// Our agent who owns it.
     pub owner: AgentId,
     /// When it is due; `None` when it has no due instant (see `no_target`).
+    #[serde(with = "crate::compact::instant::option")]
     pub due: Option<DateTime<Utc>>,
     /// Why it has no due instant, if it has none: it never falls due, and is flagged.
+    #[serde(with = "crate::outcome::no_target_form::option")]
     pub no_target: Option<NoTarget>,
     /// Why.
     pub reason: Personal,
     /// The complaint it follows up, if any.
     pub complaint: Option<ComplaintId>,
     /// When it was scheduled.
+    #[serde(with = "crate::compact::instant")]
     pub scheduled_at: DateTime<Utc>,
     /// Where it stands.
     pub state: FollowUpState,

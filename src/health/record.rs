@@ -56,7 +56,7 @@ pub const MAX_WINDOW_DAYS: i64 = 366;
 pub const MAX_CONTACTS: usize = 16;
 
 /// Running totals of the counted facts, up to and including an entry.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Counts {
     pub(crate) targets: u32,
     pub(crate) missed: u32,
@@ -94,15 +94,19 @@ impl Counts {
 
 /// The facts health reads, by time, with running totals so that any window is counted in
 /// O(log n); the customer's answers, bad experiences and latest inbound contacts.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Record {
     /// Counted facts (targets, breaks), oldest first, each with the totals up to it.
+    #[serde(with = "crate::compact::timed")]
     counted: Vec<(DateTime<Utc>, Counts)>,
     /// Answers: penalty per mille, unsatisfied.
-    answers: Vec<(DateTime<Utc>, u16, bool)>,
+    #[serde(with = "crate::compact::timed")]
+    answers: Vec<(DateTime<Utc>, (u16, bool))>,
     /// Bad experiences, oldest first.
+    #[serde(with = "crate::compact::instants")]
     bad: Vec<DateTime<Utc>>,
     /// Inbound contacts, oldest first, at most [`MAX_CONTACTS`].
+    #[serde(with = "crate::compact::instants")]
     contacts: Vec<DateTime<Utc>>,
 }
 
@@ -135,8 +139,8 @@ impl Record {
         to: DateTime<Utc>,
     ) -> Option<(DateTime<Utc>, u16, bool)> {
         let n = self.answers.partition_point(|(at, ..)| *at <= to);
-        let latest = *self.answers.get(n.checked_sub(1)?)?;
-        (latest.0 > from).then_some(latest)
+        let (at, (penalty, unsatisfied)) = *self.answers.get(n.checked_sub(1)?)?;
+        (at > from).then_some((at, penalty, unsatisfied))
     }
 
     /// The first bad experience in `(after, to]`.
@@ -197,7 +201,7 @@ impl Record {
                     unsatisfied,
                 } => {
                     let slot = self.answers.partition_point(|(t, ..)| *t <= at);
-                    self.answers.insert(slot, (at, penalty, unsatisfied));
+                    self.answers.insert(slot, (at, (penalty, unsatisfied)));
                 }
                 Fact::Breach => {}
                 Fact::TargetMet | Fact::TargetMissed | Fact::Broken { .. } => {

@@ -25,6 +25,16 @@ pub enum Fulfiller {
     },
 }
 
+/// [`Fulfiller`] in a snapshot's binary form (see `crate::compact`).
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "Fulfiller")]
+enum FulfillerBinary {
+    Us,
+    Party { party: PartyId, name: Text },
+}
+
+crate::compact::either_form!(fulfiller_form, Fulfiller, FulfillerBinary);
+
 /// Whether a revision was made before the due instant or after the promise broke.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -62,10 +72,13 @@ pub enum AtRiskReason {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Revision {
     /// When the re-promise was made.
+    #[serde(with = "crate::compact::instant")]
     pub at: DateTime<Utc>,
     /// The due instant before it.
+    #[serde(with = "crate::compact::instant")]
     pub previous_due: DateTime<Utc>,
     /// The new due instant.
+    #[serde(with = "crate::compact::instant")]
     pub due: DateTime<Utc>,
     /// Why.
     pub reason: Personal,
@@ -97,6 +110,7 @@ pub struct Dependency {
     /// The party's own reference for it (an order or job number).
     pub reference: Option<Text>,
     /// When they said it would be done.
+    #[serde(with = "crate::compact::instant")]
     pub due: DateTime<Utc>,
     /// Where it stands.
     pub state: DependencyState,
@@ -121,19 +135,23 @@ impl Dependency {
 }
 
 /// What a promise is, whatever its state.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PromiseTerms {
     /// What was promised.
     pub what: Personal,
     /// When it was made.
+    #[serde(with = "crate::compact::instant")]
     pub made_at: DateTime<Utc>,
     /// The due instant first told to the customer.
+    #[serde(with = "crate::compact::instant")]
     pub original_due: DateTime<Utc>,
     /// The due instant now in force.
+    #[serde(with = "crate::compact::instant")]
     pub due: DateTime<Utc>,
     /// Our agent who owns it and receives its flags.
     pub owner: AgentId,
     /// Who does the work.
+    #[serde(with = "crate::promise::state::fulfiller_form")]
     pub fulfiller: Fulfiller,
     /// The interaction in which it was made.
     pub interaction: Option<InteractionId>,
@@ -142,8 +160,10 @@ pub struct PromiseTerms {
     /// Every re-promise, oldest first.
     pub revisions: Vec<Revision>,
     /// When the warning for the current due instant falls, if the policy asks for one.
+    #[serde(with = "crate::compact::instant::option")]
     pub at_risk_at: Option<DateTime<Utc>>,
     /// When we last told the customer about it, since it was made or last revised.
+    #[serde(with = "crate::compact::instant::option")]
     pub informed_at: Option<DateTime<Utc>>,
     /// The outside party's commitment, if recorded.
     pub dependency: Option<Dependency>,
@@ -204,7 +224,7 @@ impl PromiseTerms {
 }
 
 /// A promise's state, with the data valid in each.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PromiseState {
     /// Open, the due instant not near (or no warning asked for).
     Open,
@@ -213,6 +233,7 @@ pub enum PromiseState {
         /// Why.
         reason: AtRiskReason,
         /// Since when.
+        #[serde(with = "crate::compact::instant")]
         since: DateTime<Utc>,
     },
     /// The due instant passed while open.
@@ -223,11 +244,13 @@ pub enum PromiseState {
     /// Kept on time.
     Kept {
         /// When.
+        #[serde(with = "crate::compact::instant")]
         at: DateTime<Utc>,
     },
     /// Kept after the due instant.
     KeptLate {
         /// When.
+        #[serde(with = "crate::compact::instant")]
         at: DateTime<Utc>,
         /// By how much.
         lateness: Span,
@@ -235,6 +258,7 @@ pub enum PromiseState {
     /// Released: the customer no longer needs it, or it cannot be done.
     Withdrawn {
         /// When.
+        #[serde(with = "crate::compact::instant")]
         at: DateTime<Utc>,
         /// Why.
         reason: Personal,
@@ -242,7 +266,7 @@ pub enum PromiseState {
 }
 
 /// A promise made to a customer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Promise {
     /// What it is.
     pub terms: PromiseTerms,

@@ -44,12 +44,48 @@ pub(crate) enum Entry {
     FollowUp(FollowUpId, FollowUpStage),
 }
 
-/// The store of archived facts.
+/// The store of archived facts. Serialized with each part sorted, so that a snapshot's bytes
+/// do not depend on the hash tables' history.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "SortedStore", into = "SortedStore")]
 pub(crate) struct Store {
     interactions: FxHashSet<InteractionId>,
     promises: FxHashMap<PromiseId, PromiseStage>,
     follow_ups: FxHashMap<FollowUpId, FollowUpStage>,
+}
+
+/// [`Store`] as it is written: each part sorted by id.
+#[derive(Serialize, Deserialize)]
+struct SortedStore {
+    interactions: Vec<InteractionId>,
+    promises: Vec<(PromiseId, PromiseStage)>,
+    follow_ups: Vec<(FollowUpId, FollowUpStage)>,
+}
+
+impl From<Store> for SortedStore {
+    fn from(store: Store) -> Self {
+        let mut interactions: Vec<_> = store.interactions.into_iter().collect();
+        let mut promises: Vec<_> = store.promises.into_iter().collect();
+        let mut follow_ups: Vec<_> = store.follow_ups.into_iter().collect();
+        interactions.sort_unstable();
+        promises.sort_unstable_by_key(|(id, _)| *id);
+        follow_ups.sort_unstable_by_key(|(id, _)| *id);
+        Self {
+            interactions,
+            promises,
+            follow_ups,
+        }
+    }
+}
+
+impl From<SortedStore> for Store {
+    fn from(sorted: SortedStore) -> Self {
+        Self {
+            interactions: sorted.interactions.into_iter().collect(),
+            promises: sorted.promises.into_iter().collect(),
+            follow_ups: sorted.follow_ups.into_iter().collect(),
+        }
+    }
 }
 
 impl Store {

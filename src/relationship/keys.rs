@@ -9,17 +9,19 @@
 use std::collections::VecDeque;
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 
 use crate::policy::ServicePolicy;
 use crate::value::{IdempotencyKey, Span};
 
 /// The events one keyed request produced.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(super) struct Remembered {
     pub(super) key: IdempotencyKey,
     pub(super) first: u64,
     pub(super) last: u64,
     /// When the request was recorded.
+    #[serde(with = "crate::compact::instant")]
     pub(super) at: DateTime<Utc>,
 }
 
@@ -41,7 +43,7 @@ pub(super) enum KeyUpdate {
 }
 
 /// The keyed requests of the last [`ServicePolicy::MAX_IDEMPOTENCY_WINDOW`], oldest first.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(super) struct Keys(VecDeque<Remembered>);
 
 impl Keys {

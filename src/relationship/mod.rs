@@ -140,6 +140,9 @@ mod keys;
 mod order;
 mod reactions;
 mod time;
+mod work;
+
+pub use work::WorkList;
 
 use archive::Archive;
 use keys::Keys;
@@ -147,6 +150,7 @@ use keys::Keys;
 use crate::customer::Profile;
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 
 use crate::complaint::{Complaint, Complaints};
 use crate::error::ReplayError;
@@ -226,13 +230,15 @@ struct PromiseTally {
 /// assert_eq!(events.len(), 1);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Relationship {
     customer: CustomerId,
     version: u64,
     /// The latest recording time: it never decreases.
+    #[serde(with = "crate::compact::instant::option")]
     last_at: Option<DateTime<Utc>>,
     /// The latest time a recorded fact happened (facts reported late may be earlier).
+    #[serde(with = "crate::compact::instant::option")]
     latest_at: Option<DateTime<Utc>>,
     /// The messages and answers, by when they happened.
     conversation: Conversation,
@@ -249,16 +255,20 @@ pub struct Relationship {
     follow_ups: FollowUps,
     surveys: Surveys,
     /// The update cadences of open complaints and outstanding promises.
+    #[serde(with = "crate::compact::pairs")]
     updates: UpdateClocks,
     /// The facts health reads, by time (see [`crate::health`]).
     record: health::Record,
-    /// The health rules last scored under (a cache, not state).
+    /// The health rules last scored under (a cache, not state: not in snapshots either).
+    #[serde(skip)]
     rules: health::Rules,
     /// Since when the relationship has been at risk, if it is.
+    #[serde(with = "crate::compact::instant::option")]
     at_risk_since: Option<DateTime<Utc>>,
     /// The idempotency keys of the keyed requests of the last 7 days.
     keys: Keys,
     /// When each item's first and latest facts happened: a late fact keeps their order.
+    #[serde(with = "crate::compact::pairs")]
     item_facts: order::ItemFacts,
 }
 

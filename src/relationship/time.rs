@@ -228,7 +228,7 @@ impl Relationship {
     }
 
     /// Every deadline of the relationship, one per subject with a clock running.
-    fn deadlines(&self) -> impl Iterator<Item = Deadline> + '_ {
+    pub(super) fn deadlines(&self) -> impl Iterator<Item = Deadline> + '_ {
         let customer = self.customer;
         let response = response::deadline(&self.response).map(|(at, timer, since)| Deadline {
             at,

@@ -72,16 +72,21 @@ pub struct UpdateClock {
     /// The named calendar it runs on (`None`: the policy's own).
     pub calendar: Option<String>,
     /// When it was last armed.
+    #[serde(with = "crate::compact::instant")]
     pub armed_at: DateTime<Utc>,
     /// When the update is due; `None` when it has no target.
+    #[serde(with = "crate::compact::instant::option")]
     pub due: Option<DateTime<Utc>>,
     /// Why it has no target, if it has none.
+    #[serde(with = "crate::outcome::no_target_form::option")]
     pub no_target: Option<NoTarget>,
     /// When it warns, if it does.
+    #[serde(with = "crate::compact::instant::option")]
     pub warn_at: Option<DateTime<Utc>>,
     /// Where it stands.
     pub stage: UpdateStage,
     /// Since when it is paused (waiting on the customer), if it is.
+    #[serde(with = "crate::compact::instant::option")]
     pub paused_at: Option<DateTime<Utc>>,
 }
 

@@ -8,9 +8,10 @@ use crate::id::InteractionId;
 use crate::value::{Channel, Priority};
 
 /// An inbound interaction that expects an answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Message {
     /// When it happened.
+    #[serde(with = "crate::compact::instant")]
     pub(crate) at: DateTime<Utc>,
     /// Its id.
     pub(crate) interaction: InteractionId,
@@ -21,9 +22,10 @@ pub(crate) struct Message {
 }
 
 /// An outbound interaction: it answers every message before it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Answer {
     /// When it happened.
+    #[serde(with = "crate::compact::instant")]
     pub(crate) at: DateTime<Utc>,
     /// Its id.
     pub(crate) interaction: InteractionId,
@@ -32,7 +34,7 @@ pub(crate) struct Answer {
 }
 
 /// The messages and answers of one customer, each in the order they happened.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Conversation {
     messages: Vec<Message>,
     answers: Vec<Answer>,

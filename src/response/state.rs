@@ -29,6 +29,7 @@ pub struct Wait {
     /// The oldest unanswered inbound interaction: it fixed the deadline.
     pub since: InteractionId,
     /// When that interaction happened.
+    #[serde(with = "crate::compact::instant")]
     pub started: DateTime<Utc>,
     /// Its priority, which chose the target.
     pub priority: Priority,
@@ -37,17 +38,20 @@ pub struct Wait {
     /// The named calendar the target runs on (`None`: the policy's own).
     pub calendar: Option<String>,
     /// When the answer is due; `None` when the clock has no target (see `no_target`).
+    #[serde(with = "crate::compact::instant::option")]
     pub due: Option<DateTime<Utc>>,
     /// Why the clock has no target, if it has none: it never falls due, and is flagged.
+    #[serde(with = "crate::outcome::no_target_form::option")]
     pub no_target: Option<NoTarget>,
     /// When the warning is due, if the policy asks for one.
+    #[serde(with = "crate::compact::instant::option")]
     pub warn_at: Option<DateTime<Utc>>,
     /// How many inbound interactions are waiting for this answer (at least one).
     pub unanswered: u32,
 }
 
 /// The response clock of one customer, with the data valid in each state.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ResponseClock {
     /// Nobody is waiting for us.
     #[default]

@@ -31,6 +31,16 @@ pub enum SurveyAnswer {
     Nps(NpsScore),
 }
 
+/// [`SurveyAnswer`] in a snapshot's binary form (see `crate::compact`).
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "SurveyAnswer")]
+enum SurveyAnswerBinary {
+    Csat(CsatScore),
+    Nps(NpsScore),
+}
+
+crate::compact::either_form!(answer_form, SurveyAnswer, SurveyAnswerBinary);
+
 impl SurveyAnswer {
     /// The question it answers.
     #[must_use]
@@ -43,32 +53,36 @@ impl SurveyAnswer {
 }
 
 /// A survey's state.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SurveyState {
     /// Sent, not answered.
     Pending,
     /// Answered.
     Answered {
         /// When.
+        #[serde(with = "crate::compact::instant")]
         at: DateTime<Utc>,
         /// The answer.
+        #[serde(with = "crate::survey::state::answer_form")]
         answer: SurveyAnswer,
     },
     /// Voided: the resolution it asked about no longer stands.
     Voided {
         /// When.
+        #[serde(with = "crate::compact::instant")]
         at: DateTime<Utc>,
     },
 }
 
 /// A survey sent to a customer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Survey {
     /// Which question.
     pub kind: SurveyKind,
     /// The complaint whose resolution it asks about, if any.
     pub complaint: Option<ComplaintId>,
     /// When it was sent.
+    #[serde(with = "crate::compact::instant")]
     pub requested_at: DateTime<Utc>,
     /// Where it stands.
     pub state: SurveyState,

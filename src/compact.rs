@@ -1,0 +1,220 @@
+//! Serde helpers for the compact (binary) form of the state a [snapshot](crate::snapshot)
+//! saves. Each writes the usual human-readable form (what JSON shows) when the format is
+//! human readable, and a compact one otherwise: an instant as seconds and nanoseconds since
+//! the epoch rather than an RFC 3339 string, which a binary snapshot would otherwise carry and
+//! parse for every instant it holds.
+//!
+//! Used as `#[serde(with = "crate::compact::instant")]` on the state types' fields; it
+//! imports nothing else of the crate, so any module may use it.
+
+/// An instant: RFC 3339 for people, `(seconds, nanoseconds)` since the epoch in binary.
+pub(crate) mod instant {
+    use chrono::{DateTime, Utc};
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub(crate) fn serialize<S: Serializer>(at: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+        if s.is_human_readable() {
+            at.serialize(s)
+        } else {
+            (at.timestamp(), at.timestamp_subsec_nanos()).serialize(s)
+        }
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+        if d.is_human_readable() {
+            DateTime::deserialize(d)
+        } else {
+            let (secs, nanos) = <(i64, u32)>::deserialize(d)?;
+            DateTime::from_timestamp(secs, nanos)
+                .ok_or_else(|| D::Error::custom("an instant out of range"))
+        }
+    }
+
+    /// The same, for an optional instant.
+    pub(crate) mod option {
+        use chrono::{DateTime, Utc};
+        use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+        #[derive(Serialize, Deserialize)]
+        struct At(#[serde(with = "super")] DateTime<Utc>);
+
+        pub(crate) fn serialize<S: Serializer>(
+            at: &Option<DateTime<Utc>>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            at.map(At).serialize(s)
+        }
+
+        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<DateTime<Utc>>, D::Error> {
+            Ok(Option::<At>::deserialize(d)?.map(|At(at)| at))
+        }
+    }
+}
+
+/// An instant in the form of [`instant`], as a type: for instants inside tuples and
+/// collections.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct At(pub(crate) chrono::DateTime<chrono::Utc>);
+
+impl serde::Serialize for At {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        instant::serialize(&self.0, s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for At {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        instant::deserialize(d).map(At)
+    }
+}
+
+/// A list of `(instant, value)` pairs, each instant in the form of [`instant`].
+pub(crate) mod timed {
+    use chrono::{DateTime, Utc};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::At;
+
+    pub(crate) fn serialize<S: Serializer, T: Serialize>(
+        items: &[(DateTime<Utc>, T)],
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.collect_seq(items.iter().map(|(at, value)| (At(*at), value)))
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+        d: D,
+    ) -> Result<Vec<(DateTime<Utc>, T)>, D::Error> {
+        let items = Vec::<(At, T)>::deserialize(d)?;
+        Ok(items
+            .into_iter()
+            .map(|(At(at), value)| (at, value))
+            .collect())
+    }
+}
+
+/// A list of instants, each in the form of [`instant`].
+pub(crate) mod instants {
+    use chrono::{DateTime, Utc};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use super::At;
+
+    pub(crate) fn serialize<S: Serializer>(
+        items: &[DateTime<Utc>],
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.collect_seq(items.iter().map(|at| At(*at)))
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Vec<DateTime<Utc>>, D::Error> {
+        Ok(Vec::<At>::deserialize(d)?
+            .into_iter()
+            .map(|At(at)| at)
+            .collect())
+    }
+}
+
+/// A map written as a list of `(key, value)` pairs: JSON keys must be strings, and the
+/// state's maps are keyed by ids and enums.
+pub(crate) mod pairs {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub(crate) fn serialize<S: Serializer, K: Serialize, V: Serialize>(
+        map: &BTreeMap<K, V>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.collect_seq(map.iter())
+    }
+
+    pub(crate) fn deserialize<
+        'de,
+        D: Deserializer<'de>,
+        K: Deserialize<'de> + Ord,
+        V: Deserialize<'de>,
+    >(
+        d: D,
+    ) -> Result<BTreeMap<K, V>, D::Error> {
+        Ok(Vec::<(K, V)>::deserialize(d)?.into_iter().collect())
+    }
+}
+
+/// A value written in its wire form for people and by `$remote` (a `#[serde(remote)]` copy of
+/// its definition, externally tagged, every field present) in binary: the wire forms of a few
+/// types are tagged inside the object or leave fields out, which a binary format that does not
+/// describe itself cannot read back.
+macro_rules! either_form {
+    ($module:ident, $ty:ty, $remote:ty, with option) => {
+        $crate::compact::either_form!($module, $ty, $remote, {
+            /// The same, for an optional value.
+            pub(crate) mod option {
+                use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+                #[allow(clippy::wildcard_imports)]
+                use super::super::*;
+
+                #[derive(Deserialize)]
+                struct Of(#[serde(with = "super")] $ty);
+
+                struct Ref<'a>(&'a $ty);
+
+                impl Serialize for Ref<'_> {
+                    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                        super::serialize(self.0, s)
+                    }
+                }
+
+                pub(crate) fn serialize<S: Serializer>(
+                    value: &Option<$ty>,
+                    s: S,
+                ) -> Result<S::Ok, S::Error> {
+                    value.as_ref().map(Ref).serialize(s)
+                }
+
+                pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+                    d: D,
+                ) -> Result<Option<$ty>, D::Error> {
+                    Ok(Option::<Of>::deserialize(d)?.map(|Of(value)| value))
+                }
+            }
+        });
+    };
+    ($module:ident, $ty:ty, $remote:ty) => {
+        $crate::compact::either_form!($module, $ty, $remote, {});
+    };
+    ($module:ident, $ty:ty, $remote:ty, { $($option:tt)* }) => {
+        pub(crate) mod $module {
+            use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+            #[allow(clippy::wildcard_imports)]
+            use super::*;
+
+            pub(crate) fn serialize<S: Serializer>(value: &$ty, s: S) -> Result<S::Ok, S::Error> {
+                if s.is_human_readable() {
+                    value.serialize(s)
+                } else {
+                    <$remote>::serialize(value, s)
+                }
+            }
+
+            pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<$ty, D::Error> {
+                if d.is_human_readable() {
+                    <$ty>::deserialize(d)
+                } else {
+                    <$remote>::deserialize(d)
+                }
+            }
+
+            $($option)*
+        }
+    };
+}
+
+pub(crate) use either_form;

@@ -1,0 +1,294 @@
+//! The book as serde sees it: the body of a ledger's [snapshot](crate::snapshot). Customers in
+//! the order they were first registered (which orders deadlines falling due together), each
+//! live with its relationship or held aside with its quarantine. The policy is not part of it:
+//! like [`Ledger::replay`], restoring takes the policy in force.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde::de::{self, DeserializeSeed, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::{Ledger, Quarantine};
+use crate::error::ReplayError;
+use crate::event::Event;
+use crate::id::CustomerId;
+use crate::relationship::Relationship;
+
+/// One customer of the book.
+#[derive(Serialize, Deserialize)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "one entry at a time, never stored"
+)]
+enum Entry<'a> {
+    /// A live customer.
+    Live(Cow<'a, Relationship>),
+    /// A customer held aside: its later events were not folded, so no state is kept.
+    Quarantined(Held),
+}
+
+/// A [`Quarantine`], with its kinds by name.
+#[derive(Serialize, Deserialize)]
+struct Held {
+    customer: CustomerId,
+    seq: u64,
+    kind: String,
+    skipped: u64,
+    error: HeldError,
+}
+
+/// A [`ReplayError`], with its kinds by name (matched exhaustively: a new variant of the
+/// error must be given a form here, and so a new snapshot version).
+#[derive(Serialize, Deserialize)]
+enum HeldError {
+    UnsupportedVersion {
+        kind: String,
+        version: u16,
+        supported: u16,
+    },
+    WrongCustomer {
+        expected: CustomerId,
+        found: CustomerId,
+    },
+    OutOfSequence {
+        customer: CustomerId,
+        expected: u64,
+        found: u64,
+    },
+    OutOfOrder {
+        #[serde(with = "crate::compact::instant")]
+        at: DateTime<Utc>,
+        #[serde(with = "crate::compact::instant")]
+        last: DateTime<Utc>,
+    },
+    UnknownCustomer {
+        kind: String,
+        customer: CustomerId,
+    },
+    Quarantined {
+        customer: CustomerId,
+    },
+    NotQuarantined {
+        customer: CustomerId,
+    },
+    DoesNotFit {
+        kind: String,
+        seq: u64,
+        reason: String,
+    },
+}
+
+impl HeldError {
+    fn of(error: &ReplayError) -> Self {
+        match error.clone() {
+            ReplayError::UnsupportedVersion {
+                kind,
+                version,
+                supported,
+            } => Self::UnsupportedVersion {
+                kind: kind.to_owned(),
+                version,
+                supported,
+            },
+            ReplayError::WrongCustomer { expected, found } => {
+                Self::WrongCustomer { expected, found }
+            }
+            ReplayError::OutOfSequence {
+                customer,
+                expected,
+                found,
+            } => Self::OutOfSequence {
+                customer,
+                expected,
+                found,
+            },
+            ReplayError::OutOfOrder { at, last } => Self::OutOfOrder { at, last },
+            ReplayError::UnknownCustomer { kind, customer } => Self::UnknownCustomer {
+                kind: kind.to_owned(),
+                customer,
+            },
+            ReplayError::Quarantined { customer } => Self::Quarantined { customer },
+            ReplayError::NotQuarantined { customer } => Self::NotQuarantined { customer },
+            ReplayError::DoesNotFit { kind, seq, reason } => Self::DoesNotFit {
+                kind: kind.to_owned(),
+                seq,
+                reason,
+            },
+        }
+    }
+
+    fn error<E: de::Error>(self) -> Result<ReplayError, E> {
+        Ok(match self {
+            Self::UnsupportedVersion {
+                kind,
+                version,
+                supported,
+            } => ReplayError::UnsupportedVersion {
+                kind: known(&kind)?,
+                version,
+                supported,
+            },
+            Self::WrongCustomer { expected, found } => {
+                ReplayError::WrongCustomer { expected, found }
+            }
+            Self::OutOfSequence {
+                customer,
+                expected,
+                found,
+            } => ReplayError::OutOfSequence {
+                customer,
+                expected,
+                found,
+            },
+            Self::OutOfOrder { at, last } => ReplayError::OutOfOrder { at, last },
+            Self::UnknownCustomer { kind, customer } => ReplayError::UnknownCustomer {
+                kind: known(&kind)?,
+                customer,
+            },
+            Self::Quarantined { customer } => ReplayError::Quarantined { customer },
+            Self::NotQuarantined { customer } => ReplayError::NotQuarantined { customer },
+            Self::DoesNotFit { kind, seq, reason } => ReplayError::DoesNotFit {
+                kind: known(&kind)?,
+                seq,
+                reason,
+            },
+        })
+    }
+}
+
+/// The kind named `kind`, as the engine names it.
+fn known<E: de::Error>(kind: &str) -> Result<&'static str, E> {
+    Event::kind_of(kind)
+        .map(|row| row.name)
+        .ok_or_else(|| E::custom(format_args!("unknown event kind {kind:?}")))
+}
+
+/// Written as the list of its customers; the policy is left out.
+impl Serialize for Ledger {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            self.slots
+                .iter()
+                .map(|slot| match slot.quarantine.as_deref() {
+                    None => Entry::Live(Cow::Borrowed(&slot.relationship)),
+                    Some(quarantine) => Entry::Quarantined(Held {
+                        customer: slot.relationship.customer(),
+                        seq: quarantine.seq,
+                        kind: quarantine.kind.to_owned(),
+                        skipped: quarantine.skipped,
+                        error: HeldError::of(&quarantine.error),
+                    }),
+                }),
+        )
+    }
+}
+
+impl Ledger {
+    /// Adds the customers of a serialized book (what `Ledger` serializes to) after those
+    /// already held, filing their deadlines and work: the serde side of a
+    /// [snapshot](crate::snapshot), for any serde format. Customers are read one at a time,
+    /// never as a list.
+    ///
+    /// # Errors
+    /// The format's error when the input is not a book, or names a customer twice or one
+    /// already held. The customers read before the error stay.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{CustomerId, Ledger, RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let now = Utc.with_ymd_and_hms(2026, 3, 6, 15, 0, 0).unwrap();
+    /// ledger.execute(CustomerId::from_u128(1), RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), now)?;
+    /// let json = serde_json::to_string(&ledger)?;
+    /// let mut restored = Ledger::new(ServicePolicy::default())?;
+    /// restored.load_book(&mut serde_json::Deserializer::from_str(&json))?;
+    /// assert_eq!(restored.get(CustomerId::from_u128(1)), ledger.get(CustomerId::from_u128(1)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn load_book<'de, D: Deserializer<'de>>(
+        &mut self,
+        deserializer: D,
+    ) -> Result<(), D::Error> {
+        self.load_book_sized(deserializer, 0)
+    }
+
+    /// [`load_book`](Self::load_book), making room at once for as many customers as the
+    /// input says it holds, up to `most` (a bound the caller knows from the input's size, so
+    /// that a hostile length cannot reserve memory the input does not hold).
+    pub(crate) fn load_book_sized<'de, D: Deserializer<'de>>(
+        &mut self,
+        deserializer: D,
+        most: usize,
+    ) -> Result<(), D::Error> {
+        let first = self.slots.len();
+        let read = BookSeed { ledger: self, most }.deserialize(deserializer);
+        if first == 0 {
+            self.refile_all();
+        } else {
+            for position in first..self.slots.len() {
+                self.reindex(position);
+            }
+        }
+        read
+    }
+
+    /// Adds one customer read from a book.
+    fn restore_entry<E: de::Error>(&mut self, entry: Entry<'_>) -> Result<(), E> {
+        let (relationship, quarantine) = match entry {
+            Entry::Live(relationship) => (relationship.into_owned(), None),
+            Entry::Quarantined(held) => {
+                let quarantine = Quarantine {
+                    seq: held.seq,
+                    kind: known(&held.kind)?,
+                    error: held.error.error()?,
+                    skipped: held.skipped,
+                };
+                (Relationship::new(held.customer), Some(Box::new(quarantine)))
+            }
+        };
+        let customer = relationship.customer();
+        if self.positions.contains_key(&customer) {
+            return Err(E::custom(format_args!("customer {customer} appears twice")));
+        }
+        let position = self.insert(relationship);
+        if let Some(slot) = self.slots.get_mut(position) {
+            slot.quarantine = quarantine;
+        }
+        Ok(())
+    }
+}
+
+/// Reads a book into a ledger, customer by customer (its indexes are filed by the caller).
+struct BookSeed<'l> {
+    ledger: &'l mut Ledger,
+    /// At most how many customers to make room for from the length the input gives.
+    most: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for BookSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for BookSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of customers")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut customers: A) -> Result<(), A::Error> {
+        self.ledger
+            .reserve(customers.size_hint().unwrap_or(0).min(self.most));
+        while let Some(entry) = customers.next_element::<Entry<'_>>()? {
+            self.ledger.restore_entry(entry)?;
+        }
+        Ok(())
+    }
+}

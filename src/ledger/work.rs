@@ -1,0 +1,51 @@
+//! The ledger's index of work by owner: which customers have something for each owner, so a
+//! work list costs in proportion to that owner's customers, not to the book.
+
+use std::collections::BTreeSet;
+
+use rustc_hash::FxHashMap;
+
+use crate::flag::Owner;
+
+/// Customers (by position) filed under each owner their relationship can have work for
+/// ([`Relationship::owners`](crate::relationship::Relationship)). Kept up to date by the
+/// ledger's `reindex`, which every change of a customer goes through.
+#[derive(Debug, Clone, Default)]
+pub(super) struct WorkIndex {
+    by_owner: FxHashMap<Owner, BTreeSet<usize>>,
+}
+
+impl WorkIndex {
+    /// The index of `(owner, position)` pairs, in any order.
+    pub(super) fn of(mut pairs: Vec<(Owner, usize)>) -> Self {
+        pairs.sort_unstable();
+        let mut by_owner: FxHashMap<Owner, BTreeSet<usize>> = FxHashMap::default();
+        for chunk in pairs.chunk_by(|a, b| a.0 == b.0) {
+            if let Some(&(owner, _)) = chunk.first() {
+                by_owner.insert(owner, chunk.iter().map(|&(_, position)| position).collect());
+            }
+        }
+        Self { by_owner }
+    }
+
+    /// Moves the customer at `position` from the owners in `old` to those in `new` (both
+    /// sorted, each owner once).
+    pub(super) fn refile(&mut self, position: usize, old: &[Owner], new: &[Owner]) {
+        for owner in old.iter().filter(|owner| new.binary_search(owner).is_err()) {
+            if let Some(customers) = self.by_owner.get_mut(owner) {
+                customers.remove(&position);
+                if customers.is_empty() {
+                    self.by_owner.remove(owner);
+                }
+            }
+        }
+        for owner in new.iter().filter(|owner| old.binary_search(owner).is_err()) {
+            self.by_owner.entry(*owner).or_default().insert(position);
+        }
+    }
+
+    /// The positions of the customers filed under `owner`, in order.
+    pub(super) fn customers(&self, owner: Owner) -> impl Iterator<Item = usize> + '_ {
+        self.by_owner.get(&owner).into_iter().flatten().copied()
+    }
+}
