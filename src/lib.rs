@@ -46,7 +46,7 @@ pub use command::{Command, Request};
 pub use complaint::{
     AcknowledgeComplaint, AssignComplaint, AwaitCustomer, CloseComplaint, CloseUnresolved,
     ComplaintEvent, DeescalateComplaint, EscalateComplaint, ReceiveComplaint, ReopenComplaint,
-    RequestEscalation, ResolveComplaint, ResumeComplaint,
+    ReprioritiseComplaint, RequestEscalation, ResolveComplaint, ResumeComplaint,
 };
 pub use customer::{CustomerEvent, ErasePersonalData, Profile, RegisterCustomer, UpdateProfile};
 pub use error::{CommandError, DecodeError, FactItem, PolicyError, ReplayError};

@@ -109,9 +109,9 @@ use clientele::{
     DeadlineKind, DeescalateComplaint, EscalateComplaint, FlagKind, FollowUpId, FollowUpOutcome,
     InteractionId, KeepPromise, MakePromise, MeetDependency, NpsScore, PartyId, Priority,
     PromiseId, ReceiveComplaint, RecordDependency, RecordInteraction, RegisterCustomer,
-    Relationship, ReopenComplaint, RequestEscalation, RequestSurvey, ResolveComplaint,
-    ResumeComplaint, RevisePromise, ScheduleFollowUp, ServiceCalendar, ServicePolicy, Span,
-    Subject, SurveyAnswer, SurveyKind, WithdrawPromise,
+    Relationship, ReopenComplaint, ReprioritiseComplaint, RequestEscalation, RequestSurvey,
+    ResolveComplaint, ResumeComplaint, RevisePromise, ScheduleFollowUp, ServiceCalendar,
+    ServicePolicy, Span, Subject, SurveyAnswer, SurveyKind, WithdrawPromise,
 };
 use clientele::{Envelope, Event};
 use proptest::prelude::*;
@@ -278,6 +278,11 @@ enum Step {
     },
     Await(u8),
     Resume(u8),
+    /// Raised to high priority, or back to normal (every priority has the same targets).
+    Reprioritise {
+        complaint: u8,
+        high: bool,
+    },
     Resolve {
         complaint: u8,
         follow_up: Option<u8>,
@@ -462,6 +467,15 @@ fn command(step: &Step, model: &Model) -> Option<Command> {
         Step::Await(c) => AwaitCustomer {
             complaint: complaint_id(c),
         }
+        .into(),
+        Step::Reprioritise { complaint, high } => ReprioritiseComplaint::new(
+            complaint_id(complaint),
+            if high {
+                Priority::High
+            } else {
+                Priority::Normal
+            },
+        )
         .into(),
         Step::Resume(c) => ResumeComplaint {
             complaint: complaint_id(c),
@@ -669,6 +683,8 @@ struct Clock {
     warned: bool,
     breached: bool,
     phase: Phase,
+    /// When it was given its terms (started, resumed, reopened, re-prioritised).
+    since: i64,
 }
 
 impl Clock {
@@ -676,6 +692,7 @@ impl Clock {
         Clock {
             desk: false,
             no_target: false,
+            since: now,
             target,
             due: now + target,
             warn_at: warn.map(|w| now + w),
@@ -732,10 +749,43 @@ impl Clock {
         if let Phase::Paused { left, warn_left } = self.phase {
             // Its calendar is gone: it runs on with no target.
             self.no_target = self.desk && retired;
+            self.since = now;
             self.due = now + left;
             self.warn_at = warn_left.map(|w| now + w);
             self.phase = Phase::Running;
         }
+    }
+
+    /// New terms at `now` (a re-prioritisation; every priority has the same target): what it
+    /// worked stands, so a clock with a target keeps its due instant (or is due at once if that
+    /// passed); one with no target gets one again on the policy's own calendar, counting the
+    /// time since it was given its terms; it pauses if the customer is awaited and waiting
+    /// pauses clocks (`pause`).
+    fn retarget(&mut self, now: i64, pause: bool) {
+        let warn_after = complaint_warn_after(self.target).unwrap_or(self.target);
+        let worked = match self.phase {
+            _ if self.no_target => now - self.since,
+            Phase::Paused { left, .. } => self.target - left,
+            Phase::Running | Phase::Stopped { .. } => self.target - (self.due - now),
+        };
+        let left = (self.target - worked).max(0);
+        let warn_left = (warn_after - worked).max(0);
+        if matches!(self.phase, Phase::Paused { .. }) || (pause && self.no_target) {
+            self.warned = self.warned && warn_left == 0;
+            self.breached = self.breached && left == 0;
+            self.phase = Phase::Paused {
+                left,
+                warn_left: Some(warn_left),
+            };
+        } else {
+            self.due = now + left;
+            self.warn_at = Some(now + warn_left);
+            self.warned = self.warned && warn_left == 0;
+            self.breached = self.breached && left == 0;
+        }
+        self.desk = false;
+        self.no_target = false;
+        self.since = now;
     }
 
     fn stop(&mut self, now: i64) {
@@ -798,6 +848,8 @@ struct MComplaint {
     follow_up: Option<u8>,
     /// How many times it was resolved: the survey rule is one per resolution.
     resolutions: u32,
+    /// Raised to high priority (received at normal).
+    high: bool,
 }
 
 impl MComplaint {
@@ -1268,6 +1320,7 @@ impl Model {
                         promises: about.into_iter().collect(),
                         follow_up: None,
                         resolutions: 0,
+                        high: false,
                     },
                 );
                 out.push("complaint_received");
@@ -1319,6 +1372,20 @@ impl Model {
                 out.push("complaint_deescalated");
             }
             Step::Await(id) => out.extend(self.await_customer(id)?),
+            Step::Reprioritise { complaint, high } => {
+                let (pausing, retired) = (self.pausing, self.retired);
+                let c = self.complaints.get_mut(&complaint).ok_or(())?;
+                check(c.open() && c.high != high)?;
+                c.high = high;
+                if c.unacknowledged() {
+                    c.acknowledgement.retarget(now, false);
+                }
+                // The policy names the desk calendar until it is retired, then its own.
+                let pause = pausing && c.stage == CStage::Waiting;
+                c.resolution.retarget(now, pause);
+                c.resolution.desk = !retired;
+                out.push("complaint_reprioritised");
+            }
             Step::Resume(id) => {
                 let retired = self.retired;
                 let c = self.complaints.get_mut(&id).ok_or(())?;
@@ -1556,6 +1623,7 @@ impl Model {
                     warned: c.resolution.warned,
                     breached: c.resolution.breached,
                     phase: Phase::Running,
+                    since: now,
                 }
             }
             Mode::Restart | Mode::NewCycle => Clock::start(
@@ -1691,6 +1759,10 @@ fn likely(m: &Model) -> Vec<Step> {
         }
         if c.open() {
             steps.push(Step::Withdraw(complaint));
+            steps.push(Step::Reprioritise {
+                complaint,
+                high: !c.high,
+            });
         }
         if c.open() && c.level > 0 {
             steps.push(Step::Deescalate {
@@ -1843,6 +1915,8 @@ impl ReferenceStateMachine for Reference {
                 .prop_map(|(complaint, to, agent)| Step::Deescalate { complaint, to, agent }),
             1 => c().prop_map(Step::Await),
             1 => c().prop_map(Step::Resume),
+            1 => (c(), any::<bool>())
+                .prop_map(|(complaint, high)| Step::Reprioritise { complaint, high }),
             1 => (c(), prop::option::weighted(0.9, f()))
                 .prop_map(|(complaint, follow_up)| Step::Resolve { complaint, follow_up }),
             1 => c().prop_map(Step::Close),

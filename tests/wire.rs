@@ -75,6 +75,7 @@ fn kind_number(event: &Event) -> usize {
         Event::Customer(CustomerEvent::PersonalDataErased { .. }) => 43,
         Event::Complaint(ComplaintEvent::Deescalated { .. }) => 44,
         Event::Complaint(ComplaintEvent::ClosedUnresolved { .. }) => 45,
+        Event::Complaint(ComplaintEvent::Reprioritised { .. }) => 46,
     }
 }
 const KINDS: usize = Event::KINDS.len();
@@ -395,6 +396,21 @@ fn samples() -> Vec<Event> {
             complaint: c1,
             reason: clientele::complaint::Unresolved::Duplicate {
                 of: ComplaintId::from_u128(0x0191_f3c4_0000_7000_8000_0000_0000_00c2),
+            },
+        }),
+        Event::Complaint(ComplaintEvent::Reprioritised {
+            complaint: c1,
+            from_priority: Priority::Low,
+            priority: Priority::Normal,
+            tier: tier("gold"),
+            acknowledgement: None,
+            resolution: clientele::complaint::Retargeted {
+                worked: Span::hours(2),
+                terms: clock("2026-03-18 10:00", Some("2026-03-18 08:24")),
+                paused: Some(Remaining {
+                    due: Span::hours(6),
+                    warn: Some(Span::minutes(276)),
+                }),
             },
         }),
     ]

@@ -5,12 +5,13 @@
 use chrono::{DateTime, Utc};
 
 use super::clock::{
-    self, ClockPhase, ClockTerms, TargetClock, escalation_terms, pause_of, resumed, targeted,
+    self, ClockPhase, ClockTerms, TargetClock, escalation_terms, pause_of, resumed, retargeted,
+    targeted,
 };
 use super::command::{
     AcknowledgeComplaint, AssignComplaint, AwaitCustomer, CloseComplaint, CloseUnresolved,
-    DeescalateComplaint, EscalateComplaint, ReceiveComplaint, ReopenComplaint, RequestEscalation,
-    ResolveComplaint, ResumeComplaint,
+    DeescalateComplaint, EscalateComplaint, ReceiveComplaint, ReopenComplaint,
+    ReprioritiseComplaint, RequestEscalation, ResolveComplaint, ResumeComplaint,
 };
 use super::event::ComplaintEvent;
 use super::state::{
@@ -216,6 +217,54 @@ pub(crate) fn deescalate(
         owner: deescalate.owner,
         reason: deescalate.reason.clone(),
         escalation: escalation_terms(policy, deescalate.to_level, ctx.now),
+    }])
+}
+
+/// New terms for an open complaint: the acknowledgement (while owed) and resolution clocks take
+/// the targets of the new priority and tier, less what they worked (see the
+/// [module docs](super)).
+pub(crate) fn reprioritise(
+    complaints: &Complaints,
+    change: &ReprioritiseComplaint,
+    ctx: &Context<'_>,
+) -> Result<Vec<ComplaintEvent>, CommandError> {
+    let (policy, now) = (ctx.policy, ctx.now);
+    let complaint = find(complaints, change.complaint)?;
+    complaint.check(ComplaintAction::Reprioritise)?;
+    let tier = change.tier.as_ref().unwrap_or(&complaint.tier);
+    if change.priority == complaint.priority && *tier == complaint.tier {
+        return Err(CommandError::NothingToChange);
+    }
+    let rules = &policy.complaints;
+    let terms = (change.priority, tier);
+    // The acknowledgement clock runs through a wait; the resolution clock pauses if waiting
+    // pauses clocks.
+    let waiting = matches!(complaint.state, ComplaintState::Waiting { .. });
+    let acknowledgement = complaint.is_unacknowledged().then(|| {
+        retargeted(
+            policy,
+            &rules.acknowledge,
+            &complaint.acknowledgement,
+            terms,
+            now,
+            false,
+        )
+    });
+    let resolution = retargeted(
+        policy,
+        &rules.resolve,
+        &complaint.resolution,
+        terms,
+        now,
+        waiting && rules.pause_while_waiting,
+    );
+    Ok(vec![ComplaintEvent::Reprioritised {
+        complaint: change.complaint,
+        from_priority: complaint.priority,
+        priority: change.priority,
+        tier: tier.clone(),
+        acknowledgement,
+        resolution,
     }])
 }
 

@@ -1,7 +1,9 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::complaint::{ClockTerms, ComplaintClockKind, EscalationReason, Remaining, Unresolved};
+use crate::complaint::{
+    ClockTerms, ComplaintClockKind, EscalationReason, Remaining, Retargeted, Unresolved,
+};
 use crate::id::{AgentId, ComplaintId, InteractionId, PromiseId};
 use crate::outcome::Outcome;
 use crate::personal::Personal;
@@ -186,6 +188,26 @@ pub enum ComplaintEvent {
         /// Why.
         reason: Unresolved,
     },
+    /// The complaint's priority (and tier) changed, and its targets with them (added in
+    /// schema version 3). Each clock still counting gets the new target, counted from receipt:
+    /// what it worked stands, pauses stay excluded, a paused clock stays paused. The
+    /// escalation clock is left alone (its threshold belongs to the support level). A clock's
+    /// outcome is measured against the terms in force when it stops.
+    #[serde(rename = "complaint_reprioritised")]
+    Reprioritised {
+        /// The complaint.
+        complaint: ComplaintId,
+        /// The priority before.
+        from_priority: Priority,
+        /// The priority now.
+        priority: Priority,
+        /// The tier its targets are read for now.
+        tier: Tier,
+        /// The acknowledgement clock's new terms, while the acknowledgement is owed.
+        acknowledgement: Option<Retargeted>,
+        /// The resolution clock's new terms.
+        resolution: Retargeted,
+    },
     /// The complaint was reopened.
     #[serde(rename = "complaint_reopened")]
     Reopened {
@@ -223,6 +245,7 @@ impl ComplaintEvent {
             Self::Closed { .. } => "complaint_closed",
             Self::Reopened { .. } => "complaint_reopened",
             Self::ClosedUnresolved { .. } => "complaint_closed_unresolved",
+            Self::Reprioritised { .. } => "complaint_reprioritised",
         }
     }
 
@@ -252,6 +275,15 @@ impl ComplaintEvent {
                 ..
             } => std::iter::once(resolution)
                 .chain(escalation.iter())
+                .collect(),
+            Self::Reprioritised {
+                acknowledgement,
+                resolution,
+                ..
+            } => acknowledgement
+                .iter()
+                .chain(std::iter::once(resolution))
+                .map(|r| &r.terms)
                 .collect(),
             Self::Acknowledged { .. }
             | Self::Assigned { .. }
@@ -291,6 +323,7 @@ impl ComplaintEvent {
             | Self::Resumed { .. }
             | Self::Closed { .. }
             | Self::ClosedUnresolved { .. }
+            | Self::Reprioritised { .. }
             | Self::Reopened { .. } => false,
         };
         let without_target = self
@@ -318,7 +351,8 @@ impl ComplaintEvent {
             | Self::AwaitingCustomer { .. }
             | Self::Resumed { .. }
             | Self::Closed { .. }
-            | Self::ClosedUnresolved { .. } => Vec::new(),
+            | Self::ClosedUnresolved { .. }
+            | Self::Reprioritised { .. } => Vec::new(),
         }
     }
 }

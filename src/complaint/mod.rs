@@ -73,6 +73,10 @@
 //! acknowledged --close_unresolved--> closed_unresolved
 //! in_progress  --close_unresolved--> closed_unresolved
 //! waiting      --close_unresolved--> closed_unresolved
+//! received     --reprioritise--> received
+//! acknowledged --reprioritise--> acknowledged
+//! in_progress  --reprioritise--> in_progress
+//! waiting      --reprioritise--> waiting
 //! resolved     --close-->       closed
 //! resolved     --reopen-->      in_progress
 //! closed       --reopen-->      in_progress
@@ -87,6 +91,22 @@
 //! counting ends not applicable (`ClockPhase::NotApplicable`), measures count these closings
 //! apart from resolutions, and the complaint is final: like a closed Zendesk ticket it is not
 //! reopened (the customer complains anew).
+//!
+//! Re-prioritising (issue 14 item 2: 554 rows of the Helpdesk log change a ticket's priority;
+//! Zendesk, Jira Service Management and Request Tracker recompute a ticket's SLA targets when
+//! its priority changes) gives an open complaint new terms: the priority, and the tier its
+//! targets are read for. The acknowledgement clock (while owed) and the resolution clock take
+//! the targets of the new terms on the calendars the policy names for them, counted from
+//! receipt: the business time a clock already worked (its old target less what was left, plus
+//! any time past its due instant, measured on the calendar it ran on) stands, pauses stay
+//! excluded, and a clock paused while the customer is awaited stays paused with the new
+//! business time left (an 8 business-hour target with 2 h worked, re-prioritised while the
+//! customer is awaited, is due 6 business hours after the customer answers). A new target
+//! already used up is due at once. The escalation clock belongs to the support level and is
+//! left alone. A clock's outcome is measured against the terms in force when it stops: the
+//! latest re-prioritisation's; warnings and breaches already recorded stand, and are raised
+//! again only if the new terms put them after the change. `complaint_reprioritised` records
+//! the old and new priority, the tier, and each clock's work and new terms.
 //!
 //! Waiting on the customer may start before anyone acknowledged the complaint (issue 14 item
 //! 4: a ticket that needs information first; Zammad and Request Tracker test a ticket created
@@ -113,11 +133,11 @@ mod event;
 mod fold;
 mod state;
 
-pub use clock::{ClockPhase, ClockTerms, ComplaintClockKind, Remaining, TargetClock};
+pub use clock::{ClockPhase, ClockTerms, ComplaintClockKind, Remaining, Retargeted, TargetClock};
 pub use command::{
     AcknowledgeComplaint, AssignComplaint, AwaitCustomer, CloseComplaint, CloseUnresolved,
     ComplaintCommand, DeescalateComplaint, EscalateComplaint, ReceiveComplaint, ReopenComplaint,
-    RequestEscalation, ResolveComplaint, ResumeComplaint,
+    ReprioritiseComplaint, RequestEscalation, ResolveComplaint, ResumeComplaint,
 };
 pub use event::ComplaintEvent;
 pub use state::{
@@ -127,7 +147,7 @@ pub use state::{
 
 pub(crate) use decide::{
     acknowledge, assign, await_customer, close, close_unresolved, deescalate, escalate, receive,
-    reopen, request_escalation, resolve, resume, surveyable,
+    reopen, reprioritise, request_escalation, resolve, resume, surveyable,
 };
 pub(crate) use due::{deadline, fire, flags};
 pub(crate) use fold::{fold, link_follow_up};

@@ -117,13 +117,14 @@ pub enum ComplaintState {
 pub struct Complaint {
     /// What the customer complained about.
     pub summary: Personal,
-    /// How severe.
+    /// How severe: as received, or as the latest re-prioritisation set it.
     pub priority: Priority,
     /// Where it came in.
     pub channel: Channel,
     /// When.
     pub received_at: DateTime<Utc>,
-    /// The customer's tier when it came in.
+    /// The tier its targets are read for: the customer's tier when it came in, or as the
+    /// latest re-prioritisation set it.
     pub tier: Tier,
     /// Interactions it concerns.
     pub interactions: Vec<InteractionId>,
@@ -199,6 +200,8 @@ pub enum ComplaintAction {
     Reopen,
     /// It is closed without a resolution.
     CloseUnresolved,
+    /// Its priority (and tier) change, and its targets with them.
+    Reprioritise,
 }
 
 /// The complaint's transition table.
@@ -228,6 +231,7 @@ impl Lifecycle for ComplaintLifecycle {
         ComplaintAction::Close,
         ComplaintAction::Reopen,
         ComplaintAction::CloseUnresolved,
+        ComplaintAction::Reprioritise,
     ];
 
     fn next(stage: ComplaintStage, action: ComplaintAction) -> Option<ComplaintStage> {
@@ -252,6 +256,11 @@ impl Lifecycle for ComplaintLifecycle {
             }
             (S::Waiting, A::Assign | A::Escalate | A::Deescalate) => Some(S::Waiting),
             (S::Waiting, A::Resume) => Some(S::InProgress),
+            // New terms change no stage (issue 14 item 2).
+            (S::Received, A::Reprioritise) => Some(S::Received),
+            (S::Acknowledged, A::Reprioritise) => Some(S::Acknowledged),
+            (S::InProgress, A::Reprioritise) => Some(S::InProgress),
+            (S::Waiting, A::Reprioritise) => Some(S::Waiting),
             (S::Resolved, A::Close) => Some(S::Closed),
             (S::Resolved | S::Closed, A::Reopen) => Some(S::InProgress),
             (S::Received | S::Acknowledged | S::InProgress | S::Waiting, A::CloseUnresolved) => {
@@ -272,7 +281,8 @@ impl Lifecycle for ComplaintLifecycle {
                 | A::Deescalate
                 | A::Wait
                 | A::Resume
-                | A::Resolve,
+                | A::Resolve
+                | A::Reprioritise,
             ) => None,
             (S::Closed, A::Close) => None,
         }
@@ -302,6 +312,7 @@ impl Lifecycle for ComplaintLifecycle {
             ComplaintAction::Close => "close",
             ComplaintAction::Reopen => "reopen",
             ComplaintAction::CloseUnresolved => "close_unresolved",
+            ComplaintAction::Reprioritise => "reprioritise",
         }
     }
 }

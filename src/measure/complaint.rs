@@ -55,6 +55,8 @@ pub struct ComplaintMeasures {
     pub closed_as_invalid: u64,
     /// Complaints withdrawn by the customer (not resolutions).
     pub withdrawn: u64,
+    /// Re-prioritisations (changes of an open complaint's priority or tier).
+    pub reprioritised: u64,
 }
 
 impl ComplaintMeasures {
@@ -97,6 +99,7 @@ impl ComplaintMeasures {
             .closed_as_invalid
             .saturating_add(other.closed_as_invalid);
         self.withdrawn = self.withdrawn.saturating_add(other.withdrawn);
+        self.reprioritised = self.reprioritised.saturating_add(other.reprioritised);
     }
 
     /// All escalations done.
@@ -179,6 +182,7 @@ impl ComplaintMeasures {
                 one(&mut self.closed_as_invalid);
             }
             ComplaintFact::ClosedUnresolved(Unresolved::Withdrawn) => one(&mut self.withdrawn),
+            ComplaintFact::Reprioritised => one(&mut self.reprioritised),
         }
     }
 }
@@ -204,6 +208,7 @@ pub(super) enum ComplaintFact {
     Reopened,
     Closed,
     ClosedUnresolved(Unresolved),
+    Reprioritised,
 }
 
 /// What a tally remembers of one complaint.
@@ -243,13 +248,9 @@ impl Memory {
             ComplaintEvent::Acknowledged {
                 complaint, outcome, ..
             } => {
-                let after = self
-                    .complaints
-                    .get(complaint)
-                    .and_then(|c| since(c.received, at));
                 let what = ComplaintFact::Acknowledged {
                     outcome: *outcome,
-                    after,
+                    after: self.complaint_age(complaint, at, false),
                 };
                 Some(self.complaint_fact(complaint, what))
             }
@@ -304,14 +305,10 @@ impl Memory {
                 acknowledgement,
                 ..
             } => {
-                let after = self
-                    .complaints
-                    .get(complaint)
-                    .and_then(|c| since(c.cycle_started, at));
                 let what = ComplaintFact::Resolved {
                     outcome: *outcome,
                     acknowledgement: *acknowledgement,
-                    after,
+                    after: self.complaint_age(complaint, at, true),
                     apology: *apology,
                     remedy: remedy.is_some(),
                 };
@@ -319,6 +316,9 @@ impl Memory {
             }
             ComplaintEvent::Closed { complaint } => {
                 Some(self.complaint_fact(complaint, ComplaintFact::Closed))
+            }
+            ComplaintEvent::Reprioritised { complaint, .. } => {
+                Some(self.complaint_fact(complaint, ComplaintFact::Reprioritised))
             }
             ComplaintEvent::ClosedUnresolved { complaint, reason } => {
                 Some(self.complaint_fact(complaint, ComplaintFact::ClosedUnresolved(*reason)))
@@ -345,6 +345,20 @@ impl Memory {
         );
         let fact = Fact::Complaint(ComplaintFact::Received);
         (fact, self.account_owner, None)
+    }
+
+    /// Wall-clock time from a complaint's receipt (or, `in_cycle`, from its latest reopening)
+    /// to `at`.
+    fn complaint_age(&self, id: &ComplaintId, at: DateTime<Utc>, in_cycle: bool) -> Option<Span> {
+        let memo = self.complaints.get(id)?;
+        since(
+            if in_cycle {
+                memo.cycle_started
+            } else {
+                memo.received
+            },
+            at,
+        )
     }
 
     /// A complaint fact, for the complaint's owner (see [`Memory::complaint_owner`]).

@@ -47,6 +47,7 @@ fn item_of(event: &Event) -> Option<FactItem> {
             | ComplaintEvent::Escalated { complaint, .. }
             | ComplaintEvent::Deescalated { complaint, .. }
             | ComplaintEvent::ClosedUnresolved { complaint, .. }
+            | ComplaintEvent::Reprioritised { complaint, .. }
             | ComplaintEvent::AwaitingCustomer { complaint, .. }
             | ComplaintEvent::Resumed { complaint, .. }
             | ComplaintEvent::Resolved { complaint, .. }
@@ -111,6 +112,7 @@ fn items_of(relationship: &Relationship, command: &Command) -> (Vec<FactItem>, V
             | ComplaintCommand::Escalate(complaint::EscalateComplaint { complaint, .. })
             | ComplaintCommand::Deescalate(complaint::DeescalateComplaint { complaint, .. })
             | ComplaintCommand::CloseUnresolved(complaint::CloseUnresolved { complaint, .. })
+            | ComplaintCommand::Reprioritise(complaint::ReprioritiseComplaint { complaint, .. })
             | ComplaintCommand::AwaitCustomer(complaint::AwaitCustomer { complaint, .. })
             | ComplaintCommand::Resume(complaint::ResumeComplaint { complaint, .. })
             | ComplaintCommand::Resolve(complaint::ResolveComplaint { complaint, .. })

@@ -125,6 +125,7 @@ fn reactions_to(
             | ComplaintEvent::Escalated { .. }
             | ComplaintEvent::Deescalated { .. }
             | ComplaintEvent::ClosedUnresolved { .. }
+            | ComplaintEvent::Reprioritised { .. }
             | ComplaintEvent::AwaitingCustomer { .. }
             | ComplaintEvent::Resumed { .. }
             | ComplaintEvent::Closed { .. },

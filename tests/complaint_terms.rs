@@ -1,0 +1,285 @@
+//! Complaint terms and what they measure (issue 14 items 2, 11, 12, 13), given / when / then.
+//!
+//! On a business calendar (UTC, Monday to Friday 09:00 to 17:00) unless a test says otherwise:
+//! complaints are resolved within 24 business hours at low priority, 8 at normal, 4 at high
+//! and 2 at urgent, and acknowledged within the default targets (8, 4, 2, 1 hours).
+
+mod support;
+
+use clientele::calendar::WallTime;
+use clientele::complaint::{ClockPhase, ComplaintStage};
+use clientele::outcome::Outcome;
+use clientele::policy::{ByPriority, Targets};
+use clientele::{
+    AcknowledgeComplaint, AgentId, AwaitCustomer, Channel, CommandError, ComplaintEvent,
+    ComplaintId, Event, Priority, ReceiveComplaint, ReprioritiseComplaint, ResolveComplaint,
+    ResumeComplaint, ServiceCalendar, ServicePolicy, Span,
+};
+use support::*;
+
+const C: ComplaintId = ComplaintId::from_u128(0xc2);
+const JONAS: AgentId = AgentId::from_u128(101);
+
+fn desk() -> ServiceCalendar {
+    ServiceCalendar::builder("UTC")
+        .unwrap()
+        .weekdays(WallTime::hm(9, 0).unwrap(), WallTime::hm(17, 0).unwrap())
+        .build()
+        .unwrap()
+}
+
+fn policy() -> ServicePolicy {
+    let mut policy = ServicePolicy::default();
+    policy.calendar = desk();
+    policy.complaints.resolve = Targets::new(ByPriority {
+        low: Span::hours(24),
+        normal: Span::hours(8),
+        high: Span::hours(4),
+        urgent: Span::hours(2),
+    });
+    policy.complaints.follow_up_after = None;
+    policy
+}
+
+/// A complaint of `priority` received Monday 2 March 2026 at 09:00.
+fn world(policy: ServicePolicy, priority: Priority) -> World {
+    let mut w = World::new(policy, "2026-03-02 09:00");
+    w.given_customer(ONA, "standard");
+    w.when(
+        ONA,
+        ReceiveComplaint::new(C, Channel::Email, text("The frames arrived scratched"))
+            .priority(priority),
+    )
+    .unwrap();
+    w
+}
+
+fn resolve() -> ResolveComplaint {
+    ResolveComplaint {
+        complaint: C,
+        by: JONAS,
+        remedy: None,
+        apology: true,
+        summary: text("New frames sent").into(),
+        follow_up: None,
+    }
+}
+
+fn reprioritised(events: &[Event]) -> &ComplaintEvent {
+    events
+        .iter()
+        .find_map(|e| match e {
+            Event::Complaint(c @ ComplaintEvent::Reprioritised { .. }) => Some(c),
+            _ => None,
+        })
+        .expect("a complaint_reprioritised event")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Item 2: re-prioritising an open complaint
+
+#[test]
+fn reprioritised_while_waiting_an_8_hour_target_with_2_hours_worked_is_due_6_hours_after_the_answer()
+ {
+    // Given a low priority complaint (24 business hours), worked on from 09:00 to 11:00,
+    let mut w = world(policy(), Priority::Low);
+    w.at("2026-03-02 11:00");
+    // and waiting on the customer since 11:00,
+    w.when(ONA, AwaitCustomer { complaint: C }).unwrap();
+    // when it is re-prioritised to normal (8 business hours) while waiting,
+    w.at("2026-03-02 15:00");
+    let events = w
+        .when(ONA, ReprioritiseComplaint::new(C, Priority::Normal))
+        .unwrap();
+    // then the change records the 2 hours worked and the 6 left, the clock still paused,
+    let ComplaintEvent::Reprioritised {
+        from_priority,
+        priority,
+        resolution,
+        ..
+    } = reprioritised(&events)
+    else {
+        unreachable!()
+    };
+    assert_eq!(
+        (*from_priority, *priority),
+        (Priority::Low, Priority::Normal)
+    );
+    assert_eq!(resolution.worked, Span::hours(2));
+    assert_eq!(resolution.paused.map(|r| r.due), Some(Span::hours(6)));
+    let complaint = w.relationship(ONA).complaint(C).unwrap();
+    assert_eq!(complaint.priority, Priority::Normal);
+    assert_eq!(complaint.stage(), ComplaintStage::Waiting);
+    assert!(matches!(
+        complaint.resolution.phase,
+        ClockPhase::Paused { remaining, since, .. }
+            if remaining == Span::hours(6) && since == t("2026-03-02 11:00")
+    ));
+    // and when the customer answers on Wednesday at 10:00, it is due 6 business hours later.
+    w.at("2026-03-04 10:00");
+    let events = w.when(ONA, ResumeComplaint { complaint: C }).unwrap();
+    assert!(events.iter().any(|e| matches!(
+        e,
+        Event::Complaint(ComplaintEvent::Resumed { resolution: Some(terms), .. })
+            if terms.due == Some(t("2026-03-04 16:00")) && terms.target == Span::hours(8)
+    )));
+    // Resolved at 15:00 it met the target in force then.
+    w.at("2026-03-04 15:00");
+    let events = w.when(ONA, resolve()).unwrap();
+    assert!(events.iter().any(|e| matches!(
+        e,
+        Event::Complaint(ComplaintEvent::Resolved {
+            outcome: Outcome::Met,
+            ..
+        })
+    )));
+    w.assert_replay_matches();
+}
+
+#[test]
+fn reprioritised_while_running_the_acknowledgement_and_resolution_count_from_receipt() {
+    // Given a low priority complaint received at 09:00, acknowledgement owed (8 hours),
+    let mut w = world(policy(), Priority::Low);
+    // when it is raised to high at 10:00,
+    w.at("2026-03-02 10:00");
+    let events = w
+        .when(ONA, ReprioritiseComplaint::new(C, Priority::High))
+        .unwrap();
+    let ComplaintEvent::Reprioritised {
+        acknowledgement: Some(ack),
+        resolution,
+        ..
+    } = reprioritised(&events)
+    else {
+        panic!("the acknowledgement is owed: {events:?}")
+    };
+    // then both targets count from receipt: acknowledged within 2 hours (due 11:00),
+    // resolved within 4 (due 13:00).
+    assert_eq!(ack.terms.due, Some(t("2026-03-02 11:00")));
+    assert_eq!(resolution.terms.due, Some(t("2026-03-02 13:00")));
+    assert_eq!(resolution.worked, Span::hours(1));
+    assert_eq!(w.ledger.next_deadline().unwrap().at, t("2026-03-02 10:36"));
+    // Acknowledged at 11:30, it was late by half an hour against the new target.
+    w.run_until("2026-03-02 11:30", 10);
+    let events = w
+        .when(
+            ONA,
+            AcknowledgeComplaint {
+                complaint: C,
+                by: JONAS,
+            },
+        )
+        .unwrap();
+    assert!(events.iter().any(|e| matches!(
+        e,
+        Event::Complaint(ComplaintEvent::Acknowledged {
+            outcome: Outcome::MetLate { lateness },
+            ..
+        }) if lateness.business == Span::minutes(30)
+    )));
+    w.assert_replay_matches();
+}
+
+#[test]
+fn a_new_target_already_used_up_is_due_at_once_and_breached_once() {
+    // Given a low priority complaint worked on all Monday (7 hours by 16:00),
+    let mut w = world(policy(), Priority::Low);
+    w.at("2026-03-02 09:30");
+    w.when(
+        ONA,
+        AcknowledgeComplaint {
+            complaint: C,
+            by: JONAS,
+        },
+    )
+    .unwrap();
+    w.at("2026-03-02 16:00");
+    // when it is raised to urgent (2 hours),
+    let events = w
+        .when(ONA, ReprioritiseComplaint::new(C, Priority::Urgent))
+        .unwrap();
+    let ComplaintEvent::Reprioritised { resolution, .. } = reprioritised(&events) else {
+        unreachable!()
+    };
+    assert_eq!(resolution.worked, Span::hours(7));
+    // then it is due at once, and the breach is recorded then, once.
+    assert_eq!(resolution.terms.due, Some(t("2026-03-02 16:00")));
+    let woke = w.run_until("2026-03-09 09:00", 10);
+    let breaches = woke
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.event,
+                Event::Complaint(ComplaintEvent::ClockBreached { .. })
+            )
+        })
+        .count();
+    assert_eq!(breaches, 1, "{:?}", envelope_kinds(&woke));
+    w.assert_replay_matches();
+}
+
+#[test]
+fn reprioritising_to_the_same_terms_or_a_closed_complaint_is_refused_and_changes_nothing() {
+    let mut w = world(policy(), Priority::Normal);
+    let unknown = ComplaintId::from_u128(9);
+    w.assert_each_refused(
+        ONA,
+        vec![
+            (
+                ReprioritiseComplaint::new(C, Priority::Normal).into(),
+                CommandError::NothingToChange,
+            ),
+            (
+                ReprioritiseComplaint::new(C, Priority::Normal)
+                    .tier(tier("standard"))
+                    .into(),
+                CommandError::NothingToChange,
+            ),
+            (
+                ReprioritiseComplaint::new(unknown, Priority::High).into(),
+                CommandError::UnknownComplaint(unknown),
+            ),
+        ],
+    );
+    w.at("2026-03-02 10:00");
+    w.when(ONA, resolve()).unwrap();
+    w.assert_each_refused(
+        ONA,
+        vec![(
+            ReprioritiseComplaint::new(C, Priority::High).into(),
+            CommandError::InvalidTransition {
+                entity: "complaint",
+                from: "resolved",
+                action: "reprioritise",
+            },
+        )],
+    );
+}
+
+#[test]
+fn a_new_tier_reads_its_own_row_of_targets() {
+    // Given gold customers' normal complaints are resolved within 2 business hours,
+    let mut policy = policy();
+    policy.complaints.resolve = policy.complaints.resolve.with_tier(
+        tier("gold"),
+        ByPriority {
+            low: Span::hours(8),
+            normal: Span::hours(2),
+            high: Span::hours(1),
+            urgent: Span::hours(1),
+        },
+    );
+    let mut w = world(policy, Priority::Normal);
+    w.at("2026-03-02 10:00");
+    // when the complaint is read for gold at 10:00 (1 hour worked),
+    w.when(
+        ONA,
+        ReprioritiseComplaint::new(C, Priority::Normal).tier(tier("gold")),
+    )
+    .unwrap();
+    // then it is due an hour later.
+    let complaint = w.relationship(ONA).complaint(C).unwrap();
+    assert_eq!(complaint.tier, tier("gold"));
+    assert_eq!(complaint.resolution.terms.due, Some(t("2026-03-02 11:00")));
+    w.assert_replay_matches();
+}
