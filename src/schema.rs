@@ -119,8 +119,8 @@ fn one_deadline(clock: &mut serde_json::Map<String, Value>) {
     }
 }
 
-/// Version 3's schema, taken back to version 2: every clock has its due instant, and no
-/// outcome is untimed.
+/// Version 3's schema, taken back to version 2: every clock has its due instant, no outcome
+/// is untimed, and a complaint's closing events say nothing of the business time worked.
 fn version_2(mut schema: Schema) -> Schema {
     if let Some(root) = schema.as_object_mut() {
         // Envelopes say when a fact reported late was recorded from version 3 on.
@@ -131,6 +131,29 @@ fn version_2(mut schema: Schema) -> Schema {
             "not".to_owned(),
             serde_json::json!({ "required": ["recorded"] }),
         );
+    }
+    if let Some(variants) = schema
+        .as_object_mut()
+        .and_then(|r| r.get_mut("$defs"))
+        .and_then(|d| d.get_mut("Event"))
+        .and_then(|e| e.get_mut("oneOf"))
+        .and_then(Value::as_array_mut)
+    {
+        // A complaint's closing events state the business time worked from version 3 on.
+        for variant in variants.iter_mut().filter(|variant| {
+            matches!(
+                kind_of(variant),
+                Some("complaint_acknowledged" | "complaint_resolved")
+            )
+        }) {
+            remove(variant, "worked");
+            if let Some(variant) = variant.as_object_mut() {
+                variant.insert(
+                    "not".to_owned(),
+                    serde_json::json!({ "required": ["worked"] }),
+                );
+            }
+        }
     }
     for clock in clocks(&mut schema) {
         clock.remove("oneOf");

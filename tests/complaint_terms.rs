@@ -13,7 +13,7 @@ use clientele::policy::{ByPriority, Targets};
 use clientele::{
     AcknowledgeComplaint, AgentId, AwaitCustomer, Channel, CommandError, ComplaintEvent,
     ComplaintId, Event, Priority, ReceiveComplaint, ReprioritiseComplaint, ResolveComplaint,
-    ResumeComplaint, ServiceCalendar, ServicePolicy, Span,
+    ResumeComplaint, ServiceCalendar, ServicePolicy, Span, Tally, Window,
 };
 use support::*;
 
@@ -282,4 +282,73 @@ fn a_new_tier_reads_its_own_row_of_targets() {
     assert_eq!(complaint.tier, tier("gold"));
     assert_eq!(complaint.resolution.terms.due, Some(t("2026-03-02 11:00")));
     w.assert_replay_matches();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Item 12: durations net of waiting
+
+fn resolved_worked(events: &[Event]) -> Option<Span> {
+    events.iter().find_map(|e| match e {
+        Event::Complaint(ComplaintEvent::Resolved { worked, .. }) => *worked,
+        _ => None,
+    })
+}
+
+#[test]
+fn two_and_three_hours_of_work_around_72_hours_of_waiting_take_5_hours_to_resolve() {
+    // Given the default policy (always open, waiting on the customer pauses the resolution),
+    let mut policy = ServicePolicy::default();
+    policy.complaints.follow_up_after = None;
+    let mut w = world(policy, Priority::Normal);
+    // a complaint acknowledged an hour after it came in,
+    w.at("2026-03-02 10:00");
+    let events = w
+        .when(
+            ONA,
+            AcknowledgeComplaint {
+                complaint: C,
+                by: JONAS,
+            },
+        )
+        .unwrap();
+    assert!(events.iter().any(|e| matches!(
+        e,
+        Event::Complaint(ComplaintEvent::Acknowledged { worked: Some(w), .. })
+            if *w == Span::hours(1)
+    )));
+    // worked on for 2 hours, then waiting on the customer for 72 hours,
+    w.at("2026-03-02 11:00");
+    w.when(ONA, AwaitCustomer { complaint: C }).unwrap();
+    w.at("2026-03-05 11:00");
+    w.when(ONA, ResumeComplaint { complaint: C }).unwrap();
+    // when it is resolved after 3 more hours of work,
+    w.at("2026-03-05 14:00");
+    let events = w.when(ONA, resolve()).unwrap();
+    // then the resolution took 5 hours of business time net of the wait,
+    assert_eq!(resolved_worked(&events), Some(Span::hours(5)));
+    // and the measures show both figures: 77 h by the wall clock, 5 h net.
+    let window = Window::new(t("2026-03-01 00:00"), t("2026-04-01 00:00")).unwrap();
+    let tally = Tally::from_log(window, &w.log).unwrap();
+    let complaints = &tally.customer(ONA).unwrap().complaints;
+    assert_eq!(complaints.time_to_resolve.median(), Some(Span::hours(77)));
+    assert_eq!(
+        complaints.business_time_to_resolve.median(),
+        Some(Span::hours(5))
+    );
+    assert_eq!(
+        complaints.business_time_to_acknowledge.median(),
+        Some(Span::hours(1))
+    );
+    w.assert_replay_matches();
+}
+
+#[test]
+fn resolved_while_waiting_the_net_time_stops_where_the_wait_began() {
+    // On business hours: worked 09:00 to 11:00, then waiting until it is resolved on Wednesday.
+    let mut w = world(policy(), Priority::Normal);
+    w.at("2026-03-02 11:00");
+    w.when(ONA, AwaitCustomer { complaint: C }).unwrap();
+    w.at("2026-03-04 12:00");
+    let events = w.when(ONA, resolve()).unwrap();
+    assert_eq!(resolved_worked(&events), Some(Span::hours(2)));
 }

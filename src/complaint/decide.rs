@@ -100,10 +100,12 @@ pub(crate) fn acknowledge(
         .into());
     }
     ctx.policy.check_agent(ack.by)?;
+    let clock = &complaint.acknowledgement;
     Ok(vec![ComplaintEvent::Acknowledged {
         complaint: ack.complaint,
         by: ack.by,
-        outcome: outcome_at(ctx.policy, &complaint.acknowledgement.terms, ctx.now)?,
+        outcome: outcome_at(ctx.policy, &clock.terms, ctx.now)?,
+        worked: worked_on(ctx.policy, clock, ctx.now),
     }])
 }
 
@@ -371,7 +373,14 @@ pub(crate) fn resolve(
         summary: resolve.summary.clone(),
         outcome,
         acknowledgement,
+        worked: worked_on(policy, clock, now),
     }])
+}
+
+/// The business time a clock with a target counted by `now` (see [`clock::worked`]); `None`
+/// for a clock with no target, which keeps no account of its pauses.
+fn worked_on(policy: &ServicePolicy, clock: &TargetClock, now: DateTime<Utc>) -> Option<Span> {
+    clock.terms.due.map(|_| clock::worked(policy, clock, now))
 }
 
 pub(crate) fn close(

@@ -52,6 +52,11 @@ pub enum ComplaintEvent {
         by: AgentId,
         /// The acknowledgement target: met or met late.
         outcome: Outcome,
+        /// Business time the acknowledgement target counted, from receipt (added in schema
+        /// version 3; absent from older events and for a clock with no target). The
+        /// acknowledgement is owed through a wait on the customer, so the wait counts.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        worked: Option<Span>,
     },
     /// The complaint has an owner.
     #[serde(rename = "complaint_assigned")]
@@ -172,6 +177,12 @@ pub enum ComplaintEvent {
         /// met (the resolution came in time) or missed.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         acknowledgement: Option<Outcome>,
+        /// Business time the resolution target counted, net of the waits on the customer
+        /// that paused it and of the spans a reopen set aside (added in schema version 3;
+        /// absent from older events and for a clock with no target): from receipt, or from
+        /// the reopen that restarted the clock.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        worked: Option<Span>,
     },
     /// The complaint was closed.
     #[serde(rename = "complaint_closed")]
@@ -302,16 +313,23 @@ impl ComplaintEvent {
         self.terms().into_iter().all(ClockTerms::is_consistent)
     }
 
-    /// The first schema version that can say it: 3 for a clock with no target or an untimed
-    /// outcome, 1 otherwise.
+    /// The first schema version that can say it: 3 for a clock with no target, an untimed
+    /// outcome or the business time worked, 1 otherwise.
     pub(crate) fn needs_version(&self) -> u16 {
         let untimed = match self {
-            Self::Acknowledged { outcome, .. } => !outcome.had_target(),
+            Self::Acknowledged {
+                outcome, worked, ..
+            } => !outcome.had_target() || worked.is_some(),
             Self::Resolved {
                 outcome,
                 acknowledgement,
+                worked,
                 ..
-            } => !outcome.had_target() || acknowledgement.is_some_and(|a| !a.had_target()),
+            } => {
+                !outcome.had_target()
+                    || acknowledgement.is_some_and(|a| !a.had_target())
+                    || worked.is_some()
+            }
             Self::Received { .. }
             | Self::Assigned { .. }
             | Self::ClockAtRisk { .. }

@@ -108,6 +108,17 @@
 //! again only if the new terms put them after the change. `complaint_reprioritised` records
 //! the old and new priority, the tier, and each clock's work and new terms.
 //!
+//! Durations net of waiting (issue 14 item 12; Zendesk's "requester wait time" and the
+//! business-hours figures of Zendesk and Jira Service Management report work apart from
+//! waiting): `complaint_acknowledged` and `complaint_resolved` state `worked`, the business
+//! time the target counted, which is what the outcome was measured on: for the resolution,
+//! from receipt (or the reopen that restarted its clock) net of the waits on the customer that
+//! paused it and of the spans a reopen set aside; for the acknowledgement, from receipt (its
+//! clock runs through waits). Measures give it beside the wall-clock figure
+//! (`ComplaintMeasures::business_time_to_resolve` beside `time_to_resolve`): 2 h and 3 h of
+//! work around 72 h of waiting read 5 h, not 77 h. A clock with no target states none (it
+//! keeps no account of its pauses).
+//!
 //! Waiting on the customer may start before anyone acknowledged the complaint (issue 14 item
 //! 4: a ticket that needs information first; Zammad and Request Tracker test a ticket created
 //! already pending, which `ReceiveComplaint::pending` records as a receipt followed at once by

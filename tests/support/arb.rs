@@ -1083,12 +1083,18 @@ pub fn event() -> BoxedStrategy<Event> {
                 },
             )
             .boxed(),
-        (complaint_id(), agent_id(), clock_outcome())
-            .prop_map(|(complaint, by, outcome)| {
+        (
+            complaint_id(),
+            agent_id(),
+            clock_outcome(),
+            option::of(span()),
+        )
+            .prop_map(|(complaint, by, outcome, worked)| {
                 Event::Complaint(ComplaintEvent::Acknowledged {
                     complaint,
                     by,
                     outcome,
+                    worked,
                 })
             })
             .boxed(),
@@ -1247,9 +1253,10 @@ pub fn event() -> BoxedStrategy<Event> {
             text(),
             clock_outcome(),
             option::of(clock_outcome()),
+            option::of(span()),
         )
             .prop_map(
-                |(complaint, by, remedy, apology, summary, outcome, acknowledgement)| {
+                |(complaint, by, remedy, apology, summary, outcome, acknowledgement, worked)| {
                     Event::Complaint(ComplaintEvent::Resolved {
                         complaint,
                         by,
@@ -1258,6 +1265,7 @@ pub fn event() -> BoxedStrategy<Event> {
                         summary: summary.into(),
                         outcome,
                         acknowledgement,
+                        worked,
                     })
                 },
             )
