@@ -7,13 +7,13 @@
 mod support;
 
 use clientele::calendar::WallTime;
-use clientele::complaint::{ClockPhase, ComplaintStage};
-use clientele::outcome::Outcome;
+use clientele::complaint::{ClockPhase, ComplaintClockKind, ComplaintStage};
+use clientele::outcome::{NoTarget, Outcome, TargetStatus};
 use clientele::policy::{ByPriority, Targets};
 use clientele::{
-    AcknowledgeComplaint, AgentId, AwaitCustomer, Channel, CommandError, ComplaintEvent,
-    ComplaintId, Event, Priority, ReceiveComplaint, ReprioritiseComplaint, ResolveComplaint,
-    ResumeComplaint, ServiceCalendar, ServicePolicy, Span, Tally, Window,
+    AcknowledgeComplaint, AgentId, AwaitCustomer, Channel, CloseUnresolved, CommandError,
+    ComplaintEvent, ComplaintId, Event, Priority, ReceiveComplaint, ReprioritiseComplaint,
+    ResolveComplaint, ResumeComplaint, ServiceCalendar, ServicePolicy, Span, Tally, Window,
 };
 use support::*;
 
@@ -351,4 +351,80 @@ fn resolved_while_waiting_the_net_time_stops_where_the_wait_began() {
     w.at("2026-03-04 12:00");
     let events = w.when(ONA, resolve()).unwrap();
     assert_eq!(resolved_worked(&events), Some(Span::hours(2)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Item 13: one status per target
+
+fn status(w: &World, id: ComplaintId, kind: ComplaintClockKind) -> Option<TargetStatus> {
+    w.relationship(ONA).complaint(id).unwrap().status(kind)
+}
+
+#[test]
+fn each_target_reads_running_paused_met_or_missed_with_its_due_instant() {
+    // Given a normal complaint at 09:00: acknowledged within 4 h, resolved within 8 h,
+    let mut w = world(policy(), Priority::Normal);
+    let (ack, res) = (
+        ComplaintClockKind::Acknowledgement,
+        ComplaintClockKind::Resolution,
+    );
+    let running = |due: &str, breached| TargetStatus::Running {
+        due: t(due),
+        breached,
+    };
+    assert_eq!(status(&w, C, ack), Some(running("2026-03-02 13:00", false)));
+    assert_eq!(status(&w, C, res), Some(running("2026-03-02 17:00", false)));
+    // waiting on the customer from 11:00 pauses the resolution, with no due instant,
+    w.at("2026-03-02 11:00");
+    w.when(ONA, AwaitCustomer { complaint: C }).unwrap();
+    let paused = status(&w, C, res).unwrap();
+    assert_eq!(
+        paused,
+        TargetStatus::Paused {
+            remaining: Span::hours(6)
+        }
+    );
+    assert_eq!(paused.due(), None);
+    // the acknowledgement runs on and is breached at 13:00,
+    w.run_until("2026-03-02 14:00", 10);
+    assert_eq!(status(&w, C, ack), Some(running("2026-03-02 13:00", true)));
+    // and resolved at 14:00, the resolution met (counted to the wait), the acknowledgement
+    // missed by an hour.
+    w.when(ONA, resolve()).unwrap();
+    assert_eq!(status(&w, C, res), Some(TargetStatus::Met));
+    assert!(matches!(
+        status(&w, C, ack),
+        Some(TargetStatus::Missed { lateness }) if lateness.business == Span::hours(1)
+    ));
+    // The response clock reads the same way.
+    w.when(ONA, inbound(1, Channel::Email)).unwrap();
+    assert!(matches!(
+        w.relationship(ONA).response_clock().status(),
+        Some(TargetStatus::Running {
+            breached: false,
+            ..
+        })
+    ));
+}
+
+#[test]
+fn a_target_closed_unresolved_is_not_applicable_and_one_never_set_is_no_target() {
+    let mut policy = policy();
+    policy.complaints.resolve = policy.complaints.resolve.without_target(Priority::Low);
+    let mut w = world(policy, Priority::Low);
+    assert_eq!(
+        status(&w, C, ComplaintClockKind::Resolution),
+        Some(TargetStatus::NoTarget {
+            reason: NoTarget::NoneSet
+        })
+    );
+    w.when(ONA, CloseUnresolved::withdrawn(C)).unwrap();
+    assert_eq!(
+        status(&w, C, ComplaintClockKind::Acknowledgement),
+        Some(TargetStatus::NotApplicable)
+    );
+    assert_eq!(
+        status(&w, C, ComplaintClockKind::Escalation),
+        Some(TargetStatus::NotApplicable)
+    );
 }

@@ -20,7 +20,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::CommandError;
-use crate::outcome::{NoTarget, Outcome};
+use crate::outcome::{NoTarget, Outcome, TargetStatus};
 use crate::policy::{ServicePolicy, Targets};
 use crate::value::{Priority, Span, Tier};
 
@@ -229,6 +229,28 @@ impl TargetClock {
             .no_target
             .as_ref()
             .filter(|reason| self.is_running() && reason.is_fault())
+    }
+
+    /// Where its target stands: running toward its due instant, paused with the business
+    /// time left, ended met, missed or not applicable, or without a target.
+    #[must_use]
+    pub fn status(&self) -> TargetStatus {
+        match (&self.phase, self.terms.due) {
+            (ClockPhase::NotApplicable { .. }, _) => TargetStatus::NotApplicable,
+            (ClockPhase::Stopped { outcome, .. }, _) => {
+                TargetStatus::ended(*outcome, self.terms.no_target.as_ref())
+            }
+            (ClockPhase::Running | ClockPhase::Paused { .. }, None) => TargetStatus::NoTarget {
+                reason: self.terms.no_target.clone().unwrap_or(NoTarget::NoneSet),
+            },
+            (ClockPhase::Paused { remaining, .. }, Some(_)) => TargetStatus::Paused {
+                remaining: *remaining,
+            },
+            (ClockPhase::Running, Some(due)) => TargetStatus::Running {
+                due,
+                breached: self.breached,
+            },
+        }
     }
 
     pub(super) fn is_running(&self) -> bool {

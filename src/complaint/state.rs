@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::clock::{ComplaintClockKind, TargetClock};
 use crate::id::{AgentId, ComplaintId, FollowUpId, InteractionId, PromiseId};
 use crate::lifecycle::{Entity, Lifecycle, Refused};
+use crate::outcome::TargetStatus;
 use crate::personal::{Erase, Personal};
 use crate::registry::Registry;
 use crate::value::{Channel, Priority, Tier};
@@ -341,6 +342,18 @@ impl Complaint {
     #[must_use]
     pub fn is_unacknowledged(&self) -> bool {
         self.acknowledgement.is_running() || self.acknowledgement.is_paused()
+    }
+
+    /// Where the target of its clock `kind` stands (issue 14 item 13); `None` for the
+    /// escalation clock of a level with no threshold.
+    #[must_use]
+    pub fn status(&self, kind: ComplaintClockKind) -> Option<TargetStatus> {
+        let clock = match kind {
+            ComplaintClockKind::Acknowledgement => Some(&self.acknowledgement),
+            ComplaintClockKind::Resolution => Some(&self.resolution),
+            ComplaintClockKind::Escalation => self.escalation.as_ref(),
+        };
+        clock.map(TargetClock::status)
     }
 
     /// Whether it is still open (not resolved or closed).
