@@ -12,8 +12,9 @@ use clientele::outcome::{NoTarget, Outcome, TargetStatus};
 use clientele::policy::{ByPriority, Targets};
 use clientele::{
     AcknowledgeComplaint, AgentId, AwaitCustomer, Channel, CloseUnresolved, CommandError,
-    ComplaintEvent, ComplaintId, Event, Priority, ReceiveComplaint, ReprioritiseComplaint,
-    ResolveComplaint, ResumeComplaint, ServiceCalendar, ServicePolicy, Span, Tally, Window,
+    ComplaintEvent, ComplaintId, Event, FlagKind, Priority, ReceiveComplaint, ReopenComplaint,
+    ReprioritiseComplaint, ResolveComplaint, ResumeComplaint, ServiceCalendar, ServicePolicy, Span,
+    Tally, Window,
 };
 use support::*;
 
@@ -427,4 +428,66 @@ fn a_target_closed_unresolved_is_not_applicable_and_one_never_set_is_no_target()
         status(&w, C, ComplaintClockKind::Escalation),
         Some(TargetStatus::NotApplicable)
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Item 11: escalation from the N-th reopen
+
+fn reopen() -> ReopenComplaint {
+    ReopenComplaint {
+        complaint: C,
+        reason: text("Still scratched").into(),
+    }
+}
+
+fn resolved_and_reopened(w: &mut World, at: &str) -> Vec<Event> {
+    w.at(at);
+    w.when(ONA, resolve()).unwrap();
+    w.when(ONA, reopen()).unwrap()
+}
+
+#[test]
+fn from_the_second_reopen_on_escalation_is_due_and_the_first_is_flagged_for_the_owner() {
+    // Given a policy that escalates from the second reopen,
+    let mut policy = policy();
+    policy.complaints.escalate_from_reopen = 2;
+    let mut w = world(policy, Priority::Normal);
+    // when the complaint is reopened a first time, no escalation is due, and the owner sees it,
+    let first = resolved_and_reopened(&mut w, "2026-03-02 10:00");
+    assert_eq!(kinds(&first), ["complaint_reopened"]);
+    let flags = w.ledger.flags(t("2026-03-02 10:00"));
+    assert!(
+        flags.iter().any(|f| f.kind == FlagKind::ReopenedAtTop),
+        "{flags:?}"
+    );
+    assert!(flags.iter().all(|f| f.kind != FlagKind::EscalationDue));
+    // and the second reopen makes escalation due.
+    let second = resolved_and_reopened(&mut w, "2026-03-02 11:00");
+    assert_eq!(kinds(&second), ["complaint_reopened", "escalation_due"]);
+    let flags = w.ledger.flags(t("2026-03-02 11:00"));
+    assert!(flags.iter().any(|f| f.kind == FlagKind::EscalationDue));
+    assert!(flags.iter().all(|f| f.kind != FlagKind::ReopenedAtTop));
+    w.assert_replay_matches();
+}
+
+#[test]
+fn a_policy_that_never_escalates_on_reopen_and_one_stored_before_the_setting_existed() {
+    let mut policy = policy();
+    policy.complaints.escalate_from_reopen = 0;
+    let mut w = world(policy, Priority::Normal);
+    for at in ["2026-03-02 10:00", "2026-03-02 11:00", "2026-03-02 12:00"] {
+        assert_eq!(
+            kinds(&resolved_and_reopened(&mut w, at)),
+            ["complaint_reopened"]
+        );
+    }
+    // A policy stored without the setting escalates at every reopen, as before.
+    let mut stored = serde_json::to_value(ServicePolicy::default()).unwrap();
+    stored["complaints"]
+        .as_object_mut()
+        .unwrap()
+        .remove("escalate_from_reopen")
+        .unwrap();
+    let read: ServicePolicy = serde_json::from_value(stored).unwrap();
+    assert_eq!(read.complaints.escalate_from_reopen, 1);
 }

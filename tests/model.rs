@@ -64,7 +64,8 @@
 //! - **Complaints**: received, acknowledged, assigned (the same owner again is nothing to
 //!   change), waiting on the customer (pausing the resolution and escalation clocks when the
 //!   policy says so) and resumed, escalation due by threshold, by request and on reopen (a
-//!   reopen at the top of the ladder demands none and is flagged for the owner instead),
+//!   reopen at the top of the ladder, or the first reopen of a complaint (the policy escalates
+//!   from the second), demands none and is flagged for the owner instead),
 //!   escalated up the ladder (not down, not past the top), resolved (never unacknowledged; the
 //!   follow-up id is required and scheduled 24 h later), closed, reopened in each mode (a
 //!   pending linked follow-up is cancelled, a pending survey of the resolution voided); the
@@ -140,6 +141,10 @@ fn span(secs: i64) -> Span {
     Span::try_from_secs(secs).unwrap()
 }
 
+/// The reopen from which a reopen makes escalation due: the first reopen of a complaint stays
+/// with its owner (flagged as a reopen with no escalation due).
+const ESCALATE_FROM_REOPEN: u32 = 2;
+
 fn policy(mode: Mode, pausing: bool) -> ServicePolicy {
     let level = |name: &str, after: Option<i64>| SupportLevel {
         name: text(name),
@@ -179,6 +184,7 @@ fn policy(mode: Mode, pausing: bool) -> ServicePolicy {
                 Mode::Restart => ReopenMode::Restart,
                 Mode::NewCycle => ReopenMode::NewCycle,
             },
+            escalate_from_reopen: ESCALATE_FROM_REOPEN,
             resolve_unacknowledged: false,
             follow_up_after: Some(span(FOLLOW_UP_AFTER)),
             follow_up_calendar: None,
@@ -850,6 +856,8 @@ struct MComplaint {
     resolutions: u32,
     /// Raised to high priority (received at normal).
     high: bool,
+    /// How many times it was reopened.
+    reopens: u32,
 }
 
 impl MComplaint {
@@ -1321,6 +1329,7 @@ impl Model {
                         follow_up: None,
                         resolutions: 0,
                         high: false,
+                        reopens: 0,
                     },
                 );
                 out.push("complaint_received");
@@ -1638,9 +1647,12 @@ impl Model {
         c.stage = CStage::InProgress;
         // At the top of the ladder there is nowhere to escalate: the reopen is flagged for the
         // owner instead.
+        // Before the reopen the policy escalates from, no escalation is due either.
         let at_top = c.level >= TOP_LEVEL;
-        c.escalation_due = !at_top;
-        c.reopened_at_top = at_top;
+        c.reopens += 1;
+        let escalates = !at_top && c.reopens >= ESCALATE_FROM_REOPEN;
+        c.escalation_due = escalates;
+        c.reopened_at_top = !escalates;
         let resolution = c.resolutions;
         if let Some(f) = c.follow_up
             && let Some(follow_up) = self.follow_ups.get_mut(&f).filter(|f| f.pending())
@@ -1656,7 +1668,7 @@ impl Model {
             s.stage = SStage::Voided;
             out.push("survey_voided");
         }
-        if !at_top {
+        if escalates {
             out.push("escalation_due");
         }
         Ok(out)

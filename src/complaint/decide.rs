@@ -415,9 +415,11 @@ pub(crate) fn close_unresolved(
 }
 
 /// The complaint's events of a reopen: the reopen itself (with the clock the policy's mode
-/// gives) and the escalation it makes due. At the top of the ladder there is nowhere to
+/// gives) and the escalation it makes due, from the reopen the policy says on
+/// (`ComplaintPolicy::escalate_from_reopen`). At the top of the ladder there is nowhere to
 /// escalate: the reopen is recorded at the top level and makes no escalation due; the level
-/// view flags it for the complaint's owner instead ([`FlagKind::ReopenedAtTop`]). What it
+/// view flags it for the complaint's owner instead ([`FlagKind::ReopenedAtTop`]), as it flags
+/// a reopen before the one the policy escalates from. What it
 /// cancels in sibling families (the pending follow-up and survey) the relationship's reactions
 /// add after the reopen.
 ///
@@ -442,7 +444,10 @@ pub(crate) fn reopen(
     }];
     let index = usize::try_from(complaint.level).unwrap_or(usize::MAX);
     let at_top = index.saturating_add(1) >= policy.complaints.levels.len();
-    if !at_top {
+    // The policy says from which reopen on escalation is due (0: never).
+    let from = policy.complaints.escalate_from_reopen;
+    let escalates = from != 0 && complaint.reopened.saturating_add(1) >= from;
+    if escalates && !at_top {
         events.push(ComplaintEvent::EscalationDue {
             complaint: reopen.complaint,
             reason: EscalationReason::Reopened,

@@ -17,7 +17,10 @@
 //!   breaks a second time, and when the customer asks. It stays flagged until someone
 //!   escalates (a command naming the level and the new owner). A reopen at the top, where
 //!   there is nowhere to escalate, makes no escalation due: it is flagged for the complaint's
-//!   owner (`FlagKind::ReopenedAtTop`) until the complaint is resolved again.
+//!   owner (`FlagKind::ReopenedAtTop`) until the complaint is resolved again. A policy can
+//!   make reopens escalate only from the N-th on (`ComplaintPolicy::escalate_from_reopen`,
+//!   issue 14 item 11; 1, every reopen, by default): an earlier reopen is flagged for the
+//!   owner the same way.
 //! - De-escalation (issue 14 item 3, after the Volvo log's moves back to a lower line and Jira
 //!   Service Management's and GLPI's queue changes both ways): a complaint moves back down
 //!   the ladder with a reason, to a new owner. Like an escalation, it starts the new level's
