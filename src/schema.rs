@@ -132,13 +132,7 @@ fn version_2(mut schema: Schema) -> Schema {
             serde_json::json!({ "required": ["recorded"] }),
         );
     }
-    if let Some(variants) = schema
-        .as_object_mut()
-        .and_then(|r| r.get_mut("$defs"))
-        .and_then(|d| d.get_mut("Event"))
-        .and_then(|e| e.get_mut("oneOf"))
-        .and_then(Value::as_array_mut)
-    {
+    if let Some(variants) = event_variants(&mut schema) {
         // A complaint's closing events state the business time worked from version 3 on.
         for variant in variants.iter_mut().filter(|variant| {
             matches!(
@@ -198,13 +192,7 @@ fn version_1(mut schema: Schema) -> Schema {
         // Envelopes gained an idempotency key in version 2.
         properties.remove("key");
     }
-    if let Some(variants) = schema
-        .as_object_mut()
-        .and_then(|r| r.get_mut("$defs"))
-        .and_then(|d| d.get_mut("Event"))
-        .and_then(|e| e.get_mut("oneOf"))
-        .and_then(Value::as_array_mut)
-    {
+    if let Some(variants) = event_variants(&mut schema) {
         // Kinds introduced after version 1 did not exist.
         variants.retain(|variant| {
             kind_of(variant)
@@ -219,6 +207,16 @@ fn version_1(mut schema: Schema) -> Schema {
         }
     }
     schema
+}
+
+/// The variants of the schema's `Event`, one per kind.
+fn event_variants(schema: &mut Schema) -> Option<&mut Vec<Value>> {
+    schema
+        .as_object_mut()?
+        .get_mut("$defs")?
+        .get_mut("Event")?
+        .get_mut("oneOf")?
+        .as_array_mut()
 }
 
 fn kind_of(variant: &Value) -> Option<&str> {

@@ -30,8 +30,10 @@ fn desk() -> ServiceCalendar {
 }
 
 fn policy() -> ServicePolicy {
-    let mut policy = ServicePolicy::default();
-    policy.calendar = desk();
+    let mut policy = ServicePolicy {
+        calendar: desk(),
+        ..ServicePolicy::default()
+    };
     policy.complaints.resolve = Targets::new(ByPriority {
         low: Span::hours(24),
         normal: Span::hours(8),
@@ -44,26 +46,23 @@ fn policy() -> ServicePolicy {
 
 /// A complaint of `priority` received Monday 2 March 2026 at 09:00.
 fn world(policy: ServicePolicy, priority: Priority) -> World {
+    let scratched = ReceiveComplaint::new(C, Channel::Email, text("The frames arrived scratched"));
     let mut w = World::new(policy, "2026-03-02 09:00");
     w.given_customer(ONA, "standard");
-    w.when(
-        ONA,
-        ReceiveComplaint::new(C, Channel::Email, text("The frames arrived scratched"))
-            .priority(priority),
-    )
-    .unwrap();
+    w.when(ONA, scratched.priority(priority)).unwrap();
     w
 }
 
 fn resolve() -> ResolveComplaint {
-    ResolveComplaint {
+    resolution(C, JONAS, "New frames sent")
+}
+
+fn acknowledge(w: &mut World) -> Vec<Event> {
+    let ack = AcknowledgeComplaint {
         complaint: C,
         by: JONAS,
-        remedy: None,
-        apology: true,
-        summary: text("New frames sent").into(),
-        follow_up: None,
-    }
+    };
+    w.when(ONA, ack).unwrap()
 }
 
 fn reprioritised(events: &[Event]) -> &ComplaintEvent {
@@ -162,15 +161,7 @@ fn reprioritised_while_running_the_acknowledgement_and_resolution_count_from_rec
     assert_eq!(w.ledger.next_deadline().unwrap().at, t("2026-03-02 10:36"));
     // Acknowledged at 11:30, it was late by half an hour against the new target.
     w.run_until("2026-03-02 11:30", 10);
-    let events = w
-        .when(
-            ONA,
-            AcknowledgeComplaint {
-                complaint: C,
-                by: JONAS,
-            },
-        )
-        .unwrap();
+    let events = acknowledge(&mut w);
     assert!(events.iter().any(|e| matches!(
         e,
         Event::Complaint(ComplaintEvent::Acknowledged {
@@ -186,14 +177,7 @@ fn a_new_target_already_used_up_is_due_at_once_and_breached_once() {
     // Given a low priority complaint worked on all Monday (7 hours by 16:00),
     let mut w = world(policy(), Priority::Low);
     w.at("2026-03-02 09:30");
-    w.when(
-        ONA,
-        AcknowledgeComplaint {
-            complaint: C,
-            by: JONAS,
-        },
-    )
-    .unwrap();
+    acknowledge(&mut w);
     w.at("2026-03-02 16:00");
     // when it is raised to urgent (2 hours),
     let events = w
@@ -303,15 +287,7 @@ fn two_and_three_hours_of_work_around_72_hours_of_waiting_take_5_hours_to_resolv
     let mut w = world(policy, Priority::Normal);
     // a complaint acknowledged an hour after it came in,
     w.at("2026-03-02 10:00");
-    let events = w
-        .when(
-            ONA,
-            AcknowledgeComplaint {
-                complaint: C,
-                by: JONAS,
-            },
-        )
-        .unwrap();
+    let events = acknowledge(&mut w);
     assert!(events.iter().any(|e| matches!(
         e,
         Event::Complaint(ComplaintEvent::Acknowledged { worked: Some(w), .. })

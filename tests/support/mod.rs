@@ -4,8 +4,9 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use clientele::{
-    AgentId, Channel, Command, CommandError, CustomerId, Envelope, Event, InteractionId, Ledger,
-    RecordInteraction, RegisterCustomer, Relationship, ServicePolicy, Text, Tier,
+    AgentId, Channel, Command, CommandError, ComplaintId, CustomerId, Envelope, Event,
+    InteractionId, Ledger, RecordInteraction, RegisterCustomer, Relationship, ResolveComplaint,
+    ServicePolicy, Text, Tier,
 };
 
 /// `"2026-03-06 16:30"` (or with seconds) as a UTC instant.
@@ -34,6 +35,18 @@ pub fn inbound(n: u128, channel: Channel) -> RecordInteraction {
 
 pub fn outbound(n: u128, channel: Channel) -> RecordInteraction {
     RecordInteraction::outbound(InteractionId::from_u128(n), channel, AGENT, text("answer"))
+}
+
+/// `complaint` resolved by `by` with an apology and no remedy, doing `summary`; no follow-up.
+pub fn resolution(complaint: ComplaintId, by: AgentId, summary: &str) -> ResolveComplaint {
+    ResolveComplaint {
+        complaint,
+        by,
+        remedy: None,
+        apology: true,
+        summary: text(summary).into(),
+        follow_up: None,
+    }
 }
 
 /// A ledger, its stored log and a current time: given / when / then.
