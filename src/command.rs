@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 use crate::complaint::ComplaintCommand;
 use crate::complaint::{
     AcknowledgeComplaint, AssignComplaint, AwaitCustomer, CloseComplaint, CloseUnresolved,
-    DeescalateComplaint, EscalateComplaint, ReceiveComplaint, ReopenComplaint, RequestEscalation,
-    ResolveComplaint, ResumeComplaint, RouteComplaint,
+    DeescalateComplaint, EscalateComplaint, ReceiveComplaint, ReopenComplaint,
+    ReprioritiseComplaint, RequestEscalation, ResolveComplaint, ResumeComplaint, RouteComplaint,
 };
 use crate::customer::CustomerCommand;
 use crate::customer::{ErasePersonalData, RegisterCustomer, UpdateProfile};
@@ -56,7 +56,7 @@ pub enum Command {
 
 impl Command {
     /// Every command name (its `type` tag on the wire) with its family.
-    pub const KINDS: [(&'static str, Family); 28] = [
+    pub const KINDS: [(&'static str, Family); 29] = [
         ("register_customer", Family::Customer),
         ("update_profile", Family::Customer),
         ("erase_personal_data", Family::Customer),
@@ -80,6 +80,7 @@ impl Command {
         ("close_complaint", Family::Complaint),
         ("reopen_complaint", Family::Complaint),
         ("close_complaint_unresolved", Family::Complaint),
+        ("reprioritise_complaint", Family::Complaint),
         ("schedule_follow_up", Family::FollowUp),
         ("complete_follow_up", Family::FollowUp),
         ("cancel_follow_up", Family::FollowUp),
@@ -183,7 +184,7 @@ into_command! {
     Customer(CustomerCommand): RegisterCustomer, UpdateProfile, ErasePersonalData;
     Response(ResponseCommand): RecordInteraction;
     Promise(PromiseCommand): MakePromise, RevisePromise, KeepPromise, WithdrawPromise, RecordDependency, MeetDependency;
-    Complaint(ComplaintCommand): ReceiveComplaint, AcknowledgeComplaint, AssignComplaint, RouteComplaint, RequestEscalation, EscalateComplaint, DeescalateComplaint, AwaitCustomer, ResumeComplaint, ResolveComplaint, CloseComplaint, ReopenComplaint, CloseUnresolved;
+    Complaint(ComplaintCommand): ReceiveComplaint, AcknowledgeComplaint, AssignComplaint, RouteComplaint, RequestEscalation, EscalateComplaint, DeescalateComplaint, AwaitCustomer, ResumeComplaint, ResolveComplaint, CloseComplaint, ReopenComplaint, CloseUnresolved, ReprioritiseComplaint;
     FollowUp(FollowUpCommand): ScheduleFollowUp, CompleteFollowUp, CancelFollowUp;
     Survey(SurveyCommand): RequestSurvey, AnswerSurvey;
 }

@@ -421,8 +421,10 @@ pub enum FlagKind {
     ComplaintClockBreached,
     /// Escalation is due and nobody has escalated.
     EscalationDue,
-    /// A complaint was reopened at the top of the support ladder, where there is nowhere to
-    /// escalate: its owner should take it up. It stands until the complaint is resolved again.
+    /// A complaint was reopened and no escalation is due for it: at the top of the support
+    /// ladder, where there is nowhere to escalate, or before the reopen the policy escalates
+    /// from (`ComplaintPolicy::escalate_from_reopen`). Its owner should take it up. It stands
+    /// until the complaint is resolved again.
     ReopenedAtTop,
     /// A follow-up is overdue.
     FollowUpOverdue,

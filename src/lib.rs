@@ -48,7 +48,7 @@ pub use command::{Command, Request};
 pub use complaint::{
     AcknowledgeComplaint, AssignComplaint, AwaitCustomer, CloseComplaint, CloseUnresolved,
     ComplaintEvent, DeescalateComplaint, EscalateComplaint, ReceiveComplaint, ReopenComplaint,
-    RequestEscalation, ResolveComplaint, ResumeComplaint, RouteComplaint,
+    ReprioritiseComplaint, RequestEscalation, ResolveComplaint, ResumeComplaint, RouteComplaint,
 };
 pub use customer::{CustomerEvent, ErasePersonalData, Profile, RegisterCustomer, UpdateProfile};
 pub use error::{CommandError, DecodeError, FactItem, PolicyError, ReplayError};

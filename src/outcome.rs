@@ -1,9 +1,10 @@
 //! How a target ends: [`Outcome`] (met, met late, missed, or untimed for a clock that had no
 //! target) with its [`Lateness`], the [`Elapsed`] time it took, in wall-clock and business
-//! time, and why a clock may have [`NoTarget`]. Every family's clocks (response,
+//! time, why a clock may have [`NoTarget`], and where a target stands ([`TargetStatus`]). Every family's clocks (response,
 //! complaint targets, follow-ups) and the policy's arithmetic share this vocabulary, so it sits
 //! below them.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::value::Span;
@@ -122,3 +123,92 @@ enum NoTargetBinary {
 
 crate::compact::either_form!(outcome_form, Outcome, OutcomeBinary);
 crate::compact::either_form!(no_target_form, NoTarget, NoTargetBinary, with option);
+/// Where one target stands, in one value (issue 14 item 13): read it from
+/// [`Complaint::status`](crate::complaint::Complaint::status) or
+/// [`ResponseClock::status`](crate::response::ResponseClock::status) instead of assembling it
+/// from stages, clock phases and flags.
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use clientele::complaint::ComplaintClockKind;
+/// use clientele::outcome::TargetStatus;
+/// use clientele::{
+///     Channel, ComplaintId, CustomerId, ReceiveComplaint, RegisterCustomer, Relationship,
+///     ServicePolicy, Text, Tier,
+/// };
+///
+/// let policy = ServicePolicy::default();
+/// let complaint = ComplaintId::from_u128(7);
+/// let mut ona = Relationship::new(CustomerId::from_u128(1));
+/// let monday = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+/// ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+/// ona.execute(&policy, ReceiveComplaint::new(complaint, Channel::Phone, Text::new("Late")?), monday)?;
+/// let status = ona.complaint(complaint).expect("received").status(ComplaintClockKind::Resolution);
+/// // Normal priority: resolved within 40 hours on the default, always-open calendar.
+/// let due = Utc.with_ymd_and_hms(2026, 3, 4, 1, 0, 0).unwrap();
+/// assert_eq!(status, Some(TargetStatus::Running { due, breached: false }));
+/// assert_eq!(status.and_then(|s| s.due()), Some(due));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum TargetStatus {
+    /// Counting toward its due instant.
+    Running {
+        /// When it runs out.
+        due: DateTime<Utc>,
+        /// Whether it ran out and the breach was recorded: still running, past its due
+        /// instant.
+        breached: bool,
+    },
+    /// Not counting (the customer is awaited, and waiting pauses it): no due instant until
+    /// it runs again.
+    Paused {
+        /// Business time left to the due instant.
+        remaining: Span,
+    },
+    /// Ended in time.
+    Met,
+    /// Ended late (met late), or ended without being met (the acknowledgement of a complaint
+    /// resolved past its due instant).
+    Missed {
+        /// By how much.
+        lateness: Lateness,
+    },
+    /// Ended without applying: the item was closed without a resolution.
+    NotApplicable,
+    /// It has no target: it runs, or ended, without a due instant.
+    NoTarget {
+        /// Why.
+        reason: NoTarget,
+    },
+}
+
+impl TargetStatus {
+    /// The due instant: only while running with a target.
+    #[must_use]
+    pub const fn due(&self) -> Option<DateTime<Utc>> {
+        match self {
+            TargetStatus::Running { due, .. } => Some(*due),
+            TargetStatus::Paused { .. }
+            | TargetStatus::Met
+            | TargetStatus::Missed { .. }
+            | TargetStatus::NotApplicable
+            | TargetStatus::NoTarget { .. } => None,
+        }
+    }
+
+    /// The status a target ended with, given its `outcome` and why it had no target, if it
+    /// had none.
+    pub(crate) fn ended(outcome: Outcome, no_target: Option<&NoTarget>) -> Self {
+        match outcome {
+            Outcome::Met => TargetStatus::Met,
+            Outcome::MetLate { lateness } | Outcome::Missed { lateness } => {
+                TargetStatus::Missed { lateness }
+            }
+            Outcome::Untimed => TargetStatus::NoTarget {
+                reason: no_target.cloned().unwrap_or(NoTarget::NoneSet),
+            },
+        }
+    }
+}

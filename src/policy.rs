@@ -512,6 +512,14 @@ pub struct ComplaintPolicy {
     pub levels: Vec<SupportLevel>,
     /// What a reopen does to the resolution clock.
     pub reopen: ReopenMode,
+    /// From which reopen of a complaint on a reopen makes escalation due (issue 14 item 11):
+    /// 1 (the default, as before) escalates at every reopen, 2 from the second (a first
+    /// reopen stays with its owner, as Zendesk and Request Tracker leave a reopened ticket
+    /// where it was), 0 never. A reopen that makes no escalation due, here or at the top of
+    /// the ladder, is flagged for the complaint's owner (`FlagKind::ReopenedAtTop`) until the
+    /// complaint is resolved again.
+    #[serde(default = "every_reopen")]
+    pub escalate_from_reopen: u32,
     /// Whether a complaint may be resolved without having been acknowledged: resolved at first
     /// touch, the moment someone takes it. On by default (issue 14 item 1: 374 tickets of the
     /// Helpdesk log are resolved so; Zendesk, Zammad and GLPI record a ticket solved at once
@@ -528,6 +536,11 @@ pub struct ComplaintPolicy {
     pub follow_up_calendar: Option<String>,
     /// Whether a follow-up that finds the customer not satisfied reopens the complaint.
     pub reopen_when_not_satisfied: bool,
+}
+
+/// [`ComplaintPolicy::escalate_from_reopen`]'s default: every reopen escalates.
+const fn every_reopen() -> u32 {
+    1
 }
 
 impl Default for ComplaintPolicy {
@@ -558,6 +571,7 @@ impl Default for ComplaintPolicy {
                 level("management", None),
             ],
             reopen: ReopenMode::Continue,
+            escalate_from_reopen: every_reopen(),
             resolve_unacknowledged: true,
             follow_up_after: Some(Span::hours(24)),
             follow_up_calendar: None,

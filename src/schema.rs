@@ -120,8 +120,8 @@ fn one_deadline(clock: &mut serde_json::Map<String, Value>) {
     }
 }
 
-/// Version 3's schema, taken back to version 2: every clock has its due instant, and no
-/// outcome is untimed.
+/// Version 3's schema, taken back to version 2: every clock has its due instant, no outcome
+/// is untimed, and a complaint's closing events say nothing of the business time worked.
 fn version_2(mut schema: Schema) -> Schema {
     // Kinds introduced in version 3 (the update cadence) did not exist, nor did an
     // interaction regarding complaints.
@@ -139,6 +139,21 @@ fn version_2(mut schema: Schema) -> Schema {
             "not".to_owned(),
             serde_json::json!({ "required": ["recorded"] }),
         );
+    }
+    // A complaint's closing events state the business time worked from version 3 on.
+    for variant in event_variants(&mut schema, 2).filter(|variant| {
+        matches!(
+            kind_of(variant),
+            Some("complaint_acknowledged" | "complaint_resolved")
+        )
+    }) {
+        remove(variant, "worked");
+        if let Some(variant) = variant.as_object_mut() {
+            variant.insert(
+                "not".to_owned(),
+                serde_json::json!({ "required": ["worked"] }),
+            );
+        }
     }
     for clock in clocks(&mut schema) {
         clock.remove("oneOf");

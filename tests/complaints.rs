@@ -134,7 +134,9 @@ fn acknowledged_late_the_breach_comes_first_and_the_outcome_says_how_late() {
                     wall: Span::minutes(30),
                     business: Span::minutes(30)
                 }
-            }
+            },
+            // The 4 h target and the 30 min past it.
+            worked: Some(Span::minutes(270)),
         })
     );
     assert!(w.ledger.flags(t("2026-03-02 13:30")).is_empty());

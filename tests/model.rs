@@ -64,7 +64,8 @@
 //! - **Complaints**: received, acknowledged, assigned (the same owner again is nothing to
 //!   change), waiting on the customer (pausing the resolution and escalation clocks when the
 //!   policy says so) and resumed, escalation due by threshold, by request and on reopen (a
-//!   reopen at the top of the ladder demands none and is flagged for the owner instead),
+//!   reopen at the top of the ladder, or the first reopen of a complaint (the policy escalates
+//!   from the second), demands none and is flagged for the owner instead),
 //!   escalated up the ladder (not down, not past the top), resolved (never unacknowledged; the
 //!   follow-up id is required and scheduled 24 h later), closed, reopened in each mode (a
 //!   pending linked follow-up is cancelled, a pending survey of the resolution voided); the
@@ -109,9 +110,9 @@ use clientele::{
     DeadlineKind, DeescalateComplaint, EscalateComplaint, FlagKind, FollowUpId, FollowUpOutcome,
     InteractionId, KeepPromise, MakePromise, MeetDependency, NpsScore, PartyId, Priority,
     PromiseId, ReceiveComplaint, RecordDependency, RecordInteraction, RegisterCustomer,
-    Relationship, ReopenComplaint, RequestEscalation, RequestSurvey, ResolveComplaint,
-    ResumeComplaint, RevisePromise, ScheduleFollowUp, ServiceCalendar, ServicePolicy, Span,
-    Subject, SurveyAnswer, SurveyKind, WithdrawPromise,
+    Relationship, ReopenComplaint, ReprioritiseComplaint, RequestEscalation, RequestSurvey,
+    ResolveComplaint, ResumeComplaint, RevisePromise, ScheduleFollowUp, ServiceCalendar,
+    ServicePolicy, Span, Subject, SurveyAnswer, SurveyKind, WithdrawPromise,
 };
 use clientele::{Envelope, Event};
 use proptest::prelude::*;
@@ -139,6 +140,10 @@ const REPEATED_SLIPS: u32 = 2;
 fn span(secs: i64) -> Span {
     Span::try_from_secs(secs).unwrap()
 }
+
+/// The reopen from which a reopen makes escalation due: the first reopen of a complaint stays
+/// with its owner (flagged as a reopen with no escalation due).
+const ESCALATE_FROM_REOPEN: u32 = 2;
 
 fn policy(mode: Mode, pausing: bool) -> ServicePolicy {
     let level = |name: &str, after: Option<i64>| SupportLevel {
@@ -179,6 +184,7 @@ fn policy(mode: Mode, pausing: bool) -> ServicePolicy {
                 Mode::Restart => ReopenMode::Restart,
                 Mode::NewCycle => ReopenMode::NewCycle,
             },
+            escalate_from_reopen: ESCALATE_FROM_REOPEN,
             resolve_unacknowledged: false,
             follow_up_after: Some(span(FOLLOW_UP_AFTER)),
             follow_up_calendar: None,
@@ -283,6 +289,11 @@ enum Step {
     },
     Await(u8),
     Resume(u8),
+    /// Raised to high priority, or back to normal (every priority has the same targets).
+    Reprioritise {
+        complaint: u8,
+        high: bool,
+    },
     Resolve {
         complaint: u8,
         follow_up: Option<u8>,
@@ -467,6 +478,15 @@ fn command(step: &Step, model: &Model) -> Option<Command> {
         Step::Await(c) => AwaitCustomer {
             complaint: complaint_id(c),
         }
+        .into(),
+        Step::Reprioritise { complaint, high } => ReprioritiseComplaint::new(
+            complaint_id(complaint),
+            if high {
+                Priority::High
+            } else {
+                Priority::Normal
+            },
+        )
         .into(),
         Step::Resume(c) => ResumeComplaint {
             complaint: complaint_id(c),
@@ -674,6 +694,8 @@ struct Clock {
     warned: bool,
     breached: bool,
     phase: Phase,
+    /// When it was given its terms (started, resumed, reopened, re-prioritised).
+    since: i64,
 }
 
 impl Clock {
@@ -681,6 +703,7 @@ impl Clock {
         Clock {
             desk: false,
             no_target: false,
+            since: now,
             target,
             due: now + target,
             warn_at: warn.map(|w| now + w),
@@ -737,10 +760,43 @@ impl Clock {
         if let Phase::Paused { left, warn_left } = self.phase {
             // Its calendar is gone: it runs on with no target.
             self.no_target = self.desk && retired;
+            self.since = now;
             self.due = now + left;
             self.warn_at = warn_left.map(|w| now + w);
             self.phase = Phase::Running;
         }
+    }
+
+    /// New terms at `now` (a re-prioritisation; every priority has the same target): what it
+    /// worked stands, so a clock with a target keeps its due instant (or is due at once if that
+    /// passed); one with no target gets one again on the policy's own calendar, counting the
+    /// time since it was given its terms; it pauses if the customer is awaited and waiting
+    /// pauses clocks (`pause`).
+    fn retarget(&mut self, now: i64, pause: bool) {
+        let warn_after = complaint_warn_after(self.target).unwrap_or(self.target);
+        let worked = match self.phase {
+            _ if self.no_target => now - self.since,
+            Phase::Paused { left, .. } => self.target - left,
+            Phase::Running | Phase::Stopped { .. } => self.target - (self.due - now),
+        };
+        let left = (self.target - worked).max(0);
+        let warn_left = (warn_after - worked).max(0);
+        if matches!(self.phase, Phase::Paused { .. }) || (pause && self.no_target) {
+            self.warned = self.warned && warn_left == 0;
+            self.breached = self.breached && left == 0;
+            self.phase = Phase::Paused {
+                left,
+                warn_left: Some(warn_left),
+            };
+        } else {
+            self.due = now + left;
+            self.warn_at = Some(now + warn_left);
+            self.warned = self.warned && warn_left == 0;
+            self.breached = self.breached && left == 0;
+        }
+        self.desk = false;
+        self.no_target = false;
+        self.since = now;
     }
 
     fn stop(&mut self, now: i64) {
@@ -803,6 +859,10 @@ struct MComplaint {
     follow_up: Option<u8>,
     /// How many times it was resolved: the survey rule is one per resolution.
     resolutions: u32,
+    /// Raised to high priority (received at normal).
+    high: bool,
+    /// How many times it was reopened.
+    reopens: u32,
 }
 
 impl MComplaint {
@@ -1273,6 +1333,8 @@ impl Model {
                         promises: about.into_iter().collect(),
                         follow_up: None,
                         resolutions: 0,
+                        high: false,
+                        reopens: 0,
                     },
                 );
                 out.push("complaint_received");
@@ -1324,6 +1386,20 @@ impl Model {
                 out.push("complaint_deescalated");
             }
             Step::Await(id) => out.extend(self.await_customer(id)?),
+            Step::Reprioritise { complaint, high } => {
+                let (pausing, retired) = (self.pausing, self.retired);
+                let c = self.complaints.get_mut(&complaint).ok_or(())?;
+                check(c.open() && c.high != high)?;
+                c.high = high;
+                if c.unacknowledged() {
+                    c.acknowledgement.retarget(now, false);
+                }
+                // The policy names the desk calendar until it is retired, then its own.
+                let pause = pausing && c.stage == CStage::Waiting;
+                c.resolution.retarget(now, pause);
+                c.resolution.desk = !retired;
+                out.push("complaint_reprioritised");
+            }
             Step::Resume(id) => {
                 let retired = self.retired;
                 let c = self.complaints.get_mut(&id).ok_or(())?;
@@ -1561,6 +1637,7 @@ impl Model {
                     warned: c.resolution.warned,
                     breached: c.resolution.breached,
                     phase: Phase::Running,
+                    since: now,
                 }
             }
             Mode::Restart | Mode::NewCycle => Clock::start(
@@ -1575,9 +1652,12 @@ impl Model {
         c.stage = CStage::InProgress;
         // At the top of the ladder there is nowhere to escalate: the reopen is flagged for the
         // owner instead.
+        // Before the reopen the policy escalates from, no escalation is due either.
         let at_top = c.level >= TOP_LEVEL;
-        c.escalation_due = !at_top;
-        c.reopened_at_top = at_top;
+        c.reopens += 1;
+        let escalates = !at_top && c.reopens >= ESCALATE_FROM_REOPEN;
+        c.escalation_due = escalates;
+        c.reopened_at_top = !escalates;
         let resolution = c.resolutions;
         if let Some(f) = c.follow_up
             && let Some(follow_up) = self.follow_ups.get_mut(&f).filter(|f| f.pending())
@@ -1593,7 +1673,7 @@ impl Model {
             s.stage = SStage::Voided;
             out.push("survey_voided");
         }
-        if !at_top {
+        if escalates {
             out.push("escalation_due");
         }
         Ok(out)
@@ -1696,6 +1776,10 @@ fn likely(m: &Model) -> Vec<Step> {
         }
         if c.open() {
             steps.push(Step::Withdraw(complaint));
+            steps.push(Step::Reprioritise {
+                complaint,
+                high: !c.high,
+            });
         }
         if c.open() && c.level > 0 {
             steps.push(Step::Deescalate {
@@ -1848,6 +1932,8 @@ impl ReferenceStateMachine for Reference {
                 .prop_map(|(complaint, to, agent)| Step::Deescalate { complaint, to, agent }),
             1 => c().prop_map(Step::Await),
             1 => c().prop_map(Step::Resume),
+            1 => (c(), any::<bool>())
+                .prop_map(|(complaint, high)| Step::Reprioritise { complaint, high }),
             1 => (c(), prop::option::weighted(0.9, f()))
                 .prop_map(|(complaint, follow_up)| Step::Resolve { complaint, follow_up }),
             1 => c().prop_map(Step::Close),

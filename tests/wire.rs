@@ -80,6 +80,7 @@ fn kind_number(event: &Event) -> usize {
         Event::Response(ResponseEvent::UpdateAtRisk { .. }) => 47,
         Event::Response(ResponseEvent::UpdateOverdue { .. }) => 48,
         Event::Complaint(ComplaintEvent::Routed { .. }) => 49,
+        Event::Complaint(ComplaintEvent::Reprioritised { .. }) => 50,
     }
 }
 const KINDS: usize = Event::KINDS.len();
@@ -268,6 +269,7 @@ fn samples() -> Vec<Event> {
             complaint: c1,
             by: AGENT,
             outcome: Outcome::Met,
+            worked: None,
         }),
         Event::Complaint(ComplaintEvent::Assigned {
             complaint: c1,
@@ -331,6 +333,7 @@ fn samples() -> Vec<Event> {
                     business: Span::hours(20),
                 },
             }),
+            worked: None,
         }),
         Event::Complaint(ComplaintEvent::Closed { complaint: c1 }),
         Event::Complaint(ComplaintEvent::Reopened {
@@ -426,6 +429,21 @@ fn samples() -> Vec<Event> {
             from: Some(clientele::TeamId::from_u128(
                 0x0191_f3c4_0000_7000_8000_0000_0000_00e1,
             )),
+        }),
+        Event::Complaint(ComplaintEvent::Reprioritised {
+            complaint: c1,
+            from_priority: Priority::Low,
+            priority: Priority::Normal,
+            tier: tier("gold"),
+            acknowledgement: None,
+            resolution: clientele::complaint::Retargeted {
+                worked: Span::hours(2),
+                terms: clock("2026-03-18 10:00", Some("2026-03-18 08:24")),
+                paused: Some(Remaining {
+                    due: Span::hours(6),
+                    warn: Some(Span::minutes(276)),
+                }),
+            },
         }),
     ]
 }
@@ -528,13 +546,18 @@ fn as_version_3(event: Event) -> Event {
                 ..terms
             }),
         }),
-        Event::Complaint(ComplaintEvent::Acknowledged { complaint, by, .. }) => {
-            Event::Complaint(ComplaintEvent::Acknowledged {
-                complaint,
-                by,
-                outcome: Outcome::Untimed,
-            })
-        }
+        // Version 3 adds the business time worked (issue 14 item 12).
+        Event::Complaint(ComplaintEvent::Acknowledged {
+            complaint,
+            by,
+            outcome,
+            ..
+        }) => Event::Complaint(ComplaintEvent::Acknowledged {
+            complaint,
+            by,
+            outcome,
+            worked: Some(Span::minutes(150)),
+        }),
         Event::Complaint(ComplaintEvent::Resumed {
             complaint,
             paused,
@@ -597,6 +620,7 @@ fn as_version_3(event: Event) -> Event {
             remedy,
             apology,
             summary,
+            outcome,
             ..
         }) => Event::Complaint(ComplaintEvent::Resolved {
             complaint,
@@ -604,8 +628,9 @@ fn as_version_3(event: Event) -> Event {
             remedy,
             apology,
             summary,
-            outcome: Outcome::Untimed,
+            outcome,
             acknowledgement: Some(Outcome::Untimed),
+            worked: Some(Span::hours(10)),
         }),
         Event::FollowUp(FollowUpEvent::Scheduled {
             follow_up,
@@ -750,8 +775,8 @@ fn what_only_version_3_can_say_is_refused_in_a_version_2_envelope() {
         "every kind whose no-target form differs, and the interaction recorded late"
     );
     assert_eq!(
-        new_kinds, 6,
-        "the update cadence's three kinds and the routing to a queue"
+        new_kinds, 7,
+        "de-escalation, closing unresolved, re-prioritising, the update cadence's three kinds and the routing to a queue"
     );
 }
 
@@ -974,6 +999,17 @@ fn every_fixture_on_disk_still_reads() {
     assert!(count >= KINDS);
 }
 
+/// `envelope` without the business time worked its complaint event may state.
+fn without_worked(mut envelope: Envelope) -> Envelope {
+    if let Event::Complaint(
+        ComplaintEvent::Acknowledged { worked, .. } | ComplaintEvent::Resolved { worked, .. },
+    ) = &mut envelope.event
+    {
+        *worked = None;
+    }
+    envelope
+}
+
 /// The story `tests/logs/v1-story.jsonl` was written by: the build at commit 637c40f (schema
 /// version 1) ran exactly this, with version 1's field names.
 fn story_of_the_version_1_log() -> World {
@@ -1063,8 +1099,17 @@ fn a_log_written_by_version_1_replays_to_what_this_build_decides() {
     assert_eq!(log.len(), 25);
     assert!(stored.lines().all(|line| line.starts_with(r#"{"v":1,"#)));
     let live = story_of_the_version_1_log();
-    // The same facts, event for event, once upcast...
-    assert_eq!(log, live.log);
+    // The same facts, event for event, once upcast, but for what version 3 adds to them (the
+    // business time worked, issue 14 item 12: this build says it, version 1 could not)...
+    let said_by_version_1: Vec<Envelope> = live.log.iter().cloned().map(without_worked).collect();
+    assert_eq!(log, said_by_version_1);
+    assert!(live.log.iter().any(|e| matches!(
+        e.event,
+        Event::Complaint(ComplaintEvent::Resolved {
+            worked: Some(_),
+            ..
+        })
+    )));
     // ...so the same state, deadlines and flags.
     let replayed = clientele::Ledger::replay(live.ledger.policy().clone(), &log).unwrap();
     assert_eq!(replayed.get(ONA), live.ledger.get(ONA));

@@ -258,6 +258,20 @@ pub fn describe(event: &Event) -> String {
         Event::Complaint(ComplaintEvent::ClosedUnresolved { reason, .. }) => {
             format!("   complaint closed without a resolution: {reason:?}")
         }
+        Event::Complaint(ComplaintEvent::Reprioritised {
+            from_priority,
+            priority,
+            resolution,
+            ..
+        }) => format!(
+            "   re-prioritised {from_priority:?} -> {priority:?}: {} worked{}",
+            resolution.worked,
+            resolution
+                .terms
+                .due
+                .filter(|_| resolution.paused.is_none())
+                .map_or_else(String::new, |due| format!(", now due {due}"))
+        ),
         Event::Complaint(ComplaintEvent::Deescalated {
             level_name, reason, ..
         }) => format!(

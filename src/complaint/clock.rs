@@ -20,9 +20,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::CommandError;
-use crate::outcome::{NoTarget, Outcome};
+use crate::outcome::{NoTarget, Outcome, TargetStatus};
 use crate::policy::{ServicePolicy, Situation, Targets};
-use crate::value::Span;
+use crate::value::{Priority, Span, Tier};
 
 /// Which of a complaint's clocks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -252,6 +252,28 @@ impl TargetClock {
             .filter(|reason| self.is_running() && reason.is_fault())
     }
 
+    /// Where its target stands: running toward its due instant, paused with the business
+    /// time left, ended met, missed or not applicable, or without a target.
+    #[must_use]
+    pub fn status(&self) -> TargetStatus {
+        match (&self.phase, self.terms.due) {
+            (ClockPhase::NotApplicable { .. }, _) => TargetStatus::NotApplicable,
+            (ClockPhase::Stopped { outcome, .. }, _) => {
+                TargetStatus::ended(*outcome, self.terms.no_target.as_ref())
+            }
+            (ClockPhase::Running | ClockPhase::Paused { .. }, None) => TargetStatus::NoTarget {
+                reason: self.terms.no_target.clone().unwrap_or(NoTarget::NoneSet),
+            },
+            (ClockPhase::Paused { remaining, .. }, Some(_)) => TargetStatus::Paused {
+                remaining: *remaining,
+            },
+            (ClockPhase::Running, Some(due)) => TargetStatus::Running {
+                due,
+                breached: self.breached,
+            },
+        }
+    }
+
     pub(super) fn is_running(&self) -> bool {
         self.phase == ClockPhase::Running
     }
@@ -269,6 +291,134 @@ pub struct Remaining {
     pub due: Span,
     /// To the warning, if not yet raised.
     pub warn: Option<Span>,
+}
+
+/// What a change of a complaint's terms (a re-prioritisation) gives one of its clocks, as
+/// decided and recorded in
+/// [`ComplaintEvent::Reprioritised`](crate::complaint::ComplaintEvent::Reprioritised).
+///
+/// The new target counts from receipt: `worked` is the business time the clock had counted
+/// under its old terms (its old target less what was left, plus any time past its due instant,
+/// measured on the calendar it ran on; pauses never count), and what is left of the new target
+/// is the new target less `worked`, on the calendar the policy names for the new terms.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Retargeted {
+    /// Business time the clock had counted when its terms changed.
+    pub worked: Span,
+    /// Its new terms. A running clock's due instant is where the new target runs out, counted
+    /// from the change; a paused clock's, where it would run out had the pause not begun (its
+    /// real due instant is fixed when it runs again: `complaint_resumed` records it). A new
+    /// target already used up is due at once (at the change, or when the clock runs again).
+    pub terms: ClockTerms,
+    /// For a clock that is paused after the change (waiting on the customer): the business
+    /// time left on the new target, and to its warning. Absent for a running clock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paused: Option<Remaining>,
+}
+
+/// Business time `clock` has counted toward its target by `now` (by the start of its pause if
+/// paused, by where it stopped if stopped): its target less what is left to its due instant,
+/// or plus the time past it, on the calendar it runs on (the wall clock if the policy no
+/// longer names it). Pauses and the spans a reopen set aside never count. A clock with no
+/// target keeps no account of its pauses: what it counted is the business time since it was
+/// given its terms.
+pub(super) fn worked(policy: &ServicePolicy, clock: &TargetClock, now: DateTime<Utc>) -> Span {
+    let calendar = clock.terms.calendar.as_deref();
+    let (until, left) = match clock.phase {
+        ClockPhase::Running => (now, None),
+        ClockPhase::Paused {
+            since, remaining, ..
+        } => (since, Some(remaining)),
+        ClockPhase::Stopped { counted_until, .. } => (counted_until, None),
+        ClockPhase::NotApplicable { since } => (since, None),
+    };
+    let Some(due) = clock.terms.due else {
+        return policy.business_or_wall(calendar, clock.since.min(until), until);
+    };
+    if until > due {
+        let overdue = policy.business_or_wall(calendar, due, until);
+        return clock.terms.target.checked_add(overdue).unwrap_or(Span::MAX);
+    }
+    let left = left.unwrap_or_else(|| policy.business_or_wall(calendar, until, due));
+    clock.terms.target.saturating_sub(left)
+}
+
+/// What re-prioritising a complaint at `now` gives `clock`: the policy's `targets` for
+/// `priority` and `tier`, less what the clock has [`worked`]. A paused clock stays paused with
+/// the new time left; a running one with no target that a wait would have paused (`pausing`)
+/// pauses now that it has one.
+pub(super) fn retargeted(
+    policy: &ServicePolicy,
+    targets: &Targets,
+    clock: &TargetClock,
+    (priority, tier): (Priority, &Tier),
+    now: DateTime<Utc>,
+    pausing: bool,
+) -> Retargeted {
+    let worked = worked(policy, clock, now);
+    let calendar = targets.calendar(priority);
+    let Some(target) = targets.target(priority, tier) else {
+        return Retargeted {
+            worked,
+            terms: ClockTerms::none_set(calendar),
+            paused: None,
+        };
+    };
+    let left = target.saturating_sub(worked);
+    let warn = policy
+        .complaints
+        .warning
+        .warn_after(target)
+        .map(|after| after.saturating_sub(worked));
+    let pause_since = match clock.phase {
+        ClockPhase::Paused { since, .. } => Some(since),
+        ClockPhase::Running if pausing => Some(now),
+        ClockPhase::Running | ClockPhase::Stopped { .. } | ClockPhase::NotApplicable { .. } => None,
+    };
+    let start = pause_since.unwrap_or(now);
+    let terms = ClockTerms::of(
+        target,
+        calendar.map(str::to_owned),
+        policy.target_due(calendar, start, left),
+        warn.and_then(|w| policy.target_due(calendar, start, w).ok()),
+    );
+    let paused = pause_since
+        .filter(|_| terms.due.is_some())
+        .map(|_| Remaining { due: left, warn });
+    Retargeted {
+        worked,
+        terms,
+        paused,
+    }
+}
+
+/// Gives `clock` the terms a re-prioritisation at `at` decided. Its warning and breach are
+/// armed again when the new terms put them after the change (a breach already recorded
+/// stands, and is not recorded again while the new due instant has passed too).
+pub(super) fn retarget(clock: &mut TargetClock, new: &Retargeted, at: DateTime<Utc>) {
+    let ahead = |moment: Option<DateTime<Utc>>| moment.is_some_and(|m| m > at);
+    if let Some(left) = &new.paused {
+        let since = match clock.phase {
+            ClockPhase::Paused { since, .. } => since,
+            ClockPhase::Running | ClockPhase::Stopped { .. } | ClockPhase::NotApplicable { .. } => {
+                at
+            }
+        };
+        clock.warned = clock.warned && left.warn.is_none_or(Span::is_zero);
+        clock.breached = clock.breached && left.due.is_zero();
+        clock.phase = ClockPhase::Paused {
+            since,
+            remaining: left.due,
+            warn_remaining: left.warn,
+        };
+    } else {
+        clock.warned = clock.warned && !ahead(new.terms.warn_at);
+        clock.breached = clock.breached && !ahead(new.terms.due);
+        clock.phase = ClockPhase::Running;
+    }
+    clock.terms = new.terms.clone();
+    clock.since = at;
 }
 
 /// Computes a clock's terms: `target` from `start`, warning at the policy's lead.

@@ -3,7 +3,7 @@ use serde::{Deserialize, Serialize};
 use super::state::Unresolved;
 use crate::id::{AgentId, ComplaintId, FollowUpId, InteractionId, PromiseId, TeamId};
 use crate::personal::Personal;
-use crate::value::{Channel, Priority};
+use crate::value::{Channel, Priority, Tier};
 
 /// What the service can ask of this family. `#[non_exhaustive]`: later releases add
 /// commands; build one from its struct (`.into()`), and match with a `_` arm.
@@ -51,6 +51,9 @@ pub enum ComplaintCommand {
     /// Close an open complaint without a resolution.
     #[serde(rename = "close_complaint_unresolved")]
     CloseUnresolved(CloseUnresolved),
+    /// Change an open complaint's priority (and tier): its targets change with them.
+    #[serde(rename = "reprioritise_complaint")]
+    Reprioritise(ReprioritiseComplaint),
 }
 
 impl ComplaintCommand {
@@ -71,6 +74,7 @@ impl ComplaintCommand {
             Self::Close(_) => "close_complaint",
             Self::Reopen(_) => "reopen_complaint",
             Self::CloseUnresolved(_) => "close_complaint_unresolved",
+            Self::Reprioritise(_) => "reprioritise_complaint",
         }
     }
 }
@@ -144,6 +148,12 @@ impl From<CloseComplaint> for ComplaintCommand {
 impl From<CloseUnresolved> for ComplaintCommand {
     fn from(command: CloseUnresolved) -> Self {
         Self::CloseUnresolved(command)
+    }
+}
+
+impl From<ReprioritiseComplaint> for ComplaintCommand {
+    fn from(command: ReprioritiseComplaint) -> Self {
+        Self::Reprioritise(command)
     }
 }
 
@@ -442,5 +452,54 @@ impl CloseUnresolved {
             complaint,
             reason: Unresolved::Withdrawn,
         }
+    }
+}
+
+/// Change an open complaint's terms: its priority, and the tier its targets are read for
+/// (issue 14 item 2: 554 rows of the Helpdesk log change a ticket's priority; Zendesk, Jira
+/// Service Management and Request Tracker recompute a ticket's SLA when its priority changes).
+/// The targets of the new terms, on the calendars the policy names for them, count from
+/// receipt: the business time already worked stands, every pause stays excluded, and a clock
+/// paused while the customer is awaited stays paused with the new time left (see
+/// [`ComplaintEvent::Reprioritised`](crate::complaint::ComplaintEvent::Reprioritised)).
+///
+/// ```
+/// use clientele::{ComplaintId, Priority, ReprioritiseComplaint, Tier};
+///
+/// let urgent = ReprioritiseComplaint::new(ComplaintId::from_u128(1), Priority::Urgent)
+///     .tier(Tier::new("gold")?);
+/// assert_eq!(urgent.priority, Priority::Urgent);
+/// assert_eq!(urgent.tier, Some(Tier::new("gold")?));
+/// # Ok::<(), clientele::ValueError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ReprioritiseComplaint {
+    /// The complaint.
+    pub complaint: ComplaintId,
+    /// Its priority from now on.
+    pub priority: Priority,
+    /// The tier its targets are read for from now on; `None` keeps the tier it has (the
+    /// customer's tier when it came in).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<Tier>,
+}
+
+impl ReprioritiseComplaint {
+    /// Gives `complaint` the priority `priority`, its tier unchanged.
+    #[must_use]
+    pub const fn new(complaint: ComplaintId, priority: Priority) -> Self {
+        Self {
+            complaint,
+            priority,
+            tier: None,
+        }
+    }
+
+    /// Reads its targets for `tier` from now on.
+    #[must_use]
+    pub fn tier(mut self, tier: Tier) -> Self {
+        self.tier = Some(tier);
+        self
     }
 }

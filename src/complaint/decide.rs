@@ -5,12 +5,13 @@
 use chrono::{DateTime, Utc};
 
 use super::clock::{
-    self, ClockPhase, ClockTerms, TargetClock, escalation_terms, pause_of, resumed, targeted,
+    self, ClockPhase, ClockTerms, TargetClock, escalation_terms, pause_of, resumed, retargeted,
+    targeted,
 };
 use super::command::{
     AcknowledgeComplaint, AssignComplaint, AwaitCustomer, CloseComplaint, CloseUnresolved,
-    DeescalateComplaint, EscalateComplaint, ReceiveComplaint, ReopenComplaint, RequestEscalation,
-    ResolveComplaint, ResumeComplaint,
+    DeescalateComplaint, EscalateComplaint, ReceiveComplaint, ReopenComplaint,
+    ReprioritiseComplaint, RequestEscalation, ResolveComplaint, ResumeComplaint,
 };
 use super::event::ComplaintEvent;
 use super::state::{
@@ -106,10 +107,12 @@ pub(crate) fn acknowledge(
         .into());
     }
     ctx.policy.check_agent(ack.by)?;
+    let clock = &complaint.acknowledgement;
     Ok(vec![ComplaintEvent::Acknowledged {
         complaint: ack.complaint,
         by: ack.by,
-        outcome: outcome_at(ctx.policy, &complaint.acknowledgement.terms, ctx.now)?,
+        outcome: outcome_at(ctx.policy, &clock.terms, ctx.now)?,
+        worked: worked_on(ctx.policy, clock, ctx.now),
     }])
 }
 
@@ -226,6 +229,54 @@ pub(crate) fn deescalate(
     }])
 }
 
+/// New terms for an open complaint: the acknowledgement (while owed) and resolution clocks take
+/// the targets of the new priority and tier, less what they worked (see the
+/// [module docs](super)).
+pub(crate) fn reprioritise(
+    complaints: &Complaints,
+    change: &ReprioritiseComplaint,
+    ctx: &Context<'_>,
+) -> Result<Vec<ComplaintEvent>, CommandError> {
+    let (policy, now) = (ctx.policy, ctx.now);
+    let complaint = find(complaints, change.complaint)?;
+    complaint.check(ComplaintAction::Reprioritise)?;
+    let tier = change.tier.as_ref().unwrap_or(&complaint.tier);
+    if change.priority == complaint.priority && *tier == complaint.tier {
+        return Err(CommandError::NothingToChange);
+    }
+    let rules = &policy.complaints;
+    let terms = (change.priority, tier);
+    // The acknowledgement clock runs through a wait; the resolution clock pauses if waiting
+    // pauses clocks.
+    let waiting = matches!(complaint.state, ComplaintState::Waiting { .. });
+    let acknowledgement = complaint.is_unacknowledged().then(|| {
+        retargeted(
+            policy,
+            &rules.acknowledge,
+            &complaint.acknowledgement,
+            terms,
+            now,
+            false,
+        )
+    });
+    let resolution = retargeted(
+        policy,
+        &rules.resolve,
+        &complaint.resolution,
+        terms,
+        now,
+        waiting && rules.pause_while_waiting,
+    );
+    Ok(vec![ComplaintEvent::Reprioritised {
+        complaint: change.complaint,
+        from_priority: complaint.priority,
+        priority: change.priority,
+        tier: tier.clone(),
+        acknowledgement,
+        resolution,
+    }])
+}
+
 pub(crate) fn await_customer(
     complaints: &Complaints,
     wait: &AwaitCustomer,
@@ -329,7 +380,14 @@ pub(crate) fn resolve(
         summary: resolve.summary.clone(),
         outcome,
         acknowledgement,
+        worked: worked_on(policy, clock, now),
     }])
+}
+
+/// The business time a clock with a target counted by `now` (see [`clock::worked`]); `None`
+/// for a clock with no target, which keeps no account of its pauses.
+fn worked_on(policy: &ServicePolicy, clock: &TargetClock, now: DateTime<Utc>) -> Option<Span> {
+    clock.terms.due.map(|_| clock::worked(policy, clock, now))
 }
 
 pub(crate) fn close(
@@ -364,9 +422,11 @@ pub(crate) fn close_unresolved(
 }
 
 /// The complaint's events of a reopen: the reopen itself (with the clock the policy's mode
-/// gives) and the escalation it makes due. At the top of the ladder there is nowhere to
+/// gives) and the escalation it makes due, from the reopen the policy says on
+/// (`ComplaintPolicy::escalate_from_reopen`). At the top of the ladder there is nowhere to
 /// escalate: the reopen is recorded at the top level and makes no escalation due; the level
-/// view flags it for the complaint's owner instead ([`FlagKind::ReopenedAtTop`]). What it
+/// view flags it for the complaint's owner instead ([`FlagKind::ReopenedAtTop`]), as it flags
+/// a reopen before the one the policy escalates from. What it
 /// cancels in sibling families (the pending follow-up and survey) the relationship's reactions
 /// add after the reopen.
 ///
@@ -391,7 +451,10 @@ pub(crate) fn reopen(
     }];
     let index = usize::try_from(complaint.level).unwrap_or(usize::MAX);
     let at_top = index.saturating_add(1) >= policy.complaints.levels.len();
-    if !at_top {
+    // The policy says from which reopen on escalation is due (0: never).
+    let from = policy.complaints.escalate_from_reopen;
+    let escalates = from != 0 && complaint.reopened.saturating_add(1) >= from;
+    if escalates && !at_top {
         events.push(ComplaintEvent::EscalationDue {
             complaint: reopen.complaint,
             reason: EscalationReason::Reopened,

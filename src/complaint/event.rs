@@ -1,7 +1,9 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::complaint::{ClockTerms, ComplaintClockKind, EscalationReason, Remaining, Unresolved};
+use crate::complaint::{
+    ClockTerms, ComplaintClockKind, EscalationReason, Remaining, Retargeted, Unresolved,
+};
 use crate::id::{AgentId, ComplaintId, InteractionId, PromiseId, TeamId};
 use crate::outcome::Outcome;
 use crate::personal::Personal;
@@ -50,6 +52,11 @@ pub enum ComplaintEvent {
         by: AgentId,
         /// The acknowledgement target: met or met late.
         outcome: Outcome,
+        /// Business time the acknowledgement target counted, from receipt (added in schema
+        /// version 3; absent from older events and for a clock with no target). The
+        /// acknowledgement is owed through a wait on the customer, so the wait counts.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        worked: Option<Span>,
     },
     /// The complaint has an owner.
     #[serde(rename = "complaint_assigned")]
@@ -181,6 +188,12 @@ pub enum ComplaintEvent {
         /// met (the resolution came in time) or missed.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         acknowledgement: Option<Outcome>,
+        /// Business time the resolution target counted, net of the waits on the customer
+        /// that paused it and of the spans a reopen set aside (added in schema version 3;
+        /// absent from older events and for a clock with no target): from receipt, or from
+        /// the reopen that restarted the clock.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        worked: Option<Span>,
     },
     /// The complaint was closed.
     #[serde(rename = "complaint_closed")]
@@ -196,6 +209,26 @@ pub enum ComplaintEvent {
         complaint: ComplaintId,
         /// Why.
         reason: Unresolved,
+    },
+    /// The complaint's priority (and tier) changed, and its targets with them (added in
+    /// schema version 3). Each clock still counting gets the new target, counted from receipt:
+    /// what it worked stands, pauses stay excluded, a paused clock stays paused. The
+    /// escalation clock is left alone (its threshold belongs to the support level). A clock's
+    /// outcome is measured against the terms in force when it stops.
+    #[serde(rename = "complaint_reprioritised")]
+    Reprioritised {
+        /// The complaint.
+        complaint: ComplaintId,
+        /// The priority before.
+        from_priority: Priority,
+        /// The priority now.
+        priority: Priority,
+        /// The tier its targets are read for now.
+        tier: Tier,
+        /// The acknowledgement clock's new terms, while the acknowledgement is owed.
+        acknowledgement: Option<Retargeted>,
+        /// The resolution clock's new terms.
+        resolution: Retargeted,
     },
     /// The complaint was reopened.
     #[serde(rename = "complaint_reopened")]
@@ -224,6 +257,7 @@ impl ComplaintEvent {
             | Self::Acknowledged { complaint, .. }
             | Self::Assigned { complaint, .. }
             | Self::Routed { complaint, .. }
+            | Self::Reprioritised { complaint, .. }
             | Self::Deescalated { complaint, .. }
             | Self::ClosedUnresolved { complaint, .. }
             | Self::ClockAtRisk { complaint, .. }
@@ -257,6 +291,7 @@ impl ComplaintEvent {
             Self::Closed { .. } => "complaint_closed",
             Self::Reopened { .. } => "complaint_reopened",
             Self::ClosedUnresolved { .. } => "complaint_closed_unresolved",
+            Self::Reprioritised { .. } => "complaint_reprioritised",
         }
     }
 
@@ -287,6 +322,15 @@ impl ComplaintEvent {
             } => std::iter::once(resolution)
                 .chain(escalation.iter())
                 .collect(),
+            Self::Reprioritised {
+                acknowledgement,
+                resolution,
+                ..
+            } => acknowledgement
+                .iter()
+                .chain(std::iter::once(resolution))
+                .map(|r| &r.terms)
+                .collect(),
             Self::Acknowledged { .. }
             | Self::Assigned { .. }
             | Self::Routed { .. }
@@ -305,19 +349,26 @@ impl ComplaintEvent {
         self.terms().into_iter().all(ClockTerms::is_consistent)
     }
 
-    /// The first schema version that can say it: 3 for a clock with no target or an untimed
-    /// outcome, 1 otherwise.
+    /// The first schema version that can say it: 3 for a clock with no target, an untimed
+    /// outcome or the business time worked, 1 otherwise.
     pub(crate) fn needs_version(&self) -> u16 {
         if let Self::Routed { .. } = self {
             return 3;
         }
         let untimed = match self {
-            Self::Acknowledged { outcome, .. } => !outcome.had_target(),
+            Self::Acknowledged {
+                outcome, worked, ..
+            } => !outcome.had_target() || worked.is_some(),
             Self::Resolved {
                 outcome,
                 acknowledgement,
+                worked,
                 ..
-            } => !outcome.had_target() || acknowledgement.is_some_and(|a| !a.had_target()),
+            } => {
+                !outcome.had_target()
+                    || acknowledgement.is_some_and(|a| !a.had_target())
+                    || worked.is_some()
+            }
             Self::Received { .. }
             | Self::Assigned { .. }
             | Self::Routed { .. }
@@ -330,6 +381,7 @@ impl ComplaintEvent {
             | Self::Resumed { .. }
             | Self::Closed { .. }
             | Self::ClosedUnresolved { .. }
+            | Self::Reprioritised { .. }
             | Self::Reopened { .. } => false,
         };
         let without_target = self
@@ -358,7 +410,8 @@ impl ComplaintEvent {
             | Self::AwaitingCustomer { .. }
             | Self::Resumed { .. }
             | Self::Closed { .. }
-            | Self::ClosedUnresolved { .. } => Vec::new(),
+            | Self::ClosedUnresolved { .. }
+            | Self::Reprioritised { .. } => Vec::new(),
         }
     }
 }

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::clock::{
-    ClockPhase, ClockTerms, ComplaintClockKind, Remaining, TargetClock, pause, run, stop,
+    ClockPhase, ClockTerms, ComplaintClockKind, Remaining, TargetClock, pause, retarget, run, stop,
 };
 use super::event::ComplaintEvent;
 use super::state::{
@@ -88,6 +88,7 @@ pub(crate) fn fold(
         | ComplaintEvent::Resolved { complaint: id, .. }
         | ComplaintEvent::Closed { complaint: id }
         | ComplaintEvent::ClosedUnresolved { complaint: id, .. }
+        | ComplaintEvent::Reprioritised { complaint: id, .. }
         | ComplaintEvent::Reopened { complaint: id, .. } => {
             let complaint = complaints
                 .get_mut(id)
@@ -173,6 +174,7 @@ fn fold_into(
             transition(complaint, ComplaintAction::CloseUnresolved)?;
             closed_unresolved(complaint, at, *reason);
         }
+        ComplaintEvent::Reprioritised { .. } => reprioritised(complaint, id, at, event)?,
         ComplaintEvent::Reopened {
             mode,
             cycle,
@@ -468,6 +470,38 @@ fn resolved(
     complaint.reopened_at_top = None;
     complaint.follow_up = None;
     complaint.state = ComplaintState::Resolved(resolution);
+    Ok(())
+}
+
+/// New terms: the clocks still counting take what the event decided for them.
+fn reprioritised(
+    complaint: &mut Complaint,
+    id: ComplaintId,
+    at: DateTime<Utc>,
+    event: &ComplaintEvent,
+) -> Result<(), Misfit> {
+    let ComplaintEvent::Reprioritised {
+        priority,
+        tier,
+        acknowledgement,
+        resolution,
+        ..
+    } = event
+    else {
+        return Err(Misfit::Contradicts("not a re-prioritisation".to_owned()));
+    };
+    transition(complaint, ComplaintAction::Reprioritise)?;
+    if complaint.is_unacknowledged() != acknowledgement.is_some() {
+        return Err(Misfit::Contradicts(format!(
+            "the re-prioritisation of complaint {id} contradicts its acknowledgement"
+        )));
+    }
+    if let Some(terms) = acknowledgement {
+        retarget(&mut complaint.acknowledgement, terms, at);
+    }
+    retarget(&mut complaint.resolution, resolution, at);
+    complaint.priority = *priority;
+    complaint.tier = tier.clone();
     Ok(())
 }
 

@@ -17,7 +17,10 @@
 //!   breaks a second time, and when the customer asks. It stays flagged until someone
 //!   escalates (a command naming the level and the new owner). A reopen at the top, where
 //!   there is nowhere to escalate, makes no escalation due: it is flagged for the complaint's
-//!   owner (`FlagKind::ReopenedAtTop`) until the complaint is resolved again.
+//!   owner (`FlagKind::ReopenedAtTop`) until the complaint is resolved again. A policy can
+//!   make reopens escalate only from the N-th on (`ComplaintPolicy::escalate_from_reopen`,
+//!   issue 14 item 11; 1, every reopen, by default): an earlier reopen is flagged for the
+//!   owner the same way.
 //! - De-escalation (issue 14 item 3, after the Volvo log's moves back to a lower line and Jira
 //!   Service Management's and GLPI's queue changes both ways): a complaint moves back down
 //!   the ladder with a reason, to a new owner. Like an escalation, it starts the new level's
@@ -84,6 +87,10 @@
 //! acknowledged --close_unresolved--> closed_unresolved
 //! in_progress  --close_unresolved--> closed_unresolved
 //! waiting      --close_unresolved--> closed_unresolved
+//! received     --reprioritise--> received
+//! acknowledged --reprioritise--> acknowledged
+//! in_progress  --reprioritise--> in_progress
+//! waiting      --reprioritise--> waiting
 //! resolved     --close-->       closed
 //! resolved     --reopen-->      in_progress
 //! closed       --reopen-->      in_progress
@@ -98,6 +105,33 @@
 //! counting ends not applicable (`ClockPhase::NotApplicable`), measures count these closings
 //! apart from resolutions, and the complaint is final: like a closed Zendesk ticket it is not
 //! reopened (the customer complains anew).
+//!
+//! Re-prioritising (issue 14 item 2: 554 rows of the Helpdesk log change a ticket's priority;
+//! Zendesk, Jira Service Management and Request Tracker recompute a ticket's SLA targets when
+//! its priority changes) gives an open complaint new terms: the priority, and the tier its
+//! targets are read for. The acknowledgement clock (while owed) and the resolution clock take
+//! the targets of the new terms on the calendars the policy names for them, counted from
+//! receipt: the business time a clock already worked (its old target less what was left, plus
+//! any time past its due instant, measured on the calendar it ran on) stands, pauses stay
+//! excluded, and a clock paused while the customer is awaited stays paused with the new
+//! business time left (an 8 business-hour target with 2 h worked, re-prioritised while the
+//! customer is awaited, is due 6 business hours after the customer answers). A new target
+//! already used up is due at once. The escalation clock belongs to the support level and is
+//! left alone. A clock's outcome is measured against the terms in force when it stops: the
+//! latest re-prioritisation's; warnings and breaches already recorded stand, and are raised
+//! again only if the new terms put them after the change. `complaint_reprioritised` records
+//! the old and new priority, the tier, and each clock's work and new terms.
+//!
+//! Durations net of waiting (issue 14 item 12; Zendesk's "requester wait time" and the
+//! business-hours figures of Zendesk and Jira Service Management report work apart from
+//! waiting): `complaint_acknowledged` and `complaint_resolved` state `worked`, the business
+//! time the target counted, which is what the outcome was measured on: for the resolution,
+//! from receipt (or the reopen that restarted its clock) net of the waits on the customer that
+//! paused it and of the spans a reopen set aside; for the acknowledgement, from receipt (its
+//! clock runs through waits). Measures give it beside the wall-clock figure
+//! (`ComplaintMeasures::business_time_to_resolve` beside `time_to_resolve`): 2 h and 3 h of
+//! work around 72 h of waiting read 5 h, not 77 h. A clock with no target states none (it
+//! keeps no account of its pauses).
 //!
 //! Waiting on the customer may start before anyone acknowledged the complaint (issue 14 item
 //! 4: a ticket that needs information first; Zammad and Request Tracker test a ticket created
@@ -125,11 +159,11 @@ mod fold;
 mod queue;
 mod state;
 
-pub use clock::{ClockPhase, ClockTerms, ComplaintClockKind, Remaining, TargetClock};
+pub use clock::{ClockPhase, ClockTerms, ComplaintClockKind, Remaining, Retargeted, TargetClock};
 pub use command::{
     AcknowledgeComplaint, AssignComplaint, AwaitCustomer, CloseComplaint, CloseUnresolved,
     ComplaintCommand, DeescalateComplaint, EscalateComplaint, ReceiveComplaint, ReopenComplaint,
-    RequestEscalation, ResolveComplaint, ResumeComplaint, RouteComplaint,
+    ReprioritiseComplaint, RequestEscalation, ResolveComplaint, ResumeComplaint, RouteComplaint,
 };
 pub use event::ComplaintEvent;
 pub use state::{
@@ -139,7 +173,7 @@ pub use state::{
 
 pub(crate) use decide::{
     acknowledge, assign, await_customer, close, close_unresolved, deescalate, escalate, receive,
-    reopen, request_escalation, resolve, resume, surveyable,
+    reopen, reprioritise, request_escalation, resolve, resume, surveyable,
 };
 pub(crate) use due::{deadline, fire, flags};
 pub(crate) use fold::{fold, link_follow_up};

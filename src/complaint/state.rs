@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::clock::{ComplaintClockKind, TargetClock};
 use crate::id::{AgentId, ComplaintId, FollowUpId, InteractionId, PromiseId, TeamId};
 use crate::lifecycle::{Entity, Lifecycle, Refused};
+use crate::outcome::TargetStatus;
 use crate::personal::{Erase, Personal};
 use crate::registry::Registry;
 use crate::value::{Channel, Priority, Tier};
@@ -133,14 +134,15 @@ pub enum ComplaintState {
 pub struct Complaint {
     /// What the customer complained about.
     pub summary: Personal,
-    /// How severe.
+    /// How severe: as received, or as the latest re-prioritisation set it.
     pub priority: Priority,
     /// Where it came in.
     pub channel: Channel,
     /// When.
     #[serde(with = "crate::compact::instant")]
     pub received_at: DateTime<Utc>,
-    /// The customer's tier when it came in.
+    /// The tier its targets are read for: the customer's tier when it came in, or as the
+    /// latest re-prioritisation set it.
     pub tier: Tier,
     /// Interactions it concerns.
     pub interactions: Vec<InteractionId>,
@@ -220,6 +222,8 @@ pub enum ComplaintAction {
     Reopen,
     /// It is closed without a resolution.
     CloseUnresolved,
+    /// Its priority (and tier) change, and its targets with them.
+    Reprioritise,
 }
 
 /// The complaint's transition table.
@@ -249,6 +253,7 @@ impl Lifecycle for ComplaintLifecycle {
         ComplaintAction::Close,
         ComplaintAction::Reopen,
         ComplaintAction::CloseUnresolved,
+        ComplaintAction::Reprioritise,
     ];
 
     fn next(stage: ComplaintStage, action: ComplaintAction) -> Option<ComplaintStage> {
@@ -273,6 +278,11 @@ impl Lifecycle for ComplaintLifecycle {
             }
             (S::Waiting, A::Assign | A::Escalate | A::Deescalate) => Some(S::Waiting),
             (S::Waiting, A::Resume) => Some(S::InProgress),
+            // New terms change no stage (issue 14 item 2).
+            (S::Received, A::Reprioritise) => Some(S::Received),
+            (S::Acknowledged, A::Reprioritise) => Some(S::Acknowledged),
+            (S::InProgress, A::Reprioritise) => Some(S::InProgress),
+            (S::Waiting, A::Reprioritise) => Some(S::Waiting),
             (S::Resolved, A::Close) => Some(S::Closed),
             (S::Resolved | S::Closed, A::Reopen) => Some(S::InProgress),
             (S::Received | S::Acknowledged | S::InProgress | S::Waiting, A::CloseUnresolved) => {
@@ -293,7 +303,8 @@ impl Lifecycle for ComplaintLifecycle {
                 | A::Deescalate
                 | A::Wait
                 | A::Resume
-                | A::Resolve,
+                | A::Resolve
+                | A::Reprioritise,
             ) => None,
             (S::Closed, A::Close) => None,
         }
@@ -323,6 +334,7 @@ impl Lifecycle for ComplaintLifecycle {
             ComplaintAction::Close => "close",
             ComplaintAction::Reopen => "reopen",
             ComplaintAction::CloseUnresolved => "close_unresolved",
+            ComplaintAction::Reprioritise => "reprioritise",
         }
     }
 }
@@ -351,6 +363,18 @@ impl Complaint {
     #[must_use]
     pub fn is_unacknowledged(&self) -> bool {
         self.acknowledgement.is_running() || self.acknowledgement.is_paused()
+    }
+
+    /// Where the target of its clock `kind` stands (issue 14 item 13); `None` for the
+    /// escalation clock of a level with no threshold.
+    #[must_use]
+    pub fn status(&self, kind: ComplaintClockKind) -> Option<TargetStatus> {
+        let clock = match kind {
+            ComplaintClockKind::Acknowledgement => Some(&self.acknowledgement),
+            ComplaintClockKind::Resolution => Some(&self.resolution),
+            ComplaintClockKind::Escalation => self.escalation.as_ref(),
+        };
+        clock.map(TargetClock::status)
     }
 
     /// Whether it is still open (not resolved or closed).

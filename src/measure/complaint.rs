@@ -29,6 +29,13 @@ pub struct ComplaintMeasures {
     pub time_to_acknowledge: Durations,
     /// Wall-clock time from receipt (or the latest reopening) to resolution.
     pub time_to_resolve: Durations,
+    /// Business time the acknowledgement target counted (`complaint_acknowledged`'s
+    /// `worked`; events of schema 1 and 2 and clocks with no target say nothing).
+    pub business_time_to_acknowledge: Durations,
+    /// Business time the resolution target counted, net of the waits on the customer that
+    /// paused it (`complaint_resolved`'s `worked`): 2 h and 3 h of work around 72 h of
+    /// waiting read 5 h here and 77 h in `time_to_resolve`.
+    pub business_time_to_resolve: Durations,
     /// Acknowledgement deadlines that passed unacknowledged.
     pub acknowledgement_breached: u64,
     /// Resolution deadlines that passed unresolved.
@@ -55,6 +62,8 @@ pub struct ComplaintMeasures {
     pub closed_as_invalid: u64,
     /// Complaints withdrawn by the customer (not resolutions).
     pub withdrawn: u64,
+    /// Re-prioritisations (changes of an open complaint's priority or tier).
+    pub reprioritised: u64,
 }
 
 impl ComplaintMeasures {
@@ -65,6 +74,10 @@ impl ComplaintMeasures {
         self.resolution.merge(&other.resolution);
         self.time_to_acknowledge.merge(&other.time_to_acknowledge);
         self.time_to_resolve.merge(&other.time_to_resolve);
+        self.business_time_to_acknowledge
+            .merge(&other.business_time_to_acknowledge);
+        self.business_time_to_resolve
+            .merge(&other.business_time_to_resolve);
         self.acknowledgement_breached = self
             .acknowledgement_breached
             .saturating_add(other.acknowledgement_breached);
@@ -97,6 +110,7 @@ impl ComplaintMeasures {
             .closed_as_invalid
             .saturating_add(other.closed_as_invalid);
         self.withdrawn = self.withdrawn.saturating_add(other.withdrawn);
+        self.reprioritised = self.reprioritised.saturating_add(other.reprioritised);
     }
 
     /// All escalations done.
@@ -132,10 +146,17 @@ impl ComplaintMeasures {
         let one = |n: &mut u64| *n = n.saturating_add(1);
         match what {
             ComplaintFact::Received => one(&mut self.received),
-            ComplaintFact::Acknowledged { outcome, after } => {
+            ComplaintFact::Acknowledged {
+                outcome,
+                after,
+                worked,
+            } => {
                 self.acknowledgement.add(outcome);
                 if let Some(after) = after {
                     self.time_to_acknowledge.add(*after);
+                }
+                if let Some(worked) = worked {
+                    self.business_time_to_acknowledge.add(*worked);
                 }
             }
             ComplaintFact::Breached(clock) => match clock {
@@ -154,8 +175,12 @@ impl ComplaintMeasures {
                 after,
                 apology,
                 remedy,
+                worked,
             } => {
                 one(&mut self.resolved);
+                if let Some(worked) = worked {
+                    self.business_time_to_resolve.add(*worked);
+                }
                 self.resolution.add(outcome);
                 if let Some(ack) = acknowledgement {
                     self.acknowledgement.add(ack);
@@ -179,6 +204,7 @@ impl ComplaintMeasures {
                 one(&mut self.closed_as_invalid);
             }
             ComplaintFact::ClosedUnresolved(Unresolved::Withdrawn) => one(&mut self.withdrawn),
+            ComplaintFact::Reprioritised => one(&mut self.reprioritised),
         }
     }
 }
@@ -189,6 +215,7 @@ pub(super) enum ComplaintFact {
     Acknowledged {
         outcome: Outcome,
         after: Option<Span>,
+        worked: Option<Span>,
     },
     Breached(ComplaintClockKind),
     EscalationDue,
@@ -200,10 +227,35 @@ pub(super) enum ComplaintFact {
         after: Option<Span>,
         apology: bool,
         remedy: bool,
+        worked: Option<Span>,
     },
     Reopened,
     Closed,
     ClosedUnresolved(Unresolved),
+    Reprioritised,
+}
+
+/// What a resolution adds, `after` the wall-clock time from receipt or the latest reopening.
+fn resolved_fact(event: &ComplaintEvent, after: Option<Span>) -> Option<ComplaintFact> {
+    let ComplaintEvent::Resolved {
+        remedy,
+        apology,
+        outcome,
+        acknowledgement,
+        worked,
+        ..
+    } = event
+    else {
+        return None;
+    };
+    Some(ComplaintFact::Resolved {
+        outcome: *outcome,
+        acknowledgement: *acknowledgement,
+        after,
+        apology: *apology,
+        remedy: remedy.is_some(),
+        worked: *worked,
+    })
 }
 
 /// What a tally remembers of one complaint.
@@ -241,8 +293,18 @@ impl Memory {
                 Some(self.complaint_received(*complaint, at))
             }
             ComplaintEvent::Acknowledged {
-                complaint, outcome, ..
-            } => Some(self.complaint_acknowledged(complaint, *outcome, at)),
+                complaint,
+                outcome,
+                worked,
+                ..
+            } => {
+                let what = ComplaintFact::Acknowledged {
+                    outcome: *outcome,
+                    after: self.complaint_age(complaint, at, false),
+                    worked: *worked,
+                };
+                Some(self.complaint_fact(complaint, what))
+            }
             ComplaintEvent::Assigned { complaint, owner } => {
                 self.assign_complaint(complaint, *owner);
                 None
@@ -288,29 +350,15 @@ impl Memory {
                 };
                 Some((Fact::Complaint(what), Some(*owner), None))
             }
-            ComplaintEvent::Resolved {
+            ComplaintEvent::Resolved { complaint, .. } => Some(self.complaint_fact(
                 complaint,
-                remedy,
-                apology,
-                outcome,
-                acknowledgement,
-                ..
-            } => {
-                let after = self
-                    .complaints
-                    .get(complaint)
-                    .and_then(|c| since(c.cycle_started, at));
-                let what = ComplaintFact::Resolved {
-                    outcome: *outcome,
-                    acknowledgement: *acknowledgement,
-                    after,
-                    apology: *apology,
-                    remedy: remedy.is_some(),
-                };
-                Some(self.complaint_fact(complaint, what))
-            }
+                resolved_fact(event, self.complaint_age(complaint, at, true))?,
+            )),
             ComplaintEvent::Closed { complaint } => {
                 Some(self.complaint_fact(complaint, ComplaintFact::Closed))
+            }
+            ComplaintEvent::Reprioritised { complaint, .. } => {
+                Some(self.complaint_fact(complaint, ComplaintFact::Reprioritised))
             }
             ComplaintEvent::ClosedUnresolved { complaint, reason } => {
                 Some(self.complaint_fact(complaint, ComplaintFact::ClosedUnresolved(*reason)))
@@ -322,21 +370,6 @@ impl Memory {
                 Some(self.complaint_fact(complaint, ComplaintFact::Reopened))
             }
         }
-    }
-
-    /// A complaint acknowledged at `at`: counts the outcome and the time since it came in.
-    fn complaint_acknowledged(
-        &mut self,
-        complaint: &ComplaintId,
-        outcome: Outcome,
-        at: DateTime<Utc>,
-    ) -> Read {
-        let after = self
-            .complaints
-            .get(complaint)
-            .and_then(|c| since(c.received, at));
-        let what = ComplaintFact::Acknowledged { outcome, after };
-        self.complaint_fact(complaint, what)
     }
 
     /// A complaint received at `at`: remembers when, counts it for the account owner (nobody
@@ -352,6 +385,20 @@ impl Memory {
         );
         let fact = Fact::Complaint(ComplaintFact::Received);
         (fact, self.account_owner, None)
+    }
+
+    /// Wall-clock time from a complaint's receipt (or, `in_cycle`, from its latest reopening)
+    /// to `at`.
+    fn complaint_age(&self, id: &ComplaintId, at: DateTime<Utc>, in_cycle: bool) -> Option<Span> {
+        let memo = self.complaints.get(id)?;
+        since(
+            if in_cycle {
+                memo.cycle_started
+            } else {
+                memo.received
+            },
+            at,
+        )
     }
 
     /// A complaint fact, for the complaint's owner (see [`Memory::complaint_owner`]).

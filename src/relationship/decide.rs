@@ -435,6 +435,9 @@ impl Relationship {
                 complaint::close_unresolved(complaints, close)
             }
             ComplaintCommand::Reopen(reopen) => complaint::reopen(complaints, reopen, ctx),
+            ComplaintCommand::Reprioritise(change) => {
+                complaint::reprioritise(complaints, change, ctx)
+            }
         }
     }
 

@@ -48,6 +48,7 @@ fn item_of(event: &Event) -> Option<FactItem> {
             | ComplaintEvent::Deescalated { complaint, .. }
             | ComplaintEvent::Routed { complaint, .. }
             | ComplaintEvent::ClosedUnresolved { complaint, .. }
+            | ComplaintEvent::Reprioritised { complaint, .. }
             | ComplaintEvent::AwaitingCustomer { complaint, .. }
             | ComplaintEvent::Resumed { complaint, .. }
             | ComplaintEvent::Resolved { complaint, .. }
@@ -113,6 +114,7 @@ fn items_of(relationship: &Relationship, command: &Command) -> (Vec<FactItem>, V
             | ComplaintCommand::Deescalate(complaint::DeescalateComplaint { complaint, .. })
             | ComplaintCommand::Route(complaint::RouteComplaint { complaint, .. })
             | ComplaintCommand::CloseUnresolved(complaint::CloseUnresolved { complaint, .. })
+            | ComplaintCommand::Reprioritise(complaint::ReprioritiseComplaint { complaint, .. })
             | ComplaintCommand::AwaitCustomer(complaint::AwaitCustomer { complaint, .. })
             | ComplaintCommand::Resume(complaint::ResumeComplaint { complaint, .. })
             | ComplaintCommand::Resolve(complaint::ResolveComplaint { complaint, .. })

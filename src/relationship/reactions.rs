@@ -152,6 +152,7 @@ fn family_reactions(
             | ComplaintEvent::Escalated { .. }
             | ComplaintEvent::Deescalated { .. }
             | ComplaintEvent::ClosedUnresolved { .. }
+            | ComplaintEvent::Reprioritised { .. }
             | ComplaintEvent::AwaitingCustomer { .. }
             | ComplaintEvent::Resumed { .. }
             | ComplaintEvent::Closed { .. },
@@ -525,6 +526,7 @@ pub(crate) fn settle_complaint_update(
         | ComplaintEvent::EscalationDue { .. }
         | ComplaintEvent::Escalated { .. }
         | ComplaintEvent::Deescalated { .. }
+        | ComplaintEvent::Reprioritised { .. }
         | ComplaintEvent::Resumed { .. }
         | ComplaintEvent::Reopened { .. } => return,
     };

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::id::InteractionId;
 use crate::lifecycle::{Entity, Lifecycle, Refused};
-use crate::outcome::NoTarget;
+use crate::outcome::{NoTarget, TargetStatus};
 use crate::value::{Priority, Span};
 
 /// Which response target a clock measures.
@@ -165,6 +165,23 @@ impl ResponseClock {
             ResponseClock::Warned(_) => ClockStage::Warned,
             ResponseClock::Overdue(_) => ClockStage::Overdue,
         }
+    }
+
+    /// Where the reply target stands while the customer waits (issue 14 item 13): running
+    /// toward its due instant (breached when overdue), or without a target; `None` when
+    /// nobody is waiting.
+    #[must_use]
+    pub fn status(&self) -> Option<TargetStatus> {
+        let wait = self.wait()?;
+        Some(match wait.due {
+            Some(due) => TargetStatus::Running {
+                due,
+                breached: matches!(self, ResponseClock::Overdue(_)),
+            },
+            None => TargetStatus::NoTarget {
+                reason: wait.no_target.clone().unwrap_or(NoTarget::NoneSet),
+            },
+        })
     }
 
     /// The wait, unless idle.

@@ -18,7 +18,9 @@ use std::sync::OnceLock;
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use clientele::calendar::WallTime;
 use clientele::complaint::ComplaintCommand;
-use clientele::complaint::{ClockTerms, ComplaintClockKind, EscalationReason, Remaining};
+use clientele::complaint::{
+    ClockTerms, ComplaintClockKind, EscalationReason, Remaining, Retargeted,
+};
 use clientele::customer::CustomerCommand;
 use clientele::follow_up::FollowUpCommand;
 use clientele::health::{HealthWeights, Signal};
@@ -36,9 +38,9 @@ use clientele::{
     Event, FollowUpId, FollowUpOutcome, Fulfiller, IdempotencyKey, InteractionId, KeepPromise,
     MakePromise, MeetDependency, NpsScore, PartyId, Personal, Priority, PromiseId,
     ReceiveComplaint, RecordDependency, RecordInteraction, RegisterCustomer, ReopenComplaint,
-    RequestEscalation, RequestSurvey, ResolveComplaint, ResumeComplaint, RevisePromise,
-    ScheduleFollowUp, ServiceCalendar, ServicePolicy, Span, SurveyAnswer, SurveyId, SurveyKind,
-    Text, Tier, UpdateProfile, WithdrawPromise,
+    ReprioritiseComplaint, RequestEscalation, RequestSurvey, ResolveComplaint, ResumeComplaint,
+    RevisePromise, ScheduleFollowUp, ServiceCalendar, ServicePolicy, Span, SurveyAnswer, SurveyId,
+    SurveyKind, Text, Tier, UpdateProfile, WithdrawPromise,
 };
 use clientele::{
     ComplaintEvent, CustomerEvent, FollowUpEvent, HealthEvent, PromiseEvent, ResponseEvent,
@@ -547,6 +549,12 @@ pub fn command() -> BoxedStrategy<Command> {
                 _ => CloseUnresolved::withdrawn(complaint),
             }))
         });
+    let reprioritise =
+        (complaint_id(), priority(), option::of(tier())).prop_map(|(complaint, priority, tier)| {
+            let mut change = ReprioritiseComplaint::new(complaint, priority);
+            change.tier = tier;
+            Command::Complaint(ComplaintCommand::Reprioritise(change))
+        });
     let reopen = (complaint_id(), text()).prop_map(|(complaint, reason)| {
         Command::Complaint(ComplaintCommand::Reopen(ReopenComplaint {
             complaint,
@@ -624,6 +632,7 @@ pub fn command() -> BoxedStrategy<Command> {
         (2, close.boxed()),
         (2, reopen.boxed()),
         (1, close_unresolved.boxed()),
+        (2, reprioritise.boxed()),
         (2, schedule.boxed()),
         (2, complete.boxed()),
         (1, cancel.boxed()),
@@ -701,6 +710,17 @@ pub fn clock_terms() -> BoxedStrategy<ClockTerms> {
 /// Business time left on a paused clock.
 pub fn remaining() -> impl Strategy<Value = Remaining> {
     (span(), option::of(span())).prop_map(|(due, warn)| Remaining { due, warn })
+}
+
+/// What a re-prioritisation gives a clock.
+pub fn retargeted() -> impl Strategy<Value = Retargeted> {
+    (span(), clock_terms(), option::of(remaining())).prop_map(|(worked, terms, paused)| {
+        Retargeted {
+            worked,
+            terms,
+            paused,
+        }
+    })
 }
 
 /// Wall and business time.
@@ -1104,12 +1124,18 @@ pub fn event() -> BoxedStrategy<Event> {
                 },
             )
             .boxed(),
-        (complaint_id(), agent_id(), clock_outcome())
-            .prop_map(|(complaint, by, outcome)| {
+        (
+            complaint_id(),
+            agent_id(),
+            clock_outcome(),
+            option::of(span()),
+        )
+            .prop_map(|(complaint, by, outcome, worked)| {
                 Event::Complaint(ComplaintEvent::Acknowledged {
                     complaint,
                     by,
                     outcome,
+                    worked,
                 })
             })
             .boxed(),
@@ -1193,6 +1219,24 @@ pub fn event() -> BoxedStrategy<Event> {
                 },
             )
             .boxed(),
+        (
+            (complaint_id(), priority(), priority(), tier()),
+            option::of(retargeted()),
+            retargeted(),
+        )
+            .prop_map(
+                |((complaint, from_priority, priority, tier), acknowledgement, resolution)| {
+                    Event::Complaint(ComplaintEvent::Reprioritised {
+                        complaint,
+                        from_priority,
+                        priority,
+                        tier,
+                        acknowledgement,
+                        resolution,
+                    })
+                },
+            )
+            .boxed(),
         (complaint_id(), complaint_id(), 0u8..3)
             .prop_map(|(complaint, of, n)| {
                 Event::Complaint(ComplaintEvent::ClosedUnresolved {
@@ -1259,9 +1303,10 @@ pub fn event() -> BoxedStrategy<Event> {
             text(),
             clock_outcome(),
             option::of(clock_outcome()),
+            option::of(span()),
         )
             .prop_map(
-                |(complaint, by, remedy, apology, summary, outcome, acknowledgement)| {
+                |(complaint, by, remedy, apology, summary, outcome, acknowledgement, worked)| {
                     Event::Complaint(ComplaintEvent::Resolved {
                         complaint,
                         by,
@@ -1270,6 +1315,7 @@ pub fn event() -> BoxedStrategy<Event> {
                         summary: summary.into(),
                         outcome,
                         acknowledgement,
+                        worked,
                     })
                 },
             )

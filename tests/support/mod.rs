@@ -5,8 +5,9 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use clientele::policy::{ByPriority, Lead, Targets};
 use clientele::{
-    AgentId, Channel, Command, CommandError, CustomerId, Envelope, Event, InteractionId, Ledger,
-    RecordInteraction, RegisterCustomer, Relationship, ServicePolicy, Span, Text, Tier,
+    AgentId, Channel, Command, CommandError, ComplaintId, CustomerId, Envelope, Event,
+    InteractionId, Ledger, RecordInteraction, RegisterCustomer, Relationship, ResolveComplaint,
+    ServicePolicy, Span, Text, Tier,
 };
 
 /// `"2026-03-06 16:30"` (or with seconds) as a UTC instant.
@@ -50,6 +51,18 @@ pub fn hourly_response_policy() -> ServicePolicy {
         reply: Targets::new(ByPriority::uniform(Span::hours(4))),
         response_warning: Lead::Before(Span::hours(1)),
         ..ServicePolicy::default()
+    }
+}
+
+/// `complaint` resolved by `by` with an apology and no remedy, doing `summary`; no follow-up.
+pub fn resolution(complaint: ComplaintId, by: AgentId, summary: &str) -> ResolveComplaint {
+    ResolveComplaint {
+        complaint,
+        by,
+        remedy: None,
+        apology: true,
+        summary: text(summary).into(),
+        follow_up: None,
     }
 }
 
