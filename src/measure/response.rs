@@ -121,6 +121,7 @@ impl Memory {
             // The update cadence is counted by no measure yet: its flags and events say it.
             ResponseEvent::InteractionRecorded { .. }
             | ResponseEvent::AtRisk { .. }
+            | ResponseEvent::AwaitingCustomer { .. }
             | ResponseEvent::UpdateClockStarted { .. }
             | ResponseEvent::UpdateAtRisk { .. }
             | ResponseEvent::UpdateOverdue { .. } => None,
