@@ -28,14 +28,62 @@ pub enum Subject {
 /// What an update cadence ("keep the customer informed") is about: an open complaint or an
 /// outstanding promise. The customer may go only so long without hearing from us about it
 /// (see [`UpdatePolicy`](crate::policy::UpdatePolicy)).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(tag = "subject", content = "id", rename_all = "snake_case")]
+///
+/// On the wire, `{"subject":"complaint","id":"…"}`; in a binary snapshot, tagged outside (a
+/// format that does not describe itself cannot read a tag inside).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(
+    feature = "schema",
+    serde(tag = "subject", content = "id", rename_all = "snake_case")
+)]
 pub enum Regarding {
     /// A complaint.
     Complaint(ComplaintId),
     /// A promise.
     Promise(PromiseId),
+}
+
+/// [`Regarding`] as people read it (and the wire carries it).
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "subject", content = "id", rename_all = "snake_case")]
+enum RegardingText {
+    Complaint(ComplaintId),
+    Promise(PromiseId),
+}
+
+/// [`Regarding`] in a binary snapshot.
+#[derive(Serialize, Deserialize)]
+enum RegardingBinary {
+    Complaint(ComplaintId),
+    Promise(PromiseId),
+}
+
+impl Serialize for Regarding {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match (*self, s.is_human_readable()) {
+            (Regarding::Complaint(id), true) => RegardingText::Complaint(id).serialize(s),
+            (Regarding::Promise(id), true) => RegardingText::Promise(id).serialize(s),
+            (Regarding::Complaint(id), false) => RegardingBinary::Complaint(id).serialize(s),
+            (Regarding::Promise(id), false) => RegardingBinary::Promise(id).serialize(s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Regarding {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(if d.is_human_readable() {
+            match RegardingText::deserialize(d)? {
+                RegardingText::Complaint(id) => Regarding::Complaint(id),
+                RegardingText::Promise(id) => Regarding::Promise(id),
+            }
+        } else {
+            match RegardingBinary::deserialize(d)? {
+                RegardingBinary::Complaint(id) => Regarding::Complaint(id),
+                RegardingBinary::Promise(id) => Regarding::Promise(id),
+            }
+        })
+    }
 }
 
 impl Regarding {

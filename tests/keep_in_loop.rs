@@ -420,3 +420,30 @@ fn an_interaction_regarding_a_complaint_joins_schema_version_3_and_leaves_older_
         "{json}"
     );
 }
+
+#[test]
+fn measures_count_the_overdue_updates_for_the_owner_the_flags_name() {
+    let mut w = open_items(policy());
+    w.run_until("2026-03-12 10:30", 50);
+    let tally = clientele::Tally::from_log(clientele::Window::all(), &w.log).unwrap();
+    let updates = |agent: AgentId| tally.owner(agent).map(|m| m.responses.updates.clone());
+    let jonas = updates(JONAS).unwrap();
+    assert_eq!(
+        (
+            jonas.at_risk,
+            jonas.overdue_complaints,
+            jonas.overdue_promises
+        ),
+        (1, 1, 0)
+    );
+    let daiva = updates(DAIVA).unwrap();
+    assert_eq!(
+        (
+            daiva.at_risk,
+            daiva.overdue_complaints,
+            daiva.overdue_promises
+        ),
+        (1, 0, 1)
+    );
+    assert_eq!(tally.book().responses.updates.overdue(), 2);
+}

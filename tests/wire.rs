@@ -81,6 +81,7 @@ fn kind_number(event: &Event) -> usize {
         Event::Response(ResponseEvent::UpdateOverdue { .. }) => 48,
         Event::Complaint(ComplaintEvent::Routed { .. }) => 49,
         Event::Complaint(ComplaintEvent::Reprioritised { .. }) => 50,
+        Event::Response(ResponseEvent::AwaitingCustomer { .. }) => 51,
     }
 }
 const KINDS: usize = Event::KINDS.len();
@@ -445,6 +446,10 @@ fn samples() -> Vec<Event> {
                 }),
             },
         }),
+        Event::Response(ResponseEvent::AwaitingCustomer {
+            asked_by: i2,
+            about: vec![Regarding::Complaint(c1), Regarding::Promise(p1)],
+        }),
     ]
 }
 
@@ -775,8 +780,8 @@ fn what_only_version_3_can_say_is_refused_in_a_version_2_envelope() {
         "every kind whose no-target form differs, and the interaction recorded late"
     );
     assert_eq!(
-        new_kinds, 7,
-        "de-escalation, closing unresolved, re-prioritising, the update cadence's three kinds and the routing to a queue"
+        new_kinds, 8,
+        "de-escalation, closing unresolved, re-prioritising, the update cadence's three kinds, the routing to a queue and awaiting the customer"
     );
 }
 

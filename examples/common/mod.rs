@@ -94,6 +94,9 @@ pub fn describe(event: &Event) -> String {
             }
             Outcome::Untimed => format!("   answered after {} (no target)", waited.wall),
         },
+        Event::Response(ResponseEvent::AwaitingCustomer { about, .. }) => {
+            format!("   we wait for the customer's answer (paused: {about:?})")
+        }
         Event::Response(ResponseEvent::UpdateClockStarted { about, due, .. }) => match due {
             Some(due) => format!("   update on {about:?} due {}", when(*due)),
             None => format!("   update on {about:?} has no target"),

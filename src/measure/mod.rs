@@ -32,7 +32,10 @@
 //!   the account owner at the time (as the engine's flags do); an escalation counts for the
 //!   agent it was escalated to;
 //! - follow-ups: the owner `FollowUpScheduled` named;
-//! - survey answers: the owner of the complaint the answer is about, else the account owner.
+//! - survey answers: the owner of the complaint the answer is about, else the account owner;
+//! - the update cadence's warnings and overdue updates
+//!   ([`UpdateCounts`](ResponseMeasures::updates)): whom the flags name, the complaint's owner
+//!   as above or the owner `PromiseMade` named.
 //!
 //! Something with nobody to attribute it to (no account owner) counts for the book and the
 //! customer only.
@@ -97,7 +100,7 @@ use crate::id::CustomerId;
 pub use complaint::ComplaintMeasures;
 pub use follow_up::FollowUpMeasures;
 pub use promise::{DependencyMeasures, PromiseCounts, PromiseMeasures};
-pub use response::{ResponseMeasures, ResponseTimes};
+pub use response::{ResponseMeasures, ResponseTimes, UpdateCounts};
 pub use stats::{Durations, OutcomeTally};
 pub use survey::SurveyMeasures;
 pub use tally::Tally;

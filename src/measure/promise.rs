@@ -279,6 +279,13 @@ pub(super) struct PromiseMemo {
     broken_counted: bool,
 }
 
+impl Memory {
+    /// The owner `PromiseMade` named for a promise, if it is known.
+    pub(super) fn promise_owner(&self, id: &PromiseId) -> Option<AgentId> {
+        self.promises.get(id).map(|p| p.owner)
+    }
+}
+
 /// A promise fact, for ours or outside parties'.
 const fn promise_fact(outside: bool, what: PromiseFact) -> Fact {
     Fact::Promise { outside, what }

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::flag::Regarding;
+use crate::id::AgentId;
 use crate::measure::stats::{Durations, OutcomeTally};
 use crate::measure::tally::{Fact, Memory, Read};
 use crate::outcome::{Elapsed, Outcome};
@@ -47,7 +49,40 @@ impl ResponseTimes {
     }
 }
 
-/// Responsiveness: how long customers waited for us.
+/// The update cadence ("keep the customer informed"): how often the customer went too long
+/// without hearing from us about an open complaint or an outstanding promise. Counted for the
+/// owner the flags name: the complaint's owner (else the account owner), the promise's owner.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UpdateCounts {
+    /// Warnings reached (`update_at_risk`).
+    pub at_risk: u64,
+    /// Updates that fell overdue (`update_overdue`), about complaints.
+    pub overdue_complaints: u64,
+    /// Updates that fell overdue (`update_overdue`), about promises.
+    pub overdue_promises: u64,
+}
+
+impl UpdateCounts {
+    /// Adds `other`'s figures to these.
+    pub fn merge(&mut self, other: &UpdateCounts) {
+        self.at_risk = self.at_risk.saturating_add(other.at_risk);
+        self.overdue_complaints = self
+            .overdue_complaints
+            .saturating_add(other.overdue_complaints);
+        self.overdue_promises = self.overdue_promises.saturating_add(other.overdue_promises);
+    }
+
+    /// Updates that fell overdue, about complaints and promises.
+    #[must_use]
+    pub const fn overdue(&self) -> u64 {
+        self.overdue_complaints
+            .saturating_add(self.overdue_promises)
+    }
+}
+
+/// Responsiveness: how long customers waited for us, and whether they heard from us in time.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
@@ -56,6 +91,8 @@ pub struct ResponseMeasures {
     pub first_response: ResponseTimes,
     /// Answers after the first.
     pub reply: ResponseTimes,
+    /// The update cadence's warnings and overdue updates (absent from older JSON: zero).
+    pub updates: UpdateCounts,
 }
 
 impl ResponseMeasures {
@@ -63,6 +100,7 @@ impl ResponseMeasures {
     pub fn merge(&mut self, other: &ResponseMeasures) {
         self.first_response.merge(&other.first_response);
         self.reply.merge(&other.reply);
+        self.updates.merge(&other.updates);
     }
 
     /// First responses and replies together.
@@ -99,6 +137,17 @@ impl ResponseMeasures {
                 let times = self.of(*kind);
                 times.overdue = times.overdue.saturating_add(1);
             }
+            ResponseFact::UpdateAtRisk => {
+                self.updates.at_risk = self.updates.at_risk.saturating_add(1);
+            }
+            ResponseFact::UpdateOverdue(Regarding::Complaint(_)) => {
+                let count = &mut self.updates.overdue_complaints;
+                *count = count.saturating_add(1);
+            }
+            ResponseFact::UpdateOverdue(Regarding::Promise(_)) => {
+                let count = &mut self.updates.overdue_promises;
+                *count = count.saturating_add(1);
+            }
         }
     }
 }
@@ -111,19 +160,36 @@ pub(super) enum ResponseFact {
         outcome: Outcome,
     },
     Overdue(ClockKind),
+    UpdateAtRisk,
+    UpdateOverdue(Regarding),
 }
 
 impl Memory {
+    /// Who an update about `about` is owed by, as the flags say: the complaint's owner (else
+    /// the account owner), the promise's owner.
+    fn item_owner(&self, about: Regarding) -> Option<AgentId> {
+        match about {
+            Regarding::Complaint(id) => self.complaint_owner(&id),
+            Regarding::Promise(id) => self.promise_owner(&id),
+        }
+    }
+
     /// Reads a response event: remembers which clock runs, and returns what it counts and for
     /// whom (the account owner, who receives the response flags).
     pub(super) fn read_response(&mut self, event: &ResponseEvent) -> Option<Read> {
         match event {
-            // The update cadence is counted by no measure yet: its flags and events say it.
             ResponseEvent::InteractionRecorded { .. }
             | ResponseEvent::AtRisk { .. }
-            | ResponseEvent::UpdateClockStarted { .. }
-            | ResponseEvent::UpdateAtRisk { .. }
-            | ResponseEvent::UpdateOverdue { .. } => None,
+            | ResponseEvent::AwaitingCustomer { .. }
+            | ResponseEvent::UpdateClockStarted { .. } => None,
+            ResponseEvent::UpdateAtRisk { about, .. } => {
+                let fact = Fact::Response(ResponseFact::UpdateAtRisk);
+                Some((fact, self.item_owner(*about), None))
+            }
+            ResponseEvent::UpdateOverdue { about, .. } => {
+                let fact = Fact::Response(ResponseFact::UpdateOverdue(*about));
+                Some((fact, self.item_owner(*about), None))
+            }
             ResponseEvent::ClockStarted { kind, since, .. } => {
                 self.waiting.insert(*since, *kind);
                 None

@@ -114,6 +114,14 @@
 //!   the message's own wait is recorded as it happened: `response_clock_started` at `t`, the
 //!   warning and breach that fell before the answer at their instants, and
 //!   `response_clock_stopped` at the answer's time, answered by it.
+//! - **A question at `t` that awaits the customer**
+//!   ([`RecordInteraction::awaiting_customer`](crate::RecordInteraction::awaiting_customer)) is
+//!   an answer at `t` by the rules above; it then awaits the customer
+//!   (`response_awaiting_customer`, dated `t`) only if the customer has not spoken after `t`
+//!   (their later message already answered it: nothing waits, no cadence pauses). An update
+//!   cadence it pauses may have warned or fallen overdue between `t` and `now`: those stand.
+//!   A message reported late, dated before the question we wait on, neither ends the wait nor
+//!   re-arms a cadence.
 //!
 //! The events of one decision carry their own dates (the facts a late interaction brings with
 //! it above). Measures read `at`, so the same history gives the same figures however late its

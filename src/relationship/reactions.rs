@@ -21,8 +21,10 @@
 //! - The update cadence of a complaint or a promise ([`crate::response`]'s `cadence`) is armed
 //!   when the complaint is received, acknowledged, resumed or reopened and when the promise is
 //!   made, re-armed by an outbound interaction regarding the item (unless the complaint waits
-//!   on the customer), paused while the complaint waits on the customer, and stopped when the
-//!   item closes ([`update_cadence`], [`settle_complaint_update`], [`settle_promise_update`]).
+//!   on the customer), paused while the complaint waits on the customer or while a question of
+//!   ours about the item waits for the customer's answer (re-armed when the customer speaks),
+//!   and stopped when the item closes ([`update_cadence`], [`settle_complaint_update`],
+//!   [`settle_promise_update`]).
 //! - What health reads of each event ([`health_fact`]).
 
 use chrono::{DateTime, Utc};
@@ -339,6 +341,7 @@ pub(crate) fn tell_promises(
         | ResponseEvent::AtRisk { .. }
         | ResponseEvent::Overdue { .. }
         | ResponseEvent::ClockStopped { .. }
+        | ResponseEvent::AwaitingCustomer { .. }
         | ResponseEvent::UpdateClockStarted { .. }
         | ResponseEvent::UpdateAtRisk { .. }
         | ResponseEvent::UpdateOverdue { .. } => Ok(()),
@@ -408,8 +411,9 @@ fn answer_fact(answer: SurveyAnswer) -> Fact {
 
 /// The update cadences `event` arms or re-arms: a complaint received, acknowledged, resumed or
 /// reopened, a promise made, an outbound interaction regarding open items (not a complaint
-/// that waits on the customer: its cadence is paused until the customer answers). Nothing when
-/// the policy keeps no cadence.
+/// that waits on the customer: its cadence is paused until the customer answers), the
+/// customer speaking after we asked them something (the items our question paused). Nothing
+/// when the policy keeps no cadence.
 pub(crate) fn update_cadence(
     relationship: &Relationship,
     ctx: &Context<'_>,
@@ -454,6 +458,10 @@ pub(crate) fn update_cadence(
             regarding_complaints,
             ..
         }) => told(relationship, regarding, regarding_complaints),
+        Event::Response(ResponseEvent::InteractionRecorded {
+            direction: Direction::Inbound,
+            ..
+        }) => answered(relationship, ctx.now),
         Event::Complaint(_)
         | Event::Promise(_)
         | Event::Response(_)
@@ -495,15 +503,51 @@ fn told(
     });
     let promises = promises.iter().filter_map(|id| {
         let about = Regarding::Promise(*id);
-        let p = relationship.promises.get(id)?;
-        let at = p
-            .terms
-            .complaint
-            .and_then(|c| relationship.complaints.get(&c))
-            .map_or((Priority::Normal, None, None), whereabouts);
-        (p.is_outstanding() && !paused(about)).then_some((about, at))
+        let at = outstanding(relationship, *id)?;
+        (!paused(about)).then_some((about, at))
     });
     complaints.chain(promises).collect()
+}
+
+/// Where an outstanding promise's work is: where the complaint it answers is, else at normal
+/// priority. `None` unless the promise is outstanding.
+fn outstanding(relationship: &Relationship, id: PromiseId) -> Option<Whereabouts> {
+    let p = relationship.promises.get(&id)?;
+    let at = p
+        .terms
+        .complaint
+        .and_then(|c| relationship.complaints.get(&c))
+        .map_or((Priority::Normal, None, None), whereabouts);
+    p.is_outstanding().then_some(at)
+}
+
+/// The cadences our question paused that the customer, speaking at `at` after it, arms
+/// again: items still open, unless a complaint itself waits on the customer (its own answer,
+/// `complaint_resumed`, arms it).
+fn answered(relationship: &Relationship, at: DateTime<Utc>) -> Vec<(Regarding, Whereabouts)> {
+    let Some(pending) = relationship.response.pending().filter(|p| at >= p.since) else {
+        return Vec::new();
+    };
+    let paused = |about: &&Regarding| {
+        relationship
+            .updates
+            .get(*about)
+            .is_some_and(|c| c.stage == UpdateStage::Paused)
+    };
+    let open = |about: &Regarding| match about {
+        Regarding::Complaint(id) => relationship
+            .complaints
+            .get(id)
+            .filter(|c| c.is_open() && c.stage() != ComplaintStage::Waiting)
+            .map(|c| (*about, whereabouts(c))),
+        Regarding::Promise(id) => outstanding(relationship, *id).map(|at| (*about, at)),
+    };
+    pending
+        .about
+        .iter()
+        .filter(paused)
+        .filter_map(open)
+        .collect()
 }
 
 /// A complaint waiting on the customer pauses its update cadence; resolved or closed, stops it.

@@ -102,14 +102,13 @@ impl Relationship {
     /// Everyone a [`work_list`](Self::work_list) of this relationship can have something for,
     /// now or later without a new event, sorted and once each: the owners of the items that
     /// can still raise a flag or fall due (outstanding promises, open complaints and those
-    /// with escalation due, pending follow-ups), and the account owner while the customer
-    /// waits or the relationship is at risk. A ledger files the customer under each.
+    /// with escalation due, pending follow-ups), and the account owner (the response clock and
+    /// health, which time alone can move, are theirs). A ledger files the customer under each.
     pub(crate) fn owners(&self) -> Vec<Owner> {
         let account = self.account_owner();
         let mut owners = Vec::new();
-        if self.response_clock().wait().is_some() || self.at_risk_since.is_some() {
-            owners.extend(account.map(Owner::Agent));
-        }
+        // The account owner always: health (and so the at-risk flag) can move with time alone.
+        owners.extend(account.map(Owner::Agent));
         let promises = self.promises.iter().map(|(_, p)| p);
         owners.extend(
             promises

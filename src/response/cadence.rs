@@ -20,7 +20,10 @@
 //! - **Paused** while the complaint waits on the customer (`complaint_awaiting_customer`): we
 //!   asked them something, the next word is theirs. Their answer (`complaint_resumed`) arms it
 //!   again with its whole span from the answer: an outbound interaction regarding a paused
-//!   complaint does not re-arm it.
+//!   complaint does not re-arm it. Paused as well while a question of ours about the item
+//!   waits for the customer's answer (`response_awaiting_customer`, see [`crate::response`]):
+//!   the customer's next message arms it again with its whole span (unless the complaint itself
+//!   still waits on the customer).
 //! - **Stopped** when the complaint is resolved or closed, or the promise kept or withdrawn. A
 //!   broken promise is still outstanding: its cadence runs on.
 //!
@@ -278,6 +281,12 @@ pub(crate) fn fold(
             }
             timed(clocks, *about, *due)?;
             step(clocks, *about, UpdateAction::Breach, at)?;
+        }
+        // We wait for the customer: the cadences of the items asked about pause.
+        ResponseEvent::AwaitingCustomer { about, .. } => {
+            for item in about {
+                settle(clocks, *item, UpdateAction::Pause, at);
+            }
         }
         ResponseEvent::InteractionRecorded { .. }
         | ResponseEvent::ClockStarted { .. }

@@ -71,6 +71,12 @@ pub struct RecordInteraction {
     pub summary: Personal,
     /// For inbound: whether the customer expects an answer. Must be `false` for outbound.
     pub awaits_reply: bool,
+    /// For outbound: we asked the customer something and wait for them (Zendesk's
+    /// "pending"). It answers what waits like any outbound; then nobody waits for us until
+    /// the customer speaks, and the update cadences of the items it is about are paused (see
+    /// [`crate::response`]). Must be `false` for inbound; left out of the JSON when `false`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub awaits_customer: bool,
     /// How urgent it is; chooses the response target.
     #[serde(default)]
     pub priority: Priority,
@@ -99,6 +105,7 @@ impl RecordInteraction {
             agent: None,
             summary: summary.into(),
             awaits_reply: true,
+            awaits_customer: false,
             priority: Priority::Normal,
             regarding: Vec::new(),
             regarding_complaints: Vec::new(),
@@ -120,6 +127,7 @@ impl RecordInteraction {
             agent: Some(agent),
             summary: summary.into(),
             awaits_reply: false,
+            awaits_customer: false,
             priority: Priority::Normal,
             regarding: Vec::new(),
             regarding_complaints: Vec::new(),
@@ -137,6 +145,28 @@ impl RecordInteraction {
     #[must_use]
     pub fn no_reply_needed(mut self) -> Self {
         self.awaits_reply = false;
+        self
+    }
+
+    /// Marks an outbound interaction as asking the customer something: we wait for their
+    /// answer (see [`crate::response`]).
+    ///
+    /// ```
+    /// use clientele::{AgentId, Channel, InteractionId, RecordInteraction, Text};
+    ///
+    /// let question = RecordInteraction::outbound(
+    ///     InteractionId::from_u128(4),
+    ///     Channel::Email,
+    ///     AgentId::from_u128(7),
+    ///     Text::new("Which frame size did you order?")?,
+    /// )
+    /// .awaiting_customer();
+    /// assert!(question.awaits_customer && !question.awaits_reply);
+    /// # Ok::<(), clientele::ValueError>(())
+    /// ```
+    #[must_use]
+    pub fn awaiting_customer(mut self) -> Self {
+        self.awaits_customer = true;
         self
     }
 

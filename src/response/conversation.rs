@@ -38,6 +38,8 @@ pub(crate) struct Answer {
 pub(crate) struct Conversation {
     messages: Vec<Message>,
     answers: Vec<Answer>,
+    /// When the customer spoke, whether or not they expected an answer, in order.
+    heard: Vec<DateTime<Utc>>,
 }
 
 impl Conversation {
@@ -45,6 +47,17 @@ impl Conversation {
     pub(crate) fn say(&mut self, message: Message) {
         let slot = self.messages.partition_point(|m| m.at <= message.at);
         self.messages.insert(slot, message);
+    }
+
+    /// Notes that the customer spoke at `at` (any inbound interaction).
+    pub(crate) fn hear(&mut self, at: DateTime<Utc>) {
+        let slot = self.heard.partition_point(|h| *h <= at);
+        self.heard.insert(slot, at);
+    }
+
+    /// Whether the customer spoke after `at`.
+    pub(crate) fn heard_after(&self, at: DateTime<Utc>) -> bool {
+        self.heard.last().is_some_and(|last| *last > at)
     }
 
     /// Places an answer by its time (after others of the same instant).

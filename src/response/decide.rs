@@ -14,6 +14,7 @@ use super::conversation::{Answer, Conversation, Message};
 use super::event::ResponseEvent;
 use super::state::{ClockKind, ResponseClock, Wait};
 use crate::error::CommandError;
+use crate::flag::Regarding;
 use crate::id::{ComplaintId, InteractionId, PromiseId};
 use crate::lifecycle::Context;
 use crate::outcome::{NoTarget, Outcome};
@@ -56,6 +57,11 @@ pub(crate) fn record(
     if record.direction == Direction::Outbound && record.awaits_reply {
         return Err(CommandError::Contradictory(
             "an outbound interaction cannot await a reply from us",
+        ));
+    }
+    if record.direction == Direction::Inbound && record.awaits_customer {
+        return Err(CommandError::Contradictory(
+            "an inbound interaction cannot await the customer",
         ));
     }
     if let Some(unknown) = record
@@ -105,8 +111,10 @@ pub(crate) fn record(
                 events.extend(past_wait(ctx, first, message, answer)?);
             }
         }
+        // The customer's answer to our question starts a reply clock.
         (Direction::Inbound, None) => {
-            events.push((now, start(ctx, state.answered == 0, message)));
+            let first = state.answered == 0 && state.clock.pending().is_none();
+            events.push((now, start(ctx, first, message)));
         }
         // Older than the message the clock waits on: the wait re-anchors on it.
         (Direction::Inbound, Some(wait)) if now < wait.started => {
@@ -127,7 +135,28 @@ pub(crate) fn record(
         }
         (Direction::Inbound, Some(_)) | (Direction::Outbound, None) => {}
     }
+    events.extend(awaiting(state, record, now));
     Ok(events)
+}
+
+/// Our question awaits the customer, after any stop it caused, unless the customer has spoken
+/// since (a question reported late).
+fn awaiting(
+    state: &Interactions<'_>,
+    record: &RecordInteraction,
+    now: DateTime<Utc>,
+) -> Option<Dated> {
+    if !record.awaits_customer || state.conversation.heard_after(now) {
+        return None;
+    }
+    let complaints = record.regarding_complaints.iter().copied();
+    let promises = record.regarding.iter().copied();
+    let about = complaints
+        .map(Regarding::Complaint)
+        .chain(promises.map(Regarding::Promise))
+        .collect();
+    let asked_by = record.interaction;
+    Some((now, ResponseEvent::AwaitingCustomer { asked_by, about }))
 }
 
 /// The clock `wait` stopped by `answered_by` at `at`: the wait and the outcome measured to `at`.

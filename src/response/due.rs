@@ -20,7 +20,10 @@ pub(crate) fn deadline(
             (warn_at, ResponseTimer::Warning)
         }
         (ResponseClock::Waiting(_) | ResponseClock::Warned(_), _) => (due, ResponseTimer::Due),
-        (ResponseClock::Idle | ResponseClock::Overdue(_), _) => return None,
+        (
+            ResponseClock::Idle | ResponseClock::Overdue(_) | ResponseClock::AwaitingCustomer(_),
+            _,
+        ) => return None,
     };
     Some((at, kind, wait.since))
 }

@@ -102,6 +102,18 @@ pub enum ResponseEvent {
         /// Met, or met late; untimed when the clock had no target (then `due` is absent).
         outcome: Outcome,
     },
+    /// We asked the customer something and wait for them (added in schema version 3): our
+    /// outbound interaction `asked_by` answered any wait first (`response_clock_stopped`
+    /// before this event); until the customer speaks again nobody waits for us, and the update
+    /// cadences of the items asked about are paused.
+    #[serde(rename = "response_awaiting_customer")]
+    AwaitingCustomer {
+        /// Our outbound interaction that asked.
+        asked_by: InteractionId,
+        /// The complaints and promises it asked about (absent when none).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        about: Vec<Regarding>,
+    },
     /// The update cadence of a complaint or a promise was armed (or re-armed): the customer
     /// is due to hear from us about it by `due` (added in schema version 3).
     #[serde(rename = "update_clock_started")]
@@ -154,6 +166,7 @@ impl ResponseEvent {
             Self::AtRisk { .. } => "response_at_risk",
             Self::Overdue { .. } => "response_overdue",
             Self::ClockStopped { .. } => "response_clock_stopped",
+            Self::AwaitingCustomer { .. } => "response_awaiting_customer",
             Self::UpdateClockStarted { .. } => "update_clock_started",
             Self::UpdateAtRisk { .. } => "update_at_risk",
             Self::UpdateOverdue { .. } => "update_overdue",
@@ -173,6 +186,7 @@ impl ResponseEvent {
             Self::InteractionRecorded { .. }
             | Self::AtRisk { .. }
             | Self::Overdue { .. }
+            | Self::AwaitingCustomer { .. }
             | Self::UpdateAtRisk { .. }
             | Self::UpdateOverdue { .. } => true,
         }
@@ -190,6 +204,7 @@ impl ResponseEvent {
                 ..
             } => 3,
             Self::ClockStopped { due: None, .. }
+            | Self::AwaitingCustomer { .. }
             | Self::UpdateClockStarted { .. }
             | Self::UpdateAtRisk { .. }
             | Self::UpdateOverdue { .. } => 3,
@@ -214,6 +229,7 @@ impl ResponseEvent {
             | Self::AtRisk { .. }
             | Self::Overdue { .. }
             | Self::ClockStopped { .. }
+            | Self::AwaitingCustomer { .. }
             | Self::UpdateClockStarted { .. }
             | Self::UpdateAtRisk { .. }
             | Self::UpdateOverdue { .. } => Vec::new(),

@@ -4,7 +4,8 @@ use chrono::{DateTime, Utc};
 
 use super::conversation::{Answer, Conversation, Message};
 use super::event::ResponseEvent;
-use super::state::{ClockAction, ResponseClock, Wait};
+use super::state::{ClockAction, Pending, ResponseClock, Wait};
+use crate::flag::Regarding;
 use crate::id::{ComplaintId, InteractionId, PromiseId};
 use crate::lifecycle::Misfit;
 use crate::value::Direction;
@@ -120,6 +121,7 @@ pub(crate) fn fold(
             outcome,
             ..
         } => stop(state, at, (*since, *answered_by), *due, outcome)?,
+        ResponseEvent::AwaitingCustomer { asked_by, about } => ask(state, at, *asked_by, about)?,
         // The update cadence folds apart (`cadence::fold`).
         ResponseEvent::UpdateClockStarted { .. }
         | ResponseEvent::UpdateAtRisk { .. }
@@ -144,6 +146,7 @@ fn start(clock: &mut ResponseClock, at: DateTime<Utc>, mut wait: Wait) -> Result
             Ok(())
         }
         ResponseClock::Idle
+        | ResponseClock::AwaitingCustomer(_)
         | ResponseClock::Waiting(_)
         | ResponseClock::Warned(_)
         | ResponseClock::Overdue(_) => step(clock, ClockAction::Start, Some(wait)),
@@ -188,6 +191,50 @@ fn stop(
     Ok(())
 }
 
+/// Folds our question `asked_by` at `at`: we wait for the customer, about the items `about`.
+fn ask(
+    state: InteractionsMut<'_>,
+    at: DateTime<Utc>,
+    asked_by: InteractionId,
+    about: &[Regarding],
+) -> Result<(), Misfit> {
+    if state
+        .conversation
+        .answer_of(asked_by)
+        .is_none_or(|answer| answer.at != at)
+    {
+        return Err(Misfit::Contradicts(format!(
+            "the customer is awaited after {asked_by}, not an outbound interaction of {at}"
+        )));
+    }
+    if state.conversation.heard_after(at) {
+        return Err(Misfit::from(
+            "the customer is awaited after they spoke again",
+        ));
+    }
+    for item in about {
+        match item {
+            Regarding::Complaint(id) if !(state.known_complaint)(*id) => {
+                return Err(Misfit::unknown("complaint", id));
+            }
+            Regarding::Promise(id) if !(state.known_promise)(*id) => {
+                return Err(Misfit::unknown("promise", id));
+            }
+            Regarding::Complaint(_) | Regarding::Promise(_) => {}
+        }
+    }
+    let pending = Pending {
+        asked_by,
+        since: at,
+        about: about.to_vec(),
+    };
+    *state.clock = state
+        .clock
+        .clone()
+        .transition(ClockAction::Ask, None, Some(pending))?;
+    Ok(())
+}
+
 /// Folds a recorded interaction: a message joins the running wait unless an answer after it
 /// is recorded already; both take their place in the conversation.
 fn record(
@@ -212,15 +259,29 @@ fn record(
     {
         return Err(Misfit::unknown("complaint", unknown));
     }
+    let answered = state.conversation.answer_after(message.at).is_some();
+    // The customer speaks after our question: we no longer wait for them. A message that
+    // expects an answer starts the reply clock (the next event); any other ends the wait here.
+    let heard = state
+        .clock
+        .pending()
+        .is_some_and(|pending| message.at >= pending.since);
     match direction {
         Direction::Inbound if awaits_reply => {
-            let answered = state.conversation.answer_after(message.at).is_some();
-            if !answered && state.clock.wait().is_some() {
+            if heard && answered {
+                step(state.clock, ClockAction::Hear, None)?;
+            } else if !answered && state.clock.wait().is_some() {
                 step(state.clock, ClockAction::Await, None)?;
             }
             state.conversation.say(message);
+            state.conversation.hear(message.at);
         }
-        Direction::Inbound => {}
+        Direction::Inbound => {
+            if heard {
+                step(state.clock, ClockAction::Hear, None)?;
+            }
+            state.conversation.hear(message.at);
+        }
         Direction::Outbound => state.conversation.answer(Answer {
             at: message.at,
             interaction,
@@ -257,6 +318,6 @@ fn expect_wait(clock: &ResponseClock, since: InteractionId) -> Result<&Wait, Mis
 
 /// Moves the clock by `action`; `start` carries a new wait. On error the clock is unchanged.
 fn step(clock: &mut ResponseClock, action: ClockAction, start: Option<Wait>) -> Result<(), Misfit> {
-    *clock = clock.clone().transition(action, start)?;
+    *clock = clock.clone().transition(action, start, None)?;
     Ok(())
 }

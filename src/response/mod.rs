@@ -26,6 +26,32 @@
 //!   message logged after an answer that stopped no clock records its own wait, start to
 //!   answer (see [`crate::relationship`] for every rule).
 //!
+//! # Waiting for the customer
+//!
+//! An outbound interaction that asks the customer something and waits for them
+//! ([`RecordInteraction::awaiting_customer`]) records `response_awaiting_customer` (schema
+//! version 3) after any `response_clock_stopped` it causes:
+//!
+//! - **It answers first.** The question is an answer like any outbound: the clock waiting
+//!   stops, met or late, at the question. We follow Zendesk here: a public agent comment is
+//!   the reply that stops *first/next reply time*, and "pending" stops the *requester wait*
+//!   clock; it is not Jira Service Management's pause, which keeps a clock's elapsed time to
+//!   resume it later. The response clock measures how long the customer waits for us, and
+//!   after our question they do not: pausing would hide the wait they had until the customer
+//!   answers. (A complaint's own targets do pause: `AwaitCustomer`.)
+//! - **Then the next word is the customer's** (`awaiting_customer`, [`Pending`]): nothing is
+//!   due, nothing is flagged; further outbound interactions keep it so (a reminder, another
+//!   question); the **update cadences** of the complaints and promises the question is about
+//!   are paused, and an outbound interaction about them does not re-arm them.
+//! - **The customer's next inbound ends it**: one that expects an answer starts a **reply**
+//!   clock (even if we had never answered before: it answers our question), one that needs no
+//!   answer just ends the wait; either arms the paused cadences afresh from that moment, except
+//!   a complaint that itself waits on the customer (`complaint_resumed` arms it).
+//! - An inbound interaction cannot await the customer (`Contradictory`). Reported late, a
+//!   question behaves as an answer at its time, and awaits the customer only if the customer
+//!   has not spoken since; a message reported late from before the question does not end it
+//!   (see [`crate::relationship`]).
+//!
 //! # State diagram
 //!
 //! ```text
@@ -39,10 +65,16 @@
 //! warned  --answer--> idle
 //! overdue --await-->  overdue
 //! overdue --answer--> idle
+//! idle    --ask-->    awaiting_customer
+//! awaiting_customer --ask-->   awaiting_customer
+//! awaiting_customer --start--> waiting
+//! awaiting_customer --hear-->  idle
 //! ```
 //!
 //! `start` is the first unanswered inbound, `await` any further one, `warn` and `breach` are
-//! moments passing (emitted by `advance_to`), `answer` is an outbound interaction.
+//! moments passing (emitted by `advance_to`), `answer` is an outbound interaction, `ask` our
+//! question (after its answer stopped any wait), `hear` the customer speaking, needing no
+//! answer, after we asked.
 
 //!
 //! # Layout
@@ -67,7 +99,9 @@ mod state;
 pub use cadence::{UpdateAction, UpdateClock, UpdateLifecycle, UpdateStage};
 pub use command::{RecordInteraction, ResponseCommand};
 pub use event::ResponseEvent;
-pub use state::{ClockAction, ClockKind, ClockStage, ResponseClock, ResponseLifecycle, Wait};
+pub use state::{
+    ClockAction, ClockKind, ClockStage, Pending, ResponseClock, ResponseLifecycle, Wait,
+};
 
 pub(crate) use cadence::{
     UpdateClocks, Whereabouts, arm as arm_update, deadline as update_deadline, fire as fire_update,

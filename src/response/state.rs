@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::flag::Regarding;
 use crate::id::InteractionId;
 use crate::lifecycle::{Entity, Lifecycle, Refused};
 use crate::outcome::{NoTarget, TargetStatus};
@@ -50,6 +51,19 @@ pub struct Wait {
     pub unanswered: u32,
 }
 
+/// We asked the customer something and wait for them: nobody waits for us, the next word is
+/// the customer's (Zendesk's "pending").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pending {
+    /// Our latest outbound interaction that asked.
+    pub asked_by: InteractionId,
+    /// When we first asked.
+    pub since: DateTime<Utc>,
+    /// The complaints and promises the questions were about: their update cadences are paused
+    /// until the customer answers.
+    pub about: Vec<Regarding>,
+}
+
 /// The response clock of one customer, with the data valid in each state.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ResponseClock {
@@ -62,6 +76,8 @@ pub enum ResponseClock {
     Warned(Wait),
     /// The customer is waiting past the deadline.
     Overdue(Wait),
+    /// We asked the customer something and wait for their answer (schema version 3).
+    AwaitingCustomer(Pending),
 }
 
 /// The stages of a [`ResponseClock`], without their data.
@@ -75,6 +91,8 @@ pub enum ClockStage {
     Warned,
     /// Waiting past the deadline.
     Overdue,
+    /// We wait for the customer's answer.
+    AwaitingCustomer,
 }
 
 /// What can happen to a response clock.
@@ -90,6 +108,10 @@ pub enum ClockAction {
     Breach,
     /// We answered.
     Answer,
+    /// We asked the customer something and wait for them (after our answer stopped any wait).
+    Ask,
+    /// The customer spoke, needing no answer, while we waited for them.
+    Hear,
 }
 
 /// The response clock's transition table.
@@ -104,6 +126,7 @@ impl Lifecycle for ResponseLifecycle {
         ClockStage::Waiting,
         ClockStage::Warned,
         ClockStage::Overdue,
+        ClockStage::AwaitingCustomer,
     ];
     const ACTIONS: &'static [ClockAction] = &[
         ClockAction::Start,
@@ -111,14 +134,20 @@ impl Lifecycle for ResponseLifecycle {
         ClockAction::Warn,
         ClockAction::Breach,
         ClockAction::Answer,
+        ClockAction::Ask,
+        ClockAction::Hear,
     ];
 
     fn next(stage: ClockStage, action: ClockAction) -> Option<ClockStage> {
         use ClockAction as A;
         use ClockStage as S;
         match (stage, action) {
-            (S::Idle, A::Start) => Some(S::Waiting),
-            (S::Idle, A::Await | A::Warn | A::Breach | A::Answer) => None,
+            (S::Idle | S::AwaitingCustomer, A::Start) => Some(S::Waiting),
+            (S::Idle | S::AwaitingCustomer, A::Ask) => Some(S::AwaitingCustomer),
+            (S::AwaitingCustomer, A::Hear) => Some(S::Idle),
+            (S::Idle, A::Await | A::Warn | A::Breach | A::Answer | A::Hear) => None,
+            (S::AwaitingCustomer, A::Await | A::Warn | A::Breach | A::Answer) => None,
+            (S::Waiting | S::Warned | S::Overdue, A::Ask | A::Hear) => None,
             (S::Waiting, A::Await) => Some(S::Waiting),
             (S::Waiting, A::Warn) => Some(S::Warned),
             (S::Waiting | S::Warned, A::Breach) => Some(S::Overdue),
@@ -137,6 +166,7 @@ impl Lifecycle for ResponseLifecycle {
             ClockStage::Waiting => "waiting",
             ClockStage::Warned => "warned",
             ClockStage::Overdue => "overdue",
+            ClockStage::AwaitingCustomer => "awaiting_customer",
         }
     }
 
@@ -147,6 +177,8 @@ impl Lifecycle for ResponseLifecycle {
             ClockAction::Warn => "warn",
             ClockAction::Breach => "breach",
             ClockAction::Answer => "answer",
+            ClockAction::Ask => "ask",
+            ClockAction::Hear => "hear",
         }
     }
 }
@@ -164,6 +196,7 @@ impl ResponseClock {
             ResponseClock::Waiting(_) => ClockStage::Waiting,
             ResponseClock::Warned(_) => ClockStage::Warned,
             ResponseClock::Overdue(_) => ClockStage::Overdue,
+            ResponseClock::AwaitingCustomer(_) => ClockStage::AwaitingCustomer,
         }
     }
 
@@ -184,30 +217,58 @@ impl ResponseClock {
         })
     }
 
-    /// The wait, unless idle.
+    /// The customer's wait for us, unless nobody waits (idle, or we wait for the customer).
     #[must_use]
     pub const fn wait(&self) -> Option<&Wait> {
         match self {
-            ResponseClock::Idle => None,
+            ResponseClock::Idle | ResponseClock::AwaitingCustomer(_) => None,
             ResponseClock::Waiting(wait)
             | ResponseClock::Warned(wait)
             | ResponseClock::Overdue(wait) => Some(wait),
         }
     }
 
-    /// Applies `action`; `start` carries the new wait. The stage it moves to always comes
-    /// from [`ResponseLifecycle::next`].
+    /// What we wait for the customer to answer, if we asked them something and wait.
+    #[must_use]
+    pub const fn pending(&self) -> Option<&Pending> {
+        match self {
+            ResponseClock::AwaitingCustomer(pending) => Some(pending),
+            ResponseClock::Idle
+            | ResponseClock::Waiting(_)
+            | ResponseClock::Warned(_)
+            | ResponseClock::Overdue(_) => None,
+        }
+    }
+
+    /// Applies `action`; `start` carries the new wait, `ask` the question (joined to the one
+    /// pending, if any). The stage it moves to always comes from [`ResponseLifecycle::next`].
     pub(crate) fn transition(
         self,
         action: ClockAction,
         start: Option<Wait>,
+        ask: Option<Pending>,
     ) -> Result<ResponseClock, Refused<ResponseLifecycle>> {
         let from = self.stage();
         let refused = Refused { from, action };
         let to = ResponseLifecycle::step(from, action)?;
+        if to == ClockStage::AwaitingCustomer {
+            return match (self, ask) {
+                (ResponseClock::AwaitingCustomer(mut pending), Some(ask)) => {
+                    pending.asked_by = ask.asked_by;
+                    for about in ask.about {
+                        if !pending.about.contains(&about) {
+                            pending.about.push(about);
+                        }
+                    }
+                    Ok(ResponseClock::AwaitingCustomer(pending))
+                }
+                (_, Some(ask)) => Ok(ResponseClock::AwaitingCustomer(ask)),
+                (_, None) => Err(refused),
+            };
+        }
         let wait = match (self, start) {
-            (ResponseClock::Idle, Some(wait)) => Some(wait),
-            (ResponseClock::Idle, None) => None,
+            (ResponseClock::Idle | ResponseClock::AwaitingCustomer(_), Some(wait)) => Some(wait),
+            (ResponseClock::Idle | ResponseClock::AwaitingCustomer(_), None) => None,
             (
                 ResponseClock::Waiting(mut wait)
                 | ResponseClock::Warned(mut wait)
@@ -226,6 +287,7 @@ impl ResponseClock {
             (ClockStage::Warned, Some(wait)) => Ok(ResponseClock::Warned(wait)),
             (ClockStage::Overdue, Some(wait)) => Ok(ResponseClock::Overdue(wait)),
             (ClockStage::Waiting | ClockStage::Warned | ClockStage::Overdue, None) => Err(refused),
+            (ClockStage::AwaitingCustomer, _) => Err(refused),
         }
     }
 }
@@ -256,6 +318,14 @@ mod tests {
         }
     }
 
+    fn pending() -> Pending {
+        Pending {
+            asked_by: InteractionId::from_u128(2),
+            since: DateTime::<Utc>::UNIX_EPOCH,
+            about: Vec::new(),
+        }
+    }
+
     #[test]
     fn data_transitions_follow_the_table_for_every_stage_and_action() {
         let samples = [
@@ -263,14 +333,16 @@ mod tests {
             ResponseClock::Waiting(wait()),
             ResponseClock::Warned(wait()),
             ResponseClock::Overdue(wait()),
+            ResponseClock::AwaitingCustomer(pending()),
         ];
         for clock in samples {
             for &action in ResponseLifecycle::ACTIONS {
                 let start = (action == ClockAction::Start).then(wait);
+                let ask = (action == ClockAction::Ask).then(pending);
                 let expected = ResponseLifecycle::next(clock.stage(), action);
                 let got = clock
                     .clone()
-                    .transition(action, start)
+                    .transition(action, start, ask)
                     .ok()
                     .map(|c| c.stage());
                 assert_eq!(got, expected, "{:?} --{action:?}-->", clock.stage());
@@ -281,7 +353,7 @@ mod tests {
     #[test]
     fn a_further_inbound_counts_but_does_not_move_the_deadline() {
         let clock = ResponseClock::Waiting(wait());
-        let after = clock.transition(ClockAction::Await, None).unwrap();
+        let after = clock.transition(ClockAction::Await, None, None).unwrap();
         assert_eq!(after.wait().unwrap().unanswered, 2);
         assert_eq!(after.wait().unwrap().due, wait().due);
     }

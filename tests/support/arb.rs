@@ -375,6 +375,7 @@ pub fn command() -> BoxedStrategy<Command> {
         priority(),
         refs(promise_id()),
         refs(complaint_id()),
+        proptest::bool::weighted(0.2),
     )
         .prop_map(
             |(
@@ -387,6 +388,7 @@ pub fn command() -> BoxedStrategy<Command> {
                 priority,
                 regarding,
                 regarding_complaints,
+                awaits_customer,
             )| {
                 Command::Response(ResponseCommand::RecordInteraction(RecordInteraction {
                     interaction,
@@ -395,6 +397,7 @@ pub fn command() -> BoxedStrategy<Command> {
                     agent,
                     summary: summary.into(),
                     awaits_reply,
+                    awaits_customer,
                     priority,
                     regarding,
                     regarding_complaints,
@@ -883,6 +886,11 @@ pub fn event() -> BoxedStrategy<Event> {
             .boxed(),
         (regarding(), instant())
             .prop_map(|(about, due)| Event::Response(ResponseEvent::UpdateOverdue { about, due }))
+            .boxed(),
+        (interaction_id(), refs(regarding()))
+            .prop_map(|(asked_by, about)| {
+                Event::Response(ResponseEvent::AwaitingCustomer { asked_by, about })
+            })
             .boxed(),
         (
             clock_kind(),
