@@ -1,8 +1,9 @@
 //! The table of cases in `clientele::health`'s module docs, as scenarios with the band each
-//! must reach (the cases not yet here are listed in the module docs' table only).
+//! must reach (case 1, a new customer, is `a_new_customer_is_healthy` in `tests/health.rs`).
 
 mod support;
 
+use clientele::flag::FlagKind;
 use clientele::{
     Band, Channel, Event, HealthEvent, KeepPromise, MakePromise, PromiseId, RevisePromise,
     ServicePolicy,
@@ -142,4 +143,99 @@ fn health_is_the_same_with_or_without_advance_to() {
     let before = fresh.health(&policy, later);
     fresh.advance_to(&policy, later);
     assert_eq!(before, fresh.health(&policy, later));
+}
+
+/// An e-mail on `day` at 09:00, answered within the 8 h target at 10:00, or late at 18:00.
+fn answered(w: &mut World, n: u128, day: &str, late: bool) {
+    w.at(&format!("{day} 09:00"));
+    w.when(ONA, inbound(2 * n, Channel::Email)).unwrap();
+    w.at(&format!("{day} {}", if late { "18:00" } else { "10:00" }));
+    w.when(ONA, outbound(2 * n + 1, Channel::Email)).unwrap();
+}
+
+fn events_of(woke: &[clientele::Envelope], kind: &str) -> Vec<chrono::DateTime<chrono::Utc>> {
+    woke.iter()
+        .filter(|e| e.event.kind() == kind)
+        .map(|e| e.at)
+        .collect()
+}
+
+#[test]
+fn case_16_a_weekly_writer_answered_late_then_silent_goes_quiet_and_comes_back() {
+    let mut w = world();
+    // Every Monday, answered within the hour; the fifth one is overdue at 17:00 and answered
+    // the next morning.
+    for (n, day) in ["2026-03-02", "2026-03-09", "2026-03-16", "2026-03-23"]
+        .iter()
+        .enumerate()
+    {
+        answered(&mut w, n as u128 + 1, day, false);
+    }
+    w.at("2026-03-30 09:00");
+    w.when(ONA, inbound(20, Channel::Email)).unwrap();
+    w.run_until("2026-03-31 09:00", 20);
+    w.at("2026-03-31 09:00");
+    w.when(ONA, outbound(21, Channel::Email)).unwrap();
+    assert_eq!(band_at(&w, "2026-04-19 09:00").1, Band::Healthy);
+    // Three of their weeks after the breach, with nobody looking: quiet, and so at risk, both
+    // at that instant, which `next_deadline` named; the owner is flagged, whether or not the
+    // clock ran.
+    let quiet = t("2026-04-20 17:00");
+    assert_eq!(w.ledger.next_deadline().map(|d| d.at), Some(quiet));
+    let flagged = |flags: Vec<clientele::Flag>| {
+        flags
+            .into_iter()
+            .filter(|f| f.kind == FlagKind::GoneQuiet)
+            .map(|f| (f.since, f.owner))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        flagged(w.relationship(ONA).flags(t("2026-04-22 09:00"))),
+        [(quiet, Some(AGENT))]
+    );
+    let woke = w.run_until("2026-04-26 09:00", 20);
+    assert_eq!(events_of(&woke, "relationship_gone_quiet"), [quiet]);
+    assert_eq!(events_of(&woke, "relationship_at_risk"), [quiet]);
+    assert!(matches!(
+        woke.first().map(|e| &e.event),
+        Some(Event::Health(HealthEvent::GoneQuiet { last_contact, after }))
+            if *last_contact == t("2026-03-30 09:00") && *after == t("2026-03-30 17:00")
+    ));
+    let (score, band) = band_at(&w, "2026-04-26 09:00");
+    assert!(score <= 45 && band == Band::AtRisk, "{score}");
+    assert_eq!(
+        flagged(w.ledger.flags(t("2026-04-26 09:00"))),
+        [(quiet, Some(AGENT))]
+    );
+    // They write again: the flag clears, the relationship recovers at that instant.
+    w.at("2026-04-27 09:00");
+    let events = w.when(ONA, inbound(22, Channel::Email)).unwrap();
+    assert!(kinds(&events).contains(&"relationship_recovered"));
+    assert!(flagged(w.ledger.flags(t("2026-04-27 09:00"))).is_empty());
+    // Responsiveness 15 × 25 % (one of five targets missed, in the recent half: 2 of 8).
+    assert_eq!(band_at(&w, "2026-04-27 09:00"), (97, Band::Healthy));
+    w.assert_replay_matches();
+}
+
+#[test]
+fn a_second_gone_quiet_before_the_customer_writes_does_not_apply_and_changes_nothing() {
+    let w = world();
+    let quiet = |seq| clientele::Envelope {
+        v: clientele::SCHEMA_VERSION,
+        customer: ONA,
+        seq,
+        at: t("2026-03-02 09:00"),
+        event: Event::Health(HealthEvent::GoneQuiet {
+            last_contact: t("2026-03-02 09:00"),
+            after: t("2026-03-02 09:00"),
+        }),
+        key: None,
+        recorded: None,
+    };
+    let mut r = w.relationship(ONA).clone();
+    let first = quiet(r.version() + 1);
+    r.apply(&first).unwrap();
+    let before = r.clone();
+    assert!(r.apply(&quiet(r.version() + 1)).is_err());
+    assert_eq!(r, before);
 }

@@ -260,7 +260,8 @@ fn policies_validate_or_refuse_with_typed_errors() {
         let health = &policy.health;
         let bad_bands = health.at_risk_below > health.watch_below
             || health.watch_below > 100
-            || health.window.is_zero();
+            || health.window.is_zero()
+            || health.window > Span::days(clientele::health::MAX_WINDOW_DAYS as u16);
         let zero_target = targets.iter().any(|t| {
             !t.zero_means_at_once
                 && std::iter::once(&t.default)

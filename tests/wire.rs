@@ -80,6 +80,7 @@ fn kind_number(event: &Event) -> usize {
         Event::Response(ResponseEvent::UpdateAtRisk { .. }) => 47,
         Event::Response(ResponseEvent::UpdateOverdue { .. }) => 48,
         Event::Complaint(ComplaintEvent::Routed { .. }) => 49,
+        Event::Health(HealthEvent::GoneQuiet { .. }) => 50,
     }
 }
 const KINDS: usize = Event::KINDS.len();
@@ -427,6 +428,10 @@ fn samples() -> Vec<Event> {
                 0x0191_f3c4_0000_7000_8000_0000_0000_00e1,
             )),
         }),
+        Event::Health(HealthEvent::GoneQuiet {
+            last_contact: t("2026-02-13 10:05"),
+            after: t("2026-02-16 09:00"),
+        }),
     ]
 }
 
@@ -750,8 +755,8 @@ fn what_only_version_3_can_say_is_refused_in_a_version_2_envelope() {
         "every kind whose no-target form differs, and the interaction recorded late"
     );
     assert_eq!(
-        new_kinds, 6,
-        "the update cadence's three kinds and the routing to a queue"
+        new_kinds, 7,
+        "de-escalation, closing unresolved, the update cadence's three kinds, the routing to a queue and the customer gone quiet"
     );
 }
 

@@ -311,7 +311,7 @@ impl Event {
     /// Every kind: its `type` tag on the wire, its family, and the schema version that
     /// introduced it. Reading an event finds its family here, never from the tag's spelling
     /// (`escalation_due` is a complaint's, `dependency_met` a promise's).
-    pub const KINDS: [Kind; 50] = [
+    pub const KINDS: [Kind; 51] = [
         Kind::new("customer_registered", Family::Customer, 1),
         Kind::new("customer_renamed", Family::Customer, 1),
         Kind::new("tier_changed", Family::Customer, 1),
@@ -362,6 +362,7 @@ impl Event {
         Kind::new("update_at_risk", Family::Response, 3),
         Kind::new("update_overdue", Family::Response, 3),
         Kind::new("complaint_routed", Family::Complaint, 3),
+        Kind::new("relationship_gone_quiet", Family::Health, 3),
     ];
 
     /// The row of [`KINDS`](Self::KINDS) for `kind`, if it is a kind at all.

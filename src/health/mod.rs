@@ -57,9 +57,22 @@
 //! [`Health::reasons`] gives each penalised signal's penalty, worst first;
 //! [`Health::severe`] names the severe ones.
 //!
+//! # The customer gone quiet
+//! A customer with a rhythm of contact ([`QuietPolicy`]) who stops writing after a bad
+//! experience goes quiet at a known instant: the bad experience plus `times` their median gap.
+//! [`next_deadline`](crate::Relationship::next_deadline) names it (kind
+//! [`HealthReview`](crate::DeadlineKind::HealthReview)), and
+//! [`advance_to`](crate::Relationship::advance_to) records `relationship_gone_quiet`
+//! ([`HealthEvent::GoneQuiet`], schema 3) dated at that instant, before the band change it
+//! brings. Their account owner is flagged ([`FlagKind::GoneQuiet`](crate::flag::FlagKind::GoneQuiet),
+//! `since` that instant, whether or not `advance_to` ran) until the customer writes again:
+//! an inbound contact clears it, and the customer can go quiet again after the next bad
+//! experience. The signal in the score stops once the bad experience leaves the window; the
+//! flag stays (they still have not written), and it is recorded once per silence.
+//!
 //! # Cases, with the default policy
-//! Cases 1–7 are tests in `tests/health.rs` and `tests/health_cases.rs`; the figures of the
-//! others follow from the rules above and are not yet tests.
+//! Cases 1–7 and 16 are tests in `tests/health.rs` and `tests/health_cases.rs`; the figures
+//! of the others follow from the rules above and are not yet tests.
 //!
 //! | # | the customer's story | score | band |
 //! | --- | --- | --- | --- |
@@ -78,7 +91,7 @@
 //! | 13 | an NPS of 7 | 97 | healthy |
 //! | 14 | moderate failures together: one break in silence, one late answer, a customer waiting past the deadline | 47 | at risk |
 //! | 15 | one open complaint, escalated once, escalation due again | 89 | healthy |
-//! | 16 | a customer writing weekly, answered late, then silent for three of their weeks (gone quiet); writes again | ≤ 45, then 89 | at risk, then healthy |
+//! | 16 | a customer writing weekly, answered late, then silent for three of their weeks (gone quiet, recorded at that instant); writes again | ≤ 45, then 97 | at risk, then healthy |
 //!
 //! Bands: healthy from [`watch_below`](HealthPolicy::watch_below), watch from
 //! [`at_risk_below`](HealthPolicy::at_risk_below), at risk under it (defaults 75 and 50).
@@ -91,7 +104,7 @@ pub use event::HealthEvent;
 pub use record::{MAX_CONTACTS, MAX_WINDOW_DAYS};
 
 pub(crate) use record::{Fact, Record};
-pub(crate) use score::{OpenItems, assess, changes, reasons, score};
+pub(crate) use score::{OpenItems, assess, changes, quiet_at, reasons, score};
 
 use serde::{Deserialize, Serialize};
 
@@ -395,4 +408,21 @@ pub(crate) fn band_change(
         (false, true) => Some(HealthEvent::Recovered { score }),
         (true, true) | (false, false) => None,
     }
+}
+
+/// The `relationship_gone_quiet` event at `at`, if the customer is quiet then and not yet
+/// recorded so (`recorded`).
+pub(crate) fn gone_quiet(
+    policy: &HealthPolicy,
+    record: &Record,
+    at: chrono::DateTime<chrono::Utc>,
+    recorded: bool,
+) -> Option<HealthEvent> {
+    if recorded {
+        return None;
+    }
+    quiet_at(policy, record, at).map(|q| HealthEvent::GoneQuiet {
+        last_contact: q.last_contact,
+        after: q.after,
+    })
 }

@@ -304,6 +304,8 @@ impl Memory {
 /// `Relationship::health`, not a count over a window.
 fn read_health(event: &HealthEvent) -> Option<Read> {
     match event {
-        HealthEvent::AtRisk { .. } | HealthEvent::Recovered { .. } => None,
+        HealthEvent::AtRisk { .. }
+        | HealthEvent::Recovered { .. }
+        | HealthEvent::GoneQuiet { .. } => None,
     }
 }
