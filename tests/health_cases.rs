@@ -4,9 +4,11 @@
 mod support;
 
 use clientele::flag::FlagKind;
+use clientele::health::Signal;
 use clientele::{
-    Band, Channel, Event, HealthEvent, KeepPromise, MakePromise, PromiseId, RevisePromise,
-    ServicePolicy,
+    AnswerSurvey, Band, Channel, ComplaintId, CompleteFollowUp, EscalateComplaint, Event,
+    FollowUpId, FollowUpOutcome, HealthEvent, KeepPromise, MakePromise, NpsScore, PromiseId,
+    ReceiveComplaint, RevisePromise, ScheduleFollowUp, ServicePolicy, SurveyAnswer,
 };
 use support::*;
 
@@ -145,6 +147,37 @@ fn health_is_the_same_with_or_without_advance_to() {
     assert_eq!(before, fresh.health(&policy, later));
 }
 
+/// A promise due at `due`, made now.
+fn promise(w: &mut World, n: u128, due: &str) {
+    w.when(
+        ONA,
+        MakePromise::new(PromiseId::from_u128(n), text("Call"), t(due), AGENT),
+    )
+    .unwrap();
+}
+
+fn keep(w: &mut World, n: u128) {
+    w.when(
+        ONA,
+        KeepPromise {
+            promise: PromiseId::from_u128(n),
+        },
+    )
+    .unwrap();
+}
+
+fn nps(w: &mut World, score: u8) {
+    w.when(
+        ONA,
+        AnswerSurvey {
+            survey: None,
+            answer: SurveyAnswer::Nps(NpsScore::new(score).unwrap()),
+            comment: None,
+        },
+    )
+    .unwrap();
+}
+
 /// An e-mail on `day` at 09:00, answered within the 8 h target at 10:00, or late at 18:00.
 fn answered(w: &mut World, n: u128, day: &str, late: bool) {
     w.at(&format!("{day} 09:00"));
@@ -153,11 +186,169 @@ fn answered(w: &mut World, n: u128, day: &str, late: bool) {
     w.when(ONA, outbound(2 * n + 1, Channel::Email)).unwrap();
 }
 
+/// E-mails on the weekdays from Monday 2 March, the first `late` of them answered late.
+fn answers(w: &mut World, count: usize, late: usize) {
+    let days = [
+        "2026-03-02",
+        "2026-03-03",
+        "2026-03-04",
+        "2026-03-05",
+        "2026-03-06",
+        "2026-03-09",
+    ];
+    for (n, day) in days.iter().take(count).enumerate() {
+        answered(w, n as u128 + 1, day, n < late);
+    }
+}
+
 fn events_of(woke: &[clientele::Envelope], kind: &str) -> Vec<chrono::DateTime<chrono::Utc>> {
     woke.iter()
         .filter(|e| e.event.kind() == kind)
         .map(|e| e.at)
         .collect()
+}
+
+#[test]
+fn case_3_one_promise_broken_after_telling_the_customer_is_healthy() {
+    let mut w = world();
+    promise(&mut w, 1, "2026-03-03 09:00");
+    w.at("2026-03-02 12:00");
+    w.when(
+        ONA,
+        outbound(1, Channel::Phone).regarding(PromiseId::from_u128(1)),
+    )
+    .unwrap();
+    w.run_until("2026-03-04 09:00", 20);
+    // Broken promises 30 × 60 %, no silence.
+    assert_eq!(band_at(&w, "2026-03-04 09:00"), (82, Band::Healthy));
+}
+
+#[test]
+fn case_8_two_breaks_a_late_reply_and_a_detractor_then_recovered_when_the_last_left() {
+    let mut w = world();
+    promise(&mut w, 1, "2026-03-03 09:00");
+    promise(&mut w, 2, "2026-03-03 09:00");
+    w.run_until("2026-03-03 10:00", 20);
+    w.at("2026-03-03 10:00");
+    keep(&mut w, 1);
+    keep(&mut w, 2);
+    answered(&mut w, 1, "2026-03-04", true);
+    w.at("2026-03-05 09:00");
+    nps(&mut w, 3);
+    let (score, band) = band_at(&w, "2026-03-05 09:00");
+    assert!(score <= 40 && band == Band::AtRisk, "{score}");
+    let h = w
+        .relationship(ONA)
+        .health(w.ledger.policy(), t("2026-03-05 09:00"));
+    assert_eq!(h.severe, [Signal::SlipsAndSilence, Signal::Sentiment]);
+    // 120 days later: the answer, the last fact, left the 90-day window on 3 June.
+    let woke = w.run_until("2026-07-03 09:00", 20);
+    assert_eq!(
+        events_of(&woke, "relationship_recovered"),
+        [t("2026-06-03 09:00")]
+    );
+    assert_eq!(band_at(&w, "2026-07-03 09:00"), (100, Band::Healthy));
+    w.assert_replay_matches();
+}
+
+#[test]
+fn case_9_most_of_six_answers_late_is_at_risk() {
+    let mut w = world();
+    answers(&mut w, 6, 4);
+    let (score, band) = band_at(&w, "2026-03-09 18:00");
+    assert!(score <= 45 && band == Band::AtRisk, "{score}");
+}
+
+#[test]
+fn case_10_four_answers_all_late_is_only_moderate() {
+    let mut w = world();
+    answers(&mut w, 4, 4);
+    assert_eq!(band_at(&w, "2026-03-05 18:00"), (85, Band::Healthy));
+}
+
+#[test]
+fn case_11_three_of_six_answers_late_is_not_most() {
+    let mut w = world();
+    answers(&mut w, 6, 3);
+    assert_eq!(band_at(&w, "2026-03-09 10:00"), (93, Band::Healthy));
+}
+
+#[test]
+fn case_12_a_follow_up_finding_the_customer_not_satisfied_is_at_risk() {
+    let mut w = world();
+    let f = FollowUpId::from_u128(1);
+    w.when(
+        ONA,
+        ScheduleFollowUp {
+            follow_up: f,
+            owner: AGENT,
+            due: t("2026-03-04 09:00"),
+            reason: text("check in").into(),
+            complaint: None,
+        },
+    )
+    .unwrap();
+    w.at("2026-03-03 09:00");
+    w.when(
+        ONA,
+        CompleteFollowUp {
+            follow_up: f,
+            outcome: FollowUpOutcome::NotSatisfied,
+            note: None,
+        },
+    )
+    .unwrap();
+    let (score, band) = band_at(&w, "2026-03-03 09:00");
+    assert!(score <= 45 && band == Band::AtRisk, "{score}");
+}
+
+#[test]
+fn case_13_a_passive_nps_costs_a_little() {
+    let mut w = world();
+    nps(&mut w, 7);
+    assert_eq!(band_at(&w, "2026-03-02 09:00"), (97, Band::Healthy));
+}
+
+#[test]
+fn case_14_moderate_failures_add_up_to_at_risk() {
+    let mut w = world();
+    promise(&mut w, 1, "2026-03-03 09:00");
+    answered(&mut w, 1, "2026-03-02", true);
+    w.at("2026-03-03 09:00");
+    w.when(ONA, inbound(10, Channel::Email)).unwrap();
+    w.run_until("2026-03-04 09:00", 20);
+    let h = w
+        .relationship(ONA)
+        .health(w.ledger.policy(), t("2026-03-04 09:00"));
+    assert!(h.severe.is_empty(), "{:?}", h.severe);
+    // Broken promises 30 × 60 %, slips and silence 20 × 50 %, responsiveness 15 × 100 %,
+    // unanswered 10 × 100 %.
+    assert_eq!(band_at(&w, "2026-03-04 09:00"), (47, Band::AtRisk));
+}
+
+#[test]
+fn case_15_an_open_complaint_escalated_once_with_escalation_due_again_is_healthy() {
+    let mut w = world();
+    let c = ComplaintId::from_u128(1);
+    w.when(
+        ONA,
+        ReceiveComplaint::new(c, Channel::Phone, text("Glasses")),
+    )
+    .unwrap();
+    w.at("2026-03-02 10:00");
+    w.when(
+        ONA,
+        EscalateComplaint {
+            complaint: c,
+            to_level: 1,
+            owner: AGENT,
+        },
+    )
+    .unwrap();
+    let woke = w.run_until("2026-03-20 09:00", 40);
+    assert!(!events_of(&woke, "escalation_due").is_empty());
+    // Complaints 15 × 75 % (open, one level up, escalation due).
+    assert_eq!(band_at(&w, "2026-03-20 09:00"), (89, Band::Healthy));
 }
 
 #[test]

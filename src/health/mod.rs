@@ -71,8 +71,8 @@
 //! flag stays (they still have not written), and it is recorded once per silence.
 //!
 //! # Cases, with the default policy
-//! Cases 1–7 and 16 are tests in `tests/health.rs` and `tests/health_cases.rs`; the figures
-//! of the others follow from the rules above and are not yet tests.
+//! Every case is a test with the band it must reach: case 1 in `tests/health.rs`, the others
+//! in `tests/health_cases.rs`.
 //!
 //! | # | the customer's story | score | band |
 //! | --- | --- | --- | --- |
