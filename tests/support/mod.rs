@@ -2,6 +2,8 @@
 //! jumps from deadline to deadline.
 #![allow(dead_code)]
 
+pub mod history;
+
 use chrono::{DateTime, NaiveDateTime, Utc};
 use clientele::policy::{ByPriority, Lead, Targets};
 use clientele::{
