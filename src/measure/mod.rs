@@ -32,7 +32,10 @@
 //!   the account owner at the time (as the engine's flags do); an escalation counts for the
 //!   agent it was escalated to;
 //! - follow-ups: the owner `FollowUpScheduled` named;
-//! - survey answers: the owner of the complaint the answer is about, else the account owner.
+//! - survey answers: the owner of the complaint the answer is about, else the account owner;
+//! - health (moves into and out of "at risk", customers gone quiet): the account owner at the
+//!   time, who is flagged. Health's level and trend are read from `Relationship::health`,
+//!   over time windows of their own ([`HealthPolicy::window`](crate::health::HealthPolicy)).
 //!
 //! Something with nobody to attribute it to (no account owner) counts for the book and the
 //! customer only.
@@ -83,6 +86,7 @@
 
 mod complaint;
 mod follow_up;
+mod health;
 mod promise;
 mod response;
 mod stats;
@@ -96,6 +100,7 @@ use crate::id::CustomerId;
 
 pub use complaint::ComplaintMeasures;
 pub use follow_up::FollowUpMeasures;
+pub use health::HealthMeasures;
 pub use promise::{DependencyMeasures, PromiseCounts, PromiseMeasures};
 pub use response::{ResponseMeasures, ResponseTimes};
 pub use stats::{Durations, OutcomeTally};
@@ -232,6 +237,8 @@ pub struct Measures {
     pub follow_ups: FollowUpMeasures,
     /// Survey answers: CSAT and NPS.
     pub surveys: SurveyMeasures,
+    /// Health: customers entering and leaving "at risk", customers gone quiet.
+    pub health: HealthMeasures,
 }
 
 impl Measures {
@@ -256,6 +263,7 @@ impl Measures {
         self.complaints.merge(&other.complaints);
         self.follow_ups.merge(&other.follow_ups);
         self.surveys.merge(&other.surveys);
+        self.health.merge(&other.health);
     }
 
     /// Whether nothing at all was counted.
