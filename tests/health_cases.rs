@@ -8,7 +8,7 @@ use clientele::health::Signal;
 use clientele::{
     AnswerSurvey, Band, Channel, ComplaintId, CompleteFollowUp, EscalateComplaint, Event,
     FollowUpId, FollowUpOutcome, HealthEvent, KeepPromise, MakePromise, NpsScore, PromiseId,
-    ReceiveComplaint, RevisePromise, ScheduleFollowUp, ServicePolicy, SurveyAnswer,
+    ReceiveComplaint, ScheduleFollowUp, ServicePolicy, SurveyAnswer,
 };
 use support::*;
 
@@ -27,30 +27,6 @@ fn band_at(w: &World, at: &str) -> (u8, Band) {
         "every point lost is explained"
     );
     (h.score, h.band)
-}
-
-/// Seed 002: a promise broken in silence, re-promised "another week" without telling the
-/// customer, broken in silence again.
-fn optician(w: &mut World) {
-    let p = PromiseId::from_u128(1);
-    w.when(
-        ONA,
-        MakePromise::new(p, text("Glasses"), t("2026-03-09 09:00"), AGENT),
-    )
-    .unwrap();
-    w.run_until("2026-03-10 09:00", 20);
-    w.at("2026-03-10 09:00");
-    w.when(
-        ONA,
-        RevisePromise {
-            promise: p,
-            due: t("2026-03-17 09:00"),
-            reason: text("the outside lab").into(),
-            customer_agreed: false,
-        },
-    )
-    .unwrap();
-    w.run_until("2026-03-18 09:00", 20);
 }
 
 #[test]
@@ -73,7 +49,7 @@ fn case_2_one_promise_broken_in_silence_is_watch() {
 #[test]
 fn cases_4_to_6_seed_002_is_at_risk_stays_so_after_the_late_delivery_and_recovers_on_time() {
     let mut w = world();
-    optician(&mut w);
+    seed_002(&mut w, ONA);
     assert_eq!(band_at(&w, "2026-03-18 09:00").1, Band::AtRisk);
     w.at("2026-03-20 09:00");
     w.when(
@@ -138,7 +114,7 @@ fn case_7_three_silent_breaks_then_24_quick_answers_is_still_at_risk() {
 #[test]
 fn health_is_the_same_with_or_without_advance_to() {
     let mut w = world();
-    optician(&mut w);
+    seed_002(&mut w, ONA);
     let policy = w.ledger.policy().clone();
     let mut fresh = w.relationship(ONA).clone();
     let later = t("2026-06-20 09:00");
@@ -429,4 +405,38 @@ fn a_second_gone_quiet_before_the_customer_writes_does_not_apply_and_changes_not
     let before = r.clone();
     assert!(r.apply(&quiet(r.version() + 1)).is_err());
     assert_eq!(r, before);
+}
+
+#[test]
+fn a_customer_served_through_complaints_with_most_targets_missed_is_at_risk() {
+    // The Helpdesk log's customers: every contact a complaint, handled late.
+    let mut w = world();
+    for n in 1..=5 {
+        w.when(
+            ONA,
+            ReceiveComplaint::new(ComplaintId::from_u128(n), Channel::Email, text("Broken")),
+        )
+        .unwrap();
+    }
+    w.run_until("2026-04-01 09:00", 100);
+    w.at("2026-04-01 09:00");
+    for n in 1..=5 {
+        w.when(
+            ONA,
+            clientele::ResolveComplaint {
+                complaint: ComplaintId::from_u128(n),
+                by: AGENT,
+                remedy: None,
+                apology: true,
+                summary: text("Fixed").into(),
+                follow_up: Some(FollowUpId::from_u128(n)),
+            },
+        )
+        .unwrap();
+    }
+    let h = w
+        .relationship(ONA)
+        .health(w.ledger.policy(), t("2026-04-01 09:00"));
+    assert_eq!(h.severe, [Signal::Responsiveness], "{h:?}");
+    assert_eq!(h.band, Band::AtRisk);
 }

@@ -931,24 +931,7 @@ fn moves_into_and_out_of_at_risk_are_counted_in_their_windows_per_owner_and_book
     )
     .unwrap();
     let p = PromiseId::from_u128(1);
-    w.when(
-        ONA,
-        MakePromise::new(p, text("Glasses"), t("2026-03-09 09:00"), AGENT),
-    )
-    .unwrap();
-    w.run_until("2026-03-10 09:00", 20);
-    w.at("2026-03-10 09:00");
-    w.when(
-        ONA,
-        RevisePromise {
-            promise: p,
-            due: t("2026-03-17 09:00"),
-            reason: text("the outside lab").into(),
-            customer_agreed: false,
-        },
-    )
-    .unwrap();
-    w.run_until("2026-03-18 09:00", 20);
+    seed_002(&mut w, ONA);
     w.at("2026-03-20 09:00");
     w.when(ONA, KeepPromise { promise: p }).unwrap();
     w.run_until("2026-07-15 09:00", 20);
