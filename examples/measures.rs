@@ -6,7 +6,11 @@
 //! promises kept, re-promised or broken, complaints acknowledged, escalated, resolved and
 //! followed up, survey answers. Everything is planned from a seed by a tiny PRNG (no clock, no
 //! random crate), run through the engine (`Ledger::execute`, `advance_to` at every deadline),
-//! and the stored log is then measured with a `Tally` over the month.
+//! and the stored log is then measured with a `Tally` over the month. A ninth customer, Dalia,
+//! lives seed 002 every month: her glasses promised, missed in silence, moved a week without
+//! telling her, missed again; she never complains, and ends the month at risk, with the
+//! points each signal cost her (issue 16 item 7). The health moves (entering and leaving
+//! "at risk") are counted per owner and book-wide.
 
 mod common;
 
@@ -304,8 +308,55 @@ fn plan(rng: &mut Rng, start: DateTime<Utc>) -> Plan {
             plan.add(at, customer, answer);
         }
     }
+    quiet_customer(&mut plan, start);
     plan.steps.sort_by_key(|(at, order, ..)| (*at, *order));
     plan
+}
+
+/// Who goes bad without a word: seed 002's customer, the same every month.
+const DALIA: (CustomerId, &str) = (CustomerId::from_u128(100), "Dalia");
+
+/// Dalia's month: messages answered within the hour; glasses promised for the 9th, missed in
+/// silence, moved to the 16th without telling her ("the outside lab"), missed in silence
+/// again. She never complains.
+fn quiet_customer(plan: &mut Plan, start: DateTime<Utc>) {
+    let (customer, name) = DALIA;
+    let register = RegisterCustomer::new(text(name), Tier::new("standard").unwrap())
+        .owned_by(AGENTS[0])
+        .prefers(Channel::Phone);
+    plan.add(start, customer, register);
+    for day in [1, 8, 15] {
+        let asked = start + TimeDelta::days(day) + minutes(10 * 60);
+        let (q, a) = (plan.id(), plan.id());
+        let question = RecordInteraction::inbound(
+            InteractionId::from_u128(q),
+            Channel::Phone,
+            text("Are they ready?"),
+        );
+        plan.add(asked, customer, question);
+        let answer = RecordInteraction::outbound(
+            InteractionId::from_u128(a),
+            Channel::Phone,
+            AGENTS[0],
+            text("Not yet"),
+        );
+        plan.add(asked + minutes(20), customer, answer);
+    }
+    let glasses = PromiseId::from_u128(plan.id());
+    let first_due = start + TimeDelta::days(7) + minutes(17 * 60);
+    let make = MakePromise::new(glasses, text("Glasses ready"), first_due, AGENTS[0]);
+    plan.add(
+        start + TimeDelta::days(1) + minutes(11 * 60),
+        customer,
+        make,
+    );
+    let revise = RevisePromise {
+        promise: glasses,
+        due: first_due + TimeDelta::days(7),
+        reason: text("the outside lab").into(),
+        customer_agreed: false,
+    };
+    plan.add(first_due + TimeDelta::days(1), customer, revise);
 }
 
 fn percent(share: Option<f64>) -> String {
@@ -579,8 +630,28 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     print_agents(tally.by_owner());
     print_parties(tally.by_party());
     print_book(tally.book());
+    print_health_moves(&tally);
     print_health(&ledger, end);
     Ok(())
+}
+
+/// Customers entering and leaving "at risk" in the month, book-wide and per account owner.
+fn print_health_moves(tally: &Tally) {
+    let line = |health: &clientele::measure::HealthMeasures| {
+        format!(
+            "entered at risk {}, left {}, gone quiet {}; reasons named: {:?}",
+            health.entered_at_risk, health.left_at_risk, health.gone_quiet, health.reasons
+        )
+    };
+    println!("\nHealth moves in the month");
+    println!("  book                   {}", line(&tally.book().health));
+    for (agent, measures) in tally.by_owner() {
+        println!(
+            "  {:<22} {}",
+            common::name(Some(*agent)),
+            line(&measures.health)
+        );
+    }
 }
 
 /// Every customer's health at the end of the month, worst first, with the reasons: the ones
@@ -593,18 +664,28 @@ fn print_health(ledger: &Ledger, at: chrono::DateTime<chrono::Utc>) {
     let mut rows: Vec<_> = CUSTOMERS
         .iter()
         .enumerate()
-        .filter_map(|(n, name)| {
-            let relationship = ledger.get(CustomerId::from_u128(n as u128 + 1))?;
+        .map(|(n, name)| (CustomerId::from_u128(n as u128 + 1), *name))
+        .chain([DALIA])
+        .filter_map(|(customer, name)| {
+            let relationship = ledger.get(customer)?;
             let complained = relationship.complaints().next().is_some();
-            Some((relationship.health(ledger.policy(), at), *name, complained))
+            Some((relationship.health(ledger.policy(), at), name, complained))
         })
         .collect();
     rows.sort_by_key(|(health, name, _)| (health.score, *name));
     for (health, name, complained) in rows {
+        // Why: the points each signal costs (they sum to 100 − score), severe ones marked.
         let reasons: Vec<String> = health
-            .reasons
+            .lost
             .iter()
-            .map(|(signal, _)| format!("{signal:?}"))
+            .map(|(signal, points)| {
+                let severe = if health.severe.contains(signal) {
+                    " severe"
+                } else {
+                    ""
+                };
+                format!("{signal:?} −{points}{severe}")
+            })
             .collect();
         println!(
             "  {name:<18} {:>3}/100  {:<8} trend {:+3}  {}{}",

@@ -131,9 +131,9 @@ pub enum DeadlineKind {
     UpdateWarning,
     /// The customer has gone as long without hearing from us as the update cadence allows.
     UpdateDue,
-    /// The relationship's health band moves into or out of "at risk" with no new fact (a fact
-    /// leaving the window, decay, a customer gone quiet): last at an instant, after the
-    /// families' clocks.
+    /// The customer goes quiet (`relationship_gone_quiet`), or the relationship's health band
+    /// moves into or out of "at risk" with no new fact (a fact leaving the window, decay, a
+    /// customer gone quiet): last at an instant, after the families' clocks.
     HealthReview,
 }
 
@@ -478,6 +478,10 @@ pub enum FlagKind {
     FollowUpOverdue,
     /// The relationship is at risk (its health is in the at-risk band).
     RelationshipAtRisk,
+    /// The customer has gone quiet after a bad experience (see
+    /// [`QuietPolicy`](crate::health::QuietPolicy)): raised for the account owner from the
+    /// instant their silence became long enough, until they write again.
+    GoneQuiet,
     /// A clock (a response clock, a complaint's target, a follow-up) runs with no target: its
     /// deadline could not be computed ([`NoTarget`](crate::outcome::NoTarget)), so it never
     /// falls due. Raised for the clock's owner since the clock started without a target, until

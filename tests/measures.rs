@@ -914,3 +914,63 @@ mod figures {
         assert_eq!((both.recorded, both.late, both.met.met), (4, 2, 2));
     }
 }
+
+/// Health measures: the seed-002 customer enters "at risk" in March and leaves it in June (at
+/// the instant the first break left the window, recorded by the clock alone); a second
+/// customer, owned by someone else, stays healthy. Counted in the window of each move, for
+/// the account owner and the book, with the reasons; shards merge to the union.
+#[test]
+fn moves_into_and_out_of_at_risk_are_counted_in_their_windows_per_owner_and_book_wide() {
+    use clientele::health::Signal;
+    let mut w = World::new(ServicePolicy::default(), "2026-03-02 09:00");
+    w.given_customer(ONA, "standard");
+    let other = AgentId::from_u128(0xb2);
+    w.when(
+        PETRAS,
+        RegisterCustomer::new(text("Petras"), tier("standard")).owned_by(other),
+    )
+    .unwrap();
+    let p = PromiseId::from_u128(1);
+    seed_002(&mut w, ONA);
+    w.at("2026-03-20 09:00");
+    w.when(ONA, KeepPromise { promise: p }).unwrap();
+    w.run_until("2026-07-15 09:00", 20);
+    let log = &w.log;
+
+    let march = tally(window("2026-03-01 00:00", "2026-04-01 00:00"), log);
+    let health = &march.book().health;
+    assert_eq!((health.entered_at_risk, health.left_at_risk), (1, 0));
+    assert_eq!(health.net_at_risk(), 1);
+    assert_eq!(health.reasons.get(&Signal::SlipsAndSilence), Some(&1));
+    assert_eq!(
+        march.owner(AGENT).map(|m| m.health.entered_at_risk),
+        Some(1)
+    );
+    assert!(
+        march
+            .owner(other)
+            .is_none_or(|m| m.health == Default::default())
+    );
+
+    let june = tally(window("2026-06-01 00:00", "2026-07-01 00:00"), log);
+    assert_eq!(
+        june.owner(AGENT)
+            .map(|m| (m.health.entered_at_risk, m.health.left_at_risk)),
+        Some((0, 1))
+    );
+    assert_eq!(june.book().health.net_at_risk(), -1);
+
+    let whole = window("2026-03-01 00:00", "2026-08-01 00:00");
+    let (ona, petras): (Vec<Envelope>, Vec<Envelope>) =
+        log.iter().cloned().partition(|e| e.customer == ONA);
+    let mut merged = tally(whole, &ona);
+    merged.merge(&tally(whole, &petras)).unwrap();
+    assert_eq!(merged, tally(whole, log));
+    assert_eq!(
+        (
+            merged.book().health.entered_at_risk,
+            merged.book().health.left_at_risk
+        ),
+        (1, 1)
+    );
+}

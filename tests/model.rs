@@ -78,8 +78,9 @@
 //!
 //! # What it leaves out
 //!
-//! - Health: `RelationshipAtRisk` / `RelationshipRecovered` events and the `RelationshipAtRisk`
-//!   flag are filtered out of what is compared (health has its own tests).
+//! - Health: `RelationshipAtRisk` / `RelationshipRecovered` / `relationship_gone_quiet` events
+//!   and the `RelationshipAtRisk` flag are filtered out of what is compared (health has its own
+//!   tests); the policy lets nobody go quiet.
 //! - Business calendars, priorities, tiers, profile changes, agent and party rosters, named
 //!   calendars other than `desk`, calendars with no working time left (`tests/no_target.rs`),
 //!   `resolve_unacknowledged` and a policy without follow-ups: one fixed policy, but for the
@@ -191,9 +192,15 @@ fn policy(mode: Mode, pausing: bool) -> ServicePolicy {
             reopen_when_not_satisfied: true,
         },
         calendars: [(DESK.to_owned(), ServiceCalendar::always_open())].into(),
-        // Health is left out of the model: with no at-risk band, no health review is due.
+        // Health is left out of the model: with no at-risk band, and no silence long enough
+        // to count as gone quiet (a bad experience leaves the window first), no health review
+        // is due.
         health: clientele::health::HealthPolicy {
             at_risk_below: 0,
+            quiet: clientele::health::QuietPolicy {
+                at_least_gap: span(90 * 24 * 3600),
+                ..clientele::health::QuietPolicy::default()
+            },
             ..clientele::health::HealthPolicy::default()
         },
         ..ServicePolicy::default()
@@ -2007,7 +2014,11 @@ struct Engine {
 fn modelled(event: &Event) -> bool {
     !matches!(
         event,
-        Event::Health(HealthEvent::AtRisk { .. }) | Event::Health(HealthEvent::Recovered { .. })
+        Event::Health(
+            HealthEvent::AtRisk { .. }
+                | HealthEvent::Recovered { .. }
+                | HealthEvent::GoneQuiet { .. }
+        )
     )
 }
 

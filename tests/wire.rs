@@ -82,6 +82,7 @@ fn kind_number(event: &Event) -> usize {
         Event::Complaint(ComplaintEvent::Routed { .. }) => 49,
         Event::Complaint(ComplaintEvent::Reprioritised { .. }) => 50,
         Event::Response(ResponseEvent::AwaitingCustomer { .. }) => 51,
+        Event::Health(HealthEvent::GoneQuiet { .. }) => 52,
     }
 }
 const KINDS: usize = Event::KINDS.len();
@@ -450,6 +451,10 @@ fn samples() -> Vec<Event> {
             asked_by: i2,
             about: vec![Regarding::Complaint(c1), Regarding::Promise(p1)],
         }),
+        Event::Health(HealthEvent::GoneQuiet {
+            last_contact: t("2026-02-13 10:05"),
+            after: t("2026-02-16 09:00"),
+        }),
     ]
 }
 
@@ -780,8 +785,8 @@ fn what_only_version_3_can_say_is_refused_in_a_version_2_envelope() {
         "every kind whose no-target form differs, and the interaction recorded late"
     );
     assert_eq!(
-        new_kinds, 8,
-        "de-escalation, closing unresolved, re-prioritising, the update cadence's three kinds, the routing to a queue and awaiting the customer"
+        new_kinds, 9,
+        "de-escalation, closing unresolved, re-prioritising, the update cadence's three kinds, the routing to a queue, awaiting the customer and the customer gone quiet"
     );
 }
 

@@ -323,6 +323,12 @@ pub fn describe(event: &Event) -> String {
         Event::Health(HealthEvent::Recovered { score }) => {
             format!("   relationship recovered: health {score}/100")
         }
+        Event::Health(HealthEvent::GoneQuiet { last_contact, .. }) => {
+            format!(
+                "!! CUSTOMER GONE QUIET after a bad experience (last wrote {})",
+                when(*last_contact)
+            )
+        }
         Event::Customer(CustomerEvent::PersonalDataErased { fields }) => {
             format!("   personal data erased ({fields} pieces)")
         }

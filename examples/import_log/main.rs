@@ -126,6 +126,10 @@ fn print_report(report: &Report) {
         share(c.resolution.on_time_share()),
         median(&c.time_to_resolve),
     );
+    if let Some([recent, whole]) = &report.calibration {
+        importer::calibrate::print("targets of the last health window", recent);
+        importer::calibrate::print("targets of the whole log", whole);
+    }
 }
 
 fn median(durations: &Durations) -> String {

@@ -311,7 +311,7 @@ impl Event {
     /// Every kind: its `type` tag on the wire, its family, and the schema version that
     /// introduced it. Reading an event finds its family here, never from the tag's spelling
     /// (`escalation_due` is a complaint's, `dependency_met` a promise's).
-    pub const KINDS: [Kind; 52] = [
+    pub const KINDS: [Kind; 53] = [
         Kind::new("customer_registered", Family::Customer, 1),
         Kind::new("customer_renamed", Family::Customer, 1),
         Kind::new("tier_changed", Family::Customer, 1),
@@ -364,6 +364,7 @@ impl Event {
         Kind::new("complaint_routed", Family::Complaint, 3),
         Kind::new("complaint_reprioritised", Family::Complaint, 3),
         Kind::new("response_awaiting_customer", Family::Response, 3),
+        Kind::new("relationship_gone_quiet", Family::Health, 3),
     ];
 
     /// The row of [`KINDS`](Self::KINDS) for `kind`, if it is a kind at all.

@@ -1,3 +1,4 @@
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::personal::Personal;
@@ -26,6 +27,19 @@ pub enum HealthEvent {
         /// The score, 0 to 100.
         score: u8,
     },
+    /// The customer has gone quiet after a bad experience: no inbound contact for longer than
+    /// their own rhythm allows (see [`QuietPolicy`](crate::health::QuietPolicy)), dated at the
+    /// instant the silence became long enough. Their account owner is flagged
+    /// ([`FlagKind::GoneQuiet`](crate::flag::FlagKind::GoneQuiet)) until they write again.
+    /// Schema version 3.
+    #[serde(rename = "relationship_gone_quiet")]
+    GoneQuiet {
+        /// When the customer last wrote to us.
+        last_contact: DateTime<Utc>,
+        /// The bad experience the silence is counted from (a target breached or missed, a
+        /// promise broken, an unsatisfied answer), the first since they last wrote.
+        after: DateTime<Utc>,
+    },
 }
 
 impl HealthEvent {
@@ -35,6 +49,7 @@ impl HealthEvent {
         match self {
             Self::AtRisk { .. } => "relationship_at_risk",
             Self::Recovered { .. } => "relationship_recovered",
+            Self::GoneQuiet { .. } => "relationship_gone_quiet",
         }
     }
 
@@ -42,7 +57,7 @@ impl HealthEvent {
     /// declaration order, a map's values in key order. Part of the wire contract.
     pub(crate) fn personal_mut(&mut self) -> Vec<&mut Personal> {
         match self {
-            Self::AtRisk { .. } | Self::Recovered { .. } => Vec::new(),
+            Self::AtRisk { .. } | Self::Recovered { .. } | Self::GoneQuiet { .. } => Vec::new(),
         }
     }
 }

@@ -78,20 +78,31 @@ fn share(part: u32, whole: u32) -> u16 {
         .map_or(0, |s| u16::try_from(s.min(1000)).unwrap_or(1000))
 }
 
-/// When the customer went quiet, if they are quiet at `now` (see [`QuietPolicy`]).
-pub(crate) fn quiet_since(
+/// A customer gone quiet at `now`: when they last wrote, and the bad experience the silence
+/// is counted from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Quiet {
+    pub(crate) last_contact: DateTime<Utc>,
+    pub(crate) after: DateTime<Utc>,
+}
+
+/// The customer's silence, if they are quiet at `now` (see [`QuietPolicy`]).
+pub(crate) fn quiet_at(
     policy: &HealthPolicy,
     record: &Record,
     now: DateTime<Utc>,
-) -> Option<DateTime<Utc>> {
+) -> Option<Quiet> {
     let (from, _) = bounds(policy, now);
     let quiet_after = quiet_span(&policy.quiet, record, now)?;
     let upto = record.contacts().partition_point(|c| *c <= now);
     let last_contact = *record.contacts().get(upto.checked_sub(1)?)?;
     // The first bad experience since they last wrote, still inside the window.
-    let bad = record.first_bad(last_contact.max(from), now)?;
-    let since = bad.checked_add_signed(quiet_after)?;
-    (since <= now).then_some(since)
+    let after = record.first_bad(last_contact.max(from), now)?;
+    let since = after.checked_add_signed(quiet_after)?;
+    (since <= now).then_some(Quiet {
+        last_contact,
+        after,
+    })
 }
 
 /// How long a silence makes the customer quiet, from their rhythm up to `now`: `times` the
@@ -143,7 +154,7 @@ pub(crate) fn penalties(
     } else {
         0
     };
-    let quiet = quiet_since(policy, record, now).is_some();
+    let quiet = quiet_at(policy, record, now).is_some();
     let (sentiment, unsatisfied) = w.answer.unwrap_or((0, false));
     let penalties = [
         (

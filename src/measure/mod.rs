@@ -36,6 +36,9 @@
 //! - the update cadence's warnings and overdue updates
 //!   ([`UpdateCounts`](ResponseMeasures::updates)): whom the flags name, the complaint's owner
 //!   as above or the owner `PromiseMade` named.
+//! - health (moves into and out of "at risk", customers gone quiet): the account owner at the
+//!   time, who is flagged. Health's level and trend are read from `Relationship::health`,
+//!   over time windows of their own ([`HealthPolicy::window`](crate::health::HealthPolicy)).
 //!
 //! Something with nobody to attribute it to (no account owner) counts for the book and the
 //! customer only.
@@ -86,6 +89,7 @@
 
 mod complaint;
 mod follow_up;
+mod health;
 mod promise;
 mod response;
 mod stats;
@@ -99,6 +103,7 @@ use crate::id::CustomerId;
 
 pub use complaint::ComplaintMeasures;
 pub use follow_up::FollowUpMeasures;
+pub use health::HealthMeasures;
 pub use promise::{DependencyMeasures, PromiseCounts, PromiseMeasures};
 pub use response::{ResponseMeasures, ResponseTimes, UpdateCounts};
 pub use stats::{Durations, OutcomeTally};
@@ -235,6 +240,8 @@ pub struct Measures {
     pub follow_ups: FollowUpMeasures,
     /// Survey answers: CSAT and NPS.
     pub surveys: SurveyMeasures,
+    /// Health: customers entering and leaving "at risk", customers gone quiet.
+    pub health: HealthMeasures,
 }
 
 impl Measures {
@@ -259,6 +266,7 @@ impl Measures {
         self.complaints.merge(&other.complaints);
         self.follow_ups.merge(&other.follow_ups);
         self.surveys.merge(&other.surveys);
+        self.health.merge(&other.health);
     }
 
     /// Whether nothing at all was counted.

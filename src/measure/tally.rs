@@ -5,12 +5,12 @@ use std::collections::BTreeMap;
 
 use crate::customer::CustomerEvent;
 use crate::event::{Envelope, Event};
-use crate::health::HealthEvent;
 use crate::id::{
     AgentId, ComplaintId, CustomerId, FollowUpId, InteractionId, PartyId, PromiseId, SurveyId,
 };
 use crate::measure::complaint::{ComplaintFact, ComplaintMemo};
 use crate::measure::follow_up::FollowUpFact;
+use crate::measure::health::HealthFact;
 use crate::measure::promise::{DependencyFact, PromiseFact, PromiseMemo};
 use crate::measure::response::ResponseFact;
 use crate::measure::survey::SurveyFact;
@@ -231,6 +231,7 @@ pub(super) enum Fact {
     Complaint(ComplaintFact),
     FollowUp(FollowUpFact),
     Survey(SurveyFact),
+    Health(HealthFact),
 }
 
 /// What one event counts, for the owner and the party it is attributed to.
@@ -246,6 +247,7 @@ impl Measures {
             Fact::Complaint(what) => self.complaints.count(what),
             Fact::FollowUp(what) => self.follow_ups.count(what),
             Fact::Survey(what) => self.surveys.count(what),
+            Fact::Health(what) => self.health.count(what),
         }
     }
 }
@@ -277,7 +279,7 @@ impl Memory {
             Event::Complaint(event) => self.read_complaint(event, envelope.at),
             Event::FollowUp(event) => self.read_follow_up(event),
             Event::Survey(event) => self.read_survey(event),
-            Event::Health(event) => read_health(event),
+            Event::Health(event) => self.read_health(event),
         }
     }
 
@@ -297,13 +299,5 @@ impl Memory {
             // Erasure removes personal data; nothing counted here is personal.
             CustomerEvent::PersonalDataErased { .. } => None,
         }
-    }
-}
-
-/// Reads a health event: it counts nothing. Health is a level, read from
-/// `Relationship::health`, not a count over a window.
-fn read_health(event: &HealthEvent) -> Option<Read> {
-    match event {
-        HealthEvent::AtRisk { .. } | HealthEvent::Recovered { .. } => None,
     }
 }

@@ -133,6 +133,10 @@ impl Relationship {
         self.fold_family(at, event)?;
         let (fact, inbound) = reactions::health_fact(event);
         self.record.observe(at, fact, inbound);
+        if inbound {
+            // They wrote again: no longer quiet.
+            self.quiet_since = None;
+        }
         Ok(())
     }
 
@@ -312,6 +316,12 @@ impl Relationship {
                 if self.at_risk_since.take().is_none() {
                     return Err(Misfit::from("the relationship was not at risk"));
                 }
+            }
+            HealthEvent::GoneQuiet { .. } => {
+                if self.quiet_since.is_some() {
+                    return Err(Misfit::from("the customer has gone quiet already"));
+                }
+                self.quiet_since = Some(at);
             }
         }
         Ok(())

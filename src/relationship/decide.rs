@@ -177,17 +177,13 @@ impl Relationship {
         }
         if occurred < now {
             // A fact reported late moves the band at the instant it happened.
-            if let Some(event) = ahead.health_change(policy, occurred) {
-                for envelope in ahead.seal(occurred, vec![event]) {
-                    ahead.apply(&envelope).map_err(CommandError::Inconsistent)?;
-                    envelopes.push(envelope);
-                }
+            for envelope in ahead.seal(occurred, ahead.health_change(policy, occurred)) {
+                ahead.apply(&envelope).map_err(CommandError::Inconsistent)?;
+                envelopes.push(envelope);
             }
             envelopes.extend(ahead.advance_to(policy, now));
         }
-        if let Some(event) = ahead.health_change(policy, now) {
-            envelopes.extend(ahead.seal(now, vec![event]));
-        }
+        envelopes.extend(ahead.seal(now, ahead.health_change(policy, now)));
         Ok(envelopes)
     }
 

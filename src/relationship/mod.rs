@@ -273,6 +273,8 @@ pub struct Relationship {
     /// Since when the relationship has been at risk, if it is.
     #[serde(with = "crate::compact::instant::option")]
     at_risk_since: Option<DateTime<Utc>>,
+    /// Since when the customer has gone quiet, if they have and not written since.
+    quiet_since: Option<DateTime<Utc>>,
     /// The idempotency keys of the keyed requests of the last 7 days.
     keys: Keys,
     /// When each item's first and latest facts happened: a late fact keeps their order.
@@ -313,6 +315,7 @@ impl Relationship {
             record: health::Record::new(),
             rules: health::Rules::default(),
             at_risk_since: None,
+            quiet_since: None,
             keys: Keys::default(),
             item_facts: order::ItemFacts::new(),
         }

@@ -43,6 +43,7 @@ use crate::health::Fact;
 use crate::id::{AgentId, ComplaintId, FollowUpId, PromiseId};
 use crate::lifecycle::Context;
 use crate::lifecycle::Misfit;
+use crate::outcome::Outcome;
 use crate::personal::Personal;
 use crate::policy::ServicePolicy;
 use crate::promise::{self as promise_family, Promises};
@@ -363,13 +364,18 @@ pub(crate) fn health_fact(event: &Event) -> (Option<Fact>, bool) {
 
 fn fact_of(event: &Event) -> Option<Fact> {
     match event {
-        Event::Response(ResponseEvent::ClockStopped { outcome, .. }) if outcome.had_target() => {
-            Some(if outcome.on_time() {
-                Fact::TargetMet
-            } else {
-                Fact::TargetMissed
-            })
-        }
+        Event::Response(ResponseEvent::ClockStopped { outcome, .. }) => target_fact(*outcome),
+        // A complaint's targets count as the customer's targets too: acknowledged, and
+        // resolved (with the acknowledgement a resolution settles: missed if either was).
+        Event::Complaint(ComplaintEvent::Acknowledged { outcome, .. }) => target_fact(*outcome),
+        Event::Complaint(ComplaintEvent::Resolved {
+            outcome,
+            acknowledgement,
+            ..
+        }) => target_fact(match acknowledgement {
+            Some(ack) if ack.had_target() && !ack.on_time() => *ack,
+            Some(_) | None => *outcome,
+        }),
         Event::Response(ResponseEvent::Overdue { .. })
         | Event::Complaint(ComplaintEvent::ClockBreached { .. }) => Some(Fact::Breach),
         Event::Promise(PromiseEvent::Broken { notice, .. }) => Some(Fact::Broken {
@@ -391,6 +397,15 @@ fn fact_of(event: &Event) -> Option<Fact> {
         | Event::Survey(_)
         | Event::Health(_) => None,
     }
+}
+
+/// A target's outcome as a fact: met or missed; none without a target.
+fn target_fact(outcome: Outcome) -> Option<Fact> {
+    outcome.had_target().then_some(if outcome.on_time() {
+        Fact::TargetMet
+    } else {
+        Fact::TargetMissed
+    })
 }
 
 /// A survey answer's penalty: NPS 0–6 (detractor) and CSAT 1–2 are unsatisfied (full

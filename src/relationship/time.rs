@@ -23,7 +23,8 @@ impl Relationship {
     /// recorded after that deadline, carries the latest recording time as
     /// [`recorded`](crate::Envelope::recorded)). After each deadline, a change of health
     /// band into or out of "at risk" is recorded too (`RelationshipAtRisk`,
-    /// `RelationshipRecovered`). Calling it again, or with an earlier `now`, does nothing.
+    /// `RelationshipRecovered`), and the customer going quiet (`relationship_gone_quiet`, at
+    /// the instant their silence became long enough). Calling it again, or with an earlier `now`, does nothing.
     ///
     /// # Cost
     /// A relationship of more than 16 items is looked over once to file what is due, then
@@ -136,7 +137,8 @@ impl Relationship {
     }
 
     /// The first instant in `[from, until)` (`[from, until]` when `inclusive`) at which the
-    /// band moves into or out of "at risk" with no new fact, and the event it becomes. `open`
+    /// customer goes quiet or the band moves into or out of "at risk" with no new fact, and the
+    /// event it becomes (going quiet first: the band may follow at the same instant). `open`
     /// are the open items, which change only at deadlines, so stay as they are until `until`.
     fn band_review(
         &self,
@@ -150,11 +152,14 @@ impl Relationship {
             return None;
         }
         let at_risk = self.at_risk_since.is_some();
+        let quiet = self.quiet_since.is_some();
         std::iter::once(from)
             .chain(health::changes(rules, &self.record, from, until))
             .filter(|at| inclusive || *at < until)
             .find_map(|at| {
-                health::band_change(rules, open, &self.record, at, at_risk).map(|e| (at, e))
+                health::gone_quiet(rules, &self.record, at, quiet)
+                    .or_else(|| health::band_change(rules, open, &self.record, at, at_risk))
+                    .map(|e| (at, e))
             })
     }
 
@@ -280,24 +285,29 @@ impl Relationship {
             .chain(updates)
     }
 
-    /// The event a move into or out of the at-risk band at `at` becomes, if any.
-    pub(super) fn health_change(&self, policy: &ServicePolicy, at: DateTime<Utc>) -> Option<Event> {
-        self.profile.as_ref()?;
-        let at_risk = self.at_risk_since.is_some();
-        health::band_change(
-            &policy.health,
+    /// The events the customer going quiet and a move into or out of the at-risk band at
+    /// `at` become, if any, in that order.
+    pub(super) fn health_change(&self, policy: &ServicePolicy, at: DateTime<Utc>) -> Vec<Event> {
+        if self.profile.is_none() {
+            return Vec::new();
+        }
+        let rules = &policy.health;
+        let quiet = health::gone_quiet(rules, &self.record, at, self.quiet_since.is_some());
+        let band = health::band_change(
+            rules,
             self.open_items(at),
             &self.record,
             at,
-            at_risk,
-        )
-        .map(Event::Health)
+            self.at_risk_since.is_some(),
+        );
+        quiet.into_iter().chain(band).map(Event::Health).collect()
     }
 
     /// The earliest moment something becomes due, or `None` when nothing is pending: a
-    /// family's clock, or the instant the health band moves into or out of "at risk" with no
-    /// new fact ([`DeadlineKind::HealthReview`](crate::DeadlineKind::HealthReview): a fact
-    /// leaving the window, decay, a customer gone quiet), scored under the health rules the
+    /// family's clock, or the instant the customer goes quiet or the health band moves into
+    /// or out of "at risk" with no new fact
+    /// ([`DeadlineKind::HealthReview`](crate::DeadlineKind::HealthReview): a fact leaving the
+    /// window, decay, a customer gone quiet), scored under the health rules the
     /// relationship was last scored under (see [`use_health_policy`](Self::use_health_policy)).
     #[must_use]
     pub fn next_deadline(&self) -> Option<Deadline> {
@@ -366,12 +376,15 @@ impl Relationship {
         }
     }
 
-    /// Since when the relationship is at risk at `now`, with the band changes due by `now`
-    /// taken as recorded (under the health rules last scored under): the same whether or not
-    /// `advance_to` ran.
-    fn at_risk_since_by(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    /// Since when the relationship is at risk and since when the customer is quiet at `now`,
+    /// with the health changes due by `now` taken as recorded (under the health rules last
+    /// scored under): the same whether or not `advance_to` ran.
+    fn health_since_by(
+        &self,
+        now: DateTime<Utc>,
+    ) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
         if self.next_deadline().is_none_or(|d| d.at > now) {
-            return self.at_risk_since;
+            return (self.at_risk_since, self.quiet_since);
         }
         let policy = ServicePolicy {
             health: self.rules.0.clone(),
@@ -379,7 +392,7 @@ impl Relationship {
         };
         let mut advanced = self.clone();
         advanced.advance_to(&policy, now);
-        advanced.at_risk_since
+        (advanced.at_risk_since, advanced.quiet_since)
     }
 
     /// The flags at `now`, at or after the latest recorded fact.
@@ -424,16 +437,23 @@ impl Relationship {
                 });
             }
         }
-        if let Some(since) = self.at_risk_since_by(now) {
-            flags.push(Flag {
-                kind: FlagKind::RelationshipAtRisk,
-                customer: self.customer,
-                subject: Subject::Relationship,
-                owner,
-                since,
-                due: None,
-                team: None,
-            });
+        let (at_risk, quiet) = self.health_since_by(now);
+        let relationship_flags = [
+            (FlagKind::RelationshipAtRisk, at_risk),
+            (FlagKind::GoneQuiet, quiet),
+        ];
+        for (kind, since) in relationship_flags {
+            if let Some(since) = since {
+                flags.push(Flag {
+                    kind,
+                    customer: self.customer,
+                    subject: Subject::Relationship,
+                    owner,
+                    since,
+                    due: None,
+                    team: None,
+                });
+            }
         }
         flags.extend(self.update_flags(now, owner));
         for (id, f) in self.follow_ups.iter() {

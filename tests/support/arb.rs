@@ -1441,6 +1441,14 @@ pub fn event() -> BoxedStrategy<Event> {
         any::<u32>()
             .prop_map(|fields| Event::Customer(CustomerEvent::PersonalDataErased { fields }))
             .boxed(),
+        (instant(), instant())
+            .prop_map(|(last_contact, after)| {
+                Event::Health(HealthEvent::GoneQuiet {
+                    last_contact,
+                    after,
+                })
+            })
+            .boxed(),
     ];
     debug_assert_eq!(arms.len(), EVENT_VARIANTS);
     Union::new(arms.drain(..)).boxed()

@@ -2,6 +2,8 @@
 //! jumps from deadline to deadline.
 #![allow(dead_code)]
 
+pub mod history;
+
 use chrono::{DateTime, NaiveDateTime, Utc};
 use clientele::policy::{ByPriority, Lead, Targets};
 use clientele::{
@@ -174,4 +176,28 @@ pub fn kinds<'a>(events: impl IntoIterator<Item = &'a Event>) -> Vec<&'static st
 
 pub fn envelope_kinds(envelopes: &[Envelope]) -> Vec<&'static str> {
     envelopes.iter().map(|e| e.event.kind()).collect()
+}
+
+/// Seed 002 (promise 1): a promise broken in silence, re-promised "another week" without
+/// telling the customer, broken in silence again.
+pub fn seed_002(w: &mut World, customer: CustomerId) {
+    let p = clientele::PromiseId::from_u128(1);
+    w.when(
+        customer,
+        clientele::MakePromise::new(p, text("Glasses"), t("2026-03-09 09:00"), AGENT),
+    )
+    .unwrap();
+    w.run_until("2026-03-10 09:00", 20);
+    w.at("2026-03-10 09:00");
+    w.when(
+        customer,
+        clientele::RevisePromise {
+            promise: p,
+            due: t("2026-03-17 09:00"),
+            reason: text("the outside lab").into(),
+            customer_agreed: false,
+        },
+    )
+    .unwrap();
+    w.run_until("2026-03-18 09:00", 20);
 }

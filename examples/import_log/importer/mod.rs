@@ -1,6 +1,7 @@
 //! Replays a real support log through the crate: the mapping in [`layouts`], the replay and
 //! its report here. Shared by `examples/import_log` and `benches/import.rs`.
 
+pub mod calibrate;
 pub mod csv;
 pub mod layouts;
 pub mod sample;
@@ -33,6 +34,9 @@ pub struct Report {
     pub events: BTreeMap<&'static str, usize>,
     /// The measures of the whole log.
     pub tally: Option<Tally>,
+    /// Health at the end of the log, against the targets missed over the last health window
+    /// and over the whole log (with the measures).
+    pub calibration: Option<[calibrate::Calibration; 2]>,
 }
 
 impl Report {
@@ -84,6 +88,7 @@ pub fn import(layout: Layout, text: &str, policy: ServicePolicy, keep_log: bool)
         skipped: BTreeMap::new(),
         events: BTreeMap::new(),
         tally: None,
+        calibration: None,
     };
     let Ok(mut ledger) = Ledger::new(policy) else {
         return report;
@@ -145,6 +150,17 @@ pub fn import(layout: Layout, text: &str, policy: ServicePolicy, keep_log: bool)
                 .unwrap_or(last.at);
             if let Ok(window) = Window::new(first.at, end) {
                 report.tally = Tally::from_log(window, &log).ok();
+            }
+            let recent = last
+                .at
+                .checked_sub_signed(ledger.policy().health.window.to_time_delta())
+                .and_then(|from| Window::new(from.max(first.at), end).ok())
+                .and_then(|window| Tally::from_log(window, &log).ok());
+            if let (Some(recent), Some(whole)) = (recent, &report.tally) {
+                report.calibration = Some([
+                    calibrate::calibrate(&ledger, &recent, last.at),
+                    calibrate::calibrate(&ledger, whole, last.at),
+                ]);
             }
         }
     }
