@@ -6,6 +6,7 @@
 
 use std::borrow::Borrow;
 use std::collections::BTreeSet;
+use std::collections::hash_map::Entry;
 
 use chrono::{DateTime, Utc};
 use rustc_hash::FxHashMap;
@@ -73,9 +74,11 @@ impl Quarantine {
 /// - **Reading state**: [`policy`](Self::policy), [`get`](Self::get), [`len`](Self::len),
 ///   [`is_empty`](Self::is_empty), [`pending`](Self::pending).
 /// - **Deciding** (pure): [`decide`](Self::decide), [`decide_request`](Self::decide_request).
-/// - **Applying**: [`apply`](Self::apply); and both at once, all or nothing:
+/// - **Applying**: [`apply_all`](Self::apply_all) (a stored batch, all or nothing),
+///   [`apply`](Self::apply); and both at once, all or nothing:
 ///   [`execute`](Self::execute), [`execute_request`](Self::execute_request).
-/// - **Time**: [`next_deadline`](Self::next_deadline), [`advance_to`](Self::advance_to),
+/// - **Time**: [`next_deadline`](Self::next_deadline), [`due_by`](Self::due_by) (pure),
+///   [`advance_to`](Self::advance_to),
 ///   [`flags`](Self::flags).
 /// - **Policy**: [`set_policy`](Self::set_policy).
 ///
@@ -416,35 +419,9 @@ impl Ledger {
         now: DateTime<Utc>,
     ) -> Result<Vec<Envelope>, CommandError> {
         let envelopes = self.decide_request(customer, &request, now)?;
-        self.record(customer, &envelopes)?;
+        self.apply_all(&envelopes)
+            .map_err(CommandError::Inconsistent)?;
         Ok(envelopes)
-    }
-
-    /// Applies freshly decided envelopes of one customer, all or none.
-    fn record(&mut self, customer: CustomerId, envelopes: &[Envelope]) -> Result<(), CommandError> {
-        if envelopes.is_empty() {
-            return Ok(());
-        }
-        let mut relationship = self
-            .get(customer)
-            .cloned()
-            .unwrap_or_else(|| Relationship::new(customer));
-        for envelope in envelopes {
-            relationship
-                .apply(envelope)
-                .map_err(CommandError::Inconsistent)?;
-        }
-        let position = match self.positions.get(&customer) {
-            Some(&position) => {
-                if let Some(slot) = self.slots.get_mut(position) {
-                    slot.relationship = relationship;
-                }
-                position
-            }
-            None => self.insert(relationship),
-        };
-        self.reindex(position);
-        Ok(())
     }
 
     /// Decides, then applies.
@@ -458,7 +435,8 @@ impl Ledger {
         now: DateTime<Utc>,
     ) -> Result<Vec<Envelope>, CommandError> {
         let envelopes = self.decide(customer, &command.into(), now)?;
-        self.record(customer, &envelopes)?;
+        self.apply_all(&envelopes)
+            .map_err(CommandError::Inconsistent)?;
         Ok(envelopes)
     }
 
@@ -501,47 +479,193 @@ impl Ledger {
         Ok(self.insert(relationship))
     }
 
+    /// Folds a batch of stored events, all or none: the batch a service has just stored (the
+    /// events of [`decide`](Self::decide) or of [`due_by`](Self::due_by)), in order. The batch
+    /// may span customers; a registration in it creates its customer.
+    ///
+    /// # Errors
+    /// The first [`ReplayError`] of the batch, as [`apply`](Self::apply) gives it. On error
+    /// nothing changed: not even the events before the one refused.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{CustomerId, Ledger, RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let now = Utc.with_ymd_and_hms(2026, 3, 6, 15, 0, 0).unwrap();
+    /// let register = RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?);
+    /// let events = ledger.decide(CustomerId::from_u128(1), &register.into(), now)?;
+    /// // Store `events` first (one transaction); then fold them in.
+    /// ledger.apply_all(&events)?;
+    /// assert_eq!(ledger.len(), 1);
+    /// // Applied twice, the batch is out of sequence: refused, and nothing changes.
+    /// assert!(ledger.apply_all(&events).is_err());
+    /// assert_eq!(ledger.get(CustomerId::from_u128(1)).map(|r| r.version()), Some(1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn apply_all(&mut self, envelopes: &[Envelope]) -> Result<(), ReplayError> {
+        // Each customer the batch names, folded on a copy, in the order first named.
+        let mut folded: Vec<(Option<usize>, Relationship)> = Vec::new();
+        let mut index: FxHashMap<CustomerId, usize> = FxHashMap::default();
+        for envelope in envelopes {
+            let customer = envelope.customer;
+            let at = match index.get(&customer) {
+                Some(&at) => at,
+                None => {
+                    let position = self.positions.get(&customer).copied();
+                    let relationship = match position.and_then(|p| self.slots.get(p)) {
+                        Some(slot) if slot.quarantine.is_some() => {
+                            return Err(ReplayError::Quarantined { customer });
+                        }
+                        Some(slot) => slot.relationship.clone(),
+                        None if matches!(
+                            envelope.event,
+                            Event::Customer(CustomerEvent::Registered { .. })
+                        ) =>
+                        {
+                            Relationship::new(customer)
+                        }
+                        None => {
+                            return Err(ReplayError::UnknownCustomer {
+                                kind: envelope.event.kind(),
+                                customer,
+                            });
+                        }
+                    };
+                    folded.push((position, relationship));
+                    index.insert(customer, folded.len() - 1);
+                    folded.len() - 1
+                }
+            };
+            if let Some((_, relationship)) = folded.get_mut(at) {
+                relationship.apply(envelope)?;
+            }
+        }
+        for (position, relationship) in folded {
+            let position = match position {
+                Some(position) => {
+                    if let Some(slot) = self.slots.get_mut(position) {
+                        slot.relationship = relationship;
+                    }
+                    position
+                }
+                None => self.insert(relationship),
+            };
+            self.reindex(position);
+        }
+        Ok(())
+    }
+
     /// Advances every customer with a deadline up to `now`; returns the events in deadline
     /// order across the book (ties in the order customers were first registered). Costs in
     /// proportion to what is due, not to the book.
+    ///
+    /// A service that stores events before applying them calls [`due_by`](Self::due_by), stores
+    /// the events, then [`apply_all`](Self::apply_all): the same events, the same state.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{Channel, CustomerId, InteractionId, Ledger, RecordInteraction,
+    ///     RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let (ona, now) = (CustomerId::from_u128(1), Utc.with_ymd_and_hms(2026, 3, 6, 15, 0, 0).unwrap());
+    /// ledger.execute(ona, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), now)?;
+    /// let hello = RecordInteraction::inbound(InteractionId::from_u128(9), Channel::Chat, Text::new("Hi")?);
+    /// ledger.execute(ona, hello, now)?;
+    /// let wake = ledger.next_deadline().expect("Ona is waiting").at;
+    /// let events = ledger.advance_to(wake);
+    /// assert_eq!(events.len(), 1);
+    /// assert!(ledger.advance_to(wake).is_empty()); // once only
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn advance_to(&mut self, now: DateTime<Utc>) -> Vec<Envelope> {
-        let mut out = Vec::new();
-        while let Some(&(at, position)) = self.due.first() {
-            if at > now {
-                break;
+        let (events, advanced) = self.fire_due(now);
+        for (position, relationship) in advanced {
+            if let Some(slot) = self.slots.get_mut(position) {
+                slot.relationship = relationship;
             }
-            let Some(slot) = self.slots.get_mut(position) else {
-                // An index entry without a customer cannot arise; drop it rather than spin.
+            self.reindex(position);
+            // A deadline still due by `now` could not fire (the relationship refused its own
+            // deadline): unfile it so the next call does not spin on it; the relationship's
+            // `next_deadline` still reports it.
+            if let Some(slot) = self.slots.get_mut(position)
+                && let Some(at) = slot.indexed.filter(|at| *at <= now)
+            {
                 self.due.remove(&(at, position));
-                continue;
+                slot.indexed = None;
+            }
+        }
+        events
+    }
+
+    /// The events [`advance_to`](Self::advance_to) would record by `now`, without changing
+    /// anything, in the same order. Store them, then fold them in with
+    /// [`apply_all`](Self::apply_all): the ledger is then what `advance_to` leaves. Costs as
+    /// `advance_to`, plus one clone of each customer with something due.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{Channel, CustomerId, InteractionId, Ledger, RecordInteraction,
+    ///     RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let (ona, now) = (CustomerId::from_u128(1), Utc.with_ymd_and_hms(2026, 3, 6, 15, 0, 0).unwrap());
+    /// ledger.execute(ona, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), now)?;
+    /// let hello = RecordInteraction::inbound(InteractionId::from_u128(9), Channel::Chat, Text::new("Hi")?);
+    /// ledger.execute(ona, hello, now)?;
+    /// let wake = ledger.next_deadline().expect("Ona is waiting").at;
+    /// let due = ledger.due_by(wake);
+    /// assert_eq!(due.len(), 1);
+    /// // Store `due` first (one transaction); then fold it in.
+    /// ledger.apply_all(&due)?;
+    /// assert!(ledger.due_by(wake).is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn due_by(&self, now: DateTime<Utc>) -> Vec<Envelope> {
+        self.fire_due(now).0
+    }
+
+    /// Fires every deadline due by `now` on copies of the customers concerned: the events in
+    /// deadline order across the book, and each advanced copy by position.
+    fn fire_due(&self, now: DateTime<Utc>) -> (Vec<Envelope>, FxHashMap<usize, Relationship>) {
+        let mut out = Vec::new();
+        let mut advanced: FxHashMap<usize, Relationship> = FxHashMap::default();
+        // Only what is due by `now` takes part: later entries never bound a step.
+        let mut due: BTreeSet<(DateTime<Utc>, usize)> =
+            self.due.range(..=(now, usize::MAX)).copied().collect();
+        while let Some((at, position)) = due.pop_first() {
+            let relationship = match advanced.entry(position) {
+                Entry::Occupied(entry) => entry.into_mut(),
+                Entry::Vacant(entry) => match self.slots.get(position) {
+                    Some(slot) => entry.insert(slot.relationship.clone()),
+                    // An index entry without a customer cannot arise; pass it over.
+                    None => continue,
+                },
             };
             // Up to the next customer's deadline (exclusive, or inclusive when this customer
             // comes first among those due at that instant), so the result is in deadline order
             // across the book and a customer's backlog is fired in one call.
-            let limit = match self.due.iter().nth(1) {
-                Some(&(next, other)) if next <= now => {
-                    if other > position {
-                        next
-                    } else {
-                        next.checked_sub_signed(chrono::TimeDelta::nanoseconds(1))
-                            .unwrap_or(at)
-                            .max(at)
-                    }
-                }
-                Some(_) | None => now,
+            let limit = match due.first() {
+                Some(&(next, other)) if other > position => next,
+                Some(&(next, _)) => next
+                    .checked_sub_signed(chrono::TimeDelta::nanoseconds(1))
+                    .unwrap_or(at)
+                    .max(at),
+                None => now,
             };
-            out.extend(slot.relationship.advance_to(&self.policy, limit));
-            self.reindex(position);
-            if self.due.first() == Some(&(at, position)) {
-                // Nothing could fire (the relationship refused its own deadline): unfile it so
-                // the loop ends; `next_deadline` of the relationship still reports it.
-                self.due.remove(&(at, position));
-                if let Some(slot) = self.slots.get_mut(position) {
-                    slot.indexed = None;
-                }
+            out.extend(relationship.advance_to(&self.policy, limit));
+            // Filed again when something later is still due by `now`; a deadline that did not
+            // move (nothing could fire) is not, so the loop ends.
+            if let Some(next) = relationship.next_deadline().map(|d| d.at)
+                && next > at
+                && next <= now
+            {
+                due.insert((next, position));
             }
         }
-        out
+        (out, advanced)
     }
 
     /// The earliest deadline of any customer.
