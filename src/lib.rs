@@ -18,6 +18,7 @@ pub mod calendar;
 pub mod command;
 pub mod complaint;
 pub mod customer;
+pub mod display;
 pub mod error;
 pub mod event;
 pub mod flag;
