@@ -234,6 +234,18 @@ impl Ledger {
 
     /// The customers held aside when the book was loaded, in the order they first appeared,
     /// each with why.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{CustomerId, Ledger, RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let (ona, now) = (CustomerId::from_u128(1), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// ledger.execute(ona, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), now)?;
+    /// // A live book holds nobody aside; `Ledger::replay` of a damaged log may.
+    /// assert_eq!(ledger.quarantined().count(), 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn quarantined(&self) -> impl Iterator<Item = (CustomerId, &Quarantine)> {
         self.slots.iter().filter_map(|slot| {
             let quarantine = slot.quarantine.as_deref()?;
@@ -242,6 +254,17 @@ impl Ledger {
     }
 
     /// Why `customer` is held aside, if it is.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{CustomerId, Ledger, RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let (ona, now) = (CustomerId::from_u128(1), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// ledger.execute(ona, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), now)?;
+    /// assert!(ledger.quarantine(ona).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn quarantine(&self, customer: CustomerId) -> Option<&Quarantine> {
         let position = *self.positions.get(&customer)?;
@@ -256,6 +279,21 @@ impl Ledger {
     /// [`ReplayError::NotQuarantined`] for a customer that is not held aside (a live customer is
     /// never replaced this way), or the first [`ReplayError`] of the log given, which is also
     /// what the customer's [`quarantine`](Self::quarantine) then says.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{CustomerId, Ledger, RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let (ona, now) = (CustomerId::from_u128(1), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// ledger.execute(ona, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), now)?;
+    /// // Only a customer held aside can be loaded again.
+    /// assert_eq!(
+    ///     ledger.retry(ona, Vec::<clientele::Envelope>::new()),
+    ///     Err(clientele::ReplayError::NotQuarantined { customer: ona })
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn retry<E: Borrow<Envelope>>(
         &mut self,
         customer: CustomerId,
@@ -299,6 +337,17 @@ impl Ledger {
     }
 
     /// The policy new decisions are made under.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{CustomerId, Ledger, RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let (ona, now) = (CustomerId::from_u128(1), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// ledger.execute(ona, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), now)?;
+    /// assert_eq!(ledger.policy(), &ServicePolicy::default());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn policy(&self) -> &ServicePolicy {
         &self.policy
@@ -310,6 +359,20 @@ impl Ledger {
     /// # Errors
     /// [`PolicyError`] when the new policy is inconsistent ([`ServicePolicy::validate`]); the
     /// old policy stays.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{CustomerId, Ledger, RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let (ona, now) = (CustomerId::from_u128(1), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// ledger.execute(ona, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), now)?;
+    /// let mut stricter = ServicePolicy::default();
+    /// stricter.complaints.follow_up_after = None;
+    /// ledger.set_policy(stricter.clone())?;
+    /// assert_eq!(ledger.policy(), &stricter);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn set_policy(&mut self, policy: ServicePolicy) -> Result<(), PolicyError> {
         policy.validate()?;
         self.policy = policy;
@@ -322,6 +385,18 @@ impl Ledger {
 
     /// One live customer's relationship (`None` for a customer not held or
     /// [quarantined](Self::quarantine)).
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{CustomerId, Ledger, RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let (ona, now) = (CustomerId::from_u128(1), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// ledger.execute(ona, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), now)?;
+    /// assert_eq!(ledger.get(ona).map(|r| r.version()), Some(1));
+    /// assert!(ledger.get(CustomerId::from_u128(2)).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn get(&self, customer: CustomerId) -> Option<&Relationship> {
         let position = *self.positions.get(&customer)?;
@@ -332,18 +407,56 @@ impl Ledger {
     }
 
     /// How many customers the ledger holds, [quarantined](Self::quarantined) ones included.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{CustomerId, Ledger, RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let (ona, now) = (CustomerId::from_u128(1), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// ledger.execute(ona, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), now)?;
+    /// assert_eq!(ledger.len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn len(&self) -> usize {
         self.slots.len()
     }
 
     /// Whether the ledger holds no customer.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{CustomerId, Ledger, RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let (ona, now) = (CustomerId::from_u128(1), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// ledger.execute(ona, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), now)?;
+    /// assert!(!ledger.is_empty());
+    /// assert!(Ledger::new(ServicePolicy::default())?.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.slots.is_empty()
     }
 
     /// How many customers have something pending.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{CustomerId, Ledger, RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let (ona, now) = (CustomerId::from_u128(1), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// ledger.execute(ona, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), now)?;
+    /// assert_eq!(ledger.pending(), 0);
+    /// let hello = clientele::RecordInteraction::inbound(
+    ///     clientele::InteractionId::from_u128(9), clientele::Channel::Chat, Text::new("Hi")?);
+    /// ledger.execute(ona, hello, now)?;
+    /// assert_eq!(ledger.pending(), 1); // Ona waits for an answer
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn pending(&self) -> usize {
         self.due.len()
@@ -355,6 +468,20 @@ impl Ledger {
     /// [`CommandError::UnknownCustomer`] for a customer not held (unless the command registers
     /// it), [`CommandError::Quarantined`] for a customer held aside, or whatever
     /// [`Relationship::decide`] refuses.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{CustomerId, Ledger, RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let (ona, now) = (CustomerId::from_u128(1), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// ledger.execute(ona, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), now)?;
+    /// let rename = clientele::UpdateProfile { name: Some(Text::new("Ona P.")?.into()), ..Default::default() };
+    /// let events = ledger.decide(ona, &rename.into(), now)?;
+    /// assert_eq!(events.len(), 1);
+    /// assert_eq!(ledger.get(ona).map(|r| r.version()), Some(1)); // nothing changed
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn decide(
         &self,
         customer: CustomerId,
@@ -369,6 +496,20 @@ impl Ledger {
     ///
     /// # Errors
     /// As [`decide`](Self::decide), and [`CommandError::VersionConflict`].
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{CustomerId, Ledger, RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let (ona, now) = (CustomerId::from_u128(1), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// ledger.execute(ona, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), now)?;
+    /// use clientele::{CommandError, Request};
+    /// let rename = clientele::UpdateProfile { name: Some(Text::new("Ona P.")?.into()), ..Default::default() };
+    /// let stale = Request::new(rename).expecting(0);
+    /// assert!(matches!(ledger.decide_request(ona, &stale, now), Err(CommandError::VersionConflict { .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn decide_request(
         &self,
         customer: CustomerId,
@@ -412,6 +553,21 @@ impl Ledger {
     ///
     /// # Errors
     /// As [`decide_request`](Self::decide_request); on error nothing changed.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{CustomerId, Ledger, RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let (ona, now) = (CustomerId::from_u128(1), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// ledger.execute(ona, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), now)?;
+    /// use clientele::{IdempotencyKey, Request};
+    /// let rename = clientele::UpdateProfile { name: Some(Text::new("Ona P.")?.into()), ..Default::default() };
+    /// let request = Request::new(rename).idempotent(IdempotencyKey::new("web-1")?);
+    /// assert_eq!(ledger.execute_request(ona, request.clone(), now)?.len(), 1);
+    /// assert!(ledger.execute_request(ona, request, now)?.is_empty()); // a retry: once only
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn execute_request(
         &mut self,
         customer: CustomerId,
@@ -428,6 +584,17 @@ impl Ledger {
     ///
     /// # Errors
     /// As [`decide`](Self::decide); on error nothing changed.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{CustomerId, Ledger, RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let (ona, now) = (CustomerId::from_u128(1), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// ledger.execute(ona, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), now)?;
+    /// assert_eq!(ledger.get(ona).map(|r| r.version()), Some(1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn execute(
         &mut self,
         customer: CustomerId,
@@ -447,6 +614,20 @@ impl Ledger {
     /// [`ReplayError::UnknownCustomer`] for an event of a customer never registered,
     /// [`ReplayError::Quarantined`] for a customer held aside, or what
     /// [`Relationship::apply`] refuses. On error nothing changed.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{CustomerId, Ledger, RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let (ona, now) = (CustomerId::from_u128(1), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// ledger.execute(ona, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), now)?;
+    /// // A stored event of a customer never registered is refused.
+    /// let mut stray = ledger.decide(ona, &clientele::ErasePersonalData::default().into(), now)?.remove(0);
+    /// stray.customer = CustomerId::from_u128(2);
+    /// assert!(ledger.apply(&stray).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn apply(&mut self, envelope: &Envelope) -> Result<(), ReplayError> {
         let position = self.fold(envelope)?;
         self.reindex(position);
@@ -669,6 +850,22 @@ impl Ledger {
     }
 
     /// The earliest deadline of any customer.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{CustomerId, Ledger, RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let (ona, now) = (CustomerId::from_u128(1), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// ledger.execute(ona, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), now)?;
+    /// assert!(ledger.next_deadline().is_none());
+    /// let hello = clientele::RecordInteraction::inbound(
+    ///     clientele::InteractionId::from_u128(9), clientele::Channel::Chat, Text::new("Hi")?);
+    /// ledger.execute(ona, hello, now)?;
+    /// let next = ledger.next_deadline().expect("Ona waits");
+    /// assert_eq!(next.kind(), clientele::DeadlineKind::ResponseWarning);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn next_deadline(&self) -> Option<Deadline> {
         let &(_, position) = self.due.first()?;
@@ -677,6 +874,22 @@ impl Ledger {
 
     /// The flags of every customer at `now`, ordered by customer id. This looks at every
     /// customer; for one customer use [`Relationship::flags`] through [`get`](Self::get).
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{CustomerId, Ledger, RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let (ona, now) = (CustomerId::from_u128(1), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// ledger.execute(ona, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), now)?;
+    /// let hello = clientele::RecordInteraction::inbound(
+    ///     clientele::InteractionId::from_u128(9), clientele::Channel::Chat, Text::new("Hi")?);
+    /// ledger.execute(ona, hello, now)?;
+    /// let late = ledger.next_deadline().expect("Ona waits").at + chrono::TimeDelta::days(1);
+    /// let flags = ledger.flags(late);
+    /// assert!(flags.iter().any(|f| f.kind == clientele::FlagKind::ResponseOverdue));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn flags(&self, now: DateTime<Utc>) -> Vec<Flag> {
         let mut flags: Vec<Flag> = self
