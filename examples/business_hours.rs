@@ -249,11 +249,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let woke = ledger.advance_to(berlin(3, 30, 0, 0));
     println!();
     for envelope in &woke {
-        println!(
-            "{}  {}",
-            local(envelope.at),
-            common::describe(&envelope.event)
-        );
+        println!("{}  {}", local(envelope.at), envelope.event);
     }
     Ok(())
 }

@@ -65,11 +65,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The service sleeps until the next deadline the model names, and advances to it.
     let monday = at(9, 9, 15);
     while let Some(deadline) = ledger.next_deadline().filter(|d| d.at <= monday) {
-        println!(
-            "   (the service wakes at {} for {:?})",
-            common::when(deadline.at),
-            deadline.kind()
-        );
+        println!("   (the service wakes: {deadline})");
         log.extend(ledger.advance_to(deadline.at));
     }
     println!("\nFlags on Saturday morning, for the account manager:");

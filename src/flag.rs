@@ -137,6 +137,117 @@ pub enum DeadlineKind {
     HealthReview,
 }
 
+/// One moment, one name: each deadline kind, the event kind it records when it fires (its
+/// `type` on the wire, a row of [`Event::KINDS`](crate::Event::KINDS)) and the flag it raises.
+///
+/// | Deadline kind | Event recorded | Flag raised |
+/// |---|---|---|
+/// | `ResponseWarning` | `response_at_risk` | `ResponseAtRisk` |
+/// | `ResponseDue` | `response_overdue` | `ResponseOverdue` |
+/// | `DependencyDue` | `dependency_late` | `DependencyLate` |
+/// | `PromiseWarning` | `promise_at_risk` | `PromiseAtRisk` |
+/// | `PromiseDue` | `promise_broken` | `PromiseBroken` |
+/// | `AcknowledgementWarning`, `ResolutionWarning` | `complaint_clock_at_risk` | `ComplaintClockAtRisk` |
+/// | `AcknowledgementDue`, `ResolutionDue` | `complaint_clock_breached` | `ComplaintClockBreached` |
+/// | `EscalationThreshold` | `escalation_due` | `EscalationDue` |
+/// | `FollowUpDue` | `follow_up_overdue` | `FollowUpOverdue` |
+/// | `UpdateWarning` | `update_at_risk` | `UpdateAtRisk` |
+/// | `UpdateDue` | `update_overdue` | `UpdateOverdue` |
+/// | `HealthReview` | `relationship_at_risk` or `relationship_recovered` | `RelationshipAtRisk` (raised, or lifted) |
+///
+/// The event comes first among what the firing records; reactions may follow it (a broken
+/// promise may record `promise_slipped_repeatedly` and escalate its complaint).
+///
+/// ```
+/// use clientele::{DeadlineKind, FlagKind};
+///
+/// assert_eq!(DeadlineKind::ResponseWarning.event_kinds(), ["response_at_risk"]);
+/// assert_eq!(DeadlineKind::ResponseDue.flag_kind(), FlagKind::ResponseOverdue);
+/// ```
+impl DeadlineKind {
+    /// Every kind, in firing order (the order of the enum).
+    pub const ALL: [DeadlineKind; 14] = [
+        DeadlineKind::ResponseWarning,
+        DeadlineKind::ResponseDue,
+        DeadlineKind::DependencyDue,
+        DeadlineKind::PromiseWarning,
+        DeadlineKind::PromiseDue,
+        DeadlineKind::AcknowledgementWarning,
+        DeadlineKind::AcknowledgementDue,
+        DeadlineKind::ResolutionWarning,
+        DeadlineKind::ResolutionDue,
+        DeadlineKind::EscalationThreshold,
+        DeadlineKind::FollowUpDue,
+        DeadlineKind::UpdateWarning,
+        DeadlineKind::UpdateDue,
+        DeadlineKind::HealthReview,
+    ];
+
+    /// The kinds of event (their `type` on the wire) the deadline records when it fires: one,
+    /// but for [`HealthReview`](Self::HealthReview), whose event says which way the band
+    /// moved. See the table above.
+    ///
+    /// ```
+    /// use clientele::{DeadlineKind, Event};
+    ///
+    /// for kind in DeadlineKind::ALL {
+    ///     assert!(kind.event_kinds().iter().all(|name| Event::kind_of(name).is_some()));
+    /// }
+    /// ```
+    #[must_use]
+    pub const fn event_kinds(self) -> &'static [&'static str] {
+        match self {
+            DeadlineKind::ResponseWarning => &["response_at_risk"],
+            DeadlineKind::ResponseDue => &["response_overdue"],
+            DeadlineKind::DependencyDue => &["dependency_late"],
+            DeadlineKind::PromiseWarning => &["promise_at_risk"],
+            DeadlineKind::PromiseDue => &["promise_broken"],
+            DeadlineKind::AcknowledgementWarning | DeadlineKind::ResolutionWarning => {
+                &["complaint_clock_at_risk"]
+            }
+            DeadlineKind::AcknowledgementDue | DeadlineKind::ResolutionDue => {
+                &["complaint_clock_breached"]
+            }
+            DeadlineKind::EscalationThreshold => &["escalation_due"],
+            DeadlineKind::FollowUpDue => &["follow_up_overdue"],
+            DeadlineKind::UpdateWarning => &["update_at_risk"],
+            DeadlineKind::UpdateDue => &["update_overdue"],
+            DeadlineKind::HealthReview => &["relationship_at_risk", "relationship_recovered"],
+        }
+    }
+
+    /// The flag that stands once the deadline has passed (a [`HealthReview`](Self::HealthReview)
+    /// raises or lifts [`RelationshipAtRisk`](FlagKind::RelationshipAtRisk)). See the table
+    /// above.
+    ///
+    /// ```
+    /// use clientele::{DeadlineKind, FlagKind};
+    ///
+    /// assert_eq!(DeadlineKind::PromiseDue.flag_kind(), FlagKind::PromiseBroken);
+    /// ```
+    #[must_use]
+    pub const fn flag_kind(self) -> FlagKind {
+        match self {
+            DeadlineKind::ResponseWarning => FlagKind::ResponseAtRisk,
+            DeadlineKind::ResponseDue => FlagKind::ResponseOverdue,
+            DeadlineKind::DependencyDue => FlagKind::DependencyLate,
+            DeadlineKind::PromiseWarning => FlagKind::PromiseAtRisk,
+            DeadlineKind::PromiseDue => FlagKind::PromiseBroken,
+            DeadlineKind::AcknowledgementWarning | DeadlineKind::ResolutionWarning => {
+                FlagKind::ComplaintClockAtRisk
+            }
+            DeadlineKind::AcknowledgementDue | DeadlineKind::ResolutionDue => {
+                FlagKind::ComplaintClockBreached
+            }
+            DeadlineKind::EscalationThreshold => FlagKind::EscalationDue,
+            DeadlineKind::FollowUpDue => FlagKind::FollowUpOverdue,
+            DeadlineKind::UpdateWarning => FlagKind::UpdateAtRisk,
+            DeadlineKind::UpdateDue => FlagKind::UpdateOverdue,
+            DeadlineKind::HealthReview => FlagKind::RelationshipAtRisk,
+        }
+    }
+}
+
 /// The response clock's timers.
 ///
 /// `#[non_exhaustive]`, like [`Timer`]: later releases add clocks.
@@ -576,6 +687,32 @@ mod tests {
         let mismatched = json.replace("dependency_due", "follow_up_due");
         assert!(serde_json::from_str::<Deadline>(&mismatched).is_err());
         Ok(())
+    }
+
+    /// `DeadlineKind::ALL` holds every kind once, in the enum's order: the match below is
+    /// exhaustive, so a new kind fails to build here until it joins the list.
+    #[test]
+    fn all_deadline_kinds_are_listed_in_order() {
+        let place = |kind: DeadlineKind| match kind {
+            DeadlineKind::ResponseWarning => 0,
+            DeadlineKind::ResponseDue => 1,
+            DeadlineKind::DependencyDue => 2,
+            DeadlineKind::PromiseWarning => 3,
+            DeadlineKind::PromiseDue => 4,
+            DeadlineKind::AcknowledgementWarning => 5,
+            DeadlineKind::AcknowledgementDue => 6,
+            DeadlineKind::ResolutionWarning => 7,
+            DeadlineKind::ResolutionDue => 8,
+            DeadlineKind::EscalationThreshold => 9,
+            DeadlineKind::FollowUpDue => 10,
+            DeadlineKind::UpdateWarning => 11,
+            DeadlineKind::UpdateDue => 12,
+            DeadlineKind::HealthReview => 13,
+        };
+        for (n, kind) in DeadlineKind::ALL.into_iter().enumerate() {
+            assert_eq!(place(kind), n, "{kind:?}");
+        }
+        assert!(DeadlineKind::ALL.windows(2).all(|w| w[0] < w[1]));
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod work;
 
 use std::borrow::Borrow;
 use std::collections::BTreeSet;
+use std::collections::hash_map::Entry;
 
 use chrono::{DateTime, Utc};
 use rustc_hash::FxHashMap;
@@ -84,10 +85,12 @@ impl Quarantine {
 /// - **Reading state**: [`policy`](Self::policy), [`get`](Self::get), [`iter`](Self::iter),
 ///   [`len`](Self::len), [`is_empty`](Self::is_empty), [`pending`](Self::pending).
 /// - **Deciding** (pure): [`decide`](Self::decide), [`decide_request`](Self::decide_request).
-/// - **Applying**: [`apply`](Self::apply); and both at once, all or nothing:
+/// - **Applying**: [`apply_all`](Self::apply_all) (a stored batch, all or nothing),
+///   [`apply`](Self::apply); and both at once, all or nothing:
 ///   [`execute`](Self::execute), [`execute_request`](Self::execute_request).
-/// - **Time**: [`next_deadline`](Self::next_deadline), [`advance_to`](Self::advance_to),
-///   [`flags`](Self::flags), and one owner's: [`work_list`](Self::work_list).
+/// - **Time**: [`next_deadline`](Self::next_deadline), [`due_by`](Self::due_by) (pure),
+///   [`advance_to`](Self::advance_to), [`flags`](Self::flags), and one owner's:
+///   [`work_list`](Self::work_list).
 /// - **Policy**: [`set_policy`](Self::set_policy).
 ///
 /// ```
@@ -362,6 +365,18 @@ impl Ledger {
 
     /// The customers held aside when the book was loaded, in the order they first appeared,
     /// each with why.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{CustomerId, Ledger, RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let (ona, now) = (CustomerId::from_u128(1), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// ledger.execute(ona, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), now)?;
+    /// // A live book holds nobody aside; `Ledger::replay` of a damaged log may.
+    /// assert_eq!(ledger.quarantined().count(), 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn quarantined(&self) -> impl Iterator<Item = (CustomerId, &Quarantine)> {
         self.slots.iter().filter_map(|slot| {
             let quarantine = slot.quarantine.as_deref()?;
@@ -370,6 +385,17 @@ impl Ledger {
     }
 
     /// Why `customer` is held aside, if it is.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{CustomerId, Ledger, RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let (ona, now) = (CustomerId::from_u128(1), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// ledger.execute(ona, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), now)?;
+    /// assert!(ledger.quarantine(ona).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn quarantine(&self, customer: CustomerId) -> Option<&Quarantine> {
         let position = *self.positions.get(&customer)?;
@@ -384,6 +410,21 @@ impl Ledger {
     /// [`ReplayError::NotQuarantined`] for a customer that is not held aside (a live customer is
     /// never replaced this way), or the first [`ReplayError`] of the log given, which is also
     /// what the customer's [`quarantine`](Self::quarantine) then says.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{CustomerId, Ledger, RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let (ona, now) = (CustomerId::from_u128(1), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// ledger.execute(ona, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), now)?;
+    /// // Only a customer held aside can be loaded again.
+    /// assert_eq!(
+    ///     ledger.retry(ona, Vec::<clientele::Envelope>::new()),
+    ///     Err(clientele::ReplayError::NotQuarantined { customer: ona })
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn retry<E: Borrow<Envelope>>(
         &mut self,
         customer: CustomerId,
@@ -427,6 +468,17 @@ impl Ledger {
     }
 
     /// The policy new decisions are made under.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{CustomerId, Ledger, RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let (ona, now) = (CustomerId::from_u128(1), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// ledger.execute(ona, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), now)?;
+    /// assert_eq!(ledger.policy(), &ServicePolicy::default());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn policy(&self) -> &ServicePolicy {
         &self.policy
@@ -438,6 +490,20 @@ impl Ledger {
     /// # Errors
     /// [`PolicyError`] when the new policy is inconsistent ([`ServicePolicy::validate`]); the
     /// old policy stays.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{CustomerId, Ledger, RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let (ona, now) = (CustomerId::from_u128(1), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// ledger.execute(ona, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), now)?;
+    /// let mut stricter = ServicePolicy::default();
+    /// stricter.complaints.follow_up_after = None;
+    /// ledger.set_policy(stricter.clone())?;
+    /// assert_eq!(ledger.policy(), &stricter);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn set_policy(&mut self, policy: ServicePolicy) -> Result<(), PolicyError> {
         policy.validate()?;
         self.policy = policy;
@@ -450,6 +516,18 @@ impl Ledger {
 
     /// One live customer's relationship (`None` for a customer not held or
     /// [quarantined](Self::quarantine)).
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{CustomerId, Ledger, RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let (ona, now) = (CustomerId::from_u128(1), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// ledger.execute(ona, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), now)?;
+    /// assert_eq!(ledger.get(ona).map(|r| r.version()), Some(1));
+    /// assert!(ledger.get(CustomerId::from_u128(2)).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn get(&self, customer: CustomerId) -> Option<&Relationship> {
         let position = *self.positions.get(&customer)?;
@@ -460,18 +538,56 @@ impl Ledger {
     }
 
     /// How many customers the ledger holds, [quarantined](Self::quarantined) ones included.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{CustomerId, Ledger, RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let (ona, now) = (CustomerId::from_u128(1), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// ledger.execute(ona, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), now)?;
+    /// assert_eq!(ledger.len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn len(&self) -> usize {
         self.slots.len()
     }
 
     /// Whether the ledger holds no customer.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{CustomerId, Ledger, RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let (ona, now) = (CustomerId::from_u128(1), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// ledger.execute(ona, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), now)?;
+    /// assert!(!ledger.is_empty());
+    /// assert!(Ledger::new(ServicePolicy::default())?.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.slots.is_empty()
     }
 
     /// How many customers have something pending.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{CustomerId, Ledger, RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let (ona, now) = (CustomerId::from_u128(1), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// ledger.execute(ona, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), now)?;
+    /// assert_eq!(ledger.pending(), 0);
+    /// let hello = clientele::RecordInteraction::inbound(
+    ///     clientele::InteractionId::from_u128(9), clientele::Channel::Chat, Text::new("Hi")?);
+    /// ledger.execute(ona, hello, now)?;
+    /// assert_eq!(ledger.pending(), 1); // Ona waits for an answer
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn pending(&self) -> usize {
         self.due.len()
@@ -483,6 +599,20 @@ impl Ledger {
     /// [`CommandError::UnknownCustomer`] for a customer not held (unless the command registers
     /// it), [`CommandError::Quarantined`] for a customer held aside, or whatever
     /// [`Relationship::decide`] refuses.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{CustomerId, Ledger, RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let (ona, now) = (CustomerId::from_u128(1), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// ledger.execute(ona, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), now)?;
+    /// let rename = clientele::UpdateProfile { name: Some(Text::new("Ona P.")?.into()), ..Default::default() };
+    /// let events = ledger.decide(ona, &rename.into(), now)?;
+    /// assert_eq!(events.len(), 1);
+    /// assert_eq!(ledger.get(ona).map(|r| r.version()), Some(1)); // nothing changed
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn decide(
         &self,
         customer: CustomerId,
@@ -497,6 +627,20 @@ impl Ledger {
     ///
     /// # Errors
     /// As [`decide`](Self::decide), and [`CommandError::VersionConflict`].
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{CustomerId, Ledger, RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let (ona, now) = (CustomerId::from_u128(1), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// ledger.execute(ona, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), now)?;
+    /// use clientele::{CommandError, Request};
+    /// let rename = clientele::UpdateProfile { name: Some(Text::new("Ona P.")?.into()), ..Default::default() };
+    /// let stale = Request::new(rename).expecting(0);
+    /// assert!(matches!(ledger.decide_request(ona, &stale, now), Err(CommandError::VersionConflict { .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn decide_request(
         &self,
         customer: CustomerId,
@@ -540,6 +684,21 @@ impl Ledger {
     ///
     /// # Errors
     /// As [`decide_request`](Self::decide_request); on error nothing changed.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{CustomerId, Ledger, RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let (ona, now) = (CustomerId::from_u128(1), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// ledger.execute(ona, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), now)?;
+    /// use clientele::{IdempotencyKey, Request};
+    /// let rename = clientele::UpdateProfile { name: Some(Text::new("Ona P.")?.into()), ..Default::default() };
+    /// let request = Request::new(rename).idempotent(IdempotencyKey::new("web-1")?);
+    /// assert_eq!(ledger.execute_request(ona, request.clone(), now)?.len(), 1);
+    /// assert!(ledger.execute_request(ona, request, now)?.is_empty()); // a retry: once only
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn execute_request(
         &mut self,
         customer: CustomerId,
@@ -547,41 +706,26 @@ impl Ledger {
         now: DateTime<Utc>,
     ) -> Result<Vec<Envelope>, CommandError> {
         let envelopes = self.decide_request(customer, &request, now)?;
-        self.record(customer, &envelopes)?;
+        self.apply_all(&envelopes)
+            .map_err(CommandError::Inconsistent)?;
         Ok(envelopes)
-    }
-
-    /// Applies freshly decided envelopes of one customer, all or none.
-    fn record(&mut self, customer: CustomerId, envelopes: &[Envelope]) -> Result<(), CommandError> {
-        if envelopes.is_empty() {
-            return Ok(());
-        }
-        let mut relationship = self
-            .get(customer)
-            .cloned()
-            .unwrap_or_else(|| Relationship::new(customer));
-        for envelope in envelopes {
-            relationship
-                .apply(envelope)
-                .map_err(CommandError::Inconsistent)?;
-        }
-        let position = match self.positions.get(&customer) {
-            Some(&position) => {
-                if let Some(slot) = self.slots.get_mut(position) {
-                    slot.relationship = relationship;
-                }
-                position
-            }
-            None => self.insert(relationship),
-        };
-        self.reindex(position);
-        Ok(())
     }
 
     /// Decides, then applies.
     ///
     /// # Errors
     /// As [`decide`](Self::decide); on error nothing changed.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{CustomerId, Ledger, RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let (ona, now) = (CustomerId::from_u128(1), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// ledger.execute(ona, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), now)?;
+    /// assert_eq!(ledger.get(ona).map(|r| r.version()), Some(1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn execute(
         &mut self,
         customer: CustomerId,
@@ -589,7 +733,8 @@ impl Ledger {
         now: DateTime<Utc>,
     ) -> Result<Vec<Envelope>, CommandError> {
         let envelopes = self.decide(customer, &command.into(), now)?;
-        self.record(customer, &envelopes)?;
+        self.apply_all(&envelopes)
+            .map_err(CommandError::Inconsistent)?;
         Ok(envelopes)
     }
 
@@ -600,6 +745,20 @@ impl Ledger {
     /// [`ReplayError::UnknownCustomer`] for an event of a customer never registered,
     /// [`ReplayError::Quarantined`] for a customer held aside, or what
     /// [`Relationship::apply`] refuses. On error nothing changed.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{CustomerId, Ledger, RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let (ona, now) = (CustomerId::from_u128(1), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// ledger.execute(ona, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), now)?;
+    /// // A stored event of a customer never registered is refused.
+    /// let mut stray = ledger.decide(ona, &clientele::ErasePersonalData::default().into(), now)?.remove(0);
+    /// stray.customer = CustomerId::from_u128(2);
+    /// assert!(ledger.apply(&stray).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn apply(&mut self, envelope: &Envelope) -> Result<(), ReplayError> {
         let position = self.fold(envelope)?;
         self.reindex(position);
@@ -632,50 +791,212 @@ impl Ledger {
         Ok(self.insert(relationship))
     }
 
+    /// Folds a batch of stored events, all or none: the batch a service has just stored (the
+    /// events of [`decide`](Self::decide) or of [`due_by`](Self::due_by)), in order. The batch
+    /// may span customers; a registration in it creates its customer.
+    ///
+    /// # Errors
+    /// The first [`ReplayError`] of the batch, as [`apply`](Self::apply) gives it. On error
+    /// nothing changed: not even the events before the one refused.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{CustomerId, Ledger, RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let now = Utc.with_ymd_and_hms(2026, 3, 6, 15, 0, 0).unwrap();
+    /// let register = RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?);
+    /// let events = ledger.decide(CustomerId::from_u128(1), &register.into(), now)?;
+    /// // Store `events` first (one transaction); then fold them in.
+    /// ledger.apply_all(&events)?;
+    /// assert_eq!(ledger.len(), 1);
+    /// // Applied twice, the batch is out of sequence: refused, and nothing changes.
+    /// assert!(ledger.apply_all(&events).is_err());
+    /// assert_eq!(ledger.get(CustomerId::from_u128(1)).map(|r| r.version()), Some(1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn apply_all(&mut self, envelopes: &[Envelope]) -> Result<(), ReplayError> {
+        // Each customer the batch names, folded on a copy, in the order first named.
+        let mut folded: Vec<(Option<usize>, Relationship)> = Vec::new();
+        let mut index: FxHashMap<CustomerId, usize> = FxHashMap::default();
+        for envelope in envelopes {
+            let customer = envelope.customer;
+            let at = match index.get(&customer) {
+                Some(&at) => at,
+                None => {
+                    let position = self.positions.get(&customer).copied();
+                    let relationship = match position.and_then(|p| self.slots.get(p)) {
+                        Some(slot) if slot.quarantine.is_some() => {
+                            return Err(ReplayError::Quarantined { customer });
+                        }
+                        Some(slot) => slot.relationship.clone(),
+                        None if matches!(
+                            envelope.event,
+                            Event::Customer(CustomerEvent::Registered { .. })
+                        ) =>
+                        {
+                            Relationship::new(customer)
+                        }
+                        None => {
+                            return Err(ReplayError::UnknownCustomer {
+                                kind: envelope.event.kind(),
+                                customer,
+                            });
+                        }
+                    };
+                    folded.push((position, relationship));
+                    index.insert(customer, folded.len() - 1);
+                    folded.len() - 1
+                }
+            };
+            if let Some((_, relationship)) = folded.get_mut(at) {
+                relationship.apply(envelope)?;
+            }
+        }
+        for (position, relationship) in folded {
+            let position = match position {
+                Some(position) => {
+                    if let Some(slot) = self.slots.get_mut(position) {
+                        slot.relationship = relationship;
+                    }
+                    position
+                }
+                None => self.insert(relationship),
+            };
+            self.reindex(position);
+        }
+        Ok(())
+    }
+
     /// Advances every customer with a deadline up to `now`; returns the events in deadline
     /// order across the book (ties in the order customers were first registered). Costs in
     /// proportion to what is due, not to the book.
+    ///
+    /// A service that stores events before applying them calls [`due_by`](Self::due_by), stores
+    /// the events, then [`apply_all`](Self::apply_all): the same events, the same state.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{Channel, CustomerId, InteractionId, Ledger, RecordInteraction,
+    ///     RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let (ona, now) = (CustomerId::from_u128(1), Utc.with_ymd_and_hms(2026, 3, 6, 15, 0, 0).unwrap());
+    /// ledger.execute(ona, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), now)?;
+    /// let hello = RecordInteraction::inbound(InteractionId::from_u128(9), Channel::Chat, Text::new("Hi")?);
+    /// ledger.execute(ona, hello, now)?;
+    /// let wake = ledger.next_deadline().expect("Ona is waiting").at;
+    /// let events = ledger.advance_to(wake);
+    /// assert_eq!(events.len(), 1);
+    /// assert!(ledger.advance_to(wake).is_empty()); // once only
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn advance_to(&mut self, now: DateTime<Utc>) -> Vec<Envelope> {
-        let mut out = Vec::new();
-        while let Some(&(at, position)) = self.due.first() {
-            if at > now {
-                break;
+        let (events, advanced) = self.fire_due(now);
+        for (position, relationship) in advanced {
+            if let Some(slot) = self.slots.get_mut(position) {
+                slot.relationship = relationship;
             }
-            let Some(slot) = self.slots.get_mut(position) else {
-                // An index entry without a customer cannot arise; drop it rather than spin.
+            self.reindex(position);
+            // A deadline still due by `now` could not fire (the relationship refused its own
+            // deadline): unfile it so the next call does not spin on it; the relationship's
+            // `next_deadline` still reports it.
+            if let Some(slot) = self.slots.get_mut(position)
+                && let Some(at) = slot.indexed.filter(|at| *at <= now)
+            {
                 self.due.remove(&(at, position));
-                continue;
+                slot.indexed = None;
+            }
+        }
+        events
+    }
+
+    /// The events [`advance_to`](Self::advance_to) would record by `now`, without changing
+    /// anything, in the same order. Store them, then fold them in with
+    /// [`apply_all`](Self::apply_all): the ledger is then what `advance_to` leaves. Costs as
+    /// `advance_to`, plus one clone of each customer with something due.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{Channel, CustomerId, InteractionId, Ledger, RecordInteraction,
+    ///     RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let (ona, now) = (CustomerId::from_u128(1), Utc.with_ymd_and_hms(2026, 3, 6, 15, 0, 0).unwrap());
+    /// ledger.execute(ona, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), now)?;
+    /// let hello = RecordInteraction::inbound(InteractionId::from_u128(9), Channel::Chat, Text::new("Hi")?);
+    /// ledger.execute(ona, hello, now)?;
+    /// let wake = ledger.next_deadline().expect("Ona is waiting").at;
+    /// let due = ledger.due_by(wake);
+    /// assert_eq!(due.len(), 1);
+    /// // Store `due` first (one transaction); then fold it in.
+    /// ledger.apply_all(&due)?;
+    /// assert!(ledger.due_by(wake).is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn due_by(&self, now: DateTime<Utc>) -> Vec<Envelope> {
+        self.fire_due(now).0
+    }
+
+    /// Fires every deadline due by `now` on copies of the customers concerned: the events in
+    /// deadline order across the book, and each advanced copy by position.
+    fn fire_due(&self, now: DateTime<Utc>) -> (Vec<Envelope>, FxHashMap<usize, Relationship>) {
+        let mut out = Vec::new();
+        let mut advanced: FxHashMap<usize, Relationship> = FxHashMap::default();
+        // Only what is due by `now` takes part: later entries never bound a step.
+        let mut due: BTreeSet<(DateTime<Utc>, usize)> =
+            self.due.range(..=(now, usize::MAX)).copied().collect();
+        while let Some((at, position)) = due.pop_first() {
+            let relationship = match advanced.entry(position) {
+                Entry::Occupied(entry) => entry.into_mut(),
+                Entry::Vacant(entry) => match self.slots.get(position) {
+                    Some(slot) => entry.insert(slot.relationship.clone()),
+                    // An index entry without a customer cannot arise; pass it over.
+                    None => continue,
+                },
             };
             // Up to the next customer's deadline (exclusive, or inclusive when this customer
             // comes first among those due at that instant), so the result is in deadline order
             // across the book and a customer's backlog is fired in one call.
-            let limit = match self.due.iter().nth(1) {
-                Some(&(next, other)) if next <= now => {
-                    if other > position {
-                        next
-                    } else {
-                        next.checked_sub_signed(chrono::TimeDelta::nanoseconds(1))
-                            .unwrap_or(at)
-                            .max(at)
-                    }
-                }
-                Some(_) | None => now,
+            let limit = match due.first() {
+                Some(&(next, other)) if other > position => next,
+                Some(&(next, _)) => next
+                    .checked_sub_signed(chrono::TimeDelta::nanoseconds(1))
+                    .unwrap_or(at)
+                    .max(at),
+                None => now,
             };
-            out.extend(slot.relationship.advance_to(&self.policy, limit));
-            self.reindex(position);
-            if self.due.first() == Some(&(at, position)) {
-                // Nothing could fire (the relationship refused its own deadline): unfile it so
-                // the loop ends; `next_deadline` of the relationship still reports it.
-                self.due.remove(&(at, position));
-                if let Some(slot) = self.slots.get_mut(position) {
-                    slot.indexed = None;
-                }
+            out.extend(relationship.advance_to(&self.policy, limit));
+            // Filed again when something later is still due by `now`; a deadline that did not
+            // move (nothing could fire) is not, so the loop ends.
+            if let Some(next) = relationship.next_deadline().map(|d| d.at)
+                && next > at
+                && next <= now
+            {
+                due.insert((next, position));
             }
         }
-        out
+        (out, advanced)
     }
 
     /// The earliest deadline of any customer.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{CustomerId, Ledger, RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let (ona, now) = (CustomerId::from_u128(1), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// ledger.execute(ona, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), now)?;
+    /// assert!(ledger.next_deadline().is_none());
+    /// let hello = clientele::RecordInteraction::inbound(
+    ///     clientele::InteractionId::from_u128(9), clientele::Channel::Chat, Text::new("Hi")?);
+    /// ledger.execute(ona, hello, now)?;
+    /// let next = ledger.next_deadline().expect("Ona waits");
+    /// assert_eq!(next.kind(), clientele::DeadlineKind::ResponseWarning);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn next_deadline(&self) -> Option<Deadline> {
         let &(_, position) = self.due.first()?;
@@ -685,6 +1006,22 @@ impl Ledger {
     /// The flags of every customer at `now`, ordered by customer id. This looks at every
     /// customer; for one customer use [`Relationship::flags`] through [`get`](Self::get), for
     /// one owner [`work_list`](Self::work_list).
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{CustomerId, Ledger, RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let (ona, now) = (CustomerId::from_u128(1), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// ledger.execute(ona, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), now)?;
+    /// let hello = clientele::RecordInteraction::inbound(
+    ///     clientele::InteractionId::from_u128(9), clientele::Channel::Chat, Text::new("Hi")?);
+    /// ledger.execute(ona, hello, now)?;
+    /// let late = ledger.next_deadline().expect("Ona waits").at + chrono::TimeDelta::days(1);
+    /// let flags = ledger.flags(late);
+    /// assert!(flags.iter().any(|f| f.kind == clientele::FlagKind::ResponseOverdue));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn flags(&self, now: DateTime<Utc>) -> Vec<Flag> {
         let mut flags: Vec<Flag> = self

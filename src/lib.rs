@@ -19,6 +19,7 @@ pub mod command;
 mod compact;
 pub mod complaint;
 pub mod customer;
+pub mod display;
 pub mod error;
 pub mod event;
 pub mod flag;
@@ -42,6 +43,14 @@ mod strict;
 pub mod survey;
 
 pub mod value;
+
+/// The chrono the API speaks (`DateTime<Utc>` everywhere), re-exported so a service uses the
+/// same version without naming it in its own `Cargo.toml`. Built without its `clock` feature:
+/// the service's clock is its own (see the README).
+pub use chrono;
+/// The uuid the ids wrap (`CustomerId::from_uuid`), re-exported likewise. Built without any
+/// generator feature: a service that makes ids adds uuid itself with `v7` (see the README).
+pub use uuid;
 
 pub use calendar::{CalendarError, ServiceCalendar};
 pub use command::{Command, Request};

@@ -12,6 +12,18 @@
 //! `no_target` nor the `untimed` outcome. `tests/schema.rs` validates every golden fixture against the schema
 //! of its version.
 //!
+//! **As strict as the reader.** Every value the Rust reader refuses the schema refuses too:
+//! the schema version (1 to the version described), texts and names
+//! that are empty, blank or too long (`Text`, `Tier`, `IdempotencyKey`, personal data), spans
+//! out of range (negative, or past about 200 years), scores out of range (CSAT 1 to 5, NPS 0
+//! to 10), ids that are not UUIDs. What it cannot say is a rule across fields or across
+//! events (a `recorded` time before `at`, the order of a customer's log), which only
+//! replay checks. Descriptions are plain text (the Rust docs' links and code examples are
+//! left out). `tests/schema.rs` checks the refusals named above and generated ones against
+//! the reader.
+//!
+//! `cargo run --example export_schema --features schema -- DIR` writes the schemas as files.
+//!
 //! ```
 //! let schema = clientele::schema::envelope();
 //! let text = serde_json::to_string_pretty(&schema)?;
@@ -25,6 +37,7 @@ use serde_json::Value;
 use crate::command::{Command, Request};
 use crate::event::Envelope;
 use crate::event::SCHEMA_VERSION;
+use crate::value::{IdempotencyKey, Span, Text, Tier};
 
 /// The schema of a stored envelope of the current version ([`SCHEMA_VERSION`]).
 #[must_use]
@@ -33,7 +46,7 @@ pub fn envelope() -> Schema {
     for clock in clocks(&mut schema) {
         one_deadline(clock);
     }
-    schema
+    strict(schema, SCHEMA_VERSION)
 }
 
 /// The schema of a stored envelope as schema version `version` wrote it, or `None` for a
@@ -41,8 +54,8 @@ pub fn envelope() -> Schema {
 #[must_use]
 pub fn envelope_of_version(version: u16) -> Option<Schema> {
     match version {
-        1 => Some(version_1(version_2(envelope()))),
-        2 => Some(version_2(envelope())),
+        1 => Some(strict(version_1(version_2(envelope())), 1)),
+        2 => Some(strict(version_2(envelope()), 2)),
         SCHEMA_VERSION => Some(envelope()),
         _ => None,
     }
@@ -51,13 +64,146 @@ pub fn envelope_of_version(version: u16) -> Option<Schema> {
 /// The schema of a [`Request`]: a command with its conditions.
 #[must_use]
 pub fn request() -> Schema {
-    schema_for!(Request)
+    strict(schema_for!(Request), SCHEMA_VERSION)
 }
 
 /// The schema of a bare [`Command`].
 #[must_use]
 pub fn command() -> Schema {
-    schema_for!(Command)
+    strict(schema_for!(Command), SCHEMA_VERSION)
+}
+
+/// A non-blank text: at least one character that is not white space (the reader trims).
+const NOT_BLANK: &str = "\\S";
+/// A UUID in the forms the reader takes: hyphenated (as written), braced, as a URN, or plain.
+const UUID: &str = concat!(
+    "^(",
+    "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+    "|\\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\}",
+    "|urn:uuid:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+    "|[0-9a-fA-F]{32}",
+    ")$"
+);
+
+/// The schema made as strict as the reader on values, for what `version` wrote, with plain-text
+/// descriptions.
+fn strict(mut schema: Schema, version: u16) -> Schema {
+    let Some(root) = schema.as_object_mut() else {
+        return schema;
+    };
+    if let Some(properties) = root.get_mut("properties").and_then(Value::as_object_mut) {
+        bound(properties.get_mut("v"), 1, i64::from(version));
+    }
+    if let Some(defs) = root.get_mut("$defs").and_then(Value::as_object_mut) {
+        for (name, def) in defs.iter_mut() {
+            let Some(def) = def.as_object_mut() else {
+                continue;
+            };
+            let most = match name.as_str() {
+                "Text" => Some(Text::MAX_CHARS),
+                "Tier" => Some(Tier::MAX_CHARS),
+                "IdempotencyKey" => Some(IdempotencyKey::MAX_CHARS),
+                _ => None,
+            };
+            if let Some(most) = most {
+                text(def, most);
+            } else if name == "Personal" {
+                // The text branch of personal data (the other is `{"erased": true}`).
+                for branch in def
+                    .get_mut("oneOf")
+                    .and_then(Value::as_array_mut)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_object_mut)
+                    .filter(|b| b.get("type") == Some(&Value::from("string")))
+                {
+                    text(branch, Text::MAX_CHARS);
+                }
+            } else if name == "Span" {
+                def.insert("minimum".into(), Value::from(0));
+                def.insert("maximum".into(), Value::from(Span::MAX.as_secs()));
+            } else if name == "CsatScore" {
+                def.insert("minimum".into(), Value::from(1));
+                def.insert("maximum".into(), Value::from(5));
+            } else if name == "NpsScore" {
+                def.insert("minimum".into(), Value::from(0));
+                def.insert("maximum".into(), Value::from(10));
+            } else if def.get("format") == Some(&Value::from("uuid")) {
+                def.insert("pattern".into(), Value::from(UUID));
+            }
+        }
+    }
+    plain(root);
+    schema
+}
+
+/// A number between `least` and `most`.
+fn bound(field: Option<&mut Value>, least: i64, most: i64) {
+    if let Some(field) = field.and_then(Value::as_object_mut) {
+        field.insert("minimum".into(), Value::from(least));
+        field.insert("maximum".into(), Value::from(most));
+    }
+}
+
+/// A text of 1 to `most` characters, not blank.
+fn text(def: &mut serde_json::Map<String, Value>, most: usize) {
+    def.insert("minLength".into(), Value::from(1));
+    def.insert("maxLength".into(), Value::from(most));
+    def.insert("pattern".into(), Value::from(NOT_BLANK));
+}
+
+/// Every description in plain text: the Rust docs' code examples dropped, their links and
+/// code spans written as the words they show.
+fn plain(object: &mut serde_json::Map<String, Value>) {
+    for (key, value) in object.iter_mut() {
+        match value {
+            Value::String(text) if key == "description" => *text = plain_text(text),
+            Value::Object(inner) => plain(inner),
+            Value::Array(items) => {
+                for item in items.iter_mut().filter_map(Value::as_object_mut) {
+                    plain(item);
+                }
+            }
+            Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_) => {}
+        }
+    }
+}
+
+/// `text` without code blocks, with `[shown](target)` and `[shown]` as `shown`, and without
+/// backticks or `crate::` paths.
+fn plain_text(text: &str) -> String {
+    let mut out = String::new();
+    let mut in_code = false;
+    for line in text.lines() {
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+            continue;
+        }
+        if !in_code {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    let mut plain = String::new();
+    let mut rest = out.trim_end();
+    while let Some(open) = rest.find('[') {
+        plain.push_str(rest.get(..open).unwrap_or_default());
+        let after = rest.get(open + 1..).unwrap_or_default();
+        let Some(close) = after.find(']') else {
+            plain.push('[');
+            rest = after;
+            continue;
+        };
+        plain.push_str(after.get(..close).unwrap_or_default());
+        rest = after.get(close + 1..).unwrap_or_default();
+        if rest.starts_with('(')
+            && let Some(end) = rest.find(')')
+        {
+            rest = rest.get(end + 1..).unwrap_or_default();
+        }
+    }
+    plain.push_str(rest);
+    plain.replace('`', "").replace("crate::", "")
 }
 
 /// The objects that state a clock's due instant: the clock terms of complaints, and the

@@ -3,11 +3,14 @@
 //! and requests validate too. Run with `cargo test --features schema --test schema`.
 #![cfg(feature = "schema")]
 
+#[path = "support/arb.rs"]
+mod arb;
 mod support;
 
 use std::path::PathBuf;
 
 use clientele::{Command, Request, SCHEMA_VERSION, schema};
+use proptest::prelude::*;
 use serde_json::Value;
 use support::*;
 
@@ -240,4 +243,230 @@ fn the_kinds_table_names_every_event_of_every_family() {
         all.extend(table);
     }
     assert_eq!(all.len(), clientele::Event::KINDS.len());
+}
+
+/// A fixture of the current version by kind.
+fn fixture(kind: &str) -> Value {
+    fixtures(SCHEMA_VERSION)
+        .into_iter()
+        .find(|(p, _)| p.ends_with(format!("{kind}.json")))
+        .unwrap()
+        .1
+}
+
+/// Whether the Rust reader takes `value` as an envelope.
+fn reads(value: &Value) -> bool {
+    clientele::Envelope::from_value(value.clone()).is_ok()
+}
+
+#[test]
+fn what_the_reader_refuses_for_its_value_the_schema_refuses_too() {
+    let validator = validator(&schema::envelope());
+    let edit = |kind: &str, change: &dyn Fn(&mut Value)| {
+        let mut value = fixture(kind);
+        change(&mut value);
+        value
+    };
+    let long = "x".repeat(clientele::Text::MAX_CHARS + 1);
+    let cases: Vec<(&str, Value)> = vec![
+        (
+            "version 99",
+            edit("customer_renamed", &|v| v["v"] = 99.into()),
+        ),
+        (
+            "version 0",
+            edit("customer_renamed", &|v| v["v"] = 0.into()),
+        ),
+        (
+            "an empty idempotency key",
+            edit("customer_renamed", &|v| v["key"] = "".into()),
+        ),
+        (
+            "a blank idempotency key",
+            edit("customer_renamed", &|v| v["key"] = "  ".into()),
+        ),
+        (
+            "a CSAT score of 9",
+            edit("survey_answered", &|v| {
+                v["event"]["answer"]["score"] = 9.into()
+            }),
+        ),
+        (
+            "a CSAT score of 0",
+            edit("survey_answered", &|v| {
+                v["event"]["answer"]["score"] = 0.into()
+            }),
+        ),
+        (
+            "an NPS score of 11",
+            edit("survey_answered", &|v| {
+                v["event"]["answer"] = serde_json::json!({ "kind": "nps", "score": 11 })
+            }),
+        ),
+        (
+            "a negative span",
+            edit("response_clock_started", &|v| {
+                v["event"]["target"] = (-1).into()
+            }),
+        ),
+        (
+            "a span past 200 years",
+            edit("response_clock_started", &|v| {
+                v["event"]["target"] = i64::MAX.into()
+            }),
+        ),
+        (
+            "an empty tier",
+            edit("tier_changed", &|v| v["event"]["tier"] = "".into()),
+        ),
+        (
+            "a tier of 65 characters",
+            edit("tier_changed", &|v| {
+                v["event"]["tier"] = "t".repeat(65).into()
+            }),
+        ),
+        (
+            "an empty name",
+            edit("customer_renamed", &|v| v["event"]["name"] = "".into()),
+        ),
+        (
+            "a blank name",
+            edit("customer_renamed", &|v| v["event"]["name"] = " \t".into()),
+        ),
+        (
+            "a name too long",
+            edit("customer_renamed", &|v| {
+                v["event"]["name"] = long.clone().into()
+            }),
+        ),
+        (
+            "a customer id that is no UUID",
+            edit("customer_renamed", &|v| v["customer"] = "ona".into()),
+        ),
+        (
+            "an empty level name",
+            edit("complaint_escalated", &|v| {
+                v["event"]["level_name"] = "".into()
+            }),
+        ),
+    ];
+    for (case, value) in &cases {
+        assert!(!reads(value), "the reader takes {case}");
+        assert!(
+            !validator.is_valid(value),
+            "the schema takes {case}: {value}"
+        );
+    }
+    assert!(validator.is_valid(&fixture("customer_renamed")));
+    // The forms of a UUID the reader takes, the schema takes.
+    for id in [
+        "0191f3c4-0000-7000-8000-0000000000c1",
+        "0191F3C4-0000-7000-8000-0000000000C1",
+        "{0191f3c4-0000-7000-8000-0000000000c1}",
+        "urn:uuid:0191f3c4-0000-7000-8000-0000000000c1",
+        "0191f3c400007000800000000000000c1",
+    ] {
+        let value = edit("customer_renamed", &|v| v["customer"] = id.into());
+        assert_eq!(validator.is_valid(&value), reads(&value), "{id}");
+    }
+}
+
+/// Hostile values put in place of one value of an envelope.
+fn hostile() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        Just(Value::from("")),
+        Just(Value::from("   ")),
+        Just(Value::from("x".repeat(4001))),
+        Just(Value::from("not-a-uuid")),
+        Just(Value::from(-1)),
+        Just(Value::from(0)),
+        Just(Value::from(6)),
+        Just(Value::from(9)),
+        Just(Value::from(11)),
+        Just(Value::from(99)),
+        Just(Value::from(256)),
+        Just(Value::from(i64::MAX)),
+    ]
+}
+
+/// The paths of the scalar values in `value`.
+fn leaves(value: &Value, path: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+    match value {
+        Value::Object(map) => {
+            for (key, inner) in map {
+                path.push(key.clone());
+                leaves(inner, path, out);
+                path.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (n, inner) in items.iter().enumerate() {
+                path.push(n.to_string());
+                leaves(inner, path, out);
+                path.pop();
+            }
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_) => {
+            out.push(path.clone())
+        }
+    }
+}
+
+fn at_path<'a>(value: &'a mut Value, path: &[String]) -> &'a mut Value {
+    path.iter().fold(value, |v, key| match v {
+        Value::Array(items) => &mut items[key.parse::<usize>().unwrap()],
+        _ => &mut v[key.as_str()],
+    })
+}
+
+proptest! {
+    /// Generated envelopes with one value made hostile: where the reader refuses one for its
+    /// value, the schema refuses it too (formats asserted, as a strict validator does).
+    #[test]
+    fn the_schema_refuses_what_the_reader_refuses(
+        envelope in arb::envelope(),
+        pick in any::<prop::sample::Index>(),
+        bad in hostile(),
+    ) {
+        let validator = strict_validator();
+        let mut value = serde_json::to_value(&envelope).unwrap();
+        prop_assume!(reads(&value));
+        // What the reader takes, the schema takes (formats not asserted: years past 9999,
+        // which chrono reads, are no RFC 3339 date-time).
+        prop_assert!(lenient_validator().is_valid(&value), "the schema refuses what the reader takes: {value}");
+        let mut paths = Vec::new();
+        leaves(&value, &mut Vec::new(), &mut paths);
+        let path = pick.get(&paths).clone();
+        // The kind tag and the tags of tagged values are the reader's to dispatch on.
+        prop_assume!(!matches!(path.last().map(String::as_str), Some("type" | "kind" | "status" | "reason" | "subject" | "family")));
+        *at_path(&mut value, &path) = bad;
+        if !reads(&value) {
+            prop_assert!(!validator.is_valid(&value), "the schema takes what the reader refuses at {path:?}: {value}");
+        }
+    }
+}
+
+fn lenient_validator() -> &'static jsonschema::Validator {
+    static VALIDATOR: std::sync::OnceLock<jsonschema::Validator> = std::sync::OnceLock::new();
+    VALIDATOR.get_or_init(|| validator(&schema::envelope()))
+}
+
+fn strict_validator() -> &'static jsonschema::Validator {
+    static VALIDATOR: std::sync::OnceLock<jsonschema::Validator> = std::sync::OnceLock::new();
+    VALIDATOR.get_or_init(|| {
+        jsonschema::options()
+            .should_validate_formats(true)
+            .build(schema::envelope().as_value())
+            .expect("the exported schema is a valid schema")
+    })
+}
+
+#[test]
+fn descriptions_are_plain_text() {
+    for schema in [schema::envelope(), schema::request(), schema::command()] {
+        let text = serde_json::to_string(&schema).unwrap();
+        for rust in ["](", "[`", "```", "crate::", "Ok::<"] {
+            assert!(!text.contains(rust), "{rust} in a description");
+        }
+    }
 }

@@ -251,6 +251,14 @@ pub struct AcknowledgeComplaint {
     pub by: AgentId,
 }
 
+impl AcknowledgeComplaint {
+    /// Acknowledges `complaint`, by our agent `by`.
+    #[must_use]
+    pub const fn new(complaint: ComplaintId, by: AgentId) -> Self {
+        Self { complaint, by }
+    }
+}
+
 /// Give a complaint an owner (or a new one at the same level).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -259,6 +267,14 @@ pub struct AssignComplaint {
     pub complaint: ComplaintId,
     /// Our agent who owns it from now on.
     pub owner: AgentId,
+}
+
+impl AssignComplaint {
+    /// Gives `complaint` to our agent `owner`.
+    #[must_use]
+    pub const fn new(complaint: ComplaintId, owner: AgentId) -> Self {
+        Self { complaint, owner }
+    }
 }
 
 /// Put a complaint in a team's queue: the team owns it until one of its agents takes it
@@ -281,12 +297,28 @@ pub struct RouteComplaint {
     pub team: TeamId,
 }
 
+impl RouteComplaint {
+    /// Puts `complaint` in `team`'s queue.
+    #[must_use]
+    pub const fn new(complaint: ComplaintId, team: TeamId) -> Self {
+        Self { complaint, team }
+    }
+}
+
 /// The customer asks for escalation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RequestEscalation {
     /// The complaint.
     pub complaint: ComplaintId,
+}
+
+impl RequestEscalation {
+    /// The customer asks to escalate `complaint`.
+    #[must_use]
+    pub const fn new(complaint: ComplaintId) -> Self {
+        Self { complaint }
+    }
 }
 
 /// Move a complaint up the support ladder.
@@ -299,6 +331,18 @@ pub struct EscalateComplaint {
     pub to_level: u32,
     /// Our agent who owns it at that level.
     pub owner: AgentId,
+}
+
+impl EscalateComplaint {
+    /// Moves `complaint` up to `to_level`, owned by `owner` there.
+    #[must_use]
+    pub const fn new(complaint: ComplaintId, to_level: u32, owner: AgentId) -> Self {
+        Self {
+            complaint,
+            to_level,
+            owner,
+        }
+    }
 }
 
 /// Move a complaint back down the support ladder, to a lower level and a new owner, with the
@@ -357,12 +401,28 @@ pub struct AwaitCustomer {
     pub complaint: ComplaintId,
 }
 
+impl AwaitCustomer {
+    /// Waits on the customer about `complaint`.
+    #[must_use]
+    pub const fn new(complaint: ComplaintId) -> Self {
+        Self { complaint }
+    }
+}
+
 /// The customer answered; work goes on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ResumeComplaint {
     /// The complaint.
     pub complaint: ComplaintId,
+}
+
+impl ResumeComplaint {
+    /// Work on `complaint` goes on.
+    #[must_use]
+    pub const fn new(complaint: ComplaintId) -> Self {
+        Self { complaint }
+    }
 }
 
 /// Resolve a complaint: the remedy given, whether we apologised, what was done.
@@ -385,12 +445,87 @@ pub struct ResolveComplaint {
     pub follow_up: Option<FollowUpId>,
 }
 
+impl ResolveComplaint {
+    /// Resolves `complaint`, by our agent `by`, saying what was done: no remedy, no apology
+    /// and no follow-up id until the builder methods below add them.
+    ///
+    /// **The follow-up id.** A policy with
+    /// [`follow_up_after`](crate::policy::ComplaintPolicy::follow_up_after) set (the default
+    /// policy: 24 h) schedules a follow-up on every resolution and needs a new id for it, as
+    /// every id comes from the service: give it with [`scheduling`](Self::scheduling), or
+    /// the resolution is refused with
+    /// [`FollowUpIdRequired`](crate::CommandError::FollowUpIdRequired) and nothing changes.
+    /// A policy with `follow_up_after: None` schedules none and ignores the id.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{AgentId, CommandError, ComplaintId, CustomerId, FollowUpId, ReceiveComplaint,
+    ///     RegisterCustomer, Relationship, ResolveComplaint, ServicePolicy, Channel, Text, Tier};
+    ///
+    /// let policy = ServicePolicy::default();
+    /// let (complaint, jonas) = (ComplaintId::from_u128(1), AgentId::from_u128(2));
+    /// let mut ona = Relationship::new(CustomerId::from_u128(1));
+    /// let monday = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+    /// ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// ona.execute(&policy, ReceiveComplaint::new(complaint, Channel::Phone, Text::new("Late")?), monday)?;
+    /// let resolve = ResolveComplaint::new(complaint, jonas, Text::new("Glasses handed over")?).apologised();
+    /// // The default policy schedules a follow-up: without its id, refused.
+    /// assert_eq!(
+    ///     ona.execute(&policy, resolve.clone(), monday),
+    ///     Err(CommandError::FollowUpIdRequired(complaint))
+    /// );
+    /// let events = ona.execute(&policy, resolve.scheduling(FollowUpId::from_u128(3)), monday)?;
+    /// assert_eq!(events.len(), 2); // resolved, follow-up scheduled
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn new(complaint: ComplaintId, by: AgentId, summary: impl Into<Personal>) -> Self {
+        Self {
+            complaint,
+            by,
+            remedy: None,
+            apology: false,
+            summary: summary.into(),
+            follow_up: None,
+        }
+    }
+
+    /// Says what we gave the customer.
+    #[must_use]
+    pub fn remedy(mut self, remedy: impl Into<Personal>) -> Self {
+        self.remedy = Some(remedy.into());
+        self
+    }
+
+    /// Says we apologised.
+    #[must_use]
+    pub const fn apologised(mut self) -> Self {
+        self.apology = true;
+        self
+    }
+
+    /// Gives the id of the follow-up the policy schedules (see [`new`](Self::new)).
+    #[must_use]
+    pub const fn scheduling(mut self, follow_up: FollowUpId) -> Self {
+        self.follow_up = Some(follow_up);
+        self
+    }
+}
+
 /// Close a resolved complaint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CloseComplaint {
     /// The complaint.
     pub complaint: ComplaintId,
+}
+
+impl CloseComplaint {
+    /// Closes the resolved `complaint`.
+    #[must_use]
+    pub const fn new(complaint: ComplaintId) -> Self {
+        Self { complaint }
+    }
 }
 
 /// Reopen a resolved or closed complaint.
@@ -401,6 +536,17 @@ pub struct ReopenComplaint {
     pub complaint: ComplaintId,
     /// Why.
     pub reason: Personal,
+}
+
+impl ReopenComplaint {
+    /// Reopens `complaint`, for `reason`.
+    #[must_use]
+    pub fn new(complaint: ComplaintId, reason: impl Into<Personal>) -> Self {
+        Self {
+            complaint,
+            reason: reason.into(),
+        }
+    }
 }
 
 /// Close an open complaint without a resolution: a duplicate of another complaint, invalid,

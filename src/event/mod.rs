@@ -166,12 +166,33 @@ impl Envelope {
     ///
     /// # Errors
     /// As [`from_json`](Self::from_json).
+    ///
+    /// ```
+    /// use clientele::{DecodeError, Envelope};
+    ///
+    /// let mut stored = serde_json::json!({"v": 3, "customer": "00000000-0000-0000-0000-000000000001",
+    ///     "seq": 2, "at": "2026-03-06T16:30:00Z", "event": {"type": "customer_renamed", "name": "Ona"}});
+    /// assert_eq!(Envelope::from_value(stored.clone())?.seq, 2);
+    /// stored["v"] = 99.into();
+    /// assert!(matches!(Envelope::from_value(stored), Err(DecodeError::UnsupportedVersion { .. })));
+    /// # Ok::<(), DecodeError>(())
+    /// ```
     pub fn from_value(value: serde_json::Value) -> Result<Self, DecodeError> {
         crate::event::upcast::envelope(value)
     }
 
     /// When the fact was recorded: [`recorded`](Self::recorded), else [`at`](Self::at). This
     /// is the time that never decreases within a customer's log.
+    ///
+    /// ```
+    /// use clientele::Envelope;
+    ///
+    /// let late = Envelope::from_json(r#"{"v":3,"customer":"00000000-0000-0000-0000-000000000001",
+    ///     "seq":2,"at":"2026-03-06T10:00:00Z","recorded":"2026-03-06T11:00:00Z",
+    ///     "event":{"type":"customer_renamed","name":"Ona"}}"#)?;
+    /// assert_eq!(late.recorded_at().to_rfc3339(), "2026-03-06T11:00:00+00:00");
+    /// # Ok::<(), clientele::DecodeError>(())
+    /// ```
     #[must_use]
     pub fn recorded_at(&self) -> DateTime<Utc> {
         self.recorded.unwrap_or(self.at)
@@ -180,6 +201,16 @@ impl Envelope {
     /// Moves the event's personal data out, in a stable order, leaving every personal field
     /// erased: for a service that stores personal data apart from the log (externalised
     /// payloads, crypto-shredding; see [`crate::personal`]). Erased fields yield `None`.
+    ///
+    /// ```
+    /// use clientele::{Envelope, Text};
+    ///
+    /// let mut renamed = Envelope::from_json(r#"{"v":3,"customer":"00000000-0000-0000-0000-000000000001",
+    ///     "seq":2,"at":"2026-03-06T10:00:00Z","event":{"type":"customer_renamed","name":"Ona"}}"#)?;
+    /// assert_eq!(renamed.take_personal(), [Some(Text::new("Ona")?)]);
+    /// assert_eq!(renamed.take_personal(), [None]); // erased now
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn take_personal(&mut self) -> Vec<Option<Text>> {
         self.event
             .personal_mut()

@@ -70,6 +70,33 @@ pub struct ScheduleFollowUp {
     pub complaint: Option<ComplaintId>,
 }
 
+impl ScheduleFollowUp {
+    /// A follow-up `follow_up` for our agent `owner`, due at `due`, for `reason`; about no
+    /// complaint until [`about`](Self::about) names one.
+    #[must_use]
+    pub fn new(
+        follow_up: FollowUpId,
+        owner: AgentId,
+        due: DateTime<Utc>,
+        reason: impl Into<Personal>,
+    ) -> Self {
+        Self {
+            follow_up,
+            owner,
+            due,
+            reason: reason.into(),
+            complaint: None,
+        }
+    }
+
+    /// Links the complaint it follows up.
+    #[must_use]
+    pub const fn about(mut self, complaint: ComplaintId) -> Self {
+        self.complaint = Some(complaint);
+        self
+    }
+}
+
 /// A follow-up was done.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -83,6 +110,25 @@ pub struct CompleteFollowUp {
     pub note: Option<Personal>,
 }
 
+impl CompleteFollowUp {
+    /// `follow_up` was done, with `outcome`; no note until [`note`](Self::note) adds one.
+    #[must_use]
+    pub const fn new(follow_up: FollowUpId, outcome: FollowUpOutcome) -> Self {
+        Self {
+            follow_up,
+            outcome,
+            note: None,
+        }
+    }
+
+    /// What the customer said.
+    #[must_use]
+    pub fn note(mut self, note: impl Into<Personal>) -> Self {
+        self.note = Some(note.into());
+        self
+    }
+}
+
 /// A follow-up is no longer needed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -91,4 +137,15 @@ pub struct CancelFollowUp {
     pub follow_up: FollowUpId,
     /// Why.
     pub reason: Personal,
+}
+
+impl CancelFollowUp {
+    /// Cancels `follow_up`, for `reason`.
+    #[must_use]
+    pub fn new(follow_up: FollowUpId, reason: impl Into<Personal>) -> Self {
+        Self {
+            follow_up,
+            reason: reason.into(),
+        }
+    }
 }

@@ -178,12 +178,41 @@ pub struct RevisePromise {
     pub customer_agreed: bool,
 }
 
+impl RevisePromise {
+    /// Moves `promise` to `due`, for `reason`, without the customer's agreement until
+    /// [`agreed`](Self::agreed) says so.
+    #[must_use]
+    pub fn new(promise: PromiseId, due: DateTime<Utc>, reason: impl Into<Personal>) -> Self {
+        Self {
+            promise,
+            due,
+            reason: reason.into(),
+            customer_agreed: false,
+        }
+    }
+
+    /// Says the customer agreed to the new due instant.
+    #[must_use]
+    pub const fn agreed(mut self) -> Self {
+        self.customer_agreed = true;
+        self
+    }
+}
+
 /// The promise was kept.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct KeepPromise {
     /// The promise.
     pub promise: PromiseId,
+}
+
+impl KeepPromise {
+    /// `promise` was kept.
+    #[must_use]
+    pub const fn new(promise: PromiseId) -> Self {
+        Self { promise }
+    }
 }
 
 /// Release a promise.
@@ -194,6 +223,17 @@ pub struct WithdrawPromise {
     pub promise: PromiseId,
     /// Why.
     pub reason: Personal,
+}
+
+impl WithdrawPromise {
+    /// Releases `promise`, for `reason`.
+    #[must_use]
+    pub fn new(promise: PromiseId, reason: impl Into<Personal>) -> Self {
+        Self {
+            promise,
+            reason: reason.into(),
+        }
+    }
 }
 
 /// Record an outside party's commitment to us behind a promise ("the lab said Thursday").
@@ -214,10 +254,45 @@ pub struct RecordDependency {
     pub due: DateTime<Utc>,
 }
 
+impl RecordDependency {
+    /// `party` committed to `commitment` by `due`, behind `promise`; no reference until
+    /// [`reference`](Self::reference) gives one.
+    #[must_use]
+    pub fn new(
+        promise: PromiseId,
+        party: PartyId,
+        commitment: impl Into<Personal>,
+        due: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            promise,
+            party,
+            commitment: commitment.into(),
+            reference: None,
+            due,
+        }
+    }
+
+    /// The party's own reference for it (an order or job number).
+    #[must_use]
+    pub fn reference(mut self, reference: Text) -> Self {
+        self.reference = Some(reference);
+        self
+    }
+}
+
 /// The outside party delivered on its commitment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MeetDependency {
     /// The promise whose dependency was met.
     pub promise: PromiseId,
+}
+
+impl MeetDependency {
+    /// The outside party behind `promise` delivered.
+    #[must_use]
+    pub const fn new(promise: PromiseId) -> Self {
+        Self { promise }
+    }
 }

@@ -92,6 +92,41 @@ impl Relationship {
         Ok(())
     }
 
+    /// Folds a batch of stored events, all or none: the batch a service has just stored (the
+    /// events of [`decide`](Self::decide) or of [`due_by`](Self::due_by)), in order.
+    ///
+    /// # Errors
+    /// The first [`ReplayError`] of the batch, as [`apply`](Self::apply) gives it. On error
+    /// nothing changed: not even the events before the one refused.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{CustomerId, RegisterCustomer, Relationship, ServicePolicy, Text, Tier};
+    ///
+    /// let policy = ServicePolicy::default();
+    /// let mut ona = Relationship::new(CustomerId::from_u128(1));
+    /// let monday = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+    /// let register = RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?);
+    /// let events = ona.decide(&policy, &register.into(), monday)?;
+    /// // Store `events` first (one transaction); then fold them in.
+    /// ona.apply_all(&events)?;
+    /// assert_eq!(ona.version(), 1);
+    /// // The same batch again is out of sequence: refused, and nothing changes.
+    /// assert!(ona.apply_all(&events).is_err());
+    /// assert_eq!(ona.version(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn apply_all(&mut self, envelopes: &[Envelope]) -> Result<(), ReplayError> {
+        // A copy of the open state only: the archive is shared (see the module docs).
+        let mut next = self.clone();
+        for envelope in envelopes {
+            next.apply(envelope)?;
+        }
+        *self = next;
+        self.archive.settle();
+        Ok(())
+    }
+
     /// Envelopes for `events` that happened at `at`, recorded at `at` or, when later, at the
     /// last recording time (a deadline noticed after a fact reported late).
     pub(super) fn seal(&self, at: DateTime<Utc>, events: Vec<Event>) -> Vec<Envelope> {

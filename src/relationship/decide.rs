@@ -118,7 +118,8 @@ impl Relationship {
         now: DateTime<Utc>,
     ) -> Result<Vec<Envelope>, CommandError> {
         let envelopes = self.decide_request(policy, &request, now)?;
-        self.apply_all(&envelopes)?;
+        self.apply_all(&envelopes)
+            .map_err(CommandError::Inconsistent)?;
         self.use_health_policy(&policy.health);
         Ok(envelopes)
     }
@@ -232,21 +233,10 @@ impl Relationship {
         now: DateTime<Utc>,
     ) -> Result<Vec<Envelope>, CommandError> {
         let envelopes = self.decide(policy, &command.into(), now)?;
-        self.apply_all(&envelopes)?;
+        self.apply_all(&envelopes)
+            .map_err(CommandError::Inconsistent)?;
         self.use_health_policy(&policy.health);
         Ok(envelopes)
-    }
-
-    /// Applies freshly decided envelopes, all or none.
-    pub(super) fn apply_all(&mut self, envelopes: &[Envelope]) -> Result<(), CommandError> {
-        // A copy of the open state only: the archive is shared (see the module docs).
-        let mut next = self.clone();
-        for envelope in envelopes {
-            next.apply(envelope).map_err(CommandError::Inconsistent)?;
-        }
-        *self = next;
-        self.archive.settle();
-        Ok(())
     }
 
     /// The primary events of `command` decided at `now`, each with when it happened (`now`,

@@ -1,11 +1,18 @@
 //! [`Relationship`]: everything about one customer, and the consistency boundary of the model.
 //!
+//! One order, for commands and for time alike: **decide, store, then apply**.
+//!
 //! ```text
-//! command + now ──decide(&self)──▶ Vec<Envelope> ──(service persists them)──▶ apply(&mut self)
-//! now ──advance_to(&mut self)──▶ Vec<Envelope>     (deadlines that passed become facts)
+//! command + now ──decide(&self)──▶ Vec<Envelope> ──(service stores them)──▶ apply_all(&mut self)
+//! now ──due_by(&self)──▶ Vec<Envelope>           ──(service stores them)──▶ apply_all(&mut self)
 //! next_deadline(&self) ──▶ Option<Deadline>         (when to wake up, and why)
 //! flags(&self, now) ──▶ Vec<Flag>                   (the level view)
 //! ```
+//!
+//! `decide` and `due_by` change nothing; `apply_all` folds a batch all or nothing, so a store
+//! that fails leaves the state as the store holds it. [`execute`](Relationship::execute) and
+//! [`advance_to`](Relationship::advance_to) are the two steps in one call (apply, then hand
+//! the events back), for tests and callers that keep no store.
 //!
 //! The aggregate is split by verb family: `decide.rs` (commands become events), `apply.rs`
 //! (stored events fold in, family by family), `time.rs` (deadlines, flags), `keys.rs`
@@ -201,10 +208,12 @@ struct PromiseTally {
 ///   [`holds_personal_data`](Self::holds_personal_data), [`handled`](Self::handled).
 /// - **Deciding** (pure: events or a typed error, nothing changes):
 ///   [`decide`](Self::decide), [`decide_request`](Self::decide_request).
-/// - **Applying** (folding stored events): [`apply`](Self::apply), [`replay`](Self::replay);
+/// - **Applying** (folding stored events): [`apply_all`](Self::apply_all) (a stored batch,
+///   all or nothing), [`apply`](Self::apply), [`replay`](Self::replay);
 ///   and both at once, all or nothing: [`execute`](Self::execute),
 ///   [`execute_request`](Self::execute_request).
 /// - **Time**: [`next_deadline`](Self::next_deadline) (when to wake up, and why),
+///   [`due_by`](Self::due_by) (pure: what fell due, to store then apply),
 ///   [`advance_to`](Self::advance_to) (deadlines that passed become events),
 ///   [`flags`](Self::flags) (the level view for dashboards).
 ///

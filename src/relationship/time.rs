@@ -136,6 +136,42 @@ impl Relationship {
         out
     }
 
+    /// The events [`advance_to`](Self::advance_to) would record by `now`, without changing
+    /// anything: the deadlines that fall due by `now` (and the health band changes among
+    /// them), sealed as envelopes with their sequence numbers. Store them, then fold them in
+    /// with [`apply_all`](Self::apply_all): the state is then what `advance_to` leaves
+    /// (`tests/persist_first.rs` checks it by property).
+    ///
+    /// # Cost
+    /// One clone of the relationship, then as [`advance_to`](Self::advance_to).
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{Channel, CustomerId, InteractionId, RecordInteraction, RegisterCustomer,
+    ///     Relationship, ServicePolicy, Text, Tier};
+    ///
+    /// let policy = ServicePolicy::default();
+    /// let mut ona = Relationship::new(CustomerId::from_u128(1));
+    /// let monday = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+    /// ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// let hello = RecordInteraction::inbound(InteractionId::from_u128(10), Channel::Email, Text::new("Hello?")?);
+    /// ona.execute(&policy, hello, monday)?;
+    /// let wake = ona.next_deadline().expect("the customer is waiting").at;
+    /// let stored = ona.version();
+    /// let due = ona.due_by(&policy, wake);
+    /// assert_eq!(due.len(), 1);
+    /// assert_eq!(ona.version(), stored); // nothing changed yet
+    /// // Store `due` first; then fold it in.
+    /// ona.apply_all(&due)?;
+    /// assert_eq!(ona.version(), stored + 1);
+    /// assert!(ona.due_by(&policy, wake).is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn due_by(&self, policy: &ServicePolicy, now: DateTime<Utc>) -> Vec<Envelope> {
+        self.clone().advance_to(policy, now)
+    }
+
     /// The first instant in `[from, until)` (`[from, until]` when `inclusive`) at which the
     /// customer goes quiet or the band moves into or out of "at risk" with no new fact, and the
     /// event it becomes (going quiet first: the band may follow at the same instant). `open`

@@ -56,6 +56,26 @@ pub struct RequestSurvey {
     pub complaint: Option<ComplaintId>,
 }
 
+impl RequestSurvey {
+    /// Sends survey `survey` asking `kind`, about no complaint until
+    /// [`about`](Self::about) names one.
+    #[must_use]
+    pub const fn new(survey: SurveyId, kind: SurveyKind) -> Self {
+        Self {
+            survey,
+            kind,
+            complaint: None,
+        }
+    }
+
+    /// The resolved complaint it asks about.
+    #[must_use]
+    pub const fn about(mut self, complaint: ComplaintId) -> Self {
+        self.complaint = Some(complaint);
+        self
+    }
+}
+
 /// The customer answered a survey (`survey: Some`), or gave a score unprompted.
 ///
 /// ```
@@ -80,4 +100,34 @@ pub struct AnswerSurvey {
     /// The customer's comment.
     #[serde(default)]
     pub comment: Option<Personal>,
+}
+
+impl AnswerSurvey {
+    /// The customer's answer to survey `survey`, with no comment until
+    /// [`comment`](Self::comment) adds one.
+    #[must_use]
+    pub const fn new(survey: SurveyId, answer: SurveyAnswer) -> Self {
+        Self {
+            survey: Some(survey),
+            answer,
+            comment: None,
+        }
+    }
+
+    /// A score the customer gave unprompted, to no survey.
+    #[must_use]
+    pub const fn unprompted(answer: SurveyAnswer) -> Self {
+        Self {
+            survey: None,
+            answer,
+            comment: None,
+        }
+    }
+
+    /// The customer's comment.
+    #[must_use]
+    pub fn comment(mut self, comment: impl Into<Personal>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
 }
