@@ -12,8 +12,8 @@ use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use clientele::{
     AcknowledgeComplaint, AgentId, AssignComplaint, AwaitCustomer, Channel, CloseComplaint,
     CloseUnresolved, Command, ComplaintId, DeescalateComplaint, EscalateComplaint, InteractionId,
-    Priority, ReceiveComplaint, RecordInteraction, ReopenComplaint, ResolveComplaint,
-    ResumeComplaint, Text,
+    Priority, ReceiveComplaint, RecordInteraction, ReopenComplaint, ReprioritiseComplaint,
+    ResolveComplaint, ResumeComplaint, RouteComplaint, TeamId, Text,
 };
 
 /// One thing a row of the log means.
@@ -111,6 +111,8 @@ struct Ticket {
     resolved: bool,
     closed: bool,
     level: u32,
+    priority: Option<Priority>,
+    team: Option<TeamId>,
     customer: String,
     tier: String,
 }
@@ -144,6 +146,10 @@ impl Out<'_> {
 /// The work a ticket row can mean, common to both ticket logs.
 enum Work {
     Receive(Priority),
+    /// The ticket's priority changes.
+    Reprioritise(Priority),
+    /// The ticket goes to a team's queue.
+    Route(TeamId),
     /// Someone takes the ticket: acknowledges it, or takes it over.
     Take(AgentId),
     Wait,
@@ -183,6 +189,7 @@ fn work(out: &mut Out<'_>, id: ComplaintId, ticket: &mut Ticket, what: Work) {
     match what {
         Work::Receive(priority) => {
             ticket.received = true;
+            ticket.priority = Some(priority);
             out.push(
                 ticket,
                 ReceiveComplaint::new(id, Channel::WebForm, text("ticket")).priority(priority),
@@ -265,6 +272,22 @@ fn work(out: &mut Out<'_>, id: ComplaintId, ticket: &mut Ticket, what: Work) {
             ticket.level = level;
             ticket.owner = Some(owner);
         }
+        Work::Reprioritise(priority) => {
+            if ticket.priority == Some(priority) {
+                out.skip(ticket, "same priority");
+            } else {
+                ticket.priority = Some(priority);
+                out.push(ticket, ReprioritiseComplaint::new(id, priority));
+            }
+        }
+        Work::Route(team) => {
+            if ticket.team == Some(team) {
+                out.skip(ticket, "already in that queue");
+            } else {
+                ticket.team = Some(team);
+                out.push(ticket, RouteComplaint::new(id, team));
+            }
+        }
         Work::Nothing(why) => out.skip(ticket, why),
     }
 }
@@ -286,7 +309,8 @@ fn helpdesk_priority(value: &str) -> Priority {
 /// | Activity | Command |
 /// |---|---|
 /// | first row of a case (any activity) | `ReceiveComplaint`, then the row's own work |
-/// | Insert ticket, Assign seriousness (later rows) | none (the ticket exists; re-prioritising needs the complaint-terms command) |
+/// | Assign seriousness (later rows) | `ReprioritiseComplaint` when `seriousness_2` changes |
+/// | Insert ticket (later rows) | none |
 /// | Take in charge ticket | `ResumeComplaint` if waiting; `AcknowledgeComplaint` the first time, `AssignComplaint` when another agent takes it; `ReopenComplaint` first if resolved |
 /// | Wait | `AwaitCustomer` |
 /// | Resolve ticket | `ResolveComplaint` (resuming first if waiting) |
@@ -325,9 +349,8 @@ fn helpdesk(rows: &[&[String]]) -> (Vec<Row>, usize) {
         let what = match row[1].as_str() {
             // The ticket was received on this row: nothing more to say.
             "Insert ticket" | "Assign seriousness" if fresh => continue,
-            "Insert ticket" | "Assign seriousness" => {
-                Work::Nothing("re-prioritised (no command yet)")
-            }
+            "Insert ticket" => Work::Nothing("inserted again"),
+            "Assign seriousness" => Work::Reprioritise(helpdesk_priority(&row[11])),
             "Take in charge ticket" => Work::Take(by),
             "Wait" => Work::Wait,
             "Resolve ticket" => Work::Resolve(by),
@@ -375,7 +398,7 @@ fn volvo_level(line: &str) -> u32 {
 /// | Accepted-In Progress, Accepted-Assigned | as "Take in charge" in the Helpdesk log |
 /// | Accepted-Wait - User, - Customer, Accepted-Wait | `AwaitCustomer` |
 /// | Accepted-Wait - Vendor, - Implementation | none yet (waiting on an outside party) |
-/// | Queued-Awaiting Assignment | none (in a queue) |
+/// | Queued-Awaiting Assignment | `RouteComplaint` to the team `Involved ST` names |
 /// | Completed-Resolved, Completed-In Call | `ResolveComplaint` |
 /// | Completed-Closed | `CloseComplaint` (resolving first if unresolved) |
 /// | Completed-Cancelled | `CloseUnresolved::withdrawn` |
@@ -417,7 +440,7 @@ fn volvo(rows: &[&[String]]) -> (Vec<Row>, usize) {
             "Accepted-Wait - Vendor" | "Accepted-Wait - Implementation" => {
                 Work::Nothing("waiting on an outside party (no command yet)")
             }
-            "Queued-Awaiting Assignment" => Work::Nothing("in a queue (no command yet)"),
+            "Queued-Awaiting Assignment" => Work::Route(TeamId::from_u128(id_of("team", &row[8]))),
             "Completed-Resolved" | "Completed-In Call" => Work::Resolve(by),
             "Completed-Closed" => Work::Close(by),
             "Completed-Cancelled" => Work::Withdrawn,
