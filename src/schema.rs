@@ -134,7 +134,35 @@ fn strict(mut schema: Schema, version: u16) -> Schema {
         }
     }
     plain(root);
+    ranges(root);
     schema
+}
+
+/// Every unsigned integer bounded by its Rust type, as the reader bounds it (schemars writes
+/// only a `format`, which validators need not check).
+fn ranges(object: &mut serde_json::Map<String, Value>) {
+    let most = match object.get("format").and_then(Value::as_str) {
+        Some("uint8") => Some(u64::from(u8::MAX)),
+        Some("uint16") => Some(u64::from(u16::MAX)),
+        Some("uint32") => Some(u64::from(u32::MAX)),
+        Some("uint64") => Some(u64::MAX),
+        _ => None,
+    };
+    if let Some(most) = most {
+        object.entry("minimum").or_insert_with(|| Value::from(0));
+        object.entry("maximum").or_insert_with(|| Value::from(most));
+    }
+    for value in object.values_mut() {
+        match value {
+            Value::Object(inner) => ranges(inner),
+            Value::Array(items) => {
+                for item in items.iter_mut().filter_map(Value::as_object_mut) {
+                    ranges(item);
+                }
+            }
+            Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_) => {}
+        }
+    }
 }
 
 /// A number between `least` and `most`.

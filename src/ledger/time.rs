@@ -1,0 +1,247 @@
+//! The book's time: deadlines falling due (pure or applied), the next one, and the flags and
+//! work lists that read the book at an instant.
+
+use std::collections::BTreeSet;
+use std::collections::hash_map::Entry;
+
+use chrono::{DateTime, Utc};
+use rustc_hash::FxHashMap;
+
+use super::Ledger;
+use crate::event::Envelope;
+use crate::flag::{Deadline, Flag, Owner};
+use crate::relationship::{Relationship, WorkList};
+
+impl Ledger {
+    /// Advances every customer with a deadline up to `now`; returns the events in deadline
+    /// order across the book (ties in the order customers were first registered). Costs in
+    /// proportion to what is due, not to the book.
+    ///
+    /// A service that stores events before applying them calls [`due_by`](Self::due_by), stores
+    /// the events, then [`apply_all`](Self::apply_all): the same events, the same state.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{Channel, CustomerId, InteractionId, Ledger, RecordInteraction,
+    ///     RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let (ona, now) = (CustomerId::from_u128(1), Utc.with_ymd_and_hms(2026, 3, 6, 15, 0, 0).unwrap());
+    /// ledger.execute(ona, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), now)?;
+    /// let hello = RecordInteraction::inbound(InteractionId::from_u128(9), Channel::Chat, Text::new("Hi")?);
+    /// ledger.execute(ona, hello, now)?;
+    /// let wake = ledger.next_deadline().expect("Ona is waiting").at;
+    /// let events = ledger.advance_to(wake);
+    /// assert_eq!(events.len(), 1);
+    /// assert!(ledger.advance_to(wake).is_empty()); // once only
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn advance_to(&mut self, now: DateTime<Utc>) -> Vec<Envelope> {
+        let (events, advanced) = self.fire_due(now);
+        for (position, relationship) in advanced {
+            if let Some(slot) = self.slots.get_mut(position) {
+                slot.relationship = relationship;
+            }
+            self.reindex(position);
+            // A deadline still due by `now` could not fire (the relationship refused its own
+            // deadline): unfile it so the next call does not spin on it; the relationship's
+            // `next_deadline` still reports it.
+            if let Some(slot) = self.slots.get_mut(position)
+                && let Some(at) = slot.indexed.filter(|at| *at <= now)
+            {
+                self.due.remove(&(at, position));
+                slot.indexed = None;
+            }
+        }
+        events
+    }
+
+    /// The events [`advance_to`](Self::advance_to) would record by `now`, without changing
+    /// anything, in the same order. Store them, then fold them in with
+    /// [`apply_all`](Self::apply_all): the ledger is then what `advance_to` leaves. Costs as
+    /// `advance_to`, plus one clone of each customer with something due.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{Channel, CustomerId, InteractionId, Ledger, RecordInteraction,
+    ///     RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let (ona, now) = (CustomerId::from_u128(1), Utc.with_ymd_and_hms(2026, 3, 6, 15, 0, 0).unwrap());
+    /// ledger.execute(ona, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), now)?;
+    /// let hello = RecordInteraction::inbound(InteractionId::from_u128(9), Channel::Chat, Text::new("Hi")?);
+    /// ledger.execute(ona, hello, now)?;
+    /// let wake = ledger.next_deadline().expect("Ona is waiting").at;
+    /// let due = ledger.due_by(wake);
+    /// assert_eq!(due.len(), 1);
+    /// // Store `due` first (one transaction); then fold it in.
+    /// ledger.apply_all(&due)?;
+    /// assert!(ledger.due_by(wake).is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn due_by(&self, now: DateTime<Utc>) -> Vec<Envelope> {
+        self.fire_due(now).0
+    }
+
+    /// Fires every deadline due by `now` on copies of the customers concerned: the events in
+    /// deadline order across the book, and each advanced copy by position.
+    fn fire_due(&self, now: DateTime<Utc>) -> (Vec<Envelope>, FxHashMap<usize, Relationship>) {
+        let mut out = Vec::new();
+        let mut advanced: FxHashMap<usize, Relationship> = FxHashMap::default();
+        // Only what is due by `now` takes part: later entries never bound a step.
+        let mut due: BTreeSet<(DateTime<Utc>, usize)> =
+            self.due.range(..=(now, usize::MAX)).copied().collect();
+        while let Some((at, position)) = due.pop_first() {
+            let relationship = match advanced.entry(position) {
+                Entry::Occupied(entry) => entry.into_mut(),
+                Entry::Vacant(entry) => match self.slots.get(position) {
+                    Some(slot) => entry.insert(slot.relationship.clone()),
+                    // An index entry without a customer cannot arise; pass it over.
+                    None => continue,
+                },
+            };
+            // Up to the next customer's deadline (exclusive, or inclusive when this customer
+            // comes first among those due at that instant), so the result is in deadline order
+            // across the book and a customer's backlog is fired in one call.
+            let limit = match due.first() {
+                Some(&(next, other)) if other > position => next,
+                Some(&(next, _)) => next
+                    .checked_sub_signed(chrono::TimeDelta::nanoseconds(1))
+                    .unwrap_or(at)
+                    .max(at),
+                None => now,
+            };
+            out.extend(relationship.advance_to(&self.policy, limit));
+            // Filed again when something later is still due by `now`; a deadline that did not
+            // move (nothing could fire) is not, so the loop ends.
+            if let Some(next) = relationship.next_deadline().map(|d| d.at)
+                && next > at
+                && next <= now
+            {
+                due.insert((next, position));
+            }
+        }
+        (out, advanced)
+    }
+
+    /// The earliest deadline of any customer.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{CustomerId, Ledger, RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let (ona, now) = (CustomerId::from_u128(1), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// ledger.execute(ona, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), now)?;
+    /// assert!(ledger.next_deadline().is_none());
+    /// let hello = clientele::RecordInteraction::inbound(
+    ///     clientele::InteractionId::from_u128(9), clientele::Channel::Chat, Text::new("Hi")?);
+    /// ledger.execute(ona, hello, now)?;
+    /// let next = ledger.next_deadline().expect("Ona waits");
+    /// assert_eq!(next.kind(), clientele::DeadlineKind::ResponseWarning);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn next_deadline(&self) -> Option<Deadline> {
+        let &(_, position) = self.due.first()?;
+        self.slots.get(position)?.relationship.next_deadline()
+    }
+
+    /// The flags of every customer at `now`, ordered by customer id. This looks at every
+    /// customer; for one customer use [`Relationship::flags`] through [`get`](Self::get), for
+    /// one owner [`work_list`](Self::work_list).
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{CustomerId, Ledger, RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let (ona, now) = (CustomerId::from_u128(1), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// ledger.execute(ona, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), now)?;
+    /// let hello = clientele::RecordInteraction::inbound(
+    ///     clientele::InteractionId::from_u128(9), clientele::Channel::Chat, Text::new("Hi")?);
+    /// ledger.execute(ona, hello, now)?;
+    /// let late = ledger.next_deadline().expect("Ona waits").at + chrono::TimeDelta::days(1);
+    /// let flags = ledger.flags(late);
+    /// assert!(flags.iter().any(|f| f.kind == clientele::FlagKind::ResponseOverdue));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn flags(&self, now: DateTime<Utc>) -> Vec<Flag> {
+        let mut flags: Vec<Flag> = self
+            .slots
+            .iter()
+            .filter(|slot| slot.quarantine.is_none())
+            .flat_map(|slot| slot.relationship.flags(now))
+            .collect();
+        flags.sort_by_key(|f| (f.customer, f.since, f.kind));
+        flags
+    }
+
+    /// The work list of one agent or one team at `now`: the [`flags`](Self::flags) that
+    /// [are for](Flag::is_for) `owner`, in the same order. An agent's are the flags they own;
+    /// a team's are those of the complaints in its queue, whichever agent took them. Answered
+    /// from the work index, as [`work_list`](Self::work_list) is.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::flag::Owner;
+    /// use clientele::{Channel, ComplaintId, CustomerId, Ledger, ReceiveComplaint, RegisterCustomer,
+    ///     RouteComplaint, ServicePolicy, TeamId, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let (ona, complaint, desk) = (CustomerId::from_u128(1), ComplaintId::from_u128(2), TeamId::from_u128(3));
+    /// let monday = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+    /// ledger.execute(ona, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// ledger.execute(ona, ReceiveComplaint::new(complaint, Channel::Email, Text::new("Late")?), monday)?;
+    /// ledger.execute(ona, RouteComplaint { complaint, team: desk }, monday)?;
+    /// // Nobody has acknowledged it: the desk's queue shows it.
+    /// assert_eq!(ledger.flags_for(Owner::Team(desk), monday).len(), 1);
+    /// assert!(ledger.flags_for(Owner::Team(TeamId::from_u128(4)), monday).is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn flags_for(&self, owner: Owner, now: DateTime<Utc>) -> Vec<Flag> {
+        self.work_list(owner, now).flags
+    }
+
+    /// One owner's work at `now`: the flags that name `owner` and the deadlines ahead of the
+    /// items they answer for, across the book (see [`Relationship::work_list`]). Answered from
+    /// an index kept as events apply and deadlines fire: it costs in proportion to the
+    /// customers `owner` has work with, not to the book, and agrees with scanning every
+    /// customer. Quarantined customers are left out, as from [`flags`](Self::flags).
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::flag::Owner;
+    /// use clientele::{AgentId, Channel, CustomerId, InteractionId, Ledger, RecordInteraction,
+    ///     RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let now = Utc.with_ymd_and_hms(2026, 3, 6, 15, 0, 0).unwrap();
+    /// let agent = AgentId::from_u128(7);
+    /// for n in 1..=3 {
+    ///     let register = RegisterCustomer::new(Text::new("Customer")?, Tier::new("standard")?);
+    ///     let register = if n == 2 { register.owned_by(agent) } else { register };
+    ///     ledger.execute(CustomerId::from_u128(n), register, now)?;
+    ///     let hello = RecordInteraction::inbound(InteractionId::from_u128(n), Channel::Chat, Text::new("Hi")?);
+    ///     ledger.execute(CustomerId::from_u128(n), hello, now)?;
+    /// }
+    /// let work = ledger.work_list(Owner::Agent(agent), now);
+    /// assert_eq!(work.due.len(), 1);
+    /// assert_eq!(work.due[0].customer, CustomerId::from_u128(2));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn work_list(&self, owner: Owner, now: DateTime<Utc>) -> WorkList {
+        let mut work = WorkList::default();
+        for position in self.work.customers(owner) {
+            if let Some(slot) = self.slots.get(position) {
+                work.extend(slot.relationship.work_list(owner, now));
+            }
+        }
+        work.sort();
+        work
+    }
+}
