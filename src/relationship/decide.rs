@@ -177,10 +177,14 @@ impl Relationship {
             envelopes.extend(sealed);
         }
         if occurred < now {
-            // A fact reported late moves the band at the instant it happened.
-            for envelope in ahead.seal(occurred, ahead.health_change(policy, occurred)) {
-                ahead.apply(&envelope).map_err(CommandError::Inconsistent)?;
-                envelopes.push(envelope);
+            // A fact reported late moves the band at the instant it happened, unless something
+            // later was recorded already: band events recorded since are never rewritten, so
+            // the fact's effect on the band is then recorded when it is recorded (below).
+            if self.last_at.is_none_or(|last| occurred >= last) {
+                for envelope in ahead.seal(occurred, ahead.health_change(policy, occurred)) {
+                    ahead.apply(&envelope).map_err(CommandError::Inconsistent)?;
+                    envelopes.push(envelope);
+                }
             }
             envelopes.extend(ahead.advance_to(policy, now));
         }

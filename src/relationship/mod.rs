@@ -481,7 +481,9 @@ impl Relationship {
     /// the reasons, the points each signal costs and the trend. A function of the facts up to
     /// `now`: the same whether or not [`advance_to`](Self::advance_to) has run (deadlines due
     /// by `now` and not yet advanced over are taken as fired, on a copy), and the same after
-    /// [`replay`](Self::replay).
+    /// [`replay`](Self::replay). Asked for a `now` earlier than the latest recorded fact, it
+    /// still reads the open items as they stand (a promise kept or broken since counts as it
+    /// is now): a past reading is for the latest state, as [`flags`](Self::flags) is.
     #[must_use]
     pub fn health(&self, policy: &ServicePolicy, now: DateTime<Utc>) -> Health {
         if self.family_deadline().is_some_and(|d| d.at <= now) {
