@@ -92,6 +92,8 @@ impl Quarantine {
 ///   [`advance_to`](Self::advance_to), [`flags`](Self::flags), and one owner's:
 ///   [`work_list`](Self::work_list).
 /// - **Policy**: [`set_policy`](Self::set_policy).
+/// - **Comparing**: `==`, the same customers in the same order and equal states (a restarted
+///   book is checked this way; see the [`PartialEq` impl](#impl-PartialEq-for-Ledger)).
 ///
 /// ```
 /// use chrono::{TimeZone, Utc};

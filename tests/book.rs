@@ -221,6 +221,48 @@ fn a_quarantined_customer_stays_held_aside_across_a_snapshot() {
     }
 }
 
+#[test]
+fn books_are_equal_when_they_hold_the_same_customers_in_the_same_order_in_equal_states() {
+    let w = book();
+    let policy = ServicePolicy::default;
+    let split = 4;
+    let head = Ledger::replay(policy(), &w.log[..split]).unwrap();
+    let mut restarted = Ledger::restore(policy(), &head.snapshot(Encoding::Binary).unwrap()).unwrap();
+    restarted.catch_up(&w.log[split..]);
+    assert_eq!(restarted, w.ledger);
+    assert_eq!(Ledger::replay(policy(), &w.log).unwrap(), w.ledger);
+
+    // One event short, another policy, the customers registered in the other order: unequal.
+    assert_ne!(Ledger::replay(policy(), &w.log[..w.log.len() - 1]).unwrap(), w.ledger);
+    let mut other = policy();
+    other.complaints.follow_up_after = None;
+    assert_ne!(Ledger::replay(other, &w.log).unwrap(), w.ledger);
+    let mut swapped = w.log.clone();
+    let petras_first = swapped.iter().position(|e| e.customer == PETRAS).unwrap();
+    let petras = swapped.remove(petras_first);
+    swapped.insert(0, petras);
+    let swapped = Ledger::replay(policy(), &swapped).unwrap();
+    assert_eq!(swapped.get(ONA), w.ledger.get(ONA));
+    assert_eq!(swapped.get(PETRAS), w.ledger.get(PETRAS));
+    assert_ne!(swapped, w.ledger);
+}
+
+#[test]
+fn a_customer_held_aside_compares_by_why_not_by_what_was_folded_before_the_damage() {
+    let w = book();
+    let mut stored = w.log.clone();
+    let ona_last = stored.iter().rposition(|e| e.customer == ONA).unwrap();
+    stored[ona_last].seq = 99;
+    let damaged = Ledger::replay(ServicePolicy::default(), &stored).unwrap();
+    // The restored book keeps no state for Ona, only the quarantine: still the same book.
+    let saved = damaged.snapshot(Encoding::Binary).unwrap();
+    let restored = Ledger::restore(ServicePolicy::default(), &saved).unwrap();
+    assert_eq!(restored, damaged);
+    assert_ne!(restored, w.ledger);
+    stored[ona_last].seq = 98;
+    assert_ne!(Ledger::replay(ServicePolicy::default(), &stored).unwrap(), damaged);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Properties over generated books.
 
@@ -326,6 +368,7 @@ proptest! {
             let mut restored = Ledger::restore(ServicePolicy::default(), &head.snapshot(encoding).unwrap()).unwrap();
             restored.catch_up(&log[split..]);
             prop_assert_eq!(&restored.snapshot(Encoding::Binary).unwrap(), &expected);
+            prop_assert!(restored == full && restored == live);
             prop_assert_eq!(restored.next_deadline(), full.next_deadline());
             assert_index_agrees(&restored, now)?;
             let later = now + TimeDelta::days(3);

@@ -165,6 +165,57 @@ fn known<E: de::Error>(kind: &str) -> Result<&'static str, E> {
         .ok_or_else(|| E::custom(format_args!("unknown event kind {kind:?}")))
 }
 
+/// Two books are equal when they decide under equal policies and hold the same customers in
+/// the same order (the order that breaks ties between deadlines falling due together), each
+/// live with an equal [`Relationship`] or held aside for the same
+/// [`Quarantine`](super::Quarantine). The indexes (deadlines, work by owner) are built from
+/// these, so they agree whenever these do.
+///
+/// What a restarted service checks: a book restored from a [snapshot](crate::snapshot) and
+/// caught up with the events stored after it equals the book that stored them, and so does
+/// [`Ledger::replay`] of the whole log.
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use clientele::snapshot::Encoding;
+/// use clientele::{CustomerId, Ledger, RegisterCustomer, ServicePolicy, Text, Tier};
+///
+/// let mut live = Ledger::new(ServicePolicy::default())?;
+/// let now = Utc.with_ymd_and_hms(2026, 3, 6, 15, 0, 0).unwrap();
+/// let mut log = Vec::new();
+/// for n in 1..=2 {
+///     let register = RegisterCustomer::new(Text::new("Customer")?, Tier::new("standard")?);
+///     log.extend(live.execute(CustomerId::from_u128(n), register, now)?);
+/// }
+/// let saved = live.snapshot(Encoding::Binary)?;
+/// let register = RegisterCustomer::new(Text::new("Customer")?, Tier::new("standard")?);
+/// let tail = live.execute(CustomerId::from_u128(3), register, now)?;
+/// log.extend(tail.iter().cloned());
+///
+/// let mut restarted = Ledger::restore(ServicePolicy::default(), &saved)?;
+/// restarted.catch_up(&tail);
+/// assert_eq!(restarted, live);
+/// assert_eq!(Ledger::replay(ServicePolicy::default(), &log)?, live);
+/// // The same customers registered in another order are another book.
+/// log.swap(0, 1);
+/// assert_ne!(Ledger::replay(ServicePolicy::default(), &log)?, live);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+impl PartialEq for Ledger {
+    fn eq(&self, other: &Self) -> bool {
+        self.policy == other.policy
+            && self.slots.len() == other.slots.len()
+            && self.slots.iter().zip(&other.slots).all(|(a, b)| {
+                // A customer held aside keeps no state worth comparing: only why.
+                a.quarantine == b.quarantine
+                    && a.relationship.customer() == b.relationship.customer()
+                    && (a.quarantine.is_some() || a.relationship == b.relationship)
+            })
+    }
+}
+
+impl Eq for Ledger {}
+
 /// Written as the list of its customers; the policy is left out.
 impl Serialize for Ledger {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
