@@ -24,6 +24,7 @@ pub mod error;
 pub mod event;
 pub mod flag;
 pub mod follow_up;
+pub mod guide;
 pub mod health;
 pub mod id;
 pub mod ledger;

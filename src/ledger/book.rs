@@ -168,7 +168,7 @@ fn known<E: de::Error>(kind: &str) -> Result<&'static str, E> {
 /// Two books are equal when they decide under equal policies and hold the same customers in
 /// the same order (the order that breaks ties between deadlines falling due together), each
 /// live with an equal [`Relationship`] or held aside for the same
-/// [`Quarantine`](super::Quarantine). The indexes (deadlines, work by owner) are built from
+/// [`Quarantine`]. The indexes (deadlines, work by owner) are built from
 /// these, so they agree whenever these do.
 ///
 /// What a restarted service checks: a book restored from a [snapshot](crate::snapshot) and
