@@ -227,13 +227,17 @@ fn books_are_equal_when_they_hold_the_same_customers_in_the_same_order_in_equal_
     let policy = ServicePolicy::default;
     let split = 4;
     let head = Ledger::replay(policy(), &w.log[..split]).unwrap();
-    let mut restarted = Ledger::restore(policy(), &head.snapshot(Encoding::Binary).unwrap()).unwrap();
+    let mut restarted =
+        Ledger::restore(policy(), &head.snapshot(Encoding::Binary).unwrap()).unwrap();
     restarted.catch_up(&w.log[split..]);
     assert_eq!(restarted, w.ledger);
     assert_eq!(Ledger::replay(policy(), &w.log).unwrap(), w.ledger);
 
     // One event short, another policy, the customers registered in the other order: unequal.
-    assert_ne!(Ledger::replay(policy(), &w.log[..w.log.len() - 1]).unwrap(), w.ledger);
+    assert_ne!(
+        Ledger::replay(policy(), &w.log[..w.log.len() - 1]).unwrap(),
+        w.ledger
+    );
     let mut other = policy();
     other.complaints.follow_up_after = None;
     assert_ne!(Ledger::replay(other, &w.log).unwrap(), w.ledger);
@@ -250,17 +254,22 @@ fn books_are_equal_when_they_hold_the_same_customers_in_the_same_order_in_equal_
 #[test]
 fn a_customer_held_aside_compares_by_why_not_by_what_was_folded_before_the_damage() {
     let w = book();
-    let mut stored = w.log.clone();
-    let ona_last = stored.iter().rposition(|e| e.customer == ONA).unwrap();
-    stored[ona_last].seq = 99;
-    let damaged = Ledger::replay(ServicePolicy::default(), &stored).unwrap();
+    // Ona's last event out of sequence: the replay folds her earlier events, then holds her aside.
+    let damage = |seq| {
+        let mut stored = w.log.clone();
+        let ona_last = stored.iter().rposition(|e| e.customer == ONA).unwrap();
+        stored[ona_last].seq = seq;
+        Ledger::replay(ServicePolicy::default(), &stored).unwrap()
+    };
+    let damaged = damage(99);
     // The restored book keeps no state for Ona, only the quarantine: still the same book.
     let saved = damaged.snapshot(Encoding::Binary).unwrap();
-    let restored = Ledger::restore(ServicePolicy::default(), &saved).unwrap();
-    assert_eq!(restored, damaged);
-    assert_ne!(restored, w.ledger);
-    stored[ona_last].seq = 98;
-    assert_ne!(Ledger::replay(ServicePolicy::default(), &stored).unwrap(), damaged);
+    assert_eq!(
+        Ledger::restore(ServicePolicy::default(), &saved).unwrap(),
+        damaged
+    );
+    assert_ne!(damaged, w.ledger);
+    assert_ne!(damage(98), damaged);
 }
 
 // ---------------------------------------------------------------------------------------------
