@@ -188,8 +188,8 @@
 //!   [`idempotency_window`](crate::ServicePolicy::idempotency_window) (24 hours by default)
 //!   decides no events, and [`Relationship::handled`] says which it produced. A retry reaching
 //!   a writer whose book is stale decides the command again, but the unique key refuses that
-//!   batch; caught up, the writer knows the key and stores nothing. Keys hold no personal
-//!   data: they are stored in clear, beside the events.
+//!   batch; caught up, the writer knows the key and stores nothing. Put no personal data in
+//!   a key: it is stored in clear, beside the events.
 //! - **Two people change one customer at once**: send the version the person saw
 //!   ([`Request::expecting`](crate::Request::expecting), [`Relationship::version`]). If
 //!   someone else's events came first, the request is refused

@@ -142,21 +142,12 @@ fn main() -> Result<(), Error> {
     let (ona, petras) = (CustomerId::from_u128(1), CustomerId::from_u128(2)); // UUIDv7 in a service
     let (ruta, jonas) = (AgentId::from_u128(100), AgentId::from_u128(101));
     let mail = |n: u32, text| -> Result<RecordInteraction, Error> {
-        let id = InteractionId::from_u128(n.into());
-        Ok(RecordInteraction::inbound(
-            id,
-            Channel::Email,
-            Text::new(text)?,
-        ))
+        let (id, text) = (InteractionId::from_u128(n.into()), Text::new(text)?);
+        Ok(RecordInteraction::inbound(id, Channel::Email, text))
     };
     let reply = |n: u32, agent, text| -> Result<RecordInteraction, Error> {
-        let id = InteractionId::from_u128(n.into());
-        Ok(RecordInteraction::outbound(
-            id,
-            Channel::Email,
-            agent,
-            Text::new(text)?,
-        ))
+        let (id, text) = (InteractionId::from_u128(n.into()), Text::new(text)?);
+        Ok(RecordInteraction::outbound(id, Channel::Email, agent, text))
     };
 
     println!("== Customers register and write in (writer A)");
@@ -166,11 +157,8 @@ fn main() -> Result<(), Error> {
     ];
     for (n, (customer, name, owner, question)) in (1..).zip(customers) {
         let register = RegisterCustomer::new(Text::new(name)?, Tier::new("standard")?);
-        a.handle(
-            customer,
-            &Request::new(register.owned_by(owner)),
-            at(2, 9, 0),
-        )?;
+        let register = Request::new(register.owned_by(owner));
+        a.handle(customer, &register, at(2, 9, 0))?;
         a.handle(customer, &Request::new(mail(n, question)?), at(2, 9, n))?;
     }
 
@@ -192,11 +180,8 @@ fn main() -> Result<(), Error> {
     let promise = MakePromise::new(PromiseId::from_u128(4), tracking, at(2, 14, 0), jonas);
     a.handle(petras, &Request::new(promise).expecting(seen), at(2, 11, 0))?;
     let note = reply(5, ruta, "On it")?;
-    match b.handle(
-        petras,
-        &Request::new(note.clone()).expecting(seen),
-        at(2, 11, 0),
-    ) {
+    let stale = Request::new(note.clone()).expecting(seen);
+    match b.handle(petras, &stale, at(2, 11, 0)) {
         Err(e) if matches!(e.downcast_ref(), Some(CommandError::VersionConflict { .. })) => {
             let version = b.ledger.get(petras).map_or(0, Relationship::version);
             println!("  B refused Ruta's note ({e}); she reads Petras again, resends at {version}");
@@ -234,7 +219,7 @@ fn main() -> Result<(), Error> {
     let (through, _) = a.store.latest_snapshot()?.ok_or("no snapshot")?;
     let tail = a.store.after(through)?.len();
     println!(
-        "  snapshot + {tail} events = the live book = a replay of all {}",
+        "  snapshot + {tail} events = the live book = a replay of {}",
         log.len()
     );
     drop((a, b, restarted));
