@@ -190,6 +190,7 @@ fn policy(mode: Mode, pausing: bool) -> ServicePolicy {
             follow_up_after: Some(span(FOLLOW_UP_AFTER)),
             follow_up_calendar: None,
             reopen_when_not_satisfied: true,
+            pausing_parties: Default::default(),
         },
         calendars: [(DESK.to_owned(), ServiceCalendar::always_open())].into(),
         // Health is left out of the model: with no at-risk band, and no silence long enough

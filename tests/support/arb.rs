@@ -497,6 +497,22 @@ pub fn command() -> BoxedStrategy<Command> {
             team,
         }))
     });
+    let await_party = (complaint_id(), party_id(), option::of(instant())).prop_map(
+        |(complaint, party, expected)| {
+            Command::Complaint(ComplaintCommand::AwaitOutsideParty(
+                clientele::AwaitOutsideParty {
+                    complaint,
+                    party,
+                    expected,
+                },
+            ))
+        },
+    );
+    let end_wait = complaint_id().prop_map(|complaint| {
+        Command::Complaint(ComplaintCommand::EndOutsideWait(
+            clientele::EndOutsideWait { complaint },
+        ))
+    });
     let request_escalation = complaint_id().prop_map(|complaint| {
         Command::Complaint(ComplaintCommand::RequestEscalation(RequestEscalation {
             complaint,
@@ -626,6 +642,8 @@ pub fn command() -> BoxedStrategy<Command> {
         (3, acknowledge.boxed()),
         (2, assign.boxed()),
         (2, route.boxed()),
+        (2, await_party.boxed()),
+        (1, end_wait.boxed()),
         (2, request_escalation.boxed()),
         (2, escalate.boxed()),
         (2, deescalate.boxed()),
@@ -1287,6 +1305,65 @@ pub fn event() -> BoxedStrategy<Event> {
                     escalation,
                 })
             })
+            .boxed(),
+        (
+            complaint_id(),
+            party_id(),
+            option::of(instant()),
+            any::<bool>(),
+            any::<bool>(),
+            option::of(remaining()),
+            option::of(remaining()),
+        )
+            .prop_map(
+                |(complaint, party, expected, pauses, slipped, resolution, escalation)| {
+                    Event::Complaint(ComplaintEvent::AwaitingParty {
+                        complaint,
+                        party,
+                        expected,
+                        pauses,
+                        slipped,
+                        resolution,
+                        escalation,
+                    })
+                },
+            )
+            .boxed(),
+        (
+            complaint_id(),
+            party_id(),
+            instant(),
+            option::of(agent_id()),
+        )
+            .prop_map(|(complaint, party, due, owner)| {
+                Event::Complaint(ComplaintEvent::PartyLate {
+                    complaint,
+                    party,
+                    due,
+                    owner,
+                })
+            })
+            .boxed(),
+        (
+            complaint_id(),
+            party_id(),
+            span(),
+            span(),
+            option::of(clock_terms()),
+            option::of(clock_terms()),
+        )
+            .prop_map(
+                |(complaint, party, waited, paused, resolution, escalation)| {
+                    Event::Complaint(ComplaintEvent::PartyWaitEnded {
+                        complaint,
+                        party,
+                        waited,
+                        paused,
+                        resolution,
+                        escalation,
+                    })
+                },
+            )
             .boxed(),
         (
             complaint_id(),
