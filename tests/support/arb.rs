@@ -1714,6 +1714,8 @@ pub enum Tweak {
     Rule(u8, String, Option<Channel>, Option<u128>),
     /// A party roster (from the pool).
     Parties(BTreeSet<u128>),
+    /// The parties whose wait pauses a complaint's clocks (from the pool).
+    PausingParties(BTreeSet<u128>),
     /// Health bands, window and (maybe) weights.
     Health(u8, u8, Span, Option<[u8; 6]>),
     /// The update cadence (none, or a row, its warning and the normal priority's calendar).
@@ -1742,6 +1744,7 @@ fn tweak() -> impl Strategy<Value = Tweak> {
         2 => (0u8..4, calendar_name(), option::of(channel()), option::of(raw_id()))
             .prop_map(|(t, c, ch, team)| Tweak::Rule(t, c.unwrap_or_else(|| "office".into()), ch, team)),
         1 => btree_set(raw_id(), 0..3).prop_map(Tweak::Parties),
+        1 => btree_set(raw_id(), 0..3).prop_map(Tweak::PausingParties),
         1 => (any::<u8>(), any::<u8>(), span(), option::of(any::<[u8; 6]>()))
             .prop_map(|(w, r, s, k)| Tweak::Health(w, r, s, k)),
         2 => option::of((by_priority(), lead(), calendar_name())).prop_map(Tweak::Updates),
@@ -1837,6 +1840,9 @@ fn apply_tweak(policy: &mut ServicePolicy, tweak: &Tweak) {
             policy.teams = ids.into_iter().map(clientele::TeamId::from_u128).collect();
         }
         Tweak::Parties(ids) => policy.parties = ids.into_iter().map(PartyId::from_u128).collect(),
+        Tweak::PausingParties(ids) => {
+            policy.complaints.pausing_parties = ids.into_iter().map(PartyId::from_u128).collect();
+        }
         Tweak::Health(watch_below, at_risk_below, window, weights) => {
             policy.health.watch_below = watch_below;
             policy.health.at_risk_below = at_risk_below;
