@@ -38,14 +38,7 @@ fn acknowledged(mut policy: ServicePolicy) -> World {
     )
     .unwrap();
     w.at("2026-03-02 09:30");
-    w.when(
-        ONA,
-        AcknowledgeComplaint {
-            complaint: C,
-            by: JONAS,
-        },
-    )
-    .unwrap();
+    w.when(ONA, AcknowledgeComplaint::new(C, JONAS)).unwrap();
     w
 }
 
@@ -54,6 +47,14 @@ fn lab_pauses() -> ServicePolicy {
     let mut policy = ServicePolicy::default();
     policy.complaints.pausing_parties = [LAB].into();
     policy
+}
+
+/// As [`acknowledged`], the lab's wait pausing our clocks, and waiting on it from 10:00.
+fn waiting_on_the_lab() -> World {
+    let mut w = acknowledged(lab_pauses());
+    w.at("2026-03-02 10:00");
+    w.when(ONA, AwaitOutsideParty::new(C, LAB)).unwrap();
+    w
 }
 
 fn resolution_status(w: &World) -> TargetStatus {
@@ -110,9 +111,7 @@ fn by_default_waiting_on_the_lab_does_not_pause_our_target() {
 
 #[test]
 fn a_policy_that_names_the_party_pauses_our_target_until_the_wait_ends() {
-    let mut w = acknowledged(lab_pauses());
-    w.at("2026-03-02 10:00");
-    w.when(ONA, AwaitOutsideParty::new(C, LAB)).unwrap();
+    let mut w = waiting_on_the_lab();
     assert_eq!(
         resolution_status(&w),
         TargetStatus::Paused {
@@ -134,14 +133,7 @@ fn a_policy_that_names_the_party_pauses_our_target_until_the_wait_ends() {
 fn the_partys_date_passing_is_flagged_for_our_owner_never_the_party() {
     let mut w = acknowledged(ServicePolicy::default());
     w.when(ONA, RouteComplaint::new(C, DESK)).unwrap();
-    w.when(
-        ONA,
-        AssignComplaint {
-            complaint: C,
-            owner: JONAS,
-        },
-    )
-    .unwrap();
+    w.when(ONA, AssignComplaint::new(C, JONAS)).unwrap();
     w.at("2026-03-02 10:00");
     w.when(
         ONA,
@@ -210,9 +202,7 @@ fn the_partys_date_passing_is_flagged_for_our_owner_never_the_party() {
 #[test]
 fn the_clocks_run_again_only_when_neither_the_customer_nor_the_party_holds_them() {
     // The customer answers first: the lab still holds the clocks.
-    let mut w = acknowledged(lab_pauses());
-    w.at("2026-03-02 10:00");
-    w.when(ONA, AwaitOutsideParty::new(C, LAB)).unwrap();
+    let mut w = waiting_on_the_lab();
     w.at("2026-03-02 11:00");
     let waiting = w.when(ONA, AwaitCustomer::new(C)).unwrap();
     assert!(matches!(
@@ -240,9 +230,7 @@ fn the_clocks_run_again_only_when_neither_the_customer_nor_the_party_holds_them(
 
     // The lab answers first: the customer still holds them, and the pause counts from the
     // lab's wait.
-    let mut w = acknowledged(lab_pauses());
-    w.at("2026-03-02 10:00");
-    w.when(ONA, AwaitOutsideParty::new(C, LAB)).unwrap();
+    let mut w = waiting_on_the_lab();
     w.at("2026-03-02 11:00");
     w.when(ONA, AwaitCustomer::new(C)).unwrap();
     w.at("2026-03-02 12:00");
@@ -269,9 +257,7 @@ fn the_clocks_run_again_only_when_neither_the_customer_nor_the_party_holds_them(
 
 #[test]
 fn a_closing_ends_the_wait_on_the_party_first() {
-    let mut w = acknowledged(lab_pauses());
-    w.at("2026-03-02 10:00");
-    w.when(ONA, AwaitOutsideParty::new(C, LAB)).unwrap();
+    let mut w = waiting_on_the_lab();
     w.at("2026-03-02 12:00");
     let events = w.when(ONA, resolution(C, JONAS, "New lenses")).unwrap();
     assert_eq!(
@@ -336,13 +322,13 @@ fn measures_say_how_long_we_waited_on_each_party_and_how_often_its_date_slipped(
 
 #[test]
 fn refused_waits_change_nothing() {
-    let policy = ServicePolicy {
-        parties: [LAB, VENDOR].into(),
+    // The policy's roster lists the lab and the vendor only.
+    let roster = [LAB, VENDOR].into();
+    let mut w = acknowledged(ServicePolicy {
+        parties: roster,
         ..ServicePolicy::default()
-    };
-    let mut w = acknowledged(policy);
-    let unknown = ComplaintId::from_u128(0xdead);
-    let stranger = PartyId::from_u128(0xbad);
+    });
+    let (unknown, stranger) = (ComplaintId::from_u128(0xdead), PartyId::from_u128(0xbad));
     let nothing_to_end = CommandError::InvalidTransition {
         entity: "wait on an outside party",
         from: "not_waiting",

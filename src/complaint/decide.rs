@@ -384,20 +384,22 @@ pub(crate) fn resolve(
         None
     };
     // A wait on an outside party ends with the resolution, first.
-    let ended = outside::ended(resolve.complaint, complaint, ctx, false);
-    Ok(ended
-        .into_iter()
-        .chain(std::iter::once(ComplaintEvent::Resolved {
-            complaint: resolve.complaint,
-            by: resolve.by,
-            remedy: resolve.remedy.clone(),
-            apology: resolve.apology,
-            summary: resolve.summary.clone(),
-            outcome,
-            acknowledgement,
-            worked: worked_on(policy, clock, now),
-        }))
-        .collect())
+    let resolved = ComplaintEvent::Resolved {
+        complaint: resolve.complaint,
+        by: resolve.by,
+        remedy: resolve.remedy.clone(),
+        apology: resolve.apology,
+        summary: resolve.summary.clone(),
+        outcome,
+        acknowledgement,
+        worked: worked_on(policy, clock, now),
+    };
+    Ok(outside::settling(
+        resolve.complaint,
+        complaint,
+        ctx,
+        resolved,
+    ))
 }
 
 /// The business time a clock with a target counted by `now` (see [`clock::worked`]); `None`
@@ -433,14 +435,11 @@ pub(crate) fn close_unresolved(
         find(complaints, of)?;
     }
     // A wait on an outside party ends with the closing, first.
-    let ended = outside::ended(close.complaint, complaint, ctx, false);
-    Ok(ended
-        .into_iter()
-        .chain(std::iter::once(ComplaintEvent::ClosedUnresolved {
-            complaint: close.complaint,
-            reason: close.reason,
-        }))
-        .collect())
+    let closed = ComplaintEvent::ClosedUnresolved {
+        complaint: close.complaint,
+        reason: close.reason,
+    };
+    Ok(outside::settling(close.complaint, complaint, ctx, closed))
 }
 
 /// The complaint's events of a reopen: the reopen itself (with the clock the policy's mode

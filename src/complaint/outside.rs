@@ -239,7 +239,7 @@ pub(crate) fn end_wait(
 /// The end of `complaint`'s wait on a party at `ctx.now`, if it waits on one. `resume` runs the
 /// held clocks again (unless the customer's wait holds them); a resolution or a closing ends
 /// the wait without it (the clocks stop where they paused).
-pub(crate) fn ended(
+fn ended(
     id: ComplaintId,
     complaint: &Complaint,
     ctx: &Context<'_>,
@@ -273,6 +273,19 @@ pub(crate) fn ended(
         resolution,
         escalation,
     })
+}
+
+/// `settled` (a resolution, or a closing without one) after the end of the complaint's wait on
+/// an outside party, if it waits on one: the clocks the wait held stop where they paused.
+pub(crate) fn settling(
+    id: ComplaintId,
+    complaint: &Complaint,
+    ctx: &Context<'_>,
+    settled: ComplaintEvent,
+) -> Vec<ComplaintEvent> {
+    let mut events: Vec<ComplaintEvent> = ended(id, complaint, ctx, false).into_iter().collect();
+    events.push(settled);
+    events
 }
 
 /// When `clock`'s pause began, if it is paused.
