@@ -13,9 +13,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::complaint::ComplaintCommand;
 use crate::complaint::{
-    AcknowledgeComplaint, AssignComplaint, AwaitCustomer, CloseComplaint, CloseUnresolved,
-    DeescalateComplaint, EscalateComplaint, ReceiveComplaint, ReopenComplaint,
-    ReprioritiseComplaint, RequestEscalation, ResolveComplaint, ResumeComplaint, RouteComplaint,
+    AcknowledgeComplaint, AssignComplaint, AwaitCustomer, AwaitOutsideParty, CloseComplaint,
+    CloseUnresolved, DeescalateComplaint, EndOutsideWait, EscalateComplaint, ReceiveComplaint,
+    ReopenComplaint, ReprioritiseComplaint, RequestEscalation, ResolveComplaint, ResumeComplaint,
+    RouteComplaint,
 };
 use crate::customer::CustomerCommand;
 use crate::customer::{ErasePersonalData, RegisterCustomer, UpdateProfile};
@@ -56,7 +57,7 @@ pub enum Command {
 
 impl Command {
     /// Every command name (its `type` tag on the wire) with its family.
-    pub const KINDS: [(&'static str, Family); 29] = [
+    pub const KINDS: [(&'static str, Family); 31] = [
         ("register_customer", Family::Customer),
         ("update_profile", Family::Customer),
         ("erase_personal_data", Family::Customer),
@@ -75,6 +76,8 @@ impl Command {
         ("escalate_complaint", Family::Complaint),
         ("deescalate_complaint", Family::Complaint),
         ("await_customer", Family::Complaint),
+        ("await_outside_party", Family::Complaint),
+        ("end_outside_wait", Family::Complaint),
         ("resume_complaint", Family::Complaint),
         ("resolve_complaint", Family::Complaint),
         ("close_complaint", Family::Complaint),
@@ -184,7 +187,7 @@ into_command! {
     Customer(CustomerCommand): RegisterCustomer, UpdateProfile, ErasePersonalData;
     Response(ResponseCommand): RecordInteraction;
     Promise(PromiseCommand): MakePromise, RevisePromise, KeepPromise, WithdrawPromise, RecordDependency, MeetDependency;
-    Complaint(ComplaintCommand): ReceiveComplaint, AcknowledgeComplaint, AssignComplaint, RouteComplaint, RequestEscalation, EscalateComplaint, DeescalateComplaint, AwaitCustomer, ResumeComplaint, ResolveComplaint, CloseComplaint, ReopenComplaint, CloseUnresolved, ReprioritiseComplaint;
+    Complaint(ComplaintCommand): ReceiveComplaint, AcknowledgeComplaint, AssignComplaint, RouteComplaint, RequestEscalation, EscalateComplaint, DeescalateComplaint, AwaitCustomer, AwaitOutsideParty, EndOutsideWait, ResumeComplaint, ResolveComplaint, CloseComplaint, ReopenComplaint, CloseUnresolved, ReprioritiseComplaint;
     FollowUp(FollowUpCommand): ScheduleFollowUp, CompleteFollowUp, CancelFollowUp;
     Survey(SurveyCommand): RequestSurvey, AnswerSurvey;
 }

@@ -340,6 +340,35 @@ impl fmt::Display for PromiseEvent {
     }
 }
 
+/// The events of a complaint's queue and of its wait on an outside party.
+fn queue_and_party(f: &mut fmt::Formatter<'_>, event: &ComplaintEvent) -> fmt::Result {
+    match event {
+        ComplaintEvent::Routed {
+            complaint, team, ..
+        } => write!(f, "complaint {complaint} routed to team {team}"),
+        ComplaintEvent::AwaitingParty {
+            complaint,
+            party,
+            expected,
+            ..
+        } => match expected {
+            Some(due) => write!(
+                f,
+                "complaint {complaint} waits on party {party}, expected {}",
+                At(*due)
+            ),
+            None => write!(f, "complaint {complaint} waits on party {party}"),
+        },
+        ComplaintEvent::PartyLate {
+            complaint, party, ..
+        } => write!(f, "party {party} late on complaint {complaint}"),
+        ComplaintEvent::PartyWaitEnded {
+            complaint, party, ..
+        } => write!(f, "complaint {complaint} no longer waits on party {party}"),
+        _ => write!(f, "complaint {}", event.complaint()),
+    }
+}
+
 impl fmt::Display for ComplaintEvent {
     /// A complaint's life; summaries, remedies and reasons left out.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -356,9 +385,10 @@ impl fmt::Display for ComplaintEvent {
             ComplaintEvent::Assigned { complaint, owner } => {
                 write!(f, "complaint {complaint} assigned to agent {owner}")
             }
-            ComplaintEvent::Routed {
-                complaint, team, ..
-            } => write!(f, "complaint {complaint} routed to team {team}"),
+            ComplaintEvent::Routed { .. }
+            | ComplaintEvent::AwaitingParty { .. }
+            | ComplaintEvent::PartyLate { .. }
+            | ComplaintEvent::PartyWaitEnded { .. } => queue_and_party(f, self),
             ComplaintEvent::Reprioritised {
                 complaint,
                 from_priority,

@@ -146,6 +146,15 @@ pub enum CommandError {
     /// The promise has no recorded dependency on an outside party.
     #[error("promise {0} has no dependency on an outside party")]
     NoDependency(PromiseId),
+    /// The complaint waits on another outside party already: end that wait first (a complaint
+    /// waits on one party at a time).
+    #[error("complaint {complaint} waits on party {party} already")]
+    AwaitingOtherParty {
+        /// The complaint.
+        complaint: ComplaintId,
+        /// The party it waits on.
+        party: PartyId,
+    },
     /// No complaint with this id.
     #[error("complaint {0} is not known")]
     UnknownComplaint(ComplaintId),

@@ -125,6 +125,8 @@ pub enum DeadlineKind {
     ResolutionDue,
     /// A complaint has stayed at its support level as long as the level allows.
     EscalationThreshold,
+    /// The expected date of an outside party a complaint waits on passes.
+    PartyDue,
     /// A follow-up's due instant passes.
     FollowUpDue,
     /// The warning lead before the customer is due an update about a complaint or a promise.
@@ -150,6 +152,7 @@ pub enum DeadlineKind {
 /// | `AcknowledgementWarning`, `ResolutionWarning` | `complaint_clock_at_risk` | `ComplaintClockAtRisk` |
 /// | `AcknowledgementDue`, `ResolutionDue` | `complaint_clock_breached` | `ComplaintClockBreached` |
 /// | `EscalationThreshold` | `escalation_due` | `EscalationDue` |
+/// | `PartyDue` | `complaint_party_late` | `PartyLate` |
 /// | `FollowUpDue` | `follow_up_overdue` | `FollowUpOverdue` |
 /// | `UpdateWarning` | `update_at_risk` | `UpdateAtRisk` |
 /// | `UpdateDue` | `update_overdue` | `UpdateOverdue` |
@@ -166,7 +169,7 @@ pub enum DeadlineKind {
 /// ```
 impl DeadlineKind {
     /// Every kind, in firing order (the order of the enum).
-    pub const ALL: [DeadlineKind; 14] = [
+    pub const ALL: [DeadlineKind; 15] = [
         DeadlineKind::ResponseWarning,
         DeadlineKind::ResponseDue,
         DeadlineKind::DependencyDue,
@@ -177,6 +180,7 @@ impl DeadlineKind {
         DeadlineKind::ResolutionWarning,
         DeadlineKind::ResolutionDue,
         DeadlineKind::EscalationThreshold,
+        DeadlineKind::PartyDue,
         DeadlineKind::FollowUpDue,
         DeadlineKind::UpdateWarning,
         DeadlineKind::UpdateDue,
@@ -209,6 +213,7 @@ impl DeadlineKind {
                 &["complaint_clock_breached"]
             }
             DeadlineKind::EscalationThreshold => &["escalation_due"],
+            DeadlineKind::PartyDue => &["complaint_party_late"],
             DeadlineKind::FollowUpDue => &["follow_up_overdue"],
             DeadlineKind::UpdateWarning => &["update_at_risk"],
             DeadlineKind::UpdateDue => &["update_overdue"],
@@ -240,6 +245,7 @@ impl DeadlineKind {
                 FlagKind::ComplaintClockBreached
             }
             DeadlineKind::EscalationThreshold => FlagKind::EscalationDue,
+            DeadlineKind::PartyDue => FlagKind::PartyLate,
             DeadlineKind::FollowUpDue => FlagKind::FollowUpOverdue,
             DeadlineKind::UpdateWarning => FlagKind::UpdateAtRisk,
             DeadlineKind::UpdateDue => FlagKind::UpdateOverdue,
@@ -294,6 +300,8 @@ pub enum ComplaintTimer {
     ResolutionDue,
     /// The time a complaint may stay at its support level.
     EscalationThreshold,
+    /// The expected date of the outside party the complaint waits on.
+    PartyDue,
 }
 
 /// An update cadence's timers ("keep the customer informed").
@@ -376,6 +384,7 @@ impl Timer {
                 ComplaintTimer::ResolutionWarning => DeadlineKind::ResolutionWarning,
                 ComplaintTimer::ResolutionDue => DeadlineKind::ResolutionDue,
                 ComplaintTimer::EscalationThreshold => DeadlineKind::EscalationThreshold,
+                ComplaintTimer::PartyDue => DeadlineKind::PartyDue,
             },
             Timer::FollowUp { .. } => DeadlineKind::FollowUpDue,
             Timer::Update { timer, .. } => match timer {
@@ -503,7 +512,8 @@ impl TryFrom<DeadlineWire> for Deadline {
                 | K::AcknowledgementDue
                 | K::ResolutionWarning
                 | K::ResolutionDue
-                | K::EscalationThreshold,
+                | K::EscalationThreshold
+                | K::PartyDue,
                 Subject::Complaint(complaint),
             ) => {
                 let timer = match wire.kind {
@@ -511,6 +521,7 @@ impl TryFrom<DeadlineWire> for Deadline {
                     K::AcknowledgementDue => ComplaintTimer::AcknowledgementDue,
                     K::ResolutionWarning => ComplaintTimer::ResolutionWarning,
                     K::ResolutionDue => ComplaintTimer::ResolutionDue,
+                    K::PartyDue => ComplaintTimer::PartyDue,
                     _ => ComplaintTimer::EscalationThreshold,
                 };
                 Timer::Complaint { complaint, timer }
@@ -572,6 +583,10 @@ pub enum FlagKind {
     RepeatedSlips,
     /// An outside party's commitment behind an outstanding promise is late.
     DependencyLate,
+    /// The expected date of an outside party an open complaint waits on passed: raised for
+    /// our owner of the complaint (never the party) from that date until the wait ends or the
+    /// party gives a new date.
+    PartyLate,
     /// A complaint has not been acknowledged.
     ComplaintUnacknowledged,
     /// A complaint's acknowledgement or resolution target is near.
@@ -704,10 +719,11 @@ mod tests {
             DeadlineKind::ResolutionWarning => 7,
             DeadlineKind::ResolutionDue => 8,
             DeadlineKind::EscalationThreshold => 9,
-            DeadlineKind::FollowUpDue => 10,
-            DeadlineKind::UpdateWarning => 11,
-            DeadlineKind::UpdateDue => 12,
-            DeadlineKind::HealthReview => 13,
+            DeadlineKind::PartyDue => 10,
+            DeadlineKind::FollowUpDue => 11,
+            DeadlineKind::UpdateWarning => 12,
+            DeadlineKind::UpdateDue => 13,
+            DeadlineKind::HealthReview => 14,
         };
         for (n, kind) in DeadlineKind::ALL.into_iter().enumerate() {
             assert_eq!(place(kind), n, "{kind:?}");
@@ -741,6 +757,7 @@ mod tests {
                 ComplaintTimer::ResolutionWarning,
                 ComplaintTimer::ResolutionDue,
                 ComplaintTimer::EscalationThreshold,
+                ComplaintTimer::PartyDue,
             ]
             .map(|timer| Timer::Complaint { complaint, timer })
             .to_vec(),

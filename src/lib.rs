@@ -56,9 +56,10 @@ pub use uuid;
 pub use calendar::{CalendarError, ServiceCalendar};
 pub use command::{Command, Request};
 pub use complaint::{
-    AcknowledgeComplaint, AssignComplaint, AwaitCustomer, CloseComplaint, CloseUnresolved,
-    ComplaintEvent, DeescalateComplaint, EscalateComplaint, ReceiveComplaint, ReopenComplaint,
-    ReprioritiseComplaint, RequestEscalation, ResolveComplaint, ResumeComplaint, RouteComplaint,
+    AcknowledgeComplaint, AssignComplaint, AwaitCustomer, AwaitOutsideParty, CloseComplaint,
+    CloseUnresolved, ComplaintEvent, DeescalateComplaint, EndOutsideWait, EscalateComplaint,
+    ReceiveComplaint, ReopenComplaint, ReprioritiseComplaint, RequestEscalation, ResolveComplaint,
+    ResumeComplaint, RouteComplaint,
 };
 pub use customer::{CustomerEvent, ErasePersonalData, Profile, RegisterCustomer, UpdateProfile};
 pub use error::{CommandError, DecodeError, FactItem, PolicyError, ReplayError};

@@ -539,6 +539,11 @@ pub struct ComplaintPolicy {
     pub follow_up_calendar: Option<String>,
     /// Whether a follow-up that finds the customer not satisfied reopens the complaint.
     pub reopen_when_not_satisfied: bool,
+    /// The outside parties whose wait pauses a complaint's resolution and escalation clocks
+    /// (issue 14 item 5). Empty by default: waiting on a vendor does not pause our target,
+    /// since outsourcing does not relieve us of the customer (seed 002).
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub pausing_parties: BTreeSet<PartyId>,
 }
 
 /// [`ComplaintPolicy::escalate_from_reopen`]'s default: every reopen escalates.
@@ -579,6 +584,7 @@ impl Default for ComplaintPolicy {
             follow_up_after: Some(Span::hours(24)),
             follow_up_calendar: None,
             reopen_when_not_satisfied: true,
+            pausing_parties: BTreeSet::new(),
         }
     }
 }

@@ -69,6 +69,10 @@ fn every_deadline_kind_records_the_event_and_raises_the_flag_its_name_says() {
         complaint: None,
     };
     run(&mut ona, follow_up.into(), now);
+    // The complaint waits on a lab, which gives its own date.
+    let lab = clientele::AwaitOutsideParty::new(ComplaintId::from_u128(1), PartyId::from_u128(2))
+        .expecting(now + TimeDelta::hours(22));
+    run(&mut ona, lab.into(), now);
 
     let mut seen = BTreeSet::new();
     walk(&mut ona, &policy, t("2026-03-05 09:00"), &mut seen);

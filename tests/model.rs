@@ -44,9 +44,14 @@
 //!   and the interaction it runs since, each promise's due instant and slip count, and each
 //!   complaint's support level;
 //! - `next_deadline()`: instant, kind and subject;
-//! - `flags(now)` as a sorted list of (kind, subject) (a list, not a set: a complaint whose two
-//!   clocks are both breached has two `ComplaintClockBreached` flags). The model computes them
-//!   from its state advanced to `now`, whether or not the engine's was.
+//! - `flags(now)` as a sorted list of (kind, subject, owner, team) (a list, not a set: a
+//!   complaint whose two clocks are both breached has two `ComplaintClockBreached` flags): who
+//!   each flag is for is what a work list relies on (response and promise flags for the account
+//!   owner and the promise's owner, a complaint's for its owner, else the account owner, and
+//!   its team's queue; a follow-up's for its owner). The model computes them from its state
+//!   advanced to `now`, whether or not the engine's was;
+//! - each complaint's owner, team and wait on an outside party (party, expected date, late),
+//!   and whether the conversation waits for the customer.
 //!
 //! At the end of a case the stored log replays to the live state.
 //!
@@ -54,7 +59,9 @@
 //!
 //! - **Response clock**: first-response then reply targets, later inbound messages not moving
 //!   the deadline, a "thank you" that starts nothing, any outbound answering, the warning and a
-//!   single overdue event, breached at the due instant.
+//!   single overdue event, breached at the due instant; a question to the customer
+//!   (`awaiting_customer`) answers, then nothing is due until the customer writes, and their
+//!   next message that expects an answer starts a reply clock (not a first response).
 //! - **Promises**: made (due in the future), at risk at the lead, broken at the due instant,
 //!   kept / kept late, withdrawn, revised (later than the due in force, in the future; the
 //!   repeated-slip event once at the second slip), an outside party's dependency (recorded,
@@ -69,7 +76,13 @@
 //!   escalated up the ladder (not down, not past the top), resolved (never unacknowledged; the
 //!   follow-up id is required and scheduled 24 h later), closed, reopened in each mode (a
 //!   pending linked follow-up is cancelled, a pending survey of the resolution voided); the
-//!   acknowledgement, resolution and escalation clocks' warnings and breaches.
+//!   acknowledgement, resolution and escalation clocks' warnings and breaches; routed to a
+//!   team's queue (the same team again is nothing to change); waiting on an outside party
+//!   (issue 14 item 5: one at a time, a new date from the same party, its date passing
+//!   flagged `PartyLate` for our owner; the wait ended by hand or by a resolution or a
+//!   withdrawal) with each case drawing whether party 1's wait pauses the clocks (party 2's
+//!   never does), composed with the customer's wait: the clocks run again only when neither
+//!   holds them.
 //! - **Follow-ups**: scheduled (due in the future, linked to a known complaint or none),
 //!   overdue once, completed on time or late, cancelled; a not-satisfied follow-up of a resolved
 //!   or closed complaint reopens it.
@@ -81,12 +94,15 @@
 //! - Health: `RelationshipAtRisk` / `RelationshipRecovered` / `relationship_gone_quiet` events
 //!   and the `RelationshipAtRisk` flag are filtered out of what is compared (health has its own
 //!   tests); the policy lets nobody go quiet.
+//! - The update cadence (`ServicePolicy::updates`: off in this policy; `tests/keep_in_loop.rs`)
+//!   and calendar rules (`Targets::rules`; `tests/calendar_rules.rs`): the always-open
+//!   calendars here would make every rule choose the same arithmetic.
 //! - Business calendars, priorities, tiers, profile changes, agent and party rosters, named
 //!   calendars other than `desk`, calendars with no working time left (`tests/no_target.rs`),
 //!   `resolve_unacknowledged` and a policy without follow-ups: one fixed policy, but for the
 //!   retirement of `desk`.
-//! - Event payloads beyond their kinds (outcomes, lateness, notice, owners), flags' `since`,
-//!   `due` and owners, and error variants (only accepted versus refused).
+//! - Event payloads beyond their kinds (outcomes, lateness, notice, owners), flags' `since`
+//!   and `due`, and error variants (only accepted versus refused).
 //! - Time never goes backwards here: every command is at the simulated `now`.
 //! - A follow-up scheduled by hand for a complaint becomes the complaint's follow-up (the one a
 //!   reopen cancels), as the crate links it; the model takes that rule as given.
@@ -113,9 +129,9 @@ use clientele::{
     PromiseId, ReceiveComplaint, RecordDependency, RecordInteraction, RegisterCustomer,
     Relationship, ReopenComplaint, ReprioritiseComplaint, RequestEscalation, RequestSurvey,
     ResolveComplaint, ResumeComplaint, RevisePromise, ScheduleFollowUp, ServiceCalendar,
-    ServicePolicy, Span, Subject, SurveyAnswer, SurveyKind, WithdrawPromise,
+    ServicePolicy, Span, Subject, SurveyAnswer, SurveyKind, TeamId, WithdrawPromise,
 };
-use clientele::{Envelope, Event};
+use clientele::{AwaitOutsideParty, EndOutsideWait, Envelope, Event, RouteComplaint};
 use proptest::prelude::*;
 use proptest_state_machine::{ReferenceStateMachine, StateMachineTest, prop_state_machine};
 use support::*;
@@ -146,7 +162,7 @@ fn span(secs: i64) -> Span {
 /// with its owner (flagged as a reopen with no escalation due).
 const ESCALATE_FROM_REOPEN: u32 = 2;
 
-fn policy(mode: Mode, pausing: bool) -> ServicePolicy {
+fn policy(mode: Mode, pausing: bool, party_pauses: bool) -> ServicePolicy {
     let level = |name: &str, after: Option<i64>| SupportLevel {
         name: text(name),
         escalate_after: after.map(span),
@@ -190,6 +206,12 @@ fn policy(mode: Mode, pausing: bool) -> ServicePolicy {
             follow_up_after: Some(span(FOLLOW_UP_AFTER)),
             follow_up_calendar: None,
             reopen_when_not_satisfied: true,
+            // Waiting on party 1 pauses the clocks when the case says so; on party 2 never.
+            pausing_parties: if party_pauses {
+                [party_id(1)].into()
+            } else {
+                Default::default()
+            },
         },
         calendars: [(DESK.to_owned(), ServiceCalendar::always_open())].into(),
         // Health is left out of the model: with no at-risk band, and no silence long enough
@@ -253,6 +275,9 @@ enum Step {
     Outbound {
         id: u32,
         regarding: Option<u8>,
+        /// It asks the customer something and waits for them
+        /// (`RecordInteraction::awaiting_customer`).
+        ask: bool,
     },
     MakePromise {
         promise: u8,
@@ -296,6 +321,18 @@ enum Step {
     },
     Await(u8),
     Resume(u8),
+    /// Put in team `team`'s queue.
+    Route {
+        complaint: u8,
+        team: u8,
+    },
+    /// Wait on outside party `party` (1 or 2), with its expected date `due_in` from now.
+    AwaitParty {
+        complaint: u8,
+        party: u8,
+        due_in: Option<i64>,
+    },
+    EndPartyWait(u8),
     /// Raised to high priority, or back to normal (every priority has the same targets).
     Reprioritise {
         complaint: u8,
@@ -341,6 +378,12 @@ fn instant(secs: i64) -> DateTime<Utc> {
 fn agent(n: u8) -> AgentId {
     AgentId::from_u128(0xa0 + u128::from(n))
 }
+fn party_id(n: u8) -> PartyId {
+    PartyId::from_u128(0xb0 + u128::from(n))
+}
+fn team_id(n: u8) -> TeamId {
+    TeamId::from_u128(0xe0 + u128::from(n))
+}
 fn promise_id(n: u8) -> PromiseId {
     PromiseId::from_u128(u128::from(n))
 }
@@ -371,11 +414,14 @@ fn command(step: &Step, model: &Model) -> Option<Command> {
                 record.no_reply_needed().into()
             }
         }
-        Step::Outbound { id, regarding } => {
+        Step::Outbound { id, regarding, ask } => {
             let mut record =
                 RecordInteraction::outbound(interaction_id(id), Channel::Phone, AGENT, text("a"));
             if let Some(p) = regarding {
                 record = record.regarding(promise_id(p));
+            }
+            if ask {
+                record = record.awaiting_customer();
             }
             record.into()
         }
@@ -516,6 +562,21 @@ fn command(step: &Step, model: &Model) -> Option<Command> {
             complaint: complaint_id(c),
         }
         .into(),
+        Step::Route { complaint, team } => {
+            RouteComplaint::new(complaint_id(complaint), team_id(team)).into()
+        }
+        Step::AwaitParty {
+            complaint,
+            party,
+            due_in,
+        } => {
+            let wait = AwaitOutsideParty::new(complaint_id(complaint), party_id(party));
+            match due_in {
+                Some(due_in) => wait.expecting(instant(now + due_in)).into(),
+                None => wait.into(),
+            }
+        }
+        Step::EndPartyWait(c) => EndOutsideWait::new(complaint_id(c)).into(),
         Step::Reopen(c) => ReopenComplaint {
             complaint: complaint_id(c),
             reason: text("still broken").into(),
@@ -594,6 +655,7 @@ enum Kind {
     ResolutionWarning,
     ResolutionDue,
     EscalationThreshold,
+    PartyDue,
     FollowUpDue,
 }
 
@@ -614,6 +676,7 @@ enum FlagK {
     PromiseBroken,
     RepeatedSlips,
     DependencyLate,
+    PartyLate,
     ComplaintUnacknowledged,
     ComplaintClockAtRisk,
     ComplaintClockBreached,
@@ -870,6 +933,20 @@ struct MComplaint {
     high: bool,
     /// How many times it was reopened.
     reopens: u32,
+    /// The team whose queue it is in.
+    team: Option<u8>,
+    /// The outside party it waits on.
+    party: Option<MParty>,
+}
+
+/// A complaint's wait on an outside party.
+#[derive(Debug, Clone)]
+struct MParty {
+    party: u8,
+    due: Option<i64>,
+    late: bool,
+    /// It holds the resolution and escalation clocks.
+    pauses: bool,
 }
 
 impl MComplaint {
@@ -883,6 +960,17 @@ impl MComplaint {
     /// Nobody acknowledged it yet.
     fn unacknowledged(&self) -> bool {
         self.acknowledgement.running()
+    }
+
+    /// A wait holds its resolution and escalation clocks: the customer's (if waiting pauses
+    /// clocks) or a party's that pauses.
+    fn held(&self, pausing: bool) -> bool {
+        (pausing && self.stage == CStage::Waiting) || self.party.as_ref().is_some_and(|p| p.pauses)
+    }
+
+    /// Who its flags are for: its owner, else the account owner (agent 1).
+    fn flag_owner(&self) -> u8 {
+        self.owner.unwrap_or(1)
     }
 }
 
@@ -899,6 +987,9 @@ struct MFollowUp {
     due: i64,
     stage: FStage,
     complaint: Option<u8>,
+    /// Whose it is: the complaint's owner (else the account owner) for one a resolution
+    /// schedules, agent 2 for one scheduled by hand.
+    owner: u8,
 }
 
 impl MFollowUp {
@@ -926,12 +1017,17 @@ struct MSurvey {
 struct Model {
     mode: Mode,
     pausing: bool,
+    /// Waiting on party 1 pauses the complaint clocks.
+    party_pauses: bool,
     /// The policy retired the `DESK` calendar the resolution target ran on.
     retired: bool,
     now: i64,
     interactions: Vec<u32>,
     responses_given: u32,
     wait: Option<Wait>,
+    /// We asked the customer something and wait for them (the response clock's
+    /// `AwaitingCustomer`).
+    pending: bool,
     promises: BTreeMap<u8, MPromise>,
     complaints: BTreeMap<u8, MComplaint>,
     follow_ups: BTreeMap<u8, MFollowUp>,
@@ -942,6 +1038,9 @@ struct Model {
 
 type Refused = ();
 
+/// A flag: its kind, subject, owner (an agent number) and team (a team number).
+type MFlag = (FlagK, Subj, u8, Option<u8>);
+
 fn refuse<T>() -> Result<T, Refused> {
     Err(())
 }
@@ -951,15 +1050,17 @@ fn check(ok: bool) -> Result<(), Refused> {
 }
 
 impl Model {
-    fn new(mode: Mode, pausing: bool) -> Self {
+    fn new(mode: Mode, pausing: bool, party_pauses: bool) -> Self {
         Model {
             mode,
             pausing,
+            party_pauses,
             retired: false,
             now: 0,
             interactions: Vec::new(),
             responses_given: 0,
             wait: None,
+            pending: false,
             promises: BTreeMap::new(),
             complaints: BTreeMap::new(),
             follow_ups: BTreeMap::new(),
@@ -1021,6 +1122,9 @@ impl Model {
             }
             if let Some((at, _)) = c.escalation.as_ref().and_then(Clock::deadline) {
                 all.push((at, Kind::EscalationThreshold, subject));
+            }
+            if let Some(due) = c.party.as_ref().filter(|p| !p.late).and_then(|p| p.due) {
+                all.push((due, Kind::PartyDue, subject));
             }
         }
         for (&id, f) in &self.follow_ups {
@@ -1102,6 +1206,10 @@ impl Model {
                         c.resolution.breached = true;
                         out.push("complaint_clock_breached");
                     }
+                    Kind::PartyDue => {
+                        c.party.as_mut().unwrap().late = true;
+                        out.push("complaint_party_late");
+                    }
                     _ => {
                         c.escalation.as_mut().unwrap().breached = true;
                         c.escalation_due = true;
@@ -1130,54 +1238,64 @@ impl Model {
 
     /// The flags at `self.now`, from the state advanced to `now` (so they cannot depend on
     /// whether `advance_to` ran).
-    fn flags(&self) -> Vec<(FlagK, Subj)> {
+    fn flags(&self) -> Vec<MFlag> {
         let mut m = self.clone();
         let now = m.now;
         m.advance(now);
+        // Response and promise flags are for the account owner and the promise's owner, both
+        // agent 1 here; a complaint's for its owner (else the account owner) and its team.
         let mut flags = Vec::new();
         if let Some(w) = &m.wait {
             let subject = Subj::Response(w.since);
             if now >= w.due {
-                flags.push((FlagK::ResponseOverdue, subject));
+                flags.push((FlagK::ResponseOverdue, subject, 1, None));
             } else if w.warn_at.is_some_and(|at| now >= at) {
-                flags.push((FlagK::ResponseAtRisk, subject));
+                flags.push((FlagK::ResponseAtRisk, subject, 1, None));
             }
         }
         for (&id, p) in &m.promises {
             if !p.outstanding() {
                 continue;
             }
-            let subject = Subj::Promise(id);
+            let mut raise = |kind| flags.push((kind, Subj::Promise(id), 1, None));
             let dependency_late = matches!(p.dependency, Some((_, DepState::Late)));
             if p.stage == PStage::Broken {
-                flags.push((FlagK::PromiseBroken, subject));
+                raise(FlagK::PromiseBroken);
             } else if p.stage == PStage::AtRisk || dependency_late {
-                flags.push((FlagK::PromiseAtRisk, subject));
+                raise(FlagK::PromiseAtRisk);
             }
             if p.slipped_repeatedly {
-                flags.push((FlagK::RepeatedSlips, subject));
+                raise(FlagK::RepeatedSlips);
             }
             if dependency_late {
-                flags.push((FlagK::DependencyLate, subject));
+                raise(FlagK::DependencyLate);
             }
         }
         for (&id, c) in &m.complaints {
-            let subject = Subj::Complaint(id);
+            let mut raise = |kind| flags.push((kind, Subj::Complaint(id), c.flag_owner(), c.team));
             if c.open() && c.unacknowledged() {
-                flags.push((FlagK::ComplaintUnacknowledged, subject));
+                raise(FlagK::ComplaintUnacknowledged);
             }
-            flags.extend(c.acknowledgement.flag(now).map(|k| (k, subject)));
-            flags.extend(c.resolution.flag(now).map(|k| (k, subject)));
+            c.acknowledgement.flag(now).map(&mut raise);
+            c.resolution.flag(now).map(&mut raise);
             if c.escalation_due {
-                flags.push((FlagK::EscalationDue, subject));
+                raise(FlagK::EscalationDue);
             }
             if c.reopened_at_top && c.open() {
-                flags.push((FlagK::ReopenedAtTop, subject));
+                raise(FlagK::ReopenedAtTop);
+            }
+            // The party's date passed while we wait: for our owner, never the party.
+            if c.open()
+                && c.party
+                    .as_ref()
+                    .is_some_and(|p| p.late || p.due.is_some_and(|due| now >= due))
+            {
+                raise(FlagK::PartyLate);
             }
         }
         for (&id, f) in &m.follow_ups {
             if f.stage == FStage::Overdue {
-                flags.push((FlagK::FollowUpOverdue, Subj::FollowUp(id)));
+                flags.push((FlagK::FollowUpOverdue, Subj::FollowUp(id), f.owner, None));
             }
         }
         flags.sort();
@@ -1211,8 +1329,11 @@ impl Model {
                 check(!self.interactions.contains(&id))?;
                 self.interactions.push(id);
                 out.push("interaction_recorded");
+                // The customer's word ends a wait for them; if it expects an answer, that is a
+                // reply (it answers our question), even before we ever answered.
+                let answers_question = std::mem::take(&mut self.pending);
                 if awaits && self.wait.is_none() {
-                    let target = if self.responses_given == 0 {
+                    let target = if self.responses_given == 0 && !answers_question {
                         FIRST_RESPONSE
                     } else {
                         REPLY
@@ -1226,14 +1347,20 @@ impl Model {
                     out.push("response_clock_started");
                 }
             }
-            Step::Outbound { id, regarding } => {
+            Step::Outbound { id, regarding, ask } => {
                 check(!self.interactions.contains(&id))?;
                 check(regarding.is_none_or(|p| self.promises.contains_key(&p)))?;
                 self.interactions.push(id);
                 out.push("interaction_recorded");
+                // A question answers first, then the next word is the customer's: nothing is
+                // due or flagged until they write.
                 if self.wait.take().is_some() {
                     self.responses_given += 1;
                     out.push("response_clock_stopped");
+                }
+                if ask {
+                    self.pending = true;
+                    out.push("response_awaiting_customer");
                 }
             }
             Step::MakePromise {
@@ -1342,6 +1469,8 @@ impl Model {
                         resolutions: 0,
                         high: false,
                         reopens: 0,
+                        team: None,
+                        party: None,
                     },
                 );
                 out.push("complaint_received");
@@ -1393,6 +1522,30 @@ impl Model {
                 out.push("complaint_deescalated");
             }
             Step::Await(id) => out.extend(self.await_customer(id)?),
+            Step::Route { complaint, team } => {
+                let c = self.complaints.get_mut(&complaint).ok_or(())?;
+                check(c.open() && c.team != Some(team))?;
+                c.team = Some(team);
+                out.push("complaint_routed");
+            }
+            Step::AwaitParty {
+                complaint,
+                party,
+                due_in,
+            } => out.extend(self.await_party(complaint, party, due_in)?),
+            Step::EndPartyWait(id) => {
+                let (pausing, retired) = (self.pausing, self.retired);
+                let c = self.complaints.get_mut(&id).ok_or(())?;
+                let wait = c.party.take().ok_or(())?;
+                // The clocks run again unless the customer's wait still holds them.
+                if wait.pauses && !c.held(pausing) {
+                    c.resolution.resume(now, retired);
+                    if let Some(clock) = c.escalation.as_mut() {
+                        clock.resume(now, retired);
+                    }
+                }
+                out.push("complaint_party_wait_ended");
+            }
             Step::Reprioritise { complaint, high } => {
                 let (pausing, retired) = (self.pausing, self.retired);
                 let c = self.complaints.get_mut(&complaint).ok_or(())?;
@@ -1402,7 +1555,7 @@ impl Model {
                     c.acknowledgement.retarget(now, false);
                 }
                 // The policy names the desk calendar until it is retired, then its own.
-                let pause = pausing && c.stage == CStage::Waiting;
+                let pause = c.held(pausing);
                 c.resolution.retarget(now, pause);
                 c.resolution.desk = !retired;
                 out.push("complaint_reprioritised");
@@ -1411,9 +1564,12 @@ impl Model {
                 let retired = self.retired;
                 let c = self.complaints.get_mut(&id).ok_or(())?;
                 check(c.stage == CStage::Waiting)?;
-                c.resolution.resume(now, retired);
-                if let Some(clock) = c.escalation.as_mut() {
-                    clock.resume(now, retired);
+                // A party that pauses still holds the clocks.
+                if !c.party.as_ref().is_some_and(|p| p.pauses) {
+                    c.resolution.resume(now, retired);
+                    if let Some(clock) = c.escalation.as_mut() {
+                        clock.resume(now, retired);
+                    }
                 }
                 c.stage = CStage::InProgress;
                 out.push("complaint_resumed");
@@ -1427,6 +1583,9 @@ impl Model {
                 let c = self.complaints.get_mut(&complaint).ok_or(())?;
                 // The model's policy requires an acknowledgement first.
                 check(c.open() && !c.unacknowledged())?;
+                if c.party.take().is_some() {
+                    out.push("complaint_party_wait_ended");
+                }
                 c.resolution.stop(now);
                 if let Some(clock) = c.escalation.as_mut() {
                     clock.stop(now);
@@ -1436,12 +1595,14 @@ impl Model {
                 c.stage = CStage::Resolved;
                 c.resolutions += 1;
                 c.follow_up = Some(f);
+                let owner = c.flag_owner();
                 self.follow_ups.insert(
                     f,
                     MFollowUp {
                         due: now + FOLLOW_UP_AFTER,
                         stage: FStage::Scheduled,
                         complaint: Some(complaint),
+                        owner,
                     },
                 );
                 out.extend(["complaint_resolved", "follow_up_scheduled"]);
@@ -1455,6 +1616,9 @@ impl Model {
             Step::Withdraw(id) => {
                 let c = self.complaints.get_mut(&id).ok_or(())?;
                 check(c.open())?;
+                if c.party.take().is_some() {
+                    out.push("complaint_party_wait_ended");
+                }
                 // Every target ends not applicable: nothing falls due or is flagged.
                 for clock in [Some(&mut c.acknowledgement), Some(&mut c.resolution)]
                     .into_iter()
@@ -1485,6 +1649,7 @@ impl Model {
                         due: now + due_in,
                         stage: FStage::Scheduled,
                         complaint,
+                        owner: 2,
                     },
                 );
                 if let Some(c) = complaint.and_then(|c| self.complaints.get_mut(&c)) {
@@ -1572,6 +1737,40 @@ impl Model {
         Ok(vec!["complaint_awaiting_customer"])
     }
 
+    /// Waiting on outside party `party`, or its new date: open complaints only, one party at
+    /// a time, a date in the future, not the date it has already.
+    fn await_party(
+        &mut self,
+        id: u8,
+        party: u8,
+        due_in: Option<i64>,
+    ) -> Result<Vec<&'static str>, Refused> {
+        let (now, party_pauses) = (self.now, self.party_pauses);
+        let c = self.complaints.get_mut(&id).ok_or(())?;
+        check(c.open() && due_in.is_none_or(|d| d > 0))?;
+        let due = due_in.map(|d| now + d);
+        if let Some(wait) = c.party.as_mut() {
+            check(wait.party == party && (wait.due != due || wait.late))?;
+            wait.due = due;
+            wait.late = false;
+        } else {
+            let pauses = party_pauses && party == 1;
+            if pauses {
+                c.resolution.pause(now);
+                if let Some(clock) = c.escalation.as_mut() {
+                    clock.pause(now);
+                }
+            }
+            c.party = Some(MParty {
+                party,
+                due,
+                late: false,
+                pauses,
+            });
+        }
+        Ok(vec!["complaint_awaiting_party"])
+    }
+
     /// A move up (`up`) or down the ladder: allowed while the complaint is open, acknowledged
     /// or not; the new level's clock starts (paused while a pausing wait lasts).
     fn move_on_ladder(
@@ -1600,17 +1799,15 @@ impl Model {
                 .as_ref()
                 .is_some_and(|e| matches!(e.phase, Phase::Paused { .. }));
         c.escalation = Clock::escalation(now, to);
+        // The new level's clock does not count while a wait that paused the clocks lasts.
+        if c.held(pausing)
+            && wait_paused
+            && let Some(clock) = c.escalation.as_mut()
+        {
+            clock.pause(now);
+        }
         match c.stage {
-            // The new level's clock does not count while the customer is awaited, if waiting
-            // paused the clocks.
-            CStage::Waiting => {
-                if pausing
-                    && wait_paused
-                    && let Some(clock) = c.escalation.as_mut()
-                {
-                    clock.pause(now);
-                }
-            }
+            CStage::Waiting => {}
             CStage::Acknowledged => c.stage = CStage::InProgress,
             CStage::Received
             | CStage::InProgress
@@ -1761,6 +1958,7 @@ fn likely(m: &Model) -> Vec<Step> {
             Step::Outbound {
                 id: fresh,
                 regarding: Some(promise),
+                ask: false,
             },
         ]);
         if p.stage == PStage::Broken {
@@ -1782,6 +1980,24 @@ fn likely(m: &Model) -> Vec<Step> {
             steps.push(Step::Acknowledge(complaint));
         }
         if c.open() {
+            let party = c.party.as_ref().map_or(1, |p| p.party);
+            steps.extend([
+                Step::AwaitParty {
+                    complaint,
+                    party,
+                    due_in: Some(2 * HOUR),
+                },
+                Step::AwaitParty {
+                    complaint,
+                    party: 3 - party,
+                    due_in: None,
+                },
+                Step::EndPartyWait(complaint),
+                Step::Route {
+                    complaint,
+                    team: if c.team == Some(1) { 2 } else { 1 },
+                },
+            ]);
             steps.push(Step::Withdraw(complaint));
             steps.push(Step::Reprioritise {
                 complaint,
@@ -1901,8 +2117,9 @@ impl ReferenceStateMachine for Reference {
         (
             prop::sample::select(vec![Mode::Continue, Mode::Restart, Mode::NewCycle]),
             any::<bool>(),
+            any::<bool>(),
         )
-            .prop_map(|(mode, pausing)| Model::new(mode, pausing))
+            .prop_map(|(mode, pausing, party_pauses)| Model::new(mode, pausing, party_pauses))
             .boxed()
     }
 
@@ -1939,6 +2156,11 @@ impl ReferenceStateMachine for Reference {
                 .prop_map(|(complaint, to, agent)| Step::Deescalate { complaint, to, agent }),
             1 => c().prop_map(Step::Await),
             1 => c().prop_map(Step::Resume),
+            1 => (c(), 1u8..=2).prop_map(|(complaint, team)| Step::Route { complaint, team }),
+            1 => (c(), 1u8..=2, prop::option::of(due_in())).prop_map(
+                |(complaint, party, due_in)| Step::AwaitParty { complaint, party, due_in }
+            ),
+            1 => c().prop_map(Step::EndPartyWait),
             1 => (c(), any::<bool>())
                 .prop_map(|(complaint, high)| Step::Reprioritise { complaint, high }),
             1 => (c(), prop::option::weighted(0.9, f()))
@@ -1969,8 +2191,8 @@ impl ReferenceStateMachine for Reference {
             2 => delay().prop_map(Step::Sleep),
             3 => (interaction.clone(), prop::bool::weighted(0.8))
                 .prop_map(|(id, awaits)| Step::Inbound { id, awaits }),
-            2 => (interaction, prop::option::weighted(0.2, p()))
-                .prop_map(|(id, regarding)| Step::Outbound { id, regarding }),
+            2 => (interaction, prop::option::weighted(0.2, p()), prop::bool::weighted(0.3))
+                .prop_map(|(id, regarding, ask)| Step::Outbound { id, regarding, ask }),
             5 => any_command,
             10 => likely,
             1 => Just(Step::Retire),
@@ -2052,6 +2274,7 @@ fn deadline_kind(k: Kind) -> DeadlineKind {
         Kind::ResolutionWarning => DeadlineKind::ResolutionWarning,
         Kind::ResolutionDue => DeadlineKind::ResolutionDue,
         Kind::EscalationThreshold => DeadlineKind::EscalationThreshold,
+        Kind::PartyDue => DeadlineKind::PartyDue,
         Kind::FollowUpDue => DeadlineKind::FollowUpDue,
     }
 }
@@ -2064,6 +2287,7 @@ fn flag_kind(k: FlagK) -> FlagKind {
         FlagK::PromiseBroken => FlagKind::PromiseBroken,
         FlagK::RepeatedSlips => FlagKind::RepeatedSlips,
         FlagK::DependencyLate => FlagKind::DependencyLate,
+        FlagK::PartyLate => FlagKind::PartyLate,
         FlagK::ComplaintUnacknowledged => FlagKind::ComplaintUnacknowledged,
         FlagK::ComplaintClockAtRisk => FlagKind::ComplaintClockAtRisk,
         FlagK::ComplaintClockBreached => FlagKind::ComplaintClockBreached,
@@ -2119,7 +2343,7 @@ impl StateMachineTest for Engine {
     type Reference = Reference;
 
     fn init_test(model: &Model) -> Engine {
-        let policy = policy(model.mode, model.pausing);
+        let policy = policy(model.mode, model.pausing, model.party_pauses);
         let mut relationship = Relationship::new(ONA);
         let register = RegisterCustomer::new(text("Ona"), tier("standard")).owned_by(agent(1));
         let log = relationship.execute(&policy, register, instant(0)).unwrap();
@@ -2193,6 +2417,11 @@ impl StateMachineTest for Engine {
         });
         let actual = clock.wait().map(|w| (clock.stage(), w.since, w.due));
         assert_eq!(actual, expected, "response clock at {now}");
+        assert_eq!(
+            clock.stage() == ClockStage::AwaitingCustomer,
+            model.pending,
+            "waiting for the customer at {now}"
+        );
 
         // Every lifecycle's stages, and a few facts the deadlines depend on.
         // Outstanding promises are held in full; closed ones are archived with their stage.
@@ -2221,12 +2450,28 @@ impl StateMachineTest for Engine {
 
         let complaints: Vec<_> = r
             .complaints()
-            .map(|(id, c)| (id, c.stage(), c.level))
+            .map(|(id, c)| {
+                let party = c.outside.as_ref().map(|w| (w.party, w.expected, w.late));
+                (id, c.stage(), c.level, c.owner, c.team, party)
+            })
             .collect();
         let expected: Vec<_> = model
             .complaints
             .iter()
-            .map(|(&id, c)| (complaint_id(id), complaint_stage(c.stage), c.level))
+            .map(|(&id, c)| {
+                let party = c
+                    .party
+                    .as_ref()
+                    .map(|p| (party_id(p.party), p.due.map(instant), p.late));
+                (
+                    complaint_id(id),
+                    complaint_stage(c.stage),
+                    c.level,
+                    c.owner.map(agent),
+                    c.team.map(team_id),
+                    party,
+                )
+            })
             .collect();
         assert_eq!(complaints, expected, "complaints at {now}");
 
@@ -2268,13 +2513,20 @@ impl StateMachineTest for Engine {
             .flags(now)
             .into_iter()
             .filter(|f| f.kind != FlagKind::RelationshipAtRisk)
-            .map(|f| (f.kind, f.subject))
+            .map(|f| (f.kind, f.subject, f.owner, f.team))
             .collect();
         actual.sort();
         let mut expected: Vec<_> = model
             .flags()
             .into_iter()
-            .map(|(k, s)| (flag_kind(k), subject(s)))
+            .map(|(k, s, owner, team)| {
+                (
+                    flag_kind(k),
+                    subject(s),
+                    Some(agent(owner)),
+                    team.map(team_id),
+                )
+            })
             .collect();
         expected.sort();
         assert_eq!(actual, expected, "flags at {now}");
@@ -2301,7 +2553,7 @@ proptest! {
     fn flags_are_the_same_with_or_without_advance_to(
         (model, steps, _) in Reference::sequential_strategy(1..60)
     ) {
-        let mut policy = policy(model.mode, model.pausing);
+        let mut policy = policy(model.mode, model.pausing, model.party_pauses);
         let mut relationship = Relationship::new(ONA);
         let register = RegisterCustomer::new(text("Ona"), tier("standard")).owned_by(agent(1));
         relationship.execute(&policy, register, instant(0)).unwrap();

@@ -50,8 +50,10 @@ fn every_golden_fixture_validates_against_the_schema_of_its_version() {
     // Version 3 adds complaint_deescalated, complaint_closed_unresolved and
     // complaint_reprioritised (issue 14 items 3, 7, 2), the update cadence's three kinds and
     // complaint_routed (items 10 and 6), response_awaiting_customer (item 4), and
-    // relationship_gone_quiet (issue 16 item 4).
-    assert_eq!(checked, 43 + 44 + 53);
+    // relationship_gone_quiet (issue 16 item 4), and the wait on an outside party's
+    // complaint_awaiting_party, complaint_party_late and complaint_party_wait_ended (issue 14
+    // item 5).
+    assert_eq!(checked, 43 + 44 + 56);
     assert!(schema::envelope_of_version(SCHEMA_VERSION + 1).is_none());
     assert!(schema::envelope_of_version(0).is_none());
 }

@@ -83,6 +83,9 @@ fn kind_number(event: &Event) -> usize {
         Event::Complaint(ComplaintEvent::Reprioritised { .. }) => 50,
         Event::Response(ResponseEvent::AwaitingCustomer { .. }) => 51,
         Event::Health(HealthEvent::GoneQuiet { .. }) => 52,
+        Event::Complaint(ComplaintEvent::AwaitingParty { .. }) => 53,
+        Event::Complaint(ComplaintEvent::PartyLate { .. }) => 54,
+        Event::Complaint(ComplaintEvent::PartyWaitEnded { .. }) => 55,
     }
 }
 const KINDS: usize = Event::KINDS.len();
@@ -455,6 +458,32 @@ fn samples() -> Vec<Event> {
             last_contact: t("2026-02-13 10:05"),
             after: t("2026-02-16 09:00"),
         }),
+        Event::Complaint(ComplaintEvent::AwaitingParty {
+            complaint: c1,
+            party: lab,
+            expected: Some(t("2026-03-12 17:00")),
+            pauses: true,
+            slipped: false,
+            resolution: Some(Remaining {
+                due: Span::hours(6),
+                warn: Some(Span::minutes(276)),
+            }),
+            escalation: None,
+        }),
+        Event::Complaint(ComplaintEvent::PartyLate {
+            complaint: c1,
+            party: lab,
+            due: t("2026-03-12 17:00"),
+            owner: Some(AGENT),
+        }),
+        Event::Complaint(ComplaintEvent::PartyWaitEnded {
+            complaint: c1,
+            party: lab,
+            waited: Span::hours(30),
+            paused: Span::hours(8),
+            resolution: Some(clock("2026-03-16 15:00", Some("2026-03-16 13:36"))),
+            escalation: None,
+        }),
     ]
 }
 
@@ -785,8 +814,8 @@ fn what_only_version_3_can_say_is_refused_in_a_version_2_envelope() {
         "every kind whose no-target form differs, and the interaction recorded late"
     );
     assert_eq!(
-        new_kinds, 9,
-        "de-escalation, closing unresolved, re-prioritising, the update cadence's three kinds, the routing to a queue, awaiting the customer and the customer gone quiet"
+        new_kinds, 12,
+        "de-escalation, closing unresolved, re-prioritising, the update cadence's three kinds, the routing to a queue, awaiting the customer, the customer gone quiet and the wait on an outside party's three kinds"
     );
 }
 

@@ -126,6 +126,17 @@ fn print_report(report: &Report) {
         share(c.resolution.on_time_share()),
         median(&c.time_to_resolve),
     );
+    for key in importer::layouts::PARTIES {
+        if let Some(waits) = c.parties.get(&importer::layouts::party(key)) {
+            println!(
+                "    waiting on {key}: {} waits, median {} (wall clock), {} new dates, {} slips",
+                waits.waits,
+                median(&waits.waited),
+                waits.redated,
+                waits.slipped
+            );
+        }
+    }
     if let Some([recent, whole]) = &report.calibration {
         importer::calibrate::print("targets of the last health window", recent);
         importer::calibrate::print("targets of the whole log", whole);

@@ -1,7 +1,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::state::Unresolved;
-use crate::id::{AgentId, ComplaintId, FollowUpId, InteractionId, PromiseId, TeamId};
+use chrono::{DateTime, Utc};
+
+use crate::id::{AgentId, ComplaintId, FollowUpId, InteractionId, PartyId, PromiseId, TeamId};
 use crate::personal::Personal;
 use crate::value::{Channel, Priority, Tier};
 
@@ -36,6 +38,12 @@ pub enum ComplaintCommand {
     /// Wait on the customer (pauses the clocks the policy marks pausable).
     #[serde(rename = "await_customer")]
     AwaitCustomer(AwaitCustomer),
+    /// Wait on an outside party about a complaint (see [`AwaitOutsideParty`]).
+    #[serde(rename = "await_outside_party")]
+    AwaitOutsideParty(AwaitOutsideParty),
+    /// The wait on an outside party ends (see [`EndOutsideWait`]).
+    #[serde(rename = "end_outside_wait")]
+    EndOutsideWait(EndOutsideWait),
     /// The customer answered; work on the complaint goes on.
     #[serde(rename = "resume_complaint")]
     Resume(ResumeComplaint),
@@ -69,6 +77,8 @@ impl ComplaintCommand {
             Self::Escalate(_) => "escalate_complaint",
             Self::Deescalate(_) => "deescalate_complaint",
             Self::AwaitCustomer(_) => "await_customer",
+            Self::AwaitOutsideParty(_) => "await_outside_party",
+            Self::EndOutsideWait(_) => "end_outside_wait",
             Self::Resume(_) => "resume_complaint",
             Self::Resolve(_) => "resolve_complaint",
             Self::Close(_) => "close_complaint",
@@ -118,6 +128,18 @@ impl From<EscalateComplaint> for ComplaintCommand {
 impl From<DeescalateComplaint> for ComplaintCommand {
     fn from(command: DeescalateComplaint) -> Self {
         Self::Deescalate(command)
+    }
+}
+
+impl From<AwaitOutsideParty> for ComplaintCommand {
+    fn from(command: AwaitOutsideParty) -> Self {
+        Self::AwaitOutsideParty(command)
+    }
+}
+
+impl From<EndOutsideWait> for ComplaintCommand {
+    fn from(command: EndOutsideWait) -> Self {
+        Self::EndOutsideWait(command)
     }
 }
 
@@ -403,6 +425,77 @@ pub struct AwaitCustomer {
 
 impl AwaitCustomer {
     /// Waits on the customer about `complaint`.
+    #[must_use]
+    pub const fn new(complaint: ComplaintId) -> Self {
+        Self { complaint }
+    }
+}
+
+/// Wait on an outside party (a vendor, a lab, another team) about a complaint, with the
+/// party's own expected date if it gave one; again, for the party we wait on, when it gives a
+/// new date. Our owner stays responsible: the wait pauses the complaint's targets only if the
+/// policy names the party
+/// ([`ComplaintPolicy::pausing_parties`](crate::policy::ComplaintPolicy::pausing_parties)),
+/// and a late party is flagged for our owner. See [`crate::complaint`].
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use clientele::{AwaitOutsideParty, ComplaintId, PartyId};
+///
+/// let thursday = Utc.with_ymd_and_hms(2026, 3, 5, 17, 0, 0).unwrap();
+/// let wait = AwaitOutsideParty::new(ComplaintId::from_u128(1), PartyId::from_u128(9))
+///     .expecting(thursday);
+/// assert_eq!(wait.expected, Some(thursday));
+/// assert_eq!(clientele::Command::from(wait).name(), "await_outside_party");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct AwaitOutsideParty {
+    /// The complaint.
+    pub complaint: ComplaintId,
+    /// The party we wait on.
+    pub party: PartyId,
+    /// The party's own expected date, if it gave one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected: Option<DateTime<Utc>>,
+}
+
+impl AwaitOutsideParty {
+    /// Waits on `party` about `complaint`, with no expected date.
+    #[must_use]
+    pub const fn new(complaint: ComplaintId, party: PartyId) -> Self {
+        Self {
+            complaint,
+            party,
+            expected: None,
+        }
+    }
+
+    /// The party's own expected date.
+    #[must_use]
+    pub const fn expecting(mut self, expected: DateTime<Utc>) -> Self {
+        self.expected = Some(expected);
+        self
+    }
+}
+
+/// The wait on an outside party about a complaint ends: the party delivered.
+///
+/// ```
+/// use clientele::{ComplaintId, EndOutsideWait};
+///
+/// let end = EndOutsideWait::new(ComplaintId::from_u128(1));
+/// assert_eq!(clientele::Command::from(end).name(), "end_outside_wait");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct EndOutsideWait {
+    /// The complaint.
+    pub complaint: ComplaintId,
+}
+
+impl EndOutsideWait {
+    /// Ends the wait on an outside party about `complaint`.
     #[must_use]
     pub const fn new(complaint: ComplaintId) -> Self {
         Self { complaint }

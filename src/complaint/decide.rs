@@ -14,6 +14,7 @@ use super::command::{
     ReprioritiseComplaint, RequestEscalation, ResolveComplaint, ResumeComplaint,
 };
 use super::event::ComplaintEvent;
+use super::outside::{self, pause_start};
 use super::state::{
     Complaint, ComplaintAction, ComplaintLifecycle, ComplaintStage, ComplaintState, Complaints,
     EscalationReason, Unresolved,
@@ -246,9 +247,8 @@ pub(crate) fn reprioritise(
     }
     let rules = &policy.complaints;
     let terms = (change.priority, tier);
-    // The acknowledgement clock runs through a wait; the resolution clock pauses if waiting
-    // pauses clocks.
-    let waiting = matches!(complaint.state, ComplaintState::Waiting { .. });
+    // The acknowledgement clock runs through a wait; the resolution clock pauses if a wait
+    // (on the customer, or on a party that pauses) holds the clocks.
     let acknowledgement = complaint.is_unacknowledged().then(|| {
         retargeted(
             policy,
@@ -265,7 +265,7 @@ pub(crate) fn reprioritise(
         &complaint.resolution,
         terms,
         now,
-        waiting && rules.pause_while_waiting,
+        complaint.clocks_held(policy),
     );
     Ok(vec![ComplaintEvent::Reprioritised {
         complaint: change.complaint,
@@ -319,6 +319,17 @@ pub(crate) fn resume(
     // The customer's answer is recorded whatever the calendars say: the pause is measured by
     // the wall clock if the calendar is gone, and a clock whose calendar is gone runs on with
     // no target.
+    // An outside party that pauses still holds the clocks: they run again when its wait ends.
+    if complaint.party_holds() {
+        return Ok(vec![ComplaintEvent::Resumed {
+            complaint: resume.complaint,
+            paused: Span::ZERO,
+            resolution: None,
+            escalation: None,
+        }]);
+    }
+    // The pause began with the wait, or earlier with a wait on a party that ended since.
+    let since = pause_start(&complaint.resolution).map_or(since, |start| start.min(since));
     let paused = if policy.complaints.pause_while_waiting {
         policy.business_or_wall(complaint.resolution.terms.calendar.as_deref(), since, now)
     } else {
@@ -372,7 +383,8 @@ pub(crate) fn resolve(
     } else {
         None
     };
-    Ok(vec![ComplaintEvent::Resolved {
+    // A wait on an outside party ends with the resolution, first.
+    let resolved = ComplaintEvent::Resolved {
         complaint: resolve.complaint,
         by: resolve.by,
         remedy: resolve.remedy.clone(),
@@ -381,7 +393,13 @@ pub(crate) fn resolve(
         outcome,
         acknowledgement,
         worked: worked_on(policy, clock, now),
-    }])
+    };
+    Ok(outside::settling(
+        resolve.complaint,
+        complaint,
+        ctx,
+        resolved,
+    ))
 }
 
 /// The business time a clock with a target counted by `now` (see [`clock::worked`]); `None`
@@ -406,6 +424,7 @@ pub(crate) fn close(
 pub(crate) fn close_unresolved(
     complaints: &Complaints,
     close: &CloseUnresolved,
+    ctx: &Context<'_>,
 ) -> Result<Vec<ComplaintEvent>, CommandError> {
     let complaint = find(complaints, close.complaint)?;
     complaint.check(ComplaintAction::CloseUnresolved)?;
@@ -415,10 +434,12 @@ pub(crate) fn close_unresolved(
         }
         find(complaints, of)?;
     }
-    Ok(vec![ComplaintEvent::ClosedUnresolved {
+    // A wait on an outside party ends with the closing, first.
+    let closed = ComplaintEvent::ClosedUnresolved {
         complaint: close.complaint,
         reason: close.reason,
-    }])
+    };
+    Ok(outside::settling(close.complaint, complaint, ctx, closed))
 }
 
 /// The complaint's events of a reopen: the reopen itself (with the clock the policy's mode

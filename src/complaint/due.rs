@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::clock::ComplaintClockKind;
 use super::event::ComplaintEvent;
+use super::outside;
 use super::state::{Complaint, EscalationReason};
 use crate::flag::{ComplaintTimer, FlagKind};
 use crate::id::{AgentId, ComplaintId};
@@ -17,6 +18,7 @@ pub(crate) fn deadline(complaint: &Complaint) -> Option<(DateTime<Utc>, Complain
             let (at, warning) = clock.deadline()?;
             Some((at, timer(kind, warning)))
         })
+        .chain(outside::deadline(complaint).map(|at| (at, ComplaintTimer::PartyDue)))
         .min()
 }
 
@@ -43,6 +45,7 @@ pub(crate) fn fire(
         ComplaintTimer::AcknowledgementDue => (ComplaintClockKind::Acknowledgement, false),
         ComplaintTimer::ResolutionWarning => (ComplaintClockKind::Resolution, true),
         ComplaintTimer::ResolutionDue => (ComplaintClockKind::Resolution, false),
+        ComplaintTimer::PartyDue => return outside::lapse(id, complaint, owner),
         ComplaintTimer::EscalationThreshold => {
             return vec![ComplaintEvent::EscalationDue {
                 complaint: id,
@@ -135,6 +138,9 @@ pub(crate) fn flags(
         if let Some(since) = since {
             flags.push((FlagKind::EscalationDue, since, None));
         }
+    }
+    if let Some(due) = outside::late_since(complaint, now) {
+        flags.push((FlagKind::PartyLate, due, Some(due)));
     }
     if let Some(since) = complaint.reopened_at_top.filter(|_| complaint.is_open()) {
         flags.push((FlagKind::ReopenedAtTop, since, None));

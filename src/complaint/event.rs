@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use crate::complaint::{
     ClockTerms, ComplaintClockKind, EscalationReason, Remaining, Retargeted, Unresolved,
 };
-use crate::id::{AgentId, ComplaintId, InteractionId, PromiseId, TeamId};
+use crate::id::{AgentId, ComplaintId, InteractionId, PartyId, PromiseId, TeamId};
 use crate::outcome::Outcome;
 use crate::personal::Personal;
 use crate::policy::ReopenMode;
@@ -157,6 +157,60 @@ pub enum ComplaintEvent {
         /// Business time the escalation clock had left, if it paused.
         escalation: Option<Remaining>,
     },
+    /// We wait on an outside party (a vendor, a lab, another team) about the complaint, or
+    /// the party we wait on gave a new expected date (added in schema version 3). The wait
+    /// pauses the resolution and escalation clocks only if the policy names the party
+    /// (`ComplaintPolicy::pausing_parties`); by default it does not (seed 002).
+    #[serde(rename = "complaint_awaiting_party")]
+    AwaitingParty {
+        /// The complaint.
+        complaint: ComplaintId,
+        /// The party.
+        party: PartyId,
+        /// The party's own expected date, if it gave one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        expected: Option<DateTime<Utc>>,
+        /// Whether the wait holds the resolution and escalation clocks.
+        pauses: bool,
+        /// For a new date from the party we wait on: whether it is later than a date not yet
+        /// passed (a slip; a date that passed counted when it passed).
+        slipped: bool,
+        /// Business time the resolution clock had left, if this wait paused it.
+        resolution: Option<Remaining>,
+        /// Business time the escalation clock had left, if this wait paused it.
+        escalation: Option<Remaining>,
+    },
+    /// The outside party's expected date passed while we still wait on it (added in schema
+    /// version 3). Our owner should chase it: the flag names our owner, never the party.
+    #[serde(rename = "complaint_party_late")]
+    PartyLate {
+        /// The complaint.
+        complaint: ComplaintId,
+        /// The party.
+        party: PartyId,
+        /// The expected date that passed.
+        due: DateTime<Utc>,
+        /// Our agent who should act.
+        owner: Option<AgentId>,
+    },
+    /// The wait on an outside party ended: the party delivered, or the complaint was resolved
+    /// or closed (added in schema version 3). The clocks the wait held run again, unless the
+    /// customer's wait still holds them.
+    #[serde(rename = "complaint_party_wait_ended")]
+    PartyWaitEnded {
+        /// The complaint.
+        complaint: ComplaintId,
+        /// The party.
+        party: PartyId,
+        /// Wall-clock time the wait lasted.
+        waited: Span,
+        /// Business time the held clocks were paused (not counted toward any target).
+        paused: Span,
+        /// The resolution clock's new terms, if it runs again.
+        resolution: Option<ClockTerms>,
+        /// The escalation clock's new terms, if it runs again.
+        escalation: Option<ClockTerms>,
+    },
     /// The customer answered; the paused clocks run again.
     #[serde(rename = "complaint_resumed")]
     Resumed {
@@ -257,6 +311,9 @@ impl ComplaintEvent {
             | Self::Acknowledged { complaint, .. }
             | Self::Assigned { complaint, .. }
             | Self::Routed { complaint, .. }
+            | Self::AwaitingParty { complaint, .. }
+            | Self::PartyLate { complaint, .. }
+            | Self::PartyWaitEnded { complaint, .. }
             | Self::Reprioritised { complaint, .. }
             | Self::Deescalated { complaint, .. }
             | Self::ClosedUnresolved { complaint, .. }
@@ -292,6 +349,9 @@ impl ComplaintEvent {
             Self::Reopened { .. } => "complaint_reopened",
             Self::ClosedUnresolved { .. } => "complaint_closed_unresolved",
             Self::Reprioritised { .. } => "complaint_reprioritised",
+            Self::AwaitingParty { .. } => "complaint_awaiting_party",
+            Self::PartyLate { .. } => "complaint_party_late",
+            Self::PartyWaitEnded { .. } => "complaint_party_wait_ended",
         }
     }
 
@@ -311,6 +371,11 @@ impl ComplaintEvent {
                 escalation.iter().collect()
             }
             Self::Resumed {
+                resolution,
+                escalation,
+                ..
+            }
+            | Self::PartyWaitEnded {
                 resolution,
                 escalation,
                 ..
@@ -340,7 +405,9 @@ impl ComplaintEvent {
             | Self::AwaitingCustomer { .. }
             | Self::Resolved { .. }
             | Self::Closed { .. }
-            | Self::ClosedUnresolved { .. } => Vec::new(),
+            | Self::ClosedUnresolved { .. }
+            | Self::AwaitingParty { .. }
+            | Self::PartyLate { .. } => Vec::new(),
         }
     }
 
@@ -352,7 +419,11 @@ impl ComplaintEvent {
     /// The first schema version that can say it: 3 for a clock with no target, an untimed
     /// outcome or the business time worked, 1 otherwise.
     pub(crate) fn needs_version(&self) -> u16 {
-        if let Self::Routed { .. } = self {
+        if let Self::Routed { .. }
+        | Self::AwaitingParty { .. }
+        | Self::PartyLate { .. }
+        | Self::PartyWaitEnded { .. } = self
+        {
             return 3;
         }
         let untimed = match self {
@@ -382,6 +453,9 @@ impl ComplaintEvent {
             | Self::Closed { .. }
             | Self::ClosedUnresolved { .. }
             | Self::Reprioritised { .. }
+            | Self::AwaitingParty { .. }
+            | Self::PartyLate { .. }
+            | Self::PartyWaitEnded { .. }
             | Self::Reopened { .. } => false,
         };
         let without_target = self
@@ -411,7 +485,10 @@ impl ComplaintEvent {
             | Self::Resumed { .. }
             | Self::Closed { .. }
             | Self::ClosedUnresolved { .. }
-            | Self::Reprioritised { .. } => Vec::new(),
+            | Self::Reprioritised { .. }
+            | Self::AwaitingParty { .. }
+            | Self::PartyLate { .. }
+            | Self::PartyWaitEnded { .. } => Vec::new(),
         }
     }
 }

@@ -7,6 +7,7 @@ use super::clock::{
     ClockPhase, ClockTerms, ComplaintClockKind, Remaining, TargetClock, pause, retarget, run, stop,
 };
 use super::event::ComplaintEvent;
+use super::outside;
 use super::state::{
     Complaint, ComplaintAction, ComplaintLifecycle, ComplaintStage, ComplaintState, Complaints,
     EscalationReason, Handover, LevelChange, Resolution, Unresolved,
@@ -70,6 +71,7 @@ pub(crate) fn fold(
                     reopened_at_top: None,
                     follow_up: None,
                     team: None,
+                    outside: None,
                     state: ComplaintState::Received,
                 },
             );
@@ -89,6 +91,9 @@ pub(crate) fn fold(
         | ComplaintEvent::Closed { complaint: id }
         | ComplaintEvent::ClosedUnresolved { complaint: id, .. }
         | ComplaintEvent::Reprioritised { complaint: id, .. }
+        | ComplaintEvent::AwaitingParty { complaint: id, .. }
+        | ComplaintEvent::PartyLate { complaint: id, .. }
+        | ComplaintEvent::PartyWaitEnded { complaint: id, .. }
         | ComplaintEvent::Reopened { complaint: id, .. } => {
             let complaint = complaints
                 .get_mut(id)
@@ -168,10 +173,14 @@ fn fold_into(
             resolution.as_ref(),
             escalation.as_ref(),
         )?,
+        ComplaintEvent::AwaitingParty { .. } => outside::awaited(complaint, at, event)?,
+        ComplaintEvent::PartyLate { due, .. } => outside::lapsed(complaint, *due, at)?,
+        ComplaintEvent::PartyWaitEnded { .. } => outside::wait_ended(complaint, at, event)?,
         ComplaintEvent::Resolved { .. } => resolved(complaint, at, event)?,
         ComplaintEvent::Closed { .. } => closed(complaint)?,
         ComplaintEvent::ClosedUnresolved { reason, .. } => {
             transition(complaint, ComplaintAction::CloseUnresolved)?;
+            no_party_wait(complaint)?;
             closed_unresolved(complaint, at, *reason);
         }
         ComplaintEvent::Reprioritised { .. } => reprioritised(complaint, id, at, event)?,
@@ -236,6 +245,17 @@ fn transition(complaint: &Complaint, action: ComplaintAction) -> Result<Complain
     complaint
         .check(action)
         .map_err(|refused| Misfit::Contradicts(CommandError::from(refused).to_string()))
+}
+
+/// A resolution or a closing comes after the end of the wait on an outside party
+/// (`complaint_party_wait_ended`), never over it.
+fn no_party_wait(complaint: &Complaint) -> Result<(), Misfit> {
+    if complaint.outside.is_some() {
+        return Err(Misfit::from(
+            "the complaint still waits on an outside party: its wait ends first",
+        ));
+    }
+    Ok(())
 }
 
 fn assigned(complaint: &mut Complaint, at: DateTime<Utc>, owner: AgentId) -> Result<(), Misfit> {
@@ -403,12 +423,13 @@ fn moved(
         level: to.level,
         owner: to.owner,
     });
-    // While the customer is awaited and the wait paused the clocks (the policy's
-    // `pause_while_waiting`), the new level's clock starts paused, from the same pause;
+    // While the customer (or an outside party that pauses) is awaited and the wait paused the
+    // clocks (the policy's `pause_while_waiting`), the new level's clock starts paused;
     // a wait that paused nothing leaves it running. The resolution clock says whether it
     // paused, or, when it has no target (nothing pauses it), the previous level's clock.
     let is_paused = |clock: &TargetClock| matches!(clock.phase, ClockPhase::Paused { .. });
-    let paused = matches!(complaint.state, ComplaintState::Waiting { .. })
+    let paused = (matches!(complaint.state, ComplaintState::Waiting { .. })
+        || complaint.party_holds())
         && (is_paused(&complaint.resolution)
             || complaint.escalation.as_ref().is_some_and(is_paused));
     complaint.escalation = escalation.cloned().map(|terms| {
@@ -457,6 +478,7 @@ fn resolved(
         summary: summary.clone(),
     };
     transition(complaint, ComplaintAction::Resolve)?;
+    no_party_wait(complaint)?;
     if complaint.acknowledgement.is_running() {
         let ack = acknowledgement
             .ok_or("an unacknowledged complaint resolved without the acknowledgement outcome")?;

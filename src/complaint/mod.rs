@@ -57,6 +57,49 @@
 //!   in already changes nothing (`NothingToChange`). (Volvo's log: 11,432 rows are a ticket
 //!   waiting in a queue; Request Tracker and Zammad file tickets in queues or groups first.)
 //!
+//! - Waiting on an outside party (issue 14 item 5; 2,339 rows of the Volvo log wait on a
+//!   vendor, an implementation or another team): a complaint can depend on one outside party
+//!   at a time ([`AwaitOutsideParty`], `complaint_awaiting_party`), with the party's own
+//!   expected date if it gave one, as a promise can ([`RecordDependency`](crate::RecordDependency)).
+//!   The party we wait on may give a new date (the same command again); another party while
+//!   one is awaited is refused ([`AwaitingOtherParty`](crate::CommandError::AwaitingOtherParty)),
+//!   and so are a date not after now, a party the policy's roster does not list, the same
+//!   date again (`NothingToChange`), a resolved or closed complaint, and ending a wait there is
+//!   none of (`InvalidTransition`). **Our target keeps counting by default**: the policy names
+//!   the parties whose wait pauses the resolution and escalation clocks
+//!   ([`ComplaintPolicy::pausing_parties`](crate::policy::ComplaintPolicy::pausing_parties),
+//!   empty by default), because, as seed 002 (the optician whose outsourced lab was late) puts
+//!   it, outsourcing does not relieve us of our responsibility to the customer, certainly not
+//!   in their eyes. The acknowledgement clock is never paused, and the update cadence keeps
+//!   running ("tell the customer what you are doing on their behalf"). When the party's date
+//!   passes, `complaint_party_late` is recorded and [`FlagKind::PartyLate`](crate::FlagKind::PartyLate)
+//!   stands for **our** owner of the complaint (its agent, else the account owner, and its
+//!   team's queue), never the party, until the wait ends or the party gives a new date.
+//!   [`EndOutsideWait`] ends the wait (`complaint_party_wait_ended`, with how long it lasted);
+//!   a resolution or a closing without one ends it first, the held clocks stopping where they
+//!   paused.
+//! - A wait on the customer and a wait on a party compose: the clocks stop when the first
+//!   wait that pauses them begins and run again only when no wait holds them. The customer's
+//!   answer while a pausing party is still awaited records `complaint_resumed` with no new
+//!   terms (the clocks stay paused); the end of the party's wait while the customer is still
+//!   awaited (and waiting pauses clocks) resumes nothing, and the customer's answer then
+//!   counts the pause from the party's wait. A move on the ladder while a pausing party is
+//!   awaited starts the new level's clock paused. Measures give per-party figures
+//!   ([`PartyWaits`](crate::measure::PartyWaits)): waits, wall-clock time waited,
+//!   new dates, and slips (a date that passed while we waited, or moved later before it did).
+//!
+//! The wait on an outside party has its own small table, beside the complaint's stage (it is
+//! allowed at any open stage):
+//!
+//! ```text
+//! not_waiting    --await_party--> awaiting_party
+//! awaiting_party --await_party--> awaiting_party
+//! party_late     --await_party--> awaiting_party
+//! awaiting_party --lapse-->       party_late
+//! awaiting_party --end_wait-->    not_waiting
+//! party_late     --end_wait-->    not_waiting
+//! ```
+//!
 //! # State diagram
 //!
 //! ```text
@@ -156,16 +199,19 @@ mod decide;
 mod due;
 mod event;
 mod fold;
+mod outside;
 mod queue;
 mod state;
 
 pub use clock::{ClockPhase, ClockTerms, ComplaintClockKind, Remaining, Retargeted, TargetClock};
 pub use command::{
-    AcknowledgeComplaint, AssignComplaint, AwaitCustomer, CloseComplaint, CloseUnresolved,
-    ComplaintCommand, DeescalateComplaint, EscalateComplaint, ReceiveComplaint, ReopenComplaint,
-    ReprioritiseComplaint, RequestEscalation, ResolveComplaint, ResumeComplaint, RouteComplaint,
+    AcknowledgeComplaint, AssignComplaint, AwaitCustomer, AwaitOutsideParty, CloseComplaint,
+    CloseUnresolved, ComplaintCommand, DeescalateComplaint, EndOutsideWait, EscalateComplaint,
+    ReceiveComplaint, ReopenComplaint, ReprioritiseComplaint, RequestEscalation, ResolveComplaint,
+    ResumeComplaint, RouteComplaint,
 };
 pub use event::ComplaintEvent;
+pub use outside::{OutsideWait, PartyWaitAction, PartyWaitLifecycle, PartyWaitStage};
 pub use state::{
     Complaint, ComplaintAction, ComplaintLifecycle, ComplaintStage, ComplaintState,
     EscalationReason, Handover, LevelChange, Resolution, Unresolved,
@@ -177,16 +223,25 @@ pub(crate) use decide::{
 };
 pub(crate) use due::{deadline, fire, flags};
 pub(crate) use fold::{fold, link_follow_up};
+pub(crate) use outside::{await_party, end_wait};
 pub(crate) use queue::route;
 pub(crate) use state::Complaints;
 
 #[cfg(test)]
 mod tests {
-    use super::ComplaintLifecycle;
-    use crate::lifecycle::assert_documented;
+    use super::{ComplaintLifecycle, PartyWaitLifecycle};
+    use crate::lifecycle::{diagram, documented};
 
+    /// Both tables, the complaint's and its wait on an outside party's, are drawn in the docs.
     #[test]
-    fn state_diagram_matches_transition_table() {
-        assert_documented::<ComplaintLifecycle>(include_str!("mod.rs"));
+    fn state_diagrams_match_transition_tables() {
+        let mut table = diagram::<ComplaintLifecycle>();
+        table.extend(diagram::<PartyWaitLifecycle>());
+        table.sort();
+        assert_eq!(
+            documented(include_str!("mod.rs")),
+            table,
+            "the state diagrams in the module docs differ from the transition tables"
+        );
     }
 }

@@ -153,6 +153,9 @@ pub struct Complaint {
     /// The team whose queue it is in, if it was routed to one (see
     /// [`RouteComplaint`](super::RouteComplaint)).
     pub team: Option<TeamId>,
+    /// The outside party it waits on, if it does (see
+    /// [`AwaitOutsideParty`](super::AwaitOutsideParty)).
+    pub outside: Option<super::OutsideWait>,
     /// Its support level (index into the policy's ladder).
     pub level: u32,
     /// Every change of level or owner.

@@ -342,7 +342,7 @@ impl Event {
     /// Every kind: its `type` tag on the wire, its family, and the schema version that
     /// introduced it. Reading an event finds its family here, never from the tag's spelling
     /// (`escalation_due` is a complaint's, `dependency_met` a promise's).
-    pub const KINDS: [Kind; 53] = [
+    pub const KINDS: [Kind; 56] = [
         Kind::new("customer_registered", Family::Customer, 1),
         Kind::new("customer_renamed", Family::Customer, 1),
         Kind::new("tier_changed", Family::Customer, 1),
@@ -396,6 +396,9 @@ impl Event {
         Kind::new("complaint_reprioritised", Family::Complaint, 3),
         Kind::new("response_awaiting_customer", Family::Response, 3),
         Kind::new("relationship_gone_quiet", Family::Health, 3),
+        Kind::new("complaint_awaiting_party", Family::Complaint, 3),
+        Kind::new("complaint_party_late", Family::Complaint, 3),
+        Kind::new("complaint_party_wait_ended", Family::Complaint, 3),
     ];
 
     /// The row of [`KINDS`](Self::KINDS) for `kind`, if it is a kind at all.

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::complaint::{ComplaintClockKind, ComplaintEvent, Unresolved};
-use crate::id::{AgentId, ComplaintId};
+use crate::id::{AgentId, ComplaintId, PartyId};
 use crate::measure::stats::{Durations, OutcomeTally, ratio};
 use crate::measure::tally::{Fact, Memory, Read};
 use crate::outcome::Outcome;
@@ -64,6 +64,36 @@ pub struct ComplaintMeasures {
     pub withdrawn: u64,
     /// Re-prioritisations (changes of an open complaint's priority or tier).
     pub reprioritised: u64,
+    /// Waits on outside parties, by party (issue 14 item 5): how long we waited on each, and
+    /// how often its expected date slipped.
+    pub parties: BTreeMap<PartyId, PartyWaits>,
+}
+
+/// What waiting on one outside party about complaints came to.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct PartyWaits {
+    /// Waits begun (`complaint_awaiting_party` for a complaint not yet waiting on it).
+    pub waits: u64,
+    /// Wall-clock time each ended wait lasted (`complaint_party_wait_ended`), whatever the
+    /// policy said about pausing our targets.
+    pub waited: Durations,
+    /// New expected dates the party gave while we waited.
+    pub redated: u64,
+    /// Expected dates the party did not keep: passed while we waited
+    /// (`complaint_party_late`), or moved later before they passed.
+    pub slipped: u64,
+}
+
+impl PartyWaits {
+    /// Adds `other`'s figures to these.
+    pub fn merge(&mut self, other: &PartyWaits) {
+        self.waits = self.waits.saturating_add(other.waits);
+        self.waited.merge(&other.waited);
+        self.redated = self.redated.saturating_add(other.redated);
+        self.slipped = self.slipped.saturating_add(other.slipped);
+    }
 }
 
 impl ComplaintMeasures {
@@ -111,6 +141,9 @@ impl ComplaintMeasures {
             .saturating_add(other.closed_as_invalid);
         self.withdrawn = self.withdrawn.saturating_add(other.withdrawn);
         self.reprioritised = self.reprioritised.saturating_add(other.reprioritised);
+        for (party, waits) in &other.parties {
+            self.parties.entry(*party).or_default().merge(waits);
+        }
     }
 
     /// All escalations done.
@@ -205,6 +238,20 @@ impl ComplaintMeasures {
             }
             ComplaintFact::ClosedUnresolved(Unresolved::Withdrawn) => one(&mut self.withdrawn),
             ComplaintFact::Reprioritised => one(&mut self.reprioritised),
+            ComplaintFact::Party(party, what) => {
+                let waits = self.parties.entry(*party).or_default();
+                match what {
+                    PartyFact::Awaited => one(&mut waits.waits),
+                    PartyFact::Redated { slipped } => {
+                        one(&mut waits.redated);
+                        if *slipped {
+                            one(&mut waits.slipped);
+                        }
+                    }
+                    PartyFact::Late => one(&mut waits.slipped),
+                    PartyFact::Ended(waited) => waits.waited.add(*waited),
+                }
+            }
         }
     }
 }
@@ -233,6 +280,15 @@ pub(super) enum ComplaintFact {
     Closed,
     ClosedUnresolved(Unresolved),
     Reprioritised,
+    Party(PartyId, PartyFact),
+}
+
+/// What an event about a wait on an outside party adds to the party's figures.
+pub(super) enum PartyFact {
+    Awaited,
+    Redated { slipped: bool },
+    Late,
+    Ended(Span),
 }
 
 /// What a resolution adds, `after` the wall-clock time from receipt or the latest reopening.
@@ -264,6 +320,8 @@ pub(super) struct ComplaintMemo {
     owner: Option<AgentId>,
     received: DateTime<Utc>,
     cycle_started: DateTime<Utc>,
+    /// The outside party it waits on, if it does.
+    party: Option<PartyId>,
 }
 
 /// The time from `from` to `to`; `None` if `to` is earlier.
@@ -357,6 +415,9 @@ impl Memory {
             ComplaintEvent::Closed { complaint } => {
                 Some(self.complaint_fact(complaint, ComplaintFact::Closed))
             }
+            ComplaintEvent::AwaitingParty { .. }
+            | ComplaintEvent::PartyLate { .. }
+            | ComplaintEvent::PartyWaitEnded { .. } => self.read_party(event),
             ComplaintEvent::Reprioritised { complaint, .. } => {
                 Some(self.complaint_fact(complaint, ComplaintFact::Reprioritised))
             }
@@ -372,6 +433,56 @@ impl Memory {
         }
     }
 
+    /// Reads an event about a complaint's wait on an outside party: counted for the party,
+    /// and for the complaint's owner.
+    fn read_party(&mut self, event: &ComplaintEvent) -> Option<Read> {
+        match event {
+            ComplaintEvent::AwaitingParty {
+                complaint,
+                party,
+                slipped,
+                ..
+            } => {
+                let memo = self.complaints.get_mut(complaint);
+                let what = match memo {
+                    Some(memo) if memo.party == Some(*party) => {
+                        PartyFact::Redated { slipped: *slipped }
+                    }
+                    Some(memo) => {
+                        memo.party = Some(*party);
+                        PartyFact::Awaited
+                    }
+                    None => PartyFact::Awaited,
+                };
+                let fact = Fact::Complaint(ComplaintFact::Party(*party, what));
+                Some((fact, self.complaint_owner(complaint), Some(*party)))
+            }
+            ComplaintEvent::PartyLate {
+                complaint,
+                party,
+                owner,
+                ..
+            } => {
+                let owner = owner.or_else(|| self.complaint_owner(complaint));
+                let fact = Fact::Complaint(ComplaintFact::Party(*party, PartyFact::Late));
+                Some((fact, owner, Some(*party)))
+            }
+            ComplaintEvent::PartyWaitEnded {
+                complaint,
+                party,
+                waited,
+                ..
+            } => {
+                if let Some(memo) = self.complaints.get_mut(complaint) {
+                    memo.party = None;
+                }
+                let fact = Fact::Complaint(ComplaintFact::Party(*party, PartyFact::Ended(*waited)));
+                Some((fact, self.complaint_owner(complaint), Some(*party)))
+            }
+            _ => None,
+        }
+    }
+
     /// A complaint received at `at`: remembers when, counts it for the account owner (nobody
     /// is assigned yet).
     fn complaint_received(&mut self, complaint: ComplaintId, at: DateTime<Utc>) -> Read {
@@ -381,6 +492,7 @@ impl Memory {
                 owner: None,
                 received: at,
                 cycle_started: at,
+                party: None,
             },
         );
         let fact = Fact::Complaint(ComplaintFact::Received);

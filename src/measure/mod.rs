@@ -101,7 +101,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::id::CustomerId;
 
-pub use complaint::ComplaintMeasures;
+pub use complaint::{ComplaintMeasures, PartyWaits};
 pub use follow_up::FollowUpMeasures;
 pub use health::HealthMeasures;
 pub use promise::{DependencyMeasures, PromiseCounts, PromiseMeasures};

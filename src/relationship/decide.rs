@@ -422,8 +422,12 @@ impl Relationship {
             ComplaintCommand::Resolve(resolve) => complaint::resolve(complaints, resolve, ctx),
             ComplaintCommand::Close(close) => complaint::close(complaints, close),
             ComplaintCommand::CloseUnresolved(close) => {
-                complaint::close_unresolved(complaints, close)
+                complaint::close_unresolved(complaints, close, ctx)
             }
+            ComplaintCommand::AwaitOutsideParty(wait) => {
+                complaint::await_party(complaints, wait, ctx)
+            }
+            ComplaintCommand::EndOutsideWait(end) => complaint::end_wait(complaints, end, ctx),
             ComplaintCommand::Reopen(reopen) => complaint::reopen(complaints, reopen, ctx),
             ComplaintCommand::Reprioritise(change) => {
                 complaint::reprioritise(complaints, change, ctx)

@@ -47,6 +47,8 @@ fn item_of(event: &Event) -> Option<FactItem> {
             | ComplaintEvent::Escalated { complaint, .. }
             | ComplaintEvent::Deescalated { complaint, .. }
             | ComplaintEvent::Routed { complaint, .. }
+            | ComplaintEvent::AwaitingParty { complaint, .. }
+            | ComplaintEvent::PartyWaitEnded { complaint, .. }
             | ComplaintEvent::ClosedUnresolved { complaint, .. }
             | ComplaintEvent::Reprioritised { complaint, .. }
             | ComplaintEvent::AwaitingCustomer { complaint, .. }
@@ -58,7 +60,8 @@ fn item_of(event: &Event) -> Option<FactItem> {
         Event::Complaint(
             ComplaintEvent::ClockAtRisk { .. }
             | ComplaintEvent::ClockBreached { .. }
-            | ComplaintEvent::EscalationDue { .. },
+            | ComplaintEvent::EscalationDue { .. }
+            | ComplaintEvent::PartyLate { .. },
         ) => None,
         Event::FollowUp(
             FollowUpEvent::Scheduled { follow_up, .. }
@@ -113,6 +116,8 @@ fn items_of(relationship: &Relationship, command: &Command) -> (Vec<FactItem>, V
             | ComplaintCommand::Escalate(complaint::EscalateComplaint { complaint, .. })
             | ComplaintCommand::Deescalate(complaint::DeescalateComplaint { complaint, .. })
             | ComplaintCommand::Route(complaint::RouteComplaint { complaint, .. })
+            | ComplaintCommand::AwaitOutsideParty(complaint::AwaitOutsideParty { complaint, .. })
+            | ComplaintCommand::EndOutsideWait(complaint::EndOutsideWait { complaint })
             | ComplaintCommand::CloseUnresolved(complaint::CloseUnresolved { complaint, .. })
             | ComplaintCommand::Reprioritise(complaint::ReprioritiseComplaint { complaint, .. })
             | ComplaintCommand::AwaitCustomer(complaint::AwaitCustomer { complaint, .. })

@@ -149,6 +149,9 @@ fn family_reactions(
             | ComplaintEvent::Acknowledged { .. }
             | ComplaintEvent::Assigned { .. }
             | ComplaintEvent::Routed { .. }
+            | ComplaintEvent::AwaitingParty { .. }
+            | ComplaintEvent::PartyLate { .. }
+            | ComplaintEvent::PartyWaitEnded { .. }
             | ComplaintEvent::ClockAtRisk { .. }
             | ComplaintEvent::ClockBreached { .. }
             | ComplaintEvent::EscalationDue { .. }
@@ -587,6 +590,9 @@ pub(crate) fn settle_complaint_update(
         | ComplaintEvent::Deescalated { .. }
         | ComplaintEvent::Reprioritised { .. }
         | ComplaintEvent::Resumed { .. }
+        | ComplaintEvent::AwaitingParty { .. }
+        | ComplaintEvent::PartyLate { .. }
+        | ComplaintEvent::PartyWaitEnded { .. }
         | ComplaintEvent::Reopened { .. } => return,
     };
     crate::response::settle_update(updates, Regarding::Complaint(*complaint), action, at);

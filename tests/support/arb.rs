@@ -497,6 +497,22 @@ pub fn command() -> BoxedStrategy<Command> {
             team,
         }))
     });
+    let await_party = (complaint_id(), party_id(), option::of(instant())).prop_map(
+        |(complaint, party, expected)| {
+            Command::Complaint(ComplaintCommand::AwaitOutsideParty(
+                clientele::AwaitOutsideParty {
+                    complaint,
+                    party,
+                    expected,
+                },
+            ))
+        },
+    );
+    let end_wait = complaint_id().prop_map(|complaint| {
+        Command::Complaint(ComplaintCommand::EndOutsideWait(
+            clientele::EndOutsideWait { complaint },
+        ))
+    });
     let request_escalation = complaint_id().prop_map(|complaint| {
         Command::Complaint(ComplaintCommand::RequestEscalation(RequestEscalation {
             complaint,
@@ -626,6 +642,8 @@ pub fn command() -> BoxedStrategy<Command> {
         (3, acknowledge.boxed()),
         (2, assign.boxed()),
         (2, route.boxed()),
+        (2, await_party.boxed()),
+        (1, end_wait.boxed()),
         (2, request_escalation.boxed()),
         (2, escalate.boxed()),
         (2, deescalate.boxed()),
@@ -1290,6 +1308,65 @@ pub fn event() -> BoxedStrategy<Event> {
             .boxed(),
         (
             complaint_id(),
+            party_id(),
+            option::of(instant()),
+            any::<bool>(),
+            any::<bool>(),
+            option::of(remaining()),
+            option::of(remaining()),
+        )
+            .prop_map(
+                |(complaint, party, expected, pauses, slipped, resolution, escalation)| {
+                    Event::Complaint(ComplaintEvent::AwaitingParty {
+                        complaint,
+                        party,
+                        expected,
+                        pauses,
+                        slipped,
+                        resolution,
+                        escalation,
+                    })
+                },
+            )
+            .boxed(),
+        (
+            complaint_id(),
+            party_id(),
+            instant(),
+            option::of(agent_id()),
+        )
+            .prop_map(|(complaint, party, due, owner)| {
+                Event::Complaint(ComplaintEvent::PartyLate {
+                    complaint,
+                    party,
+                    due,
+                    owner,
+                })
+            })
+            .boxed(),
+        (
+            complaint_id(),
+            party_id(),
+            span(),
+            span(),
+            option::of(clock_terms()),
+            option::of(clock_terms()),
+        )
+            .prop_map(
+                |(complaint, party, waited, paused, resolution, escalation)| {
+                    Event::Complaint(ComplaintEvent::PartyWaitEnded {
+                        complaint,
+                        party,
+                        waited,
+                        paused,
+                        resolution,
+                        escalation,
+                    })
+                },
+            )
+            .boxed(),
+        (
+            complaint_id(),
             span(),
             option::of(clock_terms()),
             option::of(clock_terms()),
@@ -1637,6 +1714,8 @@ pub enum Tweak {
     Rule(u8, String, Option<Channel>, Option<u128>),
     /// A party roster (from the pool).
     Parties(BTreeSet<u128>),
+    /// The parties whose wait pauses a complaint's clocks (from the pool).
+    PausingParties(BTreeSet<u128>),
     /// Health bands, window and (maybe) weights.
     Health(u8, u8, Span, Option<[u8; 6]>),
     /// The update cadence (none, or a row, its warning and the normal priority's calendar).
@@ -1665,6 +1744,7 @@ fn tweak() -> impl Strategy<Value = Tweak> {
         2 => (0u8..4, calendar_name(), option::of(channel()), option::of(raw_id()))
             .prop_map(|(t, c, ch, team)| Tweak::Rule(t, c.unwrap_or_else(|| "office".into()), ch, team)),
         1 => btree_set(raw_id(), 0..3).prop_map(Tweak::Parties),
+        1 => btree_set(raw_id(), 0..3).prop_map(Tweak::PausingParties),
         1 => (any::<u8>(), any::<u8>(), span(), option::of(any::<[u8; 6]>()))
             .prop_map(|(w, r, s, k)| Tweak::Health(w, r, s, k)),
         2 => option::of((by_priority(), lead(), calendar_name())).prop_map(Tweak::Updates),
@@ -1760,6 +1840,9 @@ fn apply_tweak(policy: &mut ServicePolicy, tweak: &Tweak) {
             policy.teams = ids.into_iter().map(clientele::TeamId::from_u128).collect();
         }
         Tweak::Parties(ids) => policy.parties = ids.into_iter().map(PartyId::from_u128).collect(),
+        Tweak::PausingParties(ids) => {
+            policy.complaints.pausing_parties = ids.into_iter().map(PartyId::from_u128).collect();
+        }
         Tweak::Health(watch_below, at_risk_below, window, weights) => {
             policy.health.watch_below = watch_below;
             policy.health.at_risk_below = at_risk_below;

@@ -1,8 +1,9 @@
 //! Small logs in each layout, written for this example (no row comes from the real logs):
 //! what the importer runs on when no file is given, and what CI runs.
 
-/// Helpdesk layout: four tickets of two customers. Ticket 1 is the common path; ticket 2
-/// waits on the customer; ticket 3 is resolved at first touch; ticket 4 goes up a level.
+/// Helpdesk layout: five tickets of two customers. Ticket 1 is the common path; ticket 2
+/// waits on the customer; ticket 3 is resolved at first touch; ticket 4 goes up a level;
+/// ticket 5 waits on the developers for a software anomaly.
 pub const HELPDESK: &str = "\
 Case ID,Activity,Resource,Complete Timestamp,Variant,Variant index,Variant,seriousness,customer,product,responsible_section,seriousness_2,service_level,service_type,support_section,workgroup
 Case 1,Assign seriousness,Value 1,2025/03/03 09:10:00.000,Variant 1,1,Variant 1,Value 1,Value 1,Value 1,Value 1,Value 1,Value 2,Value 1,Value 1,Value 1
@@ -24,6 +25,12 @@ Case 4,Take in charge ticket,Value 2,2025/03/05 14:30:00.000,Variant 4,4,Variant
 Case 4,Require upgrade,Value 2,2025/03/05 16:00:00.000,Variant 4,4,Variant 4,Value 1,Value 2,Value 1,Value 1,Value 3,Value 2,Value 1,Value 1,Value 1
 Case 4,Resolve ticket,Value 6,2025/03/07 11:00:00.000,Variant 4,4,Variant 4,Value 1,Value 2,Value 1,Value 1,Value 3,Value 2,Value 1,Value 1,Value 1
 Case 4,Closed,Value 3,2025/03/10 08:00:00.000,Variant 4,4,Variant 4,Value 1,Value 2,Value 1,Value 1,Value 3,Value 2,Value 1,Value 1,Value 1
+Case 5,Assign seriousness,Value 1,2025/03/06 09:00:00.000,Variant 5,5,Variant 5,Value 1,Value 1,Value 1,Value 1,Value 1,Value 2,Value 1,Value 1,Value 1
+Case 5,Take in charge ticket,Value 2,2025/03/06 09:30:00.000,Variant 5,5,Variant 5,Value 1,Value 1,Value 1,Value 1,Value 1,Value 2,Value 1,Value 1,Value 1
+Case 5,Create SW anomaly,Value 2,2025/03/06 10:00:00.000,Variant 5,5,Variant 5,Value 1,Value 1,Value 1,Value 1,Value 1,Value 2,Value 1,Value 1,Value 1
+Case 5,Resolve SW anomaly,Value 7,2025/03/10 16:00:00.000,Variant 5,5,Variant 5,Value 1,Value 1,Value 1,Value 1,Value 1,Value 2,Value 1,Value 1,Value 1
+Case 5,Resolve ticket,Value 2,2025/03/11 09:00:00.000,Variant 5,5,Variant 5,Value 1,Value 1,Value 1,Value 1,Value 1,Value 2,Value 1,Value 1,Value 1
+Case 5,Closed,Value 3,2025/03/12 08:00:00.000,Variant 5,5,Variant 5,Value 1,Value 1,Value 1,Value 1,Value 1,Value 2,Value 1,Value 1,Value 1
 ";
 
 /// Volvo layout: three service requests. SR 1 is accepted, waits on the user and resolves;
