@@ -267,141 +267,29 @@ impl Deriver {
     }
 
     fn complaint(&mut self, event: &ComplaintEvent) -> Role {
-        let command: ComplaintCommand = match event {
-            ComplaintEvent::Received {
-                complaint,
-                summary,
-                priority,
-                channel,
-                interactions,
-                promises,
-                ..
-            } => ReceiveComplaint {
-                complaint: *complaint,
-                channel: *channel,
-                summary: summary.clone(),
-                priority: *priority,
-                interactions: interactions.clone(),
-                promises: promises.clone(),
-                pending: false,
-            }
-            .into(),
-            ComplaintEvent::Acknowledged { complaint, by, .. } => AcknowledgeComplaint {
-                complaint: *complaint,
-                by: *by,
-            }
-            .into(),
-            ComplaintEvent::Assigned { complaint, owner } => AssignComplaint {
-                complaint: *complaint,
-                owner: *owner,
-            }
-            .into(),
-            ComplaintEvent::Routed {
-                complaint, team, ..
-            } => RouteComplaint {
-                complaint: *complaint,
-                team: *team,
-            }
-            .into(),
-            ComplaintEvent::EscalationDue {
-                complaint,
-                reason: EscalationReason::CustomerAsked,
-                ..
-            } => RequestEscalation {
-                complaint: *complaint,
-            }
-            .into(),
-            ComplaintEvent::Escalated {
-                complaint,
-                to_level,
-                owner,
-                ..
-            } => EscalateComplaint {
-                complaint: *complaint,
-                to_level: *to_level,
-                owner: *owner,
-            }
-            .into(),
-            ComplaintEvent::Deescalated {
-                complaint,
-                to_level,
-                owner,
-                reason,
-                ..
-            } => DeescalateComplaint {
-                complaint: *complaint,
-                to_level: *to_level,
-                owner: *owner,
-                reason: reason.clone(),
-            }
-            .into(),
-            ComplaintEvent::AwaitingCustomer { complaint, .. } => {
-                // Received already waiting: a flag of the receipt.
-                if let Some(Command::Complaint(ComplaintCommand::Receive(receive))) =
-                    self.open_command()
-                    && receive.complaint == *complaint
-                    && !receive.pending
-                {
-                    receive.pending = true;
-                    return Role::Within;
-                }
-                AwaitCustomer {
-                    complaint: *complaint,
-                }
-                .into()
-            }
-            ComplaintEvent::Resumed { complaint, .. } => ResumeComplaint {
-                complaint: *complaint,
-            }
-            .into(),
-            ComplaintEvent::Resolved {
-                complaint,
-                by,
-                remedy,
-                apology,
-                summary,
-                ..
-            } => ResolveComplaint {
-                complaint: *complaint,
-                by: *by,
-                remedy: remedy.clone(),
-                apology: *apology,
-                summary: summary.clone(),
-                follow_up: None,
-            }
-            .into(),
-            ComplaintEvent::Closed { complaint } => CloseComplaint {
-                complaint: *complaint,
-            }
-            .into(),
-            ComplaintEvent::ClosedUnresolved { complaint, reason } => CloseUnresolved {
-                complaint: *complaint,
-                reason: *reason,
-            }
-            .into(),
-            ComplaintEvent::Reprioritised {
-                complaint,
-                priority,
-                tier,
-                ..
-            } => ReprioritiseComplaint {
-                complaint: *complaint,
-                priority: *priority,
-                tier: Some(tier.clone()),
-            }
-            .into(),
-            ComplaintEvent::Reopened {
-                complaint, reason, ..
-            } => return self.reopened(*complaint, reason),
-            ComplaintEvent::ClockAtRisk { .. }
-            | ComplaintEvent::ClockBreached { .. }
-            | ComplaintEvent::EscalationDue { .. } => return Role::Consequence,
-        };
-        Role::Fact(command.into())
+        // Received already waiting: a flag of the receipt.
+        if let ComplaintEvent::AwaitingCustomer { complaint, .. } = event
+            && let Some(Command::Complaint(ComplaintCommand::Receive(receive))) =
+                self.open_command()
+            && receive.complaint == *complaint
+            && !receive.pending
+        {
+            receive.pending = true;
+            return Role::Within;
+        }
+        if let ComplaintEvent::Reopened {
+            complaint, reason, ..
+        } = event
+            && self.reopen_reaction(*complaint, reason)
+        {
+            return Role::Within;
+        }
+        complaint_fact(event).map_or(Role::Consequence, |command| Role::Fact(command.into()))
     }
 
-    /// A reopen: the reaction to a follow-up that found the customer not satisfied, or a fact.
-    fn reopened(&mut self, complaint: ComplaintId, reason: &Personal) -> Role {
+    /// Whether a reopen is the reaction to a follow-up, just completed in the same decision,
+    /// that found the customer not satisfied (it then notes the complaint reopened).
+    fn reopen_reaction(&mut self, complaint: ComplaintId, reason: &Personal) -> bool {
         let open = self.open.as_ref().and(self.steps.last());
         let reaction = matches!(
             open,
@@ -414,19 +302,10 @@ impl Deriver {
                 ..
             }, .. })) if self.follow_ups.get(follow_up) == Some(&complaint)
         ) && says(reason, REOPEN_REASON);
-        if reaction {
-            if let Some(open) = self.open.as_mut() {
-                open.reopened = Some(complaint);
-            }
-            return Role::Within;
+        if reaction && let Some(open) = self.open.as_mut() {
+            open.reopened = Some(complaint);
         }
-        Role::Fact(
-            ReopenComplaint {
-                complaint,
-                reason: reason.clone(),
-            }
-            .into(),
-        )
+        reaction
     }
 
     fn follow_up(&mut self, event: &FollowUpEvent) -> Role {
@@ -490,6 +369,151 @@ impl Deriver {
         };
         Role::Fact(command.into())
     }
+}
+
+/// The command a complaint event records, if it is a fact.
+fn complaint_fact(event: &ComplaintEvent) -> Option<ComplaintCommand> {
+    let command: ComplaintCommand = match event {
+        ComplaintEvent::Received { .. } => return receipt(event).map(Into::into),
+        ComplaintEvent::Acknowledged { complaint, by, .. } => AcknowledgeComplaint {
+            complaint: *complaint,
+            by: *by,
+        }
+        .into(),
+        ComplaintEvent::Assigned { complaint, owner } => AssignComplaint {
+            complaint: *complaint,
+            owner: *owner,
+        }
+        .into(),
+        ComplaintEvent::Routed {
+            complaint, team, ..
+        } => RouteComplaint {
+            complaint: *complaint,
+            team: *team,
+        }
+        .into(),
+        ComplaintEvent::EscalationDue {
+            complaint,
+            reason: EscalationReason::CustomerAsked,
+            ..
+        } => RequestEscalation {
+            complaint: *complaint,
+        }
+        .into(),
+        ComplaintEvent::Escalated {
+            complaint,
+            to_level,
+            owner,
+            ..
+        } => EscalateComplaint {
+            complaint: *complaint,
+            to_level: *to_level,
+            owner: *owner,
+        }
+        .into(),
+        ComplaintEvent::Deescalated {
+            complaint,
+            to_level,
+            owner,
+            reason,
+            ..
+        } => DeescalateComplaint {
+            complaint: *complaint,
+            to_level: *to_level,
+            owner: *owner,
+            reason: reason.clone(),
+        }
+        .into(),
+        ComplaintEvent::AwaitingCustomer { complaint, .. } => AwaitCustomer {
+            complaint: *complaint,
+        }
+        .into(),
+        ComplaintEvent::Resumed { complaint, .. } => ResumeComplaint {
+            complaint: *complaint,
+        }
+        .into(),
+        ComplaintEvent::Resolved { .. } => return resolution(event).map(Into::into),
+        ComplaintEvent::Closed { complaint } => CloseComplaint {
+            complaint: *complaint,
+        }
+        .into(),
+        ComplaintEvent::ClosedUnresolved { complaint, reason } => CloseUnresolved {
+            complaint: *complaint,
+            reason: *reason,
+        }
+        .into(),
+        ComplaintEvent::Reprioritised {
+            complaint,
+            priority,
+            tier,
+            ..
+        } => ReprioritiseComplaint {
+            complaint: *complaint,
+            priority: *priority,
+            tier: Some(tier.clone()),
+        }
+        .into(),
+        ComplaintEvent::Reopened {
+            complaint, reason, ..
+        } => ReopenComplaint {
+            complaint: *complaint,
+            reason: reason.clone(),
+        }
+        .into(),
+        ComplaintEvent::ClockAtRisk { .. }
+        | ComplaintEvent::ClockBreached { .. }
+        | ComplaintEvent::EscalationDue { .. } => return None,
+    };
+    Some(command)
+}
+
+/// The receipt a `complaint_received` records (not yet `pending`).
+fn receipt(event: &ComplaintEvent) -> Option<ReceiveComplaint> {
+    let ComplaintEvent::Received {
+        complaint,
+        summary,
+        priority,
+        channel,
+        interactions,
+        promises,
+        ..
+    } = event
+    else {
+        return None;
+    };
+    Some(ReceiveComplaint {
+        complaint: *complaint,
+        channel: *channel,
+        summary: summary.clone(),
+        priority: *priority,
+        interactions: interactions.clone(),
+        promises: promises.clone(),
+        pending: false,
+    })
+}
+
+/// The resolution a `complaint_resolved` records (its follow-up, if the policy scheduled one,
+/// is read from the event after it).
+fn resolution(event: &ComplaintEvent) -> Option<ResolveComplaint> {
+    let ComplaintEvent::Resolved {
+        complaint,
+        by,
+        remedy,
+        apology,
+        summary,
+        ..
+    } = event
+    else {
+        return None;
+    };
+    Some(ResolveComplaint {
+        complaint: *complaint,
+        by: *by,
+        remedy: remedy.clone(),
+        apology: *apology,
+        summary: summary.clone(),
+        follow_up: None,
+    })
 }
 
 fn promise(event: &PromiseEvent) -> Role {

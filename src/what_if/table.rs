@@ -53,7 +53,7 @@ impl fmt::Display for Comparison {
         writeln!(
             f,
             "{:<34} {:>33} | {:>33}",
-            "health at the end (at risk/watch/healthy)",
+            "health at end (risk/watch/healthy)",
             bands(base),
             bands(candidate)
         )?;
