@@ -54,27 +54,26 @@ pub(super) fn decide(
             Step::AdvanceTo(at) => sink(&relationship.advance_to(policy, *at)),
             Step::Fact(fact) => {
                 let request = &fact.request;
-                let decided = relationship.decide_with(
-                    policy,
-                    &request.command,
-                    None,
-                    request.idempotency_key.as_ref(),
-                    request.occurred_at.unwrap_or(fact.recorded),
-                    fact.recorded,
-                );
-                let applied = decided.and_then(|envelopes| {
-                    relationship
-                        .apply_all(&envelopes)
-                        .map_err(CommandError::Inconsistent)?;
-                    Ok(envelopes)
-                });
-                match applied {
-                    Ok(envelopes) => sink(&envelopes),
-                    Err(error) => refused.push(Refusal {
+                let key = request.idempotency_key.as_ref();
+                let times = (request.occurred_at.unwrap_or(fact.recorded), fact.recorded);
+                // Decided in place (no copy per fact): what a refused fact leaves applied is
+                // time passing to when it happened, its deadlines recorded as they fall due.
+                let mut recorded = Vec::new();
+                let decided = relationship
+                    .admits(policy, &request.command, None, key, times)
+                    .and_then(|admitted| {
+                        if !admitted {
+                            return Ok(());
+                        }
+                        relationship.record(policy, &request.command, key, times, &mut recorded)
+                    });
+                sink(&recorded);
+                if let Err(error) = decided {
+                    refused.push(Refusal {
                         customer: history.customer(),
                         fact: fact.clone(),
                         error,
-                    }),
+                    });
                 }
             }
         }

@@ -12,15 +12,18 @@ use crate::measure::Durations;
 const CUSTOMERS_SHOWN: usize = 10;
 /// Events listed per customer.
 const EVENTS_SHOWN: usize = 6;
+/// Owner and team rows listed (those where the runs differ).
+const DETAIL_SHOWN: usize = 12;
 
 impl fmt::Display for Comparison {
-    /// Targets by kind and slice (owners and teams only where the runs differ), lateness
+    /// Targets by kind and slice (owners and teams only where the counts differ, the first
+    /// few), lateness
     /// percentiles, promise keeping, health bands, refusals, and the customers that differ.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (base, candidate) = (&self.base, &self.candidate);
         writeln!(
             f,
-            "{:<34} {:>33} | {:>33}",
+            "{:<46} {:>33} | {:>33}",
             "targets", "base: met  late missed breached", "candidate: met  late missed breached"
         )?;
         let keys: BTreeSet<_> = base
@@ -28,22 +31,31 @@ impl fmt::Display for Comparison {
             .keys()
             .chain(candidate.targets.keys())
             .collect();
-        let mut quiet = 0usize;
+        let (mut quiet, mut shown, mut more) = (0usize, 0usize, 0usize);
         for (kind, slice) in keys {
             let ours = figures(base, *kind, slice);
             let theirs = figures(candidate, *kind, slice);
-            let detail = matches!(slice, Slice::Owner(_) | Slice::Team(_));
-            if detail && ours == theirs {
-                quiet += 1;
-                continue;
+            if matches!(slice, Slice::Owner(_) | Slice::Team(_)) {
+                if cells(&ours) == cells(&theirs) {
+                    quiet += 1;
+                    continue;
+                }
+                if shown == DETAIL_SHOWN {
+                    more += 1;
+                    continue;
+                }
+                shown += 1;
             }
             writeln!(
                 f,
-                "{:<34} {} | {}",
+                "{:<46} {} | {}",
                 row_name(*kind, slice),
                 cells(&ours),
                 cells(&theirs)
             )?;
+        }
+        if more > 0 {
+            writeln!(f, "  ({more} more owner and team rows differ)")?;
         }
         if quiet > 0 {
             writeln!(f, "  ({quiet} owner and team rows the same in both runs)")?;
@@ -52,14 +64,14 @@ impl fmt::Display for Comparison {
         promises(f, base, candidate)?;
         writeln!(
             f,
-            "{:<34} {:>33} | {:>33}",
+            "{:<46} {:>33} | {:>33}",
             "health at end (risk/watch/healthy)",
             bands(base),
             bands(candidate)
         )?;
         writeln!(
             f,
-            "{:<34} {:>33} | {:>33}",
+            "{:<46} {:>33} | {:>33}",
             "facts refused", base.refused, candidate.refused
         )?;
         for refusal in self.candidate_refused.iter().take(CUSTOMERS_SHOWN) {
@@ -128,7 +140,7 @@ fn lateness(f: &mut fmt::Formatter<'_>, base: &Figures, candidate: &Figures) -> 
     for kind in kinds {
         writeln!(
             f,
-            "{:<34} {:>33} | {:>33}",
+            "{:<46} {:>33} | {:>33}",
             format!("{} lateness p50/p90/p99", kind.name()),
             percentiles(base.lateness.get(kind)),
             percentiles(candidate.lateness.get(kind))
@@ -154,7 +166,7 @@ fn promises(f: &mut fmt::Formatter<'_>, base: &Figures, candidate: &Figures) -> 
     };
     writeln!(
         f,
-        "{:<34} {:>33} | {:>33}",
+        "{:<46} {:>33} | {:>33}",
         "promises (kept on time)",
         line(base),
         line(candidate)
