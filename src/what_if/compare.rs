@@ -493,25 +493,18 @@ impl Reader {
                 return;
             }
             ComplaintEvent::Reprioritised { priority, tier, .. } => {
-                if let Some(at) = self.complaints.get_mut(&id) {
+                return self.moved(id, |at| {
                     at.priority = *priority;
                     at.tier = tier.clone();
-                }
-                return;
+                });
             }
             ComplaintEvent::Assigned { owner, .. }
             | ComplaintEvent::Escalated { owner, .. }
             | ComplaintEvent::Deescalated { owner, .. } => {
-                if let Some(at) = self.complaints.get_mut(&id) {
-                    at.owner = Some(*owner);
-                }
-                return;
+                return self.moved(id, |at| at.owner = Some(*owner));
             }
             ComplaintEvent::Routed { team, .. } => {
-                if let Some(at) = self.complaints.get_mut(&id) {
-                    at.team = Some(*team);
-                }
-                return;
+                return self.moved(id, |at| at.team = Some(*team));
             }
             ComplaintEvent::Acknowledged { outcome, .. } => {
                 (TargetKind::Acknowledgement, Ending::Ended(outcome))
@@ -541,6 +534,13 @@ impl Reader {
         let owner = at.owner.or(self.owner);
         let slices = self.slices(Some(at.priority), Some(at.tier.clone()), owner, at.team);
         count(figures, kind, &slices, &ending);
+    }
+
+    /// A complaint moved: to another priority or tier, owner or team.
+    fn moved(&mut self, id: ComplaintId, change: impl FnOnce(&mut Whereabouts)) {
+        if let Some(at) = self.complaints.get_mut(&id) {
+            change(at);
+        }
     }
 
     fn follow_up(&mut self, event: &FollowUpEvent, figures: &mut Figures) {

@@ -110,23 +110,17 @@ impl Deriver {
     }
 
     fn begin(&mut self, envelope: &Envelope, now: DateTime<Utc>, command: Command) {
-        let profile = match &command {
-            Command::Customer(CustomerCommand::UpdateProfile(_)) => profile_rank(&envelope.event),
+        let (profile, reopened) = match &command {
+            Command::Customer(CustomerCommand::UpdateProfile(_)) => {
+                (profile_rank(&envelope.event), None)
+            }
+            Command::Complaint(ComplaintCommand::Reopen(reopen)) => (None, Some(reopen.complaint)),
             Command::Customer(_)
             | Command::Response(_)
             | Command::Promise(_)
             | Command::Complaint(_)
             | Command::FollowUp(_)
-            | Command::Survey(_) => None,
-        };
-        let reopened = match &command {
-            Command::Complaint(ComplaintCommand::Reopen(reopen)) => Some(reopen.complaint),
-            Command::Customer(_)
-            | Command::Response(_)
-            | Command::Promise(_)
-            | Command::Complaint(_)
-            | Command::FollowUp(_)
-            | Command::Survey(_) => None,
+            | Command::Survey(_) => (None, None),
         };
         self.open = Some(Open {
             at: envelope.at,
@@ -469,7 +463,7 @@ fn complaint_fact(event: &ComplaintEvent) -> Option<ComplaintCommand> {
 
 /// The receipt a `complaint_received` records (not yet `pending`).
 fn receipt(event: &ComplaintEvent) -> Option<ReceiveComplaint> {
-    let ComplaintEvent::Received {
+    if let ComplaintEvent::Received {
         complaint,
         summary,
         priority,
@@ -478,18 +472,18 @@ fn receipt(event: &ComplaintEvent) -> Option<ReceiveComplaint> {
         promises,
         ..
     } = event
-    else {
-        return None;
-    };
-    Some(ReceiveComplaint {
-        complaint: *complaint,
-        channel: *channel,
-        summary: summary.clone(),
-        priority: *priority,
-        interactions: interactions.clone(),
-        promises: promises.clone(),
-        pending: false,
-    })
+    {
+        return Some(ReceiveComplaint {
+            complaint: *complaint,
+            channel: *channel,
+            summary: summary.clone(),
+            priority: *priority,
+            interactions: interactions.clone(),
+            promises: promises.clone(),
+            pending: false,
+        });
+    }
+    None
 }
 
 /// The resolution a `complaint_resolved` records (its follow-up, if the policy scheduled one,
