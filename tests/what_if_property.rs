@@ -128,7 +128,7 @@ fn command(i: usize, s: &Step, at: DateTime<Utc>) -> Command {
             name: Some(text(&format!("Ona {i}")).into()),
             tier: s
                 .flag
-                .then(|| tier(if i % 2 == 0 { "gold" } else { "standard" })),
+                .then(|| tier(if i.is_multiple_of(2) { "gold" } else { "standard" })),
             ..UpdateProfile::default()
         }
         .into(),

@@ -24,6 +24,8 @@ pub struct Fact {
 }
 
 /// A step of a history, in the order the service took them.
+// Most steps are facts: boxing them would add an allocation each and save nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Step {
     /// A fact decided.
