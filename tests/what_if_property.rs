@@ -126,9 +126,13 @@ fn command(i: usize, s: &Step, at: DateTime<Utc>) -> Command {
         16 => ReprioritiseComplaint::new(complaint, priority).into(),
         17 => UpdateProfile {
             name: Some(text(&format!("Ona {i}")).into()),
-            tier: s
-                .flag
-                .then(|| tier(if i.is_multiple_of(2) { "gold" } else { "standard" })),
+            tier: s.flag.then(|| {
+                tier(if i.is_multiple_of(2) {
+                    "gold"
+                } else {
+                    "standard"
+                })
+            }),
             ..UpdateProfile::default()
         }
         .into(),

@@ -133,7 +133,13 @@ pub struct CustomerChange {
     pub only_candidate: Vec<Envelope>,
 }
 
-/// Two runs of the same histories side by side (see the [module docs](self)).
+/// Two runs of the same histories side by side: targets met, late, missed and breached per
+/// kind, priority, tier, owner and team; lateness; promise keeping (the [`Measures`]); health
+/// bands; and the customers whose band or outcomes differ, with the events that differ.
+///
+/// It streams: each customer is decided under both policies, read, compared and let go, so
+/// no whole log is kept on either side. Comparisons of disjoint sets of customers merge
+/// (shards), and the merged one equals the comparison of their union.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Comparison {
