@@ -144,12 +144,32 @@ impl Relationship {
         occurred: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<Vec<Envelope>, CommandError> {
+        if !self.admits(policy, command, expected_version, key, (occurred, now))? {
+            return Ok(Vec::new());
+        }
+        // Work on a copy: what `record` applies is thrown away with it.
+        let mut ahead = self.clone();
+        let mut envelopes = Vec::new();
+        ahead.record(policy, command, key, (occurred, now), &mut envelopes)?;
+        Ok(envelopes)
+    }
+
+    /// Whether a request is to be decided: `false` for a retry whose key is still honoured;
+    /// refused for a stale version or times out of order.
+    pub(crate) fn admits(
+        &self,
+        policy: &ServicePolicy,
+        command: &Command,
+        expected_version: Option<u64>,
+        key: Option<&IdempotencyKey>,
+        (occurred, now): (DateTime<Utc>, DateTime<Utc>),
+    ) -> Result<bool, CommandError> {
         if key.is_some_and(|key| {
             self.keys
                 .find(key)
                 .is_some_and(|k| k.honoured(policy.idempotency_window, now))
         }) {
-            return Ok(Vec::new());
+            return Ok(false);
         }
         if let Some(expected) = expected_version
             && expected != self.version
@@ -160,36 +180,53 @@ impl Relationship {
             });
         }
         self.check_times(command, occurred, now)?;
-        // Work on a copy: deadlines due before the fact happened are recorded first, then the
-        // command as of when it happened, then (for a fact reported late) the deadlines that
-        // fell due since, then what the result does to the relationship's health.
-        let mut ahead = self.clone();
-        let mut envelopes = ahead.advance_to(policy, occurred);
-        let primary = ahead.decide_events(policy, command, occurred)?;
+        Ok(true)
+    }
+
+    /// Records an admitted `command` in place, each envelope applied and pushed to `out` as it
+    /// is: deadlines due before the fact happened first, then the command as of when it
+    /// happened, then (for a fact reported late) the deadlines that fell due since, then what
+    /// the result does to the relationship's health. On error, what `out` holds was applied
+    /// (the deadlines up to when the fact happened, and for a fact of several instants the
+    /// instants before the one refused); [`decide_with`](Self::decide_with) throws it away
+    /// with its copy.
+    pub(crate) fn record(
+        &mut self,
+        policy: &ServicePolicy,
+        command: &Command,
+        key: Option<&IdempotencyKey>,
+        (occurred, now): (DateTime<Utc>, DateTime<Utc>),
+        out: &mut Vec<Envelope>,
+    ) -> Result<(), CommandError> {
+        let last_at = self.last_at;
+        out.extend(self.advance_to(policy, occurred));
+        let primary = self.decide_events(policy, command, occurred)?;
         // Events of one instant together, each group with its reactions, dated at its instant.
         for (at, group) in by_instant(primary) {
-            let events = reactions::follow(&ahead, policy, command, group, at)?;
+            let events = reactions::follow(self, policy, command, group, at)?;
             let recorded = (now > at).then_some(now);
-            let sealed = ahead.seal_keyed(at, recorded, events, key);
-            for envelope in &sealed {
-                ahead.apply(envelope).map_err(CommandError::Inconsistent)?;
+            for envelope in self.seal_keyed(at, recorded, events, key) {
+                self.apply(&envelope).map_err(CommandError::Inconsistent)?;
+                out.push(envelope);
             }
-            envelopes.extend(sealed);
         }
         if occurred < now {
             // A fact reported late moves the band at the instant it happened, unless something
             // later was recorded already: band events recorded since are never rewritten, so
             // the fact's effect on the band is then recorded when it is recorded (below).
-            if self.last_at.is_none_or(|last| occurred >= last) {
-                for envelope in ahead.seal(occurred, ahead.health_change(policy, occurred)) {
-                    ahead.apply(&envelope).map_err(CommandError::Inconsistent)?;
-                    envelopes.push(envelope);
+            if last_at.is_none_or(|last| occurred >= last) {
+                for envelope in self.seal(occurred, self.health_change(policy, occurred)) {
+                    self.apply(&envelope).map_err(CommandError::Inconsistent)?;
+                    out.push(envelope);
                 }
             }
-            envelopes.extend(ahead.advance_to(policy, now));
+            out.extend(self.advance_to(policy, now));
         }
-        envelopes.extend(ahead.seal(now, ahead.health_change(policy, now)));
-        Ok(envelopes)
+        for envelope in self.seal(now, self.health_change(policy, now)) {
+            self.apply(&envelope).map_err(CommandError::Inconsistent)?;
+            out.push(envelope);
+        }
+        Ok(())
     }
 
     /// Refuses a recording time earlier than the last one, a fact dated after its recording

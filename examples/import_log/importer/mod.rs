@@ -37,6 +37,9 @@ pub struct Report {
     /// Health at the end of the log, against the targets missed over the last health window
     /// and over the whole log (with the measures).
     pub calibration: Option<[calibrate::Calibration; 2]>,
+    /// The stored log, with `keep_log` (read by `examples/what_if.rs`).
+    #[allow(dead_code)]
+    pub log: Vec<Envelope>,
 }
 
 impl Report {
@@ -89,6 +92,7 @@ pub fn import(layout: Layout, text: &str, policy: ServicePolicy, keep_log: bool)
         events: BTreeMap::new(),
         tally: None,
         calibration: None,
+        log: Vec::new(),
     };
     let Ok(mut ledger) = Ledger::new(policy) else {
         return report;
@@ -164,5 +168,6 @@ pub fn import(layout: Layout, text: &str, policy: ServicePolicy, keep_log: bool)
             }
         }
     }
+    report.log = log;
     report
 }
