@@ -529,10 +529,10 @@ pub struct ComplaintPolicy {
     /// ([`CommandError::NotAcknowledged`](crate::error::CommandError::NotAcknowledged)).
     pub resolve_unacknowledged: bool,
     /// Business time after a resolution when the follow-up contact is due; `None` schedules
-    /// none. When set, every resolution must name the new follow-up's id
-    /// ([`ResolveComplaint::scheduling`](crate::complaint::ResolveComplaint::scheduling)), or
-    /// it is refused with
-    /// [`FollowUpIdRequired`](crate::error::CommandError::FollowUpIdRequired).
+    /// none. When set, every resolution schedules one, under the id the command names
+    /// ([`ResolveComplaint::scheduling`](crate::complaint::ResolveComplaint::scheduling)) or,
+    /// if it names none, the one derived from the complaint
+    /// ([`FollowUpId::after_resolution`](crate::id::FollowUpId::after_resolution)).
     pub follow_up_after: Option<Span>,
     /// The named calendar the follow-up delay runs on; `None` for the policy's own.
     #[serde(default, skip_serializing_if = "Option::is_none")]

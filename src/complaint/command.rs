@@ -440,7 +440,8 @@ pub struct ResolveComplaint {
     pub apology: bool,
     /// What was done.
     pub summary: Personal,
-    /// The id for the follow-up the policy schedules (required when it schedules one).
+    /// The id for the follow-up the policy schedules; absent, the follow-up gets
+    /// [`FollowUpId::after_resolution`].
     #[serde(default)]
     pub follow_up: Option<FollowUpId>,
 }
@@ -451,15 +452,16 @@ impl ResolveComplaint {
     ///
     /// **The follow-up id.** A policy with
     /// [`follow_up_after`](crate::policy::ComplaintPolicy::follow_up_after) set (the default
-    /// policy: 24 h) schedules a follow-up on every resolution and needs a new id for it, as
-    /// every id comes from the service: give it with [`scheduling`](Self::scheduling), or
-    /// the resolution is refused with
-    /// [`FollowUpIdRequired`](crate::CommandError::FollowUpIdRequired) and nothing changes.
-    /// A policy with `follow_up_after: None` schedules none and ignores the id.
+    /// policy: 24 h) schedules a follow-up on every resolution. With no id given, the
+    /// follow-up gets [`FollowUpId::after_resolution`]`(complaint, reopens so far)`: derived,
+    /// the same on a retry, different for each resolution across reopen cycles, and never
+    /// equal to an id from a UUIDv4 or UUIDv7 generator. To use an id of the service's own,
+    /// give it with [`scheduling`](Self::scheduling). A policy with `follow_up_after: None`
+    /// schedules none and ignores the id.
     ///
     /// ```
     /// use chrono::{TimeZone, Utc};
-    /// use clientele::{AgentId, CommandError, ComplaintId, CustomerId, FollowUpId, ReceiveComplaint,
+    /// use clientele::{AgentId, ComplaintId, CustomerId, FollowUpId, ReceiveComplaint,
     ///     RegisterCustomer, Relationship, ResolveComplaint, ServicePolicy, Channel, Text, Tier};
     ///
     /// let policy = ServicePolicy::default();
@@ -469,13 +471,12 @@ impl ResolveComplaint {
     /// ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
     /// ona.execute(&policy, ReceiveComplaint::new(complaint, Channel::Phone, Text::new("Late")?), monday)?;
     /// let resolve = ResolveComplaint::new(complaint, jonas, Text::new("Glasses handed over")?).apologised();
-    /// // The default policy schedules a follow-up: without its id, refused.
-    /// assert_eq!(
-    ///     ona.execute(&policy, resolve.clone(), monday),
-    ///     Err(CommandError::FollowUpIdRequired(complaint))
-    /// );
-    /// let events = ona.execute(&policy, resolve.scheduling(FollowUpId::from_u128(3)), monday)?;
+    /// let events = ona.execute(&policy, resolve, monday)?;
     /// assert_eq!(events.len(), 2); // resolved, follow-up scheduled
+    /// // The default policy scheduled the follow-up under the derived id.
+    /// let follow_up = FollowUpId::after_resolution(complaint, 0);
+    /// assert_eq!(ona.complaint(complaint).and_then(|c| c.follow_up), Some(follow_up));
+    /// assert!(ona.follow_up(follow_up).is_some());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
