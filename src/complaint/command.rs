@@ -58,6 +58,14 @@ pub enum ComplaintCommand {
 
 impl ComplaintCommand {
     /// The command's name, as its `type` tag on the wire.
+    ///
+    /// ```
+    /// use clientele::{AwaitCustomer, ComplaintId};
+    /// use clientele::complaint::ComplaintCommand;
+    ///
+    /// let wait = ComplaintCommand::from(AwaitCustomer::new(ComplaintId::from_u128(3)));
+    /// assert_eq!(wait.name(), "await_customer");
+    /// ```
     #[must_use]
     pub const fn name(&self) -> &'static str {
         match self {
@@ -199,6 +207,19 @@ pub struct ReceiveComplaint {
 
 impl ReceiveComplaint {
     /// A complaint of normal priority, about nothing recorded yet.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// let late = ComplaintId::from_u128(3);
+    /// let events = ona.execute(&policy, ReceiveComplaint::new(late, Channel::Phone, Text::new("Glasses late")?), monday)?;
+    /// assert_eq!(events[0].event.kind(), "complaint_received");
+    /// // Normal priority by default: acknowledged within 4 h, resolved within 40 h.
+    /// let complaint = ona.complaint(late).ok_or("received")?;
+    /// assert_eq!(complaint.resolution.status().due(), Some(Utc.with_ymd_and_hms(2026, 3, 4, 1, 0, 0).unwrap()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn new(complaint: ComplaintId, channel: Channel, summary: impl Into<Personal>) -> Self {
         Self {
@@ -213,6 +234,21 @@ impl ReceiveComplaint {
     }
 
     /// Receives it already waiting on the customer (see [`pending`](Self::pending)).
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeZone, Utc}};
+    /// use clientele::complaint::ComplaintStage;
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    ///
+    /// // We need the order number before any work can start.
+    /// let late = ComplaintId::from_u128(3);
+    /// let receive = ReceiveComplaint::new(late, Channel::Email, Text::new("Glasses late")?).pending();
+    /// let events = ona.execute(&policy, receive, monday)?;
+    /// assert_eq!(events[1].event.kind(), "complaint_awaiting_customer");
+    /// assert_eq!(ona.complaint(late).map(|c| c.stage()), Some(ComplaintStage::Waiting));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn pending(mut self) -> Self {
         self.pending = true;
@@ -220,6 +256,18 @@ impl ReceiveComplaint {
     }
 
     /// Sets the priority.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// let late = ComplaintId::from_u128(3);
+    /// let receive = ReceiveComplaint::new(late, Channel::Phone, Text::new("Wrong lenses, driving test tomorrow")?)
+    ///     .priority(Priority::Urgent);
+    /// ona.execute(&policy, receive, monday)?;
+    /// assert_eq!(ona.complaint(late).map(|c| c.priority), Some(Priority::Urgent));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn priority(mut self, priority: Priority) -> Self {
         self.priority = priority;
@@ -227,6 +275,16 @@ impl ReceiveComplaint {
     }
 
     /// Links an interaction it concerns.
+    ///
+    /// ```
+    /// use clientele::{Channel, ComplaintId, InteractionId, ReceiveComplaint, Text};
+    ///
+    /// let call = InteractionId::from_u128(2);
+    /// let receive = ReceiveComplaint::new(ComplaintId::from_u128(3), Channel::Phone, Text::new("Rude on the phone")?)
+    ///     .about_interaction(call);
+    /// assert_eq!(receive.interactions, [call]);
+    /// # Ok::<(), clientele::ValueError>(())
+    /// ```
     #[must_use]
     pub fn about_interaction(mut self, interaction: InteractionId) -> Self {
         self.interactions.push(interaction);
@@ -234,6 +292,16 @@ impl ReceiveComplaint {
     }
 
     /// Links a promise it concerns.
+    ///
+    /// ```
+    /// use clientele::{Channel, ComplaintId, PromiseId, ReceiveComplaint, Text};
+    ///
+    /// let glasses = PromiseId::from_u128(5);
+    /// let receive = ReceiveComplaint::new(ComplaintId::from_u128(3), Channel::Email, Text::new("Promised Friday")?)
+    ///     .about_promise(glasses);
+    /// assert_eq!(receive.promises, [glasses]);
+    /// # Ok::<(), clientele::ValueError>(())
+    /// ```
     #[must_use]
     pub fn about_promise(mut self, promise: PromiseId) -> Self {
         self.promises.push(promise);
@@ -253,6 +321,20 @@ pub struct AcknowledgeComplaint {
 
 impl AcknowledgeComplaint {
     /// Acknowledges `complaint`, by our agent `by`.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}, complaint::ComplaintStage};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let (late, jonas) = (ComplaintId::from_u128(3), AgentId::from_u128(7));
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// # ona.execute(&policy, ReceiveComplaint::new(late, Channel::Phone, Text::new("Glasses late")?), monday)?;
+    /// # let stage = |ona: &Relationship| ona.complaint(late).map(|c| c.stage());
+    /// assert_eq!(stage(&ona), Some(ComplaintStage::Received));
+    /// ona.execute(&policy, AcknowledgeComplaint::new(late, jonas), monday + TimeDelta::hours(1))?;
+    /// assert_eq!(stage(&ona), Some(ComplaintStage::Acknowledged));
+    /// assert!(ona.complaint(late).ok_or("held")?.acknowledgement.status().due().is_none()); // met
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn new(complaint: ComplaintId, by: AgentId) -> Self {
         Self { complaint, by }
@@ -271,6 +353,22 @@ pub struct AssignComplaint {
 
 impl AssignComplaint {
     /// Gives `complaint` to our agent `owner`.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}, complaint::ComplaintStage};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let (late, jonas) = (ComplaintId::from_u128(3), AgentId::from_u128(7));
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// # ona.execute(&policy, ReceiveComplaint::new(late, Channel::Phone, Text::new("Glasses late")?), monday)?;
+    /// # let stage = |ona: &Relationship| ona.complaint(late).map(|c| c.stage());
+    /// ona.execute(&policy, AcknowledgeComplaint::new(late, jonas), monday)?;
+    /// let daiva = AgentId::from_u128(8);
+    /// ona.execute(&policy, AssignComplaint::new(late, daiva), monday)?;
+    /// assert_eq!(ona.complaint(late).and_then(|c| c.owner), Some(daiva));
+    /// // The same owner again changes nothing, and is refused as such.
+    /// assert_eq!(ona.execute(&policy, AssignComplaint::new(late, daiva), monday), Err(CommandError::NothingToChange));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn new(complaint: ComplaintId, owner: AgentId) -> Self {
         Self { complaint, owner }
@@ -299,6 +397,19 @@ pub struct RouteComplaint {
 
 impl RouteComplaint {
     /// Puts `complaint` in `team`'s queue.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}, complaint::ComplaintStage};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let (late, jonas) = (ComplaintId::from_u128(3), AgentId::from_u128(7));
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// # ona.execute(&policy, ReceiveComplaint::new(late, Channel::Phone, Text::new("Glasses late")?), monday)?;
+    /// # let stage = |ona: &Relationship| ona.complaint(late).map(|c| c.stage());
+    /// let opticians = TeamId::from_u128(9);
+    /// ona.execute(&policy, RouteComplaint::new(late, opticians), monday)?;
+    /// assert_eq!(ona.complaint(late).and_then(|c| c.team), Some(opticians));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn new(complaint: ComplaintId, team: TeamId) -> Self {
         Self { complaint, team }
@@ -315,6 +426,19 @@ pub struct RequestEscalation {
 
 impl RequestEscalation {
     /// The customer asks to escalate `complaint`.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}, complaint::ComplaintStage};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let (late, jonas) = (ComplaintId::from_u128(3), AgentId::from_u128(7));
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// # ona.execute(&policy, ReceiveComplaint::new(late, Channel::Phone, Text::new("Glasses late")?), monday)?;
+    /// # let stage = |ona: &Relationship| ona.complaint(late).map(|c| c.stage());
+    /// let events = ona.execute(&policy, RequestEscalation::new(late), monday)?;
+    /// assert_eq!(events[0].event.kind(), "escalation_due");
+    /// assert!(ona.complaint(late).ok_or("held")?.escalation_due.is_some());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn new(complaint: ComplaintId) -> Self {
         Self { complaint }
@@ -335,6 +459,21 @@ pub struct EscalateComplaint {
 
 impl EscalateComplaint {
     /// Moves `complaint` up to `to_level`, owned by `owner` there.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}, complaint::ComplaintStage};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let (late, jonas) = (ComplaintId::from_u128(3), AgentId::from_u128(7));
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// # ona.execute(&policy, ReceiveComplaint::new(late, Channel::Phone, Text::new("Glasses late")?), monday)?;
+    /// # let stage = |ona: &Relationship| ona.complaint(late).map(|c| c.stage());
+    /// ona.execute(&policy, AcknowledgeComplaint::new(late, jonas), monday)?;
+    /// let specialist = AgentId::from_u128(8);
+    /// ona.execute(&policy, EscalateComplaint::new(late, 1, specialist), monday)?;
+    /// let complaint = ona.complaint(late).ok_or("held")?;
+    /// assert_eq!((complaint.level, complaint.owner, complaint.stage()), (1, Some(specialist), ComplaintStage::InProgress));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn new(complaint: ComplaintId, to_level: u32, owner: AgentId) -> Self {
         Self {
@@ -377,6 +516,21 @@ pub struct DeescalateComplaint {
 
 impl DeescalateComplaint {
     /// Moves `complaint` down to `to_level`, owned by `owner`, for `reason`.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}, complaint::ComplaintStage};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let (late, jonas) = (ComplaintId::from_u128(3), AgentId::from_u128(7));
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// # ona.execute(&policy, ReceiveComplaint::new(late, Channel::Phone, Text::new("Glasses late")?), monday)?;
+    /// # let stage = |ona: &Relationship| ona.complaint(late).map(|c| c.stage());
+    /// ona.execute(&policy, AcknowledgeComplaint::new(late, jonas), monday)?;
+    /// ona.execute(&policy, EscalateComplaint::new(late, 1, AgentId::from_u128(8)), monday)?;
+    /// let back = DeescalateComplaint::new(late, 0, jonas, Text::new("The lab resent the order")?);
+    /// ona.execute(&policy, back, monday)?;
+    /// assert_eq!(ona.complaint(late).map(|c| (c.level, c.owner)), Some((0, Some(jonas))));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn new(
         complaint: ComplaintId,
@@ -403,6 +557,21 @@ pub struct AwaitCustomer {
 
 impl AwaitCustomer {
     /// Waits on the customer about `complaint`.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}, complaint::ComplaintStage};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let (late, jonas) = (ComplaintId::from_u128(3), AgentId::from_u128(7));
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// # ona.execute(&policy, ReceiveComplaint::new(late, Channel::Phone, Text::new("Glasses late")?), monday)?;
+    /// # let stage = |ona: &Relationship| ona.complaint(late).map(|c| c.stage());
+    /// ona.execute(&policy, AcknowledgeComplaint::new(late, jonas), monday)?;
+    /// ona.execute(&policy, AwaitCustomer::new(late), monday)?; // we asked for the order number
+    /// assert_eq!(stage(&ona), Some(ComplaintStage::Waiting));
+    /// // The resolution clock is paused: no due instant while the customer has the next word.
+    /// assert_eq!(ona.complaint(late).ok_or("held")?.resolution.status().due(), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn new(complaint: ComplaintId) -> Self {
         Self { complaint }
@@ -419,6 +588,23 @@ pub struct ResumeComplaint {
 
 impl ResumeComplaint {
     /// Work on `complaint` goes on.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}, complaint::ComplaintStage};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let (late, jonas) = (ComplaintId::from_u128(3), AgentId::from_u128(7));
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// # ona.execute(&policy, ReceiveComplaint::new(late, Channel::Phone, Text::new("Glasses late")?), monday)?;
+    /// # let stage = |ona: &Relationship| ona.complaint(late).map(|c| c.stage());
+    /// ona.execute(&policy, AcknowledgeComplaint::new(late, jonas), monday)?;
+    /// ona.execute(&policy, AwaitCustomer::new(late), monday)?;
+    /// // The customer answers a day later: the clock runs again with the time it had left.
+    /// let tuesday = monday + TimeDelta::days(1);
+    /// ona.execute(&policy, ResumeComplaint::new(late), tuesday)?;
+    /// let due = ona.complaint(late).ok_or("held")?.resolution.status().due();
+    /// assert_eq!(due, Some(tuesday + TimeDelta::hours(40)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn new(complaint: ComplaintId) -> Self {
         Self { complaint }
@@ -492,6 +678,15 @@ impl ResolveComplaint {
     }
 
     /// Says what we gave the customer.
+    ///
+    /// ```
+    /// use clientele::{AgentId, ComplaintId, ResolveComplaint, Text};
+    ///
+    /// let resolve = ResolveComplaint::new(ComplaintId::from_u128(3), AgentId::from_u128(7), Text::new("New lenses fitted")?)
+    ///     .remedy(Text::new("Fitting fee refunded")?);
+    /// assert_eq!(resolve.remedy.as_ref().and_then(|r| r.reveal()).map(Text::as_str), Some("Fitting fee refunded"));
+    /// # Ok::<(), clientele::ValueError>(())
+    /// ```
     #[must_use]
     pub fn remedy(mut self, remedy: impl Into<Personal>) -> Self {
         self.remedy = Some(remedy.into());
@@ -499,13 +694,32 @@ impl ResolveComplaint {
     }
 
     /// Says we apologised.
+    ///
+    /// ```
+    /// use clientele::{AgentId, ComplaintId, ResolveComplaint, Text};
+    ///
+    /// let resolve = ResolveComplaint::new(ComplaintId::from_u128(3), AgentId::from_u128(7), Text::new("New lenses fitted")?);
+    /// assert!(!resolve.apology);
+    /// assert!(resolve.apologised().apology); // measured: see ComplaintMeasures::apology_share
+    /// # Ok::<(), clientele::ValueError>(())
+    /// ```
     #[must_use]
     pub const fn apologised(mut self) -> Self {
         self.apology = true;
         self
     }
 
-    /// Gives the id of the follow-up the policy schedules (see [`new`](Self::new)).
+    /// Gives the id of the follow-up the policy schedules, instead of the derived one (see
+    /// [`new`](Self::new)).
+    ///
+    /// ```
+    /// use clientele::{AgentId, ComplaintId, FollowUpId, ResolveComplaint, Text};
+    ///
+    /// let resolve = ResolveComplaint::new(ComplaintId::from_u128(1), AgentId::from_u128(2), Text::new("Refunded")?)
+    ///     .scheduling(FollowUpId::from_u128(3));
+    /// assert_eq!(resolve.follow_up, Some(FollowUpId::from_u128(3)));
+    /// # Ok::<(), clientele::ValueError>(())
+    /// ```
     #[must_use]
     pub const fn scheduling(mut self, follow_up: FollowUpId) -> Self {
         self.follow_up = Some(follow_up);
@@ -523,6 +737,19 @@ pub struct CloseComplaint {
 
 impl CloseComplaint {
     /// Closes the resolved `complaint`.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}, complaint::ComplaintStage};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let (late, jonas) = (ComplaintId::from_u128(3), AgentId::from_u128(7));
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// # ona.execute(&policy, ReceiveComplaint::new(late, Channel::Phone, Text::new("Glasses late")?), monday)?;
+    /// # let stage = |ona: &Relationship| ona.complaint(late).map(|c| c.stage());
+    /// ona.execute(&policy, ResolveComplaint::new(late, jonas, Text::new("Glasses handed over")?), monday)?;
+    /// ona.execute(&policy, CloseComplaint::new(late), monday + TimeDelta::days(3))?;
+    /// assert_eq!(stage(&ona), Some(ComplaintStage::Closed));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn new(complaint: ComplaintId) -> Self {
         Self { complaint }
@@ -541,6 +768,21 @@ pub struct ReopenComplaint {
 
 impl ReopenComplaint {
     /// Reopens `complaint`, for `reason`.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}, complaint::ComplaintStage};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let (late, jonas) = (ComplaintId::from_u128(3), AgentId::from_u128(7));
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// # ona.execute(&policy, ReceiveComplaint::new(late, Channel::Phone, Text::new("Glasses late")?), monday)?;
+    /// # let stage = |ona: &Relationship| ona.complaint(late).map(|c| c.stage());
+    /// ona.execute(&policy, ResolveComplaint::new(late, jonas, Text::new("Glasses handed over")?), monday)?;
+    /// let tuesday = monday + TimeDelta::days(1);
+    /// ona.execute(&policy, ReopenComplaint::new(late, Text::new("Still blurry")?), tuesday)?;
+    /// let complaint = ona.complaint(late).ok_or("held")?;
+    /// assert_eq!((complaint.is_open(), complaint.reopened), (true, 1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn new(complaint: ComplaintId, reason: impl Into<Personal>) -> Self {
         Self {
@@ -575,6 +817,21 @@ pub struct CloseUnresolved {
 
 impl CloseUnresolved {
     /// `complaint` repeats `of`, which goes on.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}, complaint::ComplaintStage};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let (late, jonas) = (ComplaintId::from_u128(3), AgentId::from_u128(7));
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// # ona.execute(&policy, ReceiveComplaint::new(late, Channel::Phone, Text::new("Glasses late")?), monday)?;
+    /// # let stage = |ona: &Relationship| ona.complaint(late).map(|c| c.stage());
+    /// let again = ComplaintId::from_u128(4);
+    /// ona.execute(&policy, ReceiveComplaint::new(again, Channel::Email, Text::new("Glasses late!")?), monday)?;
+    /// ona.execute(&policy, CloseUnresolved::duplicate(again, late), monday)?;
+    /// assert_eq!(ona.complaint(again).map(|c| c.stage()), Some(ComplaintStage::ClosedUnresolved));
+    /// assert_eq!(stage(&ona), Some(ComplaintStage::Received)); // the first one goes on
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn duplicate(complaint: ComplaintId, of: ComplaintId) -> Self {
         Self {
@@ -584,6 +841,14 @@ impl CloseUnresolved {
     }
 
     /// `complaint` is no complaint.
+    ///
+    /// ```
+    /// use clientele::{CloseUnresolved, ComplaintId};
+    /// use clientele::complaint::Unresolved;
+    ///
+    /// let spam = CloseUnresolved::invalid(ComplaintId::from_u128(3));
+    /// assert_eq!(spam.reason, Unresolved::Invalid);
+    /// ```
     #[must_use]
     pub const fn invalid(complaint: ComplaintId) -> Self {
         Self {
@@ -593,6 +858,20 @@ impl CloseUnresolved {
     }
 
     /// The customer withdrew `complaint`.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}, complaint::ComplaintStage};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let (late, jonas) = (ComplaintId::from_u128(3), AgentId::from_u128(7));
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// # ona.execute(&policy, ReceiveComplaint::new(late, Channel::Phone, Text::new("Glasses late")?), monday)?;
+    /// # let stage = |ona: &Relationship| ona.complaint(late).map(|c| c.stage());
+    /// ona.execute(&policy, CloseUnresolved::withdrawn(late), monday)?; // "never mind, they arrived"
+    /// let complaint = ona.complaint(late).ok_or("held")?;
+    /// assert_eq!(complaint.stage(), ComplaintStage::ClosedUnresolved);
+    /// assert_eq!(complaint.resolution.status(), clientele::outcome::TargetStatus::NotApplicable);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn withdrawn(complaint: ComplaintId) -> Self {
         Self {
@@ -634,6 +913,21 @@ pub struct ReprioritiseComplaint {
 
 impl ReprioritiseComplaint {
     /// Gives `complaint` the priority `priority`, its tier unchanged.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}, complaint::ComplaintStage};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let (late, jonas) = (ComplaintId::from_u128(3), AgentId::from_u128(7));
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// # ona.execute(&policy, ReceiveComplaint::new(late, Channel::Phone, Text::new("Glasses late")?), monday)?;
+    /// # let stage = |ona: &Relationship| ona.complaint(late).map(|c| c.stage());
+    /// ona.execute(&policy, ReprioritiseComplaint::new(late, Priority::Urgent), monday)?;
+    /// let complaint = ona.complaint(late).ok_or("held")?;
+    /// assert_eq!(complaint.priority, Priority::Urgent);
+    /// // Its targets change with it, counted from receipt.
+    /// assert_eq!(complaint.acknowledgement.status().due(), Some(monday + TimeDelta::hours(1)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn new(complaint: ComplaintId, priority: Priority) -> Self {
         Self {
@@ -644,6 +938,14 @@ impl ReprioritiseComplaint {
     }
 
     /// Reads its targets for `tier` from now on.
+    ///
+    /// ```
+    /// use clientele::{ComplaintId, Priority, ReprioritiseComplaint, Tier};
+    ///
+    /// let upgrade = ReprioritiseComplaint::new(ComplaintId::from_u128(3), Priority::High).tier(Tier::new("gold")?);
+    /// assert_eq!(upgrade.tier, Some(Tier::new("gold")?));
+    /// # Ok::<(), clientele::ValueError>(())
+    /// ```
     #[must_use]
     pub fn tier(mut self, tier: Tier) -> Self {
         self.tier = Some(tier);
