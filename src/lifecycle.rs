@@ -203,15 +203,23 @@ pub fn diagram<L: Lifecycle>() -> Vec<String> {
 }
 
 /// The diagram lines written in a module's docs (`//!` lines containing `-->`), with runs of
-/// spaces collapsed, sorted; for the tests that compare docs and table.
+/// spaces collapsed, sorted; for the tests that compare docs and table. With a `heading`,
+/// only the lines under `//! # {heading}` (up to the next heading) count, so a module can
+/// show several diagrams.
 #[cfg(test)]
-pub(crate) fn documented(source: &str) -> Vec<String> {
-    let mut lines: Vec<String> = source
+pub(crate) fn documented(source: &str, heading: Option<&str>) -> Vec<String> {
+    let mut under = heading.is_none();
+    let mut lines = Vec::new();
+    for line in source
         .lines()
         .filter_map(|line| line.trim_start().strip_prefix("//!"))
-        .filter(|line| line.contains("-->"))
-        .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
-        .collect();
+    {
+        if let (Some(title), Some(wanted)) = (line.trim().strip_prefix("# "), heading) {
+            under = title == wanted;
+        } else if under && line.contains("-->") {
+            lines.push(line.split_whitespace().collect::<Vec<_>>().join(" "));
+        }
+    }
     lines.sort();
     lines
 }
@@ -219,10 +227,17 @@ pub(crate) fn documented(source: &str) -> Vec<String> {
 /// Asserts that the docs of `source` show exactly the transitions of `L`.
 #[cfg(test)]
 pub(crate) fn assert_documented<L: Lifecycle>(source: &str) {
+    assert_documented_under::<L>(source, None);
+}
+
+/// Asserts that the diagram under `heading` (every diagram line for `None`) in the docs of
+/// `source` shows exactly the transitions of `L`.
+#[cfg(test)]
+pub(crate) fn assert_documented_under<L: Lifecycle>(source: &str, heading: Option<&str>) {
     let mut table = diagram::<L>();
     table.sort();
     assert_eq!(
-        documented(source),
+        documented(source, heading),
         table,
         "the state diagram in the module docs differs from the transition table"
     );

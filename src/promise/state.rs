@@ -511,11 +511,11 @@ impl Erase for Promise {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lifecycle::assert_documented;
+    use crate::lifecycle::assert_documented_under;
 
     #[test]
     fn state_diagram_matches_transition_table() {
-        assert_documented::<PromiseLifecycle>(include_str!("mod.rs"));
+        assert_documented_under::<PromiseLifecycle>(include_str!("mod.rs"), Some("State diagram"));
     }
 
     fn terms() -> PromiseTerms {
