@@ -43,6 +43,7 @@ mod strict;
 pub mod survey;
 
 pub mod value;
+pub mod why;
 
 /// The chrono the API speaks (`DateTime<Utc>` everywhere), re-exported so a service uses the
 /// same version without naming it in its own `Cargo.toml`. Built without its `clock` feature:
