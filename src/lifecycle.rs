@@ -173,6 +173,18 @@ impl From<&str> for Misfit {
 }
 
 /// Every allowed transition as `(from, action, to)`, in declaration order.
+///
+/// ```
+/// use clientele::lifecycle::transitions;
+/// use clientele::promise::{DependencyAction, DependencyLifecycle};
+/// use clientele::promise::DependencyState::{Late, Met, Pending};
+///
+/// let table = transitions::<DependencyLifecycle>();
+/// assert!(table.contains(&(Pending, DependencyAction::Miss, Late)));
+/// // A met dependency is not met again.
+/// assert!(!table.iter().any(|(from, action, _)| *from == Met && *action == DependencyAction::Meet));
+/// assert_eq!(table.len(), 6);
+/// ```
 #[must_use]
 pub fn transitions<L: Lifecycle>() -> Vec<(L::Stage, L::Action, L::Stage)> {
     let mut table = Vec::new();
@@ -187,6 +199,15 @@ pub fn transitions<L: Lifecycle>() -> Vec<(L::Stage, L::Action, L::Stage)> {
 }
 
 /// The table as diagram lines: `from --action--> to`, one per transition.
+///
+/// ```
+/// use clientele::lifecycle::diagram;
+/// use clientele::promise::DependencyLifecycle;
+///
+/// let lines = diagram::<DependencyLifecycle>();
+/// assert!(lines.contains(&"pending --miss--> late".to_owned()));
+/// assert_eq!(lines.len(), 6);
+/// ```
 #[must_use]
 pub fn diagram<L: Lifecycle>() -> Vec<String> {
     transitions::<L>()

@@ -262,6 +262,15 @@ impl HealthWeights {
     }
 
     /// The weight of `signal` (`gone_quiet` has none: it counts only as a severe failure).
+    ///
+    /// ```
+    /// use clientele::ServicePolicy;
+    /// use clientele::health::Signal;
+    ///
+    /// let weights = ServicePolicy::default().health.weights;
+    /// assert_eq!(weights.get(Signal::BrokenPromises), 30);
+    /// assert_eq!(weights.get(Signal::GoneQuiet), 0); // severe only
+    /// ```
     #[must_use]
     pub const fn get(&self, signal: Signal) -> u8 {
         match signal {
