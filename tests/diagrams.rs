@@ -10,8 +10,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, TimeDelta, Utc};
 use clientele::complaint::{ClockLifecycle, ClockStage};
-use clientele::health::BandLifecycle;
-use clientele::lifecycle::{Lifecycle, transitions};
+use clientele::lifecycle::{BandLifecycle, Lifecycle, transitions};
 use clientele::policy::ReopenMode;
 use clientele::promise::{DependencyLifecycle, DependencyState};
 use clientele::{

@@ -98,7 +98,7 @@
 //!
 //! # Band diagram
 //!
-//! How the band a score falls in moves ([`BandLifecycle`]): one band at a time, or across
+//! How the band a score falls in moves ([`BandLifecycle`](crate::lifecycle::BandLifecycle)): one band at a time, or across
 //! "watch" at once (a severe failure puts a healthy relationship at risk on its own; the
 //! severe signal clearing can bring it straight back).
 //!
@@ -136,12 +136,10 @@
 //! window (90 days by default), and the worst-served customers' tickets are years old at the
 //! log's end; a service that wants a longer memory sets a longer window (at most a year).
 
-mod bands;
 mod event;
 mod record;
 mod score;
 
-pub use bands::{BandLifecycle, BandMove};
 pub use event::HealthEvent;
 pub use record::{MAX_CONTACTS, MAX_WINDOW_DAYS};
 
