@@ -6,8 +6,8 @@ mod support;
 
 use clientele::follow_up::FollowUpStage;
 use clientele::{
-    AgentId, Channel, Command, CommandError, ComplaintId, Event, FollowUpEvent, FollowUpId,
-    ReceiveComplaint, ReopenComplaint, ResolveComplaint, ScheduleFollowUp, ServicePolicy,
+    AgentId, Command, CommandError, ComplaintId, Event, FollowUpEvent, FollowUpId, ReopenComplaint,
+    ResolveComplaint, ScheduleFollowUp, ServicePolicy,
 };
 use support::*;
 
@@ -16,12 +16,7 @@ const JONAS: AgentId = AgentId::from_u128(101);
 
 fn received() -> World {
     let mut w = World::new(ServicePolicy::default(), "2026-03-02 09:00");
-    w.given_customer(ONA, "standard");
-    w.when(
-        ONA,
-        ReceiveComplaint::new(C, Channel::Phone, text("Glasses still not ready")),
-    )
-    .unwrap();
+    w.given_customer(ONA, "standard").given_complaint(ONA, C);
     w
 }
 

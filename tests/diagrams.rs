@@ -59,6 +59,28 @@ impl Walk {
         (self.seed >> 33) % n
     }
 
+    /// One of the first `made` ids (1 when none was made yet).
+    fn one_of(&mut self, made: u128) -> u128 {
+        u128::from(self.below(u64::try_from(made.max(1)).unwrap())) + 1
+    }
+
+    /// An instant 1 to `most` hours ahead.
+    fn hours_ahead(&mut self, most: u64) -> DateTime<Utc> {
+        self.now + TimeDelta::hours(self.below(most) as i64 + 1)
+    }
+
+    /// Makes promise number `n`, due at `due`.
+    fn promise(&mut self, n: u128, due: DateTime<Utc>, look: &mut impl FnMut(&Self)) {
+        let make = MakePromise::new(PromiseId::from_u128(n), text("Glasses"), due, JONAS);
+        self.run(make, look);
+    }
+
+    /// Lets 1 to `most` hours pass, looking every `every` hours (`None`: only at the end).
+    fn idle(&mut self, most: u64, every: Option<i64>, look: &mut impl FnMut(&Self)) {
+        let hours = self.below(most) as i64 + 1;
+        self.wait_hours(hours, every.unwrap_or(hours), look);
+    }
+
     fn run(&mut self, command: impl Into<Command>, look: &mut impl FnMut(&Self)) {
         if let Ok(events) = self.ona.execute(&self.policy, command, self.now) {
             self.log.extend(events);
@@ -151,8 +173,7 @@ fn complaint_target_clocks_move_as_their_diagram_says() {
             };
             let mut complaints = 0u128;
             for _ in 0..300 {
-                let id =
-                    ComplaintId::from_u128(u128::from(walk.below(complaints.max(1) as u64)) + 1);
+                let id = ComplaintId::from_u128(walk.one_of(complaints));
                 match walk.below(11) {
                     0 => {
                         complaints += 1;
@@ -174,8 +195,7 @@ fn complaint_target_clocks_move_as_their_diagram_says() {
                     6 => walk.run(ReopenComplaint::new(id, text("Again")), &mut look),
                     7 => walk.run(CloseUnresolved::withdrawn(id), &mut look),
                     _ => {
-                        let hours = walk.below(30) as i64 + 1;
-                        walk.wait_hours(hours, hours, &mut look);
+                        walk.idle(30, None, &mut look);
                     }
                 }
             }
@@ -208,23 +228,15 @@ fn dependencies_move_as_their_diagram_says() {
         };
         let mut promises = 0u128;
         for _ in 0..200 {
-            let id = PromiseId::from_u128(u128::from(walk.below(promises.max(1) as u64)) + 1);
+            let id = PromiseId::from_u128(walk.one_of(promises));
             match walk.below(8) {
                 0 => {
                     promises += 1;
                     let due = walk.now + TimeDelta::days(5);
-                    walk.run(
-                        MakePromise::new(
-                            PromiseId::from_u128(promises),
-                            text("Glasses"),
-                            due,
-                            JONAS,
-                        ),
-                        &mut look,
-                    );
+                    walk.promise(promises, due, &mut look);
                 }
                 1 | 2 => {
-                    let due = walk.now + TimeDelta::hours(walk.below(48) as i64 + 1);
+                    let due = walk.hours_ahead(48);
                     walk.run(
                         RecordDependency::new(id, PartyId::from_u128(9), text("Lenses"), due),
                         &mut look,
@@ -232,10 +244,7 @@ fn dependencies_move_as_their_diagram_says() {
                 }
                 3 => walk.run(MeetDependency::new(id), &mut look),
                 4 => walk.run(KeepPromise::new(id), &mut look),
-                _ => {
-                    let hours = walk.below(24) as i64 + 1;
-                    walk.wait_hours(hours, hours, &mut look);
-                }
+                _ => walk.idle(24, None, &mut look),
             }
         }
     }
@@ -273,25 +282,15 @@ fn health_bands_move_as_their_diagram_says_and_only_the_edge_of_at_risk_is_recor
             match walk.below(10) {
                 0 => {
                     promises += 1;
-                    let due = walk.now + TimeDelta::hours(walk.below(48) as i64 + 1);
-                    walk.run(
-                        MakePromise::new(
-                            PromiseId::from_u128(promises),
-                            text("Glasses"),
-                            due,
-                            JONAS,
-                        ),
-                        &mut look,
-                    );
+                    let due = walk.hours_ahead(48);
+                    walk.promise(promises, due, &mut look);
                 }
                 1 => {
-                    let id =
-                        PromiseId::from_u128(u128::from(walk.below(promises.max(1) as u64)) + 1);
+                    let id = PromiseId::from_u128(walk.one_of(promises));
                     walk.run(KeepPromise::new(id), &mut look);
                 }
                 2 => {
-                    let id =
-                        PromiseId::from_u128(u128::from(walk.below(promises.max(1) as u64)) + 1);
+                    let id = PromiseId::from_u128(walk.one_of(promises));
                     let due = walk.now + TimeDelta::days(3);
                     walk.run(RevisePromise::new(id, due, text("Later")), &mut look);
                 }
@@ -329,10 +328,7 @@ fn health_bands_move_as_their_diagram_says_and_only_the_edge_of_at_risk_is_recor
                     // A quiet month: old facts decay and leave the window.
                     walk.wait_hours(24 * 30, 6, &mut look);
                 }
-                _ => {
-                    let hours = walk.below(72) as i64 + 1;
-                    walk.wait_hours(hours, 1, &mut look);
-                }
+                _ => walk.idle(72, Some(1), &mut look),
             }
         }
     }

@@ -58,7 +58,7 @@ use crate::value::{Direction, Priority};
 /// before the decision, and the events decided before them.
 ///
 /// # Errors
-/// What a reaction refuses (a resolution without the follow-up id the policy needs, ...).
+/// What a reaction refuses (a resolution whose follow-up id the customer has already, ...).
 pub(super) fn follow(
     relationship: &Relationship,
     policy: &ServicePolicy,
