@@ -142,57 +142,6 @@
 //! `in_progress` and `waiting` only while it is owed ([`Complaint::is_unacknowledged`]); after
 //! that it is refused as before.
 //!
-//! # Target clock diagram
-//!
-//! The acknowledgement and the resolution clock, each on its own ([`TargetClock::stage`];
-//! the table is [`ClockLifecycle`]). `warn` and `breach` are the clock's own deadlines, fired
-//! by `advance_to` (a warning leaves it running; the breach is recorded once per run);
-//! `pause` and `resume` the waits on the customer, for the clocks the policy pauses (the
-//! acknowledgement clock runs through waits); `stop` what the clock measures being done;
-//! `reopen` a reopen that starts the clock afresh, `continue` one that carries it on
-//! ([`ReopenMode`](crate::policy::ReopenMode)).
-//!
-//! ```text
-//! running        --warn-->             running
-//! running        --breach-->           overdue
-//! running        --pause-->            paused
-//! running        --stop-->             met
-//! overdue        --pause-->            paused_overdue
-//! overdue        --stop-->             missed
-//! paused         --resume-->           running
-//! paused         --stop-->             met
-//! paused_overdue --resume-->           overdue
-//! paused_overdue --stop-->             missed
-//! no_target      --stop-->             untimed
-//! running        --close_unresolved--> not_applicable
-//! overdue        --close_unresolved--> not_applicable
-//! no_target      --close_unresolved--> not_applicable
-//! paused         --close_unresolved--> not_applicable
-//! paused_overdue --close_unresolved--> not_applicable
-//! met            --reopen-->           running
-//! met            --continue-->         running
-//! missed         --reopen-->           running
-//! missed         --continue-->         overdue
-//! untimed        --reopen-->           no_target
-//! untimed        --continue-->         no_target
-//! ```
-//!
-//! A clock starts `running`, or `no_target` when the policy sets no target for the priority
-//! or its deadline cannot be computed (see [`ClockTerms`]); a clock started, resumed or
-//! continued on a calendar the policy has since retired is `no_target` where the diagram says
-//! `running`. Stopped in time (strictly before its due instant) is `met`; at or after it,
-//! `missed`, with the lateness. A re-prioritisation gives a running or paused clock new terms
-//! and is not drawn: the clock stays where it is, except that a breach recorded before stands
-//! only while the new due instant has passed too. The escalation clock of a support level is
-//! simpler: it runs until the level's threshold passes (`escalation_due`) and starts afresh at
-//! the next level.
-//!
-//! # Outside-party dependency
-//!
-//! A promise can rest on an outside party's commitment ([`crate::promise`], diagram under
-//! "Dependency diagram" there). Complaints have no dependency of their own yet; when they
-//! get one, its diagram goes here, checked against its table like the others.
-//!
 //! # Layout
 //!
 //! `state` holds what a complaint is and its transition table, `clock` its target
@@ -202,7 +151,6 @@
 //! reactions.
 
 mod clock;
-mod clock_stage;
 mod command;
 mod decide;
 mod due;
@@ -210,9 +158,9 @@ mod event;
 mod fold;
 mod queue;
 mod state;
+pub mod target_clock;
 
 pub use clock::{ClockPhase, ClockTerms, ComplaintClockKind, Remaining, Retargeted, TargetClock};
-pub use clock_stage::{ClockAction, ClockLifecycle, ClockStage};
 pub use command::{
     AcknowledgeComplaint, AssignComplaint, AwaitCustomer, CloseComplaint, CloseUnresolved,
     ComplaintCommand, DeescalateComplaint, EscalateComplaint, ReceiveComplaint, ReopenComplaint,
@@ -223,6 +171,7 @@ pub use state::{
     Complaint, ComplaintAction, ComplaintLifecycle, ComplaintStage, ComplaintState,
     EscalationReason, Handover, LevelChange, Resolution, Unresolved,
 };
+pub use target_clock::{ClockAction, ClockLifecycle, ClockStage};
 
 pub(crate) use decide::{
     acknowledge, assign, await_customer, close, close_unresolved, deescalate, escalate, receive,
@@ -236,13 +185,10 @@ pub(crate) use state::Complaints;
 #[cfg(test)]
 mod tests {
     use super::ComplaintLifecycle;
-    use crate::lifecycle::assert_documented_under;
+    use crate::lifecycle::assert_documented;
 
     #[test]
     fn state_diagram_matches_transition_table() {
-        assert_documented_under::<ComplaintLifecycle>(
-            include_str!("mod.rs"),
-            Some("State diagram"),
-        );
+        assert_documented::<ComplaintLifecycle>(include_str!("mod.rs"));
     }
 }

@@ -75,7 +75,7 @@ mod tests {
     fn dependency_diagram_matches_transition_table() {
         assert_documented_under::<DependencyLifecycle>(
             include_str!("mod.rs"),
-            Some("Dependency diagram"),
+            "Dependency diagram",
         );
     }
 }

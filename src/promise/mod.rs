@@ -46,8 +46,8 @@
 //! date replaces it, whatever its stage. Its due instant passing unmet (`dependency_late`,
 //! fired by `advance_to` at that instant) makes it `late`, and the promise it stands behind
 //! at risk at once; delivered, it is `met`, with the lateness if late. It lives and ends with
-//! its promise: keeping or withdrawing the promise archives both. (A complaint's dependency on
-//! an outside party would get a diagram of its own in [`crate::complaint`].)
+//! its promise: keeping or withdrawing the promise archives both. (A complaint's own wait on an
+//! outside party, where complaints have one, is drawn in [`crate::complaint`].)
 //!
 //! ```text
 //! pending --record--> pending

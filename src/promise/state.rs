@@ -597,7 +597,7 @@ mod tests {
 
     #[test]
     fn state_diagram_matches_transition_table() {
-        assert_documented_under::<PromiseLifecycle>(include_str!("mod.rs"), Some("State diagram"));
+        assert_documented_under::<PromiseLifecycle>(include_str!("mod.rs"), "State diagram");
     }
 
     fn terms() -> PromiseTerms {

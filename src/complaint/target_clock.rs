@@ -1,6 +1,50 @@
-//! Where a target clock stands, without its data, and the clock's transition table: the
-//! diagram under "Target clock diagram" in the [module docs](super) is checked against it,
-//! and `tests/diagrams.rs` checks it against the clocks' behaviour.
+//! Where a complaint's target clock stands, and its transition table (checked against the
+//! engine by `tests/diagrams.rs`).
+//!
+//! # Target clock diagram
+//!
+//! The acknowledgement and the resolution clock, each on its own
+//! ([`TargetClock::stage`](super::TargetClock::stage); the table is [`ClockLifecycle`]). `warn` and `breach` are the clock's own deadlines, fired
+//! by `advance_to` (a warning leaves it running; the breach is recorded once per run);
+//! `pause` and `resume` the waits on the customer, for the clocks the policy pauses (the
+//! acknowledgement clock runs through waits); `stop` what the clock measures being done;
+//! `reopen` a reopen that starts the clock afresh, `continue` one that carries it on
+//! ([`ReopenMode`](crate::policy::ReopenMode)).
+//!
+//! ```text
+//! running        --warn-->             running
+//! running        --breach-->           overdue
+//! running        --pause-->            paused
+//! running        --stop-->             met
+//! overdue        --pause-->            paused_overdue
+//! overdue        --stop-->             missed
+//! paused         --resume-->           running
+//! paused         --stop-->             met
+//! paused_overdue --resume-->           overdue
+//! paused_overdue --stop-->             missed
+//! no_target      --stop-->             untimed
+//! running        --close_unresolved--> not_applicable
+//! overdue        --close_unresolved--> not_applicable
+//! no_target      --close_unresolved--> not_applicable
+//! paused         --close_unresolved--> not_applicable
+//! paused_overdue --close_unresolved--> not_applicable
+//! met            --reopen-->           running
+//! met            --continue-->         running
+//! missed         --reopen-->           running
+//! missed         --continue-->         overdue
+//! untimed        --reopen-->           no_target
+//! untimed        --continue-->         no_target
+//! ```
+//!
+//! A clock starts `running`, or `no_target` when the policy sets no target for the priority
+//! or its deadline cannot be computed (see [`ClockTerms`](super::ClockTerms)); a clock started,
+//! resumed or continued on a calendar the policy has since retired is `no_target` where the diagram says
+//! `running`. Stopped in time (strictly before its due instant) is `met`; at or after it,
+//! `missed`, with the lateness. A re-prioritisation gives a running or paused clock new terms
+//! and is not drawn: the clock stays where it is, except that a breach recorded before stands
+//! only while the new due instant has passed too. The escalation clock of a support level is
+//! simpler: it runs until the level's threshold passes (`escalation_due`) and starts afresh at
+//! the next level.
 
 use crate::lifecycle::Lifecycle;
 use crate::outcome::Outcome;
@@ -8,7 +52,7 @@ use crate::outcome::Outcome;
 use super::clock::{ClockPhase, TargetClock};
 
 /// The stages of a complaint's acknowledgement or resolution clock (see the
-/// [module docs](super)).
+/// [module docs](self)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ClockStage {
     /// Counting toward its due instant (warned or not).
@@ -137,7 +181,7 @@ impl Lifecycle for ClockLifecycle {
 }
 
 impl TargetClock {
-    /// Where the clock stands, as the target clock diagram in the [module docs](super) names
+    /// Where the clock stands, as the target clock diagram in the [module docs](self) names
     /// it.
     ///
     /// ```
@@ -175,13 +219,10 @@ impl TargetClock {
 #[cfg(test)]
 mod tests {
     use super::ClockLifecycle;
-    use crate::lifecycle::assert_documented_under;
+    use crate::lifecycle::assert_documented;
 
     #[test]
     fn target_clock_diagram_matches_transition_table() {
-        assert_documented_under::<ClockLifecycle>(
-            include_str!("mod.rs"),
-            Some("Target clock diagram"),
-        );
+        assert_documented::<ClockLifecycle>(include_str!("target_clock.rs"));
     }
 }
