@@ -92,6 +92,13 @@ impl Command {
     ];
 
     /// The command's name, for logs and errors.
+    ///
+    /// ```
+    /// use clientele::{Command, KeepPromise, PromiseId};
+    ///
+    /// let command = Command::from(KeepPromise::new(PromiseId::from_u128(5)));
+    /// assert_eq!(command.name(), "keep_promise");
+    /// ```
     #[must_use]
     pub const fn name(&self) -> &'static str {
         match self {
@@ -241,6 +248,13 @@ pub struct Request {
 
 impl Request {
     /// A request with no conditions.
+    ///
+    /// ```
+    /// use clientele::{KeepPromise, PromiseId, Request};
+    ///
+    /// let request = Request::new(KeepPromise::new(PromiseId::from_u128(5)));
+    /// assert_eq!((request.expected_version, request.idempotency_key, request.occurred_at), (None, None, None));
+    /// ```
     #[must_use]
     pub fn new(command: impl Into<Command>) -> Self {
         Self {
@@ -252,6 +266,17 @@ impl Request {
     }
 
     /// Refuses the request unless the relationship is at `version`.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// let hello = RecordInteraction::inbound(InteractionId::from_u128(2), Channel::Email, Text::new("Hello?")?);
+    /// // Written after reading version 0; the relationship is at 1 by now.
+    /// let stale = Request::new(hello).expecting(0);
+    /// assert!(matches!(ona.decide_request(&policy, &stale, monday), Err(CommandError::VersionConflict { expected: 0, actual: 1 })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn expecting(mut self, version: u64) -> Self {
         self.expected_version = Some(version);
@@ -259,6 +284,18 @@ impl Request {
     }
 
     /// Makes the request take effect once, however often it is sent with `key`.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// let hello = RecordInteraction::inbound(InteractionId::from_u128(2), Channel::Email, Text::new("Hello?")?);
+    /// let request = Request::new(hello).idempotent(IdempotencyKey::new("mail-7731")?);
+    /// let events = ona.execute_request(&policy, request.clone(), monday)?;
+    /// assert_eq!(events[0].event.kind(), "interaction_recorded");
+    /// assert!(ona.execute_request(&policy, request, monday)?.is_empty()); // the retry changes nothing
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn idempotent(mut self, key: IdempotencyKey) -> Self {
         self.idempotency_key = Some(key);
@@ -268,6 +305,18 @@ impl Request {
     /// Says the thing happened at `at`, earlier than it is decided: the events are dated `at`
     /// and record when they were decided. Never before the customer's registration, never
     /// after the moment it is decided.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// // A call at 10:00, logged at 11:00: dated when it happened, recorded when logged.
+    /// let (call, logged) = (monday + TimeDelta::hours(1), monday + TimeDelta::hours(2));
+    /// let hello = RecordInteraction::inbound(InteractionId::from_u128(2), Channel::Phone, Text::new("Hello?")?);
+    /// let events = ona.execute_request(&policy, Request::new(hello).occurred_at(call), logged)?;
+    /// assert_eq!((events[0].at, events[0].recorded_at()), (call, logged));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn occurred_at(mut self, at: DateTime<Utc>) -> Self {
         self.occurred_at = Some(at);

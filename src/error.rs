@@ -168,6 +168,9 @@ pub enum CommandError {
     #[error("follow-up {0} exists already")]
     DuplicateFollowUp(FollowUpId),
     /// The policy schedules a follow-up on resolution, and the command gave no id for it.
+    /// No longer returned: such a resolution now derives the id
+    /// ([`FollowUpId::after_resolution`](crate::id::FollowUpId::after_resolution)). Kept so
+    /// that code matching on it still compiles.
     #[error("resolving complaint {0} schedules a follow-up: give its id")]
     FollowUpIdRequired(ComplaintId),
     /// The complaint was never acknowledged, and the policy does not allow resolving it so.

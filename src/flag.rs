@@ -88,6 +88,14 @@ impl<'de> Deserialize<'de> for Regarding {
 
 impl Regarding {
     /// The subject a deadline or flag about it names.
+    ///
+    /// ```
+    /// use clientele::{ComplaintId, Subject};
+    /// use clientele::flag::Regarding;
+    ///
+    /// let late = ComplaintId::from_u128(3);
+    /// assert_eq!(Regarding::Complaint(late).subject(), Subject::Complaint(late));
+    /// ```
     #[must_use]
     pub const fn subject(self) -> Subject {
         match self {
@@ -366,6 +374,15 @@ pub enum Timer {
 
 impl Timer {
     /// The flat view: why the deadline wakes the service.
+    ///
+    /// ```
+    /// use clientele::{DeadlineKind, PromiseId};
+    /// use clientele::flag::{PromiseTimer, Timer};
+    ///
+    /// let timer = Timer::Promise { promise: PromiseId::from_u128(5), timer: PromiseTimer::Due };
+    /// assert_eq!(timer.kind(), DeadlineKind::PromiseDue);
+    /// assert_eq!(Timer::Health.kind(), DeadlineKind::HealthReview);
+    /// ```
     #[must_use]
     pub const fn kind(&self) -> DeadlineKind {
         match self {
@@ -396,6 +413,15 @@ impl Timer {
     }
 
     /// What the timer is about.
+    ///
+    /// ```
+    /// use clientele::{FollowUpId, Subject};
+    /// use clientele::flag::Timer;
+    ///
+    /// let call_back = FollowUpId::from_u128(4);
+    /// assert_eq!(Timer::FollowUp { follow_up: call_back }.subject(), Subject::FollowUp(call_back));
+    /// assert_eq!(Timer::Health.subject(), Subject::Relationship);
+    /// ```
     #[must_use]
     pub const fn subject(&self) -> Subject {
         match self {
@@ -444,12 +470,35 @@ pub struct Deadline {
 
 impl Deadline {
     /// Why: the flat view of [`timer`](Self::timer).
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// let glasses = PromiseId::from_u128(5);
+    /// let make = MakePromise::new(glasses, Text::new("Glasses ready")?, monday + TimeDelta::days(5), AgentId::from_u128(7));
+    /// ona.execute(&policy, make, monday)?;
+    /// let deadline = ona.next_deadline().ok_or("a promise is open")?;
+    /// assert_eq!(deadline.kind(), DeadlineKind::PromiseWarning); // at 80 % of the promised span
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn kind(&self) -> DeadlineKind {
         self.timer.kind()
     }
 
     /// About what.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// let glasses = PromiseId::from_u128(5);
+    /// let make = MakePromise::new(glasses, Text::new("Glasses ready")?, monday + TimeDelta::days(5), AgentId::from_u128(7));
+    /// ona.execute(&policy, make, monday)?;
+    /// assert_eq!(ona.next_deadline().map(|d| d.subject()), Some(Subject::Promise(glasses)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn subject(&self) -> Subject {
         self.timer.subject()
@@ -667,6 +716,22 @@ impl Flag {
     /// Whether the flag is on `owner`'s work list: an agent's when the agent is its
     /// [`owner`](Self::owner); a team's when the subject is in the team's queue
     /// ([`team`](Self::team)), whoever among its agents took it.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// use clientele::flag::Owner;
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1));
+    ///
+    /// let jonas = AgentId::from_u128(7);
+    /// ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?).owned_by(jonas), monday)?;
+    /// let hello = RecordInteraction::inbound(InteractionId::from_u128(2), Channel::Email, Text::new("Hello?")?);
+    /// ona.execute(&policy, hello, monday)?;
+    /// let flags = ona.flags(monday + TimeDelta::hours(9)); // the answer is overdue
+    /// assert!(flags[0].is_for(Owner::Agent(jonas))); // the account owner's
+    /// assert!(!flags[0].is_for(Owner::Agent(AgentId::from_u128(8))));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn is_for(&self, owner: Owner) -> bool {
         match owner {

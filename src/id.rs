@@ -117,6 +117,49 @@ ids! {
     SurveyId => "survey";
 }
 
+impl FollowUpId {
+    /// The id of the follow-up a resolution schedules when its command names none: derived
+    /// from the complaint and the number of times it had been reopened before that
+    /// resolution (0 for the first resolution, 1 after one reopen, ...), so each resolution
+    /// of a complaint, across every reopen cycle, has its own.
+    ///
+    /// The same inputs always give the same id (a retried command schedules the same
+    /// follow-up), on every platform and version: the id is recorded in
+    /// `follow_up_scheduled`, and replay never derives it again. It is a UUID of version 8
+    /// (RFC 9562's custom layout), whose 122 free bits are a fixed mix of the complaint's
+    /// UUID and the reopen count, so it never equals an id made by a UUIDv4 or UUIDv7
+    /// generator. Should it meet a follow-up id the customer already has (made by the
+    /// service with version 8 itself, or one chance in 2<sup>122</sup>), the resolution is
+    /// refused with [`DuplicateFollowUp`](crate::CommandError::DuplicateFollowUp) and
+    /// changes nothing; name an id with `ResolveComplaint::scheduling` then.
+    ///
+    /// ```
+    /// use clientele::{ComplaintId, FollowUpId};
+    ///
+    /// let complaint = ComplaintId::from_u128(7);
+    /// let first = FollowUpId::after_resolution(complaint, 0);
+    /// assert_eq!(first, FollowUpId::after_resolution(complaint, 0)); // deterministic
+    /// assert_ne!(first, FollowUpId::after_resolution(complaint, 1)); // after a reopen
+    /// assert_eq!(first.as_uuid().get_version_num(), 8);
+    /// ```
+    #[must_use]
+    pub const fn after_resolution(complaint: ComplaintId, reopened: u32) -> Self {
+        // Two rounds of xor-shift and multiply by odd constants (each a bijection of u128)
+        // over the complaint id xor the spread reopen count; then version 8, RFC variant.
+        const SPREAD: u128 = 0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835;
+        const MIX: u128 = 0xbf58_476d_1ce4_e5b9_94d0_49bb_1331_11eb;
+        let mut bits =
+            complaint.0.as_u128() ^ (reopened as u128).wrapping_add(1).wrapping_mul(SPREAD);
+        bits ^= bits >> 67;
+        bits = bits.wrapping_mul(MIX);
+        bits ^= bits >> 59;
+        bits = bits.wrapping_mul(SPREAD | 1);
+        bits ^= bits >> 71;
+        let versioned = (bits & !(0xF << 76)) | (0x8 << 76);
+        Self(Uuid::from_u128((versioned & !(0x3 << 62)) | (0x2 << 62)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,15 +1,24 @@
 //! Transition tables as data.
 //!
-//! Every lifecycle in the crate (the response clock, promises, complaints, follow-ups, surveys) has a
-//! fieldless `Stage` enum and an `Action` enum, and one exhaustive function saying where each
-//! action leads from each stage. The data-carrying state enums use that function for every
+//! Every lifecycle in the crate (the response clock, promises, complaints, follow-ups, surveys)
+//! has a fieldless `Stage` enum and an `Action` enum, and one exhaustive function saying where
+//! each action leads from each stage. The data-carrying state enums use that function for every
 //! change, and the state diagram in each module's docs is checked against it by a test, so the
 //! picture cannot drift from the code. [`Lifecycle::step`] and [`Refused`] are the one way a
 //! family checks a transition, and [`Refused`] says what was refused in the family's words.
+//!
+//! Three more diagrams are drawn from tables of the same kind that no command steps through:
+//! a complaint's target clocks ([`ClockLifecycle`](crate::complaint::ClockLifecycle)), a
+//! promise's outside-party dependency
+//! ([`DependencyLifecycle`](crate::promise::DependencyLifecycle)) and the health bands
+//! ([`BandLifecycle`], here because health sits below the lifecycles in the order of imports).
+//! Their diagrams are checked against the tables like the others, and the tables against what
+//! the engine does by random walks (`tests/diagrams.rs`).
 
 use std::fmt::Debug;
 
 use crate::error::CommandError;
+use crate::health::Band;
 
 /// A lifecycle whose transitions can be listed.
 pub trait Lifecycle {
@@ -173,6 +182,18 @@ impl From<&str> for Misfit {
 }
 
 /// Every allowed transition as `(from, action, to)`, in declaration order.
+///
+/// ```
+/// use clientele::lifecycle::transitions;
+/// use clientele::promise::{DependencyAction, DependencyLifecycle};
+/// use clientele::promise::DependencyState::{Late, Met, Pending};
+///
+/// let table = transitions::<DependencyLifecycle>();
+/// assert!(table.contains(&(Pending, DependencyAction::Miss, Late)));
+/// // A met dependency is not met again.
+/// assert!(!table.iter().any(|(from, action, _)| *from == Met && *action == DependencyAction::Meet));
+/// assert_eq!(table.len(), 6);
+/// ```
 #[must_use]
 pub fn transitions<L: Lifecycle>() -> Vec<(L::Stage, L::Action, L::Stage)> {
     let mut table = Vec::new();
@@ -187,6 +208,15 @@ pub fn transitions<L: Lifecycle>() -> Vec<(L::Stage, L::Action, L::Stage)> {
 }
 
 /// The table as diagram lines: `from --action--> to`, one per transition.
+///
+/// ```
+/// use clientele::lifecycle::diagram;
+/// use clientele::promise::DependencyLifecycle;
+///
+/// let lines = diagram::<DependencyLifecycle>();
+/// assert!(lines.contains(&"pending --miss--> late".to_owned()));
+/// assert_eq!(lines.len(), 6);
+/// ```
 #[must_use]
 pub fn diagram<L: Lifecycle>() -> Vec<String> {
     transitions::<L>()
@@ -216,6 +246,23 @@ pub(crate) fn documented(source: &str) -> Vec<String> {
     lines
 }
 
+/// [`documented`], only the lines under the heading `//! # {heading}` (up to the next
+/// heading), so a module can draw several diagrams.
+#[cfg(test)]
+pub(crate) fn documented_under(source: &str, heading: &str) -> Vec<String> {
+    let mut under = false;
+    let mut section = String::new();
+    for line in source.lines() {
+        if let Some(title) = line.trim_start().strip_prefix("//! # ") {
+            under = title.trim() == heading;
+        } else if under {
+            section.push_str(line);
+            section.push('\n');
+        }
+    }
+    documented(&section)
+}
+
 /// Asserts that the docs of `source` show exactly the transitions of `L`.
 #[cfg(test)]
 pub(crate) fn assert_documented<L: Lifecycle>(source: &str) {
@@ -226,6 +273,85 @@ pub(crate) fn assert_documented<L: Lifecycle>(source: &str) {
         table,
         "the state diagram in the module docs differs from the transition table"
     );
+}
+
+/// Asserts that the diagram under `heading` in the docs of `source` shows exactly the
+/// transitions of `L`.
+#[cfg(test)]
+pub(crate) fn assert_documented_under<L: Lifecycle>(source: &str, heading: &str) {
+    let mut table = diagram::<L>();
+    table.sort();
+    assert_eq!(
+        documented_under(source, heading),
+        table,
+        "the state diagram under \"{heading}\" in the module docs differs from the table"
+    );
+}
+
+/// A move of the score across a band's edge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BandMove {
+    /// Down one band.
+    Decline,
+    /// From healthy straight to at risk (a severe failure, or several at once).
+    Plunge,
+    /// Up one band.
+    Improve,
+    /// From at risk straight back to healthy.
+    Rebound,
+}
+
+/// The transition table of the health bands ([`Band`]): the diagram under "Band diagram"
+/// in [`crate::health`]. It lives here, not in `health`, because health sits below the
+/// lifecycles in the order of imports (the policy holds the health rules).
+#[derive(Debug)]
+pub enum BandLifecycle {}
+
+impl Lifecycle for BandLifecycle {
+    type Stage = Band;
+    type Action = BandMove;
+
+    const STAGES: &'static [Band] = &[Band::Healthy, Band::Watch, Band::AtRisk];
+    const ACTIONS: &'static [BandMove] = &[
+        BandMove::Decline,
+        BandMove::Plunge,
+        BandMove::Improve,
+        BandMove::Rebound,
+    ];
+
+    fn next(band: Band, action: BandMove) -> Option<Band> {
+        match (band, action) {
+            (Band::Healthy, BandMove::Decline) | (Band::AtRisk, BandMove::Improve) => {
+                Some(Band::Watch)
+            }
+            (Band::Watch, BandMove::Decline) | (Band::Healthy, BandMove::Plunge) => {
+                Some(Band::AtRisk)
+            }
+            (Band::Watch, BandMove::Improve) | (Band::AtRisk, BandMove::Rebound) => {
+                Some(Band::Healthy)
+            }
+            (Band::AtRisk, BandMove::Decline | BandMove::Plunge)
+            | (Band::Watch, BandMove::Plunge | BandMove::Rebound)
+            | (Band::Healthy, BandMove::Improve | BandMove::Rebound) => None,
+        }
+    }
+
+    fn stage_name(band: Band) -> &'static str {
+        match band {
+            Band::Healthy => "healthy",
+            Band::Watch => "watch",
+            Band::AtRisk => "at_risk",
+        }
+    }
+
+    fn action_name(action: BandMove) -> &'static str {
+        match action {
+            BandMove::Decline => "decline",
+            BandMove::Plunge => "plunge",
+            BandMove::Improve => "improve",
+            BandMove::Rebound => "rebound",
+        }
+    }
 }
 
 /// What a family's decision needs besides its own items: the policy, the moment, and the
@@ -240,4 +366,14 @@ pub(crate) struct Context<'a> {
     pub(crate) tier: &'a crate::value::Tier,
     /// The agent who owns the account, if any (receives flags nobody else owns).
     pub(crate) account_owner: Option<crate::id::AgentId>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{BandLifecycle, assert_documented_under};
+
+    #[test]
+    fn band_diagram_matches_transition_table() {
+        assert_documented_under::<BandLifecycle>(include_str!("health/mod.rs"), "Band diagram");
+    }
 }

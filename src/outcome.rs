@@ -46,6 +46,16 @@ pub enum Outcome {
 
 impl Outcome {
     /// Whether the target was met on time.
+    ///
+    /// ```
+    /// use clientele::Span;
+    /// use clientele::outcome::{Elapsed, Outcome};
+    ///
+    /// let late = Outcome::MetLate { lateness: Elapsed { wall: Span::hours(1), business: Span::hours(1) } };
+    /// assert!(Outcome::Met.on_time());
+    /// assert!(!late.on_time());
+    /// assert!(!Outcome::Untimed.on_time()); // no target: neither on time nor late
+    /// ```
     #[must_use]
     pub const fn on_time(&self) -> bool {
         matches!(self, Outcome::Met)
@@ -53,6 +63,13 @@ impl Outcome {
 
     /// Whether there was a target to measure against (every outcome but
     /// [`Untimed`](Outcome::Untimed)).
+    ///
+    /// ```
+    /// use clientele::outcome::Outcome;
+    ///
+    /// assert!(Outcome::Met.had_target());
+    /// assert!(!Outcome::Untimed.had_target());
+    /// ```
     #[must_use]
     pub const fn had_target(&self) -> bool {
         !matches!(self, Outcome::Untimed)
@@ -95,6 +112,13 @@ impl NoTarget {
     /// Whether the clock has no target because something went wrong (a calendar that cannot
     /// answer), which is flagged to its owner; `false` for [`NoneSet`](Self::NoneSet), which
     /// the policy meant.
+    ///
+    /// ```
+    /// use clientele::outcome::NoTarget;
+    ///
+    /// assert!(NoTarget::UnknownCalendar { name: "desk".into() }.is_fault()); // flagged
+    /// assert!(!NoTarget::NoneSet.is_fault()); // the policy meant it
+    /// ```
     #[must_use]
     pub const fn is_fault(&self) -> bool {
         !matches!(self, Self::NoneSet)
@@ -186,6 +210,20 @@ pub enum TargetStatus {
 
 impl TargetStatus {
     /// The due instant: only while running with a target.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// let late = ComplaintId::from_u128(3);
+    /// ona.execute(&policy, ReceiveComplaint::new(late, Channel::Phone, Text::new("Late")?), monday)?;
+    /// let clock = &ona.complaint(late).ok_or("received")?.acknowledgement;
+    /// assert_eq!(clock.status().due(), Some(Utc.with_ymd_and_hms(2026, 3, 2, 13, 0, 0).unwrap())); // 4 h
+    /// ona.execute(&policy, AcknowledgeComplaint::new(late, AgentId::from_u128(7)), monday)?;
+    /// let clock = &ona.complaint(late).ok_or("received")?.acknowledgement;
+    /// assert_eq!(clock.status().due(), None); // met: no longer running
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn due(&self) -> Option<DateTime<Utc>> {
         match self {

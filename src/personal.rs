@@ -70,30 +70,76 @@ pub struct Personal(Option<Text>);
 
 impl Personal {
     /// Marks `text` as personal data.
+    ///
+    /// ```
+    /// use clientele::{Personal, Text};
+    ///
+    /// let name = Personal::new(Text::new("Ona Petraitė")?);
+    /// assert_eq!(name, Personal::from(Text::new("Ona Petraitė")?));
+    /// assert!(!name.is_erased());
+    /// # Ok::<(), clientele::ValueError>(())
+    /// ```
     #[must_use]
     pub const fn new(text: Text) -> Self {
         Self(Some(text))
     }
 
     /// A value that was erased.
+    ///
+    /// ```
+    /// use clientele::Personal;
+    ///
+    /// let gone = Personal::erased();
+    /// assert!(gone.is_erased());
+    /// assert_eq!(gone.reveal(), None);
+    /// ```
     #[must_use]
     pub const fn erased() -> Self {
         Self(None)
     }
 
     /// The text, unless it was erased. Named so that reading personal data is visible in code.
+    ///
+    /// ```
+    /// use clientele::{Personal, Text};
+    ///
+    /// let mut phone = Personal::new(Text::new("555-0100")?);
+    /// assert_eq!(phone.reveal().map(Text::as_str), Some("555-0100"));
+    /// phone.erase();
+    /// assert_eq!(phone.reveal(), None);
+    /// # Ok::<(), clientele::ValueError>(())
+    /// ```
     #[must_use]
     pub const fn reveal(&self) -> Option<&Text> {
         self.0.as_ref()
     }
 
     /// Whether the value was erased.
+    ///
+    /// ```
+    /// use clientele::{Personal, Text};
+    ///
+    /// let mut name = Personal::new(Text::new("Ona")?);
+    /// assert!(!name.is_erased());
+    /// name.erase();
+    /// assert!(name.is_erased());
+    /// # Ok::<(), clientele::ValueError>(())
+    /// ```
     #[must_use]
     pub const fn is_erased(&self) -> bool {
         self.0.is_none()
     }
 
     /// Erases the value; `true` if there was something to erase.
+    ///
+    /// ```
+    /// use clientele::{Personal, Text};
+    ///
+    /// let mut name = Personal::new(Text::new("Ona")?);
+    /// assert!(name.erase()); // there was something to erase
+    /// assert!(!name.erase()); // not twice
+    /// # Ok::<(), clientele::ValueError>(())
+    /// ```
     pub fn erase(&mut self) -> bool {
         self.0.take().is_some()
     }
@@ -107,6 +153,15 @@ impl Personal {
     }
 
     /// Takes the text out, leaving the value erased.
+    ///
+    /// ```
+    /// use clientele::{Personal, Text};
+    ///
+    /// let mut note = Personal::new(Text::new("Call after 5")?);
+    /// assert_eq!(note.take(), Some(Text::new("Call after 5")?));
+    /// assert!(note.is_erased());
+    /// # Ok::<(), clientele::ValueError>(())
+    /// ```
     pub fn take(&mut self) -> Option<Text> {
         self.0.take()
     }

@@ -303,6 +303,20 @@ impl Ledger {
     ///
     /// # Errors
     /// [`SnapshotError::Write`], which the crate's own state never causes.
+    ///
+    /// ```
+    /// use clientele::chrono::{TimeZone, Utc};
+    /// use clientele::snapshot::Encoding;
+    /// use clientele::{CustomerId, Ledger, RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let now = Utc.with_ymd_and_hms(2026, 3, 6, 15, 0, 0).unwrap();
+    /// ledger.execute(CustomerId::from_u128(1), RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), now)?;
+    /// let bytes = ledger.snapshot(Encoding::Binary)?; // stored beside the log: catch up with the events after it
+    /// let restored = Ledger::restore(ServicePolicy::default(), &bytes)?;
+    /// assert_eq!(restored.get(CustomerId::from_u128(1)), ledger.get(CustomerId::from_u128(1)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn snapshot(&self, encoding: Encoding) -> Result<Vec<u8>, SnapshotError> {
         write(Contents::Ledger, self, encoding)
     }
@@ -317,6 +331,21 @@ impl Ledger {
     /// [`UnsupportedVersion`](SnapshotError::UnsupportedVersion) (naming the version found),
     /// [`WrongContents`](SnapshotError::WrongContents) or
     /// [`Malformed`](SnapshotError::Malformed) for bytes that are not this version's book.
+    ///
+    /// ```
+    /// use clientele::chrono::{TimeZone, Utc};
+    /// use clientele::snapshot::{Encoding, SnapshotError};
+    /// use clientele::{CustomerId, Ledger, RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// let now = Utc.with_ymd_and_hms(2026, 3, 6, 15, 0, 0).unwrap();
+    /// ledger.execute(CustomerId::from_u128(1), RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), now)?;
+    /// let json = ledger.snapshot(Encoding::Json)?;
+    /// let restored = Ledger::restore(ServicePolicy::default(), &json)?; // either encoding
+    /// assert_eq!(restored.len(), 1);
+    /// assert!(matches!(Ledger::restore(ServicePolicy::default(), b"not a snapshot"), Err(SnapshotError::NotASnapshot)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn restore(policy: ServicePolicy, snapshot: &[u8]) -> Result<Self, SnapshotError> {
         let mut ledger = Ledger::new(policy)?;
         let body = open(snapshot, Contents::Ledger)?;
@@ -341,6 +370,18 @@ impl Relationship {
     ///
     /// # Errors
     /// [`SnapshotError::Write`], which the crate's own state never causes.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// use clientele::snapshot::Encoding;
+    ///
+    /// let saved = ona.snapshot(Encoding::Json)?;
+    /// assert!(saved.len() > 0);
+    /// assert_eq!(Relationship::restore(&saved)?, ona);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn snapshot(&self, encoding: Encoding) -> Result<Vec<u8>, SnapshotError> {
         write(Contents::Relationship, self, encoding)
     }

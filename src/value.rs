@@ -189,11 +189,30 @@ impl Text {
     /// # Errors
     /// [`ValueError::Empty`] for empty or blank text, [`ValueError::TooLong`] past
     /// [`Text::MAX_CHARS`].
+    ///
+    /// ```
+    /// use clientele::{Text, ValueError};
+    ///
+    /// let summary = Text::new("Glasses not ready")?;
+    /// assert_eq!(summary.as_str(), "Glasses not ready");
+    /// assert!(matches!(Text::new("   "), Err(ValueError::Empty { .. })));
+    /// assert!(matches!(Text::new("x".repeat(Text::MAX_CHARS + 1)), Err(ValueError::TooLong { .. })));
+    /// # Ok::<(), ValueError>(())
+    /// ```
     pub fn new(text: impl Into<String>) -> Result<Self, ValueError> {
         checked_text("text", text.into(), Self::MAX_CHARS).map(Self)
     }
 
     /// The text.
+    ///
+    /// ```
+    /// use clientele::Text;
+    ///
+    /// let summary = Text::new("Lenses scratched")?;
+    /// assert!(summary.as_str().starts_with("Lenses"));
+    /// assert_eq!(summary.to_string(), summary.as_str());
+    /// # Ok::<(), clientele::ValueError>(())
+    /// ```
     #[must_use]
     pub fn as_str(&self) -> &str {
         &self.0
@@ -355,24 +374,51 @@ impl Span {
     pub const MAX: Span = Span(200 * 36_525 * 864);
 
     /// A span of `secs` seconds.
+    ///
+    /// ```
+    /// use clientele::Span;
+    ///
+    /// assert_eq!(Span::seconds(90).as_secs(), 90);
+    /// assert_eq!(Span::seconds(120), Span::minutes(2));
+    /// ```
     #[must_use]
     pub const fn seconds(secs: u32) -> Self {
         Span(secs as i64)
     }
 
     /// A span of `minutes` minutes.
+    ///
+    /// ```
+    /// use clientele::Span;
+    ///
+    /// assert_eq!(Span::minutes(90), Span::seconds(5_400));
+    /// assert_eq!(Span::minutes(120), Span::hours(2));
+    /// ```
     #[must_use]
     pub const fn minutes(minutes: u32) -> Self {
         Span(minutes as i64 * 60)
     }
 
     /// A span of `hours` hours.
+    ///
+    /// ```
+    /// use clientele::Span;
+    ///
+    /// assert_eq!(Span::hours(8).as_secs(), 28_800);
+    /// assert_eq!(Span::hours(48), Span::days(2));
+    /// ```
     #[must_use]
     pub const fn hours(hours: u16) -> Self {
         Span(hours as i64 * 3600)
     }
 
     /// A span of `days` days of 24 hours.
+    ///
+    /// ```
+    /// use clientele::Span;
+    ///
+    /// assert_eq!(Span::days(7).as_secs(), 604_800); // days of 24 hours, whatever the calendar
+    /// ```
     #[must_use]
     pub const fn days(days: u16) -> Self {
         Span(days as i64 * 86_400)
@@ -382,6 +428,15 @@ impl Span {
     ///
     /// # Errors
     /// [`ValueError::OutOfRange`] when negative or longer than [`Span::MAX`].
+    ///
+    /// ```
+    /// use clientele::{Span, ValueError};
+    ///
+    /// assert_eq!(Span::try_from_secs(3_600)?, Span::hours(1));
+    /// assert!(matches!(Span::try_from_secs(-1), Err(ValueError::OutOfRange { .. })));
+    /// assert!(Span::try_from_secs(Span::MAX.as_secs() + 1).is_err());
+    /// # Ok::<(), ValueError>(())
+    /// ```
     pub const fn try_from_secs(secs: i64) -> Result<Self, ValueError> {
         if secs < 0 || secs > Self::MAX.0 {
             return Err(ValueError::OutOfRange {
@@ -395,18 +450,40 @@ impl Span {
     }
 
     /// The span in whole seconds.
+    ///
+    /// ```
+    /// use clientele::Span;
+    ///
+    /// assert_eq!(Span::minutes(96).as_secs(), 5_760);
+    /// ```
     #[must_use]
     pub const fn as_secs(self) -> i64 {
         self.0
     }
 
     /// The span as a chrono [`TimeDelta`].
+    ///
+    /// ```
+    /// use clientele::chrono::{TimeDelta, TimeZone, Utc};
+    /// use clientele::Span;
+    ///
+    /// let monday = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+    /// assert_eq!(Span::hours(8).to_time_delta(), TimeDelta::hours(8));
+    /// assert_eq!(monday + Span::hours(8).to_time_delta(), Utc.with_ymd_and_hms(2026, 3, 2, 17, 0, 0).unwrap());
+    /// ```
     #[must_use]
     pub const fn to_time_delta(self) -> TimeDelta {
         TimeDelta::seconds(self.0)
     }
 
     /// `self + other`, or `None` past [`Span::MAX`].
+    ///
+    /// ```
+    /// use clientele::Span;
+    ///
+    /// assert_eq!(Span::hours(1).checked_add(Span::minutes(30)), Some(Span::minutes(90)));
+    /// assert_eq!(Span::MAX.checked_add(Span::seconds(1)), None);
+    /// ```
     #[must_use]
     pub const fn checked_add(self, other: Span) -> Option<Span> {
         match Self::try_from_secs(self.0 + other.0) {
@@ -416,6 +493,13 @@ impl Span {
     }
 
     /// `self - other`, or zero when `other` is longer.
+    ///
+    /// ```
+    /// use clientele::Span;
+    ///
+    /// assert_eq!(Span::hours(8).saturating_sub(Span::hours(3)), Span::hours(5));
+    /// assert_eq!(Span::hours(1).saturating_sub(Span::hours(3)), Span::ZERO); // never negative
+    /// ```
     #[must_use]
     pub const fn saturating_sub(self, other: Span) -> Span {
         if other.0 >= self.0 {
@@ -426,6 +510,14 @@ impl Span {
     }
 
     /// Whether this is zero.
+    ///
+    /// ```
+    /// use clientele::Span;
+    ///
+    /// assert!(Span::ZERO.is_zero());
+    /// assert!(Span::hours(1).saturating_sub(Span::hours(1)).is_zero());
+    /// assert!(!Span::seconds(1).is_zero());
+    /// ```
     #[must_use]
     pub const fn is_zero(self) -> bool {
         self.0 == 0

@@ -390,7 +390,20 @@ fn promise_id(n: u8) -> PromiseId {
 fn complaint_id(n: u8) -> ComplaintId {
     ComplaintId::from_u128(u128::from(n))
 }
+/// Follow-up keys from `DERIVED` up stand for the ids a resolution without one derives
+/// (`FollowUpId::after_resolution`): `DERIVED + 50 × complaint + reopens` (a case of at most
+/// 60 steps reopens a complaint fewer than 50 times).
+const DERIVED: u8 = 100;
+
+fn derived_follow_up(complaint: u8, reopens: u32) -> u8 {
+    DERIVED + 50 * complaint + u8::try_from(reopens).unwrap()
+}
+
 fn follow_up_id(n: u8) -> FollowUpId {
+    if n >= DERIVED {
+        let (complaint, reopens) = ((n - DERIVED) / 50, (n - DERIVED) % 50);
+        return FollowUpId::after_resolution(complaint_id(complaint), u32::from(reopens));
+    }
     FollowUpId::from_u128(u128::from(n))
 }
 fn survey_id(n: u8) -> clientele::SurveyId {
@@ -1578,7 +1591,8 @@ impl Model {
                 complaint,
                 follow_up,
             } => {
-                let f = follow_up.ok_or(())?;
+                let reopens = self.complaints.get(&complaint).ok_or(())?.reopens;
+                let f = follow_up.unwrap_or_else(|| derived_follow_up(complaint, reopens));
                 check(!self.follow_ups.contains_key(&f))?;
                 let c = self.complaints.get_mut(&complaint).ok_or(())?;
                 // The model's policy requires an acknowledgement first.

@@ -157,9 +157,9 @@ fn a_stricter_resolution_target_breaches_the_complaint_resolved_after_it() {
 
 #[test]
 fn a_resolution_the_candidate_cannot_decide_is_reported_with_its_place_and_changes_nothing() {
-    // Given a log recorded under a policy that schedules no follow-up after a resolution.
-    let mut recorded = ServicePolicy::default();
-    recorded.complaints.follow_up_after = None;
+    // Given a log recorded under the default, which lets a complaint be resolved at first
+    // touch, without an acknowledgement.
+    let recorded = ServicePolicy::default();
     let mut w = World::new(recorded.clone(), "2026-03-02 09:00");
     w.given_customer(ONA, "standard");
     w.when(ONA, ReceiveComplaint::new(C, channel(), text("broken")))
@@ -173,26 +173,51 @@ fn a_resolution_the_candidate_cannot_decide_is_reported_with_its_place_and_chang
         .unwrap()
         .seq;
     let history = History::from_log(&w.log).unwrap();
-    // When it is decided again under the default, which schedules one (and needs its id).
-    let again = Run::decide(&ServicePolicy::default(), &history).unwrap();
+    // When it is decided again under a policy that wants an acknowledgement first.
+    let mut strict = recorded.clone();
+    strict.complaints.resolve_unacknowledged = false;
+    let again = Run::decide(&strict, &history).unwrap();
     // Then the resolution is refused, reported with where it was and why.
     assert_eq!(again.refused().len(), 1);
     let refusal = &again.refused()[0];
     assert_eq!(refusal.fact.seq, resolved_at);
-    assert_eq!(refusal.error, CommandError::FollowUpIdRequired(C));
+    assert_eq!(refusal.error, CommandError::NotAcknowledged(C));
     assert_eq!(refusal.fact.request.command.name(), "resolve_complaint");
-    // And nothing of it is in the new log: the complaint is still open there.
-    assert!(
-        !again
-            .log()
-            .iter()
-            .any(|e| matches!(e.event, Event::Complaint(ComplaintEvent::Resolved { .. })))
-    );
+    // And nothing of it is in the new log: the complaint is still open there, with no
+    // follow-up.
+    assert!(!again.log().iter().any(|e| matches!(
+        e.event,
+        Event::Complaint(ComplaintEvent::Resolved { .. })
+            | Event::FollowUp(FollowUpEvent::Scheduled { .. })
+    )));
     assert!(again.relationship().complaint(C).unwrap().is_open());
     // Under the policy it was recorded under, nothing is refused and the log comes back.
     let same = Run::decide(&recorded, &history).unwrap();
     assert!(same.refused().is_empty());
     assert_eq!(same.log(), &w.log[..]);
+}
+
+#[test]
+fn a_resolution_stored_without_a_follow_up_gets_the_derived_one_under_a_policy_that_schedules_it() {
+    // Given a log recorded under a policy that schedules no follow-up after a resolution.
+    let mut recorded = ServicePolicy::default();
+    recorded.complaints.follow_up_after = None;
+    let mut w = World::new(recorded.clone(), "2026-03-02 09:00");
+    w.given_customer(ONA, "standard");
+    w.when(ONA, ReceiveComplaint::new(C, channel(), text("broken")))
+        .unwrap();
+    w.at("2026-03-02 10:00");
+    w.when(ONA, resolution(C, AGENT, "replaced")).unwrap();
+    let history = History::from_log(&w.log).unwrap();
+    // When it is decided again under the default, which schedules one.
+    let again = Run::decide(&ServicePolicy::default(), &history).unwrap();
+    // Then nothing is refused and the follow-up has the id derived from the complaint.
+    assert!(again.refused().is_empty());
+    assert!(again.log().iter().any(|e| matches!(
+        e.event,
+        Event::FollowUp(FollowUpEvent::Scheduled { follow_up, .. })
+            if follow_up == FollowUpId::after_resolution(C, 0)
+    )));
 }
 
 #[test]

@@ -254,6 +254,21 @@ impl TargetClock {
 
     /// Where its target stands: running toward its due instant, paused with the business
     /// time left, ended met, missed or not applicable, or without a target.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// use clientele::outcome::TargetStatus;
+    /// # let (late, jonas) = (ComplaintId::from_u128(3), AgentId::from_u128(7));
+    /// # ona.execute(&policy, ReceiveComplaint::new(late, Channel::Phone, Text::new("Glasses late")?), monday)?;
+    ///
+    /// ona.execute(&policy, AcknowledgeComplaint::new(late, jonas), monday + TimeDelta::hours(1))?;
+    /// let complaint = ona.complaint(late).ok_or("received")?;
+    /// assert_eq!(complaint.acknowledgement.status(), TargetStatus::Met);
+    /// assert!(matches!(complaint.resolution.status(), TargetStatus::Running { breached: false, .. }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn status(&self) -> TargetStatus {
         match (&self.phase, self.terms.due) {

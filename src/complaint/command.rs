@@ -3,9 +3,13 @@ use serde::{Deserialize, Serialize};
 use super::state::Unresolved;
 use chrono::{DateTime, Utc};
 
-use crate::id::{AgentId, ComplaintId, FollowUpId, InteractionId, PartyId, PromiseId, TeamId};
+use crate::id::{AgentId, ComplaintId, FollowUpId, InteractionId, PartyId, PromiseId};
 use crate::personal::Personal;
 use crate::value::{Channel, Priority, Tier};
+
+mod ladder;
+
+pub use ladder::{DeescalateComplaint, EscalateComplaint, RequestEscalation, RouteComplaint};
 
 /// What the service can ask of this family. `#[non_exhaustive]`: later releases add
 /// commands; build one from its struct (`.into()`), and match with a `_` arm.
@@ -66,6 +70,14 @@ pub enum ComplaintCommand {
 
 impl ComplaintCommand {
     /// The command's name, as its `type` tag on the wire.
+    ///
+    /// ```
+    /// use clientele::{AwaitCustomer, ComplaintId};
+    /// use clientele::complaint::ComplaintCommand;
+    ///
+    /// let wait = ComplaintCommand::from(AwaitCustomer::new(ComplaintId::from_u128(3)));
+    /// assert_eq!(wait.name(), "await_customer");
+    /// ```
     #[must_use]
     pub const fn name(&self) -> &'static str {
         match self {
@@ -221,6 +233,19 @@ pub struct ReceiveComplaint {
 
 impl ReceiveComplaint {
     /// A complaint of normal priority, about nothing recorded yet.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// let late = ComplaintId::from_u128(3);
+    /// let events = ona.execute(&policy, ReceiveComplaint::new(late, Channel::Phone, Text::new("Glasses late")?), monday)?;
+    /// assert_eq!(events[0].event.kind(), "complaint_received");
+    /// // Normal priority by default: acknowledged within 4 h, resolved within 40 h.
+    /// let complaint = ona.complaint(late).ok_or("received")?;
+    /// assert_eq!(complaint.resolution.status().due(), Some(Utc.with_ymd_and_hms(2026, 3, 4, 1, 0, 0).unwrap()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn new(complaint: ComplaintId, channel: Channel, summary: impl Into<Personal>) -> Self {
         Self {
@@ -235,6 +260,21 @@ impl ReceiveComplaint {
     }
 
     /// Receives it already waiting on the customer (see [`pending`](Self::pending)).
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeZone, Utc}};
+    /// use clientele::complaint::ComplaintStage;
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    ///
+    /// // We need the order number before any work can start.
+    /// let late = ComplaintId::from_u128(3);
+    /// let receive = ReceiveComplaint::new(late, Channel::Email, Text::new("Glasses late")?).pending();
+    /// let events = ona.execute(&policy, receive, monday)?;
+    /// assert_eq!(events[1].event.kind(), "complaint_awaiting_customer");
+    /// assert_eq!(ona.complaint(late).map(|c| c.stage()), Some(ComplaintStage::Waiting));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn pending(mut self) -> Self {
         self.pending = true;
@@ -242,6 +282,18 @@ impl ReceiveComplaint {
     }
 
     /// Sets the priority.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// let late = ComplaintId::from_u128(3);
+    /// let receive = ReceiveComplaint::new(late, Channel::Phone, Text::new("Wrong lenses, driving test tomorrow")?)
+    ///     .priority(Priority::Urgent);
+    /// ona.execute(&policy, receive, monday)?;
+    /// assert_eq!(ona.complaint(late).map(|c| c.priority), Some(Priority::Urgent));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn priority(mut self, priority: Priority) -> Self {
         self.priority = priority;
@@ -249,6 +301,16 @@ impl ReceiveComplaint {
     }
 
     /// Links an interaction it concerns.
+    ///
+    /// ```
+    /// use clientele::{Channel, ComplaintId, InteractionId, ReceiveComplaint, Text};
+    ///
+    /// let call = InteractionId::from_u128(2);
+    /// let receive = ReceiveComplaint::new(ComplaintId::from_u128(3), Channel::Phone, Text::new("Rude on the phone")?)
+    ///     .about_interaction(call);
+    /// assert_eq!(receive.interactions, [call]);
+    /// # Ok::<(), clientele::ValueError>(())
+    /// ```
     #[must_use]
     pub fn about_interaction(mut self, interaction: InteractionId) -> Self {
         self.interactions.push(interaction);
@@ -256,6 +318,16 @@ impl ReceiveComplaint {
     }
 
     /// Links a promise it concerns.
+    ///
+    /// ```
+    /// use clientele::{Channel, ComplaintId, PromiseId, ReceiveComplaint, Text};
+    ///
+    /// let glasses = PromiseId::from_u128(5);
+    /// let receive = ReceiveComplaint::new(ComplaintId::from_u128(3), Channel::Email, Text::new("Promised Friday")?)
+    ///     .about_promise(glasses);
+    /// assert_eq!(receive.promises, [glasses]);
+    /// # Ok::<(), clientele::ValueError>(())
+    /// ```
     #[must_use]
     pub fn about_promise(mut self, promise: PromiseId) -> Self {
         self.promises.push(promise);
@@ -275,6 +347,20 @@ pub struct AcknowledgeComplaint {
 
 impl AcknowledgeComplaint {
     /// Acknowledges `complaint`, by our agent `by`.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}, complaint::ComplaintStage};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let (late, jonas) = (ComplaintId::from_u128(3), AgentId::from_u128(7));
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// # ona.execute(&policy, ReceiveComplaint::new(late, Channel::Phone, Text::new("Glasses late")?), monday)?;
+    /// # let stage = |ona: &Relationship| ona.complaint(late).map(|c| c.stage());
+    /// assert_eq!(stage(&ona), Some(ComplaintStage::Received));
+    /// ona.execute(&policy, AcknowledgeComplaint::new(late, jonas), monday + TimeDelta::hours(1))?;
+    /// assert_eq!(stage(&ona), Some(ComplaintStage::Acknowledged));
+    /// assert!(ona.complaint(late).ok_or("held")?.acknowledgement.status().due().is_none()); // met
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn new(complaint: ComplaintId, by: AgentId) -> Self {
         Self { complaint, by }
@@ -293,125 +379,25 @@ pub struct AssignComplaint {
 
 impl AssignComplaint {
     /// Gives `complaint` to our agent `owner`.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}, complaint::ComplaintStage};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let (late, jonas) = (ComplaintId::from_u128(3), AgentId::from_u128(7));
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// # ona.execute(&policy, ReceiveComplaint::new(late, Channel::Phone, Text::new("Glasses late")?), monday)?;
+    /// # let stage = |ona: &Relationship| ona.complaint(late).map(|c| c.stage());
+    /// ona.execute(&policy, AcknowledgeComplaint::new(late, jonas), monday)?;
+    /// let daiva = AgentId::from_u128(8);
+    /// ona.execute(&policy, AssignComplaint::new(late, daiva), monday)?;
+    /// assert_eq!(ona.complaint(late).and_then(|c| c.owner), Some(daiva));
+    /// // The same owner again changes nothing, and is refused as such.
+    /// assert_eq!(ona.execute(&policy, AssignComplaint::new(late, daiva), monday), Err(CommandError::NothingToChange));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn new(complaint: ComplaintId, owner: AgentId) -> Self {
         Self { complaint, owner }
-    }
-}
-
-/// Put a complaint in a team's queue: the team owns it until one of its agents takes it
-/// ([`AssignComplaint`]), and its flags stay on the team's work list after that. Allowed
-/// while the complaint is open, in any stage (a new complaint can wait in a queue before
-/// anyone acknowledges it); see [`crate::complaint`].
-///
-/// ```
-/// use clientele::{ComplaintId, RouteComplaint, TeamId};
-///
-/// let route = RouteComplaint { complaint: ComplaintId::from_u128(1), team: TeamId::from_u128(2) };
-/// assert_eq!(clientele::Command::from(route).name(), "route_complaint");
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct RouteComplaint {
-    /// The complaint.
-    pub complaint: ComplaintId,
-    /// The team whose queue it goes to.
-    pub team: TeamId,
-}
-
-impl RouteComplaint {
-    /// Puts `complaint` in `team`'s queue.
-    #[must_use]
-    pub const fn new(complaint: ComplaintId, team: TeamId) -> Self {
-        Self { complaint, team }
-    }
-}
-
-/// The customer asks for escalation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct RequestEscalation {
-    /// The complaint.
-    pub complaint: ComplaintId,
-}
-
-impl RequestEscalation {
-    /// The customer asks to escalate `complaint`.
-    #[must_use]
-    pub const fn new(complaint: ComplaintId) -> Self {
-        Self { complaint }
-    }
-}
-
-/// Move a complaint up the support ladder.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct EscalateComplaint {
-    /// The complaint.
-    pub complaint: ComplaintId,
-    /// The level (index into the policy's ladder), above the current one.
-    pub to_level: u32,
-    /// Our agent who owns it at that level.
-    pub owner: AgentId,
-}
-
-impl EscalateComplaint {
-    /// Moves `complaint` up to `to_level`, owned by `owner` there.
-    #[must_use]
-    pub const fn new(complaint: ComplaintId, to_level: u32, owner: AgentId) -> Self {
-        Self {
-            complaint,
-            to_level,
-            owner,
-        }
-    }
-}
-
-/// Move a complaint back down the support ladder, to a lower level and a new owner, with the
-/// reason (issue 14 item 3: the Volvo log moves 8,353 tickets back to a lower line; Jira
-/// Service Management and GLPI move a ticket between queues both ways). Allowed whenever the
-/// complaint is open, acknowledged or not; the new level's escalation clock starts afresh.
-///
-/// ```
-/// use clientele::{AgentId, ComplaintId, DeescalateComplaint, Text};
-///
-/// let back = DeescalateComplaint::new(
-///     ComplaintId::from_u128(1),
-///     0,
-///     AgentId::from_u128(7),
-///     Text::new("A front-line fix: the lab resent the order")?,
-/// );
-/// assert_eq!(back.to_level, 0);
-/// # Ok::<(), clientele::ValueError>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct DeescalateComplaint {
-    /// The complaint.
-    pub complaint: ComplaintId,
-    /// The level (index into the policy's ladder), below the current one.
-    pub to_level: u32,
-    /// Our agent who owns it at that level.
-    pub owner: AgentId,
-    /// Why it goes back down.
-    pub reason: Personal,
-}
-
-impl DeescalateComplaint {
-    /// Moves `complaint` down to `to_level`, owned by `owner`, for `reason`.
-    #[must_use]
-    pub fn new(
-        complaint: ComplaintId,
-        to_level: u32,
-        owner: AgentId,
-        reason: impl Into<Personal>,
-    ) -> Self {
-        Self {
-            complaint,
-            to_level,
-            owner,
-            reason: reason.into(),
-        }
     }
 }
 
@@ -425,6 +411,21 @@ pub struct AwaitCustomer {
 
 impl AwaitCustomer {
     /// Waits on the customer about `complaint`.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}, complaint::ComplaintStage};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let (late, jonas) = (ComplaintId::from_u128(3), AgentId::from_u128(7));
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// # ona.execute(&policy, ReceiveComplaint::new(late, Channel::Phone, Text::new("Glasses late")?), monday)?;
+    /// # let stage = |ona: &Relationship| ona.complaint(late).map(|c| c.stage());
+    /// ona.execute(&policy, AcknowledgeComplaint::new(late, jonas), monday)?;
+    /// ona.execute(&policy, AwaitCustomer::new(late), monday)?; // we asked for the order number
+    /// assert_eq!(stage(&ona), Some(ComplaintStage::Waiting));
+    /// // The resolution clock is paused: no due instant while the customer has the next word.
+    /// assert_eq!(ona.complaint(late).ok_or("held")?.resolution.status().due(), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn new(complaint: ComplaintId) -> Self {
         Self { complaint }
@@ -512,6 +513,23 @@ pub struct ResumeComplaint {
 
 impl ResumeComplaint {
     /// Work on `complaint` goes on.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}, complaint::ComplaintStage};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let (late, jonas) = (ComplaintId::from_u128(3), AgentId::from_u128(7));
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// # ona.execute(&policy, ReceiveComplaint::new(late, Channel::Phone, Text::new("Glasses late")?), monday)?;
+    /// # let stage = |ona: &Relationship| ona.complaint(late).map(|c| c.stage());
+    /// ona.execute(&policy, AcknowledgeComplaint::new(late, jonas), monday)?;
+    /// ona.execute(&policy, AwaitCustomer::new(late), monday)?;
+    /// // The customer answers a day later: the clock runs again with the time it had left.
+    /// let tuesday = monday + TimeDelta::days(1);
+    /// ona.execute(&policy, ResumeComplaint::new(late), tuesday)?;
+    /// let due = ona.complaint(late).ok_or("held")?.resolution.status().due();
+    /// assert_eq!(due, Some(tuesday + TimeDelta::hours(40)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn new(complaint: ComplaintId) -> Self {
         Self { complaint }
@@ -533,7 +551,8 @@ pub struct ResolveComplaint {
     pub apology: bool,
     /// What was done.
     pub summary: Personal,
-    /// The id for the follow-up the policy schedules (required when it schedules one).
+    /// The id for the follow-up the policy schedules; absent, the follow-up gets
+    /// [`FollowUpId::after_resolution`].
     #[serde(default)]
     pub follow_up: Option<FollowUpId>,
 }
@@ -544,15 +563,16 @@ impl ResolveComplaint {
     ///
     /// **The follow-up id.** A policy with
     /// [`follow_up_after`](crate::policy::ComplaintPolicy::follow_up_after) set (the default
-    /// policy: 24 h) schedules a follow-up on every resolution and needs a new id for it, as
-    /// every id comes from the service: give it with [`scheduling`](Self::scheduling), or
-    /// the resolution is refused with
-    /// [`FollowUpIdRequired`](crate::CommandError::FollowUpIdRequired) and nothing changes.
-    /// A policy with `follow_up_after: None` schedules none and ignores the id.
+    /// policy: 24 h) schedules a follow-up on every resolution. With no id given, the
+    /// follow-up gets [`FollowUpId::after_resolution`]`(complaint, reopens so far)`: derived,
+    /// the same on a retry, different for each resolution across reopen cycles, and never
+    /// equal to an id from a UUIDv4 or UUIDv7 generator. To use an id of the service's own,
+    /// give it with [`scheduling`](Self::scheduling). A policy with `follow_up_after: None`
+    /// schedules none and ignores the id.
     ///
     /// ```
     /// use chrono::{TimeZone, Utc};
-    /// use clientele::{AgentId, CommandError, ComplaintId, CustomerId, FollowUpId, ReceiveComplaint,
+    /// use clientele::{AgentId, ComplaintId, CustomerId, FollowUpId, ReceiveComplaint,
     ///     RegisterCustomer, Relationship, ResolveComplaint, ServicePolicy, Channel, Text, Tier};
     ///
     /// let policy = ServicePolicy::default();
@@ -562,13 +582,12 @@ impl ResolveComplaint {
     /// ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
     /// ona.execute(&policy, ReceiveComplaint::new(complaint, Channel::Phone, Text::new("Late")?), monday)?;
     /// let resolve = ResolveComplaint::new(complaint, jonas, Text::new("Glasses handed over")?).apologised();
-    /// // The default policy schedules a follow-up: without its id, refused.
-    /// assert_eq!(
-    ///     ona.execute(&policy, resolve.clone(), monday),
-    ///     Err(CommandError::FollowUpIdRequired(complaint))
-    /// );
-    /// let events = ona.execute(&policy, resolve.scheduling(FollowUpId::from_u128(3)), monday)?;
+    /// let events = ona.execute(&policy, resolve, monday)?;
     /// assert_eq!(events.len(), 2); // resolved, follow-up scheduled
+    /// // The default policy scheduled the follow-up under the derived id.
+    /// let follow_up = FollowUpId::after_resolution(complaint, 0);
+    /// assert_eq!(ona.complaint(complaint).and_then(|c| c.follow_up), Some(follow_up));
+    /// assert!(ona.follow_up(follow_up).is_some());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
@@ -584,6 +603,15 @@ impl ResolveComplaint {
     }
 
     /// Says what we gave the customer.
+    ///
+    /// ```
+    /// use clientele::{AgentId, ComplaintId, ResolveComplaint, Text};
+    ///
+    /// let resolve = ResolveComplaint::new(ComplaintId::from_u128(3), AgentId::from_u128(7), Text::new("New lenses fitted")?)
+    ///     .remedy(Text::new("Fitting fee refunded")?);
+    /// assert_eq!(resolve.remedy.as_ref().and_then(|r| r.reveal()).map(Text::as_str), Some("Fitting fee refunded"));
+    /// # Ok::<(), clientele::ValueError>(())
+    /// ```
     #[must_use]
     pub fn remedy(mut self, remedy: impl Into<Personal>) -> Self {
         self.remedy = Some(remedy.into());
@@ -591,13 +619,32 @@ impl ResolveComplaint {
     }
 
     /// Says we apologised.
+    ///
+    /// ```
+    /// use clientele::{AgentId, ComplaintId, ResolveComplaint, Text};
+    ///
+    /// let resolve = ResolveComplaint::new(ComplaintId::from_u128(3), AgentId::from_u128(7), Text::new("New lenses fitted")?);
+    /// assert!(!resolve.apology);
+    /// assert!(resolve.apologised().apology); // measured: see ComplaintMeasures::apology_share
+    /// # Ok::<(), clientele::ValueError>(())
+    /// ```
     #[must_use]
     pub const fn apologised(mut self) -> Self {
         self.apology = true;
         self
     }
 
-    /// Gives the id of the follow-up the policy schedules (see [`new`](Self::new)).
+    /// Gives the id of the follow-up the policy schedules, instead of the derived one (see
+    /// [`new`](Self::new)).
+    ///
+    /// ```
+    /// use clientele::{AgentId, ComplaintId, FollowUpId, ResolveComplaint, Text};
+    ///
+    /// let resolve = ResolveComplaint::new(ComplaintId::from_u128(1), AgentId::from_u128(2), Text::new("Refunded")?)
+    ///     .scheduling(FollowUpId::from_u128(3));
+    /// assert_eq!(resolve.follow_up, Some(FollowUpId::from_u128(3)));
+    /// # Ok::<(), clientele::ValueError>(())
+    /// ```
     #[must_use]
     pub const fn scheduling(mut self, follow_up: FollowUpId) -> Self {
         self.follow_up = Some(follow_up);
@@ -615,6 +662,19 @@ pub struct CloseComplaint {
 
 impl CloseComplaint {
     /// Closes the resolved `complaint`.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}, complaint::ComplaintStage};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let (late, jonas) = (ComplaintId::from_u128(3), AgentId::from_u128(7));
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// # ona.execute(&policy, ReceiveComplaint::new(late, Channel::Phone, Text::new("Glasses late")?), monday)?;
+    /// # let stage = |ona: &Relationship| ona.complaint(late).map(|c| c.stage());
+    /// ona.execute(&policy, ResolveComplaint::new(late, jonas, Text::new("Glasses handed over")?), monday)?;
+    /// ona.execute(&policy, CloseComplaint::new(late), monday + TimeDelta::days(3))?;
+    /// assert_eq!(stage(&ona), Some(ComplaintStage::Closed));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn new(complaint: ComplaintId) -> Self {
         Self { complaint }
@@ -633,6 +693,21 @@ pub struct ReopenComplaint {
 
 impl ReopenComplaint {
     /// Reopens `complaint`, for `reason`.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}, complaint::ComplaintStage};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let (late, jonas) = (ComplaintId::from_u128(3), AgentId::from_u128(7));
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// # ona.execute(&policy, ReceiveComplaint::new(late, Channel::Phone, Text::new("Glasses late")?), monday)?;
+    /// # let stage = |ona: &Relationship| ona.complaint(late).map(|c| c.stage());
+    /// ona.execute(&policy, ResolveComplaint::new(late, jonas, Text::new("Glasses handed over")?), monday)?;
+    /// let tuesday = monday + TimeDelta::days(1);
+    /// ona.execute(&policy, ReopenComplaint::new(late, Text::new("Still blurry")?), tuesday)?;
+    /// let complaint = ona.complaint(late).ok_or("held")?;
+    /// assert_eq!((complaint.is_open(), complaint.reopened), (true, 1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn new(complaint: ComplaintId, reason: impl Into<Personal>) -> Self {
         Self {
@@ -667,6 +742,21 @@ pub struct CloseUnresolved {
 
 impl CloseUnresolved {
     /// `complaint` repeats `of`, which goes on.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}, complaint::ComplaintStage};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let (late, jonas) = (ComplaintId::from_u128(3), AgentId::from_u128(7));
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// # ona.execute(&policy, ReceiveComplaint::new(late, Channel::Phone, Text::new("Glasses late")?), monday)?;
+    /// # let stage = |ona: &Relationship| ona.complaint(late).map(|c| c.stage());
+    /// let again = ComplaintId::from_u128(4);
+    /// ona.execute(&policy, ReceiveComplaint::new(again, Channel::Email, Text::new("Glasses late!")?), monday)?;
+    /// ona.execute(&policy, CloseUnresolved::duplicate(again, late), monday)?;
+    /// assert_eq!(ona.complaint(again).map(|c| c.stage()), Some(ComplaintStage::ClosedUnresolved));
+    /// assert_eq!(stage(&ona), Some(ComplaintStage::Received)); // the first one goes on
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn duplicate(complaint: ComplaintId, of: ComplaintId) -> Self {
         Self {
@@ -676,6 +766,14 @@ impl CloseUnresolved {
     }
 
     /// `complaint` is no complaint.
+    ///
+    /// ```
+    /// use clientele::{CloseUnresolved, ComplaintId};
+    /// use clientele::complaint::Unresolved;
+    ///
+    /// let spam = CloseUnresolved::invalid(ComplaintId::from_u128(3));
+    /// assert_eq!(spam.reason, Unresolved::Invalid);
+    /// ```
     #[must_use]
     pub const fn invalid(complaint: ComplaintId) -> Self {
         Self {
@@ -685,6 +783,20 @@ impl CloseUnresolved {
     }
 
     /// The customer withdrew `complaint`.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}, complaint::ComplaintStage};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let (late, jonas) = (ComplaintId::from_u128(3), AgentId::from_u128(7));
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// # ona.execute(&policy, ReceiveComplaint::new(late, Channel::Phone, Text::new("Glasses late")?), monday)?;
+    /// # let stage = |ona: &Relationship| ona.complaint(late).map(|c| c.stage());
+    /// ona.execute(&policy, CloseUnresolved::withdrawn(late), monday)?; // "never mind, they arrived"
+    /// let complaint = ona.complaint(late).ok_or("held")?;
+    /// assert_eq!(complaint.stage(), ComplaintStage::ClosedUnresolved);
+    /// assert_eq!(complaint.resolution.status(), clientele::outcome::TargetStatus::NotApplicable);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn withdrawn(complaint: ComplaintId) -> Self {
         Self {
@@ -726,6 +838,21 @@ pub struct ReprioritiseComplaint {
 
 impl ReprioritiseComplaint {
     /// Gives `complaint` the priority `priority`, its tier unchanged.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}, complaint::ComplaintStage};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let (late, jonas) = (ComplaintId::from_u128(3), AgentId::from_u128(7));
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// # ona.execute(&policy, ReceiveComplaint::new(late, Channel::Phone, Text::new("Glasses late")?), monday)?;
+    /// # let stage = |ona: &Relationship| ona.complaint(late).map(|c| c.stage());
+    /// ona.execute(&policy, ReprioritiseComplaint::new(late, Priority::Urgent), monday)?;
+    /// let complaint = ona.complaint(late).ok_or("held")?;
+    /// assert_eq!(complaint.priority, Priority::Urgent);
+    /// // Its targets change with it, counted from receipt.
+    /// assert_eq!(complaint.acknowledgement.status().due(), Some(monday + TimeDelta::hours(1)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn new(complaint: ComplaintId, priority: Priority) -> Self {
         Self {
@@ -736,6 +863,14 @@ impl ReprioritiseComplaint {
     }
 
     /// Reads its targets for `tier` from now on.
+    ///
+    /// ```
+    /// use clientele::{ComplaintId, Priority, ReprioritiseComplaint, Tier};
+    ///
+    /// let upgrade = ReprioritiseComplaint::new(ComplaintId::from_u128(3), Priority::High).tier(Tier::new("gold")?);
+    /// assert_eq!(upgrade.tier, Some(Tier::new("gold")?));
+    /// # Ok::<(), clientele::ValueError>(())
+    /// ```
     #[must_use]
     pub fn tier(mut self, tier: Tier) -> Self {
         self.tier = Some(tier);

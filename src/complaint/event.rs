@@ -304,6 +304,17 @@ pub enum ComplaintEvent {
 
 impl ComplaintEvent {
     /// The complaint it is about.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// let late = ComplaintId::from_u128(3);
+    /// let events = ona.execute(&policy, ReceiveComplaint::new(late, Channel::Phone, Text::new("Late")?), monday)?;
+    /// let Event::Complaint(received) = &events[0].event else { return Err("a complaint event".into()) };
+    /// assert_eq!(received.complaint(), late);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn complaint(&self) -> ComplaintId {
         match self {
@@ -330,6 +341,16 @@ impl ComplaintEvent {
     }
 
     /// The kind, as the `type` tag on the wire.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// let events = ona.execute(&policy, ReceiveComplaint::new(ComplaintId::from_u128(3), Channel::Phone, Text::new("Late")?), monday)?;
+    /// let Event::Complaint(received) = &events[0].event else { return Err("a complaint event".into()) };
+    /// assert_eq!(received.kind(), "complaint_received");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn kind(&self) -> &'static str {
         match self {

@@ -202,6 +202,7 @@ mod fold;
 mod outside;
 mod queue;
 mod state;
+pub mod target_clock;
 
 pub use clock::{ClockPhase, ClockTerms, ComplaintClockKind, Remaining, Retargeted, TargetClock};
 pub use command::{
@@ -216,6 +217,7 @@ pub use state::{
     Complaint, ComplaintAction, ComplaintLifecycle, ComplaintStage, ComplaintState,
     EscalationReason, Handover, LevelChange, Resolution, Unresolved,
 };
+pub use target_clock::{ClockAction, ClockLifecycle, ClockStage};
 
 pub(crate) use decide::{
     acknowledge, assign, await_customer, close, close_unresolved, deescalate, escalate, receive,

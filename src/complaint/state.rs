@@ -348,6 +348,20 @@ impl Entity for ComplaintLifecycle {
 
 impl Complaint {
     /// The stage, without data.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// use clientele::complaint::ComplaintStage;
+    /// # let (late, jonas) = (ComplaintId::from_u128(3), AgentId::from_u128(7));
+    /// # ona.execute(&policy, ReceiveComplaint::new(late, Channel::Phone, Text::new("Glasses late")?), monday)?;
+    ///
+    /// assert_eq!(ona.complaint(late).map(|c| c.stage()), Some(ComplaintStage::Received));
+    /// ona.execute(&policy, AcknowledgeComplaint::new(late, jonas), monday)?;
+    /// assert_eq!(ona.complaint(late).map(|c| c.stage()), Some(ComplaintStage::Acknowledged));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn stage(&self) -> ComplaintStage {
         match self.state {
@@ -363,6 +377,18 @@ impl Complaint {
 
     /// Whether its acknowledgement is still owed: nobody acknowledged it and it was not
     /// resolved (a resolution ends the acknowledgement target).
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// # let (late, jonas) = (ComplaintId::from_u128(3), AgentId::from_u128(7));
+    /// # ona.execute(&policy, ReceiveComplaint::new(late, Channel::Phone, Text::new("Glasses late")?), monday)?;
+    /// assert_eq!(ona.complaint(late).map(|c| c.is_unacknowledged()), Some(true)); // flagged until acknowledged
+    /// ona.execute(&policy, AcknowledgeComplaint::new(late, jonas), monday)?;
+    /// assert_eq!(ona.complaint(late).map(|c| c.is_unacknowledged()), Some(false));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn is_unacknowledged(&self) -> bool {
         self.acknowledgement.is_running() || self.acknowledgement.is_paused()
@@ -370,6 +396,21 @@ impl Complaint {
 
     /// Where the target of its clock `kind` stands (issue 14 item 13); `None` for the
     /// escalation clock of a level with no threshold.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// use clientele::complaint::ComplaintClockKind;
+    /// use clientele::outcome::TargetStatus;
+    /// # let (late, jonas) = (ComplaintId::from_u128(3), AgentId::from_u128(7));
+    /// # ona.execute(&policy, ReceiveComplaint::new(late, Channel::Phone, Text::new("Glasses late")?), monday)?;
+    ///
+    /// let complaint = ona.complaint(late).ok_or("received")?;
+    /// let due = monday + TimeDelta::hours(4);
+    /// assert_eq!(complaint.status(ComplaintClockKind::Acknowledgement), Some(TargetStatus::Running { due, breached: false }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn status(&self, kind: ComplaintClockKind) -> Option<TargetStatus> {
         let clock = match kind {
@@ -381,6 +422,18 @@ impl Complaint {
     }
 
     /// Whether it is still open (not resolved or closed).
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// # let (late, jonas) = (ComplaintId::from_u128(3), AgentId::from_u128(7));
+    /// # ona.execute(&policy, ReceiveComplaint::new(late, Channel::Phone, Text::new("Glasses late")?), monday)?;
+    /// assert_eq!(ona.complaint(late).map(|c| c.is_open()), Some(true));
+    /// ona.execute(&policy, ResolveComplaint::new(late, jonas, Text::new("Handed over")?), monday)?;
+    /// assert_eq!(ona.complaint(late).map(|c| c.is_open()), Some(false));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn is_open(&self) -> bool {
         !matches!(
@@ -392,6 +445,18 @@ impl Complaint {
     }
 
     /// When its current resolution was made, if it is resolved or closed.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// # let (late, jonas) = (ComplaintId::from_u128(3), AgentId::from_u128(7));
+    /// # ona.execute(&policy, ReceiveComplaint::new(late, Channel::Phone, Text::new("Glasses late")?), monday)?;
+    /// let noon = monday + TimeDelta::hours(3);
+    /// ona.execute(&policy, ResolveComplaint::new(late, jonas, Text::new("Handed over")?), noon)?;
+    /// assert_eq!(ona.complaint(late).and_then(|c| c.resolved_at()), Some(noon));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn resolved_at(&self) -> Option<DateTime<Utc>> {
         match &self.state {

@@ -26,6 +26,13 @@ pub enum CustomerCommand {
 
 impl CustomerCommand {
     /// The command's name, as its `type` tag on the wire.
+    ///
+    /// ```
+    /// use clientele::ErasePersonalData;
+    /// use clientele::customer::CustomerCommand;
+    ///
+    /// assert_eq!(CustomerCommand::from(ErasePersonalData {}).name(), "erase_personal_data");
+    /// ```
     #[must_use]
     pub const fn name(&self) -> &'static str {
         match self {
@@ -83,6 +90,18 @@ pub struct RegisterCustomer {
 
 impl RegisterCustomer {
     /// A customer with a name and a tier, and nothing else yet.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// let mut ona = Relationship::new(CustomerId::from_u128(1));
+    /// ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("gold")?), monday)?;
+    /// assert_eq!(ona.profile().map(|p| p.tier.as_str()), Some("gold"));
+    /// // Registered once: again is refused.
+    /// let again = RegisterCustomer::new(Text::new("Ona")?, Tier::new("gold")?);
+    /// assert!(ona.execute(&policy, again, monday).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn new(name: impl Into<Personal>, tier: Tier) -> Self {
         Self {
@@ -95,6 +114,16 @@ impl RegisterCustomer {
     }
 
     /// Adds an address on a channel.
+    ///
+    /// ```
+    /// use clientele::{Channel, RegisterCustomer, Text, Tier};
+    ///
+    /// let register = RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?)
+    ///     .contact(Channel::Email, Text::new("ona@example.com")?)
+    ///     .contact(Channel::Sms, Text::new("+370 600 00000")?);
+    /// assert_eq!(register.contacts.len(), 2);
+    /// # Ok::<(), clientele::ValueError>(())
+    /// ```
     #[must_use]
     pub fn contact(mut self, channel: Channel, address: impl Into<Personal>) -> Self {
         self.contacts.insert(channel, address.into());
@@ -102,6 +131,14 @@ impl RegisterCustomer {
     }
 
     /// Sets the preferred channel.
+    ///
+    /// ```
+    /// use clientele::{Channel, RegisterCustomer, Text, Tier};
+    ///
+    /// let register = RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?).prefers(Channel::Sms);
+    /// assert_eq!(register.preferred_channel, Some(Channel::Sms));
+    /// # Ok::<(), clientele::ValueError>(())
+    /// ```
     #[must_use]
     pub fn prefers(mut self, channel: Channel) -> Self {
         self.preferred_channel = Some(channel);
@@ -109,6 +146,16 @@ impl RegisterCustomer {
     }
 
     /// Sets the account owner.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// let jonas = AgentId::from_u128(7);
+    /// let mut ona = Relationship::new(CustomerId::from_u128(1));
+    /// ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?).owned_by(jonas), monday)?;
+    /// assert_eq!(ona.profile().and_then(|p| p.owner), Some(jonas)); // receives the response flags
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn owned_by(mut self, owner: AgentId) -> Self {
         self.owner = Some(owner);

@@ -81,6 +81,14 @@ pub enum CustomerEvent {
 
 impl CustomerEvent {
     /// The kind, as the `type` tag on the wire.
+    ///
+    /// ```
+    /// use clientele::{CustomerEvent, Text};
+    ///
+    /// let renamed = CustomerEvent::Renamed { name: Text::new("Ona")?.into() };
+    /// assert_eq!(renamed.kind(), "customer_renamed");
+    /// # Ok::<(), clientele::ValueError>(())
+    /// ```
     #[must_use]
     pub const fn kind(&self) -> &'static str {
         match self {

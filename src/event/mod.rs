@@ -402,12 +402,30 @@ impl Event {
     ];
 
     /// The row of [`KINDS`](Self::KINDS) for `kind`, if it is a kind at all.
+    ///
+    /// ```
+    /// use clientele::Event;
+    /// use clientele::event::Family;
+    ///
+    /// let row = Event::kind_of("promise_broken").ok_or("a kind")?;
+    /// assert_eq!((row.family, row.since), (Family::Promise, 1));
+    /// assert_eq!(Event::kind_of("promise_forgotten"), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn kind_of(kind: &str) -> Option<Kind> {
         Self::KINDS.iter().find(|known| known.name == kind).copied()
     }
 
     /// The schema version that introduced `kind`, if it is a kind at all.
+    ///
+    /// ```
+    /// use clientele::Event;
+    ///
+    /// assert_eq!(Event::introduced_in("customer_registered"), Some(1));
+    /// assert_eq!(Event::introduced_in("complaint_routed"), Some(3));
+    /// assert_eq!(Event::introduced_in("no_such_event"), None);
+    /// ```
     #[must_use]
     pub fn introduced_in(kind: &str) -> Option<u16> {
         Self::kind_of(kind).map(|known| known.since)
@@ -416,6 +434,18 @@ impl Event {
     /// The event's personal data (see [`crate::personal`]), in a stable order: fields in
     /// declaration order, a map's values in key order. Part of the wire contract, like the
     /// fields themselves.
+    ///
+    /// ```
+    /// use clientele::{CustomerEvent, Event, Text};
+    ///
+    /// let mut renamed = Event::Customer(CustomerEvent::Renamed { name: Text::new("Ona")?.into() });
+    /// // Erasing in a stored event: blank every piece of personal data it carries.
+    /// for field in renamed.personal_mut() {
+    ///     field.erase();
+    /// }
+    /// assert!(renamed.personal_mut().iter().all(|field| field.is_erased()));
+    /// # Ok::<(), clientele::ValueError>(())
+    /// ```
     pub fn personal_mut(&mut self) -> Vec<&mut Personal> {
         match self {
             Event::Customer(event) => event.personal_mut(),
@@ -429,6 +459,14 @@ impl Event {
     }
 
     /// The event's kind, as its `type` tag on the wire.
+    ///
+    /// ```
+    /// use clientele::{CustomerEvent, Event, Text};
+    ///
+    /// let renamed = Event::Customer(CustomerEvent::Renamed { name: Text::new("Ona")?.into() });
+    /// assert_eq!(renamed.kind(), "customer_renamed");
+    /// # Ok::<(), clientele::ValueError>(())
+    /// ```
     #[must_use]
     pub const fn kind(&self) -> &'static str {
         match self {
@@ -475,6 +513,15 @@ impl Event {
     }
 
     /// The event's family.
+    ///
+    /// ```
+    /// use clientele::{CustomerEvent, Event, Text};
+    /// use clientele::event::Family;
+    ///
+    /// let renamed = Event::Customer(CustomerEvent::Renamed { name: Text::new("Ona")?.into() });
+    /// assert_eq!(renamed.family(), Family::Customer);
+    /// # Ok::<(), clientele::ValueError>(())
+    /// ```
     #[must_use]
     pub const fn family(&self) -> Family {
         match self {

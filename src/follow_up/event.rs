@@ -68,6 +68,18 @@ pub enum FollowUpEvent {
 
 impl FollowUpEvent {
     /// The follow-up it is about.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// let call_back = FollowUpId::from_u128(4);
+    /// let schedule = ScheduleFollowUp::new(call_back, AgentId::from_u128(7), monday + TimeDelta::days(1), Text::new("Fit check")?);
+    /// let events = ona.execute(&policy, schedule, monday)?;
+    /// let Event::FollowUp(scheduled) = &events[0].event else { return Err("a follow-up event".into()) };
+    /// assert_eq!(scheduled.follow_up(), call_back);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn follow_up(&self) -> FollowUpId {
         match self {
@@ -79,6 +91,17 @@ impl FollowUpEvent {
     }
 
     /// The kind, as the `type` tag on the wire.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// let schedule = ScheduleFollowUp::new(FollowUpId::from_u128(4), AgentId::from_u128(7), monday + TimeDelta::days(1), Text::new("Fit check")?);
+    /// let events = ona.execute(&policy, schedule, monday)?;
+    /// let Event::FollowUp(scheduled) = &events[0].event else { return Err("a follow-up event".into()) };
+    /// assert_eq!(scheduled.kind(), "follow_up_scheduled");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn kind(&self) -> &'static str {
         match self {

@@ -153,6 +153,20 @@ impl Entity for FollowUpLifecycle {
 
 impl FollowUp {
     /// The stage, without data.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// use clientele::follow_up::FollowUpStage;
+    ///
+    /// let call_back = FollowUpId::from_u128(4);
+    /// let tuesday = monday + TimeDelta::days(1);
+    /// ona.execute(&policy, ScheduleFollowUp::new(call_back, AgentId::from_u128(7), tuesday, Text::new("Fit check")?), monday)?;
+    /// ona.advance_to(&policy, tuesday); // not done by its due instant
+    /// assert_eq!(ona.follow_up(call_back).map(|f| f.stage()), Some(FollowUpStage::Overdue));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn stage(&self) -> FollowUpStage {
         match self.state {
@@ -164,6 +178,16 @@ impl FollowUp {
     }
 
     /// Whether it is still to be done.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// let call_back = FollowUpId::from_u128(4);
+    /// ona.execute(&policy, ScheduleFollowUp::new(call_back, AgentId::from_u128(7), monday + TimeDelta::days(1), Text::new("Fit check")?), monday)?;
+    /// assert_eq!(ona.follow_up(call_back).map(|f| f.is_pending()), Some(true));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn is_pending(&self) -> bool {
         matches!(

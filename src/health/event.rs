@@ -44,6 +44,12 @@ pub enum HealthEvent {
 
 impl HealthEvent {
     /// The kind, as the `type` tag on the wire.
+    ///
+    /// ```
+    /// use clientele::HealthEvent;
+    ///
+    /// assert_eq!(HealthEvent::Recovered { score: 80 }.kind(), "relationship_recovered");
+    /// ```
     #[must_use]
     pub const fn kind(&self) -> &'static str {
         match self {

@@ -96,6 +96,27 @@
 //! Bands: healthy from [`watch_below`](HealthPolicy::watch_below), watch from
 //! [`at_risk_below`](HealthPolicy::at_risk_below), at risk under it (defaults 75 and 50).
 //!
+//! # Band diagram
+//!
+//! How the band a score falls in moves ([`BandLifecycle`](crate::lifecycle::BandLifecycle)): one band at a time, or across
+//! "watch" at once (a severe failure puts a healthy relationship at risk on its own; the
+//! severe signal clearing can bring it straight back).
+//!
+//! ```text
+//! healthy --decline--> watch
+//! watch   --decline--> at_risk
+//! healthy --plunge-->  at_risk
+//! watch   --improve--> healthy
+//! at_risk --improve--> watch
+//! at_risk --rebound--> healthy
+//! ```
+//!
+//! Only the edge of "at risk" is recorded: every move into `at_risk` is a
+//! `relationship_at_risk` event and every move out of it a `relationship_recovered`, dated at
+//! the instant the band moved (a fact, a deadline, or a review `next_deadline` named). Moves
+//! between `healthy` and `watch` record nothing: read them from
+//! [`Relationship::health`](crate::Relationship::health).
+//!
 //! # Calibration on a real log
 //! `cargo run --release --example import_log -- helpdesk <finale.csv>` replays the Helpdesk log
 //! (4,580 tickets of 394 customers, 2010–2014; every ticket a complaint, no response clocks)
@@ -239,6 +260,15 @@ impl HealthWeights {
     }
 
     /// The weight of `signal` (`gone_quiet` has none: it counts only as a severe failure).
+    ///
+    /// ```
+    /// use clientele::ServicePolicy;
+    /// use clientele::health::Signal;
+    ///
+    /// let weights = ServicePolicy::default().health.weights;
+    /// assert_eq!(weights.get(Signal::BrokenPromises), 30);
+    /// assert_eq!(weights.get(Signal::GoneQuiet), 0); // severe only
+    /// ```
     #[must_use]
     pub const fn get(&self, signal: Signal) -> u8 {
         match signal {

@@ -98,6 +98,17 @@ impl PartyWaits {
 
 impl ComplaintMeasures {
     /// Adds `other`'s figures to these.
+    ///
+    /// ```
+    /// use clientele::measure::ComplaintMeasures;
+    ///
+    /// let (mut north, mut south) = (ComplaintMeasures::default(), ComplaintMeasures::default());
+    /// north.escalations.insert(1, 2);
+    /// south.escalations.insert(1, 1);
+    /// south.received = 4;
+    /// north.merge(&south);
+    /// assert_eq!((north.received, north.escalations.get(&1)), (4, Some(&3)));
+    /// ```
     pub fn merge(&mut self, other: &ComplaintMeasures) {
         self.received = self.received.saturating_add(other.received);
         self.acknowledgement.merge(&other.acknowledgement);
@@ -147,6 +158,15 @@ impl ComplaintMeasures {
     }
 
     /// All escalations done.
+    ///
+    /// ```
+    /// use clientele::measure::ComplaintMeasures;
+    ///
+    /// let mut complaints = ComplaintMeasures::default();
+    /// complaints.escalations.insert(1, 3); // to the specialists
+    /// complaints.escalations.insert(2, 1); // to management
+    /// assert_eq!(complaints.escalated(), 4);
+    /// ```
     #[must_use]
     pub fn escalated(&self) -> u64 {
         self.escalations
@@ -155,18 +175,43 @@ impl ComplaintMeasures {
     }
 
     /// Reopenings per resolution; `None` without resolutions.
+    ///
+    /// ```
+    /// use clientele::measure::ComplaintMeasures;
+    ///
+    /// let mut complaints = ComplaintMeasures::default();
+    /// assert_eq!(complaints.reopen_rate(), None);
+    /// (complaints.resolved, complaints.reopened) = (10, 1);
+    /// assert_eq!(complaints.reopen_rate(), Some(0.1));
+    /// ```
     #[must_use]
     pub fn reopen_rate(&self) -> Option<f64> {
         ratio(self.reopened, self.resolved)
     }
 
     /// The share of resolutions with an apology; `None` without resolutions.
+    ///
+    /// ```
+    /// use clientele::measure::ComplaintMeasures;
+    ///
+    /// let mut complaints = ComplaintMeasures::default();
+    /// (complaints.resolved, complaints.resolved_with_apology) = (4, 3);
+    /// assert_eq!(complaints.apology_share(), Some(0.75));
+    /// ```
     #[must_use]
     pub fn apology_share(&self) -> Option<f64> {
         ratio(self.resolved_with_apology, self.resolved)
     }
 
     /// The share of resolutions with a remedy; `None` without resolutions.
+    ///
+    /// ```
+    /// use clientele::measure::ComplaintMeasures;
+    ///
+    /// let mut complaints = ComplaintMeasures::default();
+    /// (complaints.resolved, complaints.resolved_with_remedy) = (4, 1);
+    /// assert_eq!(complaints.remedy_share(), Some(0.25));
+    /// ```
     #[must_use]
     pub fn remedy_share(&self) -> Option<f64> {
         ratio(self.resolved_with_remedy, self.resolved)

@@ -30,6 +30,15 @@ pub struct FollowUpMeasures {
 
 impl FollowUpMeasures {
     /// Adds `other`'s figures to these.
+    ///
+    /// ```
+    /// use clientele::measure::FollowUpMeasures;
+    ///
+    /// let (mut a, mut b) = (FollowUpMeasures::default(), FollowUpMeasures::default());
+    /// (a.scheduled, b.scheduled, b.overdue) = (2, 3, 1);
+    /// a.merge(&b);
+    /// assert_eq!((a.scheduled, a.overdue), (5, 1));
+    /// ```
     pub fn merge(&mut self, other: &FollowUpMeasures) {
         self.scheduled = self.scheduled.saturating_add(other.scheduled);
         self.done.merge(&other.done);
@@ -41,12 +50,33 @@ impl FollowUpMeasures {
     }
 
     /// Follow-ups that came due in the window: done before their due instant, or overdue.
+    ///
+    /// ```
+    /// use clientele::measure::FollowUpMeasures;
+    /// use clientele::outcome::Outcome;
+    ///
+    /// let mut follow_ups = FollowUpMeasures::default();
+    /// follow_ups.done.add(&Outcome::Met);
+    /// follow_ups.overdue = 2;
+    /// assert_eq!(follow_ups.came_due(), 3);
+    /// ```
     #[must_use]
     pub const fn came_due(&self) -> u64 {
         self.done.met.saturating_add(self.overdue)
     }
 
     /// Of those that came due, the share done on time; `None` when none came due.
+    ///
+    /// ```
+    /// use clientele::measure::FollowUpMeasures;
+    /// use clientele::outcome::Outcome;
+    ///
+    /// let mut follow_ups = FollowUpMeasures::default();
+    /// assert_eq!(follow_ups.on_time_rate(), None);
+    /// follow_ups.done.add(&Outcome::Met);
+    /// follow_ups.overdue = 1;
+    /// assert_eq!(follow_ups.on_time_rate(), Some(0.5));
+    /// ```
     #[must_use]
     pub fn on_time_rate(&self) -> Option<f64> {
         ratio(self.done.met, self.came_due())

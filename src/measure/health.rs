@@ -28,6 +28,15 @@ pub struct HealthMeasures {
 
 impl HealthMeasures {
     /// Adds `other`'s figures to these.
+    ///
+    /// ```
+    /// use clientele::measure::HealthMeasures;
+    ///
+    /// let (mut a, mut b) = (HealthMeasures::default(), HealthMeasures::default());
+    /// (a.entered_at_risk, b.entered_at_risk, b.gone_quiet) = (1, 2, 1);
+    /// a.merge(&b);
+    /// assert_eq!((a.entered_at_risk, a.gone_quiet), (3, 1));
+    /// ```
     pub fn merge(&mut self, other: &HealthMeasures) {
         self.entered_at_risk = self.entered_at_risk.saturating_add(other.entered_at_risk);
         self.left_at_risk = self.left_at_risk.saturating_add(other.left_at_risk);
@@ -40,6 +49,14 @@ impl HealthMeasures {
 
     /// Moves into "at risk" minus moves out of it: how much the at-risk list grew in the
     /// window (negative: it shrank).
+    ///
+    /// ```
+    /// use clientele::measure::HealthMeasures;
+    ///
+    /// let mut health = HealthMeasures::default();
+    /// (health.entered_at_risk, health.left_at_risk) = (2, 5);
+    /// assert_eq!(health.net_at_risk(), -3); // the at-risk list shrank
+    /// ```
     #[must_use]
     pub fn net_at_risk(&self) -> i64 {
         let signed = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);

@@ -187,6 +187,15 @@ impl Window {
     }
 
     /// All of time that chrono can represent (its last instant excluded).
+    ///
+    /// ```
+    /// use clientele::chrono::{DateTime, TimeZone, Utc};
+    /// use clientele::Window;
+    ///
+    /// let all = Window::all();
+    /// assert!(all.contains(Utc.with_ymd_and_hms(1970, 1, 1, 0, 0, 0).unwrap()));
+    /// assert!(!all.contains(DateTime::<Utc>::MAX_UTC)); // half-open: its end is not in it
+    /// ```
     #[must_use]
     pub const fn all() -> Self {
         Self {
@@ -196,18 +205,53 @@ impl Window {
     }
 
     /// Its first instant.
+    ///
+    /// ```
+    /// use clientele::chrono::{TimeZone, Utc};
+    /// use clientele::Window;
+    ///
+    /// let march = Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap();
+    /// let april = Utc.with_ymd_and_hms(2026, 4, 1, 0, 0, 0).unwrap();
+    /// assert_eq!(Window::new(march, april)?.from(), march);
+    /// # Ok::<(), clientele::MeasureError>(())
+    /// ```
     #[must_use]
     pub const fn from(&self) -> DateTime<Utc> {
         self.from
     }
 
     /// The instant after its last: the first one not in it.
+    ///
+    /// ```
+    /// use clientele::chrono::{TimeZone, Utc};
+    /// use clientele::Window;
+    ///
+    /// let march = Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap();
+    /// let april = Utc.with_ymd_and_hms(2026, 4, 1, 0, 0, 0).unwrap();
+    /// let window = Window::new(march, april)?;
+    /// assert_eq!(window.to(), april);
+    /// assert!(!window.contains(window.to()));
+    /// # Ok::<(), clientele::MeasureError>(())
+    /// ```
     #[must_use]
     pub const fn to(&self) -> DateTime<Utc> {
         self.to
     }
 
     /// Whether `at` falls in it: `from <= at < to`.
+    ///
+    /// ```
+    /// use clientele::chrono::{TimeDelta, TimeZone, Utc};
+    /// use clientele::Window;
+    ///
+    /// let march = Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap();
+    /// let april = Utc.with_ymd_and_hms(2026, 4, 1, 0, 0, 0).unwrap();
+    /// let window = Window::new(march, april)?;
+    /// assert!(window.contains(march));
+    /// assert!(window.contains(april - TimeDelta::seconds(1)));
+    /// assert!(!window.contains(april));
+    /// # Ok::<(), clientele::MeasureError>(())
+    /// ```
     #[must_use]
     pub fn contains(&self, at: DateTime<Utc>) -> bool {
         self.from <= at && at < self.to
@@ -270,6 +314,20 @@ impl Measures {
     }
 
     /// Whether nothing at all was counted.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1));
+    /// # let mut log = ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// let complaint = ReceiveComplaint::new(ComplaintId::from_u128(3), Channel::Phone, Text::new("Late")?);
+    /// log.extend(ona.execute(&policy, complaint, monday)?);
+    /// let april = Window::new(Utc.with_ymd_and_hms(2026, 4, 1, 0, 0, 0).unwrap(), Utc.with_ymd_and_hms(2026, 5, 1, 0, 0, 0).unwrap())?;
+    /// assert!(Tally::from_log(april, &log)?.book().is_empty()); // nothing happened in April
+    /// assert!(!Tally::from_log(Window::all(), &log)?.book().is_empty());
+    /// assert!(Measures::default().is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn is_empty(&self) -> bool {
         *self == Measures::default()

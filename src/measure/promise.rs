@@ -49,6 +49,15 @@ pub struct PromiseCounts {
 
 impl PromiseCounts {
     /// Adds `other`'s counts to these.
+    ///
+    /// ```
+    /// use clientele::measure::PromiseCounts;
+    ///
+    /// let (mut a, mut b) = (PromiseCounts::default(), PromiseCounts::default());
+    /// (a.made, b.made, b.breaks) = (3, 2, 1);
+    /// a.merge(&b);
+    /// assert_eq!((a.made, a.breaks), (5, 1));
+    /// ```
     pub fn merge(&mut self, other: &PromiseCounts) {
         self.made = self.made.saturating_add(other.made);
         self.kept.merge(&other.kept);
@@ -79,18 +88,47 @@ impl PromiseCounts {
     }
 
     /// Promises kept on time.
+    ///
+    /// ```
+    /// use clientele::measure::PromiseCounts;
+    /// use clientele::outcome::Outcome;
+    ///
+    /// let mut promises = PromiseCounts::default();
+    /// promises.kept.add(&Outcome::Met);
+    /// assert_eq!(promises.kept_on_time(), 1);
+    /// ```
     #[must_use]
     pub const fn kept_on_time(&self) -> u64 {
         self.kept.met
     }
 
     /// Promises kept late.
+    ///
+    /// ```
+    /// use clientele::Span;
+    /// use clientele::measure::PromiseCounts;
+    /// use clientele::outcome::{Elapsed, Outcome};
+    ///
+    /// let mut promises = PromiseCounts::default();
+    /// promises.kept.add(&Outcome::MetLate { lateness: Elapsed { wall: Span::days(1), business: Span::hours(8) } });
+    /// assert_eq!((promises.kept_on_time(), promises.kept_late()), (0, 1));
+    /// ```
     #[must_use]
     pub const fn kept_late(&self) -> u64 {
         self.kept.met_late
     }
 
     /// Promises settled: kept (on time or late) or withdrawn.
+    ///
+    /// ```
+    /// use clientele::measure::PromiseCounts;
+    /// use clientele::outcome::Outcome;
+    ///
+    /// let mut promises = PromiseCounts::default();
+    /// promises.kept.add(&Outcome::Met);
+    /// promises.withdrawn = 1;
+    /// assert_eq!(promises.settled(), 2);
+    /// ```
     #[must_use]
     pub const fn settled(&self) -> u64 {
         self.kept.total().saturating_add(self.withdrawn)
@@ -100,24 +138,67 @@ impl PromiseCounts {
     /// share kept on time: `kept on time / (kept on time + breaks)`, 0.0 to 1.0. A promise
     /// re-promised after its break and then kept on the new date counts once each way.
     /// `None` when nothing came due.
+    ///
+    /// ```
+    /// use clientele::measure::PromiseCounts;
+    /// use clientele::outcome::Outcome;
+    ///
+    /// let mut promises = PromiseCounts::default();
+    /// assert_eq!(promises.on_time_rate(), None); // nothing came due
+    /// for _ in 0..3 {
+    ///     promises.kept.add(&Outcome::Met);
+    /// }
+    /// promises.breaks = 1;
+    /// assert_eq!(promises.on_time_rate(), Some(0.75));
+    /// ```
     #[must_use]
     pub fn on_time_rate(&self) -> Option<f64> {
         ratio(self.kept.met, self.kept.met.saturating_add(self.breaks))
     }
 
     /// Of the breaks, the share with nothing said to the customer; `None` without breaks.
+    ///
+    /// ```
+    /// use clientele::measure::PromiseCounts;
+    ///
+    /// let mut promises = PromiseCounts::default();
+    /// (promises.breaks, promises.broken_in_silence, promises.broken_with_notice) = (4, 3, 1);
+    /// assert_eq!(promises.silent_break_share(), Some(0.75)); // most customers heard nothing
+    /// ```
     #[must_use]
     pub fn silent_break_share(&self) -> Option<f64> {
         ratio(self.broken_in_silence, self.breaks)
     }
 
     /// Slips per settled promise; `None` when none was settled.
+    ///
+    /// ```
+    /// use clientele::measure::PromiseCounts;
+    /// use clientele::outcome::Outcome;
+    ///
+    /// let mut promises = PromiseCounts::default();
+    /// promises.kept.add(&Outcome::Met);
+    /// promises.withdrawn = 1;
+    /// promises.settled_slips = 3;
+    /// assert_eq!(promises.slips_per_promise(), Some(1.5));
+    /// ```
     #[must_use]
     pub fn slips_per_promise(&self) -> Option<f64> {
         ratio(self.settled_slips, self.settled())
     }
 
     /// Mean cumulative slip per settled promise, in seconds; `None` when none was settled.
+    ///
+    /// ```
+    /// use clientele::measure::PromiseCounts;
+    /// use clientele::outcome::Outcome;
+    ///
+    /// let mut promises = PromiseCounts::default();
+    /// assert_eq!(promises.mean_cumulative_slip_secs(), None);
+    /// promises.kept.add(&Outcome::Met);
+    /// promises.settled_cumulative_slip_secs = 7 * 86_400; // "another week"
+    /// assert_eq!(promises.mean_cumulative_slip_secs(), Some(604_800.0));
+    /// ```
     #[must_use]
     pub fn mean_cumulative_slip_secs(&self) -> Option<f64> {
         ratio(self.settled_cumulative_slip_secs, self.settled())
@@ -137,12 +218,29 @@ pub struct PromiseMeasures {
 
 impl PromiseMeasures {
     /// Adds `other`'s counts to these.
+    ///
+    /// ```
+    /// use clientele::measure::PromiseMeasures;
+    ///
+    /// let (mut a, mut b) = (PromiseMeasures::default(), PromiseMeasures::default());
+    /// (a.ours.made, b.outside.made) = (2, 1);
+    /// a.merge(&b);
+    /// assert_eq!((a.ours.made, a.outside.made), (2, 1));
+    /// ```
     pub fn merge(&mut self, other: &PromiseMeasures) {
         self.ours.merge(&other.ours);
         self.outside.merge(&other.outside);
     }
 
     /// Ours and outside parties' together.
+    ///
+    /// ```
+    /// use clientele::measure::PromiseMeasures;
+    ///
+    /// let mut promises = PromiseMeasures::default();
+    /// (promises.ours.made, promises.outside.made) = (2, 1);
+    /// assert_eq!(promises.total().made, 3);
+    /// ```
     #[must_use]
     pub fn total(&self) -> PromiseCounts {
         let mut total = self.ours.clone();
@@ -151,6 +249,16 @@ impl PromiseMeasures {
     }
 
     /// [`PromiseCounts::on_time_rate`] over all promises.
+    ///
+    /// ```
+    /// use clientele::measure::PromiseMeasures;
+    /// use clientele::outcome::Outcome;
+    ///
+    /// let mut promises = PromiseMeasures::default();
+    /// promises.ours.kept.add(&Outcome::Met);
+    /// promises.outside.breaks = 1; // the lab missed its date
+    /// assert_eq!(promises.on_time_rate(), Some(0.5));
+    /// ```
     #[must_use]
     pub fn on_time_rate(&self) -> Option<f64> {
         self.total().on_time_rate()
@@ -172,6 +280,15 @@ pub struct DependencyMeasures {
 
 impl DependencyMeasures {
     /// Adds `other`'s counts to these.
+    ///
+    /// ```
+    /// use clientele::measure::DependencyMeasures;
+    ///
+    /// let (mut a, mut b) = (DependencyMeasures::default(), DependencyMeasures::default());
+    /// (a.recorded, b.recorded, b.late) = (1, 2, 1);
+    /// a.merge(&b);
+    /// assert_eq!((a.recorded, a.late), (3, 1));
+    /// ```
     pub fn merge(&mut self, other: &DependencyMeasures) {
         self.recorded = self.recorded.saturating_add(other.recorded);
         self.met.merge(&other.met);

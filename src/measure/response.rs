@@ -28,6 +28,18 @@ pub struct ResponseTimes {
 
 impl ResponseTimes {
     /// Adds `other`'s figures to these.
+    ///
+    /// ```
+    /// use clientele::Span;
+    /// use clientele::measure::ResponseTimes;
+    ///
+    /// let (mut a, mut b) = (ResponseTimes::default(), ResponseTimes::default());
+    /// a.wall.add(Span::minutes(5));
+    /// b.wall.add(Span::minutes(50));
+    /// b.overdue = 1;
+    /// a.merge(&b);
+    /// assert_eq!((a.wall.count(), a.overdue), (2, 1));
+    /// ```
     pub fn merge(&mut self, other: &ResponseTimes) {
         self.business.merge(&other.business);
         self.wall.merge(&other.wall);
@@ -36,6 +48,16 @@ impl ResponseTimes {
     }
 
     /// Answers given, to clocks with a target or without.
+    ///
+    /// ```
+    /// use clientele::measure::ResponseTimes;
+    /// use clientele::outcome::Outcome;
+    ///
+    /// let mut replies = ResponseTimes::default();
+    /// replies.outcomes.add(&Outcome::Met);
+    /// replies.outcomes.add(&Outcome::Untimed); // a clock with no target, answered too
+    /// assert_eq!(replies.answered(), 2);
+    /// ```
     #[must_use]
     pub const fn answered(&self) -> u64 {
         self.outcomes.total().saturating_add(self.outcomes.untimed)
@@ -43,6 +65,16 @@ impl ResponseTimes {
 
     /// The share of answers within target, of the answers to clocks that had one; `None`
     /// with no such answer.
+    ///
+    /// ```
+    /// use clientele::measure::ResponseTimes;
+    /// use clientele::outcome::Outcome;
+    ///
+    /// let mut replies = ResponseTimes::default();
+    /// replies.outcomes.add(&Outcome::Met);
+    /// replies.outcomes.add(&Outcome::Untimed); // counts in no share
+    /// assert_eq!(replies.within_target(), Some(1.0));
+    /// ```
     #[must_use]
     pub fn within_target(&self) -> Option<f64> {
         self.outcomes.on_time_share()
@@ -66,6 +98,15 @@ pub struct UpdateCounts {
 
 impl UpdateCounts {
     /// Adds `other`'s figures to these.
+    ///
+    /// ```
+    /// use clientele::measure::UpdateCounts;
+    ///
+    /// let (mut a, mut b) = (UpdateCounts::default(), UpdateCounts::default());
+    /// (a.at_risk, b.at_risk, b.overdue_promises) = (1, 1, 1);
+    /// a.merge(&b);
+    /// assert_eq!((a.at_risk, a.overdue()), (2, 1));
+    /// ```
     pub fn merge(&mut self, other: &UpdateCounts) {
         self.at_risk = self.at_risk.saturating_add(other.at_risk);
         self.overdue_complaints = self
@@ -75,6 +116,14 @@ impl UpdateCounts {
     }
 
     /// Updates that fell overdue, about complaints and promises.
+    ///
+    /// ```
+    /// use clientele::measure::UpdateCounts;
+    ///
+    /// let mut updates = UpdateCounts::default();
+    /// (updates.overdue_complaints, updates.overdue_promises) = (2, 1);
+    /// assert_eq!(updates.overdue(), 3);
+    /// ```
     #[must_use]
     pub const fn overdue(&self) -> u64 {
         self.overdue_complaints
@@ -97,6 +146,16 @@ pub struct ResponseMeasures {
 
 impl ResponseMeasures {
     /// Adds `other`'s figures to these.
+    ///
+    /// ```
+    /// use clientele::measure::ResponseMeasures;
+    ///
+    /// let (mut a, mut b) = (ResponseMeasures::default(), ResponseMeasures::default());
+    /// a.first_response.overdue = 1;
+    /// b.reply.overdue = 2;
+    /// a.merge(&b);
+    /// assert_eq!((a.first_response.overdue, a.reply.overdue), (1, 2));
+    /// ```
     pub fn merge(&mut self, other: &ResponseMeasures) {
         self.first_response.merge(&other.first_response);
         self.reply.merge(&other.reply);
@@ -104,6 +163,16 @@ impl ResponseMeasures {
     }
 
     /// First responses and replies together.
+    ///
+    /// ```
+    /// use clientele::Span;
+    /// use clientele::measure::ResponseMeasures;
+    ///
+    /// let mut responses = ResponseMeasures::default();
+    /// responses.first_response.wall.add(Span::hours(2));
+    /// responses.reply.wall.add(Span::minutes(30));
+    /// assert_eq!(responses.all().wall.count(), 2);
+    /// ```
     #[must_use]
     pub fn all(&self) -> ResponseTimes {
         let mut all = self.first_response.clone();

@@ -24,6 +24,16 @@ pub struct SurveyMeasures {
 
 impl SurveyMeasures {
     /// Adds `other`'s figures to these.
+    ///
+    /// ```
+    /// use clientele::measure::SurveyMeasures;
+    ///
+    /// let (mut a, mut b) = (SurveyMeasures::default(), SurveyMeasures::default());
+    /// a.csat_scores[4] = 2; // two 5s
+    /// b.csat_scores[4] = 1;
+    /// a.merge(&b);
+    /// assert_eq!(a.csat_scores[4], 3);
+    /// ```
     pub fn merge(&mut self, other: &SurveyMeasures) {
         self.requested = self.requested.saturating_add(other.requested);
         self.voided = self.voided.saturating_add(other.voided);
@@ -52,42 +62,100 @@ impl SurveyMeasures {
     }
 
     /// CSAT answers.
+    ///
+    /// ```
+    /// use clientele::measure::SurveyMeasures;
+    ///
+    /// let mut surveys = SurveyMeasures::default();
+    /// surveys.csat_scores = [1, 0, 2, 0, 3]; // one 1, two 3s, three 5s
+    /// assert_eq!(surveys.csat_answers(), 6);
+    /// ```
     #[must_use]
     pub fn csat_answers(&self) -> u64 {
         Self::sum(&self.csat_scores)
     }
 
     /// CSAT answers of 4 or 5: satisfied customers.
+    ///
+    /// ```
+    /// use clientele::measure::SurveyMeasures;
+    ///
+    /// let mut surveys = SurveyMeasures::default();
+    /// surveys.csat_scores = [1, 0, 2, 1, 3]; // a 4 and three 5s are satisfied
+    /// assert_eq!(surveys.csat_satisfied(), 4);
+    /// ```
     #[must_use]
     pub fn csat_satisfied(&self) -> u64 {
         Self::sum(self.csat_scores.get(3..).unwrap_or_default())
     }
 
     /// CSAT: the share of CSAT answers that are 4 or 5, 0.0 to 1.0; `None` without answers.
+    ///
+    /// ```
+    /// use clientele::measure::SurveyMeasures;
+    ///
+    /// let mut surveys = SurveyMeasures::default();
+    /// assert_eq!(surveys.csat(), None);
+    /// surveys.csat_scores = [1, 0, 0, 1, 2];
+    /// assert_eq!(surveys.csat(), Some(0.75));
+    /// ```
     #[must_use]
     pub fn csat(&self) -> Option<f64> {
         ratio(self.csat_satisfied(), self.csat_answers())
     }
 
     /// NPS answers.
+    ///
+    /// ```
+    /// use clientele::measure::SurveyMeasures;
+    ///
+    /// let mut surveys = SurveyMeasures::default();
+    /// surveys.nps_scores[0] = 1;
+    /// surveys.nps_scores[10] = 2;
+    /// assert_eq!(surveys.nps_answers(), 3);
+    /// ```
     #[must_use]
     pub fn nps_answers(&self) -> u64 {
         Self::sum(&self.nps_scores)
     }
 
     /// NPS answers of 9 or 10.
+    ///
+    /// ```
+    /// use clientele::measure::SurveyMeasures;
+    ///
+    /// let mut surveys = SurveyMeasures::default();
+    /// (surveys.nps_scores[9], surveys.nps_scores[10], surveys.nps_scores[8]) = (1, 2, 5);
+    /// assert_eq!(surveys.promoters(), 3);
+    /// ```
     #[must_use]
     pub fn promoters(&self) -> u64 {
         Self::sum(self.nps_scores.get(9..).unwrap_or_default())
     }
 
     /// NPS answers of 7 or 8.
+    ///
+    /// ```
+    /// use clientele::measure::SurveyMeasures;
+    ///
+    /// let mut surveys = SurveyMeasures::default();
+    /// (surveys.nps_scores[7], surveys.nps_scores[8], surveys.nps_scores[9]) = (1, 2, 5);
+    /// assert_eq!(surveys.passives(), 3);
+    /// ```
     #[must_use]
     pub fn passives(&self) -> u64 {
         Self::sum(self.nps_scores.get(7..9).unwrap_or_default())
     }
 
     /// NPS answers of 0 to 6.
+    ///
+    /// ```
+    /// use clientele::measure::SurveyMeasures;
+    ///
+    /// let mut surveys = SurveyMeasures::default();
+    /// (surveys.nps_scores[0], surveys.nps_scores[6], surveys.nps_scores[7]) = (1, 2, 5);
+    /// assert_eq!(surveys.detractors(), 3);
+    /// ```
     #[must_use]
     pub fn detractors(&self) -> u64 {
         Self::sum(self.nps_scores.get(..7).unwrap_or_default())

@@ -34,6 +34,23 @@ pub struct Tally {
 
 impl Tally {
     /// An empty tally over `window`.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let (ona, jonas, glasses) = (CustomerId::from_u128(1), AgentId::from_u128(7), PromiseId::from_u128(5));
+    /// # let mut relationship = Relationship::new(ona);
+    /// # let mut log = relationship.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?).owned_by(jonas), monday)?;
+    /// # log.extend(relationship.execute(&policy, MakePromise::new(glasses, Text::new("Glasses ready")?, monday + TimeDelta::days(4), jonas), monday)?);
+    /// # log.extend(relationship.execute(&policy, KeepPromise::new(glasses), monday + TimeDelta::days(1))?);
+    /// let mut tally = Tally::new(Window::all());
+    /// for envelope in &log {
+    ///     tally.record(envelope)?; // as the service reads its store, each customer in order
+    /// }
+    /// assert_eq!(tally.book().promises.ours.made, 1);
+    /// assert_eq!(tally.book().promises.ours.kept_on_time(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn new(window: Window) -> Self {
         Self {
@@ -71,6 +88,13 @@ impl Tally {
     }
 
     /// The window it counts.
+    ///
+    /// ```
+    /// use clientele::{Tally, Window};
+    ///
+    /// let tally = Tally::new(Window::all());
+    /// assert_eq!(tally.window(), Window::all());
+    /// ```
     #[must_use]
     pub const fn window(&self) -> Window {
         self.window
@@ -135,42 +159,147 @@ impl Tally {
     }
 
     /// The whole book's figures.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let (ona, jonas, glasses) = (CustomerId::from_u128(1), AgentId::from_u128(7), PromiseId::from_u128(5));
+    /// # let mut relationship = Relationship::new(ona);
+    /// # let mut log = relationship.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?).owned_by(jonas), monday)?;
+    /// # log.extend(relationship.execute(&policy, MakePromise::new(glasses, Text::new("Glasses ready")?, monday + TimeDelta::days(4), jonas), monday)?);
+    /// # log.extend(relationship.execute(&policy, KeepPromise::new(glasses), monday + TimeDelta::days(1))?);
+    /// // `log`: Ona was promised her glasses for Friday, and they were ready on Tuesday.
+    /// let tally = Tally::from_log(Window::all(), &log)?;
+    /// let book = tally.book();
+    /// assert_eq!((book.promises.ours.made, book.promises.ours.kept_on_time()), (1, 1));
+    /// assert_eq!(book.promises.on_time_rate(), Some(1.0));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn book(&self) -> &Measures {
         &self.book
     }
 
     /// Figures per customer, for customers with anything counted in the window.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let (ona, jonas, glasses) = (CustomerId::from_u128(1), AgentId::from_u128(7), PromiseId::from_u128(5));
+    /// # let mut relationship = Relationship::new(ona);
+    /// # let mut log = relationship.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?).owned_by(jonas), monday)?;
+    /// # log.extend(relationship.execute(&policy, MakePromise::new(glasses, Text::new("Glasses ready")?, monday + TimeDelta::days(4), jonas), monday)?);
+    /// let tally = Tally::from_log(Window::all(), &log)?;
+    /// for (customer, measures) in tally.by_customer() {
+    ///     assert_eq!((*customer, measures.promises.ours.made), (ona, 1));
+    /// }
+    /// assert_eq!(tally.by_customer().len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn by_customer(&self) -> &BTreeMap<CustomerId, Measures> {
         &self.by_customer
     }
 
     /// Figures per owning agent (see the module docs for attribution).
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let (ona, jonas, glasses) = (CustomerId::from_u128(1), AgentId::from_u128(7), PromiseId::from_u128(5));
+    /// # let mut relationship = Relationship::new(ona);
+    /// # let mut log = relationship.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?).owned_by(jonas), monday)?;
+    /// # log.extend(relationship.execute(&policy, MakePromise::new(glasses, Text::new("Glasses ready")?, monday + TimeDelta::days(4), jonas), monday)?);
+    /// // Jonas made the promise: it is his figure.
+    /// let tally = Tally::from_log(Window::all(), &log)?;
+    /// let owners: Vec<AgentId> = tally.by_owner().keys().copied().collect();
+    /// assert_eq!(owners, [jonas]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn by_owner(&self) -> &BTreeMap<AgentId, Measures> {
         &self.by_owner
     }
 
     /// Figures per outside party: the promises it fulfils and its own commitments.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let (jonas, glasses) = (AgentId::from_u128(7), PromiseId::from_u128(5));
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1));
+    /// # let mut log = ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// let lab = PartyId::from_u128(9);
+    /// let make = MakePromise::new(glasses, Text::new("Lenses ground")?, monday + TimeDelta::days(4), jonas)
+    ///     .fulfilled_by(lab, Text::new("Lens lab")?);
+    /// log.extend(ona.execute(&policy, make, monday)?);
+    /// let tally = Tally::from_log(Window::all(), &log)?;
+    /// assert_eq!(tally.by_party().get(&lab).map(|m| m.promises.outside.made), Some(1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn by_party(&self) -> &BTreeMap<PartyId, Measures> {
         &self.by_party
     }
 
     /// One customer's figures, if anything was counted for it.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let (ona, jonas, glasses) = (CustomerId::from_u128(1), AgentId::from_u128(7), PromiseId::from_u128(5));
+    /// # let mut relationship = Relationship::new(ona);
+    /// # let mut log = relationship.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?).owned_by(jonas), monday)?;
+    /// # log.extend(relationship.execute(&policy, MakePromise::new(glasses, Text::new("Glasses ready")?, monday + TimeDelta::days(4), jonas), monday)?);
+    /// let tally = Tally::from_log(Window::all(), &log)?;
+    /// assert_eq!(tally.customer(ona).map(|m| m.promises.ours.made), Some(1));
+    /// assert!(tally.customer(CustomerId::from_u128(2)).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn customer(&self, customer: CustomerId) -> Option<&Measures> {
         self.by_customer.get(&customer)
     }
 
     /// One agent's figures, if anything was attributed to them.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let (ona, jonas, glasses) = (CustomerId::from_u128(1), AgentId::from_u128(7), PromiseId::from_u128(5));
+    /// # let mut relationship = Relationship::new(ona);
+    /// # let mut log = relationship.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?).owned_by(jonas), monday)?;
+    /// # log.extend(relationship.execute(&policy, MakePromise::new(glasses, Text::new("Glasses ready")?, monday + TimeDelta::days(4), jonas), monday)?);
+    /// # log.extend(relationship.execute(&policy, KeepPromise::new(glasses), monday + TimeDelta::days(1))?);
+    /// let tally = Tally::from_log(Window::all(), &log)?;
+    /// let mine = tally.owner(jonas).ok_or("Jonas has figures")?;
+    /// assert_eq!(mine.promises.ours.on_time_rate(), Some(1.0));
+    /// assert!(tally.owner(AgentId::from_u128(8)).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn owner(&self, agent: AgentId) -> Option<&Measures> {
         self.by_owner.get(&agent)
     }
 
     /// One outside party's figures, if anything was attributed to it.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let (jonas, glasses) = (AgentId::from_u128(7), PromiseId::from_u128(5));
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1));
+    /// # let mut log = ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// let lab = PartyId::from_u128(9);
+    /// let make = MakePromise::new(glasses, Text::new("Lenses ground")?, monday + TimeDelta::days(4), jonas)
+    ///     .fulfilled_by(lab, Text::new("Lens lab")?);
+    /// log.extend(ona.execute(&policy, make, monday)?);
+    /// log.extend(ona.execute(&policy, KeepPromise::new(glasses), monday + TimeDelta::days(5))?); // a day late
+    /// let tally = Tally::from_log(Window::all(), &log)?;
+    /// let lab_figures = tally.party(lab).ok_or("the lab has figures")?;
+    /// assert_eq!(lab_figures.promises.outside.kept_late(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn party(&self, party: PartyId) -> Option<&Measures> {
         self.by_party.get(&party)

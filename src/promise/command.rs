@@ -35,6 +35,13 @@ pub enum PromiseCommand {
 
 impl PromiseCommand {
     /// The command's name, as its `type` tag on the wire.
+    ///
+    /// ```
+    /// use clientele::{KeepPromise, PromiseId};
+    /// use clientele::promise::PromiseCommand;
+    ///
+    /// assert_eq!(PromiseCommand::from(KeepPromise::new(PromiseId::from_u128(5))).name(), "keep_promise");
+    /// ```
     #[must_use]
     pub const fn name(&self) -> &'static str {
         match self {
@@ -124,6 +131,23 @@ pub struct MakePromise {
 
 impl MakePromise {
     /// A promise we fulfil ourselves.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let (glasses, jonas) = (PromiseId::from_u128(5), AgentId::from_u128(7));
+    /// # let friday = monday + TimeDelta::days(4);
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// use clientele::promise::PromiseStage;
+    ///
+    /// // "Your glasses will be ready on Friday": exactly what the customer was told.
+    /// ona.execute(&policy, MakePromise::new(glasses, Text::new("Glasses ready")?, friday, jonas), monday)?;
+    /// assert_eq!(ona.promise_stage(glasses), Some(PromiseStage::Open));
+    /// // Friday comes and nothing happened: it breaks by itself, at the due instant.
+    /// let events = ona.advance_to(&policy, friday);
+    /// assert_eq!(events.last().map(|e| (e.event.kind(), e.at)), Some(("promise_broken", friday)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn new(
         promise: PromiseId,
@@ -143,6 +167,19 @@ impl MakePromise {
     }
 
     /// Says an outside party does the work (our owner stays responsible).
+    ///
+    /// ```
+    /// use clientele::chrono::{TimeZone, Utc};
+    /// use clientele::{AgentId, Fulfiller, MakePromise, PartyId, PromiseId, Text};
+    ///
+    /// let friday = Utc.with_ymd_and_hms(2026, 3, 6, 17, 0, 0).unwrap();
+    /// let lab = PartyId::from_u128(9);
+    /// let make = MakePromise::new(PromiseId::from_u128(5), Text::new("Lenses ground")?, friday, AgentId::from_u128(7))
+    ///     .fulfilled_by(lab, Text::new("Lens lab")?);
+    /// assert!(matches!(make.fulfiller, Fulfiller::Party { party, .. } if party == lab));
+    /// assert_eq!(make.owner, AgentId::from_u128(7)); // still ours to answer for
+    /// # Ok::<(), clientele::ValueError>(())
+    /// ```
     #[must_use]
     pub fn fulfilled_by(mut self, party: PartyId, name: Text) -> Self {
         self.fulfiller = Fulfiller::Party { party, name };
@@ -150,6 +187,20 @@ impl MakePromise {
     }
 
     /// Links the interaction in which the promise was made.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let (glasses, jonas) = (PromiseId::from_u128(5), AgentId::from_u128(7));
+    /// # let friday = monday + TimeDelta::days(4);
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// # let hello = InteractionId::from_u128(2);
+    /// ona.execute(&policy, RecordInteraction::inbound(hello, Channel::Phone, Text::new("When?")?), monday)?;
+    /// let make = MakePromise::new(glasses, Text::new("Glasses ready")?, friday, jonas).made_in(hello);
+    /// ona.execute(&policy, make, monday)?;
+    /// assert_eq!(ona.promise(glasses).and_then(|p| p.terms.interaction), Some(hello));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn made_in(mut self, interaction: InteractionId) -> Self {
         self.interaction = Some(interaction);
@@ -157,6 +208,20 @@ impl MakePromise {
     }
 
     /// Links the complaint the promise answers.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let (glasses, jonas) = (PromiseId::from_u128(5), AgentId::from_u128(7));
+    /// # let friday = monday + TimeDelta::days(4);
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// let late = ComplaintId::from_u128(3);
+    /// ona.execute(&policy, ReceiveComplaint::new(late, Channel::Phone, Text::new("Glasses late")?), monday)?;
+    /// let make = MakePromise::new(glasses, Text::new("Glasses ready")?, friday, jonas).answering(late);
+    /// ona.execute(&policy, make, monday)?;
+    /// assert_eq!(ona.promise(glasses).and_then(|p| p.terms.complaint), Some(late));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn answering(mut self, complaint: ComplaintId) -> Self {
         self.complaint = Some(complaint);
@@ -181,6 +246,22 @@ pub struct RevisePromise {
 impl RevisePromise {
     /// Moves `promise` to `due`, for `reason`, without the customer's agreement until
     /// [`agreed`](Self::agreed) says so.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let (glasses, jonas) = (PromiseId::from_u128(5), AgentId::from_u128(7));
+    /// # let friday = monday + TimeDelta::days(4);
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// # ona.execute(&policy, MakePromise::new(glasses, Text::new("Glasses ready")?, friday, jonas), monday)?;
+    /// // Told on Wednesday, before the due instant: a proactive slip.
+    /// let next_monday = friday + TimeDelta::days(3);
+    /// let revise = RevisePromise::new(glasses, next_monday, Text::new("The lab is behind")?);
+    /// ona.execute(&policy, revise, monday + TimeDelta::days(2))?;
+    /// let terms = &ona.promise(glasses).ok_or("outstanding")?.terms;
+    /// assert_eq!((terms.original_due, terms.due, terms.revisions.len()), (friday, next_monday, 1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn new(promise: PromiseId, due: DateTime<Utc>, reason: impl Into<Personal>) -> Self {
         Self {
@@ -192,6 +273,16 @@ impl RevisePromise {
     }
 
     /// Says the customer agreed to the new due instant.
+    ///
+    /// ```
+    /// use clientele::chrono::{TimeZone, Utc};
+    /// use clientele::{PromiseId, RevisePromise, Text};
+    ///
+    /// let monday = Utc.with_ymd_and_hms(2026, 3, 9, 17, 0, 0).unwrap();
+    /// let revise = RevisePromise::new(PromiseId::from_u128(5), monday, Text::new("The lab is behind")?).agreed();
+    /// assert!(revise.customer_agreed);
+    /// # Ok::<(), clientele::ValueError>(())
+    /// ```
     #[must_use]
     pub const fn agreed(mut self) -> Self {
         self.customer_agreed = true;
@@ -209,6 +300,21 @@ pub struct KeepPromise {
 
 impl KeepPromise {
     /// `promise` was kept.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let (glasses, jonas) = (PromiseId::from_u128(5), AgentId::from_u128(7));
+    /// # let friday = monday + TimeDelta::days(4);
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// use clientele::promise::PromiseStage;
+    /// # ona.execute(&policy, MakePromise::new(glasses, Text::new("Glasses ready")?, friday, jonas), monday)?;
+    ///
+    /// // Kept on Friday, one second before it was due: on time. At the due instant it would be late.
+    /// ona.execute(&policy, KeepPromise::new(glasses), friday - TimeDelta::seconds(1))?;
+    /// assert_eq!(ona.promise_stage(glasses), Some(PromiseStage::Kept));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn new(promise: PromiseId) -> Self {
         Self { promise }
@@ -227,6 +333,21 @@ pub struct WithdrawPromise {
 
 impl WithdrawPromise {
     /// Releases `promise`, for `reason`.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let (glasses, jonas) = (PromiseId::from_u128(5), AgentId::from_u128(7));
+    /// # let friday = monday + TimeDelta::days(4);
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// use clientele::promise::PromiseStage;
+    /// # ona.execute(&policy, MakePromise::new(glasses, Text::new("Glasses ready")?, friday, jonas), monday)?;
+    ///
+    /// ona.execute(&policy, WithdrawPromise::new(glasses, Text::new("Customer cancelled the order")?), monday)?;
+    /// assert_eq!(ona.promise_stage(glasses), Some(PromiseStage::Withdrawn));
+    /// assert_eq!(ona.next_deadline(), None); // nothing left to watch
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn new(promise: PromiseId, reason: impl Into<Personal>) -> Self {
         Self {
@@ -257,6 +378,22 @@ pub struct RecordDependency {
 impl RecordDependency {
     /// `party` committed to `commitment` by `due`, behind `promise`; no reference until
     /// [`reference`](Self::reference) gives one.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let (glasses, jonas) = (PromiseId::from_u128(5), AgentId::from_u128(7));
+    /// # let friday = monday + TimeDelta::days(4);
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// # ona.execute(&policy, MakePromise::new(glasses, Text::new("Glasses ready")?, friday, jonas), monday)?;
+    /// let lab = PartyId::from_u128(9);
+    /// let thursday = friday - TimeDelta::days(1);
+    /// ona.execute(&policy, RecordDependency::new(glasses, lab, Text::new("Lenses delivered")?, thursday), monday)?;
+    /// // The lab misses Thursday: the promise to Ona is at risk at once.
+    /// let events = ona.advance_to(&policy, thursday);
+    /// assert!(events.iter().any(|e| e.event.kind() == "dependency_late"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn new(
         promise: PromiseId,
@@ -274,6 +411,17 @@ impl RecordDependency {
     }
 
     /// The party's own reference for it (an order or job number).
+    ///
+    /// ```
+    /// use clientele::chrono::{TimeZone, Utc};
+    /// use clientele::{PartyId, PromiseId, RecordDependency, Text};
+    ///
+    /// let thursday = Utc.with_ymd_and_hms(2026, 3, 5, 12, 0, 0).unwrap();
+    /// let dependency = RecordDependency::new(PromiseId::from_u128(5), PartyId::from_u128(9), Text::new("Lenses delivered")?, thursday)
+    ///     .reference(Text::new("LAB-20931")?);
+    /// assert_eq!(dependency.reference.as_ref().map(Text::as_str), Some("LAB-20931"));
+    /// # Ok::<(), clientele::ValueError>(())
+    /// ```
     #[must_use]
     pub fn reference(mut self, reference: Text) -> Self {
         self.reference = Some(reference);
@@ -291,6 +439,23 @@ pub struct MeetDependency {
 
 impl MeetDependency {
     /// The outside party behind `promise` delivered.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let (glasses, jonas) = (PromiseId::from_u128(5), AgentId::from_u128(7));
+    /// # let friday = monday + TimeDelta::days(4);
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// use clientele::promise::DependencyState;
+    /// # ona.execute(&policy, MakePromise::new(glasses, Text::new("Glasses ready")?, friday, jonas), monday)?;
+    ///
+    /// let thursday = friday - TimeDelta::days(1);
+    /// ona.execute(&policy, RecordDependency::new(glasses, PartyId::from_u128(9), Text::new("Lenses delivered")?, thursday), monday)?;
+    /// ona.execute(&policy, MeetDependency::new(glasses), monday + TimeDelta::days(2))?;
+    /// let dependency = ona.promise(glasses).and_then(|p| p.terms.dependency.as_ref()).ok_or("recorded")?;
+    /// assert!(matches!(dependency.state, DependencyState::Met { .. }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn new(promise: PromiseId) -> Self {
         Self { promise }

@@ -162,6 +162,18 @@ pub enum PromiseEvent {
 
 impl PromiseEvent {
     /// The promise it is about.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// let glasses = PromiseId::from_u128(5);
+    /// let make = MakePromise::new(glasses, Text::new("Glasses ready")?, monday + TimeDelta::days(4), AgentId::from_u128(7));
+    /// let events = ona.execute(&policy, make, monday)?;
+    /// let Event::Promise(made) = &events[0].event else { return Err("a promise event".into()) };
+    /// assert_eq!(made.promise(), glasses);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn promise(&self) -> PromiseId {
         match self {
@@ -179,6 +191,17 @@ impl PromiseEvent {
     }
 
     /// The kind, as the `type` tag on the wire.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// let make = MakePromise::new(PromiseId::from_u128(5), Text::new("Glasses ready")?, monday + TimeDelta::days(4), AgentId::from_u128(7));
+    /// let events = ona.execute(&policy, make, monday)?;
+    /// let Event::Promise(made) = &events[0].event else { return Err("a promise event".into()) };
+    /// assert_eq!(made.kind(), "promise_made");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn kind(&self) -> &'static str {
         match self {

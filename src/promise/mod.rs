@@ -39,6 +39,25 @@
 //! broken    --withdraw--> withdrawn
 //! ```
 //!
+//! # Dependency diagram
+//!
+//! An outside party's own commitment behind a promise ([`Dependency`]; the table is
+//! [`DependencyLifecycle`]). Recording the first one makes it `pending`; the party's next
+//! date replaces it, whatever its stage. Its due instant passing unmet (`dependency_late`,
+//! fired by `advance_to` at that instant) makes it `late`, and the promise it stands behind
+//! at risk at once; delivered, it is `met`, with the lateness if late. It lives and ends with
+//! its promise: keeping or withdrawing the promise archives both. (A complaint's own wait on an
+//! outside party, where complaints have one, is drawn in [`crate::complaint`].)
+//!
+//! ```text
+//! pending --record--> pending
+//! late    --record--> pending
+//! met     --record--> pending
+//! pending --miss-->   late
+//! pending --meet-->   met
+//! late    --meet-->   met
+//! ```
+//!
 //! # Layout
 //!
 //! `state` holds the data and the transition table; `decide` turns commands into
@@ -47,6 +66,7 @@
 
 mod command;
 mod decide;
+mod dependency_table;
 mod due;
 mod event;
 mod fold;
@@ -56,6 +76,7 @@ pub use command::{
     KeepPromise, MakePromise, MeetDependency, PromiseCommand, RecordDependency, RevisePromise,
     WithdrawPromise,
 };
+pub use dependency_table::{DependencyAction, DependencyLifecycle};
 pub use event::PromiseEvent;
 pub use state::{
     AtRiskReason, Dependency, DependencyState, Fulfiller, Notice, Promise, PromiseAction,

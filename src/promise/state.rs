@@ -201,18 +201,59 @@ impl PromiseTerms {
     }
 
     /// How many times the due instant was moved.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// # let (glasses, jonas) = (PromiseId::from_u128(5), AgentId::from_u128(7));
+    /// # let friday = monday + TimeDelta::days(4);
+    /// # ona.execute(&policy, MakePromise::new(glasses, Text::new("Glasses ready")?, friday, jonas), monday)?;
+    /// ona.execute(&policy, RevisePromise::new(glasses, friday + TimeDelta::days(7), Text::new("Lab")?), monday)?;
+    /// assert_eq!(ona.promise(glasses).map(|p| p.terms.slips()), Some(1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn slips(&self) -> u32 {
         u32::try_from(self.revisions.len()).unwrap_or(u32::MAX)
     }
 
     /// How far the due instant moved in total, from the original to the one in force.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// # let (glasses, jonas) = (PromiseId::from_u128(5), AgentId::from_u128(7));
+    /// # let friday = monday + TimeDelta::days(4);
+    /// # ona.execute(&policy, MakePromise::new(glasses, Text::new("Glasses ready")?, friday, jonas), monday)?;
+    /// ona.execute(&policy, RevisePromise::new(glasses, friday + TimeDelta::days(7), Text::new("Lab")?), monday)?;
+    /// ona.execute(&policy, RevisePromise::new(glasses, friday + TimeDelta::days(9), Text::new("Lab again")?), monday)?;
+    /// assert_eq!(ona.promise(glasses).map(|p| p.terms.cumulative_slip()), Some(Span::days(9)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn cumulative_slip(&self) -> Span {
         Span::try_from(self.due.signed_duration_since(self.original_due)).unwrap_or(Span::MAX)
     }
 
     /// Whether the customer has been told anything since it was made or last revised.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// use clientele::promise::Notice;
+    /// # let (glasses, jonas) = (PromiseId::from_u128(5), AgentId::from_u128(7));
+    /// # let friday = monday + TimeDelta::days(4);
+    /// # ona.execute(&policy, MakePromise::new(glasses, Text::new("Glasses ready")?, friday, jonas), monday)?;
+    ///
+    /// assert_eq!(ona.promise(glasses).map(|p| p.terms.notice()), Some(Notice::InSilence));
+    /// let update = RecordInteraction::outbound(InteractionId::from_u128(3), Channel::Sms, jonas, Text::new("On track")?).regarding(glasses);
+    /// ona.execute(&policy, update, monday)?;
+    /// assert_eq!(ona.promise(glasses).map(|p| p.terms.notice()), Some(Notice::WithNotice));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn notice(&self) -> Notice {
         if self.informed_at.is_some() {
@@ -399,6 +440,21 @@ impl PromiseStep {
 
 impl Promise {
     /// A new open promise.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// use clientele::promise::{Promise, PromiseStage};
+    /// # let (glasses, jonas) = (PromiseId::from_u128(5), AgentId::from_u128(7));
+    /// # let friday = monday + TimeDelta::days(4);
+    /// # ona.execute(&policy, MakePromise::new(glasses, Text::new("Glasses ready")?, friday, jonas), monday)?;
+    ///
+    /// // A copy of the terms, as a new open promise (for tests and tools; the engine makes its own).
+    /// let terms = ona.promise(glasses).ok_or("made")?.terms.clone();
+    /// assert_eq!(Promise::new(terms).stage(), PromiseStage::Open);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn new(terms: PromiseTerms) -> Self {
         Self {
@@ -408,6 +464,20 @@ impl Promise {
     }
 
     /// The stage, without data.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// use clientele::promise::PromiseStage;
+    /// # let (glasses, jonas) = (PromiseId::from_u128(5), AgentId::from_u128(7));
+    /// # let friday = monday + TimeDelta::days(4);
+    /// # ona.execute(&policy, MakePromise::new(glasses, Text::new("Glasses ready")?, friday, jonas), monday)?;
+    ///
+    /// ona.advance_to(&policy, friday);
+    /// assert_eq!(ona.promise(glasses).map(|p| p.stage()), Some(PromiseStage::Broken));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn stage(&self) -> PromiseStage {
         match self.state {
@@ -421,6 +491,18 @@ impl Promise {
     }
 
     /// Whether it is still to be kept (open, at risk or broken).
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// # let (glasses, jonas) = (PromiseId::from_u128(5), AgentId::from_u128(7));
+    /// # let friday = monday + TimeDelta::days(4);
+    /// # ona.execute(&policy, MakePromise::new(glasses, Text::new("Glasses ready")?, friday, jonas), monday)?;
+    /// ona.advance_to(&policy, friday); // broken, and still to be kept
+    /// assert_eq!(ona.promise(glasses).map(|p| p.is_outstanding()), Some(true));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn is_outstanding(&self) -> bool {
         matches!(
@@ -511,11 +593,11 @@ impl Erase for Promise {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lifecycle::assert_documented;
+    use crate::lifecycle::assert_documented_under;
 
     #[test]
     fn state_diagram_matches_transition_table() {
-        assert_documented::<PromiseLifecycle>(include_str!("mod.rs"));
+        assert_documented_under::<PromiseLifecycle>(include_str!("mod.rs"), "State diagram");
     }
 
     fn terms() -> PromiseTerms {

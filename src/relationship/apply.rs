@@ -26,6 +26,23 @@ impl Relationship {
     /// A [`ReplayError`] when the event does not belong here (another customer, out of
     /// sequence or time order, unsupported version) or does not fit the state. On error
     /// nothing changed.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// let mut ona = Relationship::new(CustomerId::from_u128(1));
+    /// let register = RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?);
+    /// let events = ona.decide(&policy, &register.into(), monday)?;
+    /// for envelope in &events {
+    ///     ona.apply(envelope)?; // one by one, as they come back from the store
+    /// }
+    /// assert_eq!(ona.version(), 1);
+    /// // An envelope of another customer does not belong here: refused, nothing changes.
+    /// let mut petras = Relationship::new(CustomerId::from_u128(2));
+    /// assert!(petras.apply(&events[0]).is_err());
+    /// assert_eq!(petras.version(), 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn apply(&mut self, envelope: &Envelope) -> Result<(), ReplayError> {
         self.archive.settle();
         let kind = envelope.event.kind();

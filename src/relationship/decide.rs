@@ -41,6 +41,23 @@ impl Relationship {
     /// # Errors
     /// [`CommandError::Policy`] for an inconsistent policy, or a [`CommandError`] saying why the
     /// command was refused.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// let hello = RecordInteraction::inbound(InteractionId::from_u128(2), Channel::Email, Text::new("Hello?")?);
+    /// let events = ona.decide(&policy, &hello.into(), monday)?;
+    /// let kinds: Vec<_> = events.iter().map(|e| e.event.kind()).collect();
+    /// assert_eq!(kinds, ["interaction_recorded", "response_clock_started"]);
+    /// assert_eq!(ona.version(), 1); // nothing changed yet: store `events`, then apply them
+    /// ona.apply_all(&events)?;
+    /// assert_eq!(ona.version(), 3);
+    /// // A refused command says why.
+    /// let keep = KeepPromise::new(PromiseId::from_u128(9));
+    /// assert_eq!(ona.decide(&policy, &keep.into(), monday), Err(CommandError::UnknownPromise(PromiseId::from_u128(9))));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn decide(
         &self,
         policy: &ServicePolicy,
@@ -111,6 +128,22 @@ impl Relationship {
     ///
     /// # Errors
     /// As [`decide_request`](Self::decide_request); on error nothing changed.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// let hello = RecordInteraction::inbound(InteractionId::from_u128(2), Channel::Email, Text::new("Hello?")?);
+    /// // Two writers both read version 1; the first wins, the second must reload.
+    /// let first = Request::new(hello.clone()).expecting(1);
+    /// assert_eq!(ona.execute_request(&policy, first, monday)?.len(), 2); // recorded, clock started
+    /// let second = Request::new(hello).expecting(1);
+    /// assert!(matches!(
+    ///     ona.execute_request(&policy, second, monday),
+    ///     Err(CommandError::VersionConflict { expected: 1, actual: 3 })
+    /// ));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn execute_request(
         &mut self,
         policy: &ServicePolicy,
@@ -129,6 +162,18 @@ impl Relationship {
     /// against the latest event recorded. Whether a retry is honoured is for the policy's
     /// [`idempotency_window`](ServicePolicy::idempotency_window) to say (see
     /// [`decide_request`](Self::decide_request)).
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// let key = IdempotencyKey::new("mail-7731")?;
+    /// assert_eq!(ona.handled(&key), None);
+    /// let hello = RecordInteraction::inbound(InteractionId::from_u128(2), Channel::Email, Text::new("Hello?")?);
+    /// ona.execute_request(&policy, Request::new(hello).idempotent(key.clone()), monday)?;
+    /// assert_eq!(ona.handled(&key), Some(2..=3)); // events 2 and 3 came from it
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn handled(&self, key: &IdempotencyKey) -> Option<RangeInclusive<u64>> {
         self.keys.find(key).map(|k| k.first..=k.last)
@@ -267,6 +312,16 @@ impl Relationship {
     ///
     /// # Errors
     /// As [`decide`](Self::decide); on error nothing changed.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// let mut ona = Relationship::new(CustomerId::from_u128(1));
+    /// let events = ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// assert_eq!(events[0].event.kind(), "customer_registered");
+    /// assert_eq!(ona.version(), 1); // applied already
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn execute(
         &mut self,
         policy: &ServicePolicy,

@@ -303,6 +303,20 @@ fn complaint_weight(complaint: &Complaint) -> u32 {
 
 impl Relationship {
     /// An empty relationship for `customer`, before registration.
+    ///
+    /// ```
+    /// # use clientele::chrono::{TimeZone, Utc};
+    /// use clientele::{CustomerId, RegisterCustomer, Relationship, ServicePolicy, Text, Tier};
+    ///
+    /// # let monday = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+    /// let mut ona = Relationship::new(CustomerId::from_u128(1));
+    /// assert_eq!((ona.version(), ona.profile()), (0, None));
+    /// // The first command registers the customer.
+    /// let register = RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?);
+    /// ona.execute(&ServicePolicy::default(), register, monday)?;
+    /// assert_eq!(ona.version(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn new(customer: CustomerId) -> Self {
         Self {
@@ -335,6 +349,21 @@ impl Relationship {
     /// # Errors
     /// The first [`ReplayError`]: an event of another customer, out of sequence or order, of an
     /// unsupported version, or one that does not fit the state.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1));
+    /// let mut log = Vec::new(); // your event store
+    /// let register = RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?);
+    /// log.extend(ona.execute(&policy, register, monday)?);
+    /// let hello = RecordInteraction::inbound(InteractionId::from_u128(2), Channel::Email, Text::new("Hello?")?);
+    /// log.extend(ona.execute(&policy, hello, monday)?);
+    /// // After a restart: the same state from the stored events, with no clock and no policy.
+    /// let replayed = Relationship::replay(ona.customer(), &log)?;
+    /// assert_eq!(replayed, ona);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn replay<'a>(
         customer: CustomerId,
         events: impl IntoIterator<Item = &'a Envelope>,
@@ -347,12 +376,30 @@ impl Relationship {
     }
 
     /// The customer.
+    ///
+    /// ```
+    /// use clientele::{CustomerId, Relationship};
+    ///
+    /// let ona = Relationship::new(CustomerId::from_u128(1));
+    /// assert_eq!(ona.customer(), CustomerId::from_u128(1));
+    /// assert_eq!(ona.customer().to_string(), "00000000-0000-0000-0000-000000000001");
+    /// ```
     #[must_use]
     pub const fn customer(&self) -> CustomerId {
         self.customer
     }
 
     /// How many events have been applied: the sequence number of the last one.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1));
+    /// let events = ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// assert_eq!(ona.version(), 1);
+    /// assert_eq!(events.last().map(|e| e.seq), Some(ona.version()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn version(&self) -> u64 {
         self.version
@@ -361,6 +408,25 @@ impl Relationship {
     /// The recording time of the last event, if any: the latest moment this relationship
     /// recorded anything (see [`Envelope::recorded_at`](crate::Envelope::recorded_at)). It
     /// never decreases; the next command's `now` may not be earlier.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1));
+    /// ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// let noon = monday + TimeDelta::hours(3);
+    /// let hello = RecordInteraction::inbound(InteractionId::from_u128(2), Channel::Email, Text::new("Hello?")?);
+    /// ona.execute(&policy, hello, noon)?;
+    /// assert_eq!(ona.last_seen(), Some(noon));
+    /// // Recording time never runs backwards: an earlier `now` is refused.
+    /// let earlier = noon - TimeDelta::minutes(5);
+    /// let again = RecordInteraction::inbound(InteractionId::from_u128(3), Channel::Email, Text::new("Hello?")?);
+    /// assert_eq!(
+    ///     ona.execute(&policy, again, earlier),
+    ///     Err(CommandError::TimeWentBackwards { now: earlier, last_seen: noon })
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn last_seen(&self) -> Option<DateTime<Utc>> {
         self.last_at
@@ -368,24 +434,74 @@ impl Relationship {
 
     /// The latest time a recorded fact happened, if any. Earlier than
     /// [`last_seen`](Self::last_seen) when the last facts were reported late.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// // A call at 10:00, recorded at 11:00.
+    /// let (call, noted) = (monday + TimeDelta::hours(1), monday + TimeDelta::hours(2));
+    /// let hello = RecordInteraction::inbound(InteractionId::from_u128(2), Channel::Phone, Text::new("Hello?")?);
+    /// ona.execute_request(&policy, Request::new(hello).occurred_at(call), noted)?;
+    /// assert_eq!((ona.latest_fact(), ona.last_seen()), (Some(call), Some(noted)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn latest_fact(&self) -> Option<DateTime<Utc>> {
         self.latest_at
     }
 
     /// The profile, once registered.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1));
+    /// ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("gold")?), monday)?;
+    /// let profile = ona.profile().ok_or("registered")?;
+    /// assert_eq!(profile.name.reveal().map(Text::as_str), Some("Ona"));
+    /// assert_eq!(profile.tier.as_str(), "gold");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn profile(&self) -> Option<&Profile> {
         self.profile.as_ref()
     }
 
     /// The response clock.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeZone, Utc}};
+    /// # use clientele::response::ClockStage;
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// assert_eq!(ona.response_clock().stage(), ClockStage::Idle);
+    /// let hello = RecordInteraction::inbound(InteractionId::from_u128(2), Channel::Email, Text::new("Hello?")?);
+    /// ona.execute(&policy, hello, monday)?;
+    /// assert_eq!(ona.response_clock().stage(), ClockStage::Waiting);
+    /// let wait = ona.response_clock().wait().ok_or("waiting")?;
+    /// assert_eq!(wait.due, Some(Utc.with_ymd_and_hms(2026, 3, 2, 17, 0, 0).unwrap())); // 8 h
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn response_clock(&self) -> &ResponseClock {
         &self.response
     }
 
     /// How many response clocks have been answered.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// let hello = RecordInteraction::inbound(InteractionId::from_u128(2), Channel::Email, Text::new("Hello?")?);
+    /// let answer = RecordInteraction::outbound(InteractionId::from_u128(3), Channel::Email, AgentId::from_u128(7), Text::new("Hi Ona")?);
+    /// ona.execute(&policy, hello, monday)?;
+    /// assert_eq!(ona.responses_given(), 0);
+    /// ona.execute(&policy, answer, monday)?;
+    /// assert_eq!(ona.responses_given(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn responses_given(&self) -> u32 {
         self.responses_given
@@ -394,6 +510,19 @@ impl Relationship {
     /// A promise made to this customer and still outstanding (open, at risk or broken). A
     /// closed promise is archived (see the [module docs](self)): `None` here,
     /// [`promise_stage`](Self::promise_stage) says how it closed.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// let (glasses, jonas) = (PromiseId::from_u128(5), AgentId::from_u128(7));
+    /// let friday = monday + TimeDelta::days(4);
+    /// ona.execute(&policy, MakePromise::new(glasses, Text::new("Glasses ready")?, friday, jonas), monday)?;
+    /// assert_eq!(ona.promise(glasses).map(|p| p.terms.due), Some(friday));
+    /// ona.execute(&policy, KeepPromise::new(glasses), monday)?;
+    /// assert!(ona.promise(glasses).is_none()); // kept: archived
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn promise(&self, id: PromiseId) -> Option<&Promise> {
         self.promises.get(&id)
@@ -401,6 +530,22 @@ impl Relationship {
 
     /// The stage of a promise made to this customer, outstanding or closed (kept, kept late,
     /// withdrawn); `None` for a promise never made here.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// use clientele::promise::PromiseStage;
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    ///
+    /// let glasses = PromiseId::from_u128(5);
+    /// let friday = monday + TimeDelta::days(4);
+    /// ona.execute(&policy, MakePromise::new(glasses, Text::new("Glasses ready")?, friday, AgentId::from_u128(7)), monday)?;
+    /// assert_eq!(ona.promise_stage(glasses), Some(PromiseStage::Open));
+    /// ona.execute(&policy, KeepPromise::new(glasses), monday)?;
+    /// assert_eq!(ona.promise_stage(glasses), Some(PromiseStage::Kept)); // from the archive
+    /// assert_eq!(ona.promise_stage(PromiseId::from_u128(6)), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn promise_stage(&self, id: PromiseId) -> Option<PromiseStage> {
         self.promises
@@ -410,6 +555,17 @@ impl Relationship {
     }
 
     /// Whether interaction `id` was recorded for this customer.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// let call = InteractionId::from_u128(2);
+    /// assert!(!ona.recorded_interaction(call));
+    /// ona.execute(&policy, RecordInteraction::inbound(call, Channel::Phone, Text::new("Hello?")?), monday)?;
+    /// assert!(ona.recorded_interaction(call));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn recorded_interaction(&self, id: InteractionId) -> bool {
         self.archive.has_interaction(id)
@@ -417,23 +573,74 @@ impl Relationship {
 
     /// How many facts the archive holds: interactions recorded, closed promises and closed
     /// follow-ups.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// assert_eq!(ona.archived(), 0);
+    /// ona.execute(&policy, RecordInteraction::inbound(InteractionId::from_u128(2), Channel::Phone, Text::new("Hi")?), monday)?;
+    /// assert_eq!(ona.archived(), 1); // the interaction
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn archived(&self) -> usize {
         self.archive.len()
     }
 
     /// Every outstanding promise made to this customer, by id (closed ones are archived).
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// let jonas = AgentId::from_u128(7);
+    /// for (id, days) in [(5, 1), (6, 3)] {
+    ///     let make = MakePromise::new(PromiseId::from_u128(id), Text::new("Call back")?, monday + TimeDelta::days(days), jonas);
+    ///     ona.execute(&policy, make, monday)?;
+    /// }
+    /// ona.execute(&policy, KeepPromise::new(PromiseId::from_u128(5)), monday)?;
+    /// let open: Vec<PromiseId> = ona.promises().map(|(id, _)| id).collect();
+    /// assert_eq!(open, [PromiseId::from_u128(6)]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn promises(&self) -> impl Iterator<Item = (PromiseId, &Promise)> {
         self.promises.iter().map(|(id, promise)| (*id, promise))
     }
 
     /// A complaint of this customer.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeZone, Utc}};
+    /// use clientele::complaint::ComplaintStage;
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    ///
+    /// let late = ComplaintId::from_u128(3);
+    /// ona.execute(&policy, ReceiveComplaint::new(late, Channel::Phone, Text::new("Glasses late")?), monday)?;
+    /// let complaint = ona.complaint(late).ok_or("received")?;
+    /// assert_eq!((complaint.stage(), complaint.priority), (ComplaintStage::Received, Priority::Normal));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn complaint(&self, id: ComplaintId) -> Option<&Complaint> {
         self.complaints.get(&id)
     }
 
     /// Every complaint of this customer, by id.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// for id in [3, 4] {
+    ///     let receive = ReceiveComplaint::new(ComplaintId::from_u128(id), Channel::Email, Text::new("Late")?);
+    ///     ona.execute(&policy, receive, monday)?;
+    /// }
+    /// let open = ona.complaints().filter(|(_, c)| c.is_open()).count();
+    /// assert_eq!(open, 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn complaints(&self) -> impl Iterator<Item = (ComplaintId, &Complaint)> {
         self.complaints
             .iter()
@@ -443,6 +650,17 @@ impl Relationship {
     /// A follow-up owed to this customer and still pending (scheduled or overdue). A closed
     /// one is archived: `None` here, [`follow_up_stage`](Self::follow_up_stage) says how it
     /// closed.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// let call_back = FollowUpId::from_u128(4);
+    /// let tuesday = monday + TimeDelta::days(1);
+    /// ona.execute(&policy, ScheduleFollowUp::new(call_back, AgentId::from_u128(7), tuesday, Text::new("Fit check")?), monday)?;
+    /// assert_eq!(ona.follow_up(call_back).and_then(|f| f.due), Some(tuesday));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn follow_up(&self, id: FollowUpId) -> Option<&FollowUp> {
         self.follow_ups.get(&id)
@@ -450,6 +668,21 @@ impl Relationship {
 
     /// The stage of a follow-up of this customer, pending or closed (done, cancelled); `None`
     /// for one never scheduled here.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// use clientele::follow_up::FollowUpStage;
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    ///
+    /// let call_back = FollowUpId::from_u128(4);
+    /// let tuesday = monday + TimeDelta::days(1);
+    /// ona.execute(&policy, ScheduleFollowUp::new(call_back, AgentId::from_u128(7), tuesday, Text::new("Fit check")?), monday)?;
+    /// ona.execute(&policy, CompleteFollowUp::new(call_back, FollowUpOutcome::Satisfied), monday)?;
+    /// assert!(ona.follow_up(call_back).is_none()); // done: archived
+    /// assert_eq!(ona.follow_up_stage(call_back), Some(FollowUpStage::Done));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn follow_up_stage(&self, id: FollowUpId) -> Option<FollowUpStage> {
         self.follow_ups
@@ -459,6 +692,18 @@ impl Relationship {
     }
 
     /// Every pending follow-up of this customer, by id (closed ones are archived).
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// let jonas = AgentId::from_u128(7);
+    /// let call_back = ScheduleFollowUp::new(FollowUpId::from_u128(4), jonas, monday + TimeDelta::days(1), Text::new("Fit check")?);
+    /// ona.execute(&policy, call_back, monday)?;
+    /// let mine = ona.follow_ups().filter(|(_, f)| f.owner == jonas).count();
+    /// assert_eq!(mine, 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn follow_ups(&self) -> impl Iterator<Item = (FollowUpId, &FollowUp)> {
         self.follow_ups
             .iter()
@@ -467,12 +712,40 @@ impl Relationship {
 
     /// The update cadence of an open complaint or an outstanding promise, if one runs (see
     /// [`UpdatePolicy`](crate::policy::UpdatePolicy)).
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeZone, Utc}};
+    /// use clientele::flag::Regarding;
+    /// use clientele::policy::{ByPriority, Targets, UpdatePolicy};
+    /// # let monday = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1));
+    ///
+    /// let mut policy = ServicePolicy::default();
+    /// policy.updates = Some(UpdatePolicy::new(Targets::new(ByPriority::uniform(Span::hours(48)))));
+    /// # ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// let late = ComplaintId::from_u128(3);
+    /// ona.execute(&policy, ReceiveComplaint::new(late, Channel::Phone, Text::new("Late")?), monday)?;
+    /// assert!(ona.update_clock(Regarding::Complaint(late)).is_some()); // the customer hears from us every 48 h
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn update_clock(&self, about: Regarding) -> Option<&UpdateClock> {
         self.updates.get(&about)
     }
 
     /// Every survey sent to or answered by this customer, by id.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// let survey = SurveyId::from_u128(8);
+    /// ona.execute(&policy, RequestSurvey::new(survey, SurveyKind::Csat), monday)?;
+    /// ona.execute(&policy, AnswerSurvey::new(survey, SurveyAnswer::Csat(CsatScore::new(5)?)), monday)?;
+    /// let answered: Vec<SurveyId> = ona.surveys().map(|(id, _)| id).collect();
+    /// assert_eq!(answered, [survey]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn surveys(&self) -> impl Iterator<Item = (SurveyId, &Survey)> {
         self.surveys.iter().map(|(id, survey)| (*id, survey))
     }
@@ -484,6 +757,21 @@ impl Relationship {
     /// [`replay`](Self::replay). Asked for a `now` earlier than the latest recorded fact, it
     /// still reads the open items as they stand (a promise kept or broken since counts as it
     /// is now): a past reading is for the latest state, as [`flags`](Self::flags) is.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// assert_eq!(ona.health(&policy, monday).band, Band::Healthy);
+    /// let hello = RecordInteraction::inbound(InteractionId::from_u128(2), Channel::Email, Text::new("Hello?")?);
+    /// ona.execute(&policy, hello, monday)?;
+    /// // Nobody answered for a day: the overdue wait costs points, advanced over or not.
+    /// let tuesday = monday + TimeDelta::days(1);
+    /// let health = ona.health(&policy, tuesday);
+    /// assert!(health.score < 100);
+    /// assert_eq!(health.score, 100 - health.lost.iter().map(|(_, points)| u8::from(*points)).sum::<u8>());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn health(&self, policy: &ServicePolicy, now: DateTime<Utc>) -> Health {
         if self.family_deadline().is_some_and(|d| d.at <= now) {
@@ -505,6 +793,20 @@ impl Relationship {
     /// [`Ledger`](crate::Ledger) gives its own). A relationship just replayed uses the
     /// default rules until then: a service with other health rules that replays and decides
     /// with [`decide`](Self::decide) and [`apply`](Self::apply) calls this once after replay.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeZone, Utc}};
+    /// # let monday = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1));
+    /// let mut policy = ServicePolicy::default();
+    /// policy.health.watch_below = 90;
+    /// let log = ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// // After a restart: replay knows no policy; tell it the health rules before deciding.
+    /// let mut replayed = Relationship::replay(ona.customer(), &log)?;
+    /// replayed.use_health_policy(&policy.health);
+    /// assert_eq!(replayed.next_deadline(), ona.next_deadline());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn use_health_policy(&mut self, rules: &health::HealthPolicy) {
         if self.rules.0 != *rules {
             self.rules = health::Rules(rules.clone());
@@ -592,6 +894,17 @@ impl Relationship {
 
     /// Whether any personal data (name, contact addresses, free text) is held: `false` after
     /// [`ErasePersonalData`](crate::ErasePersonalData) until new personal data arrives.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1));
+    /// ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// assert!(ona.holds_personal_data()); // the name
+    /// ona.execute(&policy, ErasePersonalData {}, monday)?;
+    /// assert!(!ona.holds_personal_data());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn holds_personal_data(&self) -> bool {
         self.personal_data_held() > 0

@@ -58,7 +58,7 @@ use crate::value::{Direction, Priority};
 /// before the decision, and the events decided before them.
 ///
 /// # Errors
-/// What a reaction refuses (a resolution without the follow-up id the policy needs, ...).
+/// What a reaction refuses (a resolution whose follow-up id the customer has already, ...).
 pub(super) fn follow(
     relationship: &Relationship,
     policy: &ServicePolicy,
@@ -176,9 +176,10 @@ fn family_reactions(
     }
 }
 
-/// The follow-up the policy schedules after a resolution, with the id the command gave (it
-/// must give a new one when the policy schedules one). Owned by the complaint's owner, else the
-/// account owner, else whoever resolved it.
+/// The follow-up the policy schedules after a resolution, with the id the command gave, or
+/// else the one derived from the complaint and its reopen count
+/// ([`FollowUpId::after_resolution`]). Owned by the complaint's owner, else the account owner,
+/// else whoever resolved it.
 pub(crate) fn follow_up_after_resolution(
     relationship: &Relationship,
     complaint_id: ComplaintId,
@@ -190,14 +191,15 @@ pub(crate) fn follow_up_after_resolution(
     let Some(after) = policy.complaints.follow_up_after else {
         return Ok(None);
     };
-    let id = requested.ok_or(CommandError::FollowUpIdRequired(complaint_id))?;
-    if relationship.follow_ups.contains_key(&id) || relationship.archive.follow_up(id).is_some() {
-        return Err(CommandError::DuplicateFollowUp(id));
-    }
     let complaint = relationship
         .complaints
         .get(&complaint_id)
         .ok_or(CommandError::UnknownComplaint(complaint_id))?;
+    let id =
+        requested.unwrap_or_else(|| FollowUpId::after_resolution(complaint_id, complaint.reopened));
+    if relationship.follow_ups.contains_key(&id) || relationship.archive.follow_up(id).is_some() {
+        return Err(CommandError::DuplicateFollowUp(id));
+    }
     // The resolution is recorded whatever the calendar says: a delay that cannot be computed
     // schedules the follow-up with no due instant, flagged to its owner.
     let (due, no_target) = match policy.target_due(

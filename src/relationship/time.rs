@@ -36,6 +36,22 @@ impl Relationship {
     /// Every firing retires a deadline or moves it to a later timer; firing is bounded by a
     /// budget proportional to the items held (each item has at most five timers), and a firing
     /// that leaves its deadline where it was stops the call. Hostile state cannot make it loop.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// let hello = RecordInteraction::inbound(InteractionId::from_u128(2), Channel::Email, Text::new("Hello?")?);
+    /// ona.execute(&policy, hello, monday)?;
+    /// // Nobody answers; the service wakes the next morning.
+    /// let events = ona.advance_to(&policy, monday + TimeDelta::days(1));
+    /// let kinds: Vec<_> = events.iter().map(|e| e.event.kind()).collect();
+    /// assert_eq!(kinds[..2], ["response_at_risk", "response_overdue"]);
+    /// // Each is dated at its own deadline (8 h target, warned at 80 %), not at the wake-up.
+    /// assert_eq!(events[1].at, monday + TimeDelta::hours(8));
+    /// assert!(ona.advance_to(&policy, monday + TimeDelta::days(1)).is_empty()); // once only
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn advance_to(&mut self, policy: &ServicePolicy, now: DateTime<Utc>) -> Vec<Envelope> {
         self.use_health_policy(&policy.health);
         let mut out = Vec::new();
@@ -345,6 +361,19 @@ impl Relationship {
     /// ([`DeadlineKind::HealthReview`](crate::DeadlineKind::HealthReview): a fact leaving the
     /// window, decay, a customer gone quiet), scored under the health rules the
     /// relationship was last scored under (see [`use_health_policy`](Self::use_health_policy)).
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// assert_eq!(ona.next_deadline(), None); // nothing pending
+    /// let hello = RecordInteraction::inbound(InteractionId::from_u128(2), Channel::Email, Text::new("Hello?")?);
+    /// ona.execute(&policy, hello, monday)?;
+    /// let deadline = ona.next_deadline().ok_or("the customer waits")?;
+    /// assert_eq!(deadline.kind(), DeadlineKind::ResponseWarning);
+    /// assert_eq!(deadline.at, monday + TimeDelta::minutes(384)); // 80 % of 8 h
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn next_deadline(&self) -> Option<Deadline> {
         let family = self.family_deadline();
@@ -377,6 +406,19 @@ impl Relationship {
     /// (what stood then may have changed since): `flags` answers for the latest fact's instant
     /// instead, as if asked then. Use [`try_flags`](Self::try_flags) to have such a `now`
     /// refused.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// let hello = RecordInteraction::inbound(InteractionId::from_u128(2), Channel::Email, Text::new("Hello?")?);
+    /// ona.execute(&policy, hello, monday)?;
+    /// let evening = monday + TimeDelta::hours(10);
+    /// let flags = ona.flags(evening); // advance_to has not run: the same answer
+    /// assert_eq!(flags[0].kind, FlagKind::ResponseOverdue);
+    /// assert_eq!(flags[0].since, monday + TimeDelta::hours(8)); // overdue since the deadline
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn flags(&self, now: DateTime<Utc>) -> Vec<Flag> {
         self.flags_at(self.last_at.map_or(now, |last| last.max(now)))

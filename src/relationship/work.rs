@@ -21,6 +21,14 @@ pub struct WorkList {
 
 impl WorkList {
     /// Whether there is nothing to do.
+    ///
+    /// ```
+    /// use clientele::WorkList;
+    ///
+    /// let work = WorkList::default();
+    /// assert!(work.is_empty());
+    /// assert!(work.flags.is_empty() && work.due.is_empty());
+    /// ```
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.flags.is_empty() && self.due.is_empty()

@@ -18,6 +18,15 @@ pub enum ResponseCommand {
 
 impl ResponseCommand {
     /// The command's name, as its `type` tag on the wire.
+    ///
+    /// ```
+    /// use clientele::{Channel, InteractionId, RecordInteraction, Text};
+    /// use clientele::response::ResponseCommand;
+    ///
+    /// let hello = RecordInteraction::inbound(InteractionId::from_u128(2), Channel::Email, Text::new("Hello?")?);
+    /// assert_eq!(ResponseCommand::from(hello).name(), "record_interaction");
+    /// # Ok::<(), clientele::ValueError>(())
+    /// ```
     #[must_use]
     pub const fn name(&self) -> &'static str {
         match self {
@@ -92,6 +101,19 @@ pub struct RecordInteraction {
 
 impl RecordInteraction {
     /// The customer wrote, called or came in, and expects an answer.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let (glasses, jonas) = (PromiseId::from_u128(5), AgentId::from_u128(7));
+    /// # let friday = monday + TimeDelta::days(4);
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// let hello = RecordInteraction::inbound(InteractionId::from_u128(2), Channel::Email, Text::new("Are my glasses ready?")?);
+    /// ona.execute(&policy, hello, monday)?;
+    /// // The customer waits: the response clock runs (8 h at normal priority).
+    /// assert_eq!(ona.response_clock().wait().and_then(|w| w.due), Some(monday + TimeDelta::hours(8)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn inbound(
         interaction: InteractionId,
@@ -113,6 +135,21 @@ impl RecordInteraction {
     }
 
     /// We contacted the customer; this answers everything inbound before it.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let (glasses, jonas) = (PromiseId::from_u128(5), AgentId::from_u128(7));
+    /// # let friday = monday + TimeDelta::days(4);
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// # let hello = InteractionId::from_u128(2);
+    /// ona.execute(&policy, RecordInteraction::inbound(hello, Channel::Email, Text::new("Are my glasses ready?")?), monday)?;
+    /// let answer = RecordInteraction::outbound(InteractionId::from_u128(3), Channel::Email, jonas, Text::new("Friday")?);
+    /// ona.execute(&policy, answer, monday + TimeDelta::hours(1))?;
+    /// assert!(ona.response_clock().wait().is_none()); // answered
+    /// assert_eq!(ona.responses_given(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn outbound(
         interaction: InteractionId,
@@ -135,6 +172,19 @@ impl RecordInteraction {
     }
 
     /// Sets the priority.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let (glasses, jonas) = (PromiseId::from_u128(5), AgentId::from_u128(7));
+    /// # let friday = monday + TimeDelta::days(4);
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// let urgent = RecordInteraction::inbound(InteractionId::from_u128(2), Channel::Phone, Text::new("Broken frames, flying tonight")?)
+    ///     .priority(Priority::Urgent);
+    /// ona.execute(&policy, urgent, monday)?;
+    /// assert_eq!(ona.response_clock().wait().and_then(|w| w.due), Some(monday + TimeDelta::hours(1)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn priority(mut self, priority: Priority) -> Self {
         self.priority = priority;
@@ -142,6 +192,19 @@ impl RecordInteraction {
     }
 
     /// Marks an inbound interaction as needing no answer (a "thank you"): it starts no clock.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let (glasses, jonas) = (PromiseId::from_u128(5), AgentId::from_u128(7));
+    /// # let friday = monday + TimeDelta::days(4);
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// let thanks = RecordInteraction::inbound(InteractionId::from_u128(2), Channel::Email, Text::new("Thanks, all good!")?)
+    ///     .no_reply_needed();
+    /// ona.execute(&policy, thanks, monday)?;
+    /// assert!(ona.response_clock().wait().is_none()); // no clock runs
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn no_reply_needed(mut self) -> Self {
         self.awaits_reply = false;
@@ -172,6 +235,21 @@ impl RecordInteraction {
 
     /// Says the interaction is about `promise`; outbound, it tells the customer where the
     /// promise stands and re-arms its update cadence.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let (glasses, jonas) = (PromiseId::from_u128(5), AgentId::from_u128(7));
+    /// # let friday = monday + TimeDelta::days(4);
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// # ona.execute(&policy, MakePromise::new(glasses, Text::new("Glasses ready")?, friday, jonas), monday)?;
+    /// // Telling the customer about the promise, before it breaks, counts as notice.
+    /// let update = RecordInteraction::outbound(InteractionId::from_u128(3), Channel::Sms, jonas, Text::new("Still on for Friday")?)
+    ///     .regarding(glasses);
+    /// ona.execute(&policy, update, monday + TimeDelta::days(1))?;
+    /// assert_eq!(ona.promise(glasses).and_then(|p| p.terms.informed_at), Some(monday + TimeDelta::days(1)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn regarding(mut self, promise: PromiseId) -> Self {
         self.regarding.push(promise);
@@ -180,6 +258,16 @@ impl RecordInteraction {
 
     /// Says the interaction is about `complaint`; outbound, it tells the customer where the
     /// complaint stands and re-arms its update cadence (see [`crate::response`]).
+    ///
+    /// ```
+    /// use clientele::{AgentId, Channel, ComplaintId, InteractionId, RecordInteraction, Text};
+    ///
+    /// let late = ComplaintId::from_u128(3);
+    /// let update = RecordInteraction::outbound(InteractionId::from_u128(3), Channel::Email, AgentId::from_u128(7), Text::new("The lab has it")?)
+    ///     .regarding_complaint(late);
+    /// assert_eq!(update.regarding_complaints, [late]); // resets the complaint's update cadence
+    /// # Ok::<(), clientele::ValueError>(())
+    /// ```
     #[must_use]
     pub fn regarding_complaint(mut self, complaint: ComplaintId) -> Self {
         self.regarding_complaints.push(complaint);
@@ -187,6 +275,15 @@ impl RecordInteraction {
     }
 
     /// Sets the agent who took it.
+    ///
+    /// ```
+    /// use clientele::{AgentId, Channel, InteractionId, RecordInteraction, Text};
+    ///
+    /// let visit = RecordInteraction::inbound(InteractionId::from_u128(2), Channel::InPerson, Text::new("Came by the shop")?)
+    ///     .agent(AgentId::from_u128(7)); // who served her
+    /// assert_eq!(visit.agent, Some(AgentId::from_u128(7)));
+    /// # Ok::<(), clientele::ValueError>(())
+    /// ```
     #[must_use]
     pub fn agent(mut self, agent: AgentId) -> Self {
         self.agent = Some(agent);

@@ -158,6 +158,17 @@ pub enum ResponseEvent {
 
 impl ResponseEvent {
     /// The kind, as the `type` tag on the wire.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// let hello = RecordInteraction::inbound(InteractionId::from_u128(2), Channel::Email, Text::new("Hello?")?);
+    /// let events = ona.execute(&policy, hello, monday)?;
+    /// let Event::Response(recorded) = &events[0].event else { return Err("a response event".into()) };
+    /// assert_eq!(recorded.kind(), "interaction_recorded");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn kind(&self) -> &'static str {
         match self {

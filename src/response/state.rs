@@ -189,6 +189,19 @@ impl Entity for ResponseLifecycle {
 
 impl ResponseClock {
     /// The stage, without data.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// use clientele::response::ClockStage;
+    ///
+    /// let hello = RecordInteraction::inbound(InteractionId::from_u128(2), Channel::Email, Text::new("Hello?")?);
+    /// ona.execute(&policy, hello, monday)?;
+    /// ona.advance_to(&policy, monday + TimeDelta::hours(7)); // past the warning (6 h 24 min)
+    /// assert_eq!(ona.response_clock().stage(), ClockStage::Warned);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn stage(&self) -> ClockStage {
         match self {
@@ -203,6 +216,20 @@ impl ResponseClock {
     /// Where the reply target stands while the customer waits (issue 14 item 13): running
     /// toward its due instant (breached when overdue), or without a target; `None` when
     /// nobody is waiting.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// use clientele::outcome::TargetStatus;
+    ///
+    /// assert_eq!(ona.response_clock().status(), None); // nobody waits
+    /// let hello = RecordInteraction::inbound(InteractionId::from_u128(2), Channel::Email, Text::new("Hello?")?);
+    /// ona.execute(&policy, hello, monday)?;
+    /// let due = monday + TimeDelta::hours(8);
+    /// assert_eq!(ona.response_clock().status(), Some(TargetStatus::Running { due, breached: false }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn status(&self) -> Option<TargetStatus> {
         let wait = self.wait()?;
@@ -218,6 +245,17 @@ impl ResponseClock {
     }
 
     /// The customer's wait for us, unless nobody waits (idle, or we wait for the customer).
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// let hello = InteractionId::from_u128(2);
+    /// ona.execute(&policy, RecordInteraction::inbound(hello, Channel::Email, Text::new("Hello?")?), monday)?;
+    /// let wait = ona.response_clock().wait().ok_or("the customer waits")?;
+    /// assert_eq!((wait.since, wait.started, wait.target), (hello, monday, Span::hours(8)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn wait(&self) -> Option<&Wait> {
         match self {
@@ -229,6 +267,18 @@ impl ResponseClock {
     }
 
     /// What we wait for the customer to answer, if we asked them something and wait.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// let question = InteractionId::from_u128(3);
+    /// let ask = RecordInteraction::outbound(question, Channel::Email, AgentId::from_u128(7), Text::new("Which frame?")?).awaiting_customer();
+    /// ona.execute(&policy, ask, monday)?;
+    /// let pending = ona.response_clock().pending().ok_or("we await the customer")?;
+    /// assert_eq!((pending.asked_by, pending.since), (question, monday));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn pending(&self) -> Option<&Pending> {
         match self {

@@ -47,6 +47,16 @@ pub enum SurveyEvent {
 
 impl SurveyEvent {
     /// The kind, as the `type` tag on the wire.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// let events = ona.execute(&policy, RequestSurvey::new(SurveyId::from_u128(8), SurveyKind::Nps), monday)?;
+    /// let Event::Survey(requested) = &events[0].event else { return Err("a survey event".into()) };
+    /// assert_eq!(requested.kind(), "survey_requested");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn kind(&self) -> &'static str {
         match self {

@@ -43,6 +43,14 @@ crate::compact::either_form!(answer_form, SurveyAnswer, SurveyAnswerBinary);
 
 impl SurveyAnswer {
     /// The question it answers.
+    ///
+    /// ```
+    /// use clientele::{CsatScore, NpsScore, SurveyAnswer, SurveyKind};
+    ///
+    /// assert_eq!(SurveyAnswer::Csat(CsatScore::new(4)?).kind(), SurveyKind::Csat);
+    /// assert_eq!(SurveyAnswer::Nps(NpsScore::new(10)?).kind(), SurveyKind::Nps);
+    /// # Ok::<(), clientele::ValueError>(())
+    /// ```
     #[must_use]
     pub const fn kind(self) -> SurveyKind {
         match self {
@@ -156,6 +164,21 @@ impl Entity for SurveyLifecycle {
 
 impl Survey {
     /// The stage, without data.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// use clientele::survey::SurveyStage;
+    ///
+    /// let survey = SurveyId::from_u128(8);
+    /// ona.execute(&policy, RequestSurvey::new(survey, SurveyKind::Csat), monday)?;
+    /// let stage = |ona: &Relationship| ona.surveys().find(|(id, _)| *id == survey).map(|(_, s)| s.stage());
+    /// assert_eq!(stage(&ona), Some(SurveyStage::Pending));
+    /// ona.execute(&policy, AnswerSurvey::new(survey, SurveyAnswer::Csat(CsatScore::new(5)?)), monday)?;
+    /// assert_eq!(stage(&ona), Some(SurveyStage::Answered));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn stage(&self) -> SurveyStage {
         match self.state {

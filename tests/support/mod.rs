@@ -91,6 +91,17 @@ impl World {
         self
     }
 
+    /// A complaint received by phone at the current time ("Glasses still not ready").
+    pub fn given_complaint(&mut self, customer: CustomerId, complaint: ComplaintId) -> &mut Self {
+        let receive = clientele::ReceiveComplaint::new(
+            complaint,
+            Channel::Phone,
+            text("Glasses still not ready"),
+        );
+        self.when(customer, receive).unwrap();
+        self
+    }
+
     pub fn at(&mut self, now: &str) -> &mut Self {
         self.now = t(now);
         self

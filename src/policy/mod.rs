@@ -12,7 +12,11 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::{CalendarError, ServiceCalendar};
 use crate::id::{AgentId, PartyId, TeamId};
 use crate::outcome::NoTarget;
-use crate::value::{Channel, Priority, Span, Text, Tier, ValueError};
+use crate::value::{Priority, Span, Text, ValueError};
+
+mod targets;
+
+pub use targets::{ByPriority, CalendarRule, Situation, Targets};
 
 /// A whole-number percentage, 0 to 100.
 ///
@@ -32,6 +36,15 @@ impl Percent {
     ///
     /// # Errors
     /// [`ValueError::OutOfRange`] above 100.
+    ///
+    /// ```
+    /// use clientele::policy::Percent;
+    ///
+    /// let twenty = Percent::new(20)?;
+    /// assert_eq!(u8::from(twenty), 20);
+    /// assert!(Percent::new(101).is_err());
+    /// # Ok::<(), clientele::ValueError>(())
+    /// ```
     pub const fn new(value: u8) -> Result<Self, ValueError> {
         if value > 100 {
             return Err(ValueError::OutOfRange {
@@ -45,12 +58,28 @@ impl Percent {
     }
 
     /// The percentage.
+    ///
+    /// ```
+    /// use clientele::policy::Percent;
+    ///
+    /// assert_eq!(Percent::new(80)?.get(), 80);
+    /// # Ok::<(), clientele::ValueError>(())
+    /// ```
     #[must_use]
     pub const fn get(self) -> u8 {
         self.0
     }
 
     /// `share` percent of `span`, rounded down to the second.
+    ///
+    /// ```
+    /// use clientele::Span;
+    /// use clientele::policy::Percent;
+    ///
+    /// assert_eq!(Percent::new(20)?.of(Span::hours(8)), Span::minutes(96));
+    /// assert_eq!(Percent::new(50)?.of(Span::seconds(3)), Span::seconds(1)); // rounded down
+    /// # Ok::<(), clientele::ValueError>(())
+    /// ```
     #[must_use]
     pub const fn of(self, span: Span) -> Span {
         // span <= Span::MAX (6.3e9 s), times 100 fits an i64 comfortably.
@@ -86,6 +115,15 @@ pub enum Lead {
 
 impl Lead {
     /// The lead for a target of length `target`.
+    ///
+    /// ```
+    /// use clientele::Span;
+    /// use clientele::policy::{Lead, Percent};
+    ///
+    /// assert_eq!(Lead::Share(Percent::new(20)?).for_target(Span::hours(8)), Span::minutes(96));
+    /// assert_eq!(Lead::Before(Span::hours(1)).for_target(Span::hours(8)), Span::hours(1));
+    /// # Ok::<(), clientele::ValueError>(())
+    /// ```
     #[must_use]
     pub const fn for_target(self, target: Span) -> Span {
         match self {
@@ -96,6 +134,16 @@ impl Lead {
 
     /// How far into a target of length `target` the warning falls: `None` when the lead is
     /// zero or covers the whole target (a warning at the very start tells nobody anything).
+    ///
+    /// ```
+    /// use clientele::Span;
+    /// use clientele::policy::{Lead, Percent};
+    ///
+    /// let lead = Lead::Share(Percent::new(20)?);
+    /// assert_eq!(lead.warn_after(Span::hours(8)), Some(Span::minutes(384))); // 6 h 24 min in
+    /// assert_eq!(Lead::Before(Span::hours(9)).warn_after(Span::hours(8)), None); // would warn at once
+    /// # Ok::<(), clientele::ValueError>(())
+    /// ```
     #[must_use]
     pub const fn warn_after(self, target: Span) -> Option<Span> {
         let lead = self.for_target(target);
@@ -104,301 +152,6 @@ impl Lead {
         } else {
             Some(target.saturating_sub(lead))
         }
-    }
-}
-
-/// One target per priority.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ByPriority {
-    /// For [`Priority::Low`].
-    pub low: Span,
-    /// For [`Priority::Normal`].
-    pub normal: Span,
-    /// For [`Priority::High`].
-    pub high: Span,
-    /// For [`Priority::Urgent`].
-    pub urgent: Span,
-}
-
-impl ByPriority {
-    /// The same target for every priority.
-    #[must_use]
-    pub const fn uniform(span: Span) -> Self {
-        Self {
-            low: span,
-            normal: span,
-            high: span,
-            urgent: span,
-        }
-    }
-
-    /// The target for `priority`.
-    #[must_use]
-    pub const fn get(&self, priority: Priority) -> Span {
-        match priority {
-            Priority::Low => self.low,
-            Priority::Normal => self.normal,
-            Priority::High => self.high,
-            Priority::Urgent => self.urgent,
-        }
-    }
-}
-
-/// Where a clock's work is, as a [`CalendarRule`] sees it when the clock starts: its priority,
-/// the customer's tier, the channel it came in on and the team whose queue it is in (each
-/// when known).
-#[derive(Debug, Clone, Copy)]
-pub struct Situation<'a> {
-    /// The priority.
-    pub priority: Priority,
-    /// The customer's tier.
-    pub tier: &'a Tier,
-    /// The channel, if the clock has one (a message, a complaint).
-    pub channel: Option<Channel>,
-    /// The team whose queue it is in, if any.
-    pub team: Option<TeamId>,
-}
-
-/// Chooses the calendar (and so the time zone and opening hours) a target runs on by where the
-/// work is: every condition it names must hold; a condition left out holds always.
-///
-/// A [`Targets`] table tries its [`rules`](Targets::rules) **in order, the first that matches
-/// wins** (as Zendesk applies the first matching SLA policy); when none matches, the table's
-/// per-priority [`calendars`](Targets::calendars); then the policy's own calendar. Request
-/// Tracker sets a time zone per queue (`team`); a brand answering tweets on its own hours is a
-/// `channel` rule; a tier's agreement with its own hours a `tier` rule. A clock keeps the
-/// calendar it started on: a complaint routed to a team later keeps its target clocks' calendars
-/// (its update cadence chooses again each time it is armed).
-///
-/// ```
-/// use clientele::{Channel, Priority, Span, TeamId, Tier};
-/// use clientele::policy::{ByPriority, CalendarRule, Situation, Targets};
-///
-/// let nights = TeamId::from_u128(9);
-/// let targets = Targets::new(ByPriority::uniform(Span::hours(8)))
-///     .on_calendar(Priority::Urgent, "24/7")
-///     .with_rule(CalendarRule::calendar("vilnius").for_team(nights))
-///     .with_rule(CalendarRule::calendar("social").on_channel(Channel::Social));
-/// let gold = Tier::new("gold")?;
-/// let tweet = Situation { priority: Priority::Urgent, tier: &gold, channel: Some(Channel::Social), team: None };
-/// assert_eq!(targets.calendar_for(&tweet), Some("social"));
-/// let queued = Situation { team: Some(nights), ..tweet };
-/// assert_eq!(targets.calendar_for(&queued), Some("vilnius"));
-/// let call = Situation { channel: Some(Channel::Phone), ..tweet };
-/// assert_eq!(targets.calendar_for(&call), Some("24/7"));
-/// # Ok::<(), clientele::ValueError>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CalendarRule {
-    /// The named calendar (from [`ServicePolicy::calendars`]) it chooses.
-    pub calendar: String,
-    /// Only for complaints in this team's queue.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub team: Option<TeamId>,
-    /// Only for this channel.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel: Option<Channel>,
-    /// Only for customers of this tier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tier: Option<Tier>,
-    /// Only for this priority.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub priority: Option<Priority>,
-}
-
-impl CalendarRule {
-    /// A rule choosing `calendar` always; narrow it with the builders.
-    #[must_use]
-    pub fn calendar(calendar: impl Into<String>) -> Self {
-        Self {
-            calendar: calendar.into(),
-            team: None,
-            channel: None,
-            tier: None,
-            priority: None,
-        }
-    }
-
-    /// Only for complaints in `team`'s queue.
-    #[must_use]
-    pub const fn for_team(mut self, team: TeamId) -> Self {
-        self.team = Some(team);
-        self
-    }
-
-    /// Only for `channel`.
-    #[must_use]
-    pub const fn on_channel(mut self, channel: Channel) -> Self {
-        self.channel = Some(channel);
-        self
-    }
-
-    /// Only for customers of `tier`.
-    #[must_use]
-    pub fn for_tier(mut self, tier: Tier) -> Self {
-        self.tier = Some(tier);
-        self
-    }
-
-    /// Only for `priority`.
-    #[must_use]
-    pub const fn at_priority(mut self, priority: Priority) -> Self {
-        self.priority = Some(priority);
-        self
-    }
-
-    /// Whether every condition it names holds in `situation`.
-    #[must_use]
-    pub fn matches(&self, situation: &Situation<'_>) -> bool {
-        self.team.is_none_or(|team| situation.team == Some(team))
-            && self
-                .channel
-                .is_none_or(|channel| situation.channel == Some(channel))
-            && self.tier.as_ref().is_none_or(|tier| tier == situation.tier)
-            && self.priority.is_none_or(|p| p == situation.priority)
-    }
-}
-
-/// Targets by priority × tier: a default row, and rows for tiers with their own agreement.
-///
-/// ```
-/// use clientele::{Priority, Span, Tier};
-/// use clientele::policy::{ByPriority, Targets};
-///
-/// let gold = Tier::new("gold")?;
-/// let targets = Targets::new(ByPriority::uniform(Span::hours(8)))
-///     .with_tier(gold.clone(), ByPriority::uniform(Span::hours(2)));
-/// assert_eq!(targets.get(Priority::Normal, &gold), Span::hours(2));
-/// assert_eq!(targets.get(Priority::Normal, &Tier::new("standard")?), Span::hours(8));
-/// # Ok::<(), clientele::ValueError>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Targets {
-    /// For tiers without their own row.
-    pub default: ByPriority,
-    /// Rows for named tiers.
-    #[serde(default)]
-    pub tiers: BTreeMap<Tier, ByPriority>,
-    /// The named calendar (from [`ServicePolicy::calendars`]) each priority's target runs on;
-    /// a priority not named here runs on the policy's own calendar. A 24/7 urgent line beside
-    /// a 9-to-5 desk is `{ urgent: "24/7" }`.
-    #[serde(default)]
-    pub calendars: BTreeMap<Priority, String>,
-    /// Priorities with no target at all (issue 14 item 9): their clocks run with no due
-    /// instant ([`NoTarget::NoneSet`]), never warn or fall due, and are not flagged; what
-    /// ends them is untimed. Peers (Request Tracker, GLPI, Zammad) leave a priority without
-    /// an SLA rather than fake one as 1,000 hours; the spans of its rows are then ignored.
-    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
-    pub untargeted: BTreeSet<Priority>,
-    /// Whether a zero span in these targets means "due at once" (the clock falls due the
-    /// moment it starts). Without it [`ServicePolicy::validate`] refuses a zero target, which
-    /// is more often a forgotten value than a wish (issue 14 item 9).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub zero_means_at_once: bool,
-    /// Calendar rules by team, channel, tier or priority, tried in order before `calendars`
-    /// (see [`CalendarRule`]); absent from the JSON when empty.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub rules: Vec<CalendarRule>,
-}
-
-impl Targets {
-    /// Targets with only a default row.
-    #[must_use]
-    pub fn new(default: ByPriority) -> Self {
-        Self {
-            default,
-            tiers: BTreeMap::new(),
-            calendars: BTreeMap::new(),
-            untargeted: BTreeSet::new(),
-            zero_means_at_once: false,
-            rules: Vec::new(),
-        }
-    }
-
-    /// Adds a calendar rule after the ones already there (the first that matches wins).
-    #[must_use]
-    pub fn with_rule(mut self, rule: CalendarRule) -> Self {
-        self.rules.push(rule);
-        self
-    }
-
-    /// The named calendar a clock in `situation` runs on, if not the policy's own: the first
-    /// [rule](CalendarRule) that matches, else the priority's calendar.
-    #[must_use]
-    pub fn calendar_for(&self, situation: &Situation<'_>) -> Option<&str> {
-        self.rules
-            .iter()
-            .find(|rule| rule.matches(situation))
-            .map(|rule| rule.calendar.as_str())
-            .or_else(|| self.calendar(situation.priority))
-    }
-
-    /// Sets no target for `priority` (see [`untargeted`](Self::untargeted)).
-    ///
-    /// ```
-    /// use clientele::{Priority, Span, Tier};
-    /// use clientele::policy::{ByPriority, Targets};
-    ///
-    /// let targets = Targets::new(ByPriority::uniform(Span::hours(8))).without_target(Priority::Low);
-    /// assert_eq!(targets.target(Priority::Low, &Tier::new("standard")?), None);
-    /// assert_eq!(targets.target(Priority::High, &Tier::new("standard")?), Some(Span::hours(8)));
-    /// # Ok::<(), clientele::ValueError>(())
-    /// ```
-    #[must_use]
-    pub fn without_target(mut self, priority: Priority) -> Self {
-        self.untargeted.insert(priority);
-        self
-    }
-
-    /// The target for `priority` and `tier`, or `None` when the policy sets none for the
-    /// priority.
-    #[must_use]
-    pub fn target(&self, priority: Priority, tier: &Tier) -> Option<Span> {
-        (!self.untargeted.contains(&priority)).then(|| self.get(priority, tier))
-    }
-
-    /// The first priority with a zero target that does not mean "due at once", if any.
-    fn zero_target(&self) -> Option<Priority> {
-        if self.zero_means_at_once {
-            return None;
-        }
-        let rows = std::iter::once(&self.default).chain(self.tiers.values());
-        rows.flat_map(|row| {
-            [
-                (Priority::Low, row.low),
-                (Priority::Normal, row.normal),
-                (Priority::High, row.high),
-                (Priority::Urgent, row.urgent),
-            ]
-        })
-        .find(|(priority, span)| span.is_zero() && !self.untargeted.contains(priority))
-        .map(|(priority, _)| priority)
-    }
-
-    /// Runs `priority`'s target on the named calendar.
-    #[must_use]
-    pub fn on_calendar(mut self, priority: Priority, calendar: impl Into<String>) -> Self {
-        self.calendars.insert(priority, calendar.into());
-        self
-    }
-
-    /// The named calendar `priority`'s target runs on, if not the policy's own.
-    #[must_use]
-    pub fn calendar(&self, priority: Priority) -> Option<&str> {
-        self.calendars.get(&priority).map(String::as_str)
-    }
-
-    /// Adds (or replaces) the row for `tier`.
-    #[must_use]
-    pub fn with_tier(mut self, tier: Tier, row: ByPriority) -> Self {
-        self.tiers.insert(tier, row);
-        self
-    }
-
-    /// The target for `priority` and `tier`.
-    #[must_use]
-    pub fn get(&self, priority: Priority, tier: &Tier) -> Span {
-        self.tiers.get(tier).unwrap_or(&self.default).get(priority)
     }
 }
 
@@ -529,10 +282,10 @@ pub struct ComplaintPolicy {
     /// ([`CommandError::NotAcknowledged`](crate::error::CommandError::NotAcknowledged)).
     pub resolve_unacknowledged: bool,
     /// Business time after a resolution when the follow-up contact is due; `None` schedules
-    /// none. When set, every resolution must name the new follow-up's id
-    /// ([`ResolveComplaint::scheduling`](crate::complaint::ResolveComplaint::scheduling)), or
-    /// it is refused with
-    /// [`FollowUpIdRequired`](crate::error::CommandError::FollowUpIdRequired).
+    /// none. When set, every resolution schedules one, under the id the command names
+    /// ([`ResolveComplaint::scheduling`](crate::complaint::ResolveComplaint::scheduling)) or,
+    /// if it names none, the one derived from the complaint
+    /// ([`FollowUpId::after_resolution`](crate::id::FollowUpId::after_resolution)).
     pub follow_up_after: Option<Span>,
     /// The named calendar the follow-up delay runs on; `None` for the policy's own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -624,6 +377,18 @@ const fn default_update_warning() -> Lead {
 
 impl UpdatePolicy {
     /// A cadence of `every`, warning when 20 % of it is left.
+    ///
+    /// ```
+    /// use clientele::{ServicePolicy, Span};
+    /// use clientele::policy::{ByPriority, Lead, Percent, Targets, UpdatePolicy};
+    ///
+    /// let cadence = UpdatePolicy::new(Targets::new(ByPriority::uniform(Span::hours(48))));
+    /// assert_eq!(cadence.warning, Lead::Share(Percent::new(20)?));
+    /// let mut policy = ServicePolicy::default();
+    /// policy.updates = Some(cadence);
+    /// assert!(policy.validate().is_ok());
+    /// # Ok::<(), clientele::ValueError>(())
+    /// ```
     #[must_use]
     pub const fn new(every: Targets) -> Self {
         Self {
@@ -694,6 +459,17 @@ impl ServicePolicy {
     ///
     /// # Errors
     /// [`CommandError::UnknownAgent`](crate::error::CommandError::UnknownAgent).
+    ///
+    /// ```
+    /// use clientele::{AgentId, CommandError, ServicePolicy};
+    ///
+    /// let mut policy = ServicePolicy::default();
+    /// policy.check_agent(AgentId::from_u128(1))?; // no roster: anyone
+    /// policy.agents.insert(AgentId::from_u128(1));
+    /// policy.check_agent(AgentId::from_u128(1))?;
+    /// assert_eq!(policy.check_agent(AgentId::from_u128(2)), Err(CommandError::UnknownAgent(AgentId::from_u128(2))));
+    /// # Ok::<(), CommandError>(())
+    /// ```
     pub fn check_agent(&self, agent: AgentId) -> Result<(), crate::error::CommandError> {
         if self.agents.is_empty() || self.agents.contains(&agent) {
             Ok(())
@@ -728,6 +504,17 @@ impl ServicePolicy {
     ///
     /// # Errors
     /// [`CommandError::UnknownParty`](crate::error::CommandError::UnknownParty).
+    ///
+    /// ```
+    /// use clientele::{CommandError, PartyId, ServicePolicy};
+    ///
+    /// let (lab, courier) = (PartyId::from_u128(1), PartyId::from_u128(2));
+    /// let mut policy = ServicePolicy::default();
+    /// policy.parties.insert(lab);
+    /// policy.check_party(lab)?;
+    /// assert_eq!(policy.check_party(courier), Err(CommandError::UnknownParty(courier)));
+    /// # Ok::<(), CommandError>(())
+    /// ```
     pub fn check_party(&self, party: PartyId) -> Result<(), crate::error::CommandError> {
         if self.parties.is_empty() || self.parties.contains(&party) {
             Ok(())
@@ -741,6 +528,17 @@ impl ServicePolicy {
     /// # Errors
     /// [`CommandError::UnknownCalendar`](crate::error::CommandError::UnknownCalendar) for a name the
     /// policy does not define.
+    ///
+    /// ```
+    /// use clientele::{CommandError, ServiceCalendar, ServicePolicy};
+    ///
+    /// let mut policy = ServicePolicy::default();
+    /// policy.calendars.insert("24/7".into(), ServiceCalendar::always_open());
+    /// assert_eq!(policy.calendar(None)?, &policy.calendar); // the policy's own
+    /// assert_eq!(policy.calendar(Some("24/7"))?, &ServiceCalendar::always_open());
+    /// assert_eq!(policy.calendar(Some("desk")), Err(CommandError::UnknownCalendar("desk".into())));
+    /// # Ok::<(), CommandError>(())
+    /// ```
     pub fn calendar(
         &self,
         name: Option<&str>,
@@ -761,6 +559,21 @@ impl ServicePolicy {
     /// [`CommandError::UnknownCalendar`](crate::error::CommandError::UnknownCalendar), or
     /// [`CommandError::Calendar`](crate::error::CommandError::Calendar) when the calendar cannot
     /// answer (out of range, never open).
+    ///
+    /// ```
+    /// use clientele::chrono::{TimeZone, Utc};
+    /// use clientele::calendar::WallTime;
+    /// use clientele::{ServiceCalendar, ServicePolicy, Span};
+    ///
+    /// let mut policy = ServicePolicy::default();
+    /// let desk = ServiceCalendar::builder("Europe/Vilnius")?.weekdays(WallTime::hm(9, 0)?, WallTime::hm(17, 0)?).build()?;
+    /// policy.calendars.insert("desk".into(), desk);
+    /// // Friday 16:00 in Vilnius (14:00 UTC) plus 2 h of business time: Monday 10:00 (08:00 UTC).
+    /// let friday = Utc.with_ymd_and_hms(2026, 3, 6, 14, 0, 0).unwrap();
+    /// assert_eq!(policy.due(Some("desk"), friday, Span::hours(2))?, Utc.with_ymd_and_hms(2026, 3, 9, 8, 0, 0).unwrap());
+    /// assert_eq!(policy.due(None, friday, Span::hours(2))?, Utc.with_ymd_and_hms(2026, 3, 6, 16, 0, 0).unwrap());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn due(
         &self,
         calendar: Option<&str>,
@@ -833,6 +646,21 @@ impl ServicePolicy {
     ///
     /// # Errors
     /// As [`due`](Self::due).
+    ///
+    /// ```
+    /// use clientele::chrono::{TimeZone, Utc};
+    /// use clientele::calendar::WallTime;
+    /// use clientele::{ServiceCalendar, ServicePolicy, Span};
+    ///
+    /// let mut policy = ServicePolicy::default();
+    /// let desk = ServiceCalendar::builder("Europe/Vilnius")?.weekdays(WallTime::hm(9, 0)?, WallTime::hm(17, 0)?).build()?;
+    /// policy.calendars.insert("desk".into(), desk);
+    /// let friday = Utc.with_ymd_and_hms(2026, 3, 6, 14, 0, 0).unwrap(); // 16:00 local
+    /// let monday = Utc.with_ymd_and_hms(2026, 3, 9, 8, 0, 0).unwrap(); // 10:00 local
+    /// assert_eq!(policy.business_between(Some("desk"), friday, monday)?, Span::hours(2));
+    /// assert_eq!(policy.business_between(None, friday, monday)?, Span::hours(66)); // always open
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn business_between(
         &self,
         calendar: Option<&str>,
@@ -852,6 +680,24 @@ impl ServicePolicy {
     /// # Errors
     /// [`CommandError::Value`](crate::error::CommandError::Value) when the span exceeds
     /// [`Span::MAX`].
+    ///
+    /// ```
+    /// use clientele::chrono::{TimeZone, Utc};
+    /// use clientele::calendar::WallTime;
+    /// use clientele::outcome::Elapsed;
+    /// use clientele::{ServiceCalendar, ServicePolicy, Span};
+    ///
+    /// let mut policy = ServicePolicy::default();
+    /// let desk = ServiceCalendar::builder("Europe/Vilnius")?.weekdays(WallTime::hm(9, 0)?, WallTime::hm(17, 0)?).build()?;
+    /// policy.calendars.insert("desk".into(), desk);
+    /// let friday = Utc.with_ymd_and_hms(2026, 3, 6, 14, 0, 0).unwrap();
+    /// let monday = Utc.with_ymd_and_hms(2026, 3, 9, 8, 0, 0).unwrap();
+    /// let elapsed = policy.elapsed(Some("desk"), friday, monday)?;
+    /// assert_eq!(elapsed, Elapsed { wall: Span::hours(66), business: Span::hours(2) });
+    /// // A calendar the policy no longer has measures by the wall clock rather than fail.
+    /// assert_eq!(policy.elapsed(Some("retired"), friday, monday)?.business, Span::hours(66));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn elapsed(
         &self,
         calendar: Option<&str>,
@@ -969,6 +815,21 @@ impl ServicePolicy {
     ///
     /// # Errors
     /// As [`elapsed`](Self::elapsed).
+    ///
+    /// ```
+    /// use clientele::chrono::{TimeDelta, TimeZone, Utc};
+    /// use clientele::outcome::{Elapsed, Outcome};
+    /// use clientele::{ServicePolicy, Span};
+    ///
+    /// let policy = ServicePolicy::default();
+    /// let due = Utc.with_ymd_and_hms(2026, 3, 6, 17, 0, 0).unwrap();
+    /// assert_eq!(policy.outcome(None, due, due - TimeDelta::seconds(1))?, Outcome::Met);
+    /// // Done at the due instant is late: a deadline is dated at itself.
+    /// let late = policy.outcome(None, due, due + TimeDelta::hours(2))?;
+    /// assert_eq!(late, Outcome::MetLate { lateness: Elapsed { wall: Span::hours(2), business: Span::hours(2) } });
+    /// assert!(matches!(policy.outcome(None, due, due)?, Outcome::MetLate { .. }));
+    /// # Ok::<(), clientele::CommandError>(())
+    /// ```
     pub fn outcome(
         &self,
         calendar: Option<&str>,
