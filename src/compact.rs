@@ -218,3 +218,29 @@ macro_rules! either_form {
 }
 
 pub(crate) use either_form;
+
+/// A part most values leave at its default, boxed when it is not (`None` stands for the
+/// default): written as the part itself, so boxing it changes no snapshot.
+pub(crate) mod rare {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub(crate) fn serialize<T, S>(part: &Option<Box<T>>, s: S) -> Result<S::Ok, S::Error>
+    where
+        T: Serialize + Default,
+        S: Serializer,
+    {
+        match part {
+            Some(part) => part.serialize(s),
+            None => T::default().serialize(s),
+        }
+    }
+
+    pub(crate) fn deserialize<'de, T, D>(d: D) -> Result<Option<Box<T>>, D::Error>
+    where
+        T: Deserialize<'de> + Default + PartialEq,
+        D: Deserializer<'de>,
+    {
+        let part = T::deserialize(d)?;
+        Ok((part != T::default()).then(|| Box::new(part)))
+    }
+}

@@ -62,7 +62,9 @@ pub use complaint::{
     ReceiveComplaint, ReopenComplaint, ReprioritiseComplaint, RequestEscalation, ResolveComplaint,
     ResumeComplaint, RouteComplaint,
 };
-pub use customer::{CustomerEvent, ErasePersonalData, Profile, RegisterCustomer, UpdateProfile};
+pub use customer::{
+    Contacts, CustomerEvent, ErasePersonalData, Profile, RegisterCustomer, UpdateProfile,
+};
 pub use error::{CommandError, DecodeError, FactItem, PolicyError, ReplayError};
 pub use event::{Envelope, Event, SCHEMA_VERSION};
 pub use flag::{Deadline, DeadlineKind, Flag, FlagKind, Subject};

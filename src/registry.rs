@@ -5,19 +5,20 @@
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// Records by id, sorted, with exact capacity.
+/// Records by id, sorted, in a slice of exact size (two words inline: most registries of a
+/// relationship are empty, and an item's arrival or departure reallocates anyway).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Registry<K, V>(Vec<(K, V)>);
+pub(crate) struct Registry<K, V>(Box<[(K, V)]>);
 
 impl<K, V> Default for Registry<K, V> {
     fn default() -> Self {
-        Self(Vec::new())
+        Self(Box::new([]))
     }
 }
 
 impl<K: Ord + Copy, V> Registry<K, V> {
-    pub(crate) const fn new() -> Self {
-        Self(Vec::new())
+    pub(crate) fn new() -> Self {
+        Self::default()
     }
 
     fn position(&self, id: &K) -> Result<usize, usize> {
@@ -51,8 +52,10 @@ impl<K: Ord + Copy, V> Registry<K, V> {
                 }
             }
             Err(index) => {
-                self.0.reserve_exact(1);
-                self.0.insert(index, (id, value));
+                let mut records = std::mem::take(&mut self.0).into_vec();
+                records.reserve_exact(1);
+                records.insert(index, (id, value));
+                self.0 = records.into_boxed_slice();
             }
         }
     }
@@ -60,10 +63,9 @@ impl<K: Ord + Copy, V> Registry<K, V> {
     /// Takes the record out; the storage shrinks with it (a registry holds open items).
     pub(crate) fn remove(&mut self, id: &K) -> Option<V> {
         let index = self.position(id).ok()?;
-        let (_, value) = self.0.remove(index);
-        if self.0.capacity() > self.0.len().saturating_mul(2) {
-            self.0.shrink_to_fit();
-        }
+        let mut records = std::mem::take(&mut self.0).into_vec();
+        let (_, value) = records.remove(index);
+        self.0 = records.into_boxed_slice();
         Some(value)
     }
 
@@ -79,7 +81,7 @@ impl<K: Ord + Copy, V> Registry<K, V> {
 /// Written as the list of `(id, record)` pairs, in id order.
 impl<K: Serialize, V: Serialize> Serialize for Registry<K, V> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(&self.0)
+        serializer.collect_seq(self.0.iter())
     }
 }
 
@@ -87,11 +89,10 @@ impl<K: Serialize, V: Serialize> Serialize for Registry<K, V> {
 /// out of order or with an id twice is refused: lookups search it by halves).
 impl<'de, K: Ord + Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for Registry<K, V> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut pairs = Vec::<(K, V)>::deserialize(deserializer)?;
+        let pairs = Vec::<(K, V)>::deserialize(deserializer)?;
         if !pairs.windows(2).all(|w| matches!(w, [a, b] if a.0 < b.0)) {
             return Err(D::Error::custom("records out of id order, or an id twice"));
         }
-        pairs.shrink_to_fit();
-        Ok(Self(pairs))
+        Ok(Self(pairs.into_boxed_slice()))
     }
 }

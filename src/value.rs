@@ -178,7 +178,7 @@ fn checked_text(what: &'static str, text: String, max: usize) -> Result<String, 
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct Text(String);
+pub struct Text(Box<str>);
 
 impl Text {
     /// The longest text accepted, in characters.
@@ -200,7 +200,7 @@ impl Text {
     /// # Ok::<(), ValueError>(())
     /// ```
     pub fn new(text: impl Into<String>) -> Result<Self, ValueError> {
-        checked_text("text", text.into(), Self::MAX_CHARS).map(Self)
+        checked_text("text", text.into(), Self::MAX_CHARS).map(|text| Self(text.into_boxed_str()))
     }
 
     /// The text.
@@ -220,7 +220,7 @@ impl Text {
 
     /// A placeholder for defaults built from literals that cannot fail validation.
     pub(crate) fn default_name() -> Self {
-        Text(String::from("unnamed"))
+        Text(Box::from("unnamed"))
     }
 }
 
@@ -240,7 +240,7 @@ impl TryFrom<&str> for Text {
 
 impl From<Text> for String {
     fn from(value: Text) -> Self {
-        value.0
+        value.0.into_string()
     }
 }
 
@@ -263,7 +263,7 @@ macro_rules! short_name {
         #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[serde(try_from = "String", into = "String")]
-        pub struct $name(String);
+        pub struct $name(Box<str>);
 
         impl $name {
             /// The longest accepted, in characters.
@@ -275,7 +275,7 @@ macro_rules! short_name {
             /// [`ValueError::Empty`] for empty or blank text, [`ValueError::TooLong`] past
             #[doc = concat!("[`", stringify!($name), "::MAX_CHARS`].")]
             pub fn new(name: impl Into<String>) -> Result<Self, ValueError> {
-                checked_text($what, name.into(), Self::MAX_CHARS).map(Self)
+                checked_text($what, name.into(), Self::MAX_CHARS).map(|name| Self(name.into_boxed_str()))
             }
 
             /// The name.
@@ -294,7 +294,7 @@ macro_rules! short_name {
 
         impl From<$name> for String {
             fn from(value: $name) -> Self {
-                value.0
+                value.0.into_string()
             }
         }
 

@@ -2,12 +2,12 @@
 //! owner), and erasure of personal data.
 
 mod command;
+mod contacts;
 mod event;
 
 pub use command::{CustomerCommand, ErasePersonalData, RegisterCustomer, UpdateProfile};
+pub use contacts::Contacts;
 pub use event::CustomerEvent;
-
-use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -25,7 +25,7 @@ pub struct Profile {
     /// Tier, as the policy names it.
     pub tier: Tier,
     /// Addresses per channel.
-    pub contacts: BTreeMap<Channel, Personal>,
+    pub contacts: Contacts,
     /// The channel the customer prefers.
     pub preferred_channel: Option<Channel>,
     /// The agent who owns the account.

@@ -425,8 +425,27 @@ pub struct Health {
 /// [`next_deadline`](crate::Relationship::next_deadline), which takes no policy, can name the
 /// instant its band changes. A cache, not state: two relationships with the same facts are
 /// equal whatever rules they last saw.
+/// Boxed only when they differ from the default rules (most books keep those).
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Rules(pub(crate) HealthPolicy);
+pub(crate) struct Rules(Option<Box<HealthPolicy>>);
+
+/// The default health rules, for every relationship that keeps them.
+static DEFAULT_RULES: std::sync::LazyLock<HealthPolicy> =
+    std::sync::LazyLock::new(HealthPolicy::default);
+
+impl Rules {
+    /// The rules in force.
+    pub(crate) fn get(&self) -> &HealthPolicy {
+        self.0.as_deref().unwrap_or(&DEFAULT_RULES)
+    }
+
+    /// Remembers `rules`, unless they are the ones in force already.
+    pub(crate) fn set(&mut self, rules: &HealthPolicy) {
+        if self.get() != rules {
+            self.0 = (*rules != *DEFAULT_RULES).then(|| Box::new(rules.clone()));
+        }
+    }
+}
 
 impl PartialEq for Rules {
     fn eq(&self, _: &Self) -> bool {

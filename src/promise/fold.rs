@@ -91,7 +91,7 @@ pub(crate) fn fold(
             due,
         } => {
             let pending = Dependency::pending(*party, commitment.clone(), reference.clone(), *due);
-            known(promises, *promise)?.terms.dependency = Some(pending);
+            known(promises, *promise)?.terms.dependency = Some(Box::new(pending));
             Ok(())
         }
         PromiseEvent::DependencyLate { promise, .. } => {

@@ -158,7 +158,7 @@ pub struct PromiseTerms {
     /// The complaint it answers.
     pub complaint: Option<ComplaintId>,
     /// Every re-promise, oldest first.
-    pub revisions: Vec<Revision>,
+    pub revisions: Box<[Revision]>,
     /// When the warning for the current due instant falls, if the policy asks for one.
     #[serde(with = "crate::compact::instant::option")]
     pub at_risk_at: Option<DateTime<Utc>>,
@@ -166,7 +166,7 @@ pub struct PromiseTerms {
     #[serde(with = "crate::compact::instant::option")]
     pub informed_at: Option<DateTime<Utc>>,
     /// The outside party's commitment, if recorded.
-    pub dependency: Option<Dependency>,
+    pub dependency: Option<Box<Dependency>>,
     /// How many times it has broken.
     pub breaks: u32,
     /// Whether the repeated-slip event has been raised.
@@ -191,7 +191,7 @@ impl PromiseTerms {
             fulfiller,
             interaction: None,
             complaint: None,
-            revisions: Vec::new(),
+            revisions: Box::default(),
             at_risk_at: None,
             informed_at: None,
             dependency: None,
@@ -548,7 +548,9 @@ impl Promise {
                 terms.due = revision.due;
                 terms.at_risk_at = at_risk_at;
                 terms.informed_at = None;
-                terms.revisions.push(revision);
+                let mut revisions = std::mem::take(&mut terms.revisions).into_vec();
+                revisions.push(revision);
+                terms.revisions = revisions.into_boxed_slice();
                 PromiseState::Open
             }
             (PromiseStage::Withdrawn, PromiseStep::Withdraw { at, reason }) => {
@@ -611,7 +613,7 @@ mod tests {
             fulfiller: Fulfiller::Us,
             interaction: None,
             complaint: None,
-            revisions: Vec::new(),
+            revisions: Box::default(),
             at_risk_at: None,
             informed_at: None,
             dependency: None,

@@ -205,16 +205,22 @@ impl Relationship {
                     |id| promises.contains_key(&id) || archive.promise(id).is_some();
                 let known_complaint = |id| complaints.contains_key(&id);
                 let known_interaction = |id| archive.has_interaction(id);
+                let mut past = self
+                    .past_wait
+                    .take()
+                    .map_or(ResponseClock::Idle, |past| *past);
                 let state = response::InteractionsMut {
                     clock: &mut self.response,
                     answered: &mut self.responses_given,
                     conversation: &mut self.conversation,
-                    past: &mut self.past_wait,
+                    past: &mut past,
                     known_interaction: &known_interaction,
                     known_promise: &known_promise,
                     known_complaint: &known_complaint,
                 };
-                response::fold(state, at, event)?;
+                let folded = response::fold(state, at, event);
+                self.past_wait = (past != ResponseClock::Idle).then(|| Box::new(past));
+                folded?;
                 response::fold_update(&mut self.updates, at, event)?;
                 let archived = |id| archive.promise(id).is_some();
                 reactions::tell_promises(&mut self.promises, &archived, event, at)?;
@@ -317,7 +323,7 @@ impl Relationship {
             self.profile = Some(Profile {
                 name: name.clone(),
                 tier: tier.clone(),
-                contacts: contacts.clone(),
+                contacts: contacts.into(),
                 preferred_channel: *preferred_channel,
                 owner: *owner,
                 registered_at: at,

@@ -6,8 +6,6 @@
 //! the memory is bounded by the keyed requests of the last 7 days, not by history. Whether a
 //! retry is honoured is decided with the policy's own (shorter or equal) window.
 
-use std::collections::VecDeque;
-
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -44,7 +42,7 @@ pub(super) enum KeyUpdate {
 
 /// The keyed requests of the last [`ServicePolicy::MAX_IDEMPOTENCY_WINDOW`], oldest first.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub(super) struct Keys(VecDeque<Remembered>);
+pub(super) struct Keys(Vec<Remembered>);
 
 impl Keys {
     /// The latest request with `key`, if it is still kept.
@@ -79,19 +77,19 @@ impl Keys {
 
     /// The latest keyed request.
     pub(super) fn latest(&self) -> Option<&Remembered> {
-        self.0.back()
+        self.0.last()
     }
 
     pub(super) fn apply(&mut self, update: KeyUpdate) {
         match update {
             KeyUpdate::Extend => {
-                if let Some(latest) = self.0.back_mut() {
+                if let Some(latest) = self.0.last_mut() {
                     latest.last = latest.last.saturating_add(1);
                 }
             }
             KeyUpdate::Start(remembered) => {
                 self.0.retain(|k| k.key != remembered.key);
-                self.0.push_back(remembered);
+                self.0.push(remembered);
             }
         }
     }
@@ -99,12 +97,13 @@ impl Keys {
     /// Forgets the requests recorded [`ServicePolicy::MAX_IDEMPOTENCY_WINDOW`] or longer
     /// before `now` (the time of the event being applied).
     pub(super) fn prune(&mut self, now: DateTime<Utc>) {
-        while self
+        let expired = self
             .0
-            .front()
-            .is_some_and(|k| !k.honoured(ServicePolicy::MAX_IDEMPOTENCY_WINDOW, now))
-        {
-            self.0.pop_front();
+            .iter()
+            .take_while(|k| !k.honoured(ServicePolicy::MAX_IDEMPOTENCY_WINDOW, now))
+            .count();
+        if expired > 0 {
+            self.0.drain(..expired);
         }
     }
 }

@@ -259,8 +259,10 @@ pub struct Relationship {
     latest_at: Option<DateTime<Utc>>,
     /// The messages and answers, by when they happened.
     conversation: Conversation,
-    /// The wait of a message reported after its answer, between the two (idle otherwise).
-    past_wait: ResponseClock,
+    /// The wait of a message reported after its answer, between the two (`None`: idle, as
+    /// it nearly always is).
+    #[serde(with = "crate::compact::rare")]
+    past_wait: Option<Box<ResponseClock>>,
     profile: Option<Profile>,
     response: ResponseClock,
     responses_given: u32,
@@ -325,7 +327,7 @@ impl Relationship {
             last_at: None,
             latest_at: None,
             conversation: Conversation::default(),
-            past_wait: ResponseClock::Idle,
+            past_wait: None,
             profile: None,
             response: ResponseClock::Idle,
             responses_given: 0,
@@ -808,9 +810,7 @@ impl Relationship {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn use_health_policy(&mut self, rules: &health::HealthPolicy) {
-        if self.rules.0 != *rules {
-            self.rules = health::Rules(rules.clone());
-        }
+        self.rules.set(rules);
     }
 
     fn open_items(&self, now: DateTime<Utc>) -> health::OpenItems {

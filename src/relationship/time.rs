@@ -380,7 +380,7 @@ impl Relationship {
         let from = self.last_at?;
         let until = family.map_or((DateTime::<Utc>::MAX_UTC, true), |d| (d.at, false));
         let review = self
-            .band_review(&self.rules.0, self.open_items(from), from, until)
+            .band_review(self.rules.get(), self.open_items(from), from, until)
             .map(|(at, _)| Deadline {
                 at,
                 customer: self.customer,
@@ -465,7 +465,7 @@ impl Relationship {
             return (self.at_risk_since, self.quiet_since);
         }
         let policy = ServicePolicy {
-            health: self.rules.0.clone(),
+            health: self.rules.get().clone(),
             ..ServicePolicy::default()
         };
         let mut advanced = self.clone();

@@ -7,7 +7,7 @@ use crate::id::{AgentId, ComplaintId, TeamId};
 use crate::personal::Personal;
 
 /// Put a complaint in a team's queue: the team owns it until one of its agents takes it
-/// ([`AssignComplaint`]), and its flags stay on the team's work list after that. Allowed
+/// ([`AssignComplaint`](super::AssignComplaint)), and its flags stay on the team's work list after that. Allowed
 /// while the complaint is open, in any stage (a new complaint can wait in a queue before
 /// anyone acknowledges it); see [`crate::complaint`].
 ///
