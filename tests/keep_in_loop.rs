@@ -283,6 +283,45 @@ fn waiting_on_the_customer_pauses_the_cadence_and_their_answer_arms_it_again() {
 }
 
 #[test]
+fn a_complaint_acknowledged_while_it_waits_on_the_customer_keeps_its_cadence_paused() {
+    // Found by the model-based test (tests/model.rs): the acknowledgement re-armed the cadence
+    // of a complaint that waits on the customer, so an update fell overdue while we waited.
+    let mut w = World::new(policy(), "2026-03-02 09:00");
+    w.given_customer(ONA, "standard");
+    let mut receive = ReceiveComplaint::new(C, Channel::Email, text("Which lenses were these?"));
+    receive.pending = true;
+    w.when(ONA, receive).unwrap();
+    w.at("2026-03-02 10:00");
+    let events = w
+        .when(
+            ONA,
+            AcknowledgeComplaint {
+                complaint: C,
+                by: AGENT,
+            },
+        )
+        .unwrap();
+    assert_eq!(events.len(), 1, "only the acknowledgement: {events:?}");
+    let clock = w
+        .relationship(ONA)
+        .update_clock(Regarding::Complaint(C))
+        .unwrap();
+    assert_eq!(clock.stage, UpdateStage::Paused);
+    let waited = w.run_until("2026-03-09 09:00", 50);
+    assert_eq!(updates(&waited), [], "no update is owed while we wait");
+    assert_eq!(update_flags(&w, "2026-03-09 09:00"), []);
+    // The customer's answer arms it with its whole span.
+    w.at("2026-03-09 09:00");
+    w.when(ONA, ResumeComplaint { complaint: C }).unwrap();
+    let clock = w
+        .relationship(ONA)
+        .update_clock(Regarding::Complaint(C))
+        .unwrap();
+    assert_eq!(clock.due, Some(t("2026-03-11 09:00")));
+    w.assert_replay_matches();
+}
+
+#[test]
 fn resolving_the_complaint_and_keeping_the_promise_stop_their_cadence() {
     let mut w = open_items(policy());
     w.at("2026-03-03 09:00");
