@@ -8,7 +8,7 @@ mod support;
 
 use clientele::flag::{Regarding, UpdateTimer};
 use clientele::policy::{ByPriority, Targets, UpdatePolicy};
-use clientele::response::UpdateStage;
+use clientele::response::{UpdateClock, UpdateStage};
 use clientele::{
     AcknowledgeComplaint, AgentId, AssignComplaint, AwaitCustomer, Channel, CommandError,
     ComplaintId, Deadline, DeadlineKind, Envelope, Event, FlagKind, InteractionId, KeepPromise,
@@ -83,6 +83,14 @@ fn updates(events: &[Envelope]) -> Vec<(&'static str, Regarding, chrono::DateTim
             _ => None,
         })
         .collect()
+}
+
+/// The update cadence of the complaint, which must run.
+fn complaint_cadence(w: &World) -> UpdateClock {
+    w.relationship(ONA)
+        .update_clock(Regarding::Complaint(C))
+        .unwrap()
+        .clone()
 }
 
 fn update_flags(w: &World, now: &str) -> Vec<(FlagKind, Option<AgentId>, clientele::Subject)> {
@@ -238,10 +246,7 @@ fn waiting_on_the_customer_pauses_the_cadence_and_their_answer_arms_it_again() {
     let mut w = open_items(policy());
     w.at("2026-03-02 12:00");
     w.when(ONA, AwaitCustomer { complaint: C }).unwrap();
-    let clock = w
-        .relationship(ONA)
-        .update_clock(Regarding::Complaint(C))
-        .unwrap();
+    let clock = complaint_cadence(&w);
     assert_eq!(clock.stage, UpdateStage::Paused);
     // Asked something, we owe no update while we wait, however long; an outbound message about
     // the complaint in the meantime does not re-arm it.
@@ -279,6 +284,39 @@ fn waiting_on_the_customer_pauses_the_cadence_and_their_answer_arms_it_again() {
     )));
     let next = w.relationship(ONA).next_deadline().unwrap();
     assert!(next.at <= t("2026-03-11 02:24"));
+    w.assert_replay_matches();
+}
+
+#[test]
+fn a_complaint_acknowledged_while_it_waits_on_the_customer_keeps_its_cadence_paused() {
+    // Found by the model-based test (tests/model.rs): the acknowledgement re-armed the cadence
+    // of a complaint that waits on the customer, so an update fell overdue while we waited.
+    let mut w = World::new(policy(), "2026-03-02 09:00");
+    w.given_customer(ONA, "standard");
+    let mut receive = ReceiveComplaint::new(C, Channel::Email, text("Which lenses were these?"));
+    receive.pending = true;
+    w.when(ONA, receive).unwrap();
+    w.at("2026-03-02 10:00");
+    let events = w
+        .when(
+            ONA,
+            AcknowledgeComplaint {
+                complaint: C,
+                by: AGENT,
+            },
+        )
+        .unwrap();
+    assert_eq!(events.len(), 1, "only the acknowledgement: {events:?}");
+    let clock = complaint_cadence(&w);
+    assert_eq!(clock.stage, UpdateStage::Paused);
+    let waited = w.run_until("2026-03-09 09:00", 50);
+    assert_eq!(updates(&waited), [], "no update is owed while we wait");
+    assert_eq!(update_flags(&w, "2026-03-09 09:00"), []);
+    // The customer's answer arms it with its whole span.
+    w.at("2026-03-09 09:00");
+    w.when(ONA, ResumeComplaint { complaint: C }).unwrap();
+    let clock = complaint_cadence(&w);
+    assert_eq!(clock.due, Some(t("2026-03-11 09:00")));
     w.assert_replay_matches();
 }
 

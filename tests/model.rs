@@ -1,19 +1,29 @@
 //! Model-based state-machine test (`proptest-state-machine`): a small reference model of every
 //! lifecycle, written here in plain Rust without calling the crate's internals, is driven by
 //! random command sequences on a simulated clock and compared with [`Relationship`] after
-//! every step. Case count: `PROPTEST_CASES` (CI sets 256; about 5 s in debug); sequences are
-//! up to 60 steps, and failures shrink to a short sequence.
+//! every step. Case count: `PROPTEST_CASES` (CI sets 256; about 12 to 18 s for both tests in
+//! debug on a loaded two-core machine); sequences are up to 60 steps, and failures shrink to a
+//! short sequence.
 //!
 //! # The policy
 //!
-//! One small policy keeps the model small: the always-open calendar (business time is wall
-//! time), every priority the same target, and fixed numbers. Each case draws the two complaint
+//! One small policy keeps the model small: the policy's own calendar always open (business
+//! time is wall time), every priority the same target, and fixed numbers. Each case draws the two complaint
 //! settings that change behaviour most: the reopen mode (continue, restart, new cycle) and
 //! whether waiting on the customer pauses the clocks. The resolution target runs on a named
 //! calendar, `desk` (always open too), which a `Retire` step removes from the policy: a
 //! resolution clock started on it and given new terms after that (resumed after a wait,
 //! reopened in any mode) has no target, never falls due, is not paused by a wait, and is
 //! flagged `NoTarget`; complaints received after it run on the policy's own calendar.
+//!
+//! Two more named calendars differ in a way the model computes simply: `always` (always open,
+//! the same arithmetic as the policy's own) and `day` (08:00 to 20:00 UTC every day: counting
+//! starts at the next opening, and a span ending exactly at closing time ends there;
+//! `Cal::add`). Calendar rules (`Targets::rules`, the first that matches wins) choose them:
+//! the first-response and reply targets run on `day` for a message on social media; the update
+//! cadence runs on `always` in team 1's queue, else on `day` at high priority or in team 2's
+//! queue, else on the policy's own. So a high-priority complaint in team 1's queue is on
+//! `always` only if the first rule wins.
 //!
 //! | what | target | warning |
 //! | --- | --- | --- |
@@ -22,6 +32,7 @@
 //! | complaint acknowledgement / resolution | 2 h / 12 h | 25 % of the target before |
 //! | escalation at level 0 / 1 / 2 | 3 h / 6 h / none (top) | none |
 //! | follow-up after a resolution | 24 h | none |
+//! | update cadence (complaint, promise) | 8 business hours | 2 business hours before |
 //!
 //! # The steps
 //!
@@ -30,11 +41,12 @@
 //! commands both occur and the model predicts which are refused. Steps are drawn from three
 //! mixes: any command with any pooled ids (mostly refused once the pools fill), commands the
 //! model would accept in the current state (so sequences get deep into every lifecycle:
-//! reopen after a wait, a second break, escalation while waiting), and interactions. `Advance`
-//! moves the simulated clock and calls `advance_to`; `Sleep` moves it without calling
-//! `advance_to`, so the next command must first record the deadlines that passed, and `flags`
-//! must say the same as if it had been called. Clock moves are 0 s to 25 h, with exact hours
-//! so that deadlines are hit at their instant.
+//! reopen after a wait, a second break, escalation while waiting), and interactions (in by
+//! email or on social media; out regarding a promise, a complaint, both or neither, sometimes
+//! asking the customer something). `Advance` moves the simulated clock and calls `advance_to`;
+//! `Sleep` moves it without calling `advance_to`, so the next command must first record the
+//! deadlines that passed, and `flags` must say the same as if it had been called. Clock moves
+//! are 0 s to 25 h, with exact hours so that deadlines are hit at their instant.
 
 //! # Compared after every step
 //!
@@ -51,7 +63,11 @@
 //!   its team's queue; a follow-up's for its owner). The model computes them from its state
 //!   advanced to `now`, whether or not the engine's was;
 //! - each complaint's owner, team and wait on an outside party (party, expected date, late),
-//!   and whether the conversation waits for the customer.
+//!   and whether the conversation waits for the customer;
+//! - the update cadence of every complaint and promise: its stage (running, warned, overdue,
+//!   paused, or none), the next update's due instant and warning, and the calendar the rules
+//!   chose; its flags (`UpdateAtRisk`, `UpdateOverdue`) are in the flags above, with their
+//!   owner and team.
 //!
 //! At the end of a case the stored log replays to the live state.
 //!
@@ -88,17 +104,34 @@
 //!   or closed complaint reopens it.
 //! - **Surveys**: requested on their own or for a resolved complaint (at most one per
 //!   resolution), answered with the asked kind, unprompted answers, voided by a reopen.
+//! - **Update cadence** (issue 14 item 10): armed with its whole span when a complaint is
+//!   received, resumed or reopened and when a promise is made; re-armed by an outbound
+//!   interaction regarding the complaint or the promise and by the complaint's acknowledgement,
+//!   but not while the complaint waits on the customer or a question of ours about the item
+//!   waits for their answer; paused by both waits (the customer's next word re-arms what our
+//!   question paused, `complaint_resumed` what the complaint's wait paused); warned and overdue
+//!   once, flagged for the complaint's owner (else the account owner) and its team, or for the
+//!   promise's owner; stopped and gone when the complaint is resolved or closed without a
+//!   resolution or the promise kept or withdrawn (a broken promise's runs on). A promise
+//!   counts where the complaint it answers is (its priority and team at each arming).
+//! - **Calendar rules** (issue 14 item 8): by channel for the response clocks, by team and
+//!   priority for the update cadence (chosen again at each arming: routing or re-prioritising a
+//!   complaint moves its next arming), first match first; due instants and warnings on `day`
+//!   differ from wall time whenever a span crosses the night.
 //!
 //! # What it leaves out
 //!
 //! - Health: `RelationshipAtRisk` / `RelationshipRecovered` / `relationship_gone_quiet` events
 //!   and the `RelationshipAtRisk` flag are filtered out of what is compared (health has its own
 //!   tests); the policy lets nobody go quiet.
-//! - The update cadence (`ServicePolicy::updates`: off in this policy; `tests/keep_in_loop.rs`)
-//!   and calendar rules (`Targets::rules`; `tests/calendar_rules.rs`): the always-open
-//!   calendars here would make every rule choose the same arithmetic.
-//! - Business calendars, priorities, tiers, profile changes, agent and party rosters, named
-//!   calendars other than `desk`, calendars with no working time left (`tests/no_target.rs`),
+//! - Calendar rules by tier, and rules on the complaint targets (acknowledgement, resolution)
+//!   and the escalation ladder (`tests/calendar_rules.rs`): the model's complaint clocks pause,
+//!   resume and take new terms, which on a business calendar would need the model to count
+//!   business time back; they run on always-open calendars. A policy without an update cadence,
+//!   and a cadence with no target (`tests/keep_in_loop.rs`, `tests/no_target.rs`).
+//! - Time zones and weekly hours other than `day`'s, holidays, priorities other than normal and
+//!   high, tiers, profile changes, agent and party rosters, calendars with no working time left
+//!   (`tests/no_target.rs`),
 //!   `resolve_unacknowledged` and a policy without follow-ups: one fixed policy, but for the
 //!   retirement of `desk`.
 //! - Event payloads beyond their kinds (outcomes, lateness, notice, owners), flags' `since`
@@ -113,13 +146,17 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use clientele::HealthEvent;
+use clientele::calendar::WallTime;
 use clientele::complaint::ComplaintStage;
+use clientele::flag::Regarding;
 use clientele::follow_up::FollowUpStage;
 use clientele::policy::{
-    ByPriority, ComplaintPolicy, Lead, Percent, PromisePolicy, ReopenMode, SupportLevel, Targets,
+    ByPriority, CalendarRule, ComplaintPolicy, Lead, Percent, PromisePolicy, ReopenMode,
+    SupportLevel, Targets, UpdatePolicy,
 };
 use clientele::promise::PromiseStage;
 use clientele::response::ClockStage;
+use clientele::response::UpdateStage;
 use clientele::survey::SurveyStage;
 use clientele::{
     AcknowledgeComplaint, AgentId, AnswerSurvey, AssignComplaint, AwaitCustomer, CancelFollowUp,
@@ -153,6 +190,10 @@ const ESCALATE_AFTER: [Option<i64>; 3] = [Some(3 * HOUR), Some(6 * HOUR), None];
 const TOP_LEVEL: u32 = 2;
 const FOLLOW_UP_AFTER: i64 = 24 * HOUR;
 const REPEATED_SLIPS: u32 = 2;
+/// The update cadence: the customer hears from us about an open item every 8 business hours,
+/// warned 2 business hours before.
+const UPDATE_EVERY: i64 = 8 * HOUR;
+const UPDATE_LEAD: i64 = 2 * HOUR;
 
 fn span(secs: i64) -> Span {
     Span::try_from_secs(secs).unwrap()
@@ -168,9 +209,12 @@ fn policy(mode: Mode, pausing: bool, party_pauses: bool) -> ServicePolicy {
         escalate_after: after.map(span),
         calendar: None,
     };
+    // A message on social media is answered on the day calendar's hours.
+    let on_social = CalendarRule::calendar(DAY).on_channel(Channel::Social);
     ServicePolicy {
-        first_response: Targets::new(ByPriority::uniform(span(FIRST_RESPONSE))),
-        reply: Targets::new(ByPriority::uniform(span(REPLY))),
+        first_response: Targets::new(ByPriority::uniform(span(FIRST_RESPONSE)))
+            .with_rule(on_social.clone()),
+        reply: Targets::new(ByPriority::uniform(span(REPLY))).with_rule(on_social),
         response_warning: Lead::Before(span(RESPONSE_LEAD)),
         promises: PromisePolicy {
             at_risk: Lead::Before(span(PROMISE_LEAD)),
@@ -213,7 +257,21 @@ fn policy(mode: Mode, pausing: bool, party_pauses: bool) -> ServicePolicy {
                 Default::default()
             },
         },
-        calendars: [(DESK.to_owned(), ServiceCalendar::always_open())].into(),
+        // Team 1's queue is kept informed around the clock, the rest of high priority and team
+        // 2's queue on the day calendar's hours; the first rule that matches wins.
+        updates: Some(UpdatePolicy {
+            every: Targets::new(ByPriority::uniform(span(UPDATE_EVERY)))
+                .with_rule(CalendarRule::calendar(ALWAYS).for_team(team_id(1)))
+                .with_rule(CalendarRule::calendar(DAY).at_priority(Priority::High))
+                .with_rule(CalendarRule::calendar(DAY).for_team(team_id(2))),
+            warning: Lead::Before(span(UPDATE_LEAD)),
+        }),
+        calendars: [
+            (DESK.to_owned(), ServiceCalendar::always_open()),
+            (ALWAYS.to_owned(), ServiceCalendar::always_open()),
+            (DAY.to_owned(), day_calendar()),
+        ]
+        .into(),
         // Health is left out of the model: with no at-risk band, and no silence long enough
         // to count as gone quiet (a bad experience leaves the window first), no health review
         // is due.
@@ -233,6 +291,80 @@ fn policy(mode: Mode, pausing: bool, party_pauses: bool) -> ServicePolicy {
 /// the arithmetic is the same; what changes is that a clock started on it cannot be given new
 /// terms once the policy no longer has it.
 const DESK: &str = "desk";
+
+/// A named calendar always open, chosen by a rule: the same arithmetic as the policy's own.
+const ALWAYS: &str = "always";
+
+/// A named calendar open 08:00 to 20:00 UTC every day, chosen by rules.
+const DAY: &str = "day";
+const DAY_OPENS: i64 = 8 * HOUR;
+const DAY_CLOSES: i64 = 20 * HOUR;
+/// `T0` is at 09:00 UTC.
+const T0_TIME_OF_DAY: i64 = 9 * HOUR;
+const DAY_SECS: i64 = 24 * HOUR;
+
+fn day_calendar() -> ServiceCalendar {
+    let hm = |secs: i64| WallTime::hm((secs / HOUR) as u8, 0).unwrap();
+    ServiceCalendar::builder("UTC")
+        .unwrap()
+        .every_day(hm(DAY_OPENS), hm(DAY_CLOSES))
+        .build()
+        .unwrap()
+}
+
+/// The calendars a clock in the model can run on: the policy's own and [`ALWAYS`] count wall
+/// time, [`DAY`] its open hours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cal {
+    Own,
+    Always,
+    Day,
+}
+
+impl Cal {
+    fn name(self) -> Option<&'static str> {
+        match self {
+            Cal::Own => None,
+            Cal::Always => Some(ALWAYS),
+            Cal::Day => Some(DAY),
+        }
+    }
+
+    /// `business` seconds of working time from `start`: on the day calendar, counting starts
+    /// at the next opening, and a span that ends exactly at closing time ends there.
+    fn add(self, start: i64, business: i64) -> i64 {
+        if self != Cal::Day || business == 0 {
+            return start + business;
+        }
+        let at = start + T0_TIME_OF_DAY;
+        let (mut day, mut time) = (at.div_euclid(DAY_SECS), at.rem_euclid(DAY_SECS));
+        let mut left = business;
+        loop {
+            let from = time.max(DAY_OPENS);
+            if from < DAY_CLOSES {
+                if left <= DAY_CLOSES - from {
+                    return day * DAY_SECS + from + left - T0_TIME_OF_DAY;
+                }
+                left -= DAY_CLOSES - from;
+            }
+            day += 1;
+            time = 0;
+        }
+    }
+}
+
+/// The calendar an update cadence is armed on, by the policy's rules in order (the first that
+/// matches wins): team 1 always open, high priority or team 2 the day calendar, else the
+/// policy's own.
+fn update_calendar(high: bool, team: Option<u8>) -> Cal {
+    if team == Some(1) {
+        Cal::Always
+    } else if high || team == Some(2) {
+        Cal::Day
+    } else {
+        Cal::Own
+    }
+}
 
 /// `policy` without the `DESK` calendar: it validates, and no target names it.
 fn retired(policy: &ServicePolicy) -> ServicePolicy {
@@ -262,6 +394,19 @@ enum Base {
     Due,
 }
 
+/// An outbound interaction.
+#[derive(Debug, Clone, Copy)]
+struct Outbound {
+    id: u32,
+    /// A promise it tells the customer about (`regarding`).
+    regarding: Option<u8>,
+    /// A complaint it tells the customer about (`regarding_complaint`).
+    complaint: Option<u8>,
+    /// It asks the customer something and waits for them
+    /// (`RecordInteraction::awaiting_customer`).
+    ask: bool,
+}
+
 #[derive(Debug, Clone)]
 enum Step {
     /// Move the clock and call `advance_to`.
@@ -271,14 +416,10 @@ enum Step {
     Inbound {
         id: u32,
         awaits: bool,
+        /// On social media (answered on the day calendar's hours), else by email.
+        social: bool,
     },
-    Outbound {
-        id: u32,
-        regarding: Option<u8>,
-        /// It asks the customer something and waits for them
-        /// (`RecordInteraction::awaiting_customer`).
-        ask: bool,
-    },
+    Outbound(Outbound),
     MakePromise {
         promise: u8,
         due_in: i64,
@@ -419,19 +560,32 @@ fn command(step: &Step, model: &Model) -> Option<Command> {
     let now = model.now;
     Some(match *step {
         Step::Advance(_) | Step::Sleep(_) | Step::Retire => return None,
-        Step::Inbound { id, awaits } => {
-            let record = RecordInteraction::inbound(interaction_id(id), Channel::Email, text("q"));
+        Step::Inbound { id, awaits, social } => {
+            let channel = if social {
+                Channel::Social
+            } else {
+                Channel::Email
+            };
+            let record = RecordInteraction::inbound(interaction_id(id), channel, text("q"));
             if awaits {
                 record.into()
             } else {
                 record.no_reply_needed().into()
             }
         }
-        Step::Outbound { id, regarding, ask } => {
+        Step::Outbound(Outbound {
+            id,
+            regarding,
+            complaint,
+            ask,
+        }) => {
             let mut record =
                 RecordInteraction::outbound(interaction_id(id), Channel::Phone, AGENT, text("a"));
             if let Some(p) = regarding {
                 record = record.regarding(promise_id(p));
+            }
+            if let Some(c) = complaint {
+                record = record.regarding_complaint(complaint_id(c));
             }
             if ask {
                 record = record.awaiting_customer();
@@ -670,6 +824,8 @@ enum Kind {
     EscalationThreshold,
     PartyDue,
     FollowUpDue,
+    UpdateWarning,
+    UpdateDue,
 }
 
 /// Subjects, ordered as the crate's `Subject`.
@@ -697,6 +853,8 @@ enum FlagK {
     ReopenedAtTop,
     FollowUpOverdue,
     NoTarget,
+    UpdateAtRisk,
+    UpdateOverdue,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1026,6 +1184,23 @@ struct MSurvey {
     stage: SStage,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum UStage {
+    Running,
+    Warned,
+    Overdue,
+    Paused,
+}
+
+/// The update cadence of an open complaint or an outstanding promise.
+#[derive(Debug, Clone)]
+struct MUpdate {
+    calendar: Cal,
+    due: i64,
+    warn_at: i64,
+    stage: UStage,
+}
+
 #[derive(Debug, Clone)]
 struct Model {
     mode: Mode,
@@ -1041,6 +1216,10 @@ struct Model {
     /// We asked the customer something and wait for them (the response clock's
     /// `AwaitingCustomer`).
     pending: bool,
+    /// What the questions the customer has not answered yet were about.
+    asked: Vec<Subj>,
+    /// The update cadences, by complaint or promise.
+    updates: BTreeMap<Subj, MUpdate>,
     promises: BTreeMap<u8, MPromise>,
     complaints: BTreeMap<u8, MComplaint>,
     follow_ups: BTreeMap<u8, MFollowUp>,
@@ -1074,6 +1253,8 @@ impl Model {
             responses_given: 0,
             wait: None,
             pending: false,
+            asked: Vec::new(),
+            updates: BTreeMap::new(),
             promises: BTreeMap::new(),
             complaints: BTreeMap::new(),
             follow_ups: BTreeMap::new(),
@@ -1145,6 +1326,13 @@ impl Model {
                 all.push((f.due, Kind::FollowUpDue, Subj::FollowUp(id)));
             }
         }
+        for (&about, u) in &self.updates {
+            match u.stage {
+                UStage::Running => all.push((u.warn_at, Kind::UpdateWarning, about)),
+                UStage::Warned => all.push((u.due, Kind::UpdateDue, about)),
+                UStage::Overdue | UStage::Paused => {}
+            }
+        }
         all
     }
 
@@ -1154,6 +1342,15 @@ impl Model {
 
     /// Fires one deadline: its events' kinds.
     fn fire(&mut self, kind: Kind, subject: Subj) -> Vec<&'static str> {
+        let update = match kind {
+            Kind::UpdateWarning => Some((UStage::Warned, "update_at_risk")),
+            Kind::UpdateDue => Some((UStage::Overdue, "update_overdue")),
+            _ => None,
+        };
+        if let Some((stage, event)) = update {
+            self.updates.get_mut(&subject).unwrap().stage = stage;
+            return vec![event];
+        }
         let mut out = Vec::new();
         match subject {
             Subj::Response(_) => {
@@ -1311,8 +1508,79 @@ impl Model {
                 flags.push((FlagK::FollowUpOverdue, Subj::FollowUp(id), f.owner, None));
             }
         }
+        // An update due or near, unless paused: for the complaint's owner (else the account
+        // owner) and its team, or the promise's owner.
+        for (&about, u) in &m.updates {
+            let kind = if u.stage == UStage::Paused {
+                continue;
+            } else if now >= u.due {
+                FlagK::UpdateOverdue
+            } else if now >= u.warn_at {
+                FlagK::UpdateAtRisk
+            } else {
+                continue;
+            };
+            let (owner, team) = match about {
+                Subj::Complaint(id) => (m.complaints[&id].flag_owner(), m.complaints[&id].team),
+                _ => (1, None),
+            };
+            flags.push((kind, about, owner, team));
+        }
         flags.sort();
         flags
+    }
+
+    // --- the update cadence ------------------------------------------------------------------
+
+    /// Arms the cadence of `about` with its whole span from now, on the calendar the rules
+    /// choose for where its work is: a complaint's priority and team; a promise's, those of the
+    /// complaint it answers, else normal priority and no team.
+    fn arm(&mut self, about: Subj) -> &'static str {
+        let complaint = match about {
+            Subj::Complaint(id) => Some(id),
+            Subj::Promise(id) => self.promises[&id].complaint,
+            Subj::Response(_) | Subj::FollowUp(_) => unreachable!(),
+        };
+        let (high, team) = complaint
+            .and_then(|id| self.complaints.get(&id))
+            .map_or((false, None), |c| (c.high, c.team));
+        let calendar = update_calendar(high, team);
+        self.updates.insert(
+            about,
+            MUpdate {
+                calendar,
+                due: calendar.add(self.now, UPDATE_EVERY),
+                warn_at: calendar.add(self.now, UPDATE_EVERY - UPDATE_LEAD),
+                stage: UStage::Running,
+            },
+        );
+        "update_clock_started"
+    }
+
+    fn pause_update(&mut self, about: Subj) {
+        if let Some(u) = self.updates.get_mut(&about) {
+            u.stage = UStage::Paused;
+        }
+    }
+
+    fn paused(&self, about: Subj) -> bool {
+        self.updates
+            .get(&about)
+            .is_some_and(|u| u.stage == UStage::Paused)
+    }
+
+    /// Whether telling the customer about `about` re-arms its cadence: an open complaint not
+    /// waiting on the customer, an outstanding promise, and (unless `even_paused`) not paused.
+    fn tellable(&self, about: Subj, even_paused: bool) -> bool {
+        let open = match about {
+            Subj::Complaint(id) => self
+                .complaints
+                .get(&id)
+                .is_some_and(|c| c.open() && c.stage != CStage::Waiting),
+            Subj::Promise(id) => self.promises.get(&id).is_some_and(MPromise::outstanding),
+            Subj::Response(_) | Subj::FollowUp(_) => false,
+        };
+        open && (even_paused || !self.paused(about))
     }
 
     // --- commands ---------------------------------------------------------------------------
@@ -1338,42 +1606,71 @@ impl Model {
         let mut out = Vec::new();
         match *step {
             Step::Advance(_) | Step::Sleep(_) | Step::Retire => unreachable!(),
-            Step::Inbound { id, awaits } => {
+            Step::Inbound { id, awaits, social } => {
                 check(!self.interactions.contains(&id))?;
                 self.interactions.push(id);
                 out.push("interaction_recorded");
                 // The customer's word ends a wait for them; if it expects an answer, that is a
                 // reply (it answers our question), even before we ever answered.
                 let answers_question = std::mem::take(&mut self.pending);
+                // The cadences our question paused run again from their word, with their whole
+                // span (a complaint that itself waits on the customer waits for its resumption).
+                for about in std::mem::take(&mut self.asked) {
+                    if self.paused(about) && self.tellable(about, true) {
+                        out.push(self.arm(about));
+                    }
+                }
                 if awaits && self.wait.is_none() {
                     let target = if self.responses_given == 0 && !answers_question {
                         FIRST_RESPONSE
                     } else {
                         REPLY
                     };
+                    // A message on social media is answered on the day calendar's hours.
+                    let calendar = if social { Cal::Day } else { Cal::Own };
                     self.wait = Some(Wait {
                         since: id,
-                        due: now + target,
-                        warn_at: warn_after(target, RESPONSE_LEAD).map(|w| now + w),
+                        due: calendar.add(now, target),
+                        warn_at: warn_after(target, RESPONSE_LEAD).map(|w| calendar.add(now, w)),
                         stage: WaitStage::Waiting,
                     });
                     out.push("response_clock_started");
                 }
             }
-            Step::Outbound { id, regarding, ask } => {
-                check(!self.interactions.contains(&id))?;
-                check(regarding.is_none_or(|p| self.promises.contains_key(&p)))?;
-                self.interactions.push(id);
+            Step::Outbound(o) => {
+                check(!self.interactions.contains(&o.id))?;
+                check(o.regarding.is_none_or(|p| self.promises.contains_key(&p)))?;
+                check(o.complaint.is_none_or(|c| self.complaints.contains_key(&c)))?;
+                self.interactions.push(o.id);
                 out.push("interaction_recorded");
+                // What it tells the customer about: the complaint, then the promise.
+                let about: Vec<Subj> = o
+                    .complaint
+                    .map(Subj::Complaint)
+                    .into_iter()
+                    .chain(o.regarding.map(Subj::Promise))
+                    .collect();
+                for &item in &about {
+                    if self.tellable(item, false) {
+                        out.push(self.arm(item));
+                    }
+                }
                 // A question answers first, then the next word is the customer's: nothing is
                 // due or flagged until they write.
                 if self.wait.take().is_some() {
                     self.responses_given += 1;
                     out.push("response_clock_stopped");
                 }
-                if ask {
+                if o.ask {
                     self.pending = true;
                     out.push("response_awaiting_customer");
+                    // The cadences of what we asked about pause until the customer speaks.
+                    for item in about {
+                        if !self.asked.contains(&item) {
+                            self.asked.push(item);
+                        }
+                        self.pause_update(item);
+                    }
                 }
             }
             Step::MakePromise {
@@ -1398,6 +1695,7 @@ impl Model {
                     },
                 );
                 out.push("promise_made");
+                out.push(self.arm(Subj::Promise(promise)));
             }
             Step::RevisePromise {
                 promise,
@@ -1432,12 +1730,14 @@ impl Model {
                     _ => return refuse(),
                 };
                 out.push("promise_kept");
+                self.updates.remove(&Subj::Promise(id));
             }
             Step::WithdrawPromise(id) => {
                 let p = self.promises.get_mut(&id).ok_or(())?;
                 check(p.outstanding())?;
                 p.stage = PStage::Withdrawn;
                 out.push("promise_withdrawn");
+                self.updates.remove(&Subj::Promise(id));
             }
             Step::RecordDependency { promise, due_in } => {
                 let p = self.promises.get_mut(&promise).ok_or(())?;
@@ -1487,6 +1787,7 @@ impl Model {
                     },
                 );
                 out.push("complaint_received");
+                out.push(self.arm(Subj::Complaint(id)));
                 if pending {
                     out.extend(self.await_customer(id)?);
                 }
@@ -1499,6 +1800,11 @@ impl Model {
                     c.stage = CStage::Acknowledged;
                 }
                 out.push("complaint_acknowledged");
+                // The acknowledgement tells the customer about it, as an outbound interaction
+                // regarding it would: not while it waits on the customer or on our question.
+                if self.tellable(Subj::Complaint(id), false) {
+                    out.push(self.arm(Subj::Complaint(id)));
+                }
             }
             Step::Assign { complaint, agent } => {
                 let c = self.complaints.get_mut(&complaint).ok_or(())?;
@@ -1586,6 +1892,8 @@ impl Model {
                 }
                 c.stage = CStage::InProgress;
                 out.push("complaint_resumed");
+                // The customer's answer: the cadence runs again with its whole span.
+                out.push(self.arm(Subj::Complaint(id)));
             }
             Step::Resolve {
                 complaint,
@@ -1607,6 +1915,7 @@ impl Model {
                 c.escalation_due = false;
                 c.reopened_at_top = false;
                 c.stage = CStage::Resolved;
+                self.updates.remove(&Subj::Complaint(complaint));
                 c.resolutions += 1;
                 c.follow_up = Some(f);
                 let owner = c.flag_owner();
@@ -1644,6 +1953,7 @@ impl Model {
                 c.escalation_due = false;
                 c.reopened_at_top = false;
                 c.stage = CStage::ClosedUnresolved;
+                self.updates.remove(&Subj::Complaint(id));
                 out.push("complaint_closed_unresolved");
             }
             Step::Reopen(id) => {
@@ -1748,6 +2058,7 @@ impl Model {
             }
         }
         c.stage = CStage::Waiting;
+        self.pause_update(Subj::Complaint(id));
         Ok(vec!["complaint_awaiting_customer"])
     }
 
@@ -1891,6 +2202,7 @@ impl Model {
             s.stage = SStage::Voided;
             out.push("survey_voided");
         }
+        out.push(self.arm(Subj::Complaint(id)));
         if escalates {
             out.push("escalation_due");
         }
@@ -1969,11 +2281,12 @@ fn likely(m: &Model) -> Vec<Step> {
                 due_in: 2 * HOUR,
             },
             Step::MeetDependency(promise),
-            Step::Outbound {
+            Step::Outbound(Outbound {
                 id: fresh,
                 regarding: Some(promise),
+                complaint: None,
                 ask: false,
-            },
+            }),
         ]);
         if p.stage == PStage::Broken {
             steps.push(Step::WithdrawPromise(promise));
@@ -2013,6 +2326,15 @@ fn likely(m: &Model) -> Vec<Step> {
                 },
             ]);
             steps.push(Step::Withdraw(complaint));
+            // Telling the customer where it stands (re-arming its cadence), or asking them.
+            for ask in [false, true] {
+                steps.push(Step::Outbound(Outbound {
+                    id: fresh,
+                    regarding: None,
+                    complaint: Some(complaint),
+                    ask,
+                }));
+            }
             steps.push(Step::Reprioritise {
                 complaint,
                 high: !c.high,
@@ -2203,10 +2525,20 @@ impl ReferenceStateMachine for Reference {
         prop_oneof![
             6 => delay().prop_map(Step::Advance),
             2 => delay().prop_map(Step::Sleep),
-            3 => (interaction.clone(), prop::bool::weighted(0.8))
-                .prop_map(|(id, awaits)| Step::Inbound { id, awaits }),
-            2 => (interaction, prop::option::weighted(0.2, p()), prop::bool::weighted(0.3))
-                .prop_map(|(id, regarding, ask)| Step::Outbound { id, regarding, ask }),
+            3 => (interaction.clone(), prop::bool::weighted(0.8), prop::bool::weighted(0.3))
+                .prop_map(|(id, awaits, social)| Step::Inbound { id, awaits, social }),
+            2 => (
+                interaction,
+                prop::option::weighted(0.2, p()),
+                prop::option::weighted(0.2, c()),
+                prop::bool::weighted(0.3),
+            )
+                .prop_map(|(id, regarding, complaint, ask)| Step::Outbound(Outbound {
+                    id,
+                    regarding,
+                    complaint,
+                    ask,
+                })),
             5 => any_command,
             10 => likely,
             1 => Just(Step::Retire),
@@ -2290,6 +2622,8 @@ fn deadline_kind(k: Kind) -> DeadlineKind {
         Kind::EscalationThreshold => DeadlineKind::EscalationThreshold,
         Kind::PartyDue => DeadlineKind::PartyDue,
         Kind::FollowUpDue => DeadlineKind::FollowUpDue,
+        Kind::UpdateWarning => DeadlineKind::UpdateWarning,
+        Kind::UpdateDue => DeadlineKind::UpdateDue,
     }
 }
 
@@ -2309,6 +2643,8 @@ fn flag_kind(k: FlagK) -> FlagKind {
         FlagK::EscalationDue => FlagKind::EscalationDue,
         FlagK::FollowUpOverdue => FlagKind::FollowUpOverdue,
         FlagK::NoTarget => FlagKind::NoTarget,
+        FlagK::UpdateAtRisk => FlagKind::UpdateAtRisk,
+        FlagK::UpdateOverdue => FlagKind::UpdateOverdue,
     }
 }
 
@@ -2514,6 +2850,44 @@ impl StateMachineTest for Engine {
             .map(|(&id, s)| (survey_id(id), survey_stage(s.stage)))
             .collect();
         assert_eq!(surveys, expected, "surveys at {now}");
+
+        // The update cadences: where each stands, when the next update is due, on which
+        // calendar (the first rule that matches chose it).
+        let regarding = |about: Subj| match about {
+            Subj::Complaint(id) => Regarding::Complaint(complaint_id(id)),
+            Subj::Promise(id) => Regarding::Promise(promise_id(id)),
+            Subj::Response(_) | Subj::FollowUp(_) => unreachable!(),
+        };
+        let items = model
+            .complaints
+            .keys()
+            .map(|&id| Subj::Complaint(id))
+            .chain(model.promises.keys().map(|&id| Subj::Promise(id)));
+        for about in items {
+            let actual = r.update_clock(regarding(about)).map(|u| {
+                (
+                    u.stage,
+                    u.due,
+                    u.warn_at,
+                    u.calendar.as_deref().map(str::to_owned),
+                )
+            });
+            let expected = model.updates.get(&about).map(|u| {
+                let stage = match u.stage {
+                    UStage::Running => UpdateStage::Running,
+                    UStage::Warned => UpdateStage::Warned,
+                    UStage::Overdue => UpdateStage::Overdue,
+                    UStage::Paused => UpdateStage::Paused,
+                };
+                (
+                    stage,
+                    Some(instant(u.due)),
+                    Some(instant(u.warn_at)),
+                    u.calendar.name().map(str::to_owned),
+                )
+            });
+            assert_eq!(actual, expected, "update cadence of {about:?} at {now}");
+        }
 
         // When to wake up, and why.
         let actual = r.next_deadline().map(|d| (d.at, d.kind(), d.subject()));

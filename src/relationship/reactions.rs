@@ -19,11 +19,11 @@
 //! reactions react in turn: a not-satisfied follow-up is followed by the reopen, the reopen by
 //! the cancelled follow-up and the voided survey, then the escalation the reopen made due.
 //! - The update cadence of a complaint or a promise ([`crate::response`]'s `cadence`) is armed
-//!   when the complaint is received, acknowledged, resumed or reopened and when the promise is
-//!   made, re-armed by an outbound interaction regarding the item (unless the complaint waits
-//!   on the customer), paused while the complaint waits on the customer or while a question of
-//!   ours about the item waits for the customer's answer (re-armed when the customer speaks),
-//!   and stopped when the item closes ([`update_cadence`], [`settle_complaint_update`],
+//!   when the complaint is received, resumed or reopened and when the promise is made,
+//!   re-armed by the complaint's acknowledgement or an outbound interaction regarding the item
+//!   (unless the complaint waits on the customer or on our question about it), paused while
+//!   the complaint waits on the customer or while a question of ours about the item waits for
+//!   the customer's answer (re-armed when the customer speaks), and stopped when the item closes ([`update_cadence`], [`settle_complaint_update`],
 //!   [`settle_promise_update`]).
 //! - What health reads of each event ([`health_fact`]).
 
@@ -429,9 +429,10 @@ fn answer_fact(answer: SurveyAnswer) -> Fact {
     }
 }
 
-/// The update cadences `event` arms or re-arms: a complaint received, acknowledged, resumed or
-/// reopened, a promise made, an outbound interaction regarding open items (not a complaint
-/// that waits on the customer: its cadence is paused until the customer answers), the
+/// The update cadences `event` arms or re-arms: a complaint received, resumed or reopened, a
+/// promise made, a complaint acknowledged or an outbound interaction regarding open items (not
+/// a complaint that waits on the customer, nor an item our question paused: its cadence is
+/// paused until the customer answers), the
 /// customer speaking after we asked them something (the items our question paused). Nothing
 /// when the policy keeps no cadence.
 pub(crate) fn update_cadence(
@@ -453,9 +454,13 @@ pub(crate) fn update_cadence(
             Regarding::Complaint(*complaint),
             (*priority, Some(*channel), None),
         )],
+        // The acknowledgement tells the customer about the complaint, as an outbound
+        // interaction regarding it does: not while it waits on the customer.
+        Event::Complaint(ComplaintEvent::Acknowledged { complaint: id, .. }) => {
+            told(relationship, &[], std::slice::from_ref(id))
+        }
         Event::Complaint(
-            ComplaintEvent::Acknowledged { complaint: id, .. }
-            | ComplaintEvent::Resumed { complaint: id, .. }
+            ComplaintEvent::Resumed { complaint: id, .. }
             | ComplaintEvent::Reopened { complaint: id, .. },
         ) => complaint(id)
             .map(|at| (Regarding::Complaint(*id), at))

@@ -19,11 +19,12 @@
 //!   (else the account owner) or the promise's owner.
 //! - **Paused** while the complaint waits on the customer (`complaint_awaiting_customer`): we
 //!   asked them something, the next word is theirs. Their answer (`complaint_resumed`) arms it
-//!   again with its whole span from the answer: an outbound interaction regarding a paused
-//!   complaint does not re-arm it. Paused as well while a question of ours about the item
-//!   waits for the customer's answer (`response_awaiting_customer`, see [`crate::response`]):
-//!   the customer's next message arms it again with its whole span (unless the complaint itself
-//!   still waits on the customer).
+//!   again with its whole span from the answer: neither an outbound interaction regarding a
+//!   paused complaint nor its acknowledgement re-arms it (an acknowledgement while the
+//!   complaint waits on the customer leaves the cadence paused). Paused as well while a
+//!   question of ours about the item waits for the customer's answer
+//!   (`response_awaiting_customer`, see [`crate::response`]): the customer's next message arms
+//!   it again with its whole span (unless the complaint itself still waits on the customer).
 //! - **Stopped** when the complaint is resolved or closed, or the promise kept or withdrawn. A
 //!   broken promise is still outstanding: its cadence runs on.
 //!
