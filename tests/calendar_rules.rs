@@ -12,7 +12,8 @@ use clientele::flag::Regarding;
 use clientele::policy::{ByPriority, CalendarRule, Targets, UpdatePolicy};
 use clientele::{
     Channel, ComplaintEvent, ComplaintId, Event, Ledger, PolicyError, Priority, ReceiveComplaint,
-    ResponseEvent, RouteComplaint, ServiceCalendar, ServicePolicy, Span, TeamId,
+    ReprioritiseComplaint, ResponseEvent, RouteComplaint, ServiceCalendar, ServicePolicy, Span,
+    TeamId,
 };
 use support::*;
 
@@ -217,4 +218,34 @@ fn a_policy_without_rules_is_written_as_before() {
     let with: ServicePolicy =
         serde_json::from_str(&serde_json::to_string(&policy()).unwrap()).unwrap();
     assert_eq!(with, policy());
+}
+
+#[test]
+fn a_reprioritised_complaint_keeps_the_calendar_its_rules_choose() {
+    // Given a gold customer's complaint, acknowledged on the Vilnius office's hours (Monday
+    // 2 March, 16:00 UTC: 18:00 in Vilnius, the office has closed),
+    let complaint = ComplaintId::from_u128(1);
+    let mut w = World::new(policy(), "2026-03-02 16:00");
+    w.given_customer(ONA, "gold");
+    w.when(
+        ONA,
+        ReceiveComplaint::new(complaint, Channel::Phone, text("x")),
+    )
+    .unwrap();
+    // when it is re-prioritised to high at once (2 h to acknowledge),
+    let events = w
+        .when(ONA, ReprioritiseComplaint::new(complaint, Priority::High))
+        .unwrap();
+    // then the new target still runs on the Vilnius hours the tier rule chooses: 2 h from
+    // Tuesday's opening (07:00 UTC), not 2 h on the policy's always-open calendar.
+    let Event::Complaint(ComplaintEvent::Reprioritised {
+        acknowledgement: Some(acknowledgement),
+        ..
+    }) = &events[0]
+    else {
+        panic!("{events:?}")
+    };
+    assert_eq!(acknowledgement.terms.calendar.as_deref(), Some("vilnius"));
+    assert_eq!(acknowledgement.terms.due, Some(t("2026-03-03 09:00")));
+    w.assert_replay_matches();
 }

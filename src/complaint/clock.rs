@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::CommandError;
 use crate::outcome::{NoTarget, Outcome, TargetStatus};
 use crate::policy::{ServicePolicy, Situation, Targets};
-use crate::value::{Priority, Span, Tier};
+use crate::value::Span;
 
 /// Which of a complaint's clocks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -359,21 +359,21 @@ pub(super) fn worked(policy: &ServicePolicy, clock: &TargetClock, now: DateTime<
     clock.terms.target.saturating_sub(left)
 }
 
-/// What re-prioritising a complaint at `now` gives `clock`: the policy's `targets` for
-/// `priority` and `tier`, less what the clock has [`worked`]. A paused clock stays paused with
-/// the new time left; a running one with no target that a wait would have paused (`pausing`)
-/// pauses now that it has one.
+/// What re-prioritising a complaint at `now` gives `clock`: the policy's `targets` for the
+/// new terms' `situation` (on the calendar its rules choose), less what the clock has
+/// [`worked`]. A paused clock stays paused with the new time left; a running one with no
+/// target that a wait would have paused (`pausing`) pauses now that it has one.
 pub(super) fn retargeted(
     policy: &ServicePolicy,
     targets: &Targets,
     clock: &TargetClock,
-    (priority, tier): (Priority, &Tier),
+    situation: &Situation<'_>,
     now: DateTime<Utc>,
     pausing: bool,
 ) -> Retargeted {
     let worked = worked(policy, clock, now);
-    let calendar = targets.calendar(priority);
-    let Some(target) = targets.target(priority, tier) else {
+    let calendar = targets.calendar_for(situation);
+    let Some(target) = targets.target(situation.priority, situation.tier) else {
         return Retargeted {
             worked,
             terms: ClockTerms::none_set(calendar),

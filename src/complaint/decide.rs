@@ -246,7 +246,13 @@ pub(crate) fn reprioritise(
         return Err(CommandError::NothingToChange);
     }
     let rules = &policy.complaints;
-    let terms = (change.priority, tier);
+    // The calendar rules see the complaint where it is now: its channel and its team's queue.
+    let terms = Situation {
+        priority: change.priority,
+        tier,
+        channel: Some(complaint.channel),
+        team: complaint.team,
+    };
     // The acknowledgement clock runs through a wait; the resolution clock pauses if a wait
     // (on the customer, or on a party that pauses) holds the clocks.
     let acknowledgement = complaint.is_unacknowledged().then(|| {
@@ -254,7 +260,7 @@ pub(crate) fn reprioritise(
             policy,
             &rules.acknowledge,
             &complaint.acknowledgement,
-            terms,
+            &terms,
             now,
             false,
         )
@@ -263,7 +269,7 @@ pub(crate) fn reprioritise(
         policy,
         &rules.resolve,
         &complaint.resolution,
-        terms,
+        &terms,
         now,
         complaint.clocks_held(policy),
     );

@@ -153,7 +153,8 @@
 //! Zendesk, Jira Service Management and Request Tracker recompute a ticket's SLA targets when
 //! its priority changes) gives an open complaint new terms: the priority, and the tier its
 //! targets are read for. The acknowledgement clock (while owed) and the resolution clock take
-//! the targets of the new terms on the calendars the policy names for them, counted from
+//! the targets of the new terms on the calendars the policy's rules choose for them (the
+//! complaint's channel and the team whose queue it is in now), counted from
 //! receipt: the business time a clock already worked (its old target less what was left, plus
 //! any time past its due instant, measured on the calendar it ran on) stands, pauses stay
 //! excluded, and a clock paused while the customer is awaited stays paused with the new

@@ -87,7 +87,8 @@ pub struct Situation<'a> {
 /// Tracker sets a time zone per queue (`team`); a brand answering tweets on its own hours is a
 /// `channel` rule; a tier's agreement with its own hours a `tier` rule. A clock keeps the
 /// calendar it started on: a complaint routed to a team later keeps its target clocks' calendars
-/// (its update cadence chooses again each time it is armed).
+/// until it is re-prioritised, which chooses again for the new terms (its update cadence
+/// chooses again each time it is armed).
 ///
 /// ```
 /// use clientele::{Channel, Priority, Span, TeamId, Tier};
