@@ -391,3 +391,53 @@ fn a_book_decided_again_holds_its_ledger_and_the_table_reads() {
         "{table}"
     );
 }
+
+#[test]
+fn a_shredded_log_reads_the_policys_own_reactions_as_reactions() {
+    // Given a resolution whose follow-up the policy scheduled, found not satisfied (the policy
+    // reopens the complaint), then the customer's data erased and the log crypto-shredded: the
+    // reaction's own words (the follow-up's reason, the reopen's) read erased too.
+    let mut w = World::new(ServicePolicy::default(), "2026-03-02 09:00");
+    w.given_customer(ONA, "standard").given_complaint(ONA, C);
+    let follow_up = FollowUpId::from_u128(1);
+    w.at("2026-03-02 10:00");
+    let resolve = ResolveComplaint {
+        follow_up: Some(follow_up),
+        ..resolution(C, AGENT, "fixed")
+    };
+    w.when(ONA, resolve).unwrap();
+    w.at("2026-03-03 10:00");
+    let outcome = FollowUpOutcome::NotSatisfied;
+    let unhappy = CompleteFollowUp {
+        follow_up,
+        outcome,
+        note: None,
+    };
+    w.when(ONA, unhappy).unwrap();
+    w.when(ONA, clientele::ErasePersonalData::default())
+        .unwrap();
+    let shredded: Vec<Envelope> = w
+        .log
+        .iter()
+        .cloned()
+        .map(|mut e| {
+            e.take_personal();
+            e
+        })
+        .collect();
+    // When it is read back and decided again under the same policy.
+    let history = History::from_log(&shredded).unwrap();
+    let again = Run::decide(&ServicePolicy::default(), &history).unwrap();
+    // Then the reopen and the follow-up are the policy's again: nothing refused, nothing twice.
+    let names: Vec<&str> = history.facts().map(|f| f.request.command.name()).collect();
+    assert_eq!(
+        names[2..],
+        [
+            "resolve_complaint",
+            "complete_follow_up",
+            "erase_personal_data"
+        ]
+    );
+    assert_eq!(again.refused(), []);
+    assert_eq!(envelope_kinds(again.log()), envelope_kinds(&shredded));
+}

@@ -693,12 +693,13 @@ fn set_field(update: &mut UpdateProfile, event: &CustomerEvent) {
     }
 }
 
-/// Whether `text` says exactly `words` (an erased text says nothing).
+/// Whether `text` says exactly `words`. An erased text (a shredded log erases the reaction's
+/// own words too) cannot say otherwise: its place alone decides.
 fn says(text: &Personal, words: &str) -> bool {
-    text.reveal().is_some_and(|t| t.as_str() == words)
+    text.reveal().is_none_or(|t| t.as_str() == words)
 }
 
-/// Whether `text` begins with `words`.
+/// Whether `text` begins with `words` (an erased text, as in [`says`], may).
 fn says_start(text: &Personal, words: &str) -> bool {
-    text.reveal().is_some_and(|t| t.as_str().starts_with(words))
+    text.reveal().is_none_or(|t| t.as_str().starts_with(words))
 }

@@ -74,10 +74,13 @@
 //!
 //! # Limits
 //!
-//! - A resolution stored without a follow-up, decided under a policy that schedules one, is
-//!   refused (`FollowUpIdRequired`): the crate makes no ids, and the history has none to give.
+//! - A resolution stored without a follow-up, decided under a policy that schedules one, gets
+//!   the id derived from the complaint and its reopen count
+//!   ([`FollowUpId::after_resolution`](crate::FollowUpId::after_resolution)).
 //! - Personal data erased from stored events is decided again as erased: an erasure then
-//!   counts the fields still held, which may be fewer.
+//!   counts the fields still held, which may be fewer. A reaction's own words erased with it
+//!   (a crypto-shredded log) cannot tell it from a command: its place decides, and decided
+//!   again it speaks them, so [`Run::divergence`] names the first such event of a shredded log.
 //! - The expected version of a request is not stored; facts are decided again without one.
 
 mod compare;
