@@ -64,6 +64,22 @@ impl fmt::Display for Due {
     }
 }
 
+/// Text the caller chose (a tier, a level name) kept on one line: a control character (a line
+/// break, a tab) reads as a space, so a line of the log stays one line.
+struct OneLine<'a>(&'a str);
+
+impl fmt::Display for OneLine<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (n, part) in self.0.split(char::is_control).enumerate() {
+            if n > 0 {
+                f.write_str(" ")?;
+            }
+            f.write_str(part)?;
+        }
+        Ok(())
+    }
+}
+
 /// A value's name on the wire, in words (`met_late` → "met late"): a unit variant's string,
 /// or a tagged one's `kind` or `status`.
 fn words(value: &impl Serialize) -> String {
@@ -176,9 +192,13 @@ impl fmt::Display for CustomerEvent {
     /// What happened to the profile; names and addresses left out.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            CustomerEvent::Registered { tier, .. } => write!(f, "customer registered, tier {tier}"),
+            CustomerEvent::Registered { tier, .. } => {
+                write!(f, "customer registered, tier {}", OneLine(tier.as_str()))
+            }
             CustomerEvent::Renamed { .. } => f.write_str("customer renamed"),
-            CustomerEvent::TierChanged { tier } => write!(f, "tier changed to {tier}"),
+            CustomerEvent::TierChanged { tier } => {
+                write!(f, "tier changed to {}", OneLine(tier.as_str()))
+            }
             CustomerEvent::ContactPointSet { channel, .. } => write!(f, "{channel} contact set"),
             CustomerEvent::ContactPointRemoved { channel } => {
                 write!(f, "{channel} contact removed")
@@ -437,7 +457,8 @@ impl fmt::Display for ComplaintEvent {
                 ..
             } => write!(
                 f,
-                "complaint {complaint} escalated to level {to_level} ({level_name})"
+                "complaint {complaint} escalated to level {to_level} ({})",
+                OneLine(level_name.as_str())
             ),
             ComplaintEvent::Deescalated {
                 complaint,
@@ -446,7 +467,8 @@ impl fmt::Display for ComplaintEvent {
                 ..
             } => write!(
                 f,
-                "complaint {complaint} back to level {to_level} ({level_name})"
+                "complaint {complaint} back to level {to_level} ({})",
+                OneLine(level_name.as_str())
             ),
             ComplaintEvent::AwaitingCustomer { complaint, .. } => {
                 write!(f, "complaint {complaint} waiting on the customer")
@@ -458,13 +480,11 @@ impl fmt::Display for ComplaintEvent {
                 complaint, outcome, ..
             } => write!(f, "complaint {complaint} resolved {}", Timing(outcome)),
             ComplaintEvent::Closed { complaint } => write!(f, "complaint {complaint} closed"),
-            ComplaintEvent::ClosedUnresolved { complaint, reason } => {
-                write!(
-                    f,
-                    "complaint {complaint} closed unresolved ({})",
-                    words(reason)
-                )
-            }
+            ComplaintEvent::ClosedUnresolved { complaint, reason } => write!(
+                f,
+                "complaint {complaint} closed unresolved ({})",
+                words(reason)
+            ),
             ComplaintEvent::Reopened {
                 complaint, cycle, ..
             } => write!(f, "complaint {complaint} reopened (cycle {cycle})"),

@@ -252,6 +252,31 @@ impl Ledger {
     /// events over), then files the deadlines and work of the customers they touched: how a
     /// book restored from a [snapshot](crate::snapshot) catches up with the events stored
     /// after it. `replay` is `new` then `catch_up`.
+    ///
+    /// Give it only events the book does not hold yet: an event that comes twice (a writer
+    /// reading back its own events) holds its customer aside.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{CustomerId, Ledger, RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+    /// let (ona, petras) = (CustomerId::from_u128(1), CustomerId::from_u128(2));
+    /// let mut live = Ledger::new(ServicePolicy::default())?;
+    /// let register = |name| -> Result<RegisterCustomer, clientele::ValueError> {
+    ///     Ok(RegisterCustomer::new(Text::new(name)?, Tier::new("standard")?))
+    /// };
+    /// let mut log = live.execute(ona, register("Ona")?, now)?;
+    /// let mut book = Ledger::replay(ServicePolicy::default(), &log)?;
+    /// let tail = live.execute(petras, register("Petras")?, now)?; // stored by another writer
+    /// log.extend(tail.iter().cloned());
+    /// book.catch_up(&tail);
+    /// assert_eq!(book, live);
+    /// // The same events again: Ona's registration comes twice, and she is held aside.
+    /// book.catch_up(&log[..1]);
+    /// assert!(book.quarantine(ona).is_some() && book.get(petras).is_some());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn catch_up<E: Borrow<Envelope>>(&mut self, events: impl IntoIterator<Item = E>) {
         let events = events.into_iter().map(Ok::<E, std::convert::Infallible>);
         let Ok(()) = self.try_catch_up(events);
@@ -262,6 +287,30 @@ impl Ledger {
     /// # Errors
     /// The source's first error. The events before it are loaded (and their customers
     /// filed); the rest of the source is not read.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{CustomerId, Envelope, Ledger, RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+    /// let mut live = Ledger::new(ServicePolicy::default())?;
+    /// let mut lines = Vec::new(); // one JSON line per stored event
+    /// for n in 1..=2 {
+    ///     let register = RegisterCustomer::new(Text::new("Customer")?, Tier::new("standard")?);
+    ///     for event in live.execute(CustomerId::from_u128(n), register, now)? {
+    ///         lines.push(serde_json::to_string(&event)?);
+    ///     }
+    /// }
+    /// let mut book = Ledger::new(ServicePolicy::default())?;
+    /// book.try_catch_up(lines.iter().map(|line| Envelope::from_json(line)))?;
+    /// assert_eq!(book, live);
+    /// // A line the store damaged stops the load there, with the decoder's error.
+    /// let mut partial = Ledger::new(ServicePolicy::default())?;
+    /// let damaged = [lines[0].as_str(), "{not json", lines[1].as_str()];
+    /// assert!(partial.try_catch_up(damaged.into_iter().map(Envelope::from_json)).is_err());
+    /// assert_eq!(partial.len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn try_catch_up<E: Borrow<Envelope>, X>(
         &mut self,
         events: impl IntoIterator<Item = Result<E, X>>,
@@ -874,6 +923,22 @@ impl Ledger {
 
     /// The live customers and their relationships, in the order they were first registered
     /// ([quarantined](Self::quarantined) customers are left out).
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clientele::{CustomerId, Ledger, RegisterCustomer, ServicePolicy, Text, Tier};
+    ///
+    /// let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+    /// let mut ledger = Ledger::new(ServicePolicy::default())?;
+    /// for n in [2, 1] {
+    ///     let register = RegisterCustomer::new(Text::new("Customer")?, Tier::new("standard")?);
+    ///     ledger.execute(CustomerId::from_u128(n), register, now)?;
+    /// }
+    /// let order: Vec<CustomerId> = ledger.iter().map(|(customer, _)| customer).collect();
+    /// assert_eq!(order, [CustomerId::from_u128(2), CustomerId::from_u128(1)]);
+    /// assert!(ledger.iter().all(|(_, relationship)| relationship.version() == 1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn iter(&self) -> impl Iterator<Item = (CustomerId, &Relationship)> {
         self.slots
             .iter()

@@ -75,3 +75,28 @@ fn a_support_lead_reads_what_a_deadline_and_a_flag_say() {
         assert!(!kind.flag_kind().to_string().contains('_'));
     }
 }
+
+#[test]
+fn a_tier_or_level_name_with_a_line_break_still_reads_as_one_line() {
+    // The reader takes a tier or a level name with a control character in it (the policy's
+    // text, not the customer's); the line shown for the event stays one line.
+    let fixture = |kind: &str| -> serde_json::Value {
+        let path = format!(
+            "{}/tests/fixtures/v3/{kind}.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    };
+    let mut tier = fixture("tier_changed");
+    tier["event"]["tier"] = "gold\nsilver".into();
+    let mut escalated = fixture("complaint_escalated");
+    escalated["event"]["level_name"] = "team\r\nlead\tdesk".into();
+    for (value, shown) in [(tier, "gold silver"), (escalated, "team  lead desk")] {
+        let line = clientele::Envelope::from_value(value)
+            .unwrap()
+            .event
+            .to_string();
+        assert!(!line.chars().any(char::is_control), "{line:?}");
+        assert!(line.contains(shown), "{line:?}");
+    }
+}

@@ -200,7 +200,13 @@
 //!
 //! A writer therefore decides on the book it holds, and when the unique key refuses a batch,
 //! catches up and decides again: the key and the version then say whether there is anything
-//! left to store.
+//! left to store. Once its batch is stored, it catches up with what the others stored before
+//! that batch's position, then applies the batch: otherwise a customer another writer
+//! registered meanwhile joins its book after its own new customer, and its book is no longer
+//! `==` a replay (the order above). Positions must also be visible in their order: an
+//! auto-increment row id in SQLite (one writer at a time) is; a sequence in a database that
+//! commits concurrently is not (position 10 may commit after 11 was read): there, read
+//! positions below the oldest transaction still open, or give the log one writer.
 //!
 //! ```
 //! use chrono::{TimeZone, Utc};

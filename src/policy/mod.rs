@@ -725,9 +725,10 @@ impl ServicePolicy {
     /// use clientele::{Priority, ServicePolicy};
     ///
     /// let mut policy = ServicePolicy::default();
-    /// assert!(policy.validate().is_ok());
+    /// policy.validate()?;
     /// policy.reply = policy.reply.on_calendar(Priority::Urgent, "24/7");
     /// assert!(policy.validate().is_err()); // "24/7" is not in `policy.calendars`
+    /// # Ok::<(), clientele::error::PolicyError>(())
     /// ```
     pub fn validate(&self) -> Result<(), crate::error::PolicyError> {
         let tables = [

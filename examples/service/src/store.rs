@@ -31,10 +31,12 @@ impl Store {
         Ok(Self(db))
     }
 
-    /// Stores a batch in one transaction, all of it or none. `Ok(false)`: another writer stored
-    /// one of these (customer, seq) first, and nothing was stored.
-    pub fn append(&mut self, events: &[Envelope]) -> Result<bool, Error> {
+    /// Stores a batch in one transaction, all of it or none: the position of its first event
+    /// (of the next event, for an empty batch). `None`: another writer stored one of these
+    /// (customer, seq) first, and nothing was stored.
+    pub fn append(&mut self, events: &[Envelope]) -> Result<Option<i64>, Error> {
         let tx = self.0.transaction()?;
+        let mut first = None;
         for e in events {
             let json = serde_json::to_string(e)?;
             let insert = "INSERT INTO events (customer, seq, envelope) VALUES (?1, ?2, ?3)";
@@ -45,21 +47,28 @@ impl Store {
                 Err(rusqlite::Error::SqliteFailure(f, _))
                     if f.code == ErrorCode::ConstraintViolation =>
                 {
-                    return Ok(false); // `tx` is dropped: rolled back
+                    return Ok(None); // `tx` is dropped: rolled back
                 }
                 inserted => inserted?,
             };
+            first = first.or(Some(tx.last_insert_rowid()));
         }
         tx.commit()?;
-        Ok(true)
+        Ok(Some(first.unwrap_or(i64::MAX)))
     }
 
     /// The events stored after `position`, in the order they were stored, with their positions.
     pub fn after(&self, position: i64) -> Result<Vec<(i64, Envelope)>, Error> {
+        self.between(position, i64::MAX)
+    }
+
+    /// The events stored after `after` and before `before`, in order, with their positions.
+    pub fn between(&self, after: i64, before: i64) -> Result<Vec<(i64, Envelope)>, Error> {
         let mut query = self.0.prepare(
-            "SELECT position, envelope FROM events WHERE position > ?1 ORDER BY position",
+            "SELECT position, envelope FROM events WHERE position > ?1 AND position < ?2 \
+             ORDER BY position",
         )?;
-        let rows = query.query_map([position], |row| {
+        let rows = query.query_map([after, before], |row| {
             Ok((row.get(0)?, row.get::<_, String>(1)?))
         })?;
         rows.map(|row| {
