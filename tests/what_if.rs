@@ -155,17 +155,23 @@ fn a_stricter_resolution_target_breaches_the_complaint_resolved_after_it() {
     )));
 }
 
-#[test]
-fn a_resolution_the_candidate_cannot_decide_is_reported_with_its_place_and_changes_nothing() {
-    // Given a log recorded under the default, which lets a complaint be resolved at first
-    // touch, without an acknowledgement.
-    let recorded = ServicePolicy::default();
-    let mut w = World::new(recorded.clone(), "2026-03-02 09:00");
+/// Ona's complaint received at 09:00 and resolved at 10:00, unacknowledged, under `policy`.
+fn received_then_resolved(policy: &ServicePolicy) -> World {
+    let mut w = World::new(policy.clone(), "2026-03-02 09:00");
     w.given_customer(ONA, "standard");
     w.when(ONA, ReceiveComplaint::new(C, channel(), text("broken")))
         .unwrap();
     w.at("2026-03-02 10:00");
     w.when(ONA, resolution(C, AGENT, "replaced")).unwrap();
+    w
+}
+
+#[test]
+fn a_resolution_the_candidate_cannot_decide_is_reported_with_its_place_and_changes_nothing() {
+    // Given a log recorded under the default, which lets a complaint be resolved at first
+    // touch, without an acknowledgement.
+    let recorded = ServicePolicy::default();
+    let w = received_then_resolved(&recorded);
     let resolved_at = w
         .log
         .iter()
@@ -202,12 +208,7 @@ fn a_resolution_stored_without_a_follow_up_gets_the_derived_one_under_a_policy_t
     // Given a log recorded under a policy that schedules no follow-up after a resolution.
     let mut recorded = ServicePolicy::default();
     recorded.complaints.follow_up_after = None;
-    let mut w = World::new(recorded.clone(), "2026-03-02 09:00");
-    w.given_customer(ONA, "standard");
-    w.when(ONA, ReceiveComplaint::new(C, channel(), text("broken")))
-        .unwrap();
-    w.at("2026-03-02 10:00");
-    w.when(ONA, resolution(C, AGENT, "replaced")).unwrap();
+    let w = received_then_resolved(&recorded);
     let history = History::from_log(&w.log).unwrap();
     // When it is decided again under the default, which schedules one.
     let again = Run::decide(&ServicePolicy::default(), &history).unwrap();
