@@ -391,6 +391,10 @@ fn a_book_decided_again_holds_its_ledger_and_the_table_reads() {
         table.contains("customers whose band or outcomes differ: 1 of 2"),
         "{table}"
     );
+    // The change is spelled out: one on time fewer, one late and one breach more.
+    assert!(table.contains("(-1 +1 +0 +1)"), "{table}");
+    // And the candidate's own events show beside the base's.
+    assert!(table.contains("    + "), "{table}");
 }
 
 #[test]

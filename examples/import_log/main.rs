@@ -42,18 +42,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let layout = Layout::parse(layout)
                 .ok_or_else(|| format!("unknown layout {layout:?}: helpdesk, bpic2013 or twcs"))?;
             let text = std::fs::read_to_string(path)?;
-            run(path, layout, &text);
+            let report = run(path, layout, &text);
+            if report.rows > 0 && report.unreadable == report.rows {
+                return Err(format!(
+                    "no row of {path} reads as the {layout:?} layout: is it the right layout?"
+                )
+                .into());
+            }
         }
         _ => return Err("usage: import_log [<helpdesk|bpic2013|twcs> <file.csv>]".into()),
     }
     Ok(())
 }
 
-fn run(name: &str, layout: Layout, text: &str) {
+fn run(name: &str, layout: Layout, text: &str) -> Report {
     let report = importer::import(layout, text, importer::policy(), true);
     println!("== {name} ({layout:?} layout)");
     print_report(&report);
     println!();
+    report
 }
 
 fn print_report(report: &Report) {

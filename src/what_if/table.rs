@@ -48,10 +48,11 @@ impl fmt::Display for Comparison {
             }
             writeln!(
                 f,
-                "{:<46} {} | {}",
+                "{:<46} {} | {}{}",
                 row_name(*kind, slice),
                 cells(&ours),
-                cells(&theirs)
+                cells(&theirs),
+                change(&ours, &theirs)
             )?;
         }
         if more > 0 {
@@ -60,6 +61,11 @@ impl fmt::Display for Comparison {
         if quiet > 0 {
             writeln!(f, "  ({quiet} owner and team rows the same in both runs)")?;
         }
+        writeln!(
+            f,
+            "  (late: met after the due instant; breached: due instants that passed unmet, so a \
+             late outcome was breached first; in brackets, candidate less base)"
+        )?;
         lateness(f, base, candidate)?;
         promises(f, base, candidate)?;
         writeln!(
@@ -120,6 +126,26 @@ fn cells(t: &TargetFigures) -> String {
         "{:>14} {:>5} {:>6} {:>8}",
         t.outcomes.met, t.outcomes.met_late, t.outcomes.missed, t.breached
     )
+}
+
+/// The candidate's counts less the base's, in brackets, when any differs.
+fn change(base: &TargetFigures, candidate: &TargetFigures) -> String {
+    let delta = |b: u64, c: u64| {
+        let (b, c) = (i128::from(b), i128::from(c));
+        format!("{:+}", c - b)
+    };
+    let (b, c) = (&base.outcomes, &candidate.outcomes);
+    let deltas = [
+        (b.met, c.met),
+        (b.met_late, c.met_late),
+        (b.missed, c.missed),
+        (base.breached, candidate.breached),
+    ];
+    if deltas.iter().all(|(b, c)| b == c) {
+        return String::new();
+    }
+    let cells: Vec<String> = deltas.iter().map(|(b, c)| delta(*b, *c)).collect();
+    format!("  ({})", cells.join(" "))
 }
 
 fn percentiles(durations: Option<&Durations>) -> String {
@@ -195,9 +221,16 @@ fn customer(f: &mut fmt::Formatter<'_>, change: &CustomerChange) -> fmt::Result 
         change.only_base.len(),
         change.only_candidate.len()
     )?;
+    // Half the lines for each run, so the candidate's side shows even when the base's is long.
+    let half = EVENTS_SHOWN / 2;
+    let base_shown = change
+        .only_base
+        .len()
+        .min(EVENTS_SHOWN.saturating_sub(change.only_candidate.len().min(half)));
     let listed = change
         .only_base
         .iter()
+        .take(base_shown)
         .map(|e| ('-', e))
         .chain(change.only_candidate.iter().map(|e| ('+', e)));
     for (sign, envelope) in listed.take(EVENTS_SHOWN) {
