@@ -143,10 +143,7 @@
 //! followed it, after a later message started a wait, leaves that wait as it began (a first
 //! response rather than a reply, with its deadline); and a reaction to a deadline is decided
 //! when the deadline is recorded, so a complaint about a promise reported after the promise's
-//! second break was recorded raises no escalation for that break, and a second break that a
-//! promise fact reported late brings back (a late revision whose new due instant has passed)
-//! raises none for a complaint whose escalation fell due meanwhile for another reason (the
-//! threshold): a complaint waits on one escalation at a time. Measures count every wait's
+//! second break was recorded raises no escalation for that break. Measures count every wait's
 //! breach and answer as recorded. `tests/late_facts_property.rs` checks the rest by property
 //! (every family; facts reported past deadlines, other items' facts, later messages, and the
 //! answer that followed them); `tests/late_facts.rs` has the scenarios.

@@ -301,7 +301,9 @@ pub(crate) fn reopen_when_not_satisfied(
 
 /// A promise broke for the second time: escalation is due for each open complaint it is linked
 /// to, the one it was made in answer to and every one recorded as about it, once per
-/// complaint, unless it is due already.
+/// complaint, unless it was due already when the promise broke (an escalation that fell due
+/// after the break, recorded first because the break was brought back by a fact reported late,
+/// does not hide it).
 pub(crate) fn escalation_after_break(
     events: &[PromiseEvent],
     promise: PromiseId,
@@ -309,16 +311,16 @@ pub(crate) fn escalation_after_break(
     complaints: &Complaints,
     account_owner: Option<AgentId>,
 ) -> Vec<ComplaintEvent> {
-    let second_break = events
-        .iter()
-        .any(|e| matches!(e, PromiseEvent::Broken { breaks: 2, .. }));
-    if !second_break {
+    let Some(broke) = events.iter().find_map(|e| match e {
+        PromiseEvent::Broken { breaks: 2, due, .. } => Some(*due),
+        _ => None,
+    }) else {
         return Vec::new();
-    }
+    };
     complaints
         .iter()
         .filter(|(id, c)| terms.complaint == Some(**id) || c.promises.contains(&promise))
-        .filter(|(_, c)| c.is_open() && c.escalation_due.is_none())
+        .filter(|(_, c)| c.is_open() && c.escalation_due.is_none_or(|(_, since)| since > broke))
         .map(|(id, c)| ComplaintEvent::EscalationDue {
             complaint: *id,
             reason: EscalationReason::PromiseBrokenAgain,
