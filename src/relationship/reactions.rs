@@ -311,9 +311,12 @@ pub(crate) fn escalation_after_break(
     complaints: &Complaints,
     account_owner: Option<AgentId>,
 ) -> Vec<ComplaintEvent> {
-    let Some(broke) = events.iter().find_map(|e| match e {
-        PromiseEvent::Broken { breaks: 2, due, .. } => Some(*due),
-        _ => None,
+    let Some(broke) = events.iter().find_map(|e| {
+        if let PromiseEvent::Broken { breaks: 2, due, .. } = e {
+            Some(*due)
+        } else {
+            None
+        }
     }) else {
         return Vec::new();
     };
