@@ -71,23 +71,29 @@ impl<'de> serde::Deserialize<'de> for At {
     }
 }
 
-/// A list of `(instant, value)` pairs, each instant in the form of [`instant`].
+/// A list of `(instant, value)` pairs, each instant in the form of [`instant`] (any list
+/// type: a `Vec` or a shared sequence).
 pub(crate) mod timed {
     use chrono::{DateTime, Utc};
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
     use super::At;
 
-    pub(crate) fn serialize<S: Serializer, T: Serialize>(
-        items: &[(DateTime<Utc>, T)],
-        s: S,
-    ) -> Result<S::Ok, S::Error> {
-        s.collect_seq(items.iter().map(|(at, value)| (At(*at), value)))
+    pub(crate) fn serialize<'a, S, T, C>(items: &'a C, s: S) -> Result<S::Ok, S::Error>
+    where
+        S: Serializer,
+        T: Serialize + 'a,
+        &'a C: IntoIterator<Item = &'a (DateTime<Utc>, T)>,
+    {
+        s.collect_seq(items.into_iter().map(|(at, value)| (At(*at), value)))
     }
 
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-        d: D,
-    ) -> Result<Vec<(DateTime<Utc>, T)>, D::Error> {
+    pub(crate) fn deserialize<'de, D, T, C>(d: D) -> Result<C, D::Error>
+    where
+        D: Deserializer<'de>,
+        T: Deserialize<'de>,
+        C: FromIterator<(DateTime<Utc>, T)>,
+    {
         let items = Vec::<(At, T)>::deserialize(d)?;
         Ok(items
             .into_iter()
@@ -96,23 +102,26 @@ pub(crate) mod timed {
     }
 }
 
-/// A list of instants, each in the form of [`instant`].
+/// A list of instants, each in the form of [`instant`] (any list type).
 pub(crate) mod instants {
     use chrono::{DateTime, Utc};
     use serde::{Deserialize, Deserializer, Serializer};
 
     use super::At;
 
-    pub(crate) fn serialize<S: Serializer>(
-        items: &[DateTime<Utc>],
-        s: S,
-    ) -> Result<S::Ok, S::Error> {
-        s.collect_seq(items.iter().map(|at| At(*at)))
+    pub(crate) fn serialize<'a, S, C>(items: &'a C, s: S) -> Result<S::Ok, S::Error>
+    where
+        S: Serializer,
+        &'a C: IntoIterator<Item = &'a DateTime<Utc>>,
+    {
+        s.collect_seq(items.into_iter().map(|at| At(*at)))
     }
 
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<Vec<DateTime<Utc>>, D::Error> {
+    pub(crate) fn deserialize<'de, D, C>(d: D) -> Result<C, D::Error>
+    where
+        D: Deserializer<'de>,
+        C: FromIterator<DateTime<Utc>>,
+    {
         Ok(Vec::<At>::deserialize(d)?
             .into_iter()
             .map(|At(at)| at)

@@ -39,6 +39,7 @@ pub mod relationship;
 pub mod response;
 #[cfg(feature = "schema")]
 pub mod schema;
+mod shared;
 pub mod snapshot;
 mod strict;
 pub mod survey;

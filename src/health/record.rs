@@ -4,6 +4,8 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 
+use crate::shared::Seq;
+
 /// One fact health reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Fact {
@@ -93,18 +95,19 @@ impl Counts {
 }
 
 /// The facts health reads, by time, with running totals so that any window is counted in
-/// O(log n); the customer's answers, bad experiences and latest inbound contacts.
+/// O(log n); the customer's answers, bad experiences and latest inbound contacts. The first
+/// three grow with history and are shared between copies of the relationship ([`Seq`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Record {
     /// Counted facts (targets, breaks), oldest first, each with the totals up to it.
     #[serde(with = "crate::compact::timed")]
-    counted: Vec<(DateTime<Utc>, Counts)>,
+    counted: Seq<(DateTime<Utc>, Counts)>,
     /// Answers: penalty per mille, unsatisfied.
     #[serde(with = "crate::compact::timed")]
-    answers: Vec<(DateTime<Utc>, (u16, bool))>,
+    answers: Seq<(DateTime<Utc>, (u16, bool))>,
     /// Bad experiences, oldest first.
     #[serde(with = "crate::compact::instants")]
-    bad: Vec<DateTime<Utc>>,
+    bad: Seq<DateTime<Utc>>,
     /// Inbound contacts, oldest first, at most [`MAX_CONTACTS`].
     #[serde(with = "crate::compact::instants")]
     contacts: Vec<DateTime<Utc>>,
@@ -114,11 +117,18 @@ impl Record {
     /// An empty record.
     pub(crate) const fn new() -> Self {
         Self {
-            counted: Vec::new(),
-            answers: Vec::new(),
-            bad: Vec::new(),
+            counted: Seq::new(),
+            answers: Seq::new(),
+            bad: Seq::new(),
             contacts: Vec::new(),
         }
+    }
+
+    /// Folds what this copy wrote into the shared part, if it holds it alone.
+    pub(crate) fn settle(&mut self) {
+        self.counted.settle();
+        self.answers.settle();
+        self.bad.settle();
     }
 
     /// The totals of the counted facts in `(from, to]`.
@@ -158,34 +168,34 @@ impl Record {
         &self.contacts
     }
 
-    /// The instants of the counted facts and answers in `[lo, hi]`, and of the bad
-    /// experiences in `[bad_lo, bad_hi]`.
+    /// The instants of the counted facts and answers in `[lo, hi]`.
     pub(crate) fn instants(
         &self,
         lo: DateTime<Utc>,
         hi: DateTime<Utc>,
     ) -> impl Iterator<Item = DateTime<Utc>> + '_ {
-        let slice_counted = {
+        let counted = {
             let a = self.counted.partition_point(|(at, _)| *at < lo);
             let b = self.counted.partition_point(|(at, _)| *at <= hi);
-            self.counted.get(a..b).unwrap_or_default()
+            self.counted.range(a, b).map(|(at, _)| *at)
         };
-        let slice_answers = {
+        let answers = {
             let a = self.answers.partition_point(|(at, ..)| *at < lo);
             let b = self.answers.partition_point(|(at, ..)| *at <= hi);
-            self.answers.get(a..b).unwrap_or_default()
+            self.answers.range(a, b).map(|(at, ..)| *at)
         };
-        slice_counted
-            .iter()
-            .map(|(at, _)| *at)
-            .chain(slice_answers.iter().map(|(at, ..)| *at))
+        counted.chain(answers)
     }
 
     /// The bad experiences in `[lo, hi]`.
-    pub(crate) fn bad_between(&self, lo: DateTime<Utc>, hi: DateTime<Utc>) -> &[DateTime<Utc>] {
+    pub(crate) fn bad_between(
+        &self,
+        lo: DateTime<Utc>,
+        hi: DateTime<Utc>,
+    ) -> impl Iterator<Item = DateTime<Utc>> + '_ {
         let a = self.bad.partition_point(|at| *at < lo);
         let b = self.bad.partition_point(|at| *at <= hi);
-        self.bad.get(a..b).unwrap_or_default()
+        self.bad.range(a, b).copied()
     }
 
     /// Takes in a fact that happened at `at` (`inbound`: an inbound contact; `fact`: what
@@ -193,7 +203,8 @@ impl Record {
     pub(crate) fn observe(&mut self, at: DateTime<Utc>, fact: Option<Fact>, inbound: bool) {
         if let Some(fact) = fact {
             if fact.is_bad_experience() {
-                insert_sorted(&mut self.bad, at);
+                let slot = self.bad.partition_point(|t| *t <= at);
+                self.bad.insert(slot, at);
             }
             match fact {
                 Fact::Answer {
@@ -210,7 +221,8 @@ impl Record {
             }
         }
         if inbound {
-            insert_sorted(&mut self.contacts, at);
+            let slot = self.contacts.partition_point(|t| *t <= at);
+            self.contacts.insert(slot, at);
             if self.contacts.len() > MAX_CONTACTS {
                 self.contacts.remove(0);
             }
@@ -228,12 +240,12 @@ impl Record {
             .map_or(Counts::default(), |(_, c)| *c);
         self.counted.insert(slot, (at, before.plus(fact)));
         let step = before.plus(fact).minus(before);
-        for (_, c) in self.counted.iter_mut().skip(slot + 1) {
+        self.counted.update_from(slot.saturating_add(1), |(_, c)| {
             c.targets += step.targets;
             c.missed += step.missed;
             c.breaks += step.breaks;
             c.silent += step.silent;
-        }
+        });
     }
 
     /// Drops facts no window can reach from `latest` on (the totals stay valid: windows read
@@ -244,17 +256,11 @@ impl Record {
         };
         let old = self.counted.partition_point(|(t, _)| *t <= horizon);
         // Keep one entry at or before the horizon: its totals are the base of later windows.
-        if old > 1 {
-            self.counted.drain(..old - 1);
-        }
+        self.counted.drop_front(old.saturating_sub(1));
         let old = self.answers.partition_point(|(t, ..)| *t <= horizon);
-        self.answers.drain(..old);
+        self.answers.drop_front(old);
         let old = self.bad.partition_point(|t| *t <= horizon);
-        self.bad.drain(..old);
+        self.bad.drop_front(old);
     }
 }
 
-fn insert_sorted(list: &mut Vec<DateTime<Utc>>, at: DateTime<Utc>) {
-    let slot = list.partition_point(|t| *t <= at);
-    list.insert(slot, at);
-}

@@ -342,7 +342,7 @@ pub(crate) fn changes(
         out.extend(
             record
                 .instants(lo, hi)
-                .chain(record.bad_between(lo, hi).iter().copied())
+                .chain(record.bad_between(lo, hi))
                 .filter_map(|at| at.checked_add_signed(offset)),
         );
     }
@@ -355,7 +355,6 @@ pub(crate) fn changes(
         out.extend(
             record
                 .bad_between(lo, hi)
-                .iter()
                 .filter_map(|at| at.checked_add_signed(quiet)),
         );
     }

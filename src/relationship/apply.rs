@@ -140,8 +140,17 @@ impl Relationship {
             next.apply(envelope)?;
         }
         *self = next;
-        self.archive.settle();
+        self.settle();
         Ok(())
+    }
+
+    /// Folds what this copy wrote into the parts it shares with copies (they hold its
+    /// history), once it holds them alone: after a command, the copy it came from is gone.
+    fn settle(&mut self) {
+        self.archive.settle();
+        self.conversation.settle();
+        self.record.settle();
+        self.item_facts.settle();
     }
 
     /// Envelopes for `events` that happened at `at`, recorded at `at` or, when later, at the

@@ -289,7 +289,6 @@ pub struct Relationship {
     /// The idempotency keys of the keyed requests of the last 7 days.
     keys: Keys,
     /// When each item's first and latest facts happened: a late fact keeps their order.
-    #[serde(with = "crate::compact::pairs")]
     item_facts: order::ItemFacts,
 }
 

@@ -3,8 +3,6 @@
 //! they stand), but never a fact already recorded about the same item, nor the start of an
 //! item it links to ([`CommandError::CannotBackdate`], naming the item).
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Utc};
 
 use super::Relationship;
@@ -15,10 +13,12 @@ use crate::error::{CommandError, FactItem};
 use crate::event::Event;
 use crate::follow_up::{FollowUpCommand, FollowUpEvent};
 use crate::promise::{PromiseCommand, PromiseEvent};
+use crate::shared::Map;
 use crate::survey::{SurveyCommand, SurveyEvent};
 
-/// When each item's first and latest facts happened (deadlines not counted).
-pub(super) type ItemFacts = BTreeMap<FactItem, (DateTime<Utc>, DateTime<Utc>)>;
+/// When each item's first and latest facts happened (deadlines not counted): an entry per
+/// item ever, shared between copies of the relationship.
+pub(super) type ItemFacts = Map<FactItem, (DateTime<Utc>, DateTime<Utc>)>;
 
 /// The item an event is a fact of; `None` for the response family (its clock has its own
 /// rules), health, and the events deadlines raise (they never hold back a late fact).
@@ -168,9 +168,9 @@ impl Relationship {
     /// Remembers when `event`, a fact of an item, happened.
     pub(super) fn note_fact(&mut self, at: DateTime<Utc>, event: &Event) {
         if let Some(item) = item_of(event) {
-            let times = self.item_facts.entry(item).or_insert((at, at));
-            times.0 = times.0.min(at);
-            times.1 = times.1.max(at);
+            let (first, latest) = self.item_facts.get(&item).copied().unwrap_or((at, at));
+            self.item_facts
+                .insert(item, (first.min(at), latest.max(at)));
         }
     }
 

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::id::InteractionId;
+use crate::shared::Seq;
 use crate::value::{Channel, Priority};
 
 /// An inbound interaction that expects an answer.
@@ -33,16 +34,27 @@ pub(crate) struct Answer {
     pub(crate) stopped: bool,
 }
 
-/// The messages and answers of one customer, each in the order they happened.
+/// The messages and answers of one customer, each in the order they happened. Both grow with
+/// history and are shared between copies of the relationship ([`Seq`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Conversation {
-    messages: Vec<Message>,
-    answers: Vec<Answer>,
-    /// When the customer spoke, whether or not they expected an answer, in order.
-    heard: Vec<DateTime<Utc>>,
+    messages: Seq<Message>,
+    answers: Seq<Answer>,
+    /// When the customer last spoke, whether or not they expected an answer.
+    #[serde(with = "crate::compact::instant::option")]
+    heard: Option<DateTime<Utc>>,
+    /// When the first answer that stopped a clock happened.
+    #[serde(with = "crate::compact::instant::option")]
+    first_stop: Option<DateTime<Utc>>,
 }
 
 impl Conversation {
+    /// Folds what this copy wrote into the shared part, if it holds it alone.
+    pub(crate) fn settle(&mut self) {
+        self.messages.settle();
+        self.answers.settle();
+    }
+
     /// Places a message by its time (after others of the same instant).
     pub(crate) fn say(&mut self, message: Message) {
         let slot = self.messages.partition_point(|m| m.at <= message.at);
@@ -51,13 +63,12 @@ impl Conversation {
 
     /// Notes that the customer spoke at `at` (any inbound interaction).
     pub(crate) fn hear(&mut self, at: DateTime<Utc>) {
-        let slot = self.heard.partition_point(|h| *h <= at);
-        self.heard.insert(slot, at);
+        self.heard = self.heard.max(Some(at));
     }
 
     /// Whether the customer spoke after `at`.
     pub(crate) fn heard_after(&self, at: DateTime<Utc>) -> bool {
-        self.heard.last().is_some_and(|last| *last > at)
+        self.heard.is_some_and(|last| last > at)
     }
 
     /// Places an answer by its time (after others of the same instant).
@@ -66,14 +77,28 @@ impl Conversation {
         self.answers.insert(slot, answer);
     }
 
-    /// Marks `interaction` as the answer that stopped a clock.
-    pub(crate) fn mark_stopped(&mut self, interaction: InteractionId) {
-        if let Some(answer) = self
-            .answers
-            .iter_mut()
-            .find(|a| a.interaction == interaction)
-        {
-            answer.stopped = true;
+    /// Where the answers of instant `at` are.
+    fn answers_at(&self, at: DateTime<Utc>) -> (usize, usize) {
+        let from = self.answers.partition_point(|a| a.at < at);
+        let to = self.answers.partition_point(|a| a.at <= at);
+        (from, to)
+    }
+
+    /// The answer `interaction` recorded at `at`, and its place.
+    fn find_answer(&self, at: DateTime<Utc>, interaction: InteractionId) -> Option<(usize, &Answer)> {
+        let (from, to) = self.answers_at(at);
+        self.answers
+            .range(from, to)
+            .enumerate()
+            .find(|(_, a)| a.interaction == interaction)
+            .map(|(i, a)| (from.saturating_add(i), a))
+    }
+
+    /// Marks `interaction`, an answer recorded at `at`, as the answer that stopped a clock.
+    pub(crate) fn mark_stopped(&mut self, at: DateTime<Utc>, interaction: InteractionId) {
+        if let Some((slot, _)) = self.find_answer(at, interaction) {
+            self.answers.update(slot, |answer| answer.stopped = true);
+            self.first_stop = Some(self.first_stop.map_or(at, |first| first.min(at)));
         }
     }
 
@@ -83,35 +108,33 @@ impl Conversation {
         self.answers.get(slot)
     }
 
-    /// The answer recorded as `interaction`.
-    pub(crate) fn answer_of(&self, interaction: InteractionId) -> Option<&Answer> {
-        self.answers.iter().find(|a| a.interaction == interaction)
+    /// The answer recorded as `interaction` at `at`.
+    pub(crate) fn answer_of(&self, at: DateTime<Utc>, interaction: InteractionId) -> Option<&Answer> {
+        self.find_answer(at, interaction).map(|(_, answer)| answer)
     }
 
     /// Whether an answer at or before `at` stopped a clock: a clock starting at `at` is then
     /// a reply, not the first response.
     pub(crate) fn answered_by(&self, at: DateTime<Utc>) -> bool {
-        let slot = self.answers.partition_point(|a| a.at <= at);
-        self.answers.iter().take(slot).any(|a| a.stopped)
+        self.first_stop.is_some_and(|first| first <= at)
     }
 
-    /// The messages that happened after `at`, oldest first.
-    pub(crate) fn messages_after(&self, at: DateTime<Utc>) -> &[Message] {
+    /// The first message that happened after `at`.
+    pub(crate) fn message_after(&self, at: DateTime<Utc>) -> Option<&Message> {
         let slot = self.messages.partition_point(|m| m.at <= at);
-        self.messages.get(slot..).unwrap_or_default()
+        self.messages.get(slot)
     }
 
     /// How many messages a wait starting at `from` covers: those from `from` until the
     /// answer after it (at least one: the message that started it).
     pub(crate) fn covered(&self, from: DateTime<Utc>) -> u32 {
-        let until = self.answer_after(from).map(|a| a.at);
         let first = self.messages.partition_point(|m| m.at < from);
-        let count = self
-            .messages
-            .iter()
-            .skip(first)
-            .take_while(|m| until.is_none_or(|until| m.at < until))
-            .count();
-        u32::try_from(count).unwrap_or(u32::MAX).max(1)
+        let last = match self.answer_after(from) {
+            Some(answer) => self.messages.partition_point(|m| m.at < answer.at),
+            None => self.messages.len(),
+        };
+        u32::try_from(last.saturating_sub(first))
+            .unwrap_or(u32::MAX)
+            .max(1)
     }
 }

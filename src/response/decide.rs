@@ -125,7 +125,7 @@ pub(crate) fn record(
         (Direction::Outbound, Some(wait)) => {
             events.push((now, stop(ctx, wait, record.interaction, now)?));
             // Messages after a late answer still wait: the oldest starts the next clock.
-            if let Some(next) = state.conversation.messages_after(now).first() {
+            if let Some(next) = state.conversation.message_after(now) {
                 let at_next = Context {
                     now: next.at,
                     ..*ctx

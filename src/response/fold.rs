@@ -178,15 +178,15 @@ fn stop(
     }
     if state
         .conversation
-        .answer_of(answered_by)
-        .is_none_or(|answer| answer.at != at || answer.stopped)
+        .answer_of(at, answered_by)
+        .is_none_or(|answer| answer.stopped)
     {
         return Err(Misfit::Contradicts(format!(
             "the clock is stopped by {answered_by}, not an answer of {at} that stopped none"
         )));
     }
     step(clock, ClockAction::Answer, None)?;
-    state.conversation.mark_stopped(answered_by);
+    state.conversation.mark_stopped(at, answered_by);
     *state.answered = state.answered.saturating_add(1);
     Ok(())
 }
@@ -200,8 +200,8 @@ fn ask(
 ) -> Result<(), Misfit> {
     if state
         .conversation
-        .answer_of(asked_by)
-        .is_none_or(|answer| answer.at != at)
+        .answer_of(at, asked_by)
+        .is_none()
     {
         return Err(Misfit::Contradicts(format!(
             "the customer is awaited after {asked_by}, not an outbound interaction of {at}"

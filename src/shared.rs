@@ -1,0 +1,403 @@
+//! What grows with a relationship's history, shared between its copies.
+//!
+//! A relationship is copied per command: the look-ahead a decision works on, and the copy that
+//! makes application all or nothing. The parts that grow with history (the conversation's
+//! messages and answers, health's record, the first and latest fact of every item) must not be
+//! copied with it, or a command's cost grows with the customer's past. So each such part keeps
+//! its bulk behind an [`Arc`] that copies share, and takes what a copy writes in a short part
+//! of its own (the tail of a sequence, the top of a map). Once a copy holds the shared part
+//! alone (after the command, when the copy it came from is dropped), the short part is folded
+//! into it in place. A copy whose shared part is still shared folds only past [`UNSHARE_AT`]
+//! entries, paying for one copy then: a caller that keeps long-lived copies pays once per
+//! `UNSHARE_AT` entries, never per command.
+//!
+//! Writes the tail cannot take (a fact reported late, older than every entry of the tail)
+//! change the shared part: free when a copy holds it alone (replay, or after the command),
+//! one copy of it when shared (the look-ahead of a late fact). Equality, `Debug` and the
+//! serialized form read the entries in order, however they are split.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// Entries the short part takes before it is folded (when the shared part is held alone).
+const FOLD_AT: usize = 16;
+
+/// Entries a copy whose shared part is shared takes before it copies that part once.
+const UNSHARE_AT: usize = 256;
+
+/// A sequence whose bulk is shared between copies: `head[skip..]`, then `tail`.
+#[derive(Clone)]
+pub(crate) struct Seq<T> {
+    /// The shared entries.
+    head: Option<Arc<Vec<T>>>,
+    /// Entries at the front of `head` dropped from the sequence but not yet from `head`
+    /// (removed when this copy holds `head` alone).
+    skip: usize,
+    /// This copy's entries after the head.
+    tail: Vec<T>,
+}
+
+impl<T: Clone> Seq<T> {
+    /// An empty sequence (allocates nothing).
+    pub(crate) const fn new() -> Self {
+        Self {
+            head: None,
+            skip: 0,
+            tail: Vec::new(),
+        }
+    }
+
+    fn head(&self) -> &[T] {
+        self.head
+            .as_deref()
+            .and_then(|head| head.get(self.skip..))
+            .unwrap_or_default()
+    }
+
+    /// The shared entries for writing: copied once if shared, the dropped front removed.
+    fn head_mut(&mut self) -> &mut Vec<T> {
+        let head = Arc::make_mut(self.head.get_or_insert_with(Arc::default));
+        head.drain(..self.skip.min(head.len()));
+        self.skip = 0;
+        head
+    }
+
+    /// How many entries.
+    pub(crate) fn len(&self) -> usize {
+        self.head().len().saturating_add(self.tail.len())
+    }
+
+    /// The entry at `index`.
+    pub(crate) fn get(&self, index: usize) -> Option<&T> {
+        let head = self.head();
+        head.get(index)
+            .or_else(|| self.tail.get(index.checked_sub(head.len())?))
+    }
+
+    /// The entries in order.
+    pub(crate) fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + '_ {
+        self.head().iter().chain(self.tail.iter())
+    }
+
+    /// The entries in `from..to`, in order.
+    pub(crate) fn range(&self, from: usize, to: usize) -> impl Iterator<Item = &T> + '_ {
+        self.iter().skip(from).take(to.saturating_sub(from))
+    }
+
+    /// The index of the first entry for which `pred` is false, the sequence being partitioned
+    /// by it (as [`slice::partition_point`]).
+    pub(crate) fn partition_point(&self, pred: impl Fn(&T) -> bool) -> usize {
+        let head = self.head();
+        let n = head.partition_point(&pred);
+        if n < head.len() {
+            n
+        } else {
+            n.saturating_add(self.tail.partition_point(pred))
+        }
+    }
+
+    /// Inserts `value` at `index` (at the end if `index` is past it).
+    pub(crate) fn insert(&mut self, index: usize, value: T) {
+        let head = self.head().len();
+        match index.checked_sub(head) {
+            Some(at) => {
+                self.tail.insert(at.min(self.tail.len()), value);
+                self.settle();
+            }
+            None => self.head_mut().insert(index, value),
+        }
+    }
+
+    /// Changes the entries from `index` on with `change`.
+    pub(crate) fn update_from(&mut self, index: usize, mut change: impl FnMut(&mut T)) {
+        let head = self.head().len();
+        if index < head {
+            self.head_mut().iter_mut().skip(index).for_each(&mut change);
+        }
+        self.tail
+            .iter_mut()
+            .skip(index.saturating_sub(head))
+            .for_each(change);
+    }
+
+    /// Changes the entry at `index` with `change`, if there is one.
+    pub(crate) fn update(&mut self, index: usize, change: impl FnOnce(&mut T)) {
+        let head = self.head().len();
+        let entry = match index.checked_sub(head) {
+            Some(at) => self.tail.get_mut(at),
+            None => self.head_mut().get_mut(index),
+        };
+        if let Some(entry) = entry {
+            change(entry);
+        }
+    }
+
+    /// Drops the first `count` entries.
+    pub(crate) fn drop_front(&mut self, count: usize) {
+        let from_head = count.min(self.head().len());
+        self.skip = self.skip.saturating_add(from_head);
+        let from_tail = count.saturating_sub(from_head).min(self.tail.len());
+        self.tail.drain(..from_tail);
+        // Removed from the head when held alone and half of it is dropped: amortized, and a
+        // shared head is never copied to drop entries.
+        if let Some(head) = self.head.as_mut().and_then(Arc::get_mut)
+            && self.skip.saturating_mul(2) >= head.len()
+        {
+            head.drain(..self.skip.min(head.len()));
+            self.skip = 0;
+            if head.is_empty() {
+                self.head = None;
+            }
+        }
+    }
+
+    /// Folds the tail into the head when this copy holds the head alone (or when the tail has
+    /// outgrown [`UNSHARE_AT`]).
+    pub(crate) fn settle(&mut self) {
+        if self.tail.len() < FOLD_AT {
+            return;
+        }
+        let alone = self
+            .head
+            .as_mut()
+            .is_none_or(|head| Arc::get_mut(head).is_some());
+        if alone || self.tail.len() >= UNSHARE_AT {
+            let tail = std::mem::take(&mut self.tail);
+            self.head_mut().extend(tail);
+        }
+    }
+}
+
+impl<T: Clone> Default for Seq<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T: Clone> FromIterator<T> for Seq<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(items: I) -> Self {
+        let head: Vec<T> = items.into_iter().collect();
+        Self {
+            head: (!head.is_empty()).then(|| Arc::new(head)),
+            skip: 0,
+            tail: Vec::new(),
+        }
+    }
+}
+
+impl<'a, T: Clone> IntoIterator for &'a Seq<T> {
+    type Item = &'a T;
+    type IntoIter = std::iter::Chain<std::slice::Iter<'a, T>, std::slice::Iter<'a, T>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.head().iter().chain(self.tail.iter())
+    }
+}
+
+impl<T: Clone + PartialEq> PartialEq for Seq<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl<T: Clone + Eq> Eq for Seq<T> {}
+
+impl<T: Clone + std::fmt::Debug> std::fmt::Debug for Seq<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl<T: Clone + Serialize> Serialize for Seq<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+impl<'de, T: Clone + Deserialize<'de>> Deserialize<'de> for Seq<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Vec::<T>::deserialize(d)?.into_iter().collect())
+    }
+}
+
+/// A map whose bulk is shared between copies: `top` over `base`.
+#[derive(Clone)]
+pub(crate) struct Map<K, V> {
+    /// The shared entries.
+    base: Option<Arc<BTreeMap<K, V>>>,
+    /// This copy's entries, over those of `base` with the same key.
+    top: BTreeMap<K, V>,
+}
+
+impl<K: Ord + Clone, V: Clone> Map<K, V> {
+    /// An empty map (allocates nothing).
+    pub(crate) const fn new() -> Self {
+        Self {
+            base: None,
+            top: BTreeMap::new(),
+        }
+    }
+
+    /// The value of `key`.
+    pub(crate) fn get(&self, key: &K) -> Option<&V> {
+        self.top
+            .get(key)
+            .or_else(|| self.base.as_deref()?.get(key))
+    }
+
+    /// Sets the value of `key`.
+    pub(crate) fn insert(&mut self, key: K, value: V) {
+        self.top.insert(key, value);
+        self.settle();
+    }
+
+    /// The entries in key order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&K, &V)> + '_ {
+        let mut top = self.top.iter().peekable();
+        let mut base = self.base.iter().flat_map(|base| base.iter()).peekable();
+        std::iter::from_fn(move || match (top.peek(), base.peek()) {
+            (Some((k, _)), Some((b, _))) if b < k => base.next(),
+            (Some((k, _)), Some((b, _))) if b == k => {
+                base.next();
+                top.next()
+            }
+            (Some(_), _) => top.next(),
+            (None, _) => base.next(),
+        })
+    }
+
+    /// Folds the top into the base when this copy holds the base alone (or when the top has
+    /// outgrown [`UNSHARE_AT`]).
+    pub(crate) fn settle(&mut self) {
+        if self.top.len() < FOLD_AT {
+            return;
+        }
+        let alone = self
+            .base
+            .as_mut()
+            .is_none_or(|base| Arc::get_mut(base).is_some());
+        if alone || self.top.len() >= UNSHARE_AT {
+            let top = std::mem::take(&mut self.top);
+            Arc::make_mut(self.base.get_or_insert_with(Arc::default)).extend(top);
+        }
+    }
+}
+
+impl<K: Ord + Clone, V: Clone> Default for Map<K, V> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<K: Ord + Clone, V: Clone> FromIterator<(K, V)> for Map<K, V> {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(items: I) -> Self {
+        let base: BTreeMap<K, V> = items.into_iter().collect();
+        Self {
+            base: (!base.is_empty()).then(|| Arc::new(base)),
+            top: BTreeMap::new(),
+        }
+    }
+}
+
+impl<K: Ord + Clone, V: Clone + PartialEq> PartialEq for Map<K, V> {
+    fn eq(&self, other: &Self) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl<K: Ord + Clone, V: Clone + Eq> Eq for Map<K, V> {}
+
+impl<K: Ord + Clone + std::fmt::Debug, V: Clone + std::fmt::Debug> std::fmt::Debug for Map<K, V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+/// Written as a list of `(key, value)` pairs, in key order (JSON keys must be strings, and
+/// the state's maps are keyed by ids and enums).
+impl<K: Ord + Clone + Serialize, V: Clone + Serialize> Serialize for Map<K, V> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // Collected first: a binary format writes the length before the entries.
+        let entries: Vec<_> = self.iter().collect();
+        s.collect_seq(entries)
+    }
+}
+
+impl<'de, K: Ord + Clone + Deserialize<'de>, V: Clone + Deserialize<'de>> Deserialize<'de>
+    for Map<K, V>
+{
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Vec::<(K, V)>::deserialize(d)?.into_iter().collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{FOLD_AT, Map, Seq, UNSHARE_AT};
+
+    #[test]
+    fn a_copy_shares_the_history_and_writes_apart() {
+        let mut seq: Seq<u32> = (0..1000).collect();
+        let copy = seq.clone();
+        seq.insert(usize::MAX, 1000);
+        seq.insert(10, 7);
+        seq.update(0, |x| *x = 99);
+        seq.drop_front(2);
+        assert_eq!(copy.len(), 1000);
+        assert_eq!(copy.get(0), Some(&0));
+        assert_eq!(seq.len(), 1000);
+        assert_eq!(seq.get(0), Some(&2));
+        assert_eq!(seq.get(8), Some(&7));
+        assert_eq!(seq.get(999), Some(&1000));
+    }
+
+    #[test]
+    fn a_shared_head_is_not_copied_by_appends_until_the_tail_outgrows_it() {
+        let mut seq: Seq<u32> = (0..100).collect();
+        let copy = seq.clone();
+        for i in 0..(UNSHARE_AT - 1) {
+            seq.insert(usize::MAX, 100 + u32::try_from(i).unwrap_or(0));
+        }
+        assert_eq!(seq.tail.len(), UNSHARE_AT - 1);
+        seq.insert(usize::MAX, 0);
+        assert!(seq.tail.is_empty());
+        assert_eq!(copy.len(), 100);
+        drop(copy);
+        for i in 0..FOLD_AT {
+            seq.insert(usize::MAX, u32::try_from(i).unwrap_or(0));
+        }
+        assert!(seq.tail.is_empty(), "held alone: folded");
+    }
+
+    #[test]
+    fn order_equality_and_the_serialized_form_do_not_depend_on_the_split() {
+        let mut split: Seq<u32> = (0..20).collect();
+        let _keep = split.clone();
+        split.insert(usize::MAX, 20);
+        split.drop_front(3);
+        let whole: Seq<u32> = (3..21).collect();
+        assert_eq!(split, whole);
+        assert_eq!(split.partition_point(|x| *x < 20), 17);
+        assert_eq!(split.range(1, 3).copied().collect::<Vec<_>>(), [4, 5]);
+        let mut changed = whole.clone();
+        changed.update_from(16, |x| *x += 1);
+        assert_ne!(changed, whole);
+        assert_eq!(changed.get(17), Some(&21));
+    }
+
+    #[test]
+    fn a_map_reads_its_top_over_its_base() {
+        let mut map: Map<u32, u32> = (0..100).map(|k| (k, k)).collect();
+        let copy = map.clone();
+        map.insert(5, 50);
+        map.insert(200, 1);
+        assert_eq!(map.get(&5), Some(&50));
+        assert_eq!(copy.get(&5), Some(&5));
+        assert_eq!(map.iter().count(), 101);
+        let whole: Map<u32, u32> = map.iter().map(|(k, v)| (*k, *v)).collect();
+        assert_eq!(map, whole);
+        assert_ne!(map, copy);
+    }
+}
