@@ -79,6 +79,24 @@ impl<K: Ord + Copy, V> Registry<K, V> {
 }
 
 /// Written as the list of `(id, record)` pairs, in id order.
+impl<K, V> IntoIterator for Registry<K, V> {
+    type Item = (K, V);
+    type IntoIter = std::vec::IntoIter<(K, V)>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_vec().into_iter()
+    }
+}
+
+/// From pairs in id order (as another registry gives them).
+impl<K: Ord, V> FromIterator<(K, V)> for Registry<K, V> {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(pairs: I) -> Self {
+        let mut pairs: Vec<(K, V)> = pairs.into_iter().collect();
+        pairs.sort_by(|a, b| a.0.cmp(&b.0));
+        Self(pairs.into_boxed_slice())
+    }
+}
+
 impl<K: Serialize, V: Serialize> Serialize for Registry<K, V> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_seq(self.0.iter())

@@ -227,8 +227,8 @@ impl<'de, T: Clone + Deserialize<'de>> Deserialize<'de> for Seq<T> {
 pub(crate) struct Map<K, V> {
     /// The shared entries.
     base: Option<Arc<BTreeMap<K, V>>>,
-    /// This copy's entries, over those of `base` with the same key.
-    top: BTreeMap<K, V>,
+    /// This copy's entries, over those of `base` with the same key (`None`: removed).
+    top: BTreeMap<K, Option<V>>,
 }
 
 impl<K: Ord + Clone, V: Clone> Map<K, V> {
@@ -242,30 +242,63 @@ impl<K: Ord + Clone, V: Clone> Map<K, V> {
 
     /// The value of `key`.
     pub(crate) fn get(&self, key: &K) -> Option<&V> {
-        self.top
-            .get(key)
-            .or_else(|| self.base.as_deref()?.get(key))
+        match self.top.get(key) {
+            Some(value) => value.as_ref(),
+            None => self.base.as_deref()?.get(key),
+        }
     }
 
     /// Sets the value of `key`.
     pub(crate) fn insert(&mut self, key: K, value: V) {
-        self.top.insert(key, value);
+        self.top.insert(key, Some(value));
         self.settle();
+    }
+
+    /// Removes `key`, giving back its value.
+    pub(crate) fn remove(&mut self, key: &K) -> Option<V> {
+        let value = self.get(key).cloned();
+        if value.is_some() {
+            self.top.insert(key.clone(), None);
+            self.settle();
+        }
+        value
     }
 
     /// The entries in key order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (&K, &V)> + '_ {
         let mut top = self.top.iter().peekable();
         let mut base = self.base.iter().flat_map(|base| base.iter()).peekable();
-        std::iter::from_fn(move || match (top.peek(), base.peek()) {
-            (Some((k, _)), Some((b, _))) if b < k => base.next(),
-            (Some((k, _)), Some((b, _))) if b == k => {
-                base.next();
-                top.next()
+        std::iter::from_fn(move || {
+            loop {
+                let entry = match (top.peek(), base.peek()) {
+                    (Some((k, _)), Some((b, _))) if b < k => base.next().map(|(k, v)| (k, Some(v))),
+                    (Some((k, _)), Some((b, _))) if b == k => {
+                        base.next();
+                        top.next().map(|(k, v)| (k, v.as_ref()))
+                    }
+                    (Some(_), _) => top.next().map(|(k, v)| (k, v.as_ref())),
+                    (None, _) => base.next().map(|(k, v)| (k, Some(v))),
+                };
+                if let (key, Some(value)) = entry? {
+                    return Some((key, value));
+                }
             }
-            (Some(_), _) => top.next(),
-            (None, _) => base.next(),
         })
+    }
+
+    /// Every value, to change (the shared part is copied once if shared).
+    pub(crate) fn values_mut(&mut self) -> impl Iterator<Item = &mut V> + '_ {
+        let top = &self.top;
+        let base = self
+            .base
+            .as_mut()
+            .map(Arc::make_mut)
+            .into_iter()
+            .flat_map(|base| base.iter_mut())
+            .filter(|(key, _)| !top.contains_key(key))
+            .map(|(_, value)| value)
+            .collect::<Vec<_>>();
+        base.into_iter().chain(self.top.values_mut().flatten())
     }
 
     /// Folds the top into the base when this copy holds the base alone (or when the top has
@@ -280,7 +313,13 @@ impl<K: Ord + Clone, V: Clone> Map<K, V> {
             .is_none_or(|base| Arc::get_mut(base).is_some());
         if alone || self.top.len() >= UNSHARE_AT {
             let top = std::mem::take(&mut self.top);
-            Arc::make_mut(self.base.get_or_insert_with(Arc::default)).extend(top);
+            let base = Arc::make_mut(self.base.get_or_insert_with(Arc::default));
+            for (key, value) in top {
+                match value {
+                    Some(value) => base.insert(key, value),
+                    None => base.remove(&key),
+                };
+            }
         }
     }
 }
@@ -294,7 +333,7 @@ impl<K: Ord + Clone, V: Clone> Default for Map<K, V> {
 impl<K: Ord + Clone, V: Clone> FromIterator<(K, V)> for Map<K, V> {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(items: I) -> Self {
         let base: BTreeMap<K, V> = items.into_iter().collect();
-        Self {
+        Map {
             base: (!base.is_empty()).then(|| Arc::new(base)),
             top: BTreeMap::new(),
         }
@@ -399,5 +438,19 @@ mod tests {
         let whole: Map<u32, u32> = map.iter().map(|(k, v)| (*k, *v)).collect();
         assert_eq!(map, whole);
         assert_ne!(map, copy);
+        assert_eq!(map.remove(&5), Some(50));
+        assert_eq!(map.remove(&5), None);
+        assert_eq!(map.get(&5), None);
+        assert_eq!(copy.get(&5), Some(&5));
+        assert_eq!(map.iter().count(), 100);
+        for value in map.values_mut() {
+            *value += 1;
+        }
+        assert_eq!(map.get(&6), Some(&7));
+        assert_eq!(copy.get(&6), Some(&6));
+        for key in 0..40 {
+            map.remove(&key);
+        }
+        assert_eq!(map.iter().count(), 61);
     }
 }

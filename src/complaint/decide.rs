@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::book::Complaints;
 use super::clock::{
     self, ClockPhase, ClockTerms, TargetClock, escalation_terms, pause_of, resumed, retargeted,
     targeted,
@@ -16,7 +17,7 @@ use super::command::{
 use super::event::ComplaintEvent;
 use super::outside::{self, pause_start};
 use super::state::{
-    Complaint, ComplaintAction, ComplaintLifecycle, ComplaintStage, ComplaintState, Complaints,
+    Complaint, ComplaintAction, ComplaintLifecycle, ComplaintStage, ComplaintState,
     EscalationReason, Unresolved,
 };
 use crate::error::CommandError;

@@ -3,13 +3,14 @@
 
 use chrono::{DateTime, Utc};
 
+use super::book::Complaints;
 use super::clock::{
     ClockPhase, ClockTerms, ComplaintClockKind, Remaining, TargetClock, pause, retarget, run, stop,
 };
 use super::event::ComplaintEvent;
 use super::outside;
 use super::state::{
-    Complaint, ComplaintAction, ComplaintLifecycle, ComplaintStage, ComplaintState, Complaints,
+    Complaint, ComplaintAction, ComplaintLifecycle, ComplaintStage, ComplaintState,
     EscalationReason, Handover, LevelChange, Resolution, Unresolved,
 };
 use crate::error::CommandError;
@@ -98,7 +99,10 @@ pub(crate) fn fold(
             let complaint = complaints
                 .get_mut(id)
                 .ok_or_else(|| Misfit::unknown(ComplaintLifecycle::ENTITY, id))?;
-            fold_into(complaint, *id, at, event)
+            let folded = fold_into(complaint, *id, at, event);
+            // A complaint that closed leaves the open state (see `book.rs`).
+            complaints.retire(*id);
+            folded
         }
     }
 }
@@ -233,9 +237,10 @@ pub(crate) fn link_follow_up(
     complaint: ComplaintId,
     follow_up: FollowUpId,
 ) {
-    if let Some(complaint) = complaints.get_mut(&complaint) {
-        complaint.follow_up = Some(follow_up);
+    if let Some(held) = complaints.get_mut(&complaint) {
+        held.follow_up = Some(follow_up);
     }
+    complaints.retire(complaint);
 }
 
 /// Where `action` leads, or why not. A complaint's fold has always worded a refused transition

@@ -194,6 +194,7 @@
 //! cancels the pending follow-up and voids the pending survey) are the relationship's
 //! reactions.
 
+mod book;
 mod clock;
 mod command;
 mod decide;
@@ -220,6 +221,7 @@ pub use state::{
 };
 pub use target_clock::{ClockAction, ClockLifecycle, ClockStage};
 
+pub(crate) use book::Complaints;
 pub(crate) use decide::{
     acknowledge, assign, await_customer, close, close_unresolved, deescalate, escalate, receive,
     reopen, reprioritise, request_escalation, resolve, resume, surveyable,
@@ -228,7 +230,6 @@ pub(crate) use due::{deadline, fire, flags};
 pub(crate) use fold::{fold, link_follow_up};
 pub(crate) use outside::{await_party, end_wait};
 pub(crate) use queue::route;
-pub(crate) use state::Complaints;
 
 #[cfg(test)]
 mod tests {

@@ -5,10 +5,11 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::book::Complaints;
 use super::clock::{ClockPhase, TargetClock, pause, pause_of, resumed, run};
 use super::command::{AwaitOutsideParty, EndOutsideWait};
 use super::event::ComplaintEvent;
-use super::state::{Complaint, ComplaintLifecycle, ComplaintState, Complaints};
+use super::state::{Complaint, ComplaintLifecycle, ComplaintState};
 use crate::error::CommandError;
 use crate::id::{AgentId, ComplaintId, PartyId};
 use crate::lifecycle::{Context, Entity, Lifecycle, Misfit};

@@ -1,8 +1,9 @@
 //! Queues before people: a complaint routed to a team (rules in the [module docs](super)).
 
+use super::book::Complaints;
 use super::command::RouteComplaint;
 use super::event::ComplaintEvent;
-use super::state::{Complaint, ComplaintLifecycle, Complaints};
+use super::state::{Complaint, ComplaintLifecycle};
 use crate::error::CommandError;
 use crate::id::TeamId;
 use crate::lifecycle::{Context, Entity, Lifecycle, Misfit};

@@ -9,7 +9,6 @@ use crate::id::{AgentId, ComplaintId, FollowUpId, InteractionId, PromiseId, Team
 use crate::lifecycle::{Entity, Lifecycle, Refused};
 use crate::outcome::TargetStatus;
 use crate::personal::{Erase, Personal};
-use crate::registry::Registry;
 use crate::value::{Channel, Priority, Tier};
 
 /// Why escalation is due.
@@ -500,9 +499,6 @@ impl Complaint {
         }
     }
 }
-
-/// The complaints of one relationship.
-pub(crate) type Complaints = Registry<ComplaintId, Complaint>;
 
 impl Erase for Complaint {
     fn erase_personal(&mut self) -> u32 {

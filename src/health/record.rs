@@ -263,4 +263,3 @@ impl Record {
         self.bad.drop_front(old);
     }
 }
-

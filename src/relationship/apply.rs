@@ -151,6 +151,7 @@ impl Relationship {
         self.conversation.settle();
         self.record.settle();
         self.item_facts.settle();
+        self.complaints.settle();
     }
 
     /// Envelopes for `events` that happened at `at`, recorded at `at` or, when later, at the

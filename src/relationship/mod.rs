@@ -838,7 +838,7 @@ impl Relationship {
         tally.dues.sort_unstable();
         tally.complaints = self
             .complaints
-            .iter()
+            .in_play()
             .fold(0u32, |sum, (_, c)| sum.saturating_add(complaint_weight(c)));
         tally
     }

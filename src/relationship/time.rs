@@ -222,7 +222,7 @@ impl Relationship {
         let items = self
             .promises
             .len()
-            .saturating_add(self.complaints.len())
+            .saturating_add(self.complaints.in_play_count())
             .saturating_add(self.follow_ups.len())
             .saturating_add(1);
         items.saturating_mul(8)
@@ -302,7 +302,7 @@ impl Relationship {
                 },
             })
         });
-        let complaints = self.complaints.iter().filter_map(move |(id, c)| {
+        let complaints = self.complaints.in_play().filter_map(move |(id, c)| {
             complaint::deadline(c).map(|(at, timer)| Deadline {
                 at,
                 customer,

@@ -123,7 +123,7 @@ impl Relationship {
                 .filter(|p| p.is_outstanding())
                 .map(|p| Owner::Agent(p.terms.owner)),
         );
-        let complaints = self.complaints.iter().map(|(_, c)| c);
+        let complaints = self.complaints.in_play().map(|(_, c)| c);
         for complaint in complaints.filter(|c| c.is_open() || c.escalation_due.is_some()) {
             owners.extend(complaint.owner.or(account).map(Owner::Agent));
             owners.extend(complaint.team.map(Owner::Team));

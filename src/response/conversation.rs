@@ -85,7 +85,11 @@ impl Conversation {
     }
 
     /// The answer `interaction` recorded at `at`, and its place.
-    fn find_answer(&self, at: DateTime<Utc>, interaction: InteractionId) -> Option<(usize, &Answer)> {
+    fn find_answer(
+        &self,
+        at: DateTime<Utc>,
+        interaction: InteractionId,
+    ) -> Option<(usize, &Answer)> {
         let (from, to) = self.answers_at(at);
         self.answers
             .range(from, to)
@@ -109,7 +113,11 @@ impl Conversation {
     }
 
     /// The answer recorded as `interaction` at `at`.
-    pub(crate) fn answer_of(&self, at: DateTime<Utc>, interaction: InteractionId) -> Option<&Answer> {
+    pub(crate) fn answer_of(
+        &self,
+        at: DateTime<Utc>,
+        interaction: InteractionId,
+    ) -> Option<&Answer> {
         self.find_answer(at, interaction).map(|(_, answer)| answer)
     }
 

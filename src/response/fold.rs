@@ -198,11 +198,7 @@ fn ask(
     asked_by: InteractionId,
     about: &[Regarding],
 ) -> Result<(), Misfit> {
-    if state
-        .conversation
-        .answer_of(at, asked_by)
-        .is_none()
-    {
+    if state.conversation.answer_of(at, asked_by).is_none() {
         return Err(Misfit::Contradicts(format!(
             "the customer is awaited after {asked_by}, not an outbound interaction of {at}"
         )));
