@@ -7,11 +7,13 @@
 mod support;
 
 use chrono::TimeDelta;
+use clientele::complaint::ComplaintStage;
 use clientele::follow_up::FollowUpStage;
 use clientele::promise::PromiseStage;
 use clientele::{
-    Channel, Command, CommandError, CompleteFollowUp, FollowUpId, FollowUpOutcome, InteractionId,
-    KeepPromise, MakePromise, RecordInteraction, RegisterCustomer, Relationship, RevisePromise,
+    Channel, CloseComplaint, Command, CommandError, ComplaintId, CompleteFollowUp, FollowUpId,
+    FollowUpOutcome, InteractionId, KeepPromise, MakePromise, ReceiveComplaint, RecordInteraction,
+    RegisterCustomer, Relationship, ReopenComplaint, ResolveComplaint, RevisePromise,
     ScheduleFollowUp, ServicePolicy, WithdrawPromise,
 };
 use proptest::prelude::*;
@@ -135,6 +137,11 @@ enum Step {
     Reuse,
     /// A copy of the relationship taken and kept aside for the rest of the run.
     Copy,
+    /// A complaint received, resolved and closed (it leaves the open state).
+    Complaint(u128),
+    /// The `n`th complaint closed so far (modulo their number) reopened, resolved and closed
+    /// again.
+    Reopen(usize),
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -143,7 +150,30 @@ fn step() -> impl Strategy<Value = Step> {
         4 => (any::<u128>(), proptest::option::of(any::<bool>())).prop_map(|(id, c)| Step::Promise(id, c)),
         1 => Just(Step::Reuse),
         1 => Just(Step::Copy),
+        2 => any::<u128>().prop_map(Step::Complaint),
+        1 => any::<usize>().prop_map(Step::Reopen),
     ]
+}
+
+/// Resolves and closes `complaint`: the events.
+fn resolve_and_close(
+    ona: &mut Relationship,
+    policy: &ServicePolicy,
+    complaint: ComplaintId,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<clientele::Envelope> {
+    let mut events = ona
+        .execute(
+            policy,
+            ResolveComplaint::new(complaint, AGENT, text("sent again")),
+            now,
+        )
+        .unwrap();
+    events.extend(
+        ona.execute(policy, CloseComplaint { complaint }, now)
+            .unwrap(),
+    );
+    events
 }
 
 proptest! {
@@ -151,7 +181,8 @@ proptest! {
 
     /// Long histories (past the archive's buffer and its unsharing threshold), ids in any
     /// order: replay equals live, health is the same, every archived id is still refused,
-    /// and copies kept aside are untouched by what the original archives after them.
+    /// and copies kept aside are untouched by what the original archives after them. Closed
+    /// complaints leave the open state and come back when reopened, with their history.
     #[test]
     fn archiving_keeps_replay_health_and_refusals(steps in proptest::collection::vec(step(), 1..160)) {
         let policy = ServicePolicy::default();
@@ -161,6 +192,7 @@ proptest! {
         let mut now = t("2026-03-02 10:00");
         let mut used: Vec<Command> = Vec::new();
         let mut copies: Vec<(Relationship, u64)> = Vec::new();
+        let mut closed: Vec<ComplaintId> = Vec::new();
         for step in &steps {
             now += TimeDelta::minutes(7);
             match step {
@@ -204,8 +236,36 @@ proptest! {
                     }
                 }
                 Step::Copy => copies.push((ona.clone(), ona.version())),
+                Step::Complaint(id) => {
+                    let complaint = ComplaintId::from_u128(*id);
+                    let received = ReceiveComplaint::new(complaint, Channel::Email, text("late"));
+                    let archived = ona.archived();
+                    if let Ok(events) = ona.execute(&policy, received, now) {
+                        log.extend(events);
+                        log.extend(resolve_and_close(&mut ona, &policy, complaint, now));
+                        closed.push(complaint);
+                        prop_assert_eq!(ona.archived(), archived + 1, "a closed complaint leaves play");
+                    }
+                }
+                Step::Reopen(n) => {
+                    if let Some(complaint) = closed.get(n % closed.len().max(1)).copied() {
+                        let reopened = ona.complaint(complaint).map_or(0, |c| c.reopened);
+                        let reopen = ReopenComplaint::new(complaint, text("still broken"));
+                        log.extend(ona.execute(&policy, reopen, now).unwrap());
+                        let back = ona.complaint(complaint).unwrap();
+                        prop_assert!(back.is_open(), "a reopened complaint is back in play");
+                        prop_assert_eq!(back.reopened, reopened + 1, "with its history");
+                        log.extend(resolve_and_close(&mut ona, &policy, complaint, now));
+                    }
+                }
             }
         }
+        for complaint in &closed {
+            prop_assert_eq!(ona.complaint(*complaint).map(|c| c.stage()), Some(ComplaintStage::Closed));
+        }
+        prop_assert_eq!(ona.complaints().count(), closed.len());
+        let json = serde_json::to_string(&ona).unwrap();
+        prop_assert_eq!(&serde_json::from_str::<Relationship>(&json).unwrap(), &ona);
         let replayed = Relationship::replay(ONA, &log).unwrap();
         prop_assert_eq!(&replayed, &ona);
         prop_assert_eq!(replayed.health(&policy, now), ona.health(&policy, now));

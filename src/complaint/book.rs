@@ -72,6 +72,11 @@ impl Complaints {
         self.open.len()
     }
 
+    /// How many closed complaints have left the open state.
+    pub(crate) fn closed_count(&self) -> usize {
+        self.closed.iter().count()
+    }
+
     /// Moves complaint `id` out of the open state if it is closed.
     pub(crate) fn retire(&mut self, id: ComplaintId) {
         if self.open.get(&id).is_some_and(is_closed)

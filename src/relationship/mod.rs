@@ -573,7 +573,8 @@ impl Relationship {
     }
 
     /// How many facts the archive holds: interactions recorded, closed promises and closed
-    /// follow-ups.
+    /// follow-ups; and how many closed complaints have left the open state (kept whole, for a
+    /// reopen, shared between copies: see the [module docs](self)).
     ///
     /// ```
     /// # use clientele::{*, chrono::{TimeZone, Utc}};
@@ -586,7 +587,9 @@ impl Relationship {
     /// ```
     #[must_use]
     pub fn archived(&self) -> usize {
-        self.archive.len()
+        self.archive
+            .len()
+            .saturating_add(self.complaints.closed_count())
     }
 
     /// Every outstanding promise made to this customer, by id (closed ones are archived).
