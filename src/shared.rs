@@ -227,8 +227,9 @@ impl<'de, T: Clone + Deserialize<'de>> Deserialize<'de> for Seq<T> {
 pub(crate) struct Map<K, V> {
     /// The shared entries.
     base: Option<Arc<BTreeMap<K, V>>>,
-    /// This copy's entries, over those of `base` with the same key (`None`: removed).
-    top: BTreeMap<K, Option<V>>,
+    /// This copy's entries, over those of `base` with the same key (`None`: removed), by key:
+    /// a sorted `Vec`, as it is short (a `BTreeMap`'s first node costs 464 bytes here).
+    top: Vec<(K, Option<V>)>,
 }
 
 impl<K: Ord + Clone, V: Clone> Map<K, V> {
@@ -236,37 +237,53 @@ impl<K: Ord + Clone, V: Clone> Map<K, V> {
     pub(crate) const fn new() -> Self {
         Self {
             base: None,
-            top: BTreeMap::new(),
+            top: Vec::new(),
         }
+    }
+
+    /// Where `key` is, or would be, in the top.
+    fn place(&self, key: &K) -> Result<usize, usize> {
+        self.top.binary_search_by(|(k, _)| k.cmp(key))
+    }
+
+    /// Sets `key` in the top.
+    fn put(&mut self, key: K, value: Option<V>) {
+        match self.place(&key) {
+            Ok(at) => {
+                if let Some(entry) = self.top.get_mut(at) {
+                    entry.1 = value;
+                }
+            }
+            Err(at) => self.top.insert(at, (key, value)),
+        }
+        self.settle();
     }
 
     /// The value of `key`.
     pub(crate) fn get(&self, key: &K) -> Option<&V> {
-        match self.top.get(key) {
-            Some(value) => value.as_ref(),
-            None => self.base.as_deref()?.get(key),
+        match self.place(key) {
+            Ok(at) => self.top.get(at)?.1.as_ref(),
+            Err(_) => self.base.as_deref()?.get(key),
         }
     }
 
     /// Sets the value of `key`.
     pub(crate) fn insert(&mut self, key: K, value: V) {
-        self.top.insert(key, Some(value));
-        self.settle();
+        self.put(key, Some(value));
     }
 
     /// Removes `key`, giving back its value.
     pub(crate) fn remove(&mut self, key: &K) -> Option<V> {
         let value = self.get(key).cloned();
         if value.is_some() {
-            self.top.insert(key.clone(), None);
-            self.settle();
+            self.put(key.clone(), None);
         }
         value
     }
 
     /// The entries in key order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (&K, &V)> + '_ {
-        let mut top = self.top.iter().peekable();
+        let mut top = self.top.iter().map(|(k, v)| (k, v)).peekable();
         let mut base = self.base.iter().flat_map(|base| base.iter()).peekable();
         std::iter::from_fn(move || {
             loop {
@@ -289,16 +306,18 @@ impl<K: Ord + Clone, V: Clone> Map<K, V> {
     /// Every value, to change (the shared part is copied once if shared).
     pub(crate) fn values_mut(&mut self) -> impl Iterator<Item = &mut V> + '_ {
         let top = &self.top;
+        let shadowed = |key: &K| top.binary_search_by(|(k, _)| k.cmp(key)).is_ok();
         let base = self
             .base
             .as_mut()
             .map(Arc::make_mut)
             .into_iter()
             .flat_map(|base| base.iter_mut())
-            .filter(|(key, _)| !top.contains_key(key))
+            .filter(|(key, _)| !shadowed(key))
             .map(|(_, value)| value)
             .collect::<Vec<_>>();
-        base.into_iter().chain(self.top.values_mut().flatten())
+        base.into_iter()
+            .chain(self.top.iter_mut().filter_map(|(_, value)| value.as_mut()))
     }
 
     /// Folds the top into the base when this copy holds the base alone (or when the top has
@@ -335,7 +354,7 @@ impl<K: Ord + Clone, V: Clone> FromIterator<(K, V)> for Map<K, V> {
         let base: BTreeMap<K, V> = items.into_iter().collect();
         Map {
             base: (!base.is_empty()).then(|| Arc::new(base)),
-            top: BTreeMap::new(),
+            top: Vec::new(),
         }
     }
 }
