@@ -320,10 +320,21 @@ impl Ledger {
         let fresh = self.slots.is_empty();
         let mut touched = Vec::new();
         let mut outcome = Ok(());
+        // A log stores a command's events together: the customer of the event before is
+        // likely the customer of this one, found without hashing.
+        let mut last: Option<(CustomerId, usize)> = None;
         for envelope in events {
             match envelope {
                 Ok(envelope) => {
-                    let position = self.load(envelope.borrow());
+                    let envelope = envelope.borrow();
+                    let position = match last {
+                        Some((customer, position)) if customer == envelope.customer => {
+                            self.load_at(position, envelope);
+                            position
+                        }
+                        _ => self.load(envelope),
+                    };
+                    last = Some((envelope.customer, position));
                     if !fresh && touched.last() != Some(&position) {
                         touched.push(position);
                     }
@@ -383,14 +394,8 @@ impl Ledger {
     /// fold; returns the customer's position. Leaves the indexes alone.
     fn load(&mut self, envelope: &Envelope) -> usize {
         let customer = envelope.customer;
-        if let Some(&position) = self.positions.get(&customer)
-            && let Some(slot) = self.slots.get_mut(position)
-        {
-            if let Some(quarantine) = &mut slot.quarantine {
-                quarantine.skipped = quarantine.skipped.saturating_add(1);
-            } else if let Err(error) = slot.relationship.apply(envelope) {
-                slot.quarantine = Some(Quarantine::of(envelope, error));
-            }
+        if let Some(&position) = self.positions.get(&customer) {
+            self.load_at(position, envelope);
             return position;
         }
         let mut relationship = Relationship::new(customer);
@@ -414,6 +419,18 @@ impl Ledger {
             slot.quarantine = quarantine;
         }
         position
+    }
+
+    /// [`load`](Self::load) for a customer held at `position`.
+    fn load_at(&mut self, position: usize, envelope: &Envelope) {
+        let Some(slot) = self.slots.get_mut(position) else {
+            return;
+        };
+        if let Some(quarantine) = &mut slot.quarantine {
+            quarantine.skipped = quarantine.skipped.saturating_add(1);
+        } else if let Err(error) = slot.relationship.apply(envelope) {
+            slot.quarantine = Some(Quarantine::of(envelope, error));
+        }
     }
 
     /// The customers held aside when the book was loaded, in the order they first appeared,
