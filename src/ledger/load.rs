@@ -1,0 +1,82 @@
+//! Loading the book: stored events folded one by one, a damaged one holding its customer
+//! aside, and every customer filed once at the end.
+
+use super::work::WorkIndex;
+use super::{Ledger, Quarantine};
+use crate::customer::CustomerEvent;
+use crate::error::ReplayError;
+use crate::event::{Envelope, Event};
+use crate::flag::Owner;
+use crate::relationship::Relationship;
+
+impl Ledger {
+    /// Files every customer's deadline and work anew, building both indexes in one pass (for
+    /// a book just loaded: cheaper than filing customers one by one).
+    pub(super) fn refile_all(&mut self) {
+        let mut due = Vec::with_capacity(self.slots.len());
+        let mut work: Vec<(Owner, usize)> = Vec::with_capacity(self.slots.len());
+        for (position, slot) in self.slots.iter_mut().enumerate() {
+            let live = slot.quarantine.is_none();
+            // Health's review instants are scored under the book's rules.
+            slot.relationship.use_health_policy(&self.policy.health);
+            slot.indexed = slot
+                .relationship
+                .next_deadline()
+                .filter(|_| live)
+                .map(|d| d.at);
+            due.extend(slot.indexed.map(|at| (at, position)));
+            slot.owners = if live {
+                slot.relationship.owners().into()
+            } else {
+                Box::default()
+            };
+            work.extend(slot.owners.iter().map(|owner| (*owner, position)));
+        }
+        due.sort_unstable();
+        self.due = due.into_iter().collect();
+        self.work = WorkIndex::of(work);
+    }
+
+    /// Folds one stored event while loading the book, quarantining its customer if it does not
+    /// fold; returns the customer's position. Leaves the indexes alone.
+    pub(super) fn load(&mut self, envelope: &Envelope) -> usize {
+        let customer = envelope.customer;
+        if let Some(&position) = self.positions.get(&customer) {
+            self.load_at(position, envelope);
+            return position;
+        }
+        let mut relationship = Relationship::new(customer);
+        let quarantine = if matches!(
+            envelope.event,
+            Event::Customer(CustomerEvent::Registered { .. })
+        ) {
+            relationship
+                .apply(envelope)
+                .err()
+                .map(|error| Quarantine::of(envelope, error))
+        } else {
+            let error = ReplayError::UnknownCustomer {
+                kind: envelope.event.kind(),
+                customer,
+            };
+            Some(Quarantine::of(envelope, error))
+        };
+        let position = self.insert(relationship);
+        if let Some(slot) = self.slots.get_mut(position) {
+            slot.quarantine = quarantine;
+        }
+        position
+    }
+
+    /// [`load`](Self::load) for a customer held at `position`.
+    pub(super) fn load_at(&mut self, position: usize, envelope: &Envelope) {
+        let Some(slot) = self.slots.get_mut(position) else {
+            return;
+        };
+        if let Some(quarantine) = &mut slot.quarantine {
+            quarantine.skipped = quarantine.skipped.saturating_add(1);
+        } else if let Err(error) = slot.relationship.apply(envelope) {
+            slot.quarantine = Some(Quarantine::of(envelope, error));
+        }
+    }
+}
