@@ -705,6 +705,18 @@ mod tests {
     use crate::lifecycle::assert_documented_under;
 
     #[test]
+    fn a_promise_keeps_its_rarely_set_terms_out_of_line() {
+        // Issue 15's live heap per customer: a promise is held inline in the registry.
+        assert!(std::mem::size_of::<Promise>() <= 120);
+        let plain = terms();
+        assert!(
+            plain.more.is_none(),
+            "a plain promise allocates nothing for them"
+        );
+        assert_eq!((plain.fulfiller(), plain.breaks()), (&Fulfiller::Us, 0));
+    }
+
+    #[test]
     fn state_diagram_matches_transition_table() {
         assert_documented_under::<PromiseLifecycle>(include_str!("mod.rs"), "State diagram");
     }
