@@ -214,7 +214,7 @@ fn dependencies_move_as_their_diagram_says() {
         let mut last: BTreeMap<PromiseId, (DependencyState, DateTime<Utc>)> = Default::default();
         let mut look = |walk: &Walk| {
             for (id, promise) in walk.ona.promises() {
-                let Some(dependency) = &promise.terms.dependency else {
+                let Some(dependency) = promise.terms.dependency() else {
                     continue;
                 };
                 let now = (dependency.state, dependency.due);

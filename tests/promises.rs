@@ -69,7 +69,7 @@ fn a_promise_records_what_when_who_owns_it_and_who_does_it() {
     assert_eq!(promise.terms.made_at, t("2026-03-02 10:00"));
     assert_eq!(promise.terms.at_risk_at, Some(t("2026-03-08 17:00")));
     assert!(matches!(
-        promise.terms.fulfiller,
+        promise.terms.fulfiller().clone(),
         clientele::Fulfiller::Party { party: LAB, .. }
     ));
     let next = w.ledger.next_deadline().unwrap();

@@ -198,7 +198,7 @@ impl MakePromise {
     /// ona.execute(&policy, RecordInteraction::inbound(hello, Channel::Phone, Text::new("When?")?), monday)?;
     /// let make = MakePromise::new(glasses, Text::new("Glasses ready")?, friday, jonas).made_in(hello);
     /// ona.execute(&policy, make, monday)?;
-    /// assert_eq!(ona.promise(glasses).and_then(|p| p.terms.interaction), Some(hello));
+    /// assert_eq!(ona.promise(glasses).and_then(|p| p.terms.interaction()), Some(hello));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
@@ -219,7 +219,7 @@ impl MakePromise {
     /// ona.execute(&policy, ReceiveComplaint::new(late, Channel::Phone, Text::new("Glasses late")?), monday)?;
     /// let make = MakePromise::new(glasses, Text::new("Glasses ready")?, friday, jonas).answering(late);
     /// ona.execute(&policy, make, monday)?;
-    /// assert_eq!(ona.promise(glasses).and_then(|p| p.terms.complaint), Some(late));
+    /// assert_eq!(ona.promise(glasses).and_then(|p| p.terms.complaint()), Some(late));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
@@ -259,7 +259,7 @@ impl RevisePromise {
     /// let revise = RevisePromise::new(glasses, next_monday, Text::new("The lab is behind")?);
     /// ona.execute(&policy, revise, monday + TimeDelta::days(2))?;
     /// let terms = &ona.promise(glasses).ok_or("outstanding")?.terms;
-    /// assert_eq!((terms.original_due, terms.due, terms.revisions.len()), (friday, next_monday, 1));
+    /// assert_eq!((terms.original_due, terms.due, terms.revisions().len()), (friday, next_monday, 1));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
@@ -452,7 +452,7 @@ impl MeetDependency {
     /// let thursday = friday - TimeDelta::days(1);
     /// ona.execute(&policy, RecordDependency::new(glasses, PartyId::from_u128(9), Text::new("Lenses delivered")?, thursday), monday)?;
     /// ona.execute(&policy, MeetDependency::new(glasses), monday + TimeDelta::days(2))?;
-    /// let dependency = ona.promise(glasses).and_then(|p| p.terms.dependency.as_ref()).ok_or("recorded")?;
+    /// let dependency = ona.promise(glasses).and_then(|p| p.terms.dependency()).ok_or("recorded")?;
     /// assert!(matches!(dependency.state, DependencyState::Met { .. }));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```

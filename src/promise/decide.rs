@@ -137,7 +137,7 @@ fn revise(
         at_risk_at: at_risk_at(policy, now, revise.due)?,
     }];
     let threshold = policy.promises.repeated_slips;
-    if threshold > 0 && slips >= threshold && !terms.slipped_repeatedly {
+    if threshold > 0 && slips >= threshold && !terms.slipped_repeatedly() {
         events.push(PromiseEvent::SlippedRepeatedly {
             promise: revise.promise,
             owner: terms.owner,
@@ -221,8 +221,7 @@ fn meet(
     unless_outstanding(promise, "meet the dependency of")?;
     let dependency = promise
         .terms
-        .dependency
-        .as_ref()
+        .dependency()
         .ok_or(CommandError::NoDependency(meet.promise))?;
     if dependency.state == DependencyState::Met {
         return Err(CommandError::InvalidTransition {

@@ -11,8 +11,7 @@ use crate::id::{ComplaintId, PromiseId};
 pub(crate) fn deadline(promise: &Promise) -> Option<(DateTime<Utc>, PromiseTimer)> {
     let terms = &promise.terms;
     let dependency = terms
-        .dependency
-        .as_ref()
+        .dependency()
         .filter(|d| d.state == DependencyState::Pending)
         .map(|d| (d.due, PromiseTimer::Dependency));
     let own = match promise.state {
@@ -49,10 +48,10 @@ pub(crate) fn fire(id: PromiseId, promise: &Promise, timer: PromiseTimer) -> Vec
             due: terms.due,
             owner: terms.owner,
             notice: terms.notice(),
-            breaks: terms.breaks.saturating_add(1),
+            breaks: terms.breaks().saturating_add(1),
         }],
         PromiseTimer::Dependency => {
-            let Some(dependency) = &terms.dependency else {
+            let Some(dependency) = terms.dependency() else {
                 return Vec::new();
             };
             let mut events = vec![PromiseEvent::DependencyLate {
@@ -86,10 +85,10 @@ pub(crate) fn breaks_again(
 ) -> Option<DateTime<Utc>> {
     promises
         .iter()
-        .filter(|(id, p)| p.terms.complaint == Some(complaint) || about.contains(id))
+        .filter(|(id, p)| p.terms.complaint() == Some(complaint) || about.contains(id))
         .map(|(_, promise)| promise)
         .filter(|p| {
-            p.terms.breaks == 1
+            p.terms.breaks() == 1
                 && matches!(p.state, PromiseState::Open | PromiseState::AtRisk { .. })
                 && now >= p.terms.due
         })
@@ -110,8 +109,7 @@ pub(crate) fn flags(promise: &Promise, now: DateTime<Utc>) -> Vec<(FlagKind, Dat
     // of them `advance_to` recorded and whenever it ran.
     let lead = terms.at_risk_at.filter(|at| now >= *at);
     let dependency_missed = terms
-        .dependency
-        .as_ref()
+        .dependency()
         .filter(|d| {
             d.state == DependencyState::Late
                 || (d.state == DependencyState::Pending && now >= d.due)
@@ -136,11 +134,11 @@ pub(crate) fn flags(promise: &Promise, now: DateTime<Utc>) -> Vec<(FlagKind, Dat
     } else if let Some(since) = at_risk_since {
         flags.push((FlagKind::PromiseAtRisk, since));
     }
-    if terms.slipped_repeatedly {
-        let since = terms.revisions.last().map_or(terms.made_at, |r| r.at);
+    if terms.slipped_repeatedly() {
+        let since = terms.revisions().last().map_or(terms.made_at, |r| r.at);
         flags.push((FlagKind::RepeatedSlips, since));
     }
-    if let Some(dependency) = &terms.dependency {
+    if let Some(dependency) = terms.dependency() {
         let late = dependency.state == DependencyState::Late
             || (dependency.state == DependencyState::Pending && now >= dependency.due);
         if late {

@@ -30,12 +30,9 @@ pub(crate) fn fold(
             if promises.contains_key(promise) {
                 return Err(Misfit::exists(PromiseLifecycle::ENTITY, promise));
             }
-            let terms = PromiseTerms {
-                interaction: *interaction,
-                complaint: *complaint,
-                at_risk_at: *at_risk_at,
-                ..PromiseTerms::made(what.clone(), at, *due, *owner, fulfiller.clone())
-            };
+            let mut terms = PromiseTerms::made(what.clone(), at, *due, *owner, fulfiller.clone());
+            terms.at_risk_at = *at_risk_at;
+            terms.link(*interaction, *complaint);
             promises.insert(*promise, Promise::new(terms));
             Ok(())
         }
@@ -80,7 +77,7 @@ pub(crate) fn fold(
             step(promises, at, event, *promise, withdraw)
         }
         PromiseEvent::SlippedRepeatedly { promise, .. } => {
-            known(promises, *promise)?.terms.slipped_repeatedly = true;
+            known(promises, *promise)?.terms.mark_slipped_repeatedly();
             Ok(())
         }
         PromiseEvent::DependencyRecorded {
@@ -91,7 +88,7 @@ pub(crate) fn fold(
             due,
         } => {
             let pending = Dependency::pending(*party, commitment.clone(), reference.clone(), *due);
-            known(promises, *promise)?.terms.dependency = Some(Box::new(pending));
+            known(promises, *promise)?.terms.depend_on(pending);
             Ok(())
         }
         PromiseEvent::DependencyLate { promise, .. } => {
@@ -137,8 +134,7 @@ fn dependency(
 ) -> Result<(), Misfit> {
     let dependency = known(promises, id)?
         .terms
-        .dependency
-        .as_mut()
+        .dependency_mut()
         .ok_or_else(|| Misfit::Contradicts(format!("promise {id} has no dependency")))?;
     if next == DependencyState::Late && at < dependency.due {
         return Err(Misfit::Contradicts(format!(
@@ -179,7 +175,7 @@ fn fits(terms: &PromiseTerms, at: DateTime<Utc>, event: &PromiseEvent) -> bool {
                 && at >= terms.due
                 && *owner == terms.owner
                 && *notice == terms.notice()
-                && *breaks == terms.breaks.saturating_add(1)
+                && *breaks == terms.breaks().saturating_add(1)
         }
         PromiseEvent::Revised {
             previous_due,
@@ -217,7 +213,7 @@ pub(crate) fn inform(
     }
     for id in regarding {
         if let Some(promise) = promises.get_mut(id) {
-            promise.terms.informed_at = Some(at);
+            promise.terms.inform(at);
         }
     }
     Ok(())

@@ -10,11 +10,12 @@ use crate::personal::{Erase, Personal};
 use crate::value::{Span, Text};
 
 /// Who does the work behind a promise. Whoever it is, the promise is owned by one of ours.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "by", rename_all = "snake_case")]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Fulfiller {
     /// We do it ourselves.
+    #[default]
     Us,
     /// An outside party (a vendor, a lab) does it for us.
     Party {
@@ -135,6 +136,10 @@ impl Dependency {
 }
 
 /// What a promise is, whatever its state.
+///
+/// The parts most promises never set (an outside party, the interaction or complaint it came
+/// from, revisions, notice, a dependency, breaks) are kept together behind one optional box
+/// and read through getters, so a plain promise stays small.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PromiseTerms {
     /// What was promised.
@@ -150,27 +155,27 @@ pub struct PromiseTerms {
     pub due: DateTime<Utc>,
     /// Our agent who owns it and receives its flags.
     pub owner: AgentId,
-    /// Who does the work.
-    #[serde(with = "crate::promise::state::fulfiller_form")]
-    pub fulfiller: Fulfiller,
-    /// The interaction in which it was made.
-    pub interaction: Option<InteractionId>,
-    /// The complaint it answers.
-    pub complaint: Option<ComplaintId>,
-    /// Every re-promise, oldest first.
-    pub revisions: Box<[Revision]>,
     /// When the warning for the current due instant falls, if the policy asks for one.
     #[serde(with = "crate::compact::instant::option")]
     pub at_risk_at: Option<DateTime<Utc>>,
-    /// When we last told the customer about it, since it was made or last revised.
+    /// The rarely set parts (`None`: all at their defaults).
+    #[serde(with = "crate::compact::rare")]
+    more: Option<Box<MoreTerms>>,
+}
+
+/// The parts of [`PromiseTerms`] most promises never set.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+struct MoreTerms {
+    #[serde(with = "crate::promise::state::fulfiller_form")]
+    fulfiller: Fulfiller,
+    interaction: Option<InteractionId>,
+    complaint: Option<ComplaintId>,
+    revisions: Box<[Revision]>,
     #[serde(with = "crate::compact::instant::option")]
-    pub informed_at: Option<DateTime<Utc>>,
-    /// The outside party's commitment, if recorded.
-    pub dependency: Option<Box<Dependency>>,
-    /// How many times it has broken.
-    pub breaks: u32,
-    /// Whether the repeated-slip event has been raised.
-    pub slipped_repeatedly: bool,
+    informed_at: Option<DateTime<Utc>>,
+    dependency: Option<Dependency>,
+    breaks: u32,
+    slipped_repeatedly: bool,
 }
 
 impl PromiseTerms {
@@ -182,22 +187,125 @@ impl PromiseTerms {
         owner: AgentId,
         fulfiller: Fulfiller,
     ) -> Self {
+        let more = (fulfiller != Fulfiller::Us).then(|| {
+            Box::new(MoreTerms {
+                fulfiller,
+                ..MoreTerms::default()
+            })
+        });
         Self {
             what,
             made_at,
             original_due: due,
             due,
             owner,
-            fulfiller,
-            interaction: None,
-            complaint: None,
-            revisions: Box::default(),
             at_risk_at: None,
-            informed_at: None,
-            dependency: None,
-            breaks: 0,
-            slipped_repeatedly: false,
+            more,
         }
+    }
+
+    /// The rarely set parts, to change (created at their defaults if absent).
+    fn more_mut(&mut self) -> &mut MoreTerms {
+        self.more.get_or_insert_with(Box::default)
+    }
+
+    /// Who does the work.
+    #[must_use]
+    pub fn fulfiller(&self) -> &Fulfiller {
+        static US: Fulfiller = Fulfiller::Us;
+        self.more.as_ref().map_or(&US, |more| &more.fulfiller)
+    }
+
+    /// The interaction in which it was made.
+    #[must_use]
+    pub fn interaction(&self) -> Option<InteractionId> {
+        self.more.as_ref().and_then(|more| more.interaction)
+    }
+
+    /// The complaint it answers.
+    #[must_use]
+    pub fn complaint(&self) -> Option<ComplaintId> {
+        self.more.as_ref().and_then(|more| more.complaint)
+    }
+
+    /// Every re-promise, oldest first.
+    #[must_use]
+    pub fn revisions(&self) -> &[Revision] {
+        self.more.as_ref().map_or(&[], |more| &more.revisions)
+    }
+
+    /// When we last told the customer about it, since it was made or last revised.
+    #[must_use]
+    pub fn informed_at(&self) -> Option<DateTime<Utc>> {
+        self.more.as_ref().and_then(|more| more.informed_at)
+    }
+
+    /// The outside party's commitment, if recorded.
+    #[must_use]
+    pub fn dependency(&self) -> Option<&Dependency> {
+        self.more.as_ref().and_then(|more| more.dependency.as_ref())
+    }
+
+    /// How many times it has broken.
+    #[must_use]
+    pub fn breaks(&self) -> u32 {
+        self.more.as_ref().map_or(0, |more| more.breaks)
+    }
+
+    /// Whether the repeated-slip event has been raised.
+    #[must_use]
+    pub fn slipped_repeatedly(&self) -> bool {
+        self.more
+            .as_ref()
+            .is_some_and(|more| more.slipped_repeatedly)
+    }
+
+    /// Links the promise to the interaction and complaint it came from.
+    pub(crate) fn link(
+        &mut self,
+        interaction: Option<InteractionId>,
+        complaint: Option<ComplaintId>,
+    ) {
+        if interaction.is_some() || complaint.is_some() {
+            let more = self.more_mut();
+            more.interaction = interaction;
+            more.complaint = complaint;
+        }
+    }
+
+    /// Notes that the repeated-slip event was raised.
+    pub(crate) fn mark_slipped_repeatedly(&mut self) {
+        self.more_mut().slipped_repeatedly = true;
+    }
+
+    /// Records the outside party's commitment.
+    pub(crate) fn depend_on(&mut self, dependency: Dependency) {
+        self.more_mut().dependency = Some(dependency);
+    }
+
+    /// The outside party's commitment, to change.
+    pub(crate) fn dependency_mut(&mut self) -> Option<&mut Dependency> {
+        self.more.as_mut().and_then(|more| more.dependency.as_mut())
+    }
+
+    /// Notes that the customer was told about it at `at`.
+    pub(crate) fn inform(&mut self, at: DateTime<Utc>) {
+        self.more_mut().informed_at = Some(at);
+    }
+
+    /// Counts a break.
+    fn count_break(&mut self) {
+        let more = self.more_mut();
+        more.breaks = more.breaks.saturating_add(1);
+    }
+
+    /// Adds a re-promise: the notice is reset.
+    fn revise(&mut self, revision: Revision) {
+        let more = self.more_mut();
+        more.informed_at = None;
+        let mut revisions = std::mem::take(&mut more.revisions).into_vec();
+        revisions.push(revision);
+        more.revisions = revisions.into_boxed_slice();
     }
 
     /// How many times the due instant was moved.
@@ -215,7 +323,7 @@ impl PromiseTerms {
     /// ```
     #[must_use]
     pub fn slips(&self) -> u32 {
-        u32::try_from(self.revisions.len()).unwrap_or(u32::MAX)
+        u32::try_from(self.revisions().len()).unwrap_or(u32::MAX)
     }
 
     /// How far the due instant moved in total, from the original to the one in force.
@@ -256,7 +364,7 @@ impl PromiseTerms {
     /// ```
     #[must_use]
     pub fn notice(&self) -> Notice {
-        if self.informed_at.is_some() {
+        if self.informed_at().is_some() {
             Notice::WithNotice
         } else {
             Notice::InSilence
@@ -539,7 +647,7 @@ impl Promise {
                 lateness: Span::try_from(at.signed_duration_since(terms.due)).unwrap_or(Span::ZERO),
             },
             (PromiseStage::Broken, PromiseStep::Break) => {
-                terms.breaks = terms.breaks.saturating_add(1);
+                terms.count_break();
                 PromiseState::Broken {
                     notice: terms.notice(),
                 }
@@ -547,10 +655,7 @@ impl Promise {
             (PromiseStage::Open, PromiseStep::Revise(revision, at_risk_at)) => {
                 terms.due = revision.due;
                 terms.at_risk_at = at_risk_at;
-                terms.informed_at = None;
-                let mut revisions = std::mem::take(&mut terms.revisions).into_vec();
-                revisions.push(revision);
-                terms.revisions = revisions.into_boxed_slice();
+                terms.revise(revision);
                 PromiseState::Open
             }
             (PromiseStage::Withdrawn, PromiseStep::Withdraw { at, reason }) => {
@@ -579,11 +684,13 @@ impl Erase for Promise {
     fn erase_personal(&mut self) -> u32 {
         let terms = &mut self.terms;
         let mut erased = terms.what.erase_personal();
-        for revision in &mut terms.revisions {
-            erased = erased.saturating_add(revision.reason.erase_personal());
-        }
-        if let Some(dependency) = &mut terms.dependency {
-            erased = erased.saturating_add(dependency.commitment.erase_personal());
+        if let Some(more) = &mut terms.more {
+            for revision in &mut more.revisions {
+                erased = erased.saturating_add(revision.reason.erase_personal());
+            }
+            if let Some(dependency) = &mut more.dependency {
+                erased = erased.saturating_add(dependency.commitment.erase_personal());
+            }
         }
         if let PromiseState::Withdrawn { reason, .. } = &mut self.state {
             erased = erased.saturating_add(reason.erase_personal());
@@ -598,28 +705,31 @@ mod tests {
     use crate::lifecycle::assert_documented_under;
 
     #[test]
+    fn a_promise_keeps_its_rarely_set_terms_out_of_line() {
+        // Issue 15's live heap per customer: a promise is held inline in the registry.
+        assert!(std::mem::size_of::<Promise>() <= 120);
+        let plain = terms();
+        assert!(
+            plain.more.is_none(),
+            "a plain promise allocates nothing for them"
+        );
+        assert_eq!((plain.fulfiller(), plain.breaks()), (&Fulfiller::Us, 0));
+    }
+
+    #[test]
     fn state_diagram_matches_transition_table() {
         assert_documented_under::<PromiseLifecycle>(include_str!("mod.rs"), "State diagram");
     }
 
     fn terms() -> PromiseTerms {
         let t = DateTime::<Utc>::UNIX_EPOCH;
-        PromiseTerms {
-            what: Text::new("glasses").unwrap().into(),
-            made_at: t,
-            original_due: t,
-            due: t,
-            owner: AgentId::from_u128(1),
-            fulfiller: Fulfiller::Us,
-            interaction: None,
-            complaint: None,
-            revisions: Box::default(),
-            at_risk_at: None,
-            informed_at: None,
-            dependency: None,
-            breaks: 0,
-            slipped_repeatedly: false,
-        }
+        PromiseTerms::made(
+            Text::new("glasses").unwrap().into(),
+            t,
+            t,
+            AgentId::from_u128(1),
+            Fulfiller::Us,
+        )
     }
 
     #[test]

@@ -834,7 +834,7 @@ impl Relationship {
             } else {
                 tally.dues.push(promise.terms.due);
             }
-            if promise.terms.slipped_repeatedly {
+            if promise.terms.slipped_repeatedly() {
                 tally.slips = tally.slips.saturating_add(1);
             }
         }

@@ -322,7 +322,7 @@ pub(crate) fn escalation_after_break(
     };
     complaints
         .iter()
-        .filter(|(id, c)| terms.complaint == Some(**id) || c.promises.contains(&promise))
+        .filter(|(id, c)| terms.complaint() == Some(**id) || c.promises.contains(&promise))
         .filter(|(_, c)| c.is_open() && c.escalation_due.is_none_or(|(_, since)| since > broke))
         .map(|(id, c)| ComplaintEvent::EscalationDue {
             complaint: *id,
@@ -545,7 +545,7 @@ fn outstanding(relationship: &Relationship, id: PromiseId) -> Option<Whereabouts
     let p = relationship.promises.get(&id)?;
     let at = p
         .terms
-        .complaint
+        .complaint()
         .and_then(|c| relationship.complaints.get(&c))
         .map_or((Priority::Normal, None, None), whereabouts);
     p.is_outstanding().then_some(at)

@@ -232,7 +232,10 @@ impl Relationship {
     fn touched_by(&self, deadline: &Deadline) -> Vec<Subject> {
         let mut touched = vec![deadline.subject()];
         if let Timer::Promise { promise, .. } = deadline.timer
-            && let Some(complaint) = self.promises.get(&promise).and_then(|p| p.terms.complaint)
+            && let Some(complaint) = self
+                .promises
+                .get(&promise)
+                .and_then(|p| p.terms.complaint())
         {
             touched.push(Subject::Complaint(complaint));
         }

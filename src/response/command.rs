@@ -247,7 +247,7 @@ impl RecordInteraction {
     /// let update = RecordInteraction::outbound(InteractionId::from_u128(3), Channel::Sms, jonas, Text::new("Still on for Friday")?)
     ///     .regarding(glasses);
     /// ona.execute(&policy, update, monday + TimeDelta::days(1))?;
-    /// assert_eq!(ona.promise(glasses).and_then(|p| p.terms.informed_at), Some(monday + TimeDelta::days(1)));
+    /// assert_eq!(ona.promise(glasses).and_then(|p| p.terms.informed_at()), Some(monday + TimeDelta::days(1)));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
