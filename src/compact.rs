@@ -146,6 +146,37 @@ pub(crate) mod pairs {
     }
 }
 
+/// A map from keys to a pair of instants (when an item's first and latest facts happened),
+/// as [`pairs`], each instant in the form of [`instant`]: the same JSON, and no RFC 3339
+/// text for a binary snapshot to parse.
+pub(crate) mod instant_pairs {
+    use std::collections::BTreeMap;
+
+    use chrono::{DateTime, Utc};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::At;
+
+    pub(crate) fn serialize<S: Serializer, K: Serialize>(
+        map: &BTreeMap<K, (DateTime<Utc>, DateTime<Utc>)>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.collect_seq(
+            map.iter()
+                .map(|(key, (first, latest))| (key, (At(*first), At(*latest)))),
+        )
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>, K: Deserialize<'de> + Ord>(
+        d: D,
+    ) -> Result<BTreeMap<K, (DateTime<Utc>, DateTime<Utc>)>, D::Error> {
+        Ok(Vec::<(K, (At, At))>::deserialize(d)?
+            .into_iter()
+            .map(|(key, (At(first), At(latest)))| (key, (first, latest)))
+            .collect())
+    }
+}
+
 /// A value written in its wire form for people and by `$remote` (a `#[serde(remote)]` copy of
 /// its definition, externally tagged, every field present) in binary: the wire forms of a few
 /// types are tagged inside the object or leave fields out, which a binary format that does not

@@ -87,11 +87,13 @@ impl Ledger {
     /// Fires every deadline due by `now` on copies of the customers concerned: the events in
     /// deadline order across the book, and each advanced copy by position.
     fn fire_due(&self, now: DateTime<Utc>) -> (Vec<Envelope>, FxHashMap<usize, Relationship>) {
-        let mut out = Vec::new();
-        let mut advanced: FxHashMap<usize, Relationship> = FxHashMap::default();
         // Only what is due by `now` takes part: later entries never bound a step.
         let mut due: BTreeSet<(DateTime<Utc>, usize)> =
             self.due.range(..=(now, usize::MAX)).copied().collect();
+        // At least an event per customer due, each advanced once or more.
+        let mut out = Vec::with_capacity(due.len());
+        let mut advanced: FxHashMap<usize, Relationship> = FxHashMap::default();
+        advanced.reserve(due.len());
         while let Some((at, position)) = due.pop_first() {
             let relationship = match advanced.entry(position) {
                 Entry::Occupied(entry) => entry.into_mut(),
