@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use crate::health::record::Record;
+use crate::health::record::{MAX_CONTACTS, Record};
 use crate::health::{Band, Health, HealthPolicy, HealthWeights, QuietPolicy, Signal};
 
 /// What health needs to know about a relationship's open items at a moment.
@@ -116,13 +116,17 @@ fn quiet_span(quiet: &QuietPolicy, record: &Record, now: DateTime<Utc>) -> Optio
         return None;
     }
     let recent = last.get(last.len() - n..)?;
-    let mut gaps: Vec<TimeDelta> = recent
-        .windows(2)
-        .filter_map(|p| match p {
-            [a, b] => Some(*b - *a),
-            _ => None,
-        })
-        .collect();
+    // At most `MAX_CONTACTS` contacts are kept: their gaps fit on the stack (this runs for
+    // every instant health is scored at).
+    let mut gaps = [TimeDelta::zero(); MAX_CONTACTS];
+    let mut count = 0;
+    for (gap, pair) in gaps.iter_mut().zip(recent.windows(2)) {
+        if let [a, b] = pair {
+            *gap = *b - *a;
+            count += 1;
+        }
+    }
+    let gaps = gaps.get_mut(..count)?;
     gaps.sort_unstable();
     let median = *gaps.get((gaps.len() - 1) / 2)?;
     let span = median
