@@ -157,8 +157,11 @@ pub(crate) mod instant_pairs {
 
     use super::At;
 
+    /// Keys to their first and latest instants.
+    type Spans<K> = BTreeMap<K, (DateTime<Utc>, DateTime<Utc>)>;
+
     pub(crate) fn serialize<S: Serializer, K: Serialize>(
-        map: &BTreeMap<K, (DateTime<Utc>, DateTime<Utc>)>,
+        map: &Spans<K>,
         s: S,
     ) -> Result<S::Ok, S::Error> {
         s.collect_seq(
@@ -169,7 +172,7 @@ pub(crate) mod instant_pairs {
 
     pub(crate) fn deserialize<'de, D: Deserializer<'de>, K: Deserialize<'de> + Ord>(
         d: D,
-    ) -> Result<BTreeMap<K, (DateTime<Utc>, DateTime<Utc>)>, D::Error> {
+    ) -> Result<Spans<K>, D::Error> {
         Ok(Vec::<(K, (At, At))>::deserialize(d)?
             .into_iter()
             .map(|(key, (At(first), At(latest)))| (key, (first, latest)))
