@@ -155,6 +155,41 @@ pub(crate) mod pairs {
     }
 }
 
+/// A map from keys to a pair of instants (when an item's first and latest facts happened),
+/// as [`pairs`], each instant in the form of [`instant`]: the same JSON, and no RFC 3339
+/// text for a binary snapshot to parse.
+pub(crate) mod instant_pairs {
+    use chrono::{DateTime, Utc};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::At;
+    use crate::shared::Map;
+
+    /// Keys to their first and latest instants.
+    type Spans<K> = Map<K, (DateTime<Utc>, DateTime<Utc>)>;
+
+    pub(crate) fn serialize<S: Serializer, K: Serialize + Ord + Clone>(
+        map: &Spans<K>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        // Collected first: a binary format writes the length before the entries.
+        let entries: Vec<_> = map
+            .iter()
+            .map(|(key, (first, latest))| (key, (At(*first), At(*latest))))
+            .collect();
+        s.collect_seq(entries)
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>, K: Deserialize<'de> + Ord + Clone>(
+        d: D,
+    ) -> Result<Spans<K>, D::Error> {
+        Ok(Vec::<(K, (At, At))>::deserialize(d)?
+            .into_iter()
+            .map(|(key, (At(first), At(latest)))| (key, (first, latest)))
+            .collect())
+    }
+}
+
 /// A value written in its wire form for people and by `$remote` (a `#[serde(remote)]` copy of
 /// its definition, externally tagged, every field present) in binary: the wire forms of a few
 /// types are tagged inside the object or leave fields out, which a binary format that does not

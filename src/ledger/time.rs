@@ -7,9 +7,10 @@ use std::collections::hash_map::Entry;
 use chrono::{DateTime, Utc};
 use rustc_hash::FxHashMap;
 
-use super::Ledger;
+use super::{Ledger, Slot};
 use crate::event::Envelope;
 use crate::flag::{Deadline, Flag, Owner};
+use crate::policy::ServicePolicy;
 use crate::relationship::{Relationship, WorkList};
 
 impl Ledger {
@@ -37,11 +38,16 @@ impl Ledger {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn advance_to(&mut self, now: DateTime<Utc>) -> Vec<Envelope> {
-        let (events, advanced) = self.fire_due(now);
-        for (position, relationship) in advanced {
-            if let Some(slot) = self.slots.get_mut(position) {
-                slot.relationship = relationship;
-            }
+        // Fired in place: no copy of a customer is made, or dropped.
+        let mut book = InPlace {
+            slots: &mut self.slots,
+            touched: Vec::new(),
+        };
+        let events = fire_due(&self.policy, &self.due, now, &mut book);
+        let mut touched = book.touched;
+        touched.sort_unstable();
+        touched.dedup();
+        for position in touched {
             self.reindex(position);
             // A deadline still due by `now` could not fire (the relationship refused its own
             // deadline): unfile it so the next call does not spin on it; the relationship's
@@ -81,48 +87,11 @@ impl Ledger {
     /// ```
     #[must_use]
     pub fn due_by(&self, now: DateTime<Utc>) -> Vec<Envelope> {
-        self.fire_due(now).0
-    }
-
-    /// Fires every deadline due by `now` on copies of the customers concerned: the events in
-    /// deadline order across the book, and each advanced copy by position.
-    fn fire_due(&self, now: DateTime<Utc>) -> (Vec<Envelope>, FxHashMap<usize, Relationship>) {
-        let mut out = Vec::new();
-        let mut advanced: FxHashMap<usize, Relationship> = FxHashMap::default();
-        // Only what is due by `now` takes part: later entries never bound a step.
-        let mut due: BTreeSet<(DateTime<Utc>, usize)> =
-            self.due.range(..=(now, usize::MAX)).copied().collect();
-        while let Some((at, position)) = due.pop_first() {
-            let relationship = match advanced.entry(position) {
-                Entry::Occupied(entry) => entry.into_mut(),
-                Entry::Vacant(entry) => match self.slots.get(position) {
-                    Some(slot) => entry.insert(slot.relationship.clone()),
-                    // An index entry without a customer cannot arise; pass it over.
-                    None => continue,
-                },
-            };
-            // Up to the next customer's deadline (exclusive, or inclusive when this customer
-            // comes first among those due at that instant), so the result is in deadline order
-            // across the book and a customer's backlog is fired in one call.
-            let limit = match due.first() {
-                Some(&(next, other)) if other > position => next,
-                Some(&(next, _)) => next
-                    .checked_sub_signed(chrono::TimeDelta::nanoseconds(1))
-                    .unwrap_or(at)
-                    .max(at),
-                None => now,
-            };
-            out.extend(relationship.advance_to(&self.policy, limit));
-            // Filed again when something later is still due by `now`; a deadline that did not
-            // move (nothing could fire) is not, so the loop ends.
-            if let Some(next) = relationship.next_deadline().map(|d| d.at)
-                && next > at
-                && next <= now
-            {
-                due.insert((next, position));
-            }
-        }
-        (out, advanced)
+        let mut copies = Copies {
+            slots: &self.slots,
+            advanced: FxHashMap::default(),
+        };
+        fire_due(&self.policy, &self.due, now, &mut copies)
     }
 
     /// The earliest deadline of any customer.
@@ -244,4 +213,82 @@ impl Ledger {
         work.sort();
         work
     }
+}
+
+/// The customers a firing of the book's deadlines advances, by position.
+trait Advancing {
+    /// The customer at `position`, to advance (`None` for a position without a customer,
+    /// which the index never holds).
+    fn at(&mut self, position: usize) -> Option<&mut Relationship>;
+}
+
+/// The book's own customers, advanced in place; the positions touched are kept for refiling.
+struct InPlace<'a> {
+    slots: &'a mut [Slot],
+    touched: Vec<usize>,
+}
+
+impl Advancing for InPlace<'_> {
+    fn at(&mut self, position: usize) -> Option<&mut Relationship> {
+        let slot = self.slots.get_mut(position)?;
+        self.touched.push(position);
+        Some(&mut slot.relationship)
+    }
+}
+
+/// Copies of the book's customers, each made when first advanced: the book is left as it is.
+struct Copies<'a> {
+    slots: &'a [Slot],
+    advanced: FxHashMap<usize, Relationship>,
+}
+
+impl Advancing for Copies<'_> {
+    fn at(&mut self, position: usize) -> Option<&mut Relationship> {
+        Some(match self.advanced.entry(position) {
+            Entry::Occupied(entry) => entry.into_mut(),
+            Entry::Vacant(entry) => entry.insert(self.slots.get(position)?.relationship.clone()),
+        })
+    }
+}
+
+/// Fires every deadline of `index` due by `now` on the customers `book` gives: the events in
+/// deadline order across the book (ties in the order customers were first registered).
+fn fire_due(
+    policy: &ServicePolicy,
+    index: &BTreeSet<(DateTime<Utc>, usize)>,
+    now: DateTime<Utc>,
+    book: &mut impl Advancing,
+) -> Vec<Envelope> {
+    // Only what is due by `now` takes part: later entries never bound a step.
+    let mut due: BTreeSet<(DateTime<Utc>, usize)> =
+        index.range(..=(now, usize::MAX)).copied().collect();
+    // At least an event per customer due.
+    let mut out = Vec::with_capacity(due.len());
+    while let Some((at, position)) = due.pop_first() {
+        // An index entry without a customer cannot arise; pass it over.
+        let Some(relationship) = book.at(position) else {
+            continue;
+        };
+        // Up to the next customer's deadline (exclusive, or inclusive when this customer
+        // comes first among those due at that instant), so the result is in deadline order
+        // across the book and a customer's backlog is fired in one call.
+        let limit = match due.first() {
+            Some(&(next, other)) if other > position => next,
+            Some(&(next, _)) => next
+                .checked_sub_signed(chrono::TimeDelta::nanoseconds(1))
+                .unwrap_or(at)
+                .max(at),
+            None => now,
+        };
+        out.extend(relationship.advance_to(policy, limit));
+        // Filed again when something later is still due by `now`; a deadline that did not
+        // move (nothing could fire) is not, so the loop ends.
+        if let Some(next) = relationship.next_deadline().map(|d| d.at)
+            && next > at
+            && next <= now
+        {
+            due.insert((next, position));
+        }
+    }
+    out
 }

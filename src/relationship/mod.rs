@@ -285,10 +285,12 @@ pub struct Relationship {
     #[serde(with = "crate::compact::instant::option")]
     at_risk_since: Option<DateTime<Utc>>,
     /// Since when the customer has gone quiet, if they have and not written since.
+    #[serde(with = "crate::compact::instant::option")]
     quiet_since: Option<DateTime<Utc>>,
     /// The idempotency keys of the keyed requests of the last 7 days.
     keys: Keys,
     /// When each item's first and latest facts happened: a late fact keeps their order.
+    #[serde(with = "crate::compact::instant_pairs")]
     item_facts: order::ItemFacts,
 }
 

@@ -54,8 +54,9 @@ impl Relationship {
     /// ```
     pub fn advance_to(&mut self, policy: &ServicePolicy, now: DateTime<Utc>) -> Vec<Envelope> {
         self.use_health_policy(&policy.health);
-        let mut out = Vec::new();
         let mut due = Due::collect(self, now);
+        // At least an event per deadline filed: room made once, not grown by copies.
+        let mut out = Vec::with_capacity(due.filed());
         // Health's count of the promises, made once on the first review of a filed call.
         let mut tally: Option<super::PromiseTally> = None;
         let mut budget = self.firing_budget();
@@ -670,6 +671,14 @@ impl Due {
             return Self::Scan;
         }
         Self::Filed(relationship.deadlines().filter(|d| d.at <= now).collect())
+    }
+
+    /// How many deadlines are filed (none when scanning).
+    fn filed(&self) -> usize {
+        match self {
+            Self::Filed(filed) => filed.len(),
+            Self::Scan => 0,
+        }
     }
 
     /// The next deadline to fire. Once the filed ones are spent, one look over the whole
