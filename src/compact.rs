@@ -56,7 +56,7 @@ pub(crate) mod instant {
 
 /// An instant in the form of [`instant`], as a type: for instants inside tuples and
 /// collections.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct At(pub(crate) chrono::DateTime<chrono::Utc>);
 
 impl serde::Serialize for At {

@@ -930,3 +930,38 @@ fn a_fact_reported_late_keeps_its_recording_time_on_the_wire() {
     let last = w.log.last().unwrap();
     assert!(!serde_json::to_string(last).unwrap().contains("recorded"));
 }
+
+#[test]
+fn a_kept_promise_leaves_the_item_order_but_still_dates_the_complaints_that_link_it() {
+    let mut w = world();
+    w.at("2026-03-06 10:00");
+    w.when(ONA, glasses(1, "2026-03-09 12:00")).unwrap();
+    w.at("2026-03-06 10:30");
+    w.when(ONA, keep(1)).unwrap();
+    w.at("2026-03-06 11:00");
+    let before = w.relationship(ONA).clone();
+    // A complaint about the promise, reported late as of 09:30, before it was made: refused,
+    // from the made time the archive keeps.
+    let about = ReceiveComplaint::new(ComplaintId::from_u128(5), Channel::Phone, text("late"))
+        .about_promise(PromiseId::from_u128(1));
+    assert_eq!(
+        late(&mut w, "2026-03-06 09:30", about.clone()),
+        Err(CommandError::CannotBackdate {
+            item: FactItem::Promise(PromiseId::from_u128(1)),
+            occurred: t("2026-03-06 09:30"),
+            latest: t("2026-03-06 10:00"),
+        })
+    );
+    // Kept again, as of before it was made: refused by its stage (it is closed).
+    assert!(matches!(
+        late(&mut w, "2026-03-06 09:30", keep(1)),
+        Err(CommandError::InvalidTransition { .. })
+    ));
+    assert_eq!(w.relationship(ONA), &before, "refused: nothing changed");
+    // Dated after it was made: taken.
+    late(&mut w, "2026-03-06 10:15", about).unwrap();
+    assert_eq!(
+        Relationship::replay(ONA, &w.log).as_ref(),
+        Ok(w.relationship(ONA))
+    );
+}

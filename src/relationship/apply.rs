@@ -4,9 +4,10 @@ use chrono::{DateTime, Utc};
 
 use super::archive::Entry;
 use super::*;
+use crate::compact::At;
 use crate::complaint::{self};
 use crate::customer::CustomerEvent;
-use crate::error::ReplayError;
+use crate::error::{FactItem, ReplayError};
 use crate::event::{Envelope, Event, SCHEMA_VERSION};
 use crate::follow_up::{self};
 use crate::follow_up::{FollowUpEvent, FollowUpLifecycle};
@@ -297,7 +298,12 @@ impl Relationship {
             return;
         };
         self.promises.remove(&id);
-        self.archive.insert(Entry::Promise(id, stage));
+        // Its first fact moves with it: the item order keeps open items only (see `order.rs`).
+        let made = self
+            .item_facts
+            .remove(&FactItem::Promise(id))
+            .map_or(DateTime::<Utc>::MIN_UTC, |(first, _)| first);
+        self.archive.insert(Entry::Promise(id, stage, At(made)));
     }
 
     /// Moves follow-up `id` to the archive once it is closed (done, cancelled).
@@ -311,6 +317,7 @@ impl Relationship {
             return;
         };
         self.follow_ups.remove(&id);
+        self.item_facts.remove(&FactItem::FollowUp(id));
         self.archive.insert(Entry::FollowUp(id, stage));
     }
 

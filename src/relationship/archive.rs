@@ -10,22 +10,27 @@
 //! `UNSHARE_AT` entries, never per command).
 //!
 //! Each entry is an id (16 bytes) with, for promises and follow-ups, the stage it closed in
-//! (1 byte), in hash tables (`rustc-hash`): 17 bytes a slot, 18 with the table's control byte,
-//! about 21 to 41 bytes an entry depending on how full the table is (22 at 100,000 entries;
-//! `benches/memory.rs` measures it).
+//! (1 byte) and, for promises, when it was made (12 bytes; it left the late-fact item order
+//! with the promise), in hash tables (`rustc-hash`): 16, 17 and 32 bytes a slot, plus the
+//! table's control byte, more an entry depending on how full the table is
+//! (`benches/memory.rs` measures it).
 
 use std::sync::Arc;
 
-use chrono::DateTime;
+use chrono::{DateTime, Utc};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
+use crate::compact::At;
 use crate::follow_up::{FollowUp, FollowUpStage, FollowUpState, FollowUps};
 use crate::id::{AgentId, FollowUpId, InteractionId, PromiseId};
 use crate::outcome::Outcome;
 use crate::personal::Personal;
 use crate::promise::{Fulfiller, Promise, PromiseStage, PromiseState, PromiseTerms, Promises};
 use crate::value::Span;
+
+/// When an archived promise was made, written compactly.
+pub(crate) type Made = At;
 
 /// Entries the buffer takes before it is folded into the store (when the store is not shared).
 const FOLD_AT: usize = 8;
@@ -38,8 +43,9 @@ const UNSHARE_AT: usize = 64;
 pub(crate) enum Entry {
     /// An interaction was recorded.
     Interaction(InteractionId),
-    /// A promise closed (kept, kept late or withdrawn).
-    Promise(PromiseId, PromiseStage),
+    /// A promise closed (kept, kept late or withdrawn), and when it was made (its first
+    /// fact: a complaint reported late about it must not be dated before it).
+    Promise(PromiseId, PromiseStage, Made),
     /// A follow-up closed (done or cancelled).
     FollowUp(FollowUpId, FollowUpStage),
 }
@@ -50,7 +56,7 @@ pub(crate) enum Entry {
 #[serde(from = "SortedStore", into = "SortedStore")]
 pub(crate) struct Store {
     interactions: FxHashSet<InteractionId>,
-    promises: FxHashMap<PromiseId, PromiseStage>,
+    promises: FxHashMap<PromiseId, (PromiseStage, Made)>,
     follow_ups: FxHashMap<FollowUpId, FollowUpStage>,
 }
 
@@ -58,7 +64,7 @@ pub(crate) struct Store {
 #[derive(Serialize, Deserialize)]
 struct SortedStore {
     interactions: Vec<InteractionId>,
-    promises: Vec<(PromiseId, PromiseStage)>,
+    promises: Vec<(PromiseId, (PromiseStage, Made))>,
     follow_ups: Vec<(FollowUpId, FollowUpStage)>,
 }
 
@@ -94,8 +100,8 @@ impl Store {
             Entry::Interaction(id) => {
                 self.interactions.insert(id);
             }
-            Entry::Promise(id, stage) => {
-                self.promises.insert(id, stage);
+            Entry::Promise(id, stage, made) => {
+                self.promises.insert(id, (stage, made));
             }
             Entry::FollowUp(id, stage) => {
                 self.follow_ups.insert(id, stage);
@@ -112,7 +118,10 @@ impl Store {
 
     fn entries(&self) -> impl Iterator<Item = Entry> + '_ {
         let interactions = self.interactions.iter().map(|id| Entry::Interaction(*id));
-        let promises = self.promises.iter().map(|(id, s)| Entry::Promise(*id, *s));
+        let promises = self
+            .promises
+            .iter()
+            .map(|(id, (s, made))| Entry::Promise(*id, *s, *made));
         let follow_ups = self
             .follow_ups
             .iter()
@@ -173,10 +182,20 @@ impl Archive {
 
     /// The stage promise `id` closed in, if it is archived.
     pub(crate) fn promise(&self, id: PromiseId) -> Option<PromiseStage> {
+        self.closed_promise(id).map(|(stage, _)| stage)
+    }
+
+    /// When promise `id` was made, if it is archived.
+    pub(crate) fn promise_made(&self, id: PromiseId) -> Option<DateTime<Utc>> {
+        self.closed_promise(id).map(|(_, At(made))| made)
+    }
+
+    /// The stage promise `id` closed in and when it was made, if it is archived.
+    fn closed_promise(&self, id: PromiseId) -> Option<(PromiseStage, Made)> {
         self.recent
             .iter()
             .find_map(|entry| match entry {
-                Entry::Promise(p, stage) if *p == id => Some(*stage),
+                Entry::Promise(p, stage, made) if *p == id => Some((*stage, *made)),
                 Entry::Promise(..) | Entry::Interaction(_) | Entry::FollowUp(..) => None,
             })
             .or_else(|| self.stored()?.promises.get(&id).copied())
@@ -212,7 +231,7 @@ impl Archive {
     fn holds(&self, entry: Entry) -> bool {
         match entry {
             Entry::Interaction(id) => self.has_interaction(id),
-            Entry::Promise(id, stage) => self.promise(id) == Some(stage),
+            Entry::Promise(id, stage, made) => self.closed_promise(id) == Some((stage, made)),
             Entry::FollowUp(id, stage) => self.follow_up(id) == Some(stage),
         }
     }

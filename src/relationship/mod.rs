@@ -29,8 +29,10 @@
 //!   the idempotency keys;
 //! - **the archive**, shared by the copies (behind an `Arc`, written through a short buffer,
 //!   `archive.rs`): every interaction id recorded, and the id and closing stage of every closed
-//!   promise (kept, kept late, withdrawn) and follow-up (done, cancelled). A promise or
-//!   follow-up leaves the open state as the event closing it is applied.
+//!   promise (kept, kept late, withdrawn, with when it was made) and follow-up (done,
+//!   cancelled). A promise or follow-up leaves the open state, and the order of facts reported
+//!   late (see below), as the event closing it is applied: a command acting on it is refused by
+//!   its stage, whenever it is dated.
 //!
 //! What the rules need of a closed item is its id and stage, and the archive answers both:
 //! a duplicate id is refused as before ([`DuplicatePromise`](crate::CommandError::DuplicatePromise),
@@ -55,9 +57,9 @@
 //! - **surveys**: one survey per resolution is enforced by reading the answered surveys of a
 //!   complaint's current resolution, which can be reopened and surveyed again.
 //!
-//! The archive costs 17 bytes a slot (a 16-byte id and a stage byte) in a hash table, about 21
-//! to 41 bytes an entry depending on how full the table is (`benches/README.md` has the
-//! figures). Replay inserts into hash tables, so its cost does not depend on the order of
+//! The archive costs 16 bytes a slot for an interaction id, 17 for a follow-up (its id and
+//! a stage byte) and 32 for a promise (its id, stage and when it was made) in hash tables,
+//! more an entry depending on how full each table is (`benches/README.md` has the figures). Replay inserts into hash tables, so its cost does not depend on the order of
 //! the ids (random UUIDs included).
 //!
 //! # Facts reported late

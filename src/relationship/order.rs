@@ -16,8 +16,11 @@ use crate::promise::{PromiseCommand, PromiseEvent};
 use crate::shared::Map;
 use crate::survey::{SurveyCommand, SurveyEvent};
 
-/// When each item's first and latest facts happened (deadlines not counted): an entry per
-/// item ever, shared between copies of the relationship.
+/// When each item's first and latest facts happened (deadlines not counted), shared between
+/// copies of the relationship: an entry per item still held (profile, promises and follow-ups
+/// in play, complaints, surveys). A closed promise or follow-up leaves it as it leaves the
+/// open state: a command acting on one is refused by its stage, and a closed promise keeps
+/// when it was made in the archive for the complaints that link it.
 pub(super) type ItemFacts = Map<FactItem, (DateTime<Utc>, DateTime<Utc>)>;
 
 /// The item an event is a fact of; `None` for the response family (its clock has its own
@@ -167,10 +170,21 @@ fn items_of(relationship: &Relationship, command: &Command) -> (Vec<FactItem>, V
 impl Relationship {
     /// Remembers when `event`, a fact of an item, happened.
     pub(super) fn note_fact(&mut self, at: DateTime<Utc>, event: &Event) {
-        if let Some(item) = item_of(event) {
+        if let Some(item) = item_of(event).filter(|item| !self.is_archived(*item)) {
             let (first, latest) = self.item_facts.get(&item).copied().unwrap_or((at, at));
             self.item_facts
                 .insert(item, (first.min(at), latest.max(at)));
+        }
+    }
+
+    /// Whether `item` is a closed promise or follow-up: its times left the item order with
+    /// it (a closed promise keeps when it was made in the archive, for the complaints that
+    /// link it; a command acting on a closed item is refused by its stage).
+    fn is_archived(&self, item: FactItem) -> bool {
+        match item {
+            FactItem::Promise(id) => !self.promises.contains_key(&id),
+            FactItem::FollowUp(id) => !self.follow_ups.contains_key(&id),
+            FactItem::Profile | FactItem::Complaint(_) | FactItem::Survey(_) => false,
         }
     }
 
@@ -197,8 +211,12 @@ impl Relationship {
             refuse(item, *latest)
         });
         let links = linked.into_iter().filter_map(|item| {
-            let (first, _) = self.item_facts.get(&item)?;
-            refuse(item, *first)
+            let first = match (self.item_facts.get(&item), item) {
+                (Some((first, _)), _) => *first,
+                (None, FactItem::Promise(promise)) => self.archive.promise_made(promise)?,
+                (None, _) => return None,
+            };
+            refuse(item, first)
         });
         acted.chain(links).next().map_or(Ok(()), Err)
     }
