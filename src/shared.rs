@@ -27,6 +27,16 @@ const FOLD_AT: usize = 16;
 /// Entries a copy whose shared part is shared takes before it copies that part once.
 const UNSHARE_AT: usize = 256;
 
+/// Whether a copy's own part of `own` entries is to be folded into `shared`: once it has
+/// [`FOLD_AT`] entries if this copy holds `shared` alone, else once it has [`UNSHARE_AT`].
+fn folds<S>(own: usize, shared: &mut Option<Arc<S>>) -> bool {
+    own >= FOLD_AT
+        && (own >= UNSHARE_AT
+            || shared
+                .as_mut()
+                .is_none_or(|shared| Arc::get_mut(shared).is_some()))
+}
+
 /// A sequence whose bulk is shared between copies: `head[skip..]`, then `tail`.
 #[derive(Clone)]
 pub(crate) struct Seq<T> {
@@ -156,14 +166,7 @@ impl<T: Clone> Seq<T> {
     /// Folds the tail into the head when this copy holds the head alone (or when the tail has
     /// outgrown [`UNSHARE_AT`]).
     pub(crate) fn settle(&mut self) {
-        if self.tail.len() < FOLD_AT {
-            return;
-        }
-        let alone = self
-            .head
-            .as_mut()
-            .is_none_or(|head| Arc::get_mut(head).is_some());
-        if alone || self.tail.len() >= UNSHARE_AT {
+        if folds(self.tail.len(), &mut self.head) {
             let tail = std::mem::take(&mut self.tail);
             self.head_mut().extend(tail);
         }
@@ -323,14 +326,7 @@ impl<K: Ord + Clone, V: Clone> Map<K, V> {
     /// Folds the top into the base when this copy holds the base alone (or when the top has
     /// outgrown [`UNSHARE_AT`]).
     pub(crate) fn settle(&mut self) {
-        if self.top.len() < FOLD_AT {
-            return;
-        }
-        let alone = self
-            .base
-            .as_mut()
-            .is_none_or(|base| Arc::get_mut(base).is_some());
-        if alone || self.top.len() >= UNSHARE_AT {
+        if folds(self.top.len(), &mut self.base) {
             let top = std::mem::take(&mut self.top);
             let base = Arc::make_mut(self.base.get_or_insert_with(Arc::default));
             for (key, value) in top {
