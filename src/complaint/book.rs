@@ -4,9 +4,10 @@
 //! A customer may have thousands of closed complaints, and a command copies the open state
 //! (see [`crate::relationship`]): so a complaint that closes (closed, or closed unresolved)
 //! leaves the open state for a map shared between copies ([`Map`]), whole, because a reopen
-//! continues or restarts its clocks and keeps its level, owner, history and links. A command
-//! that changes a closed complaint (a reopen, a follow-up or survey linked to it, an erasure)
-//! takes it back into the open state first. Reading sees one set of complaints in id order,
+//! continues or restarts its clocks and keeps its level, owner, history and links. An event
+//! that changes a closed complaint (a reopen, a follow-up linked to it) takes it back into the
+//! open state first; an erasure changes closed ones where they are kept (a survey does not
+//! change the complaint it is about). Reading sees one set of complaints in id order,
 //! wherever each is kept; equality and the serialized form (a list by id, as before) too.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};

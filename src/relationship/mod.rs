@@ -49,12 +49,15 @@
 //! rest of a closed item (its texts, dates, revisions) is in the log, not in the state, and an
 //! erasure has nothing of it to erase.
 //!
-//! Two families stay whole in the open state:
-//! - **complaints**, closed ones included: a closed complaint can be reopened at any time, and
-//!   a reopen continues or restarts its clocks, keeps its level, owner, history and links, and
-//!   reads its summary for the follow-up; all of it would have to be kept, so it stays hot
-//!   (a customer's complaints are few beside their interactions and promises).
-//! - **surveys**: one survey per resolution is enforced by reading the answered surveys of a
+//! Two families are kept otherwise:
+//! - **complaints** are kept whole, closed ones included: a closed complaint can be reopened at
+//!   any time, and a reopen continues or restarts its clocks, keeps its level, owner, history
+//!   and links, and reads its summary for the follow-up. A closed one (with nothing left to
+//!   fall due) leaves the open state for a map shared between copies, whole
+//!   (`complaint/book.rs`); a reopen or a follow-up linked to it takes it back.
+//!   [`complaint`](Relationship::complaint) and [`complaints`](Relationship::complaints) read
+//!   both, and [`archived`](Relationship::archived) counts the closed ones.
+//! - **surveys** stay whole in the open state: one survey per resolution is enforced by reading the answered surveys of a
 //!   complaint's current resolution, which can be reopened and surveyed again.
 //!
 //! The archive costs 16 bytes a slot for an interaction id, 17 for a follow-up (its id and
