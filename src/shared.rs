@@ -181,9 +181,17 @@ impl<T: Clone> Default for Seq<T> {
 
 impl<T: Clone> FromIterator<T> for Seq<T> {
     fn from_iter<I: IntoIterator<Item = T>>(items: I) -> Self {
-        let head: Vec<T> = items.into_iter().collect();
+        let items: Vec<T> = items.into_iter().collect();
+        // A short sequence stays in this copy's own part: no shared allocation for it.
+        if items.len() < FOLD_AT {
+            return Self {
+                head: None,
+                skip: 0,
+                tail: items,
+            };
+        }
         Self {
-            head: (!head.is_empty()).then(|| Arc::new(head)),
+            head: Some(Arc::new(items)),
             skip: 0,
             tail: Vec::new(),
         }
@@ -348,8 +356,15 @@ impl<K: Ord + Clone, V: Clone> Default for Map<K, V> {
 impl<K: Ord + Clone, V: Clone> FromIterator<(K, V)> for Map<K, V> {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(items: I) -> Self {
         let base: BTreeMap<K, V> = items.into_iter().collect();
+        // A short map stays in this copy's own part (a sorted `Vec`), without a tree.
+        if base.len() < FOLD_AT {
+            return Map {
+                base: None,
+                top: base.into_iter().map(|(k, v)| (k, Some(v))).collect(),
+            };
+        }
         Map {
-            base: (!base.is_empty()).then(|| Arc::new(base)),
+            base: Some(Arc::new(base)),
             top: Vec::new(),
         }
     }
