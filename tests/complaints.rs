@@ -1168,3 +1168,58 @@ fn a_reopen_below_the_top_makes_escalation_due_and_is_not_flagged_as_at_the_top(
         .collect();
     assert_eq!(flags, [FlagKind::EscalationDue]);
 }
+
+#[test]
+fn a_reopen_that_continues_a_warned_clock_reads_at_risk_without_warning_again() {
+    // Given a complaint whose resolution clock warned before it was resolved
+    let mut w = world();
+    w.at("2026-03-02 10:00");
+    w.when(
+        ONA,
+        AcknowledgeComplaint {
+            complaint: C,
+            by: AGENT,
+        },
+    )
+    .unwrap();
+    let warned = w.run_until("2026-03-03 20:00", 50);
+    assert!(warned.iter().any(|e| matches!(
+        e.event,
+        Event::Complaint(ComplaintEvent::ClockAtRisk {
+            clock: ComplaintClockKind::Resolution,
+            ..
+        })
+    )));
+    w.at("2026-03-03 20:00");
+    w.when(ONA, resolve(None)).unwrap();
+    // When it is reopened and its clock goes on (the default)
+    w.when(ONA, ReopenComplaint::new(C, text("still scratched")))
+        .unwrap();
+    // Then it reads at risk at once, and no second warning is recorded before the breach
+    let kinds: Vec<_> = w
+        .ledger
+        .flags(t("2026-03-03 20:00"))
+        .iter()
+        .map(|f| f.kind)
+        .collect();
+    assert!(kinds.contains(&FlagKind::ComplaintClockAtRisk), "{kinds:?}");
+    let later = w.run_until("2026-03-05 12:00", 50);
+    let resolution_events: Vec<_> = later
+        .iter()
+        .filter_map(|e| match &e.event {
+            Event::Complaint(
+                ComplaintEvent::ClockAtRisk {
+                    clock: ComplaintClockKind::Resolution,
+                    ..
+                }
+                | ComplaintEvent::ClockBreached {
+                    clock: ComplaintClockKind::Resolution,
+                    ..
+                },
+            ) => Some(e.event.kind()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(resolution_events, ["complaint_clock_breached"]);
+    w.assert_replay_matches();
+}
