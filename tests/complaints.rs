@@ -1172,16 +1172,7 @@ fn a_reopen_below_the_top_makes_escalation_due_and_is_not_flagged_as_at_the_top(
 #[test]
 fn a_reopen_that_continues_a_warned_clock_reads_at_risk_without_warning_again() {
     // Given a complaint whose resolution clock warned before it was resolved
-    let mut w = world();
-    w.at("2026-03-02 10:00");
-    w.when(
-        ONA,
-        AcknowledgeComplaint {
-            complaint: C,
-            by: AGENT,
-        },
-    )
-    .unwrap();
+    let mut w = in_progress();
     let warned = w.run_until("2026-03-03 20:00", 50);
     assert!(warned.iter().any(|e| matches!(
         e.event,
