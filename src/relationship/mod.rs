@@ -25,8 +25,13 @@
 //! applies to a copy it keeps only if every event applies (all or nothing); so the state is
 //! split in two:
 //! - **the open state**, copied per command: the profile, the response clock, outstanding
-//!   promises, pending follow-ups, complaints and surveys (see below), health's recent facts,
-//!   the idempotency keys;
+//!   promises, pending follow-ups, complaints in play and surveys (see below), the
+//!   idempotency keys;
+//! - **the history the rules still read**, shared by the copies (`src/shared.rs`: the bulk
+//!   behind an `Arc`, each copy writing a short part of its own, folded in once it holds the
+//!   bulk alone): the conversation's messages and answers (a late fact is placed among
+//!   them), health's record of the window, the first and latest fact of each item still
+//!   held (the order late facts keep), and closed complaints (below);
 //! - **the archive**, shared by the copies (behind an `Arc`, written through a short buffer,
 //!   `archive.rs`): every interaction id recorded, and the id and closing stage of every closed
 //!   promise (kept, kept late, withdrawn, with when it was made) and follow-up (done,
@@ -57,13 +62,15 @@
 //!   (`complaint/book.rs`); a reopen or a follow-up linked to it takes it back.
 //!   [`complaint`](Relationship::complaint) and [`complaints`](Relationship::complaints) read
 //!   both, and [`archived`](Relationship::archived) counts the closed ones.
-//! - **surveys** stay whole in the open state: one survey per resolution is enforced by reading the answered surveys of a
-//!   complaint's current resolution, which can be reopened and surveyed again.
+//! - **surveys** stay whole in the open state: one survey per resolution is enforced by
+//!   reading the answered surveys of a complaint's current resolution, which can be reopened
+//!   and surveyed again.
 //!
 //! The archive costs 16 bytes a slot for an interaction id, 17 for a follow-up (its id and
 //! a stage byte) and 32 for a promise (its id, stage and when it was made) in hash tables,
-//! more an entry depending on how full each table is (`benches/README.md` has the figures). Replay inserts into hash tables, so its cost does not depend on the order of
-//! the ids (random UUIDs included).
+//! more an entry depending on how full each table is (`benches/README.md` has the figures).
+//! Replay inserts into hash tables, so its cost does not depend on the order of the ids
+//! (random UUIDs included).
 //!
 //! # Facts reported late
 //! A command says when the thing happened: [`Request::occurred_at`](crate::Request::occurred_at)
