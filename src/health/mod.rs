@@ -144,7 +144,9 @@ pub use event::HealthEvent;
 pub use record::{MAX_CONTACTS, MAX_WINDOW_DAYS};
 
 pub(crate) use record::{Fact, Record};
-pub(crate) use score::{OpenItems, assess, changes, quiet_at, reasons, score};
+pub(crate) use score::{
+    OpenItems, Quiet, assess_given, changes, quiet_at, quiet_in, reasons, rhythm, score,
+};
 
 use serde::{Deserialize, Serialize};
 
@@ -464,7 +466,19 @@ pub(crate) fn band_change(
     at: chrono::DateTime<chrono::Utc>,
     at_risk: bool,
 ) -> Option<HealthEvent> {
-    let (score, band, penalties, _, lost) = assess(policy, open, record, at);
+    let quiet = quiet_at(policy, record, at).is_some();
+    band_change_given(policy, open, record, (at, quiet), at_risk)
+}
+
+/// As [`band_change`], with whether the customer is quiet at `at` known.
+pub(crate) fn band_change_given(
+    policy: &HealthPolicy,
+    open: OpenItems,
+    record: &Record,
+    (at, quiet): (chrono::DateTime<chrono::Utc>, bool),
+    at_risk: bool,
+) -> Option<HealthEvent> {
+    let (score, band, penalties, _, lost) = assess_given(policy, open, record, at, quiet);
     match (band == Band::AtRisk, at_risk) {
         (true, false) => Some(HealthEvent::AtRisk {
             score,
@@ -489,7 +503,12 @@ pub(crate) fn gone_quiet(
     if recorded {
         return None;
     }
-    quiet_at(policy, record, at).map(|q| HealthEvent::GoneQuiet {
+    gone_quiet_given(quiet_at(policy, record, at), false)
+}
+
+/// As [`gone_quiet`], with the customer's silence at that instant known.
+pub(crate) fn gone_quiet_given(quiet: Option<Quiet>, recorded: bool) -> Option<HealthEvent> {
+    quiet.filter(|_| !recorded).map(|q| HealthEvent::GoneQuiet {
         last_contact: q.last_contact,
         after: q.after,
     })

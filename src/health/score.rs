@@ -86,14 +86,47 @@ pub(crate) struct Quiet {
     pub(crate) after: DateTime<Utc>,
 }
 
+/// How long a silence makes the customer quiet, when it is the same at every instant looked
+/// at: from an instant at or after their last contact on, their rhythm no longer changes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Rhythm {
+    /// Worked out at each instant.
+    AtEach,
+    /// The same from a known instant on.
+    Known(Option<TimeDelta>),
+}
+
+/// The customer's rhythm for instants at or after `from`: known once, when every contact
+/// recorded is at or before `from` (health is reviewed from the latest recording time on).
+pub(crate) fn rhythm(policy: &HealthPolicy, record: &Record, from: DateTime<Utc>) -> Rhythm {
+    if record.contacts().last().is_none_or(|last| *last <= from) {
+        Rhythm::Known(quiet_span(&policy.quiet, record, from))
+    } else {
+        Rhythm::AtEach
+    }
+}
+
 /// The customer's silence, if they are quiet at `now` (see [`QuietPolicy`]).
 pub(crate) fn quiet_at(
     policy: &HealthPolicy,
     record: &Record,
     now: DateTime<Utc>,
 ) -> Option<Quiet> {
+    quiet_in(policy, record, now, Rhythm::AtEach)
+}
+
+/// As [`quiet_at`], with the customer's rhythm known when it does not change.
+pub(crate) fn quiet_in(
+    policy: &HealthPolicy,
+    record: &Record,
+    now: DateTime<Utc>,
+    rhythm: Rhythm,
+) -> Option<Quiet> {
     let (from, _) = bounds(policy, now);
-    let quiet_after = quiet_span(&policy.quiet, record, now)?;
+    let quiet_after = match rhythm {
+        Rhythm::AtEach => quiet_span(&policy.quiet, record, now),
+        Rhythm::Known(span) => span,
+    }?;
     let upto = record.contacts().partition_point(|c| *c <= now);
     let last_contact = *record.contacts().get(upto.checked_sub(1)?)?;
     // The first bad experience since they last wrote, still inside the window.
@@ -141,6 +174,18 @@ pub(crate) fn penalties(
     record: &Record,
     now: DateTime<Utc>,
 ) -> ([(Signal, u16); 7], [bool; 7]) {
+    let quiet = quiet_at(policy, record, now).is_some();
+    penalties_given(policy, open, record, now, quiet)
+}
+
+/// As [`penalties`], with whether the customer is quiet at `now` known.
+fn penalties_given(
+    policy: &HealthPolicy,
+    open: OpenItems,
+    record: &Record,
+    now: DateTime<Utc>,
+    quiet: bool,
+) -> ([(Signal, u16); 7], [bool; 7]) {
     let w = window(policy, record, now);
     let (targets, missed, targets_w, missed_w) = if open.waiting_overdue {
         // A customer waiting past the deadline is a target missed now.
@@ -157,7 +202,6 @@ pub(crate) fn penalties(
     } else {
         0
     };
-    let quiet = quiet_at(policy, record, now).is_some();
     let (sentiment, unsatisfied) = w.answer.unwrap_or((0, false));
     let penalties = [
         (
@@ -260,7 +304,19 @@ pub(crate) fn assess(
     record: &Record,
     now: DateTime<Utc>,
 ) -> Assessment {
-    let (penalties, severe) = penalties(policy, open, record, now);
+    let quiet = quiet_at(policy, record, now).is_some();
+    assess_given(policy, open, record, now, quiet)
+}
+
+/// As [`assess`], with whether the customer is quiet at `now` known.
+pub(crate) fn assess_given(
+    policy: &HealthPolicy,
+    open: OpenItems,
+    record: &Record,
+    now: DateTime<Utc>,
+    quiet: bool,
+) -> Assessment {
+    let (penalties, severe) = penalties_given(policy, open, record, now, quiet);
     let (score, lost) = points(policy, &penalties, &severe);
     (score, band(policy, score), penalties, severe, lost)
 }

@@ -205,13 +205,19 @@ impl Relationship {
             return None;
         }
         let at_risk = self.at_risk_since.is_some();
-        let quiet = self.quiet_since.is_some();
+        let recorded_quiet = self.quiet_since.is_some();
+        // Worked out once: every instant reviewed is after the customer's last contact.
+        let rhythm = health::rhythm(rules, &self.record, from);
         std::iter::once(from)
             .chain(health::changes(rules, &self.record, from, until))
             .filter(|at| inclusive || *at < until)
             .find_map(|at| {
-                health::gone_quiet(rules, &self.record, at, quiet)
-                    .or_else(|| health::band_change(rules, open, &self.record, at, at_risk))
+                let quiet = health::quiet_in(rules, &self.record, at, rhythm);
+                health::gone_quiet_given(quiet, recorded_quiet)
+                    .or_else(|| {
+                        let given = (at, quiet.is_some());
+                        health::band_change_given(rules, open, &self.record, given, at_risk)
+                    })
                     .map(|e| (at, e))
             })
     }
