@@ -965,8 +965,9 @@ impl Clock {
     /// What is left at `now`, to the due instant and to a warning not yet raised.
     fn left(&self, now: i64) -> (i64, Option<i64>) {
         match self.phase {
+            // A warning raised before the pause is not left to raise again.
             Phase::Paused { left, warn_left } | Phase::Stopped { left, warn_left } => {
-                (left, warn_left)
+                (left, warn_left.filter(|_| !self.warned))
             }
             Phase::Running => {
                 let left = if self.breached {

@@ -522,15 +522,11 @@ fn reopened_clock(
             let terms = match clock.terms.due {
                 Some(due) => {
                     let left = policy.business_or_wall(calendar, stopped, due);
-                    // A clock that warned before goes on warned (its warning is not given
-                    // again, and it reads at risk from the reopen on).
-                    let warn = clock.terms.warn_at.and_then(|at| {
-                        if clock.warned {
-                            Some(Span::ZERO)
-                        } else {
-                            (at > stopped).then(|| policy.business_or_wall(calendar, stopped, at))
-                        }
-                    });
+                    let warn = clock
+                        .terms
+                        .warn_at
+                        .filter(|at| !clock.warned && *at > stopped)
+                        .map(|at| policy.business_or_wall(calendar, stopped, at));
                     clock::carried_on(policy, &clock.terms, now, left, warn)
                 }
                 // A clock that had no target goes on without one, for the same reason.
