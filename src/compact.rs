@@ -71,6 +71,78 @@ impl<'de> serde::Deserialize<'de> for At {
     }
 }
 
+/// Reads a list straight into the collection it is kept in, each element through `each`,
+/// without a `Vec` in between (a restore reads millions of short lists). Room is made for at
+/// most a mebibyte of elements from the length the input gives, as serde's own `Vec` does.
+fn stream<'de, D, T, U, C>(d: D, each: fn(T) -> U) -> Result<C, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+    C: FromIterator<U>,
+{
+    d.deserialize_seq(Stream(each, std::marker::PhantomData))
+}
+
+/// The visitor of [`stream`].
+struct Stream<T, U, C>(fn(T) -> U, std::marker::PhantomData<fn() -> C>);
+
+impl<'de, T: serde::Deserialize<'de>, U, C: FromIterator<U>> serde::de::Visitor<'de>
+    for Stream<T, U, C>
+{
+    type Value = C;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a list")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<C, A::Error> {
+        let most = (1 << 20) / std::mem::size_of::<U>().max(1);
+        let mut elements = Elements {
+            left: seq.size_hint().unwrap_or(0).min(most),
+            seq,
+            each: self.0,
+            failure: None,
+            de: std::marker::PhantomData,
+        };
+        let collected = elements.by_ref().collect();
+        elements.failure.map_or(Ok(collected), Err)
+    }
+}
+
+/// A list's elements as an iterator, stopping at the first that does not read (kept in
+/// `failure`).
+struct Elements<'de, A: serde::de::SeqAccess<'de>, T, U> {
+    seq: A,
+    each: fn(T) -> U,
+    /// How many elements the input says are left (bounded).
+    left: usize,
+    failure: Option<A::Error>,
+    de: std::marker::PhantomData<&'de ()>,
+}
+
+impl<'de, A: serde::de::SeqAccess<'de>, T: serde::Deserialize<'de>, U> Iterator
+    for Elements<'de, A, T, U>
+{
+    type Item = U;
+
+    fn next(&mut self) -> Option<U> {
+        match self.seq.next_element::<T>() {
+            Ok(element) => {
+                self.left = self.left.saturating_sub(1);
+                element.map(self.each)
+            }
+            Err(error) => {
+                self.failure = Some(error);
+                None
+            }
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, None)
+    }
+}
+
 /// A list of `(instant, value)` pairs, each instant in the form of [`instant`] (any list
 /// type: a `Vec` or a shared sequence).
 pub(crate) mod timed {
@@ -94,18 +166,14 @@ pub(crate) mod timed {
         T: Deserialize<'de>,
         C: FromIterator<(DateTime<Utc>, T)>,
     {
-        let items = Vec::<(At, T)>::deserialize(d)?;
-        Ok(items
-            .into_iter()
-            .map(|(At(at), value)| (at, value))
-            .collect())
+        super::stream(d, |(At(at), value): (At, T)| (at, value))
     }
 }
 
 /// A list of instants, each in the form of [`instant`] (any list type).
 pub(crate) mod instants {
     use chrono::{DateTime, Utc};
-    use serde::{Deserialize, Deserializer, Serializer};
+    use serde::{Deserializer, Serializer};
 
     use super::At;
 
@@ -122,10 +190,7 @@ pub(crate) mod instants {
         D: Deserializer<'de>,
         C: FromIterator<DateTime<Utc>>,
     {
-        Ok(Vec::<At>::deserialize(d)?
-            .into_iter()
-            .map(|At(at)| at)
-            .collect())
+        super::stream(d, |At(at)| at)
     }
 }
 
@@ -151,7 +216,7 @@ pub(crate) mod pairs {
     >(
         d: D,
     ) -> Result<BTreeMap<K, V>, D::Error> {
-        Ok(Vec::<(K, V)>::deserialize(d)?.into_iter().collect())
+        super::stream(d, |pair: (K, V)| pair)
     }
 }
 
@@ -183,10 +248,9 @@ pub(crate) mod instant_pairs {
     pub(crate) fn deserialize<'de, D: Deserializer<'de>, K: Deserialize<'de> + Ord + Clone>(
         d: D,
     ) -> Result<Spans<K>, D::Error> {
-        Ok(Vec::<(K, (At, At))>::deserialize(d)?
-            .into_iter()
-            .map(|(key, (At(first), At(latest)))| (key, (first, latest)))
-            .collect())
+        super::stream(d, |(key, (At(first), At(latest))): (K, (At, At))| {
+            (key, (first, latest))
+        })
     }
 }
 

@@ -347,7 +347,7 @@ impl Ledger {
             }
         }
         if fresh {
-            self.refile_all();
+            self.refile_all(false);
         } else {
             touched.sort_unstable();
             touched.dedup();

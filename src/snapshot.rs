@@ -10,11 +10,18 @@
 //!   as seconds and nanoseconds since the epoch). Nothing may follow the body.
 //! - **JSON** ([`Encoding::Json`]): `{"snapshot":"clientele","version":1,"of":"ledger","body":…}`,
 //!   the body in the state types' JSON form (instants in RFC 3339, values in their wire form).
-//! - A book's body is its customers in the order they were first registered (the order that
-//!   breaks ties between deadlines falling due together), each
-//!   `{"Live": relationship}` or `{"Quarantined": {customer, seq, kind, skipped, error}}`.
+//! - A book's body is `{rules, customers}`: the fingerprint of the health rules its
+//!   deadlines were worked out under (a deterministic 64-bit hash of the crate's version and
+//!   of the health policy's JSON), then its customers in the order they were first registered
+//!   (the order that breaks ties between deadlines falling due together), each
+//!   `{"Live": {relationship, next}}` (`next`: the customer's next deadline as the book had
+//!   filed it) or `{"Quarantined": {customer, seq, kind, skipped, error}}`.
 //!   The policy is not saved: it is configuration, given again on restore, as to
-//!   [`Ledger::replay`].
+//!   [`Ledger::replay`]. Restored under a policy whose health rules have the same
+//!   fingerprint, the book files the saved deadlines as they are (working each out again
+//!   scores the customer's health over its window: most of a restore's time otherwise);
+//!   under other rules, or from a snapshot written by another release of the crate, it
+//!   works every deadline out again, as a replay under that policy would.
 //!
 //! Restoring checks the header before it reads the body: a snapshot of another format version,
 //! older or newer, is refused with [`SnapshotError::UnsupportedVersion`] naming it, never read

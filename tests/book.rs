@@ -189,8 +189,11 @@ fn a_book_naming_a_customer_twice_is_refused() {
     let w = book();
     let json = String::from_utf8(w.ledger.snapshot(Encoding::Json).unwrap()).unwrap();
     let mut frame: serde_json::Value = serde_json::from_str(&json).unwrap();
-    let first = frame["body"][0].clone();
-    frame["body"].as_array_mut().unwrap().push(first);
+    let first = frame["body"]["customers"][0].clone();
+    frame["body"]["customers"]
+        .as_array_mut()
+        .unwrap()
+        .push(first);
     let twice = serde_json::to_vec(&frame).unwrap();
     assert!(matches!(
         Ledger::restore(ServicePolicy::default(), &twice),
@@ -388,6 +391,32 @@ proptest! {
                 let saved = relationship.snapshot(encoding).unwrap();
                 prop_assert_eq!(&Relationship::restore(&saved).unwrap(), relationship, "{:?}", customer);
             }
+        }
+    }
+
+    /// A snapshot saves each customer's next deadline with the fingerprint of the health rules
+    /// it was worked out under: restored under other rules, the book works every deadline out
+    /// again, and is the book a replay under those rules gives.
+    #[test]
+    fn a_snapshot_restored_under_other_health_rules_equals_the_replay_under_them(
+        steps in proptest::collection::vec(step(), 0..40),
+    ) {
+        let (live, log, now) = played(&steps);
+        let mut stricter = ServicePolicy::default();
+        stricter.health.watch_below = 99;
+        stricter.health.at_risk_below = 97;
+        stricter.health.window = clientele::Span::days(2);
+        let replayed = Ledger::replay(stricter.clone(), &log).unwrap();
+        for encoding in ENCODINGS {
+            let restored = Ledger::restore(stricter.clone(), &live.snapshot(encoding).unwrap()).unwrap();
+            prop_assert_eq!(
+                &restored.snapshot(Encoding::Binary).unwrap(),
+                &replayed.snapshot(Encoding::Binary).unwrap()
+            );
+            prop_assert_eq!(restored.next_deadline(), replayed.next_deadline());
+            prop_assert_eq!(restored.pending(), replayed.pending());
+            let later = now + TimeDelta::days(3);
+            prop_assert_eq!(restored.clone().advance_to(later), replayed.clone().advance_to(later));
         }
     }
 

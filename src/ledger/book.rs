@@ -7,12 +7,14 @@ use std::borrow::Cow;
 use std::fmt;
 
 use chrono::{DateTime, Utc};
-use serde::de::{self, DeserializeSeed, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde::ser::SerializeStruct;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::{Ledger, Quarantine};
 use crate::error::ReplayError;
 use crate::event::Event;
+use crate::health::HealthPolicy;
 use crate::id::CustomerId;
 use crate::relationship::Relationship;
 
@@ -23,8 +25,13 @@ use crate::relationship::Relationship;
     reason = "one entry at a time, never stored"
 )]
 enum Entry<'a> {
-    /// A live customer.
-    Live(Cow<'a, Relationship>),
+    /// A live customer, with the next deadline the book had filed for it (under the rules of
+    /// the book's fingerprint).
+    Live {
+        relationship: Cow<'a, Relationship>,
+        #[serde(with = "crate::compact::instant::option")]
+        next: Option<DateTime<Utc>>,
+    },
     /// A customer held aside: its later events were not folded, so no state is kept.
     Quarantined(Held),
 }
@@ -216,14 +223,52 @@ impl PartialEq for Ledger {
 
 impl Eq for Ledger {}
 
-/// Written as the list of its customers; the policy is left out.
+/// The fingerprint of the rules a customer's next deadline is worked out under: a
+/// deterministic hash (64-bit FNV-1a) of the crate's version and of the health policy's JSON
+/// (what [`Relationship::next_deadline`] reads besides the relationship itself; the other
+/// deadlines are state). A book restored under rules of the same fingerprint files the
+/// deadlines its snapshot saved; under other rules, or from another release of the crate
+/// (whose scoring may differ), it works each out again.
+fn fingerprint(health: &HealthPolicy) -> u64 {
+    let rules = serde_json::to_vec(health).unwrap_or_default();
+    env!("CARGO_PKG_VERSION")
+        .as_bytes()
+        .iter()
+        .chain(&[0])
+        .chain(&rules)
+        .fold(0xcbf2_9ce4_8422_2325_u64, |hash, &byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+        })
+}
+
+/// The book's fields, in order.
+const FIELDS: &[&str] = &["rules", "customers"];
+
+/// Written as `{rules, customers}`: the fingerprint of the health rules its deadlines were
+/// worked out under, and the list of its customers; the policy is left out.
 impl Serialize for Ledger {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut book = serializer.serialize_struct("Book", FIELDS.len())?;
+        book.serialize_field("rules", &fingerprint(&self.policy.health))?;
+        book.serialize_field("customers", &Customers(self))?;
+        book.end()
+    }
+}
+
+/// A book's customers, as serde writes them.
+struct Customers<'l>(&'l Ledger);
+
+impl Serialize for Customers<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_seq(
-            self.slots
+            self.0
+                .slots
                 .iter()
                 .map(|slot| match slot.quarantine.as_deref() {
-                    None => Entry::Live(Cow::Borrowed(&slot.relationship)),
+                    None => Entry::Live {
+                        relationship: Cow::Borrowed(&slot.relationship),
+                        next: slot.indexed,
+                    },
                     Some(quarantine) => Entry::Quarantined(Held {
                         customer: slot.relationship.customer(),
                         seq: quarantine.seq,
@@ -275,21 +320,26 @@ impl Ledger {
         most: usize,
     ) -> Result<(), D::Error> {
         let first = self.slots.len();
-        let read = BookSeed { ledger: self, most }.deserialize(deserializer);
+        let read = deserializer.deserialize_struct("Book", FIELDS, BookSeed { ledger: self, most });
+        let saved = read.as_ref().ok().copied() == Some(fingerprint(&self.policy.health));
         if first == 0 {
-            self.refile_all();
+            self.refile_all(saved);
         } else {
+            for slot in self.slots.iter_mut().skip(first) {
+                // Not filed yet, whatever the snapshot saved.
+                slot.indexed = None;
+            }
             for position in first..self.slots.len() {
                 self.reindex(position);
             }
         }
-        read
+        read.map(|_| ())
     }
 
     /// Adds one customer read from a book.
     fn restore_entry<E: de::Error>(&mut self, entry: Entry<'_>) -> Result<(), E> {
-        let (relationship, quarantine) = match entry {
-            Entry::Live(relationship) => (relationship.into_owned(), None),
+        let (relationship, next, quarantine) = match entry {
+            Entry::Live { relationship, next } => (relationship.into_owned(), next, None),
             Entry::Quarantined(held) => {
                 let quarantine = Quarantine {
                     seq: held.seq,
@@ -297,7 +347,11 @@ impl Ledger {
                     error: held.error.error()?,
                     skipped: held.skipped,
                 };
-                (Relationship::new(held.customer), Some(Box::new(quarantine)))
+                (
+                    Relationship::new(held.customer),
+                    None,
+                    Some(Box::new(quarantine)),
+                )
             }
         };
         let customer = relationship.customer();
@@ -307,19 +361,81 @@ impl Ledger {
         let position = self.insert(relationship);
         if let Some(slot) = self.slots.get_mut(position) {
             slot.quarantine = quarantine;
+            // Filed as saved if the rules' fingerprint matches (see `load_book_sized`).
+            slot.indexed = next;
         }
         Ok(())
     }
 }
 
-/// Reads a book into a ledger, customer by customer (its indexes are filed by the caller).
+/// Reads a book into a ledger, customer by customer (its indexes are filed by the caller);
+/// gives the fingerprint of the rules its deadlines were worked out under.
 struct BookSeed<'l> {
     ledger: &'l mut Ledger,
     /// At most how many customers to make room for from the length the input gives.
     most: usize,
 }
 
-impl<'de> DeserializeSeed<'de> for BookSeed<'_> {
+/// A field of the book, by name (JSON) or by place (binary).
+#[derive(Deserialize)]
+#[serde(field_identifier, rename_all = "lowercase")]
+enum Field {
+    Rules,
+    Customers,
+}
+
+impl<'de> Visitor<'de> for BookSeed<'_> {
+    type Value = u64;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a book: the rules' fingerprint and the customers")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut fields: A) -> Result<u64, A::Error> {
+        let rules = fields
+            .next_element::<u64>()?
+            .ok_or_else(|| de::Error::invalid_length(0, &self))?;
+        let customers = CustomerSeed {
+            ledger: self.ledger,
+            most: self.most,
+        };
+        fields
+            .next_element_seed(customers)?
+            .ok_or_else(|| de::Error::invalid_length(1, &"a book of two fields"))?;
+        Ok(rules)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut fields: A) -> Result<u64, A::Error> {
+        let mut rules = None;
+        let mut customers = Some(CustomerSeed {
+            ledger: self.ledger,
+            most: self.most,
+        });
+        while let Some(field) = fields.next_key::<Field>()? {
+            match field {
+                Field::Rules if rules.is_none() => rules = Some(fields.next_value::<u64>()?),
+                Field::Customers => match customers.take() {
+                    Some(seed) => fields.next_value_seed(seed)?,
+                    None => return Err(de::Error::duplicate_field("customers")),
+                },
+                Field::Rules => return Err(de::Error::duplicate_field("rules")),
+            }
+        }
+        if customers.is_some() {
+            return Err(de::Error::missing_field("customers"));
+        }
+        rules.ok_or_else(|| de::Error::missing_field("rules"))
+    }
+}
+
+/// Reads a book's customers into a ledger, one at a time, making room for at most `most`
+/// of them from the length the input gives.
+struct CustomerSeed<'l> {
+    ledger: &'l mut Ledger,
+    most: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for CustomerSeed<'_> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
@@ -327,7 +443,7 @@ impl<'de> DeserializeSeed<'de> for BookSeed<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for BookSeed<'_> {
+impl<'de> Visitor<'de> for CustomerSeed<'_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -12,18 +12,21 @@ use crate::relationship::Relationship;
 impl Ledger {
     /// Files every customer's deadline and work anew, building both indexes in one pass (for
     /// a book just loaded: cheaper than filing customers one by one).
-    pub(super) fn refile_all(&mut self) {
+    ///
+    /// `saved`: each slot's `indexed` already holds its customer's next deadline under the
+    /// book's health rules (a [snapshot](crate::snapshot)'s, trusted when its rules'
+    /// fingerprint matches), so it is filed as it is rather than worked out again.
+    pub(super) fn refile_all(&mut self, saved: bool) {
         let mut due = Vec::with_capacity(self.slots.len());
         let mut work: Vec<(Owner, usize)> = Vec::with_capacity(self.slots.len());
         for (position, slot) in self.slots.iter_mut().enumerate() {
             let live = slot.quarantine.is_none();
             // Health's review instants are scored under the book's rules.
             slot.relationship.use_health_policy(&self.policy.health);
-            slot.indexed = slot
-                .relationship
-                .next_deadline()
-                .filter(|_| live)
-                .map(|d| d.at);
+            if !saved {
+                slot.indexed = slot.relationship.next_deadline().map(|d| d.at);
+            }
+            slot.indexed = slot.indexed.filter(|_| live);
             due.extend(slot.indexed.map(|at| (at, position)));
             slot.owners = if live {
                 slot.relationship.owners().into()
