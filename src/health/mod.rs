@@ -143,13 +143,15 @@ mod score;
 pub use event::HealthEvent;
 pub use record::{MAX_CONTACTS, MAX_WINDOW_DAYS};
 
+mod review;
+
 pub(crate) use record::{Fact, Record};
-pub(crate) use score::{
-    OpenItems, Quiet, assess_given, changes, quiet_at, quiet_in, reasons, rhythm, score,
-};
+pub(crate) use review::review;
+pub(crate) use score::{OpenItems, Quiet, assess_given, quiet_at, reasons, score};
 
 use serde::{Deserialize, Serialize};
 
+use crate::health::record::Reader;
 use crate::value::{Span, ValueError};
 
 /// The weight of each health signal; they must sum to 100.
@@ -467,14 +469,14 @@ pub(crate) fn band_change(
     at_risk: bool,
 ) -> Option<HealthEvent> {
     let quiet = quiet_at(policy, record, at).is_some();
-    band_change_given(policy, open, record, (at, quiet), at_risk)
+    band_change_given(policy, open, &mut Reader::new(record), (at, quiet), at_risk)
 }
 
 /// As [`band_change`], with whether the customer is quiet at `at` known.
 pub(crate) fn band_change_given(
     policy: &HealthPolicy,
     open: OpenItems,
-    record: &Record,
+    record: &mut Reader<'_>,
     (at, quiet): (chrono::DateTime<chrono::Utc>, bool),
     at_risk: bool,
 ) -> Option<HealthEvent> {

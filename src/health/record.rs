@@ -131,38 +131,6 @@ impl Record {
         self.bad.settle();
     }
 
-    /// The totals of the counted facts in `(from, to]`.
-    pub(crate) fn counts(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Counts {
-        let upto = |t: DateTime<Utc>| {
-            let n = self.counted.partition_point(|(at, _)| *at <= t);
-            n.checked_sub(1)
-                .and_then(|i| self.counted.get(i))
-                .map_or(Counts::default(), |(_, c)| *c)
-        };
-        upto(to).minus(upto(from))
-    }
-
-    /// The latest answer in `(from, to]`: when, its penalty, whether unsatisfied.
-    pub(crate) fn latest_answer(
-        &self,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> Option<(DateTime<Utc>, u16, bool)> {
-        let n = self.answers.partition_point(|(at, ..)| *at <= to);
-        let (at, (penalty, unsatisfied)) = *self.answers.get(n.checked_sub(1)?)?;
-        (at > from).then_some((at, penalty, unsatisfied))
-    }
-
-    /// The first bad experience in `(after, to]`.
-    pub(crate) fn first_bad(
-        &self,
-        after: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> Option<DateTime<Utc>> {
-        let n = self.bad.partition_point(|at| *at <= after);
-        self.bad.get(n).copied().filter(|at| *at <= to)
-    }
-
     /// The latest inbound contacts, oldest first.
     pub(crate) fn contacts(&self) -> &[DateTime<Utc>] {
         &self.contacts
@@ -261,5 +229,148 @@ impl Record {
         self.answers.drop_front(old);
         let old = self.bad.partition_point(|t| *t <= horizon);
         self.bad.drop_front(old);
+    }
+}
+
+/// How many entries a [`Mark`] steps over one by one before it searches instead.
+const STEPS: usize = 8;
+
+/// Where `partition_point(|at| at <= t)` fell in one of the record's sequences for the last
+/// `t` read. A later `t` moves it forward from there, a few entries one by one, else by a
+/// binary search; an earlier `t` (or the first) searches.
+#[derive(Debug, Clone, Copy, Default)]
+struct Mark(Option<(DateTime<Utc>, usize)>);
+
+impl Mark {
+    /// How many entries of `seq` (whose instants `at` reads) are at or before `t`.
+    fn upto<T: Clone>(
+        &mut self,
+        seq: &Seq<T>,
+        at: impl Fn(&T) -> DateTime<Utc>,
+        t: DateTime<Utc>,
+    ) -> usize {
+        let search = || seq.partition_point(|e| at(e) <= t);
+        let n = match self.0 {
+            Some((last, start)) if last <= t => {
+                let mut i = start;
+                loop {
+                    match seq.get(i) {
+                        Some(e) if at(e) <= t => {
+                            if i.saturating_sub(start) >= STEPS {
+                                break search();
+                            }
+                            i = i.saturating_add(1);
+                        }
+                        Some(_) | None => break i,
+                    }
+                }
+            }
+            Some(_) | None => search(),
+        };
+        self.0 = Some((t, n));
+        n
+    }
+}
+
+/// A window's start and middle.
+type Bounds = (DateTime<Utc>, DateTime<Utc>);
+
+/// Reads the record at instants taken in order (each at or after the one before), as a band
+/// review does: each read moves running marks forward instead of searching the record anew,
+/// so reading an instant costs O(1) when the instants are close together (a binary search
+/// at worst). Reading at an earlier instant is still right, only slower.
+#[derive(Debug, Clone)]
+pub(crate) struct Reader<'a> {
+    record: &'a Record,
+    /// The counted facts up to a window's end, its middle and its start.
+    counted: [Mark; 3],
+    answers: Mark,
+    bad: Mark,
+    /// The last window worked out: its end and length, its start and middle.
+    window: Option<(DateTime<Utc>, TimeDelta, Bounds)>,
+}
+
+impl<'a> Reader<'a> {
+    /// A reader of `record` at no instant yet.
+    pub(crate) const fn new(record: &'a Record) -> Self {
+        Self {
+            record,
+            counted: [Mark(None); 3],
+            answers: Mark(None),
+            bad: Mark(None),
+            window: None,
+        }
+    }
+
+    /// The start and middle of the window of length `span` ending at `to`, as `bounds` works
+    /// them out: once per instant read, however many signals ask.
+    pub(crate) fn window(
+        &mut self,
+        span: TimeDelta,
+        to: DateTime<Utc>,
+        bounds: impl FnOnce() -> Bounds,
+    ) -> Bounds {
+        match self.window {
+            Some((end, length, known)) if end == to && length == span => known,
+            Some(_) | None => {
+                let known = bounds();
+                self.window = Some((to, span, known));
+                known
+            }
+        }
+    }
+
+    /// The record read.
+    pub(crate) const fn record(&self) -> &'a Record {
+        self.record
+    }
+
+    /// The totals of the counted facts up to and including `t`, by the mark `which`.
+    fn upto(&mut self, which: usize, t: DateTime<Utc>) -> Counts {
+        let counted = &self.record.counted;
+        let Some(mark) = self.counted.get_mut(which) else {
+            return Counts::default();
+        };
+        mark.upto(counted, |(at, _)| *at, t)
+            .checked_sub(1)
+            .and_then(|i| counted.get(i))
+            .map_or(Counts::default(), |(_, c)| *c)
+    }
+
+    /// The totals of the counted facts in `(from, to]` and in `(middle, to]`.
+    pub(crate) fn counts(
+        &mut self,
+        from: DateTime<Utc>,
+        middle: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> (Counts, Counts) {
+        let end = self.upto(0, to);
+        (
+            end.minus(self.upto(2, from)),
+            end.minus(self.upto(1, middle)),
+        )
+    }
+
+    /// The latest answer in `(from, to]`: when, its penalty, whether unsatisfied.
+    pub(crate) fn latest_answer(
+        &mut self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Option<(DateTime<Utc>, u16, bool)> {
+        let answers = &self.record.answers;
+        let n = self.answers.upto(answers, |(at, _)| *at, to);
+        let (at, (penalty, unsatisfied)) = *answers.get(n.checked_sub(1)?)?;
+        (at > from).then_some((at, penalty, unsatisfied))
+    }
+
+    /// The first bad experience in `(after, to]`.
+    pub(crate) fn first_bad(
+        &mut self,
+        after: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Option<DateTime<Utc>> {
+        let bad = &self.record.bad;
+        let n = self.bad.upto(bad, |at| *at, after);
+        bad.get(n).copied().filter(|at| *at <= to)
     }
 }

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use crate::health::record::{MAX_CONTACTS, Record};
+use crate::health::record::{MAX_CONTACTS, Reader, Record};
 use crate::health::{Band, Health, HealthPolicy, HealthWeights, QuietPolicy, Signal};
 
 /// What health needs to know about a relationship's open items at a moment.
@@ -44,12 +44,20 @@ fn bounds(policy: &HealthPolicy, to: DateTime<Utc>) -> (DateTime<Utc>, DateTime<
     (from, middle)
 }
 
-fn window(policy: &HealthPolicy, record: &Record, to: DateTime<Utc>) -> Window {
+/// As [`bounds`], worked out once per instant `reader` reads.
+fn bounds_in(
+    policy: &HealthPolicy,
+    reader: &mut Reader<'_>,
+    to: DateTime<Utc>,
+) -> (DateTime<Utc>, DateTime<Utc>) {
+    reader.window(policy.window.to_time_delta(), to, || bounds(policy, to))
+}
+
+fn window(policy: &HealthPolicy, record: &mut Reader<'_>, to: DateTime<Utc>) -> Window {
     // (from, to]: a fact at the very moment health is scored counts; one exactly a window
     // old has left. A fact exactly half a window old has moved to the older half.
-    let (from, middle) = bounds(policy, to);
-    let all = record.counts(from, to);
-    let recent = record.counts(middle, to);
+    let (from, middle) = bounds_in(policy, record, to);
+    let (all, recent) = record.counts(from, middle, to);
     let answer = record
         .latest_answer(from, to)
         .map(|(at, penalty, unsatisfied)| {
@@ -112,17 +120,18 @@ pub(crate) fn quiet_at(
     record: &Record,
     now: DateTime<Utc>,
 ) -> Option<Quiet> {
-    quiet_in(policy, record, now, Rhythm::AtEach)
+    quiet_in(policy, &mut Reader::new(record), now, Rhythm::AtEach)
 }
 
 /// As [`quiet_at`], with the customer's rhythm known when it does not change.
 pub(crate) fn quiet_in(
     policy: &HealthPolicy,
-    record: &Record,
+    reader: &mut Reader<'_>,
     now: DateTime<Utc>,
     rhythm: Rhythm,
 ) -> Option<Quiet> {
-    let (from, _) = bounds(policy, now);
+    let record = reader.record();
+    let (from, _) = bounds_in(policy, reader, now);
     let quiet_after = match rhythm {
         Rhythm::AtEach => quiet_span(&policy.quiet, record, now),
         Rhythm::Known(span) => span,
@@ -130,7 +139,7 @@ pub(crate) fn quiet_in(
     let upto = record.contacts().partition_point(|c| *c <= now);
     let last_contact = *record.contacts().get(upto.checked_sub(1)?)?;
     // The first bad experience since they last wrote, still inside the window.
-    let after = record.first_bad(last_contact.max(from), now)?;
+    let after = reader.first_bad(last_contact.max(from), now)?;
     let since = after.checked_add_signed(quiet_after)?;
     (since <= now).then_some(Quiet {
         last_contact,
@@ -174,15 +183,16 @@ pub(crate) fn penalties(
     record: &Record,
     now: DateTime<Utc>,
 ) -> ([(Signal, u16); 7], [bool; 7]) {
-    let quiet = quiet_at(policy, record, now).is_some();
-    penalties_given(policy, open, record, now, quiet)
+    let reader = &mut Reader::new(record);
+    let quiet = quiet_in(policy, reader, now, Rhythm::AtEach).is_some();
+    penalties_given(policy, open, reader, now, quiet)
 }
 
 /// As [`penalties`], with whether the customer is quiet at `now` known.
 fn penalties_given(
     policy: &HealthPolicy,
     open: OpenItems,
-    record: &Record,
+    record: &mut Reader<'_>,
     now: DateTime<Utc>,
     quiet: bool,
 ) -> ([(Signal, u16); 7], [bool; 7]) {
@@ -239,7 +249,7 @@ fn additive(weights: &HealthWeights, penalties: &[(Signal, u16); 7]) -> [u32; 7]
     let total = raw.iter().sum::<u32>() / 1000;
     let mut points = raw.map(|r| r / 1000);
     let mut left = total.saturating_sub(points.iter().sum());
-    let mut order: Vec<usize> = (0..raw.len()).collect();
+    let mut order: [usize; 7] = std::array::from_fn(|i| i);
     order.sort_by_key(|i| std::cmp::Reverse(raw.get(*i).map_or(0, |r| r % 1000)));
     for i in order {
         if left == 0 {
@@ -304,15 +314,16 @@ pub(crate) fn assess(
     record: &Record,
     now: DateTime<Utc>,
 ) -> Assessment {
-    let quiet = quiet_at(policy, record, now).is_some();
-    assess_given(policy, open, record, now, quiet)
+    let reader = &mut Reader::new(record);
+    let quiet = quiet_in(policy, reader, now, Rhythm::AtEach).is_some();
+    assess_given(policy, open, reader, now, quiet)
 }
 
 /// As [`assess`], with whether the customer is quiet at `now` known.
 pub(crate) fn assess_given(
     policy: &HealthPolicy,
     open: OpenItems,
-    record: &Record,
+    record: &mut Reader<'_>,
     now: DateTime<Utc>,
     quiet: bool,
 ) -> Assessment {

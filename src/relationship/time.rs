@@ -201,25 +201,8 @@ impl Relationship {
         (until, inclusive): (DateTime<Utc>, bool),
     ) -> Option<(DateTime<Utc>, HealthEvent)> {
         self.profile.as_ref()?;
-        if from > until || (!inclusive && from == until) {
-            return None;
-        }
-        let at_risk = self.at_risk_since.is_some();
-        let recorded_quiet = self.quiet_since.is_some();
-        // Worked out once: every instant reviewed is after the customer's last contact.
-        let rhythm = health::rhythm(rules, &self.record, from);
-        std::iter::once(from)
-            .chain(health::changes(rules, &self.record, from, until))
-            .filter(|at| inclusive || *at < until)
-            .find_map(|at| {
-                let quiet = health::quiet_in(rules, &self.record, at, rhythm);
-                health::gone_quiet_given(quiet, recorded_quiet)
-                    .or_else(|| {
-                        let given = (at, quiet.is_some());
-                        health::band_change_given(rules, open, &self.record, given, at_risk)
-                    })
-                    .map(|e| (at, e))
-            })
+        let bands = (self.at_risk_since.is_some(), self.quiet_since.is_some());
+        health::review(rules, open, &self.record, (from, (until, inclusive)), bands)
     }
 
     /// At most how many deadlines one `advance_to` fires: seven timers per item (a complaint's
