@@ -292,7 +292,11 @@ impl<K: Ord + Clone, V: Clone> Map<K, V> {
     pub(crate) fn remove(&mut self, key: &K) -> Option<V> {
         let value = self.get(key).cloned();
         if value.is_some() {
-            if self.base.as_deref().is_some_and(|base| base.contains_key(key)) {
+            if self
+                .base
+                .as_deref()
+                .is_some_and(|base| base.contains_key(key))
+            {
                 self.put(key.clone(), None);
             } else if let Ok(at) = self.place(key) {
                 self.top.remove(at);

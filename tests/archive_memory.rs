@@ -35,8 +35,9 @@ fn bytes_per_archived_item(n: u64) -> f64 {
     for i in 0..n {
         now += TimeDelta::seconds(1);
         let id = u128::from(i).wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835) + 1;
-        let record = RecordInteraction::inbound(InteractionId::from_u128(id), Channel::Chat, text("hi"))
-            .no_reply_needed();
+        let record =
+            RecordInteraction::inbound(InteractionId::from_u128(id), Channel::Chat, text("hi"))
+                .no_reply_needed();
         r.execute(&policy, record, now).unwrap();
         let promise = PromiseId::from_u128(id);
         let make = MakePromise::new(promise, text("call back"), now + TimeDelta::days(1), AGENT);
@@ -55,6 +56,9 @@ fn an_archived_item_costs_at_most_32_bytes_of_heap() {
     // another's, 3,500 near its fullest.
     for n in [1_000, 3_000, 3_500] {
         let bytes = bytes_per_archived_item(n);
-        assert!(bytes <= 32.0, "{bytes:.1} B per archived item at {n} (target <= 32 B)");
+        assert!(
+            bytes <= 32.0,
+            "{bytes:.1} B per archived item at {n} (target <= 32 B)"
+        );
     }
 }

@@ -12,8 +12,8 @@
 //! Each entry is an id (16 bytes) with, for promises and follow-ups, the stage it closed in
 //! (1 byte) and, for promises, when it was made (12 bytes; it left the late-fact item order
 //! with the promise): 16, 17 and 32 bytes an entry. The store keeps them log-structured
-//! ([`Runs`]): sorted runs of exactly the size they hold, each at least twice as long as the
-//! next, merged as they meet. An id is looked up by a binary search of each run (there are
+//! ([`Runs`]): sorted runs of exactly the size they hold, each at least eight times as long as
+//! the next, merged as they meet. An id is looked up by a search of each run (there are
 //! O(log n) of them), and each entry is copied O(log n) times over its life, however the ids
 //! arrive (UUIDv4 at random or in order): no hash table's empty slots, no quadratic inserts
 //! (`benches/memory.rs` and the scale bench's `replay/one_customer` measure both).
@@ -53,10 +53,14 @@ pub(crate) enum Entry {
     FollowUp(FollowUpId, FollowUpStage),
 }
 
+/// How much longer each run is than the next: few runs to search (log base 8 of the
+/// entries), each entry copied about four times per level.
+const GROWTH: usize = 8;
+
 /// Archived facts of one kind, by id, log-structured: sorted runs, oldest first, each exactly
-/// sized and at least twice as long as the run after it. A batch joins as a new run and runs
+/// sized and at least [`GROWTH`] times as long as the run after it. A batch joins as a new run and runs
 /// of comparable length are merged (an entry is copied O(log n) times over its life); an id
-/// is found by a binary search of each run, newest first. An id archived twice (which the
+/// is found by a search of each run, newest first. An id archived twice (which the
 /// folds refuse before it gets here) reads as its latest entry and is kept once when runs
 /// merge.
 #[derive(Debug, Clone)]
@@ -64,7 +68,7 @@ struct Runs<K, V> {
     runs: Vec<Box<[(K, V)]>>,
 }
 
-impl<K: Ord + Copy, V: Copy> Runs<K, V> {
+impl<K: Rank, V: Copy> Runs<K, V> {
     const fn new() -> Self {
         Self { runs: Vec::new() }
     }
@@ -82,12 +86,7 @@ impl<K: Ord + Copy, V: Copy> Runs<K, V> {
     /// The entry of `id`.
     fn get(&self, id: &K) -> Option<V> {
         self.runs.iter().rev().find_map(|run| {
-            // Ids in order (a clock's or a counter's) are found past the end of older runs.
-            let (first, last) = (run.first()?, run.last()?);
-            if *id < first.0 || last.0 < *id {
-                return None;
-            }
-            let at = run.binary_search_by(|(k, _)| k.cmp(id)).ok()?;
+            let at = find(run, id)?;
             run.get(at).map(|(_, v)| *v)
         })
     }
@@ -101,14 +100,14 @@ impl<K: Ord + Copy, V: Copy> Runs<K, V> {
     }
 
     /// Adds `run` (sorted by id, each id once, newer than every run held), then merges while
-    /// the run before the last is not twice as long as the last.
+    /// the run before the last is not [`GROWTH`] times as long as the last.
     fn add(&mut self, run: Vec<(K, V)>) {
         if run.is_empty() {
             return;
         }
         self.runs.push(run.into_boxed_slice());
         while let [.., older, newer] = self.runs.as_slice()
-            && older.len() < newer.len().saturating_mul(2)
+            && older.len() < newer.len().saturating_mul(GROWTH)
         {
             let merged = merge(older, newer);
             self.runs.truncate(self.runs.len().saturating_sub(2));
@@ -117,9 +116,73 @@ impl<K: Ord + Copy, V: Copy> Runs<K, V> {
     }
 }
 
+/// An id as the number its order is by (ids compare as one `u128`), for searching a run by
+/// interpolation.
+trait Rank: Ord + Copy {
+    fn rank(&self) -> u128;
+}
+
+macro_rules! rank_by_uuid {
+    ($($id:ty),*) => {$(
+        impl Rank for $id {
+            fn rank(&self) -> u128 {
+                self.as_uuid().as_u128()
+            }
+        }
+    )*};
+}
+
+rank_by_uuid!(InteractionId, PromiseId, FollowUpId);
+
+/// Where `id` is in `run` (sorted by id, each once). Ids are UUIDs, spread evenly (random) or
+/// in runs of counters: each step guesses where `id` lies between the bounds' ids, so that a
+/// search of a large run reads a few entries near each other instead of one per halving;
+/// every other step halves, so that ids spread unevenly still take O(log n) steps.
+fn find<K: Rank, V>(run: &[(K, V)], id: &K) -> Option<usize> {
+    let (mut lo, mut hi) = (0_usize, run.len().checked_sub(1)?);
+    let mut halve = false;
+    loop {
+        let (low, high) = (&run.get(lo)?.0, &run.get(hi)?.0);
+        if id < low || high < id {
+            return None;
+        }
+        if hi.saturating_sub(lo) < 8 {
+            return run
+                .get(lo..=hi)?
+                .binary_search_by(|(k, _)| k.cmp(id))
+                .ok()
+                .map(|at| lo.saturating_add(at));
+        }
+        let span = hi.saturating_sub(lo);
+        let step = if halve {
+            span / 2
+        } else {
+            let (from, width) = (
+                id.rank().abs_diff(low.rank()),
+                high.rank().abs_diff(low.rank()),
+            );
+            // Precision is not needed: the guess only has to land near `id`.
+            #[allow(
+                clippy::cast_precision_loss,
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss
+            )]
+            let guess = (from as f64 / width as f64 * span as f64) as usize;
+            guess.min(span)
+        };
+        halve = !halve;
+        let at = lo.saturating_add(step);
+        match run.get(at)?.0.cmp(id) {
+            Ordering::Equal => return Some(at),
+            Ordering::Less => lo = at.saturating_add(1),
+            Ordering::Greater => hi = at.checked_sub(1)?,
+        }
+    }
+}
+
 /// `older` and `newer` (each sorted by id) as one sorted run, exactly sized; an id in both
 /// keeps its newer entry.
-fn merge<K: Ord + Copy, V: Copy>(older: &[(K, V)], newer: &[(K, V)]) -> Box<[(K, V)]> {
+fn merge<K: Rank, V: Copy>(older: &[(K, V)], newer: &[(K, V)]) -> Box<[(K, V)]> {
     let mut merged = Vec::with_capacity(older.len().saturating_add(newer.len()));
     let (mut a, mut b) = (older, newer);
     loop {
@@ -226,15 +289,15 @@ impl Store {
     }
 
     fn entries(&self) -> impl Iterator<Item = Entry> + '_ {
-        let interactions = self.interactions.iter().map(|(id, ())| Entry::Interaction(id));
+        let interactions = self
+            .interactions
+            .iter()
+            .map(|(id, ())| Entry::Interaction(id));
         let promises = self
             .promises
             .iter()
             .map(|(id, (s, made))| Entry::Promise(id, s, made));
-        let follow_ups = self
-            .follow_ups
-            .iter()
-            .map(|(id, s)| Entry::FollowUp(id, s));
+        let follow_ups = self.follow_ups.iter().map(|(id, s)| Entry::FollowUp(id, s));
         interactions.chain(promises).chain(follow_ups)
     }
 }
@@ -369,9 +432,7 @@ impl From<Store> for Archive {
 
 impl From<Archive> for Store {
     fn from(archive: Archive) -> Self {
-        let mut store = archive
-            .store
-            .map_or_else(Self::new, Arc::unwrap_or_clone);
+        let mut store = archive.store.map_or_else(Self::new, Arc::unwrap_or_clone);
         store.add(&archive.recent);
         store
     }
@@ -441,7 +502,7 @@ pub(crate) fn closed_follow_up(id: FollowUpId, stage: FollowUpStage) -> FollowUp
 
 #[cfg(test)]
 mod tests {
-    use super::{Archive, Entry, Store};
+    use super::{Archive, Entry, GROWTH, Store, find};
     use crate::compact::At;
     use crate::id::{InteractionId, PromiseId};
     use crate::promise::PromiseStage;
@@ -467,15 +528,24 @@ mod tests {
             let store = archive.stored().unwrap_or_else(|| unreachable!());
             let runs = &store.interactions.runs;
             assert_eq!(archive.len(), ids.len());
-            assert!(runs.len() <= 12, "{} runs for 5,000 ids", runs.len());
+            assert!(runs.len() <= 6, "{} runs for 5,000 ids", runs.len());
             for pair in runs.windows(2) {
                 let [older, newer] = pair else { unreachable!() };
-                assert!(older.len() >= 2 * newer.len(), "each run twice the next");
+                assert!(
+                    older.len() >= GROWTH * newer.len(),
+                    "each run longer than the next"
+                );
             }
             for run in runs {
-                assert!(run.windows(2).all(|w| w[0].0 < w[1].0), "sorted, each id once");
+                assert!(
+                    run.windows(2).all(|w| w[0].0 < w[1].0),
+                    "sorted, each id once"
+                );
             }
-            assert!(ids.iter().all(|id| archive.has_interaction(InteractionId::from_u128(*id))));
+            assert!(
+                ids.iter()
+                    .all(|id| archive.has_interaction(InteractionId::from_u128(*id)))
+            );
             assert!(!archive.has_interaction(InteractionId::from_u128(0)));
             assert!(!archive.has_interaction(InteractionId::from_u128(scattered(5_000))));
         }
@@ -491,11 +561,17 @@ mod tests {
             archive.insert(Entry::Interaction(InteractionId::from_u128(scattered(i))));
         }
         archive.insert(promise(PromiseStage::Withdrawn));
-        assert_eq!(archive.promise(PromiseId::from_u128(7)), Some(PromiseStage::Withdrawn));
+        assert_eq!(
+            archive.promise(PromiseId::from_u128(7)),
+            Some(PromiseStage::Withdrawn)
+        );
         for i in 40..100 {
             archive.insert(Entry::Interaction(InteractionId::from_u128(scattered(i))));
         }
-        assert_eq!(archive.promise(PromiseId::from_u128(7)), Some(PromiseStage::Withdrawn));
+        assert_eq!(
+            archive.promise(PromiseId::from_u128(7)),
+            Some(PromiseStage::Withdrawn)
+        );
         let store = Store::from(archive);
         assert_eq!(store.promises.len(), 1, "merged: kept once");
     }
@@ -526,10 +602,44 @@ mod tests {
             .unwrap_or_else(|| unreachable!())
             .iter()
             .map(|id| {
-                let id: InteractionId = serde_json::from_value(id.clone()).unwrap_or_else(|_| unreachable!());
+                let id: InteractionId =
+                    serde_json::from_value(id.clone()).unwrap_or_else(|_| unreachable!());
                 id.as_uuid().as_u128()
             })
             .collect();
         assert_eq!(listed, sorted);
+    }
+
+    #[test]
+    fn a_run_is_searched_alike_however_its_ids_are_spread() {
+        let spreads: [Vec<u128>; 4] = [
+            (0..3_000).map(scattered).collect(),
+            (1..=3_000).collect(),
+            // Mostly counters, and a few ids far away: guesses land far off.
+            (1..=3_000)
+                .chain([u128::MAX - 5, u128::MAX - 1, 1 << 100])
+                .collect(),
+            (0..3_000)
+                .map(|i| 1_u128 << (i % 127))
+                .map(|x| x + 3)
+                .collect(),
+        ];
+        for ids in spreads {
+            let mut run: Vec<(InteractionId, ())> = ids
+                .iter()
+                .map(|id| (InteractionId::from_u128(*id), ()))
+                .collect();
+            run.sort_unstable_by_key(|(id, _)| *id);
+            run.dedup_by_key(|(id, _)| *id);
+            let probes = ids
+                .iter()
+                .flat_map(|id| [*id, id.wrapping_add(1), id.wrapping_sub(1)])
+                .chain([0, u128::MAX]);
+            for probe in probes {
+                let id = InteractionId::from_u128(probe);
+                let expected = run.binary_search_by(|(k, _)| k.cmp(&id)).ok();
+                assert_eq!(find(&run, &id), expected, "{probe:#x}");
+            }
+        }
     }
 }
