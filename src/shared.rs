@@ -168,7 +168,11 @@ impl<T: Clone> Seq<T> {
     pub(crate) fn settle(&mut self) {
         if folds(self.tail.len(), &mut self.head) {
             let tail = std::mem::take(&mut self.tail);
-            self.head_mut().extend(tail);
+            match &self.head {
+                // The first fold: the tail becomes the head as it is, neither copied nor grown.
+                None => self.head = Some(Arc::new(tail)),
+                Some(_) => self.head_mut().extend(tail),
+            }
         }
     }
 }
@@ -283,11 +287,20 @@ impl<K: Ord + Clone, V: Clone> Map<K, V> {
         self.put(key, Some(value));
     }
 
-    /// Removes `key`, giving back its value.
+    /// Removes `key`, giving back its value. A key the base does not hold leaves the top
+    /// outright (no mark of its removal to carry until the next fold).
     pub(crate) fn remove(&mut self, key: &K) -> Option<V> {
         let value = self.get(key).cloned();
         if value.is_some() {
-            self.put(key.clone(), None);
+            if self
+                .base
+                .as_deref()
+                .is_some_and(|base| base.contains_key(key))
+            {
+                self.put(key.clone(), None);
+            } else if let Ok(at) = self.place(key) {
+                self.top.remove(at);
+            }
         }
         value
     }
@@ -482,5 +495,33 @@ mod tests {
             map.remove(&key);
         }
         assert_eq!(map.iter().count(), 61);
+    }
+
+    #[test]
+    fn a_key_the_base_does_not_hold_leaves_the_top_outright() {
+        let mut map: Map<u32, u32> = Map::new();
+        map.insert(1, 10);
+        map.insert(2, 20);
+        assert_eq!(map.remove(&1), Some(10));
+        assert_eq!(map.top.len(), 1, "no mark of a removal left behind");
+        let mut shared: Map<u32, u32> = (0..FOLD_AT as u32).map(|k| (k, k)).collect();
+        let copy = shared.clone();
+        assert_eq!(shared.remove(&3), Some(3));
+        assert_eq!(shared.get(&3), None, "a key of the base is marked removed");
+        assert_eq!(copy.get(&3), Some(&3));
+    }
+
+    #[test]
+    fn a_first_fold_makes_the_tail_the_head_without_copying_it() {
+        let mut seq: Seq<u32> = Seq::new();
+        for i in 1..FOLD_AT {
+            seq.insert(usize::MAX, u32::try_from(i).unwrap_or(0));
+        }
+        let tail = seq.tail.as_ptr();
+        assert!(seq.tail.capacity() >= FOLD_AT);
+        seq.insert(usize::MAX, 0);
+        assert!(seq.tail.is_empty());
+        let head = seq.head.as_deref().map(Vec::as_ptr);
+        assert_eq!(head, Some(tail), "the tail's own buffer, not a copy");
     }
 }

@@ -48,12 +48,16 @@ impl Ledger {
             self.load_at(position, envelope);
             return position;
         }
-        let mut relationship = Relationship::new(customer);
-        let quarantine = if matches!(
+        // Filed first and folded in its slot: the relationship is not moved once loaded.
+        let position = self.insert(Relationship::new(customer));
+        let Some(slot) = self.slots.get_mut(position) else {
+            return position;
+        };
+        slot.quarantine = if matches!(
             envelope.event,
             Event::Customer(CustomerEvent::Registered { .. })
         ) {
-            relationship
+            slot.relationship
                 .apply(envelope)
                 .err()
                 .map(|error| Quarantine::of(envelope, error))
@@ -64,10 +68,6 @@ impl Ledger {
             };
             Some(Quarantine::of(envelope, error))
         };
-        let position = self.insert(relationship);
-        if let Some(slot) = self.slots.get_mut(position) {
-            slot.quarantine = quarantine;
-        }
         position
     }
 

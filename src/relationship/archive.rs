@@ -11,14 +11,17 @@
 //!
 //! Each entry is an id (16 bytes) with, for promises and follow-ups, the stage it closed in
 //! (1 byte) and, for promises, when it was made (12 bytes; it left the late-fact item order
-//! with the promise), in hash tables (`rustc-hash`): 16, 17 and 32 bytes a slot, plus the
-//! table's control byte, more an entry depending on how full the table is
-//! (`benches/memory.rs` measures it).
+//! with the promise): 16, 17 and 32 bytes an entry. The store keeps them log-structured
+//! ([`Runs`]): sorted runs of exactly the size they hold, each at least eight times as long as
+//! the next, merged as they meet. An id is looked up by a search of each run (there are
+//! O(log n) of them), and each entry is copied O(log n) times over its life, however the ids
+//! arrive (UUIDv4 at random or in order): no hash table's empty slots, no quadratic inserts
+//! (`benches/memory.rs` and the scale bench's `replay/one_customer` measure both).
 
+use std::cmp::Ordering;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::compact::At;
@@ -50,14 +53,172 @@ pub(crate) enum Entry {
     FollowUp(FollowUpId, FollowUpStage),
 }
 
-/// The store of archived facts. Serialized with each part sorted, so that a snapshot's bytes
-/// do not depend on the hash tables' history.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// How much longer each run is than the next: few runs to search (log base 8 of the
+/// entries), each entry copied about four times per level.
+const GROWTH: usize = 8;
+
+/// Archived facts of one kind, by id, log-structured: sorted runs, oldest first, each exactly
+/// sized and at least [`GROWTH`] times as long as the run after it. A batch joins as a new run and runs
+/// of comparable length are merged (an entry is copied O(log n) times over its life); an id
+/// is found by a search of each run, newest first. An id archived twice (which the
+/// folds refuse before it gets here) reads as its latest entry and is kept once when runs
+/// merge.
+#[derive(Debug, Clone)]
+struct Runs<K, V> {
+    runs: Vec<Box<[(K, V)]>>,
+}
+
+impl<K: Rank, V: Copy> Runs<K, V> {
+    const fn new() -> Self {
+        Self { runs: Vec::new() }
+    }
+
+    /// The runs as one sorted list, whatever their split (an id archived twice: its latest).
+    fn sorted(items: impl IntoIterator<Item = (K, V)>) -> Vec<(K, V)> {
+        // Newest first, then a stable sort: the first of each id is its latest entry.
+        let mut items: Vec<(K, V)> = items.into_iter().collect();
+        items.reverse();
+        items.sort_by_key(|(id, _)| *id);
+        items.dedup_by(|later, first| later.0 == first.0);
+        items
+    }
+
+    /// The entry of `id`.
+    fn get(&self, id: &K) -> Option<V> {
+        self.runs.iter().rev().find_map(|run| {
+            let at = find(run, id)?;
+            run.get(at).map(|(_, v)| *v)
+        })
+    }
+
+    fn len(&self) -> usize {
+        self.runs.iter().map(|run| run.len()).sum()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (K, V)> + '_ {
+        self.runs.iter().flat_map(|run| run.iter().copied())
+    }
+
+    /// Adds `run` (sorted by id, each id once, newer than every run held), then merges while
+    /// the run before the last is not [`GROWTH`] times as long as the last.
+    fn add(&mut self, run: Vec<(K, V)>) {
+        if run.is_empty() {
+            return;
+        }
+        self.runs.push(run.into_boxed_slice());
+        while let [.., older, newer] = self.runs.as_slice()
+            && older.len() < newer.len().saturating_mul(GROWTH)
+        {
+            let merged = merge(older, newer);
+            self.runs.truncate(self.runs.len().saturating_sub(2));
+            self.runs.push(merged);
+        }
+    }
+}
+
+/// An id as the number its order is by (ids compare as one `u128`), for searching a run by
+/// interpolation.
+trait Rank: Ord + Copy {
+    fn rank(&self) -> u128;
+}
+
+macro_rules! rank_by_uuid {
+    ($($id:ty),*) => {$(
+        impl Rank for $id {
+            fn rank(&self) -> u128 {
+                self.as_uuid().as_u128()
+            }
+        }
+    )*};
+}
+
+rank_by_uuid!(InteractionId, PromiseId, FollowUpId);
+
+/// Where `id` is in `run` (sorted by id, each once). Ids are UUIDs, spread evenly (random) or
+/// in runs of counters: each step guesses where `id` lies between the bounds' ids, so that a
+/// search of a large run reads a few entries near each other instead of one per halving;
+/// every other step halves, so that ids spread unevenly still take O(log n) steps.
+fn find<K: Rank, V>(run: &[(K, V)], id: &K) -> Option<usize> {
+    let (mut lo, mut hi) = (0_usize, run.len().checked_sub(1)?);
+    let mut halve = false;
+    loop {
+        let (low, high) = (&run.get(lo)?.0, &run.get(hi)?.0);
+        if id < low || high < id {
+            return None;
+        }
+        if hi.saturating_sub(lo) < 8 {
+            return run
+                .get(lo..=hi)?
+                .binary_search_by(|(k, _)| k.cmp(id))
+                .ok()
+                .map(|at| lo.saturating_add(at));
+        }
+        let span = hi.saturating_sub(lo);
+        let step = if halve {
+            span / 2
+        } else {
+            let (from, width) = (
+                id.rank().abs_diff(low.rank()),
+                high.rank().abs_diff(low.rank()),
+            );
+            // Precision is not needed: the guess only has to land near `id`.
+            #[allow(
+                clippy::cast_precision_loss,
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss
+            )]
+            let guess = (from as f64 / width as f64 * span as f64) as usize;
+            guess.min(span)
+        };
+        halve = !halve;
+        let at = lo.saturating_add(step);
+        match run.get(at)?.0.cmp(id) {
+            Ordering::Equal => return Some(at),
+            Ordering::Less => lo = at.saturating_add(1),
+            Ordering::Greater => hi = at.checked_sub(1)?,
+        }
+    }
+}
+
+/// `older` and `newer` (each sorted by id) as one sorted run, exactly sized; an id in both
+/// keeps its newer entry.
+fn merge<K: Rank, V: Copy>(older: &[(K, V)], newer: &[(K, V)]) -> Box<[(K, V)]> {
+    let mut merged = Vec::with_capacity(older.len().saturating_add(newer.len()));
+    let (mut a, mut b) = (older, newer);
+    loop {
+        match (a.split_first(), b.split_first()) {
+            (Some((x, rest_a)), Some((y, rest_b))) => match x.0.cmp(&y.0) {
+                Ordering::Less => {
+                    merged.push(*x);
+                    a = rest_a;
+                }
+                Ordering::Greater => {
+                    merged.push(*y);
+                    b = rest_b;
+                }
+                Ordering::Equal => {
+                    merged.push(*y);
+                    (a, b) = (rest_a, rest_b);
+                }
+            },
+            _ => {
+                merged.extend_from_slice(a);
+                merged.extend_from_slice(b);
+                break;
+            }
+        }
+    }
+    merged.into_boxed_slice()
+}
+
+/// The store of archived facts. Serialized with each part sorted by id, so that a snapshot's
+/// bytes do not depend on how the runs are split.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(from = "SortedStore", into = "SortedStore")]
 pub(crate) struct Store {
-    interactions: FxHashSet<InteractionId>,
-    promises: FxHashMap<PromiseId, (PromiseStage, Made)>,
-    follow_ups: FxHashMap<FollowUpId, FollowUpStage>,
+    interactions: Runs<InteractionId, ()>,
+    promises: Runs<PromiseId, (PromiseStage, Made)>,
+    follow_ups: Runs<FollowUpId, FollowUpStage>,
 }
 
 /// [`Store`] as it is written: each part sorted by id.
@@ -70,43 +231,54 @@ struct SortedStore {
 
 impl From<Store> for SortedStore {
     fn from(store: Store) -> Self {
-        let mut interactions: Vec<_> = store.interactions.into_iter().collect();
-        let mut promises: Vec<_> = store.promises.into_iter().collect();
-        let mut follow_ups: Vec<_> = store.follow_ups.into_iter().collect();
-        interactions.sort_unstable();
-        promises.sort_unstable_by_key(|(id, _)| *id);
-        follow_ups.sort_unstable_by_key(|(id, _)| *id);
         Self {
-            interactions,
-            promises,
-            follow_ups,
+            interactions: Runs::sorted(store.interactions.iter())
+                .into_iter()
+                .map(|(id, ())| id)
+                .collect(),
+            promises: Runs::sorted(store.promises.iter()),
+            follow_ups: Runs::sorted(store.follow_ups.iter()),
         }
     }
 }
 
 impl From<SortedStore> for Store {
     fn from(sorted: SortedStore) -> Self {
-        Self {
-            interactions: sorted.interactions.into_iter().collect(),
-            promises: sorted.promises.into_iter().collect(),
-            follow_ups: sorted.follow_ups.into_iter().collect(),
-        }
+        // Sorted again (cheap when sorted already): the runs' searches rely on it, and a
+        // snapshot written by hand may not be.
+        let mut store = Self::new();
+        let interactions = sorted.interactions.into_iter().map(|id| (id, ()));
+        store.interactions.add(Runs::sorted(interactions));
+        store.promises.add(Runs::sorted(sorted.promises));
+        store.follow_ups.add(Runs::sorted(sorted.follow_ups));
+        store
     }
 }
 
 impl Store {
-    fn insert(&mut self, entry: Entry) {
-        match entry {
-            Entry::Interaction(id) => {
-                self.interactions.insert(id);
-            }
-            Entry::Promise(id, stage, made) => {
-                self.promises.insert(id, (stage, made));
-            }
-            Entry::FollowUp(id, stage) => {
-                self.follow_ups.insert(id, stage);
+    const fn new() -> Self {
+        Self {
+            interactions: Runs::new(),
+            promises: Runs::new(),
+            follow_ups: Runs::new(),
+        }
+    }
+
+    /// Adds `entries`, oldest first, as one run of each kind.
+    fn add(&mut self, entries: &[Entry]) {
+        let mut interactions = Vec::new();
+        let mut promises = Vec::new();
+        let mut follow_ups = Vec::new();
+        for entry in entries {
+            match *entry {
+                Entry::Interaction(id) => interactions.push((id, ())),
+                Entry::Promise(id, stage, made) => promises.push((id, (stage, made))),
+                Entry::FollowUp(id, stage) => follow_ups.push((id, stage)),
             }
         }
+        self.interactions.add(Runs::sorted(interactions));
+        self.promises.add(Runs::sorted(promises));
+        self.follow_ups.add(Runs::sorted(follow_ups));
     }
 
     fn len(&self) -> usize {
@@ -117,15 +289,15 @@ impl Store {
     }
 
     fn entries(&self) -> impl Iterator<Item = Entry> + '_ {
-        let interactions = self.interactions.iter().map(|id| Entry::Interaction(*id));
+        let interactions = self
+            .interactions
+            .iter()
+            .map(|(id, ())| Entry::Interaction(id));
         let promises = self
             .promises
             .iter()
-            .map(|(id, (s, made))| Entry::Promise(*id, *s, *made));
-        let follow_ups = self
-            .follow_ups
-            .iter()
-            .map(|(id, s)| Entry::FollowUp(*id, *s));
+            .map(|(id, (s, made))| Entry::Promise(id, s, made));
+        let follow_ups = self.follow_ups.iter().map(|(id, s)| Entry::FollowUp(id, s));
         interactions.chain(promises).chain(follow_ups)
     }
 }
@@ -145,8 +317,10 @@ impl Archive {
     /// Archives `entry`: buffered, then folded into the store when the buffer is full and the
     /// store is held by this copy alone.
     pub(crate) fn insert(&mut self, entry: Entry) {
-        // Exact capacity: most customers hold a few entries, and the buffer is short.
-        self.recent.reserve_exact(1);
+        if self.recent.len() == self.recent.capacity() {
+            // Doubling from one entry: most customers hold a few, and the buffer is short.
+            self.recent.reserve_exact(self.recent.len().max(1));
+        }
         self.recent.push(entry);
         if self.recent.len() >= FOLD_AT {
             self.settle();
@@ -159,13 +333,10 @@ impl Archive {
         if self.recent.len() < FOLD_AT {
             return;
         }
-        let store = self.store.get_or_insert_with(Arc::default);
+        let store = self.store.get_or_insert_with(|| Arc::new(Store::new()));
         let alone = Arc::get_mut(store).is_some();
         if alone || self.recent.len() >= UNSHARE_AT {
-            let store = Arc::make_mut(store);
-            for entry in self.recent.drain(..) {
-                store.insert(entry);
-            }
+            Arc::make_mut(store).add(&self.recent);
             self.recent = Vec::new();
         }
     }
@@ -177,7 +348,9 @@ impl Archive {
     /// Whether interaction `id` was recorded.
     pub(crate) fn has_interaction(&self, id: InteractionId) -> bool {
         self.recent.contains(&Entry::Interaction(id))
-            || self.stored().is_some_and(|s| s.interactions.contains(&id))
+            || self
+                .stored()
+                .is_some_and(|s| s.interactions.get(&id).is_some())
     }
 
     /// The stage promise `id` closed in, if it is archived.
@@ -194,22 +367,24 @@ impl Archive {
     fn closed_promise(&self, id: PromiseId) -> Option<(PromiseStage, Made)> {
         self.recent
             .iter()
+            .rev()
             .find_map(|entry| match entry {
                 Entry::Promise(p, stage, made) if *p == id => Some((*stage, *made)),
                 Entry::Promise(..) | Entry::Interaction(_) | Entry::FollowUp(..) => None,
             })
-            .or_else(|| self.stored()?.promises.get(&id).copied())
+            .or_else(|| self.stored()?.promises.get(&id))
     }
 
     /// The stage follow-up `id` closed in, if it is archived.
     pub(crate) fn follow_up(&self, id: FollowUpId) -> Option<FollowUpStage> {
         self.recent
             .iter()
+            .rev()
             .find_map(|entry| match entry {
                 Entry::FollowUp(f, stage) if *f == id => Some(*stage),
                 Entry::FollowUp(..) | Entry::Interaction(_) | Entry::Promise(..) => None,
             })
-            .or_else(|| self.stored()?.follow_ups.get(&id).copied())
+            .or_else(|| self.stored()?.follow_ups.get(&id))
     }
 
     /// How many facts are archived.
@@ -257,10 +432,8 @@ impl From<Store> for Archive {
 
 impl From<Archive> for Store {
     fn from(archive: Archive) -> Self {
-        let mut store = archive.store.map(Arc::unwrap_or_clone).unwrap_or_default();
-        for entry in archive.recent {
-            store.insert(entry);
-        }
+        let mut store = archive.store.map_or_else(Self::new, Arc::unwrap_or_clone);
+        store.add(&archive.recent);
         store
     }
 }
@@ -325,4 +498,148 @@ pub(crate) fn closed_follow_up(id: FollowUpId, stage: FollowUpStage) -> FollowUp
         },
     );
     follow_ups
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Archive, Entry, GROWTH, Store, find};
+    use crate::compact::At;
+    use crate::id::{InteractionId, PromiseId};
+    use crate::promise::PromiseStage;
+    use chrono::DateTime;
+
+    /// Random-looking ids (a multiplicative hash), as UUIDv4 arrive.
+    fn scattered(i: u128) -> u128 {
+        i.wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835)
+            .wrapping_add(1)
+    }
+
+    #[test]
+    fn runs_stay_few_exactly_sized_and_find_every_id_in_any_order() {
+        for ids in [
+            (0..5_000).map(scattered).collect::<Vec<_>>(),
+            (1..=5_000).collect(),
+            (1..=5_000).rev().collect(),
+        ] {
+            let mut archive = Archive::default();
+            for id in &ids {
+                archive.insert(Entry::Interaction(InteractionId::from_u128(*id)));
+            }
+            let store = archive.stored().unwrap_or_else(|| unreachable!());
+            let runs = &store.interactions.runs;
+            assert_eq!(archive.len(), ids.len());
+            assert!(runs.len() <= 6, "{} runs for 5,000 ids", runs.len());
+            for pair in runs.windows(2) {
+                let [older, newer] = pair else { unreachable!() };
+                assert!(
+                    older.len() >= GROWTH * newer.len(),
+                    "each run longer than the next"
+                );
+            }
+            for run in runs {
+                assert!(
+                    run.windows(2).all(|w| w[0].0 < w[1].0),
+                    "sorted, each id once"
+                );
+            }
+            assert!(
+                ids.iter()
+                    .all(|id| archive.has_interaction(InteractionId::from_u128(*id)))
+            );
+            assert!(!archive.has_interaction(InteractionId::from_u128(0)));
+            assert!(!archive.has_interaction(InteractionId::from_u128(scattered(5_000))));
+        }
+    }
+
+    #[test]
+    fn an_id_archived_again_reads_as_its_latest_entry_and_is_kept_once() {
+        let made = At(DateTime::UNIX_EPOCH);
+        let promise = |stage| Entry::Promise(PromiseId::from_u128(7), stage, made);
+        let mut archive = Archive::default();
+        archive.insert(promise(PromiseStage::Kept));
+        for i in 0..40 {
+            archive.insert(Entry::Interaction(InteractionId::from_u128(scattered(i))));
+        }
+        archive.insert(promise(PromiseStage::Withdrawn));
+        assert_eq!(
+            archive.promise(PromiseId::from_u128(7)),
+            Some(PromiseStage::Withdrawn)
+        );
+        for i in 40..100 {
+            archive.insert(Entry::Interaction(InteractionId::from_u128(scattered(i))));
+        }
+        assert_eq!(
+            archive.promise(PromiseId::from_u128(7)),
+            Some(PromiseStage::Withdrawn)
+        );
+        let store = Store::from(archive);
+        assert_eq!(store.promises.len(), 1, "merged: kept once");
+    }
+
+    #[test]
+    fn the_written_store_is_sorted_whatever_the_order_of_arrival() {
+        let ids: Vec<u128> = (0..300).map(scattered).collect();
+        let fill = |ids: &mut dyn Iterator<Item = &u128>| {
+            let mut archive = Archive::default();
+            for id in ids {
+                archive.insert(Entry::Interaction(InteractionId::from_u128(*id)));
+            }
+            archive
+        };
+        let forward = fill(&mut ids.iter());
+        let backward = fill(&mut ids.iter().rev());
+        let written = postcard::to_stdvec(&forward).unwrap_or_default();
+        assert!(!written.is_empty());
+        assert_eq!(written, postcard::to_stdvec(&backward).unwrap_or_default());
+        assert_eq!(forward, backward);
+        let read: Archive = postcard::from_bytes(&written).unwrap_or_else(|_| unreachable!());
+        assert_eq!(read, forward);
+        let mut sorted = ids.clone();
+        sorted.sort_unstable();
+        let json = serde_json::to_value(&forward).unwrap_or_default();
+        let listed: Vec<u128> = json["interactions"]
+            .as_array()
+            .unwrap_or_else(|| unreachable!())
+            .iter()
+            .map(|id| {
+                let id: InteractionId =
+                    serde_json::from_value(id.clone()).unwrap_or_else(|_| unreachable!());
+                id.as_uuid().as_u128()
+            })
+            .collect();
+        assert_eq!(listed, sorted);
+    }
+
+    #[test]
+    fn a_run_is_searched_alike_however_its_ids_are_spread() {
+        let spreads: [Vec<u128>; 4] = [
+            (0..3_000).map(scattered).collect(),
+            (1..=3_000).collect(),
+            // Mostly counters, and a few ids far away: guesses land far off.
+            (1..=3_000)
+                .chain([u128::MAX - 5, u128::MAX - 1, 1 << 100])
+                .collect(),
+            (0..3_000)
+                .map(|i| 1_u128 << (i % 127))
+                .map(|x| x + 3)
+                .collect(),
+        ];
+        for ids in spreads {
+            let mut run: Vec<(InteractionId, ())> = ids
+                .iter()
+                .map(|id| (InteractionId::from_u128(*id), ()))
+                .collect();
+            run.sort_unstable_by_key(|(id, _)| *id);
+            run.dedup_by_key(|(id, _)| *id);
+            let probes = ids
+                .iter()
+                .flat_map(|id| [*id, id.wrapping_add(1), id.wrapping_sub(1)])
+                .chain([0, u128::MAX]);
+            for probe in probes {
+                let id = InteractionId::from_u128(probe);
+                let expected = run.binary_search_by(|(k, _)| k.cmp(&id)).ok();
+                assert_eq!(find(&run, &id), expected, "{probe:#x}");
+            }
+        }
+    }
 }

@@ -66,11 +66,11 @@
 //!   reading the answered surveys of a complaint's current resolution, which can be reopened
 //!   and surveyed again.
 //!
-//! The archive costs 16 bytes a slot for an interaction id, 17 for a follow-up (its id and
-//! a stage byte) and 32 for a promise (its id, stage and when it was made) in hash tables,
-//! more an entry depending on how full each table is (`benches/README.md` has the figures).
-//! Replay inserts into hash tables, so its cost does not depend on the order of the ids
-//! (random UUIDs included).
+//! The archive costs 16 bytes an interaction id, 17 a follow-up (its id and a stage byte) and
+//! 32 a promise (its id, stage and when it was made), in sorted runs of exactly that size,
+//! merged geometrically and searched run by run (`benches/README.md` has the figures). An
+//! entry is copied O(log n) times and an id found in O(log² n) comparisons, whatever the
+//! order of the ids (random UUIDs included).
 //!
 //! # Facts reported late
 //! A command says when the thing happened: [`Request::occurred_at`](crate::Request::occurred_at)
