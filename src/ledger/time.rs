@@ -246,7 +246,9 @@ impl Advancing for Copies<'_> {
     fn at(&mut self, position: usize) -> Option<&mut Relationship> {
         Some(match self.advanced.entry(position) {
             Entry::Occupied(entry) => entry.into_mut(),
-            Entry::Vacant(entry) => entry.insert(self.slots.get(position)?.relationship.clone()),
+            Entry::Vacant(entry) => {
+                entry.insert(Relationship::clone(&self.slots.get(position)?.relationship))
+            }
         })
     }
 }
