@@ -29,9 +29,7 @@ use work::WorkIndex;
 
 #[derive(Debug, Clone)]
 struct Slot {
-    /// Boxed: the book's `Vec` then holds small slots, so the room it keeps for growth (up to
-    /// as much again after a doubling) costs little.
-    relationship: Box<Relationship>,
+    relationship: Relationship,
     /// The deadline this customer is filed under in `Ledger::due`.
     indexed: Option<DateTime<Utc>>,
     /// Why the customer is held aside, if it is.
@@ -463,7 +461,7 @@ impl Ledger {
             slot.quarantine = Some(failure);
             return Err(error);
         }
-        *slot.relationship = relationship;
+        slot.relationship = relationship;
         slot.quarantine = None;
         slot.indexed = None;
         self.reindex(position);
@@ -537,7 +535,7 @@ impl Ledger {
         self.slots
             .get(position)
             .filter(|slot| slot.quarantine.is_none())
-            .map(|slot| &*slot.relationship)
+            .map(|slot| &slot.relationship)
     }
 
     /// How many customers the ledger holds, [quarantined](Self::quarantined) ones included.
@@ -832,7 +830,7 @@ impl Ledger {
                         Some(slot) if slot.quarantine.is_some() => {
                             return Err(ReplayError::Quarantined { customer });
                         }
-                        Some(slot) => Relationship::clone(&slot.relationship),
+                        Some(slot) => slot.relationship.clone(),
                         None if matches!(
                             envelope.event,
                             Event::Customer(CustomerEvent::Registered { .. })
@@ -860,7 +858,7 @@ impl Ledger {
             let position = match position {
                 Some(position) => {
                     if let Some(slot) = self.slots.get_mut(position) {
-                        *slot.relationship = relationship;
+                        slot.relationship = relationship;
                     }
                     position
                 }
@@ -893,14 +891,14 @@ impl Ledger {
         self.slots
             .iter()
             .filter(|slot| slot.quarantine.is_none())
-            .map(|slot| (slot.relationship.customer(), &*slot.relationship))
+            .map(|slot| (slot.relationship.customer(), &slot.relationship))
     }
 
     fn insert(&mut self, relationship: Relationship) -> usize {
         let position = self.slots.len();
         self.positions.insert(relationship.customer(), position);
         self.slots.push(Slot {
-            relationship: Box::new(relationship),
+            relationship,
             indexed: None,
             quarantine: None,
             owners: Box::default(),

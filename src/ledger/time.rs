@@ -246,9 +246,7 @@ impl Advancing for Copies<'_> {
     fn at(&mut self, position: usize) -> Option<&mut Relationship> {
         Some(match self.advanced.entry(position) {
             Entry::Occupied(entry) => entry.into_mut(),
-            Entry::Vacant(entry) => {
-                entry.insert(Relationship::clone(&self.slots.get(position)?.relationship))
-            }
+            Entry::Vacant(entry) => entry.insert(self.slots.get(position)?.relationship.clone()),
         })
     }
 }
