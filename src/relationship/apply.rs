@@ -96,14 +96,16 @@ impl Relationship {
         let keyed = envelope
             .key
             .as_ref()
-            .map(|key| Keys::check(key, self.keys.latest(), envelope.seq, recorded));
+            .map(|key| Keys::check(key, self.rare().keys.latest(), envelope.seq, recorded));
         self.fold(envelope.at, &envelope.event)
             .map_err(|m| misfit(m.to_string()))?;
         self.note_fact(envelope.at, &envelope.event);
-        self.keys.prune(recorded);
-        if let Some(update) = keyed {
-            self.keys.apply(update);
-        }
+        self.rare.change(|parts| {
+            parts.keys.prune(recorded);
+            if let Some(update) = keyed {
+                parts.keys.apply(update);
+            }
+        });
         self.version = expected;
         self.last_at = Some(recorded);
         self.latest_at = Some(self.latest_at.map_or(envelope.at, |l| l.max(envelope.at)));
@@ -152,7 +154,7 @@ impl Relationship {
         self.conversation.settle();
         self.record.settle();
         self.item_facts.settle();
-        self.complaints.settle();
+        self.rare.change(|parts| parts.complaints.settle());
     }
 
     /// Envelopes for `events` that happened at `at`, recorded at `at` or, when later, at the
@@ -211,7 +213,7 @@ impl Relationship {
             Event::Customer(event) => self.fold_customer(at, event),
             Event::Response(event) => {
                 let (promises, complaints, archive) =
-                    (&self.promises, &self.complaints, &self.archive);
+                    (&self.promises, &self.rare.get().complaints, &self.archive);
                 let known_promise =
                     |id| promises.contains_key(&id) || archive.promise(id).is_some();
                 let known_complaint = |id| complaints.contains_key(&id);
@@ -232,7 +234,8 @@ impl Relationship {
                 let folded = response::fold(state, at, event);
                 self.past_wait = (past != ResponseClock::Idle).then(|| Box::new(past));
                 folded?;
-                response::fold_update(&mut self.updates, at, event)?;
+                self.rare
+                    .change(|parts| response::fold_update(&mut parts.updates, at, event))?;
                 let archived = |id| archive.promise(id).is_some();
                 reactions::tell_promises(&mut self.promises, &archived, event, at)?;
                 if let ResponseEvent::InteractionRecorded { interaction, .. } = event {
@@ -247,21 +250,23 @@ impl Relationship {
                     return Err(Misfit::exists(PromiseLifecycle::ENTITY, id));
                 }
                 promise::fold(&mut self.promises, at, event)?;
-                reactions::settle_promise_update(&mut self.updates, event, at);
+                self.rare.change(|parts| {
+                    reactions::settle_promise_update(&mut parts.updates, event, at)
+                });
                 self.archive_promise(event.promise());
                 Ok(())
             }
-            Event::Complaint(event) => {
-                complaint::fold(&mut self.complaints, at, event)?;
-                reactions::settle_complaint_update(&mut self.updates, event, at);
+            Event::Complaint(event) => self.rare.change(|parts| {
+                complaint::fold(&mut parts.complaints, at, event)?;
+                reactions::settle_complaint_update(&mut parts.updates, event, at);
                 Ok(())
-            }
+            }),
             Event::FollowUp(event) => {
                 if let FollowUpEvent::Scheduled {
                     complaint: Some(linked),
                     ..
                 } = event
-                    && !self.complaints.contains_key(linked)
+                    && !self.rare().complaints.contains_key(linked)
                 {
                     return Err(Misfit::unknown("complaint", linked));
                 }
@@ -270,19 +275,24 @@ impl Relationship {
                 {
                     return Err(Misfit::exists(FollowUpLifecycle::ENTITY, id));
                 }
-                follow_up::fold(&mut self.follow_ups, at, event)?;
+                self.rare
+                    .change(|parts| follow_up::fold(&mut parts.follow_ups, at, event))?;
                 if let FollowUpEvent::Scheduled {
                     follow_up: id,
                     complaint: Some(linked),
                     ..
                 } = event
                 {
-                    complaint::link_follow_up(&mut self.complaints, *linked, *id);
+                    self.rare.change(|parts| {
+                        complaint::link_follow_up(&mut parts.complaints, *linked, *id)
+                    });
                 }
                 self.archive_follow_up(event.follow_up());
                 Ok(())
             }
-            Event::Survey(event) => survey::fold(&mut self.surveys, at, event),
+            Event::Survey(event) => self
+                .rare
+                .change(|parts| survey::fold(&mut parts.surveys, at, event)),
             Event::Health(event) => self.fold_health(at, event),
         }
     }
@@ -309,6 +319,7 @@ impl Relationship {
     /// Moves follow-up `id` to the archive once it is closed (done, cancelled).
     fn archive_follow_up(&mut self, id: FollowUpId) {
         let Some(stage) = self
+            .rare()
             .follow_ups
             .get(&id)
             .filter(|f| !f.is_pending())
@@ -316,7 +327,7 @@ impl Relationship {
         else {
             return;
         };
-        self.follow_ups.remove(&id);
+        self.rare.change(|parts| parts.follow_ups.remove(&id));
         self.item_facts.remove(&FactItem::FollowUp(id));
         self.archive.insert(Entry::FollowUp(id, stage));
     }

@@ -176,7 +176,7 @@ impl Relationship {
     /// ```
     #[must_use]
     pub fn handled(&self, key: &IdempotencyKey) -> Option<RangeInclusive<u64>> {
-        self.keys.find(key).map(|k| k.first..=k.last)
+        self.rare().keys.find(key).map(|k| k.first..=k.last)
     }
 
     /// Decides `command`, which happened at `occurred` and is recorded at `now`.
@@ -210,7 +210,8 @@ impl Relationship {
         (occurred, now): (DateTime<Utc>, DateTime<Utc>),
     ) -> Result<bool, CommandError> {
         if key.is_some_and(|key| {
-            self.keys
+            self.rare()
+                .keys
                 .find(key)
                 .is_some_and(|k| k.honoured(policy.idempotency_window, now))
         }) {
@@ -386,7 +387,7 @@ impl Relationship {
             Command::Promise(command) => {
                 if let PromiseCommand::Make(make) = command
                     && let Some(linked) = make.complaint
-                    && !self.complaints.contains_key(&linked)
+                    && !self.rare().complaints.contains_key(&linked)
                 {
                     return Err(CommandError::UnknownComplaint(linked));
                 }
@@ -412,12 +413,14 @@ impl Relationship {
                 .follow_up_events(command, &ctx)
                 .map(|events| events.into_iter().map(Event::FollowUp).collect()),
             Command::Survey(SurveyCommand::Request(request)) => {
-                let resolution = |id| complaint::surveyable(&self.complaints, id);
-                survey::request(&self.surveys, request, resolution)
+                let resolution = |id| complaint::surveyable(&self.rare().complaints, id);
+                survey::request(&self.rare().surveys, request, resolution)
                     .map(|events| events.into_iter().map(Event::Survey).collect())
             }
-            Command::Survey(SurveyCommand::Answer(answer)) => survey::answer(&self.surveys, answer)
-                .map(|events| events.into_iter().map(Event::Survey).collect()),
+            Command::Survey(SurveyCommand::Answer(answer)) => {
+                survey::answer(&self.rare().surveys, answer)
+                    .map(|events| events.into_iter().map(Event::Survey).collect())
+            }
             Command::Customer(CustomerCommand::ErasePersonalData(_)) => {
                 Ok(vec![Event::Customer(CustomerEvent::PersonalDataErased {
                     fields: self.personal_data_held(),
@@ -434,7 +437,7 @@ impl Relationship {
         record: &crate::response::RecordInteraction,
     ) -> Result<Vec<(DateTime<Utc>, Event)>, CommandError> {
         let known_promise = |id| self.knows_promise(id);
-        let known_complaint = |id| self.complaints.contains_key(&id);
+        let known_complaint = |id| self.rare().complaints.contains_key(&id);
         let known_interaction = |id| self.archive.has_interaction(id);
         let state = response::Interactions {
             clock: &self.response,
@@ -463,8 +466,8 @@ impl Relationship {
                 if self.archive.follow_up(schedule.follow_up).is_some() {
                     return Err(CommandError::DuplicateFollowUp(schedule.follow_up));
                 }
-                let known = |id| self.complaints.contains_key(&id);
-                return follow_up::schedule(&self.follow_ups, schedule, known, ctx);
+                let known = |id| self.rare().complaints.contains_key(&id);
+                return follow_up::schedule(&self.rare().follow_ups, schedule, known, ctx);
             }
             FollowUpCommand::Complete(complete) => complete.follow_up,
             FollowUpCommand::Cancel(cancel) => cancel.follow_up,
@@ -473,7 +476,7 @@ impl Relationship {
             .archive
             .follow_up(id)
             .map(|stage| archive::closed_follow_up(id, stage));
-        let follow_ups = closed.as_ref().unwrap_or(&self.follow_ups);
+        let follow_ups = closed.as_ref().unwrap_or(&self.rare().follow_ups);
         match command {
             FollowUpCommand::Complete(complete) => follow_up::complete(follow_ups, complete, ctx),
             FollowUpCommand::Cancel(cancel) => follow_up::cancel(follow_ups, cancel),
@@ -492,7 +495,7 @@ impl Relationship {
         command: &ComplaintCommand,
         ctx: &Context<'_>,
     ) -> Result<Vec<ComplaintEvent>, CommandError> {
-        let complaints = &self.complaints;
+        let complaints = &self.rare().complaints;
         match command {
             ComplaintCommand::Receive(receive) => {
                 complaint::receive(complaints, receive, |r| self.known_links(r), ctx)

@@ -165,6 +165,7 @@ mod archive;
 mod decide;
 mod keys;
 mod order;
+mod rare;
 mod reactions;
 mod time;
 mod work;
@@ -173,24 +174,25 @@ pub use work::WorkList;
 
 use archive::Archive;
 use keys::Keys;
+use rare::Rare;
 
 use crate::customer::Profile;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::complaint::{Complaint, Complaints};
+use crate::complaint::Complaint;
 use crate::error::ReplayError;
 use crate::event::Envelope;
 use crate::flag::Regarding;
-use crate::follow_up::{FollowUp, FollowUpStage, FollowUps};
+use crate::follow_up::{FollowUp, FollowUpStage};
 use crate::health::{self, Health};
 use crate::id::{AgentId, ComplaintId, CustomerId, FollowUpId, InteractionId, PromiseId, SurveyId};
 use crate::personal::Erase;
 use crate::policy::ServicePolicy;
 use crate::promise::{Promise, PromiseStage, Promises};
-use crate::response::{Conversation, ResponseClock, UpdateClock, UpdateClocks};
-use crate::survey::{Survey, Surveys};
+use crate::response::{Conversation, ResponseClock, UpdateClock};
+use crate::survey::Survey;
 
 /// What health counts of a relationship's promises and complaints (see
 /// `Relationship::promise_tally`).
@@ -282,12 +284,9 @@ pub struct Relationship {
     /// the [module docs](self).
     archive: Archive,
     promises: Promises,
-    complaints: Complaints,
-    follow_ups: FollowUps,
-    surveys: Surveys,
-    /// The update cadences of open complaints and outstanding promises.
-    #[serde(with = "crate::compact::pairs")]
-    updates: UpdateClocks,
+    /// Complaints, follow-ups, surveys, update cadences and idempotency keys: boxed, absent
+    /// until one is used (see `rare.rs`).
+    rare: Rare,
     /// The facts health reads, by time (see [`crate::health`]).
     record: health::Record,
     /// The health rules last scored under (a cache, not state: not in snapshots either).
@@ -299,8 +298,6 @@ pub struct Relationship {
     /// Since when the customer has gone quiet, if they have and not written since.
     #[serde(with = "crate::compact::instant::option")]
     quiet_since: Option<DateTime<Utc>>,
-    /// The idempotency keys of the keyed requests of the last 7 days.
-    keys: Keys,
     /// When each item's first and latest facts happened: a late fact keeps their order.
     #[serde(with = "crate::compact::instant_pairs")]
     item_facts: order::ItemFacts,
@@ -346,17 +343,19 @@ impl Relationship {
             responses_given: 0,
             archive: Archive::default(),
             promises: Promises::new(),
-            complaints: Complaints::new(),
-            follow_ups: FollowUps::new(),
-            surveys: Surveys::new(),
-            updates: UpdateClocks::new(),
+            rare: Rare::default(),
             record: health::Record::new(),
             rules: health::Rules::default(),
             at_risk_since: None,
             quiet_since: None,
-            keys: Keys::default(),
             item_facts: order::ItemFacts::new(),
         }
+    }
+
+    /// The complaints, follow-ups, surveys, update cadences and idempotency keys (empty ones
+    /// when none is in use).
+    fn rare(&self) -> &rare::Parts {
+        self.rare.get()
     }
 
     /// Rebuilds a relationship from its stored events.
@@ -603,7 +602,7 @@ impl Relationship {
     pub fn archived(&self) -> usize {
         self.archive
             .len()
-            .saturating_add(self.complaints.closed_count())
+            .saturating_add(self.rare().complaints.closed_count())
     }
 
     /// Every outstanding promise made to this customer, by id (closed ones are archived).
@@ -642,7 +641,7 @@ impl Relationship {
     /// ```
     #[must_use]
     pub fn complaint(&self, id: ComplaintId) -> Option<&Complaint> {
-        self.complaints.get(&id)
+        self.rare().complaints.get(&id)
     }
 
     /// Every complaint of this customer, by id.
@@ -660,7 +659,8 @@ impl Relationship {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn complaints(&self) -> impl Iterator<Item = (ComplaintId, &Complaint)> {
-        self.complaints
+        self.rare()
+            .complaints
             .iter()
             .map(|(id, complaint)| (*id, complaint))
     }
@@ -681,7 +681,7 @@ impl Relationship {
     /// ```
     #[must_use]
     pub fn follow_up(&self, id: FollowUpId) -> Option<&FollowUp> {
-        self.follow_ups.get(&id)
+        self.rare().follow_ups.get(&id)
     }
 
     /// The stage of a follow-up of this customer, pending or closed (done, cancelled); `None`
@@ -703,7 +703,8 @@ impl Relationship {
     /// ```
     #[must_use]
     pub fn follow_up_stage(&self, id: FollowUpId) -> Option<FollowUpStage> {
-        self.follow_ups
+        self.rare()
+            .follow_ups
             .get(&id)
             .map(FollowUp::stage)
             .or_else(|| self.archive.follow_up(id))
@@ -723,7 +724,8 @@ impl Relationship {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn follow_ups(&self) -> impl Iterator<Item = (FollowUpId, &FollowUp)> {
-        self.follow_ups
+        self.rare()
+            .follow_ups
             .iter()
             .map(|(id, follow_up)| (*id, follow_up))
     }
@@ -748,7 +750,7 @@ impl Relationship {
     /// ```
     #[must_use]
     pub fn update_clock(&self, about: Regarding) -> Option<&UpdateClock> {
-        self.updates.get(&about)
+        self.rare().updates.get(&about)
     }
 
     /// Every survey sent to or answered by this customer, by id.
@@ -765,7 +767,7 @@ impl Relationship {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn surveys(&self) -> impl Iterator<Item = (SurveyId, &Survey)> {
-        self.surveys.iter().map(|(id, survey)| (*id, survey))
+        self.rare().surveys.iter().map(|(id, survey)| (*id, survey))
     }
 
     /// The relationship's health at `now` (see [`crate::health`]): a score, its band,
@@ -854,6 +856,7 @@ impl Relationship {
         }
         tally.dues.sort_unstable();
         tally.complaints = self
+            .rare()
             .complaints
             .in_play()
             .fold(0u32, |sum, (_, c)| sum.saturating_add(complaint_weight(c)));
@@ -862,7 +865,7 @@ impl Relationship {
 
     /// The weight of complaint `id` in health (0 when it is not open or not held).
     fn complaint_weight(&self, id: ComplaintId) -> u32 {
-        self.complaints.get(&id).map_or(0, complaint_weight)
+        self.rare().complaints.get(&id).map_or(0, complaint_weight)
     }
 
     fn open_items_tallied(&self, tally: &PromiseTally, now: DateTime<Utc>) -> health::OpenItems {
@@ -895,12 +898,14 @@ impl Relationship {
         for promise in self.promises.values_mut() {
             erased = erased.saturating_add(promise.erase_personal());
         }
-        for complaint in self.complaints.values_mut() {
-            erased = erased.saturating_add(complaint.erase_personal());
-        }
-        for follow_up in self.follow_ups.values_mut() {
-            erased = erased.saturating_add(follow_up.erase_personal());
-        }
+        self.rare.change(|parts| {
+            for complaint in parts.complaints.values_mut() {
+                erased = erased.saturating_add(complaint.erase_personal());
+            }
+            for follow_up in parts.follow_ups.values_mut() {
+                erased = erased.saturating_add(follow_up.erase_personal());
+            }
+        });
         erased
     }
 

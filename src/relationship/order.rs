@@ -142,6 +142,7 @@ fn items_of(relationship: &Relationship, command: &Command) -> (Vec<FactItem>, V
             let mut items = vec![FactItem::FollowUp(complete.follow_up)];
             items.extend(
                 relationship
+                    .rare()
                     .follow_ups
                     .get(&complete.follow_up)
                     .and_then(|f| f.complaint)
@@ -183,7 +184,7 @@ impl Relationship {
     fn is_archived(&self, item: FactItem) -> bool {
         match item {
             FactItem::Promise(id) => !self.promises.contains_key(&id),
-            FactItem::FollowUp(id) => !self.follow_ups.contains_key(&id),
+            FactItem::FollowUp(id) => !self.rare().follow_ups.contains_key(&id),
             FactItem::Profile | FactItem::Complaint(_) | FactItem::Survey(_) => false,
         }
     }

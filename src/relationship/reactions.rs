@@ -192,12 +192,15 @@ pub(crate) fn follow_up_after_resolution(
         return Ok(None);
     };
     let complaint = relationship
+        .rare()
         .complaints
         .get(&complaint_id)
         .ok_or(CommandError::UnknownComplaint(complaint_id))?;
     let id =
         requested.unwrap_or_else(|| FollowUpId::after_resolution(complaint_id, complaint.reopened));
-    if relationship.follow_ups.contains_key(&id) || relationship.archive.follow_up(id).is_some() {
+    if relationship.rare().follow_ups.contains_key(&id)
+        || relationship.archive.follow_up(id).is_some()
+    {
         return Err(CommandError::DuplicateFollowUp(id));
     }
     // The resolution is recorded whatever the calendar says: a delay that cannot be computed
@@ -244,11 +247,13 @@ pub(crate) fn after_reopen(
     };
     let mut events = Vec::new();
     let pending = relationship
+        .rare()
         .complaints
         .get(&complaint_id)
         .and_then(|c| c.follow_up)
         .filter(|id| {
             relationship
+                .rare()
                 .follow_ups
                 .get(id)
                 .is_some_and(FollowUp::is_pending)
@@ -261,7 +266,7 @@ pub(crate) fn after_reopen(
         }));
     }
     events.extend(
-        survey::pending_for(&relationship.surveys, complaint_id)
+        survey::pending_for(&relationship.rare().surveys, complaint_id)
             .map(|id| Event::Survey(survey::void(id))),
     );
     events
@@ -276,11 +281,12 @@ pub(crate) fn reopen_when_not_satisfied(
     ctx: &Context<'_>,
 ) -> Result<Vec<Event>, CommandError> {
     let reopenable = relationship
+        .rare()
         .follow_ups
         .get(&follow_up)
         .and_then(|f| f.complaint)
         .filter(|id| {
-            relationship.complaints.get(id).is_some_and(|c| {
+            relationship.rare().complaints.get(id).is_some_and(|c| {
                 matches!(c.stage(), ComplaintStage::Resolved | ComplaintStage::Closed)
             })
         });
@@ -295,7 +301,7 @@ pub(crate) fn reopen_when_not_satisfied(
         complaint,
         reason: Personal::ours("the follow-up found the customer not satisfied"),
     };
-    let reopened = complaint::reopen(&relationship.complaints, &reopen, ctx)?;
+    let reopened = complaint::reopen(&relationship.rare().complaints, &reopen, ctx)?;
     Ok(reopened.into_iter().map(Event::Complaint).collect())
 }
 
@@ -448,7 +454,7 @@ pub(crate) fn update_cadence(
     if ctx.policy.updates.is_none() {
         return Vec::new();
     }
-    let complaint = |id: &ComplaintId| relationship.complaints.get(id).map(whereabouts);
+    let complaint = |id: &ComplaintId| relationship.rare().complaints.get(id).map(whereabouts);
     let arming: Vec<(Regarding, Whereabouts)> = match event {
         Event::Complaint(ComplaintEvent::Received {
             complaint,
@@ -521,13 +527,14 @@ fn told(
 ) -> Vec<(Regarding, Whereabouts)> {
     let paused = |about: Regarding| {
         relationship
+            .rare()
             .updates
             .get(&about)
             .is_some_and(|c| c.stage == UpdateStage::Paused)
     };
     let complaints = complaints.iter().filter_map(|id| {
         let about = Regarding::Complaint(*id);
-        let c = relationship.complaints.get(id)?;
+        let c = relationship.rare().complaints.get(id)?;
         (c.is_open() && c.stage() != ComplaintStage::Waiting && !paused(about))
             .then(|| (about, whereabouts(c)))
     });
@@ -546,7 +553,7 @@ fn outstanding(relationship: &Relationship, id: PromiseId) -> Option<Whereabouts
     let at = p
         .terms
         .complaint()
-        .and_then(|c| relationship.complaints.get(&c))
+        .and_then(|c| relationship.rare().complaints.get(&c))
         .map_or((Priority::Normal, None, None), whereabouts);
     p.is_outstanding().then_some(at)
 }
@@ -560,12 +567,14 @@ fn answered(relationship: &Relationship, at: DateTime<Utc>) -> Vec<(Regarding, W
     };
     let paused = |about: &&Regarding| {
         relationship
+            .rare()
             .updates
             .get(*about)
             .is_some_and(|c| c.stage == UpdateStage::Paused)
     };
     let open = |about: &Regarding| match about {
         Regarding::Complaint(id) => relationship
+            .rare()
             .complaints
             .get(id)
             .filter(|c| c.is_open() && c.stage() != ComplaintStage::Waiting)

@@ -212,8 +212,8 @@ impl Relationship {
         let items = self
             .promises
             .len()
-            .saturating_add(self.complaints.in_play_count())
-            .saturating_add(self.follow_ups.len())
+            .saturating_add(self.rare().complaints.in_play_count())
+            .saturating_add(self.rare().follow_ups.len())
             .saturating_add(1);
         items.saturating_mul(8)
     }
@@ -247,11 +247,13 @@ impl Relationship {
                 .and_then(promise::deadline)
                 .map(|(at, timer)| (at, Timer::Promise { promise, timer })),
             Subject::Complaint(complaint) => self
+                .rare()
                 .complaints
                 .get(&complaint)
                 .and_then(complaint::deadline)
                 .map(|(at, timer)| (at, Timer::Complaint { complaint, timer })),
             Subject::FollowUp(follow_up) => self
+                .rare()
                 .follow_ups
                 .get(&follow_up)
                 .and_then(follow_up::deadline)
@@ -264,7 +266,7 @@ impl Relationship {
             Subject::Response(_) | Subject::FollowUp(_) | Subject::Relationship => None,
         };
         let update = about.and_then(|about| {
-            let (at, timer) = response::update_deadline(self.updates.get(&about)?)?;
+            let (at, timer) = response::update_deadline(self.rare().updates.get(&about)?)?;
             Some((at, Timer::Update { about, timer }))
         });
         own.into_iter()
@@ -295,7 +297,7 @@ impl Relationship {
                 },
             })
         });
-        let complaints = self.complaints.in_play().filter_map(move |(id, c)| {
+        let complaints = self.rare().complaints.in_play().filter_map(move |(id, c)| {
             complaint::deadline(c).map(|(at, timer)| Deadline {
                 at,
                 customer,
@@ -305,23 +307,27 @@ impl Relationship {
                 },
             })
         });
-        let follow_ups = self.follow_ups.iter().filter_map(move |(id, f)| {
+        let follow_ups = self.rare().follow_ups.iter().filter_map(move |(id, f)| {
             follow_up::deadline(f).map(|at| Deadline {
                 at,
                 customer,
                 timer: Timer::FollowUp { follow_up: *id },
             })
         });
-        let updates = self.updates.iter().filter_map(move |(about, clock)| {
-            response::update_deadline(clock).map(|(at, timer)| Deadline {
-                at,
-                customer,
-                timer: Timer::Update {
-                    about: *about,
-                    timer,
-                },
-            })
-        });
+        let updates = self
+            .rare()
+            .updates
+            .iter()
+            .filter_map(move |(about, clock)| {
+                response::update_deadline(clock).map(|(at, timer)| Deadline {
+                    at,
+                    customer,
+                    timer: Timer::Update {
+                        about: *about,
+                        timer,
+                    },
+                })
+            });
         response
             .into_iter()
             .chain(promises)
@@ -494,7 +500,7 @@ impl Relationship {
                 });
             }
         }
-        for (id, c) in self.complaints.iter() {
+        for (id, c) in self.rare().complaints.iter() {
             let broken_again = promise::breaks_again(&self.promises, *id, &c.promises, now);
             for (kind, since, due) in complaint::flags(c, now, broken_again) {
                 flags.push(Flag {
@@ -527,7 +533,7 @@ impl Relationship {
             }
         }
         flags.extend(self.update_flags(now, owner));
-        for (id, f) in self.follow_ups.iter() {
+        for (id, f) in self.rare().follow_ups.iter() {
             if let Some(due) = follow_up::overdue(f, now) {
                 flags.push(Flag {
                     kind: FlagKind::FollowUpOverdue,
@@ -561,28 +567,31 @@ impl Relationship {
         now: DateTime<Utc>,
         account_owner: Option<AgentId>,
     ) -> impl Iterator<Item = Flag> + '_ {
-        self.updates.iter().filter_map(move |(about, clock)| {
-            let (kind, since, due) = response::update_flag(clock, now)?;
-            let (owner, team) = match about {
-                Regarding::Complaint(id) => {
-                    let c = self.complaints.get(id);
-                    (
-                        c.and_then(|c| c.owner).or(account_owner),
-                        c.and_then(|c| c.team),
-                    )
-                }
-                Regarding::Promise(id) => (self.promises.get(id).map(|p| p.terms.owner), None),
-            };
-            Some(Flag {
-                kind,
-                customer: self.customer,
-                subject: about.subject(),
-                owner,
-                since,
-                due: Some(due),
-                team,
+        self.rare()
+            .updates
+            .iter()
+            .filter_map(move |(about, clock)| {
+                let (kind, since, due) = response::update_flag(clock, now)?;
+                let (owner, team) = match about {
+                    Regarding::Complaint(id) => {
+                        let c = self.rare().complaints.get(id);
+                        (
+                            c.and_then(|c| c.owner).or(account_owner),
+                            c.and_then(|c| c.team),
+                        )
+                    }
+                    Regarding::Promise(id) => (self.promises.get(id).map(|p| p.terms.owner), None),
+                };
+                Some(Flag {
+                    kind,
+                    customer: self.customer,
+                    subject: about.subject(),
+                    owner,
+                    since,
+                    due: Some(due),
+                    team,
+                })
             })
-        })
     }
 
     /// The events a due deadline becomes.
@@ -601,7 +610,7 @@ impl Relationship {
                     &fired,
                     id,
                     &p.terms,
-                    &self.complaints,
+                    &self.rare().complaints,
                     self.account_owner(),
                 );
                 let mut events: Vec<Event> = fired.into_iter().map(Event::Promise).collect();
@@ -612,6 +621,7 @@ impl Relationship {
                 complaint: id,
                 timer,
             } => self
+                .rare()
                 .complaints
                 .get(&id)
                 .map(|c| complaint::fire(id, c, timer, self.account_owner()))
@@ -622,6 +632,7 @@ impl Relationship {
             // Band changes are recorded by `advance_to`, which has the health rules.
             Timer::Health => Vec::new(),
             Timer::FollowUp { follow_up: id } => self
+                .rare()
                 .follow_ups
                 .get(&id)
                 .map(|f| follow_up::fire(id, f))
@@ -630,6 +641,7 @@ impl Relationship {
                 .map(Event::FollowUp)
                 .collect(),
             Timer::Update { about, timer } => self
+                .rare()
                 .updates
                 .get(&about)
                 .and_then(|clock| response::fire_update(about, clock, timer))

@@ -95,10 +95,11 @@ impl Relationship {
             Subject::Response(_) | Subject::Relationship => (account, None),
             Subject::Promise(id) => (self.promises.get(&id).map(|p| p.terms.owner), None),
             Subject::Complaint(id) => self
+                .rare()
                 .complaints
                 .get(&id)
                 .map_or((None, None), |c| (c.owner.or(account), c.team)),
-            Subject::FollowUp(id) => (self.follow_ups.get(&id).map(|f| f.owner), None),
+            Subject::FollowUp(id) => (self.rare().follow_ups.get(&id).map(|f| f.owner), None),
         };
         agent
             .map(Owner::Agent)
@@ -123,12 +124,12 @@ impl Relationship {
                 .filter(|p| p.is_outstanding())
                 .map(|p| Owner::Agent(p.terms.owner)),
         );
-        let complaints = self.complaints.in_play().map(|(_, c)| c);
+        let complaints = self.rare().complaints.in_play().map(|(_, c)| c);
         for complaint in complaints.filter(|c| c.is_open() || c.escalation_due.is_some()) {
             owners.extend(complaint.owner.or(account).map(Owner::Agent));
             owners.extend(complaint.team.map(Owner::Team));
         }
-        let follow_ups = self.follow_ups.iter().map(|(_, f)| f);
+        let follow_ups = self.rare().follow_ups.iter().map(|(_, f)| f);
         owners.extend(
             follow_ups
                 .filter(|f| f.is_pending())

@@ -212,9 +212,9 @@ fn past_wait(
         started: message.at,
         priority: *priority,
         target: *target,
-        calendar: calendar.clone(),
+        calendar: calendar.as_deref().map(Box::from),
         due: *due,
-        no_target: no_target.clone(),
+        no_target: no_target.clone().map(Box::new),
         warn_at: *warn_at,
         unanswered: 1,
     };

@@ -75,14 +75,14 @@ pub(crate) fn fold(
                 ));
             }
             let wait = Wait {
-                calendar: calendar.clone(),
+                calendar: calendar.as_deref().map(Box::from),
                 kind: *kind,
                 since: *since,
                 started: at,
                 priority: *priority,
                 target: *target,
                 due: *due,
-                no_target: no_target.clone(),
+                no_target: no_target.clone().map(Box::new),
                 warn_at: *warn_at,
                 unanswered: state.conversation.covered(at),
             };

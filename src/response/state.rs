@@ -37,18 +37,39 @@ pub struct Wait {
     /// The target it was given, in business time.
     pub target: Span,
     /// The named calendar the target runs on (`None`: the policy's own).
-    pub calendar: Option<String>,
+    pub calendar: Option<Box<str>>,
     /// When the answer is due; `None` when the clock has no target (see `no_target`).
     #[serde(with = "crate::compact::instant::option")]
     pub due: Option<DateTime<Utc>>,
     /// Why the clock has no target, if it has none: it never falls due, and is flagged.
-    #[serde(with = "crate::outcome::no_target_form::option")]
-    pub no_target: Option<NoTarget>,
+    #[serde(with = "boxed_no_target")]
+    pub no_target: Option<Box<NoTarget>>,
     /// When the warning is due, if the policy asks for one.
     #[serde(with = "crate::compact::instant::option")]
     pub warn_at: Option<DateTime<Utc>>,
     /// How many inbound interactions are waiting for this answer (at least one).
     pub unanswered: u32,
+}
+
+/// A [`Wait`]'s reason for having no target, boxed (most waits have a target), in the form of
+/// an unboxed one.
+mod boxed_no_target {
+    use serde::{Deserializer, Serializer};
+
+    use crate::outcome::{NoTarget, no_target_form};
+
+    pub(super) fn serialize<S: Serializer>(
+        value: &Option<Box<NoTarget>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        no_target_form::option::serialize(&value.as_deref().cloned(), s)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Box<NoTarget>>, D::Error> {
+        Ok(no_target_form::option::deserialize(d)?.map(Box::new))
+    }
 }
 
 /// We asked the customer something and wait for them: nobody waits for us, the next word is
@@ -239,7 +260,11 @@ impl ResponseClock {
                 breached: matches!(self, ResponseClock::Overdue(_)),
             },
             None => TargetStatus::NoTarget {
-                reason: wait.no_target.clone().unwrap_or(NoTarget::NoneSet),
+                reason: wait
+                    .no_target
+                    .as_deref()
+                    .cloned()
+                    .unwrap_or(NoTarget::NoneSet),
             },
         })
     }
