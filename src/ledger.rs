@@ -854,15 +854,20 @@ impl Ledger {
                 relationship.apply(envelope)?;
             }
         }
-        for (position, relationship) in folded {
+        for (position, mut relationship) in folded {
             let position = match position {
                 Some(position) => {
                     if let Some(slot) = self.slots.get_mut(position) {
                         slot.relationship = relationship;
+                        // The copy it came from is gone: fold what the batch wrote.
+                        slot.relationship.settle();
                     }
                     position
                 }
-                None => self.insert(relationship),
+                None => {
+                    relationship.settle();
+                    self.insert(relationship)
+                }
             };
             self.reindex(position);
         }

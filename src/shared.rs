@@ -21,20 +21,22 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// Entries the short part takes before it is folded (when the shared part is held alone).
+/// Entries the short part of a copy with no shared part takes before it becomes the shared
+/// part (a short history stays in one buffer of its own, with no `Arc`).
 const FOLD_AT: usize = 16;
 
 /// Entries a copy whose shared part is shared takes before it copies that part once.
 const UNSHARE_AT: usize = 256;
 
-/// Whether a copy's own part of `own` entries is to be folded into `shared`: once it has
-/// [`FOLD_AT`] entries if this copy holds `shared` alone, else once it has [`UNSHARE_AT`].
+/// Whether a copy's own part of `own` entries is to be folded into `shared`: with no shared
+/// part, once it has [`FOLD_AT`] entries; into a shared part this copy holds alone, at once
+/// (in place, so the next command's copies copy nothing of it); into one held by other copies
+/// too, once it has [`UNSHARE_AT`].
 fn folds<S>(own: usize, shared: &mut Option<Arc<S>>) -> bool {
-    own >= FOLD_AT
-        && (own >= UNSHARE_AT
-            || shared
-                .as_mut()
-                .is_none_or(|shared| Arc::get_mut(shared).is_some()))
+    match shared {
+        None => own >= FOLD_AT,
+        Some(shared) => own > 0 && (own >= UNSHARE_AT || Arc::get_mut(shared).is_some()),
+    }
 }
 
 /// A sequence whose bulk is shared between copies: `head[skip..]`, then `tail`.
@@ -165,6 +167,12 @@ impl<T: Clone> Seq<T> {
 
     /// Folds the tail into the head when this copy holds the head alone (or when the tail has
     /// outgrown [`UNSHARE_AT`]).
+    /// Entries this copy holds in its own part, not yet folded into the shared part.
+    #[cfg(test)]
+    pub(crate) fn unfolded(&self) -> usize {
+        self.tail.len()
+    }
+
     pub(crate) fn settle(&mut self) {
         if folds(self.tail.len(), &mut self.head) {
             let tail = std::mem::take(&mut self.tail);

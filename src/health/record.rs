@@ -125,6 +125,12 @@ impl Record {
     }
 
     /// Folds what this copy wrote into the shared part, if it holds it alone.
+    /// Entries written by this copy and not yet folded into the shared parts.
+    #[cfg(test)]
+    pub(crate) fn unfolded(&self) -> usize {
+        self.counted.unfolded() + self.answers.unfolded() + self.bad.unfolded()
+    }
+
     pub(crate) fn settle(&mut self) {
         self.counted.settle();
         self.answers.settle();

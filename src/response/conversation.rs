@@ -49,6 +49,12 @@ pub(crate) struct Conversation {
 }
 
 impl Conversation {
+    /// Entries written by this copy and not yet folded into the shared parts.
+    #[cfg(test)]
+    pub(crate) fn unfolded(&self) -> usize {
+        self.messages.unfolded() + self.answers.unfolded()
+    }
+
     /// Folds what this copy wrote into the shared part, if it holds it alone.
     pub(crate) fn settle(&mut self) {
         self.messages.settle();
