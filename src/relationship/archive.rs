@@ -13,10 +13,13 @@
 //! (1 byte) and, for promises, when it was made (12 bytes; it left the late-fact item order
 //! with the promise): 16, 17 and 32 bytes an entry. The store keeps them log-structured
 //! ([`Runs`]): sorted runs of exactly the size they hold, each at least eight times as long as
-//! the next, merged as they meet. An id is looked up by a search of each run (there are
-//! O(log n) of them), and each entry is copied O(log n) times over its life, however the ids
-//! arrive (UUIDv4 at random or in order): no hash table's empty slots, no quadratic inserts
-//! (`benches/memory.rs` and the scale bench's `replay/one_customer` measure both).
+//! the next, merged as they meet. An id is looked up by a search of each run whose first and
+//! last ids enclose it (there are O(log n) runs), and each entry is copied O(log n) times over
+//! its life, however the ids arrive (UUIDv4 at random or in order): no hash table's empty
+//! slots, no quadratic inserts (`benches/memory.rs` and the scale bench's
+//! `replay/one_customer` measure both). A new id is absent, and random ids fall within every
+//! run's ends: a blocked Bloom filter over the store's ids ([`Filter`], 1 to 2 bytes an
+//! entry, derived and never written) answers most such lookups before any run is searched.
 
 use std::cmp::Ordering;
 use std::sync::Arc;
