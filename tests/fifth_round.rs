@@ -257,6 +257,27 @@ fn a_saved_deadline_earlier_than_the_true_one_fires_nothing_early_and_then_the_t
     }
 }
 
+/// A saved deadline no clock could give (later than a customer's earliest clock deadline,
+/// none while a clock runs, earlier than their last fact) is worked out again even when the
+/// rules' fingerprint matches: a corrupt snapshot does not make the book miss a deadline.
+#[test]
+fn a_saved_deadline_no_clock_could_give_is_worked_out_again() {
+    let (w, json) = waiting_book();
+    let edits = [
+        serde_json::Value::Null,
+        "1970-01-01T00:00:00Z".into(),
+        "2026-03-10T09:00:00Z".into(),
+        "9999-12-31T23:59:59Z".into(),
+    ];
+    for next in &edits {
+        let bytes = edited(&json, next, None);
+        let restored = Ledger::restore(hourly_response_policy(), &bytes).unwrap();
+        assert_eq!(restored.next_deadline(), w.ledger.next_deadline(), "{next}");
+        let by = t("2026-03-05 09:00");
+        assert_eq!(restored.due_by(by), w.ledger.due_by(by), "{next}");
+    }
+}
+
 #[test]
 fn saved_deadlines_at_chronos_limits_or_out_of_range_never_panic() {
     let (w, json) = waiting_book();

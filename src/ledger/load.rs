@@ -15,7 +15,9 @@ impl Ledger {
     ///
     /// `saved`: each slot's `indexed` already holds its customer's next deadline under the
     /// book's health rules (a [snapshot](crate::snapshot)'s, trusted when its rules'
-    /// fingerprint matches), so it is filed as it is rather than worked out again.
+    /// fingerprint matches), so it is filed as it is rather than worked out again, unless it
+    /// is later than the customer's earliest clock deadline or earlier than their last
+    /// recorded fact ([`Relationship::may_be_next`]).
     pub(super) fn refile_all(&mut self, saved: bool) {
         let mut due = Vec::with_capacity(self.slots.len());
         let mut work: Vec<(Owner, usize)> = Vec::with_capacity(self.slots.len());
@@ -23,7 +25,8 @@ impl Ledger {
             let live = slot.quarantine.is_none();
             // Health's review instants are scored under the book's rules.
             slot.relationship.use_health_policy(&self.policy.health);
-            if !saved {
+            // A saved deadline no clock or review could give (a corrupt snapshot) is not trusted.
+            if !saved || !slot.relationship.may_be_next(slot.indexed) {
                 slot.indexed = slot.relationship.next_deadline().map(|d| d.at);
             }
             slot.indexed = slot.indexed.filter(|_| live);

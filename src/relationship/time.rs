@@ -388,6 +388,19 @@ impl Relationship {
         review.or(family)
     }
 
+    /// Whether `saved` can be what [`next_deadline`](Self::next_deadline) returns, checked
+    /// without scoring health: the earliest clock deadline, or a health review instant from the
+    /// last recording time up to it. A saved deadline that fails is worked out again.
+    pub(crate) fn may_be_next(&self, saved: Option<DateTime<Utc>>) -> bool {
+        let family = self.family_deadline().map(|d| d.at);
+        match saved {
+            None => family.is_none(),
+            Some(at) => {
+                self.last_at.is_some_and(|from| from <= at) && family.is_none_or(|due| at <= due)
+            }
+        }
+    }
+
     /// The earliest deadline of a family's clock.
     pub(super) fn family_deadline(&self) -> Option<Deadline> {
         self.deadlines().min()
