@@ -26,9 +26,31 @@ pub(crate) mod instant {
             DateTime::deserialize(d)
         } else {
             let (secs, nanos) = <(i64, u32)>::deserialize(d)?;
-            DateTime::from_timestamp(secs, nanos)
-                .ok_or_else(|| D::Error::custom("an instant out of range"))
+            from_timestamp(secs, nanos).ok_or_else(|| D::Error::custom("an instant out of range"))
         }
+    }
+
+    /// `DateTime::from_timestamp`, remembering the last day it worked out (per thread): the
+    /// instants of a snapshot fall on few days, and the day's date is most of the conversion.
+    fn from_timestamp(secs: i64, nanos: u32) -> Option<DateTime<Utc>> {
+        use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+        use std::cell::Cell;
+
+        thread_local! {
+            static LAST_DAY: Cell<Option<(i64, NaiveDate)>> = const { Cell::new(None) };
+        }
+        let day = secs.div_euclid(86_400);
+        let second = u32::try_from(secs.rem_euclid(86_400)).ok()?;
+        let time = NaiveTime::from_num_seconds_from_midnight_opt(second, nanos)?;
+        let date = match LAST_DAY.get() {
+            Some((last, date)) if last == day => date,
+            _ => {
+                let date = DateTime::from_timestamp(day.checked_mul(86_400)?, 0)?.date_naive();
+                LAST_DAY.set(Some((day, date)));
+                date
+            }
+        };
+        Some(NaiveDateTime::new(date, time).and_utc())
     }
 
     /// The same, for an optional instant.
@@ -350,5 +372,43 @@ pub(crate) mod rare {
     {
         let part = T::deserialize(d)?;
         Ok((part != T::default()).then(|| Box::new(part)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::DateTime;
+
+    /// Instants read from the binary form are chrono's, whatever day the last one fell on.
+    #[test]
+    fn an_instant_reads_as_chrono_reads_its_timestamp() {
+        let cases = [
+            (0, 0),
+            (86_399, 999_999_999),
+            (86_400, 0),
+            (-1, 5),
+            (-86_401, 0),
+            (1_772_438_400, 1),
+            (1_772_438_459, 1_500_000_000),
+            (1_772_438_400, 1_500_000_000),
+            (1_772_438_401, 2_000_000_000),
+            (i64::MAX, 0),
+            (i64::MIN, 0),
+            (8_210_266_876_799, 0),
+            (8_210_266_876_800, 0),
+        ];
+        for _ in 0..2 {
+            for (secs, nanos) in cases {
+                let bytes = postcard::to_allocvec(&(secs, nanos)).unwrap_or_default();
+                let read =
+                    super::instant::deserialize(&mut postcard::Deserializer::from_bytes(&bytes))
+                        .ok();
+                assert_eq!(
+                    read,
+                    DateTime::from_timestamp(secs, nanos),
+                    "{secs} {nanos}"
+                );
+            }
+        }
     }
 }

@@ -374,20 +374,39 @@ impl<K: Ord + Clone, V: Clone> Default for Map<K, V> {
     }
 }
 
-impl<K: Ord + Clone, V: Clone> FromIterator<(K, V)> for Map<K, V> {
-    fn from_iter<I: IntoIterator<Item = (K, V)>>(items: I) -> Self {
-        let base: BTreeMap<K, V> = items.into_iter().collect();
-        // A short map stays in this copy's own part (a sorted `Vec`), without a tree.
-        if base.len() < FOLD_AT {
+impl<K: Ord + Clone, V: Clone> Map<K, V> {
+    /// The map of `entries` (each value `Some`), in any order; of entries with the same key,
+    /// the last one stays (as a `BTreeMap` collected from them keeps). Entries already in key
+    /// order, as a snapshot writes them, are neither sorted nor moved: a short map keeps them
+    /// as its own part (a sorted `Vec`, no tree), a long one builds its shared tree from them.
+    fn of_entries(mut entries: Vec<(K, Option<V>)>) -> Self {
+        if !entries.is_sorted_by(|(a, _), (b, _)| a < b) {
+            // Stable, and reversed around the dedup: of equal keys, the last one is kept.
+            entries.sort_by(|(a, _), (b, _)| a.cmp(b));
+            entries.reverse();
+            entries.dedup_by(|(a, _), (b, _)| a == b);
+            entries.reverse();
+        }
+        if entries.len() < FOLD_AT {
             return Map {
                 base: None,
-                top: base.into_iter().map(|(k, v)| (k, Some(v))).collect(),
+                top: entries,
             };
         }
+        let base = entries
+            .into_iter()
+            .filter_map(|(key, value)| Some((key, value?)))
+            .collect();
         Map {
             base: Some(Arc::new(base)),
             top: Vec::new(),
         }
+    }
+}
+
+impl<K: Ord + Clone, V: Clone> FromIterator<(K, V)> for Map<K, V> {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(items: I) -> Self {
+        Self::of_entries(items.into_iter().map(|(k, v)| (k, Some(v))).collect())
     }
 }
 
@@ -419,7 +438,22 @@ impl<'de, K: Ord + Clone + Deserialize<'de>, V: Clone + Deserialize<'de>> Deseri
     for Map<K, V>
 {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(Vec::<(K, V)>::deserialize(d)?.into_iter().collect())
+        // Read into the `Vec` a short map keeps (serde makes room for at most a mebibyte from
+        // the length the input gives); the newtype goes without a copy (collected in place).
+        let entries = Vec::<Pair<K, V>>::deserialize(d)?;
+        Ok(Self::of_entries(
+            entries.into_iter().map(|Pair(entry)| entry).collect(),
+        ))
+    }
+}
+
+/// A map's entry as read: a `(key, value)` pair, held as the map's own part holds it.
+struct Pair<K, V>((K, Option<V>));
+
+impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for Pair<K, V> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let (key, value) = <(K, V)>::deserialize(d)?;
+        Ok(Pair((key, Some(value))))
     }
 }
 
@@ -503,6 +537,21 @@ mod tests {
             map.remove(&key);
         }
         assert_eq!(map.iter().count(), 61);
+    }
+
+    #[test]
+    fn a_map_read_from_pairs_out_of_order_keeps_the_last_of_a_key() {
+        for n in [3_u32, FOLD_AT as u32 + 3] {
+            let mut pairs: Vec<(u32, u32)> = (0..n).rev().map(|k| (k, k)).collect();
+            pairs.push((1, 100));
+            let json = serde_json::to_string(&pairs).unwrap_or_default();
+            let read: Map<u32, u32> = serde_json::from_str(&json).unwrap_or_default();
+            let want: Vec<(u32, u32)> = (0..n).map(|k| (k, if k == 1 { 100 } else { k })).collect();
+            let got: Vec<(u32, u32)> = read.iter().map(|(k, v)| (*k, *v)).collect();
+            assert_eq!(got, want);
+            let collected: Map<u32, u32> = pairs.into_iter().collect();
+            assert_eq!(collected, read);
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! like [`Ledger::replay`], restoring takes the policy in force.
 
 use std::borrow::Cow;
+use std::collections::hash_map::Entry as Place;
 use std::fmt;
 
 use chrono::{DateTime, Utc};
@@ -11,7 +12,7 @@ use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::{Ledger, Quarantine};
+use super::{Ledger, Quarantine, Slot};
 use crate::error::ReplayError;
 use crate::event::Event;
 use crate::health::HealthPolicy;
@@ -355,15 +356,21 @@ impl Ledger {
             }
         };
         let customer = relationship.customer();
-        if self.positions.contains_key(&customer) {
-            return Err(E::custom(format_args!("customer {customer} appears twice")));
-        }
-        let position = self.insert(relationship);
-        if let Some(slot) = self.slots.get_mut(position) {
-            slot.quarantine = quarantine;
-            // Filed as saved if the rules' fingerprint matches (see `load_book_sized`).
-            slot.indexed = next;
-        }
+        // One probe of the positions, and the relationship moved once, into its slot.
+        match self.positions.entry(customer) {
+            Place::Occupied(_) => {
+                return Err(E::custom(format_args!("customer {customer} appears twice")));
+            }
+            Place::Vacant(place) => place.insert(self.slots.len()),
+        };
+        // Filed as saved if the rules' fingerprint matches (see `load_book_sized`).
+        let (indexed, owners) = (next, Box::default());
+        self.slots.push(Slot {
+            relationship,
+            indexed,
+            quarantine,
+            owners,
+        });
         Ok(())
     }
 }
