@@ -4,15 +4,18 @@
 
 #[path = "support/arb.rs"]
 mod arb;
+#[path = "support/play.rs"]
+mod play;
 mod support;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use clientele::flag::Owner;
 use clientele::snapshot::{Encoding, SnapshotError, VERSION};
 use clientele::{
-    AgentId, Channel, Command, CustomerId, DecodeError, Envelope, Ledger, LoadError, MakePromise,
-    PromiseId, RegisterCustomer, Relationship, ServicePolicy, WorkList,
+    AgentId, Channel, CustomerId, DecodeError, Envelope, Ledger, LoadError, MakePromise, PromiseId,
+    RegisterCustomer, Relationship, ServicePolicy, WorkList,
 };
+use play::{Step, step};
 use proptest::prelude::*;
 use support::*;
 
@@ -278,55 +281,9 @@ fn a_customer_held_aside_compares_by_why_not_by_what_was_folded_before_the_damag
 // ---------------------------------------------------------------------------------------------
 // Properties over generated books.
 
-#[derive(Debug, Clone)]
-enum Step {
-    /// A command for customer 1, 2 or 3 (the ids `arb` favours), after some minutes.
-    Command(u8, Command, u16),
-    /// Time moves on and deadlines fire.
-    Advance(u16),
-}
-
-fn step() -> impl Strategy<Value = Step> {
-    prop_oneof![
-        5 => (0u8..3, arb::command(), 0u16..600).prop_map(|(c, command, m)| Step::Command(c, command, m)),
-        2 => (0u16..3000).prop_map(Step::Advance),
-    ]
-}
-
-fn customer(c: u8) -> CustomerId {
-    CustomerId::from_u128(u128::from(c) + 1)
-}
-
 /// Three customers (accounts owned by agents 1 and 2, and by nobody), played live.
 fn played(steps: &[Step]) -> (Ledger, Vec<Envelope>, DateTime<Utc>) {
-    let mut ledger = Ledger::new(ServicePolicy::default()).unwrap();
-    let mut log = Vec::new();
-    let mut now = arb::base();
-    for c in 0..3u8 {
-        let register = RegisterCustomer::new(text("Customer"), tier("standard"));
-        let register = match c {
-            2 => register,
-            _ => register.owned_by(AgentId::from_u128(u128::from(c) + 1)),
-        };
-        log.extend(ledger.execute(customer(c), register, now).unwrap());
-    }
-    for step in steps {
-        match step {
-            Step::Command(c, command, m) => {
-                now += TimeDelta::minutes(i64::from(*m));
-                log.extend(
-                    ledger
-                        .execute(customer(*c), command.clone(), now)
-                        .unwrap_or_default(),
-                );
-            }
-            Step::Advance(m) => {
-                now += TimeDelta::minutes(i64::from(*m));
-                log.extend(ledger.advance_to(now));
-            }
-        }
-    }
-    (ledger, log, now)
+    play::played(&ServicePolicy::default(), steps, 0)
 }
 
 /// The owners worth asking about: the pool's agents, and every agent or team a flag names.

@@ -11,74 +11,24 @@
 
 #[path = "support/arb.rs"]
 mod arb;
+#[path = "support/play.rs"]
+mod play;
 mod support;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use clientele::snapshot::Encoding;
 use clientele::{
-    AgentId, AnswerSurvey, Channel, CloseComplaint, Command, CommandError, ComplaintId,
-    CompleteFollowUp, CsatScore, CustomerId, Envelope, ErasePersonalData, FollowUpId,
-    FollowUpOutcome, IdempotencyKey, InteractionId, KeepPromise, Ledger, MakePromise, PromiseId,
-    ReceiveComplaint, RecordInteraction, RegisterCustomer, Relationship, Request, RequestSurvey,
-    ScheduleFollowUp, ServicePolicy, SurveyAnswer, SurveyId, SurveyKind,
+    AnswerSurvey, Channel, CloseComplaint, Command, CommandError, ComplaintId, CompleteFollowUp,
+    CsatScore, Envelope, ErasePersonalData, FollowUpId, FollowUpOutcome, IdempotencyKey,
+    InteractionId, KeepPromise, Ledger, MakePromise, PromiseId, ReceiveComplaint,
+    RecordInteraction, RegisterCustomer, Relationship, Request, RequestSurvey, ScheduleFollowUp,
+    ServicePolicy, SurveyAnswer, SurveyId, SurveyKind,
 };
+use play::{played, step};
 use proptest::prelude::*;
 use support::*;
 
 const ENCODINGS: [Encoding; 2] = [Encoding::Binary, Encoding::Json];
-
-#[derive(Debug, Clone)]
-enum Step {
-    /// A command for customer 1, 2 or 3 (the ids `arb` favours), after some minutes.
-    Command(u8, Command, u16),
-    /// Time moves on and the book's deadlines fire.
-    Advance(u16),
-}
-
-fn step() -> impl Strategy<Value = Step> {
-    prop_oneof![
-        5 => (0u8..3, arb::command(), 0u16..600).prop_map(|(c, command, m)| Step::Command(c, command, m)),
-        2 => (0u16..3000).prop_map(Step::Advance),
-    ]
-}
-
-/// Three customers (owned by agents 1 and 2, and by nobody) played live through a book under
-/// `policy`, their customer ids shifted by `shift`.
-fn played(
-    policy: &ServicePolicy,
-    steps: &[Step],
-    shift: u128,
-) -> (Ledger, Vec<Envelope>, DateTime<Utc>) {
-    let mut ledger = Ledger::new(policy.clone()).unwrap();
-    let mut log = Vec::new();
-    let mut now = arb::base();
-    let id = |c: u8| CustomerId::from_u128(u128::from(c) + 1 + shift);
-    for c in 0..3u8 {
-        let register = RegisterCustomer::new(text("Customer"), tier("standard"));
-        let register = match c {
-            2 => register,
-            _ => register.owned_by(AgentId::from_u128(u128::from(c) + 1)),
-        };
-        log.extend(ledger.execute(id(c), register, now).unwrap_or_default());
-    }
-    for step in steps {
-        match step {
-            Step::Command(c, command, m) => {
-                now += TimeDelta::minutes(i64::from(*m));
-                log.extend(
-                    ledger
-                        .execute(id(*c), command.clone(), now)
-                        .unwrap_or_default(),
-                );
-            }
-            Step::Advance(m) => {
-                now += TimeDelta::minutes(i64::from(*m));
-                log.extend(ledger.advance_to(now));
-            }
-        }
-    }
-    (ledger, log, now)
-}
 
 /// `restored` answers as `replayed` does, now and as time moves on (both advanced in turn).
 fn same_book(
