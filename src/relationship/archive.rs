@@ -185,8 +185,8 @@ const fn mix64(x: u64) -> u64 {
 }
 
 /// An id of `kind` with number `rank` as a 64-bit key spread evenly, whether the ids are
-/// random (UUIDv4) or counters (`from_u128(n)`, whose high half is zero); distinct ranks of
-/// one kind give distinct keys.
+/// random (UUIDv4) or counters (`from_u128(n)`, whose high half is zero). Two ids may share a
+/// key (128 bits into 64): the filter then says "maybe" and the search answers exactly.
 const fn filter_key(kind: u64, rank: u128) -> u64 {
     // The halves of the id; the truncations are the point.
     #[allow(clippy::cast_possible_truncation)]
