@@ -12,6 +12,10 @@
 //!   log, per event, and one `FxHashMap<u128, _>` update among 1,000,000 keys;
 //!   `replay/per_event_kept` is `per_event` with the book dropped outside the timing.
 //!
+//! - `quiet/window/N`: `Ledger::execute` of one outbound interaction (opening nothing) for a
+//!   customer with nothing open and N response targets met in health's window: the band is
+//!   reviewed up to the end of time after the command.
+//!
 //! `CLIENTELE_BENCH_LARGEST` lowers the largest size (default 100,000) for a quick look.
 
 use std::hint::black_box;
@@ -118,6 +122,55 @@ fn execute(c: &mut Criterion) {
                 |ledger| {
                     let record = RecordInteraction::inbound(id, Channel::Email, text("more"));
                     black_box(ledger.execute(customer, record, now).unwrap())
+                },
+                BatchSize::SmallInput,
+            );
+        });
+    }
+    group.finish();
+}
+
+/// One customer's log: `facts` questions each answered 30 seconds later, a minute apart (all
+/// inside health's 90-day window), nothing left open. Returns it and the time of the last event.
+fn answered(facts: usize) -> (Vec<Envelope>, DateTime<Utc>) {
+    let policy = ServicePolicy::default();
+    let mut r = Relationship::new(CustomerId::from_u128(1));
+    let mut now = start();
+    let mut log = r.execute(&policy, register(), now).unwrap();
+    for i in 0..facts as u64 {
+        now += TimeDelta::minutes(1);
+        let q = RecordInteraction::inbound(
+            InteractionId::from_u128(mix(2 * i)),
+            Channel::Chat,
+            text("q"),
+        );
+        log.extend(r.execute(&policy, q, now).unwrap());
+        let a = RecordInteraction::outbound(
+            InteractionId::from_u128(mix(2 * i + 1)),
+            Channel::Chat,
+            AGENT,
+            text("a"),
+        );
+        log.extend(r.execute(&policy, a, now + TimeDelta::seconds(30)).unwrap());
+    }
+    (log, now + TimeDelta::seconds(30))
+}
+
+fn quiet(c: &mut Criterion) {
+    let mut group = c.benchmark_group("quiet");
+    group.sample_size(20);
+    for n in sizes(1_000) {
+        let (log, last) = answered(n);
+        let ledger = Ledger::replay(ServicePolicy::default(), &log).unwrap();
+        let customer = CustomerId::from_u128(1);
+        let id = InteractionId::from_u128(mix(u64::MAX));
+        let now = last + TimeDelta::minutes(1);
+        group.bench_function(format!("window/{n}"), |b| {
+            b.iter_batched_ref(
+                || ledger.clone(),
+                |ledger| {
+                    let note = RecordInteraction::outbound(id, Channel::Email, AGENT, text("fyi"));
+                    black_box(ledger.execute(customer, note, now).unwrap())
                 },
                 BatchSize::SmallInput,
             );
@@ -286,5 +339,5 @@ fn replay(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, execute, advance, replay);
+criterion_group!(benches, execute, quiet, advance, replay);
 criterion_main!(benches);
