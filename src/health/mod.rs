@@ -137,6 +137,7 @@
 //! log's end; a service that wants a longer memory sets a longer window (at most a year).
 
 mod event;
+mod instants;
 mod record;
 mod score;
 

@@ -142,7 +142,32 @@ impl Record {
         &self.contacts
     }
 
+    /// The counted facts, oldest first, each with the totals up to it.
+    pub(super) const fn counted(&self) -> &Seq<(DateTime<Utc>, Counts)> {
+        &self.counted
+    }
+
+    /// The answers, oldest first.
+    pub(super) const fn answers(&self) -> &Seq<(DateTime<Utc>, (u16, bool))> {
+        &self.answers
+    }
+
+    /// The bad experiences, oldest first.
+    pub(super) const fn bad(&self) -> &Seq<DateTime<Utc>> {
+        &self.bad
+    }
+
+    /// The latest instant of any fact or contact recorded.
+    pub(crate) fn latest(&self) -> Option<DateTime<Utc>> {
+        let counted = self.counted.iter().next_back().map(|(at, _)| *at);
+        let answers = self.answers.iter().next_back().map(|(at, _)| *at);
+        let bad = self.bad.iter().next_back().copied();
+        let contact = self.contacts.last().copied();
+        [counted, answers, bad, contact].into_iter().flatten().max()
+    }
+
     /// The instants of the counted facts and answers in `[lo, hi]`.
+    #[cfg(test)]
     pub(crate) fn instants(
         &self,
         lo: DateTime<Utc>,
@@ -162,6 +187,7 @@ impl Record {
     }
 
     /// The bad experiences in `[lo, hi]`.
+    #[cfg(test)]
     pub(crate) fn bad_between(
         &self,
         lo: DateTime<Utc>,

@@ -3,8 +3,9 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::health::instants::{Targets, changes};
 use crate::health::record::{Reader, Record};
-use crate::health::score::{OpenItems, changes, quiet_in, rhythm};
+use crate::health::score::{OpenItems, quiet_in, rhythm};
 use crate::health::{HealthEvent, HealthPolicy, band_change_given, gone_quiet_given};
 
 /// The first instant in `[from, until)` (`[from, until]` when `inclusive`) at which the
@@ -14,9 +15,13 @@ use crate::health::{HealthEvent, HealthPolicy, band_change_given, gone_quiet_giv
 /// which stay as they are until `until`.
 ///
 /// # Cost
-/// The instants where the score can move ([`changes`]) are scored in order with one
-/// [`Reader`], whose marks into the record only move forward: O(log n) to start, then O(1)
-/// per instant however many facts the window holds.
+/// The instants where the score can move ([`changes`]) are read lazily, merged from the
+/// record's sorted sequences, and scored in order with one [`Reader`], whose marks into the
+/// record only move forward: O(log n) to start, then O(1) per instant scored however many
+/// facts the window holds, and no instant after the first that moves the band is read. The
+/// instants of targets met that move no signal (no target missed in the window, the customer
+/// not waiting past the deadline, every fact recorded by `from`) are left out: a customer
+/// whose window holds only targets met costs O(log n) up to the end of time.
 pub(crate) fn review(
     policy: &HealthPolicy,
     open: OpenItems,
@@ -24,18 +29,30 @@ pub(crate) fn review(
     span: (DateTime<Utc>, (DateTime<Utc>, bool)),
     bands: (bool, bool),
 ) -> Option<(DateTime<Utc>, HealthEvent)> {
-    review_reading(policy, open, record, span, bands, false)
+    let (from, (until, _)) = span;
+    // A customer waiting past the deadline counts as a target missed: every target met leaving
+    // the window moves the share missed. And the targets met are left out only when every
+    // fact is recorded by `from` (as after the latest recording time): a fact after `from`
+    // enters the window at an instant no stream gives.
+    let targets = if open.waiting_overdue || record.latest().is_some_and(|at| at > from) {
+        Targets::All
+    } else {
+        Targets::Moving
+    };
+    let instants = changes(policy, record, (from, until), targets);
+    review_reading(policy, open, record, span, bands, (instants, false))
 }
 
-/// As [`review`]; `afresh`: each read searches the record anew (binary searches, as the
-/// review did before it kept running marks), the oracle the tests compare with.
+/// As [`review`], scoring `instants` (after `from`); `afresh`: each read searches the record
+/// anew (binary searches, as the review did before it kept running marks), the oracle the
+/// tests compare with.
 fn review_reading(
     policy: &HealthPolicy,
     open: OpenItems,
     record: &Record,
     (from, (until, inclusive)): (DateTime<Utc>, (DateTime<Utc>, bool)),
     (at_risk, recorded_quiet): (bool, bool),
-    afresh: bool,
+    (instants, afresh): (impl Iterator<Item = DateTime<Utc>>, bool),
 ) -> Option<(DateTime<Utc>, HealthEvent)> {
     if from > until || (!inclusive && from == until) {
         return None;
@@ -44,7 +61,7 @@ fn review_reading(
     let rhythm = rhythm(policy, record, from);
     let mut reader = Reader::new(record);
     std::iter::once(from)
-        .chain(changes(policy, record, from, until))
+        .chain(instants)
         .filter(|at| inclusive || *at < until)
         .find_map(|at| {
             if afresh {
@@ -69,8 +86,9 @@ mod tests {
     use proptest::prelude::*;
 
     use super::{review, review_reading};
+    use crate::health::instants::{Targets, changes};
     use crate::health::record::{Fact, Record};
-    use crate::health::score::OpenItems;
+    use crate::health::score::{OpenItems, changes_collected};
     use crate::health::{HealthPolicy, QuietPolicy};
     use crate::value::Span;
 
@@ -92,10 +110,27 @@ mod tests {
         ]
     }
 
+    /// Mostly targets met, now and then any fact: runs of targets met with no target missed
+    /// in the window, and runs with one.
+    fn mostly_met() -> impl Strategy<Value = Option<Fact>> {
+        prop_oneof![
+            12 => Just(Some(Fact::TargetMet)),
+            1 => fact(),
+        ]
+    }
+
     /// Facts an irregular number of hours apart (some at the same instant, some reported
     /// late), inbound or not, over up to a few windows.
     fn record() -> impl Strategy<Value = (Record, DateTime<Utc>)> {
-        prop::collection::vec((0_i64..400, 0_i64..48, fact(), any::<bool>()), 0..120).prop_map(
+        record_of(fact(), 400)
+    }
+
+    /// As [`record`], the facts drawn from `facts`, at most `gap` hours apart.
+    fn record_of(
+        facts: impl Strategy<Value = Option<Fact>>,
+        gap: i64,
+    ) -> impl Strategy<Value = (Record, DateTime<Utc>)> {
+        prop::collection::vec((0_i64..gap, 0_i64..48, facts, any::<bool>()), 0..120).prop_map(
             |steps| {
                 let mut record = Record::new();
                 let mut now = start();
@@ -142,25 +177,81 @@ mod tests {
         })
     }
 
+    /// The end of a reviewed span: some hours ahead, or the end of time (no clock running).
+    fn until(now: DateTime<Utc>, ahead: Option<i64>) -> DateTime<Utc> {
+        ahead.map_or(DateTime::<Utc>::MAX_UTC, |hours| {
+            now + TimeDelta::hours(hours)
+        })
+    }
+
+    /// The review finds the first change the afresh oracle finds, scoring every instant the
+    /// collected instants give.
+    fn same_as_afresh(
+        (record, now): &(Record, DateTime<Utc>),
+        (open, policy): (OpenItems, &HealthPolicy),
+        (back, ahead, inclusive): (i64, Option<i64>, bool),
+        bands: (bool, bool),
+    ) -> Result<(), TestCaseError> {
+        let from = *now - TimeDelta::hours(back);
+        let until = until(*now, ahead);
+        let span = (from, (until, inclusive));
+        let all = changes_collected(policy, record, from, until).into_iter();
+        prop_assert_eq!(
+            review(policy, open, record, span, bands),
+            review_reading(policy, open, record, span, bands, (all, true))
+        );
+        Ok(())
+    }
+
     proptest! {
-        /// Reading the instants in order with running marks finds the same first change, at
-        /// the same instant, as reading each afresh: over generated records, open items,
-        /// policies, reviewed spans and bands.
+        /// Reading the instants in order with running marks, lazily merged and without the
+        /// targets met that move nothing, finds the same first change, at the same instant, as
+        /// reading each of the collected instants afresh: over generated records, open items,
+        /// policies, reviewed spans (up to the end of time) and bands.
         #[test]
         fn review_with_running_marks_is_the_review_afresh(
-            (record, now) in record(),
+            record in record(),
             open in open(),
             policy in policy(),
-            (back, ahead) in (0_i64..2_000, 0_i64..6_000),
+            (back, ahead) in (
+                prop_oneof![Just(0_i64), 0_i64..2_000],
+                prop::option::weighted(0.8, 0_i64..6_000),
+            ),
             inclusive in any::<bool>(),
             bands in (any::<bool>(), any::<bool>()),
         ) {
+            same_as_afresh(&record, (open, &policy), (back, ahead, inclusive), bands)?;
+        }
+
+        /// The same over records of mostly targets met, close together: long runs of instants
+        /// the review leaves out, and runs it must not.
+        #[test]
+        fn review_of_targets_met_is_the_review_afresh(
+            record in record_of(mostly_met(), 48),
+            open in open(),
+            policy in policy(),
+            (back, ahead) in (
+                prop_oneof![3 => Just(0_i64), 1 => 0_i64..200],
+                prop::option::weighted(0.5, 0_i64..6_000),
+            ),
+            inclusive in any::<bool>(),
+            bands in (any::<bool>(), any::<bool>()),
+        ) {
+            same_as_afresh(&record, (open, &policy), (back, ahead, inclusive), bands)?;
+        }
+
+        /// The lazy merge gives every instant the collected, sorted and deduplicated list
+        /// gives, in the same order, when asked for all targets.
+        #[test]
+        fn merged_instants_are_the_collected_instants(
+            (record, now) in prop_oneof![record(), record_of(mostly_met(), 48)],
+            policy in policy(),
+            (back, ahead) in (0_i64..2_000, prop::option::weighted(0.8, 0_i64..6_000)),
+        ) {
             let from = now - TimeDelta::hours(back);
-            let span = (from, (now + TimeDelta::hours(ahead), inclusive));
-            prop_assert_eq!(
-                review(&policy, open, &record, span, bands),
-                review_reading(&policy, open, &record, span, bands, true)
-            );
+            let until = until(now, ahead);
+            let merged: Vec<_> = changes(&policy, &record, (from, until), Targets::All).collect();
+            prop_assert_eq!(merged, changes_collected(&policy, &record, from, until));
         }
     }
 }

@@ -150,7 +150,11 @@ pub(crate) fn quiet_in(
 /// How long a silence makes the customer quiet, from their rhythm up to `now`: `times` the
 /// median gap between their last `contacts` inbound contacts, at least `at_least_gap`; `None`
 /// with fewer than `at_least` contacts (no rhythm to judge by).
-fn quiet_span(quiet: &QuietPolicy, record: &Record, now: DateTime<Utc>) -> Option<TimeDelta> {
+pub(super) fn quiet_span(
+    quiet: &QuietPolicy,
+    record: &Record,
+    now: DateTime<Utc>,
+) -> Option<TimeDelta> {
     let upto = record.contacts().partition_point(|c| *c <= now);
     let last = record.contacts().get(..upto)?;
     let n = usize::from(quiet.contacts).min(last.len());
@@ -393,8 +397,10 @@ pub(crate) fn score(
 
 /// The instants in `[from, until]` at which the score can change with no new fact: a fact
 /// moving into the older half of the window, a fact leaving it, a bad experience turning into
-/// silence. Sorted, without repeats. Found by binary search: O(log n) plus the instants found.
-pub(crate) fn changes(
+/// silence. Sorted, without repeats, all collected and sorted at once: the oracle the lazy
+/// merge of [`crate::health::instants::changes`] is compared with.
+#[cfg(test)]
+pub(crate) fn changes_collected(
     policy: &HealthPolicy,
     record: &Record,
     from: DateTime<Utc>,
