@@ -11,8 +11,8 @@
 //! share of targets missed is nought however many were met, and "most missed" cannot hold:
 //! such a target leaving the window, or its recent half, moves no signal. [`Targets::Moving`]
 //! leaves those instants out, jumping by binary search to the next counted fact that is not a
-//! target met or the next instant a missed target is in the window: a busy customer whose
-//! window holds only targets met costs O(log n), not one score per fact.
+//! target met: a busy customer whose window holds only targets met costs O(log n), not one
+//! score per fact. While a target missed is in the window, the targets met are all given.
 
 use chrono::{DateTime, TimeDelta, Utc};
 
@@ -25,8 +25,9 @@ use crate::health::score::quiet_span;
 pub(crate) enum Targets {
     /// Every one: the instants at which the record's window changes.
     All,
-    /// Only those at which the window holds a target missed, the others moving no signal;
-    /// only when the customer is not waiting past the deadline.
+    /// Only those at which the window holds a target missed, the others moving no signal.
+    /// Only when the customer is not waiting past the deadline and every fact is recorded by
+    /// the first instant asked for: no fact enters the window later.
     Moving,
 }
 
@@ -230,9 +231,9 @@ fn totals_upto(record: &Record, t: DateTime<Utc>) -> Counts {
 }
 
 /// Whether counted entry `entry` (shifted by `offset` to instant `at`) moves no signal: a
-/// target met, with no target missed in the window ending at `at`. `Ok`: the index of the
-/// first later entry that may move one (the next that is not a target met, or the first whose
-/// window holds a target missed); every entry before it moves none. `Err`: the index up to
+/// target met, with no target missed in the window ending at `at`. `Ok`: the index of the next
+/// entry that is not a target met; every entry before it moves none (under
+/// [`Targets::Moving`] no target missed comes later). `Err`: the index up to
 /// which the entries may move one and need no asking (at least the one after `entry`).
 fn unmoved(
     record: &Record,
@@ -265,17 +266,10 @@ fn unmoved(
             .and_then(|(t, _)| t.checked_add_signed(span)?.checked_sub_signed(offset));
         return Err(until.map_or(next, |u| counted.partition_point(|(t, _)| *t < u).max(next)));
     }
+    // Every fact is recorded by the review's start (see [`Targets::Moving`]), so no target
+    // missed comes after the window's start: until the next entry that is not a target met,
+    // every later window holds none.
     let same =
         counted.partition_point(|(_, c)| c.missed <= after.missed && c.breaks <= after.breaks);
-    // The first target missed after the window's start: until an instant reaches it, every
-    // later window holds none.
-    let missed = counted.partition_point(|(_, c)| c.missed <= base);
-    let reached = match counted.get(missed) {
-        None => usize::MAX,
-        Some((first, _)) => match first.checked_sub_signed(offset) {
-            Some(first) => counted.partition_point(|(t, _)| *t < first),
-            None => return Err(next),
-        },
-    };
-    Ok(same.min(reached).max(next))
+    Ok(same.max(next))
 }

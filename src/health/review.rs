@@ -89,7 +89,7 @@ mod tests {
     use crate::health::instants::{Targets, changes};
     use crate::health::record::{Fact, Record};
     use crate::health::score::{OpenItems, changes_collected};
-    use crate::health::{HealthPolicy, QuietPolicy};
+    use crate::health::{HealthEvent, HealthPolicy, QuietPolicy};
     use crate::value::Span;
 
     fn start() -> DateTime<Utc> {
@@ -115,6 +115,7 @@ mod tests {
     fn mostly_met() -> impl Strategy<Value = Option<Fact>> {
         prop_oneof![
             12 => Just(Some(Fact::TargetMet)),
+            1 => Just(Some(Fact::Broken { silent: true })),
             1 => fact(),
         ]
     }
@@ -175,6 +176,61 @@ mod tests {
             },
             ..HealthPolicy::default()
         })
+    }
+
+    /// A busy customer: a target met every hour for ten days, and (`breaks`) two promises
+    /// broken in silence on the third and fourth day. Returns the record and its last instant.
+    fn busy(breaks: bool) -> (Record, DateTime<Utc>) {
+        let mut record = Record::new();
+        let mut at = start();
+        for hour in 0..240 {
+            at = start() + TimeDelta::hours(hour);
+            record.observe(at, Some(Fact::TargetMet), true);
+            if breaks && (hour == 72 || hour == 96) {
+                record.observe(at, Some(Fact::Broken { silent: true }), false);
+            }
+        }
+        (record, at)
+    }
+
+    #[test]
+    fn a_customer_with_only_targets_met_and_nothing_open_never_changes_band() {
+        // Given a busy customer whose window holds only targets met, nothing open
+        let (record, last) = busy(false);
+        let policy = HealthPolicy::default();
+        // When health is reviewed from the last fact up to the end of time
+        let span = (last, (DateTime::<Utc>::MAX_UTC, true));
+        // Then nothing moves the band, as scoring every instant finds
+        let all = changes_collected(&policy, &record, last, DateTime::<Utc>::MAX_UTC);
+        let afresh = review_reading(
+            &policy,
+            OpenItems::default(),
+            &record,
+            span,
+            (false, false),
+            (all.into_iter(), true),
+        );
+        assert_eq!(afresh, None);
+        assert_eq!(
+            review(&policy, OpenItems::default(), &record, span, (false, false)),
+            None
+        );
+    }
+
+    #[test]
+    fn among_targets_met_the_first_silent_break_leaving_the_window_is_the_recovery() {
+        // Given two promises broken in silence among targets met: at risk (severe)
+        let (record, last) = busy(true);
+        let policy = HealthPolicy::default();
+        // When health is reviewed from the last fact up to the end of time
+        let span = (last, (DateTime::<Utc>::MAX_UTC, true));
+        let found = review(&policy, OpenItems::default(), &record, span, (true, false));
+        // Then the customer recovers when the first break leaves the 90-day window
+        let leaves = start() + TimeDelta::hours(72) + TimeDelta::days(90);
+        assert!(
+            matches!(found, Some((at, HealthEvent::Recovered { .. })) if at == leaves),
+            "{found:?}"
+        );
     }
 
     /// The end of a reviewed span: some hours ahead, or the end of time (no clock running).
