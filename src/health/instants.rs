@@ -9,15 +9,18 @@
 //! A response target met only adds to the targets counted. With no target missed in the
 //! window (and the customer not waiting past the deadline, which counts as one missed), the
 //! share of targets missed is nought however many were met, and "most missed" cannot hold:
-//! such a target leaving the window, or its recent half, moves no signal. [`Targets::Moving`]
-//! leaves those instants out, jumping by binary search to the next counted fact that is not a
-//! target met: a busy customer whose window holds only targets met costs O(log n), not one
-//! score per fact. While a target missed is in the window, the targets met are all given.
+//! such a target leaving the window, or its recent half, moves no signal. When every fact is
+//! recorded by the first instant asked for (as from the latest recording time on), no target
+//! missed enters the window later, so from a window after the latest one no window holds any:
+//! [`Targets::Moving`] ends the streams of counted facts there (found by binary search). The
+//! other counted facts (targets missed, promises broken) are bad experiences, whose streams
+//! give the same instants. A busy customer whose window holds only targets met costs
+//! O(log n), not one score per fact.
 
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::health::HealthPolicy;
-use crate::health::record::{Counts, Record};
+use crate::health::record::Record;
 use crate::health::score::quiet_span;
 
 /// Which instants of targets met [`changes`] gives.
@@ -25,7 +28,7 @@ use crate::health::score::quiet_span;
 pub(crate) enum Targets {
     /// Every one: the instants at which the record's window changes.
     All,
-    /// Only those at which the window holds a target missed, the others moving no signal.
+    /// Only those at which the window may hold a target missed, the others moving no signal.
     /// Only when the customer is not waiting past the deadline and every fact is recorded by
     /// the first instant asked for: no fact enters the window later.
     Moving,
@@ -47,8 +50,6 @@ struct Stream {
     offset: TimeDelta,
     next: usize,
     end: usize,
-    /// Counted entries before this index may move a signal: not asked again.
-    moving: usize,
 }
 
 impl Stream {
@@ -90,7 +91,6 @@ impl Stream {
             offset,
             next,
             end,
-            moving: 0,
         })
     }
 
@@ -103,13 +103,20 @@ impl Stream {
         }
     }
 
-    /// The next instant, shifted, within `[from, until]`; `unmoved` (asked of counted entries
-    /// only) as [`unmoved`].
+    /// Ends the stream (of counted facts) at the first entry whose instant is at or after
+    /// `stop`.
+    fn stop_at(&mut self, record: &Record, stop: DateTime<Utc>) {
+        let before = stop
+            .checked_sub_signed(self.offset)
+            .map_or(0, |t| record.counted().partition_point(|(at, _)| *at < t));
+        self.end = self.end.min(before.max(self.next));
+    }
+
+    /// The next instant, shifted, within `[from, until]`.
     fn next(
         &mut self,
         record: &Record,
         (from, until): (DateTime<Utc>, DateTime<Utc>),
-        unmoved: impl Fn(usize, DateTime<Utc>) -> Result<usize, usize>,
     ) -> Option<DateTime<Utc>> {
         while self.next < self.end {
             let i = self.next;
@@ -120,15 +127,6 @@ impl Stream {
             else {
                 continue;
             };
-            if matches!(self.source, Source::Counted) && i >= self.moving {
-                match unmoved(i, at) {
-                    Ok(on) => {
-                        self.next = on.max(self.next);
-                        continue;
-                    }
-                    Err(moving) => self.moving = moving,
-                }
-            }
             if at > until {
                 self.end = i;
                 return None;
@@ -141,11 +139,23 @@ impl Stream {
     }
 }
 
+/// Under [`Targets::Moving`], the instant from which no window holds a target missed (as the
+/// score counts them: by the totals): a window after the entry at which the missed total
+/// reaches its last value; the earliest instant when none was missed. `None`: no such bound.
+fn targets_missed_leave(record: &Record, span: TimeDelta) -> Option<DateTime<Utc>> {
+    let counted = record.counted();
+    let total = counted.iter().next_back().map_or(0, |(_, c)| c.missed);
+    if total == 0 {
+        return Some(DateTime::<Utc>::MIN_UTC);
+    }
+    let latest = counted.partition_point(|(_, c)| c.missed < total);
+    counted.get(latest)?.0.checked_add_signed(span)
+}
+
 /// The instants in `[from, until]` at which the score can change with no new fact (a fact
 /// moving into the older half of the window, a fact leaving it, a bad experience turning into
 /// silence), in order and without repeats, read one at a time. Targets met that move nothing
-/// are left out under [`Targets::Moving`]. O(log n) to start, then O(1) per instant given (and
-/// O(log n) per run of targets met left out).
+/// are left out under [`Targets::Moving`]. O(log n) to start, then O(1) per instant given.
 pub(crate) fn changes<'a>(
     policy: &HealthPolicy,
     record: &'a Record,
@@ -158,14 +168,21 @@ pub(crate) fn changes<'a>(
         .into_iter()
         .flat_map(|o| [(Source::Counted, o), (Source::Answers, o), (Source::Bad, o)])
         .chain(quiet_span(&policy.quiet, record, until).map(|quiet| (Source::Bad, quiet)));
+    let stop = match targets {
+        Targets::All => None,
+        Targets::Moving => targets_missed_leave(record, span),
+    };
     for (slot, (source, offset)) in streams.iter_mut().zip(shifts) {
-        *slot = Stream::new(record, source, offset, (from, until));
+        *slot = Stream::new(record, source, offset, (from, until)).map(|mut stream| {
+            if let (Source::Counted, Some(stop)) = (source, stop) {
+                stream.stop_at(record, stop);
+            }
+            stream
+        });
     }
     let mut changes = Changes {
         record,
-        span,
         bounds: (from, until),
-        targets,
         streams,
         heads: [None; 7],
     };
@@ -179,10 +196,7 @@ pub(crate) fn changes<'a>(
 #[derive(Debug, Clone)]
 pub(crate) struct Changes<'a> {
     record: &'a Record,
-    /// The window's length.
-    span: TimeDelta,
     bounds: (DateTime<Utc>, DateTime<Utc>),
-    targets: Targets,
     streams: [Option<Stream>; 7],
     heads: [Option<DateTime<Utc>>; 7],
 }
@@ -190,15 +204,11 @@ pub(crate) struct Changes<'a> {
 impl Changes<'_> {
     /// Moves stream `i` to its next instant.
     fn advance(&mut self, i: usize) {
-        let (record, span, targets, bounds) = (self.record, self.span, self.targets, self.bounds);
-        let head = self.streams.get_mut(i).and_then(|stream| {
-            let stream = stream.as_mut()?;
-            let offset = stream.offset;
-            stream.next(record, bounds, |entry, at| match targets {
-                Targets::All => Err(usize::MAX),
-                Targets::Moving => unmoved(record, span, offset, (entry, at)),
-            })
-        });
+        let (record, bounds) = (self.record, self.bounds);
+        let head = self
+            .streams
+            .get_mut(i)
+            .and_then(|stream| stream.as_mut()?.next(record, bounds));
         if let Some(slot) = self.heads.get_mut(i) {
             *slot = head;
         }
@@ -218,58 +228,4 @@ impl Iterator for Changes<'_> {
         }
         Some(least)
     }
-}
-
-/// The totals of the counted facts up to and including `t`.
-fn totals_upto(record: &Record, t: DateTime<Utc>) -> Counts {
-    let counted = record.counted();
-    counted
-        .partition_point(|(at, _)| *at <= t)
-        .checked_sub(1)
-        .and_then(|i| counted.get(i))
-        .map_or(Counts::default(), |(_, c)| *c)
-}
-
-/// Whether counted entry `entry` (shifted by `offset` to instant `at`) moves no signal: a
-/// target met, with no target missed in the window ending at `at`. `Ok`: the index of the next
-/// entry that is not a target met; every entry before it moves none (under
-/// [`Targets::Moving`] no target missed comes later). `Err`: the index up to
-/// which the entries may move one and need no asking (at least the one after `entry`).
-fn unmoved(
-    record: &Record,
-    span: TimeDelta,
-    offset: TimeDelta,
-    (entry, at): (usize, DateTime<Utc>),
-) -> Result<usize, usize> {
-    let next = entry.saturating_add(1);
-    let counted = record.counted();
-    let (Some((_, after)), Some((_, before))) = (
-        counted.get(entry),
-        entry.checked_sub(1).and_then(|i| counted.get(i)),
-    ) else {
-        return Err(next);
-    };
-    if after.missed != before.missed || after.breaks != before.breaks {
-        return Err(next);
-    }
-    // The window `(at − span, at]`, counted as the score counts it.
-    let Some(start) = at.checked_sub_signed(span) else {
-        return Err(next);
-    };
-    let base = totals_upto(record, start).missed;
-    let end = totals_upto(record, at).missed;
-    if end != base {
-        // The latest target missed by `at` stays in the window until `at` is a window past it.
-        let latest = counted.partition_point(|(_, c)| c.missed < end);
-        let until = counted
-            .get(latest)
-            .and_then(|(t, _)| t.checked_add_signed(span)?.checked_sub_signed(offset));
-        return Err(until.map_or(next, |u| counted.partition_point(|(t, _)| *t < u).max(next)));
-    }
-    // Every fact is recorded by the review's start (see [`Targets::Moving`]), so no target
-    // missed comes after the window's start: until the next entry that is not a target met,
-    // every later window holds none.
-    let same =
-        counted.partition_point(|(_, c)| c.missed <= after.missed && c.breaks <= after.breaks);
-    Ok(same.max(next))
 }
