@@ -233,6 +233,71 @@ mod tests {
         );
     }
 
+    /// The review from `from` up to the end of time, and the same scoring every collected
+    /// instant afresh.
+    fn both(
+        record: &Record,
+        from: DateTime<Utc>,
+        open: OpenItems,
+        bands: (bool, bool),
+    ) -> [Option<(DateTime<Utc>, HealthEvent)>; 2] {
+        let policy = HealthPolicy::default();
+        let span = (from, (DateTime::<Utc>::MAX_UTC, true));
+        let all = changes_collected(&policy, record, from, DateTime::<Utc>::MAX_UTC).into_iter();
+        [
+            review(&policy, open, record, span, bands),
+            review_reading(&policy, open, record, span, bands, (all, true)),
+        ]
+    }
+
+    #[test]
+    fn targets_met_leaving_beside_targets_missed_make_most_missed() {
+        // Given six targets met, then a day later four missed and one met: 4 of 11 missed
+        let mut record = Record::new();
+        let day = TimeDelta::days(1);
+        for _ in 0..6 {
+            record.observe(start(), Some(Fact::TargetMet), false);
+        }
+        for _ in 0..4 {
+            record.observe(start() + day, Some(Fact::TargetMissed), false);
+        }
+        record.observe(start() + day, Some(Fact::TargetMet), false);
+        // When health is reviewed from then up to the end of time, nothing open
+        let [found, afresh] = both(&record, start() + day, OpenItems::default(), (false, false));
+        // Then the six leave the 90-day window first, and 4 of the 5 left are missed: at risk
+        let leave = start() + TimeDelta::days(90);
+        assert!(
+            matches!(found, Some((at, HealthEvent::AtRisk { .. })) if at == leave),
+            "{found:?}"
+        );
+        assert_eq!(found, afresh);
+    }
+
+    #[test]
+    fn a_fact_after_the_review_start_is_read_as_scoring_every_instant_reads_it() {
+        // Given targets met every hour for ten days (no inbound contact: nobody goes quiet),
+        // and an unsatisfied answer ten hours after the review starts
+        let mut record = Record::new();
+        let last = start() + TimeDelta::hours(239);
+        for hour in 0..240 {
+            record.observe(
+                start() + TimeDelta::hours(hour),
+                Some(Fact::TargetMet),
+                false,
+            );
+        }
+        let answer = Fact::Answer {
+            penalty: 1000,
+            unsatisfied: true,
+        };
+        record.observe(last + TimeDelta::hours(10), Some(answer), false);
+        // When health is reviewed from the last target met
+        let [found, afresh] = both(&record, last, OpenItems::default(), (false, false));
+        // Then the review finds the change where scoring every instant finds it
+        assert!(found.is_some());
+        assert_eq!(found, afresh);
+    }
+
     /// The end of a reviewed span: some hours ahead, or the end of time (no clock running).
     fn until(now: DateTime<Utc>, ahead: Option<i64>) -> DateTime<Utc> {
         ahead.map_or(DateTime::<Utc>::MAX_UTC, |hours| {
