@@ -43,7 +43,7 @@ enum Source {
 }
 
 /// The instants of one of the record's sequences in index range `next..end`, each shifted by
-/// `offset` (which is never negative, so the shifted instants stay in order).
+/// `offset` (one offset for all keeps them in order).
 #[derive(Debug, Clone, Copy)]
 struct Stream {
     source: Source,
