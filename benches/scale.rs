@@ -29,7 +29,10 @@ use support::{start, text};
 
 mod support;
 
-use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::measurement::WallTime;
+use criterion::{
+    BatchSize, BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main,
+};
 use rustc_hash::FxHashMap;
 
 const AGENT: AgentId = AgentId::from_u128(7);
@@ -105,6 +108,25 @@ fn history(events: usize) -> (Ledger, DateTime<Utc>) {
     (ledger, now)
 }
 
+/// Times `Ledger::execute` of `command` for customer 1 a minute after `last`, each iteration
+/// on a copy of the book, so the history stays as it is.
+fn time_execute(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    name: String,
+    (ledger, last): (&Ledger, DateTime<Utc>),
+    command: impl Fn() -> Command,
+) {
+    let customer = CustomerId::from_u128(1);
+    let now = last + TimeDelta::minutes(1);
+    group.bench_function(name, |b| {
+        b.iter_batched_ref(
+            || ledger.clone(),
+            |ledger| black_box(ledger.execute(customer, command(), now).unwrap()),
+            BatchSize::SmallInput,
+        );
+    });
+}
+
 fn execute(c: &mut Criterion) {
     let mut group = c.benchmark_group("execute");
     group.sample_size(20);
@@ -112,20 +134,9 @@ fn execute(c: &mut Criterion) {
     sizes.dedup();
     for n in sizes {
         let (ledger, last) = history(n);
-        let customer = CustomerId::from_u128(1);
         let id = InteractionId::from_u128(mix(u64::MAX));
-        let now = last + TimeDelta::minutes(1);
-        // Each iteration on a copy of the book, so the history stays at `n` events.
-        group.bench_function(format!("history/{n}"), |b| {
-            b.iter_batched_ref(
-                || ledger.clone(),
-                |ledger| {
-                    let record = RecordInteraction::inbound(id, Channel::Email, text("more"));
-                    black_box(ledger.execute(customer, record, now).unwrap())
-                },
-                BatchSize::SmallInput,
-            );
-        });
+        let record = || RecordInteraction::inbound(id, Channel::Email, text("more")).into();
+        time_execute(&mut group, format!("history/{n}"), (&ledger, last), record);
     }
     group.finish();
 }
@@ -162,19 +173,9 @@ fn quiet(c: &mut Criterion) {
     for n in sizes(1_000) {
         let (log, last) = answered(n);
         let ledger = Ledger::replay(ServicePolicy::default(), &log).unwrap();
-        let customer = CustomerId::from_u128(1);
         let id = InteractionId::from_u128(mix(u64::MAX));
-        let now = last + TimeDelta::minutes(1);
-        group.bench_function(format!("window/{n}"), |b| {
-            b.iter_batched_ref(
-                || ledger.clone(),
-                |ledger| {
-                    let note = RecordInteraction::outbound(id, Channel::Email, AGENT, text("fyi"));
-                    black_box(ledger.execute(customer, note, now).unwrap())
-                },
-                BatchSize::SmallInput,
-            );
-        });
+        let note = || RecordInteraction::outbound(id, Channel::Email, AGENT, text("fyi")).into();
+        time_execute(&mut group, format!("window/{n}"), (&ledger, last), note);
     }
     group.finish();
 }
