@@ -638,7 +638,8 @@ pub enum FlagKind {
     PartyLate,
     /// A complaint has not been acknowledged.
     ComplaintUnacknowledged,
-    /// A complaint's acknowledgement or resolution target is near.
+    /// A complaint's acknowledgement or resolution target is near: its warning is due, or was
+    /// raised before a pause or a reopen and the clock runs on (since it ran again).
     ComplaintClockAtRisk,
     /// A complaint's acknowledgement or resolution target has passed.
     ComplaintClockBreached,

@@ -218,6 +218,84 @@ fn waiting_on_the_customer_pauses_the_resolution_clock_and_the_pause_is_recorded
     w.assert_replay_matches();
 }
 
+/// Acknowledged at 10:00, owned by Jonas, escalated past the front line at 16:00 (to keep the
+/// ladder quiet); its resolution clock warned at 17:00 the next day, 8 h before its due instant.
+fn warned(mode: ReopenMode) -> World {
+    let mut policy = ServicePolicy::default();
+    policy.complaints.reopen = mode;
+    policy.complaints.follow_up_after = None;
+    let mut w = world_with(policy);
+    w.at("2026-03-02 10:00");
+    w.when(
+        ONA,
+        AcknowledgeComplaint {
+            complaint: C,
+            by: AGENT,
+        },
+    )
+    .unwrap();
+    w.at("2026-03-02 16:00");
+    w.when(
+        ONA,
+        EscalateComplaint {
+            complaint: C,
+            to_level: 2,
+            owner: DAIVA,
+        },
+    )
+    .unwrap();
+    let woke = w.run_until("2026-03-03 18:00", 10);
+    assert_eq!(envelope_kinds(&woke), ["complaint_clock_at_risk"]);
+    w.at("2026-03-03 18:00");
+    w
+}
+
+/// The resolution clock's at-risk flags at `at`: subject and since when.
+fn at_risk(w: &World, at: &str) -> Vec<(clientele::Subject, chrono::DateTime<chrono::Utc>)> {
+    w.relationship(ONA)
+        .flags(t(at))
+        .into_iter()
+        .filter(|f| f.kind == FlagKind::ComplaintClockAtRisk)
+        .map(|f| (f.subject, f.since))
+        .collect()
+}
+
+/// A warning raised before a pause or a resolution still stands when the clock runs on: the
+/// complaint reads at risk from then on, not on track until it breaches, and the warning is
+/// not recorded twice.
+#[test]
+fn a_resolution_clock_that_warned_is_at_risk_when_it_runs_again() {
+    // Given a resolution clock that warned, then paused while we waited on the customer,
+    let mut paused = warned(ReopenMode::Continue);
+    paused.when(ONA, AwaitCustomer { complaint: C }).unwrap();
+    // or a complaint resolved after it warned,
+    let mut resolved = warned(ReopenMode::Continue);
+    resolved.when(ONA, resolve(None)).unwrap();
+    // when the first runs again a day later and the second is reopened with its clock going on,
+    paused.at("2026-03-04 18:00");
+    paused.when(ONA, ResumeComplaint { complaint: C }).unwrap();
+    resolved.at("2026-03-04 18:00");
+    let reopen = ReopenComplaint {
+        complaint: C,
+        reason: text("Still scratched").into(),
+    };
+    resolved.when(ONA, reopen).unwrap();
+    for mut w in [paused, resolved] {
+        // then each reads at risk since then, before and after `advance_to`,
+        let expected = [(clientele::Subject::Complaint(C), t("2026-03-04 18:00"))];
+        assert_eq!(at_risk(&w, "2026-03-04 18:30"), expected);
+        let woke = w.run_until("2026-03-04 21:00", 10);
+        assert!(!envelope_kinds(&woke).contains(&"complaint_clock_at_risk"));
+        assert_eq!(at_risk(&w, "2026-03-04 21:00"), expected);
+        // and breached once the 7 h it had left have run out: no second warning.
+        let woke = w.run_until("2026-03-05 02:00", 10);
+        assert!(envelope_kinds(&woke).contains(&"complaint_clock_breached"));
+        assert!(!envelope_kinds(&woke).contains(&"complaint_clock_at_risk"));
+        assert!(at_risk(&w, "2026-03-05 02:00").is_empty());
+        w.assert_replay_matches();
+    }
+}
+
 #[test]
 fn escalation_is_due_past_the_threshold_stays_flagged_and_climbs_the_ladder() {
     let mut w = in_progress();

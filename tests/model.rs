@@ -1065,7 +1065,7 @@ impl Clock {
             Some(FlagK::NoTarget)
         } else if self.breached || now >= self.due {
             Some(FlagK::ComplaintClockBreached)
-        } else if self.warn_at.is_some_and(|w| self.warned || now >= w) {
+        } else if self.warned || self.warn_at.is_some_and(|w| now >= w) {
             Some(FlagK::ComplaintClockAtRisk)
         } else {
             None

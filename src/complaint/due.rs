@@ -115,7 +115,12 @@ pub(crate) fn flags(
         };
         if clock.breached || now >= due {
             flags.push((FlagKind::ComplaintClockBreached, due, Some(due)));
-        } else if let Some(at) = terms.warn_at.filter(|at| clock.warned || now >= *at) {
+        } else if clock.warned {
+            // A warning raised before a pause or a reopen stands when the clock runs on,
+            // though it is not raised again: at risk since then.
+            let since = terms.warn_at.unwrap_or(clock.since);
+            flags.push((FlagKind::ComplaintClockAtRisk, since, Some(due)));
+        } else if let Some(at) = terms.warn_at.filter(|at| now >= *at) {
             flags.push((FlagKind::ComplaintClockAtRisk, at, Some(due)));
         }
     }
