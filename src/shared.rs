@@ -39,9 +39,9 @@ fn folds<S>(own: usize, shared: &mut Option<Arc<S>>) -> bool {
     }
 }
 
-/// A sequence whose bulk is shared between copies: `head[skip..]`, then `tail`.
+/// The parts of a non-empty [`Seq`]: `head[skip..]`, then `tail`.
 #[derive(Clone)]
-pub(crate) struct Seq<T> {
+struct Parts<T> {
     /// The shared entries.
     head: Option<Arc<Vec<T>>>,
     /// Entries at the front of `head` dropped from the sequence but not yet from `head`
@@ -51,16 +51,8 @@ pub(crate) struct Seq<T> {
     tail: Vec<T>,
 }
 
-impl<T: Clone> Seq<T> {
-    /// An empty sequence (allocates nothing).
-    pub(crate) const fn new() -> Self {
-        Self {
-            head: None,
-            skip: 0,
-            tail: Vec::new(),
-        }
-    }
-
+impl<T: Clone> Parts<T> {
+    /// The shared entries still in the sequence.
     fn head(&self) -> &[T] {
         self.head
             .as_deref()
@@ -77,30 +69,20 @@ impl<T: Clone> Seq<T> {
     }
 
     /// How many entries.
-    pub(crate) fn len(&self) -> usize {
+    fn len(&self) -> usize {
         self.head().len().saturating_add(self.tail.len())
     }
 
     /// The entry at `index`.
-    pub(crate) fn get(&self, index: usize) -> Option<&T> {
+    fn get(&self, index: usize) -> Option<&T> {
         let head = self.head();
         head.get(index)
             .or_else(|| self.tail.get(index.checked_sub(head.len())?))
     }
 
-    /// The entries in order.
-    pub(crate) fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + '_ {
-        self.head().iter().chain(self.tail.iter())
-    }
-
-    /// The entries in `from..to`, in order.
-    pub(crate) fn range(&self, from: usize, to: usize) -> impl Iterator<Item = &T> + '_ {
-        self.iter().skip(from).take(to.saturating_sub(from))
-    }
-
     /// The index of the first entry for which `pred` is false, the sequence being partitioned
     /// by it (as [`slice::partition_point`]).
-    pub(crate) fn partition_point(&self, pred: impl Fn(&T) -> bool) -> usize {
+    fn partition_point(&self, pred: impl Fn(&T) -> bool) -> usize {
         let head = self.head();
         let n = head.partition_point(&pred);
         if n < head.len() {
@@ -111,10 +93,15 @@ impl<T: Clone> Seq<T> {
     }
 
     /// Inserts `value` at `index` (at the end if `index` is past it).
-    pub(crate) fn insert(&mut self, index: usize, value: T) {
+    fn insert(&mut self, index: usize, value: T) {
         let head = self.head().len();
         match index.checked_sub(head) {
             Some(at) => {
+                if self.tail.len() == self.tail.capacity() {
+                    // Doubling from one entry: most of a relationship's sequences hold a few
+                    // entries (a `Vec` would start at four), and the tail folds at 16.
+                    self.tail.reserve_exact(self.tail.len().max(1));
+                }
                 self.tail.insert(at.min(self.tail.len()), value);
                 self.settle();
             }
@@ -123,7 +110,7 @@ impl<T: Clone> Seq<T> {
     }
 
     /// Changes the entries from `index` on with `change`.
-    pub(crate) fn update_from(&mut self, index: usize, mut change: impl FnMut(&mut T)) {
+    fn update_from(&mut self, index: usize, mut change: impl FnMut(&mut T)) {
         let head = self.head().len();
         if index < head {
             self.head_mut().iter_mut().skip(index).for_each(&mut change);
@@ -135,7 +122,7 @@ impl<T: Clone> Seq<T> {
     }
 
     /// Changes the entry at `index` with `change`, if there is one.
-    pub(crate) fn update(&mut self, index: usize, change: impl FnOnce(&mut T)) {
+    fn update(&mut self, index: usize, change: impl FnOnce(&mut T)) {
         let head = self.head().len();
         let entry = match index.checked_sub(head) {
             Some(at) => self.tail.get_mut(at),
@@ -147,7 +134,7 @@ impl<T: Clone> Seq<T> {
     }
 
     /// Drops the first `count` entries.
-    pub(crate) fn drop_front(&mut self, count: usize) {
+    fn drop_front(&mut self, count: usize) {
         let from_head = count.min(self.head().len());
         self.skip = self.skip.saturating_add(from_head);
         let from_tail = count.saturating_sub(from_head).min(self.tail.len());
@@ -167,13 +154,7 @@ impl<T: Clone> Seq<T> {
 
     /// Folds the tail into the head when this copy holds the head alone (or when the tail has
     /// outgrown [`UNSHARE_AT`]).
-    /// Entries this copy holds in its own part, not yet folded into the shared part.
-    #[cfg(test)]
-    pub(crate) fn unfolded(&self) -> usize {
-        self.tail.len()
-    }
-
-    pub(crate) fn settle(&mut self) {
+    fn settle(&mut self) {
         if folds(self.tail.len(), &mut self.head) {
             let tail = std::mem::take(&mut self.tail);
             match &self.head {
@@ -181,6 +162,124 @@ impl<T: Clone> Seq<T> {
                 None => self.head = Some(Arc::new(tail)),
                 Some(_) => self.head_mut().extend(tail),
             }
+        }
+    }
+}
+
+/// A sequence whose bulk is shared between copies: one word, `None` when empty (most of a
+/// relationship's sequences are), else its [`Parts`] behind an [`Arc`] that copies share until
+/// one of them writes (then it takes parts of its own: the head still shared, the short tail
+/// copied).
+#[derive(Clone)]
+pub(crate) struct Seq<T>(Option<Arc<Parts<T>>>);
+
+impl<T: Clone> Seq<T> {
+    /// An empty sequence (allocates nothing).
+    pub(crate) const fn new() -> Self {
+        Self(None)
+    }
+
+    /// The parts for writing: this copy's own (the shared head is not copied by this).
+    fn parts_mut(&mut self) -> &mut Parts<T> {
+        Arc::make_mut(self.0.get_or_insert_with(|| {
+            Arc::new(Parts {
+                head: None,
+                skip: 0,
+                tail: Vec::new(),
+            })
+        }))
+    }
+
+    /// The entries: the shared ones, then this copy's.
+    fn halves(&self) -> (&[T], &[T]) {
+        self.0
+            .as_deref()
+            .map_or((&[], &[]), |parts| (parts.head(), &parts.tail))
+    }
+
+    /// How many entries.
+    pub(crate) fn len(&self) -> usize {
+        self.0.as_deref().map_or(0, Parts::len)
+    }
+
+    /// The entry at `index`.
+    pub(crate) fn get(&self, index: usize) -> Option<&T> {
+        self.0.as_deref()?.get(index)
+    }
+
+    /// The entries in order.
+    pub(crate) fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + '_ {
+        self.into_iter()
+    }
+
+    /// The entries in `from..to`, in order.
+    pub(crate) fn range(&self, from: usize, to: usize) -> impl Iterator<Item = &T> + '_ {
+        self.iter().skip(from).take(to.saturating_sub(from))
+    }
+
+    /// The index of the first entry for which `pred` is false, the sequence being partitioned
+    /// by it (as [`slice::partition_point`]).
+    pub(crate) fn partition_point(&self, pred: impl Fn(&T) -> bool) -> usize {
+        self.0
+            .as_deref()
+            .map_or(0, |parts| parts.partition_point(pred))
+    }
+
+    /// Inserts `value` at `index` (at the end if `index` is past it).
+    pub(crate) fn insert(&mut self, index: usize, value: T) {
+        self.parts_mut().insert(index, value);
+    }
+
+    /// Changes the entries from `index` on with `change`.
+    pub(crate) fn update_from(&mut self, index: usize, change: impl FnMut(&mut T)) {
+        if index < self.len() {
+            self.parts_mut().update_from(index, change);
+        }
+    }
+
+    /// Changes the entry at `index` with `change`, if there is one.
+    pub(crate) fn update(&mut self, index: usize, change: impl FnOnce(&mut T)) {
+        if index < self.len() {
+            self.parts_mut().update(index, change);
+        }
+    }
+
+    /// Drops the first `count` entries (an emptied sequence holds nothing).
+    pub(crate) fn drop_front(&mut self, count: usize) {
+        if count == 0 || self.0.is_none() {
+            return;
+        }
+        if count >= self.len() {
+            self.0 = None;
+            return;
+        }
+        self.parts_mut().drop_front(count);
+    }
+
+    /// Entries this copy holds in its own part, not yet folded into the shared part.
+    #[cfg(test)]
+    pub(crate) fn unfolded(&self) -> usize {
+        self.halves().1.len()
+    }
+
+    /// Folds the tail into the head when this copy holds its parts and the head alone (or when
+    /// the tail has outgrown [`UNSHARE_AT`]). Parts shared with another copy are left as they
+    /// are unless the tail is due to fold whoever holds the head.
+    pub(crate) fn settle(&mut self) {
+        let Some(parts) = self.0.as_mut() else {
+            return;
+        };
+        if let Some(own) = Arc::get_mut(parts) {
+            own.settle();
+            return;
+        }
+        let tail = parts.tail.len();
+        let due = match parts.head {
+            None => tail >= FOLD_AT,
+            Some(_) => tail >= UNSHARE_AT,
+        };
+        if due {
+            Arc::make_mut(parts).settle();
         }
     }
 }
@@ -194,19 +293,24 @@ impl<T: Clone> Default for Seq<T> {
 impl<T: Clone> FromIterator<T> for Seq<T> {
     fn from_iter<I: IntoIterator<Item = T>>(items: I) -> Self {
         let items: Vec<T> = items.into_iter().collect();
-        // A short sequence stays in this copy's own part: no shared allocation for it.
-        if items.len() < FOLD_AT {
-            return Self {
+        if items.is_empty() {
+            return Self::new();
+        }
+        // A short sequence stays in this copy's own part: no shared head for it.
+        let parts = if items.len() < FOLD_AT {
+            Parts {
                 head: None,
                 skip: 0,
                 tail: items,
-            };
-        }
-        Self {
-            head: Some(Arc::new(items)),
-            skip: 0,
-            tail: Vec::new(),
-        }
+            }
+        } else {
+            Parts {
+                head: Some(Arc::new(items)),
+                skip: 0,
+                tail: Vec::new(),
+            }
+        };
+        Self(Some(Arc::new(parts)))
     }
 }
 
@@ -215,7 +319,8 @@ impl<'a, T: Clone> IntoIterator for &'a Seq<T> {
     type IntoIter = std::iter::Chain<std::slice::Iter<'a, T>, std::slice::Iter<'a, T>>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.head().iter().chain(self.tail.iter())
+        let (head, tail) = self.halves();
+        head.iter().chain(tail.iter())
     }
 }
 
@@ -484,15 +589,15 @@ mod tests {
         for i in 0..(UNSHARE_AT - 1) {
             seq.insert(usize::MAX, 100 + u32::try_from(i).unwrap_or(0));
         }
-        assert_eq!(seq.tail.len(), UNSHARE_AT - 1);
+        assert_eq!(seq.unfolded(), UNSHARE_AT - 1);
         seq.insert(usize::MAX, 0);
-        assert!(seq.tail.is_empty());
+        assert_eq!(seq.unfolded(), 0);
         assert_eq!(copy.len(), 100);
         drop(copy);
         for i in 0..FOLD_AT {
             seq.insert(usize::MAX, u32::try_from(i).unwrap_or(0));
         }
-        assert!(seq.tail.is_empty(), "held alone: folded");
+        assert_eq!(seq.unfolded(), 0, "held alone: folded");
     }
 
     #[test]
@@ -569,16 +674,43 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_sequence_is_one_word_and_a_short_one_grows_by_doubling_from_one() {
+        // Issue 15's live heap per customer: a relationship holds five sequences, most empty.
+        assert_eq!(
+            std::mem::size_of::<Seq<u64>>(),
+            std::mem::size_of::<usize>()
+        );
+        let mut seq: Seq<u64> = Seq::new();
+        assert!(seq.0.is_none());
+        seq.insert(0, 1);
+        let capacity = |seq: &Seq<u64>| seq.0.as_deref().map(|p| p.tail.capacity());
+        assert_eq!(capacity(&seq), Some(1), "one entry, room for one");
+        seq.insert(1, 2);
+        seq.insert(2, 3);
+        assert_eq!(capacity(&seq), Some(4));
+        seq.drop_front(3);
+        assert!(seq.0.is_none(), "emptied: nothing held");
+    }
+
+    #[test]
     fn a_first_fold_makes_the_tail_the_head_without_copying_it() {
         let mut seq: Seq<u32> = Seq::new();
         for i in 1..FOLD_AT {
             seq.insert(usize::MAX, u32::try_from(i).unwrap_or(0));
         }
-        let tail = seq.tail.as_ptr();
-        assert!(seq.tail.capacity() >= FOLD_AT);
+        let tail = seq
+            .0
+            .as_deref()
+            .map(|p| (p.tail.as_ptr(), p.tail.capacity()));
+        assert!(tail.is_some_and(|(_, capacity)| capacity >= FOLD_AT));
         seq.insert(usize::MAX, 0);
-        assert!(seq.tail.is_empty());
-        let head = seq.head.as_deref().map(Vec::as_ptr);
-        assert_eq!(head, Some(tail), "the tail's own buffer, not a copy");
+        assert_eq!(seq.unfolded(), 0);
+        let head = seq
+            .0
+            .as_deref()
+            .and_then(|p| p.head.as_deref())
+            .map(Vec::as_ptr);
+        let tail = tail.map(|(pointer, _)| pointer);
+        assert_eq!(head, tail, "the tail's own buffer, not a copy");
     }
 }
