@@ -39,9 +39,9 @@ fn folds<S>(own: usize, shared: &mut Option<Arc<S>>) -> bool {
     }
 }
 
-/// The parts of a non-empty [`Seq`]: `head[skip..]`, then `tail`.
+/// The parts of a long [`Seq`]: `head[skip..]`, then `tail`.
 #[derive(Clone)]
-struct Parts<T> {
+pub(crate) struct Parts<T> {
     /// The shared entries.
     head: Option<Arc<Vec<T>>>,
     /// Entries at the front of `head` dropped from the sequence but not yet from `head`
@@ -68,40 +68,12 @@ impl<T: Clone> Parts<T> {
         head
     }
 
-    /// How many entries.
-    fn len(&self) -> usize {
-        self.head().len().saturating_add(self.tail.len())
-    }
-
-    /// The entry at `index`.
-    fn get(&self, index: usize) -> Option<&T> {
-        let head = self.head();
-        head.get(index)
-            .or_else(|| self.tail.get(index.checked_sub(head.len())?))
-    }
-
-    /// The index of the first entry for which `pred` is false, the sequence being partitioned
-    /// by it (as [`slice::partition_point`]).
-    fn partition_point(&self, pred: impl Fn(&T) -> bool) -> usize {
-        let head = self.head();
-        let n = head.partition_point(&pred);
-        if n < head.len() {
-            n
-        } else {
-            n.saturating_add(self.tail.partition_point(pred))
-        }
-    }
-
     /// Inserts `value` at `index` (at the end if `index` is past it).
     fn insert(&mut self, index: usize, value: T) {
         let head = self.head().len();
         match index.checked_sub(head) {
             Some(at) => {
-                if self.tail.len() == self.tail.capacity() {
-                    // Doubling from one entry: most of a relationship's sequences hold a few
-                    // entries (a `Vec` would start at four), and the tail folds at 16.
-                    self.tail.reserve_exact(self.tail.len().max(1));
-                }
+                make_room(&mut self.tail);
                 self.tail.insert(at.min(self.tail.len()), value);
                 self.settle();
             }
@@ -166,45 +138,97 @@ impl<T: Clone> Parts<T> {
     }
 }
 
-/// A sequence whose bulk is shared between copies: one word, `None` when empty (most of a
-/// relationship's sequences are), else its [`Parts`] behind an [`Arc`] that copies share until
-/// one of them writes (then it takes parts of its own: the head still shared, the short tail
-/// copied).
+/// Grows `items` by doubling from one entry when full (a `Vec` would start at four: most of a
+/// relationship's sequences hold a few entries).
+fn make_room<T>(items: &mut Vec<T>) {
+    if items.len() == items.capacity() {
+        items.reserve_exact(items.len().max(1));
+    }
+}
+
+/// A sequence whose bulk is shared between copies, in three words. A short one (fewer than
+/// [`FOLD_AT`] entries) is a `Vec` of its own, empty without allocating (most of a
+/// relationship's sequences are empty or short); a longer one is a head behind an [`Arc`]
+/// that copies share, and while a copy writes apart from the others (or has dropped entries
+/// at the front) its [`Parts`], behind an `Arc` copies share until one of them writes (it
+/// then takes parts of its own: the head still shared, the short tail copied).
 #[derive(Clone)]
-pub(crate) struct Seq<T>(Option<Arc<Parts<T>>>);
+pub(crate) enum Seq<T> {
+    /// A short sequence, whole.
+    Short(Vec<T>),
+    /// A long one, whole in its shared head.
+    Head(Arc<Vec<T>>),
+    /// A shared head with entries dropped at the front, or a copy's tail after it.
+    Split(Arc<Parts<T>>),
+}
 
 impl<T: Clone> Seq<T> {
     /// An empty sequence (allocates nothing).
     pub(crate) const fn new() -> Self {
-        Self(None)
+        Self::Short(Vec::new())
     }
 
-    /// The parts for writing: this copy's own (the shared head is not copied by this).
-    fn parts_mut(&mut self) -> &mut Parts<T> {
-        Arc::make_mut(self.0.get_or_insert_with(|| {
-            Arc::new(Parts {
-                head: None,
+    /// A short sequence of [`FOLD_AT`] entries becomes the head as it is (neither copied nor
+    /// grown).
+    fn fold_short(&mut self) {
+        if let Self::Short(items) = self
+            && items.len() >= FOLD_AT
+        {
+            *self = Self::Head(Arc::new(std::mem::take(items)));
+        }
+    }
+
+    /// Parts held by this copy alone with nothing of its own and nothing dropped become the
+    /// head alone.
+    fn collapse(&mut self) {
+        if let Self::Split(parts) = self
+            && let Some(own) = Arc::get_mut(parts)
+            && own.skip == 0
+            && own.tail.is_empty()
+        {
+            *self = match own.head.take() {
+                Some(head) => Self::Head(head),
+                None => Self::new(),
+            };
+        }
+    }
+
+    /// The parts of a long sequence, for writing apart from other copies (a head becomes a
+    /// head with an empty tail; the head itself is not copied).
+    fn parts_mut(&mut self) -> Option<&mut Parts<T>> {
+        if let Self::Head(head) = self {
+            *self = Self::Split(Arc::new(Parts {
+                head: Some(Arc::clone(head)),
                 skip: 0,
                 tail: Vec::new(),
-            })
-        }))
+            }));
+        }
+        match self {
+            Self::Split(parts) => Some(Arc::make_mut(parts)),
+            Self::Short(_) | Self::Head(_) => None,
+        }
     }
 
     /// The entries: the shared ones, then this copy's.
     fn halves(&self) -> (&[T], &[T]) {
-        self.0
-            .as_deref()
-            .map_or((&[], &[]), |parts| (parts.head(), &parts.tail))
+        match self {
+            Self::Short(items) => (&[], items),
+            Self::Head(head) => (head, &[]),
+            Self::Split(parts) => (parts.head(), &parts.tail),
+        }
     }
 
     /// How many entries.
     pub(crate) fn len(&self) -> usize {
-        self.0.as_deref().map_or(0, Parts::len)
+        let (head, tail) = self.halves();
+        head.len().saturating_add(tail.len())
     }
 
     /// The entry at `index`.
     pub(crate) fn get(&self, index: usize) -> Option<&T> {
-        self.0.as_deref()?.get(index)
+        let (head, tail) = self.halves();
+        head.get(index)
+            .or_else(|| tail.get(index.checked_sub(head.len())?))
     }
 
     /// The entries in order.
@@ -220,40 +244,94 @@ impl<T: Clone> Seq<T> {
     /// The index of the first entry for which `pred` is false, the sequence being partitioned
     /// by it (as [`slice::partition_point`]).
     pub(crate) fn partition_point(&self, pred: impl Fn(&T) -> bool) -> usize {
-        self.0
-            .as_deref()
-            .map_or(0, |parts| parts.partition_point(pred))
+        let (head, tail) = self.halves();
+        let n = head.partition_point(&pred);
+        if n < head.len() {
+            n
+        } else {
+            n.saturating_add(tail.partition_point(pred))
+        }
     }
 
     /// Inserts `value` at `index` (at the end if `index` is past it).
     pub(crate) fn insert(&mut self, index: usize, value: T) {
-        self.parts_mut().insert(index, value);
+        match self {
+            Self::Short(items) => {
+                make_room(items);
+                items.insert(index.min(items.len()), value);
+                self.fold_short();
+            }
+            // Held alone: written in place.
+            Self::Head(head) if Arc::strong_count(head) == 1 => {
+                let head = Arc::make_mut(head);
+                head.insert(index.min(head.len()), value);
+            }
+            Self::Head(_) | Self::Split(_) => {
+                if let Some(parts) = self.parts_mut() {
+                    parts.insert(index, value);
+                }
+                self.collapse();
+            }
+        }
     }
 
     /// Changes the entries from `index` on with `change`.
-    pub(crate) fn update_from(&mut self, index: usize, change: impl FnMut(&mut T)) {
-        if index < self.len() {
-            self.parts_mut().update_from(index, change);
+    pub(crate) fn update_from(&mut self, index: usize, mut change: impl FnMut(&mut T)) {
+        let len = self.len();
+        match self {
+            Self::Short(items) => items.iter_mut().skip(index).for_each(&mut change),
+            Self::Head(head) if index < len => {
+                Arc::make_mut(head)
+                    .iter_mut()
+                    .skip(index)
+                    .for_each(&mut change);
+            }
+            Self::Split(parts) if index < len => {
+                Arc::make_mut(parts).update_from(index, change);
+            }
+            Self::Head(_) | Self::Split(_) => {}
         }
     }
 
     /// Changes the entry at `index` with `change`, if there is one.
     pub(crate) fn update(&mut self, index: usize, change: impl FnOnce(&mut T)) {
-        if index < self.len() {
-            self.parts_mut().update(index, change);
+        let len = self.len();
+        match self {
+            Self::Short(items) => {
+                if let Some(entry) = items.get_mut(index) {
+                    change(entry);
+                }
+            }
+            Self::Head(head) if index < len => {
+                if let Some(entry) = Arc::make_mut(head).get_mut(index) {
+                    change(entry);
+                }
+            }
+            Self::Split(parts) if index < len => {
+                Arc::make_mut(parts).update(index, change);
+            }
+            Self::Head(_) | Self::Split(_) => {}
         }
     }
 
     /// Drops the first `count` entries (an emptied sequence holds nothing).
     pub(crate) fn drop_front(&mut self, count: usize) {
-        if count == 0 || self.0.is_none() {
-            return;
-        }
         if count >= self.len() {
-            self.0 = None;
+            *self = Self::new();
             return;
         }
-        self.parts_mut().drop_front(count);
+        match self {
+            Self::Short(items) => {
+                items.drain(..count);
+            }
+            Self::Head(_) | Self::Split(_) if count > 0 => {
+                if let Some(parts) = self.parts_mut() {
+                    parts.drop_front(count);
+                }
+                self.collapse();
+            }
+            Self::Head(_) | Self::Split(_) => {}
+        }
     }
 
     /// Entries this copy holds in its own part, not yet folded into the shared part.
@@ -262,24 +340,21 @@ impl<T: Clone> Seq<T> {
         self.halves().1.len()
     }
 
-    /// Folds the tail into the head when this copy holds its parts and the head alone (or when
-    /// the tail has outgrown [`UNSHARE_AT`]). Parts shared with another copy are left as they
-    /// are unless the tail is due to fold whoever holds the head.
+    /// Folds what this copy holds of its own into the shared part: a short sequence at
+    /// [`FOLD_AT`] entries; a long one's tail as [`Parts::settle`] says when this copy holds
+    /// its parts alone, or at [`UNSHARE_AT`] entries when it shares them with another copy.
     pub(crate) fn settle(&mut self) {
-        let Some(parts) = self.0.as_mut() else {
-            return;
-        };
-        if let Some(own) = Arc::get_mut(parts) {
-            own.settle();
-            return;
-        }
-        let tail = parts.tail.len();
-        let due = match parts.head {
-            None => tail >= FOLD_AT,
-            Some(_) => tail >= UNSHARE_AT,
-        };
-        if due {
-            Arc::make_mut(parts).settle();
+        match self {
+            Self::Short(_) => self.fold_short(),
+            Self::Head(_) => {}
+            Self::Split(parts) => {
+                if let Some(own) = Arc::get_mut(parts) {
+                    own.settle();
+                } else if parts.tail.len() >= UNSHARE_AT {
+                    Arc::make_mut(parts).settle();
+                }
+                self.collapse();
+            }
         }
     }
 }
@@ -293,24 +368,11 @@ impl<T: Clone> Default for Seq<T> {
 impl<T: Clone> FromIterator<T> for Seq<T> {
     fn from_iter<I: IntoIterator<Item = T>>(items: I) -> Self {
         let items: Vec<T> = items.into_iter().collect();
-        if items.is_empty() {
-            return Self::new();
+        // A short sequence stays whole: no shared head for it.
+        if items.len() < FOLD_AT {
+            return Self::Short(items);
         }
-        // A short sequence stays in this copy's own part: no shared head for it.
-        let parts = if items.len() < FOLD_AT {
-            Parts {
-                head: None,
-                skip: 0,
-                tail: items,
-            }
-        } else {
-            Parts {
-                head: Some(Arc::new(items)),
-                skip: 0,
-                tail: Vec::new(),
-            }
-        };
-        Self(Some(Arc::new(parts)))
+        Self::Head(Arc::new(items))
     }
 }
 
@@ -674,22 +736,26 @@ mod tests {
     }
 
     #[test]
-    fn an_empty_sequence_is_one_word_and_a_short_one_grows_by_doubling_from_one() {
-        // Issue 15's live heap per customer: a relationship holds five sequences, most empty.
+    fn a_sequence_is_three_words_and_a_short_one_grows_by_doubling_from_one() {
+        // Issue 15's live heap per customer: a relationship holds five sequences, most empty
+        // or short.
         assert_eq!(
             std::mem::size_of::<Seq<u64>>(),
-            std::mem::size_of::<usize>()
+            3 * std::mem::size_of::<usize>()
         );
         let mut seq: Seq<u64> = Seq::new();
-        assert!(seq.0.is_none());
+        let capacity = |seq: &Seq<u64>| match seq {
+            Seq::Short(items) => Some(items.capacity()),
+            Seq::Head(_) | Seq::Split(_) => None,
+        };
+        assert_eq!(capacity(&seq), Some(0), "empty: nothing allocated");
         seq.insert(0, 1);
-        let capacity = |seq: &Seq<u64>| seq.0.as_deref().map(|p| p.tail.capacity());
         assert_eq!(capacity(&seq), Some(1), "one entry, room for one");
         seq.insert(1, 2);
         seq.insert(2, 3);
         assert_eq!(capacity(&seq), Some(4));
         seq.drop_front(3);
-        assert!(seq.0.is_none(), "emptied: nothing held");
+        assert_eq!(capacity(&seq), Some(0), "emptied: nothing held");
     }
 
     #[test]
@@ -698,18 +764,17 @@ mod tests {
         for i in 1..FOLD_AT {
             seq.insert(usize::MAX, u32::try_from(i).unwrap_or(0));
         }
-        let tail = seq
-            .0
-            .as_deref()
-            .map(|p| (p.tail.as_ptr(), p.tail.capacity()));
+        let tail = match &seq {
+            Seq::Short(items) => Some((items.as_ptr(), items.capacity())),
+            Seq::Head(_) | Seq::Split(_) => None,
+        };
         assert!(tail.is_some_and(|(_, capacity)| capacity >= FOLD_AT));
         seq.insert(usize::MAX, 0);
         assert_eq!(seq.unfolded(), 0);
-        let head = seq
-            .0
-            .as_deref()
-            .and_then(|p| p.head.as_deref())
-            .map(Vec::as_ptr);
+        let head = match &seq {
+            Seq::Head(head) => Some(head.as_ptr()),
+            Seq::Short(_) | Seq::Split(_) => None,
+        };
         let tail = tail.map(|(pointer, _)| pointer);
         assert_eq!(head, tail, "the tail's own buffer, not a copy");
     }
