@@ -3,7 +3,6 @@
 //! slot vector exactly full). `benches/memory.rs` prints the figure for 15,625 customers.
 
 #[path = "../benches/support/mod.rs"]
-#[allow(dead_code, unused_imports)]
 mod bench_support;
 
 use std::alloc::System;
