@@ -39,9 +39,9 @@ fn folds<S>(own: usize, shared: &mut Option<Arc<S>>) -> bool {
     }
 }
 
-/// A sequence whose bulk is shared between copies: `head[skip..]`, then `tail`.
+/// The parts of a long [`Seq`]: `head[skip..]`, then `tail`.
 #[derive(Clone)]
-pub(crate) struct Seq<T> {
+pub(crate) struct Parts<T> {
     /// The shared entries.
     head: Option<Arc<Vec<T>>>,
     /// Entries at the front of `head` dropped from the sequence but not yet from `head`
@@ -51,16 +51,8 @@ pub(crate) struct Seq<T> {
     tail: Vec<T>,
 }
 
-impl<T: Clone> Seq<T> {
-    /// An empty sequence (allocates nothing).
-    pub(crate) const fn new() -> Self {
-        Self {
-            head: None,
-            skip: 0,
-            tail: Vec::new(),
-        }
-    }
-
+impl<T: Clone> Parts<T> {
+    /// The shared entries still in the sequence.
     fn head(&self) -> &[T] {
         self.head
             .as_deref()
@@ -76,45 +68,12 @@ impl<T: Clone> Seq<T> {
         head
     }
 
-    /// How many entries.
-    pub(crate) fn len(&self) -> usize {
-        self.head().len().saturating_add(self.tail.len())
-    }
-
-    /// The entry at `index`.
-    pub(crate) fn get(&self, index: usize) -> Option<&T> {
-        let head = self.head();
-        head.get(index)
-            .or_else(|| self.tail.get(index.checked_sub(head.len())?))
-    }
-
-    /// The entries in order.
-    pub(crate) fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + '_ {
-        self.head().iter().chain(self.tail.iter())
-    }
-
-    /// The entries in `from..to`, in order.
-    pub(crate) fn range(&self, from: usize, to: usize) -> impl Iterator<Item = &T> + '_ {
-        self.iter().skip(from).take(to.saturating_sub(from))
-    }
-
-    /// The index of the first entry for which `pred` is false, the sequence being partitioned
-    /// by it (as [`slice::partition_point`]).
-    pub(crate) fn partition_point(&self, pred: impl Fn(&T) -> bool) -> usize {
-        let head = self.head();
-        let n = head.partition_point(&pred);
-        if n < head.len() {
-            n
-        } else {
-            n.saturating_add(self.tail.partition_point(pred))
-        }
-    }
-
     /// Inserts `value` at `index` (at the end if `index` is past it).
-    pub(crate) fn insert(&mut self, index: usize, value: T) {
+    fn insert(&mut self, index: usize, value: T) {
         let head = self.head().len();
         match index.checked_sub(head) {
             Some(at) => {
+                make_room(&mut self.tail);
                 self.tail.insert(at.min(self.tail.len()), value);
                 self.settle();
             }
@@ -123,7 +82,7 @@ impl<T: Clone> Seq<T> {
     }
 
     /// Changes the entries from `index` on with `change`.
-    pub(crate) fn update_from(&mut self, index: usize, mut change: impl FnMut(&mut T)) {
+    fn update_from(&mut self, index: usize, mut change: impl FnMut(&mut T)) {
         let head = self.head().len();
         if index < head {
             self.head_mut().iter_mut().skip(index).for_each(&mut change);
@@ -135,7 +94,7 @@ impl<T: Clone> Seq<T> {
     }
 
     /// Changes the entry at `index` with `change`, if there is one.
-    pub(crate) fn update(&mut self, index: usize, change: impl FnOnce(&mut T)) {
+    fn update(&mut self, index: usize, change: impl FnOnce(&mut T)) {
         let head = self.head().len();
         let entry = match index.checked_sub(head) {
             Some(at) => self.tail.get_mut(at),
@@ -147,7 +106,7 @@ impl<T: Clone> Seq<T> {
     }
 
     /// Drops the first `count` entries.
-    pub(crate) fn drop_front(&mut self, count: usize) {
+    fn drop_front(&mut self, count: usize) {
         let from_head = count.min(self.head().len());
         self.skip = self.skip.saturating_add(from_head);
         let from_tail = count.saturating_sub(from_head).min(self.tail.len());
@@ -167,19 +126,234 @@ impl<T: Clone> Seq<T> {
 
     /// Folds the tail into the head when this copy holds the head alone (or when the tail has
     /// outgrown [`UNSHARE_AT`]).
-    /// Entries this copy holds in its own part, not yet folded into the shared part.
-    #[cfg(test)]
-    pub(crate) fn unfolded(&self) -> usize {
-        self.tail.len()
-    }
-
-    pub(crate) fn settle(&mut self) {
+    fn settle(&mut self) {
         if folds(self.tail.len(), &mut self.head) {
             let tail = std::mem::take(&mut self.tail);
             match &self.head {
                 // The first fold: the tail becomes the head as it is, neither copied nor grown.
                 None => self.head = Some(Arc::new(tail)),
                 Some(_) => self.head_mut().extend(tail),
+            }
+        }
+    }
+}
+
+/// Grows `items` by doubling from one entry when full (a `Vec` would start at four: most of a
+/// relationship's sequences hold a few entries).
+fn make_room<T>(items: &mut Vec<T>) {
+    if items.len() == items.capacity() {
+        items.reserve_exact(items.len().max(1));
+    }
+}
+
+/// A sequence whose bulk is shared between copies, in three words. A short one (fewer than
+/// [`FOLD_AT`] entries) is a `Vec` of its own, empty without allocating (most of a
+/// relationship's sequences are empty or short); a longer one is a head behind an [`Arc`]
+/// that copies share, and while a copy writes apart from the others (or has dropped entries
+/// at the front) its [`Parts`], behind an `Arc` copies share until one of them writes (it
+/// then takes parts of its own: the head still shared, the short tail copied).
+#[derive(Clone)]
+pub(crate) enum Seq<T> {
+    /// A short sequence, whole.
+    Short(Vec<T>),
+    /// A long one, whole in its shared head.
+    Head(Arc<Vec<T>>),
+    /// A shared head with entries dropped at the front, or a copy's tail after it.
+    Split(Arc<Parts<T>>),
+}
+
+impl<T: Clone> Seq<T> {
+    /// An empty sequence (allocates nothing).
+    pub(crate) const fn new() -> Self {
+        Self::Short(Vec::new())
+    }
+
+    /// A short sequence of [`FOLD_AT`] entries becomes the head as it is (neither copied nor
+    /// grown).
+    fn fold_short(&mut self) {
+        if let Self::Short(items) = self
+            && items.len() >= FOLD_AT
+        {
+            *self = Self::Head(Arc::new(std::mem::take(items)));
+        }
+    }
+
+    /// Parts held by this copy alone with nothing of its own and nothing dropped become the
+    /// head alone.
+    fn collapse(&mut self) {
+        if let Self::Split(parts) = self
+            && let Some(own) = Arc::get_mut(parts)
+            && own.skip == 0
+            && own.tail.is_empty()
+        {
+            *self = match own.head.take() {
+                Some(head) => Self::Head(head),
+                None => Self::new(),
+            };
+        }
+    }
+
+    /// The parts of a long sequence, for writing apart from other copies (a head becomes a
+    /// head with an empty tail; the head itself is not copied).
+    fn parts_mut(&mut self) -> Option<&mut Parts<T>> {
+        if let Self::Head(head) = self {
+            *self = Self::Split(Arc::new(Parts {
+                head: Some(Arc::clone(head)),
+                skip: 0,
+                tail: Vec::new(),
+            }));
+        }
+        match self {
+            Self::Split(parts) => Some(Arc::make_mut(parts)),
+            Self::Short(_) | Self::Head(_) => None,
+        }
+    }
+
+    /// The entries: the shared ones, then this copy's.
+    fn halves(&self) -> (&[T], &[T]) {
+        match self {
+            Self::Short(items) => (&[], items),
+            Self::Head(head) => (head, &[]),
+            Self::Split(parts) => (parts.head(), &parts.tail),
+        }
+    }
+
+    /// How many entries.
+    pub(crate) fn len(&self) -> usize {
+        let (head, tail) = self.halves();
+        head.len().saturating_add(tail.len())
+    }
+
+    /// The entry at `index`.
+    pub(crate) fn get(&self, index: usize) -> Option<&T> {
+        let (head, tail) = self.halves();
+        head.get(index)
+            .or_else(|| tail.get(index.checked_sub(head.len())?))
+    }
+
+    /// The entries in order.
+    pub(crate) fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + '_ {
+        self.into_iter()
+    }
+
+    /// The entries in `from..to`, in order.
+    pub(crate) fn range(&self, from: usize, to: usize) -> impl Iterator<Item = &T> + '_ {
+        self.iter().skip(from).take(to.saturating_sub(from))
+    }
+
+    /// The index of the first entry for which `pred` is false, the sequence being partitioned
+    /// by it (as [`slice::partition_point`]).
+    pub(crate) fn partition_point(&self, pred: impl Fn(&T) -> bool) -> usize {
+        let (head, tail) = self.halves();
+        let n = head.partition_point(&pred);
+        if n < head.len() {
+            n
+        } else {
+            n.saturating_add(tail.partition_point(pred))
+        }
+    }
+
+    /// Inserts `value` at `index` (at the end if `index` is past it).
+    pub(crate) fn insert(&mut self, index: usize, value: T) {
+        match self {
+            Self::Short(items) => {
+                make_room(items);
+                items.insert(index.min(items.len()), value);
+                self.fold_short();
+            }
+            // Held alone: written in place.
+            Self::Head(head) if Arc::strong_count(head) == 1 => {
+                let head = Arc::make_mut(head);
+                head.insert(index.min(head.len()), value);
+            }
+            Self::Head(_) | Self::Split(_) => {
+                if let Some(parts) = self.parts_mut() {
+                    parts.insert(index, value);
+                }
+                self.collapse();
+            }
+        }
+    }
+
+    /// Changes the entries from `index` on with `change`.
+    pub(crate) fn update_from(&mut self, index: usize, mut change: impl FnMut(&mut T)) {
+        let len = self.len();
+        match self {
+            Self::Short(items) => items.iter_mut().skip(index).for_each(&mut change),
+            Self::Head(head) if index < len => {
+                Arc::make_mut(head)
+                    .iter_mut()
+                    .skip(index)
+                    .for_each(&mut change);
+            }
+            Self::Split(parts) if index < len => {
+                Arc::make_mut(parts).update_from(index, change);
+            }
+            Self::Head(_) | Self::Split(_) => {}
+        }
+    }
+
+    /// Changes the entry at `index` with `change`, if there is one.
+    pub(crate) fn update(&mut self, index: usize, change: impl FnOnce(&mut T)) {
+        let len = self.len();
+        match self {
+            Self::Short(items) => {
+                if let Some(entry) = items.get_mut(index) {
+                    change(entry);
+                }
+            }
+            Self::Head(head) if index < len => {
+                if let Some(entry) = Arc::make_mut(head).get_mut(index) {
+                    change(entry);
+                }
+            }
+            Self::Split(parts) if index < len => {
+                Arc::make_mut(parts).update(index, change);
+            }
+            Self::Head(_) | Self::Split(_) => {}
+        }
+    }
+
+    /// Drops the first `count` entries (an emptied sequence holds nothing).
+    pub(crate) fn drop_front(&mut self, count: usize) {
+        if count >= self.len() {
+            *self = Self::new();
+            return;
+        }
+        match self {
+            Self::Short(items) => {
+                items.drain(..count);
+            }
+            Self::Head(_) | Self::Split(_) if count > 0 => {
+                if let Some(parts) = self.parts_mut() {
+                    parts.drop_front(count);
+                }
+                self.collapse();
+            }
+            Self::Head(_) | Self::Split(_) => {}
+        }
+    }
+
+    /// Entries this copy holds in its own part, not yet folded into the shared part.
+    #[cfg(test)]
+    pub(crate) fn unfolded(&self) -> usize {
+        self.halves().1.len()
+    }
+
+    /// Folds what this copy holds of its own into the shared part: a short sequence at
+    /// [`FOLD_AT`] entries; a long one's tail as [`Parts::settle`] says when this copy holds
+    /// its parts alone, or at [`UNSHARE_AT`] entries when it shares them with another copy.
+    pub(crate) fn settle(&mut self) {
+        match self {
+            Self::Short(_) => self.fold_short(),
+            Self::Head(_) => {}
+            Self::Split(parts) => {
+                if let Some(own) = Arc::get_mut(parts) {
+                    own.settle();
+                } else if parts.tail.len() >= UNSHARE_AT {
+                    Arc::make_mut(parts).settle();
+                }
+                self.collapse();
             }
         }
     }
@@ -194,19 +368,11 @@ impl<T: Clone> Default for Seq<T> {
 impl<T: Clone> FromIterator<T> for Seq<T> {
     fn from_iter<I: IntoIterator<Item = T>>(items: I) -> Self {
         let items: Vec<T> = items.into_iter().collect();
-        // A short sequence stays in this copy's own part: no shared allocation for it.
+        // A short sequence stays whole: no shared head for it.
         if items.len() < FOLD_AT {
-            return Self {
-                head: None,
-                skip: 0,
-                tail: items,
-            };
+            return Self::Short(items);
         }
-        Self {
-            head: Some(Arc::new(items)),
-            skip: 0,
-            tail: Vec::new(),
-        }
+        Self::Head(Arc::new(items))
     }
 }
 
@@ -215,7 +381,8 @@ impl<'a, T: Clone> IntoIterator for &'a Seq<T> {
     type IntoIter = std::iter::Chain<std::slice::Iter<'a, T>, std::slice::Iter<'a, T>>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.head().iter().chain(self.tail.iter())
+        let (head, tail) = self.halves();
+        head.iter().chain(tail.iter())
     }
 }
 
@@ -484,15 +651,15 @@ mod tests {
         for i in 0..(UNSHARE_AT - 1) {
             seq.insert(usize::MAX, 100 + u32::try_from(i).unwrap_or(0));
         }
-        assert_eq!(seq.tail.len(), UNSHARE_AT - 1);
+        assert_eq!(seq.unfolded(), UNSHARE_AT - 1);
         seq.insert(usize::MAX, 0);
-        assert!(seq.tail.is_empty());
+        assert_eq!(seq.unfolded(), 0);
         assert_eq!(copy.len(), 100);
         drop(copy);
         for i in 0..FOLD_AT {
             seq.insert(usize::MAX, u32::try_from(i).unwrap_or(0));
         }
-        assert!(seq.tail.is_empty(), "held alone: folded");
+        assert_eq!(seq.unfolded(), 0, "held alone: folded");
     }
 
     #[test]
@@ -569,16 +736,46 @@ mod tests {
     }
 
     #[test]
+    fn a_sequence_is_three_words_and_a_short_one_grows_by_doubling_from_one() {
+        // Issue 15's live heap per customer: a relationship holds five sequences, most empty
+        // or short.
+        assert_eq!(
+            std::mem::size_of::<Seq<u64>>(),
+            3 * std::mem::size_of::<usize>()
+        );
+        let mut seq: Seq<u64> = Seq::new();
+        let capacity = |seq: &Seq<u64>| match seq {
+            Seq::Short(items) => Some(items.capacity()),
+            Seq::Head(_) | Seq::Split(_) => None,
+        };
+        assert_eq!(capacity(&seq), Some(0), "empty: nothing allocated");
+        seq.insert(0, 1);
+        assert_eq!(capacity(&seq), Some(1), "one entry, room for one");
+        seq.insert(1, 2);
+        seq.insert(2, 3);
+        assert_eq!(capacity(&seq), Some(4));
+        seq.drop_front(3);
+        assert_eq!(capacity(&seq), Some(0), "emptied: nothing held");
+    }
+
+    #[test]
     fn a_first_fold_makes_the_tail_the_head_without_copying_it() {
         let mut seq: Seq<u32> = Seq::new();
         for i in 1..FOLD_AT {
             seq.insert(usize::MAX, u32::try_from(i).unwrap_or(0));
         }
-        let tail = seq.tail.as_ptr();
-        assert!(seq.tail.capacity() >= FOLD_AT);
+        let tail = match &seq {
+            Seq::Short(items) => Some((items.as_ptr(), items.capacity())),
+            Seq::Head(_) | Seq::Split(_) => None,
+        };
+        assert!(tail.is_some_and(|(_, capacity)| capacity >= FOLD_AT));
         seq.insert(usize::MAX, 0);
-        assert!(seq.tail.is_empty());
-        let head = seq.head.as_deref().map(Vec::as_ptr);
-        assert_eq!(head, Some(tail), "the tail's own buffer, not a copy");
+        assert_eq!(seq.unfolded(), 0);
+        let head = match &seq {
+            Seq::Head(head) => Some(head.as_ptr()),
+            Seq::Short(_) | Seq::Split(_) => None,
+        };
+        let tail = tail.map(|(pointer, _)| pointer);
+        assert_eq!(head, tail, "the tail's own buffer, not a copy");
     }
 }
