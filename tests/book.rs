@@ -35,6 +35,14 @@ fn book() -> World {
     w
 }
 
+/// The events of `customer` in `log`, in order.
+fn events_of(log: &[Envelope], customer: CustomerId) -> Vec<Envelope> {
+    log.iter()
+        .filter(|e| e.customer == customer)
+        .cloned()
+        .collect()
+}
+
 fn jsonl(log: &[Envelope]) -> String {
     log.iter()
         .map(|e| serde_json::to_string(e).unwrap() + "\n")
@@ -226,12 +234,7 @@ fn a_book_loaded_into_a_ledger_stops_at_a_customer_named_again() {
     assert_eq!(loaded, w.ledger, "both customers, Ona once");
     assert_eq!(loaded.next_deadline(), w.ledger.next_deadline());
 
-    let petras: Vec<Envelope> = w
-        .log
-        .iter()
-        .filter(|e| e.customer == PETRAS)
-        .cloned()
-        .collect();
+    let petras = events_of(&w.log, PETRAS);
     let mut holding = Ledger::replay(ServicePolicy::default(), &petras).unwrap();
     let mut reversed = frame["body"].clone();
     reversed["customers"].as_array_mut().unwrap().reverse();
@@ -280,12 +283,7 @@ fn a_quarantined_customer_stays_held_aside_across_a_snapshot() {
         let mut restored = Ledger::restore(ServicePolicy::default(), &saved).unwrap();
         assert_eq!(restored.quarantine(PETRAS), damaged.quarantine(PETRAS));
         assert!(restored.get(PETRAS).is_none());
-        let petras: Vec<Envelope> = w
-            .log
-            .iter()
-            .filter(|e| e.customer == PETRAS)
-            .cloned()
-            .collect();
+        let petras = events_of(&w.log, PETRAS);
         restored.retry(PETRAS, &petras).unwrap();
         assert_eq!(restored.get(PETRAS), w.ledger.get(PETRAS));
     }
