@@ -35,6 +35,14 @@ fn book() -> World {
     w
 }
 
+/// The events of `customer` in `log`, in order.
+fn events_of(log: &[Envelope], customer: CustomerId) -> Vec<Envelope> {
+    log.iter()
+        .filter(|e| e.customer == customer)
+        .cloned()
+        .collect()
+}
+
 fn jsonl(log: &[Envelope]) -> String {
     log.iter()
         .map(|e| serde_json::to_string(e).unwrap() + "\n")
@@ -204,6 +212,65 @@ fn a_book_naming_a_customer_twice_is_refused() {
     ));
 }
 
+/// A book loaded into a ledger stops at a customer named a second time, or one the ledger
+/// already holds: the customers read before it stay, each found under its id and filed, and
+/// nothing after it is added.
+#[test]
+fn a_book_loaded_into_a_ledger_stops_at_a_customer_named_again() {
+    let w = book();
+    let json = String::from_utf8(w.ledger.snapshot(Encoding::Json).unwrap()).unwrap();
+    let frame: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let mut body = frame["body"].clone();
+    let ona = body["customers"][0].clone();
+    body["customers"].as_array_mut().unwrap().push(ona);
+    let text = body.to_string();
+
+    let mut loaded = Ledger::new(ServicePolicy::default()).unwrap();
+    assert!(
+        loaded
+            .load_book(&mut serde_json::Deserializer::from_str(&text))
+            .is_err()
+    );
+    assert_eq!(loaded, w.ledger, "both customers, Ona once");
+    assert_eq!(loaded.next_deadline(), w.ledger.next_deadline());
+
+    let petras = events_of(&w.log, PETRAS);
+    let mut holding = Ledger::replay(ServicePolicy::default(), &petras).unwrap();
+    let mut reversed = frame["body"].clone();
+    reversed["customers"].as_array_mut().unwrap().reverse();
+    let refused = holding.load_book(&mut serde_json::Deserializer::from_str(
+        &reversed.to_string(),
+    ));
+    assert!(refused.unwrap_err().to_string().contains("appears twice"));
+    assert_eq!(
+        holding.len(),
+        1,
+        "Petras is held already: the read stops at him"
+    );
+    assert_eq!(holding.get(PETRAS), w.ledger.get(PETRAS));
+    assert_eq!(holding.get(ONA), None);
+    reversed["customers"].as_array_mut().unwrap().reverse();
+    let refused = holding.load_book(&mut serde_json::Deserializer::from_str(
+        &reversed.to_string(),
+    ));
+    assert!(refused.is_err());
+    assert_eq!(
+        holding.get(ONA),
+        w.ledger.get(ONA),
+        "Ona, read before him, stays"
+    );
+    assert_eq!(
+        holding
+            .work_list(Owner::Agent(AGENT), t("2026-03-05 09:00"))
+            .flags
+            .len(),
+        w.ledger
+            .work_list(Owner::Agent(AGENT), t("2026-03-05 09:00"))
+            .flags
+            .len()
+    );
+}
+
 #[test]
 fn a_quarantined_customer_stays_held_aside_across_a_snapshot() {
     let w = book();
@@ -216,12 +283,7 @@ fn a_quarantined_customer_stays_held_aside_across_a_snapshot() {
         let mut restored = Ledger::restore(ServicePolicy::default(), &saved).unwrap();
         assert_eq!(restored.quarantine(PETRAS), damaged.quarantine(PETRAS));
         assert!(restored.get(PETRAS).is_none());
-        let petras: Vec<Envelope> = w
-            .log
-            .iter()
-            .filter(|e| e.customer == PETRAS)
-            .cloned()
-            .collect();
+        let petras = events_of(&w.log, PETRAS);
         restored.retry(PETRAS, &petras).unwrap();
         assert_eq!(restored.get(PETRAS), w.ledger.get(PETRAS));
     }

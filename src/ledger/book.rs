@@ -322,6 +322,13 @@ impl Ledger {
     ) -> Result<(), D::Error> {
         let first = self.slots.len();
         let read = deserializer.deserialize_struct("Book", FIELDS, BookSeed { ledger: self, most });
+        // A customer named twice stops the read there, whatever came after it.
+        let read = match self.place_from(first) {
+            Ok(()) => read,
+            Err(customer) => Err(de::Error::custom(format_args!(
+                "customer {customer} appears twice"
+            ))),
+        };
         let saved = read.as_ref().ok().copied() == Some(fingerprint(&self.policy.health));
         if first == 0 {
             self.refile_all(saved);
@@ -337,7 +344,35 @@ impl Ledger {
         read.map(|_| ())
     }
 
-    /// Adds one customer read from a book.
+    /// Files the customers held from position `first` on under their ids, in one pass after
+    /// they are read (a tight loop of independent probes of the positions' map, rather than
+    /// one between the reading of each customer and the next: the probes' cache misses
+    /// overlap). At a customer named twice, or one already held, the customers from there on
+    /// are let go, as if the read had stopped at it: gives its id.
+    fn place_from(&mut self, first: usize) -> Result<(), CustomerId> {
+        let mut twice = None;
+        for (position, slot) in self.slots.iter().enumerate().skip(first) {
+            let customer = slot.relationship.customer();
+            match self.positions.entry(customer) {
+                Place::Occupied(_) => {
+                    twice = Some((position, customer));
+                    break;
+                }
+                Place::Vacant(place) => {
+                    place.insert(position);
+                }
+            }
+        }
+        match twice {
+            None => Ok(()),
+            Some((position, customer)) => {
+                self.slots.truncate(position);
+                Err(customer)
+            }
+        }
+    }
+
+    /// Adds one customer read from a book (filed under its id by `place_from`).
     fn restore_entry<E: de::Error>(&mut self, entry: Entry<'_>) -> Result<(), E> {
         let (relationship, next, quarantine) = match entry {
             Entry::Live { relationship, next } => (relationship.into_owned(), next, None),
@@ -354,14 +389,6 @@ impl Ledger {
                     Some(Box::new(quarantine)),
                 )
             }
-        };
-        let customer = relationship.customer();
-        // One probe of the positions, and the relationship moved once, into its slot.
-        match self.positions.entry(customer) {
-            Place::Occupied(_) => {
-                return Err(E::custom(format_args!("customer {customer} appears twice")));
-            }
-            Place::Vacant(place) => place.insert(self.slots.len()),
         };
         // Filed as saved if the rules' fingerprint matches (see `load_book_sized`).
         let (indexed, owners) = (next, Box::default());

@@ -21,6 +21,9 @@ impl Ledger {
     pub(super) fn refile_all(&mut self, saved: bool) {
         let mut due = Vec::with_capacity(self.slots.len());
         let mut work: Vec<(Owner, usize)> = Vec::with_capacity(self.slots.len());
+        // One buffer for every customer's owners, each slot's list then allocated at its size
+        // (none for a customer without owners).
+        let mut owners = Vec::new();
         for (position, slot) in self.slots.iter_mut().enumerate() {
             let live = slot.quarantine.is_none();
             // Health's review instants are scored under the book's rules.
@@ -31,12 +34,13 @@ impl Ledger {
             }
             slot.indexed = slot.indexed.filter(|_| live);
             due.extend(slot.indexed.map(|at| (at, position)));
-            slot.owners = if live {
-                slot.relationship.owners().into()
+            if live {
+                slot.relationship.owners_into(&mut owners);
             } else {
-                Box::default()
-            };
-            work.extend(slot.owners.iter().map(|owner| (*owner, position)));
+                owners.clear();
+            }
+            slot.owners = owners.as_slice().into();
+            work.extend(owners.iter().map(|owner| (*owner, position)));
         }
         due.sort_unstable();
         self.due = due.into_iter().collect();

@@ -114,8 +114,16 @@ impl Relationship {
     /// with escalation due, pending follow-ups), and the account owner (the response clock and
     /// health, which time alone can move, are theirs). A ledger files the customer under each.
     pub(crate) fn owners(&self) -> Vec<Owner> {
-        let account = self.account_owner();
         let mut owners = Vec::new();
+        self.owners_into(&mut owners);
+        owners
+    }
+
+    /// [`owners`](Self::owners), written into `owners` (cleared first): a book filing a
+    /// million customers reuses one buffer rather than growing a list for each.
+    pub(crate) fn owners_into(&self, owners: &mut Vec<Owner>) {
+        owners.clear();
+        let account = self.account_owner();
         // The account owner always: health (and so the at-risk flag) can move with time alone.
         owners.extend(account.map(Owner::Agent));
         let promises = self.promises.iter().map(|(_, p)| p);
@@ -137,6 +145,5 @@ impl Relationship {
         );
         owners.sort_unstable();
         owners.dedup();
-        owners
     }
 }
