@@ -54,7 +54,8 @@ struct Stream {
 
 impl Stream {
     /// The stream of `source`'s instants in `[from − offset, until − offset]`; none when either
-    /// bound is out of range.
+    /// bound is out of range. Only the start is searched for: [`next`](Self::next) ends the
+    /// stream at its first instant past `until` (a review mostly stops well before).
     fn new(
         record: &Record,
         source: Source,
@@ -62,28 +63,19 @@ impl Stream {
         (from, until): (DateTime<Utc>, DateTime<Utc>),
     ) -> Option<Self> {
         let lo = from.checked_sub_signed(offset)?;
-        let hi = until.checked_sub_signed(offset)?;
+        until.checked_sub_signed(offset)?;
         let (next, end) = match source {
             Source::Counted => {
                 let seq = record.counted();
-                (
-                    seq.partition_point(|(at, _)| *at < lo),
-                    seq.partition_point(|(at, _)| *at <= hi),
-                )
+                (seq.partition_point(|(at, _)| *at < lo), seq.len())
             }
             Source::Answers => {
                 let seq = record.answers();
-                (
-                    seq.partition_point(|(at, _)| *at < lo),
-                    seq.partition_point(|(at, _)| *at <= hi),
-                )
+                (seq.partition_point(|(at, _)| *at < lo), seq.len())
             }
             Source::Bad => {
                 let seq = record.bad();
-                (
-                    seq.partition_point(|at| *at < lo),
-                    seq.partition_point(|at| *at <= hi),
-                )
+                (seq.partition_point(|at| *at < lo), seq.len())
             }
         };
         Some(Self {

@@ -29,7 +29,11 @@ pub(crate) fn review(
     span: (DateTime<Utc>, (DateTime<Utc>, bool)),
     bands: (bool, bool),
 ) -> Option<(DateTime<Utc>, HealthEvent)> {
-    let (from, (until, _)) = span;
+    let (from, (until, inclusive)) = span;
+    if from > until || (!inclusive && from == until) {
+        // Nothing to review (as when deadlines fall due together): no instant is read.
+        return None;
+    }
     // A customer waiting past the deadline counts as a target missed: every target met leaving
     // the window moves the share missed. And the targets met are left out only when every
     // fact is recorded by `from` (as after the latest recording time): a fact after `from`
