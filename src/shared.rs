@@ -679,6 +679,30 @@ mod tests {
     }
 
     #[test]
+    fn changes_from_an_index_reach_every_later_entry_however_the_copy_is_split() {
+        // A head shared with a copy kept aside, a tail of this copy's own, a dropped front
+        for (from, dropped) in [(5_usize, 0_u32), (25, 0), (5, 3), (25, 3)] {
+            let mut split: Seq<u32> = (0..20).collect();
+            let kept = split.clone();
+            for i in 20..30 {
+                split.insert(usize::MAX, i);
+            }
+            split.drop_front(usize::try_from(dropped).unwrap_or(0));
+            split.update_from(from, |x| *x += 100);
+            let want: Vec<u32> = (dropped..30)
+                .zip(0..)
+                .map(|(x, i)| if i >= from { x + 100 } else { x })
+                .collect();
+            assert_eq!(
+                split.iter().copied().collect::<Vec<_>>(),
+                want,
+                "{from}, {dropped}"
+            );
+            assert_eq!(kept, (0..20).collect(), "the copy kept aside is untouched");
+        }
+    }
+
+    #[test]
     fn a_map_reads_its_top_over_its_base() {
         let mut map: Map<u32, u32> = (0..100).map(|k| (k, k)).collect();
         let copy = map.clone();

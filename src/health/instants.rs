@@ -53,16 +53,20 @@ struct Stream {
 }
 
 impl Stream {
-    /// The stream of `source`'s instants in `[from − offset, until − offset]`; none when either
-    /// bound is out of range. Only the start is searched for: [`next`](Self::next) ends the
-    /// stream at its first instant past `until` (a review mostly stops well before).
+    /// The stream of `source`'s instants in `[from − offset, until − offset]`: from the
+    /// earliest instant when `from − offset` is before it (a fact of the first days of time
+    /// still leaves the window), none when `until − offset` is (no instant shifted lands by
+    /// `until`). Only the start is searched for: [`next`](Self::next) ends the stream at its
+    /// first instant past `until` (a review mostly stops well before).
     fn new(
         record: &Record,
         source: Source,
         offset: TimeDelta,
         (from, until): (DateTime<Utc>, DateTime<Utc>),
     ) -> Option<Self> {
-        let lo = from.checked_sub_signed(offset)?;
+        let lo = from
+            .checked_sub_signed(offset)
+            .unwrap_or(DateTime::<Utc>::MIN_UTC);
         until.checked_sub_signed(offset)?;
         let (next, end) = match source {
             Source::Counted => {

@@ -409,10 +409,10 @@ pub(crate) fn changes_collected(
     let span = policy.window.to_time_delta();
     let mut out = Vec::new();
     for offset in [span / 2, span] {
-        let (Some(lo), Some(hi)) = (
-            from.checked_sub_signed(offset),
-            until.checked_sub_signed(offset),
-        ) else {
+        let lo = from
+            .checked_sub_signed(offset)
+            .unwrap_or(DateTime::<Utc>::MIN_UTC);
+        let Some(hi) = until.checked_sub_signed(offset) else {
             continue;
         };
         out.extend(
@@ -423,11 +423,11 @@ pub(crate) fn changes_collected(
         );
     }
     if let Some(quiet) = quiet_span(&policy.quiet, record, until)
-        && let (Some(lo), Some(hi)) = (
-            from.checked_sub_signed(quiet),
-            until.checked_sub_signed(quiet),
-        )
+        && let Some(hi) = until.checked_sub_signed(quiet)
     {
+        let lo = from
+            .checked_sub_signed(quiet)
+            .unwrap_or(DateTime::<Utc>::MIN_UTC);
         out.extend(
             record
                 .bad_between(lo, hi)
