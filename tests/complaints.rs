@@ -56,7 +56,12 @@ fn resolve(follow_up: Option<FollowUpId>) -> ResolveComplaint {
 
 /// Acknowledged at 10:00, owned by Jonas.
 fn in_progress() -> World {
-    let mut w = world();
+    in_progress_with(ServicePolicy::default())
+}
+
+/// As [`in_progress`], under `policy`.
+fn in_progress_with(policy: ServicePolicy) -> World {
+    let mut w = world_with(policy);
     w.at("2026-03-02 10:00");
     w.when(
         ONA,
@@ -146,16 +151,7 @@ fn acknowledged_late_the_breach_comes_first_and_the_outcome_says_how_late() {
 fn resolution_warns_and_breaches_once_and_resolving_late_says_by_how_much() {
     let mut w = in_progress();
     // Escalation is due first (front line: 8 h, at 17:00); escalate to keep the ladder quiet.
-    w.at("2026-03-02 16:00");
-    w.when(
-        ONA,
-        EscalateComplaint {
-            complaint: C,
-            to_level: 2,
-            owner: DAIVA,
-        },
-    )
-    .unwrap();
+    escalate_to_management(&mut w, "2026-03-02 16:00");
     let woke = w.run_until("2026-03-05 00:00", 10);
     assert_eq!(
         envelope_kinds(&woke),
@@ -218,23 +214,9 @@ fn waiting_on_the_customer_pauses_the_resolution_clock_and_the_pause_is_recorded
     w.assert_replay_matches();
 }
 
-/// Acknowledged at 10:00, owned by Jonas, escalated past the front line at 16:00 (to keep the
-/// ladder quiet); its resolution clock warned at 17:00 the next day, 8 h before its due instant.
-fn warned(mode: ReopenMode) -> World {
-    let mut policy = ServicePolicy::default();
-    policy.complaints.reopen = mode;
-    policy.complaints.follow_up_after = None;
-    let mut w = world_with(policy);
-    w.at("2026-03-02 10:00");
-    w.when(
-        ONA,
-        AcknowledgeComplaint {
-            complaint: C,
-            by: AGENT,
-        },
-    )
-    .unwrap();
-    w.at("2026-03-02 16:00");
+/// Escalated at `at` to Daiva at level 2 (management, the top of the default ladder).
+fn escalate_to_management(w: &mut World, at: &str) {
+    w.at(at);
     w.when(
         ONA,
         EscalateComplaint {
@@ -244,6 +226,16 @@ fn warned(mode: ReopenMode) -> World {
         },
     )
     .unwrap();
+}
+
+/// In progress and escalated to management at 16:00 under `mode` (no follow-up scheduled on resolving);
+/// its resolution clock warned at 17:00 the next day, 8 h before its due instant.
+fn warned(mode: ReopenMode) -> World {
+    let mut policy = ServicePolicy::default();
+    policy.complaints.reopen = mode;
+    policy.complaints.follow_up_after = None;
+    let mut w = in_progress_with(policy);
+    escalate_to_management(&mut w, "2026-03-02 16:00");
     let woke = w.run_until("2026-03-03 18:00", 10);
     assert_eq!(envelope_kinds(&woke), ["complaint_clock_at_risk"]);
     w.at("2026-03-03 18:00");
@@ -1158,16 +1150,7 @@ fn a_complaint_about_a_promise_that_breaks_again_makes_escalation_due() {
 fn a_reopen_at_the_top_of_the_ladder_is_flagged_for_the_owner_and_demands_no_escalation() {
     // Given a complaint escalated to management (the top) and resolved,
     let mut w = in_progress();
-    w.at("2026-03-02 11:00");
-    w.when(
-        ONA,
-        EscalateComplaint {
-            complaint: C,
-            to_level: 2,
-            owner: DAIVA,
-        },
-    )
-    .unwrap();
+    escalate_to_management(&mut w, "2026-03-02 11:00");
     w.at("2026-03-02 15:00");
     w.when(ONA, resolve(Some(F))).unwrap();
     // when the follow-up finds the customer not satisfied and reopens it,
