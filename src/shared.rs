@@ -168,8 +168,8 @@ impl<T: Clone> Seq<T> {
         Self::Short(Vec::new())
     }
 
-    /// A short sequence of [`FOLD_AT`] entries becomes the head as it is (neither copied nor
-    /// grown).
+    /// A short sequence of [`FOLD_AT`] entries or more becomes the head as it is (neither copied
+    /// nor grown).
     fn fold_short(&mut self) {
         if let Self::Short(items) = self
             && items.len() >= FOLD_AT
@@ -367,12 +367,10 @@ impl<T: Clone> Default for Seq<T> {
 
 impl<T: Clone> FromIterator<T> for Seq<T> {
     fn from_iter<I: IntoIterator<Item = T>>(items: I) -> Self {
-        let items: Vec<T> = items.into_iter().collect();
-        // A short sequence stays whole: no shared head for it.
-        if items.len() < FOLD_AT {
-            return Self::Short(items);
-        }
-        Self::Head(Arc::new(items))
+        // A short sequence stays whole, a long one becomes its head, as when it grows.
+        let mut seq = Self::Short(items.into_iter().collect());
+        seq.fold_short();
+        seq
     }
 }
 
