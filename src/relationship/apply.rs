@@ -100,12 +100,13 @@ impl Relationship {
         self.fold(envelope.at, &envelope.event)
             .map_err(|m| misfit(m.to_string()))?;
         self.note_fact(envelope.at, &envelope.event);
-        self.rare.change(|parts| {
-            parts.keys.prune(recorded);
-            if let Some(update) = keyed {
+        match keyed {
+            Some(update) => self.rare.change(|parts| {
+                parts.keys.prune(recorded);
                 parts.keys.apply(update);
-            }
-        });
+            }),
+            None => self.rare.change_held(|parts| parts.keys.prune(recorded)),
+        }
         self.version = expected;
         self.last_at = Some(recorded);
         self.latest_at = Some(self.latest_at.map_or(envelope.at, |l| l.max(envelope.at)));
@@ -161,7 +162,7 @@ impl Relationship {
         self.conversation.settle();
         self.record.settle();
         self.item_facts.settle();
-        self.rare.change(|parts| parts.complaints.settle());
+        self.rare.change_held(|parts| parts.complaints.settle());
     }
 
     /// Envelopes for `events` that happened at `at`, recorded at `at` or, when later, at the
@@ -257,8 +258,10 @@ impl Relationship {
                     return Err(Misfit::exists(PromiseLifecycle::ENTITY, id));
                 }
                 promise::fold(&mut self.promises, at, event)?;
-                self.rare.change(|parts| {
-                    reactions::settle_promise_update(&mut parts.updates, event, at)
+                // A promise's cadence lives in the parts only once armed: stopping none is no
+                // change.
+                self.rare.change_held(|parts| {
+                    reactions::settle_promise_update(&mut parts.updates, event, at);
                 });
                 self.archive_promise(event.promise());
                 Ok(())

@@ -79,6 +79,17 @@ impl Rare {
     }
 }
 
+impl Rare {
+    /// Changes the parts with `change` if any is in use, for a change that leaves empty parts
+    /// as they are (pruning keys, settling complaints): most customers never use one, and
+    /// every event would otherwise build and compare a set of empty parts.
+    pub(super) fn change_held(&mut self, change: impl FnOnce(&mut Parts)) {
+        if self.0.is_some() {
+            self.change(change);
+        }
+    }
+}
+
 impl PartialEq for Rare {
     fn eq(&self, other: &Self) -> bool {
         self.get() == other.get()
