@@ -39,11 +39,13 @@ fn folds<S>(own: usize, shared: &mut Option<Arc<S>>) -> bool {
     }
 }
 
-/// The parts of a long [`Seq`]: `head[skip..]`, then `tail`.
+/// The parts of a long [`Seq`] that a copy writes apart from the others: `head[skip..]`,
+/// then `tail`.
 #[derive(Clone)]
 pub(crate) struct Parts<T> {
-    /// The shared entries.
-    head: Option<Arc<Vec<T>>>,
+    /// The shared entries: always a [`Long::Whole`] (made only from one, see
+    /// [`Seq::parts_mut`], or as one by [`Parts::head_mut`] and [`Parts::settle`]).
+    head: Option<Arc<Long<T>>>,
     /// Entries at the front of `head` dropped from the sequence but not yet from `head`
     /// (removed when this copy holds `head` alone).
     skip: usize,
@@ -51,18 +53,55 @@ pub(crate) struct Parts<T> {
     tail: Vec<T>,
 }
 
+/// A long [`Seq`], behind the `Arc` that copies share.
+#[derive(Clone)]
+pub(crate) enum Long<T> {
+    /// Whole in one buffer: a long sequence held alone, or the head copies share.
+    Whole(Vec<T>),
+    /// A shared head with entries dropped at the front, or a copy's tail after it (boxed: a
+    /// copy writes apart for the length of a command, and a whole one stays four words).
+    Split(Box<Parts<T>>),
+}
+
+impl<T: Clone> Long<T> {
+    /// The entries of a whole one (a split one is never a head).
+    fn whole(&self) -> &[T] {
+        match self {
+            Self::Whole(items) => items,
+            Self::Split(_) => &[],
+        }
+    }
+
+    /// The entries of a whole one, for writing (a split one, which is never a head, would be
+    /// made whole first: no entry is lost either way).
+    fn whole_mut(&mut self) -> &mut Vec<T> {
+        if let Self::Split(parts) = self {
+            let items = parts.head().iter().chain(&parts.tail).cloned().collect();
+            *self = Self::Whole(items);
+        }
+        match self {
+            Self::Whole(items) => items,
+            Self::Split(parts) => &mut parts.tail,
+        }
+    }
+}
+
 impl<T: Clone> Parts<T> {
     /// The shared entries still in the sequence.
     fn head(&self) -> &[T] {
         self.head
             .as_deref()
-            .and_then(|head| head.get(self.skip..))
+            .and_then(|head| head.whole().get(self.skip..))
             .unwrap_or_default()
     }
 
     /// The shared entries for writing: copied once if shared, the dropped front removed.
     fn head_mut(&mut self) -> &mut Vec<T> {
-        let head = Arc::make_mut(self.head.get_or_insert_with(Arc::default));
+        let head = Arc::make_mut(
+            self.head
+                .get_or_insert_with(|| Arc::new(Long::Whole(Vec::new()))),
+        )
+        .whole_mut();
         head.drain(..self.skip.min(head.len()));
         self.skip = 0;
         head
@@ -113,7 +152,7 @@ impl<T: Clone> Parts<T> {
         self.tail.drain(..from_tail);
         // Removed from the head when held alone and half of it is dropped: amortized, and a
         // shared head is never copied to drop entries.
-        if let Some(head) = self.head.as_mut().and_then(Arc::get_mut)
+        if let Some(Long::Whole(head)) = self.head.as_mut().and_then(Arc::get_mut)
             && self.skip.saturating_mul(2) >= head.len()
         {
             head.drain(..self.skip.min(head.len()));
@@ -131,7 +170,7 @@ impl<T: Clone> Parts<T> {
             let tail = std::mem::take(&mut self.tail);
             match &self.head {
                 // The first fold: the tail becomes the head as it is, neither copied nor grown.
-                None => self.head = Some(Arc::new(tail)),
+                None => self.head = Some(Arc::new(Long::Whole(tail))),
                 Some(_) => self.head_mut().extend(tail),
             }
         }
@@ -139,73 +178,88 @@ impl<T: Clone> Parts<T> {
 }
 
 /// Grows `items` by doubling from one entry when full (a `Vec` would start at four: most of a
-/// relationship's sequences hold a few entries).
+/// copy's tails hold a few entries).
 fn make_room<T>(items: &mut Vec<T>) {
     if items.len() == items.capacity() {
         items.reserve_exact(items.len().max(1));
     }
 }
 
-/// A sequence whose bulk is shared between copies, in three words. A short one (fewer than
-/// [`FOLD_AT`] entries) is a `Vec` of its own, empty without allocating (most of a
-/// relationship's sequences are empty or short); a longer one is a head behind an [`Arc`]
-/// that copies share, and while a copy writes apart from the others (or has dropped entries
-/// at the front) its [`Parts`], behind an `Arc` copies share until one of them writes (it
-/// then takes parts of its own: the head still shared, the short tail copied).
+/// A sequence whose bulk is shared between copies, in two words. A short one (fewer than
+/// [`FOLD_AT`] entries) is a slice of its own at its exact size, empty without allocating
+/// (most of a relationship's sequences are empty or short: an entry's arrival reallocates,
+/// at most `FOLD_AT` times). A longer one is behind an [`Arc`] that copies share: whole in
+/// one buffer, or, while a copy writes apart from the others (or has dropped entries at the
+/// front), its [`Parts`], shared until one of them writes (it then takes parts of its own:
+/// the head still shared, the short tail copied).
 #[derive(Clone)]
 pub(crate) enum Seq<T> {
-    /// A short sequence, whole.
-    Short(Vec<T>),
-    /// A long one, whole in its shared head.
-    Head(Arc<Vec<T>>),
-    /// A shared head with entries dropped at the front, or a copy's tail after it.
-    Split(Arc<Parts<T>>),
+    /// A short sequence, whole, at its exact size.
+    Short(Box<[T]>),
+    /// A long one.
+    Long(Arc<Long<T>>),
 }
 
 impl<T: Clone> Seq<T> {
     /// An empty sequence (allocates nothing).
-    pub(crate) const fn new() -> Self {
-        Self::Short(Vec::new())
+    pub(crate) fn new() -> Self {
+        Self::Short(Box::default())
     }
 
-    /// A short sequence of [`FOLD_AT`] entries or more becomes the head as it is (neither copied
-    /// nor grown).
+    /// The sequence of `items`: short below [`FOLD_AT`] entries, whole and long from there,
+    /// as when it grows (a long one keeps the buffer as it is).
+    fn of_vec(items: Vec<T>) -> Self {
+        if items.len() >= FOLD_AT {
+            Self::Long(Arc::new(Long::Whole(items)))
+        } else {
+            Self::Short(items.into_boxed_slice())
+        }
+    }
+
+    /// A short sequence of [`FOLD_AT`] entries or more becomes a long one as it is (neither
+    /// copied nor grown).
     fn fold_short(&mut self) {
         if let Self::Short(items) = self
             && items.len() >= FOLD_AT
         {
-            *self = Self::Head(Arc::new(std::mem::take(items)));
+            *self = Self::of_vec(std::mem::take(items).into_vec());
         }
     }
 
     /// Parts held by this copy alone with nothing of its own and nothing dropped become the
-    /// head alone.
+    /// whole head alone.
     fn collapse(&mut self) {
-        if let Self::Split(parts) = self
-            && let Some(own) = Arc::get_mut(parts)
+        if let Self::Long(long) = self
+            && let Some(Long::Split(own)) = Arc::get_mut(long)
             && own.skip == 0
             && own.tail.is_empty()
         {
             *self = match own.head.take() {
-                Some(head) => Self::Head(head),
+                Some(head) => Self::Long(head),
                 None => Self::new(),
             };
         }
     }
 
-    /// The parts of a long sequence, for writing apart from other copies (a head becomes a
-    /// head with an empty tail; the head itself is not copied).
+    /// The parts of a long sequence, for writing apart from other copies (a whole one becomes
+    /// the head of parts with an empty tail; the head itself is not copied).
     fn parts_mut(&mut self) -> Option<&mut Parts<T>> {
-        if let Self::Head(head) = self {
-            *self = Self::Split(Arc::new(Parts {
-                head: Some(Arc::clone(head)),
+        if let Self::Long(long) = self
+            && let Long::Whole(_) = **long
+        {
+            let head = Arc::clone(long);
+            *self = Self::Long(Arc::new(Long::Split(Box::new(Parts {
+                head: Some(head),
                 skip: 0,
                 tail: Vec::new(),
-            }));
+            }))));
         }
         match self {
-            Self::Split(parts) => Some(Arc::make_mut(parts)),
-            Self::Short(_) | Self::Head(_) => None,
+            Self::Long(long) => match Arc::make_mut(long) {
+                Long::Split(parts) => Some(parts),
+                Long::Whole(_) => None,
+            },
+            Self::Short(_) => None,
         }
     }
 
@@ -213,8 +267,10 @@ impl<T: Clone> Seq<T> {
     fn halves(&self) -> (&[T], &[T]) {
         match self {
             Self::Short(items) => (&[], items),
-            Self::Head(head) => (head, &[]),
-            Self::Split(parts) => (parts.head(), &parts.tail),
+            Self::Long(long) => match &**long {
+                Long::Whole(items) => (items, &[]),
+                Long::Split(parts) => (parts.head(), &parts.tail),
+            },
         }
     }
 
@@ -257,60 +313,58 @@ impl<T: Clone> Seq<T> {
     pub(crate) fn insert(&mut self, index: usize, value: T) {
         match self {
             Self::Short(items) => {
-                make_room(items);
-                items.insert(index.min(items.len()), value);
+                let mut grown = std::mem::take(items).into_vec();
+                grown.reserve_exact(1);
+                grown.insert(index.min(grown.len()), value);
+                *items = grown.into_boxed_slice();
                 self.fold_short();
             }
-            // Held alone: written in place.
-            Self::Head(head) if Arc::strong_count(head) == 1 => {
-                let head = Arc::make_mut(head);
-                head.insert(index.min(head.len()), value);
-            }
-            Self::Head(_) | Self::Split(_) => {
-                if let Some(parts) = self.parts_mut() {
-                    parts.insert(index, value);
+            Self::Long(long) => match Arc::get_mut(long) {
+                // Held alone: written in place.
+                Some(Long::Whole(items)) => items.insert(index.min(items.len()), value),
+                Some(Long::Split(_)) | None => {
+                    if let Some(parts) = self.parts_mut() {
+                        parts.insert(index, value);
+                    }
+                    self.collapse();
                 }
-                self.collapse();
-            }
+            },
         }
     }
 
     /// Changes the entries from `index` on with `change`.
     pub(crate) fn update_from(&mut self, index: usize, mut change: impl FnMut(&mut T)) {
-        let len = self.len();
+        if index >= self.len() {
+            return;
+        }
         match self {
             Self::Short(items) => items.iter_mut().skip(index).for_each(&mut change),
-            Self::Head(head) if index < len => {
-                Arc::make_mut(head)
-                    .iter_mut()
-                    .skip(index)
-                    .for_each(&mut change);
-            }
-            Self::Split(parts) if index < len => {
-                Arc::make_mut(parts).update_from(index, change);
-            }
-            Self::Head(_) | Self::Split(_) => {}
+            Self::Long(long) => match Arc::make_mut(long) {
+                Long::Whole(items) => items.iter_mut().skip(index).for_each(&mut change),
+                Long::Split(parts) => parts.update_from(index, change),
+            },
         }
     }
 
     /// Changes the entry at `index` with `change`, if there is one.
     pub(crate) fn update(&mut self, index: usize, change: impl FnOnce(&mut T)) {
-        let len = self.len();
+        if index >= self.len() {
+            return;
+        }
         match self {
             Self::Short(items) => {
                 if let Some(entry) = items.get_mut(index) {
                     change(entry);
                 }
             }
-            Self::Head(head) if index < len => {
-                if let Some(entry) = Arc::make_mut(head).get_mut(index) {
-                    change(entry);
+            Self::Long(long) => match Arc::make_mut(long) {
+                Long::Whole(items) => {
+                    if let Some(entry) = items.get_mut(index) {
+                        change(entry);
+                    }
                 }
-            }
-            Self::Split(parts) if index < len => {
-                Arc::make_mut(parts).update(index, change);
-            }
-            Self::Head(_) | Self::Split(_) => {}
+                Long::Split(parts) => parts.update(index, change),
+            },
         }
     }
 
@@ -320,17 +374,19 @@ impl<T: Clone> Seq<T> {
             *self = Self::new();
             return;
         }
+        if count == 0 {
+            return;
+        }
         match self {
             Self::Short(items) => {
-                items.drain(..count);
+                *items = items.get(count..).unwrap_or_default().into();
             }
-            Self::Head(_) | Self::Split(_) if count > 0 => {
+            Self::Long(_) => {
                 if let Some(parts) = self.parts_mut() {
                     parts.drop_front(count);
                 }
                 self.collapse();
             }
-            Self::Head(_) | Self::Split(_) => {}
         }
     }
 
@@ -346,12 +402,15 @@ impl<T: Clone> Seq<T> {
     pub(crate) fn settle(&mut self) {
         match self {
             Self::Short(_) => self.fold_short(),
-            Self::Head(_) => {}
-            Self::Split(parts) => {
-                if let Some(own) = Arc::get_mut(parts) {
-                    own.settle();
-                } else if parts.tail.len() >= UNSHARE_AT {
-                    Arc::make_mut(parts).settle();
+            Self::Long(long) => {
+                let tail = match &**long {
+                    Long::Split(parts) => parts.tail.len(),
+                    Long::Whole(_) => return,
+                };
+                if (Arc::get_mut(long).is_some() || tail >= UNSHARE_AT)
+                    && let Long::Split(parts) = Arc::make_mut(long)
+                {
+                    parts.settle();
                 }
                 self.collapse();
             }
@@ -367,10 +426,7 @@ impl<T: Clone> Default for Seq<T> {
 
 impl<T: Clone> FromIterator<T> for Seq<T> {
     fn from_iter<I: IntoIterator<Item = T>>(items: I) -> Self {
-        // A short sequence stays whole, a long one becomes its head, as when it grows.
-        let mut seq = Self::Short(items.into_iter().collect());
-        seq.fold_short();
-        seq
+        Self::of_vec(items.into_iter().collect())
     }
 }
 
@@ -406,7 +462,7 @@ impl<T: Clone + Serialize> Serialize for Seq<T> {
 
 impl<'de, T: Clone + Deserialize<'de>> Deserialize<'de> for Seq<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(Vec::<T>::deserialize(d)?.into_iter().collect())
+        Ok(Self::of_vec(Vec::<T>::deserialize(d)?))
     }
 }
 
@@ -624,7 +680,7 @@ impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for Pair<K,
 
 #[cfg(test)]
 mod tests {
-    use super::{FOLD_AT, Map, Seq, UNSHARE_AT};
+    use super::{FOLD_AT, Long, Map, Seq, UNSHARE_AT};
 
     #[test]
     fn a_copy_shares_the_history_and_writes_apart() {
@@ -758,46 +814,69 @@ mod tests {
     }
 
     #[test]
-    fn a_sequence_is_three_words_and_a_short_one_grows_by_doubling_from_one() {
+    fn a_sequence_is_two_words_and_a_short_one_holds_its_exact_size() {
         // Issue 15's live heap per customer: a relationship holds five sequences, most empty
-        // or short.
+        // or short; a whole long one is four words behind its `Arc`, as a `Vec` in one was.
         assert_eq!(
             std::mem::size_of::<Seq<u64>>(),
+            2 * std::mem::size_of::<usize>()
+        );
+        assert_eq!(
+            std::mem::size_of::<Long<u64>>(),
             3 * std::mem::size_of::<usize>()
         );
         let mut seq: Seq<u64> = Seq::new();
-        let capacity = |seq: &Seq<u64>| match seq {
-            Seq::Short(items) => Some(items.capacity()),
-            Seq::Head(_) | Seq::Split(_) => None,
+        let short = |seq: &Seq<u64>| match seq {
+            Seq::Short(items) => Some(items.len()),
+            Seq::Long(_) => None,
         };
-        assert_eq!(capacity(&seq), Some(0), "empty: nothing allocated");
+        assert_eq!(short(&seq), Some(0), "empty: nothing allocated");
         seq.insert(0, 1);
-        assert_eq!(capacity(&seq), Some(1), "one entry, room for one");
         seq.insert(1, 2);
-        seq.insert(2, 3);
-        assert_eq!(capacity(&seq), Some(4));
-        seq.drop_front(3);
-        assert_eq!(capacity(&seq), Some(0), "emptied: nothing held");
+        seq.insert(0, 3);
+        assert_eq!(short(&seq), Some(3));
+        assert_eq!(seq.iter().copied().collect::<Vec<_>>(), [3, 1, 2]);
+        seq.drop_front(1);
+        assert_eq!(short(&seq), Some(2));
+        assert_eq!(seq.iter().copied().collect::<Vec<_>>(), [1, 2]);
+        seq.drop_front(2);
+        assert_eq!(short(&seq), Some(0), "emptied: nothing held");
     }
 
     #[test]
-    fn a_first_fold_makes_the_tail_the_head_without_copying_it() {
+    fn a_first_fold_makes_the_short_buffer_the_head_without_copying_it() {
         let mut seq: Seq<u32> = Seq::new();
-        for i in 1..FOLD_AT {
+        for i in 0..FOLD_AT {
             seq.insert(usize::MAX, u32::try_from(i).unwrap_or(0));
+            assert_eq!(seq.unfolded(), if i + 1 < FOLD_AT { i + 1 } else { 0 });
         }
-        let tail = match &seq {
-            Seq::Short(items) => Some((items.as_ptr(), items.capacity())),
-            Seq::Head(_) | Seq::Split(_) => None,
-        };
-        assert!(tail.is_some_and(|(_, capacity)| capacity >= FOLD_AT));
-        seq.insert(usize::MAX, 0);
-        assert_eq!(seq.unfolded(), 0);
-        let head = match &seq {
-            Seq::Head(head) => Some(head.as_ptr()),
-            Seq::Short(_) | Seq::Split(_) => None,
-        };
-        let tail = tail.map(|(pointer, _)| pointer);
-        assert_eq!(head, tail, "the tail's own buffer, not a copy");
+        let mut short = Seq::Short((0..FOLD_AT as u32).collect());
+        let buffer = seq_pointer(&short);
+        short.fold_short();
+        assert!(matches!(&short, Seq::Long(long) if matches!(**long, Long::Whole(_))));
+        assert_eq!(seq_pointer(&short), buffer, "the short buffer, not a copy");
+        assert_eq!(short, seq);
+    }
+
+    /// Where a sequence's entries start.
+    fn seq_pointer(seq: &Seq<u32>) -> *const u32 {
+        seq.iter().next().map_or(std::ptr::null(), std::ptr::from_ref)
+    }
+
+    #[test]
+    fn a_whole_sequence_held_alone_takes_entries_in_place_and_a_shared_one_writes_apart() {
+        let mut seq: Seq<u32> = (0..100).collect();
+        seq.insert(50, 1000);
+        assert!(matches!(&seq, Seq::Long(long) if matches!(**long, Long::Whole(_))));
+        let copy = seq.clone();
+        seq.insert(usize::MAX, 7);
+        assert!(matches!(&seq, Seq::Long(long) if matches!(**long, Long::Split(_))));
+        assert_eq!(seq_pointer(&seq), seq_pointer(&copy), "the head is shared");
+        drop(copy);
+        seq.settle();
+        assert!(matches!(&seq, Seq::Long(long) if matches!(**long, Long::Whole(_))));
+        assert_eq!(seq.len(), 102);
+        assert_eq!(seq.get(50), Some(&1000));
+        assert_eq!(seq.get(101), Some(&7));
     }
 }

@@ -115,7 +115,7 @@ pub(crate) struct Record {
 
 impl Record {
     /// An empty record.
-    pub(crate) const fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self {
             counted: Seq::new(),
             answers: Seq::new(),
