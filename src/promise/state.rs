@@ -173,6 +173,10 @@ struct MoreTerms {
     dependency: Option<Dependency>,
     breaks: u32,
     slipped_repeatedly: bool,
+    /// When its latest fact happened, if after it was made (deadlines not counted): a fact
+    /// reported late never precedes it (see `relationship/order.rs`).
+    #[serde(with = "crate::compact::instant::option")]
+    latest_fact: Option<DateTime<Utc>>,
 }
 
 impl PromiseTerms {
@@ -263,6 +267,23 @@ impl PromiseTerms {
         self.more
             .as_ref()
             .is_some_and(|more| more.slipped_repeatedly)
+    }
+
+    /// When its latest fact happened (deadlines not counted): when it was made, or a later
+    /// fact about it since.
+    pub(crate) fn latest_fact(&self) -> DateTime<Utc> {
+        self.more
+            .as_ref()
+            .and_then(|more| more.latest_fact)
+            .map_or(self.made_at, |latest| latest.max(self.made_at))
+    }
+
+    /// Notes a fact about it that happened at `at` (nothing is stored for one no later than
+    /// the latest: a plain promise keeps none).
+    pub(crate) fn note_fact(&mut self, at: DateTime<Utc>) {
+        if at > self.latest_fact() {
+            self.more_mut().latest_fact = Some(at);
+        }
     }
 
     /// Links the promise to the interaction and complaint it came from.

@@ -16,11 +16,14 @@ use crate::promise::{PromiseCommand, PromiseEvent};
 use crate::shared::Map;
 use crate::survey::{SurveyCommand, SurveyEvent};
 
-/// When each item's first and latest facts happened (deadlines not counted), shared between
-/// copies of the relationship: an entry per item still held (profile, promises and follow-ups
-/// in play, complaints, surveys). A closed promise or follow-up leaves it as it leaves the
-/// open state: a command acting on one is refused by its stage, and a closed promise keeps
-/// when it was made in the archive for the complaints that link it.
+/// When each item's first and latest facts happened (deadlines not counted), where the item
+/// itself does not say: shared between copies of the relationship. A promise says it itself
+/// (made at its first fact, and it keeps its latest: `PromiseTerms::latest_fact`), and so
+/// does a profile nothing has changed since registration (its only fact); the map holds the
+/// other items still held (a profile changed since, complaints, follow-ups in play, surveys).
+/// A closed promise or follow-up leaves with its times: a command acting on one is refused
+/// by its stage, and a closed promise keeps when it was made in the archive for the
+/// complaints that link it.
 pub(super) type ItemFacts = Map<FactItem, (DateTime<Utc>, DateTime<Utc>)>;
 
 /// The item an event is a fact of; `None` for the response family (its clock has its own
@@ -171,21 +174,55 @@ fn items_of(relationship: &Relationship, command: &Command) -> (Vec<FactItem>, V
 impl Relationship {
     /// Remembers when `event`, a fact of an item, happened.
     pub(super) fn note_fact(&mut self, at: DateTime<Utc>, event: &Event) {
-        if let Some(item) = item_of(event).filter(|item| !self.is_archived(*item)) {
-            let (first, latest) = self.item_facts.get(&item).copied().unwrap_or((at, at));
-            self.item_facts
-                .insert(item, (first.min(at), latest.max(at)));
+        let Some(item) = item_of(event) else {
+            return;
+        };
+        if let FactItem::Promise(id) = item {
+            // A closed promise left with its times (see `is_archived`).
+            if let Some(promise) = self.promises.get_mut(&id) {
+                promise.terms.note_fact(at);
+            }
+            return;
+        }
+        if self.is_archived(item) {
+            return;
+        }
+        let held = self.facts_of(item);
+        let (first, latest) = held.unwrap_or((at, at));
+        let noted = (first.min(at), latest.max(at));
+        if held != Some(noted) {
+            self.item_facts.insert(item, noted);
         }
     }
 
-    /// Whether `item` is a closed promise or follow-up: its times left the item order with
-    /// it (a closed promise keeps when it was made in the archive, for the complaints that
-    /// link it; a command acting on a closed item is refused by its stage).
+    /// When the first and latest facts of `item`, still held, happened: from the item where
+    /// it says (a promise; a profile unchanged since registration), else from the map.
+    fn facts_of(&self, item: FactItem) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+        match item {
+            FactItem::Promise(id) => self
+                .promises
+                .get(&id)
+                .map(|promise| (promise.terms.made_at, promise.terms.latest_fact())),
+            FactItem::Profile => self.item_facts.get(&item).copied().or_else(|| {
+                let registered = self.profile.as_ref()?.registered_at;
+                Some((registered, registered))
+            }),
+            FactItem::Complaint(_) | FactItem::FollowUp(_) | FactItem::Survey(_) => {
+                self.item_facts.get(&item).copied()
+            }
+        }
+    }
+
+    /// Whether `item` is a closed follow-up: its times left the item order with it (a
+    /// command acting on a closed item is refused by its stage). A closed promise leaves
+    /// the registry, and its times with it.
     fn is_archived(&self, item: FactItem) -> bool {
         match item {
-            FactItem::Promise(id) => !self.promises.contains_key(&id),
             FactItem::FollowUp(id) => !self.rare().follow_ups.contains_key(&id),
-            FactItem::Profile | FactItem::Complaint(_) | FactItem::Survey(_) => false,
+            FactItem::Profile
+            | FactItem::Promise(_)
+            | FactItem::Complaint(_)
+            | FactItem::Survey(_) => false,
         }
     }
 
@@ -208,17 +245,77 @@ impl Relationship {
             })
         };
         let acted = acted_on.into_iter().filter_map(|item| {
-            let (_, latest) = self.item_facts.get(&item)?;
-            refuse(item, *latest)
+            let (_, latest) = self.facts_of(item)?;
+            refuse(item, latest)
         });
         let links = linked.into_iter().filter_map(|item| {
-            let first = match (self.item_facts.get(&item), item) {
-                (Some((first, _)), _) => *first,
+            let first = match (self.facts_of(item), item) {
+                (Some((first, _)), _) => first,
                 (None, FactItem::Promise(promise)) => self.archive.promise_made(promise)?,
                 (None, _) => return None,
             };
             refuse(item, first)
         });
         acted.chain(links).next().map_or(Ok(()), Err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, TimeDelta, Utc};
+
+    use super::Relationship;
+    use crate::customer::{RegisterCustomer, UpdateProfile};
+    use crate::error::{CommandError, FactItem};
+    use crate::id::{AgentId, CustomerId, PartyId, PromiseId};
+    use crate::policy::ServicePolicy;
+    use crate::promise::{KeepPromise, MakePromise, RecordDependency};
+    use crate::command::Request;
+    use crate::value::{Text, Tier};
+
+    fn text(s: &str) -> Text {
+        Text::new(s).unwrap()
+    }
+
+    #[test]
+    fn promises_and_a_profile_unchanged_since_registration_keep_no_entry_in_the_item_order() {
+        // Issue 15's live heap: the item order of a customer with open promises is empty.
+        let (policy, agent, lab) = (
+            ServicePolicy::default(),
+            AgentId::from_u128(7),
+            PartyId::from_u128(8),
+        );
+        let (plain, outside) = (PromiseId::from_u128(1), PromiseId::from_u128(2));
+        let start = DateTime::<Utc>::UNIX_EPOCH + TimeDelta::days(20_000);
+        let (later, due) = (start + TimeDelta::hours(2), start + TimeDelta::days(7));
+        let mut ona = Relationship::new(CustomerId::from_u128(1));
+        let register = RegisterCustomer::new(text("Ona"), Tier::new("gold").unwrap());
+        ona.execute(&policy, register, start).unwrap();
+        ona.execute(&policy, MakePromise::new(plain, text("Call"), due, agent), start)
+            .unwrap();
+        let make = MakePromise::new(outside, text("Part"), due, agent).fulfilled_by(lab, text("Lab"));
+        ona.execute(&policy, make, start).unwrap();
+        let depend = RecordDependency::new(outside, lab, text("Shipped"), due);
+        ona.execute(&policy, depend, later).unwrap();
+        assert_eq!(ona.item_facts.iter().count(), 0);
+        // The promise keeps its latest fact itself: a keep dated between is refused.
+        let between = start + TimeDelta::hours(1);
+        let keep = Request::new(KeepPromise { promise: outside }).occurred_at(between);
+        assert_eq!(
+            ona.execute_request(&policy, keep, later),
+            Err(CommandError::CannotBackdate {
+                item: FactItem::Promise(outside),
+                occurred: between,
+                latest: later,
+            })
+        );
+        // A profile changed after registration takes its entry.
+        let rename = UpdateProfile {
+            name: Some(text("Ona P.").into()),
+            ..UpdateProfile::default()
+        };
+        ona.execute(&policy, rename, later).unwrap();
+        let entries: Vec<_> = ona.item_facts.iter().map(|(item, _)| *item).collect();
+        assert_eq!(entries, [FactItem::Profile]);
     }
 }
