@@ -4,6 +4,7 @@
 //! item it links to ([`CommandError::CannotBackdate`], naming the item).
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::Relationship;
 use crate::command::Command;
@@ -24,7 +25,75 @@ use crate::survey::{SurveyCommand, SurveyEvent};
 /// A closed promise or follow-up leaves with its times: a command acting on one is refused
 /// by its stage, and a closed promise keeps when it was made in the archive for the
 /// complaints that link it.
-pub(super) type ItemFacts = Map<FactItem, (DateTime<Utc>, DateTime<Utc>)>;
+///
+/// Boxed, and absent while empty (one word in the relationship): most relationships hold
+/// only promises and an unchanged profile. Written as the map's list of pairs.
+#[derive(Debug, Clone, Default)]
+pub(super) struct ItemFacts(Option<Box<Facts>>);
+
+/// Items to when their first and latest facts happened.
+type Facts = Map<FactItem, (DateTime<Utc>, DateTime<Utc>)>;
+
+impl ItemFacts {
+    /// None held (allocates nothing).
+    pub(super) const fn new() -> Self {
+        Self(None)
+    }
+
+    fn get(&self, item: &FactItem) -> Option<&(DateTime<Utc>, DateTime<Utc>)> {
+        self.0.as_deref()?.get(item)
+    }
+
+    fn insert(&mut self, item: FactItem, facts: (DateTime<Utc>, DateTime<Utc>)) {
+        self.0.get_or_insert_with(Box::default).insert(item, facts);
+    }
+
+    /// Forgets `item` (a closed follow-up); the box goes with the last item.
+    pub(super) fn remove(&mut self, item: &FactItem) {
+        if let Some(facts) = &mut self.0 {
+            facts.remove(item);
+            if facts.iter().next().is_none() {
+                self.0 = None;
+            }
+        }
+    }
+
+    /// See `shared::Map::settle`.
+    pub(super) fn settle(&mut self) {
+        if let Some(facts) = &mut self.0 {
+            facts.settle();
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&FactItem, &(DateTime<Utc>, DateTime<Utc>))> + '_ {
+        self.0.iter().flat_map(|facts| facts.iter())
+    }
+}
+
+impl PartialEq for ItemFacts {
+    fn eq(&self, other: &Self) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for ItemFacts {}
+
+impl Serialize for ItemFacts {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0.as_deref() {
+            Some(facts) => crate::compact::instant_pairs::serialize(facts, s),
+            None => crate::compact::instant_pairs::serialize(&Facts::new(), s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ItemFacts {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let facts: Facts = crate::compact::instant_pairs::deserialize(d)?;
+        let held = facts.iter().next().is_some();
+        Ok(Self(held.then(|| Box::new(facts))))
+    }
+}
 
 /// The item an event is a fact of; `None` for the response family (its clock has its own
 /// rules), health, and the events deadlines raise (they never hold back a late fact).
@@ -298,6 +367,11 @@ mod tests {
         let depend = RecordDependency::new(outside, lab, text("Shipped"), due);
         ona.execute(&policy, depend, later).unwrap();
         assert_eq!(ona.item_facts.iter().count(), 0);
+        assert_eq!(
+            std::mem::size_of::<super::ItemFacts>(),
+            std::mem::size_of::<usize>(),
+            "an empty item order is one word in the relationship"
+        );
         // The promise keeps its latest fact itself: a keep dated between is refused.
         let between = start + TimeDelta::hours(1);
         let keep = Request::new(KeepPromise { promise: outside }).occurred_at(between);
