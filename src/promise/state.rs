@@ -138,8 +138,8 @@ impl Dependency {
 /// What a promise is, whatever its state.
 ///
 /// The parts most promises never set (an outside party, the interaction or complaint it came
-/// from, revisions, notice, a dependency, breaks) are kept together behind one optional box
-/// and read through getters, so a plain promise stays small.
+/// from, revisions, notice, a dependency, breaks, a fact about it after it was made) are kept
+/// together behind one optional box and read through getters, so a plain promise stays small.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PromiseTerms {
     /// What was promised.
