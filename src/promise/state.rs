@@ -663,9 +663,9 @@ impl Promise {
     #[must_use]
     pub fn lateness(&self) -> Option<Span> {
         match self.state {
-            PromiseState::KeptLate { at } => Some(
-                Span::try_from(at.signed_duration_since(self.terms.due)).unwrap_or(Span::ZERO),
-            ),
+            PromiseState::KeptLate { at } => {
+                Some(Span::try_from(at.signed_duration_since(self.terms.due)).unwrap_or(Span::ZERO))
+            }
             PromiseState::Open
             | PromiseState::AtRisk { .. }
             | PromiseState::Broken { .. }

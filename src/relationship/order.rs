@@ -334,12 +334,12 @@ mod tests {
     use chrono::{DateTime, TimeDelta, Utc};
 
     use super::Relationship;
+    use crate::command::Request;
     use crate::customer::{RegisterCustomer, UpdateProfile};
     use crate::error::{CommandError, FactItem};
     use crate::id::{AgentId, CustomerId, PartyId, PromiseId};
     use crate::policy::ServicePolicy;
     use crate::promise::{KeepPromise, MakePromise, RecordDependency};
-    use crate::command::Request;
     use crate::value::{Text, Tier};
 
     fn text(s: &str) -> Text {
@@ -360,9 +360,14 @@ mod tests {
         let mut ona = Relationship::new(CustomerId::from_u128(1));
         let register = RegisterCustomer::new(text("Ona"), Tier::new("gold").unwrap());
         ona.execute(&policy, register, start).unwrap();
-        ona.execute(&policy, MakePromise::new(plain, text("Call"), due, agent), start)
-            .unwrap();
-        let make = MakePromise::new(outside, text("Part"), due, agent).fulfilled_by(lab, text("Lab"));
+        ona.execute(
+            &policy,
+            MakePromise::new(plain, text("Call"), due, agent),
+            start,
+        )
+        .unwrap();
+        let make =
+            MakePromise::new(outside, text("Part"), due, agent).fulfilled_by(lab, text("Lab"));
         ona.execute(&policy, make, start).unwrap();
         let depend = RecordDependency::new(outside, lab, text("Shipped"), due);
         ona.execute(&policy, depend, later).unwrap();
