@@ -965,3 +965,45 @@ fn a_kept_promise_leaves_the_item_order_but_still_dates_the_complaints_that_link
         Ok(w.relationship(ONA))
     );
 }
+
+#[test]
+fn a_promises_later_fact_bounds_a_late_fact_about_it_on_copies_and_after_either_snapshot() {
+    use clientele::snapshot::Encoding;
+    use clientele::{PartyId, RecordDependency};
+
+    let mut w = world();
+    w.at("2026-03-06 10:00");
+    w.when(ONA, glasses(1, "2026-03-09 12:00")).unwrap();
+    w.at("2026-03-06 10:30");
+    let lab = RecordDependency {
+        promise: PromiseId::from_u128(1),
+        party: PartyId::from_u128(8),
+        commitment: text("lenses shipped").into(),
+        reference: None,
+        due: t("2026-03-08 12:00"),
+    };
+    w.when(ONA, lab).unwrap();
+    let ona = w.relationship(ONA).clone();
+    let copies = [Encoding::Binary, Encoding::Json]
+        .map(|encoding| Relationship::restore(&ona.snapshot(encoding).unwrap()).unwrap());
+    let now = t("2026-03-06 11:00");
+    for mut copy in [ona.clone(), ona.clone()].into_iter().chain(copies) {
+        assert_eq!(copy, ona);
+        // Kept at 10:15: after the promise was made, before its dependency was recorded.
+        let kept = Request::new(keep(1)).occurred_at(t("2026-03-06 10:15"));
+        assert_eq!(
+            copy.execute_request(&policy(), kept, now),
+            Err(CommandError::CannotBackdate {
+                item: FactItem::Promise(PromiseId::from_u128(1)),
+                occurred: t("2026-03-06 10:15"),
+                latest: t("2026-03-06 10:30"),
+            })
+        );
+        assert_eq!(copy, ona, "a refused command changes nothing");
+        // The profile's latest fact is still its registration: a rename dated 10:15 is taken.
+        let renamed = Request::new(rename()).occurred_at(t("2026-03-06 10:15"));
+        copy.execute_request(&policy(), renamed, now).unwrap();
+        let kept = Request::new(keep(1)).occurred_at(t("2026-03-06 10:45"));
+        copy.execute_request(&policy(), kept, now).unwrap();
+    }
+}

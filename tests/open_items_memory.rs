@@ -14,7 +14,7 @@ use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
 
 #[test]
-fn a_customer_with_three_open_items_costs_at_most_1_530_bytes_of_heap() {
+fn a_customer_with_three_open_items_costs_at_most_1_315_bytes_of_heap() {
     let customers = 1_024_u128;
     let region = Region::new(GLOBAL);
     let mut ledger = Ledger::new(ServicePolicy::default()).unwrap();
@@ -25,11 +25,14 @@ fn a_customer_with_three_open_items_costs_at_most_1_530_bytes_of_heap() {
     let live = stats.bytes_allocated as f64 - stats.bytes_deallocated as f64;
     let per_customer = live / customers as f64;
     assert_eq!(ledger.len(), 1_024);
+    println!("{per_customer:.0} B live per customer with three open items");
     // 1,024 B is the target (`benches/README.md` says by how much it is missed); this bound
-    // keeps what has been won (main before it: 1,585 B): the shared history's sequences are
-    // three words, a short one grows from one entry.
+    // keeps what has been won (main before it: 1,505 B here): the shared history's sequences
+    // are three words, a short one grows from one entry; a promise is 96 bytes inline and
+    // keeps its own facts' order (the item order holds none of this customer's items, and an
+    // empty one is a word).
     assert!(
-        per_customer <= 1_530.0,
+        per_customer <= 1_315.0,
         "{per_customer:.0} B live per customer with three open items"
     );
 }

@@ -249,7 +249,7 @@ fn a_proactive_re_promise_is_recorded_as_a_revision_and_keeps_the_original() {
     );
     let promise = w.relationship(ONA).promise(GLASSES).unwrap();
     assert_eq!(promise.stage(), PromiseStage::Open);
-    assert_eq!(promise.terms.original_due, t("2026-03-09 17:00"));
+    assert_eq!(promise.terms.original_due(), t("2026-03-09 17:00"));
     assert_eq!(promise.terms.due, t("2026-03-16 17:00"));
     assert_eq!(
         (promise.terms.slips(), promise.terms.cumulative_slip()),

@@ -259,7 +259,7 @@ impl RevisePromise {
     /// let revise = RevisePromise::new(glasses, next_monday, Text::new("The lab is behind")?);
     /// ona.execute(&policy, revise, monday + TimeDelta::days(2))?;
     /// let terms = &ona.promise(glasses).ok_or("outstanding")?.terms;
-    /// assert_eq!((terms.original_due, terms.due, terms.revisions().len()), (friday, next_monday, 1));
+    /// assert_eq!((terms.original_due(), terms.due, terms.revisions().len()), (friday, next_monday, 1));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]

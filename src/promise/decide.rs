@@ -124,7 +124,7 @@ fn revise(
         });
     }
     let slips = terms.slips().saturating_add(1);
-    let cumulative_slip = Span::try_from(revise.due.signed_duration_since(terms.original_due))?;
+    let cumulative_slip = Span::try_from(revise.due.signed_duration_since(terms.original_due()))?;
     let mut events = vec![PromiseEvent::Revised {
         promise: revise.promise,
         previous_due: terms.due,

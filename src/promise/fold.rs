@@ -69,12 +69,8 @@ pub(crate) fn fold(
         PromiseEvent::Kept { promise, .. } => {
             step(promises, at, event, *promise, PromiseStep::Keep { at })
         }
-        PromiseEvent::Withdrawn {
-            promise, reason, ..
-        } => {
-            let reason = reason.clone();
-            let withdraw = PromiseStep::Withdraw { at, reason };
-            step(promises, at, event, *promise, withdraw)
+        PromiseEvent::Withdrawn { promise, .. } => {
+            step(promises, at, event, *promise, PromiseStep::Withdraw { at })
         }
         PromiseEvent::SlippedRepeatedly { promise, .. } => {
             known(promises, *promise)?.terms.mark_slipped_repeatedly();

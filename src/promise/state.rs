@@ -138,8 +138,8 @@ impl Dependency {
 /// What a promise is, whatever its state.
 ///
 /// The parts most promises never set (an outside party, the interaction or complaint it came
-/// from, revisions, notice, a dependency, breaks) are kept together behind one optional box
-/// and read through getters, so a plain promise stays small.
+/// from, revisions, notice, a dependency, breaks, a fact about it after it was made) are kept
+/// together behind one optional box and read through getters, so a plain promise stays small.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PromiseTerms {
     /// What was promised.
@@ -147,9 +147,6 @@ pub struct PromiseTerms {
     /// When it was made.
     #[serde(with = "crate::compact::instant")]
     pub made_at: DateTime<Utc>,
-    /// The due instant first told to the customer.
-    #[serde(with = "crate::compact::instant")]
-    pub original_due: DateTime<Utc>,
     /// The due instant now in force.
     #[serde(with = "crate::compact::instant")]
     pub due: DateTime<Utc>,
@@ -176,6 +173,10 @@ struct MoreTerms {
     dependency: Option<Dependency>,
     breaks: u32,
     slipped_repeatedly: bool,
+    /// When its latest fact happened, if after it was made (deadlines not counted): a fact
+    /// reported late never precedes it (see `relationship/order.rs`).
+    #[serde(with = "crate::compact::instant::option")]
+    latest_fact: Option<DateTime<Utc>>,
 }
 
 impl PromiseTerms {
@@ -196,7 +197,6 @@ impl PromiseTerms {
         Self {
             what,
             made_at,
-            original_due: due,
             due,
             owner,
             at_risk_at: None,
@@ -207,6 +207,15 @@ impl PromiseTerms {
     /// The rarely set parts, to change (created at their defaults if absent).
     fn more_mut(&mut self) -> &mut MoreTerms {
         self.more.get_or_insert_with(Box::default)
+    }
+
+    /// The due instant first told to the customer: the one before the first revision, if any
+    /// (a revision states the due instant it replaced), else the one in force.
+    #[must_use]
+    pub fn original_due(&self) -> DateTime<Utc> {
+        self.revisions()
+            .first()
+            .map_or(self.due, |first| first.previous_due)
     }
 
     /// Who does the work.
@@ -258,6 +267,23 @@ impl PromiseTerms {
         self.more
             .as_ref()
             .is_some_and(|more| more.slipped_repeatedly)
+    }
+
+    /// When its latest fact happened (deadlines not counted): when it was made, or a later
+    /// fact about it since.
+    pub(crate) fn latest_fact(&self) -> DateTime<Utc> {
+        self.more
+            .as_ref()
+            .and_then(|more| more.latest_fact)
+            .map_or(self.made_at, |latest| latest.max(self.made_at))
+    }
+
+    /// Notes a fact about it that happened at `at` (nothing is stored for one no later than
+    /// the latest: a plain promise keeps none).
+    pub(crate) fn note_fact(&mut self, at: DateTime<Utc>) {
+        if at > self.latest_fact() {
+            self.more_mut().latest_fact = Some(at);
+        }
     }
 
     /// Links the promise to the interaction and complaint it came from.
@@ -342,7 +368,7 @@ impl PromiseTerms {
     /// ```
     #[must_use]
     pub fn cumulative_slip(&self) -> Span {
-        Span::try_from(self.due.signed_duration_since(self.original_due)).unwrap_or(Span::MAX)
+        Span::try_from(self.due.signed_duration_since(self.original_due())).unwrap_or(Span::MAX)
     }
 
     /// Whether the customer has been told anything since it was made or last revised.
@@ -396,21 +422,20 @@ pub enum PromiseState {
         #[serde(with = "crate::compact::instant")]
         at: DateTime<Utc>,
     },
-    /// Kept after the due instant.
+    /// Kept after the due instant (by how much: [`Promise::lateness`], and the
+    /// `promise_kept` event's outcome).
     KeptLate {
         /// When.
         #[serde(with = "crate::compact::instant")]
         at: DateTime<Utc>,
-        /// By how much.
-        lateness: Span,
     },
-    /// Released: the customer no longer needs it, or it cannot be done.
+    /// Released: the customer no longer needs it, or it cannot be done (why: the
+    /// `promise_withdrawn` event's reason; a withdrawn promise leaves the relationship's open
+    /// items at once).
     Withdrawn {
         /// When.
         #[serde(with = "crate::compact::instant")]
         at: DateTime<Utc>,
-        /// Why.
-        reason: Personal,
     },
 }
 
@@ -531,7 +556,7 @@ pub(crate) enum PromiseStep {
     Keep { at: DateTime<Utc> },
     Break,
     Revise(Revision, Option<DateTime<Utc>>),
-    Withdraw { at: DateTime<Utc>, reason: Personal },
+    Withdraw { at: DateTime<Utc> },
 }
 
 impl PromiseStep {
@@ -619,6 +644,36 @@ impl Promise {
         )
     }
 
+    /// By how much it was kept late (`None` unless kept late): from the due instant in force
+    /// to when it was kept.
+    ///
+    /// ```
+    /// # use clientele::{*, chrono::{TimeDelta, TimeZone, Utc}};
+    /// use clientele::promise::{Promise, PromiseState};
+    /// # let (policy, monday) = (ServicePolicy::default(), Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    /// # let mut ona = Relationship::new(CustomerId::from_u128(1)); ona.execute(&policy, RegisterCustomer::new(Text::new("Ona")?, Tier::new("standard")?), monday)?;
+    /// # let (glasses, jonas) = (PromiseId::from_u128(5), AgentId::from_u128(7));
+    /// # let friday = monday + TimeDelta::days(4);
+    /// # ona.execute(&policy, MakePromise::new(glasses, Text::new("Glasses ready")?, friday, jonas), monday)?;
+    /// let mut late = Promise::new(ona.promise(glasses).ok_or("made")?.terms.clone());
+    /// late.state = PromiseState::KeptLate { at: friday + TimeDelta::hours(3) };
+    /// assert_eq!(late.lateness(), Some(Span::hours(3)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn lateness(&self) -> Option<Span> {
+        match self.state {
+            PromiseState::KeptLate { at } => {
+                Some(Span::try_from(at.signed_duration_since(self.terms.due)).unwrap_or(Span::ZERO))
+            }
+            PromiseState::Open
+            | PromiseState::AtRisk { .. }
+            | PromiseState::Broken { .. }
+            | PromiseState::Kept { .. }
+            | PromiseState::Withdrawn { .. } => None,
+        }
+    }
+
     /// Whether `action` is allowed now.
     pub(crate) fn check(
         &self,
@@ -642,10 +697,7 @@ impl Promise {
                 PromiseState::AtRisk { reason, since }
             }
             (PromiseStage::Kept, PromiseStep::Keep { at }) => PromiseState::Kept { at },
-            (PromiseStage::KeptLate, PromiseStep::Keep { at }) => PromiseState::KeptLate {
-                at,
-                lateness: Span::try_from(at.signed_duration_since(terms.due)).unwrap_or(Span::ZERO),
-            },
+            (PromiseStage::KeptLate, PromiseStep::Keep { at }) => PromiseState::KeptLate { at },
             (PromiseStage::Broken, PromiseStep::Break) => {
                 terms.count_break();
                 PromiseState::Broken {
@@ -658,8 +710,8 @@ impl Promise {
                 terms.revise(revision);
                 PromiseState::Open
             }
-            (PromiseStage::Withdrawn, PromiseStep::Withdraw { at, reason }) => {
-                PromiseState::Withdrawn { at, reason }
+            (PromiseStage::Withdrawn, PromiseStep::Withdraw { at }) => {
+                PromiseState::Withdrawn { at }
             }
             // The table and the step disagree only if a step is given the wrong data; nothing
             // has been changed at this point.
@@ -692,9 +744,6 @@ impl Erase for Promise {
                 erased = erased.saturating_add(dependency.commitment.erase_personal());
             }
         }
-        if let PromiseState::Withdrawn { reason, .. } = &mut self.state {
-            erased = erased.saturating_add(reason.erase_personal());
-        }
         erased
     }
 }
@@ -707,7 +756,10 @@ mod tests {
     #[test]
     fn a_promise_keeps_its_rarely_set_terms_out_of_line() {
         // Issue 15's live heap per customer: a promise is held inline in the registry.
-        assert!(std::mem::size_of::<Promise>() <= 120);
+        // The state holds at most an instant and a reason for a warning (16 bytes): a closed
+        // promise leaves the registry at once, and its event keeps the rest.
+        assert!(std::mem::size_of::<PromiseState>() <= 16);
+        assert!(std::mem::size_of::<Promise>() <= 96);
         let plain = terms();
         assert!(
             plain.more.is_none(),
@@ -746,14 +798,8 @@ mod tests {
                 notice: Notice::InSilence,
             },
             PromiseState::Kept { at: t },
-            PromiseState::KeptLate {
-                at: t,
-                lateness: Span::ZERO,
-            },
-            PromiseState::Withdrawn {
-                at: t,
-                reason: reason.clone().into(),
-            },
+            PromiseState::KeptLate { at: t },
+            PromiseState::Withdrawn { at: t },
         ];
         for state in states {
             let promise = Promise {
@@ -773,10 +819,7 @@ mod tests {
                 PromiseStep::Keep { at: t },
                 PromiseStep::Break,
                 PromiseStep::Revise(revision, None),
-                PromiseStep::Withdraw {
-                    at: t,
-                    reason: reason.clone().into(),
-                },
+                PromiseStep::Withdraw { at: t },
             ];
             for step in steps {
                 let action = step.action();

@@ -309,20 +309,16 @@ impl Relationship {
 
     /// Moves promise `id` to the archive once it is closed (kept, kept late, withdrawn).
     fn archive_promise(&mut self, id: PromiseId) {
-        let Some(stage) = self
+        let Some((stage, made)) = self
             .promises
             .get(&id)
             .filter(|p| !p.is_outstanding())
-            .map(Promise::stage)
+            .map(|p| (p.stage(), p.terms.made_at))
         else {
             return;
         };
+        // Its first fact, when it was made, moves with it (see `order.rs`).
         self.promises.remove(&id);
-        // Its first fact moves with it: the item order keeps open items only (see `order.rs`).
-        let made = self
-            .item_facts
-            .remove(&FactItem::Promise(id))
-            .map_or(DateTime::<Utc>::MIN_UTC, |(first, _)| first);
         self.archive.insert(Entry::Promise(id, stage, At(made)));
     }
 

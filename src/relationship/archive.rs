@@ -33,7 +33,6 @@ use crate::id::{AgentId, FollowUpId, InteractionId, PromiseId};
 use crate::outcome::Outcome;
 use crate::personal::Personal;
 use crate::promise::{Fulfiller, Promise, PromiseStage, PromiseState, PromiseTerms, Promises};
-use crate::value::Span;
 
 /// When an archived promise was made, written compactly.
 pub(crate) type Made = At;
@@ -600,14 +599,8 @@ pub(crate) fn closed_promise(id: PromiseId, stage: PromiseStage) -> Promises {
         Fulfiller::Us,
     );
     let state = match stage {
-        PromiseStage::KeptLate => PromiseState::KeptLate {
-            at: epoch,
-            lateness: Span::ZERO,
-        },
-        PromiseStage::Withdrawn => PromiseState::Withdrawn {
-            at: epoch,
-            reason: Personal::erased(),
-        },
+        PromiseStage::KeptLate => PromiseState::KeptLate { at: epoch },
+        PromiseStage::Withdrawn => PromiseState::Withdrawn { at: epoch },
         PromiseStage::Kept | PromiseStage::Open | PromiseStage::AtRisk | PromiseStage::Broken => {
             PromiseState::Kept { at: epoch }
         }

@@ -298,8 +298,8 @@ pub struct Relationship {
     /// Since when the customer has gone quiet, if they have and not written since.
     #[serde(with = "crate::compact::instant::option")]
     quiet_since: Option<DateTime<Utc>>,
-    /// When each item's first and latest facts happened: a late fact keeps their order.
-    #[serde(with = "crate::compact::instant_pairs")]
+    /// When each item's first and latest facts happened, where the item does not say: a late
+    /// fact keeps their order.
     item_facts: order::ItemFacts,
 }
 

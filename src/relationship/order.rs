@@ -4,6 +4,7 @@
 //! item it links to ([`CommandError::CannotBackdate`], naming the item).
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::Relationship;
 use crate::command::Command;
@@ -16,12 +17,83 @@ use crate::promise::{PromiseCommand, PromiseEvent};
 use crate::shared::Map;
 use crate::survey::{SurveyCommand, SurveyEvent};
 
-/// When each item's first and latest facts happened (deadlines not counted), shared between
-/// copies of the relationship: an entry per item still held (profile, promises and follow-ups
-/// in play, complaints, surveys). A closed promise or follow-up leaves it as it leaves the
-/// open state: a command acting on one is refused by its stage, and a closed promise keeps
-/// when it was made in the archive for the complaints that link it.
-pub(super) type ItemFacts = Map<FactItem, (DateTime<Utc>, DateTime<Utc>)>;
+/// When each item's first and latest facts happened (deadlines not counted), where the item
+/// itself does not say: shared between copies of the relationship. A promise says it itself
+/// (made at its first fact, and it keeps its latest: `PromiseTerms::latest_fact`), and so
+/// does a profile nothing has changed since registration (its only fact); the map holds the
+/// other items still held (a profile changed since, complaints, follow-ups in play, surveys).
+/// A closed promise or follow-up leaves with its times: a command acting on one is refused
+/// by its stage, and a closed promise keeps when it was made in the archive for the
+/// complaints that link it.
+///
+/// Boxed, and absent while empty (one word in the relationship): most relationships hold
+/// only promises and an unchanged profile. Written as the map's list of pairs.
+#[derive(Debug, Clone, Default)]
+pub(super) struct ItemFacts(Option<Box<Facts>>);
+
+/// Items to when their first and latest facts happened.
+type Facts = Map<FactItem, (DateTime<Utc>, DateTime<Utc>)>;
+
+impl ItemFacts {
+    /// None held (allocates nothing).
+    pub(super) const fn new() -> Self {
+        Self(None)
+    }
+
+    fn get(&self, item: &FactItem) -> Option<&(DateTime<Utc>, DateTime<Utc>)> {
+        self.0.as_deref()?.get(item)
+    }
+
+    fn insert(&mut self, item: FactItem, facts: (DateTime<Utc>, DateTime<Utc>)) {
+        self.0.get_or_insert_with(Box::default).insert(item, facts);
+    }
+
+    /// Forgets `item` (a closed follow-up); the box goes with the last item.
+    pub(super) fn remove(&mut self, item: &FactItem) {
+        if let Some(facts) = &mut self.0 {
+            facts.remove(item);
+            if facts.iter().next().is_none() {
+                self.0 = None;
+            }
+        }
+    }
+
+    /// See `shared::Map::settle`.
+    pub(super) fn settle(&mut self) {
+        if let Some(facts) = &mut self.0 {
+            facts.settle();
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&FactItem, &(DateTime<Utc>, DateTime<Utc>))> + '_ {
+        self.0.iter().flat_map(|facts| facts.iter())
+    }
+}
+
+impl PartialEq for ItemFacts {
+    fn eq(&self, other: &Self) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for ItemFacts {}
+
+impl Serialize for ItemFacts {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0.as_deref() {
+            Some(facts) => crate::compact::instant_pairs::serialize(facts, s),
+            None => crate::compact::instant_pairs::serialize(&Facts::new(), s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ItemFacts {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let facts: Facts = crate::compact::instant_pairs::deserialize(d)?;
+        let held = facts.iter().next().is_some();
+        Ok(Self(held.then(|| Box::new(facts))))
+    }
+}
 
 /// The item an event is a fact of; `None` for the response family (its clock has its own
 /// rules), health, and the events deadlines raise (they never hold back a late fact).
@@ -171,21 +243,55 @@ fn items_of(relationship: &Relationship, command: &Command) -> (Vec<FactItem>, V
 impl Relationship {
     /// Remembers when `event`, a fact of an item, happened.
     pub(super) fn note_fact(&mut self, at: DateTime<Utc>, event: &Event) {
-        if let Some(item) = item_of(event).filter(|item| !self.is_archived(*item)) {
-            let (first, latest) = self.item_facts.get(&item).copied().unwrap_or((at, at));
-            self.item_facts
-                .insert(item, (first.min(at), latest.max(at)));
+        let Some(item) = item_of(event) else {
+            return;
+        };
+        if let FactItem::Promise(id) = item {
+            // A closed promise left with its times (see `is_archived`).
+            if let Some(promise) = self.promises.get_mut(&id) {
+                promise.terms.note_fact(at);
+            }
+            return;
+        }
+        if self.is_archived(item) {
+            return;
+        }
+        let held = self.facts_of(item);
+        let (first, latest) = held.unwrap_or((at, at));
+        let noted = (first.min(at), latest.max(at));
+        if held != Some(noted) {
+            self.item_facts.insert(item, noted);
         }
     }
 
-    /// Whether `item` is a closed promise or follow-up: its times left the item order with
-    /// it (a closed promise keeps when it was made in the archive, for the complaints that
-    /// link it; a command acting on a closed item is refused by its stage).
+    /// When the first and latest facts of `item`, still held, happened: from the item where
+    /// it says (a promise; a profile unchanged since registration), else from the map.
+    fn facts_of(&self, item: FactItem) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+        match item {
+            FactItem::Promise(id) => self
+                .promises
+                .get(&id)
+                .map(|promise| (promise.terms.made_at, promise.terms.latest_fact())),
+            FactItem::Profile => self.item_facts.get(&item).copied().or_else(|| {
+                let registered = self.profile.as_ref()?.registered_at;
+                Some((registered, registered))
+            }),
+            FactItem::Complaint(_) | FactItem::FollowUp(_) | FactItem::Survey(_) => {
+                self.item_facts.get(&item).copied()
+            }
+        }
+    }
+
+    /// Whether `item` is a closed follow-up: its times left the item order with it (a
+    /// command acting on a closed item is refused by its stage). A closed promise leaves
+    /// the registry, and its times with it.
     fn is_archived(&self, item: FactItem) -> bool {
         match item {
-            FactItem::Promise(id) => !self.promises.contains_key(&id),
             FactItem::FollowUp(id) => !self.rare().follow_ups.contains_key(&id),
-            FactItem::Profile | FactItem::Complaint(_) | FactItem::Survey(_) => false,
+            FactItem::Profile
+            | FactItem::Promise(_)
+            | FactItem::Complaint(_)
+            | FactItem::Survey(_) => false,
         }
     }
 
@@ -208,17 +314,87 @@ impl Relationship {
             })
         };
         let acted = acted_on.into_iter().filter_map(|item| {
-            let (_, latest) = self.item_facts.get(&item)?;
-            refuse(item, *latest)
+            let (_, latest) = self.facts_of(item)?;
+            refuse(item, latest)
         });
         let links = linked.into_iter().filter_map(|item| {
-            let first = match (self.item_facts.get(&item), item) {
-                (Some((first, _)), _) => *first,
+            let first = match (self.facts_of(item), item) {
+                (Some((first, _)), _) => first,
                 (None, FactItem::Promise(promise)) => self.archive.promise_made(promise)?,
                 (None, _) => return None,
             };
             refuse(item, first)
         });
         acted.chain(links).next().map_or(Ok(()), Err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, TimeDelta, Utc};
+
+    use super::Relationship;
+    use crate::command::Request;
+    use crate::customer::{RegisterCustomer, UpdateProfile};
+    use crate::error::{CommandError, FactItem};
+    use crate::id::{AgentId, CustomerId, PartyId, PromiseId};
+    use crate::policy::ServicePolicy;
+    use crate::promise::{KeepPromise, MakePromise, RecordDependency};
+    use crate::value::{Text, Tier};
+
+    fn text(s: &str) -> Text {
+        Text::new(s).unwrap()
+    }
+
+    #[test]
+    fn promises_and_a_profile_unchanged_since_registration_keep_no_entry_in_the_item_order() {
+        // Issue 15's live heap: the item order of a customer with open promises is empty.
+        let (policy, agent, lab) = (
+            ServicePolicy::default(),
+            AgentId::from_u128(7),
+            PartyId::from_u128(8),
+        );
+        let (plain, outside) = (PromiseId::from_u128(1), PromiseId::from_u128(2));
+        let start = DateTime::<Utc>::UNIX_EPOCH + TimeDelta::days(20_000);
+        let (later, due) = (start + TimeDelta::hours(2), start + TimeDelta::days(7));
+        let mut ona = Relationship::new(CustomerId::from_u128(1));
+        let register = RegisterCustomer::new(text("Ona"), Tier::new("gold").unwrap());
+        ona.execute(&policy, register, start).unwrap();
+        ona.execute(
+            &policy,
+            MakePromise::new(plain, text("Call"), due, agent),
+            start,
+        )
+        .unwrap();
+        let make =
+            MakePromise::new(outside, text("Part"), due, agent).fulfilled_by(lab, text("Lab"));
+        ona.execute(&policy, make, start).unwrap();
+        let depend = RecordDependency::new(outside, lab, text("Shipped"), due);
+        ona.execute(&policy, depend, later).unwrap();
+        assert_eq!(ona.item_facts.iter().count(), 0);
+        assert_eq!(
+            std::mem::size_of::<super::ItemFacts>(),
+            std::mem::size_of::<usize>(),
+            "an empty item order is one word in the relationship"
+        );
+        // The promise keeps its latest fact itself: a keep dated between is refused.
+        let between = start + TimeDelta::hours(1);
+        let keep = Request::new(KeepPromise { promise: outside }).occurred_at(between);
+        assert_eq!(
+            ona.execute_request(&policy, keep, later),
+            Err(CommandError::CannotBackdate {
+                item: FactItem::Promise(outside),
+                occurred: between,
+                latest: later,
+            })
+        );
+        // A profile changed after registration takes its entry.
+        let rename = UpdateProfile {
+            name: Some(text("Ona P.").into()),
+            ..UpdateProfile::default()
+        };
+        ona.execute(&policy, rename, later).unwrap();
+        let entries: Vec<_> = ona.item_facts.iter().map(|(item, _)| *item).collect();
+        assert_eq!(entries, [FactItem::Profile]);
     }
 }
