@@ -6,6 +6,7 @@
 
 mod book;
 mod load;
+mod positions;
 mod time;
 mod work;
 
@@ -25,6 +26,7 @@ use crate::policy::ServicePolicy;
 use crate::relationship::Relationship;
 use crate::value::IdempotencyKey;
 
+use positions::Positions;
 use work::WorkIndex;
 
 #[derive(Debug, Clone)]
@@ -118,7 +120,7 @@ impl Quarantine {
 #[derive(Debug, Clone)]
 pub struct Ledger {
     policy: ServicePolicy,
-    positions: FxHashMap<CustomerId, usize>,
+    positions: Positions,
     slots: Vec<Slot>,
     due: BTreeSet<(DateTime<Utc>, usize)>,
     work: WorkIndex,
@@ -156,7 +158,7 @@ impl Ledger {
         policy.validate()?;
         Ok(Self {
             policy,
-            positions: FxHashMap::default(),
+            positions: Positions::default(),
             slots: Vec::new(),
             due: BTreeSet::new(),
             work: WorkIndex::default(),
@@ -361,7 +363,7 @@ impl Ledger {
     /// Room for `additional` more customers.
     pub(crate) fn reserve(&mut self, additional: usize) {
         self.slots.reserve(additional);
-        self.positions.reserve(additional);
+        self.positions.reserve(additional, &self.slots);
     }
 
     /// The customers held aside when the book was loaded, in the order they first appeared,
@@ -399,7 +401,7 @@ impl Ledger {
     /// ```
     #[must_use]
     pub fn quarantine(&self, customer: CustomerId) -> Option<&Quarantine> {
-        let position = *self.positions.get(&customer)?;
+        let position = self.positions.get(customer, &self.slots)?;
         self.slots.get(position)?.quarantine.as_deref()
     }
 
@@ -431,7 +433,7 @@ impl Ledger {
         customer: CustomerId,
         events: impl IntoIterator<Item = E>,
     ) -> Result<(), ReplayError> {
-        let Some(&position) = self.positions.get(&customer) else {
+        let Some(position) = self.positions.get(customer, &self.slots) else {
             return Err(ReplayError::NotQuarantined { customer });
         };
         if self.quarantine(customer).is_none() {
@@ -531,7 +533,7 @@ impl Ledger {
     /// ```
     #[must_use]
     pub fn get(&self, customer: CustomerId) -> Option<&Relationship> {
-        let position = *self.positions.get(&customer)?;
+        let position = self.positions.get(customer, &self.slots)?;
         self.slots
             .get(position)
             .filter(|slot| slot.quarantine.is_none())
@@ -769,7 +771,7 @@ impl Ledger {
     /// Applies without touching the deadline index; returns the customer's position.
     fn fold(&mut self, envelope: &Envelope) -> Result<usize, ReplayError> {
         let customer = envelope.customer;
-        if let Some(&position) = self.positions.get(&customer)
+        if let Some(position) = self.positions.get(customer, &self.slots)
             && let Some(slot) = self.slots.get_mut(position)
         {
             if slot.quarantine.is_some() {
@@ -825,7 +827,7 @@ impl Ledger {
             let at = match index.get(&customer) {
                 Some(&at) => at,
                 None => {
-                    let position = self.positions.get(&customer).copied();
+                    let position = self.positions.get(customer, &self.slots);
                     let relationship = match position.and_then(|p| self.slots.get(p)) {
                         Some(slot) if slot.quarantine.is_some() => {
                             return Err(ReplayError::Quarantined { customer });
@@ -901,13 +903,14 @@ impl Ledger {
 
     fn insert(&mut self, relationship: Relationship) -> usize {
         let position = self.slots.len();
-        self.positions.insert(relationship.customer(), position);
         self.slots.push(Slot {
             relationship,
             indexed: None,
             quarantine: None,
             owners: Box::default(),
         });
+        // A new customer: never filed already (its callers looked it up first).
+        let _filed = self.positions.place(position, &self.slots);
         position
     }
 

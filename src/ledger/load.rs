@@ -51,7 +51,7 @@ impl Ledger {
     /// fold; returns the customer's position. Leaves the indexes alone.
     pub(super) fn load(&mut self, envelope: &Envelope) -> usize {
         let customer = envelope.customer;
-        if let Some(&position) = self.positions.get(&customer) {
+        if let Some(position) = self.positions.get(customer, &self.slots) {
             self.load_at(position, envelope);
             return position;
         }
