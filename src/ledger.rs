@@ -20,14 +20,13 @@ use crate::command::{Command, Request};
 use crate::customer::CustomerEvent;
 use crate::error::{CommandError, PolicyError, ReplayError};
 use crate::event::{Envelope, Event};
-use crate::flag::Owner;
 use crate::id::CustomerId;
 use crate::policy::ServicePolicy;
 use crate::relationship::Relationship;
 use crate::value::IdempotencyKey;
 
 use positions::Positions;
-use work::WorkIndex;
+use work::{Owners, WorkIndex};
 
 #[derive(Debug, Clone)]
 struct Slot {
@@ -37,7 +36,7 @@ struct Slot {
     /// Why the customer is held aside, if it is.
     quarantine: Option<Box<Quarantine>>,
     /// The owners this customer is filed under in `Ledger::work` (sorted).
-    owners: Box<[Owner]>,
+    owners: Owners,
 }
 
 /// Why a customer is held aside ([quarantined](Ledger::quarantined)) rather than live: the first
@@ -907,7 +906,7 @@ impl Ledger {
             relationship,
             indexed: None,
             quarantine: None,
-            owners: Box::default(),
+            owners: Owners::None,
         });
         // A new customer: never filed already (its callers looked it up first).
         let _filed = self.positions.place(position, &self.slots);
@@ -922,14 +921,15 @@ impl Ledger {
         };
         slot.relationship.use_health_policy(&self.policy.health);
         let live = slot.quarantine.is_none();
-        let owners: Box<[Owner]> = if live {
-            slot.relationship.owners().into()
+        let owners = if live {
+            slot.relationship.owners()
         } else {
-            Box::default()
+            Vec::new()
         };
-        if owners != slot.owners {
-            self.work.refile(position, &slot.owners, &owners);
-            slot.owners = owners;
+        if owners != slot.owners.as_slice() {
+            self.work
+                .refile(position, slot.owners.as_slice(), owners.as_slice());
+            slot.owners = Owners::of(&owners);
         }
         let next = slot
             .relationship

@@ -11,6 +11,7 @@ use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::work::Owners;
 use super::{Ledger, Quarantine, Slot};
 use crate::error::ReplayError;
 use crate::event::Event;
@@ -385,7 +386,7 @@ impl Ledger {
             }
         };
         // Filed as saved if the rules' fingerprint matches (see `load_book_sized`).
-        let (indexed, owners) = (next, Box::default());
+        let (indexed, owners) = (next, Owners::None);
         self.slots.push(Slot {
             relationship,
             indexed,

@@ -1,7 +1,7 @@
 //! Loading the book: stored events folded one by one, a damaged one holding its customer
 //! aside, and every customer filed once at the end.
 
-use super::work::WorkIndex;
+use super::work::{Owners, WorkIndex};
 use super::{Ledger, Quarantine};
 use crate::customer::CustomerEvent;
 use crate::error::ReplayError;
@@ -21,8 +21,8 @@ impl Ledger {
     pub(super) fn refile_all(&mut self, saved: bool) {
         let mut due = Vec::with_capacity(self.slots.len());
         let mut work: Vec<(Owner, usize)> = Vec::with_capacity(self.slots.len());
-        // One buffer for every customer's owners, each slot's list then allocated at its size
-        // (none for a customer without owners).
+        // One buffer for every customer's owners, each slot's list then held at its size
+        // (inline for one owner).
         let mut owners = Vec::new();
         for (position, slot) in self.slots.iter_mut().enumerate() {
             let live = slot.quarantine.is_none();
@@ -39,7 +39,7 @@ impl Ledger {
             } else {
                 owners.clear();
             }
-            slot.owners = owners.as_slice().into();
+            slot.owners = Owners::of(&owners);
             work.extend(owners.iter().map(|owner| (*owner, position)));
         }
         due.sort_unstable();

@@ -7,6 +7,39 @@ use rustc_hash::FxHashMap;
 
 use crate::flag::Owner;
 
+/// The owners a customer is filed under (sorted, each once): one, the usual case, held inline
+/// (a box of one was an allocation a customer), more in a box.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) enum Owners {
+    /// None: a customer held aside.
+    #[default]
+    None,
+    /// One owner.
+    One(Owner),
+    /// More than one.
+    Many(Box<[Owner]>),
+}
+
+impl Owners {
+    /// The owners listed in `owners` (sorted, each once).
+    pub(super) fn of(owners: &[Owner]) -> Self {
+        match owners {
+            [] => Self::None,
+            [one] => Self::One(*one),
+            many => Self::Many(many.into()),
+        }
+    }
+
+    /// The owners, sorted.
+    pub(super) fn as_slice(&self) -> &[Owner] {
+        match self {
+            Self::None => &[],
+            Self::One(one) => std::slice::from_ref(one),
+            Self::Many(many) => many,
+        }
+    }
+}
+
 /// Customers (by position) filed under each owner their relationship can have work for
 /// ([`Relationship::owners`](crate::relationship::Relationship)). Kept up to date by the
 /// ledger's `reindex`, which every change of a customer goes through.
