@@ -1,6 +1,7 @@
 //! Loading the book: stored events folded one by one, a damaged one holding its customer
 //! aside, and every customer filed once at the end.
 
+use super::positions::index;
 use super::work::{Owners, WorkIndex};
 use super::{Ledger, Quarantine};
 use crate::customer::CustomerEvent;
@@ -20,7 +21,7 @@ impl Ledger {
     /// recorded fact ([`Relationship::may_be_next`]).
     pub(super) fn refile_all(&mut self, saved: bool) {
         let mut due = Vec::with_capacity(self.slots.len());
-        let mut work: Vec<(Owner, usize)> = Vec::with_capacity(self.slots.len());
+        let mut work: Vec<(Owner, u32)> = Vec::with_capacity(self.slots.len());
         // One buffer for every customer's owners, each slot's list then held at its size
         // (inline for one owner).
         let mut owners = Vec::new();
@@ -33,14 +34,15 @@ impl Ledger {
                 slot.indexed = slot.relationship.next_deadline().map(|d| d.at);
             }
             slot.indexed = slot.indexed.filter(|_| live);
-            due.extend(slot.indexed.map(|at| (at, position)));
+            let filed = index(position);
+            due.extend(slot.indexed.map(|at| (at, filed)));
             if live {
                 slot.relationship.owners_into(&mut owners);
             } else {
                 owners.clear();
             }
             slot.owners = Owners::of(&owners);
-            work.extend(owners.iter().map(|owner| (*owner, position)));
+            work.extend(owners.iter().map(|owner| (*owner, filed)));
         }
         due.sort_unstable();
         self.due = due.into_iter().collect();

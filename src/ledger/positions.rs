@@ -28,7 +28,7 @@ fn hash(customer: CustomerId) -> u64 {
 
 /// The customer held at `index` of `slots`, if there is one.
 fn held(slots: &[Slot], index: u32) -> Option<CustomerId> {
-    let slot = slots.get(usize::try_from(index).ok()?)?;
+    let slot = slots.get(position(index))?;
     Some(slot.relationship.customer())
 }
 
@@ -37,13 +37,24 @@ fn rehash(slots: &[Slot]) -> impl Fn(&u32) -> u64 + '_ {
     |&index| held(slots, index).map_or(0, hash)
 }
 
+/// A position as the indexes file it (4 bytes: a book holds at most `u32::MAX` customers; a
+/// position past that is filed as `u32::MAX`, which no slot answers).
+pub(super) fn index(position: usize) -> u32 {
+    u32::try_from(position).unwrap_or(u32::MAX)
+}
+
+/// The position an index entry files.
+pub(super) fn position(index: u32) -> usize {
+    usize::try_from(index).unwrap_or(usize::MAX)
+}
+
 impl Positions {
     /// The position of `customer` among `slots`, if it is filed.
     pub(super) fn get(&self, customer: CustomerId, slots: &[Slot]) -> Option<usize> {
         let found = self
             .table
             .find(hash(customer), |&index| held(slots, index) == Some(customer))?;
-        usize::try_from(*found).ok()
+        Some(position(*found))
     }
 
     /// Room for `additional` more customers without growing.
@@ -51,18 +62,18 @@ impl Positions {
         self.table.reserve(additional, rehash(slots));
     }
 
-    /// Files the customer held at `position` of `slots` under its id; if another position is
+    /// Files the customer held at `at` of `slots` under its id; if another position is
     /// filed under that id already, nothing changes and that position is given back.
-    pub(super) fn place(&mut self, position: usize, slots: &[Slot]) -> Result<(), usize> {
+    pub(super) fn place(&mut self, at: usize, slots: &[Slot]) -> Result<(), usize> {
         let (Some(customer), Ok(index)) = (
-            slots.get(position).map(|slot| slot.relationship.customer()),
-            u32::try_from(position),
+            slots.get(at).map(|slot| slot.relationship.customer()),
+            u32::try_from(at),
         ) else {
             return Ok(());
         };
         let same = |&filed: &u32| held(slots, filed) == Some(customer);
         match self.table.entry(hash(customer), same, rehash(slots)) {
-            Entry::Occupied(filed) => Err(usize::try_from(*filed.get()).unwrap_or(usize::MAX)),
+            Entry::Occupied(filed) => Err(position(*filed.get())),
             Entry::Vacant(place) => {
                 place.insert(index);
                 Ok(())

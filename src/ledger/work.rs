@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use rustc_hash::FxHashMap;
 
+use super::positions::{index, position};
 use crate::flag::Owner;
 
 /// The owners a customer is filed under (sorted, each once): one, the usual case, held inline
@@ -45,14 +46,15 @@ impl Owners {
 /// ledger's `reindex`, which every change of a customer goes through.
 #[derive(Debug, Clone, Default)]
 pub(super) struct WorkIndex {
-    by_owner: FxHashMap<Owner, BTreeSet<usize>>,
+    /// Positions as `u32` (see `Positions`).
+    by_owner: FxHashMap<Owner, BTreeSet<u32>>,
 }
 
 impl WorkIndex {
     /// The index of `(owner, position)` pairs, in any order.
-    pub(super) fn of(mut pairs: Vec<(Owner, usize)>) -> Self {
+    pub(super) fn of(mut pairs: Vec<(Owner, u32)>) -> Self {
         pairs.sort_unstable();
-        let mut by_owner: FxHashMap<Owner, BTreeSet<usize>> = FxHashMap::default();
+        let mut by_owner: FxHashMap<Owner, BTreeSet<u32>> = FxHashMap::default();
         for chunk in pairs.chunk_by(|a, b| a.0 == b.0) {
             if let Some(&(owner, _)) = chunk.first() {
                 by_owner.insert(owner, chunk.iter().map(|&(_, position)| position).collect());
@@ -64,6 +66,7 @@ impl WorkIndex {
     /// Moves the customer at `position` from the owners in `old` to those in `new` (both
     /// sorted, each owner once).
     pub(super) fn refile(&mut self, position: usize, old: &[Owner], new: &[Owner]) {
+        let position = index(position);
         for owner in old.iter().filter(|owner| new.binary_search(owner).is_err()) {
             if let Some(customers) = self.by_owner.get_mut(owner) {
                 customers.remove(&position);
@@ -79,6 +82,6 @@ impl WorkIndex {
 
     /// The positions of the customers filed under `owner`, in order.
     pub(super) fn customers(&self, owner: Owner) -> impl Iterator<Item = usize> + '_ {
-        self.by_owner.get(&owner).into_iter().flatten().copied()
+        self.by_owner.get(&owner).into_iter().flatten().copied().map(position)
     }
 }
