@@ -360,7 +360,10 @@ impl Ledger {
         match twice {
             None => Ok(()),
             Some(position) => {
-                let customer = self.slots.get(position).map(|slot| slot.relationship.customer());
+                let customer = self
+                    .slots
+                    .get(position)
+                    .map(|slot| slot.relationship.customer());
                 self.slots.truncate(position);
                 customer.map_or(Ok(()), Err)
             }

@@ -51,9 +51,9 @@ pub(super) fn position(index: u32) -> usize {
 impl Positions {
     /// The position of `customer` among `slots`, if it is filed.
     pub(super) fn get(&self, customer: CustomerId, slots: &[Slot]) -> Option<usize> {
-        let found = self
-            .table
-            .find(hash(customer), |&index| held(slots, index) == Some(customer))?;
+        let found = self.table.find(hash(customer), |&index| {
+            held(slots, index) == Some(customer)
+        })?;
         Some(position(*found))
     }
 

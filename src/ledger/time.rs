@@ -115,7 +115,10 @@ impl Ledger {
     #[must_use]
     pub fn next_deadline(&self) -> Option<Deadline> {
         let &(_, filed) = self.due.first()?;
-        self.slots.get(position(filed))?.relationship.next_deadline()
+        self.slots
+            .get(position(filed))?
+            .relationship
+            .next_deadline()
     }
 
     /// The flags of every customer at `now`, ordered by customer id. This looks at every

@@ -82,6 +82,11 @@ impl WorkIndex {
 
     /// The positions of the customers filed under `owner`, in order.
     pub(super) fn customers(&self, owner: Owner) -> impl Iterator<Item = usize> + '_ {
-        self.by_owner.get(&owner).into_iter().flatten().copied().map(position)
+        self.by_owner
+            .get(&owner)
+            .into_iter()
+            .flatten()
+            .copied()
+            .map(position)
     }
 }
