@@ -6,6 +6,7 @@
 
 mod book;
 mod load;
+mod positions;
 mod time;
 mod work;
 
@@ -19,13 +20,13 @@ use crate::command::{Command, Request};
 use crate::customer::CustomerEvent;
 use crate::error::{CommandError, PolicyError, ReplayError};
 use crate::event::{Envelope, Event};
-use crate::flag::Owner;
 use crate::id::CustomerId;
 use crate::policy::ServicePolicy;
 use crate::relationship::Relationship;
 use crate::value::IdempotencyKey;
 
-use work::WorkIndex;
+use positions::Positions;
+use work::{Owners, WorkIndex};
 
 #[derive(Debug, Clone)]
 struct Slot {
@@ -35,7 +36,7 @@ struct Slot {
     /// Why the customer is held aside, if it is.
     quarantine: Option<Box<Quarantine>>,
     /// The owners this customer is filed under in `Ledger::work` (sorted).
-    owners: Box<[Owner]>,
+    owners: Owners,
 }
 
 /// Why a customer is held aside ([quarantined](Ledger::quarantined)) rather than live: the first
@@ -118,9 +119,10 @@ impl Quarantine {
 #[derive(Debug, Clone)]
 pub struct Ledger {
     policy: ServicePolicy,
-    positions: FxHashMap<CustomerId, usize>,
+    positions: Positions,
     slots: Vec<Slot>,
-    due: BTreeSet<(DateTime<Utc>, usize)>,
+    /// `(deadline, position)`, positions as `u32` (16 bytes an entry rather than 24).
+    due: BTreeSet<(DateTime<Utc>, u32)>,
     work: WorkIndex,
 }
 
@@ -156,7 +158,7 @@ impl Ledger {
         policy.validate()?;
         Ok(Self {
             policy,
-            positions: FxHashMap::default(),
+            positions: Positions::default(),
             slots: Vec::new(),
             due: BTreeSet::new(),
             work: WorkIndex::default(),
@@ -361,7 +363,7 @@ impl Ledger {
     /// Room for `additional` more customers.
     pub(crate) fn reserve(&mut self, additional: usize) {
         self.slots.reserve(additional);
-        self.positions.reserve(additional);
+        self.positions.reserve(additional, &self.slots);
     }
 
     /// The customers held aside when the book was loaded, in the order they first appeared,
@@ -399,7 +401,7 @@ impl Ledger {
     /// ```
     #[must_use]
     pub fn quarantine(&self, customer: CustomerId) -> Option<&Quarantine> {
-        let position = *self.positions.get(&customer)?;
+        let position = self.positions.get(customer, &self.slots)?;
         self.slots.get(position)?.quarantine.as_deref()
     }
 
@@ -431,7 +433,7 @@ impl Ledger {
         customer: CustomerId,
         events: impl IntoIterator<Item = E>,
     ) -> Result<(), ReplayError> {
-        let Some(&position) = self.positions.get(&customer) else {
+        let Some(position) = self.positions.get(customer, &self.slots) else {
             return Err(ReplayError::NotQuarantined { customer });
         };
         if self.quarantine(customer).is_none() {
@@ -531,7 +533,7 @@ impl Ledger {
     /// ```
     #[must_use]
     pub fn get(&self, customer: CustomerId) -> Option<&Relationship> {
-        let position = *self.positions.get(&customer)?;
+        let position = self.positions.get(customer, &self.slots)?;
         self.slots
             .get(position)
             .filter(|slot| slot.quarantine.is_none())
@@ -769,7 +771,7 @@ impl Ledger {
     /// Applies without touching the deadline index; returns the customer's position.
     fn fold(&mut self, envelope: &Envelope) -> Result<usize, ReplayError> {
         let customer = envelope.customer;
-        if let Some(&position) = self.positions.get(&customer)
+        if let Some(position) = self.positions.get(customer, &self.slots)
             && let Some(slot) = self.slots.get_mut(position)
         {
             if slot.quarantine.is_some() {
@@ -825,7 +827,7 @@ impl Ledger {
             let at = match index.get(&customer) {
                 Some(&at) => at,
                 None => {
-                    let position = self.positions.get(&customer).copied();
+                    let position = self.positions.get(customer, &self.slots);
                     let relationship = match position.and_then(|p| self.slots.get(p)) {
                         Some(slot) if slot.quarantine.is_some() => {
                             return Err(ReplayError::Quarantined { customer });
@@ -901,13 +903,14 @@ impl Ledger {
 
     fn insert(&mut self, relationship: Relationship) -> usize {
         let position = self.slots.len();
-        self.positions.insert(relationship.customer(), position);
         self.slots.push(Slot {
             relationship,
             indexed: None,
             quarantine: None,
-            owners: Box::default(),
+            owners: Owners::None,
         });
+        // A new customer: never filed already (its callers looked it up first).
+        let _filed = self.positions.place(position, &self.slots);
         position
     }
 
@@ -919,14 +922,15 @@ impl Ledger {
         };
         slot.relationship.use_health_policy(&self.policy.health);
         let live = slot.quarantine.is_none();
-        let owners: Box<[Owner]> = if live {
-            slot.relationship.owners().into()
+        let owners = if live {
+            slot.relationship.owners()
         } else {
-            Box::default()
+            Vec::new()
         };
-        if owners != slot.owners {
-            self.work.refile(position, &slot.owners, &owners);
-            slot.owners = owners;
+        if owners != slot.owners.as_slice() {
+            self.work
+                .refile(position, slot.owners.as_slice(), owners.as_slice());
+            slot.owners = Owners::of(&owners);
         }
         let next = slot
             .relationship
@@ -937,10 +941,10 @@ impl Ledger {
             return;
         }
         if let Some(old) = slot.indexed {
-            self.due.remove(&(old, position));
+            self.due.remove(&(old, positions::index(position)));
         }
         if let Some(new) = next {
-            self.due.insert((new, position));
+            self.due.insert((new, positions::index(position)));
         }
         slot.indexed = next;
     }

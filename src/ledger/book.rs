@@ -4,7 +4,6 @@
 //! like [`Ledger::replay`], restoring takes the policy in force.
 
 use std::borrow::Cow;
-use std::collections::hash_map::Entry as Place;
 use std::fmt;
 
 use chrono::{DateTime, Utc};
@@ -12,6 +11,7 @@ use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::work::Owners;
 use super::{Ledger, Quarantine, Slot};
 use crate::error::ReplayError;
 use crate::event::Event;
@@ -351,23 +351,21 @@ impl Ledger {
     /// are let go, as if the read had stopped at it: gives its id.
     fn place_from(&mut self, first: usize) -> Result<(), CustomerId> {
         let mut twice = None;
-        for (position, slot) in self.slots.iter().enumerate().skip(first) {
-            let customer = slot.relationship.customer();
-            match self.positions.entry(customer) {
-                Place::Occupied(_) => {
-                    twice = Some((position, customer));
-                    break;
-                }
-                Place::Vacant(place) => {
-                    place.insert(position);
-                }
+        for position in first..self.slots.len() {
+            if self.positions.place(position, &self.slots).is_err() {
+                twice = Some(position);
+                break;
             }
         }
         match twice {
             None => Ok(()),
-            Some((position, customer)) => {
+            Some(position) => {
+                let customer = self
+                    .slots
+                    .get(position)
+                    .map(|slot| slot.relationship.customer());
                 self.slots.truncate(position);
-                Err(customer)
+                customer.map_or(Ok(()), Err)
             }
         }
     }
@@ -391,7 +389,7 @@ impl Ledger {
             }
         };
         // Filed as saved if the rules' fingerprint matches (see `load_book_sized`).
-        let (indexed, owners) = (next, Box::default());
+        let (indexed, owners) = (next, Owners::None);
         self.slots.push(Slot {
             relationship,
             indexed,

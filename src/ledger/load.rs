@@ -1,7 +1,8 @@
 //! Loading the book: stored events folded one by one, a damaged one holding its customer
 //! aside, and every customer filed once at the end.
 
-use super::work::WorkIndex;
+use super::positions::index;
+use super::work::{Owners, WorkIndex};
 use super::{Ledger, Quarantine};
 use crate::customer::CustomerEvent;
 use crate::error::ReplayError;
@@ -20,9 +21,9 @@ impl Ledger {
     /// recorded fact ([`Relationship::may_be_next`]).
     pub(super) fn refile_all(&mut self, saved: bool) {
         let mut due = Vec::with_capacity(self.slots.len());
-        let mut work: Vec<(Owner, usize)> = Vec::with_capacity(self.slots.len());
-        // One buffer for every customer's owners, each slot's list then allocated at its size
-        // (none for a customer without owners).
+        let mut work: Vec<(Owner, u32)> = Vec::with_capacity(self.slots.len());
+        // One buffer for every customer's owners, each slot's list then held at its size
+        // (inline for one owner).
         let mut owners = Vec::new();
         for (position, slot) in self.slots.iter_mut().enumerate() {
             let live = slot.quarantine.is_none();
@@ -33,14 +34,15 @@ impl Ledger {
                 slot.indexed = slot.relationship.next_deadline().map(|d| d.at);
             }
             slot.indexed = slot.indexed.filter(|_| live);
-            due.extend(slot.indexed.map(|at| (at, position)));
+            let filed = index(position);
+            due.extend(slot.indexed.map(|at| (at, filed)));
             if live {
                 slot.relationship.owners_into(&mut owners);
             } else {
                 owners.clear();
             }
-            slot.owners = owners.as_slice().into();
-            work.extend(owners.iter().map(|owner| (*owner, position)));
+            slot.owners = Owners::of(&owners);
+            work.extend(owners.iter().map(|owner| (*owner, filed)));
         }
         due.sort_unstable();
         self.due = due.into_iter().collect();
@@ -51,7 +53,7 @@ impl Ledger {
     /// fold; returns the customer's position. Leaves the indexes alone.
     pub(super) fn load(&mut self, envelope: &Envelope) -> usize {
         let customer = envelope.customer;
-        if let Some(&position) = self.positions.get(&customer) {
+        if let Some(position) = self.positions.get(customer, &self.slots) {
             self.load_at(position, envelope);
             return position;
         }

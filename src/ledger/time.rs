@@ -7,6 +7,7 @@ use std::collections::hash_map::Entry;
 use chrono::{DateTime, Utc};
 use rustc_hash::FxHashMap;
 
+use super::positions::{index, position};
 use super::{Ledger, Slot};
 use crate::event::Envelope;
 use crate::flag::{Deadline, Flag, Owner};
@@ -55,7 +56,7 @@ impl Ledger {
             if let Some(slot) = self.slots.get_mut(position)
                 && let Some(at) = slot.indexed.filter(|at| *at <= now)
             {
-                self.due.remove(&(at, position));
+                self.due.remove(&(at, index(position)));
                 slot.indexed = None;
             }
         }
@@ -113,8 +114,11 @@ impl Ledger {
     /// ```
     #[must_use]
     pub fn next_deadline(&self) -> Option<Deadline> {
-        let &(_, position) = self.due.first()?;
-        self.slots.get(position)?.relationship.next_deadline()
+        let &(_, filed) = self.due.first()?;
+        self.slots
+            .get(position(filed))?
+            .relationship
+            .next_deadline()
     }
 
     /// The flags of every customer at `now`, ordered by customer id. This looks at every
@@ -255,25 +259,25 @@ impl Advancing for Copies<'_> {
 /// deadline order across the book (ties in the order customers were first registered).
 fn fire_due(
     policy: &ServicePolicy,
-    index: &BTreeSet<(DateTime<Utc>, usize)>,
+    index: &BTreeSet<(DateTime<Utc>, u32)>,
     now: DateTime<Utc>,
     book: &mut impl Advancing,
 ) -> Vec<Envelope> {
     // Only what is due by `now` takes part: later entries never bound a step.
-    let mut due: BTreeSet<(DateTime<Utc>, usize)> =
-        index.range(..=(now, usize::MAX)).copied().collect();
+    let mut due: BTreeSet<(DateTime<Utc>, u32)> =
+        index.range(..=(now, u32::MAX)).copied().collect();
     // At least an event per customer due.
     let mut out = Vec::with_capacity(due.len());
-    while let Some((at, position)) = due.pop_first() {
+    while let Some((at, filed)) = due.pop_first() {
         // An index entry without a customer cannot arise; pass it over.
-        let Some(relationship) = book.at(position) else {
+        let Some(relationship) = book.at(position(filed)) else {
             continue;
         };
         // Up to the next customer's deadline (exclusive, or inclusive when this customer
         // comes first among those due at that instant), so the result is in deadline order
         // across the book and a customer's backlog is fired in one call.
         let limit = match due.first() {
-            Some(&(next, other)) if other > position => next,
+            Some(&(next, other)) if other > filed => next,
             Some(&(next, _)) => next
                 .checked_sub_signed(chrono::TimeDelta::nanoseconds(1))
                 .unwrap_or(at)
@@ -287,7 +291,7 @@ fn fire_due(
             && next > at
             && next <= now
         {
-            due.insert((next, position));
+            due.insert((next, filed));
         }
     }
     out

@@ -5,21 +5,56 @@ use std::collections::BTreeSet;
 
 use rustc_hash::FxHashMap;
 
+use super::positions::{index, position};
 use crate::flag::Owner;
+
+/// The owners a customer is filed under (sorted, each once): one, the usual case, held inline
+/// (a box of one was an allocation a customer), more in a box.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) enum Owners {
+    /// None: a customer held aside.
+    #[default]
+    None,
+    /// One owner.
+    One(Owner),
+    /// More than one.
+    Many(Box<[Owner]>),
+}
+
+impl Owners {
+    /// The owners listed in `owners` (sorted, each once).
+    pub(super) fn of(owners: &[Owner]) -> Self {
+        match owners {
+            [] => Self::None,
+            [one] => Self::One(*one),
+            many => Self::Many(many.into()),
+        }
+    }
+
+    /// The owners, sorted.
+    pub(super) fn as_slice(&self) -> &[Owner] {
+        match self {
+            Self::None => &[],
+            Self::One(one) => std::slice::from_ref(one),
+            Self::Many(many) => many,
+        }
+    }
+}
 
 /// Customers (by position) filed under each owner their relationship can have work for
 /// ([`Relationship::owners`](crate::relationship::Relationship)). Kept up to date by the
 /// ledger's `reindex`, which every change of a customer goes through.
 #[derive(Debug, Clone, Default)]
 pub(super) struct WorkIndex {
-    by_owner: FxHashMap<Owner, BTreeSet<usize>>,
+    /// Positions as `u32` (see `Positions`).
+    by_owner: FxHashMap<Owner, BTreeSet<u32>>,
 }
 
 impl WorkIndex {
     /// The index of `(owner, position)` pairs, in any order.
-    pub(super) fn of(mut pairs: Vec<(Owner, usize)>) -> Self {
+    pub(super) fn of(mut pairs: Vec<(Owner, u32)>) -> Self {
         pairs.sort_unstable();
-        let mut by_owner: FxHashMap<Owner, BTreeSet<usize>> = FxHashMap::default();
+        let mut by_owner: FxHashMap<Owner, BTreeSet<u32>> = FxHashMap::default();
         for chunk in pairs.chunk_by(|a, b| a.0 == b.0) {
             if let Some(&(owner, _)) = chunk.first() {
                 by_owner.insert(owner, chunk.iter().map(|&(_, position)| position).collect());
@@ -31,6 +66,7 @@ impl WorkIndex {
     /// Moves the customer at `position` from the owners in `old` to those in `new` (both
     /// sorted, each owner once).
     pub(super) fn refile(&mut self, position: usize, old: &[Owner], new: &[Owner]) {
+        let position = index(position);
         for owner in old.iter().filter(|owner| new.binary_search(owner).is_err()) {
             if let Some(customers) = self.by_owner.get_mut(owner) {
                 customers.remove(&position);
@@ -46,6 +82,11 @@ impl WorkIndex {
 
     /// The positions of the customers filed under `owner`, in order.
     pub(super) fn customers(&self, owner: Owner) -> impl Iterator<Item = usize> + '_ {
-        self.by_owner.get(&owner).into_iter().flatten().copied()
+        self.by_owner
+            .get(&owner)
+            .into_iter()
+            .flatten()
+            .copied()
+            .map(position)
     }
 }

@@ -365,17 +365,49 @@ impl From<SortedStore> for Store {
     fn from(sorted: SortedStore) -> Self {
         // Sorted again (cheap when sorted already): the runs' searches rely on it, and a
         // snapshot written by hand may not be.
-        let mut store = Self::new();
-        let interactions = sorted.interactions.into_iter().map(|id| (id, ()));
-        store.interactions.add(Runs::sorted(interactions));
-        store.promises.add(Runs::sorted(sorted.promises));
-        store.follow_ups.add(Runs::sorted(sorted.follow_ups));
-        store.filter_added(&[]);
-        store
+        let (interactions, promises, follow_ups) = sorted.parts();
+        Self::of_parts(interactions, promises, follow_ups)
+    }
+}
+
+/// One part of a store, sorted by id, each id once.
+type Part<K, V> = Vec<(K, V)>;
+
+impl SortedStore {
+    /// Its three parts, each sorted by id and each id once (its latest entry): a snapshot
+    /// written by hand may hold them unsorted or twice.
+    #[allow(clippy::type_complexity, reason = "three parts, named by their types")]
+    fn parts(
+        self,
+    ) -> (
+        Part<InteractionId, ()>,
+        Part<PromiseId, (PromiseStage, Made)>,
+        Part<FollowUpId, FollowUpStage>,
+    ) {
+        let interactions = self.interactions.into_iter().map(|id| (id, ()));
+        (
+            Runs::sorted(interactions),
+            Runs::sorted(self.promises),
+            Runs::sorted(self.follow_ups),
+        )
     }
 }
 
 impl Store {
+    /// The store of three parts, each sorted by id, each id once.
+    fn of_parts(
+        interactions: Part<InteractionId, ()>,
+        promises: Part<PromiseId, (PromiseStage, Made)>,
+        follow_ups: Part<FollowUpId, FollowUpStage>,
+    ) -> Self {
+        let mut store = Self::new();
+        store.interactions.add(interactions);
+        store.promises.add(promises);
+        store.follow_ups.add(follow_ups);
+        store.filter_added(&[]);
+        store
+    }
+
     fn new() -> Self {
         Self {
             interactions: Runs::new(),
@@ -455,7 +487,7 @@ impl Store {
 /// The archive of one relationship: interactions recorded, closed promises and follow-ups.
 /// Serialized as its flat [`Store`], however it is buffered.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(from = "Store", into = "Store")]
+#[serde(from = "SortedStore", into = "Store")]
 pub(crate) struct Archive {
     /// The store, shared between copies of the relationship.
     store: Option<Arc<Store>>,
@@ -578,6 +610,33 @@ impl From<Store> for Archive {
     }
 }
 
+/// A short archive read back (fewer than [`FOLD_AT`] entries) stays in the buffer, as it was
+/// held when written: no store, no runs, no `Arc` (three allocations fewer a customer on
+/// restore). Each id once, its latest entry, as the store keeps it.
+impl From<SortedStore> for Archive {
+    fn from(sorted: SortedStore) -> Self {
+        let (interactions, promises, follow_ups) = sorted.parts();
+        let len = interactions
+            .len()
+            .saturating_add(promises.len())
+            .saturating_add(follow_ups.len());
+        if len >= FOLD_AT {
+            return Self::from(Store::of_parts(interactions, promises, follow_ups));
+        }
+        let mut recent = Vec::with_capacity(len);
+        let interactions = interactions.into_iter();
+        recent.extend(interactions.map(|(id, ())| Entry::Interaction(id)));
+        let promises = promises.into_iter();
+        recent.extend(promises.map(|(id, (stage, made))| Entry::Promise(id, stage, made)));
+        let follow_ups = follow_ups.into_iter();
+        recent.extend(follow_ups.map(|(id, stage)| Entry::FollowUp(id, stage)));
+        Self {
+            store: None,
+            recent,
+        }
+    }
+}
+
 impl From<Archive> for Store {
     fn from(archive: Archive) -> Self {
         let mut store = archive.store.map_or_else(Self::new, Arc::unwrap_or_clone);
@@ -644,7 +703,7 @@ pub(crate) fn closed_follow_up(id: FollowUpId, stage: FollowUpStage) -> FollowUp
 
 #[cfg(test)]
 mod tests {
-    use super::{Archive, Entry, FILTER_FROM, GROWTH, Rank, Store, find};
+    use super::{Archive, Entry, FILTER_FROM, FOLD_AT, GROWTH, Rank, SortedStore, Store, find};
     use crate::compact::At;
     use crate::id::{InteractionId, PromiseId};
     use crate::promise::PromiseStage;
@@ -717,6 +776,37 @@ mod tests {
         );
         let store = Store::from(archive);
         assert_eq!(store.promises.len(), 1, "merged: kept once");
+    }
+
+    #[test]
+    fn a_short_archive_reads_back_into_the_buffer_each_id_once_at_its_latest() {
+        let made = At(DateTime::UNIX_EPOCH);
+        let (asked, promised) = (InteractionId::from_u128(3), PromiseId::from_u128(7));
+        // Written by hand, each id twice (the promise's latest entry last).
+        let read = Archive::from(SortedStore {
+            interactions: vec![asked, asked],
+            promises: vec![
+                (promised, (PromiseStage::Kept, made)),
+                (promised, (PromiseStage::Withdrawn, made)),
+            ],
+            follow_ups: Vec::new(),
+        });
+        assert!(read.stored().is_none(), "no store for a short archive");
+        assert_eq!((read.len(), read.recent.capacity()), (2, 2));
+        assert!(read.has_interaction(asked));
+        assert_eq!(read.promise(promised), Some(PromiseStage::Withdrawn));
+        let mut live = Archive::default();
+        live.insert(Entry::Promise(promised, PromiseStage::Withdrawn, made));
+        live.insert(Entry::Interaction(asked));
+        assert_eq!(read, live);
+        // As many entries as fold: read into the store.
+        let ids = (0..FOLD_AT as u128).map(InteractionId::from_u128).collect();
+        let long = Archive::from(SortedStore {
+            interactions: ids,
+            promises: Vec::new(),
+            follow_ups: Vec::new(),
+        });
+        assert!(long.recent.is_empty() && long.stored().is_some_and(|s| s.len() == FOLD_AT));
     }
 
     #[test]
