@@ -860,7 +860,9 @@ mod tests {
 
     /// Where a sequence's entries start.
     fn seq_pointer(seq: &Seq<u32>) -> *const u32 {
-        seq.iter().next().map_or(std::ptr::null(), std::ptr::from_ref)
+        seq.iter()
+            .next()
+            .map_or(std::ptr::null(), std::ptr::from_ref)
     }
 
     #[test]
