@@ -38,7 +38,10 @@
 //! 1. **Any change to that shape** (a field added, removed, renamed, reordered or retyped; a
 //!    variant added; a state type replaced by another) makes the golden test fail. Do not
 //!    bless the old fixture: raise [`VERSION`], write the new fixture beside the old one
-//!    (`BLESS=1`), and keep the old fixture.
+//!    (`BLESS=1`), and keep the old fixture. A version no release has published yet is still
+//!    being written (as all unreleased event changes share one new version): its fixture is
+//!    blessed again with the change, which the changelog names. Version 1 is such a version
+//!    until the crate's first release.
 //! 2. **Older snapshots** are then refused with [`SnapshotError::UnsupportedVersion`] (the
 //!    service replays its log once, or restores with the release that wrote them and saves
 //!    again), unless the release reads them on purpose: a reader for the old version, tested
