@@ -916,7 +916,10 @@ mod tests {
                 prop_assert!(!archive.has_interaction(id));
                 passed += usize::from(store.filter.may_hold(id.key()));
             }
-            prop_assert!(passed < 100, "{passed} of 2,000 absent ids passed the filter");
+            // About 3.4 % when full, on average; a small filter near full passes more by
+            // chance (the worst of 2,000 stores measured: 4.4 %; CI once drew 117 counters
+            // passing 5.1 %: 117 counters from 5586732711733513057). A broken one passes far more.
+            prop_assert!(passed < 150, "{passed} of 2,000 absent ids passed the filter");
         }
     }
 }
