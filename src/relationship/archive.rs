@@ -917,8 +917,8 @@ mod tests {
                 passed += usize::from(store.filter.may_hold(id.key()));
             }
             // About 3.4 % when full, on average; a small filter near full passes more by
-            // chance (the worst of 2,000 stores measured: 4.4 %; CI once drew 117 counters
-            // passing 5.1 %: 117 counters from 5586732711733513057). A broken one passes far more.
+            // chance (the worst of 2,000 stores measured: 4.4 %; a CI run drew 117 counters
+            // from 5586732711733513057 passing 5.1 %). A broken filter passes far more.
             prop_assert!(passed < 150, "{passed} of 2,000 absent ids passed the filter");
         }
     }
