@@ -68,16 +68,17 @@ pub(crate) struct Counts {
 
 impl Counts {
     fn plus(self, fact: Fact) -> Self {
+        // Saturating: a record read from a hostile snapshot may hold any running counts.
         let mut c = self;
         match fact {
-            Fact::TargetMet => c.targets += 1,
+            Fact::TargetMet => c.targets = c.targets.saturating_add(1),
             Fact::TargetMissed => {
-                c.targets += 1;
-                c.missed += 1;
+                c.targets = c.targets.saturating_add(1);
+                c.missed = c.missed.saturating_add(1);
             }
             Fact::Broken { silent } => {
-                c.breaks += 1;
-                c.silent += u32::from(silent);
+                c.breaks = c.breaks.saturating_add(1);
+                c.silent = c.silent.saturating_add(u32::from(silent));
             }
             Fact::Breach | Fact::Answer { .. } => {}
         }

@@ -66,11 +66,12 @@ fn window(policy: &HealthPolicy, record: &mut Reader<'_>, to: DateTime<Utc>) -> 
     Window {
         targets: all.targets,
         missed: all.missed,
-        targets_w: all.targets + recent.targets,
-        missed_w: all.missed + recent.missed,
-        breaks_w: all.breaks + recent.breaks,
+        // Saturating: a record read from a hostile snapshot may hold any running counts.
+        targets_w: all.targets.saturating_add(recent.targets),
+        missed_w: all.missed.saturating_add(recent.missed),
+        breaks_w: all.breaks.saturating_add(recent.breaks),
         silent: all.silent,
-        silent_w: all.silent + recent.silent,
+        silent_w: all.silent.saturating_add(recent.silent),
         answer,
     }
 }
