@@ -311,6 +311,7 @@ proptest! {
         let replayed = Ledger::replay(policy.clone(), &log).unwrap();
         prop_assert!(replayed == ledger);
         prop_assert_eq!(replayed.get(ONA), ledger.get(ONA));
+        prop_assert!(in_time_order(&ledger));
         probe(&ledger, &latest, now)?;
         probe(&replayed, &latest, now)?;
         for encoding in ENCODINGS {
@@ -321,6 +322,7 @@ proptest! {
         for (copy, seen, at) in &aside {
             let replay = Ledger::replay(policy.clone(), &log[..*seen]).unwrap();
             prop_assert_eq!(copy.get(ONA), replay.get(ONA));
+            prop_assert!(in_time_order(copy));
             let seen_latest = latest_of(&log[..*seen]);
             probe(copy, &seen_latest, *at)?;
             probe(&replay, &seen_latest, *at)?;
@@ -995,4 +997,170 @@ fn a_snapshot_with_any_number_changed_is_read_or_refused_never_a_panic() {
         }
     }
     assert!(read > 0 && refused > 0, "{read} read, {refused} refused");
+}
+
+/// A book of `customers` registered and writing once each, and its log.
+fn logged_book(customers: &[CustomerId]) -> (Ledger, Vec<Envelope>) {
+    let mut ledger = Ledger::new(ServicePolicy::default()).unwrap();
+    let now = t("2026-03-02 09:00");
+    let mut log = Vec::new();
+    for (i, customer) in customers.iter().enumerate() {
+        log.extend(ledger.execute(*customer, register(), now).unwrap());
+        let message = inbound(i as u128 + 1, Channel::Email);
+        log.extend(ledger.execute(*customer, message, now).unwrap());
+    }
+    (ledger, log)
+}
+
+#[test]
+fn customers_alike_in_hash_are_held_aside_taken_back_and_added_all_or_nothing() {
+    // Given fifty customers alike in hash, one of whose stored logs has a gap
+    let ids: Vec<CustomerId> = (1..=50).map(alike).collect();
+    let (live, log) = logged_book(&ids);
+    let damaged = ids[24];
+    let mut stored = log.clone();
+    for envelope in stored
+        .iter_mut()
+        .filter(|e| e.customer == damaged && e.seq == 2)
+    {
+        envelope.seq = 5;
+    }
+    // When the book catches up on it
+    let mut book = Ledger::new(ServicePolicy::default()).unwrap();
+    book.catch_up(&stored);
+    // Then that one is held aside and every other found as it lives
+    for customer in &ids {
+        assert_eq!(
+            book.get(*customer),
+            live.get(*customer).filter(|_| *customer != damaged)
+        );
+        assert_eq!(book.quarantine(*customer).is_some(), *customer == damaged);
+    }
+    // and taken back from its whole log
+    let own: Vec<&Envelope> = log.iter().filter(|e| e.customer == damaged).collect();
+    book.retry(damaged, own).unwrap();
+    assert_eq!(book.get(damaged), live.get(damaged));
+    assert!(book.quarantined().next().is_none());
+    // A batch naming new customers alike in hash, one of them with a gap, adds none of them
+    let (_, newcomers) = logged_book(&[alike(60), alike(61)]);
+    let mut broken = newcomers.clone();
+    broken.last_mut().unwrap().seq = 9;
+    let before = book.clone();
+    assert!(book.apply_all(&broken).is_err());
+    assert!(book.get(alike(60)).is_none() && book.get(alike(61)).is_none());
+    assert!(book == before);
+    // and whole, adds both, each found
+    book.apply_all(&newcomers).unwrap();
+    assert_eq!(book.len(), 52);
+    for customer in [alike(60), alike(61), damaged, ids[0], ids[49]] {
+        assert_eq!(book.get(customer).map(|r| r.customer()), Some(customer));
+    }
+    let mut all = log;
+    all.extend(newcomers);
+    assert!(Ledger::replay(ServicePolicy::default(), &all).unwrap() == book);
+}
+
+// ---------------------------------------------------------------------------------------
+// Sequences crossing sixteen entries, with copies kept aside and late facts in the middle
+// ---------------------------------------------------------------------------------------
+
+/// Whether the conversation's messages and answers, and health's record of contacts, as a
+/// JSON snapshot of `ledger` writes them for `customer`, are each in time order (their
+/// sequences are written as held: a fact reported late is held in its place).
+fn in_time_order(ledger: &Ledger) -> bool {
+    let json = ledger.snapshot(Encoding::Json).unwrap();
+    let document: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    let customers = document["body"]["customers"].as_array().unwrap();
+    customers.iter().all(|entry| {
+        let r = &entry["Live"]["relationship"];
+        let conversation = &r["conversation"];
+        let lists = [
+            conversation["messages"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| &m["at"])
+                .collect::<Vec<_>>(),
+            conversation["answers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| &m["at"])
+                .collect(),
+            r["record"]["contacts"].as_array().unwrap().iter().collect(),
+        ];
+        lists.iter().all(|times| {
+            let times: Vec<DateTime<Utc>> = times
+                .iter()
+                .map(|t| serde_json::from_value((*t).clone()).unwrap())
+                .collect();
+            times.is_sorted()
+        })
+    })
+}
+
+#[test]
+fn a_conversation_of_fifteen_to_seventeen_messages_written_apart_from_its_copies_replays() {
+    // For conversations of 13 to 18 messages, with a copy kept aside at each length and a
+    // message reported late at the front, the middle or the end of what the copy shares
+    let policy = hourly_response_policy();
+    for len in 13..=18u128 {
+        for late_at in [0, len / 2, len - 2] {
+            let mut ledger = Ledger::new(policy.clone()).unwrap();
+            let start = t("2026-03-02 09:00");
+            let mut log = ledger.execute(ONA, register(), start).unwrap();
+            let mut now = start;
+            let mut aside = Vec::new();
+            for n in 0..len {
+                now += TimeDelta::minutes(30);
+                // (an answer after every fifth message: the messages alone cross sixteen)
+                log.extend(
+                    ledger
+                        .execute(ONA, inbound(n, Channel::Email), now)
+                        .unwrap(),
+                );
+                if n % 5 == 4 {
+                    let answer = outbound(1_000 + n, Channel::Email);
+                    log.extend(ledger.execute(ONA, answer, now).unwrap());
+                }
+                aside.push((ledger.clone(), log.len()));
+            }
+            let gap = start + TimeDelta::minutes(30 * i64::try_from(late_at).unwrap() + 45);
+            for (n, inward) in [(500, true), (501, false)] {
+                let message = if inward {
+                    inbound(n, Channel::Phone)
+                } else {
+                    outbound(n, Channel::Phone)
+                };
+                let request =
+                    Request::new(message).occurred_at(gap + TimeDelta::minutes(n as i64 - 500));
+                log.extend(ledger.execute_request(ONA, request, now).unwrap());
+            }
+            now += TimeDelta::minutes(30);
+            log.extend(
+                ledger
+                    .execute(ONA, inbound(600, Channel::Chat), now)
+                    .unwrap(),
+            );
+            let replayed = Ledger::replay(policy.clone(), &log).unwrap();
+            assert_eq!(replayed.get(ONA), ledger.get(ONA), "{len} {late_at}");
+            assert!(in_time_order(&ledger), "{len} {late_at}");
+            for encoding in ENCODINGS {
+                assert_eq!(restored(&ledger, encoding).get(ONA), ledger.get(ONA));
+            }
+            for (mut copy, seen) in aside {
+                let mut replay = Ledger::replay(policy.clone(), &log[..seen]).unwrap();
+                assert_eq!(copy.get(ONA), replay.get(ONA), "{len} {late_at} {seen}");
+                let more = Request::new(inbound(700, Channel::Chat)).occurred_at(gap);
+                assert_eq!(
+                    copy.execute_request(ONA, more.clone(), now),
+                    replay.execute_request(ONA, more, now)
+                );
+                assert_eq!(copy.get(ONA), replay.get(ONA));
+                assert!(in_time_order(&copy), "{len} {late_at} {seen}");
+                let later = now + TimeDelta::days(3);
+                assert_eq!(copy.advance_to(later), replay.advance_to(later));
+            }
+        }
+    }
 }
