@@ -983,7 +983,7 @@ fn a_snapshot_with_any_number_changed_is_read_or_refused_never_a_panic() {
                     let _ = book.next_deadline();
                     for (_, r) in book.iter() {
                         let _ = format!("{r:?}");
-                        let _ = r.promises().map(|(_, p)| p.lateness()).count();
+                        let _ = r.promises().filter_map(|(_, p)| p.lateness()).count();
                     }
                     let keep = Request::new(KeepPromise {
                         promise: PromiseId::from_u128(1),
