@@ -17,6 +17,7 @@
 pub mod calendar;
 pub mod command;
 mod compact;
+mod lazy;
 pub mod complaint;
 pub mod customer;
 pub mod display;

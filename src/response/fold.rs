@@ -16,8 +16,6 @@ use crate::value::Direction;
 pub(crate) struct InteractionsMut<'a> {
     /// The response clock.
     pub(crate) clock: &'a mut ResponseClock,
-    /// How many response clocks have been answered.
-    pub(crate) answered: &'a mut u32,
     /// The messages and answers, by when they happened.
     pub(crate) conversation: &'a mut Conversation,
     /// The wait of a message reported after the answer that followed it, between its start
@@ -187,7 +185,6 @@ fn stop(
     }
     step(clock, ClockAction::Answer, None)?;
     state.conversation.mark_stopped(at, answered_by);
-    *state.answered = state.answered.saturating_add(1);
     Ok(())
 }
 
