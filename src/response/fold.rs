@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use super::conversation::{Answer, Conversation, Message};
 use super::event::ResponseEvent;
-use super::state::{ClockAction, Pending, ResponseClock, Wait};
+use super::state::{ClockAction, Pending, ResponseClock, Wait, WaitTerms};
 use crate::flag::Regarding;
 use crate::id::{ComplaintId, InteractionId, PromiseId};
 use crate::lifecycle::Misfit;
@@ -73,14 +73,13 @@ pub(crate) fn fold(
                 ));
             }
             let wait = Wait {
-                calendar: calendar.as_deref().map(Box::from),
+                terms: WaitTerms::of(calendar.as_deref(), no_target.as_ref()),
                 kind: *kind,
                 since: *since,
                 started: at,
                 priority: *priority,
                 target: *target,
                 due: *due,
-                no_target: no_target.clone().map(Box::new),
                 warn_at: *warn_at,
                 unanswered: state.conversation.covered(at),
             };
