@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::id::{AgentId, ComplaintId, InteractionId, PartyId, PromiseId};
+use crate::lazy::{self, Lazy};
 use crate::lifecycle::{Entity, Lifecycle, Refused};
 use crate::personal::{Erase, Personal};
 use crate::value::{Span, Text};
@@ -160,13 +161,37 @@ pub struct PromiseTerms {
     more: Option<Box<MoreTerms>>,
 }
 
+/// The interaction and complaint a promise came from: 34 bytes, behind a box ([`Lazy`]) of 8
+/// in [`MoreTerms`] (a promise to an outside party rarely names them).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+struct Links {
+    interaction: Option<InteractionId>,
+    complaint: Option<ComplaintId>,
+}
+
+/// No link: what an absent box reads as.
+static UNLINKED: Links = Links {
+    interaction: None,
+    complaint: None,
+};
+
+impl lazy::Parts for Links {
+    fn none() -> &'static Self {
+        &UNLINKED
+    }
+
+    fn is_empty(&self) -> bool {
+        self.interaction.is_none() && self.complaint.is_none()
+    }
+}
+
 /// The parts of [`PromiseTerms`] most promises never set.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 struct MoreTerms {
     #[serde(with = "crate::promise::state::fulfiller_form")]
     fulfiller: Fulfiller,
-    interaction: Option<InteractionId>,
-    complaint: Option<ComplaintId>,
+    /// The interaction and complaint it came from: boxed while either is set.
+    links: Lazy<Links>,
     revisions: Box<[Revision]>,
     #[serde(with = "crate::compact::instant::option")]
     informed_at: Option<DateTime<Utc>>,
@@ -228,13 +253,17 @@ impl PromiseTerms {
     /// The interaction in which it was made.
     #[must_use]
     pub fn interaction(&self) -> Option<InteractionId> {
-        self.more.as_ref().and_then(|more| more.interaction)
+        self.more
+            .as_ref()
+            .and_then(|more| more.links.get().interaction)
     }
 
     /// The complaint it answers.
     #[must_use]
     pub fn complaint(&self) -> Option<ComplaintId> {
-        self.more.as_ref().and_then(|more| more.complaint)
+        self.more
+            .as_ref()
+            .and_then(|more| more.links.get().complaint)
     }
 
     /// Every re-promise, oldest first.
@@ -293,9 +322,10 @@ impl PromiseTerms {
         complaint: Option<ComplaintId>,
     ) {
         if interaction.is_some() || complaint.is_some() {
-            let more = self.more_mut();
-            more.interaction = interaction;
-            more.complaint = complaint;
+            self.more_mut().links.change(|links| {
+                links.interaction = interaction;
+                links.complaint = complaint;
+            });
         }
     }
 
