@@ -107,9 +107,10 @@ pub(crate) struct Record {
     #[serde(with = "crate::compact::timed")]
     counted: Seq<(DateTime<Utc>, Counts)>,
     verdicts: Lazy<Verdicts>,
-    /// Inbound contacts, oldest first, at most [`MAX_CONTACTS`].
+    /// Inbound contacts, oldest first, at most [`MAX_CONTACTS`], at their exact size (a
+    /// `Vec`'s first growth holds four).
     #[serde(with = "crate::compact::instants")]
-    contacts: Vec<DateTime<Utc>>,
+    contacts: Box<[DateTime<Utc>]>,
 }
 
 /// The customer's answers and bad experiences: 32 bytes, boxed ([`Lazy`]) while either holds
@@ -143,7 +144,7 @@ impl Record {
         Self {
             counted: Seq::new(),
             verdicts: Lazy::new(),
-            contacts: Vec::new(),
+            contacts: Box::default(),
         }
     }
 
@@ -252,10 +253,16 @@ impl Record {
         }
         if inbound {
             let slot = self.contacts.partition_point(|t| *t <= at);
-            self.contacts.insert(slot, at);
-            if self.contacts.len() > MAX_CONTACTS {
-                self.contacts.remove(0);
-            }
+            let (before, after) = self.contacts.split_at_checked(slot).unwrap_or_default();
+            // Full: the oldest goes (the new one, if it is older still).
+            let full = usize::from(self.contacts.len() >= MAX_CONTACTS);
+            self.contacts = before
+                .iter()
+                .chain(std::iter::once(&at))
+                .chain(after)
+                .skip(full)
+                .copied()
+                .collect();
         }
         self.prune(at);
     }
