@@ -17,7 +17,6 @@
 pub mod calendar;
 pub mod command;
 mod compact;
-mod lazy;
 pub mod complaint;
 pub mod customer;
 pub mod display;
@@ -28,6 +27,7 @@ pub mod follow_up;
 pub mod guide;
 pub mod health;
 pub mod id;
+mod lazy;
 pub mod ledger;
 pub mod lifecycle;
 pub mod measure;

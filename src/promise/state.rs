@@ -296,7 +296,9 @@ impl PromiseTerms {
     /// How many times it has broken.
     #[must_use]
     pub fn breaks(&self) -> u32 {
-        self.more.as_ref().map_or(0, |more| more.course.get().breaks)
+        self.more
+            .as_ref()
+            .map_or(0, |more| more.course.get().breaks)
     }
 
     /// Whether the repeated-slip event has been raised.

@@ -83,7 +83,8 @@ impl Conversation {
     /// Folds what this copy wrote into the shared part, if it holds it alone.
     pub(crate) fn settle(&mut self) {
         self.messages.settle();
-        self.answered.change_held(|answered| answered.answers.settle());
+        self.answered
+            .change_held(|answered| answered.answers.settle());
     }
 
     /// Places a message by its time (after others of the same instant).
@@ -147,7 +148,9 @@ impl Conversation {
     pub(crate) fn mark_stopped(&mut self, at: DateTime<Utc>, interaction: InteractionId) {
         if let Some((slot, _)) = self.find_answer(at, interaction) {
             self.answered.change(|answered| {
-                answered.answers.update(slot, |answer| answer.stopped = true);
+                answered
+                    .answers
+                    .update(slot, |answer| answer.stopped = true);
                 answered.first_stop = Some(answered.first_stop.map_or(at, |first| first.min(at)));
                 answered.stopped = answered.stopped.saturating_add(1);
             });
