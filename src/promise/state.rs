@@ -111,8 +111,9 @@ pub struct Dependency {
     pub party: PartyId,
     /// What they committed to.
     pub commitment: Personal,
-    /// The party's own reference for it (an order or job number).
-    pub reference: Option<Text>,
+    /// The party's own reference for it, boxed (most commitments have none): see
+    /// [`reference`](Self::reference).
+    reference: Option<Box<Text>>,
     /// When they said it would be done.
     #[serde(with = "crate::compact::instant")]
     pub due: DateTime<Utc>,
@@ -122,7 +123,7 @@ pub struct Dependency {
 
 impl Dependency {
     /// A commitment just recorded: pending.
-    pub(crate) const fn pending(
+    pub(crate) fn pending(
         party: PartyId,
         commitment: Personal,
         reference: Option<Text>,
@@ -131,10 +132,16 @@ impl Dependency {
         Self {
             party,
             commitment,
-            reference,
+            reference: reference.map(Box::new),
             due,
             state: DependencyState::Pending,
         }
+    }
+
+    /// The party's own reference for it (an order or job number).
+    #[must_use]
+    pub fn reference(&self) -> Option<&Text> {
+        self.reference.as_deref()
     }
 }
 
