@@ -27,6 +27,7 @@ pub mod follow_up;
 pub mod guide;
 pub mod health;
 pub mod id;
+mod lazy;
 pub mod ledger;
 pub mod lifecycle;
 pub mod measure;

@@ -4,6 +4,9 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 
+use std::sync::LazyLock;
+
+use crate::lazy::{self, Lazy};
 use crate::shared::Seq;
 
 /// One fact health reads.
@@ -97,21 +100,43 @@ impl Counts {
 
 /// The facts health reads, by time, with running totals so that any window is counted in
 /// O(log n); the customer's answers, bad experiences and latest inbound contacts. The first
-/// three grow with history and are shared between copies of the relationship ([`Seq`]).
+/// three grow with history and are shared between copies of the relationship ([`Seq`]); the
+/// answers and bad experiences are boxed, absent while both are empty (most customers).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Record {
     /// Counted facts (targets, breaks), oldest first, each with the totals up to it.
     #[serde(with = "crate::compact::timed")]
     counted: Seq<(DateTime<Utc>, Counts)>,
+    verdicts: Lazy<Verdicts>,
+    /// Inbound contacts, oldest first, at most [`MAX_CONTACTS`], at their exact size (a
+    /// `Vec`'s first growth holds four).
+    #[serde(with = "crate::compact::instants")]
+    contacts: Box<[DateTime<Utc>]>,
+}
+
+/// The customer's answers and bad experiences: 32 bytes, boxed ([`Lazy`]) while either holds
+/// one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+struct Verdicts {
     /// Answers: penalty per mille, unsatisfied.
     #[serde(with = "crate::compact::timed")]
     answers: Seq<(DateTime<Utc>, (u16, bool))>,
     /// Bad experiences, oldest first.
     #[serde(with = "crate::compact::instants")]
     bad: Seq<DateTime<Utc>>,
-    /// Inbound contacts, oldest first, at most [`MAX_CONTACTS`].
-    #[serde(with = "crate::compact::instants")]
-    contacts: Vec<DateTime<Utc>>,
+}
+
+/// No answer and no bad experience: what an absent box reads as.
+static NO_VERDICTS: LazyLock<Verdicts> = LazyLock::new(Verdicts::default);
+
+impl lazy::Parts for Verdicts {
+    fn none() -> &'static Self {
+        &NO_VERDICTS
+    }
+
+    fn is_empty(&self) -> bool {
+        self.answers.len() == 0 && self.bad.len() == 0
+    }
 }
 
 impl Record {
@@ -119,9 +144,8 @@ impl Record {
     pub(crate) fn new() -> Self {
         Self {
             counted: Seq::new(),
-            answers: Seq::new(),
-            bad: Seq::new(),
-            contacts: Vec::new(),
+            verdicts: Lazy::new(),
+            contacts: Box::default(),
         }
     }
 
@@ -129,13 +153,16 @@ impl Record {
     /// Entries written by this copy and not yet folded into the shared parts.
     #[cfg(test)]
     pub(crate) fn unfolded(&self) -> usize {
-        self.counted.unfolded() + self.answers.unfolded() + self.bad.unfolded()
+        let verdicts = self.verdicts.get();
+        self.counted.unfolded() + verdicts.answers.unfolded() + verdicts.bad.unfolded()
     }
 
     pub(crate) fn settle(&mut self) {
         self.counted.settle();
-        self.answers.settle();
-        self.bad.settle();
+        self.verdicts.change_held(|verdicts| {
+            verdicts.answers.settle();
+            verdicts.bad.settle();
+        });
     }
 
     /// The latest inbound contacts, oldest first.
@@ -149,20 +176,20 @@ impl Record {
     }
 
     /// The answers, oldest first.
-    pub(super) const fn answers(&self) -> &Seq<(DateTime<Utc>, (u16, bool))> {
-        &self.answers
+    pub(super) fn answers(&self) -> &Seq<(DateTime<Utc>, (u16, bool))> {
+        &self.verdicts.get().answers
     }
 
     /// The bad experiences, oldest first.
-    pub(super) const fn bad(&self) -> &Seq<DateTime<Utc>> {
-        &self.bad
+    pub(super) fn bad(&self) -> &Seq<DateTime<Utc>> {
+        &self.verdicts.get().bad
     }
 
     /// The latest instant of any fact or contact recorded.
     pub(crate) fn latest(&self) -> Option<DateTime<Utc>> {
         let counted = self.counted.iter().next_back().map(|(at, _)| *at);
-        let answers = self.answers.iter().next_back().map(|(at, _)| *at);
-        let bad = self.bad.iter().next_back().copied();
+        let answers = self.answers().iter().next_back().map(|(at, _)| *at);
+        let bad = self.bad().iter().next_back().copied();
         let contact = self.contacts.last().copied();
         [counted, answers, bad, contact].into_iter().flatten().max()
     }
@@ -180,9 +207,10 @@ impl Record {
             self.counted.range(a, b).map(|(at, _)| *at)
         };
         let answers = {
-            let a = self.answers.partition_point(|(at, ..)| *at < lo);
-            let b = self.answers.partition_point(|(at, ..)| *at <= hi);
-            self.answers.range(a, b).map(|(at, ..)| *at)
+            let answers = self.answers();
+            let a = answers.partition_point(|(at, ..)| *at < lo);
+            let b = answers.partition_point(|(at, ..)| *at <= hi);
+            answers.range(a, b).map(|(at, ..)| *at)
         };
         counted.chain(answers)
     }
@@ -194,9 +222,10 @@ impl Record {
         lo: DateTime<Utc>,
         hi: DateTime<Utc>,
     ) -> impl Iterator<Item = DateTime<Utc>> + '_ {
-        let a = self.bad.partition_point(|at| *at < lo);
-        let b = self.bad.partition_point(|at| *at <= hi);
-        self.bad.range(a, b).copied()
+        let bad = self.bad();
+        let a = bad.partition_point(|at| *at < lo);
+        let b = bad.partition_point(|at| *at <= hi);
+        bad.range(a, b).copied()
     }
 
     /// Takes in a fact that happened at `at` (`inbound`: an inbound contact; `fact`: what
@@ -204,17 +233,19 @@ impl Record {
     pub(crate) fn observe(&mut self, at: DateTime<Utc>, fact: Option<Fact>, inbound: bool) {
         if let Some(fact) = fact {
             if fact.is_bad_experience() {
-                let slot = self.bad.partition_point(|t| *t <= at);
-                self.bad.insert(slot, at);
+                self.verdicts.change(|verdicts| {
+                    let slot = verdicts.bad.partition_point(|t| *t <= at);
+                    verdicts.bad.insert(slot, at);
+                });
             }
             match fact {
                 Fact::Answer {
                     penalty,
                     unsatisfied,
-                } => {
-                    let slot = self.answers.partition_point(|(t, ..)| *t <= at);
-                    self.answers.insert(slot, (at, (penalty, unsatisfied)));
-                }
+                } => self.verdicts.change(|verdicts| {
+                    let slot = verdicts.answers.partition_point(|(t, ..)| *t <= at);
+                    verdicts.answers.insert(slot, (at, (penalty, unsatisfied)));
+                }),
                 Fact::Breach => {}
                 Fact::TargetMet | Fact::TargetMissed | Fact::Broken { .. } => {
                     self.count(at, fact);
@@ -223,10 +254,16 @@ impl Record {
         }
         if inbound {
             let slot = self.contacts.partition_point(|t| *t <= at);
-            self.contacts.insert(slot, at);
-            if self.contacts.len() > MAX_CONTACTS {
-                self.contacts.remove(0);
-            }
+            let (before, after) = self.contacts.split_at_checked(slot).unwrap_or_default();
+            // Full: the oldest goes (the new one, if it is older still).
+            let full = usize::from(self.contacts.len() >= MAX_CONTACTS);
+            self.contacts = before
+                .iter()
+                .chain(std::iter::once(&at))
+                .chain(after)
+                .skip(full)
+                .copied()
+                .collect();
         }
         self.prune(at);
     }
@@ -258,10 +295,12 @@ impl Record {
         let old = self.counted.partition_point(|(t, _)| *t <= horizon);
         // Keep one entry at or before the horizon: its totals are the base of later windows.
         self.counted.drop_front(old.saturating_sub(1));
-        let old = self.answers.partition_point(|(t, ..)| *t <= horizon);
-        self.answers.drop_front(old);
-        let old = self.bad.partition_point(|t| *t <= horizon);
-        self.bad.drop_front(old);
+        self.verdicts.change_held(|verdicts| {
+            let old = verdicts.answers.partition_point(|(t, ..)| *t <= horizon);
+            verdicts.answers.drop_front(old);
+            let old = verdicts.bad.partition_point(|t| *t <= horizon);
+            verdicts.bad.drop_front(old);
+        });
     }
 }
 
@@ -390,7 +429,7 @@ impl<'a> Reader<'a> {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Option<(DateTime<Utc>, u16, bool)> {
-        let answers = &self.record.answers;
+        let answers = self.record.answers();
         let n = self.answers.upto(answers, |(at, _)| *at, to);
         let (at, (penalty, unsatisfied)) = *answers.get(n.checked_sub(1)?)?;
         (at > from).then_some((at, penalty, unsatisfied))
@@ -402,7 +441,7 @@ impl<'a> Reader<'a> {
         after: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Option<DateTime<Utc>> {
-        let bad = &self.record.bad;
+        let bad = self.record.bad();
         let n = self.bad.upto(bad, |at| *at, after);
         bad.get(n).copied().filter(|at| *at <= to)
     }

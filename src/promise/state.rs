@@ -1,10 +1,13 @@
 //! The promise's data and its transition table: the terms, the states with their data, the
 //! stages and actions, and the one place a promise changes stage (`Promise::transition`).
 
+use std::sync::LazyLock;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::id::{AgentId, ComplaintId, InteractionId, PartyId, PromiseId};
+use crate::lazy::{self, Lazy};
 use crate::lifecycle::{Entity, Lifecycle, Refused};
 use crate::personal::{Erase, Personal};
 use crate::value::{Span, Text};
@@ -108,8 +111,9 @@ pub struct Dependency {
     pub party: PartyId,
     /// What they committed to.
     pub commitment: Personal,
-    /// The party's own reference for it (an order or job number).
-    pub reference: Option<Text>,
+    /// The party's own reference for it, boxed (most commitments have none): see
+    /// [`reference`](Self::reference).
+    reference: Option<Box<Text>>,
     /// When they said it would be done.
     #[serde(with = "crate::compact::instant")]
     pub due: DateTime<Utc>,
@@ -119,7 +123,7 @@ pub struct Dependency {
 
 impl Dependency {
     /// A commitment just recorded: pending.
-    pub(crate) const fn pending(
+    pub(crate) fn pending(
         party: PartyId,
         commitment: Personal,
         reference: Option<Text>,
@@ -128,10 +132,16 @@ impl Dependency {
         Self {
             party,
             commitment,
-            reference,
+            reference: reference.map(Box::new),
             due,
             state: DependencyState::Pending,
         }
+    }
+
+    /// The party's own reference for it (an order or job number).
+    #[must_use]
+    pub fn reference(&self) -> Option<&Text> {
+        self.reference.as_deref()
     }
 }
 
@@ -160,23 +170,45 @@ pub struct PromiseTerms {
     more: Option<Box<MoreTerms>>,
 }
 
-/// The parts of [`PromiseTerms`] most promises never set.
+/// What becomes of a promise after it is made, and where it came from: the parts of
+/// [`MoreTerms`] a promise to an outside party rarely sets, 80 bytes behind a box ([`Lazy`]) of
+/// 8.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-struct MoreTerms {
-    #[serde(with = "crate::promise::state::fulfiller_form")]
-    fulfiller: Fulfiller,
+struct Course {
     interaction: Option<InteractionId>,
     complaint: Option<ComplaintId>,
     revisions: Box<[Revision]>,
     #[serde(with = "crate::compact::instant::option")]
     informed_at: Option<DateTime<Utc>>,
-    dependency: Option<Dependency>,
     breaks: u32,
     slipped_repeatedly: bool,
     /// When its latest fact happened, if after it was made (deadlines not counted): a fact
     /// reported late never precedes it (see `relationship/order.rs`).
     #[serde(with = "crate::compact::instant::option")]
     latest_fact: Option<DateTime<Utc>>,
+}
+
+/// Nothing since it was made: what an absent box reads as.
+static UNTOUCHED: LazyLock<Course> = LazyLock::new(Course::default);
+
+impl lazy::Parts for Course {
+    fn none() -> &'static Self {
+        &UNTOUCHED
+    }
+
+    fn is_empty(&self) -> bool {
+        *self == *UNTOUCHED
+    }
+}
+
+/// The parts of [`PromiseTerms`] most promises never set.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+struct MoreTerms {
+    #[serde(with = "crate::promise::state::fulfiller_form")]
+    fulfiller: Fulfiller,
+    dependency: Option<Dependency>,
+    /// Its links, revisions, notice, breaks and latest fact: boxed while one is set.
+    course: Lazy<Course>,
 }
 
 impl PromiseTerms {
@@ -209,6 +241,11 @@ impl PromiseTerms {
         self.more.get_or_insert_with(Box::default)
     }
 
+    /// Changes what became of it (see [`Course`]).
+    fn change_course(&mut self, change: impl FnOnce(&mut Course)) {
+        self.more_mut().course.change(change);
+    }
+
     /// The due instant first told to the customer: the one before the first revision, if any
     /// (a revision states the due instant it replaced), else the one in force.
     #[must_use]
@@ -228,25 +265,33 @@ impl PromiseTerms {
     /// The interaction in which it was made.
     #[must_use]
     pub fn interaction(&self) -> Option<InteractionId> {
-        self.more.as_ref().and_then(|more| more.interaction)
+        self.more
+            .as_ref()
+            .and_then(|more| more.course.get().interaction)
     }
 
     /// The complaint it answers.
     #[must_use]
     pub fn complaint(&self) -> Option<ComplaintId> {
-        self.more.as_ref().and_then(|more| more.complaint)
+        self.more
+            .as_ref()
+            .and_then(|more| more.course.get().complaint)
     }
 
     /// Every re-promise, oldest first.
     #[must_use]
     pub fn revisions(&self) -> &[Revision] {
-        self.more.as_ref().map_or(&[], |more| &more.revisions)
+        self.more
+            .as_ref()
+            .map_or(&[], |more| &more.course.get().revisions)
     }
 
     /// When we last told the customer about it, since it was made or last revised.
     #[must_use]
     pub fn informed_at(&self) -> Option<DateTime<Utc>> {
-        self.more.as_ref().and_then(|more| more.informed_at)
+        self.more
+            .as_ref()
+            .and_then(|more| more.course.get().informed_at)
     }
 
     /// The outside party's commitment, if recorded.
@@ -258,7 +303,9 @@ impl PromiseTerms {
     /// How many times it has broken.
     #[must_use]
     pub fn breaks(&self) -> u32 {
-        self.more.as_ref().map_or(0, |more| more.breaks)
+        self.more
+            .as_ref()
+            .map_or(0, |more| more.course.get().breaks)
     }
 
     /// Whether the repeated-slip event has been raised.
@@ -266,7 +313,7 @@ impl PromiseTerms {
     pub fn slipped_repeatedly(&self) -> bool {
         self.more
             .as_ref()
-            .is_some_and(|more| more.slipped_repeatedly)
+            .is_some_and(|more| more.course.get().slipped_repeatedly)
     }
 
     /// When its latest fact happened (deadlines not counted): when it was made, or a later
@@ -274,7 +321,7 @@ impl PromiseTerms {
     pub(crate) fn latest_fact(&self) -> DateTime<Utc> {
         self.more
             .as_ref()
-            .and_then(|more| more.latest_fact)
+            .and_then(|more| more.course.get().latest_fact)
             .map_or(self.made_at, |latest| latest.max(self.made_at))
     }
 
@@ -282,7 +329,7 @@ impl PromiseTerms {
     /// the latest: a plain promise keeps none).
     pub(crate) fn note_fact(&mut self, at: DateTime<Utc>) {
         if at > self.latest_fact() {
-            self.more_mut().latest_fact = Some(at);
+            self.change_course(|course| course.latest_fact = Some(at));
         }
     }
 
@@ -293,15 +340,16 @@ impl PromiseTerms {
         complaint: Option<ComplaintId>,
     ) {
         if interaction.is_some() || complaint.is_some() {
-            let more = self.more_mut();
-            more.interaction = interaction;
-            more.complaint = complaint;
+            self.change_course(|course| {
+                course.interaction = interaction;
+                course.complaint = complaint;
+            });
         }
     }
 
     /// Notes that the repeated-slip event was raised.
     pub(crate) fn mark_slipped_repeatedly(&mut self) {
-        self.more_mut().slipped_repeatedly = true;
+        self.change_course(|course| course.slipped_repeatedly = true);
     }
 
     /// Records the outside party's commitment.
@@ -316,22 +364,22 @@ impl PromiseTerms {
 
     /// Notes that the customer was told about it at `at`.
     pub(crate) fn inform(&mut self, at: DateTime<Utc>) {
-        self.more_mut().informed_at = Some(at);
+        self.change_course(|course| course.informed_at = Some(at));
     }
 
     /// Counts a break.
     fn count_break(&mut self) {
-        let more = self.more_mut();
-        more.breaks = more.breaks.saturating_add(1);
+        self.change_course(|course| course.breaks = course.breaks.saturating_add(1));
     }
 
     /// Adds a re-promise: the notice is reset.
     fn revise(&mut self, revision: Revision) {
-        let more = self.more_mut();
-        more.informed_at = None;
-        let mut revisions = std::mem::take(&mut more.revisions).into_vec();
-        revisions.push(revision);
-        more.revisions = revisions.into_boxed_slice();
+        self.change_course(|course| {
+            course.informed_at = None;
+            let mut revisions = std::mem::take(&mut course.revisions).into_vec();
+            revisions.push(revision);
+            course.revisions = revisions.into_boxed_slice();
+        });
     }
 
     /// How many times the due instant was moved.
@@ -737,9 +785,11 @@ impl Erase for Promise {
         let terms = &mut self.terms;
         let mut erased = terms.what.erase_personal();
         if let Some(more) = &mut terms.more {
-            for revision in &mut more.revisions {
-                erased = erased.saturating_add(revision.reason.erase_personal());
-            }
+            more.course.change_held(|course| {
+                for revision in &mut course.revisions {
+                    erased = erased.saturating_add(revision.reason.erase_personal());
+                }
+            });
             if let Some(dependency) = &mut more.dependency {
                 erased = erased.saturating_add(dependency.commitment.erase_personal());
             }

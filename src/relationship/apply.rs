@@ -208,7 +208,7 @@ impl Relationship {
         self.record.observe(at, fact, inbound);
         if inbound {
             // They wrote again: no longer quiet.
-            self.quiet_since = None;
+            self.spells.change_held(|spells| spells.quiet_since = None);
         }
         Ok(())
     }
@@ -227,12 +227,13 @@ impl Relationship {
                 let known_complaint = |id| complaints.contains_key(&id);
                 let known_interaction = |id| archive.has_interaction(id);
                 let mut past = self
+                    .spells
+                    .get()
                     .past_wait
-                    .take()
-                    .map_or(ResponseClock::Idle, |past| *past);
+                    .as_deref()
+                    .map_or(ResponseClock::Idle, Clone::clone);
                 let state = response::InteractionsMut {
                     clock: &mut self.response,
-                    answered: &mut self.responses_given,
                     conversation: &mut self.conversation,
                     past: &mut past,
                     known_interaction: &known_interaction,
@@ -240,7 +241,10 @@ impl Relationship {
                     known_complaint: &known_complaint,
                 };
                 let folded = response::fold(state, at, event);
-                self.past_wait = (past != ResponseClock::Idle).then(|| Box::new(past));
+                if past != ResponseClock::Idle || self.spells.get().past_wait.is_some() {
+                    let past = (past != ResponseClock::Idle).then(|| Box::new(past));
+                    self.spells.change(|spells| spells.past_wait = past);
+                }
                 folded?;
                 self.rare
                     .change(|parts| response::fold_update(&mut parts.updates, at, event))?;
@@ -399,21 +403,22 @@ impl Relationship {
     ) -> Result<(), Misfit> {
         match event {
             HealthEvent::AtRisk { .. } => {
-                if self.at_risk_since.is_some() {
+                if self.spells.get().at_risk_since.is_some() {
                     return Err(Misfit::from("the relationship is at risk already"));
                 }
-                self.at_risk_since = Some(at);
+                self.spells.change(|spells| spells.at_risk_since = Some(at));
             }
             HealthEvent::Recovered { .. } => {
-                if self.at_risk_since.take().is_none() {
+                if self.spells.get().at_risk_since.is_none() {
                     return Err(Misfit::from("the relationship was not at risk"));
                 }
+                self.spells.change(|spells| spells.at_risk_since = None);
             }
             HealthEvent::GoneQuiet { .. } => {
-                if self.quiet_since.is_some() {
+                if self.spells.get().quiet_since.is_some() {
                     return Err(Misfit::from("the customer has gone quiet already"));
                 }
-                self.quiet_since = Some(at);
+                self.spells.change(|spells| spells.quiet_since = Some(at));
             }
         }
         Ok(())

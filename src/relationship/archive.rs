@@ -492,18 +492,19 @@ pub(crate) struct Archive {
     /// The store, shared between copies of the relationship.
     store: Option<Arc<Store>>,
     /// Entries not yet folded into the store, oldest first.
-    recent: Vec<Entry>,
+    recent: Box<[Entry]>,
 }
 
 impl Archive {
     /// Archives `entry`: buffered, then folded into the store when the buffer is full and the
     /// store is held by this copy alone.
     pub(crate) fn insert(&mut self, entry: Entry) {
-        if self.recent.len() == self.recent.capacity() {
-            // Doubling from one entry: most customers hold a few, and the buffer is short.
-            self.recent.reserve_exact(self.recent.len().max(1));
-        }
-        self.recent.push(entry);
+        // At its exact size (a word less inline than a `Vec`, in every customer's slot): most
+        // customers hold a few entries, and the buffer is short.
+        let mut recent = std::mem::take(&mut self.recent).into_vec();
+        recent.reserve_exact(1);
+        recent.push(entry);
+        self.recent = recent.into_boxed_slice();
         if self.recent.len() >= FOLD_AT {
             self.settle();
         }
@@ -519,7 +520,7 @@ impl Archive {
         let alone = Arc::get_mut(store).is_some();
         if alone || self.recent.len() >= UNSHARE_AT {
             Arc::make_mut(store).add(&self.recent);
-            self.recent = Vec::new();
+            self.recent = Box::default();
         }
     }
 
@@ -605,7 +606,7 @@ impl From<Store> for Archive {
     fn from(store: Store) -> Self {
         Self {
             store: (store.len() > 0).then(|| Arc::new(store)),
-            recent: Vec::new(),
+            recent: Box::default(),
         }
     }
 }
@@ -632,7 +633,7 @@ impl From<SortedStore> for Archive {
         recent.extend(follow_ups.map(|(id, stage)| Entry::FollowUp(id, stage)));
         Self {
             store: None,
-            recent,
+            recent: recent.into_boxed_slice(),
         }
     }
 }
@@ -792,7 +793,7 @@ mod tests {
             follow_ups: Vec::new(),
         });
         assert!(read.stored().is_none(), "no store for a short archive");
-        assert_eq!((read.len(), read.recent.capacity()), (2, 2));
+        assert_eq!((read.len(), read.recent.len()), (2, 2));
         assert!(read.has_interaction(asked));
         assert_eq!(read.promise(promised), Some(PromiseStage::Withdrawn));
         let mut live = Archive::default();

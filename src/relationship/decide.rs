@@ -441,7 +441,7 @@ impl Relationship {
         let known_interaction = |id| self.archive.has_interaction(id);
         let state = response::Interactions {
             clock: &self.response,
-            answered: self.responses_given,
+            answered: self.conversation.stopped(),
             conversation: &self.conversation,
             known_interaction: &known_interaction,
             known_promise: &known_promise,

@@ -176,6 +176,8 @@ use archive::Archive;
 use keys::Keys;
 use rare::Rare;
 
+use crate::lazy::Lazy;
+
 use crate::customer::Profile;
 
 use chrono::{DateTime, Utc};
@@ -273,13 +275,8 @@ pub struct Relationship {
     latest_at: Option<DateTime<Utc>>,
     /// The messages and answers, by when they happened.
     conversation: Conversation,
-    /// The wait of a message reported after its answer, between the two (`None`: idle, as
-    /// it nearly always is).
-    #[serde(with = "crate::compact::rare")]
-    past_wait: Option<Box<ResponseClock>>,
     profile: Option<Profile>,
     response: ResponseClock,
-    responses_given: u32,
     /// Interaction ids recorded, closed promises and follow-ups: shared between copies, see
     /// the [module docs](self).
     archive: Archive,
@@ -292,12 +289,9 @@ pub struct Relationship {
     /// The health rules last scored under (a cache, not state: not in snapshots either).
     #[serde(skip)]
     rules: health::Rules,
-    /// Since when the relationship has been at risk, if it is.
-    #[serde(with = "crate::compact::instant::option")]
-    at_risk_since: Option<DateTime<Utc>>,
-    /// Since when the customer has gone quiet, if they have and not written since.
-    #[serde(with = "crate::compact::instant::option")]
-    quiet_since: Option<DateTime<Utc>>,
+    /// At risk, gone quiet, a wait reported after its answer: boxed, absent while none
+    /// holds (see `rare.rs`).
+    spells: Lazy<rare::Spells>,
     /// When each item's first and latest facts happened, where the item does not say: a late
     /// fact keeps their order.
     item_facts: order::ItemFacts,
@@ -337,17 +331,14 @@ impl Relationship {
             last_at: None,
             latest_at: None,
             conversation: Conversation::default(),
-            past_wait: None,
             profile: None,
             response: ResponseClock::Idle,
-            responses_given: 0,
             archive: Archive::default(),
             promises: Promises::new(),
             rare: Rare::default(),
             record: health::Record::new(),
             rules: health::Rules::default(),
-            at_risk_since: None,
-            quiet_since: None,
+            spells: Lazy::new(),
             item_facts: order::ItemFacts::new(),
         }
     }
@@ -517,8 +508,8 @@ impl Relationship {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
-    pub const fn responses_given(&self) -> u32 {
-        self.responses_given
+    pub fn responses_given(&self) -> u32 {
+        self.conversation.stopped()
     }
 
     /// A promise made to this customer and still outstanding (open, at risk or broken). A

@@ -201,7 +201,8 @@ impl Relationship {
         (until, inclusive): (DateTime<Utc>, bool),
     ) -> Option<(DateTime<Utc>, HealthEvent)> {
         self.profile.as_ref()?;
-        let bands = (self.at_risk_since.is_some(), self.quiet_since.is_some());
+        let spells = self.spells.get();
+        let bands = (spells.at_risk_since.is_some(), spells.quiet_since.is_some());
         health::review(rules, open, &self.record, (from, (until, inclusive)), bands)
     }
 
@@ -343,13 +344,14 @@ impl Relationship {
             return Vec::new();
         }
         let rules = &policy.health;
-        let quiet = health::gone_quiet(rules, &self.record, at, self.quiet_since.is_some());
+        let spells = self.spells.get();
+        let quiet = health::gone_quiet(rules, &self.record, at, spells.quiet_since.is_some());
         let band = health::band_change(
             rules,
             self.open_items(at),
             &self.record,
             at,
-            self.at_risk_since.is_some(),
+            spells.at_risk_since.is_some(),
         );
         quiet.into_iter().chain(band).map(Event::Health).collect()
     }
@@ -474,7 +476,8 @@ impl Relationship {
         now: DateTime<Utc>,
     ) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
         if self.next_deadline().is_none_or(|d| d.at > now) {
-            return (self.at_risk_since, self.quiet_since);
+            let spells = self.spells.get();
+            return (spells.at_risk_since, spells.quiet_since);
         }
         let policy = ServicePolicy {
             health: self.rules.get().clone(),
@@ -482,7 +485,8 @@ impl Relationship {
         };
         let mut advanced = self.clone();
         advanced.advance_to(&policy, now);
-        (advanced.at_risk_since, advanced.quiet_since)
+        let spells = advanced.spells.get();
+        (spells.at_risk_since, spells.quiet_since)
     }
 
     /// The flags at `now`, at or after the latest recorded fact.

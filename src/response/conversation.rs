@@ -4,7 +4,10 @@
 
 use chrono::{DateTime, Utc};
 
+use std::sync::LazyLock;
+
 use crate::id::InteractionId;
+use crate::lazy::{self, Lazy};
 use crate::shared::Seq;
 use crate::value::{Channel, Priority};
 
@@ -35,30 +38,53 @@ pub(crate) struct Answer {
 }
 
 /// The messages and answers of one customer, each in the order they happened. Both grow with
-/// history and are shared between copies of the relationship ([`Seq`]).
+/// history and are shared between copies of the relationship ([`Seq`]); the answers are
+/// boxed with what they say, absent until the first (a customer not yet answered).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Conversation {
     messages: Seq<Message>,
-    answers: Seq<Answer>,
     /// When the customer last spoke, whether or not they expected an answer.
     #[serde(with = "crate::compact::instant::option")]
     heard: Option<DateTime<Utc>>,
+    answered: Lazy<Answered>,
+}
+
+/// The answers and what they did: 32 bytes, boxed ([`Lazy`]) from the first answer on.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+struct Answered {
+    answers: Seq<Answer>,
     /// When the first answer that stopped a clock happened.
     #[serde(with = "crate::compact::instant::option")]
     first_stop: Option<DateTime<Utc>>,
+    /// How many answers stopped a response clock.
+    stopped: u32,
+}
+
+/// No answer: what an absent box reads as.
+static UNANSWERED: LazyLock<Answered> = LazyLock::new(Answered::default);
+
+impl lazy::Parts for Answered {
+    fn none() -> &'static Self {
+        &UNANSWERED
+    }
+
+    fn is_empty(&self) -> bool {
+        self.answers.len() == 0 && self.first_stop.is_none() && self.stopped == 0
+    }
 }
 
 impl Conversation {
     /// Entries written by this copy and not yet folded into the shared parts.
     #[cfg(test)]
     pub(crate) fn unfolded(&self) -> usize {
-        self.messages.unfolded() + self.answers.unfolded()
+        self.messages.unfolded() + self.answered.get().answers.unfolded()
     }
 
     /// Folds what this copy wrote into the shared part, if it holds it alone.
     pub(crate) fn settle(&mut self) {
         self.messages.settle();
-        self.answers.settle();
+        self.answered
+            .change_held(|answered| answered.answers.settle());
     }
 
     /// Places a message by its time (after others of the same instant).
@@ -79,14 +105,27 @@ impl Conversation {
 
     /// Places an answer by its time (after others of the same instant).
     pub(crate) fn answer(&mut self, answer: Answer) {
-        let slot = self.answers.partition_point(|a| a.at <= answer.at);
-        self.answers.insert(slot, answer);
+        self.answered.change(|answered| {
+            let slot = answered.answers.partition_point(|a| a.at <= answer.at);
+            answered.answers.insert(slot, answer);
+        });
+    }
+
+    /// The answers, in the order they happened.
+    fn answers(&self) -> &Seq<Answer> {
+        &self.answered.get().answers
+    }
+
+    /// How many answers stopped a response clock.
+    pub(crate) fn stopped(&self) -> u32 {
+        self.answered.get().stopped
     }
 
     /// Where the answers of instant `at` are.
     fn answers_at(&self, at: DateTime<Utc>) -> (usize, usize) {
-        let from = self.answers.partition_point(|a| a.at < at);
-        let to = self.answers.partition_point(|a| a.at <= at);
+        let answers = self.answers();
+        let from = answers.partition_point(|a| a.at < at);
+        let to = answers.partition_point(|a| a.at <= at);
         (from, to)
     }
 
@@ -97,25 +136,31 @@ impl Conversation {
         interaction: InteractionId,
     ) -> Option<(usize, &Answer)> {
         let (from, to) = self.answers_at(at);
-        self.answers
+        self.answers()
             .range(from, to)
             .enumerate()
             .find(|(_, a)| a.interaction == interaction)
             .map(|(i, a)| (from.saturating_add(i), a))
     }
 
-    /// Marks `interaction`, an answer recorded at `at`, as the answer that stopped a clock.
+    /// Marks `interaction`, an answer recorded at `at`, as the answer that stopped a clock,
+    /// and counts it.
     pub(crate) fn mark_stopped(&mut self, at: DateTime<Utc>, interaction: InteractionId) {
         if let Some((slot, _)) = self.find_answer(at, interaction) {
-            self.answers.update(slot, |answer| answer.stopped = true);
-            self.first_stop = Some(self.first_stop.map_or(at, |first| first.min(at)));
+            self.answered.change(|answered| {
+                answered
+                    .answers
+                    .update(slot, |answer| answer.stopped = true);
+                answered.first_stop = Some(answered.first_stop.map_or(at, |first| first.min(at)));
+                answered.stopped = answered.stopped.saturating_add(1);
+            });
         }
     }
 
     /// The first answer after `at`: the one that answered a message of `at`.
     pub(crate) fn answer_after(&self, at: DateTime<Utc>) -> Option<&Answer> {
-        let slot = self.answers.partition_point(|a| a.at <= at);
-        self.answers.get(slot)
+        let answers = self.answers();
+        answers.get(answers.partition_point(|a| a.at <= at))
     }
 
     /// The answer recorded as `interaction` at `at`.
@@ -130,7 +175,10 @@ impl Conversation {
     /// Whether an answer at or before `at` stopped a clock: a clock starting at `at` is then
     /// a reply, not the first response.
     pub(crate) fn answered_by(&self, at: DateTime<Utc>) -> bool {
-        self.first_stop.is_some_and(|first| first <= at)
+        self.answered
+            .get()
+            .first_stop
+            .is_some_and(|first| first <= at)
     }
 
     /// The first message that happened after `at`.

@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use super::command::RecordInteraction;
 use super::conversation::{Answer, Conversation, Message};
 use super::event::ResponseEvent;
-use super::state::{ClockKind, ResponseClock, Wait};
+use super::state::{ClockKind, ResponseClock, Wait, WaitTerms};
 use crate::error::CommandError;
 use crate::flag::Regarding;
 use crate::id::{ComplaintId, InteractionId, PromiseId};
@@ -166,7 +166,7 @@ fn stop(
     answered_by: InteractionId,
     at: DateTime<Utc>,
 ) -> Result<ResponseEvent, CommandError> {
-    let calendar = wait.calendar.as_deref();
+    let calendar = wait.calendar();
     let waited = ctx.policy.elapsed(calendar, wait.started, at)?;
     let outcome = match wait.due {
         Some(due) => ctx.policy.outcome(calendar, due, at)?,
@@ -212,9 +212,8 @@ fn past_wait(
         started: message.at,
         priority: *priority,
         target: *target,
-        calendar: calendar.as_deref().map(Box::from),
+        terms: WaitTerms::of(calendar.as_deref(), no_target.as_ref()),
         due: *due,
-        no_target: no_target.clone().map(Box::new),
         warn_at: *warn_at,
         unanswered: 1,
     };

@@ -55,7 +55,7 @@ pub(crate) fn flag(
     let wait = clock.wait()?;
     let Some(due) = wait.due else {
         // A clock the policy set no target for is meant so, and not flagged.
-        let fault = wait.no_target.as_deref().is_none_or(NoTarget::is_fault);
+        let fault = wait.no_target().is_none_or(NoTarget::is_fault);
         return fault.then_some((FlagKind::NoTarget, wait.started, wait));
     };
     if now >= due {

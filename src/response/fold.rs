@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use super::conversation::{Answer, Conversation, Message};
 use super::event::ResponseEvent;
-use super::state::{ClockAction, Pending, ResponseClock, Wait};
+use super::state::{ClockAction, Pending, ResponseClock, Wait, WaitTerms};
 use crate::flag::Regarding;
 use crate::id::{ComplaintId, InteractionId, PromiseId};
 use crate::lifecycle::Misfit;
@@ -16,8 +16,6 @@ use crate::value::Direction;
 pub(crate) struct InteractionsMut<'a> {
     /// The response clock.
     pub(crate) clock: &'a mut ResponseClock,
-    /// How many response clocks have been answered.
-    pub(crate) answered: &'a mut u32,
     /// The messages and answers, by when they happened.
     pub(crate) conversation: &'a mut Conversation,
     /// The wait of a message reported after the answer that followed it, between its start
@@ -75,14 +73,13 @@ pub(crate) fn fold(
                 ));
             }
             let wait = Wait {
-                calendar: calendar.as_deref().map(Box::from),
+                terms: WaitTerms::of(calendar.as_deref(), no_target.as_ref()),
                 kind: *kind,
                 since: *since,
                 started: at,
                 priority: *priority,
                 target: *target,
                 due: *due,
-                no_target: no_target.clone().map(Box::new),
                 warn_at: *warn_at,
                 unanswered: state.conversation.covered(at),
             };
@@ -187,7 +184,6 @@ fn stop(
     }
     step(clock, ClockAction::Answer, None)?;
     state.conversation.mark_stopped(at, answered_by);
-    *state.answered = state.answered.saturating_add(1);
     Ok(())
 }
 
