@@ -1081,7 +1081,7 @@ fn in_time_order(ledger: &Ledger) -> bool {
                 .iter()
                 .map(|m| &m["at"])
                 .collect::<Vec<_>>(),
-            conversation["answers"]
+            conversation["answered"]["answers"]
                 .as_array()
                 .unwrap()
                 .iter()
