@@ -11,7 +11,7 @@ use hashbrown::HashTable;
 use hashbrown::hash_table::Entry;
 use rustc_hash::FxBuildHasher;
 
-use super::Slot;
+use super::slots::Slots;
 use crate::id::CustomerId;
 
 /// Slot indexes by customer id. A book holds at most `u32::MAX` customers (their slots alone
@@ -27,13 +27,13 @@ fn hash(customer: CustomerId) -> u64 {
 }
 
 /// The customer held at `index` of `slots`, if there is one.
-fn held(slots: &[Slot], index: u32) -> Option<CustomerId> {
+fn held(slots: &Slots, index: u32) -> Option<CustomerId> {
     let slot = slots.get(position(index))?;
     Some(slot.relationship.customer())
 }
 
 /// The hash of the customer held at `index` (a filed index always holds one).
-fn rehash(slots: &[Slot]) -> impl Fn(&u32) -> u64 + '_ {
+fn rehash(slots: &Slots) -> impl Fn(&u32) -> u64 + '_ {
     |&index| held(slots, index).map_or(0, hash)
 }
 
@@ -50,7 +50,7 @@ pub(super) fn position(index: u32) -> usize {
 
 impl Positions {
     /// The position of `customer` among `slots`, if it is filed.
-    pub(super) fn get(&self, customer: CustomerId, slots: &[Slot]) -> Option<usize> {
+    pub(super) fn get(&self, customer: CustomerId, slots: &Slots) -> Option<usize> {
         let found = self.table.find(hash(customer), |&index| {
             held(slots, index) == Some(customer)
         })?;
@@ -58,13 +58,13 @@ impl Positions {
     }
 
     /// Room for `additional` more customers without growing.
-    pub(super) fn reserve(&mut self, additional: usize, slots: &[Slot]) {
+    pub(super) fn reserve(&mut self, additional: usize, slots: &Slots) {
         self.table.reserve(additional, rehash(slots));
     }
 
     /// Files the customer held at `at` of `slots` under its id; if another position is
     /// filed under that id already, nothing changes and that position is given back.
-    pub(super) fn place(&mut self, at: usize, slots: &[Slot]) -> Result<(), usize> {
+    pub(super) fn place(&mut self, at: usize, slots: &Slots) -> Result<(), usize> {
         let (Some(customer), Ok(index)) = (
             slots.get(at).map(|slot| slot.relationship.customer()),
             u32::try_from(at),
