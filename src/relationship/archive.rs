@@ -499,9 +499,12 @@ impl Archive {
     /// Archives `entry`: buffered, then folded into the store when the buffer is full and the
     /// store is held by this copy alone.
     pub(crate) fn insert(&mut self, entry: Entry) {
-        if self.recent.len() == self.recent.capacity() {
-            // Doubling from one entry: most customers hold a few, and the buffer is short.
-            self.recent.reserve_exact(self.recent.len().max(1));
+        let len = self.recent.len();
+        if len == self.recent.capacity() {
+            // One entry first (most customers hold one or a few), then room for four, then the
+            // whole buffer: two growths to a fold rather than three.
+            let room = if len == 0 { 1 } else { len.saturating_mul(4).min(FOLD_AT) };
+            self.recent.reserve_exact(room.saturating_sub(len).max(1));
         }
         self.recent.push(entry);
         if self.recent.len() >= FOLD_AT {
@@ -807,6 +810,19 @@ mod tests {
             follow_ups: Vec::new(),
         });
         assert!(long.recent.is_empty() && long.stored().is_some_and(|s| s.len() == FOLD_AT));
+    }
+
+    #[test]
+    fn the_buffer_holds_one_entry_then_four_then_a_fold() {
+        let mut archive = Archive::default();
+        let mut held = Vec::new();
+        for n in 0..FOLD_AT as u128 {
+            archive.insert(Entry::Interaction(InteractionId::from_u128(n)));
+            held.push(archive.recent.capacity());
+        }
+        // One entry costs one entry's room (most customers hold one); a fold empties it.
+        assert_eq!(held, [1, 4, 4, 4, 8, 8, 8, 0]);
+        assert!(archive.stored().is_some_and(|s| s.len() == FOLD_AT));
     }
 
     #[test]
