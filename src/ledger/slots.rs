@@ -4,12 +4,14 @@
 //! of bytes each) into memory touched for the first time: a third of a replay's filing of new
 //! customers went there. Here a full chunk stays where it is and a new one is allocated
 //! beside it; a position is a chunk and an offset (a shift and a mask). Every chunk but the
-//! last is full, so positions stay dense and in order of arrival, as before.
+//! last is full, so positions stay dense and in order of arrival, as before. The first chunk
+//! grows as a `Vec` does (a book of a few customers holds room for a few), up to a chunk;
+//! each later chunk is allocated whole, and never grows.
 
 use super::Slot;
 
-/// Slots a chunk holds, as a power of two (128 slots, about 64 KiB a chunk).
-const SHIFT: u32 = 7;
+/// Slots a chunk holds, as a power of two (1,024 slots, about half a MiB a chunk).
+const SHIFT: u32 = 10;
 
 /// Slots a chunk holds.
 const CHUNK: usize = 1 << SHIFT;
@@ -17,19 +19,20 @@ const CHUNK: usize = 1 << SHIFT;
 /// The slots of a book, position `p` at offset `p % CHUNK` of chunk `p / CHUNK`.
 #[derive(Debug, Default)]
 pub(super) struct Slots {
-    /// Each chunk allocated for [`CHUNK`] slots; all full but the last, which is not empty.
+    /// Each chunk but the first allocated for [`CHUNK`] slots; all full but the last, which is
+    /// not empty.
     chunks: Vec<Vec<Slot>>,
 }
 
 impl Clone for Slots {
-    /// A copy whose last chunk also has room for a whole chunk (a plain `Vec` copy would not,
-    /// and its next push would move it).
+    /// A copy whose chunks have the room of the original's (a plain `Vec` copy would not, and
+    /// the next push into its last chunk would move it).
     fn clone(&self) -> Self {
         let chunks = self
             .chunks
             .iter()
             .map(|chunk| {
-                let mut copy = Vec::with_capacity(CHUNK);
+                let mut copy = Vec::with_capacity(chunk.capacity());
                 copy.extend(chunk.iter().cloned());
                 copy
             })
@@ -68,8 +71,14 @@ impl Slots {
     pub(super) fn push(&mut self, slot: Slot) -> usize {
         let position = self.len();
         match self.chunks.last_mut() {
+            // The first chunk grows to a chunk's size; a later one has that room already.
             Some(last) if last.len() < CHUNK => last.push(slot),
-            _ => {
+            None => {
+                let mut first = Vec::new();
+                first.push(slot);
+                self.chunks.push(first);
+            }
+            Some(_) => {
                 let mut chunk = Vec::with_capacity(CHUNK);
                 chunk.push(slot);
                 self.chunks.push(chunk);
@@ -155,12 +164,17 @@ mod tests {
     #[test]
     fn a_slot_stays_where_it_is_as_the_book_grows() {
         let mut slots = Slots::default();
-        slots.push(slot(0));
-        let first = std::ptr::from_ref(slots.get(0).unwrap());
-        for n in 1..3 * CHUNK + 5 {
+        for n in 0..CHUNK {
+            assert_eq!(slots.push(slot(n)), n);
+        }
+        // The first chunk is full: from here on no slot moves.
+        let (first, last) = (std::ptr::from_ref(slots.get(0).unwrap()), CHUNK - 1);
+        let full = std::ptr::from_ref(slots.get(last).unwrap());
+        for n in CHUNK..3 * CHUNK + 5 {
             assert_eq!(slots.push(slot(n)), n);
         }
         assert!(std::ptr::eq(first, slots.get(0).unwrap()));
+        assert!(std::ptr::eq(full, slots.get(last).unwrap()));
         // A copy grows without moving either.
         let mut copy = slots.clone();
         let last = std::ptr::from_ref(copy.get(3 * CHUNK + 4).unwrap());
@@ -172,6 +186,12 @@ mod tests {
     fn positions_are_dense_and_in_order() {
         let mut slots = Slots::default();
         assert!(slots.is_empty() && slots.get(0).is_none());
+        // A book of a few customers holds room for a few, not for a chunk.
+        for n in 0..3 {
+            slots.push(slot(n));
+        }
+        assert!(slots.chunks.iter().map(Vec::capacity).sum::<usize>() < 8);
+        slots.truncate(0);
         for n in 0..2 * CHUNK + 3 {
             slots.push(slot(n));
         }
