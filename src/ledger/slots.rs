@@ -57,7 +57,9 @@ impl Slots {
 
     /// The slot at `position`.
     pub(super) fn get(&self, position: usize) -> Option<&Slot> {
-        self.chunks.get(position >> SHIFT)?.get(position & (CHUNK - 1))
+        self.chunks
+            .get(position >> SHIFT)?
+            .get(position & (CHUNK - 1))
     }
 
     /// The slot at `position`, to change.
@@ -70,19 +72,14 @@ impl Slots {
     /// Adds `slot` after the others (no slot moves); gives its position.
     pub(super) fn push(&mut self, slot: Slot) -> usize {
         let position = self.len();
-        match self.chunks.last_mut() {
-            // The first chunk grows to a chunk's size; a later one has that room already.
-            Some(last) if last.len() < CHUNK => last.push(slot),
-            None => {
-                let mut first = Vec::new();
-                first.push(slot);
-                self.chunks.push(first);
-            }
-            Some(_) => {
-                let mut chunk = Vec::with_capacity(CHUNK);
-                chunk.push(slot);
-                self.chunks.push(chunk);
-            }
+        if self.chunks.last().is_none_or(|last| last.len() >= CHUNK) {
+            // The first chunk grows to a chunk's size as a `Vec` does; a later one is
+            // allocated whole, and never moves.
+            let room = if self.chunks.is_empty() { 0 } else { CHUNK };
+            self.chunks.push(Vec::with_capacity(room));
+        }
+        if let Some(last) = self.chunks.last_mut() {
+            last.push(slot);
         }
         position
     }
@@ -195,7 +192,10 @@ mod tests {
         for n in 0..2 * CHUNK + 3 {
             slots.push(slot(n));
         }
-        assert_eq!((slots.len(), slots.iter().len()), (2 * CHUNK + 3, 2 * CHUNK + 3));
+        assert_eq!(
+            (slots.len(), slots.iter().len()),
+            (2 * CHUNK + 3, 2 * CHUNK + 3)
+        );
         let expected: Vec<CustomerId> = (0..2 * CHUNK + 3)
             .map(|n| CustomerId::from_u128(n as u128))
             .collect();
@@ -222,7 +222,10 @@ mod tests {
             assert!(slots.get(keep).is_none());
             // The next customer takes the next position.
             assert_eq!(slots.push(slot(keep)), keep);
-            assert_eq!(customers(&slots).last(), Some(&CustomerId::from_u128(keep as u128)));
+            assert_eq!(
+                customers(&slots).last(),
+                Some(&CustomerId::from_u128(keep as u128))
+            );
         }
     }
 }

@@ -7,8 +7,8 @@ use std::collections::hash_map::Entry;
 use chrono::{DateTime, Utc};
 use rustc_hash::FxHashMap;
 
-use super::positions::{index, position};
 use super::Ledger;
+use super::positions::{index, position};
 use super::slots::Slots;
 use crate::event::Envelope;
 use crate::flag::{Deadline, Flag, Owner};

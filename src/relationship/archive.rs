@@ -503,7 +503,11 @@ impl Archive {
         if len == self.recent.capacity() {
             // One entry first (most customers hold one or a few), then room for four, then the
             // whole buffer: two growths to a fold rather than three.
-            let room = if len == 0 { 1 } else { len.saturating_mul(4).min(FOLD_AT) };
+            let room = if len == 0 {
+                1
+            } else {
+                len.saturating_mul(4).min(FOLD_AT)
+            };
             self.recent.reserve_exact(room.saturating_sub(len).max(1));
         }
         self.recent.push(entry);
