@@ -7,6 +7,7 @@
 mod book;
 mod load;
 mod positions;
+mod slots;
 mod time;
 mod work;
 
@@ -26,6 +27,7 @@ use crate::relationship::Relationship;
 use crate::value::IdempotencyKey;
 
 use positions::Positions;
+use slots::Slots;
 use work::{Owners, WorkIndex};
 
 #[derive(Debug, Clone)]
@@ -120,7 +122,7 @@ impl Quarantine {
 pub struct Ledger {
     policy: ServicePolicy,
     positions: Positions,
-    slots: Vec<Slot>,
+    slots: Slots,
     /// `(deadline, position)`, positions as `u32` (16 bytes an entry rather than 24).
     due: BTreeSet<(DateTime<Utc>, u32)>,
     work: WorkIndex,
@@ -159,7 +161,7 @@ impl Ledger {
         Ok(Self {
             policy,
             positions: Positions::default(),
-            slots: Vec::new(),
+            slots: Slots::default(),
             due: BTreeSet::new(),
             work: WorkIndex::default(),
         })
@@ -902,8 +904,7 @@ impl Ledger {
     }
 
     fn insert(&mut self, relationship: Relationship) -> usize {
-        let position = self.slots.len();
-        self.slots.push(Slot {
+        let position = self.slots.push(Slot {
             relationship,
             indexed: None,
             quarantine: None,

@@ -213,7 +213,7 @@ impl PartialEq for Ledger {
     fn eq(&self, other: &Self) -> bool {
         self.policy == other.policy
             && self.slots.len() == other.slots.len()
-            && self.slots.iter().zip(&other.slots).all(|(a, b)| {
+            && self.slots.iter().zip(other.slots.iter()).all(|(a, b)| {
                 // A customer held aside keeps no state worth comparing: only why.
                 a.quarantine == b.quarantine
                     && a.relationship.customer() == b.relationship.customer()

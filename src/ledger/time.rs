@@ -7,8 +7,9 @@ use std::collections::hash_map::Entry;
 use chrono::{DateTime, Utc};
 use rustc_hash::FxHashMap;
 
+use super::Ledger;
 use super::positions::{index, position};
-use super::{Ledger, Slot};
+use super::slots::Slots;
 use crate::event::Envelope;
 use crate::flag::{Deadline, Flag, Owner};
 use crate::policy::ServicePolicy;
@@ -228,7 +229,7 @@ trait Advancing {
 
 /// The book's own customers, advanced in place; the positions touched are kept for refiling.
 struct InPlace<'a> {
-    slots: &'a mut [Slot],
+    slots: &'a mut Slots,
     touched: Vec<usize>,
 }
 
@@ -242,7 +243,7 @@ impl Advancing for InPlace<'_> {
 
 /// Copies of the book's customers, each made when first advanced: the book is left as it is.
 struct Copies<'a> {
-    slots: &'a [Slot],
+    slots: &'a Slots,
     advanced: FxHashMap<usize, Relationship>,
 }
 

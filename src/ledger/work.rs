@@ -51,15 +51,19 @@ pub(super) struct WorkIndex {
 }
 
 impl WorkIndex {
-    /// The index of `(owner, position)` pairs, in any order.
-    pub(super) fn of(mut pairs: Vec<(Owner, u32)>) -> Self {
-        pairs.sort_unstable();
-        let mut by_owner: FxHashMap<Owner, BTreeSet<u32>> = FxHashMap::default();
-        for chunk in pairs.chunk_by(|a, b| a.0 == b.0) {
-            if let Some(&(owner, _)) = chunk.first() {
-                by_owner.insert(owner, chunk.iter().map(|&(_, position)| position).collect());
-            }
+    /// The index of `(owner, position)` pairs, best given in order of position (a book's
+    /// customers, filed in one pass): grouped by owner as they come, with no sort of the
+    /// pairs (each owner's positions are then in order, and its set is built from them in one
+    /// pass; pairs out of order are sorted there).
+    pub(super) fn of(pairs: impl IntoIterator<Item = (Owner, u32)>) -> Self {
+        let mut grouped: FxHashMap<Owner, Vec<u32>> = FxHashMap::default();
+        for (owner, position) in pairs {
+            grouped.entry(owner).or_default().push(position);
         }
+        let by_owner = grouped
+            .into_iter()
+            .map(|(owner, positions)| (owner, positions.into_iter().collect()))
+            .collect();
         Self { by_owner }
     }
 

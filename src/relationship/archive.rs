@@ -811,6 +811,20 @@ mod tests {
     }
 
     #[test]
+    fn the_buffer_holds_its_entries_at_their_exact_size_then_folds() {
+        let mut archive = Archive::default();
+        let mut held = Vec::new();
+        for n in 0..FOLD_AT as u128 {
+            archive.insert(Entry::Interaction(InteractionId::from_u128(n)));
+            held.push(archive.recent.len());
+        }
+        // Each entry costs its own room (most customers hold one or a few); a fold empties it.
+        let filling: Vec<usize> = (1..FOLD_AT).chain([0]).collect();
+        assert_eq!(held, filling);
+        assert!(archive.stored().is_some_and(|s| s.len() == FOLD_AT));
+    }
+
+    #[test]
     fn the_written_store_is_sorted_whatever_the_order_of_arrival() {
         let ids: Vec<u128> = (0..300).map(scattered).collect();
         let fill = |ids: &mut dyn Iterator<Item = &u128>| {
