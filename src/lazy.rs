@@ -10,12 +10,15 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Parts kept behind a [`Lazy`].
-pub(crate) trait Parts: Default + 'static {
+pub(crate) trait Parts: Default + PartialEq + 'static {
     /// No parts: what an absent box reads as (a `static`).
     fn none() -> &'static Self;
 
-    /// Whether the parts hold nothing (then no box is kept).
-    fn is_empty(&self) -> bool;
+    /// Whether the parts hold nothing (then no box is kept): equal to no parts, so that no
+    /// field can be forgotten.
+    fn is_empty(&self) -> bool {
+        self == Self::none()
+    }
 }
 
 /// The parts `T`, boxed while any holds something.
@@ -77,7 +80,7 @@ impl<T: Parts> Lazy<T> {
     }
 }
 
-impl<T: Parts + PartialEq> PartialEq for Lazy<T> {
+impl<T: Parts> PartialEq for Lazy<T> {
     fn eq(&self, other: &Self) -> bool {
         self.get() == other.get()
     }

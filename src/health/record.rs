@@ -133,10 +133,6 @@ impl lazy::Parts for Verdicts {
     fn none() -> &'static Self {
         &NO_VERDICTS
     }
-
-    fn is_empty(&self) -> bool {
-        self.answers.len() == 0 && self.bad.len() == 0
-    }
 }
 
 impl Record {

@@ -195,10 +195,6 @@ impl lazy::Parts for Course {
     fn none() -> &'static Self {
         &UNTOUCHED
     }
-
-    fn is_empty(&self) -> bool {
-        *self == *UNTOUCHED
-    }
 }
 
 /// The parts of [`PromiseTerms`] most promises never set.

@@ -50,10 +50,6 @@ impl lazy::Parts for Parts {
     fn none() -> &'static Self {
         &NONE
     }
-
-    fn is_empty(&self) -> bool {
-        *self == *NONE
-    }
 }
 
 /// The [`Parts`], boxed when any is in use.
@@ -86,10 +82,6 @@ static NO_SPELLS: Spells = Spells {
 impl lazy::Parts for Spells {
     fn none() -> &'static Self {
         &NO_SPELLS
-    }
-
-    fn is_empty(&self) -> bool {
-        self.past_wait.is_none() && self.at_risk_since.is_none() && self.quiet_since.is_none()
     }
 }
 

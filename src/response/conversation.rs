@@ -67,10 +67,6 @@ impl lazy::Parts for Answered {
     fn none() -> &'static Self {
         &UNANSWERED
     }
-
-    fn is_empty(&self) -> bool {
-        self.answers.len() == 0 && self.first_stop.is_none() && self.stopped == 0
-    }
 }
 
 impl Conversation {

@@ -72,10 +72,6 @@ impl lazy::Parts for WaitTerms {
     fn none() -> &'static Self {
         &PLAIN
     }
-
-    fn is_empty(&self) -> bool {
-        self.calendar.is_none() && self.no_target.is_none()
-    }
 }
 
 impl WaitTerms {
