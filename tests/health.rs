@@ -299,3 +299,70 @@ fn reasons_are_ordered_by_weight_times_penalty() {
         ]
     );
 }
+
+/// An agent's work list names the relationship at risk, and since when, before anyone
+/// advances the book, exactly as after; and once the breaks leave the window, no longer names
+/// it, though the recovery was never recorded. The book answers from its index of next
+/// deadlines: a customer filed under a deadline already due is read as advanced to `now`.
+#[test]
+fn the_work_list_reads_health_as_advanced_whether_or_not_the_book_was() {
+    use clientele::flag::Owner;
+    use clientele::{FlagKind, KeepPromise};
+    let mut w = world();
+    for n in 1..=3 {
+        let promise = MakePromise::new(
+            PromiseId::from_u128(n),
+            text("Call back"),
+            t("2026-03-03 09:00"),
+            AGENT,
+        );
+        w.when(ONA, promise).unwrap();
+    }
+    w.when(ONA, inbound(1, Channel::Email)).unwrap();
+    let agent = Owner::Agent(AGENT);
+    let at_risk = |flags: &[clientele::Flag]| {
+        flags
+            .iter()
+            .filter(|f| f.kind == FlagKind::RelationshipAtRisk)
+            .map(|f| f.since)
+            .collect::<Vec<_>>()
+    };
+    // Given nobody advanced the book through the breaks,
+    let now = t("2026-03-04 00:00");
+    let unadvanced = w.ledger.work_list(agent, now);
+    let scanned = w.ledger.flags(now);
+    // when it is advanced, then the work list and the scan read the same before and after.
+    let mut advanced = w.ledger.clone();
+    advanced.advance_to(now);
+    assert_eq!(
+        at_risk(&unadvanced.flags).len(),
+        1,
+        "{:?}",
+        unadvanced.flags
+    );
+    assert_eq!(unadvanced.flags, advanced.work_list(agent, now).flags);
+    assert_eq!(scanned, advanced.flags(now));
+
+    // Given the breaks were recorded, then the promises kept and the customer answered,
+    w.run_until("2026-03-04 00:00", 20);
+    w.at("2026-03-04 09:00");
+    w.when(ONA, outbound(2, Channel::Phone)).unwrap();
+    for n in 1..=3 {
+        let keep = KeepPromise {
+            promise: PromiseId::from_u128(n),
+        };
+        w.when(ONA, keep).unwrap();
+    }
+    // when the breaks leave the window (a health review, 2026-06-01) with nobody advancing,
+    let later = t("2026-06-02 09:00");
+    assert!(w.ledger.next_deadline().is_some_and(|d| d.at < later));
+    assert!(at_risk(&w.ledger.work_list(agent, later).flags).is_empty());
+    assert!(at_risk(&w.ledger.flags(later)).is_empty());
+    // then the work list no longer names the relationship, as an advanced book would not.
+    let mut advanced = w.ledger.clone();
+    advanced.advance_to(later);
+    assert_eq!(
+        w.ledger.work_list(agent, later).flags,
+        advanced.work_list(agent, later).flags
+    );
+}

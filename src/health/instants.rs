@@ -64,29 +64,29 @@ impl Stream {
         offset: TimeDelta,
         (from, until): (DateTime<Utc>, DateTime<Utc>),
     ) -> Option<Self> {
+        let len = match source {
+            Source::Counted => record.counted().len(),
+            Source::Answers => record.answers().len(),
+            Source::Bad => record.bad().len(),
+        };
+        if len == 0 {
+            // Most records hold few facts: an empty sequence costs no date arithmetic.
+            return None;
+        }
         let lo = from
             .checked_sub_signed(offset)
             .unwrap_or(DateTime::<Utc>::MIN_UTC);
         until.checked_sub_signed(offset)?;
-        let (next, end) = match source {
-            Source::Counted => {
-                let seq = record.counted();
-                (seq.partition_point(|(at, _)| *at < lo), seq.len())
-            }
-            Source::Answers => {
-                let seq = record.answers();
-                (seq.partition_point(|(at, _)| *at < lo), seq.len())
-            }
-            Source::Bad => {
-                let seq = record.bad();
-                (seq.partition_point(|at| *at < lo), seq.len())
-            }
+        let next = match source {
+            Source::Counted => record.counted().partition_point(|(at, _)| *at < lo),
+            Source::Answers => record.answers().partition_point(|(at, _)| *at < lo),
+            Source::Bad => record.bad().partition_point(|at| *at < lo),
         };
         Some(Self {
             source,
             offset,
             next,
-            end,
+            end: len,
         })
     }
 

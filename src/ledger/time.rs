@@ -147,7 +147,7 @@ impl Ledger {
             .slots
             .iter()
             .filter(|slot| slot.quarantine.is_none())
-            .flat_map(|slot| slot.relationship.flags(now))
+            .flat_map(|slot| slot.relationship.flags_by(now, slot.indexed))
             .collect();
         flags.sort_by_key(|f| (f.customer, f.since, f.kind));
         flags
@@ -212,7 +212,8 @@ impl Ledger {
         let mut work = WorkList::default();
         for position in self.work.customers(owner) {
             if let Some(slot) = self.slots.get(position) {
-                work.extend(slot.relationship.work_list(owner, now));
+                // Filed under its next deadline: health is not reviewed again to find it.
+                work.extend(slot.relationship.work_list_by(owner, now, slot.indexed));
             }
         }
         work.sort();

@@ -53,7 +53,13 @@ impl Relationship {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn advance_to(&mut self, policy: &ServicePolicy, now: DateTime<Utc>) -> Vec<Envelope> {
-        self.use_health_policy(&policy.health);
+        self.advance_under(&policy.health, now)
+    }
+
+    /// [`advance_to`](Self::advance_to) under the health rules `rules`: the rest of a service
+    /// policy plays no part in what time alone records.
+    fn advance_under(&mut self, rules: &health::HealthPolicy, now: DateTime<Utc>) -> Vec<Envelope> {
+        self.use_health_policy(rules);
         let mut due = Due::collect(self, now);
         // At least an event per deadline filed: room made once, not grown by copies.
         let mut out = Vec::with_capacity(due.filed());
@@ -77,12 +83,9 @@ impl Relationship {
                         self.open_items_tallied(tally, from)
                     }
                 };
-                if let Some((at, change)) = self.band_review(
-                    &policy.health,
-                    open,
-                    from,
-                    next.map_or((now, true), |n| (n, false)),
-                ) && let Some(envelope) = self.seal(at, vec![Event::Health(change)]).pop()
+                if let Some((at, change)) =
+                    self.band_review(rules, open, from, next.map_or((now, true), |n| (n, false)))
+                    && let Some(envelope) = self.seal(at, vec![Event::Health(change)]).pop()
                     && self.apply(&envelope).is_ok()
                 {
                     out.push(envelope);
@@ -435,7 +438,13 @@ impl Relationship {
     /// ```
     #[must_use]
     pub fn flags(&self, now: DateTime<Utc>) -> Vec<Flag> {
-        self.flags_at(self.last_at.map_or(now, |last| last.max(now)))
+        self.flags_by(now, self.next_at())
+    }
+
+    /// [`flags`](Self::flags), with the instant of the next deadline known to the caller (see
+    /// [`health_since_by`](Self::health_since_by)).
+    pub(crate) fn flags_by(&self, now: DateTime<Utc>, next: Option<DateTime<Utc>>) -> Vec<Flag> {
+        self.flags_at(self.last_at.map_or(now, |last| last.max(now)), next)
     }
 
     /// [`flags`](Self::flags), refusing a `now` earlier than the latest recorded fact rather
@@ -464,33 +473,38 @@ impl Relationship {
     pub fn try_flags(&self, now: DateTime<Utc>) -> Result<Vec<Flag>, ViewError> {
         match self.last_at {
             Some(latest) if now < latest => Err(ViewError::BeforeLatestFact { now, latest }),
-            Some(_) | None => Ok(self.flags_at(now)),
+            Some(_) | None => Ok(self.flags_at(now, self.next_at())),
         }
     }
 
     /// Since when the relationship is at risk and since when the customer is quiet at `now`,
     /// with the health changes due by `now` taken as recorded (under the health rules last
     /// scored under): the same whether or not `advance_to` ran.
+    /// `next` is the instant of [`next_deadline`](Self::next_deadline), when the caller knows
+    /// it (a ledger files each customer under it): nothing is due by `now` before it.
     fn health_since_by(
         &self,
         now: DateTime<Utc>,
+        next: Option<DateTime<Utc>>,
     ) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
-        if self.next_deadline().is_none_or(|d| d.at > now) {
+        if next.is_none_or(|at| at > now) {
             let spells = self.spells.get();
             return (spells.at_risk_since, spells.quiet_since);
         }
-        let policy = ServicePolicy {
-            health: self.rules.get().clone(),
-            ..ServicePolicy::default()
-        };
         let mut advanced = self.clone();
-        advanced.advance_to(&policy, now);
+        advanced.advance_under(self.rules.get(), now);
         let spells = advanced.spells.get();
         (spells.at_risk_since, spells.quiet_since)
     }
 
-    /// The flags at `now`, at or after the latest recorded fact.
-    fn flags_at(&self, now: DateTime<Utc>) -> Vec<Flag> {
+    /// The instant of [`next_deadline`](Self::next_deadline).
+    pub(crate) fn next_at(&self) -> Option<DateTime<Utc>> {
+        self.next_deadline().map(|d| d.at)
+    }
+
+    /// The flags at `now`, at or after the latest recorded fact; `next`: the instant of the
+    /// next deadline (see [`health_since_by`](Self::health_since_by)).
+    fn flags_at(&self, now: DateTime<Utc>, next: Option<DateTime<Utc>>) -> Vec<Flag> {
         let mut flags = Vec::new();
         let owner = self.profile.as_ref().and_then(|p| p.owner);
         if let Some((kind, since, wait)) = response::flag(&self.response, now) {
@@ -531,7 +545,7 @@ impl Relationship {
                 });
             }
         }
-        let (at_risk, quiet) = self.health_since_by(now);
+        let (at_risk, quiet) = self.health_since_by(now, next);
         let relationship_flags = [
             (FlagKind::RelationshipAtRisk, at_risk),
             (FlagKind::GoneQuiet, quiet),

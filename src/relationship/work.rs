@@ -73,8 +73,19 @@ impl Relationship {
     /// ```
     #[must_use]
     pub fn work_list(&self, owner: Owner, now: DateTime<Utc>) -> WorkList {
+        self.work_list_by(owner, now, self.next_at())
+    }
+
+    /// [`work_list`](Self::work_list), with the instant of the next deadline known to the
+    /// caller (a ledger files each customer under it), not worked out again.
+    pub(crate) fn work_list_by(
+        &self,
+        owner: Owner,
+        now: DateTime<Utc>,
+        next: Option<DateTime<Utc>>,
+    ) -> WorkList {
         let flags = self
-            .flags(now)
+            .flags_by(now, next)
             .into_iter()
             .filter(|flag| flag.is_for(owner))
             .collect();
