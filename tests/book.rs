@@ -240,7 +240,11 @@ fn a_customer_held_aside_after_one_named_again_leaves_no_trace() {
     let now = t("2026-03-02 10:00");
     for n in [0x61, 0x62] {
         let register = RegisterCustomer::new(text("Newcomer"), tier("standard"));
-        assert!(loaded.execute(CustomerId::from_u128(n), register, now).is_ok());
+        assert!(
+            loaded
+                .execute(CustomerId::from_u128(n), register, now)
+                .is_ok()
+        );
     }
     assert_eq!(loaded.iter().count(), 4);
 }
