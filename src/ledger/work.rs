@@ -72,10 +72,10 @@ impl OwnerSets {
 
     /// Files one customer fewer under `set`; the set is let go when none is left.
     pub(super) fn release(&mut self, set: OwnerSet) {
-        let Some((owners, count)) = self.entry(set.0) else {
+        let Some((owners, count)) = self.entry(set.0).filter(|(_, count)| *count > 0) else {
             return;
         };
-        *count = count.saturating_sub(1);
+        *count -= 1;
         if *count == 0 {
             let owners = std::mem::take(owners);
             self.numbers.remove(&owners);
