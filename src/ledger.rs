@@ -12,7 +12,7 @@ mod time;
 mod work;
 
 use std::borrow::Borrow;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use rustc_hash::FxHashMap;
@@ -28,17 +28,30 @@ use crate::value::IdempotencyKey;
 
 use positions::Positions;
 use slots::Slots;
-use work::{Owners, WorkIndex};
+use work::{OwnerSet, WorkIndex};
 
+/// One customer of the book: its relationship and where it is filed. Held aside or not, its
+/// filing says what the indexes hold for it (a customer held aside is unfiled by the next
+/// `reindex`, using what its slot says it was filed under). 16 bytes beside the relationship
+/// (a test holds it to that).
 #[derive(Debug, Clone)]
 struct Slot {
     relationship: Relationship,
     /// The deadline this customer is filed under in `Ledger::due`.
     indexed: Option<DateTime<Utc>>,
-    /// Why the customer is held aside, if it is.
-    quarantine: Option<Box<Quarantine>>,
-    /// The owners this customer is filed under in `Ledger::work` (sorted).
-    owners: Owners,
+    /// The owners this customer is filed under in `Ledger::work`.
+    owners: OwnerSet,
+}
+
+impl Slot {
+    /// A slot for `relationship`, filed nowhere yet.
+    fn new(relationship: Relationship) -> Self {
+        Self {
+            relationship,
+            indexed: None,
+            owners: OwnerSet::NONE,
+        }
+    }
 }
 
 /// Why a customer is held aside ([quarantined](Ledger::quarantined)) rather than live: the first
@@ -60,13 +73,13 @@ pub struct Quarantine {
 }
 
 impl Quarantine {
-    fn of(envelope: &Envelope, error: ReplayError) -> Box<Self> {
-        Box::new(Self {
+    fn of(envelope: &Envelope, error: ReplayError) -> Self {
+        Self {
             seq: envelope.seq,
             kind: envelope.event.kind(),
             error,
             skipped: 0,
-        })
+        }
     }
 }
 
@@ -126,6 +139,9 @@ pub struct Ledger {
     /// `(deadline, position)`, positions as `u32` (16 bytes an entry rather than 24).
     due: BTreeSet<(DateTime<Utc>, u32)>,
     work: WorkIndex,
+    /// The customers held aside, by position, with why: few or none, so kept beside the
+    /// slots rather than in each (where it cost 8 bytes a customer).
+    held: BTreeMap<u32, Quarantine>,
 }
 
 /// Loading a book from a source of events that can fail (a store decoded line by line) did not
@@ -164,6 +180,7 @@ impl Ledger {
             slots: Slots::default(),
             due: BTreeSet::new(),
             work: WorkIndex::default(),
+            held: BTreeMap::new(),
         })
     }
 
@@ -383,8 +400,8 @@ impl Ledger {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn quarantined(&self) -> impl Iterator<Item = (CustomerId, &Quarantine)> {
-        self.slots.iter().filter_map(|slot| {
-            let quarantine = slot.quarantine.as_deref()?;
+        self.held.iter().filter_map(|(&at, quarantine)| {
+            let slot = self.slots.get(positions::position(at))?;
             Some((slot.relationship.customer(), quarantine))
         })
     }
@@ -404,7 +421,7 @@ impl Ledger {
     #[must_use]
     pub fn quarantine(&self, customer: CustomerId) -> Option<&Quarantine> {
         let position = self.positions.get(customer, &self.slots)?;
-        self.slots.get(position)?.quarantine.as_deref()
+        self.held.get(&positions::index(position))
     }
 
     /// Loads a quarantined customer again from its whole repaired log (every event of the
@@ -462,12 +479,12 @@ impl Ledger {
         };
         if let Some(failure) = failure {
             let error = failure.error.clone();
-            slot.quarantine = Some(failure);
+            self.held.insert(positions::index(position), failure);
             return Err(error);
         }
         slot.relationship = relationship;
-        slot.quarantine = None;
-        slot.indexed = None;
+        self.held.remove(&positions::index(position));
+        // Filed anew: its old filing (if any) is taken out first, by what the slot says.
         self.reindex(position);
         Ok(())
     }
@@ -536,10 +553,10 @@ impl Ledger {
     #[must_use]
     pub fn get(&self, customer: CustomerId) -> Option<&Relationship> {
         let position = self.positions.get(customer, &self.slots)?;
-        self.slots
-            .get(position)
-            .filter(|slot| slot.quarantine.is_none())
-            .map(|slot| &slot.relationship)
+        if self.is_held(position) {
+            return None;
+        }
+        self.slots.get(position).map(|slot| &slot.relationship)
     }
 
     /// How many customers the ledger holds, [quarantined](Self::quarantined) ones included.
@@ -773,12 +790,16 @@ impl Ledger {
     /// Applies without touching the deadline index; returns the customer's position.
     fn fold(&mut self, envelope: &Envelope) -> Result<usize, ReplayError> {
         let customer = envelope.customer;
-        if let Some(position) = self.positions.get(customer, &self.slots)
-            && let Some(slot) = self.slots.get_mut(position)
-        {
-            if slot.quarantine.is_some() {
+        if let Some(position) = self.positions.get(customer, &self.slots) {
+            if self.is_held(position) {
                 return Err(ReplayError::Quarantined { customer });
             }
+            let Some(slot) = self.slots.get_mut(position) else {
+                return Err(ReplayError::UnknownCustomer {
+                    kind: envelope.event.kind(),
+                    customer,
+                });
+            };
             slot.relationship.apply(envelope)?;
             return Ok(position);
         }
@@ -830,10 +851,10 @@ impl Ledger {
                 Some(&at) => at,
                 None => {
                     let position = self.positions.get(customer, &self.slots);
+                    if position.is_some_and(|position| self.is_held(position)) {
+                        return Err(ReplayError::Quarantined { customer });
+                    }
                     let relationship = match position.and_then(|p| self.slots.get(p)) {
-                        Some(slot) if slot.quarantine.is_some() => {
-                            return Err(ReplayError::Quarantined { customer });
-                        }
                         Some(slot) => slot.relationship.clone(),
                         None if matches!(
                             envelope.event,
@@ -897,19 +918,26 @@ impl Ledger {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn iter(&self) -> impl Iterator<Item = (CustomerId, &Relationship)> {
-        self.slots
-            .iter()
-            .filter(|slot| slot.quarantine.is_none())
+        self.live()
             .map(|slot| (slot.relationship.customer(), &slot.relationship))
     }
 
+    /// Whether the customer at `position` is held aside.
+    fn is_held(&self, position: usize) -> bool {
+        !self.held.is_empty() && self.held.contains_key(&positions::index(position))
+    }
+
+    /// The slots of the live customers (those not held aside), in order.
+    fn live(&self) -> impl Iterator<Item = &Slot> {
+        self.slots
+            .iter()
+            .enumerate()
+            .filter(|&(position, _)| !self.is_held(position))
+            .map(|(_, slot)| slot)
+    }
+
     fn insert(&mut self, relationship: Relationship) -> usize {
-        let position = self.slots.push(Slot {
-            relationship,
-            indexed: None,
-            quarantine: None,
-            owners: Owners::None,
-        });
+        let position = self.slots.push(Slot::new(relationship));
         // A new customer: never filed already (its callers looked it up first).
         let _filed = self.positions.place(position, &self.slots);
         position
@@ -918,21 +946,17 @@ impl Ledger {
     /// Files the customer at `position` again after a change: its next deadline in `due`, its
     /// owners in `work` (a quarantined customer under neither).
     fn reindex(&mut self, position: usize) {
+        let live = !self.is_held(position);
         let Some(slot) = self.slots.get_mut(position) else {
             return;
         };
         slot.relationship.use_health_policy(&self.policy.health);
-        let live = slot.quarantine.is_none();
         let owners = if live {
             slot.relationship.owners()
         } else {
             Vec::new()
         };
-        if owners != slot.owners.as_slice() {
-            self.work
-                .refile(position, slot.owners.as_slice(), owners.as_slice());
-            slot.owners = Owners::of(&owners);
-        }
+        slot.owners = self.work.refile(position, slot.owners, &owners);
         let next = slot
             .relationship
             .next_deadline()

@@ -212,6 +212,43 @@ fn a_book_naming_a_customer_twice_is_refused() {
     ));
 }
 
+/// A customer held aside after the one named again is let go with the rest: the customers
+/// registered next, in the positions they held, are live.
+#[test]
+fn a_customer_held_aside_after_one_named_again_leaves_no_trace() {
+    let w = book();
+    let stray = CustomerId::from_u128(0x5a);
+    let mut orphan = w.log[w.log.len() - 1].clone();
+    orphan.customer = stray;
+    let mut damaged = w.log.clone();
+    damaged.push(orphan);
+    let held = Ledger::replay(ServicePolicy::default(), &damaged).unwrap();
+    assert!(held.quarantine(stray).is_some());
+    let json = String::from_utf8(held.snapshot(Encoding::Json).unwrap()).unwrap();
+    let frame: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let mut body = frame["body"].clone();
+    let customers = body["customers"].as_array_mut().unwrap();
+    // Ona, Petras, Ona again, the stray held aside.
+    let (ona, stray_entry) = (customers[0].clone(), customers[2].clone());
+    customers.truncate(2);
+    customers.extend([ona, stray_entry]);
+
+    let mut loaded = Ledger::new(ServicePolicy::default()).unwrap();
+    let read = loaded.load_book(&mut serde_json::Deserializer::from_str(&body.to_string()));
+    assert!(read.is_err());
+    assert_eq!(loaded.quarantined().count(), 0);
+    let now = t("2026-03-02 10:00");
+    for n in [0x61, 0x62] {
+        let register = RegisterCustomer::new(text("Newcomer"), tier("standard"));
+        assert!(
+            loaded
+                .execute(CustomerId::from_u128(n), register, now)
+                .is_ok()
+        );
+    }
+    assert_eq!(loaded.iter().count(), 4);
+}
+
 /// A book loaded into a ledger stops at a customer named a second time, or one the ledger
 /// already holds: the customers read before it stay, each found under its id and filed, and
 /// nothing after it is added.

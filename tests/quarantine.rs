@@ -92,6 +92,35 @@ fn a_hand_edited_envelope_holds_its_customer_aside_and_the_book_loads() {
 }
 
 #[test]
+fn a_live_customer_whose_tail_is_damaged_leaves_the_deadlines_and_work_lists_until_repaired() {
+    let w = book();
+    let mut ledger = Ledger::replay(ServicePolicy::default(), &w.log).unwrap();
+    let agent = clientele::flag::Owner::Agent(AGENT);
+    let later = t("2026-03-05 09:00");
+    let has_work = |ledger: &Ledger, customer| {
+        let work = ledger.work_list(agent, later);
+        work.due.iter().any(|d| d.customer == customer)
+            || work.flags.iter().any(|f| f.customer == customer)
+    };
+    assert!(has_work(&ledger, ONA));
+    // The tail caught up after a restart holds an event of Ona's that claims a wrong sequence.
+    let mut damaged = w.log.iter().rfind(|e| e.customer == ONA).unwrap().clone();
+    damaged.seq += 5;
+    ledger.catch_up([&damaged]);
+    assert!(ledger.quarantine(ONA).is_some());
+    // Filed nowhere any more: no deadline, no work, nothing fired for her.
+    assert_eq!(ledger.next_deadline().map(|d| d.customer), Some(PETRAS));
+    assert!(!has_work(&ledger, ONA));
+    assert!(ledger.advance_to(later).iter().all(|e| e.customer != ONA));
+    // Repaired, she is filed again as she was.
+    let hers: Vec<&Envelope> = w.log.iter().filter(|e| e.customer == ONA).collect();
+    ledger.retry(ONA, hers).unwrap();
+    assert_eq!(ledger.get(ONA), w.ledger.get(ONA));
+    assert!(has_work(&ledger, ONA));
+    assert!(ledger.advance_to(later).iter().any(|e| e.customer == ONA));
+}
+
+#[test]
 fn an_event_of_a_customer_never_registered_is_held_aside_under_that_customer() {
     let w = book();
     let stray = CustomerId::from_u128(0x5a);

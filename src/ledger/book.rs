@@ -11,7 +11,7 @@ use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::work::Owners;
+use super::positions::index;
 use super::{Ledger, Quarantine, Slot};
 use crate::error::ReplayError;
 use crate::event::Event;
@@ -213,12 +213,17 @@ impl PartialEq for Ledger {
     fn eq(&self, other: &Self) -> bool {
         self.policy == other.policy
             && self.slots.len() == other.slots.len()
-            && self.slots.iter().zip(other.slots.iter()).all(|(a, b)| {
-                // A customer held aside keeps no state worth comparing: only why.
-                a.quarantine == b.quarantine
-                    && a.relationship.customer() == b.relationship.customer()
-                    && (a.quarantine.is_some() || a.relationship == b.relationship)
-            })
+            && self.held == other.held
+            && self
+                .slots
+                .iter()
+                .zip(other.slots.iter())
+                .enumerate()
+                .all(|(position, (a, b))| {
+                    // A customer held aside keeps no state worth comparing: only why.
+                    a.relationship.customer() == b.relationship.customer()
+                        && (self.is_held(position) || a.relationship == b.relationship)
+                })
     }
 }
 
@@ -261,24 +266,21 @@ struct Customers<'l>(&'l Ledger);
 
 impl Serialize for Customers<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(
-            self.0
-                .slots
-                .iter()
-                .map(|slot| match slot.quarantine.as_deref() {
-                    None => Entry::Live {
-                        relationship: Cow::Borrowed(&slot.relationship),
-                        next: slot.indexed,
-                    },
-                    Some(quarantine) => Entry::Quarantined(Held {
-                        customer: slot.relationship.customer(),
-                        seq: quarantine.seq,
-                        kind: quarantine.kind.to_owned(),
-                        skipped: quarantine.skipped,
-                        error: HeldError::of(&quarantine.error),
-                    }),
+        serializer.collect_seq(self.0.slots.iter().enumerate().map(|(position, slot)| {
+            match self.0.held.get(&index(position)) {
+                None => Entry::Live {
+                    relationship: Cow::Borrowed(&slot.relationship),
+                    next: slot.indexed,
+                },
+                Some(quarantine) => Entry::Quarantined(Held {
+                    customer: slot.relationship.customer(),
+                    seq: quarantine.seq,
+                    kind: quarantine.kind.to_owned(),
+                    skipped: quarantine.skipped,
+                    error: HeldError::of(&quarantine.error),
                 }),
-        )
+            }
+        }))
     }
 }
 
@@ -365,6 +367,8 @@ impl Ledger {
                     .get(position)
                     .map(|slot| slot.relationship.customer());
                 self.slots.truncate(position);
+                // Those held aside among them too.
+                self.held.split_off(&index(position));
                 customer.map_or(Ok(()), Err)
             }
         }
@@ -381,21 +385,16 @@ impl Ledger {
                     error: held.error.error()?,
                     skipped: held.skipped,
                 };
-                (
-                    Relationship::new(held.customer),
-                    None,
-                    Some(Box::new(quarantine)),
-                )
+                (Relationship::new(held.customer), None, Some(quarantine))
             }
         };
+        if let Some(quarantine) = quarantine {
+            self.held.insert(index(self.slots.len()), quarantine);
+        }
         // Filed as saved if the rules' fingerprint matches (see `load_book_sized`).
-        let (indexed, owners) = (next, Owners::None);
-        self.slots.push(Slot {
-            relationship,
-            indexed,
-            quarantine,
-            owners,
-        });
+        let mut slot = Slot::new(relationship);
+        slot.indexed = next;
+        self.slots.push(slot);
         Ok(())
     }
 }

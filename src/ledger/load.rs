@@ -2,7 +2,7 @@
 //! aside, and every customer filed once at the end.
 
 use super::positions::index;
-use super::work::{Owners, WorkIndex};
+use super::work::{OwnerSets, WorkIndex};
 use super::{Ledger, Quarantine};
 use crate::customer::CustomerEvent;
 use crate::error::ReplayError;
@@ -25,8 +25,10 @@ impl Ledger {
         // One buffer for every customer's owners, each slot's list then held at its size
         // (inline for one owner).
         let mut owners = Vec::new();
+        let mut sets = OwnerSets::default();
         for (position, slot) in self.slots.iter_mut().enumerate() {
-            let live = slot.quarantine.is_none();
+            let filed = index(position);
+            let live = !self.held.contains_key(&filed);
             // Health's review instants are scored under the book's rules.
             slot.relationship.use_health_policy(&self.policy.health);
             // A saved deadline no clock or review could give (a corrupt snapshot) is not trusted.
@@ -34,19 +36,18 @@ impl Ledger {
                 slot.indexed = slot.relationship.next_deadline().map(|d| d.at);
             }
             slot.indexed = slot.indexed.filter(|_| live);
-            let filed = index(position);
             due.extend(slot.indexed.map(|at| (at, filed)));
             if live {
                 slot.relationship.owners_into(&mut owners);
             } else {
                 owners.clear();
             }
-            slot.owners = Owners::of(&owners);
+            slot.owners = sets.hold(&owners);
             work.extend(owners.iter().map(|owner| (*owner, filed)));
         }
         due.sort_unstable();
         self.due = due.into_iter().collect();
-        self.work = WorkIndex::of(work);
+        self.work = WorkIndex::of(work, sets);
     }
 
     /// Folds one stored event while loading the book, quarantining its customer if it does not
@@ -62,33 +63,35 @@ impl Ledger {
         let Some(slot) = self.slots.get_mut(position) else {
             return position;
         };
-        slot.quarantine = if matches!(
+        let error = if matches!(
             envelope.event,
             Event::Customer(CustomerEvent::Registered { .. })
         ) {
-            slot.relationship
-                .apply(envelope)
-                .err()
-                .map(|error| Quarantine::of(envelope, error))
+            slot.relationship.apply(envelope).err()
         } else {
-            let error = ReplayError::UnknownCustomer {
+            Some(ReplayError::UnknownCustomer {
                 kind: envelope.event.kind(),
                 customer,
-            };
-            Some(Quarantine::of(envelope, error))
+            })
         };
+        if let Some(error) = error {
+            self.held
+                .insert(index(position), Quarantine::of(envelope, error));
+        }
         position
     }
 
     /// [`load`](Self::load) for a customer held at `position`.
+    /// A live customer held aside here keeps its filing until it is refiled (`reindex` or
+    /// `refile_all`), which takes it out of the indexes by what its slot says.
     pub(super) fn load_at(&mut self, position: usize, envelope: &Envelope) {
-        let Some(slot) = self.slots.get_mut(position) else {
-            return;
-        };
-        if let Some(quarantine) = &mut slot.quarantine {
+        let filed = index(position);
+        if let Some(quarantine) = self.held.get_mut(&filed) {
             quarantine.skipped = quarantine.skipped.saturating_add(1);
-        } else if let Err(error) = slot.relationship.apply(envelope) {
-            slot.quarantine = Some(Quarantine::of(envelope, error));
+        } else if let Some(slot) = self.slots.get_mut(position)
+            && let Err(error) = slot.relationship.apply(envelope)
+        {
+            self.held.insert(filed, Quarantine::of(envelope, error));
         }
     }
 }

@@ -106,7 +106,6 @@ mod tests {
     use crate::id::CustomerId;
     use crate::ledger::Slot;
     use crate::ledger::slots::Slots;
-    use crate::ledger::work::Owners;
     use crate::relationship::Relationship;
 
     #[test]
@@ -115,24 +114,14 @@ mod tests {
         let mut positions = Positions::default();
         let id = |n: u128| CustomerId::from_u128(n.wrapping_mul(0x9e37_79b9_7f4a_7c15));
         for n in 0..5_000 {
-            let at = slots.push(Slot {
-                relationship: Relationship::new(id(n)),
-                indexed: None,
-                quarantine: None,
-                owners: Owners::None,
-            });
+            let at = slots.push(Slot::new(Relationship::new(id(n))));
             assert_eq!(positions.place(at, &slots), Ok(()));
             // Named twice: the first position stays filed.
             assert_eq!(positions.place(at, &slots), Err(at));
         }
         // A gap (a position not filed) leaves the growing to the table itself.
         for n in 5_000..6_000 {
-            slots.push(Slot {
-                relationship: Relationship::new(id(n)),
-                indexed: None,
-                quarantine: None,
-                owners: Owners::None,
-            });
+            slots.push(Slot::new(Relationship::new(id(n))));
         }
         for at in (5_001..6_000).rev() {
             assert_eq!(positions.place(at, &slots), Ok(()));

@@ -142,16 +142,10 @@ impl ExactSizeIterator for Iter<'_> {}
 mod tests {
     use super::{CHUNK, Slot, Slots};
     use crate::id::CustomerId;
-    use crate::ledger::work::Owners;
     use crate::relationship::Relationship;
 
     fn slot(n: usize) -> Slot {
-        Slot {
-            relationship: Relationship::new(CustomerId::from_u128(n as u128)),
-            indexed: None,
-            quarantine: None,
-            owners: Owners::None,
-        }
+        Slot::new(Relationship::new(CustomerId::from_u128(n as u128)))
     }
 
     fn customers(slots: &Slots) -> Vec<CustomerId> {

@@ -37,3 +37,14 @@ fn a_book_folds_what_each_command_wrote_into_the_shared_history() {
     let ona = book.get(customer).unwrap_or_else(|| panic!("registered"));
     assert_eq!(ona.unfolded(), 0);
 }
+
+/// The slot's filing (the deadline and the set of owners it is filed under) is 16 bytes:
+/// a customer's cost in the book beyond its relationship (it was 48 bytes with the quarantine
+/// and the owners in the slot).
+#[test]
+fn a_slot_holds_sixteen_bytes_beside_its_relationship() {
+    assert_eq!(
+        std::mem::size_of::<super::Slot>(),
+        std::mem::size_of::<crate::relationship::Relationship>() + 16
+    );
+}

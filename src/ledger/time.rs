@@ -144,9 +144,7 @@ impl Ledger {
     #[must_use]
     pub fn flags(&self, now: DateTime<Utc>) -> Vec<Flag> {
         let mut flags: Vec<Flag> = self
-            .slots
-            .iter()
-            .filter(|slot| slot.quarantine.is_none())
+            .live()
             .flat_map(|slot| slot.relationship.flags_by(now, slot.indexed))
             .collect();
         flags.sort_by_key(|f| (f.customer, f.since, f.kind));

@@ -872,7 +872,7 @@ impl Relationship {
         if let Some(wait) = self.response.wait() {
             open.waiting_overdue = wait.due.is_some_and(|due| now >= due);
             open.waiting_at_risk = wait.warn_at.is_some_and(|at| now >= at);
-            open.unanswered = wait.unanswered;
+            open.unanswered = u32::from(wait.unanswered);
         }
         open
     }

@@ -81,7 +81,7 @@ pub(crate) fn fold(
                 target: *target,
                 due: *due,
                 warn_at: *warn_at,
-                unanswered: state.conversation.covered(at),
+                unanswered: u16::try_from(state.conversation.covered(at)).unwrap_or(u16::MAX),
             };
             if state.conversation.answer_after(at).is_some() {
                 // A wait an answer already recorded ended: it lives aside until its stop.
