@@ -64,6 +64,15 @@ impl Stream {
         offset: TimeDelta,
         (from, until): (DateTime<Utc>, DateTime<Utc>),
     ) -> Option<Self> {
+        // An empty source gives no instant (its bounds' date arithmetic is not worked out).
+        let empty = match source {
+            Source::Counted => record.counted().len() == 0,
+            Source::Answers => record.answers().len() == 0,
+            Source::Bad => record.bad().len() == 0,
+        };
+        if empty {
+            return None;
+        }
         let lo = from
             .checked_sub_signed(offset)
             .unwrap_or(DateTime::<Utc>::MIN_UTC);

@@ -285,6 +285,11 @@ impl Record {
     /// Drops facts no window can reach from `latest` on (the totals stay valid: windows read
     /// differences).
     fn prune(&mut self, latest: DateTime<Utc>) {
+        // Nothing to drop (most customers): one counted entry is always kept, and no verdict is
+        // held. Checked first, as the horizon's date arithmetic costs more than the rest.
+        if self.counted.len() < 2 && !self.verdicts.is_held() {
+            return;
+        }
         let Some(horizon) = latest.checked_sub_signed(TimeDelta::days(KEPT_DAYS)) else {
             return;
         };
