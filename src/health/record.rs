@@ -7,7 +7,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use std::sync::LazyLock;
 
 use crate::lazy::{self, Lazy};
-use crate::shared::Seq;
+use crate::shared::{self, Seq};
 
 /// One fact health reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -250,16 +250,17 @@ impl Record {
         }
         if inbound {
             let slot = self.contacts.partition_point(|t| *t <= at);
-            let (before, after) = self.contacts.split_at_checked(slot).unwrap_or_default();
-            // Full: the oldest goes (the new one, if it is older still).
-            let full = usize::from(self.contacts.len() >= MAX_CONTACTS);
-            self.contacts = before
-                .iter()
-                .chain(std::iter::once(&at))
-                .chain(after)
-                .skip(full)
-                .copied()
-                .collect();
+            if self.contacts.len() < MAX_CONTACTS {
+                self.contacts = shared::inserted(&self.contacts, slot, at);
+            } else if let Some(before) = self.contacts.get_mut(..slot)
+                && !before.is_empty()
+            {
+                // Full: the oldest goes (the new one, if it is older still), in place.
+                before.rotate_left(1);
+                if let Some(last) = before.last_mut() {
+                    *last = at;
+                }
+            }
         }
         self.prune(at);
     }
