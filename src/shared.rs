@@ -178,10 +178,8 @@ impl<T: Clone> Parts<T> {
 }
 
 /// `items` with `value` inserted at `index` (at the end if `index` is past it), in a new
-/// slice of the exact size. A new allocation and a free rather than a reallocation: glibc's
-/// `realloc` of a small block that cannot grow in place allocates the new one past the
-/// per-thread cache (several times the cost of a `malloc` and a `free` that use it; most of
-/// a replay's allocation time went there).
+/// slice of the exact size: one allocation (collecting a chain of slices through an adaptor
+/// that does not know its length takes a `Vec`'s first room of four, then shrinks it).
 pub(crate) fn inserted<T: Clone>(items: &[T], index: usize, value: T) -> Box<[T]> {
     let (before, after) = items.split_at_checked(index).unwrap_or((items, &[]));
     let mut grown = Vec::with_capacity(items.len().saturating_add(1));
@@ -328,7 +326,10 @@ impl<T: Clone> Seq<T> {
     pub(crate) fn insert(&mut self, index: usize, value: T) {
         match self {
             Self::Short(items) => {
-                *items = inserted(items, index, value);
+                let mut grown = std::mem::take(items).into_vec();
+                grown.reserve_exact(1);
+                grown.insert(index.min(grown.len()), value);
+                *items = grown.into_boxed_slice();
                 self.fold_short();
             }
             Self::Long(long) => match Arc::get_mut(long) {

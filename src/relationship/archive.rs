@@ -33,7 +33,6 @@ use crate::id::{AgentId, FollowUpId, InteractionId, PromiseId};
 use crate::outcome::Outcome;
 use crate::personal::Personal;
 use crate::promise::{Fulfiller, Promise, PromiseStage, PromiseState, PromiseTerms, Promises};
-use crate::shared;
 
 /// When an archived promise was made, written compactly.
 pub(crate) type Made = At;
@@ -502,7 +501,10 @@ impl Archive {
     pub(crate) fn insert(&mut self, entry: Entry) {
         // At its exact size (a word less inline than a `Vec`, in every customer's slot): most
         // customers hold a few entries, and the buffer is short.
-        self.recent = shared::inserted(&self.recent, self.recent.len(), entry);
+        let mut recent = std::mem::take(&mut self.recent).into_vec();
+        recent.reserve_exact(1);
+        recent.push(entry);
+        self.recent = recent.into_boxed_slice();
         if self.recent.len() >= FOLD_AT {
             self.settle();
         }
