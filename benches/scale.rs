@@ -22,10 +22,10 @@ use std::hint::black_box;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use clientele::{
-    AgentId, Channel, Command, CustomerId, Envelope, Event, InteractionId, KeepPromise, Ledger,
-    MakePromise, PromiseId, RecordInteraction, RegisterCustomer, Relationship, ServicePolicy, Tier,
+    Channel, Command, CustomerId, Envelope, Event, InteractionId, KeepPromise, Ledger, MakePromise,
+    PromiseId, RecordInteraction, Relationship, ServicePolicy,
 };
-use support::{start, text};
+use support::{AGENT, mix, mixed_log, register, start, text};
 
 mod support;
 
@@ -34,8 +34,6 @@ use criterion::{
     BatchSize, BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main,
 };
 use rustc_hash::FxHashMap;
-
-const AGENT: AgentId = AgentId::from_u128(7);
 
 fn largest() -> usize {
     std::env::var("CLIENTELE_BENCH_LARGEST")
@@ -52,24 +50,6 @@ fn sizes(from: usize) -> Vec<usize> {
         n *= 10;
     }
     sizes
-}
-
-fn register() -> Command {
-    RegisterCustomer::new(
-        text("Customer"),
-        Tier::new("standard").unwrap_or_else(|_| unreachable!()),
-    )
-    .owned_by(AGENT)
-    .into()
-}
-
-/// SplitMix64: random-looking ids without a random number generator.
-fn mix(n: u64) -> u128 {
-    let mut z = n.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    let hi = u128::from(z ^ (z >> 31));
-    (hi << 64) | u128::from(n)
 }
 
 /// A customer with at least `events` events of history: a question answered, a promise made
@@ -256,50 +236,6 @@ fn interactions(n: usize, random: bool) -> Vec<Envelope> {
             RecordInteraction::inbound(InteractionId::from_u128(id), Channel::Chat, text("hi"))
                 .no_reply_needed();
         log.extend(r.execute(&policy, record, now).unwrap());
-    }
-    log
-}
-
-/// A book of `customers`: each registered and writing in; every other one answered, promised
-/// something that is kept, and writing again.
-fn mixed_log(customers: u64) -> Vec<Envelope> {
-    let mut ledger = Ledger::new(ServicePolicy::default()).unwrap();
-    let mut log = Vec::new();
-    for c in 0..customers {
-        let customer = CustomerId::from_u128(u128::from(c) + 1);
-        let at = start() + TimeDelta::milliseconds(c as i64);
-        let promise = PromiseId::from_u128(mix(c));
-        let mut commands: Vec<Command> = vec![
-            register(),
-            RecordInteraction::inbound(
-                InteractionId::from_u128(mix(4 * c)),
-                Channel::Email,
-                text("q"),
-            )
-            .into(),
-        ];
-        if c % 2 == 0 {
-            commands.extend([
-                RecordInteraction::outbound(
-                    InteractionId::from_u128(mix(4 * c + 1)),
-                    Channel::Email,
-                    AGENT,
-                    text("a"),
-                )
-                .into(),
-                MakePromise::new(promise, text("call back"), at + TimeDelta::days(2), AGENT).into(),
-                KeepPromise { promise }.into(),
-                RecordInteraction::inbound(
-                    InteractionId::from_u128(mix(4 * c + 2)),
-                    Channel::Chat,
-                    text("q"),
-                )
-                .into(),
-            ]);
-        }
-        for command in commands {
-            log.extend(ledger.execute(customer, command, at).unwrap());
-        }
     }
     log
 }

@@ -43,7 +43,6 @@ impl<T: Parts> Lazy<T> {
     }
 
     /// Whether the box is held (some part holds something).
-    #[cfg(test)]
     pub(crate) const fn is_held(&self) -> bool {
         self.0.is_some()
     }

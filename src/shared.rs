@@ -177,6 +177,19 @@ impl<T: Clone> Parts<T> {
     }
 }
 
+/// `items` with `value` inserted at `index` (at the end if `index` is past it), in a new
+/// slice of the exact size: one allocation (collecting a chain of slices through an adaptor
+/// that does not know its length takes a `Vec`'s first room of four, then shrinks it).
+pub(crate) fn inserted<T: Clone>(items: &[T], index: usize, value: T) -> Box<[T]> {
+    let (before, after) = items.split_at_checked(index).unwrap_or((items, &[]));
+    let mut grown = Vec::with_capacity(items.len().saturating_add(1));
+    grown.extend_from_slice(before);
+    grown.push(value);
+    grown.extend_from_slice(after);
+    // At its capacity: boxed without a reallocation.
+    grown.into_boxed_slice()
+}
+
 /// Grows `items` by doubling from one entry when full (a `Vec` would start at four: most of a
 /// copy's tails hold a few entries).
 fn make_room<T>(items: &mut Vec<T>) {

@@ -7,7 +7,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use std::sync::LazyLock;
 
 use crate::lazy::{self, Lazy};
-use crate::shared::Seq;
+use crate::shared::{self, Seq};
 
 /// One fact health reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -250,16 +250,17 @@ impl Record {
         }
         if inbound {
             let slot = self.contacts.partition_point(|t| *t <= at);
-            let (before, after) = self.contacts.split_at_checked(slot).unwrap_or_default();
-            // Full: the oldest goes (the new one, if it is older still).
-            let full = usize::from(self.contacts.len() >= MAX_CONTACTS);
-            self.contacts = before
-                .iter()
-                .chain(std::iter::once(&at))
-                .chain(after)
-                .skip(full)
-                .copied()
-                .collect();
+            if self.contacts.len() < MAX_CONTACTS {
+                self.contacts = shared::inserted(&self.contacts, slot, at);
+            } else if let Some(before) = self.contacts.get_mut(..slot)
+                && !before.is_empty()
+            {
+                // Full: the oldest goes (the new one, if it is older still), in place.
+                before.rotate_left(1);
+                if let Some(last) = before.last_mut() {
+                    *last = at;
+                }
+            }
         }
         self.prune(at);
     }
@@ -285,6 +286,11 @@ impl Record {
     /// Drops facts no window can reach from `latest` on (the totals stay valid: windows read
     /// differences).
     fn prune(&mut self, latest: DateTime<Utc>) {
+        // Nothing to drop (most customers): one counted entry is always kept, and no verdict is
+        // held. Checked first, as the horizon's date arithmetic costs more than the rest.
+        if self.counted.len() < 2 && !self.verdicts.is_held() {
+            return;
+        }
         let Some(horizon) = latest.checked_sub_signed(TimeDelta::days(KEPT_DAYS)) else {
             return;
         };

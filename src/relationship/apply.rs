@@ -246,8 +246,11 @@ impl Relationship {
                     self.spells.change(|spells| spells.past_wait = past);
                 }
                 folded?;
-                self.rare
-                    .change(|parts| response::fold_update(&mut parts.updates, at, event))?;
+                // Most response events are not about cadences: the rare parts are not opened.
+                if response::is_update(event) {
+                    self.rare
+                        .change(|parts| response::fold_update(&mut parts.updates, at, event))?;
+                }
                 let archived = |id| archive.promise(id).is_some();
                 reactions::tell_promises(&mut self.promises, &archived, event, at)?;
                 if let ResponseEvent::InteractionRecorded { interaction, .. } = event {

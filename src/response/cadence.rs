@@ -231,6 +231,22 @@ pub(crate) fn arm(
     })
 }
 
+/// Whether `event` is an update event, the only response events [`fold`] reads (the others
+/// leave the cadences alone, and need no cadences at hand).
+pub(crate) const fn is_update(event: &ResponseEvent) -> bool {
+    match event {
+        ResponseEvent::UpdateClockStarted { .. }
+        | ResponseEvent::UpdateAtRisk { .. }
+        | ResponseEvent::UpdateOverdue { .. }
+        | ResponseEvent::AwaitingCustomer { .. } => true,
+        ResponseEvent::InteractionRecorded { .. }
+        | ResponseEvent::ClockStarted { .. }
+        | ResponseEvent::AtRisk { .. }
+        | ResponseEvent::Overdue { .. }
+        | ResponseEvent::ClockStopped { .. } => false,
+    }
+}
+
 /// Folds an update event; any other response event leaves the cadences alone. On error
 /// nothing changed.
 pub(crate) fn fold(

@@ -105,7 +105,7 @@ pub use state::{
 
 pub(crate) use cadence::{
     UpdateClocks, Whereabouts, arm as arm_update, deadline as update_deadline, fire as fire_update,
-    flag as update_flag, fold as fold_update, settle as settle_update,
+    flag as update_flag, fold as fold_update, is_update, settle as settle_update,
 };
 pub(crate) use conversation::Conversation;
 pub(crate) use decide::{Interactions, record};
