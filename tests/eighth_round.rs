@@ -364,9 +364,10 @@ proptest! {
 // ---------------------------------------------------------------------------------------
 
 /// Given forty customers filed under one agent's account, when they all move to a second
-/// agent, then to a third with promises to the first, and back, then each agent's work list
-/// names exactly the customers whose own work list names them, after each move, and after a
-/// restore.
+/// agent, then half get promises to the first, then all move back and forth between the
+/// three (sets of owners let go, their numbers taken by other sets, then asked for again),
+/// then each agent's work list names exactly the customers whose own work list names them,
+/// after each move and after a restore.
 #[test]
 fn many_customers_sharing_one_set_of_owners_all_move_away_and_back() {
     let mut book = Book::new();
@@ -403,15 +404,48 @@ fn many_customers_sharing_one_set_of_owners_all_move_away_and_back() {
     assert_eq!(waiting_for(&book.ledger, AGENTS[1], now), 0);
     assert_eq!(waiting_for(&book.ledger, AGENTS[2], now), 40);
     assert_eq!(waiting_for(&book.ledger, AGENTS[0], now), 20);
-    book.play(&Op::ReassignAll(None));
-    book.play(&Op::ReassignAll(Some(1)));
-    check(&book.ledger, now);
+    // Back and forth: sets let go, their numbers taken by others, then asked for again.
+    for agent in [None, Some(0), Some(2), Some(0), Some(1), Some(2)] {
+        book.play(&Op::ReassignAll(agent));
+        check(&book.ledger, now);
+        for (n, a) in AGENTS.iter().enumerate() {
+            let expected = match agent {
+                Some(k) if k == n => 40,
+                _ if n == 0 => 20,
+                _ => 0,
+            };
+            assert_eq!(waiting_for(&book.ledger, *a, now), expected, "{agent:?} {n}");
+        }
+    }
+    // Then a churn of smaller moves: a complaint each, routed from team to team, accounts
+    // moving in groups, so sets of owners are made, shared, let go and their numbers reused.
+    for (n, &c) in all.iter().enumerate() {
+        let complaint = ComplaintId::from_u128(0x7000 + n as u128);
+        book.run(c, ReceiveComplaint::new(complaint, Channel::Phone, text("Late")));
+    }
+    for round in 0..12usize {
+        for (n, &c) in all.iter().enumerate() {
+            if (n * 7 + round * 3) % 5 < 2 {
+                let agent = (n + round) % 4;
+                book.run(c, reassign(AGENTS.get(agent).copied()));
+            }
+            if (n + round) % 3 == 0 {
+                let complaint = ComplaintId::from_u128(0x7000 + n as u128);
+                let team = TEAMS[(n / 2 + round) % 2];
+                book.run(c, RouteComplaint { complaint, team });
+            }
+        }
+        check(&book.ledger, now);
+    }
     book.play(&Op::Restore(true));
     check(&book.ledger, now);
     book.play(&Op::ReassignAll(Some(0)));
     check(&book.ledger, now);
     assert_eq!(waiting_for(&book.ledger, AGENTS[0], now), 40);
     assert_eq!(waiting_for(&book.ledger, AGENTS[1], now), 0);
+    for team in TEAMS {
+        assert!(!book.ledger.work_list(Owner::Team(team), now).is_empty());
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -546,11 +580,11 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
     /// Given 17 to 24 inbound contacts two to eight days apart, when they are recorded in any
-    /// order (the later ones first, the earlier ones reported late), then one more message
+    /// order, or newest first (the earlier ones reported late), after one more message that
     /// goes unanswered, then the customer goes quiet at the same instant as when the contacts
     /// were recorded in time order: the last sixteen contacts are kept whatever the order, in
-    /// order, and the rhythm (three times their median gap) is theirs. Replay and restore
-    /// agree.
+    /// order, and the rhythm (three times their median gap) is theirs: the relationships are
+    /// equal. Replay and restore agree.
     #[test]
     fn the_rhythm_of_the_last_sixteen_contacts_does_not_depend_on_the_order_recorded(
         gaps in proptest::collection::vec(48..200i64, 17..25),
@@ -569,13 +603,14 @@ proptest! {
             let mut r = Relationship::new(ONA);
             let register = RegisterCustomer::new(text("Ona"), tier("standard"));
             let mut log = r.execute(&policy, register, start).unwrap();
+            // The last one, recorded first, goes unanswered: the bad experience the silence
+            // follows.
+            log.extend(r.execute(&policy, inbound(999, Channel::Chat), last).unwrap());
             for &n in order {
                 let contact = inbound(n as u128 + 1, Channel::Chat).no_reply_needed();
                 let message = Request::new(contact).occurred_at(instants[n]);
                 log.extend(r.execute_request(&policy, message, last).unwrap());
             }
-            // The last one goes unanswered: the bad experience the silence follows.
-            log.extend(r.execute(&policy, inbound(999, Channel::Chat), last).unwrap());
             (r, log)
         };
         let (in_order, _) = record(&(0..instants.len()).collect::<Vec<_>>());
@@ -590,6 +625,10 @@ proptest! {
         let quiet = gone_quiet(&in_order, now);
         prop_assert_eq!(quiet.len(), 1);
         prop_assert_eq!(&gone_quiet(&any_order, now), &quiet, "order {:?}", shuffled);
+        prop_assert_eq!(&any_order, &in_order, "order {:?}", shuffled);
+        // Newest first: once sixteen are kept, each later one is older than all of them.
+        let (newest_first, _) = record(&(0..instants.len()).rev().collect::<Vec<_>>());
+        prop_assert_eq!(&newest_first, &in_order);
         // Read back with no policy: scored under the same rules once told them.
         let mut replayed = Relationship::replay(ONA, &log).unwrap();
         replayed.use_health_policy(&policy.health);
