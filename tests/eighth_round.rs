@@ -314,8 +314,16 @@ fn instants(ledger: &Ledger, now: DateTime<Utc>) -> Vec<DateTime<Utc>> {
 fn agree(ledger: &Ledger, now: DateTime<Utc>) -> Result<(), TestCaseError> {
     let flags = ledger.flags(now);
     prop_assert_eq!(&flags, &scanned_flags(ledger, now), "flags at {}", now);
+    // The book's next deadline is the earliest of its customers'; advanced, it leaves none
+    // of them with a deadline due by `now`.
+    let earliest = ledger.iter().filter_map(|(_, r)| r.next_deadline()).map(|d| d.at).min();
+    prop_assert_eq!(ledger.next_deadline().map(|d| d.at), earliest);
     let mut advanced = ledger.clone();
     advanced.advance_to(now);
+    for (customer, relationship) in advanced.iter() {
+        let next = relationship.next_deadline();
+        prop_assert!(next.is_none_or(|d| d.at > now), "{} left at {:?}", customer, next);
+    }
     prop_assert_eq!(&advanced.flags(now), &flags, "flags advanced to {}", now);
     for owner in owners() {
         let work = ledger.work_list(owner, now);
