@@ -64,6 +64,16 @@ fn policy() -> ServicePolicy {
     }
 }
 
+/// [`policy`] with a health window of six days (`short`): breaks leave it within the
+/// instants asked at, so relationships recover.
+fn rules(short: bool) -> ServicePolicy {
+    let mut policy = policy();
+    if short {
+        policy.health.window = Span::days(6);
+    }
+    policy
+}
+
 fn reassign(owner: Option<AgentId>) -> UpdateProfile {
     UpdateProfile {
         owner: Some(owner),
@@ -92,6 +102,10 @@ enum Op {
     Tick(i64),
     Advance,
     Restore(bool),
+    /// The book's health rules changed (`set_policy`).
+    Rules(bool),
+    /// Restored under the other health rules: the saved deadlines are not trusted.
+    RestoreUnderOther,
     LoadIntoNonEmpty(bool),
     Replay,
     HoldAside(usize),
@@ -115,6 +129,8 @@ fn op() -> impl Strategy<Value = Op> {
         4 => prop_oneof![1..30i64, 100..1_000i64].prop_map(Op::Tick),
         2 => Just(Op::Advance),
         1 => any::<bool>().prop_map(Op::Restore),
+        1 => any::<bool>().prop_map(Op::Rules),
+        1 => Just(Op::RestoreUnderOther),
         1 => any::<bool>().prop_map(Op::LoadIntoNonEmpty),
         1 => Just(Op::Replay),
         1 => c.clone().prop_map(Op::HoldAside),
@@ -132,6 +148,8 @@ struct Book {
     complaints: Vec<Vec<ComplaintId>>,
     /// Customers added by loading into a non-empty book.
     extra: u128,
+    /// Whether the book's health window is the short one.
+    short: bool,
 }
 
 impl Book {
@@ -144,6 +162,7 @@ impl Book {
             promises: vec![Vec::new(); CUSTOMERS],
             complaints: vec![Vec::new(); CUSTOMERS],
             extra: 0,
+            short: false,
         }
     }
 
@@ -182,7 +201,10 @@ impl Book {
             Op::Promise(c, a, hours) => {
                 let id = PromiseId::from_u128(self.id());
                 let due = self.now + TimeDelta::hours(hours);
-                self.run(customer(c), MakePromise::new(id, text("Call"), due, AGENTS[a]));
+                self.run(
+                    customer(c),
+                    MakePromise::new(id, text("Call"), due, AGENTS[a]),
+                );
                 self.promises[c].push(id);
             }
             Op::Keep(c) => {
@@ -229,13 +251,13 @@ impl Book {
                     Encoding::Json
                 };
                 let bytes = self.ledger.snapshot(encoding).unwrap();
-                self.ledger = Ledger::restore(policy(), &bytes).unwrap();
+                self.ledger = Ledger::restore(rules(self.short), &bytes).unwrap();
             }
             Op::LoadIntoNonEmpty(binary) => {
                 // A book already holding a customer of its own (with work for an agent).
                 self.extra += 1;
                 let other = CustomerId::from_u128(0x900 + self.extra);
-                let mut loaded = Ledger::new(policy()).unwrap();
+                let mut loaded = Ledger::new(rules(self.short)).unwrap();
                 let register =
                     RegisterCustomer::new(text("Other"), tier("standard")).owned_by(AGENTS[0]);
                 let mut events = loaded.execute(other, register, self.now).unwrap();
@@ -257,7 +279,16 @@ impl Book {
                 self.log.extend(events);
                 self.ledger = loaded;
             }
-            Op::Replay => self.ledger = Ledger::replay(policy(), &self.log).unwrap(),
+            Op::Replay => self.ledger = Ledger::replay(rules(self.short), &self.log).unwrap(),
+            Op::Rules(short) => {
+                self.short = short;
+                self.ledger.set_policy(rules(short)).unwrap();
+            }
+            Op::RestoreUnderOther => {
+                let bytes = self.ledger.snapshot(Encoding::Binary).unwrap();
+                self.short = !self.short;
+                self.ledger = Ledger::restore(rules(self.short), &bytes).unwrap();
+            }
             Op::HoldAside(c) => {
                 // A tail caught up after a restart holds a damaged event of the customer's.
                 let who = customer(c);
@@ -298,7 +329,12 @@ fn scanned_flags(ledger: &Ledger, now: DateTime<Utc>) -> Vec<Flag> {
 /// The instants worth asking at: now, around each customer's next deadline (a second before,
 /// at, a second after), and days and weeks on (windows leaving, customers going quiet).
 fn instants(ledger: &Ledger, now: DateTime<Utc>) -> Vec<DateTime<Utc>> {
-    let mut at = vec![now, now + TimeDelta::days(2), now + TimeDelta::days(40)];
+    let mut at = vec![
+        now,
+        now + TimeDelta::days(2),
+        now + TimeDelta::days(7),
+        now + TimeDelta::days(40),
+    ];
     for (_, relationship) in ledger.iter() {
         if let Some(next) = relationship.next_deadline() {
             let one = TimeDelta::seconds(1);
@@ -316,20 +352,41 @@ fn agree(ledger: &Ledger, now: DateTime<Utc>) -> Result<(), TestCaseError> {
     prop_assert_eq!(&flags, &scanned_flags(ledger, now), "flags at {}", now);
     // The book's next deadline is the earliest of its customers'; advanced, it leaves none
     // of them with a deadline due by `now`.
-    let earliest = ledger.iter().filter_map(|(_, r)| r.next_deadline()).map(|d| d.at).min();
+    let earliest = ledger
+        .iter()
+        .filter_map(|(_, r)| r.next_deadline())
+        .map(|d| d.at)
+        .min();
     prop_assert_eq!(ledger.next_deadline().map(|d| d.at), earliest);
     let mut advanced = ledger.clone();
     advanced.advance_to(now);
     for (customer, relationship) in advanced.iter() {
         let next = relationship.next_deadline();
-        prop_assert!(next.is_none_or(|d| d.at > now), "{} left at {:?}", customer, next);
+        prop_assert!(
+            next.is_none_or(|d| d.at > now),
+            "{} left at {:?}",
+            customer,
+            next
+        );
     }
     prop_assert_eq!(&advanced.flags(now), &flags, "flags advanced to {}", now);
     for owner in owners() {
         let work = ledger.work_list(owner, now);
-        prop_assert_eq!(&work, &scanned_work(ledger, owner, now), "{:?} at {}", owner, now);
+        prop_assert_eq!(
+            &work,
+            &scanned_work(ledger, owner, now),
+            "{:?} at {}",
+            owner,
+            now
+        );
         let mine: Vec<Flag> = flags.iter().filter(|f| f.is_for(owner)).cloned().collect();
-        prop_assert_eq!(&ledger.flags_for(owner, now), &mine, "{:?} at {}", owner, now);
+        prop_assert_eq!(
+            &ledger.flags_for(owner, now),
+            &mine,
+            "{:?} at {}",
+            owner,
+            now
+        );
         prop_assert_eq!(
             &advanced.work_list(owner, now).flags,
             &work.flags,
@@ -346,7 +403,8 @@ proptest! {
 
     /// Given a book that goes through owners changing (promises to other agents, complaints
     /// routed to teams, accounts reassigned one by one and all at once), customers held aside
-    /// and taken back, snapshots in both encodings, loading into a non-empty book and replay,
+    /// and taken back, snapshots in both encodings (restored under its health rules or under
+    /// others), loading into a non-empty book, replay, and its health rules changed,
     /// when its work lists and flags are read at instants before, at and after deadlines and
     /// health reviews, then they equal a scan of every live customer, and the same book
     /// advanced to that instant.
@@ -381,7 +439,10 @@ fn many_customers_sharing_one_set_of_owners_all_move_away_and_back() {
     let mut book = Book::new();
     let all: Vec<CustomerId> = (0..40).map(|n| CustomerId::from_u128(0x500 + n)).collect();
     for (n, &c) in all.iter().enumerate() {
-        book.run(c, RegisterCustomer::new(text("C"), tier("standard")).owned_by(AGENTS[0]));
+        book.run(
+            c,
+            RegisterCustomer::new(text("C"), tier("standard")).owned_by(AGENTS[0]),
+        );
         book.run(c, inbound(0x5000 + n as u128, Channel::Email));
     }
     let check = |ledger: &Ledger, now: DateTime<Utc>| {
@@ -422,14 +483,21 @@ fn many_customers_sharing_one_set_of_owners_all_move_away_and_back() {
                 _ if n == 0 => 20,
                 _ => 0,
             };
-            assert_eq!(waiting_for(&book.ledger, *a, now), expected, "{agent:?} {n}");
+            assert_eq!(
+                waiting_for(&book.ledger, *a, now),
+                expected,
+                "{agent:?} {n}"
+            );
         }
     }
     // Then a churn of smaller moves: a complaint each, routed from team to team, accounts
     // moving in groups, so sets of owners are made, shared, let go and their numbers reused.
     for (n, &c) in all.iter().enumerate() {
         let complaint = ComplaintId::from_u128(0x7000 + n as u128);
-        book.run(c, ReceiveComplaint::new(complaint, Channel::Phone, text("Late")));
+        book.run(
+            c,
+            ReceiveComplaint::new(complaint, Channel::Phone, text("Late")),
+        );
     }
     for round in 0..12usize {
         for (n, &c) in all.iter().enumerate() {
@@ -543,13 +611,18 @@ fn a_cadence_paused_by_waiting_on_the_customer_stays_paused_on_replay() {
     assert!(
         !fired.iter().any(|e| matches!(
             e.event,
-            Event::Response(ResponseEvent::UpdateAtRisk { .. } | ResponseEvent::UpdateOverdue { .. })
+            Event::Response(
+                ResponseEvent::UpdateAtRisk { .. } | ResponseEvent::UpdateOverdue { .. }
+            )
         )),
         "{fired:?}"
     );
     let replayed = Ledger::replay(policy(), &w.log).unwrap();
     assert_eq!(replayed.get(ONA), w.ledger.get(ONA));
-    assert_eq!(paused(replayed.get(ONA).unwrap()), Some(UpdateStage::Paused));
+    assert_eq!(
+        paused(replayed.get(ONA).unwrap()),
+        Some(UpdateStage::Paused)
+    );
     let now = t("2026-03-09 10:00");
     assert_eq!(replayed.flags(now), w.ledger.flags(now));
     assert!(
@@ -648,4 +721,3 @@ proptest! {
         prop_assert_eq!(&gone_quiet(&restored, now), &quiet);
     }
 }
-
