@@ -537,13 +537,8 @@ fn more_messages_waiting_than_a_u16_counts_lose_no_fact() {
     let policy = ServicePolicy::default();
     let start = t("2026-03-02 09:00");
     let mut ona = Relationship::new(ONA);
-    let mut log = ona
-        .execute(
-            &policy,
-            RegisterCustomer::new(text("Ona"), tier("standard")),
-            start,
-        )
-        .unwrap();
+    let register = RegisterCustomer::new(text("Ona"), tier("standard"));
+    let mut log = ona.execute(&policy, register, start).unwrap();
     let messages: u128 = 65_540;
     for n in 1..=messages {
         let at = start + TimeDelta::milliseconds(n as i64);
@@ -565,6 +560,7 @@ fn more_messages_waiting_than_a_u16_counts_lose_no_fact() {
         assert!(unanswered(&restored));
     }
     assert_eq!(ona.response_clock().wait().unwrap().unanswered, u16::MAX);
+    assert!((1..=messages).all(|n| replayed.recorded_interaction(InteractionId::from_u128(n))));
     // One answer stops the clock, answering the first message.
     let answer = outbound(messages + 1, Channel::Chat);
     let events = ona.execute(&policy, answer, now).unwrap();
