@@ -21,7 +21,12 @@
 //!   fingerprint, the book files the saved deadlines as they are (working each out again
 //!   scores the customer's health over its window: most of a restore's time otherwise);
 //!   under other rules, or from a snapshot written by another release of the crate, it
-//!   works every deadline out again, as a replay under that policy would.
+//!   works every deadline out again, as a replay under that policy would. The saved
+//!   deadlines are trusted, not checked against the state beyond lying between the latest
+//!   fact and the earliest clock deadline: a snapshot edited to name a later health review
+//!   than its customer's record implies (nothing in the format can tell) makes the book wake,
+//!   and read that customer's flags and work list, as if it were the next deadline, until the
+//!   customer's next event files it again. Rebuild a book from a doubtful snapshot by replay.
 //!
 //! Restoring checks the header before it reads the body: a snapshot of another format version,
 //! older or newer, is refused with [`SnapshotError::UnsupportedVersion`] naming it, never read
