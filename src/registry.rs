@@ -52,10 +52,7 @@ impl<K: Ord + Copy, V> Registry<K, V> {
                 }
             }
             Err(index) => {
-                let mut records = std::mem::take(&mut self.0).into_vec();
-                records.reserve_exact(1);
-                records.insert(index, (id, value));
-                self.0 = records.into_boxed_slice();
+                crate::shared::insert_exact(&mut self.0, index, (id, value));
             }
         }
     }

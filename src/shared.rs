@@ -177,17 +177,14 @@ impl<T: Clone> Parts<T> {
     }
 }
 
-/// `items` with `value` inserted at `index` (at the end if `index` is past it), in a new
-/// slice of the exact size: one allocation (collecting a chain of slices through an adaptor
-/// that does not know its length takes a `Vec`'s first room of four, then shrinks it).
-pub(crate) fn inserted<T: Clone>(items: &[T], index: usize, value: T) -> Box<[T]> {
-    let (before, after) = items.split_at_checked(index).unwrap_or((items, &[]));
-    let mut grown = Vec::with_capacity(items.len().saturating_add(1));
-    grown.extend_from_slice(before);
-    grown.push(value);
-    grown.extend_from_slice(after);
-    // At its capacity: boxed without a reallocation.
-    grown.into_boxed_slice()
+/// Inserts `value` into `items` at `index` (at the end if `index` is past it), keeping the
+/// slice at its exact size: one reallocation, no spare room (a `Vec` would start at four and
+/// double). For the short lists most customers hold a few entries of.
+pub(crate) fn insert_exact<T>(items: &mut Box<[T]>, index: usize, value: T) {
+    let mut grown = std::mem::take(items).into_vec();
+    grown.reserve_exact(1);
+    grown.insert(index.min(grown.len()), value);
+    *items = grown.into_boxed_slice();
 }
 
 /// Grows `items` by doubling from one entry when full (a `Vec` would start at four: most of a
@@ -326,10 +323,7 @@ impl<T: Clone> Seq<T> {
     pub(crate) fn insert(&mut self, index: usize, value: T) {
         match self {
             Self::Short(items) => {
-                let mut grown = std::mem::take(items).into_vec();
-                grown.reserve_exact(1);
-                grown.insert(index.min(grown.len()), value);
-                *items = grown.into_boxed_slice();
+                insert_exact(items, index, value);
                 self.fold_short();
             }
             Self::Long(long) => match Arc::get_mut(long) {

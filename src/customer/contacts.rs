@@ -58,10 +58,7 @@ impl Contacts {
                 .get_mut(index)
                 .map(|slot| std::mem::replace(&mut slot.1, address)),
             Err(index) => {
-                let mut all = std::mem::take(&mut self.0).into_vec();
-                all.reserve_exact(1);
-                all.insert(index, (channel, address));
-                self.0 = all.into_boxed_slice();
+                crate::shared::insert_exact(&mut self.0, index, (channel, address));
                 None
             }
         }

@@ -251,7 +251,7 @@ impl Record {
         if inbound {
             let slot = self.contacts.partition_point(|t| *t <= at);
             if self.contacts.len() < MAX_CONTACTS {
-                self.contacts = shared::inserted(&self.contacts, slot, at);
+                shared::insert_exact(&mut self.contacts, slot, at);
             } else if let Some(before) = self.contacts.get_mut(..slot)
                 && !before.is_empty()
             {

@@ -501,10 +501,7 @@ impl Archive {
     pub(crate) fn insert(&mut self, entry: Entry) {
         // At its exact size (a word less inline than a `Vec`, in every customer's slot): most
         // customers hold a few entries, and the buffer is short.
-        let mut recent = std::mem::take(&mut self.recent).into_vec();
-        recent.reserve_exact(1);
-        recent.push(entry);
-        self.recent = recent.into_boxed_slice();
+        crate::shared::insert_exact(&mut self.recent, usize::MAX, entry);
         if self.recent.len() >= FOLD_AT {
             self.settle();
         }
