@@ -354,7 +354,12 @@ impl Ledger {
                             self.load_at(position, envelope);
                             position
                         }
-                        _ => self.load(envelope),
+                        _ => {
+                            // The customer before is done for now: at rest at its exact size
+                            // (applied with room to grow), trimmed while still in cache.
+                            self.trim_at(last);
+                            self.load(envelope)
+                        }
                     };
                     last = Some((envelope.customer, position));
                     if !fresh && touched.last() != Some(&position) {
@@ -367,6 +372,7 @@ impl Ledger {
                 }
             }
         }
+        self.trim_at(last);
         if fresh {
             self.refile_all(false);
         } else {
@@ -945,11 +951,23 @@ impl Ledger {
 
     /// Files the customer at `position` again after a change: its next deadline in `due`, its
     /// owners in `work` (a quarantined customer under neither).
+    /// Gives back the room the relationship `last` was loaded with (see
+    /// [`Relationship::trim`]).
+    fn trim_at(&mut self, last: Option<(CustomerId, usize)>) {
+        if let Some((_, position)) = last
+            && let Some(slot) = self.slots.get_mut(position)
+        {
+            slot.relationship.trim();
+        }
+    }
+
     fn reindex(&mut self, position: usize) {
         let live = !self.is_held(position);
         let Some(slot) = self.slots.get_mut(position) else {
             return;
         };
+        // A customer caught up with stored events is at rest at its exact size, as one loaded.
+        slot.relationship.trim();
         slot.relationship.use_health_policy(&self.policy.health);
         let owners = if live {
             slot.relationship.owners()

@@ -14,7 +14,7 @@ use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
 
 #[test]
-fn replay_allocates_at_most_1_75_times_an_event() {
+fn replay_allocates_at_most_1_6_times_an_event() {
     let log = bench_support::mixed_log(2_000);
     let region = Region::new(GLOBAL);
     let ledger = Ledger::replay(ServicePolicy::default(), &log).unwrap();
@@ -28,6 +28,8 @@ fn replay_allocates_at_most_1_75_times_an_event() {
     // 1.70 an event when written (10.2 a customer: texts, the archive's buffer, the
     // conversation, health's contacts and counts, the promise, the book's slots and table);
     // 1.95 before health's contacts took one allocation each instead of a `Vec`'s first room
-    // of four shrunk to size.
-    assert!(per_event <= 1.75, "{per_event:.2} an event");
+    // of four shrunk to size; 1.53 since the archive's buffer grows with room (1, 4, then
+    // doubling) and is trimmed at rest, rather than by one entry (15,393 + 5,017 before,
+    // 15,393 + 3,017 after: two growths fewer for each customer with four archived facts).
+    assert!(per_event <= 1.6, "{per_event:.2} an event");
 }

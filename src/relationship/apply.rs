@@ -148,8 +148,6 @@ impl Relationship {
         Ok(())
     }
 
-    /// Folds what this copy wrote into the parts it shares with copies (they hold its
-    /// history), once it holds them alone: after a command, the copy it came from is gone.
     /// Entries of the conversation and health's record this copy wrote and has not yet folded
     /// into the parts shared with its copies.
     #[cfg(test)]
@@ -157,12 +155,24 @@ impl Relationship {
         self.conversation.unfolded() + self.record.unfolded()
     }
 
+    /// Folds what this copy wrote into the parts it shares with copies (they hold its
+    /// history), once it holds them alone: after a command, the copy it came from is gone.
+    /// Then gives back the room its buffers took ([`trim`](Self::trim)).
     pub(crate) fn settle(&mut self) {
         self.archive.settle();
         self.conversation.settle();
         self.record.settle();
         self.item_facts.settle();
         self.rare.change_held(|parts| parts.complaints.settle());
+        self.trim();
+    }
+
+    /// Gives back the room buffers took while a history was applied, so that a relationship
+    /// at rest holds its entries at their exact size: after a command ([`settle`](Self::settle))
+    /// and when the book files a customer it loaded (a load applies event after event with no
+    /// settling between them).
+    pub(crate) fn trim(&mut self) {
+        self.archive.trim();
     }
 
     /// Envelopes for `events` that happened at `at`, recorded at `at` or, when later, at the

@@ -43,6 +43,12 @@ const FOLD_AT: usize = 8;
 /// Entries a copy whose store is shared buffers before it takes a store of its own.
 const UNSHARE_AT: usize = 64;
 
+/// Room the buffer takes on its second entry, while a history is applied (trimmed to the
+/// entries held when the relationship settles or the book files it): growing by one entry
+/// moved the buffer per entry, past the next buffer of the same customer. The first entry
+/// takes room for itself alone (many customers hold one: nothing to trim then).
+const ROOM: usize = 4;
+
 /// One archived fact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum Entry {
@@ -417,12 +423,13 @@ impl Store {
         }
     }
 
-    /// Adds `entries`, oldest first, as one run of each kind.
-    fn add(&mut self, entries: &[Entry]) {
+    /// Adds `entries` (a buffer's: the held ones, then its room), oldest first, as one run of
+    /// each kind.
+    fn add(&mut self, entries: &[Option<Entry>]) {
         let mut interactions = Vec::new();
         let mut promises = Vec::new();
         let mut follow_ups = Vec::new();
-        for entry in entries {
+        for entry in entries.iter().flatten() {
             match *entry {
                 Entry::Interaction(id) => interactions.push((id, ())),
                 Entry::Promise(id, stage, made) => promises.push((id, (stage, made))),
@@ -438,7 +445,7 @@ impl Store {
     /// Brings the filter up to date after `added` joined the runs: they join the filter, or,
     /// past its capacity, the filter is built again from every entry, with room for twice as
     /// many (each entry is hashed a few times over its life, as it is copied by merges).
-    fn filter_added(&mut self, added: &[Entry]) {
+    fn filter_added(&mut self, added: &[Option<Entry>]) {
         let len = self.len();
         if len > self.filter.capacity() {
             if len >= FILTER_FROM {
@@ -447,6 +454,7 @@ impl Store {
         } else {
             added
                 .iter()
+                .flatten()
                 .for_each(|entry| self.filter.insert(entry.key()));
         }
     }
@@ -486,23 +494,57 @@ impl Store {
 
 /// The archive of one relationship: interactions recorded, closed promises and follow-ups.
 /// Serialized as its flat [`Store`], however it is buffered.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(from = "SortedStore", into = "Store")]
 pub(crate) struct Archive {
     /// The store, shared between copies of the relationship.
     store: Option<Arc<Store>>,
-    /// Entries not yet folded into the store, oldest first.
-    recent: Box<[Entry]>,
+    /// Entries not yet folded into the store, oldest first (`Some`), then, while a history is
+    /// applied, room for more (`None`; as large as an entry). A boxed slice, a word less
+    /// inline than a `Vec` in every customer's slot; at its exact size once trimmed.
+    recent: Box<[Option<Entry>]>,
+}
+
+/// The entries held, as a trimmed buffer would show them.
+impl std::fmt::Debug for Archive {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Archive")
+            .field("store", &self.store)
+            .field("recent", &self.recent())
+            .finish()
+    }
 }
 
 impl Archive {
+    /// The buffer's entries (its room after them left out).
+    fn recent(&self) -> &[Option<Entry>] {
+        self.recent.get(..self.held()).unwrap_or_default()
+    }
+
+    /// How many entries the buffer holds: the room is after them.
+    fn held(&self) -> usize {
+        self.recent.partition_point(Option::is_some)
+    }
+
     /// Archives `entry`: buffered, then folded into the store when the buffer is full and the
     /// store is held by this copy alone.
     pub(crate) fn insert(&mut self, entry: Entry) {
-        // At its exact size (a word less inline than a `Vec`, in every customer's slot): most
-        // customers hold a few entries, and the buffer is short.
-        crate::shared::insert_exact(&mut self.recent, usize::MAX, entry);
-        if self.recent.len() >= FOLD_AT {
+        let held = self.held();
+        if let Some(room) = self.recent.get_mut(held) {
+            *room = Some(entry);
+        } else {
+            // Full: room for one, then for [`ROOM`], then for as many again.
+            let size = match held {
+                0 => 1,
+                _ => held.saturating_mul(2).max(ROOM),
+            };
+            let mut grown = std::mem::take(&mut self.recent).into_vec();
+            grown.reserve_exact(size.saturating_sub(held));
+            grown.push(Some(entry));
+            grown.resize(size, None);
+            self.recent = grown.into_boxed_slice();
+        }
+        if held.saturating_add(1) >= FOLD_AT {
             self.settle();
         }
     }
@@ -510,14 +552,26 @@ impl Archive {
     /// Folds the buffer into the store if this copy holds the store alone, or if the buffer has
     /// outgrown [`UNSHARE_AT`] (then the store is copied once).
     pub(crate) fn settle(&mut self) {
-        if self.recent.len() < FOLD_AT {
+        let held = self.held();
+        if held < FOLD_AT {
             return;
         }
         let store = self.store.get_or_insert_with(|| Arc::new(Store::new()));
         let alone = Arc::get_mut(store).is_some();
-        if alone || self.recent.len() >= UNSHARE_AT {
+        if alone || held >= UNSHARE_AT {
             Arc::make_mut(store).add(&self.recent);
             self.recent = Box::default();
+        }
+    }
+
+    /// Gives back the buffer's room (at rest, a buffer holds its entries at their exact size).
+    pub(crate) fn trim(&mut self) {
+        // A full buffer (most, at rest) is read at its last entry alone.
+        if self.recent.last().is_some_and(Option::is_none) {
+            let held = self.held();
+            let mut trimmed = std::mem::take(&mut self.recent).into_vec();
+            trimmed.truncate(held);
+            self.recent = trimmed.into_boxed_slice();
         }
     }
 
@@ -527,7 +581,7 @@ impl Archive {
 
     /// Whether interaction `id` was recorded.
     pub(crate) fn has_interaction(&self, id: InteractionId) -> bool {
-        self.recent.contains(&Entry::Interaction(id))
+        self.recent().contains(&Some(Entry::Interaction(id)))
             || self.stored().is_some_and(|s| s.interaction(id))
     }
 
@@ -543,9 +597,10 @@ impl Archive {
 
     /// The stage promise `id` closed in and when it was made, if it is archived.
     fn closed_promise(&self, id: PromiseId) -> Option<(PromiseStage, Made)> {
-        self.recent
+        self.recent()
             .iter()
             .rev()
+            .flatten()
             .find_map(|entry| match entry {
                 Entry::Promise(p, stage, made) if *p == id => Some((*stage, *made)),
                 Entry::Promise(..) | Entry::Interaction(_) | Entry::FollowUp(..) => None,
@@ -555,9 +610,10 @@ impl Archive {
 
     /// The stage follow-up `id` closed in, if it is archived.
     pub(crate) fn follow_up(&self, id: FollowUpId) -> Option<FollowUpStage> {
-        self.recent
+        self.recent()
             .iter()
             .rev()
+            .flatten()
             .find_map(|entry| match entry {
                 Entry::FollowUp(f, stage) if *f == id => Some(*stage),
                 Entry::FollowUp(..) | Entry::Interaction(_) | Entry::Promise(..) => None,
@@ -569,7 +625,7 @@ impl Archive {
     pub(crate) fn len(&self) -> usize {
         self.stored()
             .map_or(0, Store::len)
-            .saturating_add(self.recent.len())
+            .saturating_add(self.held())
     }
 
     /// Every archived fact, in no particular order.
@@ -577,7 +633,7 @@ impl Archive {
         self.stored()
             .into_iter()
             .flat_map(Store::entries)
-            .chain(self.recent.iter().copied())
+            .chain(self.recent().iter().flatten().copied())
     }
 
     /// Whether `entry` is archived.
@@ -623,11 +679,11 @@ impl From<SortedStore> for Archive {
         }
         let mut recent = Vec::with_capacity(len);
         let interactions = interactions.into_iter();
-        recent.extend(interactions.map(|(id, ())| Entry::Interaction(id)));
+        recent.extend(interactions.map(|(id, ())| Some(Entry::Interaction(id))));
         let promises = promises.into_iter();
-        recent.extend(promises.map(|(id, (stage, made))| Entry::Promise(id, stage, made)));
+        recent.extend(promises.map(|(id, (stage, made))| Some(Entry::Promise(id, stage, made))));
         let follow_ups = follow_ups.into_iter();
-        recent.extend(follow_ups.map(|(id, stage)| Entry::FollowUp(id, stage)));
+        recent.extend(follow_ups.map(|(id, stage)| Some(Entry::FollowUp(id, stage))));
         Self {
             store: None,
             recent: recent.into_boxed_slice(),
@@ -808,17 +864,95 @@ mod tests {
     }
 
     #[test]
-    fn the_buffer_holds_its_entries_at_their_exact_size_then_folds() {
+    fn a_customer_at_rest_holds_the_buffer_at_its_exact_size_however_it_was_loaded() {
+        use crate::id::CustomerId;
+        use crate::ledger::Ledger;
+        use crate::policy::ServicePolicy;
+        use crate::response::RecordInteraction;
+        use crate::value::{Channel, Text, Tier};
+        use crate::{customer::RegisterCustomer, relationship::Relationship};
+        // Room is as large as an entry: an archived item costs what it did.
+        assert_eq!(size_of::<Option<Entry>>(), size_of::<Entry>());
+        let ona = CustomerId::from_u128(1);
+        let now = DateTime::UNIX_EPOCH;
+        let text = |s| Text::new(s).unwrap_or_else(|_| unreachable!());
+        let mut live = Ledger::new(ServicePolicy::default()).unwrap_or_else(|_| unreachable!());
+        let tier = Tier::new("standard").unwrap_or_else(|_| unreachable!());
+        let mut log = live
+            .execute(ona, RegisterCustomer::new(text("Ona"), tier), now)
+            .unwrap_or_default();
+        for n in 0..2 {
+            let asked =
+                RecordInteraction::inbound(InteractionId::from_u128(n), Channel::Email, text("q"));
+            log.extend(live.execute(ona, asked, now).unwrap_or_default());
+        }
+        let held = |r: Option<&Relationship>| r.map(|r| (r.archive.held(), r.archive.recent.len()));
+        // Executed (settled after each command), replayed, caught up, applied at once: two
+        // entries, in a buffer of two.
+        assert_eq!(held(live.get(ona)), Some((2, 2)));
+        let replayed =
+            Ledger::replay(ServicePolicy::default(), &log).unwrap_or_else(|_| unreachable!());
+        assert_eq!(held(replayed.get(ona)), Some((2, 2)));
+        let mut caught_up =
+            Ledger::replay(ServicePolicy::default(), &log[..1]).unwrap_or_else(|_| unreachable!());
+        caught_up.catch_up(&log[1..]);
+        assert_eq!(held(caught_up.get(ona)), Some((2, 2)));
+        let mut applied = Relationship::new(ona);
+        applied.apply_all(&log).unwrap_or_else(|_| unreachable!());
+        assert_eq!(held(Some(&applied)), Some((2, 2)));
+        // Applied one by one, the room stays until the relationship settles: read the same.
+        let mut growing = Relationship::new(ona);
+        for envelope in &log {
+            growing.apply(envelope).unwrap_or_else(|_| unreachable!());
+        }
+        assert_eq!(held(Some(&growing)), Some((2, 4)));
+        assert_eq!(growing, applied);
+        assert_eq!(format!("{growing:?}"), format!("{applied:?}"));
+    }
+
+    #[test]
+    fn the_buffer_grows_with_room_is_trimmed_to_its_exact_size_then_folds() {
         let mut archive = Archive::default();
-        let mut held = Vec::new();
+        let mut sizes = Vec::new();
         for n in 0..FOLD_AT as u128 {
             archive.insert(Entry::Interaction(InteractionId::from_u128(n)));
-            held.push(archive.recent.len());
+            sizes.push(archive.recent.len());
         }
-        // Each entry costs its own room (most customers hold one or a few); a fold empties it.
-        let filling: Vec<usize> = (1..FOLD_AT).chain([0]).collect();
-        assert_eq!(held, filling);
+        // Room for one on the first entry, four on the second, then as many again: three
+        // growths, not one an entry; a fold empties it.
+        assert_eq!(sizes, [1, 4, 4, 4, 8, 8, 8, 0]);
         assert!(archive.stored().is_some_and(|s| s.len() == FOLD_AT));
+        let mut short = Archive::default();
+        let asked = InteractionId::from_u128(1);
+        short.insert(Entry::Interaction(asked));
+        assert_eq!(short.recent.len(), 1, "one entry, no room");
+        short.insert(Entry::Promise(
+            PromiseId::from_u128(2),
+            PromiseStage::Kept,
+            At(DateTime::UNIX_EPOCH),
+        ));
+        let before = short.clone();
+        assert_eq!(before.recent.len(), 4, "room for two more");
+        short.trim();
+        assert_eq!(short.recent.len(), 2, "trimmed to its exact size");
+        assert_eq!((short.len(), before.len()), (2, 2));
+        assert!(short.has_interaction(asked) && before.has_interaction(asked));
+        assert_eq!(
+            short.promise(PromiseId::from_u128(2)),
+            before.promise(PromiseId::from_u128(2))
+        );
+        assert_eq!(short, before);
+        assert_eq!(format!("{short:?}"), format!("{before:?}"));
+        assert_eq!(
+            serde_json::to_string(&short).unwrap_or_default(),
+            serde_json::to_string(&before).unwrap_or_default()
+        );
+        short.insert(Entry::Interaction(InteractionId::from_u128(3)));
+        assert_eq!(
+            (short.recent.len(), short.len()),
+            (4, 3),
+            "room again once full"
+        );
     }
 
     #[test]
