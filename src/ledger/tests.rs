@@ -6,6 +6,7 @@ use super::Ledger;
 use crate::customer::RegisterCustomer;
 use crate::id::{AgentId, CustomerId, InteractionId};
 use crate::policy::ServicePolicy;
+use crate::relationship::Relationship;
 use crate::response::RecordInteraction;
 use crate::value::{Channel, Text, Tier};
 
@@ -47,4 +48,44 @@ fn a_slot_holds_sixteen_bytes_beside_its_relationship() {
         std::mem::size_of::<super::Slot>(),
         std::mem::size_of::<crate::relationship::Relationship>() + 16
     );
+}
+
+/// A customer the book holds at rest keeps the archive's buffer at its exact size, however it
+/// came in: executed, replayed, caught up, applied at once; applied envelope by envelope, it
+/// keeps its room until it settles, and reads the same.
+#[test]
+fn a_customer_at_rest_holds_the_archive_at_its_exact_size_however_it_was_loaded() {
+    let ona = CustomerId::from_u128(1);
+    let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).single();
+    let mut live = Ledger::new(ServicePolicy::default()).ok();
+    let (Some(live), Some(now)) = (live.as_mut(), now) else {
+        panic!("a book and a start");
+    };
+    let text = |s: &str| Text::new(s).ok().unwrap_or_else(|| panic!("text"));
+    let tier = Tier::new("standard").ok().unwrap_or_else(|| panic!("tier"));
+    let mut log = live
+        .execute(ona, RegisterCustomer::new(text("Ona"), tier), now)
+        .unwrap_or_default();
+    for n in 0..2 {
+        let asked =
+            RecordInteraction::inbound(InteractionId::from_u128(n), Channel::Email, text("q"));
+        log.extend(live.execute(ona, asked, now).unwrap_or_default());
+    }
+    let buffer = |book: &Ledger| book.get(ona).map(Relationship::archive_buffer);
+    let replay =
+        |log: &[crate::event::Envelope]| Ledger::replay(ServicePolicy::default(), log).ok();
+    assert_eq!(buffer(live), Some((2, 2)));
+    assert_eq!(replay(&log).as_ref().and_then(buffer), Some((2, 2)));
+    let mut caught_up = replay(&log[..1]);
+    if let Some(book) = caught_up.as_mut() {
+        book.catch_up(&log[1..]);
+    }
+    assert_eq!(caught_up.as_ref().and_then(buffer), Some((2, 2)));
+    let (mut applied, mut growing) = (Relationship::new(ona), Relationship::new(ona));
+    assert!(applied.apply_all(&log).is_ok());
+    assert_eq!(applied.archive_buffer(), (2, 2));
+    assert!(log.iter().all(|envelope| growing.apply(envelope).is_ok()));
+    assert_eq!(growing.archive_buffer(), (2, 4));
+    assert_eq!(growing, applied);
+    assert_eq!(format!("{growing:?}"), format!("{applied:?}"));
 }

@@ -167,6 +167,12 @@ impl Relationship {
         self.trim();
     }
 
+    /// The archive's buffer: entries held, and its size with its room.
+    #[cfg(test)]
+    pub(crate) fn archive_buffer(&self) -> (usize, usize) {
+        self.archive.buffer()
+    }
+
     /// Gives back the room buffers took while a history was applied, so that a relationship
     /// at rest holds its entries at their exact size: after a command ([`settle`](Self::settle))
     /// and when the book files a customer it loaded (a load applies event after event with no

@@ -43,10 +43,8 @@ const FOLD_AT: usize = 8;
 /// Entries a copy whose store is shared buffers before it takes a store of its own.
 const UNSHARE_AT: usize = 64;
 
-/// Room the buffer takes on its second entry, while a history is applied (trimmed to the
-/// entries held when the relationship settles or the book files it): growing by one entry
-/// moved the buffer per entry, past the next buffer of the same customer. The first entry
-/// takes room for itself alone (many customers hold one: nothing to trim then).
+/// Room the buffer takes on its second entry while a history is applied (the first takes room
+/// for itself alone), trimmed at rest: growing by one entry moved it once an entry.
 const ROOM: usize = 4;
 
 /// One archived fact.
@@ -60,6 +58,9 @@ pub(crate) enum Entry {
     /// A follow-up closed (done or cancelled).
     FollowUp(FollowUpId, FollowUpStage),
 }
+
+// Room (`None`) is as large as an entry: an archived item costs what it did.
+const _: () = assert!(size_of::<Option<Entry>>() == size_of::<Entry>());
 
 impl Entry {
     /// The entry's id as its key in a store's [`Filter`].
@@ -423,8 +424,7 @@ impl Store {
         }
     }
 
-    /// Adds `entries` (a buffer's: the held ones, then its room), oldest first, as one run of
-    /// each kind.
+    /// Adds `entries` (a buffer's, its room left out), oldest first, as one run of each kind.
     fn add(&mut self, entries: &[Option<Entry>]) {
         let mut interactions = Vec::new();
         let mut promises = Vec::new();
@@ -499,9 +499,8 @@ impl Store {
 pub(crate) struct Archive {
     /// The store, shared between copies of the relationship.
     store: Option<Arc<Store>>,
-    /// Entries not yet folded into the store, oldest first (`Some`), then, while a history is
-    /// applied, room for more (`None`; as large as an entry). A boxed slice, a word less
-    /// inline than a `Vec` in every customer's slot; at its exact size once trimmed.
+    /// Entries not yet folded into the store, oldest first, then room (`None`, while a history
+    /// is applied): a word less inline than a `Vec`, at its exact size once trimmed.
     recent: Box<[Option<Entry>]>,
 }
 
@@ -534,10 +533,9 @@ impl Archive {
             *room = Some(entry);
         } else {
             // Full: room for one, then for [`ROOM`], then for as many again.
-            let size = match held {
-                0 => 1,
-                _ => held.saturating_mul(2).max(ROOM),
-            };
+            let size = [1, ROOM]
+                .get(held)
+                .map_or(held.saturating_mul(2), |size| *size);
             let mut grown = std::mem::take(&mut self.recent).into_vec();
             grown.reserve_exact(size.saturating_sub(held));
             grown.push(Some(entry));
@@ -564,13 +562,17 @@ impl Archive {
         }
     }
 
-    /// Gives back the buffer's room (at rest, a buffer holds its entries at their exact size).
+    /// How many entries the buffer holds, and its size with its room.
+    #[cfg(test)]
+    pub(crate) fn buffer(&self) -> (usize, usize) {
+        (self.held(), self.recent.len())
+    }
+
+    /// Gives back the buffer's room, if any (read at its last entry alone: most are full).
     pub(crate) fn trim(&mut self) {
-        // A full buffer (most, at rest) is read at its last entry alone.
         if self.recent.last().is_some_and(Option::is_none) {
-            let held = self.held();
             let mut trimmed = std::mem::take(&mut self.recent).into_vec();
-            trimmed.truncate(held);
+            trimmed.retain(Option::is_some);
             self.recent = trimmed.into_boxed_slice();
         }
     }
@@ -864,95 +866,22 @@ mod tests {
     }
 
     #[test]
-    fn a_customer_at_rest_holds_the_buffer_at_its_exact_size_however_it_was_loaded() {
-        use crate::id::CustomerId;
-        use crate::ledger::Ledger;
-        use crate::policy::ServicePolicy;
-        use crate::response::RecordInteraction;
-        use crate::value::{Channel, Text, Tier};
-        use crate::{customer::RegisterCustomer, relationship::Relationship};
-        // Room is as large as an entry: an archived item costs what it did.
-        assert_eq!(size_of::<Option<Entry>>(), size_of::<Entry>());
-        let ona = CustomerId::from_u128(1);
-        let now = DateTime::UNIX_EPOCH;
-        let text = |s| Text::new(s).unwrap_or_else(|_| unreachable!());
-        let mut live = Ledger::new(ServicePolicy::default()).unwrap_or_else(|_| unreachable!());
-        let tier = Tier::new("standard").unwrap_or_else(|_| unreachable!());
-        let mut log = live
-            .execute(ona, RegisterCustomer::new(text("Ona"), tier), now)
-            .unwrap_or_default();
-        for n in 0..2 {
-            let asked =
-                RecordInteraction::inbound(InteractionId::from_u128(n), Channel::Email, text("q"));
-            log.extend(live.execute(ona, asked, now).unwrap_or_default());
-        }
-        let held = |r: Option<&Relationship>| r.map(|r| (r.archive.held(), r.archive.recent.len()));
-        // Executed (settled after each command), replayed, caught up, applied at once: two
-        // entries, in a buffer of two.
-        assert_eq!(held(live.get(ona)), Some((2, 2)));
-        let replayed =
-            Ledger::replay(ServicePolicy::default(), &log).unwrap_or_else(|_| unreachable!());
-        assert_eq!(held(replayed.get(ona)), Some((2, 2)));
-        let mut caught_up =
-            Ledger::replay(ServicePolicy::default(), &log[..1]).unwrap_or_else(|_| unreachable!());
-        caught_up.catch_up(&log[1..]);
-        assert_eq!(held(caught_up.get(ona)), Some((2, 2)));
-        let mut applied = Relationship::new(ona);
-        applied.apply_all(&log).unwrap_or_else(|_| unreachable!());
-        assert_eq!(held(Some(&applied)), Some((2, 2)));
-        // Applied one by one, the room stays until the relationship settles: read the same.
-        let mut growing = Relationship::new(ona);
-        for envelope in &log {
-            growing.apply(envelope).unwrap_or_else(|_| unreachable!());
-        }
-        assert_eq!(held(Some(&growing)), Some((2, 4)));
-        assert_eq!(growing, applied);
-        assert_eq!(format!("{growing:?}"), format!("{applied:?}"));
-    }
-
-    #[test]
     fn the_buffer_grows_with_room_is_trimmed_to_its_exact_size_then_folds() {
-        let mut archive = Archive::default();
-        let mut sizes = Vec::new();
+        let (mut archive, mut sizes, mut trimmed) = (Archive::default(), Vec::new(), Vec::new());
         for n in 0..FOLD_AT as u128 {
             archive.insert(Entry::Interaction(InteractionId::from_u128(n)));
             sizes.push(archive.recent.len());
+            let mut at_rest = archive.clone();
+            at_rest.trim();
+            trimmed.push(at_rest.recent.len());
+            assert_eq!(at_rest, archive);
+            assert_eq!(format!("{at_rest:?}"), format!("{archive:?}"));
+            let json = |a: &Archive| serde_json::to_string(a).unwrap_or_default();
+            assert_eq!(json(&at_rest), json(&archive));
         }
-        // Room for one on the first entry, four on the second, then as many again: three
-        // growths, not one an entry; a fold empties it.
         assert_eq!(sizes, [1, 4, 4, 4, 8, 8, 8, 0]);
+        assert_eq!(trimmed, [1, 2, 3, 4, 5, 6, 7, 0]);
         assert!(archive.stored().is_some_and(|s| s.len() == FOLD_AT));
-        let mut short = Archive::default();
-        let asked = InteractionId::from_u128(1);
-        short.insert(Entry::Interaction(asked));
-        assert_eq!(short.recent.len(), 1, "one entry, no room");
-        short.insert(Entry::Promise(
-            PromiseId::from_u128(2),
-            PromiseStage::Kept,
-            At(DateTime::UNIX_EPOCH),
-        ));
-        let before = short.clone();
-        assert_eq!(before.recent.len(), 4, "room for two more");
-        short.trim();
-        assert_eq!(short.recent.len(), 2, "trimmed to its exact size");
-        assert_eq!((short.len(), before.len()), (2, 2));
-        assert!(short.has_interaction(asked) && before.has_interaction(asked));
-        assert_eq!(
-            short.promise(PromiseId::from_u128(2)),
-            before.promise(PromiseId::from_u128(2))
-        );
-        assert_eq!(short, before);
-        assert_eq!(format!("{short:?}"), format!("{before:?}"));
-        assert_eq!(
-            serde_json::to_string(&short).unwrap_or_default(),
-            serde_json::to_string(&before).unwrap_or_default()
-        );
-        short.insert(Entry::Interaction(InteractionId::from_u128(3)));
-        assert_eq!(
-            (short.recent.len(), short.len()),
-            (4, 3),
-            "room again once full"
-        );
     }
 
     #[test]
