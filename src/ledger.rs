@@ -26,6 +26,7 @@ use crate::policy::ServicePolicy;
 use crate::relationship::Relationship;
 use crate::value::IdempotencyKey;
 
+use load::{Early, Known};
 use positions::Positions;
 use slots::Slots;
 use work::{OwnerSet, WorkIndex};
@@ -337,9 +338,10 @@ impl Ledger {
         &mut self,
         events: impl IntoIterator<Item = Result<E, X>>,
     ) -> Result<(), X> {
-        // A book loaded from nothing is filed once, at the end; a book catching up refiles the
-        // customers touched.
+        // A book loaded from nothing is filed once, at the end (most customers early, as the
+        // log leaves them); a book catching up refiles the customers touched.
         let fresh = self.slots.is_empty();
+        let mut early = fresh.then(Early::default);
         let mut touched = Vec::new();
         let mut outcome = Ok(());
         // A log stores a command's events together: the customer of the event before is
@@ -354,7 +356,16 @@ impl Ledger {
                             self.load_at(position, envelope);
                             position
                         }
-                        _ => self.load(envelope),
+                        _ => {
+                            if let (Some(early), Some((_, left))) = (early.as_mut(), last) {
+                                self.file_early(early, left);
+                            }
+                            let position = self.load(envelope);
+                            if let Some(early) = early.as_mut() {
+                                early.touched(position);
+                            }
+                            position
+                        }
                     };
                     last = Some((envelope.customer, position));
                     if !fresh && touched.last() != Some(&position) {
@@ -367,8 +378,11 @@ impl Ledger {
                 }
             }
         }
-        if fresh {
-            self.refile_all(false);
+        if let Some(mut early) = early {
+            if let Some((_, left)) = last {
+                self.file_early(&mut early, left);
+            }
+            self.refile_all(Known::Early(&early));
         } else {
             touched.sort_unstable();
             touched.dedup();
