@@ -342,6 +342,8 @@ impl Ledger {
         // log leaves them); a book catching up refiles the customers touched.
         let fresh = self.slots.is_empty();
         let mut early = fresh.then(Early::default);
+        // How many events in a row the log has held for the customer it is on.
+        let mut run = 0_u32;
         let mut touched = Vec::new();
         let mut outcome = Ok(());
         // A log stores a command's events together: the customer of the event before is
@@ -354,12 +356,14 @@ impl Ledger {
                     let position = match last {
                         Some((customer, position)) if customer == envelope.customer => {
                             self.load_at(position, envelope);
+                            run = run.saturating_add(1);
                             position
                         }
                         _ => {
                             if let (Some(early), Some((_, left))) = (early.as_mut(), last) {
-                                self.file_early(early, left);
+                                self.file_early(early, left, run);
                             }
+                            run = 1;
                             let position = self.load(envelope);
                             if let Some(early) = early.as_mut() {
                                 early.touched(position);
@@ -380,7 +384,7 @@ impl Ledger {
         }
         if let Some(mut early) = early {
             if let Some((_, left)) = last {
-                self.file_early(&mut early, left);
+                self.file_early(&mut early, left, run);
             }
             self.refile_all(Known::Early(&early));
         } else {

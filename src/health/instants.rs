@@ -181,15 +181,18 @@ pub(crate) fn none_by(policy: &HealthPolicy, record: &Record, until: DateTime<Ut
     if record.bad().len() != 0 {
         return false;
     }
-    let span = policy.window.to_time_delta();
-    // The least shift (a window is never negative; `min` keeps this true if one were).
-    let Some(hi) = until.checked_sub_signed((span / 2).min(span)) else {
-        // Before the start of time: no fact shifted lands by `until`.
-        return true;
-    };
     let counted = record.counted().get(0).map(|(at, _)| *at);
     let answers = record.answers().get(0).map(|(at, _)| *at);
-    counted.into_iter().chain(answers).all(|first| first > hi)
+    let Some(first) = counted.into_iter().chain(answers).min() else {
+        // No fact at all (a customer just registered): no date arithmetic.
+        return true;
+    };
+    let span = policy.window.to_time_delta();
+    // The least shift (a window is never negative; `min` keeps this true if one were). Before
+    // the start of time: no fact shifted lands by `until`.
+    until
+        .checked_sub_signed((span / 2).min(span))
+        .is_none_or(|hi| first > hi)
 }
 
 /// The instants in `[from, until]` at which the score can change with no new fact (a fact

@@ -33,7 +33,9 @@ pub(super) enum Known<'a> {
 /// early). A customer the log comes back to is worked out again in the final pass; when it
 /// comes back to more than a quarter of them (a log in time order, whose customers
 /// interleave), filing early stops, so such a log pays for at most one early filing per
-/// customer met before then.
+/// customer met before then. A customer the log leaves after a single event is not filed
+/// early: a log dealing its customers one event at a time (the worst case of interleaving)
+/// comes back to each, and files nobody early.
 #[derive(Debug, Default)]
 pub(super) struct Early {
     /// One bit per position: filed early and not touched since.
@@ -83,10 +85,11 @@ impl Early {
 
 impl Ledger {
     /// Files the customer at `position` early (see [`Early`]), while the load that just left
-    /// it still has its state in cache: its next deadline in its slot, read as it is by
-    /// [`refile_all`](Self::refile_all) unless the load comes back to the customer.
-    pub(super) fn file_early(&mut self, early: &mut Early, position: usize) {
-        if !early.pays() {
+    /// it after `run` events in a row still has its state in cache: its next deadline in its
+    /// slot, read as it is by [`refile_all`](Self::refile_all) unless the load comes back to
+    /// the customer.
+    pub(super) fn file_early(&mut self, early: &mut Early, position: usize, run: u32) {
+        if run < 2 || !early.pays() {
             return;
         }
         let Some(slot) = self.slots.get_mut(position) else {
