@@ -246,9 +246,7 @@ fn interactions(n: usize, random: bool) -> Vec<Envelope> {
 /// `log` (grouped by customer) dealt round-robin: every customer's first event, then every
 /// second event, and so on; each customer's events stay in their order.
 fn round_robin(log: &[Envelope]) -> Vec<Envelope> {
-    let mut runs: Vec<&[Envelope]> = log
-        .chunk_by(|a, b| a.customer == b.customer)
-        .collect();
+    let mut runs: Vec<&[Envelope]> = log.chunk_by(|a, b| a.customer == b.customer).collect();
     let mut dealt = Vec::with_capacity(log.len());
     while !runs.is_empty() {
         runs.retain_mut(|run| match run.split_first() {

@@ -36,7 +36,14 @@ pub(crate) fn review(
     }
     if none_by(policy, record, until) {
         // Only `from` is scored: no later instant can move the score by `until`.
-        return review_reading(policy, open, record, span, bands, (std::iter::empty(), false));
+        return review_reading(
+            policy,
+            open,
+            record,
+            span,
+            bands,
+            (std::iter::empty(), false),
+        );
     }
     // A customer waiting past the deadline counts as a target missed: every target met leaving
     // the window moves the share missed. And the targets met are left out only when every

@@ -122,8 +122,8 @@ impl Ledger {
             }
             // A saved deadline no clock or review could give (a corrupt snapshot) is not
             // trusted.
-            let saved = matches!(known, Known::Saved)
-                && slot.relationship.may_be_next(slot.indexed);
+            let saved =
+                matches!(known, Known::Saved) && slot.relationship.may_be_next(slot.indexed);
             if !early && !saved {
                 slot.indexed = slot.relationship.next_deadline().map(|d| d.at);
             }
