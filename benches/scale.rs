@@ -10,7 +10,10 @@
 //!   customer with ids in order or drawn at random (UUIDv4-like).
 //! - `replay/per_event` beside `replay/fx_hash_map_update`: `Ledger::replay` of a decoded mixed
 //!   log, per event, and one `FxHashMap<u128, _>` update among 1,000,000 keys;
-//!   `replay/per_event_kept` is `per_event` with the book dropped outside the timing.
+//!   `replay/per_event_kept` is `per_event` with the book dropped outside the timing;
+//!   `replay/per_event_interleaved` is `per_event` of the same log dealt round-robin (each
+//!   customer's first event, then each one's second, ...): the worst case of a log in time
+//!   order, whose customers interleave.
 //!
 //! - `quiet/window/N`: `Ledger::execute` of one outbound interaction (opening nothing) for a
 //!   customer with nothing open and N response targets met in health's window: the band is
@@ -240,6 +243,24 @@ fn interactions(n: usize, random: bool) -> Vec<Envelope> {
     log
 }
 
+/// `log` (grouped by customer) dealt round-robin: every customer's first event, then every
+/// second event, and so on; each customer's events stay in their order.
+fn round_robin(log: &[Envelope]) -> Vec<Envelope> {
+    let mut runs: Vec<&[Envelope]> = log.chunk_by(|a, b| a.customer == b.customer).collect();
+    let mut dealt = Vec::with_capacity(log.len());
+    while !runs.is_empty() {
+        runs.retain_mut(|run| match run.split_first() {
+            Some((first, rest)) => {
+                dealt.push(first.clone());
+                *run = rest;
+                true
+            }
+            None => false,
+        });
+    }
+    dealt
+}
+
 fn replay(c: &mut Criterion) {
     let mut group = c.benchmark_group("replay");
     group.sample_size(10);
@@ -260,6 +281,10 @@ fn replay(c: &mut Criterion) {
     // The same, with the book dropped outside the timing: a service replays once and keeps it.
     group.bench_function("per_event_kept", |b| {
         b.iter_with_large_drop(|| Ledger::replay(policy.clone(), &log));
+    });
+    let interleaved = round_robin(&log);
+    group.bench_function("per_event_interleaved", |b| {
+        b.iter(|| black_box(Ledger::replay(policy.clone(), &interleaved)));
     });
     let keys = 1_000_000_u64;
     let mut map: FxHashMap<u128, (u64, u64)> = (0..keys).map(|k| (mix(k), (k, 0))).collect();

@@ -26,6 +26,7 @@ use crate::policy::ServicePolicy;
 use crate::relationship::Relationship;
 use crate::value::IdempotencyKey;
 
+use load::{Early, Known};
 use positions::Positions;
 use slots::Slots;
 use work::{OwnerSet, WorkIndex};
@@ -337,9 +338,12 @@ impl Ledger {
         &mut self,
         events: impl IntoIterator<Item = Result<E, X>>,
     ) -> Result<(), X> {
-        // A book loaded from nothing is filed once, at the end; a book catching up refiles the
-        // customers touched.
+        // A book loaded from nothing is filed once, at the end (most customers early, as the
+        // log leaves them); a book catching up refiles the customers touched.
         let fresh = self.slots.is_empty();
+        let mut early = fresh.then(Early::default);
+        // How many events in a row the log has held for the customer it is on.
+        let mut run = 0_u32;
         let mut touched = Vec::new();
         let mut outcome = Ok(());
         // A log stores a command's events together: the customer of the event before is
@@ -352,13 +356,22 @@ impl Ledger {
                     let position = match last {
                         Some((customer, position)) if customer == envelope.customer => {
                             self.load_at(position, envelope);
+                            run = run.saturating_add(1);
                             position
                         }
                         _ => {
                             // The customer before is done for now: at rest at its exact size
                             // (applied with room to grow), trimmed while still in cache.
                             self.trim_at(last);
-                            self.load(envelope)
+                            if let (Some(early), Some((_, left))) = (early.as_mut(), last) {
+                                self.file_early(early, left, run);
+                            }
+                            run = 1;
+                            let position = self.load(envelope);
+                            if let Some(early) = early.as_mut() {
+                                early.touched(position);
+                            }
+                            position
                         }
                     };
                     last = Some((envelope.customer, position));
@@ -373,8 +386,11 @@ impl Ledger {
             }
         }
         self.trim_at(last);
-        if fresh {
-            self.refile_all(false);
+        if let Some(mut early) = early {
+            if let Some((_, left)) = last {
+                self.file_early(&mut early, left, run);
+            }
+            self.refile_all(Known::Early(&early));
         } else {
             touched.sort_unstable();
             touched.dedup();
@@ -947,49 +963,6 @@ impl Ledger {
         // A new customer: never filed already (its callers looked it up first).
         let _filed = self.positions.place(position, &self.slots);
         position
-    }
-
-    /// Files the customer at `position` again after a change: its next deadline in `due`, its
-    /// owners in `work` (a quarantined customer under neither).
-    /// Gives back the room the relationship `last` was loaded with (see
-    /// [`Relationship::trim`]).
-    fn trim_at(&mut self, last: Option<(CustomerId, usize)>) {
-        if let Some((_, position)) = last
-            && let Some(slot) = self.slots.get_mut(position)
-        {
-            slot.relationship.trim();
-        }
-    }
-
-    fn reindex(&mut self, position: usize) {
-        let live = !self.is_held(position);
-        let Some(slot) = self.slots.get_mut(position) else {
-            return;
-        };
-        // A customer caught up with stored events is at rest at its exact size, as one loaded.
-        slot.relationship.trim();
-        slot.relationship.use_health_policy(&self.policy.health);
-        let owners = if live {
-            slot.relationship.owners()
-        } else {
-            Vec::new()
-        };
-        slot.owners = self.work.refile(position, slot.owners, &owners);
-        let next = slot
-            .relationship
-            .next_deadline()
-            .filter(|_| live)
-            .map(|d| d.at);
-        if next == slot.indexed {
-            return;
-        }
-        if let Some(old) = slot.indexed {
-            self.due.remove(&(old, positions::index(position)));
-        }
-        if let Some(new) = next {
-            self.due.insert((new, positions::index(position)));
-        }
-        slot.indexed = next;
     }
 }
 

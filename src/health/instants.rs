@@ -53,17 +53,13 @@ struct Stream {
 }
 
 impl Stream {
-    /// The stream of `source`'s instants in `[from − offset, until − offset]`: from the
-    /// earliest instant when `from − offset` is before it (a fact of the first days of time
-    /// still leaves the window), none when `until − offset` is (no instant shifted lands by
-    /// `until`). Only the start is searched for: [`next`](Self::next) ends the stream at its
-    /// first instant past `until` (a review mostly stops well before).
-    fn new(
-        record: &Record,
-        source: Source,
-        offset: TimeDelta,
-        (from, until): (DateTime<Utc>, DateTime<Utc>),
-    ) -> Option<Self> {
+    /// The stream of `source`'s instants in `[lo, hi]` (`from − offset` and `until − offset`,
+    /// [`Shifted`]): from the earliest instant when `lo` is before it (a fact of the first
+    /// days of time still leaves the window), none when `hi` is (no instant shifted lands by
+    /// `until`) or no instant is at or before it. Only the start is searched for:
+    /// [`next`](Self::next) ends the stream at its first instant past `until` (a review mostly
+    /// stops well before).
+    fn new(record: &Record, source: Source, shifted: Shifted) -> Option<Self> {
         let len = match source {
             Source::Counted => record.counted().len(),
             Source::Answers => record.answers().len(),
@@ -73,21 +69,24 @@ impl Stream {
             // Most records hold few facts: an empty sequence costs no date arithmetic.
             return None;
         }
-        let lo = from
-            .checked_sub_signed(offset)
-            .unwrap_or(DateTime::<Utc>::MIN_UTC);
-        until.checked_sub_signed(offset)?;
+        let Shifted { offset, lo, hi } = shifted;
+        let hi = hi?;
         let next = match source {
             Source::Counted => record.counted().partition_point(|(at, _)| *at < lo),
             Source::Answers => record.answers().partition_point(|(at, _)| *at < lo),
             Source::Bad => record.bad().partition_point(|at| *at < lo),
         };
-        Some(Self {
+        let stream = Self {
             source,
             offset,
             next,
             end: len,
-        })
+        };
+        // A stream whose first instant lands past `until` gives nothing: dropped by a
+        // comparison, not read by shifting its head (the usual case of a review up to a clock
+        // deadline hours away, with a window of weeks).
+        stream.at(record, next).filter(|at| *at <= hi)?;
+        Some(stream)
     }
 
     /// The instant of entry `i`, unshifted.
@@ -135,6 +134,30 @@ impl Stream {
     }
 }
 
+/// A shift of the record's instants, with the bounds of the instants it lands in
+/// `[from, until]`, worked out once for the streams that share it (date arithmetic is most of
+/// what setting up the streams costs).
+#[derive(Debug, Clone, Copy)]
+struct Shifted {
+    offset: TimeDelta,
+    /// `from − offset`, or the start of time.
+    lo: DateTime<Utc>,
+    /// `until − offset`; `None`: before the start of time, so nothing shifted lands by `until`.
+    hi: Option<DateTime<Utc>>,
+}
+
+impl Shifted {
+    fn new(offset: TimeDelta, (from, until): (DateTime<Utc>, DateTime<Utc>)) -> Self {
+        Self {
+            offset,
+            lo: from
+                .checked_sub_signed(offset)
+                .unwrap_or(DateTime::<Utc>::MIN_UTC),
+            hi: until.checked_sub_signed(offset),
+        }
+    }
+}
+
 /// Under [`Targets::Moving`], the instant from which no window holds a target missed (as the
 /// score counts them: by the totals): a window after the entry at which the missed total
 /// reaches its last value; the earliest instant when none was missed. `None`: no such bound.
@@ -146,6 +169,30 @@ fn targets_missed_leave(record: &Record, span: TimeDelta) -> Option<DateTime<Utc
     }
     let latest = counted.partition_point(|(_, c)| c.missed < total);
     counted.get(latest)?.0.checked_add_signed(span)
+}
+
+/// Whether [`changes`] gives no instant at or before `until`, told without setting up its
+/// streams: with no bad experience (whose shift by the customer's quiet span may be short),
+/// every instant is a fact shifted by at least half a window, so none lands by `until` when
+/// the earliest fact is later than `until` less half a window (as when a new customer's
+/// health is reviewed up to a clock deadline hours away). One date subtraction, where the
+/// streams take several.
+pub(crate) fn none_by(policy: &HealthPolicy, record: &Record, until: DateTime<Utc>) -> bool {
+    if record.bad().len() != 0 {
+        return false;
+    }
+    let counted = record.counted().get(0).map(|(at, _)| *at);
+    let answers = record.answers().get(0).map(|(at, _)| *at);
+    let Some(first) = counted.into_iter().chain(answers).min() else {
+        // No fact at all (a customer just registered): no date arithmetic.
+        return true;
+    };
+    let span = policy.window.to_time_delta();
+    // The least shift (a window is never negative; `min` keeps this true if one were). Before
+    // the start of time: no fact shifted lands by `until`.
+    until
+        .checked_sub_signed((span / 2).min(span))
+        .is_none_or(|hi| first > hi)
 }
 
 /// The instants in `[from, until]` at which the score can change with no new fact (a fact
@@ -160,16 +207,26 @@ pub(crate) fn changes<'a>(
 ) -> Changes<'a> {
     let span = policy.window.to_time_delta();
     let mut streams = [None; 7];
+    let bounds = (from, until);
+    // The quiet span shifts only the bad experiences: not worked out when there is none.
+    let quiet = if record.bad().len() == 0 {
+        None
+    } else {
+        quiet_span(&policy.quiet, record, until)
+    };
     let shifts = [span / 2, span]
         .into_iter()
-        .flat_map(|o| [(Source::Counted, o), (Source::Answers, o), (Source::Bad, o)])
-        .chain(quiet_span(&policy.quiet, record, until).map(|quiet| (Source::Bad, quiet)));
+        .flat_map(|o| {
+            let shifted = Shifted::new(o, bounds);
+            [Source::Counted, Source::Answers, Source::Bad].map(|source| (source, shifted))
+        })
+        .chain(quiet.map(|quiet| (Source::Bad, Shifted::new(quiet, bounds))));
     let stop = match targets {
         Targets::All => None,
         Targets::Moving => targets_missed_leave(record, span),
     };
-    for (slot, (source, offset)) in streams.iter_mut().zip(shifts) {
-        *slot = Stream::new(record, source, offset, (from, until)).map(|mut stream| {
+    for (slot, (source, shifted)) in streams.iter_mut().zip(shifts) {
+        *slot = Stream::new(record, source, shifted).map(|mut stream| {
             if let (Source::Counted, Some(stop)) = (source, stop) {
                 stream.stop_at(record, stop);
             }

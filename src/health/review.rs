@@ -3,9 +3,9 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::health::instants::{Targets, changes};
+use crate::health::instants::{Targets, changes, none_by};
 use crate::health::record::{Reader, Record};
-use crate::health::score::{OpenItems, quiet_in, rhythm};
+use crate::health::score::{OpenItems, Rhythm, quiet_in, rhythm};
 use crate::health::{HealthEvent, HealthPolicy, band_change_given, gone_quiet_given};
 
 /// The first instant in `[from, until)` (`[from, until]` when `inclusive`) at which the
@@ -34,6 +34,17 @@ pub(crate) fn review(
         // Nothing to review (as when deadlines fall due together): no instant is read.
         return None;
     }
+    if none_by(policy, record, until) {
+        // Only `from` is scored: no later instant can move the score by `until`.
+        return review_reading(
+            policy,
+            open,
+            record,
+            span,
+            bands,
+            (std::iter::empty(), false),
+        );
+    }
     // A customer waiting past the deadline counts as a target missed: every target met leaving
     // the window moves the share missed. And the targets met are left out only when every
     // fact is recorded by `from` (as after the latest recording time): a fact after `from`
@@ -61,8 +72,13 @@ fn review_reading(
     if from > until || (!inclusive && from == until) {
         return None;
     }
-    // Worked out once: every instant reviewed is after the customer's last contact.
-    let rhythm = rhythm(policy, record, from);
+    // Worked out once: every instant reviewed is after the customer's last contact. A
+    // customer with no bad experience is never quiet, whatever their rhythm: not worked out.
+    let rhythm = if record.bad().len() == 0 {
+        Rhythm::Known(None)
+    } else {
+        rhythm(policy, record, from)
+    };
     let mut reader = Reader::new(record);
     std::iter::once(from)
         .chain(instants)
@@ -90,7 +106,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::{review, review_reading};
-    use crate::health::instants::{Targets, changes};
+    use crate::health::instants::{Targets, changes, none_by};
     use crate::health::record::{Fact, Record};
     use crate::health::score::{OpenItems, changes_collected};
     use crate::health::{HealthEvent, HealthPolicy, QuietPolicy};
@@ -121,6 +137,16 @@ mod tests {
             12 => Just(Some(Fact::TargetMet)),
             1 => Just(Some(Fact::Broken { silent: true })),
             1 => fact(),
+        ]
+    }
+
+    /// Targets met and satisfied answers only: no bad experience (the records `none_by`
+    /// answers for without reading the streams).
+    fn no_bad_experience() -> impl Strategy<Value = Option<Fact>> {
+        prop_oneof![
+            3 => Just(Some(Fact::TargetMet)),
+            1 => (0_u16..=1000).prop_map(|penalty| Some(Fact::Answer { penalty, unsatisfied: false })),
+            1 => Just(None),
         ]
     }
 
@@ -336,7 +362,11 @@ mod tests {
         /// it must not), open items, policies, reviewed spans (up to the end of time) and bands.
         #[test]
         fn review_with_running_marks_is_the_review_afresh(
-            record in prop_oneof![record(), record_of(mostly_met(), 48)],
+            record in prop_oneof![
+                record(),
+                record_of(mostly_met(), 48),
+                record_of(no_bad_experience(), 48),
+            ],
             open in open(),
             policy in policy(),
             (back, ahead) in (
@@ -347,6 +377,23 @@ mod tests {
             bands in (any::<bool>(), any::<bool>()),
         ) {
             same_as_afresh(&record, (open, &policy), (back, ahead, inclusive), bands)?;
+        }
+
+        /// When `none_by` says no instant is due by `until`, scoring every instant finds
+        /// none in `[from, until]`.
+        #[test]
+        fn none_by_until_means_no_instant_by_until(
+            (record, _) in prop_oneof![record(), record_of(no_bad_experience(), 48)],
+            policy in policy(),
+            (back, ahead) in (0_i64..2_000, 0_i64..3_000),
+        ) {
+            // Up to some hours after the first fact: about as far as half a window shifts it,
+            // on either side.
+            let until = start() + TimeDelta::hours(ahead);
+            let from = until - TimeDelta::hours(back);
+            if none_by(&policy, &record, until) {
+                prop_assert!(changes_collected(&policy, &record, from, until).is_empty());
+            }
         }
 
         /// The lazy merge gives every instant the collected, sorted and deduplicated list

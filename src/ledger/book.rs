@@ -11,6 +11,7 @@ use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::load::Known;
 use super::positions::index;
 use super::{Ledger, Quarantine, Slot};
 use crate::error::ReplayError;
@@ -333,7 +334,7 @@ impl Ledger {
         };
         let saved = read.as_ref().ok().copied() == Some(fingerprint(&self.policy.health));
         if first == 0 {
-            self.refile_all(saved);
+            self.refile_all(if saved { Known::Saved } else { Known::Nothing });
         } else {
             for slot in self.slots.iter_mut().skip(first) {
                 // Not filed yet, whatever the snapshot saved.
