@@ -52,7 +52,7 @@ fn a_slot_holds_sixteen_bytes_beside_its_relationship() {
 
 /// A customer the book holds at rest keeps the archive's buffer at its exact size, however it
 /// came in: executed, replayed, caught up, applied at once; applied envelope by envelope, it
-/// keeps its room until it settles, and reads the same.
+/// keeps its room until it settles or time moves it, and reads and prints the same.
 #[test]
 fn a_customer_at_rest_holds_the_archive_at_its_exact_size_however_it_was_loaded() {
     let ona = CustomerId::from_u128(1);
@@ -88,4 +88,14 @@ fn a_customer_at_rest_holds_the_archive_at_its_exact_size_however_it_was_loaded(
     assert_eq!(growing.archive_buffer(), (2, 4));
     assert_eq!(growing, applied);
     assert_eq!(format!("{growing:?}"), format!("{applied:?}"));
+    // Printed as the entries it holds, as before the buffer had room.
+    assert!(format!("{growing:?}").contains("recent: [Interaction("));
+    // At rest again after a replay of its own and after time moved it.
+    let replayed = Relationship::replay(ona, &log).ok();
+    assert_eq!(
+        replayed.as_ref().map(Relationship::archive_buffer),
+        Some((2, 2))
+    );
+    let _ = growing.advance_to(&ServicePolicy::default(), now);
+    assert_eq!(growing.archive_buffer(), (2, 2));
 }

@@ -509,7 +509,10 @@ impl std::fmt::Debug for Archive {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Archive")
             .field("store", &self.store)
-            .field("recent", &self.recent())
+            .field(
+                "recent",
+                &self.recent().iter().flatten().collect::<Vec<_>>(),
+            )
             .finish()
     }
 }

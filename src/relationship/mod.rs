@@ -377,6 +377,8 @@ impl Relationship {
         for envelope in events {
             relationship.apply(envelope)?;
         }
+        // At rest: its buffers at their exact size.
+        relationship.trim();
         Ok(relationship)
     }
 

@@ -153,6 +153,8 @@ impl Relationship {
             }
             reviewed = Some(at);
         }
+        // At rest: what the firings archived at its exact size.
+        self.trim();
         out
     }
 
