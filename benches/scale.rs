@@ -5,7 +5,8 @@
 //!   prior events of a mixed history (interactions answered, promises made and kept).
 //! - `advance/one_customer/N` and `advance/book/N`: `advance_to` over N deadlines due together
 //!   (N/2 promises warned and broken), for one customer or one promise per customer; throughput
-//!   in deadlines.
+//!   in deadlines. `advance/interleaved/N`: one customer's N/4 promises falling due between
+//!   N/4 other customers' (each customer fired once, not once per other's deadline between).
 //! - `replay/one_customer/{ordered,random}`: `Relationship::replay` of 100,000 interactions of one
 //!   customer with ids in order or drawn at random (UUIDv4-like).
 //! - `replay/per_event` beside `replay/fx_hash_map_update`: `Ledger::replay` of a decoded mixed
@@ -222,8 +223,59 @@ fn advance(c: &mut Criterion) {
                 BatchSize::LargeInput,
             );
         });
+        let (log, then) = interleaved(n);
+        let book = Ledger::replay(policy.clone(), &log).unwrap();
+        group.bench_function(format!("interleaved/{n}"), |b| {
+            b.iter_batched(
+                || book.clone(),
+                |mut l| black_box(l.advance_to(then)),
+                BatchSize::LargeInput,
+            );
+        });
     }
     group.finish();
+}
+
+/// One customer with `n / 4` promises due two seconds apart and, between each two of them,
+/// another customer's single promise falling due: `n` deadlines (each promise warned, then
+/// broken), one customer's interleaved with the book's.
+fn interleaved(n: usize) -> (Vec<Envelope>, DateTime<Utc>) {
+    let (template, then) = promises_due(1, 1);
+    let (registration, promise) = match template.as_slice() {
+        [registration, promise] => (registration.clone(), promise.clone()),
+        _ => unreachable!(),
+    };
+    let made = |customer: u128, seq: u64, id: u64, shift: i64| {
+        let mut envelope = Envelope {
+            customer: CustomerId::from_u128(customer),
+            seq,
+            ..promise.clone()
+        };
+        if let Event::Promise(clientele::PromiseEvent::Made {
+            promise,
+            due,
+            at_risk_at,
+            ..
+        }) = &mut envelope.event
+        {
+            *promise = PromiseId::from_u128(mix(id));
+            *due += TimeDelta::seconds(shift);
+            *at_risk_at = at_risk_at.map(|at| at + TimeDelta::seconds(shift));
+        }
+        envelope
+    };
+    let quarter = n / 4;
+    let mut log = vec![registration.clone()];
+    log.extend((0..quarter).map(|k| made(1, k as u64 + 2, k as u64, 2 * k as i64)));
+    for k in 0..quarter {
+        let customer = k as u128 + 2;
+        log.push(Envelope {
+            customer: CustomerId::from_u128(customer),
+            ..registration.clone()
+        });
+        log.push(made(customer, 2, (quarter + k) as u64, 2 * k as i64 + 1));
+    }
+    (log, then + TimeDelta::seconds(2 * quarter as i64))
 }
 
 /// One customer's log of `n` interactions needing no reply, ids ordered or random.

@@ -99,3 +99,72 @@ fn a_customer_at_rest_holds_the_archive_at_its_exact_size_however_it_was_loaded(
     let _ = growing.advance_to(&ServicePolicy::default(), now);
     assert_eq!(growing.archive_buffer(), (2, 2));
 }
+
+/// Given one customer with 40 promises due at even minutes and 40 customers each with one
+/// promise due at the odd minutes between them, when the book advances past them all, then
+/// each customer is fired once (its items read once), not once per other customer's deadline
+/// between its own (which made the cost quadratic in what falls due), and the events come in
+/// deadline order across the book, each customer's in its own order.
+#[test]
+fn a_customer_whose_deadlines_interleave_with_others_is_fired_once() {
+    use super::time::{Counting, fire_due};
+    use crate::id::PromiseId;
+    use crate::promise::MakePromise;
+
+    let start = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).single();
+    let mut book = Ledger::new(ServicePolicy::default()).ok();
+    let (Some(book), Some(start)) = (book.as_mut(), start) else {
+        panic!("a book and a start");
+    };
+    let text = |s: &str| Text::new(s).ok().unwrap_or_else(|| panic!("text"));
+    let tier = || Tier::new("standard").ok().unwrap_or_else(|| panic!("tier"));
+    let agent = AgentId::from_u128(7);
+    let minutes = |n: i64| start + TimeDelta::days(1) + TimeDelta::minutes(n);
+    let busy = CustomerId::from_u128(1);
+    let register = |book: &mut Ledger, customer| {
+        let registered = book.execute(customer, RegisterCustomer::new(text("C"), tier()), start);
+        assert!(registered.is_ok());
+    };
+    register(book, busy);
+    for n in 0..40_i64 {
+        let promise = MakePromise::new(
+            PromiseId::from_u128(1000 + n as u128),
+            text("call"),
+            minutes(2 * n),
+            agent,
+        );
+        assert!(book.execute(busy, promise, start).is_ok());
+        let other = CustomerId::from_u128(2 + n as u128);
+        register(book, other);
+        let promise = MakePromise::new(
+            PromiseId::from_u128(2000 + n as u128),
+            text("call"),
+            minutes(2 * n + 1),
+            agent,
+        );
+        assert!(book.execute(other, promise, start).is_ok());
+    }
+    let later = start + TimeDelta::days(10);
+    let expected = book.due_by(later);
+    let mut counting = Counting {
+        slots: &mut book.slots,
+        calls: rustc_hash::FxHashMap::default(),
+    };
+    let events = fire_due(&book.policy, &book.due, later, &mut counting);
+    let busiest = counting.calls.values().copied().max();
+    assert_eq!(busiest, Some(1), "a customer fired more than once");
+    assert_eq!(events, expected);
+    assert!(events.len() >= 160, "each promise warned and broken");
+    assert!(events.windows(2).all(|w| match w {
+        [a, b] => a.at <= b.at,
+        _ => true,
+    }));
+    for customer in (1..=41).map(CustomerId::from_u128) {
+        let seqs: Vec<u64> = events
+            .iter()
+            .filter(|e| e.customer == customer)
+            .map(|e| e.seq)
+            .collect();
+        assert!(seqs.windows(2).all(|w| matches!(w, [a, b] if a < b)));
+    }
+}

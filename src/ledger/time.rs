@@ -227,7 +227,7 @@ impl Ledger {
 }
 
 /// The customers a firing of the book's deadlines advances, by position.
-trait Advancing {
+pub(super) trait Advancing {
     /// The customer at `position`, to advance (`None` for a position without a customer,
     /// which the index never holds).
     fn at(&mut self, position: usize) -> Option<&mut Relationship>;
@@ -264,42 +264,98 @@ impl Advancing for Copies<'_> {
 
 /// Fires every deadline of `index` due by `now` on the customers `book` gives: the events in
 /// deadline order across the book (ties in the order customers were first registered).
-fn fire_due(
+///
+/// Each customer due is advanced to `now` in one call, its backlog fired together, and the
+/// customers' runs are then merged by instant: customers are independent, and one call each
+/// keeps the cost linear in what falls due. Firing each only up to the next other customer's
+/// deadline (as before) called a customer once per deadline of another between its own, each
+/// call reading all its items: quadratic when one customer's deadlines interleave with others'.
+pub(super) fn fire_due(
     policy: &ServicePolicy,
     index: &BTreeSet<(DateTime<Utc>, u32)>,
     now: DateTime<Utc>,
     book: &mut impl Advancing,
 ) -> Vec<Envelope> {
-    // Only what is due by `now` takes part: later entries never bound a step.
+    // Only what is due by `now` takes part.
     let mut due: BTreeSet<(DateTime<Utc>, u32)> =
         index.range(..=(now, u32::MAX)).copied().collect();
-    // At least an event per customer due.
-    let mut out = Vec::with_capacity(due.len());
+    // Each customer's events, in its own order, as one run (a customer fired again joins
+    // its run: its order is never broken by the merge).
+    let mut runs: Vec<(u32, Vec<Envelope>)> = Vec::new();
+    let mut run_of: FxHashMap<u32, usize> = FxHashMap::default();
     while let Some((at, filed)) = due.pop_first() {
         // An index entry without a customer cannot arise; pass it over.
         let Some(relationship) = book.at(position(filed)) else {
             continue;
         };
-        // Up to the next customer's deadline (exclusive, or inclusive when this customer
-        // comes first among those due at that instant), so the result is in deadline order
-        // across the book and a customer's backlog is fired in one call.
-        let limit = match due.first() {
-            Some(&(next, other)) if other > filed => next,
-            Some(&(next, _)) => next
-                .checked_sub_signed(chrono::TimeDelta::nanoseconds(1))
-                .unwrap_or(at)
-                .max(at),
-            None => now,
-        };
-        out.extend(relationship.advance_to(policy, limit));
-        // Filed again when something later is still due by `now`; a deadline that did not
-        // move (nothing could fire) is not, so the loop ends.
+        let events = relationship.advance_to(policy, now);
+        // Filed again when something later is still due by `now` (a firing's budget spent);
+        // a deadline that did not move (nothing could fire) is not, so the loop ends.
         if let Some(next) = relationship.next_deadline().map(|d| d.at)
             && next > at
             && next <= now
         {
             due.insert((next, filed));
         }
+        match run_of.entry(filed) {
+            Entry::Occupied(run) => {
+                if let Some((_, run)) = runs.get_mut(*run.get()) {
+                    run.extend(events);
+                }
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(runs.len());
+                runs.push((filed, events));
+            }
+        }
+    }
+    merge(runs)
+}
+
+/// The runs' events in order of their instants, ties by the customer's filing (the order
+/// customers were first registered), each run's own order kept: the head of the run that
+/// comes first is taken each time.
+fn merge(runs: Vec<(u32, Vec<Envelope>)>) -> Vec<Envelope> {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+
+    let total = runs.iter().map(|(_, run)| run.len()).sum();
+    let mut out = Vec::with_capacity(total);
+    let mut runs: Vec<(u32, std::iter::Peekable<std::vec::IntoIter<Envelope>>)> = runs
+        .into_iter()
+        .map(|(filed, run)| (filed, run.into_iter().peekable()))
+        .collect();
+    let mut heads = BinaryHeap::with_capacity(runs.len());
+    for (at, (filed, run)) in runs.iter_mut().enumerate() {
+        if let Some(head) = run.peek() {
+            heads.push(Reverse((head.at, *filed, at)));
+        }
+    }
+    while let Some(Reverse((_, filed, at))) = heads.pop() {
+        let Some((_, run)) = runs.get_mut(at) else {
+            continue;
+        };
+        if let Some(envelope) = run.next() {
+            out.push(envelope);
+        }
+        if let Some(head) = run.peek() {
+            heads.push(Reverse((head.at, filed, at)));
+        }
     }
     out
+}
+
+/// Counts each customer's calls: how often a firing reads a customer's items.
+#[cfg(test)]
+pub(super) struct Counting<'a> {
+    pub(super) slots: &'a mut Slots,
+    pub(super) calls: FxHashMap<usize, usize>,
+}
+
+#[cfg(test)]
+impl Advancing for Counting<'_> {
+    fn at(&mut self, position: usize) -> Option<&mut Relationship> {
+        *self.calls.entry(position).or_default() += 1;
+        Some(&mut self.slots.get_mut(position)?.relationship)
+    }
 }
