@@ -326,20 +326,20 @@ fn merge(runs: Vec<(u32, Vec<Envelope>)>) -> Vec<Envelope> {
         .map(|(filed, run)| (filed, run.into_iter().peekable()))
         .collect();
     let mut heads = BinaryHeap::with_capacity(runs.len());
-    for (at, (filed, run)) in runs.iter_mut().enumerate() {
+    for (place, (filed, run)) in runs.iter_mut().enumerate() {
         if let Some(head) = run.peek() {
-            heads.push(Reverse((head.at, *filed, at)));
+            heads.push(Reverse((head.at, *filed, place)));
         }
     }
-    while let Some(Reverse((_, filed, at))) = heads.pop() {
-        let Some((_, run)) = runs.get_mut(at) else {
+    while let Some(Reverse((_, filed, place))) = heads.pop() {
+        let Some((_, run)) = runs.get_mut(place) else {
             continue;
         };
         if let Some(envelope) = run.next() {
             out.push(envelope);
         }
         if let Some(head) = run.peek() {
-            heads.push(Reverse((head.at, filed, at)));
+            heads.push(Reverse((head.at, filed, place)));
         }
     }
     out
